@@ -1,0 +1,33 @@
+import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { ses } from '../clients';
+
+export interface Email {
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface Mailer {
+  send(email: Email): Promise<{ messageId: string }>;
+}
+
+/** SES (v1 SendEmail) through the configuration set, so bounces and complaints are tracked. */
+export function sesMailer(from: string, configurationSet?: string): Mailer {
+  return {
+    async send(email) {
+      const out = await ses.send(
+        new SendEmailCommand({
+          Source: from,
+          Destination: { ToAddresses: [...email.to] },
+          Message: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          },
+          ConfigurationSetName: configurationSet,
+        }),
+      );
+      return { messageId: out.MessageId ?? '' };
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+
+/**
+ * The AWS SDK clients, created once per process. Where they point is the SDK's own business:
+ * `AWS_ENDPOINT_URL` names the embedded runtime or LocalStack; unset, they reach AWS.
+ */
+export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+export const ses = new SESClient({});
+export const eventBridge = new EventBridgeClient({});
+export const stepFunctions = new SFNClient({});

@@ -1,0 +1,120 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
+import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
+import { logger } from './observability';
+
+/** Who is calling, from the authorizer's claims (Cognito in AWS, the local issuer locally). */
+export interface Caller {
+  readonly sub: string;
+  readonly username: string;
+  readonly email?: string;
+  readonly roles: readonly Role[];
+  /** The caller's agency (ORI) for agency roles. */
+  readonly ori?: string;
+}
+
+export type ApiEvent = APIGatewayProxyEvent & { caller: Caller; route: RouteSpec };
+export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const securityHeaders = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
+  'Referrer-Policy': 'no-referrer',
+} as const;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...securityHeaders, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * Cognito gives `cognito:groups` to a REST API authorizer as a string ("[a b]" or "a,b");
+ * the local issuer gives an array. Both become a list of known roles.
+ */
+export function parseRoles(value: unknown): Role[] {
+  const raw = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
+  return raw.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+}
+
+export function callerFromClaims(claims: Record<string, unknown> | undefined | null): Caller {
+  const sub = claims?.['sub'];
+  if (typeof sub !== 'string' || sub === '') throw new Unauthorized('Authentication required');
+  const ori = claims?.['custom:ori'];
+  const email = claims?.['email'];
+  const username = claims?.['cognito:username'] ?? claims?.['username'] ?? sub;
+  return {
+    sub,
+    username: String(username),
+    email: typeof email === 'string' ? email : undefined,
+    roles: parseRoles(claims?.['cognito:groups']),
+    ori: typeof ori === 'string' && ori !== '' ? ori : undefined,
+  };
+}
+
+export function routeFor(method: string, resource: string): RouteSpec | undefined {
+  return (routes as readonly RouteSpec[]).find((r) => r.method === method && r.path === resource);
+}
+
+/** zod issues as the field/rule pairs a caller can act on. */
+export function problemsOf(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', rule: issue.message }));
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationFailed(problemsOf(parsed.error));
+  return parsed.data;
+}
+
+export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
+  let body: unknown;
+  try {
+    const text = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new ValidationFailed([{ field: '(body)', rule: 'must be valid JSON' }]);
+  }
+  return parseWith(schema, body);
+}
+
+/** Maps an error to the response: 4xx say what went wrong, 5xx only a correlation id. */
+export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyResult {
+  if (error instanceof ValidationFailed) {
+    return json(400, { error: error.name, message: 'The request is not valid', problems: error.problems });
+  }
+  if (error instanceof AppError && error.statusCode < 500) {
+    return json(error.statusCode, { error: error.name, message: error.message });
+  }
+  logger.error('request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+  return json(500, { error: 'InternalError', message: 'Something went wrong on our side. Quote the correlation id when reporting it.', correlationId });
+}
+
+/**
+ * Wraps an API use case: structured logging, authentication from the authorizer claims,
+ * authorization by the manifest's route roles, and error mapping, in that order.
+ */
+export function apiHandler(fn: ApiHandler) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
+      try {
+        const route = routeFor(event.httpMethod, event.resource);
+        if (!route) throw new Forbidden('This route is not open to callers');
+        const caller = callerFromClaims(event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined);
+        if (!caller.roles.some((r) => route.roles.includes(r))) {
+          throw new Forbidden(`Your role may not call ${route.method} ${route.path}`);
+        }
+        return await fn({ ...event, caller, route }, context);
+      } catch (error) {
+        return errorResponse(error, correlationId);
+      }
+    });
+}
