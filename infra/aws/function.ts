@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../manifest';
+
+/**
+ * CJIS Security Policy 5.4.7 asks for audit records to be kept at least one year; function
+ * and workflow logs are part of that trail, so nothing shorter.
+ */
+export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+/** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface ManifestFunctionProps {
+  readonly spec: FunctionSpec;
+  /** Directory the manifest's `entry` paths are relative to; holds `package-lock.json`. */
+  readonly projectRoot: string;
+  /** Resolved environment; refs to other functions and machines are added later. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Encrypts the function's log group. */
+  readonly logKey: kms.IKey;
+  /**
+   * @default LOG_RETENTION (one year)
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The one place the Lambda defaults live: Node 24 on Graviton, X-Ray, an encrypted log group
+ * with a fixed retention, and an ESM bundle made by the local esbuild (no Docker needed).
+ */
+export class ManifestFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ManifestFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? LOG_RETENTION,
+      encryptionKey: props.logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(props.projectRoot, spec.entry),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? 256,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // The runtime ships SDK v3; bundling it would only grow cold starts.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import { manifest, type TableName } from '../manifest';
+import { entriesOf } from './refs';
+
+export interface StatefulResourcesProps {
+  /** Deployment stage; names the bus, the key alias and the SES configuration set. */
+  readonly stage: string;
+  /**
+   * What happens to data-bearing resources when they leave the stack.
+   * @default RemovalPolicy.RETAIN — criminal-justice records outlive any deployment
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Everything that holds data or identity and must survive a redeploy of the code: the KMS key,
+ * the manifest's tables, the event bus and the SES sending set-up.
+ */
+export class StatefulResources extends Construct {
+  /** Encrypts the tables and every log group of the app. */
+  readonly key: kms.Key;
+  readonly tables: Readonly<Record<TableName, dynamodb.Table>>;
+  readonly bus: events.EventBus;
+  readonly configurationSet: ses.ConfigurationSet;
+  /** Built from the name: `ses.ConfigurationSet` exposes none, and IAM needs it. */
+  readonly configurationSetArn: string;
+  readonly emailIdentity: ses.EmailIdentity;
+
+  constructor(scope: Construct, id: string, props: StatefulResourcesProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const prefix = `ciss-workflows-${props.stage}`;
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: `${prefix}: tables and logs (CJIS encryption at rest)`,
+      alias: `alias/${prefix}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts with the key itself, so the key policy must let it — scoped to
+    // this account's log groups through the encryption context, as AWS documents.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+        },
+      }),
+    );
+
+    const tables: Partial<Record<TableName, dynamodb.Table>> = {};
+    for (const [name, spec] of entriesOf(manifest.tables)) {
+      const table = new dynamodb.Table(this, `${name}Table`, {
+        partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: spec.sortKey, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: this.key,
+        deletionProtection: true,
+        timeToLiveAttribute: spec.timeToLiveAttribute,
+        removalPolicy,
+      });
+      // Single-table keys are composite strings ("AGENCY#CT0000000"); the manifest has no types.
+      for (const [indexName, index] of entriesOf(spec.indexes)) {
+        table.addGlobalSecondaryIndex({
+          indexName,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.ALL,
+        });
+      }
+      tables[name] = table;
+    }
+    this.tables = tables as Record<TableName, dynamodb.Table>;
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: prefix, description: 'Domain events of ciss-workflows' });
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
+      configurationSetName: prefix,
+      // Mail carries approval links; never let it fall back to clear text between servers.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSetArn = Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+
+    // A domain identity with Easy DKIM, not an address: agency mail gateways enforce DMARC, and
+    // only a DKIM-signed domain passes it. SES identities are per account and region, so one
+    // stage per account (the CJIS norm of separate environments) is assumed.
+    const senderDomain = manifest.email.sender.split('@')[1];
+    if (!senderDomain) throw new Error(`manifest.email.sender "${manifest.email.sender}" is not an e-mail address`);
+    this.emailIdentity = new ses.EmailIdentity(this, 'MailIdentity', {
+      identity: ses.Identity.domain(senderDomain),
+      configurationSet: this.configurationSet,
+    });
+  }
+}

@@ -1,0 +1,162 @@
+import * as path from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { manifest, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec } from '../manifest';
+import { Api } from './api';
+import { checkSubstitutions, machineAccess, readAsl } from './asl';
+import { LOG_RETENTION, ManifestFunction } from './function';
+import { grantMachineAccess, grantPermission, type GrantTargets } from './grants';
+import { entriesOf, isDeferredRef, resolveRef, type RefTargets } from './refs';
+import type { StatefulResources } from './stateful';
+
+export interface StatelessResourcesProps {
+  /** Deployment stage; part of every fixed resource name. */
+  readonly stage: string;
+  /** The data layer this code reads and writes. */
+  readonly stateful: StatefulResources;
+  /** Directory the manifest's `entry` and `file` paths are relative to. */
+  readonly projectRoot: string;
+}
+
+/**
+ * Code and wiring, safe to replace on any deploy: the manifest's functions, state machines,
+ * API and event rules.
+ */
+export class StatelessResources extends Construct {
+  readonly functions: Readonly<Record<FunctionName, ManifestFunction>>;
+  readonly machines: Readonly<Record<MachineName, sfn.StateMachine>>;
+  readonly api: Api;
+  readonly rules: Readonly<Record<string, events.Rule>>;
+
+  constructor(scope: Construct, id: string, props: StatelessResourcesProps) {
+    super(scope, id);
+    const { stateful, stage } = props;
+    const stack = Stack.of(this);
+    const machineName = (name: MachineName): string => `ciss-workflows-${stage}-${name}`;
+    const machineArns = mapRecord(manifest.machines, (name) =>
+      stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: machineName(name), arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    const executionArns = mapRecord(manifest.machines, (name) =>
+      stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${machineName(name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+    const lambdas: Partial<Record<FunctionName, lambda.IFunction>> = {};
+    const refTargets: RefTargets = {
+      tables: stateful.tables,
+      bus: stateful.bus,
+      configurationSetName: stateful.configurationSet.configurationSetName,
+      functions: lambdas,
+      machineArns,
+    };
+    const grantTargets: GrantTargets = {
+      tables: stateful.tables,
+      bus: stateful.bus,
+      emailIdentityArn: stateful.emailIdentity.emailIdentityArn,
+      configurationSetArn: stateful.configurationSetArn,
+      functions: lambdas,
+      machineArns,
+      executionArns,
+    };
+    const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = manifest.functions;
+    const machineSpecs: Readonly<Record<MachineName, MachineSpec>> = manifest.machines;
+
+    // 1. Functions, with every ref that cannot point back at them.
+    this.functions = mapRecord(functionSpecs, (name, spec) => {
+      const environment = Object.fromEntries(
+        Object.entries(spec.env)
+          .filter(([, ref]) => !isDeferredRef(ref))
+          .map(([key, ref]) => [key, resolveRef(ref, refTargets)]),
+      );
+      const fn = new ManifestFunction(this, `Fn-${name}`, { spec, projectRoot: props.projectRoot, environment, logKey: stateful.key });
+      lambdas[name] = fn.fn;
+      return fn;
+    });
+
+    // 2. Machines, now that the functions they invoke exist.
+    this.machines = mapRecord(machineSpecs, (name, spec) => {
+      const file = path.join(props.projectRoot, spec.file);
+      const asl = readAsl(file);
+      checkSubstitutions(name, asl.text, spec.substitutions);
+      const logGroup = new logs.LogGroup(this, `MachineLogs-${name}`, {
+        // The vended-logs prefix keeps CloudWatch's resource policy from growing per machine.
+        logGroupName: `/aws/vendedlogs/states/${machineName(name)}`,
+        retention: LOG_RETENTION,
+        encryptionKey: stateful.key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const machine = new sfn.StateMachine(this, `Machine-${name}`, {
+        // Fixed so its ARN is known without a reference (see `machineArns`), and findable by operators.
+        stateMachineName: machineName(name),
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        comment: spec.description,
+        definitionBody: sfn.DefinitionBody.fromFile(file),
+        definitionSubstitutions: mapRecord(spec.substitutions, (_, ref) => resolveRef(ref, refTargets)),
+        // Execution data is criminal-justice data: log the flow, never the payloads.
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+        tracingEnabled: true,
+      });
+      for (const access of machineAccess(asl.definition, spec.substitutions)) grantMachineAccess(machine, access, grantTargets);
+      return machine;
+    });
+
+    // 3. What the functions need of each other and of the machines, and their grants.
+    for (const [name, spec] of entriesOf(functionSpecs)) {
+      const fn = this.functions[name].fn;
+      for (const [key, ref] of Object.entries(spec.env)) {
+        if (isDeferredRef(ref)) fn.addEnvironment(key, resolveRef(ref, refTargets));
+      }
+      for (const permission of spec.permissions) grantPermission(fn, permission, grantTargets);
+    }
+
+    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key });
+
+    this.rules = mapRecord(manifest.eventRules, (name, spec) =>
+      new events.Rule(this, `Rule-${name}`, {
+        eventBus: stateful.bus,
+        description: spec.description,
+        eventPattern: toEventPattern(spec.pattern),
+        targets: [
+          new targets.LambdaFunction(this.functions[spec.target.function].fn, {
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(24),
+          }),
+        ],
+      }),
+    );
+  }
+}
+
+/** Raw EventBridge keys as written in the manifest, and their names in `events.EventPattern`. */
+const PATTERN_KEYS: Readonly<Record<string, keyof events.EventPattern>> = {
+  version: 'version',
+  id: 'id',
+  'detail-type': 'detailType',
+  source: 'source',
+  account: 'account',
+  time: 'time',
+  region: 'region',
+  resources: 'resources',
+  detail: 'detail',
+};
+
+/**
+ * The manifest keeps patterns in EventBridge's own JSON (the local runtime matches on that);
+ * CDK wants camelCase keys and renders them back, so only the top-level keys are renamed.
+ */
+export function toEventPattern(raw: Readonly<Record<string, unknown>>): events.EventPattern {
+  const pattern: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const cdkKey = PATTERN_KEYS[key];
+    if (!cdkKey) throw new Error(`Event pattern key "${key}" is not an EventBridge event field`);
+    pattern[cdkKey] = value;
+  }
+  return pattern as events.EventPattern;
+}
+
+function mapRecord<K extends string, V, R>(record: Readonly<Record<K, V>>, map: (key: K, value: V) => R): Record<K, R> {
+  return Object.fromEntries(entriesOf(record).map(([key, value]) => [key, map(key, value)])) as Record<K, R>;
+}

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
+import { StatefulResources } from './aws/stateful';
+import { StatelessResources } from './aws/stateless';
+import { entriesOf } from './aws/refs';
+
+/** The repository root: where the manifest's `entry` and `file` paths start. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+export const DEFAULT_STAGE = 'dev';
+
+export interface CissWorkflowsStackProps extends StackProps {
+  /**
+   * Deployment stage, part of every fixed resource name.
+   * @default DEFAULT_STAGE ('dev')
+   */
+  readonly stage?: string;
+  /**
+   * Directory the manifest's paths are relative to.
+   * @default PROJECT_ROOT
+   */
+  readonly projectRoot?: string;
+}
+
+/** The whole AWS back-end, built from `infra/manifest.ts`. */
+export class CissWorkflowsStack extends Stack {
+  readonly stateful: StatefulResources;
+  readonly stateless: StatelessResources;
+
+  constructor(scope: Construct, id: string, props: CissWorkflowsStackProps = {}) {
+    super(scope, id, props);
+    const stage = props.stage ?? DEFAULT_STAGE;
+    // Stage ends up in bus, machine, pool and log-group names; keep it valid for all of them.
+    if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) throw new Error(`Stage "${stage}" must be lower-case letters, digits and dashes (max 16)`);
+
+    this.stateful = new StatefulResources(this, 'Stateful', { stage });
+    this.stateless = new StatelessResources(this, 'Stateless', {
+      stage,
+      stateful: this.stateful,
+      projectRoot: props.projectRoot ?? PROJECT_ROOT,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stateless.api.restApi.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.stateless.api.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.stateless.api.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'EventBusName', { value: this.stateful.bus.eventBusName });
+    for (const [name, table] of entriesOf(this.stateful.tables)) {
+      new CfnOutput(this, `TableName${outputId(name)}`, { value: table.tableName });
+    }
+    for (const [name, machine] of entriesOf(this.stateless.machines)) {
+      new CfnOutput(this, `MachineArn${outputId(name)}`, { value: machine.stateMachineArn });
+    }
+  }
+}
+
+/** Output logical ids are alphanumeric; manifest names are kebab-case. */
+function outputId(name: string): string {
+  return name.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_, __: string, c: string) => c.toUpperCase());
+}
+
+export const stackName = (stage: string): string => `CissWorkflows-${stage}`;
+
+export interface SynthesizeOptions {
+  /** @default DEFAULT_STAGE */
+  readonly stage?: string;
+  /**
+   * Run esbuild for every function; off for tests, where the assets do not matter and
+   * bundling is most of the time.
+   * @default false
+   */
+  readonly bundle?: boolean;
+}
+
+/** Synthesizes the stack in memory, for tests (the parity test among them). */
+export function synthesizeTemplate(options: SynthesizeOptions = {}): Template {
+  return Template.fromStack(synthesizeStack(options));
+}
+
+/** The stack itself, when a test needs construct-level access as well as the template. */
+export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsStack {
+  const stage = options.stage ?? DEFAULT_STAGE;
+  const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  return new CissWorkflowsStack(app, stackName(stage), { stage });
+}

@@ -1,0 +1,40 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { manifest, type FunctionName } from '#infra/manifest';
+
+/** The slice of a CloudFormation resource these tests read. */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties: Record<string, unknown>;
+}
+
+export function resourcesOf(template: Template, type: string): Record<string, CfnResource> {
+  return template.findResources(type) as Record<string, CfnResource>;
+}
+
+/** Logical id of a manifest function, found by the description the manifest gives it. */
+export function functionLogicalId(template: Template, name: FunctionName): string {
+  const description = manifest.functions[name].description;
+  const found = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(([, r]) => r.Properties['Description'] === description);
+  if (found.length !== 1 || !found[0]) throw new Error(`expected one Lambda for manifest function "${name}", found ${found.length}`);
+  return found[0][0];
+}
+
+/** Logical id of the one resource of a type (the table, the bus, the key…). */
+export function onlyLogicalId(template: Template, type: string): string {
+  const ids = Object.keys(resourcesOf(template, type));
+  if (ids.length !== 1 || !ids[0]) throw new Error(`expected one ${type}, found ${ids.length}`);
+  return ids[0];
+}
+
+export const getAttArn = (logicalId: string): unknown => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+export const ref = (logicalId: string): unknown => ({ Ref: logicalId });
+
+/** `hasResourceProperties`, named so the jest lint rule sees the assertion. */
+export function expectResourceProperties(template: Template, type: string, properties: unknown): void {
+  template.hasResourceProperties(type, properties);
+}
+
+/** `hasResource`, named so the jest lint rule sees the assertion. */
+export function expectResource(template: Template, type: string, resource: unknown): void {
+  template.hasResource(type, resource);
+}
