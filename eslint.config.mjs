@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import jestPlugin from 'eslint-plugin-jest';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'test-output/', 'jest.config.js'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'test-output/', 'jest.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

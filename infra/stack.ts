@@ -7,7 +7,7 @@ import { StatelessResources } from './aws/stateless';
 import { entriesOf } from './aws/refs';
 
 /** The repository root: where the manifest's `entry` and `file` paths start. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 export const DEFAULT_STAGE = 'dev';
 

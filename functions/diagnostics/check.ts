@@ -4,6 +4,7 @@ import { dynamo } from '#shared/clients';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { TransientFailure } from '#shared/errors';
 import { taskHandler } from '#shared/task';
+import { nowIso } from '#shared/time';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty });
 
@@ -34,5 +35,5 @@ export const handler = taskHandler(Input, async ({ runId, failuresBeforeSuccess 
   if (attempts <= failuresBeforeSuccess) {
     throw new DiagnosticsTransientError(`Attempt ${attempts} of the check failed on purpose (${failuresBeforeSuccess} requested)`);
   }
-  return { attempts, checkedAt: new Date().toISOString() };
+  return { attempts, checkedAt: nowIso() };
 });

@@ -4,6 +4,7 @@ import { DiagnosticsCompleted } from '#events/diagnostics-completed';
 import { dynamo } from '#shared/clients';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { taskHandler } from '#shared/task';
+import { nowIso } from '#shared/time';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty });
 
@@ -20,7 +21,7 @@ export const handler = taskHandler(Event, async (event) => {
   await dynamo.send(
     new PutCommand({
       TableName: env.TABLE_NAME,
-      Item: { pk: `DIAG#${event.detail.runId}`, sk: 'EVENT', eventId: event.id, detailType: event['detail-type'], receivedAt: new Date().toISOString() },
+      Item: { pk: `DIAG#${event.detail.runId}`, sk: 'EVENT', eventId: event.id, detailType: event['detail-type'], receivedAt: nowIso() },
     }),
   );
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dynamo } from '#shared/clients';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { taskHandler } from '#shared/task';
+import { nowIso } from '#shared/time';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty });
 
@@ -20,7 +21,7 @@ export const handler = taskHandler(Input, async ({ runId, taskToken }) => {
   await dynamo.send(
     new PutCommand({
       TableName: env.TABLE_NAME,
-      Item: { pk: `DIAG#${runId}`, sk: 'PARKED', tokenFingerprint: fingerprint, parkedAt: new Date().toISOString() },
+      Item: { pk: `DIAG#${runId}`, sk: 'PARKED', tokenFingerprint: fingerprint, parkedAt: nowIso() },
     }),
   );
   return { parked: true };

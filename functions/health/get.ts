@@ -1,11 +1,12 @@
 import { apiHandler, json } from '#shared/http';
+import { nowIso } from '#shared/time';
 
 /** GET /health: the service answers, and tells the caller who it thinks they are. */
 export const handler = apiHandler(async (event) =>
   json(200, {
     status: 'ok',
     service: 'ciss-workflows',
-    time: new Date().toISOString(),
+    time: nowIso(),
     caller: { username: event.caller.username, roles: event.caller.roles, ori: event.caller.ori ?? null },
   }),
 );

@@ -1,0 +1,110 @@
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody, send } from './http';
+
+/** A service behind the edge that speaks an AWS JSON protocol. */
+export interface JsonService {
+  handle(operation: string, body: Record<string, unknown>): Promise<unknown>;
+}
+
+export interface EdgeRoutes {
+  /** DynamoDB Local's endpoint: its requests are passed through untouched. */
+  readonly dynamodb: string;
+  /** aws-ses-v2-local's endpoint. */
+  readonly ses: string;
+  readonly stepFunctions: JsonService;
+  readonly eventBridge: JsonService;
+  /** `/_local/*`: the runtime's own status and controls. */
+  readonly control: (method: string, path: string, body: string) => Promise<{ status: number; body: unknown } | undefined>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The one endpoint `AWS_ENDPOINT_URL` points at, as LocalStack's: a request is routed by its
+ * `X-Amz-Target`, else by the service in its SigV4 credential scope, else by its path.
+ */
+export class Edge {
+  private server?: Server;
+
+  constructor(private readonly routes: EdgeRoutes) {}
+
+  async start(port: number): Promise<number> {
+    this.server = http.createServer((req, res) => {
+      this.serve(req, res).catch((error: unknown) => {
+        if (!res.headersSent) send(res, 500, { __type: 'InternalFailure', message: (error as Error).message });
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', resolve);
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    const url = req.url ?? '/';
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+
+    if (url.startsWith('/_local/')) {
+      const out = await this.routes.control(req.method ?? 'GET', url, body.toString('utf8'));
+      return out ? send(res, out.status, out.body) : send(res, 404, { message: 'Not found' });
+    }
+    if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.proxy(this.routes.dynamodb, req, res, body);
+    if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, res, '1.0', 'com.amazonaws.swf.service.v2.model');
+    if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
+    if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return this.proxy(this.routes.ses, req, res, body);
+    send(res, 400, { __type: 'UnknownService', message: `The embedded runtime does not serve this request (target "${target}", scope "${scope ?? ''}")` });
+  }
+
+  private async json(service: JsonService, target: string, body: Buffer, res: http.ServerResponse, version: string, namespace: string): Promise<void> {
+    const operation = target.slice(target.indexOf('.') + 1);
+    const contentType = `application/x-amz-json-${version}`;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+    } catch {
+      return send(res, 400, { __type: `${namespace}#SerializationException`, message: 'Body is not JSON' }, { 'Content-Type': contentType });
+    }
+    try {
+      const out = await service.handle(operation, parsed);
+      send(res, 200, out ?? {}, { 'Content-Type': contentType });
+    } catch (error) {
+      const err = error as Error & { type?: string };
+      const type = err.type ?? (err.name && err.name !== 'Error' ? err.name : 'InternalFailure');
+      const status = type === 'InternalFailure' ? 500 : 400;
+      send(res, status, { __type: `${namespace}#${type}`, message: err.message }, { 'Content-Type': contentType });
+    }
+  }
+
+  private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const target = new URL(req.url ?? '/', to);
+    return new Promise((resolve, reject) => {
+      const upstream = http.request(
+        target,
+        { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) } },
+        (out) => {
+          res.writeHead(out.statusCode ?? 502, out.headers);
+          out.pipe(res);
+          out.on('end', resolve);
+          out.on('error', reject);
+        },
+      );
+      upstream.on('error', (error) => {
+        if (!res.headersSent) send(res, 502, { __type: 'ServiceUnavailable', message: `upstream ${to}: ${error.message}` });
+        resolve();
+      });
+      upstream.end(body);
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { eventRules, type FunctionName } from '../manifest';
+import type { Clock } from './clock';
+import { matchesPattern } from './event-pattern';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from './lambda';
+
+export interface BusEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: unknown;
+}
+
+export interface Delivery {
+  readonly rule: string;
+  readonly target: FunctionName;
+  readonly eventId: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** How often a failed delivery is tried in all (EventBridge keeps trying for up to 24 hours). */
+const DELIVERY_ATTEMPTS = 3;
+
+/**
+ * EventBridge, local: PutEvents onto the application's bus, the manifest's rules matched per the
+ * event-pattern rules, and matching events delivered asynchronously to their target functions.
+ */
+export class LocalEventBridge {
+  readonly published: BusEvent[] = [];
+  readonly deliveries: Delivery[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly busName: string, private readonly lambda: LocalLambda, private readonly clock: Clock) {}
+
+  get busArn(): string {
+    return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${this.busName}`;
+  }
+
+  async handle(operation: string, body: Record<string, unknown>): Promise<unknown> {
+    if (operation !== 'PutEvents') throw Object.assign(new Error(`The embedded runtime does not implement EventBridge ${operation}`), { type: 'UnknownOperationException' });
+    const entries = Array.isArray(body['Entries']) ? (body['Entries'] as Record<string, unknown>[]) : [];
+    const results = entries.map((entry) => this.put(entry));
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+
+  /** Resolves when every delivery started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private put(entry: Record<string, unknown>): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
+    const bus = String(entry['EventBusName'] ?? 'default');
+    if (bus !== this.busName && bus !== this.busArn) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
+    const source = entry['Source'];
+    const detailType = entry['DetailType'];
+    if (typeof source !== 'string' || typeof detailType !== 'string') return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Source and DetailType are required' };
+    let detail: unknown;
+    try {
+      detail = JSON.parse(String(entry['Detail'] ?? '{}'));
+    } catch {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    const event: BusEvent = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': detailType,
+      source,
+      account: LOCAL_ACCOUNT,
+      time: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: LOCAL_REGION,
+      resources: Array.isArray(entry['Resources']) ? (entry['Resources'] as string[]) : [],
+      detail,
+    };
+    this.published.push(event);
+    for (const [rule, spec] of Object.entries(eventRules)) {
+      if (!matchesPattern(spec.pattern, event)) continue;
+      const delivery = this.deliver(rule, spec.target.function, event);
+      this.inFlight.add(delivery);
+      void delivery.finally(() => this.inFlight.delete(delivery));
+    }
+    return { EventId: event.id };
+  }
+
+  private async deliver(rule: string, target: FunctionName, event: BusEvent): Promise<void> {
+    let error: string | undefined;
+    for (let attempt = 1; attempt <= DELIVERY_ATTEMPTS; attempt++) {
+      const result = await this.lambda.invoke(target, event);
+      if (!result.error) {
+        this.deliveries.push({ rule, target, eventId: event.id, ok: true });
+        return;
+      }
+      error = `${result.error.errorType}: ${result.error.errorMessage}`;
+    }
+    this.deliveries.push({ rule, target, eventId: event.id, ok: false, error });
+    console.error(`[eventbridge] rule ${rule} could not deliver event ${event.id} to ${target}: ${error}`);
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { functions, type FunctionName, type FunctionSpec } from '../manifest';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export interface InvokeResult {
+  readonly payload: unknown;
+  /** Set when the function threw, as Lambda reports it. */
+  readonly error?: { readonly errorType: string; readonly errorMessage: string };
+}
+
+/** A function that fails on purpose: fault injection for tests of Retry and Catch paths. */
+export type Fault = (name: FunctionName, payload: unknown) => Error | undefined;
+
+/**
+ * Lambda, in process: the manifest's handlers are loaded on first call (a cold start) and
+ * called with a JSON copy of the event and a Lambda-like context, as the service would.
+ */
+export class LocalLambda {
+  private readonly loaded = new Map<FunctionName, Handler>();
+  readonly invocations = new Map<FunctionName, number>();
+  fault?: Fault;
+
+  constructor(private readonly prefix: string, private readonly root: string) {}
+
+  functionName(name: FunctionName): string {
+    return `${this.prefix}-${name}`;
+  }
+
+  arnOf(name: FunctionName): string {
+    return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${this.functionName(name)}`;
+  }
+
+  /** Accepts a manifest name, a deployed name, or a function ARN (with or without a qualifier). */
+  resolve(nameOrArn: string): FunctionName | undefined {
+    const bare = nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? '') : nameOrArn;
+    const short = bare.startsWith(`${this.prefix}-`) ? bare.slice(this.prefix.length + 1) : bare;
+    return short in functions ? (short as FunctionName) : undefined;
+  }
+
+  async invoke(name: FunctionName, event: unknown): Promise<InvokeResult> {
+    this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
+    const spec: FunctionSpec = functions[name];
+    const handler = await this.load(name);
+    const timeoutMs = (spec.timeoutSeconds ?? 10) * 1000;
+    const started = Date.now();
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: this.functionName(name),
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.arnOf(name),
+      memoryLimitInMB: String(spec.memoryMb ?? 256),
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${this.functionName(name)}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    };
+    try {
+      const injected = this.fault?.(name, event);
+      if (injected) throw injected;
+      const copy: unknown = JSON.parse(JSON.stringify(event ?? null));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`Task timed out after ${timeoutMs / 1000} seconds`), { name: 'Sandbox.Timedout' })), timeoutMs);
+      });
+      try {
+        const result = await Promise.race([handler(copy, context), timeout]);
+        return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      return { payload: null, error: { errorType: err.name, errorMessage: err.message } };
+    }
+  }
+
+  private async load(name: FunctionName): Promise<Handler> {
+    let handler = this.loaded.get(name);
+    if (!handler) {
+      const mod = (await import(pathToFileURL(path.join(this.root, functions[name].entry)).href)) as { handler?: Handler };
+      if (typeof mod.handler !== 'function') throw new Error(`${functions[name].entry} does not export a handler`);
+      handler = mod.handler;
+      this.loaded.set(name, handler);
+    }
+    return handler;
+  }
+}

@@ -1,0 +1,239 @@
+import path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { setTimeSource } from '../../functions/shared/time';
+import { aslText, ROOT, substitute } from '../asl';
+import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type TableName, type TableSpec } from '../manifest';
+import { LocalApiGateway } from './apigateway';
+import { LocalIssuer, type TokenRequest } from './auth';
+import { Clock } from './clock';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { Edge } from './edge';
+import { LocalEventBridge } from './eventbridge';
+import { LOCAL_REGION, LocalLambda } from './lambda';
+import { startLocalSes, type LocalSes } from './ses';
+import { StepFunctionsService } from './stepfunctions/service';
+import { SfnStore } from './stepfunctions/store';
+
+export interface RuntimeOptions {
+  /** Names every resource `ciss-<stage>-…`; runtimes with different stages can share a DynamoDB. @default 'local' */
+  readonly stage?: string;
+  /** 0 picks a free port. @default 4566 */
+  readonly edgePort?: number;
+  /** @default 3000 */
+  readonly apiPort?: number;
+  /** The SES mailbox (and its web viewer). @default 8005 */
+  readonly sesPort?: number;
+  /** Use a DynamoDB Local that is already running (tests share one), instead of starting one. */
+  readonly dynamoEndpoint?: string;
+  /** Where `npm start` keeps its data (DynamoDB files, the issuer's key); in memory when absent. */
+  readonly dataDir?: string;
+  readonly clock?: Clock;
+}
+
+export interface LocalRuntime {
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string };
+  readonly clock: Clock;
+  readonly lambda: LocalLambda;
+  readonly eventBridge: LocalEventBridge;
+  readonly stepFunctions: StepFunctionsService;
+  /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
+  readonly names: {
+    readonly tables: Readonly<Record<TableName, string>>;
+    readonly machines: Readonly<Record<MachineName, string>>;
+    readonly functions: Readonly<Record<FunctionName, string>>;
+    readonly bus: string;
+  };
+  /** How many executions were carried on from a previous run at start. */
+  readonly resumed: number;
+  mintToken(request: TokenRequest): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The names a stage's resources get locally. */
+export function localNames(stage: string) {
+  const prefix = `ciss-${stage}`;
+  return {
+    prefix,
+    table: (name: TableName) => `${prefix}-${name}`,
+    machine: (name: MachineName) => `${prefix}-${name}`,
+    bus: `${prefix}-bus`,
+    configurationSet: `${prefix}-email`,
+    sfnTable: `${prefix}-local-stepfunctions`,
+  };
+}
+
+/**
+ * Starts the embedded runtime: DynamoDB Local, the SES mailbox, the edge endpoint with the local
+ * Step Functions and EventBridge behind it, and the local API Gateway, all built from the
+ * manifest, then carries on any execution a previous run left running.
+ */
+export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<LocalRuntime> {
+  const stage = options.stage ?? 'local';
+  const names = localNames(stage);
+  const clock = options.clock ?? new Clock();
+  setTimeSource(() => clock.now());
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(`[runtime] stop: ${(e as Error).message}`));
+  };
+
+  try {
+    let dynamo: DynamoDbLocal | undefined;
+    if (!options.dynamoEndpoint) {
+      dynamo = await startDynamoDbLocal({ dataDir: options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined });
+      stops.push(() => dynamo?.stop() ?? Promise.resolve());
+    }
+    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo?.endpoint ?? '';
+    const ses: LocalSes = await startLocalSes(options.sesPort ?? 8005);
+    stops.push(() => ses.stop());
+
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const rawDynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials });
+    stops.push(async () => rawDynamo.destroy());
+    const lambda = new LocalLambda(names.prefix, ROOT);
+    const store = new SfnStore(rawDynamo, names.sfnTable);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
+
+    // The edge must listen before the SDK clients that go through it are made.
+    let service: StepFunctionsService | undefined;
+    const edge = new Edge({
+      dynamodb: dynamoEndpoint,
+      ses: ses.endpoint,
+      stepFunctions: { handle: (op, body) => (service ? service.handle(op, body) : Promise.reject(new Error('starting'))) },
+      eventBridge,
+      control: (method, url, body) => control(clock, method, url, body),
+    });
+    const edgePort = await edge.start(options.edgePort ?? 4566);
+    stops.push(() => edge.stop());
+    const edgeUrl = `http://127.0.0.1:${edgePort}`;
+    const viaEdge = { endpoint: edgeUrl, region: LOCAL_REGION, credentials };
+    const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
+    stops.push(async () => Object.values(clients).forEach((c) => c.destroy()));
+    service = new StepFunctionsService({ store, clock, lambda, clients });
+    const sfn = service;
+    stops.push(() => sfn.shutdown());
+
+    const resolve = (ref: Ref): string => {
+      switch (ref.ref) {
+        case 'table':
+          return names.table(ref.table);
+        case 'bus':
+          return names.bus;
+        case 'sender':
+          return email.sender;
+        case 'configurationSet':
+          return names.configurationSet;
+        case 'function':
+          return lambda.arnOf(ref.function);
+        case 'machine':
+          return sfn.machineArn(names.machine(ref.machine));
+        case 'literal':
+          return ref.value;
+      }
+    };
+
+    // Handlers run in this process, so they share one environment: it must not disagree.
+    Object.assign(process.env, { AWS_ENDPOINT_URL: edgeUrl, AWS_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_DEV: 'false' });
+    Object.assign(process.env, functionEnvironment(resolve));
+
+    for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) await ensureTable(rawDynamo, names.table(name), spec);
+    await store.ensureTable();
+    for (const [name, spec] of Object.entries(machines) as [MachineName, (typeof machines)[MachineName]][]) {
+      const values = Object.fromEntries(Object.entries(spec.substitutions).map(([k, ref]) => [k, resolve(ref)]));
+      await sfn.createStateMachine(names.machine(name), substitute(aslText(name), values), `arn:aws:iam::000000000000:role/${names.machine(name)}`, true);
+    }
+
+    const issuer = await LocalIssuer.create(options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined);
+    const api = new LocalApiGateway(lambda, issuer, clock, stage);
+    const apiPort = await api.start(options.apiPort ?? 3000);
+    stops.push(() => api.stop());
+    stops.push(() => eventBridge.idle());
+
+    const resumed = await sfn.resumeAll();
+    const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
+
+    return {
+      endpoints: { edge: edgeUrl, api: `http://127.0.0.1:${apiPort}`, mailbox: ses.endpoint, dynamodb: dynamoEndpoint },
+      clock,
+      lambda,
+      eventBridge,
+      stepFunctions: sfn,
+      names: {
+        tables: record(Object.keys(tables) as TableName[], names.table),
+        machines: record(Object.keys(machines) as MachineName[], (m) => sfn.machineArn(names.machine(m))),
+        functions: record(Object.keys(functions) as FunctionName[], (f) => lambda.arnOf(f)),
+        bus: names.bus,
+      },
+      resumed,
+      mintToken: (request) => issuer.mint(request),
+      stop: async () => {
+        clock.dispose();
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The union of every function's environment; two functions may not disagree on a name. */
+export function functionEnvironment(resolve: (ref: Ref) => string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(functions)) {
+    for (const [key, ref] of Object.entries(spec.env as Record<string, Ref>)) {
+      const value = resolve(ref);
+      if (env[key] !== undefined && env[key] !== value) throw new Error(`Function ${name} sets ${key}=${value}, another function ${env[key]}: locally they share one process`);
+      env[key] = value;
+    }
+  }
+  return env;
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const attributes = new Set<string>([spec.partitionKey, spec.sortKey, ...Object.values(spec.indexes).flatMap((i) => [i.partitionKey, i.sortKey])]);
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
+        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+      GlobalSecondaryIndexes: Object.entries(spec.indexes).map(([indexName, index]) => ({
+        IndexName: indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  if (spec.timeToLiveAttribute) {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.timeToLiveAttribute } }));
+  }
+}
+
+/** `/_local/*` on the edge: the runtime's status, and the clock for demos. */
+async function control(clock: Clock, method: string, url: string, body: string): Promise<{ status: number; body: unknown } | undefined> {
+  if (method === 'GET' && url === '/_local/health') return { status: 200, body: { status: 'running', clock: { mode: clock.mode, scale: clock.scale, now: clock.nowIso() } } };
+  if (method === 'POST' && url === '/_local/clock/advance') {
+    if (clock.mode !== 'manual') return { status: 409, body: { message: 'The clock runs in real time; start with CISS_CLOCK=manual to advance it' } };
+    const seconds = Number((JSON.parse(body || '{}') as { seconds?: unknown }).seconds);
+    if (!Number.isFinite(seconds) || seconds <= 0) return { status: 400, body: { message: 'seconds must be a positive number' } };
+    await clock.advance(seconds * 1000);
+    return { status: 200, body: { now: clock.nowIso() } };
+  }
+  return undefined;
+}

@@ -1,0 +1,256 @@
+import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface MachineRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly definition: string;
+  readonly roleArn: string;
+  readonly createdAt: number;
+}
+
+/** Where an execution stands, enough to carry it on after a restart. */
+export interface Cursor {
+  readonly stateName: string;
+  /** The state's raw input, JSON. */
+  readonly input: string;
+}
+
+/** A `.waitForTaskToken` task the execution is parked on. The token itself is never stored. */
+export interface Parked {
+  readonly stateName: string;
+  readonly tokenHash: string;
+  readonly deadline: number;
+  readonly heartbeatSeconds?: number;
+  readonly heartbeatDeadline?: number;
+}
+
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly status: ExecutionStatus;
+  readonly input: string;
+  readonly startDate: number;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly stopDate?: number;
+  readonly redriveCount: number;
+  readonly redriveDate?: number;
+  readonly cursor?: Cursor;
+  readonly parked?: Parked;
+  /** Epoch ms a Wait state will end. */
+  readonly waitUntil?: number;
+}
+
+export interface HistoryEvent {
+  readonly id: number;
+  readonly previousEventId: number;
+  readonly timestamp: number;
+  readonly type: string;
+  readonly [details: string]: unknown;
+}
+
+export type TokenStatus = 'PARKED' | 'DONE' | 'CLOSED';
+
+/**
+ * The local Step Functions service keeps its machines, executions, history and task tokens in
+ * DynamoDB Local (its own table), so `npm start` can stop and start again without losing them.
+ */
+export class SfnStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(client: DynamoDBClient, readonly tableName: string) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async ensureTable(): Promise<void> {
+    try {
+      await this.doc.send(new DescribeTableCommand({ TableName: this.tableName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await this.doc.send(
+        new CreateTableCommand({
+          TableName: this.tableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: 'sk', AttributeType: 'S' },
+          ],
+        }),
+      );
+    }
+  }
+
+  async putMachine(machine: MachineRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'SM', sk: machine.arn, ...machine } }));
+  }
+
+  async getMachine(arn: string): Promise<MachineRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SM', sk: arn } }));
+    return out.Item ? strip<MachineRecord>(out.Item) : undefined;
+  }
+
+  async listMachines(): Promise<MachineRecord[]> {
+    return this.queryAll<MachineRecord>('SM');
+  }
+
+  /** Creates the execution unless one of that name exists; returns the existing one then. */
+  async createExecution(record: ExecutionRecord): Promise<ExecutionRecord | undefined> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: execPk(record.stateMachineArn), sk: record.name, ...record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return this.getExecution(record.stateMachineArn, record.name);
+    }
+  }
+
+  async getExecution(machineArn: string, name: string): Promise<ExecutionRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: execPk(machineArn), sk: name }, ConsistentRead: true }));
+    return out.Item ? strip<ExecutionRecord>(out.Item) : undefined;
+  }
+
+  /** Sets fields (undefined removes a field). With `expectedStatus`, only from that status. */
+  async updateExecution(
+    machineArn: string,
+    name: string,
+    fields: Partial<Omit<ExecutionRecord, 'executionArn' | 'stateMachineArn' | 'name'>>,
+    expectedStatus?: ExecutionStatus,
+  ): Promise<boolean> {
+    const set: string[] = [];
+    const remove: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, NativeAttributeValue> = {};
+    for (const [key, value] of Object.entries(fields)) {
+      names[`#${key}`] = key;
+      if (value === undefined) remove.push(`#${key}`);
+      else {
+        set.push(`#${key} = :${key}`);
+        values[`:${key}`] = value;
+      }
+    }
+    if (expectedStatus) {
+      names['#expected'] = 'status';
+      values[':expected'] = expectedStatus;
+    }
+    const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim();
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: execPk(machineArn), sk: name },
+          UpdateExpression: expression,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+          ConditionExpression: expectedStatus ? '#expected = :expected' : 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async listExecutions(machineArn: string): Promise<ExecutionRecord[]> {
+    return this.queryAll<ExecutionRecord>(execPk(machineArn));
+  }
+
+  async runningExecutions(): Promise<ExecutionRecord[]> {
+    const items: ExecutionRecord[] = [];
+    let start: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :ex) AND #status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':ex': 'EX#', ':running': 'RUNNING' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip<ExecutionRecord>(i)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async putEvent(executionArn: string, event: HistoryEvent): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event } }));
+  }
+
+  async history(executionArn: string): Promise<HistoryEvent[]> {
+    return this.queryAll<HistoryEvent>(`H#${executionArn}`);
+  }
+
+  async putToken(tokenHash: string, executionArn: string, stateName: string): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `TOK#${tokenHash}`, sk: 'T', executionArn, stateName, status: 'PARKED' } }));
+  }
+
+  async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus } | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `TOK#${tokenHash}`, sk: 'T' }, ConsistentRead: true }));
+    return out.Item ? strip(out.Item) : undefined;
+  }
+
+  /** Moves a token out of PARKED exactly once; false when it already was. */
+  async closeToken(tokenHash: string, status: Exclude<TokenStatus, 'PARKED'>): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `TOK#${tokenHash}`, sk: 'T' },
+          UpdateExpression: 'SET #status = :status',
+          ConditionExpression: '#status = :parked',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':parked': 'PARKED' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  private async queryAll<T>(pk: string): Promise<T[]> {
+    const items: T[] = [];
+    let start: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => strip<T>(i)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function execPk(machineArn: string): string {
+  return `EX#${machineArn}`;
+}
+
+function strip<T>(item: Record<string, NativeAttributeValue>): T {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}

@@ -1,0 +1,27 @@
+/**
+ * The project is ESM (middy, jose and their peers ship ESM only, and Node's require(esm) does
+ * not apply to packages that export only an `import` condition). jest runs it in its native ESM
+ * mode (`--experimental-vm-modules`, set by `npm run jest`); swc strips the TypeScript and
+ * leaves the modules as ES modules. Packages in node_modules load as they are.
+ */
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'es6' } }],
+};
+const base = { transform, extensionsToTreatAsEsm: ['.ts'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'] };
+
+/** @type {import('jest').Config} */
+export default {
+  testTimeout: 60_000,
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...base, displayName: 'statemachines', testMatch: ['<rootDir>/test/statemachines/**/*.test.ts'] },
+    { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+    },
+  ],
+};

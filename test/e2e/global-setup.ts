@@ -1,0 +1,13 @@
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb';
+
+declare global {
+  var __cissDynamo: DynamoDbLocal | undefined;
+}
+
+/** One DynamoDB Local (in memory) for the whole e2e suite; each test file uses its own stage. */
+export default async function globalSetup(): Promise<void> {
+  if (process.env['CISS_E2E_DYNAMO_ENDPOINT']) return;
+  const dynamo = await startDynamoDbLocal();
+  globalThis.__cissDynamo = dynamo;
+  process.env['CISS_E2E_DYNAMO_ENDPOINT'] = dynamo.endpoint;
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Clock } from '../../infra/local/clock';
+import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
+
+/**
+ * Given / when / then helpers for the e2e suite. Every test file starts the embedded runtime in
+ * process on free ports and its own stage (so files never share tables), against the suite's
+ * one DynamoDB Local, and talks to it only through the real AWS SDK clients and HTTP.
+ */
+export interface Harness {
+  readonly runtime: LocalRuntime;
+  readonly sfn: SFNClient;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly stage: string;
+}
+
+export async function givenRuntime(options: Partial<RuntimeOptions> = {}): Promise<Harness> {
+  const stage = options.stage ?? `e2e${randomUUID().slice(0, 8)}`;
+  const runtime = await startLocalRuntime({
+    stage,
+    edgePort: 0,
+    apiPort: 0,
+    sesPort: 0,
+    dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'],
+    clock: new Clock({ mode: 'manual' }),
+    ...options,
+  });
+  return { runtime, stage, ...clientsFor(runtime.endpoints.edge) };
+}
+
+export function clientsFor(edge: string): { sfn: SFNClient; dynamo: DynamoDBDocumentClient } {
+  const config = { endpoint: edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  return { sfn: new SFNClient(config), dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(config)) };
+}
+
+/** Polls until `probe` returns a value that is not undefined (real time, bounded). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+export interface Mail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly destination: { readonly to: readonly string[] };
+  readonly subject: string;
+  readonly body: { readonly text?: string; readonly html?: string };
+  readonly at: number;
+}
+
+/** The local mailbox, as its `GET /store` gives it. */
+export async function mailbox(runtime: LocalRuntime): Promise<Mail[]> {
+  const res = await fetch(`${runtime.endpoints.mailbox}/store`);
+  const body = (await res.json()) as { emails: Mail[] };
+  return body.emails;
+}
