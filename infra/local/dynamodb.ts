@@ -39,7 +39,7 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
     await waitForPort(port, 30_000, () => !exited);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${stderr}`);
+    throw new Error(`DynamoDB Local did not start: ${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -98,11 +98,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
 
     // The edge must listen before the SDK clients that go through it are made.
-    let service: StepFunctionsService | undefined;
+    const late: { service?: StepFunctionsService } = {};
     const edge = new Edge({
       dynamodb: dynamoEndpoint,
       ses: ses.endpoint,
-      stepFunctions: { handle: (op, body) => (service ? service.handle(op, body) : Promise.reject(new Error('starting'))) },
+      stepFunctions: { handle: (op, body) => (late.service ? late.service.handle(op, body) : Promise.reject(new Error('starting'))) },
       eventBridge,
       control: (method, url, body) => control(clock, method, url, body),
     });
@@ -112,8 +112,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const viaEdge = { endpoint: edgeUrl, region: LOCAL_REGION, credentials };
     const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
     stops.push(async () => Object.values(clients).forEach((c) => c.destroy()));
-    service = new StepFunctionsService({ store, clock, lambda, clients });
-    const sfn = service;
+    const sfn = new StepFunctionsService({ store, clock, lambda, clients });
+    late.service = sfn;
     stops.push(() => sfn.shutdown());
 
     const resolve = (ref: Ref): string => {

@@ -338,14 +338,14 @@ export class StepFunctionsService {
     for (const [stateName, state] of Object.entries(machine.definition.States)) {
       if (state.Type === 'Task' || state.Type === 'Wait') handlers[stateName] = (effective) => this.runTask(run, stateName, state, effective as Json);
     }
-    const service = this;
+    const mint = (): string => this.mintToken(run);
     const context = {
       Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.record.roleArn, StartTime: new Date(record.startDate).toISOString(), RedriveCount: record.redriveCount },
       StateMachine: { Id: machine.record.arn, Name: machine.record.name },
       // The engine copies the context shallowly, so a getter here mints a token per Task entry.
       Task: {
         get Token() {
-          return service.mintToken(run);
+          return mint();
         },
       },
     };
