@@ -9,11 +9,6 @@ export function aslText(machine: MachineName): string {
   return readFileSync(path.join(ROOT, machines[machine].file), 'utf8');
 }
 
-/** Every `${Name}` the text uses. */
-export function placeholders(text: string): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] ?? ''))].sort();
-}
-
 /** Fills placeholders as Step Functions' DefinitionSubstitutions does; an unknown one is an error. */
 export function substitute(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
