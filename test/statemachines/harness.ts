@@ -1,0 +1,156 @@
+/**
+ * Helpers for testing state machines on `aws-local-stepfunctions` directly: every Task is
+ * stubbed by state name, Wait states and retry back-off take no time, and each run reports
+ * which states ran, in order, with the input each one received.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ROOT, substitute } from '#infra/asl';
+
+type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export const STATEMACHINES_DIR = path.join(ROOT, 'statemachines');
+
+export const DUMMY_ACCOUNT = '123456789012';
+export const DUMMY_REGION = 'us-east-1';
+
+/** The ASL files under `statemachines/`, by file name. */
+export function aslFiles(): string[] {
+  return readdirSync(STATEMACHINES_DIR)
+    .filter((f) => f.endsWith('.asl.json'))
+    .sort();
+}
+
+export function aslSource(file: string): string {
+  return readFileSync(path.join(STATEMACHINES_DIR, file), 'utf8');
+}
+
+/** Every `${Name}` placeholder in an ASL text, once each. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] ?? ''))];
+}
+
+/**
+ * A plausible value for a placeholder, chosen by the naming convention of the manifest's
+ * substitutions (`…FunctionArn`, `…MachineArn`, `…TableName`, `…BusName`), so ARN-shaped
+ * fields get ARNs and name fields get names.
+ */
+export function dummyValue(placeholder: string): string {
+  if (/FunctionArn$/.test(placeholder)) return `arn:aws:lambda:${DUMMY_REGION}:${DUMMY_ACCOUNT}:function:${placeholder}`;
+  if (/(State)?MachineArn$/.test(placeholder)) return `arn:aws:states:${DUMMY_REGION}:${DUMMY_ACCOUNT}:stateMachine:${placeholder}`;
+  if (/BusArn$/.test(placeholder)) return `arn:aws:events:${DUMMY_REGION}:${DUMMY_ACCOUNT}:event-bus/${placeholder}`;
+  if (/TableArn$/.test(placeholder)) return `arn:aws:dynamodb:${DUMMY_REGION}:${DUMMY_ACCOUNT}:table/${placeholder}`;
+  if (/Arn$/.test(placeholder)) return `arn:aws:iam::${DUMMY_ACCOUNT}:role/${placeholder}`;
+  return `dummy-${placeholder.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`;
+}
+
+/** The ASL file with every placeholder filled by `dummyValue`, as parsed JSON. */
+export function substitutedDefinition(file: string): Record<string, unknown> & StateMachineDefinition {
+  const text = aslSource(file);
+  const values = Object.fromEntries(placeholdersOf(text).map((p) => [p, dummyValue(p)]));
+  return JSON.parse(substitute(text, values)) as Record<string, unknown> & StateMachineDefinition;
+}
+
+/** Every state of a definition, including those inside Parallel branches and Map processors. */
+export function allStates(definition: unknown): [string, Record<string, unknown>][] {
+  const found: [string, Record<string, unknown>][] = [];
+  const visit = (machine: unknown): void => {
+    if (machine === null || typeof machine !== 'object') return;
+    const states = (machine as { States?: Record<string, Record<string, unknown>> }).States;
+    for (const [name, state] of Object.entries(states ?? {})) {
+      found.push([name, state]);
+      for (const branch of (state['Branches'] as unknown[] | undefined) ?? []) visit(branch);
+      visit(state['ItemProcessor'] ?? state['Iterator']);
+    }
+  };
+  visit(definition);
+  return found;
+}
+
+/** An error as a Lambda or service would throw it: `name` is what Retry and Catch match. */
+export function namedError(name: string, message = `${name} (stub)`): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+export type TaskStub = (input: JsonValue, attempt: number) => JsonValue | Promise<JsonValue>;
+
+export interface TaskCall {
+  readonly state: string;
+  readonly input: JsonValue;
+  /** 1 for the first call of this state in the run, 2 for its first retry, and so on. */
+  readonly attempt: number;
+}
+
+export type RunOutcome =
+  | { readonly status: 'SUCCEEDED'; readonly output: JsonValue; readonly calls: readonly TaskCall[] }
+  | { readonly status: 'FAILED'; readonly error: string; readonly cause: string; readonly calls: readonly TaskCall[] };
+
+export interface RunOptions {
+  /** A stub for every Task state, by state name; a Task without one fails the run loudly. */
+  readonly tasks: Readonly<Record<string, TaskStub>>;
+  readonly executionName?: string;
+  readonly taskToken?: string;
+  /** Wait states to skip; each is given 0 ms. */
+  readonly waits?: readonly string[];
+}
+
+/** Builds the engine for a substituted definition; dummy ARNs are not checked. */
+export function machineFor(definition: StateMachineDefinition): StateMachine {
+  return new StateMachine(definition, { validationOptions: { checkArn: false } });
+}
+
+/** Runs a machine with every Task stubbed and no real waiting, and reports what happened. */
+export async function runMachine(definition: StateMachineDefinition, input: JsonValue, options: RunOptions): Promise<RunOutcome> {
+  const calls: TaskCall[] = [];
+  const taskNames = allStates(definition)
+    .filter(([, s]) => s['Type'] === 'Task')
+    .map(([name]) => name);
+  const missing = taskNames.filter((name) => !(name in options.tasks));
+  if (missing.length > 0) throw new Error(`No stub for Task state(s): ${missing.join(', ')}`);
+
+  const taskResourceLocalHandlers = Object.fromEntries(
+    Object.entries(options.tasks).map(([state, stub]) => [
+      state,
+      async (taskInput: JsonValue) => {
+        const attempt = calls.filter((c) => c.state === state).length + 1;
+        calls.push({ state, input: structuredClone(taskInput), attempt });
+        return stub(taskInput, attempt);
+      },
+    ]),
+  );
+  const retried = allStates(definition)
+    .filter(([, s]) => Array.isArray(s['Retry']))
+    .map(([name]) => [name, 0] as const);
+
+  const run = machineFor(definition).run(input, {
+    context: {
+      Execution: { Name: options.executionName ?? 'test-execution', Id: `arn:aws:states:${DUMMY_REGION}:${DUMMY_ACCOUNT}:execution:test:${options.executionName ?? 'test-execution'}` },
+      Task: { Token: options.taskToken ?? 'tok' },
+    },
+    overrides: {
+      taskResourceLocalHandlers,
+      waitTimeOverrides: Object.fromEntries((options.waits ?? []).map((w) => [w, 0])),
+      retryIntervalOverrides: Object.fromEntries(retried),
+    },
+  });
+  try {
+    return { status: 'SUCCEEDED', output: await run.result, calls };
+  } catch (error) {
+    if (!(error instanceof ExecutionError)) throw error;
+    const cause = error.cause as Error | undefined;
+    return { status: 'FAILED', error: cause?.name ?? 'Unknown', cause: cause?.message ?? '', calls };
+  }
+}
+
+/** The state names of the calls, in order. */
+export function statesCalled(outcome: RunOutcome): string[] {
+  return outcome.calls.map((c) => c.state);
+}
+
+/** The input a state's `n`th call (1-based) received. */
+export function inputOf(outcome: RunOutcome, state: string, n = 1): JsonValue | undefined {
+  return outcome.calls.filter((c) => c.state === state)[n - 1]?.input;
+}
