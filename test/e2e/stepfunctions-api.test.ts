@@ -1,0 +1,110 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  TaskTimedOut,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
+import { eventually, givenRuntime, type Harness } from './steps';
+
+const input = (failuresBeforeSuccess = 0) => JSON.stringify({ reportTo: 'ops@ciss.ct.example', failuresBeforeSuccess });
+
+describe('the local Step Functions API, as an operator uses it', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await givenRuntime();
+  });
+
+  afterAll(async () => {
+    await h.runtime.stop();
+    h.sfn.destroy();
+    h.dynamo.destroy();
+  });
+
+  async function start(name: string, body = input()): Promise<string> {
+    const out = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.diagnostics, name, input: body }));
+    if (!out.executionArn) throw new Error('no execution');
+    return out.executionArn;
+  }
+
+  async function parkedToken(executionArn: string): Promise<string> {
+    return eventually(async () => {
+      const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
+      if (!events.some((e) => e.type === 'TaskSubmitted')) return undefined;
+      const scheduled = events.find((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken');
+      return (JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload: { taskToken: string } }).Payload.taskToken;
+    }, 'the callback task');
+  }
+
+  async function ended(executionArn: string): Promise<DescribeExecutionCommandOutput> {
+    return eventually(async () => {
+      const out = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' ? undefined : out;
+    }, 'the execution to end');
+  }
+
+  it('lists the manifest machines', async () => {
+    const out = await h.sfn.send(new ListStateMachinesCommand({}));
+    expect(out.stateMachines?.map((m) => m.stateMachineArn)).toContain(h.runtime.names.machines.diagnostics);
+  });
+
+  it('answers a repeated StartExecution with the same name and input with the same execution, and refuses other input', async () => {
+    const first = await start('api-idempotent');
+    await expect(start('api-idempotent')).resolves.toBe(first);
+    await expect(start('api-idempotent', input(1))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    const running = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.runtime.names.machines.diagnostics, statusFilter: 'RUNNING' }));
+    expect(running.executions?.filter((e) => e.name === 'api-idempotent')).toHaveLength(1);
+  });
+
+  it('fails the task on SendTaskFailure and follows the Catch', async () => {
+    const arn = await start('api-task-failure');
+    await h.sfn.send(new SendTaskFailureCommand({ taskToken: await parkedToken(arn), error: 'OperatorRefused', cause: 'not today' }));
+    const out = await ended(arn);
+    expect(out.status).toBe('FAILED');
+    expect(out.error).toBe('DiagnosticsFailed');
+  });
+
+  it('keeps a task alive while heartbeats come, and times it out when they stop', async () => {
+    const arn = await start('api-heartbeat');
+    const token = await parkedToken(arn);
+    await h.runtime.clock.advance(3_000_000);
+    await h.sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    await h.runtime.clock.advance(3_000_000);
+    await expect(h.sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).resolves.toMatchObject({ status: 'RUNNING' });
+    await h.runtime.clock.advance(700_000);
+    const out = await ended(arn);
+    expect(out.status).toBe('FAILED');
+    const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? [];
+    expect(events.find((e) => e.type === 'TaskTimedOut')?.taskTimedOutEventDetails?.error).toBe('States.HeartbeatTimeout');
+    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+  });
+
+  it('stops an execution: ABORTED, and its task token completes nothing afterwards', async () => {
+    const arn = await start('api-stop');
+    const token = await parkedToken(arn);
+    await h.sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator', cause: 'duplicate run' }));
+    const out = await ended(arn);
+    expect(out).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'duplicate run' });
+    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+  });
+
+  it('redrives a failed execution from the state it failed in', async () => {
+    const arn = await start('api-redrive');
+    await h.sfn.send(new SendTaskFailureCommand({ taskToken: await parkedToken(arn), error: 'OperatorRefused', cause: 'no' }));
+    expect((await ended(arn)).status).toBe('FAILED');
+    await h.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+    const again = await ended(arn);
+    expect(again.redriveCount).toBe(1);
+    const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? [];
+    expect(events.filter((e) => e.type === 'ExecutionRedriven')).toHaveLength(1);
+  });
+});
