@@ -43,6 +43,11 @@ export class LocalApiGateway {
 
   constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
 
+  /** What this gateway serves: `METHOD /path -> function`, for the parity test and operators. */
+  routeTable(): string[] {
+    return this.compiled.map((r) => `${r.spec.method} ${r.spec.path} -> ${r.spec.function}`);
+  }
+
   async start(port: number): Promise<number> {
     this.server = http.createServer((req, res) => {
       this.serve(req, res).catch((error: unknown) => {

@@ -84,7 +84,8 @@ export class LocalLambda {
     }
   }
 
-  private async load(name: FunctionName): Promise<Handler> {
+  /** Loads a function's handler (its cold start); fails when the entry exports none. */
+  async load(name: FunctionName): Promise<Handler> {
     let handler = this.loaded.get(name);
     if (!handler) {
       const mod = (await import(pathToFileURL(path.join(this.root, functions[name].entry)).href)) as { handler?: Handler };

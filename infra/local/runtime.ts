@@ -39,6 +39,7 @@ export interface LocalRuntime {
   readonly lambda: LocalLambda;
   readonly eventBridge: LocalEventBridge;
   readonly stepFunctions: StepFunctionsService;
+  readonly api: LocalApiGateway;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
   readonly names: {
     readonly tables: Readonly<Record<TableName, string>>;
@@ -161,6 +162,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       lambda,
       eventBridge,
       stepFunctions: sfn,
+      api,
       names: {
         tables: record(Object.keys(tables) as TableName[], names.table),
         machines: record(Object.keys(machines) as MachineName[], (m) => sfn.machineArn(names.machine(m))),

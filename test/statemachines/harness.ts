@@ -97,9 +97,16 @@ export interface RunOptions {
   readonly waits?: readonly string[];
 }
 
-/** Builds the engine for a substituted definition; dummy ARNs are not checked. */
+const engines = new WeakMap<StateMachineDefinition, StateMachine>();
+
+/** The engine for a substituted definition (built once: validation is the slow part); dummy ARNs are not checked. */
 export function machineFor(definition: StateMachineDefinition): StateMachine {
-  return new StateMachine(definition, { validationOptions: { checkArn: false } });
+  let engine = engines.get(definition);
+  if (!engine) {
+    engine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    engines.set(definition, engine);
+  }
+  return engine;
 }
 
 /** Runs a machine with every Task stubbed and no real waiting, and reports what happened. */

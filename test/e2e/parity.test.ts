@@ -1,0 +1,70 @@
+import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
+import { functions, machines, routes, type FunctionName } from '../../infra/manifest';
+import { synthesizeTemplate } from '../../infra/stack';
+import { givenRuntime, type Harness } from './steps';
+
+interface CfnResource {
+  readonly Properties: Record<string, unknown>;
+}
+
+/**
+ * The two back-ends must offer the same application: every function, route and state machine
+ * in the manifest exists in the CDK template and in the running embedded runtime, and neither
+ * has one the other lacks.
+ */
+describe('AWS and local back-ends built from one manifest', () => {
+  let h: Harness;
+  const template = synthesizeTemplate();
+  const byType = (type: string) => template.findResources(type) as Record<string, CfnResource>;
+
+  beforeAll(async () => {
+    h = await givenRuntime();
+  });
+
+  afterAll(async () => {
+    await h.runtime.stop();
+    h.sfn.destroy();
+    h.dynamo.destroy();
+  });
+
+  function awsFunctions(): Map<string, FunctionName | undefined> {
+    const byDescription = new Map(Object.entries(functions).map(([name, spec]) => [spec.description, name as FunctionName]));
+    const found = new Map<string, FunctionName | undefined>();
+    for (const [id, r] of Object.entries(byType('AWS::Lambda::Function'))) found.set(id, byDescription.get(String(r.Properties['Description'])));
+    return found;
+  }
+
+  it('has the same functions', async () => {
+    const aws = [...awsFunctions().values()];
+    expect(aws.filter((f) => f === undefined)).toEqual([]);
+    expect(new Set(aws)).toEqual(new Set(Object.keys(functions)));
+    expect(Object.keys(h.runtime.names.functions).sort()).toEqual(Object.keys(functions).sort());
+    for (const name of Object.keys(functions) as FunctionName[]) await expect(h.runtime.lambda.load(name)).resolves.toBeInstanceOf(Function);
+  });
+
+  it('has the same routes, each to the same function', () => {
+    const ids = awsFunctions();
+    const resources = byType('AWS::ApiGateway::Resource');
+    const pathOf = (ref: unknown): string => {
+      const id = (ref as { Ref?: string }).Ref;
+      const resource = id === undefined ? undefined : resources[id];
+      return resource ? `${pathOf(resource.Properties['ParentId'])}/${String(resource.Properties['PathPart'])}` : '';
+    };
+    const aws = Object.values(byType('AWS::ApiGateway::Method')).map((m) => {
+      const integration = JSON.stringify(m.Properties['Integration']);
+      const target = [...ids.entries()].find(([id]) => integration.includes(`"${id}"`))?.[1];
+      return `${String(m.Properties['HttpMethod'])} ${pathOf(m.Properties['ResourceId'])} -> ${target}`;
+    });
+    const local = h.runtime.api.routeTable();
+    expect(aws.sort()).toEqual(local.sort());
+    expect(local).toHaveLength(routes.length);
+  });
+
+  it('has the same state machines', async () => {
+    const aws = Object.values(byType('AWS::StepFunctions::StateMachine')).map((m) => String(m.Properties['StateMachineName']).replace(/^ciss-workflows-dev-/, ''));
+    const listed = (await h.sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const local = listed.map((m) => String(m.name)).filter((n) => n.startsWith(`ciss-${h.stage}-`)).map((n) => n.replace(`ciss-${h.stage}-`, ''));
+    expect(aws.sort()).toEqual(Object.keys(machines).sort());
+    expect(local.sort()).toEqual(Object.keys(machines).sort());
+  });
+});
