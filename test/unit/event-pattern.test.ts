@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { assertProperty } from './property';
 import { ROOT } from '#infra/asl';
 import { eventRules } from '#infra/manifest';
 import { matchesPattern } from '../../infra/local/event-pattern';
@@ -168,7 +169,7 @@ describe('matchesPattern', () => {
     const flatEvent = fc.dictionary(key, fc.string({ maxLength: 12 }), { minKeys: 1, maxKeys: 6 });
 
     it('an event matches the pattern made of its own fields as exact values', () => {
-      fc.assert(
+      assertProperty(
         fc.property(flatEvent, (ev) => {
           const pattern = Object.fromEntries(Object.entries(ev).map(([k, v]) => [k, [v]]));
           return matchesPattern(pattern, ev);
@@ -177,11 +178,11 @@ describe('matchesPattern', () => {
     });
 
     it('the empty pattern matches every object event', () => {
-      fc.assert(fc.property(flatEvent, (ev) => matchesPattern({}, ev)));
+      assertProperty(fc.property(flatEvent, (ev) => matchesPattern({}, ev)));
     });
 
     it('anything-but the actual value never matches', () => {
-      fc.assert(
+      assertProperty(
         fc.property(flatEvent, fc.nat(), (ev, pick) => {
           const entries = Object.entries(ev);
           const [k, v] = entries[pick % entries.length] ?? ['', ''];
@@ -191,7 +192,7 @@ describe('matchesPattern', () => {
     });
 
     it('a value always matches its own prefixes and suffixes, and equals-ignore-case of its upper case', () => {
-      fc.assert(
+      assertProperty(
         fc.property(fc.string({ maxLength: 20 }), fc.nat(), (value, cut) => {
           const at = cut % (value.length + 1);
           const ev = { f: value };
@@ -205,7 +206,7 @@ describe('matchesPattern', () => {
     });
 
     it('a wildcard made from the value with any slice replaced by * matches it', () => {
-      fc.assert(
+      assertProperty(
         fc.property(fc.string({ maxLength: 20 }).filter((s) => !s.includes('*')), fc.nat(), fc.nat(), (value, a, b) => {
           const [from, to] = [a % (value.length + 1), b % (value.length + 1)].sort((x, y) => x - y) as [number, number];
           return matchesPattern({ f: [{ wildcard: `${value.slice(0, from)}*${value.slice(to)}` }] }, { f: value });
@@ -214,13 +215,13 @@ describe('matchesPattern', () => {
     });
 
     it('exists true and exists false disagree on every field', () => {
-      fc.assert(
+      assertProperty(
         fc.property(flatEvent, key, (ev, k) => matchesPattern({ [k]: [{ exists: true }] }, ev) !== matchesPattern({ [k]: [{ exists: false }] }, ev)),
       );
     });
 
     it('numeric ranges agree with the comparison they name', () => {
-      fc.assert(
+      assertProperty(
         fc.property(fc.double({ noNaN: true }), fc.double({ noNaN: true }), (value, bound) => {
           const ev = { n: value };
           return (

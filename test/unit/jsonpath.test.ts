@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { assertProperty } from './property';
 import { readPath } from '../../infra/local/jsonpath';
 
 const input = { task: { timeout: 30, deadlines: [{ at: '2026-11-23T15:00:00Z' }, { at: '2026-11-24T15:00:00Z' }] }, 'odd.key': { 'with space': 7 } };
@@ -39,7 +40,7 @@ describe('readPath', () => {
       fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/).map((k) => ({ kind: 'field' as const, key: k })),
       fc.nat({ max: 4 }).map((i) => ({ kind: 'index' as const, key: i })),
     );
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(segment, { maxLength: 5 }), fc.jsonValue(), (segments, leaf) => {
         let value: unknown = leaf;
         for (const s of [...segments].reverse()) {

@@ -1,0 +1,258 @@
+import { jest } from '@jest/globals';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import fc from 'fast-check';
+import { assertProperty } from './property';
+import { z } from 'zod';
+import { ROLES } from '#infra/manifest';
+import { NotFound, Unauthorized, ValidationFailed } from '#shared/errors';
+import { apiHandler, callerFromClaims, errorResponse, json, parseJsonBody, parseRoles, type ApiHandler } from '#shared/http';
+import { logger } from '#shared/observability';
+import { handler as healthHandler } from '../../functions/health/get';
+
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'health',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:health',
+  memoryLimitInMB: '256',
+  awsRequestId: 'aws-request-1',
+  logGroupName: '/aws/lambda/health',
+  logStreamName: 'stream',
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} satisfies Context;
+
+/** A REST proxy event as API Gateway hands it over after the Cognito authorizer (claims are strings). */
+function apiEvent(overrides: { method?: string; resource?: string; claims?: Record<string, string>; body?: string | null; isBase64Encoded?: boolean } = {}): APIGatewayProxyEvent {
+  const method = overrides.method ?? 'GET';
+  const resource = overrides.resource ?? '/health';
+  return {
+    httpMethod: method,
+    resource,
+    path: resource,
+    body: overrides.body ?? null,
+    isBase64Encoded: overrides.isBase64Encoded ?? false,
+    headers: {},
+    multiValueHeaders: {},
+    pathParameters: null,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      authorizer: overrides.claims ? { claims: overrides.claims } : undefined,
+      protocol: 'HTTP/1.1',
+      httpMethod: method,
+      identity: {} as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/local${resource}`,
+      stage: 'local',
+      requestId: 'req-123',
+      requestTimeEpoch: 0,
+      resourceId: 'res',
+      resourcePath: resource,
+    },
+  };
+}
+
+const bodyOf = (result: { body: string }) => JSON.parse(result.body) as Record<string, unknown>;
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('parseRoles', () => {
+  it('keeps the known roles of an array (the local issuer)', () => {
+    expect(parseRoles(['unit', 'dcj'])).toEqual(['unit', 'dcj']);
+  });
+
+  it('reads a comma-separated string', () => {
+    expect(parseRoles('unit,court-clerk')).toEqual(['unit', 'court-clerk']);
+  });
+
+  it('reads the bracketed, space-separated form Cognito gives a REST authorizer', () => {
+    expect(parseRoles('[agency-admin operations]')).toEqual(['agency-admin', 'operations']);
+  });
+
+  it('drops roles it does not know', () => {
+    expect(parseRoles(['unit', 'superuser', 'Unit'])).toEqual(['unit']);
+    expect(parseRoles('[root auditor]')).toEqual(['auditor']);
+  });
+
+  it('gives no roles for a missing or odd claim', () => {
+    expect(parseRoles(undefined)).toEqual([]);
+    expect(parseRoles(42)).toEqual([]);
+    expect(parseRoles('')).toEqual([]);
+  });
+
+  it('reads back any list of known roles in each of the three forms', () => {
+    assertProperty(
+      fc.property(fc.array(fc.constantFrom(...ROLES), { minLength: 1 }), (roles) => {
+        const expected = [...roles];
+        return [roles, roles.join(','), `[${roles.join(' ')}]`].every((form) => JSON.stringify(parseRoles(form)) === JSON.stringify(expected));
+      }),
+    );
+  });
+});
+
+describe('callerFromClaims', () => {
+  it('refuses claims without a subject as unauthenticated', () => {
+    expect(() => callerFromClaims(undefined)).toThrow(Unauthorized);
+    expect(() => callerFromClaims({ email: 'a@b.c' })).toThrow(Unauthorized);
+    expect(() => callerFromClaims({ sub: '' })).toThrow(Unauthorized);
+  });
+
+  it('reads the agency ORI and e-mail when present', () => {
+    const caller = callerFromClaims({ sub: 's-1', 'cognito:username': 'jdoe', email: 'jdoe@ct.example', 'custom:ori': 'CT0000100', 'cognito:groups': 'agency-rms' });
+
+    expect(caller).toEqual({ sub: 's-1', username: 'jdoe', email: 'jdoe@ct.example', ori: 'CT0000100', roles: ['agency-rms'] });
+  });
+
+  it('leaves ORI and e-mail undefined when absent or empty, and falls back to the subject as username', () => {
+    const caller = callerFromClaims({ sub: 's-2', 'custom:ori': '' });
+
+    expect(caller).toEqual({ sub: 's-2', username: 's-2', email: undefined, ori: undefined, roles: [] });
+  });
+});
+
+describe('errorResponse', () => {
+  it('answers a validation failure with 400 and the field problems', () => {
+    const problems = [{ field: 'arrestee.dateOfBirth', rule: 'must be a date' }];
+
+    const response = errorResponse(new ValidationFailed(problems), 'corr-1');
+
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(response)).toMatchObject({ error: 'ValidationFailed', problems });
+  });
+
+  it('answers NotFound with 404 and its message', () => {
+    const response = errorResponse(new NotFound('No such request: R-9'), 'corr-1');
+
+    expect(response.statusCode).toBe(404);
+    expect(bodyOf(response)).toEqual({ error: 'NotFound', message: 'No such request: R-9' });
+  });
+
+  it('answers an unexpected error with 500, a generic message and the correlation id, never the error itself', () => {
+    const logged = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const secret = 'connect ECONNREFUSED 10.0.3.7:5432 password=hunter2';
+
+    const response = errorResponse(new Error(secret), 'corr-500');
+
+    expect(response.statusCode).toBe(500);
+    const body = bodyOf(response);
+    expect(body).toEqual({ error: 'InternalError', message: expect.any(String), correlationId: 'corr-500' });
+    expect(response.body).not.toContain('hunter2');
+    expect(response.body).not.toContain('ECONNREFUSED');
+    expect(logged).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a thrown non-Error with 500 too', () => {
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    const response = errorResponse('boom', 'corr-2');
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('boom');
+  });
+
+  it('sends JSON with the security headers', () => {
+    const response = json(200, { ok: true });
+
+    expect(response.headers).toMatchObject({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  });
+});
+
+describe('parseJsonBody', () => {
+  const schema = z.object({ name: z.string().min(1), count: z.number().int() });
+
+  it('parses a body that satisfies the schema', () => {
+    expect(parseJsonBody(apiEvent({ body: '{"name":"x","count":2}' }), schema)).toEqual({ name: 'x', count: 2 });
+  });
+
+  it('decodes a base64 body first', () => {
+    const body = Buffer.from('{"name":"x","count":2}').toString('base64');
+
+    expect(parseJsonBody(apiEvent({ body, isBase64Encoded: true }), schema)).toEqual({ name: 'x', count: 2 });
+  });
+
+  it('refuses text that is not JSON as a validation failure of (body)', () => {
+    const parse = () => parseJsonBody(apiEvent({ body: '{"name":' }), schema);
+
+    expect(parse).toThrow(ValidationFailed);
+    expect(parse).toThrow(expect.objectContaining({ problems: [{ field: '(body)', rule: 'must be valid JSON' }] }));
+  });
+
+  it('names each field that breaks the schema', () => {
+    const parse = () => parseJsonBody(apiEvent({ body: '{"name":"","count":1.5}' }), schema);
+
+    expect(parse).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ field: 'name' }), expect.objectContaining({ field: 'count' })] }));
+  });
+
+  it('reports a missing body against (body)', () => {
+    expect(() => parseJsonBody(apiEvent({ body: null }), schema)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ field: '(body)' })] }));
+  });
+});
+
+describe('apiHandler on GET /health', () => {
+  const ok: ApiHandler = async (event) => json(200, { who: event.caller.username, route: event.route.path });
+
+  it('answers 401 when the request carries no claims, without calling the use case', async () => {
+    const useCase = jest.fn(ok);
+
+    const response = await apiHandler(useCase)(apiEvent(), context);
+
+    expect(response.statusCode).toBe(401);
+    expect(useCase).not.toHaveBeenCalled();
+  });
+
+  it('answers 403 to a caller with no role the route allows', async () => {
+    const useCase = jest.fn(ok);
+
+    const response = await apiHandler(useCase)(apiEvent({ claims: { sub: 's-1', 'cognito:groups': '[guest visitor]' } }), context);
+
+    expect(response.statusCode).toBe(403);
+    expect(bodyOf(response)).toEqual({ error: 'Forbidden', message: 'Your role may not call GET /health' });
+    expect(useCase).not.toHaveBeenCalled();
+  });
+
+  it('answers 403 for a route the manifest does not open', async () => {
+    const useCase = jest.fn(ok);
+
+    const response = await apiHandler(useCase)(apiEvent({ method: 'DELETE', claims: { sub: 's-1', 'cognito:groups': 'operations' } }), context);
+
+    expect(response.statusCode).toBe(403);
+    expect(useCase).not.toHaveBeenCalled();
+  });
+
+  it('calls the use case with the caller and the route for an allowed caller', async () => {
+    const useCase = jest.fn(ok);
+
+    const response = await apiHandler(useCase)(apiEvent({ claims: { sub: 's-1', 'cognito:username': 'jdoe', 'cognito:groups': 'operations' } }), context);
+
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toEqual({ who: 'jdoe', route: '/health' });
+    expect(useCase).toHaveBeenCalledTimes(1);
+    expect(useCase.mock.calls[0]?.[0]).toMatchObject({ caller: { sub: 's-1', roles: ['operations'] }, route: { method: 'GET', path: '/health' } });
+  });
+
+  it('turns a failing use case into a 500 that quotes the request id and not the error', async () => {
+    jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    const response = await apiHandler(async () => {
+      throw new Error('table ciss-main not found');
+    })(apiEvent({ claims: { sub: 's-1', 'cognito:groups': 'operations' } }), context);
+
+    expect(response.statusCode).toBe(500);
+    expect(bodyOf(response)).toMatchObject({ correlationId: 'req-123' });
+    expect(response.body).not.toContain('ciss-main');
+  });
+
+  it('the real health handler tells an allowed caller who they are', async () => {
+    const response = await healthHandler(apiEvent({ claims: { sub: 's-9', 'cognito:username': 'clerk1', 'cognito:groups': 'court-clerk', 'custom:ori': 'CT0000100' } }), context);
+
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toMatchObject({ status: 'ok', caller: { username: 'clerk1', roles: ['court-clerk'], ori: 'CT0000100' } });
+  });
+});
