@@ -7,7 +7,7 @@ export function matchesPattern(pattern: Readonly<Record<string, unknown>>, event
   if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
   const record = event as Record<string, unknown>;
   return Object.entries(pattern).every(([key, rule]) => {
-    const present = key in record;
+    const present = Object.hasOwn(record, key);
     const value = record[key];
     if (Array.isArray(rule)) return rule.some((matcher) => matchValue(matcher, value, present));
     if (rule !== null && typeof rule === 'object') return present && matchesPattern(rule as Record<string, unknown>, value);

@@ -28,7 +28,7 @@ describe('AWS and local back-ends built from one manifest', () => {
   });
 
   function awsFunctions(): Map<string, FunctionName | undefined> {
-    const byDescription = new Map(Object.entries(functions).map(([name, spec]) => [spec.description, name as FunctionName]));
+    const byDescription = new Map<string, FunctionName>(Object.entries(functions).map(([name, spec]) => [spec.description, name as FunctionName]));
     const found = new Map<string, FunctionName | undefined>();
     for (const [id, r] of Object.entries(byType('AWS::Lambda::Function'))) found.set(id, byDescription.get(String(r.Properties['Description'])));
     return found;

@@ -17,6 +17,8 @@ export type ResourceKind =
   | { readonly kind: 'sdk'; readonly service: string; readonly action: string; readonly waitForTaskToken: boolean; readonly errorPrefix: string };
 
 const OPTIMIZED_PREFIX: Record<string, string> = { dynamodb: 'DynamoDB', events: 'EventBridge', states: 'StepFunctions', ses: 'SES' };
+/** AWS SDK integrations name errors `<Service in PascalCase>.<Exception>`, e.g. `DynamoDb.…`. */
+const SDK_PREFIX: Record<string, string> = { dynamodb: 'DynamoDb', eventbridge: 'EventBridge', sfn: 'Sfn', ses: 'Ses', sesv2: 'SesV2' };
 
 /** Reads a Task's Resource the way Step Functions does; unsupported ones fail loudly. */
 export function describeResource(resource: string): ResourceKind {
@@ -27,7 +29,7 @@ export function describeResource(resource: string): ResourceKind {
   if (pattern?.startsWith('sync')) throw new TaskError('States.Runtime', `The embedded runtime does not run .sync integrations (${resource})`);
   const waitForTaskToken = pattern === 'waitForTaskToken';
   if (service === 'lambda' && action === 'invoke') return { kind: 'lambda', style: 'invoke', waitForTaskToken };
-  const errorPrefix = sdk ? service.charAt(0).toUpperCase() + service.slice(1) : (OPTIMIZED_PREFIX[service] ?? service);
+  const errorPrefix = sdk ? (SDK_PREFIX[service] ?? service.charAt(0).toUpperCase() + service.slice(1)) : (OPTIMIZED_PREFIX[service] ?? service);
   return { kind: 'sdk', service, action, waitForTaskToken, errorPrefix };
 }
 
