@@ -71,6 +71,11 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly bundle?: boolean;
+  /**
+   * Directory the manifest's paths are relative to.
+   * @default PROJECT_ROOT
+   */
+  readonly projectRoot?: string;
 }
 
 /** Synthesizes the stack in memory, for tests (the parity test among them). */
@@ -82,5 +87,5 @@ export function synthesizeTemplate(options: SynthesizeOptions = {}): Template {
 export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsStack {
   const stage = options.stage ?? DEFAULT_STAGE;
   const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
-  return new CissWorkflowsStack(app, stackName(stage), { stage });
+  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot });
 }

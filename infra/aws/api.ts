@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,14 +28,23 @@ export interface ApiProps {
 }
 
 /**
- * The authenticated REST API of the manifest's routes. Cognito authenticates and carries the
- * caller's roles (`cognito:groups`) and agency (`custom:ori`) in the ID token; which role may
- * call a route is enforced by the handler, because a Cognito authorizer checks no groups.
+ * The REST API of the manifest's routes. `token` routes are authenticated by Cognito, which
+ * carries the caller's roles (`cognito:groups`) and agency (`custom:ori`) in the ID token;
+ * which role may call a route is enforced by the handler, because a Cognito authorizer checks
+ * no groups. `signed-link` routes are the pages e-mailed approval links open: the recipient
+ * has no token, so API Gateway lets the request through (`NONE`) and the handler accepts it
+ * only with a valid, unexpired, unused HMAC signature over the link.
  */
 export class Api extends Construct {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
   readonly restApi: apigw.RestApi;
+  /**
+   * `https://<id>.execute-api.<region>.<suffix>/<stage>`, no trailing slash: the same URL as
+   * `restApi.url` but made of the API id and the stage *name*, so functions behind the API can
+   * have it in their environment without a cycle (function → deployment → method → function).
+   */
+  readonly baseUrl: string;
   readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -100,7 +109,7 @@ export class Api extends Construct {
       // in the account share it.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
-      defaultMethodOptions: { authorizer, authorizationType: apigw.AuthorizationType.COGNITO },
+      // No defaultMethodOptions: every route states its authorization below.
       deployOptions: {
         stageName: props.stage,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
@@ -115,12 +124,20 @@ export class Api extends Construct {
       },
     });
 
+    const stack = Stack.of(this);
+    this.baseUrl = Fn.join('', ['https://', this.restApi.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stage]);
+
+    // One integration, hence one Lambda permission scoped to method and path, per route; a
+    // function may serve several routes.
     for (const route of manifest.routes) {
-      this.restApi.root.resourceForPath(route.path).addMethod(
-        route.method,
-        new apigw.LambdaIntegration(props.functions[route.function], { proxy: true, allowTestInvoke: false }),
-        { authorizer, authorizationType: apigw.AuthorizationType.COGNITO },
-      );
+      const auth: apigw.MethodOptions =
+        route.auth === 'token'
+          ? { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }
+          : // Deliberately unauthenticated at the gateway: the handler checks the link's signature.
+            { authorizationType: apigw.AuthorizationType.NONE };
+      this.restApi.root
+        .resourceForPath(route.path)
+        .addMethod(route.method, new apigw.LambdaIntegration(props.functions[route.function], { proxy: true, allowTestInvoke: false }), auth);
     }
   }
 }

@@ -1,13 +1,19 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { manifest, type FunctionName, type MachineName, type Ref, type TableName } from '../manifest';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { manifest, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 
 /** The AWS resources a manifest `Ref` can point at. */
 export interface RefTargets {
   readonly tables: Readonly<Record<TableName, dynamodb.ITable>>;
   readonly bus: events.IEventBus;
   readonly configurationSetName: string;
+  /** The application key (`ref: 'key'` resolves to its ARN). */
+  readonly key: kms.IKey;
+  /** `ref: 'secret'` resolves to the secret's ARN: what `GetSecretValue` takes. */
+  readonly secrets: Readonly<Record<SecretName, secretsmanager.ISecret>>;
   /** Filled in as functions are created; a `function` ref to a missing one is an ordering bug. */
   readonly functions: Readonly<Partial<Record<FunctionName, lambda.IFunction>>>;
   /**
@@ -15,6 +21,12 @@ export interface RefTargets {
    * function can name a machine that invokes that same function without a dependency cycle.
    */
   readonly machineArns: Readonly<Record<MachineName, string>>;
+  /**
+   * The API's public base URL, built from the RestApi id and the stage name rather than from
+   * the deployment: functions behind the API may need it, and the deployment depends on them.
+   * Set once the API exists; an `apiUrl` ref resolved before that is an ordering bug.
+   */
+  readonly apiUrl?: string;
 }
 
 /**
@@ -38,17 +50,25 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
     }
     case 'machine':
       return targets.machineArns[ref.machine];
+    case 'apiUrl':
+      if (targets.apiUrl === undefined) throw new Error('Ref to the API URL resolved before the API was created');
+      return targets.apiUrl;
+    case 'key':
+      return targets.key.keyArn;
+    case 'secret':
+      return targets.secrets[ref.secret].secretArn;
     case 'literal':
       return ref.value;
   }
 }
 
 /**
- * Refs to compute resources are bound after every function exists, because functions and
- * machines may name each other; everything else is known when a function is created.
+ * Refs to compute resources are bound after every function and the API exist, because
+ * functions, machines and the API may name each other; everything else is known when a
+ * function is created.
  */
 export function isDeferredRef(ref: Ref): boolean {
-  return ref.ref === 'function' || ref.ref === 'machine';
+  return ref.ref === 'function' || ref.ref === 'machine' || ref.ref === 'apiUrl';
 }
 
 /** `Object.entries` that keeps the manifest's key type. */

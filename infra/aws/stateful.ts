@@ -3,9 +3,10 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { manifest, type TableName } from '../manifest';
+import { manifest, type SecretName, type TableName } from '../manifest';
 import { entriesOf } from './refs';
 
 export interface StatefulResourcesProps {
@@ -20,12 +21,13 @@ export interface StatefulResourcesProps {
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the KMS key,
- * the manifest's tables, the event bus and the SES sending set-up.
+ * the manifest's tables and secrets, the event bus and the SES sending set-up.
  */
 export class StatefulResources extends Construct {
-  /** Encrypts the tables and every log group of the app. */
+  /** Encrypts the tables, the secrets and every log group of the app, and seals task tokens. */
   readonly key: kms.Key;
   readonly tables: Readonly<Record<TableName, dynamodb.Table>>;
+  readonly secrets: Readonly<Record<SecretName, secretsmanager.Secret>>;
   readonly bus: events.EventBus;
   readonly configurationSet: ses.ConfigurationSet;
   /** Built from the name: `ses.ConfigurationSet` exposes none, and IAM needs it. */
@@ -38,7 +40,7 @@ export class StatefulResources extends Construct {
     const prefix = `ciss-workflows-${props.stage}`;
 
     this.key = new kms.Key(this, 'DataKey', {
-      description: `${prefix}: tables and logs (CJIS encryption at rest)`,
+      description: `${prefix}: tables, secrets, logs (CJIS encryption at rest) and sealed task tokens`,
       alias: `alias/${prefix}`,
       enableKeyRotation: true,
       removalPolicy,
@@ -81,6 +83,20 @@ export class StatefulResources extends Construct {
       tables[name] = table;
     }
     this.tables = tables as Record<TableName, dynamodb.Table>;
+
+    const secrets: Partial<Record<SecretName, secretsmanager.Secret>> = {};
+    for (const [name, spec] of entriesOf(manifest.secrets)) {
+      // A generated value nobody has seen; functions use its UTF-8 bytes as an HMAC key.
+      // No rotation yet (issue 6): rotating must keep the previous value verifiable until the
+      // links signed with it expire.
+      secrets[name] = new secretsmanager.Secret(this, `${name}Secret`, {
+        description: `${prefix}: ${spec.description}`,
+        encryptionKey: this.key,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        removalPolicy,
+      });
+    }
+    this.secrets = secrets as Record<SecretName, secretsmanager.Secret>;
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: prefix, description: 'Domain events of ciss-workflows' });
 

@@ -6,7 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { manifest, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec } from '../manifest';
+import { manifest, type EventRuleSpec, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec } from '../manifest';
 import { Api } from './api';
 import { checkSubstitutions, machineAccess, readAsl } from './asl';
 import { LOG_RETENTION, ManifestFunction } from './function';
@@ -45,10 +45,12 @@ export class StatelessResources extends Construct {
       stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${machineName(name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
     );
     const lambdas: Partial<Record<FunctionName, lambda.IFunction>> = {};
-    const refTargets: RefTargets = {
+    const earlyRefTargets: RefTargets = {
       tables: stateful.tables,
       bus: stateful.bus,
       configurationSetName: stateful.configurationSet.configurationSetName,
+      key: stateful.key,
+      secrets: stateful.secrets,
       functions: lambdas,
       machineArns,
     };
@@ -57,6 +59,8 @@ export class StatelessResources extends Construct {
       bus: stateful.bus,
       emailIdentityArn: stateful.emailIdentity.emailIdentityArn,
       configurationSetArn: stateful.configurationSetArn,
+      key: stateful.key,
+      secrets: stateful.secrets,
       functions: lambdas,
       machineArns,
       executionArns,
@@ -69,14 +73,19 @@ export class StatelessResources extends Construct {
       const environment = Object.fromEntries(
         Object.entries(spec.env)
           .filter(([, ref]) => !isDeferredRef(ref))
-          .map(([key, ref]) => [key, resolveRef(ref, refTargets)]),
+          .map(([key, ref]) => [key, resolveRef(ref, earlyRefTargets)]),
       );
       const fn = new ManifestFunction(this, `Fn-${name}`, { spec, projectRoot: props.projectRoot, environment, logKey: stateful.key });
       lambdas[name] = fn.fn;
       return fn;
     });
 
-    // 2. Machines, now that the functions they invoke exist.
+    // 2. The API, now that the functions behind its routes exist. Its base URL is made of the
+    //    RestApi id and stage name, not the deployment, so functions may carry it (step 4).
+    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key });
+    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl };
+
+    // 3. Machines, now that the functions they invoke exist.
     this.machines = mapRecord(machineSpecs, (name, spec) => {
       const file = path.join(props.projectRoot, spec.file);
       const asl = readAsl(file);
@@ -103,7 +112,7 @@ export class StatelessResources extends Construct {
       return machine;
     });
 
-    // 3. What the functions need of each other and of the machines, and their grants.
+    // 4. What the functions need of each other, of the machines and of the API, and their grants.
     for (const [name, spec] of entriesOf(functionSpecs)) {
       const fn = this.functions[name].fn;
       for (const [key, ref] of Object.entries(spec.env)) {
@@ -112,13 +121,15 @@ export class StatelessResources extends Construct {
       for (const permission of spec.permissions) grantPermission(fn, permission, grantTargets);
     }
 
-    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key });
-
-    this.rules = mapRecord(manifest.eventRules, (name, spec) =>
+    // 5. Event rules. `default`-bus rules receive what AWS services publish there (Step
+    //    Functions status changes); they get no `eventBus`, which means the account's default.
+    const eventRules: Readonly<Record<string, EventRuleSpec>> = manifest.eventRules;
+    const stageMachineArns = Object.values<string>(machineArns);
+    this.rules = mapRecord(eventRules, (name, spec) =>
       new events.Rule(this, `Rule-${name}`, {
-        eventBus: stateful.bus,
+        eventBus: (spec.bus ?? 'app') === 'app' ? stateful.bus : undefined,
         description: spec.description,
-        eventPattern: toEventPattern(spec.pattern),
+        eventPattern: toEventPattern(spec.bus === 'default' ? onlyMachinesOf(spec.pattern, stageMachineArns) : spec.pattern),
         targets: [
           new targets.LambdaFunction(this.functions[spec.target.function].fn, {
             retryAttempts: 8,
@@ -128,6 +139,19 @@ export class StatelessResources extends Construct {
       }),
     );
   }
+}
+
+/**
+ * The default bus is shared by the whole account (other stages, other apps): a rule there on
+ * Step Functions events is narrowed to this stage's machines, unless the manifest already
+ * names machines itself. Patterns on other sources are left as written.
+ */
+export function onlyMachinesOf(pattern: Readonly<Record<string, unknown>>, stateMachineArns: readonly string[]): Readonly<Record<string, unknown>> {
+  const source = pattern['source'];
+  const onlyStates = Array.isArray(source) && source.length > 0 && source.every((s) => s === 'aws.states');
+  const detail = pattern['detail'] ?? {};
+  if (!onlyStates || typeof detail !== 'object' || detail === null || Array.isArray(detail) || 'stateMachineArn' in detail) return pattern;
+  return { ...pattern, detail: { ...detail, stateMachineArn: [...stateMachineArns] } };
 }
 
 /** Raw EventBridge keys as written in the manifest, and their names in `events.EventPattern`. */
@@ -146,6 +170,8 @@ const PATTERN_KEYS: Readonly<Record<string, keyof events.EventPattern>> = {
 /**
  * The manifest keeps patterns in EventBridge's own JSON (the local runtime matches on that);
  * CDK wants camelCase keys and renders them back, so only the top-level keys are renamed.
+ * Everything below them (a nested `detail` pattern above all) is EventBridge JSON already and
+ * is passed through as written: `EventPattern.detail` is free-form.
  */
 export function toEventPattern(raw: Readonly<Record<string, unknown>>): events.EventPattern {
   const pattern: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { machines, type Ref } from '#infra/manifest';
 import { aslPlaceholders, checkSubstitutions, machineAccess, readAsl } from '#infra/aws/asl';
-import { toEventPattern } from '#infra/aws/stateless';
+import { onlyMachinesOf, toEventPattern } from '#infra/aws/stateless';
 import { PROJECT_ROOT } from '#infra/stack';
 import * as path from 'node:path';
 
@@ -94,5 +94,33 @@ describe('toEventPattern', () => {
 
   test('refuses a key EventBridge does not match on', () => {
     expect(() => toEventPattern({ detailType: ['B'] })).toThrow(/not an EventBridge event field/);
+  });
+
+  test('passes nested detail patterns through untouched, operators included', () => {
+    const detail = { status: ['FAILED'], input: { ori: [{ prefix: 'CT' }] }, 'kebab-key': [{ exists: true }] };
+
+    expect(toEventPattern({ source: ['aws.states'], detail })).toEqual({ source: ['aws.states'], detail });
+  });
+});
+
+describe('onlyMachinesOf', () => {
+  const arns = ['arn:m1', 'arn:m2'];
+
+  test('narrows a Step Functions pattern to the given machines, keeping its detail', () => {
+    const pattern = { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED'] } };
+
+    expect(onlyMachinesOf(pattern, arns)).toEqual({ ...pattern, detail: { status: ['FAILED'], stateMachineArn: arns } });
+  });
+
+  test('adds a detail when the pattern has none', () => {
+    expect(onlyMachinesOf({ source: ['aws.states'] }, arns)).toEqual({ source: ['aws.states'], detail: { stateMachineArn: arns } });
+  });
+
+  test('leaves patterns on other sources, and ones naming machines already, as written', () => {
+    const other = { source: ['aws.states', 'aws.ec2'], detail: {} };
+    const named = { source: ['aws.states'], detail: { stateMachineArn: ['arn:x'] } };
+
+    expect(onlyMachinesOf(other, arns)).toBe(other);
+    expect(onlyMachinesOf(named, arns)).toBe(named);
   });
 });

@@ -2,22 +2,51 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { App } from 'aws-cdk-lib';
-import { ROLES, manifest, type FunctionName, type MachineName, type Ref } from '#infra/manifest';
+import { ROLES, manifest, type EventRuleSpec, type FunctionName, type MachineName, type Permission, type Ref, type SecretName } from '#infra/manifest';
 import { PROJECT_ROOT, synthesizeStack } from '#infra/stack';
 import { aslPlaceholders } from '#infra/aws/asl';
 import { entriesOf } from '#infra/aws/refs';
-import { expectResource, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
+import {
+  expectResource,
+  expectResourceProperties,
+  functionLogicalId,
+  functionRoleId,
+  getAttArn,
+  onlyLogicalId,
+  ref,
+  resourcesOf,
+  roleStatements,
+  type Statement,
+} from './template';
+
+/** Where the manifest's paths start (a scratch copy can stand in while files are being written). */
+const projectRoot = PROJECT_ROOT;
 
 // One synthesis for the file: it is most of the run time, and every test only reads it.
-const stack = synthesizeStack();
+const stack = synthesizeStack({ projectRoot });
 const template = Template.fromStack(stack);
 const assemblyDir = (stack.node.root as App).synth().directory;
 
 const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
 const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
 const busId = onlyLogicalId(template, 'AWS::Events::EventBus');
+const restApiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
 const machineNames = Object.keys(manifest.machines) as MachineName[];
+const secretNames = Object.keys(manifest.secrets) as SecretName[];
+
+/** Logical id of a manifest secret, found by its description. */
+function secretLogicalId(name: SecretName): string {
+  const found = Object.entries(resourcesOf(template, 'AWS::SecretsManager::Secret')).filter(
+    ([, r]) => r.Properties['Description'] === `ciss-workflows-dev: ${manifest.secrets[name].description}`,
+  );
+  if (found.length !== 1 || !found[0]) throw new Error(`expected one secret "${name}", found ${found.length}`);
+  return found[0][0];
+}
+
+/** The manifest functions holding a permission that matches. */
+const functionsWith = (matches: (p: Permission) => boolean): FunctionName[] =>
+  functionNames.filter((name) => (manifest.functions[name].permissions as readonly Permission[]).some(matches)).sort();
 
 /** The CloudFormation value each manifest ref must become. */
 function expectedValue(r: Ref): unknown {
@@ -34,6 +63,16 @@ function expectedValue(r: Ref): unknown {
       return getAttArn(functionLogicalId(template, r.function));
     case 'machine':
       return Match.anyValue();
+    case 'apiUrl':
+      // The stage URL, made of the API id and stage name (not the deployment: that would cycle).
+      return {
+        'Fn::Join': ['', ['https://', ref(restApiId), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/dev']],
+      };
+    case 'key':
+      return getAttArn(keyId);
+    case 'secret':
+      // A secret's Ref is its ARN, what GetSecretValue takes.
+      return ref(secretLogicalId(r.secret));
     case 'literal':
       return r.value;
   }
@@ -75,6 +114,48 @@ describe('the data layer', () => {
     });
     const table = resourcesOf(template, 'AWS::DynamoDB::Table')[tableId];
     expect(table?.Properties['GlobalSecondaryIndexes']).toHaveLength(indexes.length);
+  });
+});
+
+describe('the secrets', () => {
+  test('are exactly the manifest secrets, generated, encrypted with the app key and kept', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length);
+    for (const name of secretNames) {
+      expect(resourcesOf(template, 'AWS::SecretsManager::Secret')[secretLogicalId(name)]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: { KmsKeyId: getAttArn(keyId), GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } },
+      });
+    }
+  });
+
+  test.each(secretNames)('%s can be read by exactly the functions that ask, through Secrets Manager only', (name) => {
+    const secretRef = JSON.stringify(ref(secretLogicalId(name)));
+    const readers = functionNames.filter((fn) =>
+      roleStatements(template, functionRoleId(template, fn)).some(
+        (s) => [s.Action].flat().includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === secretRef,
+      ),
+    );
+    expect(readers.sort()).toEqual(functionsWith((p) => 'secret' in p && p.secret === name));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const fn of readers) {
+      expect(roleStatements(template, functionRoleId(template, fn))).toContainEqual(
+        expect.objectContaining({
+          Action: 'kms:Decrypt',
+          Resource: getAttArn(keyId),
+          Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+        }),
+      );
+    }
+  });
+
+  test('no policy reads a secret of another resource, or any secret on "*"', () => {
+    const secretRefs = secretNames.map((name) => JSON.stringify(ref(secretLogicalId(name))));
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement,
+    );
+    for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('secretsmanager:')))) {
+      expect(secretRefs).toContain(JSON.stringify(s.Resource));
+    }
   });
 });
 
@@ -134,11 +215,43 @@ describe('the API', () => {
     }
   });
 
-  test('authorizes every method with the Cognito user pool', () => {
+  const methodOf = (route: (typeof manifest.routes)[number]) =>
+    methods.find((m) => m.Properties['HttpMethod'] === route.method && pathOf(m.Properties['ResourceId']) === route.path);
+
+  test('authorizes every token route with the Cognito user pool', () => {
     const authorizerId = onlyLogicalId(template, 'AWS::ApiGateway::Authorizer');
     expectResourceProperties(template, 'AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
-    for (const method of methods) {
-      expect(method.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: ref(authorizerId) });
+    const tokenRoutes = manifest.routes.filter((r) => r.auth === 'token');
+    expect(tokenRoutes.length).toBeGreaterThan(0);
+    for (const route of tokenRoutes) {
+      expect(methodOf(route)?.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: ref(authorizerId) });
+    }
+  });
+
+  test('leaves signed-link routes to the handler (no gateway authorizer), and has no other methods', () => {
+    const linkRoutes = manifest.routes.filter((r) => r.auth === 'signed-link');
+    expect(linkRoutes.length).toBeGreaterThan(0);
+    for (const route of linkRoutes) {
+      expect(methodOf(route)?.Properties['AuthorizationType']).toBe('NONE');
+      expect(methodOf(route)?.Properties['AuthorizerId']).toBeUndefined();
+    }
+    const routed = manifest.routes.map((r) => methodOf(r));
+    expect(methods.filter((m) => !routed.includes(m))).toEqual([]);
+  });
+
+  test('lets API Gateway invoke each function once per route it serves, scoped to that method and path', () => {
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter(
+      (p) => p.Properties['Principal'] === 'apigateway.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(manifest.routes.length);
+    for (const route of manifest.routes) {
+      const suffix = `/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`;
+      const matching = permissions.filter(
+        (p) =>
+          JSON.stringify(p.Properties['FunctionName']) === JSON.stringify(getAttArn(functionLogicalId(template, route.function))) &&
+          JSON.stringify(p.Properties['SourceArn']).endsWith(`${JSON.stringify(suffix)}]]}`),
+      );
+      expect({ route: `${route.method} ${route.path}`, count: matching.length }).toEqual({ route: `${route.method} ${route.path}`, count: 1 });
     }
   });
 
@@ -198,7 +311,7 @@ describe('the state machines', () => {
     // fromFile ships the ASL as an asset: read what will be uploaded, not the source file.
     const key = (machine?.Properties['DefinitionS3Location'] as { Key?: string } | undefined)?.Key ?? '';
     const deployed = readFileSync(path.join(assemblyDir, `asset.${key}`), 'utf8');
-    expect(deployed).toBe(readFileSync(path.join(PROJECT_ROOT, spec.file), 'utf8'));
+    expect(deployed).toBe(readFileSync(path.join(projectRoot, spec.file), 'utf8'));
 
     const substitutions = (machine?.Properties['DefinitionSubstitutions'] ?? {}) as Record<string, unknown>;
     const placeholders = aslPlaceholders(deployed);
@@ -227,13 +340,20 @@ describe('the state machines', () => {
     expect(grantsOn('dynamodb:DeleteItem')).toBe('[]');
     expect(grantsOn('events:PutEvents')).toBe(JSON.stringify([getAttArn(busId)]));
   });
-});
 
-interface Statement {
-  readonly Effect: string;
-  readonly Action: string | string[];
-  readonly Resource: unknown;
-}
+  test('the approval role may invoke exactly the task functions it substitutes, and nothing else', () => {
+    const roleId = (machineOf('approval')?.Properties['RoleArn'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = roleStatements(template, roleId);
+    const invoked = functionNames.filter((fn) =>
+      statements.some(
+        (s) => [s.Action].flat().includes('lambda:InvokeFunction') && JSON.stringify(s.Resource).includes(JSON.stringify(getAttArn(functionLogicalId(template, fn)))),
+      ),
+    );
+    expect(invoked.sort()).toEqual(['tasks-expire', 'tasks-notify']);
+    const actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'));
+    expect([...new Set(actions)]).toEqual(['lambda:InvokeFunction']);
+  });
+});
 
 describe('IAM', () => {
   const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
@@ -263,6 +383,33 @@ describe('IAM', () => {
     expect(onAnyResource.filter((a) => !allowedOnAnyResource.includes(a))).toEqual([]);
   });
 
+  const unconditionedKeyActions = (statements: readonly Statement[]): string[] =>
+    statements
+      .filter((s) => s.Condition === undefined && JSON.stringify(s.Resource) === JSON.stringify(getAttArn(keyId)))
+      .flatMap((s) => [s.Action].flat());
+
+  test.each(['encrypt', 'decrypt'] as const)('lets exactly the functions that ask %s with the app key directly', (use) => {
+    const action = use === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt';
+    const users = functionNames.filter((fn) => unconditionedKeyActions(roleStatements(template, functionRoleId(template, fn))).includes(action));
+    const asking = functionsWith((p) => 'key' in p && p.key === use);
+    expect(asking.length).toBeGreaterThan(0);
+    expect(users.sort()).toEqual(asking);
+  });
+
+  test('uses the app key for nothing else but through DynamoDB, Secrets Manager or CloudWatch Logs', () => {
+    const direct = new Set(functionsWith((p) => 'key' in p).map((fn) => functionRoleId(template, fn)));
+    for (const [policyId, policy] of Object.entries(resourcesOf(template, 'AWS::IAM::Policy'))) {
+      const roles = JSON.stringify(policy.Properties['Roles']);
+      if ([...direct].some((roleId) => roles.includes(JSON.stringify(ref(roleId))))) continue;
+      const statements = (policy.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement;
+      expect({ policyId, actions: unconditionedKeyActions(statements) }).toEqual({ policyId, actions: [] });
+    }
+    const viaServices = statements
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')))
+      .map((s) => JSON.stringify((s.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['kms:ViaService'] ?? 'direct'));
+    for (const via of viaServices) expect(via).toMatch(/"direct"|dynamodb\.|secretsmanager\./);
+  });
+
   test('lets the mailing function send only through the app identity and configuration set, as the sender', () => {
     const sesStatements = statements.filter((s) => [s.Action].flat().includes('ses:SendEmail'));
     expect(sesStatements.length).toBeGreaterThan(0);
@@ -275,13 +422,46 @@ describe('IAM', () => {
 });
 
 describe('events and mail', () => {
-  test.each(entriesOf(manifest.eventRules))('rule %s matches the manifest pattern on the bus and targets its function', (_, rule) => {
-    expectResourceProperties(template, 'AWS::Events::Rule', {
-      EventBusName: ref(busId),
-      EventPattern: rule.pattern,
-      Targets: [Match.objectLike({ Arn: getAttArn(functionLogicalId(template, rule.target.function)) })],
-    });
+  const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+  const ruleSpecs = entriesOf(manifest.eventRules as Record<string, EventRuleSpec>);
+
+  test('are exactly the manifest rules', () => {
+    expect(rules).toHaveLength(ruleSpecs.length);
   });
+
+  test.each(ruleSpecs.filter(([, rule]) => (rule.bus ?? 'app') === 'app'))(
+    'rule %s matches the manifest pattern on the app bus and targets its function',
+    (_, rule) => {
+      const found = rules.filter((r) => r.Properties['Description'] === rule.description);
+      expect(found).toHaveLength(1);
+      expect(found[0]?.Properties).toMatchObject({
+        EventBusName: ref(busId),
+        EventPattern: rule.pattern,
+        Targets: [expect.objectContaining({ Arn: getAttArn(functionLogicalId(template, rule.target.function)) })],
+      });
+      expect(found[0]?.Properties['EventPattern']).toEqual(rule.pattern);
+    },
+  );
+
+  test.each(ruleSpecs.filter(([, rule]) => rule.bus === 'default'))(
+    'rule %s matches the manifest pattern on the default bus, narrowed to this stage\'s machines',
+    (_, rule) => {
+      const found = rules.filter((r) => r.Properties['Description'] === rule.description);
+      expect(found).toHaveLength(1);
+      const properties = found[0]?.Properties ?? {};
+      expect(properties['EventBusName'] ?? 'default').toBe('default');
+      expect(properties['Targets']).toEqual([expect.objectContaining({ Arn: getAttArn(functionLogicalId(template, rule.target.function)) })]);
+
+      const machineArns = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).map((m) => m.Properties['StateMachineName']);
+      const { detail, ...rest } = properties['EventPattern'] as { detail?: Record<string, unknown> };
+      const { detail: specDetail, ...specRest } = rule.pattern as { detail?: Record<string, unknown> };
+      expect(rest).toEqual(specRest);
+      const { stateMachineArn, ...detailRest } = detail ?? {};
+      expect(detailRest).toEqual(specDetail ?? {});
+      const names = (stateMachineArn as unknown[]).map((arn) => JSON.stringify(arn).match(/:stateMachine:([a-z0-9-]+)/)?.[1]);
+      expect(names.sort()).toEqual([...machineArns].sort());
+    },
+  );
 
   test('sends mail from a DKIM domain identity through a TLS-only configuration set', () => {
     expectResourceProperties(template, 'AWS::SES::EmailIdentity', {
@@ -294,5 +474,21 @@ describe('events and mail', () => {
   test('outputs what operators and e2e tests need', () => {
     const outputs = Object.keys(template.findOutputs('*'));
     expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableNameMain', 'MachineArnDiagnostics']));
+  });
+});
+
+describe('the template', () => {
+  // `Template` refuses a template whose resources form a dependency cycle (CloudFormation
+  // would only find out at deploy time); this stack's obvious risk is functions carrying the
+  // API URL while the API invokes the functions.
+  test('the assertions library rejects a dependency cycle, through a reference and a DependsOn', () => {
+    const cyclic = {
+      Resources: { A: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { Ref: 'B' } } }, B: { Type: 'AWS::SNS::Topic', DependsOn: 'A' } },
+    };
+    expect(() => Template.fromJSON(cyclic)).toThrow(/dependency cycle/);
+  });
+
+  test('has no dependency cycle', () => {
+    expect(() => Template.fromJSON(template.toJSON())).not.toThrow();
   });
 });

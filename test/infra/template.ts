@@ -38,3 +38,28 @@ export function expectResourceProperties(template: Template, type: string, prope
 export function expectResource(template: Template, type: string, resource: unknown): void {
   template.hasResource(type, resource);
 }
+
+/** The slice of an IAM policy statement these tests read. */
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of the IAM policies attached to a role. */
+export function roleStatements(template: Template, roleLogicalId: string): Statement[] {
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties['Roles']).includes(JSON.stringify(ref(roleLogicalId))))
+    .flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+}
+
+/** Logical id of the execution role of a manifest function. */
+export function functionRoleId(template: Template, name: FunctionName): string {
+  const role = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId(template, name)]?.Properties['Role'] as
+    | { 'Fn::GetAtt'?: [string, string] }
+    | undefined;
+  const id = role?.['Fn::GetAtt']?.[0];
+  if (id === undefined) throw new Error(`function "${name}" has no role of this stack`);
+  return id;
+}
