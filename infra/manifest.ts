@@ -30,6 +30,11 @@ export type Ref =
   | { readonly ref: 'configurationSet' }
   | { readonly ref: 'function'; readonly function: FunctionName }
   | { readonly ref: 'machine'; readonly machine: MachineName }
+  /** The API's public base URL (what e-mailed links start with), no trailing slash. */
+  | { readonly ref: 'apiUrl' }
+  /** The application's KMS key (locally, the runtime's own key). */
+  | { readonly ref: 'key' }
+  | { readonly ref: 'secret'; readonly secret: SecretName }
   | { readonly ref: 'literal'; readonly value: string };
 
 /** What a function may do; each back-end grants exactly this (IAM in AWS). */
@@ -37,7 +42,9 @@ export type Permission =
   | { readonly table: TableName; readonly access: 'read' | 'readwrite' }
   | { readonly bus: 'put' }
   | { readonly ses: 'send' }
-  | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'callback' | 'stop')[] };
+  | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'callback' | 'stop')[] }
+  | { readonly key: 'encrypt' | 'decrypt' }
+  | { readonly secret: SecretName; readonly access: 'read' };
 
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root; exports `handler`. */
@@ -57,7 +64,12 @@ export interface RouteSpec {
   /** API Gateway path, with `{param}` placeholders. */
   readonly path: string;
   readonly function: FunctionName;
-  /** Roles allowed to call the route; every route is authenticated. */
+  /**
+   * How the caller proves who they are: a JWT (Cognito in AWS), or, for the pages that e-mailed
+   * approval links open, the link's own signature (checked by the handler; no token).
+   */
+  readonly auth: 'token' | 'signed-link';
+  /** Roles allowed to call the route (token routes); empty for signed-link routes. */
   readonly roles: readonly Role[];
   /** When true, agency roles see only their own ORI's data (enforced by the handler). */
   readonly oriScoped: boolean;
@@ -86,9 +98,15 @@ export interface TableSpec {
 
 export interface EventRuleSpec {
   readonly description: string;
+  /** `default` for events AWS services publish (Step Functions status changes). @default 'app' */
+  readonly bus?: 'app' | 'default';
   /** An EventBridge event pattern. */
   readonly pattern: Readonly<Record<string, unknown>>;
   readonly target: { readonly function: FunctionName };
+}
+
+export interface SecretSpec {
+  readonly description: string;
 }
 
 const table = (name: TableName): Ref => ({ ref: 'table', table: name });
@@ -107,6 +125,12 @@ export const tables = {
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
 
+/** Secrets (Secrets Manager in AWS, generated values under `.local/` locally). */
+export const secrets = {
+  'approval-link-key': { description: 'HMAC-SHA-256 key that signs e-mailed approval links' },
+} as const satisfies Record<string, SecretSpec>;
+export type SecretName = keyof typeof secrets;
+
 /** Environment every function gets: where the data lives and who mail comes from. */
 const commonEnv = {
   TABLE_NAME: table('main'),
@@ -114,6 +138,20 @@ const commonEnv = {
   SENDER_EMAIL: { ref: 'sender' },
   SES_CONFIGURATION_SET: { ref: 'configurationSet' },
 } as const satisfies Record<string, Ref>;
+
+/** What the human-task functions need on top: links, the key that seals task tokens, the link key. */
+const taskEnv = {
+  ...commonEnv,
+  PUBLIC_API_URL: { ref: 'apiUrl' },
+  TASK_TOKEN_KEY_ID: { ref: 'key' },
+  LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' },
+} as const satisfies Record<string, Ref>;
+
+/** Roles that decide human tasks (each task names the one role, and agency, that may). */
+export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const satisfies readonly Role[];
+
+/** Every machine with human tasks: their callbacks may be sent by the task functions. */
+const callbackMachines = [{ machine: 'approval', actions: ['callback'] }] as const satisfies readonly Permission[];
 
 export const functions = {
   health: {
@@ -140,6 +178,36 @@ export const functions = {
     env: commonEnv,
     permissions: [{ ses: 'send' }],
   },
+  'tasks-notify': {
+    entry: 'functions/tasks/notify.ts',
+    description: 'Human tasks: records a task for a waiting workflow (its token sealed) and e-mails the assignee signed links',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }],
+  },
+  'tasks-link': {
+    entry: 'functions/tasks/link.ts',
+    description: 'Human tasks: the pages e-mailed links open; GET confirms, POST decides',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
+  },
+  'tasks-api': {
+    entry: 'functions/tasks/api.ts',
+    description: 'Human tasks: list, read and decide tasks on the authenticated API',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
+  },
+  'tasks-expire': {
+    entry: 'functions/tasks/expire.ts',
+    description: 'Human tasks: closes a task whose reminders ran out, so its links say it expired',
+    env: commonEnv,
+    permissions: [{ table: 'main', access: 'readwrite' }],
+  },
+  'tasks-cancel': {
+    entry: 'functions/tasks/cancel.ts',
+    description: 'Human tasks: cancels the pending tasks of an execution that stopped, failed or timed out',
+    env: commonEnv,
+    permissions: [{ table: 'main', access: 'readwrite' }],
+  },
   'diagnostics-event-sink': {
     entry: 'functions/diagnostics/event-sink.ts',
     description: 'Diagnostics: target of the DiagnosticsCompleted rule; records the event it received',
@@ -154,10 +222,22 @@ export const routes = [
     method: 'GET',
     path: '/health',
     function: 'health',
+    auth: 'token',
     roles: ROLES,
     oriScoped: false,
   },
+  { method: 'GET', path: '/tasks', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
+  { method: 'GET', path: '/tasks/{taskId}', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
+  { method: 'POST', path: '/tasks/{taskId}/decision', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
+  { method: 'GET', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
+  { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
 ] as const satisfies readonly RouteSpec[];
+
+/**
+ * Machine names are written out (and checked against `machines` below) so that permissions on a
+ * machine can be typed without the types of functions and machines depending on each other.
+ */
+export type MachineName = 'diagnostics' | 'approval';
 
 export const machines = {
   diagnostics: {
@@ -171,14 +251,27 @@ export const machines = {
       NotifyFunctionArn: fn('diagnostics-notify'),
     },
   },
-} as const satisfies Record<string, MachineSpec>;
-export type MachineName = keyof typeof machines;
+  approval: {
+    file: 'statemachines/approval.asl.json',
+    description: 'One human decision with reminders and a visible timed-out end: the shared human-task mechanism on its own',
+    substitutions: {
+      NotifyFunctionArn: fn('tasks-notify'),
+      ExpireFunctionArn: fn('tasks-expire'),
+    },
+  },
+} as const satisfies Record<MachineName, MachineSpec>;
 
 export const eventRules = {
   'diagnostics-completed': {
     description: 'A diagnostics run finished: record it',
     pattern: { source: ['ciss.diagnostics'], 'detail-type': ['DiagnosticsCompleted'] },
     target: { function: 'diagnostics-event-sink' },
+  },
+  'tasks-execution-ended': {
+    description: 'An execution stopped, failed or timed out: its pending human tasks are cancelled',
+    bus: 'default',
+    pattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['ABORTED', 'FAILED', 'TIMED_OUT'] } },
+    target: { function: 'tasks-cancel' },
   },
 } as const satisfies Record<string, EventRuleSpec>;
 
@@ -187,5 +280,5 @@ export const email = {
   sender: 'no-reply@ciss.ct.example',
 } as const;
 
-export const manifest = { tables, functions, routes, machines, eventRules, email } as const;
+export const manifest = { tables, secrets, functions, routes, machines, eventRules, email } as const;
 export type Manifest = typeof manifest;

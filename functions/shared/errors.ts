@@ -40,6 +40,11 @@ export class Conflict extends AppError {
   readonly statusCode = 409;
 }
 
+/** The thing existed but is over: an expired task, a workflow that moved on. */
+export class Gone extends AppError {
+  readonly statusCode = 410;
+}
+
 export class PayloadTooLarge extends AppError {
   readonly statusCode = 413;
 }

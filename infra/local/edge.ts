@@ -14,6 +14,8 @@ export interface EdgeRoutes {
   readonly ses: string;
   readonly stepFunctions: JsonService;
   readonly eventBridge: JsonService;
+  readonly kms: JsonService;
+  readonly secretsManager: JsonService;
   /** `/_local/*`: the runtime's own status and controls. */
   readonly control: (method: string, path: string, body: string) => Promise<{ status: number; body: unknown } | undefined>;
 }
@@ -63,6 +65,8 @@ export class Edge {
     if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.proxy(this.routes.dynamodb, req, res, body);
     if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, res, '1.0', 'com.amazonaws.swf.service.v2.model');
     if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
+    if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
+    if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
     if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return this.proxy(this.routes.ses, req, res, body);
     send(res, 400, { __type: 'UnknownService', message: `The embedded runtime does not serve this request (target "${target}", scope "${scope ?? ''}")` });
   }

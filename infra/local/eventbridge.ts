@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventRules, type FunctionName } from '../manifest';
+import { eventRules, type EventRuleSpec, type FunctionName } from '../manifest';
 import type { Clock } from './clock';
 import { matchesPattern } from './event-pattern';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from './lambda';
@@ -28,7 +28,8 @@ export interface Delivery {
 const DELIVERY_ATTEMPTS = 3;
 
 /**
- * EventBridge, local: PutEvents onto the application's bus, the manifest's rules matched per the
+ * EventBridge, local: PutEvents onto the application's bus (and AWS services' events onto the
+ * default bus), the manifest's rules matched per the
  * event-pattern rules, and matching events delivered asynchronously to their target functions.
  */
 export class LocalEventBridge {
@@ -54,9 +55,15 @@ export class LocalEventBridge {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Events AWS services put on the account's default bus (Step Functions status changes). */
+  publishAwsEvent(source: string, detailType: string, detail: unknown, resources: readonly string[] = []): void {
+    this.put({ EventBusName: 'default', Source: source, DetailType: detailType, Detail: JSON.stringify(detail), Resources: resources });
+  }
+
   private put(entry: Record<string, unknown>): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
-    const bus = String(entry['EventBusName'] ?? 'default');
-    if (bus !== this.busName && bus !== this.busArn) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
+    const busName = String(entry['EventBusName'] ?? 'default');
+    const bus = busName === 'default' || busName.endsWith(':event-bus/default') ? 'default' : busName === this.busName || busName === this.busArn ? 'app' : undefined;
+    if (!bus) return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${busName} does not exist.` };
     const source = entry['Source'];
     const detailType = entry['DetailType'];
     if (typeof source !== 'string' || typeof detailType !== 'string') return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Source and DetailType are required' };
@@ -78,8 +85,8 @@ export class LocalEventBridge {
       detail,
     };
     this.published.push(event);
-    for (const [rule, spec] of Object.entries(eventRules)) {
-      if (!matchesPattern(spec.pattern, event)) continue;
+    for (const [rule, spec] of Object.entries(eventRules) as [string, EventRuleSpec][]) {
+      if ((spec.bus ?? 'app') !== bus || !matchesPattern(spec.pattern, event)) continue;
       const delivery = this.deliver(rule, spec.target.function, event);
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));

@@ -13,6 +13,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { LOCAL_REGION, LocalLambda } from './lambda';
+import { LocalKeys } from './keys';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { SfnStore } from './stepfunctions/store';
@@ -97,6 +98,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const store = new SfnStore(rawDynamo, names.sfnTable);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
+    const keys = LocalKeys.load(names.prefix, options.dataDir);
 
     // The edge must listen before the SDK clients that go through it are made.
     const late: { service?: StepFunctionsService } = {};
@@ -105,6 +107,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       ses: ses.endpoint,
       stepFunctions: { handle: (op, body) => (late.service ? late.service.handle(op, body) : Promise.reject(new Error('starting'))) },
       eventBridge,
+      kms: keys.kms,
+      secretsManager: keys.secretsManager,
       control: (method, url, body) => control(clock, method, url, body),
     });
     const edgePort = await edge.start(options.edgePort ?? 4566);
@@ -113,9 +117,39 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const viaEdge = { endpoint: edgeUrl, region: LOCAL_REGION, credentials };
     const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
     stops.push(async () => Object.values(clients).forEach((c) => c.destroy()));
-    const sfn = new StepFunctionsService({ store, clock, lambda, clients });
+    const sfn = new StepFunctionsService({
+      store,
+      clock,
+      lambda,
+      clients,
+      onStatusChange: (e) =>
+        eventBridge.publishAwsEvent(
+          'aws.states',
+          'Step Functions Execution Status Change',
+          {
+            executionArn: e.executionArn,
+            stateMachineArn: e.stateMachineArn,
+            name: e.name,
+            status: e.status,
+            startDate: e.startDate,
+            stopDate: e.stopDate ?? null,
+            input: e.input,
+            output: e.output ?? null,
+            error: e.error ?? null,
+            cause: e.cause ?? null,
+          },
+          [e.executionArn],
+        ),
+    });
     late.service = sfn;
     stops.push(() => sfn.shutdown());
+
+    // The API listens before handlers get their environment: links in e-mails start with its URL.
+    const issuer = await LocalIssuer.create(options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined);
+    const api = new LocalApiGateway(lambda, issuer, clock, stage);
+    const apiPort = await api.start(options.apiPort ?? 3000);
+    stops.push(() => api.stop());
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
 
     const resolve = (ref: Ref): string => {
       switch (ref.ref) {
@@ -131,6 +165,12 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
           return lambda.arnOf(ref.function);
         case 'machine':
           return sfn.machineArn(names.machine(ref.machine));
+        case 'apiUrl':
+          return apiUrl;
+        case 'key':
+          return keys.keyArn;
+        case 'secret':
+          return keys.secretArn(ref.secret);
         case 'literal':
           return ref.value;
       }
@@ -147,17 +187,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       await sfn.createStateMachine(names.machine(name), substitute(aslText(name), values), `arn:aws:iam::000000000000:role/${names.machine(name)}`, true);
     }
 
-    const issuer = await LocalIssuer.create(options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined);
-    const api = new LocalApiGateway(lambda, issuer, clock, stage);
-    const apiPort = await api.start(options.apiPort ?? 3000);
-    stops.push(() => api.stop());
     stops.push(() => eventBridge.idle());
 
     const resumed = await sfn.resumeAll();
     const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
 
     return {
-      endpoints: { edge: edgeUrl, api: `http://127.0.0.1:${apiPort}`, mailbox: ses.endpoint, dynamodb: dynamoEndpoint },
+      endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint },
       clock,
       lambda,
       eventBridge,

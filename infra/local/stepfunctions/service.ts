@@ -58,6 +58,8 @@ interface Running {
 export interface SfnServiceDeps extends IntegrationDeps {
   readonly store: SfnStore;
   readonly clock: Clock;
+  /** Called as AWS publishes "Step Functions Execution Status Change" events. */
+  readonly onStatusChange?: (execution: ExecutionRecord) => void;
 }
 
 /**
@@ -194,6 +196,7 @@ export class StepFunctionsService {
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.executionArn}'`);
     }
     const run = this.launch(machine, record, machine.definition.StartAt, JSON.parse(input) as Json, 1);
+    this.deps.onStatusChange?.(record);
     run.history.append('ExecutionStarted', { executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.record.roleArn } });
     return { executionArn: record.executionArn, startDate: record.startDate / 1000 };
   }
@@ -336,7 +339,12 @@ export class StepFunctionsService {
     const { record, machine } = run;
     const handlers: Record<string, (input: unknown) => Promise<Json>> = {};
     for (const [stateName, state] of Object.entries(machine.definition.States)) {
-      if (state.Type === 'Task' || state.Type === 'Wait') handlers[stateName] = (effective) => this.runTask(run, stateName, state, effective as Json);
+      if (state.Type === 'Task' || state.Type === 'Wait') {
+        handlers[stateName] = (wrapped) => {
+          const { raw, params } = wrapped as { raw: Json; params?: Json };
+          return this.runTask(run, stateName, state, 'params' in (wrapped as object) ? (params as Json) : raw, raw);
+        };
+      }
     }
     const mint = (): string => this.mintToken(run);
     const context = {
@@ -393,8 +401,10 @@ export class StepFunctionsService {
 
   private async finish(record: ExecutionRecord, history: History, status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }, eventType: string, details: Record<string, unknown>): Promise<void> {
     history.append(eventType, details);
-    history.record({ status, ...fields, stopDate: this.deps.clock.now(), parked: undefined, waitUntil: undefined });
+    const stopDate = this.deps.clock.now();
+    history.record({ status, ...fields, stopDate, parked: undefined, waitUntil: undefined });
     await history.flush();
+    this.deps.onStatusChange?.({ ...record, status, ...fields, stopDate });
     // A task still parked belongs to nobody now: its token must not complete anything.
     for (const waiter of [...this.waiters.values()]) {
       if (waiter.executionArn !== record.executionArn) continue;
@@ -430,8 +440,8 @@ export class StepFunctionsService {
   }
 
   /** A Task (or a Wait, which the engine sees as a Task): Retry, timeouts and the resource. */
-  private async runTask(run: Running, stateName: string, state: StateDef, effective: Json): Promise<Json> {
-    if (state.Type === 'Wait') return this.runWait(run, stateName, state, effective);
+  private async runTask(run: Running, stateName: string, state: StateDef, effective: Json, raw: Json): Promise<Json> {
+    if (state.Type === 'Wait') return this.runWait(run, stateName, state, raw);
     const retriers = (state['Retry'] as Retrier[] | undefined) ?? [];
     const attempts = retriers.map(() => 0);
     let input = effective;
@@ -439,7 +449,7 @@ export class StepFunctionsService {
     let resume = run.resume?.stateName === stateName ? run.resume : undefined;
     for (;;) {
       try {
-        return await this.attempt(run, stateName, state, input, token, resume?.parked);
+        return await this.attempt(run, stateName, state, input, raw, token, resume?.parked);
       } catch (error) {
         if (run.abort.signal.aborted) throw error;
         const err = error as Error;
@@ -463,14 +473,14 @@ export class StepFunctionsService {
     }
   }
 
-  private async attempt(run: Running, stateName: string, state: StateDef, input: Json, token: string | undefined, parked: Parked | undefined): Promise<Json> {
+  private async attempt(run: Running, stateName: string, state: StateDef, input: Json, raw: Json, token: string | undefined, parked: Parked | undefined): Promise<Json> {
     const resource = String(state['Resource']);
     const kind = describeResource(resource);
     const resourceType = kind.kind === 'lambda' ? 'lambda' : kind.service;
     const resourceName = kind.kind === 'lambda' ? (kind.style === 'arn' ? resource : 'invoke') : kind.action;
     const short = `${resourceName}${kind.waitForTaskToken ? '.waitForTaskToken' : ''}`;
-    const timeoutS = numberField(state, 'TimeoutSeconds', input) ?? AWS_DEFAULT_TASK_TIMEOUT_S;
-    const heartbeatS = numberField(state, 'HeartbeatSeconds', input);
+    const timeoutS = numberField(state, 'TimeoutSeconds', raw) ?? AWS_DEFAULT_TASK_TIMEOUT_S;
+    const heartbeatS = numberField(state, 'HeartbeatSeconds', raw);
     const h = run.history;
 
     if (kind.waitForTaskToken) {
@@ -681,17 +691,21 @@ export function validateDefinition(text: string): Definition {
 /**
  * What the engine runs: Wait states become Tasks this service handles (so they sleep on the
  * runtime's clock), Retry, timeouts and heartbeats are removed (this service applies them on
- * the clock), and the entry state is the one asked for (a resume or redrive starts mid-way).
+ * the clock), every Task's handler receives `{ raw, params }` (the state input, which
+ * `TimeoutSecondsPath` and friends read, and the evaluated Parameters), and the entry state is
+ * the one asked for (a resume or redrive starts mid-way).
  */
 function engineDefinition(definition: Definition, startAt: string): EngineDefinition {
   const states: Record<string, StateDef> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type === 'Wait') {
       const { Seconds: _s, Timestamp: _t, SecondsPath: _sp, TimestampPath: _tp, ...rest } = state;
-      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:wait', TimeoutSeconds: ENGINE_TIMEOUT_S };
+      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:wait', Parameters: { 'raw.$': '$' }, TimeoutSeconds: ENGINE_TIMEOUT_S };
     } else if (state.Type === 'Task') {
-      const { Retry: _r, TimeoutSecondsPath: _tsp, HeartbeatSeconds: _h, HeartbeatSecondsPath: _hp, ...rest } = state;
-      states[name] = { ...rest, TimeoutSeconds: ENGINE_TIMEOUT_S };
+      const { Retry: _r, TimeoutSecondsPath: _tsp, HeartbeatSeconds: _h, HeartbeatSecondsPath: _hp, Parameters: parameters, ...rest } = state;
+      // The handler gets the state input (for *Path fields, which read it) beside the Parameters.
+      const wrapped = parameters === undefined ? { 'raw.$': '$' } : { 'raw.$': '$', params: parameters };
+      states[name] = { ...rest, Parameters: wrapped, TimeoutSeconds: ENGINE_TIMEOUT_S };
     } else {
       states[name] = state;
     }

@@ -1,0 +1,36 @@
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+const kms = new KMSClient({});
+const secretsManager = new SecretsManagerClient({});
+
+/** A secret read once per container and kept for a few minutes (rotation takes effect soon after). */
+const SECRET_TTL_MS = 5 * 60 * 1000;
+const secretCache = new Map<string, { value: Buffer; until: number }>();
+
+export async function secretBytes(secretId: string): Promise<Buffer> {
+  const cached = secretCache.get(secretId);
+  if (cached && cached.until > Date.now()) return cached.value;
+  const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (!out.SecretString) throw new Error(`Secret ${secretId} has no string value`);
+  const value = Buffer.from(out.SecretString, 'utf8');
+  secretCache.set(secretId, { value, until: Date.now() + SECRET_TTL_MS });
+  return value;
+}
+
+/**
+ * Seals a secret (a Step Functions task token) with the application's KMS key, bound to a
+ * context (the task id): a copy of the table alone cannot complete a task, nor can a sealed
+ * token be moved onto another task.
+ */
+export async function seal(keyId: string, plaintext: string, context: Record<string, string>): Promise<string> {
+  const out = await kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: context }));
+  if (!out.CiphertextBlob) throw new Error('KMS returned no ciphertext');
+  return Buffer.from(out.CiphertextBlob).toString('base64');
+}
+
+export async function open(sealed: string, context: Record<string, string>): Promise<string> {
+  const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(sealed, 'base64'), EncryptionContext: context }));
+  if (!out.Plaintext) throw new Error('KMS returned no plaintext');
+  return Buffer.from(out.Plaintext).toString('utf8');
+}

@@ -1,0 +1,143 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '#infra/manifest';
+import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
+import { auditItem, type AuditEvent } from '../audit';
+import { dynamo } from '../clients';
+
+const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
+const stepKey = (t: Pick<Task, 'workflow' | 'step'> & { subjectId: string }) => ({ pk: `TASKSTEP#${t.workflow}#${t.subjectId}#${t.step}`, sk: 'CURRENT' });
+const pendingIndexKeys = (task: Task) => ({ gsi1pk: `TASKS#PENDING#${task.assignee.role}`, gsi1sk: `${task.assignee.ori ?? '-'}#${task.createdAt}#${task.taskId}` });
+
+export interface StoredTask {
+  readonly task: Task;
+  /** The Step Functions task token, sealed with KMS: useless without the key. */
+  readonly sealedToken: string;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  const name = (error as Error).name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+}
+
+function toStored(item: Record<string, NativeAttributeValue>): StoredTask {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, sealedToken, ...task } = item;
+  return { task: task as Task, sealedToken: String(sealedToken) };
+}
+
+/**
+ * Human tasks in the main table. Every status change is one conditional write together with
+ * its audit event, so two deciders racing cannot both win and no change goes unrecorded.
+ */
+export class TaskStore {
+  constructor(private readonly tableName: string) {}
+
+  async get(taskId: string): Promise<StoredTask | undefined> {
+    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: taskKey(taskId), ConsistentRead: true }));
+    return out.Item ? toStored(out.Item) : undefined;
+  }
+
+  /** The task currently open (or last opened) for a workflow step of a subject. */
+  async currentFor(workflow: string, subjectId: string, step: string): Promise<StoredTask | undefined> {
+    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: stepKey({ workflow, step, subjectId }), ConsistentRead: true }));
+    const taskId = out.Item?.['taskId'];
+    return typeof taskId === 'string' ? this.get(taskId) : undefined;
+  }
+
+  /** Creates a task, pointed to as its step's current one, with its audit event. */
+  async create(task: Task, sealedToken: string, audit: AuditEvent): Promise<void> {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: { ...taskKey(task.taskId), ...pendingIndexKeys(task), ...task, sealedToken }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.tableName, Item: { ...stepKey({ ...task, subjectId: task.subject.id }), taskId: task.taskId } } },
+          { Put: { TableName: this.tableName, Item: { pk: `EXEC#${task.executionArn}`, sk: `TASK#${task.taskId}`, taskId: task.taskId } } },
+          { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+  }
+
+  /** PENDING (and not past its expiry) → DECIDED; false when someone or something got there first. */
+  async decide(taskId: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
+    return this.transition(taskId, 'PENDING', 'DECIDED', { decision }, audit, { expiresAfter: now });
+  }
+
+  /** Closes a task without a decision (expired, superseded, its execution gone). */
+  async close(taskId: string, from: TaskStatus, to: 'EXPIRED' | 'CANCELLED', reason: string, audit: AuditEvent): Promise<boolean> {
+    return this.transition(taskId, from, to, { closedReason: reason }, audit);
+  }
+
+  /** Undoes a decision the workflow could not take (a transient failure): the task is open again. */
+  async reopen(stored: Task, audit: AuditEvent): Promise<boolean> {
+    return this.transition(stored.taskId, 'DECIDED', 'PENDING', { decision: undefined, ...pendingIndexKeys(stored) }, audit);
+  }
+
+  async pendingFor(role: Role, ori?: string): Promise<Task[]> {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byStatus',
+        KeyConditionExpression: ori ? 'gsi1pk = :pk AND begins_with(gsi1sk, :ori)' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TASKS#PENDING#${role}`, ...(ori ? { ':ori': `${ori}#` } : {}) },
+      }),
+    );
+    return (out.Items ?? []).map((i) => toStored(i).task);
+  }
+
+  async forExecution(executionArn: string): Promise<string[]> {
+    const out = await dynamo.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXEC#${executionArn}` } }));
+    return (out.Items ?? []).map((i) => String(i['taskId']));
+  }
+
+  private async transition(
+    taskId: string,
+    from: TaskStatus,
+    to: TaskStatus,
+    fields: Record<string, NativeAttributeValue>,
+    audit: AuditEvent,
+    options: { expiresAfter?: string } = {},
+  ): Promise<boolean> {
+    const set = ['#status = :to'];
+    const remove: string[] = [];
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, NativeAttributeValue> = { ':to': to, ':from': from };
+    for (const [key, value] of Object.entries(fields)) {
+      names[`#${key}`] = key;
+      if (value === undefined) remove.push(`#${key}`);
+      else {
+        set.push(`#${key} = :${key}`);
+        values[`:${key}`] = value;
+      }
+    }
+    if (to !== 'PENDING') remove.push('gsi1pk', 'gsi1sk');
+    let condition = '#status = :from';
+    if (options.expiresAfter) {
+      names['#expiresAt'] = 'expiresAt';
+      values[':now'] = options.expiresAfter;
+      condition += ' AND #expiresAt > :now';
+    }
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: taskKey(taskId),
+                UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+                ConditionExpression: condition,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

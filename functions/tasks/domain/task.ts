@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { DECIDER_ROLES, type Role } from '#infra/manifest';
+
+/** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
+export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');
+
+export const ChoiceSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word'),
+  label: z.string().min(1).max(80),
+  commentRequired: z.boolean().default(false),
+});
+export type Choice = z.infer<typeof ChoiceSchema>;
+
+export const AssigneeSchema = z.object({
+  role: z.enum(DECIDER_ROLES),
+  email: z.email(),
+  ori: OriSchema.optional(),
+});
+export type Assignee = z.infer<typeof AssigneeSchema>;
+
+/** What a workflow's `.waitForTaskToken` step hands the notify function. */
+export const NewTaskSchema = z.object({
+  taskToken: z.string().min(1),
+  executionArn: z.string().min(1),
+  workflow: z.string().min(1).max(60),
+  step: z.string().min(1).max(60),
+  subject: z.object({
+    type: z.string().min(1).max(40),
+    id: z.string().min(1).max(100),
+    title: z.string().min(1).max(200),
+    facts: z.array(z.object({ label: z.string().min(1).max(80), value: z.string().max(2000) })).max(40).default([]),
+  }),
+  assignee: AssigneeSchema,
+  question: z.string().min(1).max(500),
+  choices: z.array(ChoiceSchema).min(1).max(5),
+  timeoutSeconds: z.number().int().positive(),
+  reminder: z.number().int().min(0).default(0),
+  maxReminders: z.number().int().min(0).default(0),
+});
+export type NewTask = z.infer<typeof NewTaskSchema>;
+
+export type TaskStatus = 'PENDING' | 'DECIDED' | 'EXPIRED' | 'CANCELLED';
+export type Channel = 'email-link' | 'api';
+
+export interface Decision {
+  readonly choice: string;
+  readonly comment?: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  readonly channel: Channel;
+}
+
+export interface Task {
+  readonly taskId: string;
+  readonly workflow: string;
+  readonly step: string;
+  readonly executionArn: string;
+  readonly subject: NewTask['subject'];
+  readonly assignee: Assignee;
+  readonly question: string;
+  readonly choices: readonly Choice[];
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly status: TaskStatus;
+  readonly reminder: number;
+  readonly maxReminders: number;
+  readonly decision?: Decision;
+  /** Why a task ended without a decision (expired, superseded, execution stopped). */
+  readonly closedReason?: string;
+}
+
+/** What SendTaskSuccess hands the workflow: the decision, and whose it was. */
+export interface DecisionOutput {
+  readonly taskId: string;
+  readonly decision: string;
+  readonly comment: string | null;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  readonly channel: Channel;
+}
+
+/** Where a task stands for someone who wants to decide it now. */
+export type Standing = 'pending' | 'decided' | 'expired' | 'cancelled';
+
+export function standing(task: Task, now: Date): Standing {
+  if (task.status === 'DECIDED') return 'decided';
+  if (task.status === 'CANCELLED') return 'cancelled';
+  if (task.status === 'EXPIRED' || Date.parse(task.expiresAt) <= now.getTime()) return 'expired';
+  return 'pending';
+}
+
+/** The role (and, for agency tasks, the agency) a task belongs to. */
+export function mayDecide(task: Task, caller: { roles: readonly Role[]; ori?: string }): boolean {
+  if (!caller.roles.includes(task.assignee.role)) return false;
+  return task.assignee.ori === undefined || task.assignee.ori === caller.ori;
+}
+
+/** The problem with a choice and comment, if any, in words for the decider. */
+export function choiceProblem(task: Task, choiceId: string, comment: string | undefined): string | undefined {
+  const choice = task.choices.find((c) => c.id === choiceId);
+  if (!choice) return `"${choiceId}" is not one of this task's choices (${task.choices.map((c) => c.id).join(', ')})`;
+  if (choice.commentRequired && !comment?.trim()) return `A reason is required to ${choice.label.toLowerCase()}`;
+  return undefined;
+}

@@ -1,0 +1,145 @@
+import type { AuditEvent } from '#shared/audit';
+import { linkUrl, signLink, verifyLink, type LinkClaims } from './links';
+import { choiceProblem, standing, type Channel, type Choice, type Decision, type DecisionOutput, type NewTask, type Task, type TaskStatus } from './task';
+
+/** What the use cases need from the outside world. */
+export interface TaskPorts {
+  readonly store: {
+    get(taskId: string): Promise<{ task: Task; sealedToken: string } | undefined>;
+    currentFor(workflow: string, subjectId: string, step: string): Promise<{ task: Task } | undefined>;
+    create(task: Task, sealedToken: string, audit: AuditEvent): Promise<void>;
+    decide(taskId: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean>;
+    close(taskId: string, from: TaskStatus, to: 'EXPIRED' | 'CANCELLED', reason: string, audit: AuditEvent): Promise<boolean>;
+    reopen(task: Task, audit: AuditEvent): Promise<boolean>;
+  };
+  seal(token: string, taskId: string): Promise<string>;
+  open(sealed: string, taskId: string): Promise<string>;
+  /** Signals the waiting execution; throws `gone` when it no longer waits. */
+  sendSuccess(token: string, output: DecisionOutput): Promise<void>;
+  readonly gone: new (...args: never[]) => Error;
+  now(): Date;
+  newId(): string;
+}
+
+export interface TaskLink {
+  readonly choice: Choice;
+  readonly url: string;
+}
+
+export interface Actor {
+  readonly id: string;
+  readonly channel: Channel;
+  readonly source?: { readonly ip?: string; readonly userAgent?: string };
+}
+
+const COMPONENT = 'human-tasks';
+
+function audit(type: string, task: Pick<Task, 'taskId' | 'workflow' | 'step' | 'subject'>, actor: string, outcome: AuditEvent['outcome'], extra: Record<string, string | number | boolean | null> = {}, source?: Actor['source']): AuditEvent {
+  return {
+    type,
+    outcome,
+    actor,
+    component: COMPONENT,
+    subject: { type: task.subject.type, id: task.subject.id },
+    source,
+    details: { taskId: task.taskId, workflow: task.workflow, step: task.step, ...extra },
+  };
+}
+
+/**
+ * Opens a human task for a waiting execution.
+ * 1. close the step's previous task if still open (a reminder replaces it; its links expire)
+ * 2. seal the task token with KMS, bound to the new task id
+ * 3. store the task PENDING until now + timeout, with its audit event
+ * 4. sign one link per choice, for the e-mail
+ */
+export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buffer; baseUrl: string }): Promise<{ task: Task; links: TaskLink[] }> {
+  const now = ports.now();
+  const previous = await ports.store.currentFor(input.workflow, input.subject.id, input.step);
+  if (previous && previous.task.status === 'PENDING') {
+    await ports.store.close(previous.task.taskId, 'PENDING', 'EXPIRED', 'replaced by a reminder', audit('TaskExpired', previous.task, 'system', 'success', { reason: 'replaced by a reminder' }));
+  }
+  const taskId = ports.newId();
+  const task: Task = {
+    taskId,
+    workflow: input.workflow,
+    step: input.step,
+    executionArn: input.executionArn,
+    subject: input.subject,
+    assignee: input.assignee,
+    question: input.question,
+    choices: input.choices,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + input.timeoutSeconds * 1000).toISOString(),
+    status: 'PENDING',
+    reminder: input.reminder,
+    maxReminders: input.maxReminders,
+  };
+  const sealed = await ports.seal(input.taskToken, taskId);
+  await ports.store.create(task, sealed, audit('TaskCreated', task, 'system', 'success', { assigneeRole: task.assignee.role, reminder: task.reminder }));
+  const links = task.choices.map((c) => ({ choice: c, url: linkFor(task, c.id, ports.linkKey, ports.baseUrl) }));
+  return { task, links };
+}
+
+export function claimsFor(task: Task, choice: string): LinkClaims {
+  return { taskId: task.taskId, choice, assignee: task.assignee.email, expires: Math.floor(Date.parse(task.expiresAt) / 1000) };
+}
+
+function linkFor(task: Task, choice: string, key: Buffer, baseUrl: string): string {
+  const claims = claimsFor(task, choice);
+  return linkUrl(baseUrl, claims, signLink(key, claims));
+}
+
+/** Whether a link (choice, expiry, signature) was made by us for this task and its assignee. */
+export function linkIsGenuine(task: Task, choice: string, expires: string | undefined, signature: string | undefined, key: Buffer): boolean {
+  if (!signature || !expires || !/^\d+$/.test(expires)) return false;
+  const claims = claimsFor(task, choice);
+  return String(claims.expires) === expires && verifyLink(key, claims, signature);
+}
+
+export type DecideResult =
+  | { readonly kind: 'decided'; readonly task: Task; readonly decision: Decision }
+  | { readonly kind: 'already-decided'; readonly task: Task }
+  | { readonly kind: 'expired'; readonly task: Task }
+  | { readonly kind: 'cancelled'; readonly task: Task }
+  | { readonly kind: 'invalid'; readonly task: Task; readonly problem: string }
+  | { readonly kind: 'unavailable'; readonly task: Task };
+
+/**
+ * Decides a task, once.
+ * 1. refuse what cannot be decided: already decided, expired, cancelled, a wrong choice
+ * 2. claim the decision with one conditional write (PENDING and unexpired → DECIDED) + audit
+ * 3. only then hand the decision to the waiting execution
+ * 4. the execution has gone → the task is CANCELLED; a transient failure → the claim is undone
+ *    (the task is PENDING again), so nothing is left half-decided
+ */
+export async function decideTask(task: Task, sealedToken: string, choice: string, comment: string | undefined, actor: Actor, ports: TaskPorts): Promise<DecideResult> {
+  const now = ports.now();
+  const current = standing(task, now);
+  if (current === 'decided') return { kind: 'already-decided', task };
+  if (current === 'cancelled') return { kind: 'cancelled', task };
+  if (current === 'expired') return { kind: 'expired', task };
+  const problem = choiceProblem(task, choice, comment);
+  if (problem) return { kind: 'invalid', task, problem };
+
+  const decision: Decision = { choice, comment: comment?.trim() || undefined, decidedBy: actor.id, decidedAt: now.toISOString(), channel: actor.channel };
+  const claimed = await ports.store.decide(task.taskId, decision, now.toISOString(), audit('TaskDecided', task, actor.id, 'success', { choice, channel: actor.channel }, actor.source));
+  if (!claimed) {
+    const fresh = (await ports.store.get(task.taskId))?.task ?? task;
+    const now2 = standing(fresh, ports.now());
+    return now2 === 'decided' ? { kind: 'already-decided', task: fresh } : now2 === 'cancelled' ? { kind: 'cancelled', task: fresh } : { kind: 'expired', task: fresh };
+  }
+  const decided: Task = { ...task, status: 'DECIDED', decision };
+  const output: DecisionOutput = { taskId: task.taskId, decision: choice, comment: decision.comment ?? null, decidedBy: actor.id, decidedAt: decision.decidedAt, channel: actor.channel };
+  try {
+    await ports.sendSuccess(await ports.open(sealedToken, task.taskId), output);
+  } catch (error) {
+    if (error instanceof ports.gone) {
+      await ports.store.close(task.taskId, 'DECIDED', 'CANCELLED', 'the workflow no longer waits for this decision', audit('TaskCancelled', task, 'system', 'success', { reason: 'workflow gone' }));
+      return { kind: 'cancelled', task: { ...decided, status: 'CANCELLED', closedReason: 'the workflow no longer waits for this decision' } };
+    }
+    await ports.store.reopen(decided, audit('TaskDecisionUndone', task, 'system', 'failure', { reason: 'workflow could not be signalled' }));
+    return { kind: 'unavailable', task };
+  }
+  return { kind: 'decided', task: decided, decision };
+}

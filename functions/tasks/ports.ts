@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { open, seal, secretBytes } from '#shared/adapters/keys';
+import { TaskStore } from '#shared/adapters/task-store';
+import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
+import { loadEnv, nonEmpty } from '#shared/env';
+import { now } from '#shared/time';
+import type { TaskPorts } from './domain/use-cases';
+
+export const env = loadEnv({
+  TABLE_NAME: nonEmpty,
+  SENDER_EMAIL: nonEmpty,
+  SES_CONFIGURATION_SET: z.string().optional(),
+  PUBLIC_API_URL: nonEmpty,
+  TASK_TOKEN_KEY_ID: nonEmpty,
+  LINK_KEY_SECRET_ID: z.string().optional(),
+});
+
+export const store = new TaskStore(env.TABLE_NAME);
+
+/** The human-task use cases wired to DynamoDB, KMS, Step Functions and the clock. */
+export const ports: TaskPorts = {
+  store,
+  seal: (token, taskId) => seal(env.TASK_TOKEN_KEY_ID, token, { purpose: 'task-token', taskId }),
+  open: (sealed, taskId) => open(sealed, { purpose: 'task-token', taskId }),
+  sendSuccess: sendTaskSuccess,
+  gone: WorkflowGone,
+  now,
+  newId: () => randomBytes(16).toString('base64url'),
+};
+
+export function linkKey(): Promise<Buffer> {
+  if (!env.LINK_KEY_SECRET_ID) throw new Error('LINK_KEY_SECRET_ID is not set for this function');
+  return secretBytes(env.LINK_KEY_SECRET_ID);
+}
