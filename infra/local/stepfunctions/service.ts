@@ -339,7 +339,9 @@ export class StepFunctionsService {
     const { record, machine } = run;
     const handlers: Record<string, (input: unknown) => Promise<Json>> = {};
     for (const [stateName, state] of Object.entries(machine.definition.States)) {
-      if (state.Type === 'Task' || state.Type === 'Wait') {
+      if (state.Type === 'Pass' && 'Result' in state && !state['Result']) {
+        handlers[stateName] = async () => state['Result'] as Json;
+      } else if (state.Type === 'Task' || state.Type === 'Wait') {
         handlers[stateName] = (wrapped) => {
           const { raw, params } = wrapped as { raw: Json; params?: Json };
           return this.runTask(run, stateName, state, 'params' in (wrapped as object) ? (params as Json) : raw, raw);
@@ -701,6 +703,11 @@ function engineDefinition(definition: Definition, startAt: string): EngineDefini
     if (state.Type === 'Wait') {
       const { Seconds: _s, Timestamp: _t, SecondsPath: _sp, TimestampPath: _tp, ...rest } = state;
       states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:wait', Parameters: { 'raw.$': '$' }, TimeoutSeconds: ENGINE_TIMEOUT_S };
+    } else if (state.Type === 'Pass' && 'Result' in state && !state['Result']) {
+      // The engine ignores a falsy Result (0, false, "", null) and passes the input on; this
+      // service hands the Result back instead.
+      const { Result: _result, Parameters: _p, ...rest } = state;
+      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:pass', Parameters: { 'raw.$': '$' }, TimeoutSeconds: ENGINE_TIMEOUT_S };
     } else if (state.Type === 'Task') {
       const { Retry: _r, TimeoutSecondsPath: _tsp, HeartbeatSeconds: _h, HeartbeatSecondsPath: _hp, Parameters: parameters, ...rest } = state;
       // The handler gets the state input (for *Path fields, which read it) beside the Parameters.
