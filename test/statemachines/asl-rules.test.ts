@@ -16,6 +16,15 @@ const FAILURE_RECORDERS: Readonly<Record<string, readonly string[]>> = {
  */
 const KNOWN_MISSING_CATCH: Readonly<Record<string, readonly string[]>> = {};
 
+/**
+ * `.waitForTaskToken` Tasks that wait for a person, by file: they have no HeartbeatSeconds (a
+ * person does not heartbeat), so they must bound the wait with a timeout and catch States.Timeout
+ * (to remind or to end visibly). Every other callback Task needs HeartbeatSeconds.
+ */
+const HUMAN_WAITS: Readonly<Record<string, readonly string[]>> = {
+  'approval.asl.json': ['AwaitDecision'],
+};
+
 const files = aslFiles();
 const tasksOf = (file: string) => allStates(substitutedDefinition(file)).filter(([, s]) => s['Type'] === 'Task');
 const isNonEmptyArray = (value: unknown) => Array.isArray(value) && value.length > 0;
@@ -77,6 +86,30 @@ describe('state machine definitions', () => {
         const next = states[String(state?.['Next'])];
         expect({ name, type: state?.['Type'], end: state?.['End'], next: next?.['Type'] }).toEqual({ name, type: 'Task', end: undefined, next: 'Fail' });
         expect(Object.values(states).some((s) => isNonEmptyArray(s['Catch']) && (s['Catch'] as { Next: string }[]).some((c) => c.Next === name))).toBe(true);
+      }
+    });
+
+    it('gives every callback Task a heartbeat, except the listed human waits', () => {
+      const human = HUMAN_WAITS[file] ?? [];
+      const callbacks = tasksOf(file).filter(([, s]) => String(s['Resource']).endsWith('.waitForTaskToken'));
+
+      const silent = callbacks.filter(([name, s]) => !human.includes(name) && s['HeartbeatSeconds'] === undefined && s['HeartbeatSecondsPath'] === undefined);
+
+      expect(silent.map(([name]) => name)).toEqual([]);
+    });
+
+    it('lets a human wait go without a heartbeat only if it is a timed callback Task that catches States.Timeout', () => {
+      const states = Object.fromEntries(tasksOf(file));
+
+      for (const name of HUMAN_WAITS[file] ?? []) {
+        const state = states[name] ?? {};
+        const catches = ((state['Catch'] as { ErrorEquals: string[] }[] | undefined) ?? []).flatMap((c) => c.ErrorEquals);
+        expect({
+          name,
+          callback: String(state['Resource']).endsWith('.waitForTaskToken'),
+          timed: state['TimeoutSeconds'] !== undefined || state['TimeoutSecondsPath'] !== undefined,
+          catchesTimeout: catches.includes('States.Timeout'),
+        }).toEqual({ name, callback: true, timed: true, catchesTimeout: true });
       }
     });
 

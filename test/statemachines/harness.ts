@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ROOT, substitute } from '#infra/asl';
+import { readPath } from '#infra/local/jsonpath';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -82,6 +83,9 @@ export interface TaskCall {
   readonly input: JsonValue;
   /** 1 for the first call of this state in the run, 2 for its first retry, and so on. */
   readonly attempt: number;
+  /** What `TimeoutSecondsPath` / `HeartbeatSecondsPath` read from the state input, when the state has them. */
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
 }
 
 export type RunOutcome =
@@ -99,14 +103,68 @@ export interface RunOptions {
 
 const engines = new WeakMap<StateMachineDefinition, StateMachine>();
 
+const PATH_TIMINGS = ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const;
+
+/**
+ * aws-local-stepfunctions ignores a falsy Pass `Result` (0, false, "", null) and passes the
+ * input on instead (AWS uses the Result, as the local runtime does). Such a Pass runs here as a
+ * Task whose handler returns the Result; its ResultPath, OutputPath and Next stay as they are.
+ */
+const FALSY_RESULT_RESOURCE = 'arn:aws:states:::local:pass';
+const isFalsyResultPass = (state: Record<string, unknown>) => state['Type'] === 'Pass' && 'Result' in state && !state['Result'];
+
+/**
+ * The definition as the engine runs it. aws-local-stepfunctions reads `TimeoutSecondsPath`
+ * from the Parameters' output instead of the state input (AWS reads the state input), so a Task
+ * with a *Path timing gets `{ raw: $, params: <its Parameters> }` as Parameters and no *Path
+ * field; `runMachine` resolves the path on `raw` itself and hands the stub `params`.
+ */
+function engineDefinition(definition: StateMachineDefinition): StateMachineDefinition {
+  // JSON, not structuredClone: under jest the latter makes objects of another realm, which the
+  // engine then does not see as plain objects (nested Parameters go unevaluated).
+  const copy = JSON.parse(JSON.stringify(definition)) as Record<string, unknown>;
+  const visit = (machine: unknown): void => {
+    if (machine === null || typeof machine !== 'object') return;
+    const states = (machine as { States?: Record<string, Record<string, unknown>> }).States;
+    for (const [name, state] of Object.entries(states ?? {})) {
+      if (isFalsyResultPass(state)) {
+        const { Result: _result, Parameters: _parameters, ...rest } = state;
+        if (states) states[name] = { ...rest, Type: 'Task', Resource: FALSY_RESULT_RESOURCE };
+        continue;
+      }
+      if (state['Type'] === 'Task' && PATH_TIMINGS.some((f) => f in state)) {
+        for (const field of PATH_TIMINGS) delete state[field];
+        state['Parameters'] = 'Parameters' in state ? { 'raw.$': '$', params: state['Parameters'] } : { 'raw.$': '$' };
+      }
+      for (const branch of (state['Branches'] as unknown[] | undefined) ?? []) visit(branch);
+      visit(state['ItemProcessor'] ?? state['Iterator']);
+    }
+  };
+  visit(copy);
+  return copy as unknown as StateMachineDefinition;
+}
+
 /** The engine for a substituted definition (built once: validation is the slow part); dummy ARNs are not checked. */
 export function machineFor(definition: StateMachineDefinition): StateMachine {
   let engine = engines.get(definition);
   if (!engine) {
-    engine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    engine = new StateMachine(engineDefinition(definition), { validationOptions: { checkArn: false } });
     engines.set(definition, engine);
   }
   return engine;
+}
+
+/** A States.Runtime error as AWS raises it: neither Retry nor Catch can match it. */
+function statesRuntime(message: string): Error {
+  return Object.assign(namedError('States.Runtime', message), { isRetryable: false, isCatchable: false });
+}
+
+/** The positive integer a *Path timing field reads from the state input, or a States.Runtime error. */
+function pathTiming(state: string, field: string, path: unknown, raw: JsonValue): number | undefined {
+  if (typeof path !== 'string') return undefined;
+  const value = readPath(path, raw);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw statesRuntime(`${state}: ${field} ${path} is ${JSON.stringify(value)}, not a positive integer`);
+  return value;
 }
 
 /** Runs a machine with every Task stubbed and no real waiting, and reports what happened. */
@@ -118,16 +176,29 @@ export async function runMachine(definition: StateMachineDefinition, input: Json
   const missing = taskNames.filter((name) => !(name in options.tasks));
   if (missing.length > 0) throw new Error(`No stub for Task state(s): ${missing.join(', ')}`);
 
+  const timedByPath = Object.fromEntries(allStates(definition).filter(([, s]) => s['Type'] === 'Task' && PATH_TIMINGS.some((f) => f in s)));
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(options.tasks).map(([state, stub]) => [
       state,
-      async (taskInput: JsonValue) => {
+      async (engineInput: JsonValue) => {
         const attempt = calls.filter((c) => c.state === state).length + 1;
-        calls.push({ state, input: structuredClone(taskInput), attempt });
+        const timed = timedByPath[state];
+        if (!timed) {
+          calls.push({ state, input: structuredClone(engineInput), attempt });
+          return stub(engineInput, attempt);
+        }
+        const { raw, params } = engineInput as { raw: JsonValue; params?: JsonValue };
+        const taskInput = 'Parameters' in timed ? (params ?? null) : raw;
+        const timeoutSeconds = pathTiming(state, 'TimeoutSecondsPath', timed['TimeoutSecondsPath'], raw);
+        const heartbeatSeconds = pathTiming(state, 'HeartbeatSecondsPath', timed['HeartbeatSecondsPath'], raw);
+        calls.push({ state, input: structuredClone(taskInput), attempt, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(heartbeatSeconds === undefined ? {} : { heartbeatSeconds }) });
         return stub(taskInput, attempt);
       },
     ]),
   );
+  for (const [name, state] of allStates(definition)) {
+    if (isFalsyResultPass(state)) taskResourceLocalHandlers[name] = async () => state['Result'] as JsonValue;
+  }
   const retried = allStates(definition)
     .filter(([, s]) => Array.isArray(s['Retry']))
     .map(([name]) => [name, 0] as const);
