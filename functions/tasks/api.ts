@@ -7,7 +7,8 @@ import { mayDecide, standing, type Task } from './domain/task';
 import { decideTask } from './domain/use-cases';
 import { env, ports, store } from './ports';
 
-const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
+/** Deciding roles whose tasks belong to one agency. */
+const AGENCY_ROLES: readonly Role[] = ['agency-admin'];
 
 const DecisionBody = z.object({
   choice: z.string().min(1),

@@ -266,17 +266,15 @@ describe('decideTask', () => {
     expect(fake.sent).toEqual([]);
   });
 
-  // Known gap (reported): when the claim fails but the fresh task is PENDING and unexpired again
-  // (another decider's claim was undone by a transient failure in between), decideTask reports
-  // 'expired' (a 410 "link has expired" page) for a task that is still open. `it.failing` until
-  // use-cases.ts maps a fresh pending task to something retryable; then make it a plain `it`.
-  it.failing('does not call a task expired when the lost race left it PENDING and unexpired', async () => {
+  // When the claim fails but the fresh task is PENDING and unexpired again (another decider's
+  // claim was undone by a transient failure in between), the task is still open: worth a retry.
+  it('reports a still-open task as unavailable, not expired, when the lost race left it PENDING', async () => {
     const { fake, stored } = pending();
     fake.ports.store.decide = async () => false;
 
     const result = await decideTask(stored.task, stored.sealedToken, 'approve', undefined, CLERK, fake.ports);
 
-    expect(result.kind).not.toBe('expired');
+    expect(result.kind).toBe('unavailable');
   });
 
   it('does not signal the workflow with a token sealed for another task', async () => {

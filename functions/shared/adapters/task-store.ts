@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '#infra/manifest';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
 import { auditItem, type AuditEvent } from '../audit';

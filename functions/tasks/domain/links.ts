@@ -20,10 +20,15 @@ export function signLink(key: Buffer, claims: LinkClaims): string {
 
 /** Constant-time check of a link's signature; any change to any claim fails it. */
 export function verifyLink(key: Buffer, claims: LinkClaims, signature: string): boolean {
-  const expected = Buffer.from(signLink(key, claims), 'base64url');
-  const given = Buffer.from(signature, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  // Compared as text, exactly: base64url decoding is lenient (padding bits, +/ for -_), and a
+  // link must not have several spellings that all work.
+  if (!SIGNATURE.test(signature)) return false;
+  const expected = Buffer.from(signLink(key, claims), 'utf8');
+  return timingSafeEqual(Buffer.from(signature, 'utf8'), expected);
 }
+
+/** An HMAC-SHA-256 in unpadded base64url: 43 characters. */
+const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 
 /** The URL of the page a link opens: the task, the choice, the expiry and the signature. */
 export function linkUrl(baseUrl: string, claims: LinkClaims, signature: string): string {

@@ -126,8 +126,12 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
   const claimed = await ports.store.decide(task.taskId, decision, now.toISOString(), audit('TaskDecided', task, actor.id, 'success', { choice, channel: actor.channel }, actor.source));
   if (!claimed) {
     const fresh = (await ports.store.get(task.taskId))?.task ?? task;
-    const now2 = standing(fresh, ports.now());
-    return now2 === 'decided' ? { kind: 'already-decided', task: fresh } : now2 === 'cancelled' ? { kind: 'cancelled', task: fresh } : { kind: 'expired', task: fresh };
+    const after = standing(fresh, ports.now());
+    if (after === 'decided') return { kind: 'already-decided', task: fresh };
+    if (after === 'cancelled') return { kind: 'cancelled', task: fresh };
+    if (after === 'expired') return { kind: 'expired', task: fresh };
+    // Still open: another decision was claimed and then undone in between. Worth a retry.
+    return { kind: 'unavailable', task: fresh };
   }
   const decided: Task = { ...task, status: 'DECIDED', decision };
   const output: DecisionOutput = { taskId: task.taskId, decision: choice, comment: decision.comment ?? null, decidedBy: actor.id, decidedAt: decision.decidedAt, channel: actor.channel };
