@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { routes, type RouteSpec } from '../manifest';
 import type { LocalIssuer } from './auth';
 import type { Clock } from './clock';
-import { BodyTooLarge, readBody, send } from './http';
+import { BodyTooLarge, close, listen, readBody, send } from './http';
 import { LOCAL_ACCOUNT, type LocalLambda } from './lambda';
 
 /** API Gateway's payload limit. */
@@ -55,15 +54,11 @@ export class LocalApiGateway {
         if (!res.headersSent) send(res, 500, { message: 'Internal server error' });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
+    return listen(this.server, port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return close(this.server);
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

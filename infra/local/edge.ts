@@ -1,6 +1,5 @@
 import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody, send } from './http';
+import { close, listen, readBody, send } from './http';
 
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
@@ -38,18 +37,11 @@ export class Edge {
       });
     });
     this.server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, '127.0.0.1', resolve);
-    });
-    return (this.server.address() as AddressInfo).port;
+    return listen(this.server, port);
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return close(this.server);
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import sesModule from 'aws-ses-v2-local';
+import { close } from './http';
 import { freePort } from './net';
 
 export interface LocalSes {
@@ -20,10 +21,6 @@ export async function startLocalSes(port?: number): Promise<LocalSes> {
   return {
     endpoint: `http://127.0.0.1:${chosen}`,
     port: chosen,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => close(server),
   };
 }

@@ -1,6 +1,6 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, givenRuntime, mailbox, type Harness } from './steps';
+import { eventually, givenRuntime, history as historyOf, mailbox, stopHarness, type Harness } from './steps';
 
 const HOUR_MS = 3_600_000;
 
@@ -10,17 +10,9 @@ describe('diagnostics machine on the embedded runtime, through the real SDK clie
   beforeAll(async () => {
     h = await givenRuntime();
   });
+  afterAll(() => stopHarness(h));
 
-  afterAll(async () => {
-    await h.runtime.stop();
-    h.sfn.destroy();
-    h.dynamo.destroy();
-  });
-
-  async function history(executionArn: string): Promise<HistoryEvent[]> {
-    const out = await h.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    return out.events ?? [];
-  }
+  const history = (executionArn: string): Promise<HistoryEvent[]> => historyOf(h.sfn, executionArn);
 
   async function waitForState(executionArn: string, type: string, name: string): Promise<HistoryEvent> {
     return eventually(async () => (await history(executionArn)).find((e) => e.type === type && e.stateEnteredEventDetails?.name === name), `${name} to be entered`);

@@ -1,6 +1,6 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/auth';
-import { givenRuntime, type Harness } from './steps';
+import { givenRuntime, stopHarness, type Harness } from './steps';
 
 describe('GET /health through the local API Gateway', () => {
   let h: Harness;
@@ -8,12 +8,7 @@ describe('GET /health through the local API Gateway', () => {
   beforeAll(async () => {
     h = await givenRuntime();
   });
-
-  afterAll(async () => {
-    await h.runtime.stop();
-    h.sfn.destroy();
-    h.dynamo.destroy();
-  });
+  afterAll(() => stopHarness(h));
 
   const health = (token?: string) => fetch(`${h.runtime.endpoints.api}/health`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 

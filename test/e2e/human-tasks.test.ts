@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { eventually, givenRuntime, mailbox, type Harness, type Mail } from './steps';
+import { ended as endedOf, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
 
 const HOUR = 3600;
 
@@ -24,9 +24,7 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
   afterAll(async () => {
     process.stdout.write = writes.out;
     process.stderr.write = writes.err;
-    await h.runtime.stop();
-    h.sfn.destroy();
-    h.dynamo.destroy();
+    await stopHarness(h);
   });
 
   async function startApproval(subjectId: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -75,12 +73,7 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     return h.sfn.send(new DescribeExecutionCommand({ executionArn }));
   }
 
-  async function ended(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    return eventually(async () => {
-      const out = await describe_(executionArn);
-      return out.status === 'RUNNING' ? undefined : out;
-    }, 'the execution to end');
-  }
+  const ended = (executionArn: string) => endedOf(h.sfn, executionArn);
 
   async function api(path: string, token: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${h.runtime.endpoints.api}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });

@@ -1,7 +1,7 @@
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { functions, machines, routes, type FunctionName } from '../../infra/manifest';
 import { synthesizeTemplate } from '../../infra/stack';
-import { givenRuntime, type Harness } from './steps';
+import { givenRuntime, stopHarness, type Harness } from './steps';
 
 interface CfnResource {
   readonly Properties: Record<string, unknown>;
@@ -20,12 +20,7 @@ describe('AWS and local back-ends built from one manifest', () => {
   beforeAll(async () => {
     h = await givenRuntime();
   });
-
-  afterAll(async () => {
-    await h.runtime.stop();
-    h.sfn.destroy();
-    h.dynamo.destroy();
-  });
+  afterAll(() => stopHarness(h));
 
   function awsFunctions(): Map<string, FunctionName | undefined> {
     const byDescription = new Map<string, FunctionName>(Object.entries(functions).map(([name, spec]) => [spec.description, name as FunctionName]));

@@ -1,12 +1,8 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
-import { eventually, givenRuntime, type Harness } from './steps';
+import { callbackToken, eventually, givenRuntime, history, stopHarness, type Harness } from './steps';
 
 const HOUR_MS = 3_600_000;
-
-async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  return (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
-}
 
 function portOf(url: string): number {
   return Number(new URL(url).port);
@@ -16,20 +12,14 @@ function portOf(url: string): number {
 async function restart(h: Harness): Promise<Harness> {
   const edgePort = portOf(h.runtime.endpoints.edge);
   const now = h.runtime.clock.now();
-  await h.runtime.stop();
-  h.sfn.destroy();
-  h.dynamo.destroy();
+  await stopHarness(h);
   return givenRuntime({ stage: h.stage, edgePort, clock: new Clock({ mode: 'manual', start: now }) });
 }
 
 describe('the embedded runtime restarted mid-execution', () => {
   let h: Harness;
 
-  afterAll(async () => {
-    await h.runtime.stop();
-    h.sfn.destroy();
-    h.dynamo.destroy();
-  });
+  afterAll(() => stopHarness(h));
 
   it('carries on an execution parked on a callback and then on a Wait, doing no step twice', async () => {
     h = await givenRuntime();
@@ -41,12 +31,7 @@ describe('the embedded runtime restarted mid-execution', () => {
       }),
     );
     if (!executionArn) throw new Error('no execution');
-    const parked = await eventually(async () => {
-      const events = await history(h.sfn, executionArn);
-      return events.some((e) => e.type === 'TaskSubmitted') ? events : undefined;
-    }, 'the callback task to be submitted');
-    const scheduled = parked.find((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken');
-    const token = (JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload: { taskToken: string } }).Payload.taskToken;
+    const { token } = await callbackToken(h.sfn, executionArn);
 
     // First restart: parked on the callback.
     h = await restart(h);

@@ -11,9 +11,8 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
   TaskTimedOut,
-  type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { eventually, givenRuntime, type Harness } from './steps';
+import { callbackToken, ended as endedOf, givenRuntime, stopHarness, type Harness } from './steps';
 
 const input = (failuresBeforeSuccess = 0) => JSON.stringify({ reportTo: 'ops@ciss.ct.example', failuresBeforeSuccess });
 
@@ -23,12 +22,7 @@ describe('the local Step Functions API, as an operator uses it', () => {
   beforeAll(async () => {
     h = await givenRuntime();
   });
-
-  afterAll(async () => {
-    await h.runtime.stop();
-    h.sfn.destroy();
-    h.dynamo.destroy();
-  });
+  afterAll(() => stopHarness(h));
 
   async function start(name: string, body = input()): Promise<string> {
     const out = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.diagnostics, name, input: body }));
@@ -36,21 +30,8 @@ describe('the local Step Functions API, as an operator uses it', () => {
     return out.executionArn;
   }
 
-  async function parkedToken(executionArn: string): Promise<string> {
-    return eventually(async () => {
-      const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
-      if (!events.some((e) => e.type === 'TaskSubmitted')) return undefined;
-      const scheduled = events.find((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken');
-      return (JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload: { taskToken: string } }).Payload.taskToken;
-    }, 'the callback task');
-  }
-
-  async function ended(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    return eventually(async () => {
-      const out = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return out.status === 'RUNNING' ? undefined : out;
-    }, 'the execution to end');
-  }
+  const parkedToken = async (executionArn: string) => (await callbackToken(h.sfn, executionArn)).token;
+  const ended = (executionArn: string) => endedOf(h.sfn, executionArn);
 
   it('lists the manifest machines', async () => {
     const out = await h.sfn.send(new ListStateMachinesCommand({}));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
 
@@ -29,6 +29,40 @@ export async function givenRuntime(options: Partial<RuntimeOptions> = {}): Promi
     ...options,
   });
   return { runtime, stage, ...clientsFor(runtime.endpoints.edge) };
+}
+
+/** Stops the runtime and closes the test's SDK clients (their sockets would keep jest alive). */
+export async function stopHarness(h: Harness | undefined): Promise<void> {
+  if (!h) return;
+  await h.runtime.stop();
+  h.sfn.destroy();
+  h.dynamo.destroy();
+}
+
+export async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  return (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
+}
+
+/**
+ * Waits until the execution's `.waitForTaskToken` step has been submitted, and returns the
+ * token it was given (from the TaskScheduled event's parameters, as in AWS).
+ */
+export async function callbackToken(sfn: SFNClient, executionArn: string): Promise<{ token: string; events: HistoryEvent[] }> {
+  return eventually(async () => {
+    const events = await history(sfn, executionArn);
+    if (!events.some((e) => e.type === 'TaskSubmitted')) return undefined;
+    const scheduled = events.filter((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken').at(-1);
+    const token = (JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload?: { taskToken?: string } }).Payload?.taskToken;
+    return token ? { token, events } : undefined;
+  }, 'the callback task to be submitted');
+}
+
+/** Waits until the execution is no longer RUNNING. */
+export async function ended(sfn: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
+  return eventually(async () => {
+    const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return out.status === 'RUNNING' ? undefined : out;
+  }, 'the execution to end');
 }
 
 export function clientsFor(edge: string): { sfn: SFNClient; dynamo: DynamoDBDocumentClient } {

@@ -234,9 +234,7 @@ export class StepFunctionsService {
     const all = (await this.deps.store.listExecutions(machineArn))
       .filter((e) => !status || e.status === status)
       .sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name));
-    const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
-    const page = all.slice(start, start + Math.max(1, Math.min(maxResults || 100, 1000)));
-    const next = start + page.length < all.length ? Buffer.from(String(start + page.length)).toString('base64url') : undefined;
+    const { page, next } = paginate(all, maxResults || 100, nextToken);
     return {
       executions: page.map((e) => ({
         executionArn: e.executionArn,
@@ -255,9 +253,7 @@ export class StepFunctionsService {
     await this.execution(executionArn);
     await this.running.get(executionArn)?.history.flush();
     const events = (await this.deps.store.history(executionArn)).sort((a, b) => (reverse ? b.id - a.id : a.id - b.id));
-    const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
-    const page = events.slice(start, start + Math.max(1, Math.min(maxResults || 1000, 1000)));
-    const next = start + page.length < events.length ? Buffer.from(String(start + page.length)).toString('base64url') : undefined;
+    const { page, next } = paginate(events, maxResults || 1000, nextToken);
     return { events: page.map((e) => ({ ...e, timestamp: e.timestamp / 1000 })), nextToken: next };
   }
 
@@ -719,6 +715,14 @@ function engineDefinition(definition: Definition, startAt: string): EngineDefini
   }
   const { TimeoutSeconds: _timeout, ...top } = definition;
   return { ...top, StartAt: startAt, States: states } as unknown as EngineDefinition;
+}
+
+/** One page of a list, with the token for the next (an offset: lists here are small and stable). */
+function paginate<T>(items: readonly T[], maxResults: number, nextToken: string | undefined): { page: T[]; next?: string } {
+  const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
+  const page = items.slice(start, start + Math.max(1, Math.min(maxResults, 1000)));
+  const end = start + page.length;
+  return { page, next: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
 }
 
 export function hashToken(token: string): string {
