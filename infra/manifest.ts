@@ -8,19 +8,10 @@
  * resolved by each back-end: CDK tokens in AWS, local names and ARNs in the embedded runtime.
  */
 
-/** The roles a caller can hold. In AWS they are Cognito groups; locally, the same claim. */
-export const ROLES = [
-  'agency-admin',
-  'agency-rms',
-  'unit',
-  'court-clerk',
-  'dcj',
-  'judicial',
-  'community',
-  'operations',
-  'auditor',
-] as const;
-export type Role = (typeof ROLES)[number];
+export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
+import { commonEnv, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
+import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
+import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -109,8 +100,6 @@ export interface SecretSpec {
   readonly description: string;
 }
 
-const table = (name: TableName): Ref => ({ ref: 'table', table: name });
-const fn = (name: FunctionName): Ref => ({ ref: 'function', function: name });
 
 export const tables = {
   main: {
@@ -131,27 +120,43 @@ export const secrets = {
 } as const satisfies Record<string, SecretSpec>;
 export type SecretName = keyof typeof secrets;
 
-/** Environment every function gets: where the data lives and who mail comes from. */
-const commonEnv = {
-  TABLE_NAME: table('main'),
-  EVENT_BUS_NAME: { ref: 'bus' },
-  SENDER_EMAIL: { ref: 'sender' },
-  SES_CONFIGURATION_SET: { ref: 'configurationSet' },
-} as const satisfies Record<string, Ref>;
+/**
+ * Machine names are written out (and checked against `machines` below) so that permissions on a
+ * machine can be typed without the types of functions and machines depending on each other.
+ */
+export type MachineName = 'diagnostics' | 'approval' | keyof typeof accessMachines | keyof typeof arrestMachines;
 
-/** What the human-task functions need on top: links, the key that seals task tokens, the link key. */
-const taskEnv = {
-  ...commonEnv,
-  PUBLIC_API_URL: { ref: 'apiUrl' },
-  TASK_TOKEN_KEY_ID: { ref: 'key' },
-  LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' },
-} as const satisfies Record<string, Ref>;
+export const machines = {
+  diagnostics: {
+    file: 'statemachines/diagnostics.asl.json',
+    description: 'Exercises every kind of step the workflows use, end to end, on either back-end',
+    substitutions: {
+      TableName: tableRef('main'),
+      EventBusName: { ref: 'bus' },
+      CheckFunctionArn: fnRef('diagnostics-check'),
+      ParkFunctionArn: fnRef('diagnostics-park'),
+      NotifyFunctionArn: fnRef('diagnostics-notify'),
+    },
+  },
+  approval: {
+    file: 'statemachines/approval.asl.json',
+    description: 'One human decision with reminders and a visible timed-out end: the shared human-task mechanism on its own',
+    substitutions: {
+      NotifyFunctionArn: fnRef('tasks-notify'),
+      ExpireFunctionArn: fnRef('tasks-expire'),
+    },
+  },
+  ...accessMachines,
+  ...arrestMachines,
+} as const satisfies Record<MachineName, MachineSpec>;
 
-/** Roles that decide human tasks (each task names the one role, and agency, that may). */
-export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const satisfies readonly Role[];
-
-/** Every machine with human tasks: their callbacks may be sent by the task functions. */
-const callbackMachines = [{ machine: 'approval', actions: ['callback'] }] as const satisfies readonly Permission[];
+/**
+ * Machines with human steps (they use the tasks-notify function): the task functions may send
+ * their callbacks. Derived, so a new workflow with human steps is covered without a second list.
+ */
+const callbackMachines: readonly { readonly machine: MachineName; readonly actions: readonly ['callback'] }[] = (Object.keys(machines) as MachineName[])
+  .filter((name) => JSON.stringify(machines[name].substitutions).includes('"tasks-notify"'))
+  .map((machine) => ({ machine, actions: ['callback'] as const }));
 
 export const functions = {
   health: {
@@ -214,6 +219,8 @@ export const functions = {
     env: commonEnv,
     permissions: [{ table: 'main', access: 'readwrite' }],
   },
+  ...accessFunctions,
+  ...arrestFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -231,35 +238,10 @@ export const routes = [
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
   { method: 'GET', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
+  ...accessRoutes,
+  ...arrestRoutes,
 ] as const satisfies readonly RouteSpec[];
 
-/**
- * Machine names are written out (and checked against `machines` below) so that permissions on a
- * machine can be typed without the types of functions and machines depending on each other.
- */
-export type MachineName = 'diagnostics' | 'approval';
-
-export const machines = {
-  diagnostics: {
-    file: 'statemachines/diagnostics.asl.json',
-    description: 'Exercises every kind of step the workflows use, end to end, on either back-end',
-    substitutions: {
-      TableName: table('main'),
-      EventBusName: { ref: 'bus' },
-      CheckFunctionArn: fn('diagnostics-check'),
-      ParkFunctionArn: fn('diagnostics-park'),
-      NotifyFunctionArn: fn('diagnostics-notify'),
-    },
-  },
-  approval: {
-    file: 'statemachines/approval.asl.json',
-    description: 'One human decision with reminders and a visible timed-out end: the shared human-task mechanism on its own',
-    substitutions: {
-      NotifyFunctionArn: fn('tasks-notify'),
-      ExpireFunctionArn: fn('tasks-expire'),
-    },
-  },
-} as const satisfies Record<MachineName, MachineSpec>;
 
 export const eventRules = {
   'diagnostics-completed': {
@@ -273,6 +255,8 @@ export const eventRules = {
     pattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['ABORTED', 'FAILED', 'TIMED_OUT'] } },
     target: { function: 'tasks-cancel' },
   },
+  ...accessEventRules,
+  ...arrestEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
 export const email = {

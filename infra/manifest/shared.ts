@@ -1,0 +1,32 @@
+/**
+ * Leaf of the manifest: roles, and helpers and environments the parts share. It imports nothing,
+ * so the parts (`access.ts`, `arrests.ts`) and `infra/manifest.ts` can all use it without their
+ * types depending on each other.
+ */
+
+/** The roles a caller can hold. In AWS they are Cognito groups; locally, the same claim. */
+export const ROLES = ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that decide human tasks (each task names the one role, and agency, that may). */
+export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
+
+export const tableRef = <T extends string>(table: T) => ({ ref: 'table', table }) as const;
+export const fnRef = <F extends string>(name: F) => ({ ref: 'function', function: name }) as const;
+export const machineRef = <M extends string>(machine: M) => ({ ref: 'machine', machine }) as const;
+
+/** Environment every function gets: where the data lives and who mail comes from. */
+export const commonEnv = {
+  TABLE_NAME: tableRef('main'),
+  EVENT_BUS_NAME: { ref: 'bus' },
+  SENDER_EMAIL: { ref: 'sender' },
+  SES_CONFIGURATION_SET: { ref: 'configurationSet' },
+} as const;
+
+/** What the human-task functions need on top: links, the key that seals task tokens, the link key. */
+export const taskEnv = {
+  ...commonEnv,
+  PUBLIC_API_URL: { ref: 'apiUrl' },
+  TASK_TOKEN_KEY_ID: { ref: 'key' },
+  LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' },
+} as const;
