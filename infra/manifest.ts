@@ -26,6 +26,8 @@ export type Ref =
   /** The application's KMS key (locally, the runtime's own key). */
   | { readonly ref: 'key' }
   | { readonly ref: 'secret'; readonly secret: SecretName }
+  /** A system outside this application (the DCJ CMS): a simulator locally, configuration in AWS. */
+  | { readonly ref: 'endpoint'; readonly endpoint: EndpointName }
   | { readonly ref: 'literal'; readonly value: string };
 
 /** What a function may do; each back-end grants exactly this (IAM in AWS). */
@@ -117,8 +119,21 @@ export type TableName = keyof typeof tables;
 /** Secrets (Secrets Manager in AWS, generated values under `.local/` locally). */
 export const secrets = {
   'approval-link-key': { description: 'HMAC-SHA-256 key that signs e-mailed approval links' },
+  'cms-credentials': { description: "Bearer credential for the DCJ case management system's intake API" },
 } as const satisfies Record<string, SecretSpec>;
 export type SecretName = keyof typeof secrets;
+
+export interface EndpointSpec {
+  readonly description: string;
+  /** SSM parameter (under `/ciss/<stage>/`) that holds the URL in AWS. */
+  readonly parameter: string;
+}
+
+/** Systems outside the application that it calls over HTTPS. Locally, simulators. */
+export const endpoints = {
+  cms: { description: "The Division of Criminal Justice's case management system (intake API base URL)", parameter: 'cms-url' },
+} as const satisfies Record<string, EndpointSpec>;
+export type EndpointName = keyof typeof endpoints;
 
 /**
  * Machine names are written out (and checked against `machines` below) so that permissions on a
@@ -264,5 +279,5 @@ export const email = {
   sender: 'no-reply@ciss.ct.example',
 } as const;
 
-export const manifest = { tables, secrets, functions, routes, machines, eventRules, email } as const;
+export const manifest = { tables, secrets, endpoints, functions, routes, machines, eventRules, email } as const;
 export type Manifest = typeof manifest;

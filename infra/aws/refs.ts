@@ -3,7 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { manifest, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
+import { manifest, type EndpointName, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 
 /** The AWS resources a manifest `Ref` can point at. */
 export interface RefTargets {
@@ -14,6 +14,8 @@ export interface RefTargets {
   readonly key: kms.IKey;
   /** `ref: 'secret'` resolves to the secret's ARN: what `GetSecretValue` takes. */
   readonly secrets: Readonly<Record<SecretName, secretsmanager.ISecret>>;
+  /** An outside system's base URL, read from SSM at deploy time (`/ciss/<stage>/<parameter>`). */
+  readonly endpoint: (name: EndpointName) => string;
   /** Filled in as functions are created; a `function` ref to a missing one is an ordering bug. */
   readonly functions: Readonly<Partial<Record<FunctionName, lambda.IFunction>>>;
   /**
@@ -57,6 +59,8 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
       return targets.key.keyArn;
     case 'secret':
       return targets.secrets[ref.secret].secretArn;
+    case 'endpoint':
+      return targets.endpoint(ref.endpoint);
     case 'literal':
       return ref.value;
   }

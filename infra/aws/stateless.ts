@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { manifest, type EventRuleSpec, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec } from '../manifest';
@@ -51,6 +52,8 @@ export class StatelessResources extends Construct {
       configurationSetName: stateful.configurationSet.configurationSetName,
       key: stateful.key,
       secrets: stateful.secrets,
+      // The operator stores each URL in SSM before deploying; CloudFormation reads it then.
+      endpoint: (name) => ssm.StringParameter.valueForStringParameter(this, `/ciss/${stage}/${manifest.endpoints[name].parameter}`),
       functions: lambdas,
       machineArns,
     };

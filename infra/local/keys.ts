@@ -48,6 +48,13 @@ export class LocalKeys {
     return new LocalKeys(material, prefix);
   }
 
+  /** A secret's value, for the simulators that must agree with the application on it. */
+  secretValue(name: SecretName): string {
+    const value = this.material.secrets[name];
+    if (value === undefined) throw new Error(`No local secret ${name}`);
+    return value;
+  }
+
   secretName(name: SecretName): string {
     return `${this.prefix}-${name}`;
   }

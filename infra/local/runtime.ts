@@ -13,6 +13,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { LOCAL_REGION, LocalLambda } from './lambda';
+import { startCmsSimulator, type CmsSimulator } from './cms';
 import { LocalKeys } from './keys';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   readonly apiPort?: number;
   /** The SES mailbox (and its web viewer). @default 8005 */
   readonly sesPort?: number;
+  /** The DCJ CMS simulator. @default 0 (a free port) */
+  readonly cmsPort?: number;
   /** Use a DynamoDB Local that is already running (tests share one), instead of starting one. */
   readonly dynamoEndpoint?: string;
   /** Where `npm start` keeps its data (DynamoDB files, the issuer's key); in memory when absent. */
@@ -35,12 +38,14 @@ export interface RuntimeOptions {
 }
 
 export interface LocalRuntime {
-  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string };
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string };
   readonly clock: Clock;
   readonly lambda: LocalLambda;
   readonly eventBridge: LocalEventBridge;
   readonly stepFunctions: StepFunctionsService;
   readonly api: LocalApiGateway;
+  /** The DCJ CMS simulator: what it received, and switches to make it fail. */
+  readonly cms: CmsSimulator;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
   readonly names: {
     readonly tables: Readonly<Record<TableName, string>>;
@@ -99,6 +104,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const store = new SfnStore(rawDynamo, names.sfnTable);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
+    const cms = await startCmsSimulator({ port: options.cmsPort ?? 0, credential: keys.secretValue('cms-credentials') });
+    stops.push(() => cms.stop());
 
     // The edge must listen before the SDK clients that go through it are made.
     const late: { service?: StepFunctionsService } = {};
@@ -171,6 +178,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
           return keys.keyArn;
         case 'secret':
           return keys.secretArn(ref.secret);
+        case 'endpoint':
+          return cms.url;
         case 'literal':
           return ref.value;
       }
@@ -193,12 +202,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
 
     return {
-      endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint },
+      endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint, cms: cms.url },
       clock,
       lambda,
       eventBridge,
       stepFunctions: sfn,
       api,
+      cms,
       names: {
         tables: record(Object.keys(tables) as TableName[], names.table),
         machines: record(Object.keys(machines) as MachineName[], (m) => sfn.machineArn(names.machine(m))),
