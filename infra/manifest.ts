@@ -58,10 +58,11 @@ export interface RouteSpec {
   readonly path: string;
   readonly function: FunctionName;
   /**
-   * How the caller proves who they are: a JWT (Cognito in AWS), or, for the pages that e-mailed
-   * approval links open, the link's own signature (checked by the handler; no token).
+   * How the caller proves who they are: a JWT (Cognito in AWS); for the pages that e-mailed
+   * approval links open, the link's own signature; for first-time login, the credentials in the
+   * request itself. The last two are checked by the handler, with no token at the gateway.
    */
-  readonly auth: 'token' | 'signed-link';
+  readonly auth: 'token' | 'signed-link' | 'credentials';
   /** Roles allowed to call the route (token routes); empty for signed-link routes. */
   readonly roles: readonly Role[];
   /** When true, agency roles see only their own ORI's data (enforced by the handler). */

@@ -133,7 +133,8 @@ export class Api extends Construct {
       const auth: apigw.MethodOptions =
         route.auth === 'token'
           ? { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }
-          : // Deliberately unauthenticated at the gateway: the handler checks the link's signature.
+          : // Deliberately unauthenticated at the gateway: the handler checks the link's signature
+            // (signed-link) or the temporary password (credentials: first-time login).
             { authorizationType: apigw.AuthorizationType.NONE };
       this.restApi.root
         .resourceForPath(route.path)

@@ -1,8 +1,85 @@
+import { commonEnv, fnRef, machineRef, taskEnv } from './shared';
+
 /**
- * The manifest's access part: its functions, routes, machines and event rules, merged into
- * `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
+ * The manifest's CCHRS access-request part: its functions, routes, machine and rules, merged
+ * into `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
  */
-export const accessFunctions = {} as const;
-export const accessRoutes = [] as const;
-export const accessMachines = {} as const;
+
+/** Where the CCHRS unit (state police) receives its review and verification tasks. */
+const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.ct.example' } } as const;
+const accessEnv = { ...taskEnv, ...unitEnv, ACCESS_MACHINE_ARN: machineRef('access-request') } as const;
+const stepEnv = { ...commonEnv, ...unitEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
+const rw = { table: 'main', access: 'readwrite' } as const;
+
+export const accessFunctions = {
+  'access-api': {
+    entry: 'functions/access/api.ts',
+    description: 'CCHRS access requests: submit, read, list, record training verification, reissue a password, unlock',
+    env: accessEnv,
+    permissions: [rw, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }],
+  },
+  'access-first-login': {
+    entry: 'functions/access/first-login.ts',
+    description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
+    env: stepEnv,
+    permissions: [rw],
+  },
+  'access-prepare': {
+    entry: 'functions/access/prepare.ts',
+    description: 'CCHRS access workflow: what the human steps show and whom they go to',
+    env: stepEnv,
+    permissions: [{ table: 'main', access: 'read' }],
+  },
+  'access-advance': {
+    entry: 'functions/access/advance.ts',
+    description: 'CCHRS access workflow: moves the request on after a step and e-mails who needs to know',
+    env: stepEnv,
+    permissions: [rw, { ses: 'send' }],
+  },
+  'access-check-evidence': {
+    entry: 'functions/access/check-evidence.ts',
+    description: 'CCHRS access workflow: confirms both trainings carry their CJIS Online completion records',
+    env: stepEnv,
+    permissions: [{ table: 'main', access: 'read' }],
+  },
+  'access-issue-password': {
+    entry: 'functions/access/issue-password.ts',
+    description: 'CCHRS access workflow: creates the account with a temporary password (24 hours) and e-mails it',
+    env: stepEnv,
+    permissions: [rw, { ses: 'send' }],
+  },
+  'access-check-activation': {
+    entry: 'functions/access/check-activation.ts',
+    description: 'CCHRS access workflow: after 24 hours, active or the temporary password expires',
+    env: stepEnv,
+    permissions: [rw, { ses: 'send' }],
+  },
+} as const;
+
+export const accessRoutes = [
+  { method: 'POST', path: '/access-requests', function: 'access-api', auth: 'token', roles: ['agency-admin'], oriScoped: true },
+  { method: 'GET', path: '/access-requests', function: 'access-api', auth: 'token', roles: ['agency-admin', 'unit'], oriScoped: true },
+  { method: 'GET', path: '/access-requests/{requestId}', function: 'access-api', auth: 'token', roles: ['agency-admin', 'unit'], oriScoped: true },
+  { method: 'POST', path: '/access-requests/{requestId}/training-verification', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
+  { method: 'POST', path: '/access-requests/{requestId}/reissue', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
+  { method: 'POST', path: '/access-requests/{requestId}/unlock', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
+  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
+] as const;
+
+export const accessMachines = {
+  'access-request': {
+    file: 'statemachines/access-request.asl.json',
+    description: 'CCHRS access request: unit review, training on CJIS Online, verification, account, 24-hour temporary password',
+    substitutions: {
+      PrepareFunctionArn: fnRef('access-prepare'),
+      AdvanceFunctionArn: fnRef('access-advance'),
+      CheckEvidenceFunctionArn: fnRef('access-check-evidence'),
+      IssuePasswordFunctionArn: fnRef('access-issue-password'),
+      CheckActivationFunctionArn: fnRef('access-check-activation'),
+      NotifyFunctionArn: fnRef('tasks-notify'),
+      ExpireFunctionArn: fnRef('tasks-expire'),
+    },
+  },
+} as const;
+
 export const accessEventRules = {} as const;

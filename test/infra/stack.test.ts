@@ -228,9 +228,9 @@ describe('the API', () => {
     }
   });
 
-  test('leaves signed-link routes to the handler (no gateway authorizer), and has no other methods', () => {
-    const linkRoutes = manifest.routes.filter((r) => r.auth === 'signed-link');
-    expect(linkRoutes.length).toBeGreaterThan(0);
+  test('leaves signed-link and credential routes to the handler (no gateway authorizer), and has no other methods', () => {
+    const linkRoutes = manifest.routes.filter((r) => r.auth === 'signed-link' || r.auth === 'credentials');
+    expect(linkRoutes.map((r) => r.auth)).toEqual(expect.arrayContaining(['signed-link', 'credentials']));
     for (const route of linkRoutes) {
       expect(methodOf(route)?.Properties['AuthorizationType']).toBe('NONE');
       expect(methodOf(route)?.Properties['AuthorizerId']).toBeUndefined();

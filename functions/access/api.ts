@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { TaskStore } from '#shared/adapters/task-store';
+import { recordAudit } from '#shared/audit';
+import { stepFunctions } from '#shared/clients';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
+import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
+import { nowIso } from '#shared/time';
+import { decideTask } from '../tasks/domain/use-cases';
+import { ports as taskPorts } from '../tasks/ports';
+import { ACCESS_STATUSES, NewAccessRequestSchema, stepOf, type AccessRequest } from './domain/request';
+import { assessVerification, TRAINING_MODULES, TrainingVerificationSchema } from './domain/training';
+import { auditOf, changeStatus, env, loadRequest, store } from './ports';
+
+const tasks = new TaskStore(env.TABLE_NAME);
+const isUnit = (event: ApiEvent) => event.caller.roles.includes('unit');
+const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
+
+function machineArn(): string {
+  if (!env.ACCESS_MACHINE_ARN) throw new Error('ACCESS_MACHINE_ARN is not set for this function');
+  return env.ACCESS_MACHINE_ARN;
+}
+
+/** The unit sees every request; an agency administrator only their agency's. */
+async function readable(event: ApiEvent): Promise<AccessRequest> {
+  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  if (!isUnit(event) && request.ori !== event.caller.ori) {
+    await recordAudit(env.TABLE_NAME, auditOf(request, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'denied', sourceOf(event)));
+    throw new Forbidden('This access request belongs to another agency');
+  }
+  return request;
+}
+
+async function view(request: AccessRequest) {
+  return {
+    requestId: request.requestId,
+    status: request.status,
+    step: stepOf(request.status),
+    employee: request.employee,
+    ori: request.ori,
+    justification: request.justification,
+    requestedBy: request.requestedBy.username,
+    training: Object.fromEntries(Object.entries(TRAINING_MODULES).map(([id, title]) => [id, { title, verified: request.training?.[id] ?? null }])),
+    temporaryPasswordExpiresAt: request.temporaryPasswordExpiresAt ?? null,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+    timeline: await store.timeline(request.requestId),
+  };
+}
+
+async function submit(event: ApiEvent) {
+  const body = parseJsonBody(event, NewAccessRequestSchema);
+  if (body.ori !== event.caller.ori) throw new Forbidden(`You may request access only for your own agency (${event.caller.ori ?? 'none'}), not ${body.ori}`);
+  const at = nowIso();
+  const requestId = `AR-${at.slice(0, 10).replaceAll('-', '')}-${randomBytes(5).toString('hex').toUpperCase()}`;
+  const request: AccessRequest = {
+    requestId,
+    status: 'UNDER_REVIEW',
+    employee: { ...body.employee, email: body.employee.email.toLowerCase() },
+    ori: body.ori,
+    justification: body.justification,
+    requestedBy: { username: event.caller.username, email: event.caller.email },
+    createdAt: at,
+    updatedAt: at,
+  };
+  await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
+  await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: requestId, input: JSON.stringify({ requestId }) }));
+  return json(202, { requestId, status: request.status, step: stepOf(request.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${requestId}` }, { Location: `/access-requests/${requestId}` });
+}
+
+const ListQuery = z.object({
+  status: z.enum(ACCESS_STATUSES).optional(),
+  ori: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().optional(),
+});
+
+async function list(event: ApiEvent) {
+  const q = parseWith(ListQuery, event.queryStringParameters ?? {});
+  const ori = isUnit(event) ? q.ori : event.caller.ori;
+  if (!isUnit(event) && q.ori && q.ori !== event.caller.ori) throw new Forbidden('You may list only your own agency’s requests');
+  if (!ori && !q.status) throw new ValidationFailed([{ field: 'status', rule: 'give a status or an ori to list by' }]);
+  let cursor: Record<string, NativeAttributeValue> | undefined;
+  try {
+    cursor = q.cursor ? (JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as Record<string, NativeAttributeValue>) : undefined;
+  } catch {
+    throw new ValidationFailed([{ field: 'cursor', rule: 'must be the cursor a previous page returned' }]);
+  }
+  const page = await store.list({ status: q.status, ori, limit: q.limit, cursor });
+  await recordAudit(env.TABLE_NAME, { type: 'AccessRequestsListed', outcome: 'success', actor: event.caller.username, component: 'cchrs-access', subject: { type: 'access-request', id: ori ?? q.status ?? '*' }, source: sourceOf(event), details: { count: page.items.length } });
+  return json(200, {
+    items: page.items.map((r) => ({ requestId: r.requestId, status: r.status, employee: r.employee.fullName, ori: r.ori, createdAt: r.createdAt })),
+    cursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+  });
+}
+
+/**
+ * The unit records, per module, the CJIS Online completion; a PDF certificate is refused with
+ * the rule. Then the waiting verification task is decided: verified, or which module is missing.
+ */
+async function verifyTraining(event: ApiEvent) {
+  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  const body = parseJsonBody(event, TrainingVerificationSchema);
+  if (request.status !== 'TRAINING_VERIFICATION') throw new Conflict(`Training can be verified only while the request awaits verification; it is ${request.status}`);
+  const outcome = assessVerification(body, nowIso().slice(0, 10));
+  if (outcome.problems.length > 0) throw new ValidationFailed(outcome.problems);
+  const training = { ...request.training, ...Object.fromEntries(Object.entries(outcome.verified).map(([m, v]) => [m, { ...v, verifiedBy: event.caller.username }])) };
+  await changeStatus(request, ['TRAINING_VERIFICATION'], 'TRAINING_VERIFICATION', event.caller.username, `training verified on CJIS Online: ${Object.keys(outcome.verified).join(', ') || 'none'}`, { training });
+  const missing = Object.keys(TRAINING_MODULES).filter((m) => !training[m]);
+  const pending = await tasks.currentFor('access-request', request.requestId, 'training-verification');
+  if (!pending || pending.task.status !== 'PENDING') throw new Conflict('No verification task is waiting for this request');
+  const stored = await tasks.get(pending.task.taskId);
+  if (!stored) throw new NotFound('The verification task is gone');
+  const comment = missing.length ? `Not verified on CJIS Online: ${missing.map((m) => TRAINING_MODULES[m as keyof typeof TRAINING_MODULES]).join('; ')}` : undefined;
+  const result = await decideTask(stored.task, stored.sealedToken, missing.length ? 'missing-module' : 'verified', comment, { id: event.caller.username, channel: 'api', source: sourceOf(event) }, taskPorts);
+  if (result.kind !== 'decided') throw new Conflict(`The verification task could not be decided (${result.kind})`);
+  return json(200, { requestId: request.requestId, verified: Object.keys(training), missing });
+}
+
+async function reissue(event: ApiEvent) {
+  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  if (request.status !== 'PASSWORD_EXPIRED') throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${request.status}`);
+  const name = `${request.requestId}-reissue-${(request.issue ?? 1) + 1}`;
+  await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
+  await recordAudit(env.TABLE_NAME, auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
+  return json(202, { requestId: request.requestId, status: request.status, statusUrl: `${env.PUBLIC_API_URL}/access-requests/${request.requestId}` });
+}
+
+async function unlock(event: ApiEvent) {
+  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  await store.unlock(request.employee.email);
+  await recordAudit(env.TABLE_NAME, auditOf(request, 'AccountUnlocked', event.caller.username, {}, 'success', sourceOf(event)));
+  return json(200, { requestId: request.requestId, unlocked: true });
+}
+
+/** The CCHRS access-request API: agency administrators ask; the unit reviews, verifies and reissues. */
+export const handler = apiHandler(async (event) => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  switch (route) {
+    case 'POST /access-requests':
+      return submit(event);
+    case 'GET /access-requests':
+      return list(event);
+    case 'GET /access-requests/{requestId}': {
+      const request = await readable(event);
+      await recordAudit(env.TABLE_NAME, auditOf(request, 'AccessRequestRead', event.caller.username, {}, 'success', sourceOf(event)));
+      return json(200, await view(request));
+    }
+    case 'POST /access-requests/{requestId}/training-verification':
+      return verifyTraining(event);
+    case 'POST /access-requests/{requestId}/reissue':
+      return reissue(event);
+    case 'POST /access-requests/{requestId}/unlock':
+      return unlock(event);
+    default:
+      throw new NotFound(`No route ${route}`);
+  }
+});

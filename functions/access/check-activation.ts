@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { escapeHtml } from '#shared/html';
+import { taskHandler } from '#shared/task';
+import { changeStatus, env, loadRequest, mailer, store } from './ports';
+
+const Input = z.object({ requestId: z.string().min(1) });
+
+/**
+ * When the temporary password's 24 hours are up: a first login done → ACTIVE; otherwise the
+ * password is marked expired, the employee and the agency are told, and the unit may reissue.
+ */
+export const handler = taskHandler(Input, async ({ requestId }) => {
+  const request = await loadRequest(requestId);
+  const account = await store.account(request.employee.email);
+  if (account?.status === 'ACTIVE' || request.status === 'ACTIVE') {
+    await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', 'workflow');
+    return { active: true };
+  }
+  if (account) await store.expireTemporaryPassword(account.email, account.issue);
+  const wasExpired = request.status === 'PASSWORD_EXPIRED';
+  await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED'], 'PASSWORD_EXPIRED', 'workflow', 'temporary password not used within 24 hours');
+  if (!wasExpired) {
+    const lines = [
+      `The temporary CCHRS password for ${request.employee.fullName} (${request.employee.email}) expired unused after 24 hours.`,
+      `Ask the CCHRS unit (${env.CCHRS_UNIT_EMAIL}) to issue a new one for request ${request.requestId}.`,
+    ];
+    await mailer.send({ to: [...new Set([request.employee.email, request.requestedBy.email].filter((e): e is string => Boolean(e)))], subject: 'CCHRS temporary password expired', text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') });
+  }
+  return { active: false };
+});

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { taskHandler } from '#shared/task';
+import { TRAINING_MODULES } from './domain/training';
+import { loadRequest } from './ports';
+
+const Input = z.object({ requestId: z.string().min(1) });
+
+/**
+ * After the unit says "verified": both modules must carry their CJIS Online completion (date
+ * and record id) on the request, whichever channel the decision came from.
+ */
+export const handler = taskHandler(Input, async ({ requestId }) => {
+  const request = await loadRequest(requestId);
+  const missing = Object.keys(TRAINING_MODULES).filter((m) => !request.training?.[m]);
+  return { complete: missing.length === 0, missing };
+});

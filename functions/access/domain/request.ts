@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { OriSchema } from '../../tasks/domain/task';
+
+/** Where a CCHRS access request stands. */
+export const ACCESS_STATUSES = [
+  'UNDER_REVIEW',
+  'DENIED',
+  'TRAINING_ASSIGNED',
+  'TRAINING_VERIFICATION',
+  'TEMPORARY_PASSWORD_ISSUED',
+  'ACTIVE',
+  'PASSWORD_EXPIRED',
+  'REQUEST_EXPIRED',
+] as const;
+export type AccessStatus = (typeof ACCESS_STATUSES)[number];
+
+/** Statuses that end a request for good; a password that expired can still be reissued. */
+export const CLOSED_STATUSES: readonly AccessStatus[] = ['DENIED', 'ACTIVE', 'REQUEST_EXPIRED'];
+
+const phone = z.string().regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number, e.g. +1 860 555 0100');
+
+/** Phrases that say nothing about why this person needs criminal history record information. */
+const EMPTY_JUSTIFICATIONS = /^(n\/?a|none|tbd|test|access|needed|required|job|work|because|see above|\.+|-+)$/i;
+
+export const NewAccessRequestSchema = z.object({
+  employee: z.object({
+    fullName: z.string().trim().min(3, 'must be the full name (at least 3 characters)').max(120),
+    email: z.email('must be a work e-mail address').max(254),
+    jobTitle: z.string().trim().min(2).max(120),
+    mfaPhones: z.array(phone).max(3).optional(),
+  }),
+  ori: OriSchema,
+  justification: z
+    .string()
+    .trim()
+    .min(40, 'must explain, in at least 40 characters, why this person has a legitimate business need to see criminal history record information')
+    .max(2000)
+    .refine((text) => !EMPTY_JUSTIFICATIONS.test(text) && new Set(text.toLowerCase().split(/\W+/).filter((w) => w.length > 2)).size >= 6, {
+      message: 'must state the business need in words (which duties require criminal history record information), not a placeholder',
+    }),
+});
+export type NewAccessRequest = z.infer<typeof NewAccessRequestSchema>;
+
+export interface TimelineEntry {
+  readonly at: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly status?: AccessStatus;
+  readonly note?: string;
+}
+
+export interface AccessRequest {
+  readonly requestId: string;
+  readonly status: AccessStatus;
+  readonly employee: NewAccessRequest['employee'];
+  readonly ori: string;
+  readonly justification: string;
+  readonly requestedBy: { readonly username: string; readonly email?: string };
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Per training module, what the unit verified on CJIS Online. */
+  readonly training?: Readonly<Record<string, { readonly completedOn: string; readonly recordId: string; readonly verifiedBy: string }>>;
+  readonly temporaryPasswordExpiresAt?: string;
+  readonly issue?: number;
+}
+
+/** The step a person would name for a status. */
+export function stepOf(status: AccessStatus): string {
+  switch (status) {
+    case 'UNDER_REVIEW':
+      return 'The CCHRS unit reviews the business need';
+    case 'DENIED':
+      return 'Denied by the CCHRS unit';
+    case 'TRAINING_ASSIGNED':
+      return 'The employee completes the two trainings on CJIS Online; the agency attests';
+    case 'TRAINING_VERIFICATION':
+      return 'The CCHRS unit verifies the training on CJIS Online';
+    case 'TEMPORARY_PASSWORD_ISSUED':
+      return 'The employee logs in for the first time with the e-mailed temporary password (24 hours)';
+    case 'ACTIVE':
+      return 'Account active';
+    case 'PASSWORD_EXPIRED':
+      return 'The temporary password expired unused; the unit can reissue one';
+    case 'REQUEST_EXPIRED':
+      return 'Expired: the training was not attested in time';
+  }
+}

@@ -1,0 +1,226 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
+import { auditItem, type AuditEvent } from '../audit';
+import { dynamo } from '../clients';
+import { Conflict } from '../errors';
+
+const requestKey = (id: string) => ({ pk: `ACCESS#${id}`, sk: 'REQUEST' });
+const openKey = (email: string) => ({ pk: `ACCESS_OPEN#${email.toLowerCase()}`, sk: 'OPEN' });
+const accountKey = (email: string) => ({ pk: `ACCOUNT#${email.toLowerCase()}`, sk: 'ACCOUNT' });
+const indexKeys = (r: Pick<AccessRequest, 'status' | 'ori' | 'createdAt' | 'requestId'>) => ({
+  gsi1pk: `ACCESS#STATUS#${r.status}`,
+  gsi1sk: `${r.createdAt}#${r.requestId}`,
+  gsi2pk: `AGENCY#${r.ori}`,
+  gsi2sk: `ACCESS#${r.createdAt}#${r.requestId}`,
+});
+
+export type AccountStatus = 'PENDING_FIRST_LOGIN' | 'ACTIVE' | 'EXPIRED';
+
+/** A CCHRS user account. The temporary password exists only as a salted hash. */
+export interface Account {
+  readonly email: string;
+  readonly requestId: string;
+  readonly fullName: string;
+  readonly status: AccountStatus;
+  readonly issue: number;
+  readonly temporaryPasswordHash?: string;
+  readonly temporaryPasswordExpiresAt?: string;
+  readonly passwordHash?: string;
+  /** Failed first-login attempts inside the lockout window, oldest first. */
+  readonly failures: readonly string[];
+  readonly locked: boolean;
+}
+
+function strip<T>(item: Record<string, NativeAttributeValue>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  return rest as T;
+}
+
+const isConditionFailure = (error: unknown) => ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((error as Error).name);
+
+/**
+ * CCHRS access requests and accounts. Each status change is one conditional write with its
+ * audit event; the timeline is read back from those events.
+ */
+export class AccessStore {
+  constructor(private readonly tableName: string) {}
+
+  async get(requestId: string): Promise<AccessRequest | undefined> {
+    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: requestKey(requestId), ConsistentRead: true }));
+    return out.Item ? strip<AccessRequest>(out.Item) : undefined;
+  }
+
+  /** Records a new request; one open request per employee e-mail (409 names the open one). */
+  async create(request: AccessRequest, audit: AuditEvent): Promise<void> {
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { ...requestKey(request.requestId), ...indexKeys(request), ...request }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: { ...openKey(request.employee.email), requestId: request.requestId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const open = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: openKey(request.employee.email), ConsistentRead: true }));
+      throw new Conflict(`An open access request for ${request.employee.email} already exists: ${String(open.Item?.['requestId'] ?? 'unknown')}`);
+    }
+  }
+
+  /**
+   * Moves a request from one of `from` to `to`, with its audit event; a closing status frees the
+   * employee's e-mail for a new request. False when the request was not in one of `from`.
+   */
+  async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, NativeAttributeValue> = { ':to': to, ':updatedAt': updatedAt, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) };
+    const set = ['#status = :to', 'updatedAt = :updatedAt'];
+    const keys = indexKeys({ ...request, status: to });
+    for (const [key, value] of Object.entries({ ...fields, gsi1pk: keys.gsi1pk })) {
+      names[`#${key}`] = key;
+      values[`:${key}`] = value as NativeAttributeValue;
+      set.push(`#${key} = :${key}`);
+    }
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: requestKey(request.requestId),
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+    if (CLOSED_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(request.employee.email) } });
+    try {
+      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async timeline(requestId: string): Promise<TimelineEntry[]> {
+    const out = await dynamo.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#access-request#${requestId}` } }));
+    return (out.Items ?? [])
+      .filter((i) => i['type'] !== 'AccessRequestRead')
+      .map((i) => {
+        const details = (i['details'] ?? {}) as Record<string, unknown>;
+        return { at: String(i['at']), type: String(i['type']), actor: String(i['actor']), status: details['to'] as AccessStatus | undefined, note: typeof details['note'] === 'string' ? details['note'] : undefined };
+      });
+  }
+
+  async list(filter: { status?: AccessStatus; ori?: string; limit: number; cursor?: Record<string, NativeAttributeValue> }): Promise<{ items: AccessRequest[]; next?: Record<string, NativeAttributeValue> }> {
+    const byAgency = filter.ori !== undefined;
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: byAgency ? 'byAgency' : 'byStatus',
+        KeyConditionExpression: byAgency ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: byAgency ? { ':pk': `AGENCY#${filter.ori}`, ':prefix': 'ACCESS#', ...(filter.status ? { ':status': filter.status } : {}) } : { ':pk': `ACCESS#STATUS#${filter.status}` },
+        FilterExpression: byAgency && filter.status ? '#status = :status' : undefined,
+        ExpressionAttributeNames: byAgency && filter.status ? { '#status': 'status' } : undefined,
+        ScanIndexForward: false,
+        Limit: filter.limit,
+        ExclusiveStartKey: filter.cursor,
+      }),
+    );
+    return { items: (out.Items ?? []).map((i) => strip<AccessRequest>(i)), next: out.LastEvaluatedKey };
+  }
+
+  async account(email: string): Promise<Account | undefined> {
+    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: accountKey(email), ConsistentRead: true }));
+    return out.Item ? strip<Account>(out.Item) : undefined;
+  }
+
+  /**
+   * Issues (or reissues) a temporary password: the account is created once per request, and a
+   * retried step replaces the hash of the password it could not be sure was delivered.
+   */
+  async issueTemporaryPassword(account: Omit<Account, 'failures' | 'locked' | 'status'>): Promise<void> {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: accountKey(account.email),
+        UpdateExpression:
+          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash',
+        ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':email': account.email.toLowerCase(),
+          ':requestId': account.requestId,
+          ':fullName': account.fullName,
+          ':pending': 'PENDING_FIRST_LOGIN',
+          ':active': 'ACTIVE',
+          ':issue': account.issue,
+          ':hash': account.temporaryPasswordHash,
+          ':expires': account.temporaryPasswordExpiresAt,
+          ':none': [],
+          ':false': false,
+        },
+      }),
+    );
+  }
+
+  /** Records a failed attempt; locks the account at the threshold. Returns whether it is locked. */
+  async recordFailure(email: string, failures: readonly string[], lock: boolean): Promise<void> {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: accountKey(email),
+        UpdateExpression: 'SET failures = :failures, locked = :locked',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':failures': failures, ':locked': lock },
+      }),
+    );
+  }
+
+  /** First login done: the chosen password replaces the temporary one, once. */
+  async activate(email: string, passwordHash: string, issue: number): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: accountKey(email),
+          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none REMOVE temporaryPasswordHash',
+          ConditionExpression: '#status = :pending AND issue = :issue AND locked = :false',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async expireTemporaryPassword(email: string, issue: number): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: accountKey(email),
+          UpdateExpression: 'SET #status = :expired REMOVE temporaryPasswordHash',
+          ConditionExpression: '#status = :pending AND issue = :issue',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING_FIRST_LOGIN', ':issue': issue },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async unlock(email: string): Promise<void> {
+    await dynamo.send(new UpdateCommand({ TableName: this.tableName, Key: accountKey(email), UpdateExpression: 'SET locked = :false, failures = :none', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':false': false, ':none': [] } }));
+  }
+}
