@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -70,6 +71,16 @@ export class ManifestFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         // The runtime ships SDK v3; bundling it would only grow cold starts.
         externalModules: ['@aws-sdk/*'],
+        // Reference data a handler reads at cold start (`functions/<area>/reference/*.csv`) goes
+        // beside the bundle, where the domain module looks for it.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => {
+            const reference = path.join(path.dirname(spec.entry), 'reference');
+            return existsSync(path.join(props.projectRoot, reference)) ? [`cp "${inputDir}/${reference}"/*.csv "${outputDir}/"`] : [];
+          },
+        },
       },
     });
   }

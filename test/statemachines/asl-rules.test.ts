@@ -23,6 +23,8 @@ const KNOWN_MISSING_CATCH: Readonly<Record<string, readonly string[]>> = {};
  */
 const HUMAN_WAITS: Readonly<Record<string, readonly string[]>> = {
   'approval.asl.json': ['AwaitDecision'],
+  // The clerk's review, and Judicial's adjudication (which may take years: it continues as new).
+  'arrest-packet.asl.json': ['AwaitClerkReview', 'AwaitAdjudication'],
   'access-request.asl.json': ['AwaitBusinessNeedReview', 'AwaitTrainingAttestation', 'AwaitTrainingVerification'],
 };
 

@@ -1,0 +1,319 @@
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type AuditEvent } from '#shared/audit';
+import { dynamo } from '#shared/clients';
+import { Conflict, NotFound } from '#shared/errors';
+import type { FieldProblem } from '#shared/errors';
+import type { ArrestPacket } from '../domain/packet';
+import { STATUS_EVENT, TRANSITIONS, type PacketStatus } from '../domain/status';
+
+export const SUBJECT_TYPE = 'arrest-packet';
+
+export interface Disposition {
+  readonly chargeSequenceID: number;
+  readonly disposition: string;
+  readonly dispositionDate: string;
+}
+
+/** A packet as stored: its current version's content and where it stands. */
+export interface PacketRecord {
+  readonly packetId: string;
+  readonly version: number;
+  readonly status: PacketStatus;
+  readonly ori: string;
+  readonly incidentNumber: string;
+  readonly contentHash: string;
+  readonly packet: ArrestPacket;
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+  readonly executionName: string;
+  readonly problems?: FieldProblem[];
+  readonly warnings?: FieldProblem[];
+  readonly decidedBy?: string;
+  readonly returnReason?: string;
+  readonly docketNumber?: string;
+  readonly agencyNotifiedAt?: string;
+  readonly dispositions?: Disposition[];
+  readonly adjudicatedAt?: string;
+  /** The execution that waits for adjudication now (it changes when the wait continues as new). */
+  readonly waitingExecutionArn?: string;
+  readonly adjudicationWaitGeneration?: number;
+  /** The waiting execution's task token, sealed with KMS (never stored in clear). */
+  readonly sealedAdjudicationToken?: string;
+}
+
+/** The packet moved on under a newer version: the execution working on an older one stops. */
+export class StaleVersion extends Conflict {}
+/** The packet is not where this change expects it (e.g. accepting one that was amended). */
+export class InvalidTransition extends Conflict {}
+
+const packetKey = (packetId: string) => ({ pk: `ARREST#${packetId}`, sk: 'PACKET' });
+const versionKey = (packetId: string, version: number) => ({ pk: `ARREST#${packetId}`, sk: `VERSION#${String(version).padStart(4, '0')}` });
+const statusIndex = (status: PacketStatus, receivedAt: string, packetId: string) => ({ gsi1pk: `ARRESTS#STATUS#${status}`, gsi1sk: `${receivedAt}#${packetId}` });
+const agencyIndex = (ori: string, receivedAt: string, packetId: string) => ({ gsi2pk: `ARRESTS#ORI#${ori}`, gsi2sk: `${receivedAt}#${packetId}` });
+
+function isConditionFailure(error: unknown): boolean {
+  const name = (error as Error).name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+}
+
+function toRecord(item: Record<string, NativeAttributeValue>): PacketRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  return rest as PacketRecord;
+}
+
+export interface TransitionChange {
+  readonly packetId: string;
+  /** The version the change is about: a newer version makes it stale. */
+  readonly version: number;
+  readonly to: PacketStatus;
+  readonly actor: string;
+  /** Fields set on the packet together with the status. */
+  readonly set?: Readonly<Record<string, NativeAttributeValue>>;
+  /** Extra audit details (strings, numbers). */
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly now: string;
+}
+
+export type TransitionResult = { readonly kind: 'changed' | 'already'; readonly packet: PacketRecord };
+
+export type Page = { readonly items: PacketRecord[]; readonly nextToken?: string };
+
+/**
+ * Arrest packets in the main table. The packet and every version it had are items of one
+ * partition; every status change is one transaction: the conditional update of the packet
+ * (the status it must be in, the version it must have) and its audit event, from which the
+ * packet's timeline is read.
+ */
+export class PacketStore {
+  constructor(private readonly tableName: string) {}
+
+  async get(packetId: string): Promise<PacketRecord | undefined> {
+    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: packetKey(packetId), ConsistentRead: true }));
+    return out.Item ? toRecord(out.Item) : undefined;
+  }
+
+  async mustGet(packetId: string): Promise<PacketRecord> {
+    const record = await this.get(packetId);
+    if (!record) throw new NotFound(`No arrest packet ${packetId}`);
+    return record;
+  }
+
+  /** Stores a new packet (version 1) with its received event; false when the key is taken. */
+  async create(record: PacketRecord, audit: AuditEvent): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...packetKey(record.packetId), ...statusIndex(record.status, record.receivedAt, record.packetId), ...agencyIndex(record.ori, record.receivedAt, record.packetId), ...record },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { ...versionKey(record.packetId, 1), packet: record.packet, contentHash: record.contentHash, receivedAt: record.receivedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * A new version replaces the content of a packet not yet accepted; the old version stays as
+   * its own item. Conditional on the version the caller saw, so two amendments cannot both win.
+   */
+  async amend(current: PacketRecord, packet: ArrestPacket, hash: string, executionName: string, audit: AuditEvent, now: string): Promise<PacketRecord> {
+    const version = current.version + 1;
+    const from = TRANSITIONS.RECEIVED;
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: packetKey(current.packetId),
+                UpdateExpression:
+                  'SET #status = :to, #version = :next, packet = :packet, contentHash = :hash, executionName = :exec, updatedAt = :now, gsi1pk = :g1pk REMOVE problems, warnings, decidedBy, returnReason',
+                ConditionExpression: `#version = :seen AND #status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
+                ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+                ExpressionAttributeValues: {
+                  ':to': 'RECEIVED',
+                  ':next': version,
+                  ':seen': current.version,
+                  ':packet': packet,
+                  ':hash': hash,
+                  ':exec': executionName,
+                  ':now': now,
+                  ':g1pk': 'ARRESTS#STATUS#RECEIVED',
+                  ...Object.fromEntries(from.map((s, i) => [`:f${i}`, s])),
+                },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { ...versionKey(current.packetId, version), packet, contentHash: hash, receivedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const fresh = await this.mustGet(current.packetId);
+      if (fresh.version !== current.version) throw new Conflict(`Packet ${current.packetId} was amended meanwhile (now version ${fresh.version}); read it and try again`);
+      throw new Conflict(`Packet ${current.packetId} is ${fresh.status}: only a packet not yet accepted can be amended`);
+    }
+    return { ...current, version, status: 'RECEIVED', packet, contentHash: hash, executionName, updatedAt: now };
+  }
+
+  /**
+   * One status change: the packet's conditional update and its audit event, in one transaction.
+   * A retried change that already happened answers `already` (the step is idempotent); a change
+   * for an older version throws StaleVersion; one from the wrong status, InvalidTransition.
+   */
+  async transition(change: TransitionChange): Promise<TransitionResult> {
+    const from = TRANSITIONS[change.to];
+    const current = await this.mustGet(change.packetId);
+    if (current.version !== change.version) throw new StaleVersion(`Packet ${change.packetId} is at version ${current.version}, not ${change.version}`);
+    if (current.status === change.to) return { kind: 'already', packet: current };
+    if (!from.includes(current.status)) throw new InvalidTransition(`Packet ${change.packetId} is ${current.status}; it cannot become ${change.to}`);
+
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' };
+    const values: Record<string, NativeAttributeValue> = { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': current.status };
+    const sets = ['#status = :to', '#updatedAt = :now', 'gsi1pk = :g1pk'];
+    for (const [key, value] of Object.entries(change.set ?? {})) {
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+      sets.push(`#${key} = :${key}`);
+    }
+    const audit: AuditEvent = {
+      type: STATUS_EVENT[change.to],
+      outcome: 'success',
+      actor: change.actor,
+      component: 'arrests',
+      subject: { type: SUBJECT_TYPE, id: change.packetId },
+      details: { from: current.status, to: change.to, version: change.version, ...change.details },
+    };
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: packetKey(change.packetId),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression: '#status = :from AND #version = :v',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Someone else moved the packet between the read and the write: decide again on fresh data.
+      return this.transition(change);
+    }
+    return { kind: 'changed', packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
+  }
+
+  /** Sets fields that are not a status change (the agency was notified; the waiting execution). */
+  async annotate(packetId: string, version: number, fields: Record<string, NativeAttributeValue>, condition?: { status: PacketStatus }): Promise<boolean> {
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, NativeAttributeValue> = { ':v': version };
+    const sets: string[] = [];
+    for (const [key, value] of Object.entries(fields)) {
+      names[`#${key}`] = key;
+      values[`:${key}`] = value;
+      sets.push(`#${key} = :${key}`);
+    }
+    let expression = 'attribute_exists(pk) AND #version = :v';
+    if (condition) {
+      names['#status'] = 'status';
+      values[':status'] = condition.status;
+      expression += ' AND #status = :status';
+    }
+    try {
+      await dynamo.send(new UpdateCommand({ TableName: this.tableName, Key: packetKey(packetId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The packet's audit trail, oldest first: status changes, tasks, notices. */
+  async timeline(packetId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const out = await dynamo.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${SUBJECT_TYPE}#${packetId}` }, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async versions(packetId: string): Promise<{ version: number; receivedAt: string; contentHash: string }[]> {
+    const out = await dynamo.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)', ExpressionAttributeValues: { ':pk': `ARREST#${packetId}`, ':v': 'VERSION#' } }),
+    );
+    return (out.Items ?? []).map((i) => ({ version: Number(String(i['sk']).slice('VERSION#'.length)), receivedAt: String(i['receivedAt']), contentHash: String(i['contentHash']) }));
+  }
+
+  /** A page of packets by status or by agency (the two indexes), received between from and to. */
+  async list(query: { status?: PacketStatus; ori?: string; from?: string; to?: string; limit: number; nextToken?: string }): Promise<Page> {
+    const byAgency = query.ori !== undefined;
+    const [pkName, skName, index] = byAgency ? ['gsi2pk', 'gsi2sk', 'byAgency'] : ['gsi1pk', 'gsi1sk', 'byStatus'];
+    const values: Record<string, NativeAttributeValue> = {
+      ':pk': byAgency ? `ARRESTS#ORI#${query.ori}` : `ARRESTS#STATUS#${query.status}`,
+      ':from': query.from ?? '0000',
+      ':to': `${query.to ?? '9999'}~`,
+    };
+    const names: Record<string, string> = {};
+    let filter: string | undefined;
+    if (byAgency && query.status) {
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+      filter = '#status = :status';
+    }
+    let start: Record<string, NativeAttributeValue> | undefined;
+    if (query.nextToken) {
+      try {
+        start = JSON.parse(Buffer.from(query.nextToken, 'base64url').toString('utf8')) as Record<string, NativeAttributeValue>;
+      } catch {
+        start = undefined;
+      }
+    }
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index,
+        KeyConditionExpression: `${pkName} = :pk AND ${skName} BETWEEN :from AND :to`,
+        FilterExpression: filter,
+        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: start,
+        Limit: query.limit,
+        ScanIndexForward: false,
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map(toRecord),
+      nextToken: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
+    };
+  }
+
+  /** Appends an audit event to the packet's trail on its own (a read, a notice). */
+  async audit(event: AuditEvent): Promise<void> {
+    await dynamo.send(new PutCommand({ TableName: this.tableName, Item: auditItem(event), ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+}

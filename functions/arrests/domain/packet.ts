@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { OFFENSE_CLASSES } from './statutes';
+
+/** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
+export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');
+
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+
+export const PersonNameSchema = z.object({
+  givenName: text(60),
+  middleName: text(60).optional(),
+  surName: text(60),
+  nameSuffix: text(10).optional(),
+});
+
+export const AddressSchema = z.object({
+  streetFullText: text(120),
+  cityName: text(60),
+  stateCode: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter state code'),
+  postalCode: z.string().regex(/^\d{5}(-\d{4})?$/, 'must be a ZIP code, e.g. 06103'),
+});
+
+/** What kind of arrest: it decides which documents must come with the packet. */
+export const ARREST_TYPES = ['custodial', 'summons'] as const;
+export const DOCUMENT_TYPES = ['uniform-arrest-report', 'misdemeanor-summons', 'custodial-arrest-report', 'arrest-warrant-affidavit', 'incident-report'] as const;
+export const RELEASE_TYPES = ['held', 'surety-bond', 'cash-bond', 'promise-to-appear', 'summons-release'] as const;
+
+/** A CGS section as cited: `53a-61`, `21a-279`, `14-227a`, `14-223(a)`. */
+const STATUTE = /^\d{1,2}[a-z]{0,2}-\d{1,4}[a-z]{0,2}(\([a-z0-9]{1,3}\))*$/;
+
+export const ChargeSchema = z.object({
+  chargeSequenceID: z.number().int().min(1).max(99),
+  statuteSection: z.string().regex(STATUTE, 'must be a Connecticut statute section as cited, e.g. 53a-61'),
+  chargeDescriptionText: text(200),
+  offenseClass: z.enum(OFFENSE_CLASSES, { message: `must be one of: ${OFFENSE_CLASSES.join(', ')}` }),
+  chargeCountQuantity: z.number().int().min(1).max(99),
+});
+export type Charge = z.infer<typeof ChargeSchema>;
+
+/**
+ * The arrest packet an agency's records system (RMS) sends, with NIEM Justice names where they
+ * fit. The schema is the edge check (shape, formats); the business rules (statutes known, dates
+ * that make sense, documents for the arrest type) run in the workflow's Validate step.
+ */
+export const ArrestPacketSchema = z.object({
+  agency: z.object({
+    ori: OriSchema,
+    organizationName: text(120),
+    /** Where the agency is told what happened to its packet. */
+    contactEmail: z.email('must be an e-mail address'),
+  }),
+  /** The RMS case / incident number: with the ORI, the packet's idempotency key. */
+  incidentNumber: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/, 'must be 1 to 40 letters, digits or hyphens'),
+  arrest: z.object({
+    activityDateTime: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }),
+    arrestType: z.enum(ARREST_TYPES, { message: `must be one of: ${ARREST_TYPES.join(', ')}` }),
+    location: AddressSchema,
+  }),
+  arrestee: z.object({
+    personName: PersonNameSchema,
+    personBirthDate: z.iso.date('must be a date, YYYY-MM-DD'),
+    personSex: z.enum(['M', 'F', 'X', 'U'], { message: 'must be M, F, X or U' }),
+    personRace: z.enum(['W', 'B', 'A', 'I', 'P', 'U'], { message: 'must be an NCIC race code: W, B, A, I, P or U' }),
+    address: AddressSchema,
+    stateIdentification: z.string().regex(/^CT\d{8}$/, 'must be a Connecticut SID, CT and 8 digits').optional(),
+    fbiIdentification: z.string().regex(/^[A-Z0-9]{1,9}$/, 'must be up to 9 letters or digits').optional(),
+  }),
+  charges: z
+    .array(ChargeSchema)
+    .min(1, 'must list at least one charge')
+    .max(50, 'must list at most 50 charges')
+    .refine((charges) => new Set(charges.map((c) => c.chargeSequenceID)).size === charges.length, 'must number each charge with a different chargeSequenceID'),
+  arrestingOfficer: z.object({
+    personName: PersonNameSchema.pick({ givenName: true, surName: true }),
+    badgeIdentification: z.string().regex(/^[A-Za-z0-9-]{1,12}$/, 'must be 1 to 12 letters, digits or hyphens'),
+  }),
+  court: z.object({
+    gaNumber: z.number().int().min(1).max(23),
+    locationName: text(60).optional(),
+  }),
+  arraignmentDate: z.iso.date('must be a date, YYYY-MM-DD'),
+  release: z
+    .object({
+      releaseType: z.enum(RELEASE_TYPES, { message: `must be one of: ${RELEASE_TYPES.join(', ')}` }),
+      bondAmount: z.number().nonnegative().max(100_000_000).optional(),
+    })
+    .refine((r) => !r.releaseType.endsWith('-bond') || r.bondAmount !== undefined, { message: 'must give bondAmount for a bond release', path: ['bondAmount'] }),
+  documents: z
+    .array(
+      z.object({
+        documentType: z.enum(DOCUMENT_TYPES, { message: `must be one of: ${DOCUMENT_TYPES.join(', ')}` }),
+        documentReference: text(200),
+      }),
+    )
+    .max(20, 'must attach at most 20 documents'),
+});
+export type ArrestPacket = z.infer<typeof ArrestPacketSchema>;
+
+/** The largest request body `POST /arrests` takes; a real packet is a few kilobytes. */
+export const MAX_PACKET_BYTES = 256 * 1024;
+
+/**
+ * The packet id, derived from its idempotency key (ORI, incident number): a retried POST names
+ * the same packet, and the execution name derived from it cannot start twice.
+ */
+export function packetIdOf(ori: string, incidentNumber: string): string {
+  return `ap-${createHash('sha256').update(`${ori}\n${incidentNumber.toUpperCase()}`).digest('hex').slice(0, 24)}`;
+}
+
+/** Fingerprint of the content, key order ignored: the same packet again is the same packet. */
+export function contentHash(packet: ArrestPacket): string {
+  return createHash('sha256').update(canonical(packet)).digest('hex');
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Execution name of a packet version: deterministic, so StartExecution is idempotent. */
+export function executionNameOf(packetId: string, version: number): string {
+  return `${packetId}-v${version}`;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { secretBytes } from '#shared/adapters/keys';
+import { loadEnv, nonEmpty } from '#shared/env';
+import { AppError, TransientFailure } from '#shared/errors';
+import { logger } from '#shared/observability';
+import { taskHandler } from '#shared/task';
+import { nowIso } from '#shared/time';
+import { publishStatusEvent } from './adapters/events';
+import { executionNameOf } from './domain/packet';
+import { env, store } from './ports';
+
+const cms = loadEnv({ CMS_URL: nonEmpty, CMS_CREDENTIALS_SECRET_ID: nonEmpty });
+
+/** CMS is unreachable or answered 5xx / 429: the machine retries with back-off and jitter. */
+export class CmsUnavailable extends TransientFailure {}
+/** CMS refused the packet (4xx): retrying would not help; the execution fails visibly. */
+export class CmsRejected extends AppError {
+  readonly statusCode = 502;
+}
+
+const Input = z.object({ packetId: z.string().min(1), version: z.number().int().positive() });
+const CmsAnswer = z.object({ docketNumber: z.string().min(1) });
+
+/**
+ * Step 4, DCJ takes the packet into its CMS.
+ * 1. load the accepted packet (already TRANSMITTED → its docket, nothing sent again)
+ * 2. POST it to CMS with the packet version as Idempotency-Key: a retry, or a redrive after
+ *    CMS was down, gets the same docket and leaves one copy in CMS
+ * 3. record TRANSMITTED with the docket number, and its event
+ */
+export const handler = taskHandler(Input, async ({ packetId, version }) => {
+  const current = await store.mustGet(packetId);
+  if (current.status === 'TRANSMITTED' && current.version === version && current.docketNumber) return { docketNumber: current.docketNumber };
+
+  const credential = (await secretBytes(cms.CMS_CREDENTIALS_SECRET_ID)).toString('utf8');
+  let response: Response;
+  try {
+    response = await fetch(`${cms.CMS_URL.replace(/\/$/, '')}/cases`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${credential}`, 'Idempotency-Key': executionNameOf(packetId, version) },
+      body: JSON.stringify({ packetId, packetVersion: version, ori: current.ori, incidentNumber: current.incidentNumber, packet: current.packet }),
+      signal: AbortSignal.timeout(20_000),
+    });
+  } catch (error) {
+    throw new CmsUnavailable(`CMS could not be reached: ${(error as Error).name}`);
+  }
+  if (response.status >= 500 || response.status === 429) throw new CmsUnavailable(`CMS answered ${response.status}`);
+  if (!response.ok) {
+    logger.error('CMS refused the packet', { packetId, version, status: response.status });
+    throw new CmsRejected(`CMS refused packet ${packetId} version ${version} with ${response.status}`);
+  }
+  const parsed = CmsAnswer.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new CmsRejected(`CMS answered ${response.status} without a docket number`);
+
+  const { packet } = await store.transition({
+    packetId,
+    version,
+    to: 'TRANSMITTED',
+    actor: 'dcj-cms',
+    set: { docketNumber: parsed.data.docketNumber },
+    details: { docketNumber: parsed.data.docketNumber },
+    now: nowIso(),
+  });
+  await publishStatusEvent(env.EVENT_BUS_NAME, packet, { docketNumber: parsed.data.docketNumber });
+  return { docketNumber: parsed.data.docketNumber };
+});
