@@ -12,8 +12,9 @@ const Input = z.object({ requestId: z.string().min(1) });
 export const handler = taskHandler(Input, async ({ requestId }) => {
   const request = await loadRequest(requestId);
   const account = await store.account(request.employee.email);
-  if (account?.status === 'ACTIVE' || request.status === 'ACTIVE') {
-    await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', 'workflow');
+  if (request.status === 'ACTIVE') return { active: true };
+  if (account?.status === 'ACTIVE') {
+    await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', 'workflow');
     return { active: true };
   }
   if (account) await store.expireTemporaryPassword(account.email, account.issue);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
 /**
@@ -11,6 +11,6 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
-export const ses = new SESClient({});
+export const ses = new SESv2Client({});
 export const eventBridge = new EventBridgeClient({});
 export const stepFunctions = new SFNClient({});

@@ -1,4 +1,4 @@
-import { SendEmailCommand } from '@aws-sdk/client-ses';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ses } from '../clients';
 
 export interface Email {
@@ -12,17 +12,19 @@ export interface Mailer {
   send(email: Email): Promise<{ messageId: string }>;
 }
 
-/** SES (v1 SendEmail) through the configuration set, so bounces and complaints are tracked. */
+/** SES (v2 SendEmail) through the configuration set, so bounces and complaints are tracked. */
 export function sesMailer(from: string, configurationSet?: string): Mailer {
   return {
     async send(email) {
       const out = await ses.send(
         new SendEmailCommand({
-          Source: from,
+          FromEmailAddress: from,
           Destination: { ToAddresses: [...email.to] },
-          Message: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+            },
           },
           ConfigurationSetName: configurationSet,
         }),

@@ -25,6 +25,20 @@ interface Definition {
 }
 type EngineDefinition = ConstructorParameters<typeof StateMachine>[0];
 
+/** setTimeout's limit; a compute step longer than ~24 days is not one this runtime will see. */
+const MAX_REAL_TIMEOUT_MS = 2_147_483_647;
+
+function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref?.();
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 /** Step Functions has no task timeout unless the state sets one. */
 const AWS_DEFAULT_TASK_TIMEOUT_S = 99_999_999;
 /** What the engine is told instead: it only ever times out on its own, real-time timer. */
@@ -520,9 +534,12 @@ export class StepFunctionsService {
     const abortTimeout = (): void => timeout.abort();
     run.abort.signal.addEventListener('abort', abortTimeout, { once: true });
     try {
+      // A compute step's timeout bounds work, not workflow time: it runs on the wall clock, so a
+      // test that moves the workflow clock by a year does not time out a Lambda mid-call.
       const result = await Promise.race([
         invokeResource(resource, input, this.deps),
-        this.deps.clock.sleep(timeoutS * 1000, timeout.signal).then(() => {
+        realSleep(Math.min(timeoutS * 1000, MAX_REAL_TIMEOUT_MS), timeout.signal).then(() => {
+          if (timeout.signal.aborted) return new Promise<never>(() => undefined);
           throw new TaskError('States.Timeout', `${stateName} did not finish within ${timeoutS} seconds`);
         }),
       ]);

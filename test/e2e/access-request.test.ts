@@ -1,0 +1,274 @@
+import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ended, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
+
+const DAY_MS = 24 * 3600 * 1000;
+const UNIT = 'cchrs.unit@dpscs.ct.example';
+const ORI = 'CT0000100';
+
+describe('CCHRS access request, end to end on the embedded runtime', () => {
+  let h: Harness;
+  let admin: string;
+  let unit: string;
+  const written: string[] = [];
+  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+
+  beforeAll(async () => {
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
+    h = await givenRuntime();
+    admin = await h.runtime.mintToken({ roles: ['agency-admin'], ori: ORI, username: 'nhpd-admin', email: 'admin@nhpd.ct.example' });
+    unit = await h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit', email: UNIT });
+  });
+
+  afterAll(async () => {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
+    await stopHarness(h);
+  });
+
+  const api = (path: string, token: string | undefined, init: RequestInit = {}) =>
+    fetch(`${h.runtime.endpoints.api}${path}`, { ...init, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' } });
+  const post = (path: string, token: string | undefined, body: unknown) => api(path, token, { method: 'POST', body: JSON.stringify(body) });
+
+  function employee(tag: string) {
+    return { fullName: `Jordan ${tag} Rivera`, email: `jordan.${tag}@nhpd.ct.example`, jobTitle: 'Records Supervisor' };
+  }
+  const justification = 'Supervises the records unit that runs criminal history checks for pistol permit applicants and court-ordered background investigations.';
+
+  async function submit(tag: string, extra: Record<string, unknown> = {}): Promise<string> {
+    const res = await post('/access-requests', admin, { employee: employee(tag), ori: ORI, justification, ...extra });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { requestId: string; statusUrl: string };
+    expect(body.statusUrl).toContain(`/access-requests/${body.requestId}`);
+    return body.requestId;
+  }
+
+  const executionArn = (name: string) => `arn:aws:states:us-east-1:000000000000:execution:ciss-${h.stage}-access-request:${name}`;
+
+  async function mailTo(to: string, subjectPart: string, count = 1): Promise<Mail> {
+    const mails = await eventually(async () => {
+      const found = (await mailbox(h.runtime)).filter((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart));
+      return found.length >= count ? found : undefined;
+    }, `mail to ${to} about "${subjectPart}"`);
+    return mails[count - 1] as Mail;
+  }
+
+  function link(mail: Mail, label: string): string {
+    const match = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(mail.body.text ?? '');
+    if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.body.text}`);
+    return match[1];
+  }
+
+  async function decide(url: string, comment?: string): Promise<number> {
+    expect((await fetch(url)).status).toBe(200);
+    const q = new URL(url).searchParams;
+    const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '', ...(comment ? { comment } : {}) });
+    return (await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status;
+  }
+
+  async function status(requestId: string): Promise<string> {
+    const res = await api(`/access-requests/${requestId}`, unit);
+    return ((await res.json()) as { status: string }).status;
+  }
+
+  async function statusBecomes(requestId: string, wanted: string): Promise<void> {
+    await eventually(async () => ((await status(requestId)) === wanted ? true : undefined), `request ${requestId} to be ${wanted}`);
+  }
+
+  /** Submits, approves, attests: the request waits for the unit's verification. */
+  async function toVerification(tag: string): Promise<string> {
+    const requestId = await submit(tag);
+    const review = await mailTo(UNIT, `CCHRS access for Jordan ${tag} Rivera`);
+    expect(await decide(link(review, 'Approve'))).toBe(200);
+    await statusBecomes(requestId, 'TRAINING_ASSIGNED');
+    const attestation = await mailTo('admin@nhpd.ct.example', `Has the employee completed both trainings on CJIS Online? (CCHRS access for Jordan ${tag} Rivera`);
+    expect(await decide(link(attestation, 'Both trainings'))).toBe(200);
+    await statusBecomes(requestId, 'TRAINING_VERIFICATION');
+    await mailTo(UNIT, `Verify both trainings`);
+    return requestId;
+  }
+
+  const bothModules = [
+    { module: 'security-awareness', evidence: 'cjis-online', completedOn: '2026-11-20', recordId: 'CJIS-SA-88231' },
+    { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: '2026-11-21', recordId: 'CJIS-NGI-55120' },
+  ];
+
+  async function temporaryPasswordFor(tag: string, count = 1): Promise<string> {
+    const mail = await mailTo(employee(tag).email, 'Your CCHRS account: temporary password', count);
+    const match = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '');
+    if (!match?.[1]) throw new Error('no temporary password in the e-mail');
+    return match[1];
+  }
+
+  const passwords: string[] = [];
+
+  it('goes from request to an active account through the e-mail links, the verification API and the first login', async () => {
+    const requestId = await toVerification('happy');
+    const training = await mailTo(employee('happy').email, 'two trainings to complete');
+    expect(training.body.text).toContain('Security and Awareness Training — minimum level, General Role');
+    expect(training.body.text).toContain('CCHRS & NGI Training');
+
+    const verified = await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules });
+    expect(verified.status).toBe(200);
+    const temporary = await temporaryPasswordFor('happy');
+    passwords.push(temporary);
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+
+    const login = await post('/auth/first-login', undefined, { email: employee('happy').email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
+    expect(login.status).toBe(200);
+    await statusBecomes(requestId, 'ACTIVE');
+    await h.runtime.clock.advance(DAY_MS);
+    const done = await ended(h.sfn, executionArn(requestId));
+    expect(done.status).toBe('SUCCEEDED');
+    expect(await status(requestId)).toBe('ACTIVE');
+
+    const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { timeline: { status?: string }[]; training: Record<string, { verified: { recordId: string } | null }> };
+    expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE']);
+    expect(view.training['security-awareness']?.verified?.recordId).toBe('CJIS-SA-88231');
+  });
+
+  it('tells the agency why when the unit denies the request', async () => {
+    const requestId = await submit('denied');
+    const review = await mailTo(UNIT, 'CCHRS access for Jordan denied Rivera');
+    expect(await decide(link(review, 'Deny'), 'Duties do not require criminal history record information')).toBe(200);
+    await statusBecomes(requestId, 'DENIED');
+    const told = await mailTo('admin@nhpd.ct.example', 'CCHRS access request denied');
+    expect(told.body.text).toContain('Duties do not require criminal history record information');
+    expect((await ended(h.sfn, executionArn(requestId))).status).toBe('SUCCEEDED');
+  });
+
+  it('refuses a PDF certificate as training evidence, citing the rule', async () => {
+    const requestId = await toVerification('pdf');
+    const res = await post(`/access-requests/${requestId}/training-verification`, unit, { modules: [{ module: 'security-awareness', evidence: 'pdf-certificate' }, bothModules[1]] });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { problems: { field: string; rule: string }[] };
+    expect(body.problems).toEqual([expect.objectContaining({ field: 'modules.0.evidence', rule: expect.stringContaining('not accepted as evidence of Security and Awareness Training since 15 May 2024') })]);
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+  });
+
+  it('sends the request back to the agency naming the missing module', async () => {
+    const requestId = await toVerification('missing');
+    const res = await post(`/access-requests/${requestId}/training-verification`, unit, { modules: [bothModules[0]] });
+    expect(res.status).toBe(200);
+    await expect(res.json()).resolves.toMatchObject({ missing: ['cchrs-ngi'] });
+    await statusBecomes(requestId, 'TRAINING_ASSIGNED');
+    const told = await mailTo('admin@nhpd.ct.example', 'training not yet verified for Jordan missing Rivera');
+    expect(told.body.text).toContain('CCHRS & NGI Training');
+    await mailTo('admin@nhpd.ct.example', 'Has the employee completed both trainings on CJIS Online? (CCHRS access for Jordan missing Rivera', 2);
+  });
+
+  it('expires an unused temporary password after 24 hours, refuses it by its timestamp, and reissues', async () => {
+    const requestId = await toVerification('expiry');
+    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
+    const first = await temporaryPasswordFor('expiry');
+    passwords.push(first);
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+
+    await h.runtime.clock.advance(DAY_MS);
+    await statusBecomes(requestId, 'PASSWORD_EXPIRED');
+    await mailTo(employee('expiry').email, 'CCHRS temporary password expired');
+    await mailTo('admin@nhpd.ct.example', 'CCHRS temporary password expired');
+    const late = await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: first, newPassword: 'Granite-Harbor-Lantern-42' });
+    expect(late.status).toBe(401);
+
+    expect((await post(`/access-requests/${requestId}/reissue`, unit, {})).status).toBe(202);
+    const second = await temporaryPasswordFor('expiry', 2);
+    passwords.push(second);
+    expect(second).not.toBe(first);
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+    expect((await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: second, newPassword: 'Quiet-Meadow-Ferry-17' })).status).toBe(200);
+    await statusBecomes(requestId, 'ACTIVE');
+  });
+
+  it('refuses an expired temporary password by its timestamp even while the workflow has not noticed', async () => {
+    const requestId = await toVerification('stamp');
+    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
+    const temporary = await temporaryPasswordFor('stamp');
+    passwords.push(temporary);
+    // The workflow stops watching (as if its Wait were late); only the timestamp is left.
+    await h.sfn.send(new StopExecutionCommand({ executionArn: executionArn(requestId) }));
+    await ended(h.sfn, executionArn(requestId));
+    await h.runtime.clock.advance(DAY_MS + 1000);
+    expect(await status(requestId)).toBe('TEMPORARY_PASSWORD_ISSUED');
+    const res = await post('/auth/first-login', undefined, { email: employee('stamp').email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
+    expect(res.status).toBe(401);
+    await expect(res.json()).resolves.toMatchObject({ error: 'TemporaryPasswordExpired' });
+  });
+
+  it('locks the account after 5 failures in 15 minutes without saying whether the e-mail exists, until the unit unlocks it', async () => {
+    const requestId = await toVerification('lock');
+    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
+    const temporary = await temporaryPasswordFor('lock');
+    passwords.push(temporary);
+    const email = employee('lock').email;
+    const unknown = await post('/auth/first-login', undefined, { email: 'nobody@nhpd.ct.example', temporaryPassword: 'x', newPassword: 'y' });
+    const unknownBody = await unknown.text();
+    for (let i = 0; i < 5; i++) {
+      const wrong = await post('/auth/first-login', undefined, { email, temporaryPassword: `wrong-${i}`, newPassword: 'Granite-Harbor-Lantern-42' });
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).toBe(unknownBody);
+    }
+    const locked = await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
+    expect(locked.status).toBe(401);
+    expect(await locked.text()).toBe(unknownBody);
+    expect((await post(`/access-requests/${requestId}/unlock`, unit, {})).status).toBe(200);
+    expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
+  });
+
+  it('refuses a weak new password with every rule it breaks', async () => {
+    const requestId = await toVerification('weak');
+    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
+    const temporary = await temporaryPasswordFor('weak');
+    passwords.push(temporary);
+    const email = employee('weak').email;
+    for (const [newPassword, rule] of [
+      ['short1', 'at least 8 characters'],
+      [temporary, 'must not be the temporary password'],
+      ['Rivera-Harbor-2026', 'must not contain your name or e-mail address'],
+      ['password123', 'commonly used password'],
+    ] as const) {
+      const res = await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain(rule);
+    }
+  });
+
+  it('keeps agencies to their own requests, one open request per e-mail, and names every bad field', async () => {
+    const requestId = await submit('scope');
+    const other = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
+    expect((await api(`/access-requests/${requestId}`, other)).status).toBe(403);
+    expect((await post('/access-requests', other, { employee: employee('x'), ori: ORI, justification })).status).toBe(403);
+
+    const again = await post('/access-requests', admin, { employee: employee('scope'), ori: ORI, justification });
+    expect(again.status).toBe(409);
+    expect(JSON.stringify(await again.json())).toContain(requestId);
+
+    const bad = await post('/access-requests', admin, { employee: { fullName: 'J', email: 'not-an-email', jobTitle: '' }, ori: 'XX', justification: 'needed' });
+    expect(bad.status).toBe(400);
+    const fields = [...new Set(((await bad.json()) as { problems: { field: string }[] }).problems.map((p) => p.field))].sort();
+    expect(fields).toEqual(['employee.email', 'employee.fullName', 'employee.jobTitle', 'justification', 'ori']);
+  });
+
+  it('never writes a temporary password to a log, the table or an execution history', async () => {
+    expect(passwords.length).toBeGreaterThanOrEqual(5);
+    const items: unknown[] = [];
+    for (const table of [h.runtime.names.tables.main, `ciss-${h.stage}-local-stepfunctions`]) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await h.dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+    const stored = JSON.stringify(items);
+    expect(stored).toContain('scrypt$');
+    const log = written.join('');
+    for (const password of passwords) {
+      expect(stored.includes(password)).toBe(false);
+      expect(log.includes(password)).toBe(false);
+    }
+    const status = await h.sfn.send(new DescribeExecutionCommand({ executionArn: executionArn((items.find((i) => (i as { status?: string }).status === 'ACTIVE') as { requestId: string }).requestId) }));
+    expect(status.input).not.toContain(passwords[0]);
+  });
+});
