@@ -23,6 +23,9 @@ export interface TokenRequest {
   readonly email?: string;
   /** @default '8h' */
   readonly expiresIn?: string | number;
+  /** Only for tests of the authorizer: a token this issuer signs but for another issuer or audience. */
+  readonly issuer?: string;
+  readonly audience?: string;
 }
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -61,8 +64,8 @@ export class LocalIssuer {
     return new SignJWT(claims)
       .setProtectedHeader({ alg: ALG, kid: 'local' })
       .setSubject(username)
-      .setIssuer(LOCAL_ISSUER)
-      .setAudience(LOCAL_AUDIENCE)
+      .setIssuer(request.issuer ?? LOCAL_ISSUER)
+      .setAudience(request.audience ?? LOCAL_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(request.expiresIn ?? '8h')
       .sign(this.privateKey);
