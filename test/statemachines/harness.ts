@@ -99,6 +99,8 @@ export interface RunOptions {
   readonly taskToken?: string;
   /** Wait states to skip; each is given 0 ms. */
   readonly waits?: readonly string[];
+  /** When given, the name of every state the run enters (Choice, Pass, Wait and end states too) is pushed here, in order. */
+  readonly entered?: string[];
 }
 
 const engines = new WeakMap<StateMachineDefinition, StateMachine>();
@@ -214,9 +216,18 @@ export async function runMachine(definition: StateMachineDefinition, input: Json
       retryIntervalOverrides: Object.fromEntries(retried),
     },
   });
+  const { entered } = options;
+  const tracing = entered
+    ? (async () => {
+        for await (const event of run.eventLogs) if (event.type === 'StateEntered') entered.push(event.state.name);
+      })().catch(() => undefined)
+    : undefined;
   try {
-    return { status: 'SUCCEEDED', output: await run.result, calls };
+    const output = await run.result;
+    await tracing;
+    return { status: 'SUCCEEDED', output, calls };
   } catch (error) {
+    await tracing;
     if (!(error instanceof ExecutionError)) throw error;
     const cause = error.cause as Error | undefined;
     return { status: 'FAILED', error: cause?.name ?? 'Unknown', cause: cause?.message ?? '', calls };

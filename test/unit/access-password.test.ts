@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { hashPassword, LOCKOUT, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS, verifyPassword } from '../../functions/access/domain/password';
+import { assertProperty } from './property';
+
+/** No 0/O, 1/I/l/L, o: characters a reader of an e-mail could mistake for one another. */
+const UNAMBIGUOUS = /^[ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789]{16}$/;
+const COMMON_LIST = dictionary['passwords-common'] as string[];
+
+const jane = { temporary: 'Hq7ZpT3kWmN8rYbc', fullName: 'Jane Q. Doe-Smith', email: 'jqdoe@police.ct.example' };
+const GOOD = 'violet harbour tramline 42 gusts';
+
+describe('the rule constants', () => {
+  it('a temporary password lives 24 hours', () => {
+    expect(TEMPORARY_PASSWORD_TTL_MS).toBe(24 * 60 * 60 * 1000);
+  });
+
+  it('locks an account after 5 failures within 15 minutes (CJIS AC-7)', () => {
+    expect(LOCKOUT).toEqual({ failures: 5, windowMs: 15 * 60 * 1000 });
+  });
+
+  it('a chosen password is 8 to 128 characters (NIST SP 800-63B allows at least 64)', () => {
+    expect([PASSWORD_MIN, PASSWORD_MAX]).toEqual([8, 128]);
+  });
+});
+
+describe('temporaryPassword', () => {
+  it('is 16 characters from the unambiguous alphabet', () => {
+    for (let i = 0; i < 300; i++) expect(temporaryPassword()).toMatch(UNAMBIGUOUS);
+  });
+
+  it('never repeats in a few hundred draws', () => {
+    const drawn = Array.from({ length: 500 }, () => temporaryPassword());
+    expect(new Set(drawn).size).toBe(drawn.length);
+  });
+
+  it('uses the whole alphabet, not a fixed subset, over many draws', () => {
+    const seen = new Set(Array.from({ length: 200 }, () => temporaryPassword()).join(''));
+    expect(seen.size).toBe(55);
+  });
+});
+
+describe('hashPassword and verifyPassword', () => {
+  it('verify the password that was hashed', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    await expect(verifyPassword('correct horse battery staple', hash)).resolves.toBe(true);
+  });
+
+  it('round-trip any password, and refuse it with one character more', async () => {
+    await expect(
+      fc.assert(
+        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }), async (password) => {
+          const hash = await hashPassword(password);
+          return (await verifyPassword(password, hash)) && !(await verifyPassword(`${password}x`, hash));
+        }),
+        { numRuns: 15 },
+      ),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuse a wrong password, including one differing only in case', async () => {
+    const hash = await hashPassword('Tr0ub4dor&3');
+    await expect(verifyPassword('Tr0ub4dor&4', hash)).resolves.toBe(false);
+    await expect(verifyPassword('tr0ub4dor&3', hash)).resolves.toBe(false);
+    await expect(verifyPassword('', hash)).resolves.toBe(false);
+  });
+
+  it('refuse the right password against a tampered hash or salt', async () => {
+    const hash = await hashPassword('Tr0ub4dor&3');
+    const [scheme, salt, key] = hash.split('$') as [string, string, string];
+    // Flip a character in the middle: the last base64url character partly encodes padding bits.
+    const flip = (s: string) => `${s.slice(0, 5)}${s[5] === 'A' ? 'B' : 'A'}${s.slice(6)}`;
+    await expect(verifyPassword('Tr0ub4dor&3', `${scheme}$${salt}$${flip(key)}`)).resolves.toBe(false);
+    await expect(verifyPassword('Tr0ub4dor&3', `${scheme}$${flip(salt)}$${key}`)).resolves.toBe(false);
+    await expect(verifyPassword('Tr0ub4dor&3', `${scheme}$${salt}$${key.slice(0, 20)}`)).resolves.toBe(false);
+  });
+
+  it('store a salted scrypt hash that does not contain the password', async () => {
+    const password = temporaryPassword();
+    const hash = await hashPassword(password);
+    expect(hash).toMatch(/^scrypt\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(hash).not.toContain(password);
+    expect(hash).not.toContain(Buffer.from(password).toString('base64url'));
+  });
+
+  it('hash the same password differently each time (a fresh salt)', async () => {
+    const [a, b] = await Promise.all([hashPassword('same password'), hashPassword('same password')]);
+    expect(a).not.toBe(b);
+    await expect(verifyPassword('same password', a)).resolves.toBe(true);
+    await expect(verifyPassword('same password', b)).resolves.toBe(true);
+  });
+
+  it.each([
+    ['no stored value', undefined],
+    ['an empty string', ''],
+    ['another scheme', 'bcrypt$c2FsdA$aGFzaA'],
+    ['a missing hash part', 'scrypt$c2FsdA$'],
+    ['a missing salt', 'scrypt$$aGFzaA'],
+    ['garbage', 'not a hash at all'],
+    ['the password itself', 'hunter2hunter2'],
+  ])('refuse any password against %s', async (_what, stored) => {
+    await expect(verifyPassword('hunter2hunter2', stored)).resolves.toBe(false);
+  });
+});
+
+describe('newPasswordProblems', () => {
+  it('finds nothing wrong with a long passphrase that avoids the name, e-mail and common lists', () => {
+    expect(newPasswordProblems(GOOD, jane)).toEqual([]);
+  });
+
+  it('accepts exactly 8 and exactly 128 characters', () => {
+    expect(newPasswordProblems('vN4#tq9z', jane)).toEqual([]);
+    expect(newPasswordProblems('vN4#tq9z'.repeat(16), jane)).toEqual([]);
+  });
+
+  it('refuses fewer than 8 characters', () => {
+    expect(newPasswordProblems('vN4#tq9', jane)).toEqual(['must be at least 8 characters']);
+  });
+
+  it('refuses more than 128 characters', () => {
+    expect(newPasswordProblems('vN4#tq9z'.repeat(16) + 'x', jane)).toEqual(['must be at most 128 characters']);
+  });
+
+  it('refuses the temporary password itself', () => {
+    expect(newPasswordProblems(jane.temporary, jane)).toEqual(['must not be the temporary password']);
+  });
+
+  it.each([
+    ['the first name', 'xx-jane-harbour-42'],
+    ['a surname part, in capitals', 'violet SMITH harbour 42'],
+    ['the other surname part', 'doe-and-harbour-42'],
+    ['the e-mail local part', 'Harbour JQDoe 42 gusts'],
+  ])('refuses a password containing %s, whatever the case', (_what, password) => {
+    expect(newPasswordProblems(password, jane)).toEqual(['must not contain your name or e-mail address']);
+  });
+
+  it('ignores name parts shorter than 3 characters (an initial)', () => {
+    expect(newPasswordProblems('violet q harbour 42', jane)).toEqual([]);
+  });
+
+  it('ignores the e-mail domain', () => {
+    expect(newPasswordProblems('police harbour example 42', jane)).toEqual([]);
+  });
+
+  it.each(['password123', 'qwerty123', 'iloveyou', 'Password123', 'QWERTY123'])('refuses the common password %s from the shipped list', (password) => {
+    expect(COMMON_LIST).toContain(password.toLowerCase());
+    expect(newPasswordProblems(password, jane)).toEqual(['is a commonly used password found in breach lists; choose another']);
+  });
+
+  it('lists every rule broken at once', () => {
+    const context = { temporary: 'pass', fullName: 'Pass Word', email: 'pass@ct.example' };
+    expect(newPasswordProblems('pass', context)).toEqual([
+      'must be at least 8 characters',
+      'must not be the temporary password',
+      'must not contain your name or e-mail address',
+      'is a commonly used password found in breach lists; choose another',
+    ]);
+  });
+
+  it('finds no problem in any 12-character lowercase-and-digit string that cannot contain the name parts', () => {
+    const context = { temporary: 'ABCDEFGHJKMNPQRS', fullName: 'Zzq Yyx', email: 'wwv@ct.example' };
+    assertProperty(
+      fc.property(fc.stringMatching(/^[a-p0-9]{12}$/), (password) => newPasswordProblems(password, context).every((p) => p.startsWith('is a commonly used'))),
+    );
+  });
+});
