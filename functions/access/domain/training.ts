@@ -55,7 +55,10 @@ export function assessVerification(input: TrainingVerification, today: string): 
   const missing = new Set<TrainingModule>(Object.keys(TRAINING_MODULES) as TrainingModule[]);
   input.modules.forEach((m, i) => {
     if (m.evidence === 'pdf-certificate') {
-      problems.push({ field: `modules.${i}.evidence`, rule: PDF_CERTIFICATE_RULE });
+      problems.push({
+        field: `modules.${i}.evidence`,
+        rule: m.module === 'security-awareness' ? PDF_CERTIFICATE_RULE : `A PDF certificate is not accepted for ${TRAINING_MODULES[m.module]}: record its CJIS Online completion (date and record id).`,
+      });
     } else if (m.evidence === 'cjis-online') {
       if (m.completedOn > today) problems.push({ field: `modules.${i}.completedOn`, rule: 'must not be in the future' });
       verified[m.module] = { completedOn: m.completedOn, recordId: m.recordId };
