@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { addNagChecks } from './aws/nag';
 import { CissWorkflowsStack, DEFAULT_STAGE, stackName } from './stack';
 
 // Environment-agnostic on purpose: `cdk synth` works offline, and the account and region come
@@ -10,3 +11,6 @@ new CissWorkflowsStack(app, stackName(stage), {
   stage,
   description: `ciss-workflows (${stage}): CJIS workflow orchestration — CCHRS access requests and the CISS arrest workflow`,
 });
+// AWS Solutions and NIST 800-53 rev 5 (issue 6): synthesis stops on any finding that is not
+// acknowledged, with its reason, next to the resource in infra/aws.
+addNagChecks(app);

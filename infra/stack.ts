@@ -1,9 +1,10 @@
 import * as path from 'node:path';
-import { App, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack, type Environment, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { StatefulResources } from './aws/stateful';
 import { StatelessResources } from './aws/stateless';
+import { addNagChecks } from './aws/nag';
 import { entriesOf } from './aws/refs';
 
 /** The repository root: where the manifest's `entry` and `file` paths start. */
@@ -35,7 +36,7 @@ export class CissWorkflowsStack extends Stack {
     // Stage ends up in bus, machine, pool and log-group names; keep it valid for all of them.
     if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) throw new Error(`Stage "${stage}" must be lower-case letters, digits and dashes (max 16)`);
 
-    this.stateful = new StatefulResources(this, 'Stateful', { stage });
+    this.stateful = new StatefulResources(this, 'Stateful', { stage, projectRoot: props.projectRoot ?? PROJECT_ROOT });
     this.stateless = new StatelessResources(this, 'Stateless', {
       stage,
       stateful: this.stateful,
@@ -76,6 +77,18 @@ export interface SynthesizeOptions {
    * @default PROJECT_ROOT
    */
   readonly projectRoot?: string;
+  /**
+   * Account and region, to synthesize for a given partition (AWS GovCloud (US) among them).
+   * @default environment-agnostic, as `cdk synth`
+   */
+  readonly env?: Environment;
+  /**
+   * Register the cdk-nag packs as validation plugins, as `infra/app.ts` does, so that
+   * `app.synth()` fails on an unacknowledged finding. Off by default: the packs add about a
+   * second, and the nag test runs them on the construct tree directly (`nagFindings`).
+   * @default false
+   */
+  readonly nag?: boolean;
 }
 
 /** Synthesizes the stack in memory, for tests (the parity test among them). */
@@ -87,5 +100,6 @@ export function synthesizeTemplate(options: SynthesizeOptions = {}): Template {
 export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsStack {
   const stage = options.stage ?? DEFAULT_STAGE;
   const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
-  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot });
+  if (options.nag) addNagChecks(app);
+  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot, env: options.env });
 }

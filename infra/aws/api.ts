@@ -1,12 +1,14 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ROLES, manifest, type FunctionName } from '../manifest';
 import { LOG_RETENTION } from './function';
+import { acknowledge } from './nag';
 
 export interface ApiProps {
   /** Deployment stage; names the API, its stage and the user pool. */
@@ -25,7 +27,25 @@ export interface ApiProps {
    * @default 100
    */
   readonly throttleBurstLimit?: number;
+  /**
+   * Requests one client IP may make in any 5 minutes before WAF blocks it.
+   * @default 1000
+   */
+  readonly requestsPerIpPer5Minutes?: number;
 }
+
+/**
+ * Request bodies over this size are blocked by WAF, which cannot see further into a body of a
+ * regional API (16 KB), except on LARGE_BODY_PATHS.
+ */
+export const WAF_BODY_INSPECTION_BYTES = 16 * 1024;
+
+/**
+ * Arrest-packet submissions (up to 256 KB): the handler refuses a larger one with a 413 that
+ * names the limit, and API Gateway caps every payload at 10 MB. The stage name may prefix the
+ * path WAF sees.
+ */
+export const LARGE_BODY_PATHS = '^(/[A-Za-z0-9_-]+)?/arrests(/[^/]+/versions)?/?$';
 
 /**
  * The REST API of the manifest's routes. `token` routes are authenticated by Cognito, which
@@ -46,6 +66,8 @@ export class Api extends Construct {
    */
   readonly baseUrl: string;
   readonly accessLogs: logs.LogGroup;
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly wafLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -60,7 +82,9 @@ export class Api extends Construct {
       standardAttributes: { email: { required: true, mutable: true } },
       // ORI is 9 characters; mutable so an administrator can move a user, but no app client may write it.
       customAttributes: { ori: new cognito.StringAttribute({ minLen: 9, maxLen: 9, mutable: true }) },
-      mfa: cognito.Mfa.OPTIONAL,
+      // CJIS v6.0 IA-2(1)/(2): multi-factor for every account. Decided before the first deploy,
+      // because Cognito cannot make MFA required on an existing pool.
+      mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       passwordPolicy: {
@@ -76,6 +100,11 @@ export class Api extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(
+      this.userPool,
+      'AwsSolutions-COG8',
+      'Threat protection needs the Cognito Plus plan (a per-user charge) and is an operator decision; MFA is required and lockout and password rules are enforced.',
+    );
     for (const role of ROLES) {
       this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `ciss-workflows role ${role}` });
     }
@@ -121,8 +150,36 @@ export class Api extends Construct {
         metricsEnabled: true,
         throttlingRateLimit: props.throttleRateLimit ?? 50,
         throttlingBurstLimit: props.throttleBurstLimit ?? 100,
+        // Every caller is a person or RMS acting on its own criminal-justice records: a shared
+        // response cache could serve one caller's data to another.
+        cachingEnabled: false,
       },
     });
+    const stage = this.restApi.deploymentStage;
+    acknowledge(
+      stage,
+      'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted',
+      "Responses are per-caller criminal-justice data and are never cached, so there is no cache to encrypt.",
+    );
+    acknowledge(
+      stage,
+      'NIST.800.53.R5-APIGWSSLEnabled',
+      'Every integration is a Lambda proxy, reached over the AWS API; a client certificate applies to HTTP back-ends only.',
+    );
+    acknowledge(
+      this.restApi,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'The account-level role API Gateway logging requires; AWS maintains the policy, which allows log delivery only.',
+    );
+    // Parameters declared on a method are checked by API Gateway; bodies by each handler.
+    const validator = this.restApi.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: false });
+    acknowledge(
+      this.restApi,
+      'AwsSolutions-APIG2',
+      'Bodies are validated by each handler against its schema, answering 400 with every problem named (the same code runs locally); API Gateway models would duplicate the schemas with a generic error.',
+    );
+    [this.webAcl, this.wafLogs] = this.firewall(prefix, props);
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: stage.stageArn, webAclArn: this.webAcl.attrArn });
 
     const stack = Stack.of(this);
     this.baseUrl = Fn.join('', ['https://', this.restApi.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stage]);
@@ -136,9 +193,114 @@ export class Api extends Construct {
           : // Deliberately unauthenticated at the gateway: the handler checks the link's signature
             // (signed-link) or the temporary password (credentials: first-time login).
             { authorizationType: apigw.AuthorizationType.NONE };
-      this.restApi.root
+      const method = this.restApi.root
         .resourceForPath(route.path)
-        .addMethod(route.method, new apigw.LambdaIntegration(props.functions[route.function], { proxy: true, allowTestInvoke: false }), auth);
+        .addMethod(route.method, new apigw.LambdaIntegration(props.functions[route.function], { proxy: true, allowTestInvoke: false }), {
+          ...auth,
+          requestValidator: validator,
+        });
+      if (route.auth !== 'token') {
+        const reason =
+          route.auth === 'signed-link'
+            ? 'Opened from an e-mailed approval link by someone without an account; the handler accepts only a valid, unexpired, unused HMAC signature.'
+            : 'First-time login: the caller has no token yet and proves itself with the temporary password, under lockout.';
+        acknowledge(method, 'AwsSolutions-APIG4', reason);
+        acknowledge(method, 'AwsSolutions-COG4', reason);
+      }
     }
+  }
+
+  /**
+   * The WAF in front of the stage (SC-5, SC-7, SI-10): AWS managed rules for common exploits,
+   * known-bad inputs and IP reputation, a per-IP rate limit, and a body-size limit. Logs go to
+   * an encrypted group with the credentials redacted.
+   */
+  private firewall(prefix: string, props: ApiProps): [wafv2.CfnWebACL, logs.LogGroup] {
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
+    const managed = (priority: number, name: string, excludedRules: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          // The common rule set's own body limit (8 KB) would refuse legitimate arrest packets;
+          // the BodyTooLarge rule enforces this API's limits instead.
+          ruleActionOverrides: excludedRules.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+        },
+      },
+      visibilityConfig: visibility(name),
+    });
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: prefix,
+      description: `${prefix}: managed rules, per-IP rate limit and body-size limit`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${prefix}-waf`),
+      rules: [
+        {
+          name: 'RatePerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: props.requestsPerIpPer5Minutes ?? 1000, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('RatePerIp'),
+        },
+        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
+        managed(2, 'AWSManagedRulesCommonRuleSet', ['SizeRestrictions_BODY']),
+        managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        {
+          name: 'BodyTooLarge',
+          priority: 4,
+          action: { block: {} },
+          statement: {
+            andStatement: {
+              statements: [
+                {
+                  sizeConstraintStatement: {
+                    // WAF sees the first 16 KB of a body; a longer one counts as a match.
+                    fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+                    comparisonOperator: 'GT',
+                    size: WAF_BODY_INSPECTION_BYTES,
+                    textTransformations: [{ priority: 0, type: 'NONE' }],
+                  },
+                },
+                {
+                  notStatement: {
+                    statement: {
+                      regexMatchStatement: {
+                        fieldToMatch: { uriPath: {} },
+                        regexString: LARGE_BODY_PATHS,
+                        textTransformations: [{ priority: 0, type: 'NONE' }],
+                      },
+                    },
+                  },
+                },
+              ],
+            },
+          },
+          visibilityConfig: visibility('BodyTooLarge'),
+        },
+      ],
+    });
+
+    // The `aws-waf-logs-` prefix is what WAF requires of a log group it writes to.
+    const wafLogs = new logs.LogGroup(this, 'WafLogs', {
+      logGroupName: `aws-waf-logs-${prefix}`,
+      retention: LOG_RETENTION,
+      encryptionKey: props.logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: webAcl.attrArn,
+      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      // Tokens, cookies and link signatures (query strings) never reach the logs.
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }, { queryString: {} }],
+    });
+    return [webAcl, wafLogs];
   }
 }

@@ -10,6 +10,33 @@ export type MachineAccess =
   | { readonly kind: 'startExecution'; readonly machine: MachineName };
 
 const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
+
+/**
+ * The placeholder the CDK adds to every machine for the AWS partition (`aws`, `aws-us-gov`…):
+ * ASL files are written with `arn:aws:` and `withPartition` rewrites them, so the same file
+ * deploys to AWS GovCloud (US). The manifest does not list it.
+ */
+export const PARTITION_PLACEHOLDER = 'Partition';
+
+/**
+ * The ASL text with every `arn:aws:` (service integrations such as `arn:aws:states:::lambda:invoke`
+ * and any literal ARN) turned into `arn:${Partition}:`, for `DefinitionSubstitutions` to resolve
+ * to the stack's partition at deploy time. ARNs already written for another partition, or with
+ * the placeholder, are left alone.
+ */
+export function withPartition(text: string): string {
+  return text.replace(/\barn:aws:/g, `arn:\${${PARTITION_PLACEHOLDER}}:`);
+}
+
+/** `arn:<partition>:states:::` for any partition, or the placeholder. */
+const STATES = String.raw`^arn:(?:aws|aws-us-gov|aws-cn|\$\{${PARTITION_PLACEHOLDER}\}):states:::`;
+const INTEGRATION = {
+  lambda: new RegExp(`${STATES}lambda:invoke(\\.waitForTaskToken)?$`),
+  dynamodb: new RegExp(`${STATES}(?:aws-sdk:)?dynamodb:([a-zA-Z]+)$`),
+  putEvents: new RegExp(`${STATES}events:putEvents(\\.waitForTaskToken)?$`),
+  ses: new RegExp(`${STATES}aws-sdk:(?:ses|sesv2):(?:sendEmail|sendRawEmail)$`),
+  startExecution: new RegExp(`${STATES}states:startExecution$`),
+};
 const WHOLE_PLACEHOLDER = /^\$\{([A-Za-z0-9_]+)\}$/;
 
 /** Every `${Name}` placeholder in an ASL text, in order of first appearance. */
@@ -22,7 +49,8 @@ export function aslPlaceholders(text: string): string[] {
  * would deploy a literal `${X}`, and an unused substitution is a manifest entry that lies.
  */
 export function checkSubstitutions(machine: string, aslText: string, substitutions: Readonly<Record<string, Ref>>): void {
-  const used = aslPlaceholders(aslText);
+  const used = aslPlaceholders(aslText).filter((p) => p !== PARTITION_PLACEHOLDER);
+  if (PARTITION_PLACEHOLDER in substitutions) throw new Error(`Machine "${machine}": \${${PARTITION_PLACEHOLDER}} is substituted by the CDK; remove it from the manifest`);
   const missing = used.filter((p) => !(p in substitutions));
   const unused = Object.keys(substitutions).filter((s) => !used.includes(s));
   if (missing.length > 0) throw new Error(`Machine "${machine}": no substitution for ${missing.map((p) => '${' + p + '}').join(', ')}`);
@@ -85,14 +113,14 @@ export function machineAccess(definition: unknown, substitutions: Readonly<Recor
     let match: RegExpExecArray | null;
     if (WHOLE_PLACEHOLDER.test(resource)) {
       add({ kind: 'invoke', function: functionOf(resource, 'Resource') });
-    } else if (/^arn:aws:states:::lambda:invoke(\.waitForTaskToken)?$/.test(resource)) {
+    } else if (INTEGRATION.lambda.test(resource)) {
       add({ kind: 'invoke', function: functionOf(params['FunctionName'], 'FunctionName') });
-    } else if ((match = /^arn:aws:states:::(?:aws-sdk:)?dynamodb:([a-zA-Z]+)$/.exec(resource))) {
+    } else if ((match = INTEGRATION.dynamodb.exec(resource))) {
       const ref = refOf(params['TableName'], 'TableName');
       if (ref.ref !== 'table') throw new Error(`State "${state}": TableName must reference a table`);
       const api = match[1] ?? '';
       add({ kind: 'dynamodb', table: ref.table, action: `dynamodb:${api.charAt(0).toUpperCase()}${api.slice(1)}` });
-    } else if (/^arn:aws:states:::events:putEvents(\.waitForTaskToken)?$/.test(resource)) {
+    } else if (INTEGRATION.putEvents.test(resource)) {
       const entries = Array.isArray(params['Entries']) ? params['Entries'] : [];
       if (entries.length === 0) throw new Error(`State "${state}": putEvents needs a literal Entries list to scope its grant`);
       for (const entry of entries) {
@@ -101,9 +129,9 @@ export function machineAccess(definition: unknown, substitutions: Readonly<Recor
         }
       }
       add({ kind: 'putEvents' });
-    } else if (/^arn:aws:states:::aws-sdk:(?:ses|sesv2):(?:sendEmail|sendRawEmail)$/.test(resource)) {
+    } else if (INTEGRATION.ses.test(resource)) {
       add({ kind: 'sesSend' });
-    } else if (resource === 'arn:aws:states:::states:startExecution') {
+    } else if (INTEGRATION.startExecution.test(resource)) {
       const ref = refOf(params['StateMachineArn'], 'StateMachineArn');
       if (ref.ref !== 'machine') throw new Error(`State "${state}": StateMachineArn must reference a machine`);
       add({ kind: 'startExecution', machine: ref.machine });

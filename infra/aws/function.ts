@@ -2,11 +2,13 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../manifest';
+import { acknowledge } from './nag';
 
 /**
  * CJIS Security Policy 5.4.7 asks for audit records to be kept at least one year; function
@@ -49,7 +51,23 @@ export class ManifestFunction extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // An own role instead of CDK's default, which attaches AWSLambdaBasicExecutionRole
+    // (logs:CreateLogGroup and friends on every log group of the account): this one may write
+    // to the function's own log group only (AC-6).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${spec.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(role);
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
+    acknowledge(
+      role,
+      'NIST.800.53.R5-IAMNoInlinePolicy',
+      'The role policy is generated from the manifest for this one role; a managed policy would only make it attachable to other principals.',
+    );
+
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      role,
       entry: path.join(props.projectRoot, spec.entry),
       handler: 'handler',
       projectRoot: props.projectRoot,

@@ -6,7 +6,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { manifest, type FunctionName, type MachineName, type Permission, type SecretName, type TableName } from '../manifest';
+import { Construct, type IConstruct } from 'constructs';
 import { isReadOnlyDynamoDbAction, type MachineAccess } from './asl';
+import { acknowledge, nagSpelling } from './nag';
 
 /** The resources a grant can be scoped to. */
 export interface GrantTargets {
@@ -48,7 +50,27 @@ const DYNAMODB_READ = [
 ];
 const DYNAMODB_WRITE = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const KMS_FOR_READ = ['kms:Decrypt', 'kms:DescribeKey'];
-const KMS_FOR_WRITE = [...KMS_FOR_READ, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+/** CDK's `ReEncrypt*` and `GenerateDataKey*` written out (less the asymmetric key-pair actions DynamoDB never calls). */
+const KMS_FOR_WRITE = [
+  ...KMS_FOR_READ,
+  'kms:Encrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+];
+/**
+ * What a Step Functions API caller needs of a machine's customer-managed key: the service
+ * encrypts input and task results (GenerateDataKey) and decrypts history and output (Decrypt)
+ * with the caller's credentials, in the machine's encryption context.
+ */
+const KMS_FOR_MACHINE = ['kms:Decrypt', 'kms:GenerateDataKey'];
+
+/** The construct holding a grantee's policy (a function's role), where acknowledgements go. */
+function policyHolder(grantee: iam.IGrantable): IConstruct | undefined {
+  const principal = grantee.grantPrincipal;
+  return principal instanceof Construct ? principal : grantee instanceof Construct ? grantee : undefined;
+}
 
 /**
  * DynamoDB actions on a table (and its indexes), plus what its customer-managed key must allow.
@@ -57,8 +79,10 @@ const KMS_FOR_WRITE = [...KMS_FOR_READ, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:Ge
  * unseal tokens. Here the key use is limited to calls DynamoDB makes on the caller's behalf
  * (`kms:ViaService`), so only `{ key: … }` permissions allow direct use of the key.
  */
-function grantTable(grantee: iam.IGrantable, table: dynamodb.ITable, actions: readonly string[], write: boolean): void {
-  table.grant(grantee, ...actions);
+function grantTable(grantee: iam.IGrantable, name: TableName, table: dynamodb.ITable, actions: readonly string[], write: boolean): void {
+  // The table and each of its manifest indexes by name, not CDK's `index/*`.
+  const indexes = Object.keys(manifest.tables[name].indexes).map((index) => `${table.tableArn}/index/${index}`);
+  iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [table.tableArn, ...indexes] });
   const key = table.encryptionKey;
   if (!key) return;
   iam.Grant.addToPrincipal({
@@ -95,19 +119,38 @@ function grantSendEmail(grantee: iam.IGrantable, targets: GrantTargets): void {
   });
 }
 
+/**
+ * Step Functions calls on a machine encrypted with the app key need that key, in the machine's
+ * encryption context and through Step Functions only.
+ */
+function grantMachineKey(grantee: iam.IGrantable, machine: MachineName, targets: GrantTargets): void {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: KMS_FOR_MACHINE,
+    resourceArns: [targets.key.keyArn],
+    conditions: {
+      StringEquals: {
+        'kms:EncryptionContext:aws:states:stateMachineArn': targets.machineArns[machine],
+        'kms:ViaService': `states.${Stack.of(targets.key).region}.amazonaws.com`,
+      },
+    },
+  });
+}
+
 /** Grants one manifest `Permission` of a function, and nothing wider. */
 export function grantPermission(grantee: iam.IGrantable, permission: Permission, targets: GrantTargets): void {
   if ('table' in permission) {
     const write = permission.access === 'readwrite';
-    grantTable(grantee, targets.tables[permission.table], write ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : DYNAMODB_READ, write);
+    grantTable(grantee, permission.table, targets.tables[permission.table], write ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : DYNAMODB_READ, write);
   } else if ('bus' in permission) {
     targets.bus.grantPutEventsTo(grantee);
   } else if ('ses' in permission) {
     grantSendEmail(grantee, targets);
   } else if ('key' in permission) {
-    // Direct use of the application key (sealing and unsealing task tokens), unconditioned.
-    if (permission.key === 'encrypt') targets.key.grantEncrypt(grantee);
-    else targets.key.grantDecrypt(grantee);
+    // Direct use of the application key (sealing and unsealing task tokens), unconditioned, and
+    // only the one call the functions make (not CDK's grantEncrypt, which adds ReEncrypt* and
+    // GenerateDataKey*).
+    iam.Grant.addToPrincipal({ grantee, actions: [permission.key === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt'], resourceArns: [targets.key.keyArn] });
   } else if ('secret' in permission) {
     grantSecretRead(grantee, targets.secrets[permission.secret]);
   } else {
@@ -121,8 +164,18 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
       iam.Grant.addToPrincipal({ grantee, actions: [...onMachine], resourceArns: [targets.machineArns[permission.machine]] });
     }
     if (onExecutions.size > 0) {
-      iam.Grant.addToPrincipal({ grantee, actions: [...onExecutions], resourceArns: [targets.executionArns[permission.machine]] });
+      const executions = targets.executionArns[permission.machine];
+      iam.Grant.addToPrincipal({ grantee, actions: [...onExecutions], resourceArns: [executions] });
+      const holder = policyHolder(grantee);
+      if (holder) {
+        acknowledge(
+          holder,
+          `AwsSolutions-IAM5[Resource::${nagSpelling(Stack.of(holder).resolve(executions))}]`,
+          `Execution names are chosen at start; the wildcard covers executions of the ${permission.machine} machine only.`,
+        );
+      }
     }
+    grantMachineKey(grantee, permission.machine, targets);
   }
 }
 
@@ -132,11 +185,12 @@ export function grantMachineAccess(grantee: iam.IGrantable, access: MachineAcces
     case 'invoke': {
       const fn = targets.functions[access.function];
       if (!fn) throw new Error(`Machine invokes function "${access.function}" before it was created`);
-      fn.grantInvoke(grantee);
+      // The unqualified ARN the ASL names, not grantInvoke's `<arn>:*` (every version and alias).
+      iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [fn.functionArn] });
       return;
     }
     case 'dynamodb': {
-      grantTable(grantee, targets.tables[access.table], [access.action], !isReadOnlyDynamoDbAction(access.action));
+      grantTable(grantee, access.table, targets.tables[access.table], [access.action], !isReadOnlyDynamoDbAction(access.action));
       return;
     }
     case 'putEvents':
@@ -147,6 +201,7 @@ export function grantMachineAccess(grantee: iam.IGrantable, access: MachineAcces
       return;
     case 'startExecution':
       iam.Grant.addToPrincipal({ grantee, actions: ['states:StartExecution'], resourceArns: [targets.machineArns[access.machine]] });
+      grantMachineKey(grantee, access.machine, targets);
       return;
   }
 }

@@ -7,17 +7,30 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { manifest, type SecretName, type TableName } from '../manifest';
+import { LOG_RETENTION } from './function';
+import { acknowledge } from './nag';
 import { entriesOf } from './refs';
+import { RandomSecretRotation, ROTATION_INTERVAL } from './rotation/rotation';
 
 export interface StatefulResourcesProps {
   /** Deployment stage; names the bus, the key alias and the SES configuration set. */
   readonly stage: string;
+  /** Where `package-lock.json` is, for bundling the rotation function. */
+  readonly projectRoot: string;
   /**
    * What happens to data-bearing resources when they leave the stack.
    * @default RemovalPolicy.RETAIN — criminal-justice records outlive any deployment
    */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/**
+ * Secrets whose value another party must learn when it changes, so a random rotation here
+ * would lock the app out; each with the reason, which is also its cdk-nag acknowledgement.
+ */
+const EXTERNALLY_ROTATED: Readonly<Partial<Record<SecretName, string>>> = {
+  'cms-credentials': `The CMS intake credential must be changed together with DCJ's CMS, so it is rotated by the operator (PutSecretValue) on DCJ's schedule; a random rotation every ${ROTATION_INTERVAL.toDays()} days would cut the app off from the CMS.`,
+};
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the KMS key,
@@ -71,6 +84,11 @@ export class StatefulResources extends Construct {
         timeToLiveAttribute: spec.timeToLiveAttribute,
         removalPolicy,
       });
+      acknowledge(
+        table,
+        'NIST.800.53.R5-DynamoDBInBackupPlan',
+        'Point-in-time recovery (35 days, continuous) is on and the table is retained on delete; long-term AWS Backup plans are set by the account owner, not per app.',
+      );
       // Single-table keys are composite strings ("AGENCY#CT0000000"); the manifest has no types.
       for (const [indexName, index] of entriesOf(spec.indexes)) {
         table.addGlobalSecondaryIndex({
@@ -84,17 +102,26 @@ export class StatefulResources extends Construct {
     }
     this.tables = tables as Record<TableName, dynamodb.Table>;
 
+    const rotation = new RandomSecretRotation(this, 'SecretRotation', { key: this.key, projectRoot: props.projectRoot, logRetention: LOG_RETENTION });
     const secrets: Partial<Record<SecretName, secretsmanager.Secret>> = {};
     for (const [name, spec] of entriesOf(manifest.secrets)) {
       // A generated value nobody has seen; functions use its UTF-8 bytes as an HMAC key.
-      // No rotation yet (issue 6): rotating must keep the previous value verifiable until the
-      // links signed with it expire.
-      secrets[name] = new secretsmanager.Secret(this, `${name}Secret`, {
+      const secret = new secretsmanager.Secret(this, `${name}Secret`, {
         description: `${prefix}: ${spec.description}`,
         encryptionKey: this.key,
         generateSecretString: { passwordLength: 64, excludePunctuation: true },
         removalPolicy,
       });
+      const externalReason = EXTERNALLY_ROTATED[name];
+      if (externalReason === undefined) {
+        // Every ROTATION_INTERVAL to a new random value. For the approval-link key, links signed
+        // with the old value stay verifiable only while verifiers also accept AWSPREVIOUS.
+        rotation.rotate(secret);
+      } else {
+        acknowledge(secret, 'AwsSolutions-SMG4', externalReason);
+        acknowledge(secret, 'NIST.800.53.R5-SecretsManagerRotationEnabled', externalReason);
+      }
+      secrets[name] = secret;
     }
     this.secrets = secrets as Record<SecretName, secretsmanager.Secret>;
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,9 +9,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { manifest, type EventRuleSpec, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec } from '../manifest';
 import { Api } from './api';
-import { checkSubstitutions, machineAccess, readAsl } from './asl';
+import { PARTITION_PLACEHOLDER, checkSubstitutions, machineAccess, readAsl, withPartition } from './asl';
 import { LOG_RETENTION, ManifestFunction } from './function';
 import { grantMachineAccess, grantPermission, type GrantTargets } from './grants';
+import { acknowledge } from './nag';
 import { entriesOf, isDeferredRef, resolveRef, type RefTargets } from './refs';
 import type { StatefulResources } from './stateful';
 
@@ -72,6 +73,7 @@ export class StatelessResources extends Construct {
     const machineSpecs: Readonly<Record<MachineName, MachineSpec>> = manifest.machines;
 
     // 1. Functions, with every ref that cannot point back at them.
+    const eventTargets = new Set<FunctionName>(Object.values<EventRuleSpec>(manifest.eventRules).map((rule) => rule.target.function));
     this.functions = mapRecord(functionSpecs, (name, spec) => {
       const environment = Object.fromEntries(
         Object.entries(spec.env)
@@ -80,6 +82,7 @@ export class StatelessResources extends Construct {
       );
       const fn = new ManifestFunction(this, `Fn-${name}`, { spec, projectRoot: props.projectRoot, environment, logKey: stateful.key });
       lambdas[name] = fn.fn;
+      acknowledgeFunction(fn.fn, eventTargets.has(name));
       return fn;
     });
 
@@ -105,13 +108,32 @@ export class StatelessResources extends Construct {
         stateMachineName: machineName(name),
         stateMachineType: sfn.StateMachineType.STANDARD,
         comment: spec.description,
-        definitionBody: sfn.DefinitionBody.fromFile(file),
-        definitionSubstitutions: mapRecord(spec.substitutions, (_, ref) => resolveRef(ref, refTargets)),
+        // The file's text with its ARNs made partition-aware (`arn:${Partition}:…`), inline in
+        // the template rather than an S3 asset, so the same ASL deploys to GovCloud.
+        definitionBody: sfn.DefinitionBody.fromString(withPartition(asl.text)),
+        definitionSubstitutions: {
+          ...mapRecord(spec.substitutions, (_, ref) => resolveRef(ref, refTargets)),
+          [PARTITION_PLACEHOLDER]: Aws.PARTITION,
+        },
+        // Definition and execution history (inputs, outputs: criminal-justice data) encrypted
+        // with the app key (SC-28); CDK grants the role Decrypt/GenerateDataKey in this
+        // machine's encryption context. Callers get theirs in grants.ts.
+        encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(stateful.key, Duration.minutes(5)),
         // Execution data is criminal-justice data: log the flow, never the payloads.
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,
       });
       for (const access of machineAccess(asl.definition, spec.substitutions)) grantMachineAccess(machine, access, grantTargets);
+      acknowledge(
+        machine.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray tracing and the CloudWatch Logs delivery actions Step Functions logging needs support no resource-level permissions.',
+      );
+      acknowledge(
+        machine.role,
+        'NIST.800.53.R5-IAMNoInlinePolicy',
+        "The role policy is derived from this machine's ASL for this one role; a managed policy would only make it attachable elsewhere.",
+      );
       return machine;
     });
 
@@ -142,6 +164,27 @@ export class StatelessResources extends Construct {
       }),
     );
   }
+}
+
+/** The findings every manifest function has, and why they stand. */
+function acknowledgeFunction(fn: lambda.IFunction, asyncTarget: boolean): void {
+  acknowledge(
+    fn,
+    'NIST.800.53.R5-LambdaInsideVPC',
+    'The functions reach only AWS service endpoints and the CMS over TLS and accept no network connections; a VPC would add NAT cost and no boundary around the data.',
+  );
+  acknowledge(
+    fn,
+    'NIST.800.53.R5-LambdaConcurrency',
+    "Load is bounded at the edge (WAF rate rule, stage throttling); reserved concurrency per function would starve the account's shared pool and fail deploys on low-quota accounts.",
+  );
+  acknowledge(
+    fn,
+    'NIST.800.53.R5-LambdaDLQ',
+    asyncTarget
+      ? 'Invoked asynchronously only by EventBridge rules whose targets retry 8 times over 24 hours; failures stay visible in the function logs and the Step Functions history they react to.'
+      : 'Invoked synchronously only (API Gateway proxy or Step Functions lambda:invoke), where Lambda never uses a dead-letter queue: the caller receives the error.',
+  );
 }
 
 /**

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { App } from 'aws-cdk-lib';
+import { type App } from 'aws-cdk-lib';
 import { ROLES, manifest, type EventRuleSpec, type FunctionName, type MachineName, type Permission, type Ref, type SecretName } from '#infra/manifest';
 import { PROJECT_ROOT, synthesizeStack } from '#infra/stack';
-import { aslPlaceholders } from '#infra/aws/asl';
+import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aws/asl';
 import { entriesOf } from '#infra/aws/refs';
 import {
   expectResource,
@@ -25,7 +25,7 @@ const projectRoot = PROJECT_ROOT;
 // One synthesis for the file: it is most of the run time, and every test only reads it.
 const stack = synthesizeStack({ projectRoot });
 const template = Template.fromStack(stack);
-const assemblyDir = (stack.node.root as App).synth().directory;
+(stack.node.root as App).synth();
 
 const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
 const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
@@ -34,6 +34,11 @@ const restApiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
 const machineNames = Object.keys(manifest.machines) as MachineName[];
 const secretNames = Object.keys(manifest.secrets) as SecretName[];
+/** The one function that is not the manifest's: it rotates generated secrets. */
+const rotationFunctionId =
+  Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(
+    ([, r]) => r.Properties['Description'] === 'Rotates generated ciss-workflows secrets to a new random value',
+  )?.[0] ?? '';
 
 /** Logical id of a manifest secret, found by its description. */
 function secretLogicalId(name: SecretName): string {
@@ -158,14 +163,36 @@ describe('the secrets', () => {
       (p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement,
     );
     for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('secretsmanager:')))) {
+      // GetRandomPassword (the rotation function's) is the one Secrets Manager action on no secret.
+      if (JSON.stringify(s.Action) === JSON.stringify('secretsmanager:GetRandomPassword')) continue;
       expect(secretRefs).toContain(JSON.stringify(s.Resource));
+    }
+  });
+
+  test('the generated approval-link key rotates every 90 days; the CMS credential is left to DCJ', () => {
+    const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(secretLogicalId('approval-link-key'))]);
+    expect(schedules[0]?.Properties).toMatchObject({
+      RotationLambdaARN: getAttArn(rotationFunctionId),
+      RotationRules: { ScheduleExpression: 'rate(90 days)' },
+    });
+  });
+
+  test('the rotation function may rotate the link key only, and use the key only through Secrets Manager', () => {
+    const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[rotationFunctionId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = roleStatements(template, roleId);
+    const onSecrets = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:') && a !== 'secretsmanager:GetRandomPassword'));
+    expect(onSecrets.map((s) => s.Resource)).toEqual([ref(secretLogicalId('approval-link-key'))]);
+    for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('kms:')))) {
+      expect(JSON.stringify(s.Condition)).toContain('secretsmanager.');
     }
   });
 });
 
 describe('the functions', () => {
   test('are exactly the manifest functions, all on Node 24 arm64 with X-Ray', () => {
-    template.resourceCountIs('AWS::Lambda::Function', functionNames.length);
+    // …and the secret-rotation function.
+    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 1);
     for (const name of functionNames) {
       const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId(template, name)];
       expect(fn?.Properties).toMatchObject({
@@ -270,11 +297,11 @@ describe('the API', () => {
     });
   });
 
-  test('has a Cognito group per role, an ORI attribute and optional MFA', () => {
+  test('has a Cognito group per role, an ORI attribute and required MFA', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties['GroupName']);
     expect([...groups].sort()).toEqual([...ROLES].sort());
     expectResourceProperties(template, 'AWS::Cognito::UserPool', {
-      MfaConfiguration: 'OPTIONAL',
+      MfaConfiguration: 'ON',
       Schema: Match.arrayWith([Match.objectLike({ Name: 'ori', AttributeDataType: 'String' })]),
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14, RequireSymbols: true }) },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -285,6 +312,36 @@ describe('the API', () => {
 describe('the state machines', () => {
   const machines = resourcesOf(template, 'AWS::StepFunctions::StateMachine');
   const machineOf = (name: MachineName) => Object.values(machines).find((m) => m.Properties['StateMachineName'] === `ciss-workflows-dev-${name}`);
+
+  test('encrypt definition and history with the app key', () => {
+    for (const name of machineNames) {
+      expect(machineOf(name)?.Properties['EncryptionConfiguration']).toEqual({
+        Type: 'CUSTOMER_MANAGED_KMS_KEY',
+        KmsKeyId: getAttArn(keyId),
+        KmsDataKeyReusePeriodSeconds: 300,
+      });
+    }
+  });
+
+  test('let every function that calls a machine use its key, in that machine\'s encryption context only', () => {
+    for (const fn of functionsWith((p) => 'machine' in p)) {
+      const statements = roleStatements(template, functionRoleId(template, fn));
+      for (const machine of (manifest.functions[fn].permissions as readonly Permission[]).flatMap((p) => ('machine' in p ? [p.machine] : []))) {
+        expect(statements).toContainEqual(
+          expect.objectContaining({
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: getAttArn(keyId),
+            Condition: {
+              StringEquals: {
+                'kms:EncryptionContext:aws:states:stateMachineArn': expect.objectContaining({ 'Fn::Join': expect.arrayContaining([expect.arrayContaining([`:stateMachine:ciss-workflows-dev-${machine}`])]) }),
+                'kms:ViaService': expect.anything(),
+              },
+            },
+          }),
+        );
+      }
+    }
+  });
 
   test('are exactly the manifest machines, standard, traced, logging without execution data', () => {
     expect(Object.keys(machines)).toHaveLength(machineNames.length);
@@ -312,14 +369,14 @@ describe('the state machines', () => {
   test.each(machineNames)('%s deploys its ASL file with every placeholder substituted by the manifest resource', (name) => {
     const spec = manifest.machines[name];
     const machine = machineOf(name);
-    // fromFile ships the ASL as an asset: read what will be uploaded, not the source file.
-    const key = (machine?.Properties['DefinitionS3Location'] as { Key?: string } | undefined)?.Key ?? '';
-    const deployed = readFileSync(path.join(assemblyDir, `asset.${key}`), 'utf8');
-    expect(deployed).toBe(readFileSync(path.join(projectRoot, spec.file), 'utf8'));
+    // Inline in the template, the file's text with its ARNs made partition-aware.
+    const deployed = String(machine?.Properties['DefinitionString']);
+    expect(deployed).toBe(withPartition(readFileSync(path.join(projectRoot, spec.file), 'utf8')));
 
     const substitutions = (machine?.Properties['DefinitionSubstitutions'] ?? {}) as Record<string, unknown>;
     const placeholders = aslPlaceholders(deployed);
     expect(Object.keys(substitutions).sort()).toEqual([...placeholders].sort());
+    expect(substitutions[PARTITION_PLACEHOLDER]).toEqual({ Ref: 'AWS::Partition' });
     for (const [placeholder, value] of entriesOf(spec.substitutions as Record<string, Ref>)) {
       expect({ placeholder, value: substitutions[placeholder] }).toEqual({ placeholder, value: expectedValue(value) });
     }
@@ -354,8 +411,14 @@ describe('the state machines', () => {
       ),
     );
     expect(invoked.sort()).toEqual(['tasks-expire', 'tasks-notify']);
-    const actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'));
+    const actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:') && !a.startsWith('kms:'));
     expect([...new Set(actions)]).toEqual(['lambda:InvokeFunction']);
+    // The key only for its own definition and history, and for log delivery (CDK's grants).
+    for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('kms:')))) {
+      expect(Object.keys((s.Condition as { StringEquals: Record<string, unknown> }).StringEquals)).toEqual([
+        expect.stringMatching(/^kms:EncryptionContext:(aws:states:stateMachineArn|SourceArn)$/),
+      ]);
+    }
   });
 });
 
@@ -379,6 +442,8 @@ describe('IAM', () => {
     'logs:PutResourcePolicy',
     'logs:DescribeResourcePolicies',
     'logs:DescribeLogGroups',
+    // The secret-rotation function's: a random value belongs to no secret.
+    'secretsmanager:GetRandomPassword',
   ];
 
   test('grants nothing on Resource "*" but the X-Ray and log-delivery actions CDK adds', () => {
@@ -400,7 +465,7 @@ describe('IAM', () => {
     expect(users.sort()).toEqual(asking);
   });
 
-  test('uses the app key for nothing else but through DynamoDB, Secrets Manager or CloudWatch Logs', () => {
+  test('uses the app key for nothing else but through DynamoDB, Secrets Manager, Step Functions or CloudWatch Logs', () => {
     const direct = new Set(functionsWith((p) => 'key' in p).map((fn) => functionRoleId(template, fn)));
     for (const [policyId, policy] of Object.entries(resourcesOf(template, 'AWS::IAM::Policy'))) {
       const roles = JSON.stringify(policy.Properties['Roles']);
@@ -411,7 +476,7 @@ describe('IAM', () => {
     const viaServices = statements
       .filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')))
       .map((s) => JSON.stringify((s.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['kms:ViaService'] ?? 'direct'));
-    for (const via of viaServices) expect(via).toMatch(/"direct"|dynamodb\.|secretsmanager\./);
+    for (const via of viaServices) expect(via).toMatch(/"direct"|dynamodb\.|secretsmanager\.|states\./);
   });
 
   test('lets the mailing function send only through the app identity and configuration set, as the sender', () => {

@@ -1,0 +1,27 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { synthesizeStack } from '#infra/stack';
+import { addNagChecks, nagFindings } from '#infra/aws/nag';
+
+describe('cdk-nag (AwsSolutions, NIST 800-53 rev 5)', () => {
+  test('finds nothing unacknowledged in the stack', () => {
+    const stack = synthesizeStack();
+
+    // Each finding prints as "rule at path: description", so a failure says what to fix or acknowledge.
+    expect(nagFindings(stack).map((f) => `${f.rule} at ${f.path}: ${f.description}`)).toEqual([]);
+  });
+
+  test('stops synthesis of the app on a finding nobody acknowledged', () => {
+    const app = new App();
+    addNagChecks(app);
+    new sqs.Queue(new Stack(app, 'Unchecked'), 'Queue');
+
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3|Validation failed/);
+  });
+
+  test('synthesizes with the packs registered as validation plugins', () => {
+    const stack = synthesizeStack({ nag: true });
+
+    expect(() => (stack.node.root as App).synth()).not.toThrow();
+  });
+});
