@@ -297,6 +297,22 @@ describe('the API', () => {
     });
   });
 
+  test('logs access without request or response bodies, and sits behind the WAF', () => {
+    const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
+    const format = String((stage?.Properties['AccessLogSetting'] as { Format?: string } | undefined)?.Format);
+    expect(format).toContain('$context.requestId');
+    expect(format.toLowerCase()).not.toMatch(/body|payload|authorization/);
+    expectResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAttArn(onlyLogicalId(template, 'AWS::WAFv2::WebACL')) });
+    const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]?.Properties['Rules'] ?? []) as { Name: string; Statement: Record<string, unknown> }[];
+    expect(rules.map((r) => r.Name)).toEqual(
+      expect.arrayContaining(['RatePerIp', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'BodyTooLarge']),
+    );
+    expect(rules.find((r) => r.Name === 'RatePerIp')?.Statement).toEqual({ RateBasedStatement: { Limit: 1000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' } });
+    expectResourceProperties(template, 'AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }, { QueryString: {} }],
+    });
+  });
+
   test('has a Cognito group per role, an ORI attribute and required MFA', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties['GroupName']);
     expect([...groups].sort()).toEqual([...ROLES].sort());
