@@ -5,7 +5,7 @@ import { logger } from '#shared/observability';
 import { standing } from './domain/task';
 import { decideTask, linkIsGenuine, type DecideResult } from './domain/use-cases';
 import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, page, unavailablePage, unknownPage } from './pages';
-import { linkKey, ports, store } from './ports';
+import { linkKeys, ports, store } from './ports';
 
 function formOf(event: APIGatewayProxyEvent): URLSearchParams {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
@@ -48,7 +48,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
 
       const stored = taskId ? await store.get(taskId) : undefined;
       if (!stored) return unknownPage();
-      if (!linkIsGenuine(stored.task, choice, expires, signature, await linkKey())) {
+      if (!(await linkKeys()).some((key) => linkIsGenuine(stored.task, choice, expires, signature, key))) {
         logger.warn('approval link refused: signature does not match', { taskId });
         return forbiddenPage();
       }

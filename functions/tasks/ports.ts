@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { open, seal, secretBytes } from '#shared/adapters/keys';
+import { open, previousSecretBytes, seal, secretBytes } from '#shared/adapters/keys';
 import { TaskStore } from '#shared/adapters/task-store';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { loadEnv, nonEmpty } from '#shared/env';
@@ -29,7 +29,18 @@ export const ports: TaskPorts = {
   newId: () => randomBytes(16).toString('base64url'),
 };
 
+/** The key new links are signed with. */
 export function linkKey(): Promise<Buffer> {
   if (!env.LINK_KEY_SECRET_ID) throw new Error('LINK_KEY_SECRET_ID is not set for this function');
   return secretBytes(env.LINK_KEY_SECRET_ID);
+}
+
+/**
+ * Keys a link may have been signed with: the current one and, for links e-mailed before the
+ * key last rotated (every 90 days), the previous one; a task lives far shorter than that.
+ */
+export async function linkKeys(): Promise<Buffer[]> {
+  if (!env.LINK_KEY_SECRET_ID) throw new Error('LINK_KEY_SECRET_ID is not set for this function');
+  const previous = await previousSecretBytes(env.LINK_KEY_SECRET_ID);
+  return [await linkKey(), ...(previous ? [previous] : [])];
 }

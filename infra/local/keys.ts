@@ -96,6 +96,8 @@ export class LocalKeys {
   readonly secretsManager = {
     handle: async (operation: string, body: Record<string, unknown>): Promise<unknown> => {
       if (operation !== 'GetSecretValue') throw new ServiceError('UnsupportedOperationException', `The embedded runtime does not implement Secrets Manager ${operation}`);
+      // Local secrets never rotate: there is no previous version, as in AWS before a rotation.
+      if (body['VersionStage'] === 'AWSPREVIOUS') throw new ServiceError('ResourceNotFoundException', "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS");
       const id = String(body['SecretId'] ?? '');
       const name = (Object.keys(secrets) as SecretName[]).find((n) => id === this.secretName(n) || id === this.secretArn(n));
       const value = name ? this.material.secrets[name] : undefined;

@@ -8,14 +8,25 @@ const secretsManager = new SecretsManagerClient({});
 const SECRET_TTL_MS = 5 * 60 * 1000;
 const secretCache = new Map<string, { value: Buffer; until: number }>();
 
-export async function secretBytes(secretId: string): Promise<Buffer> {
-  const cached = secretCache.get(secretId);
+export async function secretBytes(secretId: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS' = 'AWSCURRENT'): Promise<Buffer> {
+  const cacheKey = `${secretId}#${stage}`;
+  const cached = secretCache.get(cacheKey);
   if (cached && cached.until > Date.now()) return cached.value;
-  const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
   if (!out.SecretString) throw new Error(`Secret ${secretId} has no string value`);
   const value = Buffer.from(out.SecretString, 'utf8');
-  secretCache.set(secretId, { value, until: Date.now() + SECRET_TTL_MS });
+  secretCache.set(cacheKey, { value, until: Date.now() + SECRET_TTL_MS });
   return value;
+}
+
+/** The previous version of a rotated secret, if there is one (none before the first rotation). */
+export async function previousSecretBytes(secretId: string): Promise<Buffer | undefined> {
+  try {
+    return await secretBytes(secretId, 'AWSPREVIOUS');
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
 }
 
 /**
