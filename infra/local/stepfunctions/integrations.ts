@@ -61,7 +61,9 @@ export async function invokeResource(resource: string, parameters: unknown, deps
   const input = adaptInput(kind.service, action, parameters);
   try {
     const output = (await (client as Sendable).send(new CommandClass(input))) as Record<string, unknown>;
-    const { $metadata: _metadata, ...result } = output;
+    const { $metadata: _metadata, ...raw } = output;
+    // …and answers in camelCase, where Step Functions hands the state PascalCase (ExecutionArn, StartDate).
+    const result = kind.service === 'states' || kind.service === 'sfn' ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), v])) : raw;
     if (kind.service === 'events' && action === 'PutEvents' && Number(result['FailedEntryCount'] ?? 0) > 0) {
       throw new TaskError('EventBridge.FailedEntry', JSON.stringify(result));
     }
@@ -114,6 +116,11 @@ function adaptInput(service: string, action: string, parameters: unknown): unkno
   }
   if ((service === 'states' || service === 'sfn') && action === 'StartExecution' && params['Input'] !== undefined && typeof params['Input'] !== 'string') {
     params['Input'] = JSON.stringify(params['Input']);
+  }
+  if (service === 'states' || service === 'sfn') {
+    // Step Functions writes its API's fields in PascalCase (StateMachineArn, Name, Input); the
+    // SDK v3 client of Step Functions takes them in camelCase.
+    return Object.fromEntries(Object.entries(params).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), v]));
   }
   return params;
 }

@@ -1,0 +1,324 @@
+import { readFileSync } from 'node:fs';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import { ended, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
+
+const DAY = 24 * 3600 * 1000;
+const ORI = 'CT0000100';
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Packet;
+
+type Packet = Record<string, unknown> & {
+  incidentNumber: string;
+  agency: { ori: string; organizationName: string; contactEmail: string };
+  arrest: { activityDateTime: string; arrestType: string; location: unknown };
+  arrestee: Record<string, unknown> & { personBirthDate: string };
+  charges: { chargeSequenceID: number; statuteSection: string; chargeDescriptionText: string; offenseClass: string; chargeCountQuantity: number }[];
+  court: { gaNumber: number };
+  arraignmentDate: string;
+  documents: { documentType: string; documentReference: string }[];
+};
+
+interface PacketView {
+  packetId: string;
+  version: number;
+  status: string;
+  currentStep: string;
+  problems: { field: string; rule: string }[];
+  warnings: { field: string; rule: string }[];
+  returnReason: string | null;
+  docketNumber: string | null;
+  agencyNotifiedAt: string | null;
+  timeline: { type: string; details: Record<string, unknown> }[];
+  execution?: { current: string; waitingForAdjudication: string | null };
+}
+
+describe('CISS arrest workflow, end to end on the embedded runtime', () => {
+  let h: Harness;
+  let rms: string;
+
+  beforeAll(async () => {
+    h = await givenRuntime();
+    rms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: ORI, username: 'nhpd-rms' });
+  });
+
+  afterAll(async () => stopHarness(h));
+
+  /** A valid packet under a fresh incident number, dated relative to the runtime's clock. */
+  function packet(incident: string, change: (p: Packet) => void = () => undefined): Packet {
+    const p = structuredClone(fixture);
+    const now = h.runtime.clock.now();
+    p.incidentNumber = incident;
+    p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
+    p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
+    change(p);
+    return p;
+  }
+
+  function api(path: string, token: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${h.runtime.endpoints.api}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+  }
+
+  const send = (p: unknown, token = rms) => api('/arrests', token, { method: 'POST', body: JSON.stringify(p) });
+
+  async function submit(p: Packet): Promise<string> {
+    const res = await send(p);
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { packetId: string }).packetId;
+  }
+
+  async function view(packetId: string, token = rms): Promise<PacketView> {
+    const res = await api(`/arrests/${packetId}`, token);
+    if (res.status !== 200) throw new Error(`GET /arrests/${packetId}: ${res.status}`);
+    return (await res.json()) as PacketView;
+  }
+
+  /** Polls the packet until it has the status. */
+  function untilStatus(packetId: string, status: string): Promise<PacketView> {
+    return eventually(async () => {
+      const v = await view(packetId);
+      return v.status === status ? v : undefined;
+    }, `packet ${packetId} to be ${status}`, 20_000);
+  }
+
+  /**
+   * Moves the clock through Retry back-offs until `done` holds. The clock moves only while the
+   * execution backs off (its last event is a failed attempt), never while a step runs: moving it
+   * then would time the step out.
+   */
+  function throughRetries<T>(executionArn: string, done: () => Promise<T | undefined>, what: string): Promise<T> {
+    return eventually(async () => {
+      const result = await done();
+      if (result !== undefined) return result;
+      const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }))).events ?? [];
+      // Exactly to the earliest timer (the back-off), not past it: the retried attempt's own timeout must not fire.
+      const next = h.runtime.clock.pending()[0];
+      if (events[0]?.type === 'TaskFailed' && next !== undefined) await h.runtime.clock.advance(Math.max(1, next - h.runtime.clock.now()));
+      return undefined;
+    }, what, 20_000);
+  }
+
+  async function mailsTo(address: string, about: string, count = 1): Promise<Mail[]> {
+    return eventually(async () => {
+      const mails = (await mailbox(h.runtime)).filter((m) => m.destination.to.includes(address) && m.subject.includes(about));
+      return mails.length >= count ? mails : undefined;
+    }, `${count} mail(s) to ${address} about ${about}`);
+  }
+
+  function link(mail: Mail, label: string): string {
+    const match = new RegExp(`^${label}: (\\S+)$`, 'm').exec(mail.body.text ?? '');
+    if (!match?.[1]) throw new Error(`no ${label} link in ${mail.body.text}`);
+    return match[1];
+  }
+
+  /** Follows an e-mailed link as the clerk does: the page first (no effect), then the decision. */
+  async function decide(linkUrl: string, comment?: string): Promise<void> {
+    expect((await fetch(linkUrl)).status).toBe(200);
+    const q = new URL(linkUrl).searchParams;
+    const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '', ...(comment ? { comment } : {}) });
+    const res = await fetch(linkUrl, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(200);
+  }
+
+  async function clerkMail(incident: string, count = 1): Promise<Mail> {
+    const mails = await mailsTo('clerk.ga23@jud.ct.example', `Arrest packet ${incident} `, count);
+    return mails[count - 1] as Mail;
+  }
+
+  async function executionsOf(packetId: string): Promise<ExecutionListItem[]> {
+    const out = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.runtime.names.machines['arrest-packet'] }));
+    return (out.executions ?? []).filter((e) => e.name?.startsWith(packetId)).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  }
+
+  const cmsCopies = (packetId: string) => h.runtime.cms.records.filter((r) => r.idempotencyKey.startsWith(packetId));
+  const eventsOf = (packetId: string) =>
+    h.runtime.eventBridge.published.filter((e) => e.source === 'ciss.arrests' && (e.detail as { packetId?: string }).packetId === packetId).map((e) => e['detail-type']);
+
+  describe('step 1, intake', () => {
+    it('refuses a packet that fails the schema with every field and rule (400)', async () => {
+      const res = await send(packet('bad-1', (p) => {
+        p.arrestee.personBirthDate = '12/04/1990';
+        p.charges[0]!.statuteSection = 'assault';
+        p.court.gaNumber = 99;
+      }));
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { problems: { field: string }[] };
+      expect(body.problems.map((p) => p.field).sort()).toEqual(['arrestee.personBirthDate', 'charges.0.statuteSection', 'court.gaNumber']);
+    });
+
+    it("refuses a packet for another agency's ORI (403) and a body over 256 KB (413)", async () => {
+      expect((await send(packet('other-ori', (p) => (p.agency.ori = 'CT0000200')))).status).toBe(403);
+      const huge = await send(packet('huge', (p) => (p['padding'] = 'x'.repeat(300 * 1024))));
+      expect(huge.status).toBe(413);
+    });
+
+    it('takes the same packet twice as one packet and one execution; a different packet under the same key is 409', async () => {
+      const p = packet('dup-1');
+      const first = await send(p);
+      const second = await send(p);
+      expect([first.status, second.status]).toEqual([202, 200]);
+      const [a, b] = [(await first.json()) as { packetId: string; statusUrl: string }, (await second.json()) as { packetId: string }];
+      expect(b.packetId).toBe(a.packetId);
+      expect(a.statusUrl).toBe(`/arrests/${a.packetId}`);
+      await clerkMail('dup-1');
+      expect(await executionsOf(a.packetId)).toHaveLength(1);
+
+      const conflict = await send(packet('dup-1', (p) => (p.charges[0]!.chargeCountQuantity = 3)));
+      expect(conflict.status).toBe(409);
+      expect(((await conflict.json()) as { message: string }).message).toContain(a.packetId);
+    });
+
+    it("answers an agency reading another agency's packet exactly as a missing one (404)", async () => {
+      const packetId = await submit(packet('mine-1'));
+      const other = await h.runtime.mintToken({ roles: ['agency-rms'], ori: 'CT0000200' });
+      const theirs = await api(`/arrests/${packetId}`, other);
+      const missing = await api('/arrests/ap-000000000000000000000000', other);
+      expect([theirs.status, missing.status]).toEqual([404, 404]);
+      expect(Object.keys((await theirs.json()) as object)).toEqual(Object.keys((await missing.json()) as object));
+      const community = await h.runtime.mintToken({ roles: ['community'] });
+      expect((await api(`/arrests/${packetId}`, community)).status).toBe(404);
+      const list = (await (await api('/arrests', other)).json()) as { packets: { packetId: string }[] };
+      expect(list.packets.map((p) => p.packetId)).not.toContain(packetId);
+      expect((await api(`/arrests?ori=${ORI}`, other)).status).toBe(403);
+    });
+  });
+
+  describe('step 2, validation', () => {
+    const rules: [string, (p: Packet) => void, string, string][] = [
+      ['unknown statute', (p) => (p.charges[0]!.statuteSection = '53a-999'), 'charges.0.statuteSection', '53a-999 is not a known Connecticut statute section'],
+      ['birth after the arrest', (p) => (p.arrestee.personBirthDate = '2030-01-01'), 'arrestee.personBirthDate', 'must be before the arrest'],
+      ['implausible age', (p) => (p.arrestee.personBirthDate = '1890-01-01'), 'arrestee.personBirthDate', 'it must be between 14 and 110'],
+      [
+        'arrest in the future',
+        (p) => {
+          p.arrest.activityDateTime = new Date(h.runtime.clock.now() + 3 * DAY).toISOString();
+          p.arraignmentDate = new Date(h.runtime.clock.now() + 5 * DAY).toISOString().slice(0, 10);
+        },
+        'arrest.activityDateTime',
+        'must not be in the future',
+      ],
+      ['arraignment before the arrest', (p) => (p.arraignmentDate = '2001-01-01'), 'arraignmentDate', 'must be on or after the day of the arrest'],
+      ['missing document', (p) => (p.documents = p.documents.slice(0, 1)), 'documents', 'a custodial arrest needs a custodial-arrest-report'],
+      ['unknown court', (p) => (p.court.gaNumber = 6), 'court.gaNumber', 'GA 6 is not a geographical-area court'],
+    ];
+
+    it.each(rules)('rejects a packet with %s, on the packet and in the agency e-mail', async (name, change, field, rule) => {
+      const incident = `rule-${name.replace(/\W+/g, '-')}`;
+      const packetId = await submit(packet(incident, change));
+      const rejected = await untilStatus(packetId, 'REJECTED');
+      expect(rejected.problems).toEqual([expect.objectContaining({ field, rule: expect.stringContaining(rule) })]);
+      const [mail] = await mailsTo('records@nhpd.ct.example', `Rejected: arrest packet ${incident} `);
+      expect(mail?.body.text).toContain(`${field}: `);
+      expect(mail?.body.text).toContain(rule);
+      expect(eventsOf(packetId)).toEqual(['ArrestPacketReceived', 'ArrestPacketRejected']);
+      expect((await ended(h.sfn, (await executionsOf(packetId))[0]?.executionArn ?? '')).status).toBe('SUCCEEDED');
+    });
+  });
+
+  describe('step 3, clerk review', () => {
+    it('returns the packet with the reason; the agency amends it as version 2, which goes to the clerk again', async () => {
+      const packetId = await submit(packet('return-1'));
+      await decide(link(await clerkMail('return-1'), 'Return to agency'), 'The custodial arrest report is unsigned');
+      const returned = await untilStatus(packetId, 'RETURNED');
+      expect(returned.returnReason).toBe('The custodial arrest report is unsigned');
+      const [mail] = await mailsTo('records@nhpd.ct.example', 'Returned by the court clerk: arrest packet return-1 ');
+      expect(mail?.body.text).toContain('The custodial arrest report is unsigned');
+      expect((await ended(h.sfn, (await executionsOf(packetId))[0]?.executionArn ?? '')).status).toBe('SUCCEEDED');
+
+      const amended = packet('return-1', (p) => (p.documents[1]!.documentReference = 'CAR-2026-000123-signed'));
+      const res = await api(`/arrests/${packetId}/versions`, rms, { method: 'POST', body: JSON.stringify(amended) });
+      expect(res.status).toBe(202);
+      await clerkMail('return-1', 2);
+      const v2 = await view(packetId);
+      expect([v2.version, v2.status]).toEqual([2, 'VALIDATED']);
+      expect((await executionsOf(packetId)).map((e) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
+    });
+  });
+
+  describe('step 4, DCJ CMS', () => {
+    it('retries transient CMS failures with back-off and keeps one copy', async () => {
+      const packetId = await submit(packet('cms-flaky'));
+      h.runtime.cms.failNext(2);
+      const before = h.runtime.cms.requests;
+      await decide(link(await clerkMail('cms-flaky'), 'Accept'));
+      const arn = (await executionsOf(packetId))[0]?.executionArn ?? '';
+      const available = await throughRetries(arn, async () => ((await view(packetId)).status === 'AVAILABLE' ? view(packetId) : undefined), 'the packet to be AVAILABLE');
+      expect(h.runtime.cms.requests - before).toBe(3);
+      expect(cmsCopies(packetId)).toHaveLength(1);
+      expect(available.docketNumber).toBe(cmsCopies(packetId)[0]?.docketNumber);
+    });
+
+    it('fails visibly while CMS is down, and a redrive completes it with one copy in CMS', async () => {
+      const packetId = await submit(packet('cms-down'));
+      h.runtime.cms.setDown(true);
+      await decide(link(await clerkMail('cms-down'), 'Accept'));
+      const arn = (await executionsOf(packetId))[0]?.executionArn ?? '';
+      const failed = await throughRetries(arn, async () => ((await executionsOf(packetId))[0]?.status === 'FAILED' ? (await executionsOf(packetId))[0] : undefined), 'the execution to fail').finally(() => h.runtime.cms.setDown(false));
+      expect(failed.executionArn).toBe(arn);
+      expect((await view(packetId)).status).toBe('ACCEPTED');
+      expect(cmsCopies(packetId)).toHaveLength(0);
+
+      await h.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+      await untilStatus(packetId, 'AVAILABLE');
+      expect(cmsCopies(packetId)).toHaveLength(1);
+      expect(await executionsOf(packetId)).toHaveLength(1);
+    });
+  });
+
+  describe('all seven steps', () => {
+    it('goes from the RMS through the clerk, CMS and the agency notice to available, and after more than a year to adjudicated and historical', async () => {
+      // 1. intake
+      const p = packet('full-1', (x) => {
+        x.charges.push({ chargeSequenceID: 3, statuteSection: '21a-279', chargeDescriptionText: 'Possession, second offense', offenseClass: 'D felony', chargeCountQuantity: 1 });
+      });
+      const packetId = await submit(p);
+      // 2. validated, with the graded class as a warning for the clerk; 3. the clerk accepts through the e-mailed link
+      const mail = await clerkMail('full-1');
+      expect(mail.body.text).toContain('Warning: charges.2.offenseClass: 21a-279');
+      const validated = await view(packetId);
+      expect(validated.warnings).toHaveLength(1);
+      await decide(link(mail, 'Accept'));
+      // 4. CMS has one copy; 5. the agency is told; 6. available to the community
+      const available = await untilStatus(packetId, 'AVAILABLE');
+      expect(cmsCopies(packetId)).toHaveLength(1);
+      expect(cmsCopies(packetId)[0]).toMatchObject({ idempotencyKey: `${packetId}-v1`, body: { packetId, packet: { incidentNumber: 'full-1' } } });
+      expect(available.docketNumber).toBe(cmsCopies(packetId)[0]?.docketNumber);
+      const [notice] = await mailsTo('records@nhpd.ct.example', 'Processed by Judicial: arrest packet full-1 ');
+      expect(notice?.body.text).toContain(String(available.docketNumber));
+      expect(available.agencyNotifiedAt).not.toBeNull();
+      const community = await h.runtime.mintToken({ roles: ['community'] });
+      expect((await view(packetId, community)).status).toBe('AVAILABLE');
+      const dcj = await h.runtime.mintToken({ roles: ['dcj'] });
+      const listed = (await (await api('/arrests?status=AVAILABLE', dcj)).json()) as { packets: { packetId: string }[] };
+      expect(listed.packets.map((x) => x.packetId)).toContain(packetId);
+      expect(eventsOf(packetId)).toEqual(['ArrestPacketReceived', 'ArrestPacketValidated', 'ArrestPacketAccepted', 'ArrestPacketTransmitted', 'ArrestDataAvailable']);
+
+      // 7. more than a year passes: the wait continues in a new execution, nothing lost
+      await h.runtime.clock.advance(301 * DAY);
+      const continued = await eventually(async () => {
+        const execs = await executionsOf(packetId);
+        return execs.length === 2 && execs[0]?.status === 'SUCCEEDED' && execs[1]?.status === 'RUNNING' && (await view(packetId)).execution?.waitingForAdjudication === execs[1]?.executionArn ? execs : undefined;
+      }, 'the wait to continue as new');
+      expect(continued.map((e) => [e.name, e.status])).toEqual([
+        [`${packetId}-v1`, 'SUCCEEDED'],
+        [`${packetId}-v1-g2`, 'RUNNING'],
+      ]);
+      await h.runtime.clock.advance(70 * DAY);
+      const judicial = await h.runtime.mintToken({ roles: ['judicial'], username: 'judge.clerk' });
+      const adjudication = {
+        dispositions: [1, 2, 3].map((n) => ({ chargeSequenceID: n, disposition: n === 3 ? 'nolle' : 'guilty', dispositionDate: new Date(h.runtime.clock.now()).toISOString().slice(0, 10) })),
+      };
+      const missingCharge = await api(`/arrests/${packetId}/adjudication`, judicial, { method: 'POST', body: JSON.stringify({ dispositions: adjudication.dispositions.slice(0, 2) }) });
+      expect(missingCharge.status).toBe(400);
+      const res = await api(`/arrests/${packetId}/adjudication`, judicial, { method: 'POST', body: JSON.stringify(adjudication) });
+      expect(res.status).toBe(202);
+      const historical = await untilStatus(packetId, 'HISTORICAL');
+      expect((await ended(h.sfn, continued[1]?.executionArn ?? '')).status).toBe('SUCCEEDED');
+      expect((await view(packetId, community)).status).toBe('HISTORICAL');
+      expect(historical.docketNumber).toBe(available.docketNumber);
+      expect(historical.timeline.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['ArrestPacketReceived', 'ArrestPacketValidated', 'TaskDecided', 'ArrestPacketAccepted', 'ArrestPacketTransmitted', 'AgencyNotified', 'ArrestDataAvailable', 'AdjudicationWaitContinued', 'ArrestPacketAdjudicated', 'ArrestPacketArchived']),
+      );
+      expect(eventsOf(packetId).at(-1)).toBe('ArrestPacketAdjudicated');
+      expect(cmsCopies(packetId)).toHaveLength(1);
+    });
+  });
+});
