@@ -34,15 +34,20 @@ export const handler = taskHandler(Input, async ({ packetId, version }) => {
 
   const credential = (await secretBytes(cms.CMS_CREDENTIALS_SECRET_ID)).toString('utf8');
   let response: Response;
+  // Bounded well inside the Lambda timeout; cleared (not left to keep a process alive) once answered.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 20_000);
   try {
     response = await fetch(`${cms.CMS_URL.replace(/\/$/, '')}/cases`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${credential}`, 'Idempotency-Key': executionNameOf(packetId, version) },
       body: JSON.stringify({ packetId, packetVersion: version, ori: current.ori, incidentNumber: current.incidentNumber, packet: current.packet }),
-      signal: AbortSignal.timeout(20_000),
+      signal: abort.signal,
     });
   } catch (error) {
     throw new CmsUnavailable(`CMS could not be reached: ${(error as Error).name}`);
+  } finally {
+    clearTimeout(timer);
   }
   if (response.status >= 500 || response.status === 429) throw new CmsUnavailable(`CMS answered ${response.status}`);
   if (!response.ok) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, StopExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { ended, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
 
 const DAY = 24 * 3600 * 1000;
@@ -264,6 +264,13 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
   });
 
   describe('all seven steps', () => {
+    // The earlier tests' packets still wait (for a clerk, for adjudication): they are stopped, so
+    // the year this test moves the clock through is this packet's alone.
+    beforeAll(async () => {
+      const running = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.runtime.names.machines['arrest-packet'], statusFilter: 'RUNNING' }));
+      for (const e of running.executions ?? []) await h.sfn.send(new StopExecutionCommand({ executionArn: e.executionArn, cause: 'end of the earlier tests' }));
+    });
+
     it('goes from the RMS through the clerk, CMS and the agency notice to available, and after more than a year to adjudicated and historical', async () => {
       // 1. intake
       const p = packet('full-1', (x) => {
