@@ -26,6 +26,8 @@ export class LocalLambda {
   private readonly loaded = new Map<FunctionName, Handler>();
   readonly invocations = new Map<FunctionName, number>();
   fault?: Fault;
+  /** Sees every event a function is called with (tests read task tokens the way the Lambda does). */
+  observer?: (name: FunctionName, event: unknown) => void;
 
   constructor(private readonly prefix: string, private readonly root: string) {}
 
@@ -65,6 +67,7 @@ export class LocalLambda {
       succeed: () => undefined,
     };
     try {
+      this.observer?.(name, event);
       const injected = this.fault?.(name, event);
       if (injected) throw injected;
       const copy: unknown = JSON.parse(JSON.stringify(event ?? null));

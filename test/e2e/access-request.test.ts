@@ -1,6 +1,5 @@
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ended, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
+import { ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -252,15 +251,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
 
   it('never writes a temporary password to a log, the table or an execution history', async () => {
     expect(passwords.length).toBeGreaterThanOrEqual(5);
-    const items: unknown[] = [];
-    for (const table of [h.runtime.names.tables.main, `ciss-${h.stage}-local-stepfunctions`]) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await h.dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-        items.push(...(out.Items ?? []));
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }
+    const items = await scanAll(h, [h.runtime.names.tables.main, `ciss-${h.stage}-local-stepfunctions`]);
     const stored = JSON.stringify(items);
     expect(stored).toContain('scrypt$');
     const log = written.join('');

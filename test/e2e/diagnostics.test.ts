@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, givenRuntime, history as historyOf, mailbox, stopHarness, type Harness } from './steps';
+import { callbackToken, eventually, givenRuntime, history as historyOf, mailbox, stopHarness, type Harness } from './steps';
 
 const HOUR_MS = 3_600_000;
 
@@ -22,12 +22,7 @@ describe('diagnostics machine on the embedded runtime, through the real SDK clie
     return (await h.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
   }
 
-  function tokenFrom(events: HistoryEvent[]): string {
-    const scheduled = events.find((e) => e.type === 'TaskScheduled' && e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken');
-    const params = JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload?: { taskToken?: string } };
-    if (!params.Payload?.taskToken) throw new Error('no task token scheduled');
-    return params.Payload.taskToken;
-  }
+
 
   it('runs a Lambda step with retries, a DynamoDB write, a callback, a Wait, SES and EventBridge', async () => {
     const name = 'diag-happy-path';
@@ -54,7 +49,7 @@ describe('diagnostics machine on the embedded runtime, through the real SDK clie
     expect(checkItem.Item?.['attempts']).toBe(3);
     expect(parked.filter((e) => e.type === 'TaskFailed')).toHaveLength(2);
 
-    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: tokenFrom(parked), output: JSON.stringify({ by: 'operator-on-call' }) }));
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: (await callbackToken(h, executionArn)).token, output: JSON.stringify({ by: 'operator-on-call' }) }));
     await waitForState(executionArn, 'WaitStateEntered', 'CoolDown');
     await expect(status(executionArn)).resolves.toBe('RUNNING');
 

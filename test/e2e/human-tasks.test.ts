@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ended as endedOf, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
+import { ended as endedOf, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
 
 const HOUR = 3600;
 
@@ -215,13 +215,11 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     secrets.destroy();
     const links = (await mailbox(h.runtime)).flatMap((m) => Object.values(linksIn(m)));
     const signatures = links.map((l) => new URL(l).searchParams.get('sig') ?? '');
-    const tokens: string[] = [];
+    const tokens = [...h.tokens.values()].flat();
+    const histories = [];
     for (const name of ['pkt-happy', 'pkt-reject', 'pkt-agency']) {
       const arn = `arn:aws:states:us-east-1:000000000000:execution:ciss-${h.stage}-approval:${name}`;
-      for (const e of (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? []) {
-        const token = (JSON.parse(e.taskScheduledEventDetails?.parameters ?? '{}') as { Payload?: { taskToken?: string } }).Payload?.taskToken;
-        if (token) tokens.push(token);
-      }
+      histories.push(JSON.stringify((await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? []));
     }
     expect(key.length).toBeGreaterThan(20);
     expect(tokens.length).toBeGreaterThan(0);
@@ -229,5 +227,11 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     const log = written.join('');
     expect(log.length).toBeGreaterThan(0);
     for (const secret of [key, ...tokens, ...signatures, ...links]) expect(log.includes(secret)).toBe(false);
+    // Nor is a task token kept in any execution history or table item.
+    const stored = JSON.stringify(await scanAll(h, [h.runtime.names.tables.main, `ciss-${h.stage}-local-stepfunctions`]));
+    for (const token of tokens) {
+      expect(histories.some((text) => text.includes(token))).toBe(false);
+      expect(stored.includes(token)).toBe(false);
+    }
   });
 });

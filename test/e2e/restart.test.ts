@@ -31,7 +31,7 @@ describe('the embedded runtime restarted mid-execution', () => {
       }),
     );
     if (!executionArn) throw new Error('no execution');
-    const { token } = await callbackToken(h.sfn, executionArn);
+    const { token } = await callbackToken(h, executionArn);
 
     // First restart: parked on the callback.
     h = await restart(h);

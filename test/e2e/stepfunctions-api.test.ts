@@ -30,7 +30,7 @@ describe('the local Step Functions API, as an operator uses it', () => {
     return out.executionArn;
   }
 
-  const parkedToken = async (executionArn: string) => (await callbackToken(h.sfn, executionArn)).token;
+  const parkedToken = async (executionArn: string) => (await callbackToken(h, executionArn)).token;
   const ended = (executionArn: string) => endedOf(h.sfn, executionArn);
 
   it('lists the manifest machines', async () => {

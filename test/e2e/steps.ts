@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
@@ -12,6 +12,8 @@ import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../..
  */
 export interface Harness {
   readonly runtime: LocalRuntime;
+  /** Task tokens handed to Lambdas, by execution ARN, as the functions received them. */
+  readonly tokens: Map<string, string[]>;
   readonly sfn: SFNClient;
   readonly dynamo: DynamoDBDocumentClient;
   readonly stage: string;
@@ -28,7 +30,14 @@ export async function givenRuntime(options: Partial<RuntimeOptions> = {}): Promi
     clock: new Clock({ mode: 'manual' }),
     ...options,
   });
-  return { runtime, stage, ...clientsFor(runtime.endpoints.edge) };
+  const tokens = new Map<string, string[]>();
+  runtime.lambda.observer = (_name, event) => {
+    const payload = event as { taskToken?: unknown; executionArn?: unknown; runId?: unknown } | null;
+    if (typeof payload?.taskToken !== 'string') return;
+    const execution = typeof payload.executionArn === 'string' ? payload.executionArn : `run:${String(payload.runId)}`;
+    tokens.set(execution, [...(tokens.get(execution) ?? []), payload.taskToken]);
+  };
+  return { runtime, stage, tokens, ...clientsFor(runtime.endpoints.edge) };
 }
 
 /** Stops the runtime and closes the test's SDK clients (their sockets would keep jest alive). */
@@ -45,16 +54,30 @@ export async function history(sfn: SFNClient, executionArn: string): Promise<His
 
 /**
  * Waits until the execution's `.waitForTaskToken` step has been submitted, and returns the
- * token it was given (from the TaskScheduled event's parameters, as in AWS).
+ * token its Lambda was given (stored history never holds it).
  */
-export async function callbackToken(sfn: SFNClient, executionArn: string): Promise<{ token: string; events: HistoryEvent[] }> {
+export async function callbackToken(h: Harness, executionArn: string): Promise<{ token: string; events: HistoryEvent[] }> {
   return eventually(async () => {
-    const events = await history(sfn, executionArn);
+    const events = await history(h.sfn, executionArn);
     if (!events.some((e) => e.type === 'TaskSubmitted')) return undefined;
-    const scheduled = events.filter((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken').at(-1);
-    const token = (JSON.parse(scheduled?.taskScheduledEventDetails?.parameters ?? '{}') as { Payload?: { taskToken?: string } }).Payload?.taskToken;
+    const name = executionArn.split(':').at(-1) ?? '';
+    const token = (h.tokens.get(executionArn) ?? h.tokens.get(`run:${name}`))?.at(-1);
     return token ? { token, events } : undefined;
   }, 'the callback task to be submitted');
+}
+
+/** Every item of the given tables (to prove what is, and is not, stored). */
+export async function scanAll(h: Harness, tables: readonly string[]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (const table of tables) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await h.dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  return items;
 }
 
 /** Waits until the execution is no longer RUNNING. */

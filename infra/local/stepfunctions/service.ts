@@ -39,6 +39,9 @@ function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** What stored history shows in place of a task token. */
+export const REDACTED_TOKEN = '[task token]';
+
 /** Step Functions has no task timeout unless the state sets one. */
 const AWS_DEFAULT_TASK_TIMEOUT_S = 99_999_999;
 /** What the engine is told instead: it only ever times out on its own, real-time timer. */
@@ -498,7 +501,10 @@ export class StepFunctionsService {
     if (kind.waitForTaskToken) {
       if (!token) throw new TaskError('States.Runtime', `${stateName} waits for a task token but does not pass $$.Task.Token`);
       if (!parked) {
-        h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters: JSON.stringify(input), timeoutInSeconds: timeoutS, heartbeatInSeconds: heartbeatS } });
+        // AWS shows the token in this event; here it is kept out of stored history (DESIGN 2.2:
+        // no task token stored in clear). Whoever needs it gets it as the Lambda does.
+        const parameters = JSON.stringify(input).split(token).join(REDACTED_TOKEN);
+        h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters, timeoutInSeconds: timeoutS, heartbeatInSeconds: heartbeatS } });
         h.task(stateName, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource: short } });
         let submitted: unknown;
         try {
