@@ -9,7 +9,7 @@
  */
 
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
-import { commonEnv, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
+import { auditAppend, commonEnv, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
 
@@ -32,7 +32,8 @@ export type Ref =
 
 /** What a function may do; each back-end grants exactly this (IAM in AWS). */
 export type Permission =
-  | { readonly table: TableName; readonly access: 'read' | 'readwrite' }
+  /** `append`: PutItem only (the audit trail: no update, no delete, enforced by IAM in AWS). */
+  | { readonly table: TableName; readonly access: 'read' | 'readwrite' | 'append' }
   | { readonly bus: 'put' }
   | { readonly ses: 'send' }
   | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'callback' | 'stop')[] }
@@ -113,6 +114,19 @@ export const tables = {
       byAgency: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     },
     timeToLiveAttribute: 'expiresAt',
+  },
+  /**
+   * The audit trail (CJIS AU-2, AU-3, AU-11): append-only, by subject, and by actor and by day
+   * for the auditor's queries. No TTL: records are kept (at least a year; PITR, deletion
+   * protection in AWS).
+   */
+  audit: {
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: {
+      byActor: { partitionKey: 'actor', sortKey: 'sk' },
+      byDay: { partitionKey: 'day', sortKey: 'sk' },
+    },
   },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
@@ -203,31 +217,37 @@ export const functions = {
     entry: 'functions/tasks/notify.ts',
     description: 'Human tasks: records a task for a waiting workflow (its token sealed) and e-mails the assignee signed links',
     env: taskEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }],
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }],
   },
   'tasks-link': {
     entry: 'functions/tasks/link.ts',
     description: 'Human tasks: the pages e-mailed links open; GET confirms, POST decides',
     env: taskEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
   },
   'tasks-api': {
     entry: 'functions/tasks/api.ts',
     description: 'Human tasks: list, read and decide tasks on the authenticated API',
     env: taskEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
   },
   'tasks-expire': {
     entry: 'functions/tasks/expire.ts',
     description: 'Human tasks: closes a task whose reminders ran out, so its links say it expired',
     env: commonEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }],
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }],
   },
   'tasks-cancel': {
     entry: 'functions/tasks/cancel.ts',
     description: 'Human tasks: cancels the pending tasks of an execution that stopped, failed or timed out',
     env: commonEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }],
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }],
+  },
+  'audit-api': {
+    entry: 'functions/audit/api.ts',
+    description: 'Audit trail: the auditor queries it by subject, actor or time; each query is itself audited',
+    env: commonEnv,
+    permissions: [{ table: 'audit', access: 'read' }, auditAppend],
   },
   'diagnostics-event-sink': {
     entry: 'functions/diagnostics/event-sink.ts',
@@ -254,6 +274,7 @@ export const routes = [
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
   { method: 'GET', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
+  { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
   ...accessRoutes,
   ...arrestRoutes,
 ] as const satisfies readonly RouteSpec[];

@@ -27,7 +27,7 @@ function machineArn(): string {
 async function readable(event: ApiEvent): Promise<AccessRequest> {
   const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
   if (!isUnit(event) && request.ori !== event.caller.ori) {
-    await recordAudit(env.TABLE_NAME, auditOf(request, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'denied', sourceOf(event)));
+    await recordAudit(auditOf(request, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'denied', sourceOf(event)));
     throw new Forbidden('This access request belongs to another agency');
   }
   return request;
@@ -89,7 +89,7 @@ async function list(event: ApiEvent) {
     throw new ValidationFailed([{ field: 'cursor', rule: 'must be the cursor a previous page returned' }]);
   }
   const page = await store.list({ status: q.status, ori, limit: q.limit, cursor });
-  await recordAudit(env.TABLE_NAME, { type: 'AccessRequestsListed', outcome: 'success', actor: event.caller.username, component: 'cchrs-access', subject: { type: 'access-request', id: ori ?? q.status ?? '*' }, source: sourceOf(event), details: { count: page.items.length } });
+  await recordAudit({ type: 'AccessRequestsListed', outcome: 'success', actor: event.caller.username, component: 'cchrs-access', subject: { type: 'access-request', id: ori ?? q.status ?? '*' }, source: sourceOf(event), details: { count: page.items.length } });
   return json(200, {
     items: page.items.map((r) => ({ requestId: r.requestId, status: r.status, employee: r.employee.fullName, ori: r.ori, createdAt: r.createdAt })),
     cursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
@@ -124,14 +124,14 @@ async function reissue(event: ApiEvent) {
   if (request.status !== 'PASSWORD_EXPIRED') throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${request.status}`);
   const name = `${request.requestId}-reissue-${(request.issue ?? 1) + 1}`;
   await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
-  await recordAudit(env.TABLE_NAME, auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
+  await recordAudit(auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
   return json(202, { requestId: request.requestId, status: request.status, statusUrl: `${env.PUBLIC_API_URL}/access-requests/${request.requestId}` });
 }
 
 async function unlock(event: ApiEvent) {
   const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
   await store.unlock(request.employee.email);
-  await recordAudit(env.TABLE_NAME, auditOf(request, 'AccountUnlocked', event.caller.username, {}, 'success', sourceOf(event)));
+  await recordAudit(auditOf(request, 'AccountUnlocked', event.caller.username, {}, 'success', sourceOf(event)));
   return json(200, { requestId: request.requestId, unlocked: true });
 }
 
@@ -145,7 +145,7 @@ export const handler = apiHandler(async (event) => {
       return list(event);
     case 'GET /access-requests/{requestId}': {
       const request = await readable(event);
-      await recordAudit(env.TABLE_NAME, auditOf(request, 'AccessRequestRead', event.caller.username, {}, 'success', sourceOf(event)));
+      await recordAudit(auditOf(request, 'AccessRequestRead', event.caller.username, {}, 'success', sourceOf(event)));
       return json(200, await view(request));
     }
     case 'POST /access-requests/{requestId}/training-verification':

@@ -7,7 +7,7 @@ import { errorResponse, json, parseJsonBody } from '#shared/http';
 import { logger } from '#shared/observability';
 import { now } from '#shared/time';
 import { hashPassword, LOCKOUT, newPasswordProblems, PASSWORD_MAX, verifyPassword } from './domain/password';
-import { changeStatus, env, loadRequest, store } from './ports';
+import { changeStatus, loadRequest, store } from './ports';
 
 const Body = z.object({
   email: z.string().max(254),
@@ -37,7 +37,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       const body = parseJsonBody(event, Body);
       const email = body.email.trim().toLowerCase();
       const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) =>
-        recordAudit(env.TABLE_NAME, { type: 'FirstLoginAttempt', outcome, actor: email, component: 'cchrs-access', subject: { type: 'account', id: email }, source, details: { reason } });
+        recordAudit({ type: 'FirstLoginAttempt', outcome, actor: email, component: 'cchrs-access', subject: { type: 'account', id: email }, source, details: { reason } });
       const account = await store.account(email);
       const passwordOk = await verifyPassword(body.temporaryPassword, account?.temporaryPasswordHash);
       if (!account) {

@@ -14,16 +14,31 @@ export interface AuditEvent {
   readonly details?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+/** The audit table, from the function's environment. */
+export function auditTable(): string {
+  const name = process.env['AUDIT_TABLE_NAME'];
+  if (!name) throw new Error('Invalid environment: AUDIT_TABLE_NAME is required to write the audit trail');
+  return name;
+}
+
+/** The partition of one record's trail: `<subject type>#<subject id>`. */
+export const auditPartition = (subject: AuditEvent['subject']): string => `${subject.type}#${subject.id}`;
+
 /**
- * The stored form of an audit event: an append-only item (its put is conditioned on not
- * existing), partitioned by subject so a record's trail reads in time order.
+ * The stored form of an audit event: partitioned by subject so a record's trail reads in time
+ * order, with the actor and the day for the auditor's indexes.
  */
 export function auditItem(event: AuditEvent): Record<string, unknown> {
   const at = nowIso();
   // The high-resolution counter orders events written within one millisecond by one process.
-  return { pk: `AUDIT#${event.subject.type}#${event.subject.id}`, sk: `${at}#${process.hrtime.bigint().toString().padStart(20, '0')}#${randomUUID().slice(0, 8)}`, at, ...event };
+  return { pk: auditPartition(event.subject), sk: `${at}#${process.hrtime.bigint().toString().padStart(20, '0')}#${randomUUID().slice(0, 8)}`, at, day: at.slice(0, 10), ...event };
 }
 
-export async function recordAudit(tableName: string, event: AuditEvent): Promise<void> {
-  await dynamo.send(new PutCommand({ TableName: tableName, Item: auditItem(event), ConditionExpression: 'attribute_not_exists(pk)' }));
+/** An audit event as one item of a transaction: put only where nothing is, in the audit table. */
+export function auditPut(event: AuditEvent) {
+  return { Put: { TableName: auditTable(), Item: auditItem(event), ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+export async function recordAudit(event: AuditEvent): Promise<void> {
+  await dynamo.send(new PutCommand(auditPut(event).Put));
 }

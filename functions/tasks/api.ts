@@ -5,7 +5,7 @@ import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#sh
 import { DECIDER_ROLES, type Role } from '#infra/manifest';
 import { mayDecide, standing, type Task } from './domain/task';
 import { decideTask } from './domain/use-cases';
-import { env, ports, store } from './ports';
+import { ports, store } from './ports';
 
 /** Deciding roles whose tasks belong to one agency. */
 const AGENCY_ROLES: readonly Role[] = ['agency-admin'];
@@ -38,7 +38,7 @@ async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string 
   const stored = taskId ? await store.get(taskId) : undefined;
   if (!stored) throw new NotFound(`No task ${taskId}`);
   if (!mayDecide(stored.task, event.caller)) {
-    await recordAudit(env.TABLE_NAME, { type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId } });
+    await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId } });
     throw new Forbidden('This task belongs to another role or agency');
   }
   return stored;
@@ -71,7 +71,7 @@ export const handler = apiHandler(async (event) => {
   }
   const stored = await load(event);
   if (event.httpMethod === 'GET') {
-    await recordAudit(env.TABLE_NAME, { type: 'TaskRead', outcome: 'success', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId: stored.task.taskId } });
+    await recordAudit({ type: 'TaskRead', outcome: 'success', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId: stored.task.taskId } });
     return json(200, view(stored.task));
   }
   const body = parseJsonBody(event, DecisionBody);

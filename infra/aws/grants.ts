@@ -140,6 +140,11 @@ function grantMachineKey(grantee: iam.IGrantable, machine: MachineName, targets:
 /** Grants one manifest `Permission` of a function, and nothing wider. */
 export function grantPermission(grantee: iam.IGrantable, permission: Permission, targets: GrantTargets): void {
   if ('table' in permission) {
+    if (permission.access === 'append') {
+      // Put only: no UpdateItem, DeleteItem or BatchWriteItem, so no record can be changed or removed.
+      grantTable(grantee, permission.table, targets.tables[permission.table], ['dynamodb:PutItem'], true);
+      return;
+    }
     const write = permission.access === 'readwrite';
     grantTable(grantee, permission.table, targets.tables[permission.table], write ? [...DYNAMODB_READ, ...DYNAMODB_WRITE] : DYNAMODB_READ, write);
   } else if ('bus' in permission) {

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { manifest, type SecretName, type TableName } from '../manifest';
+import { manifest, type SecretName, type TableName, type TableSpec } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
 import { entriesOf } from './refs';
@@ -72,7 +72,7 @@ export class StatefulResources extends Construct {
     );
 
     const tables: Partial<Record<TableName, dynamodb.Table>> = {};
-    for (const [name, spec] of entriesOf(manifest.tables)) {
+    for (const [name, spec] of entriesOf<TableName, TableSpec>(manifest.tables)) {
       const table = new dynamodb.Table(this, `${name}Table`, {
         partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: spec.sortKey, type: dynamodb.AttributeType.STRING },
@@ -90,7 +90,7 @@ export class StatefulResources extends Construct {
         'Point-in-time recovery (35 days, continuous) is on and the table is retained on delete; long-term AWS Backup plans are set by the account owner, not per app.',
       );
       // Single-table keys are composite strings ("AGENCY#CT0000000"); the manifest has no types.
-      for (const [indexName, index] of entriesOf(spec.indexes)) {
+      for (const [indexName, index] of Object.entries(spec.indexes)) {
         table.addGlobalSecondaryIndex({
           indexName,
           partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },

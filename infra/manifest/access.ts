@@ -1,4 +1,4 @@
-import { commonEnv, fnRef, machineRef, taskEnv } from './shared';
+import { auditAppend, commonEnv, fnRef, machineRef, taskEnv } from './shared';
 
 /**
  * The manifest's CCHRS access-request part: its functions, routes, machine and rules, merged
@@ -10,19 +10,21 @@ const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.c
 const accessEnv = { ...taskEnv, ...unitEnv, ACCESS_MACHINE_ARN: machineRef('access-request') } as const;
 const stepEnv = { ...commonEnv, ...unitEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
 const rw = { table: 'main', access: 'readwrite' } as const;
+/** The request's timeline is read back from its audit events. */
+const auditRead = { table: 'audit', access: 'read' } as const;
 
 export const accessFunctions = {
   'access-api': {
     entry: 'functions/access/api.ts',
     description: 'CCHRS access requests: submit, read, list, record training verification, reissue a password, unlock',
     env: accessEnv,
-    permissions: [rw, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }],
+    permissions: [rw, auditAppend, auditRead, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }],
   },
   'access-first-login': {
     entry: 'functions/access/first-login.ts',
     description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
     env: stepEnv,
-    permissions: [rw],
+    permissions: [rw, auditAppend],
   },
   'access-prepare': {
     entry: 'functions/access/prepare.ts',
@@ -34,7 +36,7 @@ export const accessFunctions = {
     entry: 'functions/access/advance.ts',
     description: 'CCHRS access workflow: moves the request on after a step and e-mails who needs to know',
     env: stepEnv,
-    permissions: [rw, { ses: 'send' }],
+    permissions: [rw, auditAppend, { ses: 'send' }],
   },
   'access-check-evidence': {
     entry: 'functions/access/check-evidence.ts',
@@ -46,13 +48,13 @@ export const accessFunctions = {
     entry: 'functions/access/issue-password.ts',
     description: 'CCHRS access workflow: creates the account with a temporary password (24 hours) and e-mails it',
     env: stepEnv,
-    permissions: [rw, { ses: 'send' }],
+    permissions: [rw, auditAppend, { ses: 'send' }],
   },
   'access-check-activation': {
     entry: 'functions/access/check-activation.ts',
     description: 'CCHRS access workflow: after 24 hours, active or the temporary password expires',
     env: stepEnv,
-    permissions: [rw, { ses: 'send' }],
+    permissions: [rw, auditAppend, { ses: 'send' }],
   },
 } as const;
 

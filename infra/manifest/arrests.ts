@@ -2,7 +2,7 @@
  * The manifest's arrests part: its functions, routes, machines and event rules, merged into
  * `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
  */
-import { commonEnv, fnRef, machineRef } from './shared';
+import { auditAppend, commonEnv, fnRef, machineRef } from './shared';
 
 /** Who may read arrest packets; the handler narrows it per packet (agency, stage). */
 const READERS = ['agency-rms', 'agency-admin', 'court-clerk', 'dcj', 'judicial', 'community', 'unit', 'operations', 'auditor'] as const;
@@ -14,6 +14,9 @@ export const arrestFunctions = {
     env: { ...commonEnv, ARREST_MACHINE_ARN: machineRef('arrest-packet'), TASK_TOKEN_KEY_ID: { ref: 'key' } },
     permissions: [
       { table: 'main', access: 'readwrite' },
+      auditAppend,
+      // The packet's timeline is read back from its audit events.
+      { table: 'audit', access: 'read' },
       { bus: 'put' },
       { machine: 'arrest-packet', actions: ['start', 'stop', 'callback'] },
       { key: 'decrypt' },
@@ -23,32 +26,32 @@ export const arrestFunctions = {
     entry: 'functions/arrests/validate.ts',
     description: 'Arrest packet step 2: business rules (statutes, dates, age, documents); records VALIDATED or REJECTED with every failed rule',
     env: commonEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }, { bus: 'put' }],
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }],
   },
   'arrests-record': {
     entry: 'functions/arrests/record.ts',
     description: 'Arrest packet: records a status change (accepted, returned, review timed out, available, historical) with its audit event, and publishes it',
     env: commonEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }, { bus: 'put' }],
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }],
   },
   'arrests-notify-agency': {
     entry: 'functions/arrests/notify-agency.ts',
     description: 'Arrest packet: e-mails the agency contact what happened to its packet (rejected, returned, not reviewed, processed)',
     env: commonEnv,
-    permissions: [{ table: 'main', access: 'readwrite' }, { ses: 'send' }],
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { ses: 'send' }],
   },
   'arrests-transmit': {
     entry: 'functions/arrests/transmit.ts',
     description: "Arrest packet step 4: sends the accepted packet to DCJ's case management system (idempotent per version) and records the docket number",
     env: { ...commonEnv, CMS_URL: { ref: 'endpoint', endpoint: 'cms' }, CMS_CREDENTIALS_SECRET_ID: { ref: 'secret', secret: 'cms-credentials' } },
-    permissions: [{ table: 'main', access: 'readwrite' }, { bus: 'put' }, { secret: 'cms-credentials', access: 'read' }],
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }, { secret: 'cms-credentials', access: 'read' }],
     timeoutSeconds: 30,
   },
   'arrests-await-adjudication': {
     entry: 'functions/arrests/await-adjudication.ts',
     description: 'Arrest packet step 7: registers the execution waiting for adjudication (token sealed with KMS), so the adjudication finds it',
     env: { ...commonEnv, TASK_TOKEN_KEY_ID: { ref: 'key' } },
-    permissions: [{ table: 'main', access: 'readwrite' }, { key: 'encrypt' }],
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { key: 'encrypt' }],
   },
 } as const;
 

@@ -15,9 +15,13 @@ export const tableRef = <T extends string>(table: T) => ({ ref: 'table', table }
 export const fnRef = <F extends string>(name: F) => ({ ref: 'function', function: name }) as const;
 export const machineRef = <M extends string>(machine: M) => ({ ref: 'machine', machine }) as const;
 
-/** Environment every function gets: where the data lives and who mail comes from. */
+/** A function that changes justice data or reads it leaves its audit trail: append only. */
+export const auditAppend = { table: 'audit', access: 'append' } as const;
+
+/** Environment every function gets: where the data and the audit trail live, who mail comes from. */
 export const commonEnv = {
   TABLE_NAME: tableRef('main'),
+  AUDIT_TABLE_NAME: tableRef('audit'),
   EVENT_BUS_NAME: { ref: 'bus' },
   SENDER_EMAIL: { ref: 'sender' },
   SES_CONFIGURATION_SET: { ref: 'configurationSet' },

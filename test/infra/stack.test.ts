@@ -27,7 +27,13 @@ const stack = synthesizeStack({ projectRoot });
 const template = Template.fromStack(stack);
 (stack.node.root as App).synth();
 
-const tableId = onlyLogicalId(template, 'AWS::DynamoDB::Table');
+const tableIdOf = (name: string): string => {
+  const ids = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).filter((id) => id.startsWith(`Stateful${name}Table`));
+  if (ids.length !== 1 || !ids[0]) throw new Error(`expected one table "${name}", found ${ids.length}`);
+  return ids[0];
+};
+const tableId = tableIdOf('main');
+const auditTableId = tableIdOf('audit');
 const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
 const busId = onlyLogicalId(template, 'AWS::Events::EventBus');
 const restApiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
@@ -57,7 +63,7 @@ const functionsWith = (matches: (p: Permission) => boolean): FunctionName[] =>
 function expectedValue(r: Ref): unknown {
   switch (r.ref) {
     case 'table':
-      return ref(tableId);
+      return ref(tableIdOf(r.table));
     case 'bus':
       return ref(busId);
     case 'sender':
@@ -575,5 +581,28 @@ describe('the template', () => {
 
   test('has no dependency cycle', () => {
     expect(() => Template.fromJSON(template.toJSON())).not.toThrow();
+  });
+});
+
+describe('the audit trail (CJIS AU-9, AU-11)', () => {
+  const writers = (Object.keys(manifest.functions) as FunctionName[]).filter((fn) =>
+    (manifest.functions[fn].permissions as readonly Permission[]).some((p) => 'table' in p && p.table === 'audit' && p.access === 'append'),
+  );
+
+  test('is kept: point-in-time recovery, deletion protection, retained, no expiry', () => {
+    const table = resourcesOf(template, 'AWS::DynamoDB::Table')[auditTableId];
+    expect(table?.Properties).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true });
+    expect(table?.Properties['TimeToLiveSpecification']).toBeUndefined();
+  });
+
+  test('can only be appended to: every writer may PutItem on it and nothing that changes or removes a record', () => {
+    expect(writers.length).toBeGreaterThan(10);
+    const auditArn = JSON.stringify(getAttArn(auditTableId));
+    for (const fn of Object.keys(manifest.functions) as FunctionName[]) {
+      const onAudit = roleStatements(template, functionRoleId(template, fn)).filter((st) => JSON.stringify(st.Resource).includes(auditArn));
+      const actions = onAudit.flatMap((st) => [st.Action].flat());
+      expect(actions.filter((a) => ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*'].includes(String(a)))).toEqual([]);
+      if (writers.includes(fn)) expect(actions).toContain('dynamodb:PutItem');
+    }
   });
 });

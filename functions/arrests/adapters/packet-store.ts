@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import { auditItem, type AuditEvent } from '#shared/audit';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { auditPartition, auditPut, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import { Conflict, NotFound } from '#shared/errors';
 import type { FieldProblem } from '#shared/errors';
@@ -112,7 +112,7 @@ export class PacketStore {
               },
             },
             { Put: { TableName: this.tableName, Item: { ...versionKey(record.packetId, 1), packet: record.packet, contentHash: record.contentHash, receivedAt: record.receivedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+            auditPut(audit),
           ],
         }),
       );
@@ -156,7 +156,7 @@ export class PacketStore {
               },
             },
             { Put: { TableName: this.tableName, Item: { ...versionKey(current.packetId, version), packet, contentHash: hash, receivedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+            auditPut(audit),
           ],
         }),
       );
@@ -211,7 +211,7 @@ export class PacketStore {
                 ExpressionAttributeValues: values,
               },
             },
-            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+            auditPut(audit),
           ],
         }),
       );
@@ -254,7 +254,7 @@ export class PacketStore {
     let start: Record<string, NativeAttributeValue> | undefined;
     do {
       const out = await dynamo.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${SUBJECT_TYPE}#${packetId}` }, ExclusiveStartKey: start }),
+        new QueryCommand({ TableName: auditTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition({ type: SUBJECT_TYPE, id: packetId }) }, ExclusiveStartKey: start }),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
@@ -314,6 +314,6 @@ export class PacketStore {
 
   /** Appends an audit event to the packet's trail on its own (a read, a notice). */
   async audit(event: AuditEvent): Promise<void> {
-    await dynamo.send(new PutCommand({ TableName: this.tableName, Item: auditItem(event), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await recordAudit(event);
   }
 }

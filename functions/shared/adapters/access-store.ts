@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
-import { auditItem, type AuditEvent } from '../audit';
+import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
 import { dynamo } from '../clients';
 import { Conflict } from '../errors';
 
@@ -58,7 +58,7 @@ export class AccessStore {
           TransactItems: [
             { Put: { TableName: this.tableName, Item: { ...requestKey(request.requestId), ...indexKeys(request), ...request }, ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: this.tableName, Item: { ...openKey(request.employee.email), requestId: request.requestId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+            auditPut(audit),
           ],
         }),
       );
@@ -94,7 +94,7 @@ export class AccessStore {
           ExpressionAttributeValues: values,
         },
       },
-      { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+      auditPut(audit),
     ];
     if (CLOSED_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(request.employee.email) } });
     try {
@@ -107,7 +107,7 @@ export class AccessStore {
   }
 
   async timeline(requestId: string): Promise<TimelineEntry[]> {
-    const out = await dynamo.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#access-request#${requestId}` } }));
+    const out = await dynamo.send(new QueryCommand({ TableName: auditTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition({ type: 'access-request', id: requestId }) } }));
     return (out.Items ?? [])
       .filter((i) => i['type'] !== 'AccessRequestRead')
       .map((i) => {

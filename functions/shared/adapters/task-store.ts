@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '#infra/manifest';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
-import { auditItem, type AuditEvent } from '../audit';
+import { auditPut, type AuditEvent } from '../audit';
 import { dynamo } from '../clients';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
@@ -51,7 +51,7 @@ export class TaskStore {
           { Put: { TableName: this.tableName, Item: { ...taskKey(task.taskId), ...pendingIndexKeys(task), ...task, sealedToken }, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: this.tableName, Item: { ...stepKey({ ...task, subjectId: task.subject.id }), taskId: task.taskId } } },
           { Put: { TableName: this.tableName, Item: { pk: `EXEC#${task.executionArn}`, sk: `TASK#${task.taskId}`, taskId: task.taskId } } },
-          { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+          auditPut(audit),
         ],
       }),
     );
@@ -130,7 +130,7 @@ export class TaskStore {
                 ExpressionAttributeValues: values,
               },
             },
-            { Put: { TableName: this.tableName, Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
+            auditPut(audit),
           ],
         }),
       );
