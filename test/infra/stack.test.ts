@@ -598,11 +598,14 @@ describe('the audit trail (CJIS AU-9, AU-11)', () => {
   test('can only be appended to: every writer may PutItem on it and nothing that changes or removes a record', () => {
     expect(writers.length).toBeGreaterThan(10);
     const auditArn = JSON.stringify(getAttArn(auditTableId));
-    for (const fn of Object.keys(manifest.functions) as FunctionName[]) {
-      const onAudit = roleStatements(template, functionRoleId(template, fn)).filter((st) => JSON.stringify(st.Resource).includes(auditArn));
-      const actions = onAudit.flatMap((st) => [st.Action].flat());
-      expect(actions.filter((a) => ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*'].includes(String(a)))).toEqual([]);
-      if (writers.includes(fn)) expect(actions).toContain('dynamodb:PutItem');
-    }
+    const actionsOn = (fn: FunctionName) =>
+      roleStatements(template, functionRoleId(template, fn))
+        .filter((st) => JSON.stringify(st.Resource).includes(auditArn))
+        .flatMap((st) => [st.Action].flat().map(String));
+    const changing = (Object.keys(manifest.functions) as FunctionName[]).flatMap((fn) =>
+      actionsOn(fn).filter((a) => ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:*'].includes(a)).map((a) => `${fn}: ${a}`),
+    );
+    expect(changing).toEqual([]);
+    expect(writers.filter((fn) => !actionsOn(fn).includes('dynamodb:PutItem'))).toEqual([]);
   });
 });
