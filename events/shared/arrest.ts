@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** Every arrest event comes from here. */
+export const ARREST_EVENTS_SOURCE = 'ciss.arrests';
+
+/**
+ * An arrest event definition: the fields every arrest event carries (which packet and version,
+ * which agency, its new status, when), then its own. No personal data: consumers read the
+ * packet through the API, which checks their role.
+ */
+export function arrestEvent<D extends string, S extends string, E extends z.ZodRawShape>(detailType: D, status: S, own: E) {
+  return {
+    source: ARREST_EVENTS_SOURCE,
+    detailType,
+    version: '1',
+    detail: z.object({
+      version: z.literal('1'),
+      packetId: z.string().min(1),
+      packetVersion: z.number().int().positive(),
+      ori: z.string().length(9),
+      incidentNumber: z.string().min(1),
+      status: z.literal(status),
+      occurredAt: z.string().min(1),
+      ...own,
+    }),
+  } as const;
+}
