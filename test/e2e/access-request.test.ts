@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
+import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -9,20 +9,17 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
   let h: Harness;
   let admin: string;
   let unit: string;
-  const written: string[] = [];
-  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
+    output = captureOutput();
     h = await givenRuntime();
     admin = await h.runtime.mintToken({ roles: ['agency-admin'], ori: ORI, username: 'nhpd-admin', email: 'admin@nhpd.ct.example' });
     unit = await h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit', email: UNIT });
   });
 
   afterAll(async () => {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
+    output.restore();
     await stopHarness(h);
   });
 
@@ -254,7 +251,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const items = await scanAll(h, [h.runtime.names.tables.main, `ciss-${h.stage}-local-stepfunctions`]);
     const stored = JSON.stringify(items);
     expect(stored).toContain('scrypt$');
-    const log = written.join('');
+    const log = output.written.join('');
     for (const password of passwords) {
       expect(stored.includes(password)).toBe(false);
       expect(log.includes(password)).toBe(false);

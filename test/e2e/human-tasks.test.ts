@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ended as endedOf, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
+import { captureOutput, ended as endedOf, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
 
 const HOUR = 3600;
 
@@ -11,19 +11,16 @@ interface Links {
 
 describe('human tasks: e-mailed approval links and the tasks API', () => {
   let h: Harness;
-  const written: string[] = [];
-  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
     // Everything the run logs is kept, to prove no secret is ever written to a log.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
+    output = captureOutput();
     h = await givenRuntime();
   });
 
   afterAll(async () => {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
+    output.restore();
     await stopHarness(h);
   });
 
@@ -224,7 +221,7 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     expect(key.length).toBeGreaterThan(20);
     expect(tokens.length).toBeGreaterThan(0);
     expect(signatures.length).toBeGreaterThan(5);
-    const log = written.join('');
+    const log = output.written.join('');
     expect(log.length).toBeGreaterThan(0);
     for (const secret of [key, ...tokens, ...signatures, ...links]) expect(log.includes(secret)).toBe(false);
     // Nor is a task token kept in any execution history or table item.

@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
 import { auditPartition, auditPut, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import { Conflict, NotFound } from '#shared/errors';
@@ -51,11 +52,6 @@ const versionKey = (packetId: string, version: number) => ({ pk: `ARREST#${packe
 const statusIndex = (status: PacketStatus, receivedAt: string, packetId: string) => ({ gsi1pk: `ARRESTS#STATUS#${status}`, gsi1sk: `${receivedAt}#${packetId}` });
 const agencyIndex = (ori: string, receivedAt: string, packetId: string) => ({ gsi2pk: `ARRESTS#ORI#${ori}`, gsi2sk: `${receivedAt}#${packetId}` });
 
-function isConditionFailure(error: unknown): boolean {
-  const name = (error as Error).name;
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
-
 function toRecord(item: Record<string, NativeAttributeValue>): PacketRecord {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
   return rest as PacketRecord;
@@ -100,28 +96,21 @@ export class PacketStore {
 
   /** Stores a new packet (version 1) with its received event; false when the key is taken. */
   async create(record: PacketRecord, audit: AuditEvent): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...packetKey(record.packetId), ...statusIndex(record.status, record.receivedAt, record.packetId), ...agencyIndex(record.ori, record.receivedAt, record.packetId), ...record },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: this.tableName, Item: { ...versionKey(record.packetId, 1), packet: record.packet, contentHash: record.contentHash, receivedAt: record.receivedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            auditPut(audit),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeWithAudit(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...packetKey(record.packetId), ...statusIndex(record.status, record.receivedAt, record.packetId), ...agencyIndex(record.ori, record.receivedAt, record.packetId), ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName: this.tableName, Item: { ...versionKey(record.packetId, 1), packet: record.packet, contentHash: record.contentHash, receivedAt: record.receivedAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+      audit,
+    );
   }
+
 
   /**
    * A new version replaces the content of a packet not yet accepted; the old version stays as

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
 import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
+import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '../clients';
 import { Conflict } from '../errors';
 
@@ -36,7 +37,6 @@ function strip<T>(item: Record<string, NativeAttributeValue>): T {
   return rest as T;
 }
 
-const isConditionFailure = (error: unknown) => ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((error as Error).name);
 
 /**
  * CCHRS access requests and accounts. Each status change is one conditional write with its
@@ -83,7 +83,7 @@ export class AccessStore {
       values[`:${key}`] = value as NativeAttributeValue;
       set.push(`#${key} = :${key}`);
     }
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItems = [
       {
         Update: {
           TableName: this.tableName,
@@ -94,16 +94,9 @@ export class AccessStore {
           ExpressionAttributeValues: values,
         },
       },
-      auditPut(audit),
     ];
     if (CLOSED_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(request.employee.email) } });
-    try {
-      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeWithAudit(items, audit);
   }
 
   async timeline(requestId: string): Promise<TimelineEntry[]> {

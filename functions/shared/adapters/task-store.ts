@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeVal
 import type { Role } from '#infra/manifest';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
 import { auditPut, type AuditEvent } from '../audit';
+import { writeWithAudit } from './transactions';
 import { dynamo } from '../clients';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
@@ -14,10 +15,6 @@ export interface StoredTask {
   readonly sealedToken: string;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  const name = (error as Error).name;
-  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
-}
 
 function toStored(item: Record<string, NativeAttributeValue>): StoredTask {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, sealedToken, ...task } = item;
@@ -116,28 +113,20 @@ export class TaskStore {
       values[':now'] = options.expiresAfter;
       condition += ' AND #expiresAt > :now';
     }
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: taskKey(taskId),
-                UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-                ConditionExpression: condition,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-            auditPut(audit),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return writeWithAudit(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: taskKey(taskId),
+            UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      ],
+      audit,
+    );
   }
 }

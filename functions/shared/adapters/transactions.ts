@@ -1,0 +1,25 @@
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { auditPut, type AuditEvent } from '../audit';
+import { dynamo } from '../clients';
+
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** A write refused by its condition (alone, or as part of a transaction). */
+export function isConditionFailure(error: unknown): boolean {
+  const name = (error as Error).name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException';
+}
+
+/**
+ * Writes the items and the audit event in one transaction, so no change goes unrecorded and no
+ * record speaks of a change that did not happen. False when a condition refused the write.
+ */
+export async function writeWithAudit(items: TransactItems, audit: AuditEvent): Promise<boolean> {
+  try {
+    await dynamo.send(new TransactWriteCommand({ TransactItems: [...items, auditPut(audit)] }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
