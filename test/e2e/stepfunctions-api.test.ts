@@ -12,7 +12,7 @@ import {
   StopExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { callbackToken, ended as endedOf, givenRuntime, stopHarness, type Harness } from './steps';
+import { callbackToken, ended as endedOf, eventually, givenRuntime, stopHarness, type Harness } from './steps';
 
 const input = (failuresBeforeSuccess = 0) => JSON.stringify({ reportTo: 'ops@ciss.ct.example', failuresBeforeSuccess });
 
@@ -44,6 +44,31 @@ describe('the local Step Functions API, as an operator uses it', () => {
     await expect(start('api-idempotent', input(1))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     const running = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.runtime.names.machines.diagnostics, statusFilter: 'RUNNING' }));
     expect(running.executions?.filter((e) => e.name === 'api-idempotent')).toHaveLength(1);
+  });
+
+  it('takes a callback that arrives while the task Lambda is still running', async () => {
+    const previous = h.runtime.lambda.observer;
+    const sent: Promise<unknown>[] = [];
+    h.runtime.lambda.observer = (name, event) => {
+      previous?.(name, event);
+      const payload = event as { taskToken?: string; runId?: string } | null;
+      if (payload?.runId === 'api-early-callback' && payload.taskToken) {
+        sent.push(h.sfn.send(new SendTaskSuccessCommand({ taskToken: payload.taskToken, output: JSON.stringify({ by: 'quick-operator' }) })));
+      }
+    };
+    try {
+      const arn = await start('api-early-callback');
+      await eventually(async () => (sent.length ? true : undefined), 'the early callback');
+      await Promise.all(sent);
+      const out = await eventually(async () => {
+        const d = await h.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+        if (d.status === 'RUNNING' && h.runtime.clock.pending().length) await h.runtime.clock.advance(3_600_000);
+        return d.status === 'RUNNING' ? undefined : d;
+      }, 'the execution to end');
+      expect(out.status).toBe('SUCCEEDED');
+    } finally {
+      h.runtime.lambda.observer = previous;
+    }
   });
 
   it('fails the task on SendTaskFailure and follows the Catch', async () => {

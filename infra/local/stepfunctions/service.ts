@@ -500,7 +500,18 @@ export class StepFunctionsService {
 
     if (kind.waitForTaskToken) {
       if (!token) throw new TaskError('States.Runtime', `${stateName} waits for a task token but does not pass $$.Task.Token`);
+      let outcome: Awaited<ReturnType<StepFunctionsService['park']>>;
       if (!parked) {
+        // The token is valid from the moment the task is scheduled, as in AWS: it is registered
+        // (and waited for) before the Lambda runs, so a decision that arrives while the Lambda
+        // is still returning is not lost.
+        const now = this.deps.clock.now();
+        parked = { stateName, tokenHash: hashToken(token), deadline: now + timeoutS * 1000, heartbeatSeconds: heartbeatS, heartbeatDeadline: heartbeatS === undefined ? undefined : now + heartbeatS * 1000 };
+        await this.deps.store.putToken(parked.tokenHash, run.record.executionArn, stateName);
+        h.record({ parked });
+        const cancel = new AbortController();
+        const waiting = this.park(run, parked, cancel.signal);
+        waiting.catch(() => undefined);
         // AWS shows the token in this event; here it is kept out of stored history (DESIGN 2.2:
         // no task token stored in clear). Whoever needs it gets it as the Lambda does.
         const parameters = JSON.stringify(input).split(token).join(REDACTED_TOKEN);
@@ -510,17 +521,18 @@ export class StepFunctionsService {
         try {
           submitted = await invokeResource(resource, input, this.deps);
         } catch (error) {
+          cancel.abort();
+          await this.deps.store.closeToken(parked.tokenHash, 'CLOSED');
+          h.record({ parked: undefined });
           const err = error as Error;
           h.task(stateName, 'TaskFailed', { taskFailedEventDetails: { resourceType, resource: short, error: err.name, cause: err.message } });
           throw error;
         }
         h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
-        const now = this.deps.clock.now();
-        parked = { stateName, tokenHash: hashToken(token), deadline: now + timeoutS * 1000, heartbeatSeconds: heartbeatS, heartbeatDeadline: heartbeatS === undefined ? undefined : now + heartbeatS * 1000 };
-        await this.deps.store.putToken(parked.tokenHash, run.record.executionArn, stateName);
-        h.record({ parked });
+        outcome = await waiting;
+      } else {
+        outcome = await this.park(run, parked);
       }
-      const outcome = await this.park(run, parked);
       h.record({ parked: undefined });
       if ('output' in outcome) {
         h.task(stateName, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource: short, output: JSON.stringify(outcome.output) } });
@@ -563,7 +575,7 @@ export class StepFunctionsService {
   }
 
   /** Waits for SendTask*, a heartbeat timeout, the task timeout or the end of the execution. */
-  private park(run: Running, parked: Parked): Promise<{ output: unknown } | { error: string; cause: string } | { timedOut: string }> {
+  private park(run: Running, parked: Parked, cancel?: AbortSignal): Promise<{ output: unknown } | { error: string; cause: string } | { timedOut: string }> {
     return new Promise((resolve, reject) => {
       let heartbeatDeadline = parked.heartbeatDeadline;
       let tick = new AbortController();
@@ -579,6 +591,7 @@ export class StepFunctionsService {
       };
       const onAbort = (): void => done(new TaskError('States.Runtime', 'Execution ended'));
       run.abort.signal.addEventListener('abort', onAbort, { once: true });
+      cancel?.addEventListener('abort', () => done(new TaskError('States.Runtime', 'Task not submitted')), { once: true });
       const schedule = (): void => {
         tick = new AbortController();
         const deadline = Math.min(parked.deadline, heartbeatDeadline ?? Number.POSITIVE_INFINITY);
