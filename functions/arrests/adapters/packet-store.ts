@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
-import { auditPartition, auditPut, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
+import { GetCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { fieldUpdate, isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
+import { auditPartition, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import { Conflict, NotFound } from '#shared/errors';
 import type { FieldProblem } from '#shared/errors';
@@ -119,10 +119,8 @@ export class PacketStore {
   async amend(current: PacketRecord, packet: ArrestPacket, hash: string, executionName: string, audit: AuditEvent, now: string): Promise<PacketRecord> {
     const version = current.version + 1;
     const from = TRANSITIONS.RECEIVED;
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
+    const written = await writeWithAudit(
+      [
             {
               Update: {
                 TableName: this.tableName,
@@ -145,12 +143,10 @@ export class PacketStore {
               },
             },
             { Put: { TableName: this.tableName, Item: { ...versionKey(current.packetId, version), packet, contentHash: hash, receivedAt: now }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            auditPut(audit),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      ],
+      audit,
+    );
+    if (!written) {
       const fresh = await this.mustGet(current.packetId);
       if (fresh.version !== current.version) throw new Conflict(`Packet ${current.packetId} was amended meanwhile (now version ${fresh.version}); read it and try again`);
       throw new Conflict(`Packet ${current.packetId} is ${fresh.status}: only a packet not yet accepted can be amended`);
@@ -170,14 +166,10 @@ export class PacketStore {
     if (current.status === change.to) return { kind: 'already', packet: current };
     if (!from.includes(current.status)) throw new InvalidTransition(`Packet ${change.packetId} is ${current.status}; it cannot become ${change.to}`);
 
-    const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' };
-    const values: Record<string, NativeAttributeValue> = { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': current.status };
-    const sets = ['#status = :to', '#updatedAt = :now', 'gsi1pk = :g1pk'];
-    for (const [key, value] of Object.entries(change.set ?? {})) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = value;
-      sets.push(`#${key} = :${key}`);
-    }
+    const { set: sets, names, values } = fieldUpdate(change.set ?? {});
+    sets.unshift('#status = :to', '#updatedAt = :now', 'gsi1pk = :g1pk');
+    Object.assign(names, { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' });
+    Object.assign(values, { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': current.status });
     const audit: AuditEvent = {
       type: STATUS_EVENT[change.to],
       outcome: 'success',
@@ -186,42 +178,31 @@ export class PacketStore {
       subject: { type: SUBJECT_TYPE, id: change.packetId },
       details: { from: current.status, to: change.to, version: change.version, ...change.details },
     };
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: packetKey(change.packetId),
-                UpdateExpression: `SET ${sets.join(', ')}`,
-                ConditionExpression: '#status = :from AND #version = :v',
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              },
-            },
-            auditPut(audit),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Someone else moved the packet between the read and the write: decide again on fresh data.
-      return this.transition(change);
-    }
+    const written = await writeWithAudit(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: packetKey(change.packetId),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#status = :from AND #version = :v',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      ],
+      audit,
+    );
+    // Someone else moved the packet between the read and the write: decide again on fresh data.
+    if (!written) return this.transition(change);
     return { kind: 'changed', packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
   }
 
   /** Sets fields that are not a status change (the agency was notified; the waiting execution). */
   async annotate(packetId: string, version: number, fields: Record<string, NativeAttributeValue>, condition?: { status: PacketStatus }): Promise<boolean> {
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, NativeAttributeValue> = { ':v': version };
-    const sets: string[] = [];
-    for (const [key, value] of Object.entries(fields)) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = value;
-      sets.push(`#${key} = :${key}`);
-    }
+    const { set: sets, names, values } = fieldUpdate(fields);
+    names['#version'] = 'version';
+    values[':v'] = version;
     let expression = 'attribute_exists(pk) AND #version = :v';
     if (condition) {
       names['#status'] = 'status';

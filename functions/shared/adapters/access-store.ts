@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
 import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
-import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
+import { fieldUpdate, isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '../clients';
 import { Conflict } from '../errors';
 
@@ -74,15 +74,10 @@ export class AccessStore {
    * employee's e-mail for a new request. False when the request was not in one of `from`.
    */
   async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, NativeAttributeValue> = { ':to': to, ':updatedAt': updatedAt, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) };
-    const set = ['#status = :to', 'updatedAt = :updatedAt'];
-    const keys = indexKeys({ ...request, status: to });
-    for (const [key, value] of Object.entries({ ...fields, gsi1pk: keys.gsi1pk })) {
-      names[`#${key}`] = key;
-      values[`:${key}`] = value as NativeAttributeValue;
-      set.push(`#${key} = :${key}`);
-    }
+    const { set, names, values } = fieldUpdate({ ...fields, gsi1pk: indexKeys({ ...request, status: to }).gsi1pk });
+    set.unshift('#status = :to', 'updatedAt = :updatedAt');
+    names['#status'] = 'status';
+    Object.assign(values, { ':to': to, ':updatedAt': updatedAt, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) });
     const items: TransactItems = [
       {
         Update: {

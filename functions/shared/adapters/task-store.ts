@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeVal
 import type { Role } from '#infra/manifest';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
 import { auditPut, type AuditEvent } from '../audit';
-import { writeWithAudit } from './transactions';
+import { fieldUpdate, writeWithAudit } from './transactions';
 import { dynamo } from '../clients';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
@@ -94,18 +94,10 @@ export class TaskStore {
     audit: AuditEvent,
     options: { expiresAfter?: string } = {},
   ): Promise<boolean> {
-    const set = ['#status = :to'];
-    const remove: string[] = [];
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, NativeAttributeValue> = { ':to': to, ':from': from };
-    for (const [key, value] of Object.entries(fields)) {
-      names[`#${key}`] = key;
-      if (value === undefined) remove.push(`#${key}`);
-      else {
-        set.push(`#${key} = :${key}`);
-        values[`:${key}`] = value;
-      }
-    }
+    const { set, remove, names, values } = fieldUpdate(fields);
+    set.unshift('#status = :to');
+    names['#status'] = 'status';
+    Object.assign(values, { ':to': to, ':from': from });
     if (to !== 'PENDING') remove.push('gsi1pk', 'gsi1sk');
     let condition = '#status = :from';
     if (options.expiresAfter) {

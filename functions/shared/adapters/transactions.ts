@@ -1,4 +1,4 @@
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, type NativeAttributeValue, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEvent } from '../audit';
 import { dynamo } from '../clients';
 
@@ -22,4 +22,25 @@ export async function writeWithAudit(items: TransactItems, audit: AuditEvent): P
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** The parts of an UpdateExpression that sets (or, for undefined, removes) the given fields. */
+export interface FieldUpdate {
+  readonly set: string[];
+  readonly remove: string[];
+  readonly names: Record<string, string>;
+  readonly values: Record<string, NativeAttributeValue>;
+}
+
+export function fieldUpdate(fields: Readonly<Record<string, unknown>>): FieldUpdate {
+  const update: FieldUpdate = { set: [], remove: [], names: {}, values: {} };
+  for (const [key, value] of Object.entries(fields)) {
+    update.names[`#${key}`] = key;
+    if (value === undefined) update.remove.push(`#${key}`);
+    else {
+      update.set.push(`#${key} = :${key}`);
+      update.values[`:${key}`] = value as NativeAttributeValue;
+    }
+  }
+  return update;
 }

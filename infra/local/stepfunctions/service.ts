@@ -228,19 +228,13 @@ export class StepFunctionsService {
   private async describeExecution(executionArn: string): Promise<unknown> {
     const r = await this.execution(executionArn);
     return {
-      executionArn: r.executionArn,
-      stateMachineArn: r.stateMachineArn,
-      name: r.name,
-      status: r.status,
-      startDate: r.startDate / 1000,
-      stopDate: r.stopDate === undefined ? undefined : r.stopDate / 1000,
+      ...executionSummary(r),
       input: r.input,
       inputDetails: { included: true },
       output: r.output,
       outputDetails: r.output === undefined ? undefined : { included: true },
       error: r.error,
       cause: r.cause,
-      redriveCount: r.redriveCount,
       redriveDate: r.redriveDate === undefined ? undefined : r.redriveDate / 1000,
       redriveStatus: r.status === 'RUNNING' || r.status === 'SUCCEEDED' ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
     };
@@ -253,15 +247,7 @@ export class StepFunctionsService {
       .sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name));
     const { page, next } = paginate(all, maxResults || 100, nextToken);
     return {
-      executions: page.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: e.startDate / 1000,
-        stopDate: e.stopDate === undefined ? undefined : e.stopDate / 1000,
-        redriveCount: e.redriveCount,
-      })),
+      executions: page.map(executionSummary),
       nextToken: next,
     };
   }
@@ -751,6 +737,19 @@ function engineDefinition(definition: Definition, startAt: string): EngineDefini
   }
   const { TimeoutSeconds: _timeout, ...top } = definition;
   return { ...top, StartAt: startAt, States: states } as unknown as EngineDefinition;
+}
+
+/** What ListExecutions gives of an execution, and DescribeExecution starts from (AWS epoch seconds). */
+function executionSummary(e: ExecutionRecord) {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate / 1000,
+    stopDate: e.stopDate === undefined ? undefined : e.stopDate / 1000,
+    redriveCount: e.redriveCount,
+  };
 }
 
 /** One page of a list, with the token for the next (an offset: lists here are small and stable). */
