@@ -21,12 +21,34 @@ export interface EdgeRoutes {
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** An AWS request as the edge routes it: which service, which operation. */
+export interface EdgeRequest {
+  readonly service: 'dynamodb' | 'ses' | 'states' | 'events' | 'kms' | 'secretsmanager';
+  /** `PutItem`, `StartExecution`, …; for SES (REST), the method and path (`POST /v2/email/outbound-emails`). */
+  readonly operation: string;
+}
+
+/** What a tap answers instead of the service (an injected fault): an AWS error body. */
+export interface EdgeAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Sees every AWS request before it is served, in order: counts it (the bench), or answers it
+ * instead of the service (fault injection: throttling, errors). The first answer wins.
+ */
+export type EdgeTap = (request: EdgeRequest) => EdgeAnswer | undefined;
+
 /**
  * The one endpoint `AWS_ENDPOINT_URL` points at, as LocalStack's: a request is routed by its
  * `X-Amz-Target`, else by the service in its SigV4 credential scope, else by its path.
  */
 export class Edge {
   private server?: Server;
+  /** Taps, called in order for every AWS request; add and remove at any time. */
+  readonly taps: EdgeTap[] = [];
 
   constructor(private readonly routes: EdgeRoutes) {}
 
@@ -53,6 +75,13 @@ export class Edge {
     if (url.startsWith('/_local/')) {
       const out = await this.routes.control(req.method ?? 'GET', url, body.toString('utf8'));
       return out ? send(res, out.status, out.body) : send(res, 404, { message: 'Not found' });
+    }
+    const request = classify(target, scope, req.method ?? 'GET', url);
+    if (request) {
+      for (const tap of this.taps) {
+        const answer = tap(request);
+        if (answer) return send(res, answer.status, answer.body, { ...answer.headers });
+      }
     }
     if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.proxy(this.routes.dynamodb, req, res, body);
     if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, res, '1.0', 'com.amazonaws.swf.service.v2.model');
@@ -103,4 +132,16 @@ export class Edge {
       upstream.end(body);
     });
   }
+}
+
+/** Which service and operation an AWS request is for, by the same rules the edge routes it. */
+function classify(target: string, scope: string | undefined, method: string, url: string): EdgeRequest | undefined {
+  const operation = target.slice(target.indexOf('.') + 1);
+  if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return { service: 'dynamodb', operation };
+  if (target.startsWith('AWSStepFunctions.')) return { service: 'states', operation };
+  if (target.startsWith('AWSEvents.')) return { service: 'events', operation };
+  if (target.startsWith('TrentService.')) return { service: 'kms', operation };
+  if (target.startsWith('secretsmanager.')) return { service: 'secretsmanager', operation };
+  if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return { service: 'ses', operation: `${method} ${url.split('?')[0] ?? url}` };
+  return undefined;
 }

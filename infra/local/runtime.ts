@@ -41,6 +41,8 @@ export interface LocalRuntime {
   readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string };
   readonly clock: Clock;
   readonly lambda: LocalLambda;
+  /** The edge endpoint: its `taps` see (and may answer) every AWS request the application makes. */
+  readonly edge: Edge;
   readonly eventBridge: LocalEventBridge;
   readonly stepFunctions: StepFunctionsService;
   readonly api: LocalApiGateway;
@@ -205,6 +207,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint, cms: cms.url },
       clock,
       lambda,
+      edge,
       eventBridge,
       stepFunctions: sfn,
       api,

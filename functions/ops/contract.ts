@@ -1,0 +1,90 @@
+/**
+ * What operations staff see of executions and human tasks: one shape for the ops API
+ * (`GET /ops/executions`, `GET /ops/executions/{id}`, `GET /ops/tasks`), the `ciss` CLI (`--json`
+ * prints exactly these) and the local console. Built from Step Functions (ListExecutions,
+ * DescribeExecution, GetExecutionHistory) and the task store, the same way locally and in AWS.
+ */
+
+/** The workflows an operator filters by; `approval` and `diagnostics` are the platform's own. */
+export const WORKFLOWS = ['arrest', 'access', 'approval', 'diagnostics'] as const;
+export type Workflow = (typeof WORKFLOWS)[number];
+
+export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+/** The business subject an execution is about (its correlation key in logs and audit). */
+export interface Subject {
+  readonly type: 'packet' | 'request' | 'run' | 'task';
+  readonly id: string;
+}
+
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly workflow: Workflow;
+  /** The state machine's manifest name (`arrest-packet`, `access-request`, …). */
+  readonly machine: string;
+  readonly name: string;
+  readonly subject?: Subject;
+  readonly status: ExecutionStatus;
+  readonly startDate: string;
+  readonly stopDate?: string;
+  /** The state it is in now (RUNNING) or failed in (FAILED / TIMED_OUT). */
+  readonly currentState?: string;
+  /** When it entered `currentState`. */
+  readonly currentSince?: string;
+  /** Seconds the step is expected to take at most; past it, the execution is stuck. */
+  readonly expectedSeconds?: number;
+  readonly stuck: boolean;
+}
+
+export interface ExecutionPage {
+  readonly items: readonly ExecutionSummary[];
+  /** Pass back as `nextToken` for the next page; absent on the last. */
+  readonly nextToken?: string;
+}
+
+/** One state entered and (maybe) left: a line of the timeline. */
+export interface TimelineStep {
+  readonly state: string;
+  /** The ASL state type: Task, Choice, Wait, Pass, Parallel, Map, Succeed, Fail. */
+  readonly type: string;
+  readonly enteredAt: string;
+  readonly leftAt?: string;
+  readonly durationMs?: number;
+  /** Attempts beyond the first (Retry). */
+  readonly retries: number;
+  /** Set when the step failed (or its last attempt did). */
+  readonly error?: string;
+  readonly cause?: string;
+  /** Input and output, redacted unless revealed by an authorized operator. */
+  readonly input?: unknown;
+  readonly output?: unknown;
+}
+
+export interface PendingTask {
+  readonly taskId: string;
+  readonly workflow: string;
+  readonly step: string;
+  readonly executionArn: string;
+  readonly subject: Subject & { readonly title: string };
+  /** On whom it waits: the role, the agency (ORI) when scoped, and the e-mail address. */
+  readonly assignee: { readonly role: string; readonly ori?: string; readonly email: string };
+  readonly since: string;
+  readonly ageSeconds: number;
+  readonly expiresAt: string;
+}
+
+export interface ExecutionDetail extends ExecutionSummary {
+  /** The ASL definition (the console draws it as a graph). */
+  readonly definition: string;
+  /** States in the order they were entered (a state may repeat). */
+  readonly path: readonly string[];
+  readonly timeline: readonly TimelineStep[];
+  readonly error?: string;
+  readonly cause?: string;
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly pendingTask?: PendingTask;
+  /** True when inputs and outputs are shown as they are (`--reveal`); the reveal is audited. */
+  readonly revealed: boolean;
+}
