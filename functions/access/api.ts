@@ -23,12 +23,16 @@ function machineArn(): string {
   return env.ACCESS_MACHINE_ARN;
 }
 
-/** The unit sees every request; an agency administrator only their agency's. */
+/**
+ * The unit sees every request; an agency administrator only their agency's. Another agency's
+ * request is answered exactly as a missing one (404), so request ids reveal nothing; the denied
+ * read is still audited.
+ */
 async function readable(event: ApiEvent): Promise<AccessRequest> {
   const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
   if (!isUnit(event) && request.ori !== event.caller.ori) {
     await recordAudit(auditOf(request, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'denied', sourceOf(event)));
-    throw new Forbidden('This access request belongs to another agency');
+    throw new NotFound(`No access request ${request.requestId}`);
   }
   return request;
 }

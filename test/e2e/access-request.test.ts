@@ -230,10 +230,15 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     }
   });
 
-  it('keeps agencies to their own requests, one open request per e-mail, and names every bad field', async () => {
+  it('keeps agencies to their own requests (another agency’s answers as a missing one), one open request per e-mail, and names every bad field', async () => {
     const requestId = await submit('scope');
     const other = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
-    expect((await api(`/access-requests/${requestId}`, other)).status).toBe(403);
+    const theirs = await api(`/access-requests/${requestId}`, other);
+    const missing = await api('/access-requests/AR-20000101-0000000000', other);
+    expect([theirs.status, missing.status]).toEqual([404, 404]);
+    const [theirsBody, missingBody] = [(await theirs.json()) as { message: string }, (await missing.json()) as { message: string }];
+    expect(Object.keys(theirsBody)).toEqual(Object.keys(missingBody));
+    expect(theirsBody.message.replace(requestId, '<id>')).toBe(missingBody.message.replace('AR-20000101-0000000000', '<id>'));
     expect((await post('/access-requests', other, { employee: employee('x'), ori: ORI, justification })).status).toBe(403);
 
     const again = await post('/access-requests', admin, { employee: employee('scope'), ori: ORI, justification });
