@@ -249,6 +249,18 @@ export const functions = {
     env: commonEnv,
     permissions: [{ table: 'audit', access: 'read' }, auditAppend],
   },
+  'auth-pre-token': {
+    entry: 'functions/auth/pre-token.ts',
+    description: 'Cognito pre-token generation: the API scope, agency and e-mail in access tokens (people and RMS clients); audits each logon',
+    env: commonEnv,
+    permissions: [auditAppend],
+  },
+  'auth-logon-failed': {
+    entry: 'functions/auth/logon-failed.ts',
+    description: 'Audits a failed Cognito logon (a bad password or client secret) that CloudTrail recorded',
+    env: commonEnv,
+    permissions: [auditAppend],
+  },
   'diagnostics-event-sink': {
     entry: 'functions/diagnostics/event-sink.ts',
     description: 'Diagnostics: target of the DiagnosticsCompleted rule; records the event it received',
@@ -291,6 +303,16 @@ export const eventRules = {
     bus: 'default',
     pattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['ABORTED', 'FAILED', 'TIMED_OUT'] } },
     target: { function: 'tasks-cancel' },
+  },
+  'auth-logon-failed': {
+    description: 'Cognito refused a sign-in or a client-credentials request (CloudTrail): audit the failed logon',
+    bus: 'default',
+    pattern: {
+      source: ['aws.cognito-idp'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventName: ['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'Token_POST', 'Login_POST'], errorCode: [{ exists: true }] },
+    },
+    target: { function: 'auth-logon-failed' },
   },
   ...accessEventRules,
   ...arrestEventRules,

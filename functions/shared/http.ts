@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
+import { rolesFromScopes } from '../auth/claims';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
 import { logger } from './observability';
 
@@ -43,17 +44,25 @@ export function parseRoles(value: unknown): Role[] {
   return raw.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 }
 
+/**
+ * The caller from an access token's claims: a person (`username`, roles from `cognito:groups`)
+ * or a machine client (`client:<client_id>`, roles from its scopes); the agency from
+ * `custom:ori`, which the pre-token trigger puts in both (functions/auth/claims.ts).
+ */
 export function callerFromClaims(claims: Record<string, unknown> | undefined | null): Caller {
   const sub = claims?.['sub'];
   if (typeof sub !== 'string' || sub === '') throw new Unauthorized('Authentication required');
   const ori = claims?.['custom:ori'];
   const email = claims?.['email'];
-  const username = claims?.['cognito:username'] ?? claims?.['username'] ?? sub;
+  const clientId = claims?.['client_id'];
+  const person = claims?.['cognito:username'] ?? claims?.['username'];
+  const username = person ?? (typeof clientId === 'string' && clientId !== '' ? `client:${clientId}` : sub);
+  const roles = [...new Set([...parseRoles(claims?.['cognito:groups']), ...rolesFromScopes(claims?.['scope'])])];
   return {
     sub,
     username: String(username),
     email: typeof email === 'string' ? email : undefined,
-    roles: parseRoles(claims?.['cognito:groups']),
+    roles,
     ori: typeof ori === 'string' && ori !== '' ? ori : undefined,
   };
 }

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import http, { type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { API_SCOPE } from '../../functions/auth/claims';
 import { routes, type RouteSpec } from '../manifest';
+import { TokenRefused } from '../../functions/auth/claims';
 import type { LocalIssuer } from './auth';
+import type { LocalClients } from './clients';
 import type { Clock } from './clock';
 import { BodyTooLarge, close, listen, readBody, send } from './http';
 import { LOCAL_ACCOUNT, type LocalLambda } from './lambda';
@@ -32,6 +35,22 @@ function restClaims(claims: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
+/** A refused client-credentials request: what Cognito would log of it. */
+export interface TokenFailure {
+  readonly clientId: string;
+  readonly error: string;
+  readonly sourceIp: string;
+  readonly userAgent?: string;
+}
+
+/** Cognito's token endpoint (OAuth 2.0 client credentials), served locally beside the API. */
+export interface TokenEndpoint {
+  readonly clients: LocalClients;
+  onFailure?(failure: TokenFailure): void;
+}
+
+const TOKEN_LIFETIME_SECONDS = 3600;
+
 /**
  * API Gateway (REST, Lambda proxy), local: the manifest's routes, the Cognito authorizer's job
  * done by the local issuer (401 without a valid token), and v1 proxy events for the handlers.
@@ -39,6 +58,8 @@ function restClaims(claims: Record<string, unknown>): Record<string, string> {
 export class LocalApiGateway {
   private server?: Server;
   private readonly compiled = (routes as readonly RouteSpec[]).map(compile);
+  /** `POST /oauth2/token`: in AWS the user pool domain's; locally on the API's port. */
+  tokenEndpoint?: TokenEndpoint;
 
   constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
 
@@ -64,6 +85,7 @@ export class LocalApiGateway {
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    if (url.pathname === '/oauth2/token' && this.tokenEndpoint) return this.token(req, res, this.tokenEndpoint);
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
     if (!match?.m) return send(res, 403, { message: 'Missing Authentication Token' });
 
@@ -74,6 +96,9 @@ export class LocalApiGateway {
       try {
         if (!token) throw new Error('no token');
         claims = await this.issuer.verify(token);
+        // Every token route names the API scope, so, as API Gateway does then, only an access
+        // token that holds it passes (an ID token, or another API's token, is refused).
+        if (claims['token_use'] !== 'access' || !String(claims['scope'] ?? '').split(/\s+/).includes(API_SCOPE)) throw new Error('scope');
       } catch {
         return send(res, 401, { message: 'Unauthorized' });
       }
@@ -147,6 +172,10 @@ export class LocalApiGateway {
       },
     };
     const result = await this.lambda.invoke(match.r.spec.function, event);
+    return this.reply(res, result, requestId);
+  }
+
+  private reply(res: http.ServerResponse, result: Awaited<ReturnType<LocalLambda['invoke']>>, requestId: string): void {
     if (result.error) return send(res, 502, { message: 'Internal server error' }, { 'x-amzn-RequestId': requestId });
     const response = result.payload as APIGatewayProxyResult;
     const outHeaders: Record<string, string> = { 'x-amzn-RequestId': requestId };
@@ -154,5 +183,43 @@ export class LocalApiGateway {
     const text = response.isBase64Encoded ? Buffer.from(response.body, 'base64') : Buffer.from(response.body ?? '', 'utf8');
     res.writeHead(response.statusCode, { ...outHeaders, 'Content-Length': text.length });
     res.end(text);
+  }
+
+  /**
+   * The client-credentials grant as Cognito answers it (RFC 6749 §4.4): the client authenticates
+   * with HTTP Basic (or `client_id`/`client_secret` in the form), may narrow its scopes, and gets
+   * a one-hour access token shaped by the pre-token trigger. Errors are RFC 6749's.
+   */
+  private async token(req: http.IncomingMessage, res: http.ServerResponse, endpoint: TokenEndpoint): Promise<void> {
+    const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+    if (req.method !== 'POST') return send(res, 405, { error: 'invalid_request', error_description: 'use POST' }, noStore);
+    let form: URLSearchParams;
+    try {
+      form = new URLSearchParams((await readBody(req, 16 * 1024)).toString('utf8'));
+    } catch {
+      return send(res, 413, { error: 'invalid_request', error_description: 'the request is too large' }, noStore);
+    }
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':', 2).map(decodeURIComponent) : [];
+    const clientId = basicId ?? form.get('client_id') ?? '';
+    const secret = basicSecret ?? form.get('client_secret') ?? '';
+    const fail = (status: number, error: string, description: string): void => {
+      endpoint.onFailure?.({ clientId, error, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] });
+      send(res, status, { error, error_description: description }, noStore);
+    };
+    if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+    const client = endpoint.clients.authenticate(clientId, secret);
+    if (!client) return fail(401, 'invalid_client', 'unknown client or wrong secret');
+    const asked = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    const scopes = asked.length ? asked : [...client.scopes];
+    const foreign = scopes.filter((s) => !client.scopes.includes(s));
+    if (foreign.length) return fail(400, 'invalid_scope', `this client may not ask for ${foreign.join(' ')}`);
+    try {
+      const accessToken = await this.issuer.mintForClient(client.clientId, scopes, TOKEN_LIFETIME_SECONDS + 's');
+      send(res, 200, { access_token: accessToken, expires_in: TOKEN_LIFETIME_SECONDS, token_type: 'Bearer' }, noStore);
+    } catch (error) {
+      if (!(error instanceof TokenRefused)) throw error;
+      send(res, 400, { error: 'invalid_request', error_description: error.message }, noStore);
+    }
   }
 }

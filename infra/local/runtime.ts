@@ -7,7 +7,9 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type TableName, type TableSpec } from '../manifest';
 import { LocalApiGateway } from './apigateway';
+import { TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { LocalIssuer, type TokenRequest } from './auth';
+import { LocalClients } from './clients';
 import { Clock } from './clock';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { Edge } from './edge';
@@ -46,6 +48,8 @@ export interface LocalRuntime {
   readonly eventBridge: LocalEventBridge;
   readonly stepFunctions: StepFunctionsService;
   readonly api: LocalApiGateway;
+  /** The user pool's app clients for machines (RMS): `clients.rmsClient(ori)` gives an id and secret. */
+  readonly clients: LocalClients;
   /** The DCJ CMS simulator: what it received, and switches to make it fail. */
   readonly cms: CmsSimulator;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
@@ -156,6 +160,38 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const issuer = await LocalIssuer.create(options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined);
     const api = new LocalApiGateway(lambda, issuer, clock, stage);
+    // Tokens are shaped, and logons audited, by the very pre-token trigger Cognito calls in AWS.
+    issuer.customizer = async (request) => {
+      const event = {
+        version: '3',
+        triggerSource: request.triggerSource,
+        region: LOCAL_REGION,
+        userPoolId: `${LOCAL_REGION}_local`,
+        userName: request.userName,
+        callerContext: { awsSdkVersion: 'local', clientId: request.clientId },
+        request: { userAttributes: request.userAttributes, groupConfiguration: { groupsToOverride: [...request.groups] }, scopes: [...request.scopes] },
+        response: { claimsAndScopeOverrideDetails: {} },
+      };
+      const out = await lambda.invoke('auth-pre-token', event);
+      if (out.error) throw out.error.errorType === 'TokenRefused' ? new TokenRefused(out.error.errorMessage) : new Error(`pre-token trigger: ${out.error.errorMessage}`);
+      const access = (out.payload as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { claimsToAddOrOverride?: Record<string, string>; scopesToAdd?: string[] } } } }).response?.claimsAndScopeOverrideDetails?.accessTokenGeneration;
+      const custom: TokenCustomization = { kind: request.groups.length ? 'user' : 'client', actor: request.userName, scopesToAdd: access?.scopesToAdd ?? [], claims: access?.claimsToAddOrOverride ?? {} };
+      return custom;
+    };
+    const appClients = LocalClients.load(options.dataDir);
+    api.tokenEndpoint = {
+      clients: appClients,
+      // What CloudTrail records in AWS when Cognito refuses a token request.
+      onFailure: (f) =>
+        eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
+          eventSource: 'cognito-idp.amazonaws.com',
+          eventName: 'Token_POST',
+          errorCode: f.error,
+          sourceIPAddress: f.sourceIp,
+          userAgent: f.userAgent ?? null,
+          requestParameters: { client_id: f.clientId },
+        }),
+    };
     const apiPort = await api.start(options.apiPort ?? 3000);
     stops.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -211,6 +247,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       eventBridge,
       stepFunctions: sfn,
       api,
+      clients: appClients,
       cms,
       names: {
         tables: record(Object.keys(tables) as TableName[], names.table),

@@ -23,6 +23,16 @@ describe('who may call what: every route × every role, and bad tokens', () => {
     tokens.set('expired', await h.runtime.mintToken({ roles: ['operations'], expiresIn: Math.floor(Date.now() / 1000) - 60 }));
     tokens.set('wrong issuer', await h.runtime.mintToken({ roles: ['operations'], issuer: 'https://issuer.example.com' }));
     tokens.set('wrong audience', await h.runtime.mintToken({ roles: ['operations'], audience: 'another-app' }));
+    // Every token route names the API scope, so API Gateway takes access tokens only.
+    tokens.set('ID token', await h.runtime.mintToken({ roles: ['operations'], tokenUse: 'id' }));
+    // An agency's RMS, by the OAuth client-credentials grant: the agency-rms role, by scope.
+    const { clientId, clientSecret } = h.runtime.clients.rmsClient('CT0000100');
+    const grant = await fetch(`${h.runtime.endpoints.api}/oauth2/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    tokens.set('RMS client', ((await grant.json()) as { access_token: string }).access_token);
   });
   afterAll(() => stopHarness(h));
 
@@ -46,8 +56,9 @@ describe('who may call what: every route × every role, and bad tokens', () => {
 
     const expected = Object.fromEntries(
       Object.keys(outcome).map((who) => {
-        if (!(ROLES as readonly string[]).includes(who)) return [who, 401];
-        return [who, route.roles.includes(who as Role) ? 'allowed' : 403];
+        const role = who === 'RMS client' ? 'agency-rms' : who;
+        if (!(ROLES as readonly string[]).includes(role)) return [who, 401];
+        return [who, route.roles.includes(role as Role) ? 'allowed' : 403];
       }),
     );
     const seen = Object.fromEntries(Object.entries(outcome).map(([who, status]) => [who, expected[who] === 'allowed' && status !== 401 && status !== 403 && status < 500 ? 'allowed' : status]));

@@ -1,0 +1,76 @@
+import { ROLES, type Role } from '#infra/manifest';
+
+/**
+ * What a token must carry to reach the API. Every token route of the REST API names this scope
+ * (`authorizationScopes`), which makes API Gateway's Cognito authorizer accept *access* tokens
+ * only: the one kind of token both people (after sign-in) and machine clients (OAuth client
+ * credentials) can hold. Which role may call which route stays the handler's check (403).
+ */
+export const API_SCOPE = 'ciss/api';
+
+/**
+ * Roles a machine client can be granted, as scopes of its app client (`ciss/agency-rms`). People
+ * get their roles from Cognito groups; no scope can make a client a unit or an auditor.
+ */
+export const MACHINE_ROLES = ['agency-rms'] as const satisfies readonly Role[];
+
+/** The agency a machine client acts for: exactly one `ciss/ori.<ORI>` scope on its app client. */
+const ORI_SCOPE = /^ciss\/ori\.([A-Z]{2}[A-Z0-9]{7})$/;
+
+export const roleScope = (role: Role): string => `ciss/${role}`;
+export const oriScope = (ori: string): string => `ciss/ori.${ori}`;
+
+/** Cognito's pre-token-generation input, as far as the customization reads it. */
+export interface TokenRequest {
+  readonly triggerSource: string;
+  readonly userName: string;
+  readonly clientId: string;
+  readonly userAttributes: Readonly<Record<string, string>>;
+  readonly groups: readonly string[];
+  /** The scopes requested and granted (client credentials only). */
+  readonly scopes: readonly string[];
+}
+
+/** What to add to the access token, and whom the audit trail names. */
+export interface TokenCustomization {
+  readonly kind: 'user' | 'client';
+  readonly actor: string;
+  readonly scopesToAdd: readonly string[];
+  readonly claims: Readonly<Record<string, string>>;
+}
+
+/** The token must not be issued (Cognito answers the sign-in or token request with an error). */
+export class TokenRefused extends Error {
+  override readonly name = 'TokenRefused';
+}
+
+export const isClientCredentials = (triggerSource: string): boolean => triggerSource === 'TokenGeneration_ClientCredentials';
+
+/**
+ * The claims every access token of this system carries, from who asked for it:
+ * - a person: the API scope (when they hold a role), their agency (`custom:ori`) and e-mail —
+ *   claims an access token lacks and the handlers need;
+ * - a machine client (an agency's RMS): its agency from its one ORI scope, and only machine roles.
+ */
+export function customizeToken(request: TokenRequest): TokenCustomization {
+  if (isClientCredentials(request.triggerSource)) {
+    const oris = request.scopes.flatMap((s) => ORI_SCOPE.exec(s)?.[1] ?? []);
+    if (oris.length !== 1) throw new TokenRefused(`Client ${request.clientId} must hold exactly one agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
+    const roles = MACHINE_ROLES.filter((role) => request.scopes.includes(roleScope(role)));
+    if (!roles.length) throw new TokenRefused(`Client ${request.clientId} holds no role scope (${MACHINE_ROLES.map(roleScope).join(', ')})`);
+    return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd: request.scopes.includes(API_SCOPE) ? [] : [API_SCOPE], claims: { 'custom:ori': oris[0] ?? '' } };
+  }
+  const roles = request.groups.filter((g): g is Role => (ROLES as readonly string[]).includes(g));
+  const claims: Record<string, string> = {};
+  const ori = request.userAttributes['custom:ori'];
+  if (ori) claims['custom:ori'] = ori;
+  const email = request.userAttributes['email'];
+  if (email) claims['email'] = email;
+  return { kind: 'user', actor: request.userName, scopesToAdd: roles.length ? [API_SCOPE] : [], claims };
+}
+
+/** Roles a machine client holds by its scopes (`scope` claim: space-separated). */
+export function rolesFromScopes(scope: unknown): Role[] {
+  const granted = typeof scope === 'string' ? scope.split(/\s+/) : [];
+  return MACHINE_ROLES.filter((role) => granted.includes(roleScope(role)));
+}

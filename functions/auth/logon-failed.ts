@@ -1,0 +1,41 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { z } from 'zod';
+import { recordAudit } from '#shared/audit';
+import { parseWith } from '#shared/http';
+import { logger } from '#shared/observability';
+
+/** The part of a CloudTrail record (as EventBridge delivers it) that says who failed to log on. */
+const EventSchema = z.looseObject({
+  detail: z.looseObject({
+    eventName: z.string(),
+    errorCode: z.string(),
+    sourceIPAddress: z.string().optional(),
+    userAgent: z.string().optional(),
+    requestParameters: z.looseObject({ clientId: z.string().optional(), client_id: z.string().optional() }).nullish(),
+    additionalEventData: z.looseObject({ sub: z.string().optional() }).nullish(),
+  }),
+});
+
+/**
+ * A failed logon (CJIS AU-2): Cognito refuses a bad password or client secret before any trigger
+ * runs, and records the refusal in CloudTrail; the rule `auth-logon-failed` brings it here, to
+ * the audit trail, with where it came from. Cognito hides the user name of a failed sign-in, so
+ * the actor is the user's `sub` when CloudTrail gives it, else the app client.
+ */
+export const handler = middy<unknown, void>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (raw) => {
+    const { detail } = parseWith(EventSchema, raw);
+    const clientId = detail.requestParameters?.clientId ?? detail.requestParameters?.client_id;
+    const actor = detail.additionalEventData?.sub ?? (clientId ? `client:${clientId}` : 'unknown');
+    await recordAudit({
+      type: 'Logon',
+      outcome: 'failure',
+      actor,
+      component: 'cognito',
+      subject: { type: 'identity', id: actor },
+      source: { ip: detail.sourceIPAddress, userAgent: detail.userAgent },
+      details: { event: detail.eventName, error: detail.errorCode },
+    });
+  });

@@ -1,0 +1,56 @@
+import { API_SCOPE, customizeToken, rolesFromScopes, TokenRefused, type TokenRequest } from '../../functions/auth/claims';
+import { callerFromClaims } from '../../functions/shared/http';
+
+const person = (groups: string[], attributes: Record<string, string> = {}): TokenRequest => ({
+  triggerSource: 'TokenGeneration_Authentication',
+  userName: 'jrivera',
+  clientId: 'web',
+  userAttributes: attributes,
+  groups,
+  scopes: [],
+});
+const machine = (scopes: string[]): TokenRequest => ({ triggerSource: 'TokenGeneration_ClientCredentials', userName: 'c1', clientId: 'c1', userAttributes: {}, groups: [], scopes });
+
+describe('access-token customization (the pre-token trigger)', () => {
+  it('gives a person with a role the API scope, their agency and e-mail', () => {
+    expect(customizeToken(person(['agency-admin'], { 'custom:ori': 'CT0000100', email: 'a@b.ct.gov' }))).toEqual({
+      kind: 'user',
+      actor: 'jrivera',
+      scopesToAdd: [API_SCOPE],
+      claims: { 'custom:ori': 'CT0000100', email: 'a@b.ct.gov' },
+    });
+  });
+
+  it('gives a person in no known group no API scope', () => {
+    expect(customizeToken(person(['admins-of-something-else'])).scopesToAdd).toEqual([]);
+  });
+
+  it('takes a machine client’s agency from its one ORI scope', () => {
+    expect(customizeToken(machine(['ciss/agency-rms', 'ciss/ori.CT0000100']))).toMatchObject({ kind: 'client', actor: 'client:c1', scopesToAdd: [API_SCOPE], claims: { 'custom:ori': 'CT0000100' } });
+  });
+
+  it.each([
+    ['no agency', ['ciss/api', 'ciss/agency-rms']],
+    ['two agencies', ['ciss/agency-rms', 'ciss/ori.CT0000100', 'ciss/ori.CT0000200']],
+    ['no role', ['ciss/api', 'ciss/ori.CT0000100']],
+    ['a person’s role only', ['ciss/unit', 'ciss/ori.CT0000100']],
+  ])('refuses a machine client with %s', (_what, scopes) => {
+    expect(() => customizeToken(machine(scopes))).toThrow(TokenRefused);
+  });
+
+  it('lets scopes grant machine roles only', () => {
+    expect(rolesFromScopes('ciss/api ciss/agency-rms ciss/unit ciss/auditor')).toEqual(['agency-rms']);
+    expect(rolesFromScopes(undefined)).toEqual([]);
+  });
+
+  it('reads a machine caller from its access token, a person from theirs', () => {
+    expect(callerFromClaims({ sub: 'c1', client_id: 'c1', scope: 'ciss/api ciss/agency-rms ciss/ori.CT0000100', 'custom:ori': 'CT0000100' })).toEqual({
+      sub: 'c1',
+      username: 'client:c1',
+      email: undefined,
+      roles: ['agency-rms'],
+      ori: 'CT0000100',
+    });
+    expect(callerFromClaims({ sub: 'u1', username: 'jrivera', 'cognito:groups': '[court-clerk]', scope: 'ciss/api', email: 'j@jud.ct.gov' })).toMatchObject({ username: 'jrivera', roles: ['court-clerk'], email: 'j@jud.ct.gov' });
+  });
+});
