@@ -7,8 +7,12 @@ import { CissWorkflowsStack, DEFAULT_STAGE, stackName } from './stack';
 const app = new App();
 const context: unknown = app.node.tryGetContext('stage');
 const stage = typeof context === 'string' && context !== '' ? context : DEFAULT_STAGE;
+// `-c rmsClients='{"new-haven-pd":"CT0000100"}'` (or cdk.json): the agencies' RMS machine clients.
+const clients: unknown = app.node.tryGetContext('rmsClients');
+const rmsClients = typeof clients === 'string' ? (JSON.parse(clients) as Record<string, string>) : ((clients ?? {}) as Record<string, string>);
 new CissWorkflowsStack(app, stackName(stage), {
   stage,
+  rmsClients,
   description: `ciss-workflows (${stage}): CJIS workflow orchestration — CCHRS access requests and the CISS arrest workflow`,
 });
 // AWS Solutions and NIST 800-53 rev 5 (issue 6): synthesis stops on any finding that is not

@@ -23,6 +23,12 @@ export interface CissWorkflowsStackProps extends StackProps {
    * @default PROJECT_ROOT
    */
   readonly projectRoot?: string;
+  /**
+   * Agency RMS machine clients (OAuth client credentials), name → ORI; `cdk synth -c
+   * rmsClients='{"new-haven-pd":"CT0000100"}'`.
+   * @default {}
+   */
+  readonly rmsClients?: Readonly<Record<string, string>>;
 }
 
 /** The whole AWS back-end, built from `infra/manifest.ts`. */
@@ -41,11 +47,15 @@ export class CissWorkflowsStack extends Stack {
       stage,
       stateful: this.stateful,
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
+      rmsClients: props.rmsClients,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stateless.api.restApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.stateless.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.stateless.api.userPoolClient.userPoolClientId });
+    for (const [name, client] of Object.entries(this.stateless.api.rmsClients)) {
+      new CfnOutput(this, `RmsClientId${outputId(name)}`, { value: client.userPoolClientId, description: `App client of the ${name} RMS (its secret: aws cognito-idp describe-user-pool-client)` });
+    }
     new CfnOutput(this, 'EventBusName', { value: this.stateful.bus.eventBusName });
     for (const [name, table] of entriesOf(this.stateful.tables)) {
       new CfnOutput(this, `TableName${outputId(name)}`, { value: table.tableName });
@@ -89,6 +99,8 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly nag?: boolean;
+  /** @default {} */
+  readonly rmsClients?: Readonly<Record<string, string>>;
 }
 
 /** Synthesizes the stack in memory, for tests (the parity test among them). */
@@ -101,5 +113,5 @@ export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsS
   const stage = options.stage ?? DEFAULT_STAGE;
   const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
   if (options.nag) addNagChecks(app);
-  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot, env: options.env });
+  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot, env: options.env, rmsClients: options.rmsClients });
 }

@@ -6,6 +6,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { API_SCOPE, MACHINE_ROLES } from '../../functions/auth/claims';
 import { ROLES, manifest, type FunctionName } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
@@ -32,6 +33,15 @@ export interface ApiProps {
    * @default 1000
    */
   readonly requestsPerIpPer5Minutes?: number;
+  /**
+   * The agencies' records management systems, as machine clients: name → ORI. Each gets an app
+   * client with a secret and the client-credentials grant, allowed the API, the agency-rms role
+   * and its one agency as scopes (`ciss/ori.<ORI>`).
+   * @default {}
+   */
+  readonly rmsClients?: Readonly<Record<string, string>>;
+  /** @default `ciss-workflows-<stage>` */
+  readonly authDomainPrefix?: string;
 }
 
 /**
@@ -48,16 +58,22 @@ export const WAF_BODY_INSPECTION_BYTES = 16 * 1024;
 export const LARGE_BODY_PATHS = '^(/[A-Za-z0-9_-]+)?/arrests(/[^/]+/versions)?/?$';
 
 /**
- * The REST API of the manifest's routes. `token` routes are authenticated by Cognito, which
- * carries the caller's roles (`cognito:groups`) and agency (`custom:ori`) in the ID token;
- * which role may call a route is enforced by the handler, because a Cognito authorizer checks
- * no groups. `signed-link` routes are the pages e-mailed approval links open: the recipient
+ * The REST API of the manifest's routes. `token` routes are authenticated by Cognito and name
+ * the `ciss/api` scope, so they take access tokens only: people's, after sign-in, and agency
+ * RMS machine clients', by the OAuth client-credentials grant. The pre-token trigger
+ * (functions/auth/pre-token.ts) puts the scope, the agency (`custom:ori`) and the e-mail in
+ * them, and audits the logon. Which role may call a route is enforced by the handler (403),
+ * from `cognito:groups` (people) or the client's role scope (machines). `signed-link` routes are the pages e-mailed approval links open: the recipient
  * has no token, so API Gateway lets the request through (`NONE`) and the handler accepts it
  * only with a valid, unexpired, unused HMAC signature over the link.
  */
 export class Api extends Construct {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** The resource server whose scopes the API's methods name. */
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  /** One app client per agency RMS (client credentials), by name. */
+  readonly rmsClients: Readonly<Record<string, cognito.UserPoolClient>>;
   readonly restApi: apigw.RestApi;
   /**
    * `https://<id>.execute-api.<region>.<suffix>/<stage>`, no trailing slash: the same URL as
@@ -119,6 +135,46 @@ export class Api extends Construct {
       readAttributes: new cognito.ClientAttributes().withStandardAttributes(standardRead).withCustomAttributes('ori'),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
     });
+
+    // Tokens: the pre-token trigger (V3_0: people and machine clients alike) shapes every
+    // access token and audits the logon.
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, props.functions['auth-pre-token'], cognito.LambdaVersion.V3_0);
+    const apiScope = new cognito.ResourceServerScope({ scopeName: API_SCOPE.split('/')[1] ?? 'api', scopeDescription: 'Call the ciss-workflows API' });
+    const roleScopes = MACHINE_ROLES.map((role) => new cognito.ResourceServerScope({ scopeName: role, scopeDescription: `Act as ${role} (machine clients)` }));
+    const rms = Object.entries(props.rmsClients ?? {});
+    for (const [name, ori] of rms) {
+      if (!/^[A-Z]{2}[A-Z0-9]{7}$/.test(ori)) throw new Error(`rmsClients.${name}: "${ori}" is not an ORI (2 letters and 7 letters or digits)`);
+    }
+    const oriScopes = new Map([...new Set(rms.map(([, ori]) => ori))].map((ori) => [ori, new cognito.ResourceServerScope({ scopeName: `ori.${ori}`, scopeDescription: `Act for agency ${ori}` })]));
+    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+      identifier: API_SCOPE.split('/')[0] ?? 'ciss',
+      userPoolResourceServerName: `${prefix}-api`,
+      scopes: [apiScope, ...roleScopes, ...oriScopes.values()],
+    });
+    // The token endpoint of client credentials lives on the pool's domain
+    // (`https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`); prefixes are unique per
+    // region across accounts, so a taken one is set with `-c authDomainPrefix=…`.
+    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.authDomainPrefix ?? prefix } });
+    this.rmsClients = Object.fromEntries(
+      rms.map(([name, ori]) => [
+        name,
+        this.userPool.addClient(`Rms-${name}`, {
+          userPoolClientName: `${prefix}-rms-${name}`,
+          generateSecret: true,
+          authFlows: {},
+          oAuth: {
+            flows: { clientCredentials: true },
+            scopes: [
+              cognito.OAuthScope.resourceServer(this.resourceServer, apiScope),
+              ...roleScopes.map((s) => cognito.OAuthScope.resourceServer(this.resourceServer, s)),
+              cognito.OAuthScope.resourceServer(this.resourceServer, oriScopes.get(ori) ?? apiScope),
+            ],
+          },
+          accessTokenValidity: Duration.hours(1),
+          preventUserExistenceErrors: true,
+        }),
+      ]),
+    );
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: LOG_RETENTION,
@@ -189,7 +245,7 @@ export class Api extends Construct {
     for (const route of manifest.routes) {
       const auth: apigw.MethodOptions =
         route.auth === 'token'
-          ? { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }
+          ? { authorizer, authorizationType: apigw.AuthorizationType.COGNITO, authorizationScopes: [API_SCOPE] }
           : // Deliberately unauthenticated at the gateway: the handler checks the link's signature
             // (signed-link) or the temporary password (credentials: first-time login).
             { authorizationType: apigw.AuthorizationType.NONE };

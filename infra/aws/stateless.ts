@@ -23,6 +23,8 @@ export interface StatelessResourcesProps {
   readonly stateful: StatefulResources;
   /** Directory the manifest's `entry` and `file` paths are relative to. */
   readonly projectRoot: string;
+  /** Agency RMS machine clients, name → ORI (see ApiProps.rmsClients). */
+  readonly rmsClients?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -88,7 +90,7 @@ export class StatelessResources extends Construct {
 
     // 2. The API, now that the functions behind its routes exist. Its base URL is made of the
     //    RestApi id and stage name, not the deployment, so functions may carry it (step 4).
-    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key });
+    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key, rmsClients: props.rmsClients });
     const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl };
 
     // 3. Machines, now that the functions they invoke exist.

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, expiresIn: '12h' });
   }
   writeFileSync(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  // The demo agency's RMS, a machine client (OAuth client credentials); kept in .local/clients.json.
+  const rms = runtime.clients.rmsClient(DEMO_ORI);
 
   const { edge, api, mailbox } = runtime.endpoints;
   const lines = [
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
     `  curl -s -X POST ${api}/access-requests -H "Authorization: Bearer $(node -p "require('./.local/tokens.json')['agency-admin']")" -H 'Content-Type: application/json' \\`,
     `    -d '{"employee":{"fullName":"Jordan Rivera","email":"jordan.rivera@nhpd.ct.example","jobTitle":"Records Supervisor"},"ori":"${DEMO_ORI}","justification":"Supervises the records unit that runs criminal history checks for pistol permit applicants."}'`,
     '  a token for any role and agency: npm run token -- --role clerk --ori CT0000100',
+    `  the ${DEMO_ORI} RMS as a machine client (OAuth client credentials; id and secret in .local/clients.json):`,
+    `  curl -s -u ${rms.clientId}:<secret> -d grant_type=client_credentials ${api}/oauth2/token`,
     '',
     'Ctrl-C stops everything (executions in flight carry on at the next npm start).',
   ];

@@ -261,7 +261,8 @@ describe('the API', () => {
     const tokenRoutes = manifest.routes.filter((r) => r.auth === 'token');
     expect(tokenRoutes.length).toBeGreaterThan(0);
     for (const route of tokenRoutes) {
-      expect(methodOf(route)?.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: ref(authorizerId) });
+      // Naming the API scope makes the authorizer take access tokens (people's and machines') only.
+      expect(methodOf(route)?.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: ref(authorizerId), AuthorizationScopes: ['ciss/api'] });
     }
   });
 
@@ -534,7 +535,9 @@ describe('events and mail', () => {
     },
   );
 
-  test.each(ruleSpecs.filter(([, rule]) => rule.bus === 'default'))(
+  const fromStepFunctions = (rule: EventRuleSpec) => JSON.stringify(rule.pattern['source']) === '["aws.states"]';
+
+  test.each(ruleSpecs.filter(([, rule]) => rule.bus === 'default' && fromStepFunctions(rule)))(
     'rule %s matches the manifest pattern on the default bus, narrowed to this stage\'s machines',
     (_, rule) => {
       const found = rules.filter((r) => r.Properties['Description'] === rule.description);
@@ -553,6 +556,14 @@ describe('events and mail', () => {
       expect(names.sort()).toEqual([...machineArns].sort());
     },
   );
+
+  test.each(ruleSpecs.filter(([, rule]) => rule.bus === 'default' && !fromStepFunctions(rule)))('rule %s matches the manifest pattern on the default bus as written', (_, rule) => {
+    const found = rules.filter((r) => r.Properties['Description'] === rule.description);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.Properties['EventBusName']).toBeUndefined();
+    expect(found[0]?.Properties['EventPattern']).toEqual(rule.pattern);
+    expect(found[0]?.Properties['Targets']).toEqual([expect.objectContaining({ Arn: getAttArn(functionLogicalId(template, rule.target.function)) })]);
+  });
 
   test('sends mail from a DKIM domain identity through a TLS-only configuration set', () => {
     expectResourceProperties(template, 'AWS::SES::EmailIdentity', {

@@ -1,0 +1,56 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { synthesizeStack } from '#infra/stack';
+import { expectResourceProperties, functionLogicalId, getAttArn, resourcesOf } from './template';
+
+/** Agency RMS systems authenticate as machines: OAuth client credentials with scopes (issue 6). */
+describe('RMS machine clients in the Cognito user pool', () => {
+  const template = Template.fromStack(synthesizeStack({ rmsClients: { 'new-haven-pd': 'CT0000100', 'hartford-pd': 'CT0006400' } }));
+  const clients = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'));
+
+  test('has a resource server with the API scope, the machine role and one scope per agency', () => {
+    expectResourceProperties(template, 'AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'ciss',
+      Scopes: Match.arrayWith([
+        Match.objectLike({ ScopeName: 'api' }),
+        Match.objectLike({ ScopeName: 'agency-rms' }),
+        Match.objectLike({ ScopeName: 'ori.CT0000100' }),
+        Match.objectLike({ ScopeName: 'ori.CT0006400' }),
+      ]),
+    });
+  });
+
+  test('gives each RMS its own secret client with the client-credentials grant, its role and its one agency', () => {
+    const rms = clients.filter((c) => c.Properties['GenerateSecret'] === true);
+    expect(rms).toHaveLength(2);
+    for (const [client, ori] of [
+      [rms.find((c) => String(c.Properties['ClientName']).endsWith('new-haven-pd')), 'CT0000100'],
+      [rms.find((c) => String(c.Properties['ClientName']).endsWith('hartford-pd')), 'CT0006400'],
+    ] as const) {
+      expect(client?.Properties).toMatchObject({ AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true });
+      const scopes = JSON.stringify(client?.Properties['AllowedOAuthScopes']);
+      expect(scopes).toContain(`/ori.${ori}`);
+      expect(scopes).not.toContain(`/ori.${ori === 'CT0000100' ? 'CT0006400' : 'CT0000100'}`);
+      expect(scopes).toContain('/agency-rms');
+      expect(scopes).toContain('/api');
+    }
+  });
+
+  test('shapes every token with the pre-token trigger, version 3 (people and machines), on a pool with a token endpoint', () => {
+    expectResourceProperties(template, 'AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: getAttArn(functionLogicalId(template, 'auth-pre-token')), LambdaVersion: 'V3_0' } },
+    });
+    expectResourceProperties(template, 'AWS::Cognito::UserPoolDomain', { Domain: 'ciss-workflows-dev' });
+  });
+
+  test('audits failed Cognito logons that CloudTrail records, from the default bus', () => {
+    expectResourceProperties(template, 'AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.cognito-idp'], 'detail-type': ['AWS API Call via CloudTrail'] }),
+      Targets: [Match.objectLike({ Arn: getAttArn(functionLogicalId(template, 'auth-logon-failed')) })],
+    });
+  });
+
+  test('refuses an RMS configured with something that is not an ORI', () => {
+    expect(() => synthesizeStack({ stage: 'bad', rmsClients: { x: 'ct-100' } })).toThrow(/not an ORI/);
+  });
+});
