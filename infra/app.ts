@@ -10,9 +10,14 @@ const stage = typeof context === 'string' && context !== '' ? context : DEFAULT_
 // `-c rmsClients='{"new-haven-pd":"CT0000100"}'` (or cdk.json): the agencies' RMS machine clients.
 const clients: unknown = app.node.tryGetContext('rmsClients');
 const rmsClients = typeof clients === 'string' ? (JSON.parse(clients) as Record<string, string>) : ((clients ?? {}) as Record<string, string>);
+// `-c apiDomainName=… -c apiCertificateArn=…`: the API on its own name, TLS 1.2 only (production).
+const domainName: unknown = app.node.tryGetContext('apiDomainName');
+const certificateArn: unknown = app.node.tryGetContext('apiCertificateArn');
+const customDomain = typeof domainName === 'string' && typeof certificateArn === 'string' ? { domainName, certificateArn } : undefined;
 new CissWorkflowsStack(app, stackName(stage), {
   stage,
   rmsClients,
+  customDomain,
   description: `ciss-workflows (${stage}): CJIS workflow orchestration — CCHRS access requests and the CISS arrest workflow`,
 });
 // AWS Solutions and NIST 800-53 rev 5 (issue 6): synthesis stops on any finding that is not

@@ -29,6 +29,11 @@ export interface CissWorkflowsStackProps extends StackProps {
    * @default {}
    */
   readonly rmsClients?: Readonly<Record<string, string>>;
+  /**
+   * The API's custom domain with the TLS 1.2-only policy (`-c apiDomainName=api.ciss.ct.gov -c
+   * apiCertificateArn=arn:…`); the default execute-api endpoint is then disabled.
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /** The whole AWS back-end, built from `infra/manifest.ts`. */
@@ -48,6 +53,7 @@ export class CissWorkflowsStack extends Stack {
       stateful: this.stateful,
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
       rmsClients: props.rmsClients,
+      customDomain: props.customDomain,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.stateless.api.restApi.url });
@@ -101,6 +107,7 @@ export interface SynthesizeOptions {
   readonly nag?: boolean;
   /** @default {} */
   readonly rmsClients?: Readonly<Record<string, string>>;
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /** Synthesizes the stack in memory, for tests (the parity test among them). */
@@ -113,5 +120,5 @@ export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsS
   const stage = options.stage ?? DEFAULT_STAGE;
   const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
   if (options.nag) addNagChecks(app);
-  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot, env: options.env, rmsClients: options.rmsClients });
+  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot, env: options.env, rmsClients: options.rmsClients, customDomain: options.customDomain });
 }

@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -42,6 +43,13 @@ export interface ApiProps {
   readonly rmsClients?: Readonly<Record<string, string>>;
   /** @default `ciss-workflows-<stage>` */
   readonly authDomainPrefix?: string;
+  /**
+   * The API's own name (SC-8, SC-13): served with the TLS 1.2-only security policy, and the
+   * default `execute-api` endpoint is switched off, because its TLS policy cannot be chosen.
+   * Without one, the default endpoint answers (TLS 1.2 by default, but 1.0 and 1.1 are not
+   * refused): fine for a development stage, not for production.
+   */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /**
@@ -190,6 +198,7 @@ export class Api extends Construct {
       restApiName: prefix,
       description: 'ciss-workflows API for agencies, approvers and operations',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
       // Stage logging needs the account-level role; kept on stack deletion because other APIs
       // in the account share it.
       cloudWatchRole: true,
@@ -238,7 +247,18 @@ export class Api extends Construct {
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: stage.stageArn, webAclArn: this.webAcl.attrArn });
 
     const stack = Stack.of(this);
-    this.baseUrl = Fn.join('', ['https://', this.restApi.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stage]);
+    if (props.customDomain) {
+      const domain = new apigw.DomainName(this, 'Domain', {
+        domainName: props.customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+        endpointType: apigw.EndpointType.REGIONAL,
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      domain.addBasePathMapping(this.restApi, { stage, basePath: props.stage });
+      this.baseUrl = `https://${props.customDomain.domainName}/${props.stage}`;
+    } else {
+      this.baseUrl = Fn.join('', ['https://', this.restApi.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stage]);
+    }
 
     // One integration, hence one Lambda permission scoped to method and path, per route; a
     // function may serve several routes.

@@ -25,6 +25,8 @@ export interface StatelessResourcesProps {
   readonly projectRoot: string;
   /** Agency RMS machine clients, name → ORI (see ApiProps.rmsClients). */
   readonly rmsClients?: Readonly<Record<string, string>>;
+  /** The API's TLS 1.2-only custom domain (see ApiProps.customDomain). */
+  readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /**
@@ -90,7 +92,7 @@ export class StatelessResources extends Construct {
 
     // 2. The API, now that the functions behind its routes exist. Its base URL is made of the
     //    RestApi id and stage name, not the deployment, so functions may carry it (step 4).
-    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key, rmsClients: props.rmsClients });
+    this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key, rmsClients: props.rmsClients, customDomain: props.customDomain });
     const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl };
 
     // 3. Machines, now that the functions they invoke exist.

@@ -54,3 +54,19 @@ describe('RMS machine clients in the Cognito user pool', () => {
     expect(() => synthesizeStack({ stage: 'bad', rmsClients: { x: 'ct-100' } })).toThrow(/not an ORI/);
   });
 });
+
+describe('TLS 1.2 only, on the API’s own domain (SC-8, SC-13)', () => {
+  const template = Template.fromStack(
+    synthesizeStack({ stage: 'prod', customDomain: { domainName: 'api.ciss.ct.example', certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc' } }),
+  );
+
+  test('serves the API on the custom domain with the TLS 1.2 policy, and switches the default endpoint off', () => {
+    expectResourceProperties(template, 'AWS::ApiGateway::DomainName', { DomainName: 'api.ciss.ct.example', SecurityPolicy: 'TLS_1_2', EndpointConfiguration: { Types: ['REGIONAL'] } });
+    expectResourceProperties(template, 'AWS::ApiGateway::BasePathMapping', { BasePath: 'prod' });
+    expectResourceProperties(template, 'AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
+  });
+
+  test('puts links in e-mails on the custom domain', () => {
+    expect(JSON.stringify(resourcesOf(template, 'AWS::Lambda::Function'))).toContain('https://api.ciss.ct.example/prod');
+  });
+});
