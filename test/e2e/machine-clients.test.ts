@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
 
@@ -114,5 +115,26 @@ describe('RMS machine clients (OAuth client credentials)', () => {
     await expect(res.json()).resolves.toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('ciss/ori.<ORI>') });
     const refused = (await auditOf(`client:${client.clientId}`, 'Logon')).filter((r) => r['outcome'] === 'failure' && String((r['details'] as Record<string, unknown>)['reason']).includes('agency scope'));
     expect(refused).toHaveLength(1);
+  });
+
+  it('answers hostile token requests with an OAuth error, never a 5xx and never a token', async () => {
+    const form = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.dictionary(fc.constantFrom('grant_type', 'scope', 'client_id', 'client_secret', 'x'), fc.string({ maxLength: 60 })).map((o) => new URLSearchParams(o).toString()),
+      fc.constantFrom('grant_type=client_credentials', 'grant_type=client_credentials&scope=%00', `grant_type=client_credentials&client_id=${client.clientId}&client_secret=`),
+    );
+    const basic = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 80 }).map((v) => `Basic ${Buffer.from(v).toString('base64')}`), fc.string({ maxLength: 40 }));
+    await fc.assert(
+      fc.asyncProperty(form, basic, async (body, authorization) => {
+        const res = await fetch(`${h.runtime.endpoints.api}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(authorization ? { Authorization: authorization } : {}) },
+          body,
+        });
+        const answer = (await res.json()) as { error?: string; access_token?: string };
+        expect({ clientError: res.status >= 400 && res.status < 500, error: typeof answer.error, token: answer.access_token }).toEqual({ clientError: true, error: 'string', token: undefined });
+      }),
+      { numRuns: 60 },
+    );
   });
 });
