@@ -10,6 +10,9 @@ import { LOCAL_ACCOUNT, type LocalLambda } from './lambda';
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Something served on the gateway's origin beside the manifest's routes (the local console). */
+export type Mounted = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void>;
+
 interface CompiledRoute {
   readonly spec: RouteSpec;
   readonly pattern: RegExp;
@@ -39,12 +42,35 @@ function restClaims(claims: Record<string, unknown>): Record<string, string> {
 export class LocalApiGateway {
   private server?: Server;
   private readonly compiled = (routes as readonly RouteSpec[]).map(compile);
+  private readonly mounts: { readonly prefix: string; readonly serve: Mounted }[] = [];
 
   constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
 
   /** What this gateway serves: `METHOD /path -> function`, for the parity test and operators. */
   routeTable(): string[] {
     return this.compiled.map((r) => `${r.spec.method} ${r.spec.path} -> ${r.spec.function}`);
+  }
+
+  /**
+   * Serves `prefix` and everything under it with `serve`, before the manifest's routes. Local
+   * only: nothing is mounted in AWS.
+   */
+  mount(prefix: string, serve: Mounted): void {
+    this.mounts.push({ prefix: prefix.replace(/\/+$/, ''), serve });
+  }
+
+  /**
+   * The Cognito authorizer's check: the claims of a valid `Bearer` token from the local issuer,
+   * or undefined (the caller gets a 401). Whatever is mounted here authenticates with this too.
+   */
+  async authenticate(authorization: string | undefined): Promise<Record<string, unknown> | undefined> {
+    const token = (authorization ?? '').replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    try {
+      return await this.issuer.verify(token);
+    } catch {
+      return undefined;
+    }
   }
 
   async start(port: number): Promise<number> {
@@ -64,19 +90,16 @@ export class LocalApiGateway {
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const mounted = this.mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
+    if (mounted) return mounted.serve(req, res, url);
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
     if (!match?.m) return send(res, 403, { message: 'Missing Authentication Token' });
 
     // Signed-link routes carry their own proof (the link's HMAC), checked by the handler.
     let claims: Record<string, unknown> | undefined;
     if (match.r.spec.auth === 'token') {
-      const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
-      try {
-        if (!token) throw new Error('no token');
-        claims = await this.issuer.verify(token);
-      } catch {
-        return send(res, 401, { message: 'Unauthorized' });
-      }
+      claims = await this.authenticate(req.headers.authorization);
+      if (!claims) return send(res, 401, { message: 'Unauthorized' });
     }
 
     let body: Buffer;

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     `  Mailbox viewer (SES)     ${mailbox}`,
     `  DCJ CMS simulator        ${runtime.endpoints.cms}`,
     `  Runtime status           ${edge}/_local/health`,
-    '  Operations console       not built yet (issue 7); use the AWS CLI below meanwhile',
+    `  Operations console       ${runtime.endpoints.console}#token=${tokens['operations']}`,
     `  Data                     ${dataDir}   (delete it to start afresh)`,
     `  Clock                    ${clock.mode}${clock.mode === 'real' && clock.scale !== 1 ? ` x${clock.scale}` : ''}`,
     runtime.resumed ? `  Carried on ${runtime.resumed} execution(s) from the previous run.` : '',
