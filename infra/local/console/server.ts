@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { recordAudit, type AuditEvent } from '#shared/audit';
 import { callerFromClaims } from '#shared/http';
+import { auditSubject } from '../../../functions/ops/domain/workflows';
 import { send } from '../http';
 import type { ConsoleMail, MailPage } from './types';
 
@@ -49,8 +50,6 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
 };
 
-/** Where the subject types of the ops contract are kept in the audit trail. */
-const AUDIT_SUBJECT = { packet: 'arrest-packet', request: 'access-request', run: 'diagnostics-run', task: 'task' } as const;
 
 const MailQuery = z.object({
   subjectType: z.enum(['packet', 'request', 'run', 'task']),
@@ -74,6 +73,8 @@ export interface ConsoleOptions {
   readonly mailbox: string;
   /** The gateway's token check: claims of a valid token, or undefined. */
   readonly authenticate: (authorization: string | undefined) => Promise<Record<string, unknown> | undefined>;
+  /** Where reads are recorded. @default recordAudit (the audit table) */
+  readonly audit?: (event: AuditEvent) => Promise<void>;
 }
 
 export class OpsConsole {
@@ -147,12 +148,12 @@ export class OpsConsole {
         sentAt: new Date(m.at * 1000).toISOString(),
         text: m.body.text ?? '',
       }));
-    await recordAudit({
+    await (this.options.audit ?? recordAudit)({
       type: 'ConsoleMailRead',
       outcome: 'success',
       actor: caller.username,
       component: 'ops-console',
-      subject: { type: AUDIT_SUBJECT[subjectType], id: subject },
+      subject: auditSubject({ type: subjectType, id: subject }, subject),
       source: { ip: req.socket.remoteAddress, userAgent: req.headers['user-agent'] },
       details: { count: items.length },
     });

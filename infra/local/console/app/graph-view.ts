@@ -58,5 +58,22 @@ export function stateMachineGraph(detail: ExecutionDetail): HTMLElement {
     h('span', { class: 'key failed' }, 'failed here'),
     h('span', { class: 'key catch' }, 'catch (dashed)'),
   );
-  return h('figure', { class: 'graph-box' }, h('div', { class: 'graph-scroll' }, svg), legend);
+  // Large machines shrink to the page's width; "actual size" shows them at full scale, scrolled.
+  const scroller = h('div', { class: 'graph-scroll fit' }, svg);
+  const toggle = h(
+    'button',
+    {
+      attrs: { type: 'button', 'aria-pressed': 'false' },
+      on: {
+        click: () => {
+          const fit = scroller.classList.toggle('fit');
+          toggle.setAttribute('aria-pressed', String(!fit));
+          toggle.textContent = fit ? 'Actual size' : 'Fit to width';
+        },
+      },
+    },
+    'Actual size',
+  );
+  legend.append(toggle);
+  return h('figure', { class: 'graph-box' }, scroller, legend);
 }

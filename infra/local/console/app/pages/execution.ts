@@ -1,4 +1,4 @@
-import type { ExecutionDetail, PendingTask, TimelineStep } from '../../../../../functions/ops/contract';
+import type { ExecutionDetail, ExecutionSummary, PendingTask, RedriveResult, TimelineStep } from '../../../../../functions/ops/contract';
 import type { ConsoleMail, MailPage } from '../../types';
 import { ApiError, call, query } from '../api';
 import { h, show } from '../dom';
@@ -6,12 +6,12 @@ import { age, duration, when } from '../format';
 import { stateMachineGraph } from '../graph-view';
 import { errorBox, executionHref, facts, json, row, statusBadge, subjectText, table } from '../ui';
 
-function timelineRow(step: TimelineStep, revealed: boolean): HTMLTableRowElement {
+function timelineRow(step: TimelineStep, revealed: boolean, running: boolean): HTMLTableRowElement {
   const tr = row(
     step.state,
     step.type,
     when(step.enteredAt),
-    step.leftAt === undefined ? 'still here' : duration(step.durationMs),
+    step.leftAt !== undefined ? duration(step.durationMs) : running ? 'still here' : 'ended here',
     step.retries ? String(step.retries) : '0',
     step.error ? h('code', { class: 'err' }, step.error) : '',
     step.cause ? h('span', { class: 'cause' }, step.cause) : '',
@@ -71,12 +71,25 @@ async function mailsSection(detail: ExecutionDetail, isCurrent: () => boolean): 
 async function redrive(detail: ExecutionDetail, status: HTMLElement, reload: () => void): Promise<void> {
   if (!confirm(`Redrive ${detail.name} from ${detail.currentState ?? 'the failed state'}?`)) return;
   try {
-    await call(`/ops/executions/${encodeURIComponent(detail.executionArn)}/redrive`, { method: 'POST' });
-    show(status, h('p', { class: 'ok', attrs: { role: 'status' } }, 'Redriven.'));
+    const result = await call<RedriveResult>(`/ops/executions/${encodeURIComponent(detail.executionArn)}/redrive`, { method: 'POST' });
+    show(status, h('p', { class: 'ok', attrs: { role: 'status' } }, `Redriven at ${when(result.redriveDate)}: ${result.execution.status}.`));
     reload();
   } catch (error) {
     show(status, errorBox(error));
   }
+}
+
+function otherExecutions(others: readonly ExecutionSummary[]): HTMLElement {
+  return h(
+    'section',
+    { class: 'card' },
+    h('h3', {}, 'Other executions for this subject'),
+    table(
+      ['Execution', 'Status', 'State', 'Started'],
+      others.map((e) => row(h('a', { attrs: { href: executionHref(e.executionArn) } }, e.name), statusBadge(e.status, e.stuck), e.currentState ?? '—', when(e.startDate))),
+      { empty: 'None.' },
+    ),
+  );
 }
 
 export async function executionPage(main: HTMLElement, id: string, params: URLSearchParams, isCurrent: () => boolean): Promise<void> {
@@ -118,7 +131,9 @@ export async function executionPage(main: HTMLElement, id: string, params: URLSe
       ['Execution', h('code', {}, detail.executionArn)],
       ['Started', when(detail.startDate)],
       ['Ended', detail.stopDate ? when(detail.stopDate) : undefined],
-      [detail.status === 'RUNNING' ? 'Now in' : 'Ended in', detail.currentState ? `${detail.currentState}${detail.currentSince ? `, since ${when(detail.currentSince)} (${age(detail.currentSince)})` : ''}` : undefined],
+      detail.status === 'RUNNING'
+        ? ['Now in', detail.currentState ? `${detail.currentState}${detail.currentSince ? `, since ${when(detail.currentSince)} (${age(detail.currentSince)})` : ''}` : undefined]
+        : ['Ended in', detail.currentState ? `${detail.currentState}${detail.currentSince ? `, entered ${when(detail.currentSince)}` : ''}` : undefined],
       ['Expected at most', detail.expectedSeconds !== undefined ? duration(detail.expectedSeconds * 1000) : undefined],
     ]),
     actions,
@@ -130,9 +145,10 @@ export async function executionPage(main: HTMLElement, id: string, params: URLSe
       'section',
       { class: 'card' },
       h('h3', {}, 'Timeline'),
-      table(['State', 'Type', 'Entered', 'Took', 'Retries', 'Error', 'Cause', ''], detail.timeline.map((s) => timelineRow(s, detail.revealed)), { class: 'timeline', empty: 'No state entered yet.', testid: 'timeline' }),
+      table(['State', 'Type', 'Entered', 'Took', 'Retries', 'Error', 'Cause', ''], detail.timeline.map((s) => timelineRow(s, detail.revealed, detail.status === 'RUNNING')), { class: 'timeline', empty: 'No state entered yet.', testid: 'timeline' }),
     ),
     mails,
+    detail.otherExecutions?.length ? otherExecutions(detail.otherExecutions) : null,
     detail.revealed && (detail.input !== undefined || detail.output !== undefined)
       ? h('section', { class: 'card' }, h('h3', {}, 'Execution input and output'), detail.input !== undefined ? json(detail.input) : null, detail.output !== undefined ? json(detail.output) : null)
       : null,

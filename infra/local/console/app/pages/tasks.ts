@@ -1,4 +1,4 @@
-import type { PendingTask } from '../../../../../functions/ops/contract';
+import type { PendingTask, PendingTaskList } from '../../../../../functions/ops/contract';
 import { call, query } from '../api';
 import { h, show } from '../dom';
 import { duration, when } from '../format';
@@ -6,10 +6,10 @@ import { errorBox, executionHref, row, table } from '../ui';
 
 const AGES: readonly (readonly [string, string])[] = [
   ['', 'any age'],
-  ['3600', 'over an hour'],
-  ['86400', 'over a day'],
-  ['172800', 'over two days'],
-  ['604800', 'over a week'],
+  ['1h', 'over an hour'],
+  ['1d', 'over a day'],
+  ['2d', 'over two days'],
+  ['1w', 'over a week'],
 ];
 
 function taskRow(t: PendingTask): HTMLTableRowElement {
@@ -36,7 +36,7 @@ export async function tasksPage(main: HTMLElement, params: URLSearchParams, isCu
   const results = h('div', { class: 'results' }, h('p', { class: 'muted' }, 'Loading…'));
   show(main, h('h2', {}, 'Pending human tasks'), h('form', { class: 'filters', on: { submit: (e) => e.preventDefault() } }, h('label', {}, 'Waiting ', picker)), results);
   try {
-    const { items } = await call<{ items: PendingTask[] }>(`/ops/tasks${query({ olderThan: olderThan || undefined })}`);
+    const { items } = await call<PendingTaskList>(`/ops/tasks${query({ olderThan: olderThan || undefined })}`);
     if (!isCurrent()) return;
     show(results, table(['About', 'Workflow / step', 'Waiting on', 'Since', 'For', 'Expires'], items.map(taskRow), { class: 'tasks', empty: 'No human task is pending.', testid: 'tasks' }));
   } catch (error) {
