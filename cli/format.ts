@@ -19,8 +19,8 @@ export function executionsTable(items: readonly ExecutionSummary[], now: Date): 
   );
 }
 
-function stepLine(s: TimelineStep): string[] {
-  return [s.state, s.type, at(s.enteredAt), s.durationMs === undefined ? '(in it)' : formatDuration(s.durationMs / 1000), s.retries ? String(s.retries) : '', s.error ? `${s.error}${s.cause ? `: ${s.cause}` : ''}` : ''];
+function stepLine(s: TimelineStep, running: boolean): string[] {
+  return [s.state, s.type, at(s.enteredAt), s.durationMs === undefined ? (running ? 'now' : '-') : formatDuration(s.durationMs / 1000), s.retries ? String(s.retries) : '', s.error ? `${s.error}${s.cause ? `: ${s.cause}` : ''}` : ''];
 }
 
 export function executionReport(d: ExecutionDetail, now: Date): string {
@@ -35,7 +35,7 @@ export function executionReport(d: ExecutionDetail, now: Date): string {
       ? [`  Waiting on ${d.pendingTask.assignee.role}${d.pendingTask.assignee.ori ? ` of ${d.pendingTask.assignee.ori}` : ''} <${d.pendingTask.assignee.email}> since ${at(d.pendingTask.since)} (task ${d.pendingTask.taskId})`]
       : []),
     '',
-    table(['STATE', 'TYPE', 'ENTERED', 'DURATION', 'RETRIES', 'ERROR / CAUSE'], d.timeline.map(stepLine)),
+    table(['STATE', 'TYPE', 'ENTERED', 'DURATION', 'RETRIES', 'ERROR / CAUSE'], d.timeline.map((s) => stepLine(s, d.status === 'RUNNING'))),
   ];
   if (d.otherExecutions?.length) {
     lines.push('', 'Other executions of this subject:', executionsTable(d.otherExecutions, now));
