@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, expiresIn: '12h' });
   }
   writeFileSync(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  // Where the `ciss` CLI finds the API by default (its token is the operations one above).
+  writeFileSync(path.join(dataDir, 'endpoints.json'), JSON.stringify(runtime.endpoints, null, 2));
 
   const { edge, api, mailbox } = runtime.endpoints;
   const lines = [
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     `  curl -s -X POST ${api}/access-requests -H "Authorization: Bearer $(node -p "require('./.local/tokens.json')['agency-admin']")" -H 'Content-Type: application/json' \\`,
     `    -d '{"employee":{"fullName":"Jordan Rivera","email":"jordan.rivera@nhpd.ct.example","jobTitle":"Records Supervisor"},"ori":"${DEMO_ORI}","justification":"Supervises the records unit that runs criminal history checks for pistol permit applicants."}'`,
     '  a token for any role and agency: npm run token -- --role clerk --ori CT0000100',
+    '  operations: npx ciss executions list; npx ciss stuck; npx ciss tasks pending; npx ciss executions show <packet or request id>',
     '',
     'Ctrl-C stops everything (executions in flight carry on at the next npm start).',
   ];
