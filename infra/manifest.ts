@@ -12,6 +12,7 @@ export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
 import { auditAppend, commonEnv, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
+import { opsFunctions, opsRoutes } from './manifest/ops';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -36,7 +37,8 @@ export type Permission =
   | { readonly table: TableName; readonly access: 'read' | 'readwrite' | 'append' }
   | { readonly bus: 'put' }
   | { readonly ses: 'send' }
-  | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'callback' | 'stop')[] }
+  /** `redrive`: RedriveExecution on the machine's executions (the operations API). */
+  | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'callback' | 'stop' | 'redrive')[] }
   | { readonly key: 'encrypt' | 'decrypt' }
   | { readonly secret: SecretName; readonly access: 'read' };
 
@@ -269,6 +271,7 @@ export const functions = {
   },
   ...accessFunctions,
   ...arrestFunctions,
+  ...opsFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -289,6 +292,7 @@ export const routes = [
   { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
   ...accessRoutes,
   ...arrestRoutes,
+  ...opsRoutes,
 ] as const satisfies readonly RouteSpec[];
 
 

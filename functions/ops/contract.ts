@@ -87,4 +87,20 @@ export interface ExecutionDetail extends ExecutionSummary {
   readonly pendingTask?: PendingTask;
   /** True when inputs and outputs are shown as they are (`--reveal`); the reveal is audited. */
   readonly revealed: boolean;
+  /**
+   * The subject's other executions, newest first: an arrest packet's earlier versions and its
+   * continuations (continue-as-new), an access request's reissues. Empty for a single one.
+   */
+  readonly otherExecutions?: readonly ExecutionSummary[];
+}
+
+/** `GET /ops/tasks`: the human tasks still waiting, oldest first. */
+export interface PendingTaskList {
+  readonly items: readonly PendingTask[];
+}
+
+/** `POST /ops/executions/{id}/redrive`: the execution as it is now running again. */
+export interface RedriveResult {
+  readonly execution: ExecutionSummary;
+  readonly redriveDate: string;
 }

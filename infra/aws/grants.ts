@@ -35,6 +35,7 @@ const MACHINE_ACTIONS = {
   // As CDK's grantTaskResponse: task tokens are authorised against the machine.
   callback: { onMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], onExecutions: [] },
   stop: { onMachine: [], onExecutions: ['states:StopExecution'] },
+  redrive: { onMachine: [], onExecutions: ['states:RedriveExecution'] },
 } as const satisfies Record<string, { onMachine: readonly string[]; onExecutions: readonly string[] }>;
 
 /** As CDK's `grantReadData` / `grantWriteData`, which this file does not use: see `grantTable`. */

@@ -13,6 +13,9 @@ import { LOCAL_ACCOUNT, type LocalLambda } from './lambda';
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Something served on the gateway's origin beside the manifest's routes (the local console). */
+export type Mounted = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void>;
+
 interface CompiledRoute {
   readonly spec: RouteSpec;
   readonly pattern: RegExp;
@@ -60,12 +63,39 @@ export class LocalApiGateway {
   private readonly compiled = (routes as readonly RouteSpec[]).map(compile);
   /** `POST /oauth2/token`: in AWS the user pool domain's; locally on the API's port. */
   tokenEndpoint?: TokenEndpoint;
+  private readonly mounts: { readonly prefix: string; readonly serve: Mounted }[] = [];
 
   constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
 
   /** What this gateway serves: `METHOD /path -> function`, for the parity test and operators. */
   routeTable(): string[] {
     return this.compiled.map((r) => `${r.spec.method} ${r.spec.path} -> ${r.spec.function}`);
+  }
+
+  /**
+   * Serves `prefix` and everything under it with `serve`, before the manifest's routes. Local
+   * only: nothing is mounted in AWS.
+   */
+  mount(prefix: string, serve: Mounted): void {
+    this.mounts.push({ prefix: prefix.replace(/\/+$/, ''), serve });
+  }
+
+  /**
+   * The Cognito authorizer's check: the claims of a valid `Bearer` token from the local issuer,
+   * or undefined (the caller gets a 401). Whatever is mounted here authenticates with this too.
+   */
+  async authenticate(authorization: string | undefined): Promise<Record<string, unknown> | undefined> {
+    const token = (authorization ?? '').replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    try {
+      const claims = await this.issuer.verify(token);
+      // Every token route names the API scope, so, as API Gateway does then, only an access
+      // token that holds it passes (an ID token, or another API's token, is refused).
+      if (claims['token_use'] !== 'access' || !String(claims['scope'] ?? '').split(/\s+/).includes(API_SCOPE)) return undefined;
+      return claims;
+    } catch {
+      return undefined;
+    }
   }
 
   async start(port: number): Promise<number> {
@@ -86,22 +116,16 @@ export class LocalApiGateway {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     if (url.pathname === '/oauth2/token' && this.tokenEndpoint) return this.token(req, res, this.tokenEndpoint);
+    const mounted = this.mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
+    if (mounted) return mounted.serve(req, res, url);
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
     if (!match?.m) return send(res, 403, { message: 'Missing Authentication Token' });
 
     // Signed-link routes carry their own proof (the link's HMAC), checked by the handler.
     let claims: Record<string, unknown> | undefined;
     if (match.r.spec.auth === 'token') {
-      const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '').trim();
-      try {
-        if (!token) throw new Error('no token');
-        claims = await this.issuer.verify(token);
-        // Every token route names the API scope, so, as API Gateway does then, only an access
-        // token that holds it passes (an ID token, or another API's token, is refused).
-        if (claims['token_use'] !== 'access' || !String(claims['scope'] ?? '').split(/\s+/).includes(API_SCOPE)) throw new Error('scope');
-      } catch {
-        return send(res, 401, { message: 'Unauthorized' });
-      }
+      claims = await this.authenticate(req.headers.authorization);
+      if (!claims) return send(res, 401, { message: 'Unauthorized' });
     }
 
     let body: Buffer;
@@ -200,7 +224,15 @@ export class LocalApiGateway {
       return send(res, 413, { error: 'invalid_request', error_description: 'the request is too large' }, noStore);
     }
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':', 2).map(decodeURIComponent) : [];
+    // RFC 6749 §2.3.1: the id and secret are form-encoded before Basic; a malformed one matches no client.
+    const decode = (v: string): string => {
+      try {
+        return decodeURIComponent(v.replace(/\+/g, ' '));
+      } catch {
+        return '';
+      }
+    };
+    const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':', 2).map(decode) : [];
     const clientId = basicId ?? form.get('client_id') ?? '';
     const secret = basicSecret ?? form.get('client_secret') ?? '';
     const fail = (status: number, error: string, description: string): void => {

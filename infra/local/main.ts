@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2), { mode: 0o600 });
   // The demo agency's RMS, a machine client (OAuth client credentials); kept in .local/clients.json.
   const rms = runtime.clients.rmsClient(DEMO_ORI);
+  // Where the `ciss` CLI finds the API by default (its token is the operations one above).
+  writeFileSync(path.join(dataDir, 'endpoints.json'), JSON.stringify(runtime.endpoints, null, 2));
 
   const { edge, api, mailbox } = runtime.endpoints;
   const lines = [
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     `  Mailbox viewer (SES)     ${mailbox}`,
     `  DCJ CMS simulator        ${runtime.endpoints.cms}`,
     `  Runtime status           ${edge}/_local/health`,
-    '  Operations console       not built yet (issue 7); use the AWS CLI below meanwhile',
+    `  Operations console       ${runtime.endpoints.console}#token=${tokens['operations']}`,
     `  Data                     ${dataDir}   (delete it to start afresh)`,
     `  Clock                    ${clock.mode}${clock.mode === 'real' && clock.scale !== 1 ? ` x${clock.scale}` : ''}`,
     runtime.resumed ? `  Carried on ${runtime.resumed} execution(s) from the previous run.` : '',
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     '  a token for any role and agency: npm run token -- --role clerk --ori CT0000100',
     `  the ${DEMO_ORI} RMS as a machine client (OAuth client credentials; id and secret in .local/clients.json):`,
     `  curl -s -u ${rms.clientId}:<secret> -d grant_type=client_credentials ${api}/oauth2/token`,
+    '  operations: npx ciss executions list; npx ciss stuck; npx ciss tasks pending; npx ciss executions show <packet or request id>',
     '',
     'Ctrl-C stops everything (executions in flight carry on at the next npm start).',
   ];

@@ -8,6 +8,7 @@ import { aslText, ROOT, substitute } from '../asl';
 import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type TableName, type TableSpec } from '../manifest';
 import { LocalApiGateway } from './apigateway';
 import { TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
+import { CONSOLE_PREFIX, OpsConsole } from './console/server';
 import { LocalIssuer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
@@ -40,7 +41,8 @@ export interface RuntimeOptions {
 }
 
 export interface LocalRuntime {
-  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string };
+  /** `console` is the operations console's page, on the API's origin (local only). */
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string; readonly console: string };
   readonly clock: Clock;
   readonly lambda: LocalLambda;
   /** The edge endpoint: its `taps` see (and may answer) every AWS request the application makes. */
@@ -195,6 +197,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const apiPort = await api.start(options.apiPort ?? 3000);
     stops.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
+    api.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: ses.endpoint, authenticate: (authorization) => api.authenticate(authorization) }).serve);
 
     const resolve = (ref: Ref): string => {
       switch (ref.ref) {
@@ -240,7 +243,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
 
     return {
-      endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint, cms: cms.url },
+      endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint, cms: cms.url, console: `${apiUrl}${CONSOLE_PREFIX}/` },
       clock,
       lambda,
       edge,

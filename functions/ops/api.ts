@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { recordAudit } from '#shared/audit';
+import { AppError, NotFound } from '#shared/errors';
+import { apiHandler, json, parseWith, type ApiEvent } from '#shared/http';
+import { EXECUTION_STATUSES, WORKFLOWS, type PendingTaskList } from './contract';
+import { DURATION_RULE, parseDuration } from './domain/duration';
+import { listExecutions, pendingTasks, redriveExecution, showExecution } from './domain/operations';
+import { auditSubject } from './domain/workflows';
+import { ports } from './ports';
+
+const duration = z.string().max(20).refine((v) => parseDuration(v) !== undefined, DURATION_RULE).transform((v) => parseDuration(v) ?? 0);
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const ListQuery = z.object({
+  workflow: z.enum(WORKFLOWS).optional(),
+  status: z.enum(EXECUTION_STATUSES).optional(),
+  since: duration.optional(),
+  stuck: flag.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  nextToken: z.string().max(4096).optional(),
+});
+const ShowQuery = z.object({ reveal: flag.optional() });
+const TasksQuery = z.object({ olderThan: duration.optional() });
+/** Path ids are names or ARNs; the domain says which rule a bad one breaks. */
+const IdParam = z.object({ id: z.string().min(1).max(300) });
+
+const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
+
+function idOf(event: ApiEvent): string {
+  const raw = parseWith(IdParam, event.pathParameters ?? {}).id;
+  // An ARN may arrive percent-encoded (its colons), depending on the client.
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The operations API (role `operations`): what is running and stuck, one execution's timeline,
+ * the human tasks waiting, and redrive. Every call is audited: these are reads of justice data
+ * and, for redrive, a privileged action. Inputs and outputs are redacted unless the operator
+ * asks to reveal them, and a reveal is its own audit event.
+ */
+export const handler = apiHandler(async (event) => {
+  const actor = event.caller.username;
+  const audit = (type: string, subject: { type: string; id: string }, outcome: 'success' | 'failure', details: Record<string, string | number | boolean | null>) =>
+    recordAudit({ type, outcome, actor, component: 'operations', subject, source: sourceOf(event), details });
+
+  switch (`${event.httpMethod} ${event.resource}`) {
+    case 'GET /ops/executions': {
+      const q = parseWith(ListQuery, event.queryStringParameters ?? {});
+      const page = await listExecutions(ports, { workflow: q.workflow, status: q.status, sinceSeconds: q.since, stuck: q.stuck, limit: q.limit, nextToken: q.nextToken });
+      await audit('ExecutionsListed', { type: 'executions', id: q.workflow ?? '*' }, 'success', { status: q.status ?? null, stuck: q.stuck ?? false, count: page.items.length });
+      return json(200, page);
+    }
+    case 'GET /ops/executions/{id}': {
+      const id = idOf(event);
+      const reveal = parseWith(ShowQuery, event.queryStringParameters ?? {}).reveal === true;
+      try {
+        const detail = await showExecution(ports, id, reveal ? 'reveal' : 'redact');
+        await audit(reveal ? 'ExecutionDataRevealed' : 'ExecutionRead', auditSubject(detail.subject, detail.executionArn), 'success', { executionArn: detail.executionArn, revealed: reveal });
+        return json(200, detail);
+      } catch (error) {
+        if (error instanceof AppError && error.statusCode === 404) await audit(reveal ? 'ExecutionDataRevealed' : 'ExecutionRead', { type: 'execution', id }, 'failure', { reason: 'not found' });
+        throw error;
+      }
+    }
+    case 'GET /ops/tasks': {
+      const q = parseWith(TasksQuery, event.queryStringParameters ?? {});
+      const body: PendingTaskList = { items: await pendingTasks(ports, q.olderThan) };
+      await audit('PendingTasksListed', { type: 'tasks', id: 'pending' }, 'success', { olderThanSeconds: q.olderThan ?? null, count: body.items.length });
+      return json(200, body);
+    }
+    case 'POST /ops/executions/{id}/redrive': {
+      const id = idOf(event);
+      try {
+        const result = await redriveExecution(ports, id);
+        await audit('ExecutionRedriven', auditSubject(result.execution.subject, result.execution.executionArn), 'success', { executionArn: result.execution.executionArn });
+        return json(200, result);
+      } catch (error) {
+        const reason = error instanceof AppError && error.statusCode < 500 ? error.message.slice(0, 300) : 'error';
+        await audit('ExecutionRedriven', { type: 'execution', id }, 'failure', { reason });
+        throw error;
+      }
+    }
+    default:
+      throw new NotFound(`No operations route ${event.httpMethod} ${event.resource}`);
+  }
+});

@@ -1,0 +1,39 @@
+import type { Subject, Workflow } from '../contract';
+
+/** The manifest machine each workflow runs on. */
+export const MACHINE_OF: Readonly<Record<Workflow, string>> = {
+  arrest: 'arrest-packet',
+  access: 'access-request',
+  approval: 'approval',
+  diagnostics: 'diagnostics',
+};
+
+/** An arrest packet id (`ap-` and 24 hex digits, from ORI and incident number). */
+export const PACKET_ID = /^ap-[0-9a-f]{24}$/;
+/** An access request id (`AR-<yyyymmdd>-<10 hex>`). */
+export const REQUEST_ID = /^AR-\d{8}-[0-9A-F]{10}$/;
+
+/**
+ * What an execution is about, from its name: arrest executions are `<packet>-v<version>` and,
+ * after continuing as new, `…-g<generation>`; access executions are `<request>` and
+ * `<request>-reissue-<n>`; diagnostics runs and approvals are named after themselves.
+ */
+export function subjectOf(workflow: Workflow, name: string): Subject {
+  switch (workflow) {
+    case 'arrest':
+      return { type: 'packet', id: name.replace(/-v\d+(-g\d+)?$/, '') };
+    case 'access':
+      return { type: 'request', id: name.replace(/-reissue-\d+$/, '') };
+    case 'diagnostics':
+      return { type: 'run', id: name };
+    case 'approval':
+      return { type: 'task', id: name };
+  }
+}
+
+/** The audit trail's subject types for the business subjects (as the workflows' own APIs write them). */
+export function auditSubject(subject: Subject | undefined, executionArn: string): { type: string; id: string } {
+  if (subject?.type === 'packet') return { type: 'arrest-packet', id: subject.id };
+  if (subject?.type === 'request') return { type: 'access-request', id: subject.id };
+  return { type: 'execution', id: executionArn };
+}

@@ -1,0 +1,37 @@
+/** Times in UTC, as the logs and the audit trail give them, so an operator can match them up. */
+export function when(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function duration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3_600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = Math.floor(s);
+  for (const [size, unit] of units) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
+
+/** How long ago, from now, for "since" columns. */
+export function age(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const t = new Date(iso).getTime();
+  return Number.isNaN(t) ? '—' : duration(Math.max(0, now - t));
+}

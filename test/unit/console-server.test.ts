@@ -1,0 +1,85 @@
+import http, { type Server } from 'node:http';
+import type { AuditEvent } from '#shared/audit';
+import { LocalIssuer } from '../../infra/local/auth';
+import { close, listen } from '../../infra/local/http';
+import { CONSOLE_PREFIX, OpsConsole } from '../../infra/local/console/server';
+
+/**
+ * The console's server on its own: a fake SES mailbox (the `GET /store` shape of
+ * aws-ses-v2-local), the local issuer's real verification, and the audit recorded in memory.
+ */
+describe('the console server', () => {
+  let issuer: LocalIssuer;
+  let mailbox: Server;
+  let server: Server;
+  let base: string;
+  const audits: AuditEvent[] = [];
+  const emails = [
+    { messageId: 'm1', from: 'noreply@ciss.ct.example', destination: { to: ['cchrs.unit@dpscs.ct.example'] }, subject: 'Review AR-20261123-AAAAAAAAAA', body: { text: 'Please review.' }, at: 1_700_000_000 },
+    { messageId: 'm2', from: 'noreply@ciss.ct.example', destination: { to: ['admin@nhpd.ct.example'] }, subject: 'Trainings', body: { text: 'Record at /access-requests/AR-20261123-AAAAAAAAAA/training-verification' }, at: 1_700_000_100 },
+    { messageId: 'm3', from: 'noreply@ciss.ct.example', destination: { to: ['someone@else.example'] }, subject: 'Another request', body: { text: 'AR-20261123-BBBBBBBBBB' }, at: 1_700_000_200 },
+  ];
+
+  beforeAll(async () => {
+    issuer = await LocalIssuer.create();
+    mailbox = http.createServer((_req, res) => res.end(JSON.stringify({ emails })));
+    const console = new OpsConsole({
+      mailbox: `http://127.0.0.1:${await listen(mailbox, 0)}`,
+      authenticate: async (authorization) => issuer.verify((authorization ?? '').replace(/^Bearer /, '')).catch(() => undefined),
+      audit: async (event) => void audits.push(event),
+    });
+    server = http.createServer((req, res) => void console.serve(req, res, new URL(req.url ?? '/', 'http://localhost')));
+    base = `http://127.0.0.1:${await listen(server, 0)}${CONSOLE_PREFIX}`;
+  });
+  afterAll(async () => {
+    await close(server);
+    await close(mailbox);
+  });
+
+  const get = (path: string, token?: string) => fetch(`${base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, redirect: 'manual' });
+
+  it('gives the e-mails that mention the subject, newest first, to an operator, and audits the read', async () => {
+    const token = await issuer.mint({ roles: ['operations'], username: 'ops-on-call' });
+    const res = await get('/api/mails?subjectType=request&subject=AR-20261123-AAAAAAAAAA', token);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { messageId: string; to: string[]; sentAt: string }[] };
+    expect(body.items.map((m) => m.messageId)).toEqual(['m2', 'm1']);
+    expect(body.items[1]).toMatchObject({ to: ['cchrs.unit@dpscs.ct.example'], sentAt: '2023-11-14T22:13:20.000Z' });
+    expect(audits.at(-1)).toMatchObject({ type: 'ConsoleMailRead', outcome: 'success', actor: 'ops-on-call', subject: { type: 'access-request', id: 'AR-20261123-AAAAAAAAAA' }, details: { count: 2 } });
+  });
+
+  it('refuses the mailbox without a valid token (401), to another role (403), and names a bad field (400)', async () => {
+    const before = audits.length;
+    const q = '/api/mails?subjectType=request&subject=AR-20261123-AAAAAAAAAA';
+    expect((await get(q)).status).toBe(401);
+    expect((await get(q, await issuer.mint({ roles: ['operations'], audience: 'someone-else' }))).status).toBe(401);
+    expect((await get(q, await issuer.mint({ roles: ['unit'] }))).status).toBe(403);
+    const bad = await get('/api/mails?subjectType=person&subject=a%20b', await issuer.mint({ roles: ['operations'] }));
+    expect(bad.status).toBe(400);
+    const problems = ((await bad.json()) as { problems: { field: string }[] }).problems.map((p) => p.field).sort();
+    expect(problems).toEqual(['subject', 'subjectType']);
+    expect(audits).toHaveLength(before);
+  });
+
+  it('serves the page, the stylesheet and the script with a strict policy and no caching', async () => {
+    for (const [path, type] of [['/', 'text/html'], ['/app.css', 'text/css'], ['/app.js', 'text/javascript']] as const) {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain(type);
+      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
+      expect(res.headers.get('content-security-policy')).not.toContain('unsafe');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+    // The bundle carries no HTML parsing of data: the console builds the page with DOM calls only.
+    expect(await (await get('/app.js')).text()).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  });
+
+  it('sends /console to /console/, and refuses other paths and methods', async () => {
+    const bare = await fetch(base, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([308, '/console/']);
+    expect((await get('/%2e%2e/package.json')).status).toBe(404);
+    expect((await get('/nothing.js')).status).toBe(404);
+    expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
+  });
+});
