@@ -58,7 +58,9 @@ export async function call<T>(conn: Connection, method: 'GET' | 'POST', pathAndQ
   try {
     res = await fetch(`${conn.api}${pathAndQuery}`, { method, headers: { Authorization: `Bearer ${conn.token}`, Accept: 'application/json' } });
   } catch (error) {
-    const reason = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    // Node's fetch wraps the socket error (an AggregateError when both IPv4 and IPv6 were tried).
+    const cause = (error as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+    const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
     throw new CliError(`Cannot reach the ops API at ${conn.api} (from ${conn.origin}): ${reason}. Locally, start it with \`npm start\`; otherwise check --api / CISS_API_URL.`);
   }
   const text = await res.text();

@@ -205,9 +205,9 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
     expect(unknown.err).toContain('No execution, arrest packet or access request is known by ap-000000000000000000000000');
 
     let err = '';
-    const code = await main(['executions', 'list', '--api', 'http://127.0.0.1:9', '--token', 'x'], { stdout: () => undefined, stderr: (t) => void (err += t), ask: async () => '', env: {}, cwd: '/nonexistent', now: () => new Date() });
+    const code = await main(['executions', 'list', '--api', 'http://127.0.0.1:59999', '--token', 'x'], { stdout: () => undefined, stderr: (t) => void (err += t), ask: async () => '', env: {}, cwd: '/nonexistent', now: () => new Date() });
     expect(code).toBe(1);
-    expect(err).toContain('Cannot reach the ops API at http://127.0.0.1:9');
+    expect(err).toContain('Cannot reach the ops API at http://127.0.0.1:59999');
     expect(err).toContain('npm start');
   });
 
