@@ -40,7 +40,7 @@ export function connection(options: { api?: string; token?: string }, env: NodeJ
   const tokens = readJson(path.join(dir, 'tokens.json'));
   const token = options.token ?? env['CISS_TOKEN'] ?? (typeof tokens?.['operations'] === 'string' ? tokens['operations'] : undefined);
   if (!token) {
-    throw new CliError(`No token: pass --token <JWT> or set CISS_TOKEN (an operations user's ID token), or run \`npm start\` here, which writes demo tokens to ${path.join(LOCAL_DIR, 'tokens.json')}.`);
+    throw new CliError(`No token: pass --token <JWT> or set CISS_TOKEN (an operations user's access token), or run \`npm start\` here, which writes demo tokens to ${path.join(LOCAL_DIR, 'tokens.json')}.`);
   }
   const origin = options.api ? '--api' : env['CISS_API_URL'] ? 'CISS_API_URL' : `${LOCAL_DIR}/endpoints.json`;
   return { api: api.replace(/\/+$/, ''), token, origin };
@@ -58,7 +58,9 @@ export async function call<T>(conn: Connection, method: 'GET' | 'POST', pathAndQ
   try {
     res = await fetch(`${conn.api}${pathAndQuery}`, { method, headers: { Authorization: `Bearer ${conn.token}`, Accept: 'application/json' } });
   } catch (error) {
-    const reason = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    // Node's fetch wraps the socket error (an AggregateError when both IPv4 and IPv6 were tried).
+    const cause = (error as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+    const reason = cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message ?? (error as Error).message;
     throw new CliError(`Cannot reach the ops API at ${conn.api} (from ${conn.origin}): ${reason}. Locally, start it with \`npm start\`; otherwise check --api / CISS_API_URL.`);
   }
   const text = await res.text();

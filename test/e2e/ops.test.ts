@@ -35,7 +35,7 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
 
     // An access request that waits for the unit's review.
     const req = await call('/access-requests', admin, 'POST', { employee: { fullName: 'Jordan Opsfield Rivera', email: 'jordan.opsfield@nhpd.ct.example', jobTitle: 'Records Supervisor' }, ori: ORI, justification: 'Supervises the records unit that runs criminal history checks for pistol permit applicants.' });
-    expect(req.status).toBe(202);
+    if (req.status !== 202) throw new Error(`POST /access-requests: ${req.status}`);
     requestId = ((await req.json()) as { requestId: string }).requestId;
 
     // An arrest packet the clerk accepts while the CMS is down: it fails once its retries run out.
@@ -70,7 +70,7 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
     p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
     p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
     const res = await call('/arrests', rms, 'POST', p);
-    expect(res.status).toBe(202);
+    if (res.status !== 202) throw new Error(`POST /arrests: ${res.status}`);
     return ((await res.json()) as { packetId: string }).packetId;
   }
 
@@ -205,9 +205,9 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
     expect(unknown.err).toContain('No execution, arrest packet or access request is known by ap-000000000000000000000000');
 
     let err = '';
-    const code = await main(['executions', 'list', '--api', 'http://127.0.0.1:9', '--token', 'x'], { stdout: () => undefined, stderr: (t) => void (err += t), ask: async () => '', env: {}, cwd: '/nonexistent', now: () => new Date() });
+    const code = await main(['executions', 'list', '--api', 'http://127.0.0.1:59999', '--token', 'x'], { stdout: () => undefined, stderr: (t) => void (err += t), ask: async () => '', env: {}, cwd: '/nonexistent', now: () => new Date() });
     expect(code).toBe(1);
-    expect(err).toContain('Cannot reach the ops API at http://127.0.0.1:9');
+    expect(err).toContain('Cannot reach the ops API at http://127.0.0.1:59999');
     expect(err).toContain('npm start');
   });
 
