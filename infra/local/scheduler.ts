@@ -28,9 +28,13 @@ export class LocalScheduler {
 
   constructor(private readonly lambda: LocalLambda, private readonly clock: Clock) {}
 
-  /** The schedules this runtime runs: name and `rate(n minutes)`, as the AWS rules have them. */
-  table(): string[] {
-    return (Object.entries(schedules) as [string, ScheduleSpec][]).map(([name, spec]) => `${name} rate(${spec.everyMinutes} minutes) -> ${spec.target.function}`);
+  /** The schedules this runtime runs, with the expression the AWS rules have. */
+  table(): { readonly schedule: string; readonly expression: string; readonly target: FunctionName }[] {
+    return (Object.entries(schedules) as [string, ScheduleSpec][]).map(([schedule, spec]) => ({
+      schedule,
+      expression: `rate(${spec.everyMinutes} minute${spec.everyMinutes === 1 ? '' : 's'})`,
+      target: spec.target.function,
+    }));
   }
 
   start(): void {

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { manifest, type FunctionName, type MachineName } from '#infra/manifest';
 import { METRIC, metricsNamespace } from '#infra/manifest/monitoring';
 import { synthesizeStack } from '#infra/stack';
-import { functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
+import { expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
 
 // One synthesis for the file; every test only reads it.
 const stack = synthesizeStack();
@@ -52,8 +52,8 @@ const hasMetric = (lines: string[][], ...expected: string[]): boolean => lines.s
 describe('monitoring in AWS', () => {
   describe('the on-call topic', () => {
     it('is encrypted with the application key and refuses requests without TLS', () => {
-      template.hasResourceProperties('AWS::SNS::Topic', { TopicName: `${PREFIX}-on-call`, KmsMasterKeyId: getAttArn(keyId) });
-      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      expectResourceProperties(template, 'AWS::SNS::Topic', { TopicName: `${PREFIX}-on-call`, KmsMasterKeyId: getAttArn(keyId) });
+      expectResourceProperties(template, 'AWS::SNS::TopicPolicy', {
         Topics: [ref(topicId)],
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -65,7 +65,7 @@ describe('monitoring in AWS', () => {
     });
 
     it("lets CloudWatch use the key for this stage's alarms only", () => {
-      template.hasResourceProperties('AWS::KMS::Key', {
+      expectResourceProperties(template, 'AWS::KMS::Key', {
         KeyPolicy: {
           Statement: Match.arrayWith([
             Match.objectLike({
@@ -83,7 +83,7 @@ describe('monitoring in AWS', () => {
     const onCall = { AlarmActions: [ref(topicId)], OKActions: [ref(topicId)] };
 
     it.each(machineNames.flatMap((m) => [[m, 'ExecutionsFailed'] as const, [m, 'ExecutionsTimedOut'] as const]))('%s: %s ≥ 1 in 5 minutes notifies on-call', (machine, metric) => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
         AlarmName: `${PREFIX}-${metric}-${machine}`,
         Namespace: 'AWS/States',
         MetricName: metric,
@@ -98,7 +98,7 @@ describe('monitoring in AWS', () => {
     });
 
     it('CMS transmission failures: 3 failed attempts in 15 minutes', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
         AlarmName: `${PREFIX}-CmsTransmissionFailures`,
         Namespace: NAMESPACE,
         MetricName: METRIC.cmsTransmissionFailures,
@@ -113,7 +113,7 @@ describe('monitoring in AWS', () => {
     });
 
     it('a human task past its SLA, and the monitor that measures it failing', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
         AlarmName: `${PREFIX}-HumanTaskPastSla`,
         Namespace: NAMESPACE,
         MetricName: METRIC.pendingTasksPastSla,
@@ -123,7 +123,7 @@ describe('monitoring in AWS', () => {
         TreatMissingData: 'notBreaching',
         ...onCall,
       });
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
         AlarmName: `${PREFIX}-PendingTaskMonitorFailing`,
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -134,7 +134,7 @@ describe('monitoring in AWS', () => {
     });
 
     it('API 5xx rate above 5 % with at least 20 requests', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
         AlarmName: `${PREFIX}-Api5xxRate`,
         Threshold: 5,
         ComparisonOperator: 'GreaterThanThreshold',
@@ -159,7 +159,7 @@ describe('monitoring in AWS', () => {
     const lines = dashboardMetrics();
 
     it('is named after the stage', () => {
-      template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: PREFIX });
+      expectResourceProperties(template, 'AWS::CloudWatch::Dashboard', { DashboardName: PREFIX });
     });
 
     it.each(machineNames)('shows started, succeeded, failed and timed-out executions of %s', (machine) => {
@@ -193,7 +193,7 @@ describe('monitoring in AWS', () => {
 
   describe('what feeds it', () => {
     it('publishes SES sends, bounces and complaints to CloudWatch by configuration set', () => {
-      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      expectResourceProperties(template, 'AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: {
           Enabled: true,
           MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
@@ -203,7 +203,7 @@ describe('monitoring in AWS', () => {
     });
 
     it('runs the pending-task monitor every 5 minutes', () => {
-      template.hasResourceProperties('AWS::Events::Rule', {
+      expectResourceProperties(template, 'AWS::Events::Rule', {
         ScheduleExpression: 'rate(5 minutes)',
         State: 'ENABLED',
         Targets: [Match.objectLike({ Arn: getAttArn(functionLogicalId(template, 'monitoring-pending-tasks')) })],
@@ -224,7 +224,7 @@ describe('monitoring in AWS', () => {
       for (const machine of machineNames) {
         expect(resourcesOf(template, 'AWS::StepFunctions::StateMachine')[machineId(machine)]?.Properties['TracingConfiguration']).toEqual({ Enabled: true });
       }
-      template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev', TracingEnabled: true });
+      expectResourceProperties(template, 'AWS::ApiGateway::Stage', { StageName: 'dev', TracingEnabled: true });
     });
   });
 });
