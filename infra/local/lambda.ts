@@ -24,7 +24,8 @@ export type Fault = (name: FunctionName, payload: unknown) => Error | undefined;
  * with several concurrent invocations (managed instances). The runtime's invoke store, which
  * Powertools' logger and metrics keep per-invocation state in, is set up as Lambda does then
  * (`AWS_LAMBDA_MAX_CONCURRENCY`), so one invocation's correlation keys and metrics never reach
- * another's log lines.
+ * another's log lines. (Under jest's module VM the async context can be lost across an SDK
+ * call, so there a log line may still carry a neighbouring invocation's keys.)
  */
 let invokeStore: Promise<InvokeStoreBase> | undefined;
 function concurrentInvokeStore(): Promise<InvokeStoreBase> {
