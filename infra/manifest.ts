@@ -13,6 +13,7 @@ import { auditAppend, commonEnv, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv,
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
 import { opsFunctions, opsRoutes } from './manifest/ops';
+import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -99,6 +100,17 @@ export interface EventRuleSpec {
   readonly bus?: 'app' | 'default';
   /** An EventBridge event pattern. */
   readonly pattern: Readonly<Record<string, unknown>>;
+  readonly target: { readonly function: FunctionName };
+}
+
+/**
+ * A function run on a fixed rate (an EventBridge schedule rule in AWS; the runtime's clock
+ * locally, where runs a jump of the clock skipped are made up by one run, not many).
+ */
+export interface ScheduleSpec {
+  readonly description: string;
+  /** Minutes between runs (`rate(n minutes)`). */
+  readonly everyMinutes: number;
   readonly target: { readonly function: FunctionName };
 }
 
@@ -272,6 +284,7 @@ export const functions = {
   ...accessFunctions,
   ...arrestFunctions,
   ...opsFunctions,
+  ...monitoringFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -322,10 +335,14 @@ export const eventRules = {
   ...arrestEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
+export const schedules = {
+  ...monitoringSchedules,
+} as const satisfies Record<string, ScheduleSpec>;
+
 export const email = {
   /** The address mail is sent from (a verified SES identity in AWS). */
   sender: 'no-reply@ciss.ct.example',
 } as const;
 
-export const manifest = { tables, secrets, endpoints, functions, routes, machines, eventRules, email } as const;
+export const manifest = { tables, secrets, endpoints, functions, routes, machines, eventRules, schedules, email } as const;
 export type Manifest = typeof manifest;

@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { StatefulResources } from './aws/stateful';
 import { StatelessResources } from './aws/stateless';
+import { Monitoring } from './aws/monitoring';
 import { addNagChecks } from './aws/nag';
 import { entriesOf } from './aws/refs';
 
@@ -40,6 +41,7 @@ export interface CissWorkflowsStackProps extends StackProps {
 export class CissWorkflowsStack extends Stack {
   readonly stateful: StatefulResources;
   readonly stateless: StatelessResources;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CissWorkflowsStackProps = {}) {
     super(scope, id, props);
@@ -56,6 +58,10 @@ export class CissWorkflowsStack extends Stack {
       customDomain: props.customDomain,
     });
 
+    this.monitoring = new Monitoring(this, 'Monitoring', { stage, stateful: this.stateful, stateless: this.stateless });
+
+    new CfnOutput(this, 'OnCallTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'ApiUrl', { value: this.stateless.api.restApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.stateless.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.stateless.api.userPoolClient.userPoolClientId });

@@ -7,6 +7,7 @@ import { recordAudit } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
+import { correlate } from '#shared/observability';
 import { nowIso } from '#shared/time';
 import { decideTask } from '../tasks/domain/use-cases';
 import { ports as taskPorts } from '../tasks/ports';
@@ -70,7 +71,9 @@ async function submit(event: ApiEvent) {
     updatedAt: at,
   };
   await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
-  await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: requestId, input: JSON.stringify({ requestId }) }));
+  correlate({ accessRequestId: requestId });
+  const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: requestId, input: JSON.stringify({ requestId }) }));
+  correlate({ executionArn: started.executionArn });
   return json(202, { requestId, status: request.status, step: stepOf(request.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${requestId}` }, { Location: `/access-requests/${requestId}` });
 }
 
@@ -127,7 +130,8 @@ async function reissue(event: ApiEvent) {
   const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
   if (request.status !== 'PASSWORD_EXPIRED') throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${request.status}`);
   const name = `${request.requestId}-reissue-${(request.issue ?? 1) + 1}`;
-  await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
+  const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
+  correlate({ executionArn: started.executionArn });
   await recordAudit(auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
   return json(202, { requestId: request.requestId, status: request.status, statusUrl: `${env.PUBLIC_API_URL}/access-requests/${request.requestId}` });
 }

@@ -4,7 +4,7 @@ import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
-import { logger } from '#shared/observability';
+import { correlate, logger } from '#shared/observability';
 import { nowIso } from '#shared/time';
 import type { Role } from '#infra/manifest';
 import { publishStatusEvent } from './adapters/events';
@@ -92,7 +92,9 @@ async function visiblePacket(event: ApiEvent): Promise<PacketRecord> {
 }
 
 async function start(packet: PacketRecord): Promise<void> {
-  await startPacketExecution(api.ARREST_MACHINE_ARN, packet.executionName, { packetId: packet.packetId, version: packet.version });
+  correlate({ packetId: packet.packetId });
+  const executionArn = await startPacketExecution(api.ARREST_MACHINE_ARN, packet.executionName, { packetId: packet.packetId, version: packet.version });
+  correlate({ executionArn });
 }
 
 /**

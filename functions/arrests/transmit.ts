@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { secretBytes } from '#shared/adapters/keys';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { AppError, TransientFailure } from '#shared/errors';
-import { logger } from '#shared/observability';
+import { logger, METRIC, metrics, MetricUnit } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';
 import { executionNameOf } from './domain/packet';
 import { env, store } from './ports';
+import type { PacketRecord } from './adapters/packet-store';
 
 const cms = loadEnv({ CMS_URL: nonEmpty, CMS_CREDENTIALS_SECRET_ID: nonEmpty });
 
@@ -32,6 +33,23 @@ export const handler = taskHandler(Input, async ({ packetId, version }) => {
   const current = await store.mustGet(packetId);
   if (current.status === 'TRANSMITTED' && current.version === version && current.docketNumber) return { docketNumber: current.docketNumber };
 
+  const docketNumber = await countingFailures(() => sendToCms(current, packetId, version));
+
+  const { packet } = await store.transition({
+    packetId,
+    version,
+    to: 'TRANSMITTED',
+    actor: 'dcj-cms',
+    set: { docketNumber },
+    details: { docketNumber },
+    now: nowIso(),
+  });
+  await publishStatusEvent(env.EVENT_BUS_NAME, packet, { docketNumber });
+  return { docketNumber };
+});
+
+/** POSTs the packet to CMS and returns the docket number; CmsUnavailable and CmsRejected say why not. */
+async function sendToCms(current: PacketRecord, packetId: string, version: number): Promise<string> {
   const credential = (await secretBytes(cms.CMS_CREDENTIALS_SECRET_ID)).toString('utf8');
   let response: Response;
   // Bounded well inside the Lambda timeout; cleared (not left to keep a process alive) once answered.
@@ -56,16 +74,22 @@ export const handler = taskHandler(Input, async ({ packetId, version }) => {
   }
   const parsed = CmsAnswer.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) throw new CmsRejected(`CMS answered ${response.status} without a docket number`);
+  return parsed.data.docketNumber;
+}
 
-  const { packet } = await store.transition({
-    packetId,
-    version,
-    to: 'TRANSMITTED',
-    actor: 'dcj-cms',
-    set: { docketNumber: parsed.data.docketNumber },
-    details: { docketNumber: parsed.data.docketNumber },
-    now: nowIso(),
-  });
-  await publishStatusEvent(env.EVENT_BUS_NAME, packet, { docketNumber: parsed.data.docketNumber });
-  return { docketNumber: parsed.data.docketNumber };
-});
+/**
+ * Every failed attempt is one `CmsTransmissionFailures` (EMF, flushed at once: the attempt ends
+ * with the throw), so on-call sees CMS trouble while the machine is still retrying, before the
+ * execution fails. taskHandler logs the error, with the packet as correlation key.
+ */
+async function countingFailures<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (error instanceof CmsUnavailable || error instanceof CmsRejected) {
+      metrics.addMetric(METRIC.cmsTransmissionFailures, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    }
+    throw error;
+  }
+}

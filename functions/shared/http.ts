@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
 import { rolesFromScopes } from '../auth/claims';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
-import { logger } from './observability';
+import { correlate, correlationKeysOfPath, logger } from './observability';
 
 /** Who is calling, from the authorizer's claims (Cognito in AWS, the local issuer locally). */
 export interface Caller {
@@ -106,14 +106,17 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
 }
 
 /**
- * Wraps an API use case: structured logging, authentication from the authorizer claims,
- * authorization by the manifest's route roles, and error mapping, in that order.
+ * Wraps an API use case: structured logging (with the packet, access request or task the path
+ * names as correlation keys), authentication from the authorizer claims, authorization by the
+ * manifest's route roles, and error mapping, in that order.
  */
 export function apiHandler(fn: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
       const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
+      correlate({ ...correlationKeysOfPath(event.pathParameters) });
+      logger.appendKeys({ correlationId });
       try {
         const route = routeFor(event.httpMethod, event.resource);
         if (!route) throw new Forbidden('This route is not open to callers');

@@ -1,4 +1,83 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC, METRICS_SERVICE } from '#infra/manifest/monitoring';
+
+export { METRIC, MetricUnit };
+
+const SERVICE = METRICS_SERVICE.value;
 
 /** The one logger of every function: structured JSON, correlation ids from the Lambda context. */
-export const logger = new Logger({ serviceName: 'ciss-workflows' });
+export const logger = new Logger({ serviceName: SERVICE });
+
+/**
+ * The one metrics buffer of every function: CloudWatch embedded metric format (EMF) lines on
+ * stdout, which CloudWatch Logs turns into metrics in AWS (no PutMetricData call, no extra
+ * permission). The namespace comes from `POWERTOOLS_METRICS_NAMESPACE`, which the CDK stack sets
+ * per stage (`metricsNamespace`), so stages sharing an account never mix their numbers. Every
+ * metric carries the `service` dimension (`ciss-workflows`), as Powertools adds it.
+ */
+export const metrics = new Metrics({ serviceName: SERVICE });
+
+/**
+ * The keys an operator searches logs by: which arrest packet or access request, which Step
+ * Functions execution, which human task. Named so that none can be mistaken for the Lambda or
+ * API Gateway request id (`function_request_id`, `correlationId`).
+ */
+export interface CorrelationKeys {
+  readonly packetId?: string;
+  readonly accessRequestId?: string;
+  readonly executionArn?: string;
+  readonly taskId?: string;
+}
+
+/** Subject types (of human tasks) and workflow names, and which key their id is. */
+const SUBJECT_KEYS: Readonly<Record<string, 'packetId' | 'accessRequestId'>> = {
+  'arrest-packet': 'packetId',
+  'access-request': 'accessRequestId',
+};
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const obj = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * The correlation keys a Step Functions task input or an EventBridge event carries, read before
+ * it is validated (a refused input is still logged with what it named):
+ * - `packetId`, `requestId` (arrest and access-request steps), `executionArn` (callback steps);
+ * - a human task's `subject` (`{ type, id }`) or `workflow` + `subjectId` (closing a task);
+ * - a Step Functions status-change event's `detail.executionArn`.
+ */
+export function correlationKeysOf(input: unknown): CorrelationKeys {
+  const fields = obj(input) ?? {};
+  const keys: { -readonly [K in keyof CorrelationKeys]: string } = {};
+  const subject = obj(fields['subject']);
+  const subjectKey = SUBJECT_KEYS[str(subject?.['type']) ?? ''] ?? SUBJECT_KEYS[str(fields['workflow']) ?? ''];
+  const subjectId = str(subject?.['id']) ?? str(fields['subjectId']);
+  if (subjectKey && subjectId) keys[subjectKey] = subjectId;
+  const packetId = str(fields['packetId']);
+  if (packetId) keys.packetId = packetId;
+  const requestId = str(fields['requestId']);
+  if (requestId) keys.accessRequestId = requestId;
+  const executionArn = str(fields['executionArn']) ?? str(obj(fields['detail'])?.['executionArn']);
+  if (executionArn) keys.executionArn = executionArn;
+  const taskId = str(fields['taskId']);
+  if (taskId) keys.taskId = taskId;
+  return keys;
+}
+
+/** What an API route's path names: `/arrests/{packetId}`, `/access-requests/{requestId}`, `/tasks/{taskId}`. */
+export function correlationKeysOfPath(pathParameters: Readonly<Record<string, string | undefined>> | null | undefined): CorrelationKeys {
+  return correlationKeysOf({ packetId: pathParameters?.['packetId'], requestId: pathParameters?.['requestId'], taskId: pathParameters?.['taskId'] });
+}
+
+/**
+ * Adds correlation keys to every later log line of this invocation. `apiHandler` and
+ * `taskHandler` call it with what the event names; a handler calls it again when it learns more
+ * (the packet id it just assigned, the execution it just started). The keys are cleared when the
+ * invocation ends (`injectLambdaContext` with `resetKeys`), and are scoped to the invocation when
+ * invocations share a process (the embedded runtime; Lambda managed instances).
+ */
+export function correlate(keys: CorrelationKeys): void {
+  const defined = Object.fromEntries(Object.entries(keys).filter(([, v]) => typeof v === 'string' && v !== ''));
+  if (Object.keys(defined).length > 0) logger.appendKeys(defined);
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from '#shared/audit';
 import { Conflict, Forbidden, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
+import { correlate, correlationKeysOf } from '#shared/observability';
 import { DECIDER_ROLES, type Role } from '#infra/manifest';
 import { mayDecide, standing, type Task } from './domain/task';
 import { decideTask } from './domain/use-cases';
@@ -37,6 +38,7 @@ async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string 
   const taskId = event.pathParameters?.['taskId'] ?? '';
   const stored = taskId ? await store.get(taskId) : undefined;
   if (!stored) throw new NotFound(`No task ${taskId}`);
+  correlate(correlationKeysOf(stored.task));
   if (!mayDecide(stored.task, event.caller)) {
     await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId } });
     throw new Forbidden('This task belongs to another role or agency');

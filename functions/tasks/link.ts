@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { logger } from '#shared/observability';
+import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
 import { decideTask, linkIsGenuine, type DecideResult } from './domain/use-cases';
 import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, page, unavailablePage, unknownPage } from './pages';
@@ -41,6 +41,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler(async (event, context) => {
     try {
       const taskId = event.pathParameters?.['taskId'] ?? '';
+      correlate({ taskId });
       const params = event.httpMethod === 'POST' ? formOf(event) : new URLSearchParams(Object.entries(event.queryStringParameters ?? {}).map(([k, v]): [string, string] => [k, v ?? '']));
       const choice = params.get('choice') ?? '';
       const expires = params.get('expires') ?? undefined;
@@ -48,6 +49,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
 
       const stored = taskId ? await store.get(taskId) : undefined;
       if (!stored) return unknownPage();
+      // Known from the task, not the link: a tampered link cannot plant keys in the log.
+      correlate(correlationKeysOf(stored.task));
       if (!(await linkKeys()).some((key) => linkIsGenuine(stored.task, choice, expires, signature, key))) {
         logger.warn('approval link refused: signature does not match', { taskId });
         return forbiddenPage();

@@ -24,6 +24,9 @@ export interface StatefulResourcesProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The dimension SES metrics of the app carry: the `ses:configuration-set` auto-tag of every message. */
+export const SES_METRIC_DIMENSION = 'ses:configuration-set';
+
 /**
  * Secrets whose value another party must learn when it changes, so a random rotation here
  * would lock the app out; each with the reason, which is also its cdk-nag acknowledgement.
@@ -133,6 +136,14 @@ export class StatefulResources extends Construct {
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
       reputationMetrics: true,
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Sends, deliveries, bounces, complaints and rejects as AWS/SES metrics for the dashboard and
+    // on-call: by configuration set (SES tags every message with it), so stages never mix.
+    this.configurationSet.addEventDestination('CloudWatch', {
+      destination: ses.EventDestination.cloudWatchDimensions([
+        { name: SES_METRIC_DIMENSION, source: ses.CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: prefix },
+      ]),
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
     });
     this.configurationSetArn = Stack.of(this).formatArn({
       service: 'ses',

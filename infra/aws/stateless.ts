@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { manifest, type EventRuleSpec, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec } from '../manifest';
+import { manifest, type EventRuleSpec, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec, type ScheduleSpec } from '../manifest';
 import { Api } from './api';
 import { PARTITION_PLACEHOLDER, checkSubstitutions, machineAccess, readAsl, withPartition } from './asl';
 import { LOG_RETENTION, ManifestFunction } from './function';
@@ -38,6 +38,8 @@ export class StatelessResources extends Construct {
   readonly machines: Readonly<Record<MachineName, sfn.StateMachine>>;
   readonly api: Api;
   readonly rules: Readonly<Record<string, events.Rule>>;
+  /** The manifest's schedules: a rate rule per schedule, on the account's default bus. */
+  readonly schedules: Readonly<Record<string, events.Rule>>;
 
   constructor(scope: Construct, id: string, props: StatelessResourcesProps) {
     super(scope, id);
@@ -77,7 +79,9 @@ export class StatelessResources extends Construct {
     const machineSpecs: Readonly<Record<MachineName, MachineSpec>> = manifest.machines;
 
     // 1. Functions, with every ref that cannot point back at them.
+    const scheduleSpecs: Readonly<Record<string, ScheduleSpec>> = manifest.schedules;
     const eventTargets = new Set<FunctionName>(Object.values<EventRuleSpec>(manifest.eventRules).map((rule) => rule.target.function));
+    const scheduleTargets = new Set<FunctionName>(Object.values(scheduleSpecs).map((schedule) => schedule.target.function));
     this.functions = mapRecord(functionSpecs, (name, spec) => {
       const environment = Object.fromEntries(
         Object.entries(spec.env)
@@ -86,7 +90,7 @@ export class StatelessResources extends Construct {
       );
       const fn = new ManifestFunction(this, `Fn-${name}`, { spec, projectRoot: props.projectRoot, environment, logKey: stateful.key });
       lambdas[name] = fn.fn;
-      acknowledgeFunction(fn.fn, eventTargets.has(name));
+      acknowledgeFunction(fn.fn, eventTargets.has(name) ? 'event' : scheduleTargets.has(name) ? 'schedule' : 'sync');
       return fn;
     });
 
@@ -167,11 +171,26 @@ export class StatelessResources extends Construct {
         ],
       }),
     );
+
+    // 6. Schedules. A run that fails is retried twice; one older than its period is dropped, as
+    //    the next run measures afresh.
+    this.schedules = mapRecord(scheduleSpecs, (name, spec) =>
+      new events.Rule(this, `Schedule-${name}`, {
+        description: spec.description,
+        schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),
+        targets: [
+          new targets.LambdaFunction(this.functions[spec.target.function].fn, {
+            retryAttempts: 2,
+            maxEventAge: Duration.minutes(Math.max(1, spec.everyMinutes)),
+          }),
+        ],
+      }),
+    );
   }
 }
 
 /** The findings every manifest function has, and why they stand. */
-function acknowledgeFunction(fn: lambda.IFunction, asyncTarget: boolean): void {
+function acknowledgeFunction(fn: lambda.IFunction, invokedBy: 'event' | 'schedule' | 'sync'): void {
   acknowledge(
     fn,
     'NIST.800.53.R5-LambdaInsideVPC',
@@ -185,9 +204,11 @@ function acknowledgeFunction(fn: lambda.IFunction, asyncTarget: boolean): void {
   acknowledge(
     fn,
     'NIST.800.53.R5-LambdaDLQ',
-    asyncTarget
-      ? 'Invoked asynchronously only by EventBridge rules whose targets retry 8 times over 24 hours; failures stay visible in the function logs and the Step Functions history they react to.'
-      : 'Invoked synchronously only (API Gateway proxy or Step Functions lambda:invoke), where Lambda never uses a dead-letter queue: the caller receives the error.',
+    {
+      event: 'Invoked asynchronously only by EventBridge rules whose targets retry 8 times over 24 hours; failures stay visible in the function logs and the Step Functions history they react to.',
+      schedule: 'Invoked only by a rate schedule whose next run measures afresh, so a lost run has nothing to replay; its errors raise the monitor-failing alarm.',
+      sync: 'Invoked synchronously only (API Gateway proxy or Step Functions lambda:invoke), where Lambda never uses a dead-letter queue: the caller receives the error.',
+    }[invokedBy],
   );
 }
 

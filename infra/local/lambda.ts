@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { functions, type FunctionName, type FunctionSpec } from '../manifest';
 
@@ -17,6 +18,21 @@ export interface InvokeResult {
 
 /** A function that fails on purpose: fault injection for tests of Retry and Catch paths. */
 export type Fault = (name: FunctionName, payload: unknown) => Error | undefined;
+
+/**
+ * Handlers here share one process and run concurrently, as on a Lambda execution environment
+ * with several concurrent invocations (managed instances). The runtime's invoke store, which
+ * Powertools' logger and metrics keep per-invocation state in, is set up as Lambda does then
+ * (`AWS_LAMBDA_MAX_CONCURRENCY`), so one invocation's correlation keys and metrics never reach
+ * another's log lines. (Under jest's module VM the async context can be lost across an SDK
+ * call, so there a log line may still carry a neighbouring invocation's keys.)
+ */
+let invokeStore: Promise<InvokeStoreBase> | undefined;
+function concurrentInvokeStore(): Promise<InvokeStoreBase> {
+  process.env['AWS_LAMBDA_MAX_CONCURRENCY'] ??= '64';
+  invokeStore ??= InvokeStore.getInstanceAsync(true);
+  return invokeStore;
+}
 
 /**
  * Lambda, in process: the manifest's handlers are loaded on first call (a cold start) and
@@ -76,7 +92,9 @@ export class LocalLambda {
         timer = setTimeout(() => reject(Object.assign(new Error(`Task timed out after ${timeoutMs / 1000} seconds`), { name: 'Sandbox.Timedout' })), timeoutMs);
       });
       try {
-        const result = await Promise.race([handler(copy, context), timeout]);
+        const store = await concurrentInvokeStore();
+        const run = store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
+        const result = await Promise.race([run, timeout]);
         return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
       } finally {
         clearTimeout(timer);

@@ -5,6 +5,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
+import { metricsNamespace } from '../manifest/monitoring';
 import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type TableName, type TableSpec } from '../manifest';
 import { LocalApiGateway } from './apigateway';
 import { TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
@@ -18,6 +19,7 @@ import { LocalEventBridge } from './eventbridge';
 import { LOCAL_REGION, LocalLambda } from './lambda';
 import { startCmsSimulator, type CmsSimulator } from './cms';
 import { LocalKeys } from './keys';
+import { LocalScheduler } from './scheduler';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { SfnStore } from './stepfunctions/store';
@@ -38,6 +40,12 @@ export interface RuntimeOptions {
   /** Where `npm start` keeps its data (DynamoDB files, the issuer's key); in memory when absent. */
   readonly dataDir?: string;
   readonly clock?: Clock;
+  /**
+   * Run the manifest's schedules (the pending-task monitor) on the clock. Off for a harness that
+   * counts invocations and wants none it did not cause.
+   * @default true
+   */
+  readonly schedules?: boolean;
 }
 
 export interface LocalRuntime {
@@ -48,6 +56,8 @@ export interface LocalRuntime {
   /** The edge endpoint: its `taps` see (and may answer) every AWS request the application makes. */
   readonly edge: Edge;
   readonly eventBridge: LocalEventBridge;
+  /** The manifest's schedules, and every run so far. */
+  readonly scheduler: LocalScheduler;
   readonly stepFunctions: StepFunctionsService;
   readonly api: LocalApiGateway;
   /** The user pool's app clients for machines (RMS): `clients.rmsClient(ori)` gives an id and secret. */
@@ -227,7 +237,15 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     };
 
     // Handlers run in this process, so they share one environment: it must not disagree.
-    Object.assign(process.env, { AWS_ENDPOINT_URL: edgeUrl, AWS_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_DEV: 'false' });
+    // Metrics (EMF) land in the log, in the stage's namespace as the CDK stack sets it in AWS.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: edgeUrl,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_DEV: 'false',
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(stage),
+    });
     Object.assign(process.env, functionEnvironment(resolve));
 
     for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) await ensureTable(rawDynamo, names.table(name), spec);
@@ -238,6 +256,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     }
 
     stops.push(() => eventBridge.idle());
+    const scheduler = new LocalScheduler(lambda, clock);
+    if (options.schedules ?? true) scheduler.start();
+    stops.push(() => scheduler.stop());
 
     const resumed = await sfn.resumeAll();
     const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
@@ -248,6 +269,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       lambda,
       edge,
       eventBridge,
+      scheduler,
       stepFunctions: sfn,
       api,
       clients: appClients,

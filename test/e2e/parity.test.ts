@@ -1,5 +1,5 @@
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
-import { functions, machines, routes, type FunctionName } from '../../infra/manifest';
+import { functions, machines, routes, schedules, type FunctionName } from '../../infra/manifest';
 import { synthesizeTemplate } from '../../infra/stack';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
@@ -59,6 +59,19 @@ describe('AWS and local back-ends built from one manifest', () => {
     const local = h.runtime.api.routeTable();
     expect(aws.sort()).toEqual(local.sort());
     expect(local).toHaveLength(routes.length);
+  });
+
+  it('has the same schedules, each running the same function', () => {
+    const ids = awsFunctions();
+    const aws = Object.values(byType('AWS::Events::Rule'))
+      .filter((r) => 'ScheduleExpression' in r.Properties)
+      .map((r) => {
+        const targets = JSON.stringify(r.Properties['Targets']);
+        return `${String(r.Properties['ScheduleExpression'])} -> ${[...ids.entries()].find(([id]) => targets.includes(`"${id}"`))?.[1]}`;
+      });
+    const local = h.runtime.scheduler.table().map((s) => `${s.expression} -> ${s.target}`);
+    expect(aws.sort()).toEqual(local.sort());
+    expect(local).toHaveLength(Object.keys(schedules).length);
   });
 
   it('has the same state machines', async () => {

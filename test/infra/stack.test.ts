@@ -517,8 +517,10 @@ describe('events and mail', () => {
   const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
   const ruleSpecs = entriesOf(manifest.eventRules as Record<string, EventRuleSpec>);
 
-  test('are exactly the manifest rules', () => {
-    expect(rules).toHaveLength(ruleSpecs.length);
+  test('are exactly the manifest rules and schedules', () => {
+    expect(rules.filter((r) => 'EventPattern' in r.Properties)).toHaveLength(ruleSpecs.length);
+    expect(rules.filter((r) => 'ScheduleExpression' in r.Properties)).toHaveLength(Object.keys(manifest.schedules).length);
+    expect(rules).toHaveLength(ruleSpecs.length + Object.keys(manifest.schedules).length);
   });
 
   test.each(ruleSpecs.filter(([, rule]) => (rule.bus ?? 'app') === 'app'))(

@@ -9,6 +9,16 @@ const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 const stepKey = (t: Pick<Task, 'workflow' | 'step'> & { subjectId: string }) => ({ pk: `TASKSTEP#${t.workflow}#${t.subjectId}#${t.step}`, sk: 'CURRENT' });
 const pendingIndexKeys = (task: Task) => ({ gsi1pk: `TASKS#PENDING#${task.assignee.role}`, gsi1sk: `${task.assignee.ori ?? '-'}#${task.createdAt}#${task.taskId}` });
 
+/** A pending task as monitoring sees it: no subject, facts or token. */
+export interface PendingTaskSummary {
+  readonly taskId: string;
+  readonly workflow: string;
+  readonly step: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
 export interface StoredTask {
   readonly task: Task;
   /** The Step Functions task token, sealed with KMS: useless without the key. */
@@ -79,6 +89,32 @@ export class TaskStore {
       }),
     );
     return (out.Items ?? []).map((i) => toStored(i).task);
+  }
+
+  /**
+   * Every PENDING task of a role, all pages, with only what monitoring needs (ids, role, times):
+   * the index is ordered by agency first, so the oldest task can be anywhere in it.
+   */
+  async allPending(role: Role): Promise<PendingTaskSummary[]> {
+    const found: PendingTaskSummary[] = [];
+    let start: Record<string, NativeAttributeValue> | undefined;
+    do {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byStatus',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `TASKS#PENDING#${role}` },
+          ProjectionExpression: 'taskId, workflow, step, createdAt, expiresAt',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        found.push({ taskId: String(item['taskId']), workflow: String(item['workflow']), step: String(item['step']), role, createdAt: String(item['createdAt']), expiresAt: String(item['expiresAt']) });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   async forExecution(executionArn: string): Promise<string[]> {
