@@ -87,8 +87,8 @@ async function countingFailures<T>(send: () => Promise<T>): Promise<T> {
     return await send();
   } catch (error) {
     if (error instanceof CmsUnavailable || error instanceof CmsRejected) {
-      metrics.addMetric(METRIC.cmsTransmissionFailures, MetricUnit.Count, 1);
-      metrics.publishStoredMetrics();
+      metrics().addMetric(METRIC.cmsTransmissionFailures, MetricUnit.Count, 1);
+      metrics().publishStoredMetrics();
     }
     throw error;
   }

@@ -23,10 +23,10 @@ const ScheduledEvent = z.unknown();
 export const handler = taskHandler(ScheduledEvent, async () => {
   const tasks = (await Promise.all(DECIDER_ROLES.map((role) => store.allPending(role)))).flat();
   const report = reportPendingTasks(tasks, now(), env.TASK_SLA_GRACE_SECONDS);
-  metrics.addMetric(METRIC.pendingTasks, MetricUnit.Count, report.pending);
-  metrics.addMetric(METRIC.oldestPendingTaskAge, MetricUnit.Seconds, report.oldestAgeSeconds);
-  metrics.addMetric(METRIC.pendingTasksPastSla, MetricUnit.Count, report.pastSla);
-  metrics.publishStoredMetrics();
+  metrics().addMetric(METRIC.pendingTasks, MetricUnit.Count, report.pending);
+  metrics().addMetric(METRIC.oldestPendingTaskAge, MetricUnit.Seconds, report.oldestAgeSeconds);
+  metrics().addMetric(METRIC.pendingTasksPastSla, MetricUnit.Count, report.pastSla);
+  metrics().publishStoredMetrics();
   const summary = { pending: report.pending, oldestAgeSeconds: report.oldestAgeSeconds, pastSla: report.pastSla, oldest: report.oldest, pastSlaTasks: report.pastSlaTasks };
   if (report.pastSla > 0) logger.warn('human tasks past their SLA', summary);
   else logger.info('pending human tasks', summary);

@@ -16,7 +16,15 @@ export const logger = new Logger({ serviceName: SERVICE });
  * per stage (`metricsNamespace`), so stages sharing an account never mix their numbers. Every
  * metric carries the `service` dimension (`ciss-workflows`), as Powertools adds it.
  */
-export const metrics = new Metrics({ serviceName: SERVICE });
+export function metrics(): Metrics {
+  // Made on first use, not at import: the embedded runtime sets the namespace for its stage after
+  // the handlers' modules may already have been imported, and several stages share one process
+  // in tests. In Lambda the variable is there from the start, so this is one object per container.
+  const namespace = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? '';
+  if (!current || current.namespace !== namespace) current = { namespace, metrics: new Metrics({ serviceName: SERVICE }) };
+  return current.metrics;
+}
+let current: { readonly namespace: string; readonly metrics: Metrics } | undefined;
 
 /**
  * The keys an operator searches logs by: which arrest packet or access request, which Step
