@@ -73,8 +73,10 @@ async function main(): Promise<void> {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    /** 1/5/15-minute load averages when the run started (the machine may be shared). */
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
-  console.log(`ciss-workflows bench — ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}`);
+  console.log(`ciss-workflows bench — ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverageAtStart.join(' / ')}`);
   console.log(`Parts: ${only.join(', ')}${quick ? ' (quick)' : ''}; levels ${levels.map(([c, n]) => `${c}:${n}`).join(', ')}`);
 
   console.log('\nStarting the embedded runtime (own DynamoDB Local in memory behind a recording pipe, free ports, manual clock)…');
@@ -142,9 +144,9 @@ async function main(): Promise<void> {
       const rec = recordings.get(r.workflow) as CountedRun['recorded'];
       const tables = new Set([...rec.path.all, ...rec.rest.all].flatMap((w) => tablesOf(w.body)));
       const schemas = await StorageReplay.schemas(bench.dynamo.port, tables);
-      const all = new StorageReplay(bench.dynamo.port, rec.path.all, schemas);
-      const app = new StorageReplay(bench.dynamo.port, rec.path.application, schemas);
-      const capacity = await new StorageReplay(bench.dynamo.port, [...rec.path.application, ...rec.rest.application], schemas).capacity();
+      const all = new StorageReplay(bench.dynamo.port, rec.path.all, schemas, `${r.workflow}-all-`);
+      const app = new StorageReplay(bench.dynamo.port, rec.path.application, schemas, `${r.workflow}-app-`);
+      const capacity = await new StorageReplay(bench.dynamo.port, [...rec.path.application, ...rec.rest.application], schemas, `${r.workflow}-cap-`).capacity();
       await all.level(4, 10); // warm-up
       const storageAll: StorageResult[] = [];
       const storageApp: StorageResult[] = [];
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
   const result = {
     startedAt: new Date(Date.now() - runSeconds * 1000).toISOString(),
     runSeconds,
-    machine,
+    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
     options: { quick, only, levels, memoryItems, coldRuns, engineExecutions },
     method: METHOD,
     prices: PRICES,

@@ -36,10 +36,15 @@ export class StorageReplay {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
   private copy = 0;
 
+  /**
+   * @param name unique per replay in one DynamoDB Local: copies are suffixed `<name><n>`, so two
+   * replays of overlapping requests never meet each other's items.
+   */
   constructor(
     private readonly port: number,
     private readonly requests: readonly WireRequest[],
     private readonly schemas: KeySchemas,
+    private readonly name: string,
   ) {}
 
   /** Key schemas of every table the recorded requests name, asked of DynamoDB Local. */
@@ -57,7 +62,7 @@ export class StorageReplay {
 
   private bodies(extra: Record<string, unknown> = {}): string[] {
     const written = writtenKeyValues(this.requests, this.schemas);
-    const suffix = `r${this.copy++}`;
+    const suffix = `${this.name}${this.copy++}`;
     return this.requests.map((r) => {
       const body = rewriteKeys(r, this.schemas, written, suffix);
       return Object.keys(extra).length ? JSON.stringify({ ...(JSON.parse(body) as object), ...extra }) : body;
