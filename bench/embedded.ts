@@ -1,278 +1,258 @@
 /**
- * The arrest workflow on the embedded runtime, driven as an agency RMS and a court clerk would:
- * POST /arrests, the clerk's decision on POST /tasks/{id}/decision, and the packet reaching
- * AVAILABLE. Real SDK clients and HTTP only; the runtime is watched through its public
- * `lambda.observer` hook (the one the e2e harness reads task tokens from).
+ * The embedded runtime as the bench drives it: its own DynamoDB Local (in memory) behind a
+ * recording pipe, a manual clock, counters on every AWS request the application makes (edge
+ * taps) and on the Step Functions emulator's own store requests, and a watch on every Lambda
+ * call. A workflow driver pushes items (packets, requests) through it; this module runs levels
+ * (closed loop at a concurrency) and the one counted item.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { Clock } from '../infra/local/clock';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../infra/local/dynamodb';
+import { startLocalRuntime, localNames, type LocalRuntime } from '../infra/local/runtime';
+import { SfnStore } from '../infra/local/stepfunctions/store';
 import type { FunctionName } from '../infra/manifest';
-import type { LocalRuntime } from '../infra/local/runtime';
+import { countRequests, delta, perUnit, sourceOf, type RequestCounts, type WireRequest } from './dynamo';
+import { LambdaWatch, sleep } from './observe';
+import { RecordingPipe } from './recorder';
 import { pool, summarize, type Summary } from './stats';
 
-const ORI = 'CT0000100';
-const DAY = 24 * 3600 * 1000;
-const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Packet;
+export const STAGE = 'bench';
 
-type Packet = Record<string, unknown> & {
-  incidentNumber: string;
-  arrest: { activityDateTime: string };
-  arraignmentDate: string;
-  charges: { chargeSequenceID: number }[];
-};
-
-/** Real-time marks (performance.now(), ms) of one packet. */
-interface Marks {
-  post?: number;
-  accepted202?: number;
-  validateInvoked?: number;
-  clerkTaskInvoked?: number;
-  decisionSent?: number;
-  decisionAnswered?: number;
-  recordAcceptedInvoked?: number;
-  transmitInvoked?: number;
-  notifyAgencyInvoked?: number;
-  makeAvailableInvoked?: number;
-  /** AwaitAdjudication's Lambda is invoked: MakeAvailable has returned, the packet is AVAILABLE. */
-  availableReached?: number;
-  clerkExecutionArn?: string;
+/** One workflow as the bench drives it (see arrests.ts, access.ts). */
+export interface WorkflowDriver<Step extends string = string> {
+  readonly workflow: 'arrest' | 'access';
+  /** What one item is called: packet, request. */
+  readonly unit: string;
+  /** Step → label, in table order. */
+  readonly steps: Readonly<Record<Step, string>>;
+  /** The steps summed into "automated" (human waits excluded). */
+  readonly automated: readonly Step[];
+  init(): Promise<void>;
+  /** One item through its automated path, human steps decided by the bench; returns its id. */
+  one(tag: string): Promise<string>;
+  /** Per-step latencies (ms) of an item `one` finished. */
+  latencies(id: string): Record<Step, number>;
+  /** Drives an item `one` finished to the end of its life (adjudication; first login and the 24-hour Wait). */
+  finish(id: string): Promise<void>;
+  /** The item's execution ARN (for history), once started. */
+  executionArn(id: string): string;
+  /** Status changes of an item, read from its timeline on the API (after the counted run). */
+  statusChanges(id: string): Promise<string[]>;
+  /** Human tasks the item's path opens and decides (for the minimum). */
+  readonly humanTasks: number;
+  /** Status of items on the API, counted (not timed). */
+  statuses(ids: readonly string[]): Promise<Record<string, number>>;
+  /** Ids of every item started so far. */
+  ids(): string[];
+  /** Forgets an item's marks (memory runs). */
+  forget(id: string): void;
 }
 
-export const STEPS = {
-  intake: 'intake: POST /arrests → 202',
-  validation: 'validation: 202 → clerk task opened',
-  clerk: 'clerk (excluded): task opened → decision posted',
-  decisionCall: '  of which POST /tasks/{id}/decision → 200',
-  transmit: 'accept + transmit to CMS',
-  available: 'notify agency + AVAILABLE',
-  automated: 'automated total (excl. clerk)',
-  endToEnd: 'end to end: POST → AVAILABLE',
-} as const;
-export type Step = keyof typeof STEPS;
+export interface Counters {
+  readonly app: Map<string, number>;
+  readonly emulator: Map<string, number>;
+  readonly services: Map<string, number>;
+  readonly lambda: Map<FunctionName, number>;
+}
 
 export interface LevelResult {
+  readonly workflow: string;
   readonly concurrency: number;
-  readonly packets: number;
+  readonly items: number;
   readonly seconds: number;
-  readonly packetsPerSecond: number;
-  readonly latencyMs: Record<Step, Summary>;
-  readonly lambdaInvocationsPerPacket: Record<string, number>;
-  readonly decisionRetries: number;
+  readonly itemsPerSecond: number;
+  readonly latencyMs: Record<string, Summary>;
+  readonly lambdaInvocationsPerItem: Record<string, number>;
+  readonly dynamoPerItem: { readonly application: RequestCounts; readonly emulator: RequestCounts };
 }
 
-export class ArrestDriver {
-  private readonly marks = new Map<string, Marks>();
-  private readonly waiting = new Map<string, { key: keyof Marks; resolve: () => void }[]>();
-  private rms = '';
-  private clerk = '';
-  private judicial = '';
-  private decisionRetries = 0;
-
-  constructor(private readonly runtime: LocalRuntime, private readonly sfn: SFNClient) {}
-
-  async init(): Promise<void> {
-    this.rms = await this.runtime.mintToken({ roles: ['agency-rms'], ori: ORI, username: 'bench-rms' });
-    this.clerk = await this.runtime.mintToken({ roles: ['court-clerk'], username: 'clerk.ga23@jud.ct.example' });
-    this.judicial = await this.runtime.mintToken({ roles: ['judicial'], username: 'bench-judge' });
-    this.runtime.lambda.observer = (name, event) => this.observe(name, event);
-  }
-
-  private observe(name: FunctionName, event: unknown): void {
-    const now = performance.now();
-    const e = (event ?? {}) as { packetId?: string; subject?: { id?: string }; to?: string; kind?: string; workflow?: string; executionArn?: string };
-    const set = (packetId: string | undefined, key: keyof Marks, value: number | string = now): void => {
-      if (!packetId) return;
-      const m = this.marks.get(packetId) ?? {};
-      if (m[key] === undefined) (m as Record<string, unknown>)[key] = value;
-      this.marks.set(packetId, m);
-      const waiters = this.waiting.get(packetId) ?? [];
-      for (const w of waiters.filter((x) => x.key === key)) w.resolve();
-      this.waiting.set(packetId, waiters.filter((x) => x.key !== key));
-    };
-    switch (name) {
-      case 'arrests-validate':
-        return set(e.packetId, 'validateInvoked');
-      case 'tasks-notify':
-        if (e.workflow !== 'arrest-packet') return;
-        set(e.subject?.id, 'clerkExecutionArn', e.executionArn ?? '');
-        return set(e.subject?.id, 'clerkTaskInvoked');
-      case 'arrests-record':
-        if (e.to === 'ACCEPTED') return set(e.packetId, 'recordAcceptedInvoked');
-        if (e.to === 'AVAILABLE') return set(e.packetId, 'makeAvailableInvoked');
-        return;
-      case 'arrests-transmit':
-        return set(e.packetId, 'transmitInvoked');
-      case 'arrests-notify-agency':
-        if (e.kind === 'processed') set(e.packetId, 'notifyAgencyInvoked');
-        return;
-      case 'arrests-await-adjudication':
-        return set(e.packetId, 'availableReached');
-      default:
-        return;
-    }
-  }
-
-  private until(packetId: string, key: keyof Marks, timeoutMs = 60_000): Promise<void> {
-    if (this.marks.get(packetId)?.[key] !== undefined) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`packet ${packetId}: no ${key} within ${timeoutMs} ms`)), timeoutMs);
-      const entry = { key, resolve: () => (clearTimeout(timer), resolve()) };
-      this.waiting.set(packetId, [...(this.waiting.get(packetId) ?? []), entry]);
-    });
-  }
-
-  private api(path: string, token: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.runtime.endpoints.api}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
-  }
-
-  packet(incident: string): Packet {
-    const p = structuredClone(fixture);
-    const now = this.runtime.clock.now();
-    p.incidentNumber = incident;
-    p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
-    p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
-    return p;
-  }
-
-  /** One packet from POST to AVAILABLE, the clerk accepting through the tasks API. */
-  async process(incident: string): Promise<string> {
-    const body = JSON.stringify(this.packet(incident));
-    const t0 = performance.now();
-    const res = await this.api('/arrests', this.rms, { method: 'POST', body });
-    const t1 = performance.now();
-    if (res.status !== 202) throw new Error(`POST /arrests ${incident}: ${res.status} ${await res.text()}`);
-    const { packetId } = (await res.json()) as { packetId: string };
-    const m = this.marks.get(packetId) ?? {};
-    m.post = t0;
-    m.accepted202 = t1;
-    this.marks.set(packetId, m);
-
-    await this.until(packetId, 'clerkTaskInvoked');
-    await this.decide(packetId);
-    await this.until(packetId, 'availableReached');
-    return packetId;
-  }
-
+export interface CountedRun {
+  readonly workflow: string;
+  readonly id: string;
+  /** Requests of the automated path (what a level item does), then of the rest of its life. */
+  readonly path: { readonly application: RequestCounts; readonly emulator: RequestCounts; readonly services: Record<string, number>; readonly lambda: Record<string, number> };
+  readonly fullLife: { readonly application: RequestCounts; readonly emulator: RequestCounts; readonly services: Record<string, number>; readonly lambda: Record<string, number> };
   /**
-   * The clerk: once the execution has parked on the review (TaskSubmitted is its last event; the
-   * task's id is in that event's output), accept on the tasks API. Polls every 10 ms.
+   * The pipe's recording: the automated path (replayed for the storage ceiling; `all` in the
+   * order sent), and the rest of the life (for the capacity units of the whole life).
    */
-  private async decide(packetId: string): Promise<void> {
-    const executionArn = this.marks.get(packetId)?.clerkExecutionArn ?? '';
-    const deadline = Date.now() + 60_000;
-    let taskId: string | undefined;
-    while (!taskId) {
-      if (Date.now() > deadline) throw new Error(`packet ${packetId}: the clerk review never parked`);
-      const events = (await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }))).events ?? [];
-      const last = events[0];
-      if (last?.type === 'TaskSubmitted') {
-        const output = JSON.parse(last.taskSubmittedEventDetails?.output ?? '{}') as { taskId?: string; Payload?: { taskId?: string } };
-        taskId = output.taskId ?? output.Payload?.taskId;
-        if (!taskId) throw new Error(`packet ${packetId}: no task id in ${last.taskSubmittedEventDetails?.output}`);
-      } else await sleep(10);
-    }
-    const m = this.marks.get(packetId) as Marks;
-    m.decisionSent = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.api(`/tasks/${encodeURIComponent(taskId)}/decision`, this.clerk, { method: 'POST', body: JSON.stringify({ choice: 'accept' }) });
-      if (res.status === 200) break;
-      // 503: the decision could not be handed over yet (not recorded); the API says to try again.
-      if (res.status !== 503 || attempt >= 20) throw new Error(`packet ${packetId}: decision ${res.status} ${await res.text()}`);
-      this.decisionRetries++;
-      await sleep(20);
-    }
-    m.decisionAnswered = performance.now();
+  readonly recorded: { readonly path: Recorded; readonly rest: Recorded };
+  /** The pipe saw the same application requests the edge taps counted. */
+  readonly crossCheck: { readonly tapApplication: number; readonly pipeApplication: number; readonly storeEmulator: number; readonly pipeEmulator: number };
+  readonly transitions: { readonly path: number; readonly fullLife: number; readonly states: string[]; readonly status: string };
+  readonly statusChanges: string[];
+  readonly humanTasks: number;
+  readonly lambdaMs: Record<string, number>;
+}
+
+export interface Recorded {
+  readonly application: WireRequest[];
+  readonly emulator: WireRequest[];
+  readonly all: WireRequest[];
+}
+
+export class BenchRuntime {
+  readonly counters: Counters = { app: new Map(), emulator: SfnStore.requests, services: new Map(), lambda: new Map() };
+  readonly watch: LambdaWatch;
+  readonly sfn: SFNClient;
+
+  private constructor(
+    readonly runtime: LocalRuntime,
+    readonly dynamo: DynamoDbLocal,
+    readonly pipe: RecordingPipe,
+  ) {
+    this.counters = { ...this.counters, lambda: runtime.lambda.invocations };
+    runtime.edge.taps.push((request) => {
+      const key = `${request.service} ${request.service === 'ses' ? 'SendEmail' : request.operation}`;
+      this.counters.services.set(key, (this.counters.services.get(key) ?? 0) + 1);
+      if (request.service === 'dynamodb') this.counters.app.set(request.operation, (this.counters.app.get(request.operation) ?? 0) + 1);
+      return undefined;
+    });
+    this.watch = new LambdaWatch(runtime.lambda);
+    this.sfn = new SFNClient({ endpoint: runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   }
 
-  /** Runs `packets` packets at `concurrency`, and summarizes their marks. */
-  async level(tag: string, concurrency: number, packets: number): Promise<LevelResult> {
-    const before = new Map(this.runtime.lambda.invocations);
-    const retriesBefore = this.decisionRetries;
+  static async start(): Promise<BenchRuntime> {
+    const dynamo = await startDynamoDbLocal();
+    const pipe = new RecordingPipe(dynamo.port);
+    await pipe.start();
+    const runtime = await startLocalRuntime({ stage: STAGE, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: pipe.endpoint, clock: new Clock({ mode: 'manual' }) });
+    return new BenchRuntime(runtime, dynamo, pipe);
+  }
+
+  get emulatorTable(): string {
+    return localNames(STAGE).sfnTable;
+  }
+
+  snapshot(): Counters {
+    return { app: new Map(this.counters.app), emulator: new Map(this.counters.emulator), services: new Map(this.counters.services), lambda: new Map(this.counters.lambda) };
+  }
+
+  /** Waits until no Lambda call and no DynamoDB request has happened for `quietMs` and EventBridge is idle. */
+  async quiesce(quietMs = 300, timeoutMs = 60_000): Promise<void> {
+    const total = (): number => [...this.counters.app.values(), ...this.counters.emulator.values(), ...this.counters.lambda.values()].reduce((s, x) => s + x, 0);
+    const deadline = Date.now() + timeoutMs;
+    let last = total();
+    let since = Date.now();
+    while (Date.now() < deadline) {
+      await this.runtime.eventBridge.idle();
+      await sleep(50);
+      const now = total();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) return;
+    }
+    throw new Error('the runtime never went quiet');
+  }
+
+  /** Empties the SES mailbox (mail is kept in this process's memory). */
+  async clearMailbox(): Promise<void> {
+    await (await fetch(`${this.runtime.endpoints.mailbox}/clear-store`, { method: 'POST' })).arrayBuffer();
+  }
+
+  /** Runs `items` items at `concurrency` (closed loop) and summarizes their marks and counts. */
+  async level<S extends string>(driver: WorkflowDriver<S>, tag: string, concurrency: number, items: number): Promise<LevelResult> {
+    const before = this.snapshot();
     const ids: string[] = [];
     const start = performance.now();
-    await pool(packets, concurrency, async (i) => {
-      ids.push(await this.process(`bench-${tag}-${String(i).padStart(4, '0')}`));
+    await pool(items, concurrency, async (i) => {
+      ids.push(await driver.one(`${tag}${String(i).padStart(4, '0')}`));
     });
     const seconds = (performance.now() - start) / 1000;
-
-    const per: Record<Step, number[]> = { intake: [], validation: [], clerk: [], decisionCall: [], transmit: [], available: [], automated: [], endToEnd: [] };
+    const after = this.snapshot();
+    const per: Record<string, number[]> = {};
     for (const id of ids) {
-      const m = this.marks.get(id) as Required<Marks>;
-      const intake = m.accepted202 - m.post;
-      const validation = Math.max(0, m.clerkTaskInvoked - m.accepted202);
-      const transmit = m.notifyAgencyInvoked - m.recordAcceptedInvoked;
-      const available = m.availableReached - m.notifyAgencyInvoked;
-      per.intake.push(intake);
-      per.validation.push(validation);
-      per.clerk.push(m.decisionAnswered - m.clerkTaskInvoked);
-      per.decisionCall.push(m.decisionAnswered - m.decisionSent);
-      per.transmit.push(transmit);
-      per.available.push(available);
-      per.automated.push(intake + validation + transmit + available);
-      per.endToEnd.push(m.availableReached - m.post);
+      const l = driver.latencies(id);
+      for (const [k, v] of Object.entries(l) as [string, number][]) (per[k] ??= []).push(v);
+      (per['automated'] ??= []).push(driver.automated.reduce((s, k) => s + (l[k] ?? 0), 0));
     }
-    const invocations: Record<string, number> = {};
-    for (const [name, count] of this.runtime.lambda.invocations) {
-      const delta = count - (before.get(name) ?? 0);
-      if (delta > 0) invocations[name] = Math.round((delta / packets) * 100) / 100;
-    }
+    const lambda: Record<string, number> = {};
+    for (const [name, n] of delta(after.lambda, before.lambda)) lambda[name] = Math.round((n / items) * 100) / 100;
     return {
+      workflow: driver.workflow,
       concurrency,
-      packets,
+      items,
       seconds,
-      packetsPerSecond: packets / seconds,
-      latencyMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, summarize(v)])) as Record<Step, Summary>,
-      lambdaInvocationsPerPacket: invocations,
-      decisionRetries: this.decisionRetries - retriesBefore,
+      itemsPerSecond: items / seconds,
+      latencyMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, summarize(v)])),
+      lambdaInvocationsPerItem: lambda,
+      dynamoPerItem: { application: perUnit(countRequests(delta(after.app, before.app)), items), emulator: perUnit(countRequests(delta(after.emulator, before.emulator)), items) },
     };
   }
 
-  /** Checks on the API (not timed) that every packet of the run reads AVAILABLE. */
-  async statuses(): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    const ids = [...this.marks.entries()].filter(([, m]) => m.post !== undefined).map(([id]) => id);
-    await pool(ids.length, 8, async (i) => {
-      const res = await this.api(`/arrests/${ids[i]}`, this.rms);
-      const status = res.status === 200 ? ((await res.json()) as { status: string }).status : `HTTP ${res.status}`;
-      counts[status] = (counts[status] ?? 0) + 1;
-    });
-    return counts;
-  }
-
   /**
-   * State transitions of one packet: StateEntered events through AVAILABLE (parked at
-   * AwaitAdjudication), then after the adjudication is posted and the execution has ended.
+   * One item alone, counted: its automated path recorded by the pipe and counted by the taps
+   * and the store, then the rest of its life counted; then (no longer counting) its history.
    */
-  async transitions(incident: string): Promise<{ throughAvailable: number; fullLife: number; status: string; lambdaInvocations: Record<string, number>; states: string[] }> {
-    const before = new Map(this.runtime.lambda.invocations);
-    const packetId = await this.process(incident);
-    const executionArn = this.marks.get(packetId)?.clerkExecutionArn ?? '';
-    const parked = await this.waitFor(async () => {
-      const events = await this.history(executionArn);
-      return events.at(-1)?.type === 'TaskSubmitted' && events.some((e) => e.stateEnteredEventDetails?.name === 'AwaitAdjudication') ? events : undefined;
-    });
-    const throughAvailable = parked.filter((e) => e.type?.endsWith('StateEntered')).length;
+  async counted<S extends string>(driver: WorkflowDriver<S>, tag: string): Promise<CountedRun> {
+    await this.quiesce();
+    const t0 = this.snapshot();
+    this.pipe.record();
+    this.watch.timing = true;
+    const id = await driver.one(tag);
+    await this.quiesce();
+    const wirePath = this.pipe.stop();
+    const t1 = this.snapshot();
+    this.pipe.record();
+    await driver.finish(id);
+    await this.quiesce();
+    this.watch.timing = false;
+    const wireRest = this.pipe.stop();
+    const t2 = this.snapshot();
 
-    const charges = this.packet(incident).charges;
-    const date = new Date(this.runtime.clock.now()).toISOString().slice(0, 10);
-    const res = await this.api(`/arrests/${packetId}/adjudication`, this.judicial, {
-      method: 'POST',
-      body: JSON.stringify({ dispositions: charges.map((c) => ({ chargeSequenceID: c.chargeSequenceID, disposition: 'guilty', dispositionDate: date })) }),
+    const part = (a: Counters, b: Counters) => ({
+      application: countRequests(delta(b.app, a.app)),
+      emulator: countRequests(delta(b.emulator, a.emulator)),
+      services: Object.fromEntries(delta(b.services, a.services)),
+      lambda: Object.fromEntries(delta(b.lambda, a.lambda)),
     });
-    if (res.status !== 202) throw new Error(`adjudication: ${res.status} ${await res.text()}`);
-    const done = await this.waitFor(async () => {
-      const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return out.status === 'RUNNING' ? undefined : out;
-    });
-    const all = await this.history(executionArn);
-    const entered = all.filter((e) => e.type?.endsWith('StateEntered'));
-    const invocations: Record<string, number> = {};
-    for (const [name, count] of this.runtime.lambda.invocations) if (count - (before.get(name) ?? 0) > 0) invocations[name] = count - (before.get(name) ?? 0);
-    return { throughAvailable, fullLife: entered.length, status: done.status ?? '?', lambdaInvocations: invocations, states: entered.map((e) => e.stateEnteredEventDetails?.name ?? '?') };
+    const path = part(t0, t1);
+    const fullLife = part(t0, t2);
+    const split = (wire: WireRequest[]): Recorded => {
+      const out: Recorded = { application: [], emulator: [], all: wire.filter((r) => r.operation) };
+      for (const r of out.all) out[sourceOf(r.body, this.emulatorTable)].push(r);
+      return out;
+    };
+    const recorded = { path: split(wirePath), rest: split(wireRest) };
+
+    const executionArn = driver.executionArn(id);
+    const events = await this.history(executionArn);
+    const entered = events.filter((e) => e.type?.endsWith('StateEntered'));
+    const describe = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const pathEntered = entered.length - this.enteredAfterPath(driver.workflow, entered);
+    const lambdaMs: Record<string, number> = {};
+    for (const [name, ms] of this.watch.durations) lambdaMs[name] = summarize(ms).p50;
+    this.watch.durations.clear();
+    return {
+      workflow: driver.workflow,
+      id,
+      path,
+      fullLife,
+      recorded,
+      crossCheck: {
+        tapApplication: path.application.total,
+        pipeApplication: recorded.path.application.length,
+        storeEmulator: path.emulator.total,
+        pipeEmulator: recorded.path.emulator.length,
+      },
+      transitions: { path: pathEntered, fullLife: entered.length, states: entered.map((e) => e.stateEnteredEventDetails?.name ?? '?'), status: describe.status ?? '?' },
+      statusChanges: await driver.statusChanges(id),
+      humanTasks: driver.humanTasks,
+      lambdaMs,
+    };
   }
 
-  private async history(executionArn: string): Promise<HistoryEvent[]> {
+  /** States entered after the automated path's end (AwaitAdjudication parked; the 24-hour Wait entered). */
+  private enteredAfterPath(workflow: string, entered: HistoryEvent[]): number {
+    const last = workflow === 'arrest' ? 'AwaitAdjudication' : 'WaitForTemporaryPasswordExpiry';
+    const at = entered.findIndex((e) => e.stateEnteredEventDetails?.name === last);
+    return at < 0 ? 0 : entered.length - at - 1;
+  }
+
+  async history(executionArn: string): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
@@ -283,17 +263,34 @@ export class ArrestDriver {
     return events;
   }
 
-  private async waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await sleep(25);
+  /** DynamoDB Local's resident memory (kB), from /proc, if its process can be found. */
+  dynamoRssKb(): number | undefined {
+    try {
+      for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+        let cmd: string;
+        try {
+          cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          continue;
+        }
+        if (!cmd.includes('DynamoDBLocal') || !cmd.split('\0').includes(String(this.dynamo.port))) continue;
+        const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        return rss ? Number(rss) : undefined;
+      }
+    } catch {
+      return undefined;
     }
-    throw new Error('timed out');
+    return undefined;
   }
-}
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  async stop(): Promise<void> {
+    this.watch.restore();
+    this.sfn.destroy();
+    await this.runtime.stop();
+    await this.pipe.close();
+  }
+
+  async stopDynamo(): Promise<void> {
+    await this.dynamo.stop();
+  }
 }

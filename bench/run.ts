@@ -1,188 +1,344 @@
 /**
- * `npm run bench`: how fast and how heavy the arrest workflow is on this machine.
+ * `npm run bench`: how fast and how heavy both workflows are on this machine.
  *
- * 1. Packets/s through steps 1–6 on the embedded runtime (own DynamoDB Local in memory, free
- *    ports, manual clock that never needs advancing on this path), with p50/p95/p99 per step.
- * 2. The engine ceiling: the same ASL straight on aws-local-stepfunctions with no-op Tasks.
- * 3. State transitions per packet and the Step Functions cost per 1,000 packets, with rough
- *    Lambda and DynamoDB estimates.
+ *  1. Items/s and per-step latency of the automated steps on the embedded runtime (its own
+ *     DynamoDB Local in memory, free ports, a manual clock), human steps decided by the bench on
+ *     the API as soon as their task opens: arrest packets (POST → AVAILABLE) and CCHRS access
+ *     requests (POST → TEMPORARY_PASSWORD_ISSUED).
+ *  2. Two ceilings at the same concurrency: the engine (the same ASL on aws-local-stepfunctions
+ *     with no-op Tasks) and storage (the DynamoDB requests one item made, recorded, replayed
+ *     straight at the same DynamoDB Local).
+ *  3. DynamoDB requests per item, counted: the application's (edge taps) and the local Step
+ *     Functions emulator's own store (SfnStore.requests), by operation, next to the minimum.
+ *  4. Memory of the embedded runtime per 1,000 executions parked at a human task.
+ *  5. Per Lambda function: bundle size and cold start.
+ *  6. State transitions and cost per 1,000 items (Step Functions, Lambda, DynamoDB).
  *
  * A measurement, not a test: nothing is asserted on times. Writes bench/results/<timestamp>.json.
- * Levels can be changed with BENCH_LEVELS="1:30,4:60,16:120" (concurrency:packets).
+ * Flags: --quick (smaller levels, fewer runs), --only arrest,access,memory,bundles.
+ * BENCH_LEVELS="1:15,4:40,16:80" (concurrency:items, the default) overrides the levels;
+ * BENCH_MEMORY_ITEMS (default 300, quick 100) the parked executions.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { Clock } from '../infra/local/clock';
-import { startLocalRuntime } from '../infra/local/runtime';
-import { functions } from '../infra/manifest';
-import { ceilingMachine, ceilingTransitions, measureCeiling, type CeilingResult } from './ceiling';
-import { ArrestDriver, STEPS, type LevelResult, type Step } from './embedded';
-import { table } from './stats';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseArgs } from 'node:util';
+import { functions, type FunctionName } from '../infra/manifest';
+import { AccessDriver } from './access';
+import { ArrestDriver } from './arrests';
+import { measureBundles, type BundleResult } from './bundles';
+import { CEILING_WORKFLOWS, ceilingMachine, ceilingTransitions, measureCeiling, type CeilingResult } from './ceiling';
+import { costPer1000, minimumRequests, PRICES, type Cost } from './cost';
+import { tablesOf, type RequestCounts } from './dynamo';
+import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
+import { StorageReplay, type Capacity, type StorageResult } from './storage';
+import { parseLevels, pool, table } from './stats';
 
-const PRICES = {
-  stepFunctionsPerTransition: 0.025 / 1000,
-  lambdaPerRequest: 0.2 / 1_000_000,
-  lambdaPerGbSecond: 0.0000166667,
-  dynamoPerWriteUnit: 0.625 / 1_000_000,
-  dynamoPerReadUnit: 0.125 / 1_000_000,
-};
-/** Assumed billed duration of one Lambda invocation (not measured here). */
-const ASSUMED_LAMBDA_MS = 100;
+type Part = 'arrest' | 'access' | 'memory' | 'bundles';
+const PARTS: readonly Part[] = ['arrest', 'access', 'memory', 'bundles'];
 
-/**
- * DynamoDB requests one packet makes from POST to AVAILABLE, read off the code paths
- * (functions/arrests/*, functions/tasks/*, the packet and task stores) — estimated, not counted.
- * Item sizes are assumptions: packet item ~3 KB (it holds the packet), version ~2 KB, task
- * ~2 KB, audit event and pointers ~1 KB. Transactional writes cost 2 WRU per KB, strongly
- * consistent reads 1 RRU per 4 KB. GSI writes and the local Step Functions store are left out.
- */
-const DYNAMO_PATH = [
-  { step: 'POST /arrests (arrests-api)', requests: ['TransactWrite: put packet, version, audit'], reads: 0, writeUnits: 2 * (3 + 2 + 1) },
-  { step: 'ValidatePacket (arrests-validate)', requests: ['Get packet', 'Get packet (transition)', 'TransactWrite: update packet, put audit'], reads: 2, writeUnits: 2 * (3 + 1) },
-  { step: 'AwaitClerkReview (tasks-notify)', requests: ['Get step pointer', 'TransactWrite: put task, step pointer, execution pointer, audit'], reads: 1, writeUnits: 2 * (2 + 1 + 1 + 1) },
-  { step: 'POST /tasks/{id}/decision (tasks-api)', requests: ['Get task', 'TransactWrite: update task, put audit'], reads: 1, writeUnits: 2 * (2 + 1) },
-  { step: 'RecordAcceptance (arrests-record)', requests: ['Get packet', 'TransactWrite: update packet, put audit'], reads: 1, writeUnits: 2 * (3 + 1) },
-  { step: 'TransmitToCms (arrests-transmit)', requests: ['Get packet', 'Get packet (transition)', 'TransactWrite: update packet, put audit'], reads: 2, writeUnits: 2 * (3 + 1) },
-  { step: 'NotifyAgency (arrests-notify-agency)', requests: ['Get packet', 'Update packet', 'Put audit'], reads: 1, writeUnits: 3 + 1 },
-  { step: 'MakeAvailable (arrests-record)', requests: ['Get packet', 'TransactWrite: update packet, put audit'], reads: 1, writeUnits: 2 * (3 + 1) },
-  { step: 'AwaitAdjudication (arrests-await-adjudication)', requests: ['Update packet (sealed token)'], reads: 0, writeUnits: 3 },
-];
-
-function levelsFromEnv(): [number, number][] {
-  const spec = process.env['BENCH_LEVELS'] ?? '1:30,4:60,16:120';
-  return spec.split(',').map((pair) => {
-    const [c, n] = pair.split(':').map(Number);
-    if (!c || !n) throw new Error(`BENCH_LEVELS: bad pair "${pair}"`);
-    return [c, n];
-  });
+interface WorkflowResult {
+  readonly workflow: 'arrest' | 'access';
+  readonly unit: string;
+  readonly steps: Readonly<Record<string, string>>;
+  readonly counted: Omit<CountedRun, 'recorded'> & { readonly recordedRequests: { readonly path: number; readonly rest: number } };
+  readonly levels: LevelResult[];
+  readonly statuses: Record<string, number>;
+  engine?: { readonly transitions: number; readonly levels: CeilingResult[] };
+  storage?: { readonly all: StorageResult[]; readonly application: StorageResult[]; readonly capacity: Capacity };
+  cost?: Cost & { readonly transitions: number; readonly lambda: { function: string; invocations: number; durationMs: number; memoryMb: number }[] };
 }
+
+const gc = (): void => {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+};
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const levels = levelsFromEnv();
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const only = (values.only ? values.only.split(',') : PARTS) as Part[];
+  for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (${PARTS.join(', ')})`);
+  const quick = values.quick ?? false;
+  const levels = parseLevels(process.env['BENCH_LEVELS'] ?? (quick ? '1:10,8:40' : '1:15,4:40,16:80'));
+  const memoryItems = Number(process.env['BENCH_MEMORY_ITEMS'] ?? (quick ? 100 : 300));
+  const coldRuns = quick ? 3 : 5;
+  const engineExecutions = quick ? 200 : 500;
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    /** 1/5/15-minute load averages when the run started (the machine may be shared). */
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
-  console.log(`ciss-workflows bench — ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}`);
+  console.log(`ciss-workflows bench — ${machine.cpus} CPU (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverageAtStart.join(' / ')}`);
+  console.log(`Parts: ${only.join(', ')}${quick ? ' (quick)' : ''}; levels ${levels.map(([c, n]) => `${c}:${n}`).join(', ')}`);
 
-  // ---- 1. embedded runtime -------------------------------------------------------------------
-  console.log('\nStarting the embedded runtime (own DynamoDB Local in memory, free ports, manual clock)…');
-  const runtime = await startLocalRuntime({ stage: 'bench', edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, clock: new Clock({ mode: 'manual' }) });
-  const sfn = new SFNClient({ endpoint: runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-  const embedded: LevelResult[] = [];
-  let transitions: Awaited<ReturnType<ArrestDriver['transitions']>>;
-  let statuses: Record<string, number>;
+  console.log('\nStarting the embedded runtime (own DynamoDB Local in memory behind a recording pipe, free ports, manual clock)…');
+  const bench = await BenchRuntime.start();
+  const results: WorkflowResult[] = [];
+  const recordings = new Map<string, CountedRun['recorded']>();
+  let memory: Awaited<ReturnType<typeof measureMemory>> | undefined;
+  let bundles: BundleResult[] | undefined;
   try {
-    const driver = new ArrestDriver(runtime, sfn);
-    await driver.init();
-    console.log('Warm-up: 5 packets at concurrency 1 (loads the functions, builds the engine; not reported)');
-    await driver.level('warm', 1, 5);
-    for (const [concurrency, packets] of levels) {
-      process.stdout.write(`Embedded: ${packets} packets at concurrency ${concurrency}… `);
-      const r = await driver.level(`c${concurrency}`, concurrency, packets);
-      console.log(`${r.packetsPerSecond.toFixed(2)} packets/s in ${r.seconds.toFixed(1)} s`);
-      embedded.push(r);
+    for (const wf of (['arrest', 'access'] as const).filter((w) => only.includes(w))) {
+      const driver: WorkflowDriver = wf === 'arrest' ? new ArrestDriver(bench) : new AccessDriver(bench);
+      await driver.init();
+      console.log(`\n[${wf}] warm-up: 2 ${driver.unit}s through their whole life at concurrency 1 (loads the functions; not reported)`);
+      for (const i of [0, 1]) await driver.finish(await driver.one(`warm${i}`));
+      await bench.quiesce();
+      process.stdout.write(`[${wf}] one ${driver.unit} alone, counted and recorded… `);
+      const counted = await bench.counted(driver, 'count');
+      recordings.set(wf, counted.recorded);
+      console.log(`${counted.path.application.total} application + ${counted.path.emulator.total} emulator DynamoDB requests on its automated path`);
+      await bench.clearMailbox();
+      const levelResults: LevelResult[] = [];
+      const ids: string[] = [];
+      for (const [c, n] of levels) {
+        process.stdout.write(`[${wf}] ${n} ${driver.unit}s at concurrency ${c}… `);
+        const before = new Set(driver.ids());
+        const r = await bench.level(driver, `c${c}x`, c, n);
+        ids.push(...driver.ids().filter((id) => !before.has(id)));
+        console.log(`${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s`);
+        levelResults.push(r);
+        await bench.quiesce();
+        await bench.clearMailbox();
+      }
+      const statuses = await driver.statuses(ids);
+      const { recorded, ...rest } = counted;
+      results.push({
+        workflow: wf,
+        unit: driver.unit,
+        steps: { ...driver.steps, automated: 'automated total (excl. human waits)' },
+        counted: { ...rest, recordedRequests: { path: recorded.path.all.length, rest: recorded.rest.all.length } },
+        levels: levelResults,
+        statuses,
+      });
     }
-    transitions = await driver.transitions('bench-transitions');
-    statuses = await driver.statuses();
+
+    if (only.includes('memory')) {
+      process.stdout.write(`\n[memory] ${memoryItems} access requests parked at the unit's review (.waitForTaskToken)… `);
+      const driver = new AccessDriver(bench);
+      await driver.init();
+      memory = await measureMemory(bench, driver, memoryItems);
+      console.log(`${(memory.per1000.heapMb).toFixed(1)} MB heap per 1,000`);
+    }
+
+    if (only.includes('bundles')) {
+      process.stdout.write(`\n[bundles] esbuild + ${coldRuns} cold starts per function (after one discarded)… `);
+      bundles = await measureBundles(coldRuns, process.env, () => process.stdout.write('.'));
+      console.log(' done');
+    }
   } finally {
-    sfn.destroy();
-    await runtime.stop();
+    await bench.stop();
   }
 
-  // ---- 2. engine ceiling ---------------------------------------------------------------------
-  const engine = ceilingMachine();
-  const ceilingCount = await ceilingTransitions(engine);
-  await measureCeiling(engine, 4, 50); // warm-up
-  const ceiling: CeilingResult[] = [];
-  for (const [concurrency] of levels) ceiling.push(await measureCeiling(engine, concurrency, 500));
+  // ---- ceilings: storage (DynamoDB Local alone), then the engine alone ---------------------------
+  try {
+    for (const r of results) {
+      const rec = recordings.get(r.workflow) as CountedRun['recorded'];
+      const tables = new Set([...rec.path.all, ...rec.rest.all].flatMap((w) => tablesOf(w.body)));
+      const schemas = await StorageReplay.schemas(bench.dynamo.port, tables);
+      const all = new StorageReplay(bench.dynamo.port, rec.path.all, schemas, `${r.workflow}-all-`);
+      const app = new StorageReplay(bench.dynamo.port, rec.path.application, schemas, `${r.workflow}-app-`);
+      const capacity = await new StorageReplay(bench.dynamo.port, [...rec.path.application, ...rec.rest.application], schemas, `${r.workflow}-cap-`).capacity();
+      await all.level(4, 10); // warm-up
+      const storageAll: StorageResult[] = [];
+      const storageApp: StorageResult[] = [];
+      for (const [c, n] of levels) {
+        process.stdout.write(`[${r.workflow}] storage ceiling at concurrency ${c}… `);
+        storageAll.push(await all.level(c, n));
+        storageApp.push(await app.level(c, n));
+        console.log(`${(storageAll.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)`);
+      }
+      all.close();
+      app.close();
+      r.storage = { all: storageAll, application: storageApp, capacity };
+    }
+  } finally {
+    await bench.stopDynamo();
+  }
+  for (const r of results) {
+    const engine = ceilingMachine(CEILING_WORKFLOWS[r.workflow]);
+    const transitions = (await ceilingTransitions(engine)).entered;
+    await measureCeiling(engine, 4, 50); // warm-up
+    const ceiling: CeilingResult[] = [];
+    for (const [c] of levels) ceiling.push(await measureCeiling(engine, c, engineExecutions));
+    r.engine = { transitions, levels: ceiling };
+  }
 
-  // ---- 3. cost -------------------------------------------------------------------------------
-  const steady = embedded.at(-1) as LevelResult;
-  const lambdaPerPacket = steady.lambdaInvocationsPerPacket;
-  const lambdaRequests = Object.values(lambdaPerPacket).reduce((s, x) => s + x, 0);
-  const gbSeconds = Object.entries(lambdaPerPacket).reduce((s, [name, n]) => s + n * (memoryMb(name) / 1024) * (ASSUMED_LAMBDA_MS / 1000), 0);
-  const dynamo = {
-    requests: DYNAMO_PATH.reduce((s, x) => s + x.requests.length, 0),
-    readUnits: DYNAMO_PATH.reduce((s, x) => s + x.reads, 0),
-    writeUnits: DYNAMO_PATH.reduce((s, x) => s + x.writeUnits, 0),
-  };
-  const per1000 = {
-    stepFunctionsThroughAvailable: transitions.throughAvailable * PRICES.stepFunctionsPerTransition * 1000,
-    stepFunctionsFullLife: transitions.fullLife * PRICES.stepFunctionsPerTransition * 1000,
-    lambdaRequests: lambdaRequests * PRICES.lambdaPerRequest * 1000,
-    lambdaDuration: gbSeconds * PRICES.lambdaPerGbSecond * 1000,
-    dynamo: (dynamo.readUnits * PRICES.dynamoPerReadUnit + dynamo.writeUnits * PRICES.dynamoPerWriteUnit) * 1000,
-  };
+  // ---- cost ----------------------------------------------------------------------------------------
+  for (const r of results) {
+    const lambda = Object.entries(r.counted.fullLife.lambda).map(([name, invocations]) => ({
+      function: name,
+      invocations,
+      durationMs: r.counted.lambdaMs[name] ?? 0,
+      memoryMb: (functions[name as FunctionName] as { memoryMb?: number }).memoryMb ?? 256,
+    }));
+    const capacity = r.storage?.capacity ?? { readUnits: 0, writeUnits: 0 };
+    r.cost = { ...costPer1000({ transitions: r.counted.transitions.fullLife, lambda, dynamo: capacity }), transitions: r.counted.transitions.fullLife, lambda };
+  }
 
-  // ---- report --------------------------------------------------------------------------------
-  const ms = (s: { p50: number; p95: number; p99: number }) => `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)} / ${s.p99.toFixed(1)}`;
-  console.log('\nThroughput, steps 1–6 (POST /arrests → AVAILABLE), closed loop, clerk decision posted by the bench');
-  console.log(
-    table(
-      ['concurrency', 'packets', 'seconds', 'embedded packets/s', 'ceiling executions/s', 'embedded / ceiling'],
-      embedded.map((r, i) => {
-        const c = ceiling[i] as CeilingResult;
-        return [r.concurrency, r.packets, Number(r.seconds.toFixed(1)), Number(r.packetsPerSecond.toFixed(2)), Number(c.executionsPerSecond.toFixed(0)), `${((r.packetsPerSecond / c.executionsPerSecond) * 100).toFixed(2)} %`];
-      }),
-    ),
-  );
-  console.log('\nLatency per step, ms, p50 / p95 / p99 (wall-clock marks at Lambda invocation; see README)');
-  console.log(table(['step', ...embedded.map((r) => `c=${r.concurrency}`)], (Object.keys(STEPS) as Step[]).map((s) => [STEPS[s], ...embedded.map((r) => ms(r.latencyMs[s]))])));
-  console.log('\nEngine ceiling (aws-local-stepfunctions, no-op Tasks, 500 executions per level), ms per execution p50 / p95 / p99');
-  console.log(table(['concurrency', 'executions/s', 'latency'], ceiling.map((c) => [c.concurrency, Number(c.executionsPerSecond.toFixed(0)), ms(c.latencyMs)])));
-
-  console.log('\nPer packet');
-  console.log(
-    table(
-      ['what', 'count', 'cost per 1,000 packets (USD)'],
-      [
-        ['state transitions, POST → AVAILABLE (StateEntered)', transitions.throughAvailable, `$${per1000.stepFunctionsThroughAvailable.toFixed(4)}`],
-        ['state transitions, full life incl. adjudication', transitions.fullLife, `$${per1000.stepFunctionsFullLife.toFixed(4)}`],
-        ['state transitions, ceiling engine (same path, full life)', ceilingCount.entered, '-'],
-        [`Lambda invocations, steps 1–6 (incl. intake + decision API)`, Number(lambdaRequests.toFixed(2)), `$${per1000.lambdaRequests.toFixed(4)} requests + $${per1000.lambdaDuration.toFixed(4)} duration (assumed ${ASSUMED_LAMBDA_MS} ms each)`],
-        ['DynamoDB requests, steps 1–6 (estimated from code)', dynamo.requests, `$${per1000.dynamo.toFixed(4)} (${dynamo.readUnits} RRU + ${dynamo.writeUnits} WRU, on-demand)`],
-      ],
-    ),
-  );
-  console.log(`Lambda invocations per packet at c=${steady.concurrency}: ${Object.entries(lambdaPerPacket).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  console.log(`Packets' status at the end (GET /arrests/{id}): ${JSON.stringify(statuses)}; decision retries (503): ${embedded.reduce((s, r) => s + r.decisionRetries, 0)}`);
   const runSeconds = (performance.now() - started) / 1000;
-  console.log(`Prices: Step Functions Standard $0.025 / 1,000 transitions; Lambda $0.20 / 1M requests, $0.0000166667 / GB-s; DynamoDB on-demand $0.625 / 1M WRU, $0.125 / 1M RRU.`);
-
+  report(results, memory, bundles, levels);
   const result = {
     startedAt: new Date(Date.now() - runSeconds * 1000).toISOString(),
     runSeconds,
-    machine,
-    method: {
-      embedded: 'embedded runtime, own DynamoDB Local in memory, manual clock (never advanced on this path); closed loop at each concurrency; clerk accepts on POST /tasks/{id}/decision with a court-clerk token once the execution has parked (history polled every 10 ms)',
-      stepTimings: 'wall-clock (performance.now) marks taken in the bench: client-side for POST/decision, and the runtime lambda.observer hook at each Lambda invocation. Not execution-history timestamps: the manual clock stamps every event with the same virtual time.',
-      ceiling: 'statemachines/arrest-packet.asl.json with placeholders substituted, TimeoutSeconds over 2,000,000 s clamped (Node timer limit), run on aws-local-stepfunctions with no-op taskResourceLocalHandlers; AwaitAdjudication returns at once',
-      dynamo: 'estimated from code paths, not counted; GSI writes excluded',
-      lambdaDuration: `assumed ${ASSUMED_LAMBDA_MS} ms per invocation at the function's configured memory`,
-    },
-    embedded,
-    ceiling,
-    transitions: { ...transitions, ceiling: ceilingCount },
-    statuses,
-    lambdaInvocationsPerPacket: lambdaPerPacket,
-    dynamoPath: DYNAMO_PATH,
-    dynamo,
+    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    options: { quick, only, levels, memoryItems, coldRuns, engineExecutions },
+    method: METHOD,
     prices: PRICES,
-    costPer1000PacketsUsd: per1000,
+    workflows: results,
+    memory,
+    bundles,
   };
   const dir = path.join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nWrote ${path.relative(process.cwd(), file)} — run took ${runSeconds.toFixed(0)} s`);
+}
+
+const METHOD = {
+  embedded:
+    'embedded runtime, own DynamoDB Local (in memory) reached through a TCP pipe that can record, manual clock; closed loop at each concurrency; human steps decided on the API (POST /tasks/{id}/decision, POST /access-requests/{id}/training-verification) as soon as the tasks-notify Lambda returned the task id',
+  stepTimings: 'wall-clock (performance.now) marks in the bench: client-side for API calls, and at Lambda invocation start/end (the LocalLambda.invoke wrapper). The manual clock stamps every history event with the same virtual time, so history is not used for timings.',
+  engineCeiling: 'the workflow ASL with placeholders substituted, timeouts over 2,000,000 s clamped and TimeoutSecondsPath dropped, run on aws-local-stepfunctions with no-op taskResourceLocalHandlers; full life (arrest: through MakeHistorical; access: through AccessActive with the Wait already past)',
+  storageCeiling:
+    "the DynamoDB requests of one item's automated path, recorded by the pipe (application and emulator store), replayed straight at the same DynamoDB Local over keep-alive HTTP, in recorded order per item, items in a closed loop at the level's concurrency; key values of written items renamed per copy so conditional writes meet the same item states; 'application only' replays the application's requests alone",
+  dynamoCounts: "counted in one item run alone after warm-up: application requests by runtime.edge.taps (handlers and ASL service integrations; cross-checked with the pipe), the local Step Functions emulator's own store requests by SfnStore.requests (AWS Step Functions' own storage is not billed as DynamoDB)",
+  capacity: "request units of the application's requests over the item's whole life, as DynamoDB Local reports them with ReturnConsumedCapacity: TOTAL on a replayed copy",
+  lambdaDuration: 'median in-process duration of each function in the counted run (warm, this machine, not AWS), billed rounded up to 1 ms, at the memory the manifest configures',
+  memory: "heap used and RSS of this process (the embedded runtime, the bench and aws-ses-v2-local's mailbox, which is emptied before each reading) after GC, before and after starting N access requests that park at the unit's review; DynamoDB Local RSS from /proc (the JVM rarely gives memory back)",
+  coldStart: 'a fresh node (the same Node 24) per run with --enable-source-maps as the functions are configured: spawn → handler result; module load = import() of the bundle inside the child; @aws-sdk/* loaded from node_modules (in Lambda the runtime provides it)',
+};
+
+async function measureMemory(bench: BenchRuntime, driver: AccessDriver, items: number) {
+  const read = async () => {
+    await bench.quiesce();
+    await bench.clearMailbox();
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return { heapUsedMb: m.heapUsed / 2 ** 20, rssMb: m.rss / 2 ** 20, dynamoRssMb: (bench.dynamoRssKb() ?? NaN) / 1024 };
+  };
+  const before = await read();
+  driver.parkAtReview = true;
+  const start = performance.now();
+  await pool(items, 16, async (i) => {
+    const id = await driver.one(`mem${String(i).padStart(4, '0')}`);
+    driver.forget(id);
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const after = await read();
+  const k = 1000 / items;
+  return {
+    items,
+    parkedAt: 'AwaitBusinessNeedReview (tasks-notify, .waitForTaskToken)',
+    seconds,
+    before,
+    after,
+    per1000: { heapMb: (after.heapUsedMb - before.heapUsedMb) * k, rssMb: (after.rssMb - before.rssMb) * k, dynamoRssMb: (after.dynamoRssMb - before.dynamoRssMb) * k },
+  };
+}
+
+// ---- report ---------------------------------------------------------------------------------------
+
+function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof measureMemory>> | undefined, bundles: BundleResult[] | undefined, levels: [number, number][]): void {
+  const pct = (a: number, b: number): string => (b > 0 ? `${((a / b) * 100).toFixed(a / b < 0.01 ? 2 : 1)} %` : '-');
+  const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
+  for (const r of results) {
+    const end = r.workflow === 'arrest' ? 'POST /arrests → AVAILABLE' : 'POST /access-requests → TEMPORARY_PASSWORD_ISSUED';
+    console.log(`\n== ${r.workflow === 'arrest' ? 'Arrest packets' : 'CCHRS access requests'}: throughput, ${end}, closed loop (${r.unit}s/s)`);
+    console.log(
+      table(
+        ['concurrency', r.unit + 's', 'seconds', `embedded ${r.unit}s/s`, 'engine ceiling exec/s', 'storage ceiling /s', '(app only) /s', 'storage tx/s', 'embedded / engine', 'embedded / storage'],
+        r.levels.map((l, i) => {
+          const e = r.engine?.levels[i];
+          const s = r.storage?.all[i];
+          const a = r.storage?.application[i];
+          return [l.concurrency, l.items, Number(f(l.seconds)), Number(f(l.itemsPerSecond, 2)), e ? Math.round(e.executionsPerSecond) : '-', s ? Number(f(s.itemsPerSecond)) : '-', a ? Number(f(a.itemsPerSecond)) : '-', s ? Math.round(s.transactionsPerSecond) : '-', e ? pct(l.itemsPerSecond, e.executionsPerSecond) : '-', s ? pct(l.itemsPerSecond, s.itemsPerSecond) : '-'];
+        }),
+      ),
+    );
+    const replayErrors = [...(r.storage?.all ?? []), ...(r.storage?.application ?? [])].filter((s) => s.errors > 0);
+    if (replayErrors.length) console.log(`Storage replay: ${replayErrors.reduce((s, x) => s + x.errors, 0)} requests answered other than 200 (first: ${replayErrors[0]?.firstError})`);
+    const ms = (s: { p50: number; p95: number; p99: number } | undefined): string => (s ? `${f(s.p50)} / ${f(s.p95)} / ${f(s.p99)}` : '-');
+    console.log(`\nLatency per step, ms, p50 / p95 / p99 (wall-clock at API calls and Lambda invocations)`);
+    console.log(table(['step', ...r.levels.map((l) => `c=${l.concurrency}`)], Object.entries(r.steps).map(([k, label]) => [label, ...r.levels.map((l) => ms(l.latencyMs[k]))])));
+    console.log(`Status on the API afterwards: ${JSON.stringify(r.statuses)}`);
+  }
+
+  if (results.length) {
+    console.log('\n== DynamoDB requests per item, counted in one item run alone (reads / writes / transactions / total)');
+    const row = (what: string, c: RequestCounts): (string | number)[] => [what, c.read, c.write, c.transaction, c.total, Object.entries(c.byOperation).filter(([op]) => op !== 'DescribeTable').map(([op, n]) => `${op} ${n}`).join(', ')];
+    const rows: (string | number)[][] = [];
+    for (const r of results) {
+      const c = r.counted;
+      const min = minimumRequests(c.statusChanges.length, c.humanTasks);
+      const part = r.workflow === 'arrest' ? 'to AVAILABLE' : 'to PASSWORD_ISSUED';
+      rows.push(row(`${r.workflow}: application, ${part}`, c.path.application));
+      rows.push(row(`${r.workflow}: application, whole life`, c.fullLife.application));
+      rows.push(row(`${r.workflow}: emulator store, ${part}`, c.path.emulator));
+      rows.push(row(`${r.workflow}: emulator store, whole life`, c.fullLife.emulator));
+      rows.push([`${r.workflow}: minimum, whole life`, min.reads, 0, min.transactions, min.transactions, `${c.statusChanges.length} status changes + ${c.humanTasks} human task(s) × 2 (open, decide)`]);
+    }
+    console.log(table(['workflow / whose requests', 'reads', 'writes', 'transactions', 'total', 'by operation'], rows));
+    console.log("Application = handlers and ASL service integrations, through the edge (runtime.edge.taps); emulator store = the local Step Functions service's own table (SfnStore). AWS Step Functions' own storage is not billed as DynamoDB.");
+    console.log('Minimum = one TransactWriteItems (conditional update + audit event) per status change, and per human task one to open it and one to decide it; no reads (the execution could carry what steps read).');
+    for (const r of results) {
+      const cc = r.counted.crossCheck;
+      console.log(`${r.workflow}: status changes ${r.counted.statusChanges.join(' → ')}; pipe saw ${cc.pipeApplication} application (taps: ${cc.tapApplication}) and ${cc.pipeEmulator} emulator (store: ${cc.storeEmulator}) requests on the path`);
+      console.log(`${r.workflow}: other AWS requests per item, whole life: ${Object.entries(r.counted.fullLife.services).filter(([k]) => !k.startsWith('dynamodb')).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
+  }
+
+  if (memory) {
+    console.log(`\n== Memory per 1,000 executions parked at a human task (${memory.items} access requests at ${memory.parkedAt})`);
+    console.log(
+      table(
+        ['what', 'before MB', 'after MB', 'per 1,000 parked MB'],
+        [
+          ['embedded runtime: V8 heap used (after GC)', Number(f(memory.before.heapUsedMb)), Number(f(memory.after.heapUsedMb)), Number(f(memory.per1000.heapMb))],
+          ['embedded runtime: process RSS', Number(f(memory.before.rssMb)), Number(f(memory.after.rssMb)), Number(f(memory.per1000.rssMb))],
+          ['DynamoDB Local (JVM) RSS', Number(f(memory.before.dynamoRssMb)), Number(f(memory.after.dynamoRssMb)), Number(f(memory.per1000.dynamoRssMb))],
+        ],
+      ),
+    );
+  }
+
+  if (bundles) {
+    console.log(`\n== Lambda bundles (esbuild as NodejsFunction: ESM, minified, node24, @aws-sdk/* external) and cold starts (fresh node, median)`);
+    console.log(
+      table(
+        ['function', 'bundle KB', 'gzip KB', 'module load ms', 'cold start ms', 'min–max ms', 'event → outcome'],
+        bundles.map((b) => [b.function, Number(f(b.bytes / 1024)), Number(f(b.gzipBytes / 1024)), b.loadMs.p50, b.coldStartMs.p50, `${f(b.coldStartMs.min)}–${f(b.coldStartMs.max)}`, `${b.event} → ${b.outcome}`]),
+      ),
+    );
+  }
+
+  if (results.length) {
+    console.log('\n== Per item and per 1,000 items (USD, us-east-1 list prices)');
+    console.log(
+      table(
+        ['workflow', 'transitions (path / life)', 'engine transitions', 'Step Functions $', 'Lambda inv.', 'Lambda GB-s', 'Lambda $', 'DynamoDB RRU / WRU', 'DynamoDB $', 'total $ / 1,000'],
+        results.map((r) => {
+          const c = r.cost as NonNullable<WorkflowResult['cost']>;
+          const inv = c.lambda.reduce((s, l) => s + l.invocations, 0);
+          const cap = r.storage?.capacity;
+          return [r.workflow, `${r.counted.transitions.path} / ${r.counted.transitions.fullLife}`, r.engine?.transitions ?? '-', c.stepFunctions.toFixed(3), inv, Number((c.lambdaGbSeconds).toFixed(4)), (c.lambdaRequests + c.lambdaDuration).toFixed(4), cap ? `${f(cap.readUnits)} / ${f(cap.writeUnits)}` : '-', c.dynamo.toFixed(4), c.total.toFixed(3)];
+        }),
+      ),
+    );
+    console.log('Per 1,000 items over their whole life. Prices: Step Functions Standard $0.025 / 1,000 transitions; Lambda arm64 $0.20 / 1M requests + $0.0000133334 / GB-s (billed ms at the configured memory; durations measured in process here, warm); DynamoDB on-demand $0.625 / 1M WRU, $0.125 / 1M RRU (units as DynamoDB Local reports them for the application\'s requests; the emulator\'s store is not billed).');
+    for (const r of results) console.log(`${r.workflow}: Lambda per item ${(r.cost?.lambda ?? []).map((l) => `${l.function} ${l.invocations}×${f(l.durationMs)} ms`).join(', ')}`);
+  }
+  console.log(`\nLevels: ${levels.map(([c, n]) => `${c}:${n}`).join(', ')}. One run each on a shared machine: these figures show where the local runtime saturates here, not AWS throughput or latency.`);
 }
 
 main().then(
@@ -192,8 +348,3 @@ main().then(
     process.exit(1);
   },
 );
-
-function memoryMb(name: string): number {
-  const spec = (functions as Record<string, { memoryMb?: number }>)[name];
-  return spec?.memoryMb ?? 256;
-}

@@ -42,3 +42,12 @@ export async function pool(count: number, concurrency: number, work: (i: number)
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
+
+/** `1:30,4:60` → [[1, 30], [4, 60]] (concurrency:items). */
+export function parseLevels(spec: string): [number, number][] {
+  return spec.split(',').map((pair) => {
+    const [c, n] = pair.split(':').map(Number);
+    if (!c || !n) throw new Error(`levels: bad pair "${pair}" (want concurrency:items)`);
+    return [c, n];
+  });
+}

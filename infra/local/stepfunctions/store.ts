@@ -61,10 +61,24 @@ export type TokenStatus = 'PARKED' | 'DONE' | 'CLOSED';
  * DynamoDB Local (its own table), so `npm start` can stop and start again without losing them.
  */
 export class SfnStore {
+  /**
+   * DynamoDB requests made by every store in this process, by operation (`PutItem`, …): the
+   * bench counts the emulator's own storage apart from the application's (which the edge sees).
+   */
+  static readonly requests = new Map<string, number>();
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(client: DynamoDBClient, readonly tableName: string) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc.middlewareStack.add(
+      (next) => async (args) => {
+        const target = String((args.request as { headers?: Record<string, string> }).headers?.['x-amz-target'] ?? '');
+        const operation = target.slice(target.indexOf('.') + 1);
+        if (operation) SfnStore.requests.set(operation, (SfnStore.requests.get(operation) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'build', name: 'countStoreRequests' },
+    );
   }
 
   async ensureTable(): Promise<void> {

@@ -1,0 +1,159 @@
+/**
+ * Per Lambda function in the manifest: its bundle as the CDK NodejsFunction makes it
+ * (infra/aws/function.ts: esbuild, minified, ESM `.mjs`, Node 24 target, `module` then `main`
+ * fields, the createRequire banner, `@aws-sdk/*` external because the Lambda runtime ships it,
+ * reference CSVs beside the bundle), its size, and its cold start: a fresh `node` process that
+ * imports the bundle and handles one event. The event is a request on the function's first
+ * route with a caller of an allowed role and no body (an API function answers it without
+ * touching storage, usually with a 4xx naming what is missing), or `{}` for a workflow step or
+ * event target (its input validation refuses it). So the time is spawn + module load + the
+ * handler's first call, not a network round trip.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { functions, routes, type FunctionName } from '../infra/manifest';
+import { summarize } from './stats';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** Outside the repository (not linted, not committed); a node_modules link lets the external `@aws-sdk/*` resolve at cold start. */
+const OUT = path.join(os.tmpdir(), 'ciss-bench-bundles');
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface BundleResult {
+  readonly function: FunctionName;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly buildMs: number;
+  readonly event: string;
+  readonly outcome: string;
+  /** Spawn → the handler's result line, ms. */
+  readonly coldStartMs: { readonly p50: number; readonly min: number; readonly max: number };
+  /** `import()` of the bundle inside the fresh process, ms. */
+  readonly loadMs: { readonly p50: number; readonly min: number; readonly max: number };
+  /** The handler's first call, ms. */
+  readonly firstCallMs: { readonly p50: number };
+}
+
+/** Bundles one function the way infra/aws/function.ts configures NodejsFunction. */
+export async function bundle(name: FunctionName): Promise<{ file: string; bytes: number; gzipBytes: number; buildMs: number }> {
+  const spec = functions[name];
+  const dir = path.join(OUT, name);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'index.mjs');
+  const t0 = performance.now();
+  await build({
+    entryPoints: [path.join(ROOT, spec.entry)],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  const buildMs = performance.now() - t0;
+  const reference = path.join(ROOT, path.dirname(spec.entry), 'reference');
+  if (existsSync(reference)) for (const f of readdirSync(reference).filter((x) => x.endsWith('.csv'))) copyFileSync(path.join(reference, f), path.join(dir, f));
+  return { file, bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length, buildMs };
+}
+
+/** The event a function gets in its cold-start run (see the module comment). */
+export function coldStartEvent(name: FunctionName): { event: unknown; label: string } {
+  const route = routes.find((r) => r.function === name);
+  if (!route) return { event: {}, label: '{}' };
+  const role = route.roles[0];
+  const claims = role ? { sub: 'bench', 'cognito:username': 'bench', 'cognito:groups': role, 'custom:ori': 'CT0000100', email: 'bench@example.gov' } : undefined;
+  const pathValue = route.path.replace(/\{(\w+)\}/g, 'bench-$1');
+  return {
+    label: `${route.method} ${route.path}${claims ? ` as ${role}` : ''}`,
+    event: {
+      resource: route.path,
+      path: pathValue,
+      httpMethod: route.method,
+      headers: { 'content-type': 'application/json' },
+      multiValueHeaders: {},
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], `bench-${m[1]}`])),
+      stageVariables: null,
+      body: route.method === 'POST' ? '{}' : null,
+      isBase64Encoded: false,
+      requestContext: { accountId: '000000000000', apiId: 'bench', stage: 'bench', requestId: 'bench', requestTimeEpoch: Date.now(), path: pathValue, resourcePath: route.path, httpMethod: route.method, authorizer: claims ? { claims } : null, identity: { sourceIp: '127.0.0.1', userAgent: 'bench' } },
+    },
+  };
+}
+
+interface ChildTimes {
+  readonly beforeImportMs: number;
+  readonly loadMs: number;
+  readonly handlerMs: number;
+  readonly outcome: string;
+}
+
+function coldStart(file: string, event: unknown, name: string, env: NodeJS.ProcessEnv): Promise<{ totalMs: number; child: ChildTimes }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--enable-source-maps', path.join(import.meta.dirname, 'coldstart-child.mjs'), pathToFileURL(file).href, JSON.stringify(event), name], {
+      env: { ...env, NODE_OPTIONS: '', AWS_LAMBDA_FUNCTION_NAME: name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let done = false;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = /\nBENCH (\{.*\})\n/.exec(out)?.[1];
+      if (line && !done) {
+        done = true;
+        resolve({ totalMs: performance.now() - t0, child: JSON.parse(line) as ChildTimes });
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => {
+      if (!done) reject(new Error(`cold start of ${name} exited ${code}: ${err.slice(0, 500)}`));
+    });
+  });
+}
+
+/** Bundles every function, then cold-starts each `runs` times (median reported). */
+export async function measureBundles(runs: number, env: NodeJS.ProcessEnv, onProgress: (s: string) => void = () => undefined): Promise<BundleResult[]> {
+  mkdirSync(OUT, { recursive: true });
+  if (!existsSync(path.join(OUT, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules'), path.join(OUT, 'node_modules'));
+  const names = Object.keys(functions) as FunctionName[];
+  const built = new Map<FunctionName, Awaited<ReturnType<typeof bundle>>>();
+  for (const name of names) built.set(name, await bundle(name));
+  const results: BundleResult[] = [];
+  for (const name of names) {
+    const b = built.get(name) as Awaited<ReturnType<typeof bundle>>;
+    const { event, label } = coldStartEvent(name);
+    // One discarded run first: the OS file cache, not the function, is cold on the very first spawn.
+    await coldStart(b.file, event, name, env);
+    const samples: { totalMs: number; child: ChildTimes }[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await coldStart(b.file, event, name, env));
+    const total = summarize(samples.map((s) => s.totalMs));
+    const load = summarize(samples.map((s) => s.child.loadMs));
+    results.push({
+      function: name,
+      bytes: b.bytes,
+      gzipBytes: b.gzipBytes,
+      buildMs: Math.round(b.buildMs),
+      event: label,
+      outcome: samples[0]?.child.outcome ?? '?',
+      coldStartMs: { p50: total.p50, min: Math.min(...samples.map((s) => Math.round(s.totalMs * 10) / 10)), max: total.max },
+      loadMs: { p50: load.p50, min: Math.min(...samples.map((s) => Math.round(s.child.loadMs * 10) / 10)), max: load.max },
+      firstCallMs: { p50: summarize(samples.map((s) => s.child.handlerMs)).p50 },
+    });
+    onProgress(name);
+  }
+  return results;
+}
