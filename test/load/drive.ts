@@ -257,7 +257,8 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
     while (Date.now() < deadline) {
       const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 4 })).catch(() => undefined);
       if (out?.events?.some((e) => e.stateEnteredEventDetails?.name === state)) return;
-      await sleep(100);
+      // Each look reads the execution's history from the store: not too often.
+      await sleep(250);
     }
     throw new Error(`${executionArn} did not reach ${state} within ${timeout} ms`);
   }
