@@ -163,7 +163,7 @@ class TaskDesk {
     this.polling = true;
     try {
       while (this.waiting.size > 0) {
-        const res = await this.http.call('GET', '/tasks', this.token);
+        const res = await this.http.call('GET', '/tasks', this.token).catch(() => ({ status: 0, body: null }));
         for (const task of (res.body as { tasks?: TaskView[] } | null)?.tasks ?? []) {
           const key = `${task.step}|${task.subject.id}`;
           const resolve = this.waiting.get(key);
@@ -204,8 +204,8 @@ class MailDesk {
     this.polling = true;
     try {
       while (this.waiting.size > 0) {
-        const res = await fetch(`${this.mailbox}/store?since=${this.since}`);
-        const { emails } = (await res.json()) as { emails: Mail[] };
+        const res = await fetch(`${this.mailbox}/store?since=${this.since}`).catch(() => undefined);
+        const { emails } = res?.ok ? ((await res.json()) as { emails: Mail[] }) : { emails: [] };
         for (const [key, resolve] of [...this.waiting]) {
           const [to = '', subject = ''] = key.split('|');
           const mail = emails.find((m) => m.destination.to.includes(to) && m.subject.includes(subject));

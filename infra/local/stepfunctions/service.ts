@@ -305,7 +305,7 @@ export class StepFunctionsService {
     const tokenHash = hashToken(token);
     const stored = await this.deps.store.getToken(tokenHash);
     if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
-    if (stored.status !== 'PARKED' || !(await this.deps.store.closeToken(tokenHash, 'DONE'))) {
+    if (stored.status !== 'PARKED' || !(await this.deps.store.closeToken(tokenHash, 'DONE', JSON.stringify(outcome)))) {
       throw new SfnError('TaskTimedOut', 'Task Timed Out: the task token has expired or the task has already been closed');
     }
     const waiter = this.waiters.get(tokenHash);
@@ -520,7 +520,9 @@ export class StepFunctionsService {
         h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
         outcome = await waiting;
       } else {
-        outcome = await this.park(run, parked);
+        // A restart: the decision may have been accepted (token DONE) before the runtime stopped.
+        const stored = await this.deps.store.getToken(parked.tokenHash);
+        outcome = stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as typeof outcome) : await this.park(run, parked);
       }
       h.record({ parked: undefined });
       if ('output' in outcome) {

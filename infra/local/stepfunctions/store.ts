@@ -217,22 +217,24 @@ export class SfnStore {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `TOK#${tokenHash}`, sk: 'T', executionArn, stateName, status: 'PARKED' } }));
   }
 
-  async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus } | undefined> {
+  async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus; outcome?: string } | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `TOK#${tokenHash}`, sk: 'T' }, ConsistentRead: true }));
     return out.Item ? strip(out.Item) : undefined;
   }
 
   /** Moves a token out of PARKED exactly once; false when it already was. */
-  async closeToken(tokenHash: string, status: Exclude<TokenStatus, 'PARKED'>): Promise<boolean> {
+  async closeToken(tokenHash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string): Promise<boolean> {
     try {
+      // The outcome (SendTaskSuccess/Failure, JSON) is kept with the token: a runtime that dies
+      // after accepting it and before the execution moved on hands it over when it starts again.
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `TOK#${tokenHash}`, sk: 'T' },
-          UpdateExpression: 'SET #status = :status',
+          UpdateExpression: outcome === undefined ? 'SET #status = :status' : 'SET #status = :status, outcome = :outcome',
           ConditionExpression: '#status = :parked',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':parked': 'PARKED' },
+          ExpressionAttributeValues: { ':status': status, ':parked': 'PARKED', ...(outcome === undefined ? {} : { ':outcome': outcome }) },
         }),
       );
       return true;
