@@ -36,14 +36,15 @@ export async function startCmsSimulator(options: { port?: number; credential: st
   let requests = 0;
   let failures = 0;
   let down = false;
-  let simulator: CmsSimulator | undefined;
+  // The server asks the simulator object (made below) for its fault switch.
+  const self: { simulator?: CmsSimulator } = {};
   const server: Server = http.createServer((req, res) => {
     void (async () => {
       requests++;
       const body = await readBody(req, 5 * 1024 * 1024);
       if (req.method !== 'POST' || req.url !== '/cases') return send(res, 404, { message: 'Not found' });
       if (req.headers.authorization !== `Bearer ${options.credential}`) return send(res, 401, { message: 'Bad credential' });
-      if (down || failures > 0 || simulator?.fault?.()) {
+      if (down || failures > 0 || self.simulator?.fault?.()) {
         if (failures > 0) failures--;
         return send(res, 503, { message: 'CMS is unavailable' });
       }
@@ -63,7 +64,7 @@ export async function startCmsSimulator(options: { port?: number; credential: st
     })().catch(() => send(res, 500, { message: 'simulator error' }));
   });
   const port = await listen(server, options.port ?? 0);
-  simulator = {
+  const simulator: CmsSimulator = {
     url: `http://127.0.0.1:${port}`,
     records,
     get requests() {
@@ -77,6 +78,7 @@ export async function startCmsSimulator(options: { port?: number; credential: st
     },
     stop: () => close(server),
   };
+  self.simulator = simulator;
   return simulator;
 }
 
