@@ -296,7 +296,9 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
   async function accessRequest(i: number): Promise<void> {
     const path = accessPathOf(i);
     const tag = `${plan.tag}-${i}`.toLowerCase();
-    const employee = { fullName: `Jordan ${tag} Rivera`, email: `jordan.${tag}@nhpd.ct.example`, jobTitle: 'Records Supervisor' };
+    // Letters only, starting with q: the new password may not contain any part of the name.
+    const code = `q${[...i.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('')}`;
+    const employee = { fullName: `Jordan ${code} Rivera`, email: `jordan.${tag}@nhpd.ct.example`, jobTitle: 'Records Supervisor' };
     const t0 = performance.now();
     const submitted = (await http.expect('POST', '/access-requests', target.tokens.admin, {
       employee,
@@ -324,7 +326,7 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
     if (path === 'expired') return;
     const temporary = /^Temporary password: (\S+)$/m.exec(passwordMail.body.text ?? '')?.[1];
     if (!temporary) throw new Error(`no temporary password in the mail of ${requestId}`);
-    await http.expect('POST', '/auth/first-login', undefined, { email: employee.email, temporaryPassword: temporary, newPassword: `Granite-Harbor-${i}-Lantern-42` }, [200]);
+    await http.expect('POST', '/auth/first-login', undefined, { email: employee.email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' }, [200]);
   }
 
   const start = performance.now();
