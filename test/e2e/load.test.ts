@@ -20,7 +20,7 @@ describe('the embedded runtime under load and faults', () => {
     result = await runLoad(target, { packets: 200, accessRequests: 50, concurrency: 20, tag: 'load', duplicateEvery: 10 });
     const lines = Object.entries(result.latencyMs).map(([step, s]) => `  ${STEPS[step as keyof typeof STEPS].padEnd(40)} p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms (n ${s.n})`);
     console.log(`load: ${result.packetIds.length} packets + ${result.requests.length} access requests in ${result.seconds.toFixed(1)} s; injected ${JSON.stringify(h.runtime.faults.counts())}; client retries ${result.clientRetries}\n${lines.join('\n')}`);
-  }, 150_000);
+  }, 300_000);
 
   afterAll(() => stopHarness(h));
 
