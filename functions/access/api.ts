@@ -70,11 +70,45 @@ async function submit(event: ApiEvent) {
     createdAt: at,
     updatedAt: at,
   };
-  await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
+  try {
+    await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
+  } catch (error) {
+    const retried = error instanceof Conflict ? await sameOpenRequest(error, request) : undefined;
+    if (!retried) throw error;
+    // A retry of a request that was stored: the first attempt may have stopped before its start.
+    await startRequestExecution(retried.requestId);
+    return json(200, { requestId: retried.requestId, status: retried.status, step: stepOf(retried.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${retried.requestId}` }, { Location: `/access-requests/${retried.requestId}` });
+  }
   correlate({ accessRequestId: requestId });
-  const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: requestId, input: JSON.stringify({ requestId }) }));
-  correlate({ executionArn: started.executionArn });
+  await startRequestExecution(requestId);
   return json(202, { requestId, status: request.status, step: stepOf(request.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${requestId}` }, { Location: `/access-requests/${requestId}` });
+}
+
+/** The request's execution, named by the request: a repeated start is the same execution. */
+async function startRequestExecution(requestId: string): Promise<void> {
+  try {
+    const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: requestId, input: JSON.stringify({ requestId }) }));
+    correlate({ executionArn: started.executionArn });
+  } catch (error) {
+    if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+  }
+}
+
+/**
+ * The open request the conflict names, when it is this very request sent again (an agency's
+ * retry after a timeout or a 5xx): same agency, same requester, same employee and justification.
+ * A different request for the same employee stays a 409.
+ */
+async function sameOpenRequest(conflict: Conflict, wanted: AccessRequest): Promise<AccessRequest | undefined> {
+  const openId = (conflict.details as { openRequestId?: string } | undefined)?.openRequestId;
+  const open = openId ? await store.get(openId) : undefined;
+  if (!open) return undefined;
+  const same =
+    open.ori === wanted.ori &&
+    open.requestedBy.username === wanted.requestedBy.username &&
+    open.justification === wanted.justification &&
+    JSON.stringify(open.employee) === JSON.stringify(wanted.employee);
+  return same ? open : undefined;
 }
 
 const ListQuery = z.object({

@@ -11,6 +11,12 @@ export interface ClockOptions {
   readonly scale?: number;
   /** Virtual epoch ms at start. @default Date.now() */
   readonly start?: number;
+  /**
+   * Manual mode only: a sleep this long or shorter passes at once, time jumping forward by it,
+   * so Retry back-offs do not wait for a test to move time while Wait states and human
+   * deadlines (longer) still do. Load tests use it. @default 0 (every sleep waits)
+   */
+  readonly autoAdvanceMs?: number;
 }
 
 interface Timer {
@@ -26,6 +32,7 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 export class Clock {
   readonly mode: 'real' | 'manual';
   readonly scale: number;
+  readonly autoAdvanceMs: number;
   private readonly virtualStart: number;
   private readonly realStart = Date.now();
   private offset = 0;
@@ -37,6 +44,7 @@ export class Clock {
     this.scale = options.scale ?? 1;
     if (!(this.scale > 0)) throw new Error('Clock scale must be a positive number');
     this.virtualStart = options.start ?? Date.now();
+    this.autoAdvanceMs = this.mode === 'manual' ? (options.autoAdvanceMs ?? 0) : 0;
   }
 
   /** Virtual time, epoch milliseconds. */
@@ -52,6 +60,15 @@ export class Clock {
   /** Resolves once virtual time reaches `at` (epoch ms), or when `signal` aborts. */
   sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
     if (at <= this.now() || signal?.aborted) return Promise.resolve();
+    if (at - this.now() <= this.autoAdvanceMs) {
+      // Time jumps to `at` (never back: concurrent short sleeps overlap, as they would in real time).
+      return new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.offset += Math.max(0, at - this.now());
+          resolve();
+        }),
+      );
+    }
     return new Promise<void>((resolve) => {
       const timer: Timer = {
         at,

@@ -20,6 +20,8 @@ export interface CmsSimulator {
   failNext(n: number): void;
   /** Every submission fails with 503 until set back to false (CMS down). */
   setDown(down: boolean): void;
+  /** Asked once per submission; true answers 503 (fault injection, `infra/local/faults.ts`). */
+  fault?: () => boolean;
   stop(): Promise<void>;
 }
 
@@ -34,13 +36,15 @@ export async function startCmsSimulator(options: { port?: number; credential: st
   let requests = 0;
   let failures = 0;
   let down = false;
+  // The server asks the simulator object (made below) for its fault switch.
+  const self: { simulator?: CmsSimulator } = {};
   const server: Server = http.createServer((req, res) => {
     void (async () => {
       requests++;
       const body = await readBody(req, 5 * 1024 * 1024);
       if (req.method !== 'POST' || req.url !== '/cases') return send(res, 404, { message: 'Not found' });
       if (req.headers.authorization !== `Bearer ${options.credential}`) return send(res, 401, { message: 'Bad credential' });
-      if (down || failures > 0) {
+      if (down || failures > 0 || self.simulator?.fault?.()) {
         if (failures > 0) failures--;
         return send(res, 503, { message: 'CMS is unavailable' });
       }
@@ -60,7 +64,7 @@ export async function startCmsSimulator(options: { port?: number; credential: st
     })().catch(() => send(res, 500, { message: 'simulator error' }));
   });
   const port = await listen(server, options.port ?? 0);
-  return {
+  const simulator: CmsSimulator = {
     url: `http://127.0.0.1:${port}`,
     records,
     get requests() {
@@ -73,5 +77,29 @@ export async function startCmsSimulator(options: { port?: number; credential: st
       down = value;
     },
     stop: () => close(server),
+  };
+  self.simulator = simulator;
+  return simulator;
+}
+
+/**
+ * A CMS the runtime did not start (`RuntimeOptions.cmsUrl`): a crash test keeps its simulator
+ * in the process that survives the kill. What it received is read from that simulator.
+ */
+export function externalCms(url: string): CmsSimulator {
+  const elsewhere = (): never => {
+    throw new Error(`The DCJ CMS at ${url} runs outside this runtime; read its records where it runs`);
+  };
+  return {
+    url,
+    get records() {
+      return elsewhere();
+    },
+    get requests() {
+      return elsewhere();
+    },
+    failNext: elsewhere,
+    setDown: elsewhere,
+    stop: async () => undefined,
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ROOT } from '../asl';
 import { ROLES, type Role } from '../manifest';
 import { Clock } from './clock';
+import { parseFaultPlan, type FaultPlan } from './faults';
 import { startLocalRuntime } from './runtime';
 
 /** The ORI of the demo agency whose users the demo tokens are for. */
@@ -15,6 +16,17 @@ function numberEnv(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number, got "${raw}"`);
   return value;
+}
+
+/** `CISS_FAULTS`: a fault plan as JSON (infra/local/faults.ts), e.g. `{"services":{"dynamodb":{"throttle":0.05}},"cms":0.1}`. */
+function faultsEnv(): FaultPlan | undefined {
+  const raw = process.env['CISS_FAULTS'];
+  if (!raw) return undefined;
+  try {
+    return parseFaultPlan(JSON.parse(raw));
+  } catch (error) {
+    throw new Error(`CISS_FAULTS: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
@@ -33,6 +45,7 @@ async function main(): Promise<void> {
     sesPort: numberEnv('SES_PORT', 8005),
     dataDir,
     clock,
+    faults: faultsEnv(),
   });
 
   const tokens: Record<string, string> = {};
@@ -58,6 +71,7 @@ async function main(): Promise<void> {
     `  Operations console       ${runtime.endpoints.console}#token=${tokens['operations']}`,
     `  Data                     ${dataDir}   (delete it to start afresh)`,
     `  Clock                    ${clock.mode}${clock.mode === 'real' && clock.scale !== 1 ? ` x${clock.scale}` : ''}`,
+    `  Faults                   ${Object.keys(runtime.faults.current()).length ? JSON.stringify(runtime.faults.current()) : 'none'}   (GET/PUT/DELETE ${edge}/_local/faults)`,
     runtime.resumed ? `  Carried on ${runtime.resumed} execution(s) from the previous run.` : '',
     '',
     `Demo tokens (12 h; also in .local/tokens.json; agency roles belong to ORI ${DEMO_ORI}):`,

@@ -17,7 +17,8 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { LOCAL_REGION, LocalLambda } from './lambda';
-import { startCmsSimulator, type CmsSimulator } from './cms';
+import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
+import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
 import { LocalScheduler } from './scheduler';
 import { startLocalSes, type LocalSes } from './ses';
@@ -46,6 +47,14 @@ export interface RuntimeOptions {
    * @default true
    */
   readonly schedules?: boolean;
+  /**
+   * A DCJ CMS already running elsewhere, instead of starting the simulator here (the crash test
+   * keeps it in the process that survives the kill). It must accept the `cms-credentials` secret
+   * of `dataDir`'s keys.
+   */
+  readonly cmsUrl?: string;
+  /** Faults to inject from the start (`npm start` reads `CISS_FAULTS`); change them with `runtime.faults.set` or `PUT /_local/faults`. @default none */
+  readonly faults?: FaultPlan;
 }
 
 export interface LocalRuntime {
@@ -64,6 +73,8 @@ export interface LocalRuntime {
   readonly clients: LocalClients;
   /** The DCJ CMS simulator: what it received, and switches to make it fail. */
   readonly cms: CmsSimulator;
+  /** Fault injection into the application's AWS calls, its Lambdas and CMS (`infra/local/faults.ts`). */
+  readonly faults: FaultInjector;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
   readonly names: {
     readonly tables: Readonly<Record<TableName, string>>;
@@ -122,8 +133,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const store = new SfnStore(rawDynamo, names.sfnTable);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
-    const cms = await startCmsSimulator({ port: options.cmsPort ?? 0, credential: keys.secretValue('cms-credentials') });
+    const cms = options.cmsUrl ? externalCms(options.cmsUrl) : await startCmsSimulator({ port: options.cmsPort ?? 0, credential: keys.secretValue('cms-credentials') });
     stops.push(() => cms.stop());
+    const faults = new FaultInjector(options.faults);
 
     // The edge must listen before the SDK clients that go through it are made.
     const late: { service?: StepFunctionsService } = {};
@@ -134,12 +146,14 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       eventBridge,
       kms: keys.kms,
       secretsManager: keys.secretsManager,
-      control: (method, url, body) => control(clock, method, url, body),
+      control: (method, url, body) => control(clock, faults, method, url, body),
     });
     const edgePort = await edge.start(options.edgePort ?? 4566);
     stops.push(() => edge.stop());
     const edgeUrl = `http://127.0.0.1:${edgePort}`;
-    const viaEdge = { endpoint: edgeUrl, region: LOCAL_REGION, credentials };
+    // One attempt: a Task's throttled or failed call surfaces to the state machine, whose Retry
+    // handles it as in AWS (the SDK's own retries would hide it from the ASL).
+    const viaEdge = { endpoint: edgeUrl, region: LOCAL_REGION, credentials, maxAttempts: 1 };
     const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
     stops.push(async () => Object.values(clients).forEach((c) => c.destroy()));
     const sfn = new StepFunctionsService({
@@ -167,6 +181,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         ),
     });
     late.service = sfn;
+    faults.attach({ edge, lambda, cms: options.cmsUrl ? undefined : cms });
     stops.push(() => sfn.shutdown());
 
     // The API listens before handlers get their environment: links in e-mails start with its URL.
@@ -274,6 +289,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       api,
       clients: appClients,
       cms,
+      faults,
       names: {
         tables: record(Object.keys(tables) as TableName[], names.table),
         machines: record(Object.keys(machines) as MachineName[], (m) => sfn.machineArn(names.machine(m))),
@@ -336,8 +352,23 @@ async function ensureTable(client: DynamoDBClient, tableName: string, spec: Tabl
   }
 }
 
-/** `/_local/*` on the edge: the runtime's status, and the clock for demos. */
-async function control(clock: Clock, method: string, url: string, body: string): Promise<{ status: number; body: unknown } | undefined> {
+/** `/_local/*` on the edge: the runtime's status, the clock for demos, and fault injection. */
+async function control(clock: Clock, faults: FaultInjector, method: string, url: string, body: string): Promise<{ status: number; body: unknown } | undefined> {
+  if (url === '/_local/faults') {
+    if (method === 'GET') return { status: 200, body: { plan: faults.current(), injected: faults.counts() } };
+    if (method === 'DELETE') {
+      faults.set({});
+      return { status: 200, body: { plan: {}, injected: {} } };
+    }
+    if (method === 'PUT' || method === 'POST') {
+      try {
+        faults.set(parseFaultPlan(JSON.parse(body || '{}')));
+      } catch (error) {
+        return { status: 400, body: { message: (error as Error).message } };
+      }
+      return { status: 200, body: { plan: faults.current(), injected: {} } };
+    }
+  }
   if (method === 'GET' && url === '/_local/health') return { status: 200, body: { status: 'running', clock: { mode: clock.mode, scale: clock.scale, now: clock.nowIso() } } };
   if (method === 'POST' && url === '/_local/clock/advance') {
     if (clock.mode !== 'manual') return { status: 409, body: { message: 'The clock runs in real time; start with CISS_CLOCK=manual to advance it' } };

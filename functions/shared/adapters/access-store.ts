@@ -65,7 +65,8 @@ export class AccessStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const open = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: openKey(request.employee.email), ConsistentRead: true }));
-      throw new Conflict(`An open access request for ${request.employee.email} already exists: ${String(open.Item?.['requestId'] ?? 'unknown')}`);
+      const openId = typeof open.Item?.['requestId'] === 'string' ? open.Item['requestId'] : undefined;
+      throw new Conflict(`An open access request for ${request.employee.email} already exists: ${openId ?? 'unknown'}`, { openRequestId: openId });
     }
   }
 

@@ -71,8 +71,22 @@ export async function invokeResource(resource: string, parameters: unknown, deps
   } catch (error) {
     if (error instanceof TaskError) throw error;
     const err = error as Error;
-    throw new TaskError(`${kind.errorPrefix}.${err.name}`, err.message);
+    throw new TaskError(`${kind.errorPrefix}.${awsErrorName(err)}`, err.message);
   }
+}
+
+/**
+ * The error name Step Functions gives a failed integration call, after the service prefix. AWS
+ * names them by the Java SDK's exception classes: a service error's code with `Exception` (the
+ * SDK v3 error `InternalServerError` is `DynamoDB.InternalServerErrorException`,
+ * `ExecutionAlreadyExists` is `StepFunctions.ExecutionAlreadyExistsException`), and a failure
+ * that never got a service answer (network, timeout) `SdkClientException`. Retry matchers
+ * written for AWS then match here too.
+ */
+export function awsErrorName(error: Error): string {
+  const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined;
+  if (!answered || !error.name || error.name === 'Error') return 'SdkClientException';
+  return error.name.endsWith('Exception') ? error.name : `${error.name}Exception`;
 }
 
 async function invokeLambda(resource: string, style: 'arn' | 'invoke', parameters: unknown, lambda: LocalLambda): Promise<unknown> {

@@ -39,6 +39,9 @@ function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How long an execution's history writes are gathered before they go out together. */
+const HISTORY_COALESCE_MS = 5;
+
 /** What stored history shows in place of a task token. */
 export const REDACTED_TOKEN = '[task token]';
 
@@ -302,7 +305,7 @@ export class StepFunctionsService {
     const tokenHash = hashToken(token);
     const stored = await this.deps.store.getToken(tokenHash);
     if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
-    if (stored.status !== 'PARKED' || !(await this.deps.store.closeToken(tokenHash, 'DONE'))) {
+    if (stored.status !== 'PARKED' || !(await this.deps.store.closeToken(tokenHash, 'DONE', JSON.stringify(outcome)))) {
       throw new SfnError('TaskTimedOut', 'Task Timed Out: the task token has expired or the task has already been closed');
     }
     const waiter = this.waiters.get(tokenHash);
@@ -517,7 +520,9 @@ export class StepFunctionsService {
         h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
         outcome = await waiting;
       } else {
-        outcome = await this.park(run, parked);
+        // A restart: the decision may have been accepted (token DONE) before the runtime stopped.
+        const stored = await this.deps.store.getToken(parked.tokenHash);
+        outcome = stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as typeof outcome) : await this.park(run, parked);
       }
       h.record({ parked: undefined });
       if ('output' in outcome) {
@@ -785,7 +790,10 @@ function parseJson(text: string, field: string): unknown {
  */
 class History {
   private nextId: number;
-  private chain: Promise<void> = Promise.resolve();
+  /** Writes not yet stored, in order: runs of events go in one batch, runs of record updates in one update. */
+  private readonly pending: ({ kind: 'event'; event: HistoryEvent } | { kind: 'record'; fields: Partial<ExecutionRecord> })[] = [];
+  private writing?: Promise<void>;
+  private timer?: NodeJS.Timeout;
   private current?: string;
   private readonly early = new Map<string, [string, Record<string, unknown>][]>();
 
@@ -796,14 +804,14 @@ class History {
   append(type: string, details: Record<string, unknown>): void {
     const event: HistoryEvent = { id: this.nextId, previousEventId: this.nextId - 1, timestamp: this.clock.now(), type, ...details };
     this.nextId++;
-    this.enqueue(() => this.store.putEvent(this.execution.executionArn, event));
+    this.pending.push({ kind: 'event', event });
+    this.kick();
   }
 
   /** Updates the execution record, in order with the history. */
   record(fields: Partial<ExecutionRecord>): void {
-    this.enqueue(async () => {
-      await this.store.updateExecution(this.execution.stateMachineArn, this.execution.name, fields);
-    });
+    this.pending.push({ kind: 'record', fields });
+    this.kick();
   }
 
   entered(stateName: string, type: string, input: unknown, resumed: boolean): void {
@@ -827,13 +835,49 @@ class History {
     this.current = undefined;
   }
 
-  flush(): Promise<void> {
-    return this.chain;
+  /** Resolves once everything appended or recorded so far is stored. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.write();
+    }
+    while (this.writing) await this.writing;
   }
 
-  private enqueue(write: () => Promise<void>): void {
-    this.chain = this.chain.then(write).catch((error: unknown) => {
-      console.error(`[stepfunctions] could not write history of ${this.execution.name}: ${(error as Error).message}`);
+  /**
+   * Writes are gathered for a few milliseconds and then go out together: every event gathered
+   * as one batch, then every record update gathered, merged (later fields win), as one update.
+   * The runtime is storage-bound (DynamoDB Local spends milliseconds of CPU per request), and
+   * an execution's events come in bursts (a state's exit, the next one's entry and its task).
+   * The record follows the events it came with, so a stored cursor never runs ahead of the
+   * stored history.
+   */
+  private kick(): void {
+    if (this.writing || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, HISTORY_COALESCE_MS);
+  }
+
+  private write(): void {
+    this.writing = (async () => {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.pending.length);
+        const events = batch.flatMap((p) => (p.kind === 'event' ? [p.event] : []));
+        const records = batch.flatMap((p) => (p.kind === 'record' ? [p.fields] : []));
+        try {
+          if (events.length) await this.store.putEvents(this.execution.executionArn, events);
+          if (records.length) await this.store.updateExecution(this.execution.stateMachineArn, this.execution.name, Object.assign({}, ...records) as Partial<ExecutionRecord>);
+        } catch (error) {
+          console.error(`[stepfunctions] could not write history of ${this.execution.name}: ${(error as Error).message}`);
+        }
+      }
+    })().finally(() => {
+      this.writing = undefined;
+      // Appended between the loop's last look and now: write it too.
+      if (this.pending.length > 0) this.kick();
     });
   }
 }

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -207,6 +207,22 @@ export class SfnStore {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event } }));
   }
 
+  /**
+   * Several events of one execution in as few requests as DynamoDB allows (25 a batch): the
+   * runtime is storage-bound, and a history is most of what it stores.
+   */
+  async putEvents(executionArn: string, events: readonly HistoryEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 25) {
+      let requests = events.slice(i, i + 25).map((event) => ({ PutRequest: { Item: { pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event } } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        if (requests.length && attempt > 20) throw new Error(`DynamoDB left ${requests.length} history events of ${executionArn} unprocessed`);
+        if (requests.length) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
   async history(executionArn: string): Promise<HistoryEvent[]> {
     return this.queryAll<HistoryEvent>(`H#${executionArn}`);
   }
@@ -215,22 +231,24 @@ export class SfnStore {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `TOK#${tokenHash}`, sk: 'T', executionArn, stateName, status: 'PARKED' } }));
   }
 
-  async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus } | undefined> {
+  async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus; outcome?: string } | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `TOK#${tokenHash}`, sk: 'T' }, ConsistentRead: true }));
     return out.Item ? strip(out.Item) : undefined;
   }
 
   /** Moves a token out of PARKED exactly once; false when it already was. */
-  async closeToken(tokenHash: string, status: Exclude<TokenStatus, 'PARKED'>): Promise<boolean> {
+  async closeToken(tokenHash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string): Promise<boolean> {
     try {
+      // The outcome (SendTaskSuccess/Failure, JSON) is kept with the token: a runtime that dies
+      // after accepting it and before the execution moved on hands it over when it starts again.
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `TOK#${tokenHash}`, sk: 'T' },
-          UpdateExpression: 'SET #status = :status',
+          UpdateExpression: outcome === undefined ? 'SET #status = :status' : 'SET #status = :status, outcome = :outcome',
           ConditionExpression: '#status = :parked',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':parked': 'PARKED' },
+          ExpressionAttributeValues: { ':status': status, ':parked': 'PARKED', ...(outcome === undefined ? {} : { ':outcome': outcome }) },
         }),
       );
       return true;

@@ -1,0 +1,90 @@
+/**
+ * `npm run soak`: a long run on the embedded runtime, with the load test's faults and checks.
+ * 10,000 arrest packets (and a quarter as many access requests) at concurrency 100 by default:
+ *
+ *   npm run soak -- --packets 500 --concurrency 50 [--access 0] [--cms 0.1] [--throttle 0.05] [--seed 8]
+ *
+ * Prints throughput, p50/p95/p99 per step, the faults injected and the task failures the state
+ * machines retried, and peak memory (this process's RSS and heap, DynamoDB Local's RSS from
+ * /proc). Exits 1 when anything was lost or duplicated.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { Clock } from '../infra/local/clock';
+import { startLocalRuntime } from '../infra/local/runtime';
+import { runLoad, STEPS, targetOf, verifyLoad } from '../test/load/drive';
+import { table } from './stats';
+
+const program = new Command()
+  .name('soak')
+  .option('--packets <n>', 'arrest packets', '10000')
+  .option('--access <n>', 'access requests (default: a quarter of the packets)')
+  .option('--concurrency <n>', 'packets and requests in flight at once', '100')
+  .option('--cms <share>', 'share of CMS calls that fail (503)', '0.1')
+  .option('--throttle <share>', "share of the application's DynamoDB calls throttled", '0.05')
+  .option('--seed <n>', 'fault PRNG seed', '8')
+  .parse();
+const opts = program.opts<{ packets: string; access?: string; concurrency: string; cms: string; throttle: string; seed: string }>();
+const count = (v: string, name: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${v}`);
+  return n;
+};
+const packets = count(opts.packets, 'packets');
+const accessRequests = opts.access === undefined ? Math.round(packets / 4) : count(opts.access, 'access');
+const concurrency = Math.max(1, count(opts.concurrency, 'concurrency'));
+
+/** DynamoDB Local's java process (a child of this one), for its resident memory. */
+function dynamoPid(): string | undefined {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(process.pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal')) return pid;
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return undefined;
+}
+const rssOf = (pid: string): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+
+const runtime = await startLocalRuntime({
+  stage: `soak${Date.now().toString(36)}`,
+  edgePort: 0,
+  apiPort: 0,
+  sesPort: 0,
+  clock: new Clock({ mode: 'manual', autoAdvanceMs: 5 * 60_000 }),
+  faults: { seed: count(opts.seed, 'seed'), cms: count(opts.cms, 'cms'), services: { dynamodb: { throttle: count(opts.throttle, 'throttle') } } },
+});
+const peak = { rss: 0, heap: 0, dynamo: 0 };
+const java = process.platform === 'linux' ? dynamoPid() : undefined;
+const sample = (): void => {
+  const m = process.memoryUsage();
+  peak.rss = Math.max(peak.rss, m.rss);
+  peak.heap = Math.max(peak.heap, m.heapUsed);
+  if (java) peak.dynamo = Math.max(peak.dynamo, rssOf(java));
+};
+const sampler = setInterval(sample, 500);
+let failed = false;
+try {
+  console.log(`soak: ${packets} packets + ${accessRequests} access requests at concurrency ${concurrency}; faults ${JSON.stringify(runtime.faults.current())}`);
+  const target = await targetOf(runtime);
+  const result = await runLoad(target, { packets, accessRequests, concurrency, tag: 'soak', stepTimeoutMs: 600_000 });
+  sample();
+  const verification = await verifyLoad(target, result, { readHistories: true });
+  const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
+  console.log(`\n${result.packetIds.length} packets and ${result.requests.length} access requests in ${result.seconds.toFixed(1)} s: ${(result.packetIds.length / result.seconds).toFixed(2)} packets/s, ${((result.packetIds.length + result.requests.length) / result.seconds).toFixed(2)} workflows/s\n`);
+  console.log(table(['step', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], Object.entries(result.latencyMs).map(([step, s]) => [STEPS[step as keyof typeof STEPS], s.n, s.p50, s.p95, s.p99, s.max])));
+  console.log(`\nfaults injected: ${runtime.faults.total()} ${JSON.stringify(runtime.faults.counts())}`);
+  console.log(`errors retried: ${verification.retriedTaskFailures} task attempts failed and were retried by the state machines (from the histories); ${result.clientRetries} client calls retried after a 5xx/429`);
+  console.log(`peak memory: runtime process RSS ${mb(peak.rss)}, heap ${mb(peak.heap)}; DynamoDB Local RSS ${java ? mb(peak.dynamo) : 'n/a (not on Linux)'}`);
+  console.log(`executions: ${verification.executions.arrest} arrest, ${verification.executions.access} access; CMS records: ${runtime.cms.records.length}`);
+  if (verification.problems.length) {
+    failed = true;
+    console.error(`\n${verification.problems.length} problem(s):\n${verification.problems.slice(0, 50).join('\n')}`);
+  } else console.log('nothing lost, nothing duplicated');
+} finally {
+  clearInterval(sampler);
+  await runtime.stop();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,506 @@
+/**
+ * Load on the embedded runtime, driven as the people and systems behind it would drive it: RMSs
+ * POST arrest packets (some twice, as retrying agencies do), the court clerk accepts on the tasks
+ * API, agency administrators request CCHRS access, the unit reviews and verifies training, and
+ * employees log in with the e-mailed temporary password. Every call is HTTP through the API (or
+ * the AWS API on the edge), retried on 5xx and 429 as a real client would. `verifyLoad` then
+ * checks that nothing was lost and nothing duplicated. The load test (test/e2e/load.test.ts), the
+ * crash test and `npm run soak` (bench/soak.ts) share this module.
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import type { TokenRequest } from '../../infra/local/auth';
+import type { CmsRecord } from '../../infra/local/cms';
+import type { LocalRuntime } from '../../infra/local/runtime';
+import { pool, summarize, type Summary } from '../../bench/stats';
+
+const ORI = 'CT0000100';
+const DAY_MS = 24 * 3600 * 1000;
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Packet;
+
+type Packet = Record<string, unknown> & { incidentNumber: string; arrest: { activityDateTime: string }; arraignmentDate: string };
+
+/** Who the driver acts as; a runtime in another process mints these and hands them over. */
+export const IDENTITIES = {
+  rms: { roles: ['agency-rms'], ori: ORI, username: 'load-rms' },
+  admin: { roles: ['agency-admin'], ori: ORI, username: 'load-admin', email: 'admin@nhpd.ct.example' },
+  unit: { roles: ['unit'], username: 'cchrs-unit', email: 'cchrs.unit@dpscs.ct.example' },
+  clerk: { roles: ['court-clerk'], username: 'clerk.ga23@jud.ct.example' },
+} as const satisfies Record<string, TokenRequest>;
+export type Identity = keyof typeof IDENTITIES;
+
+/** Where the runtime is and what it calls things: in process or in a child process. */
+export interface Target {
+  readonly api: string;
+  readonly edge: string;
+  readonly mailbox: string;
+  /** DynamoDB Local itself: verification reads around the edge, so injected faults do not touch it. */
+  readonly dynamodb: string;
+  readonly tables: { readonly main: string; readonly audit: string };
+  readonly machines: { readonly arrest: string; readonly access: string };
+  readonly tokens: Readonly<Record<Identity, string>>;
+  /** What CMS received; read where the simulator runs. */
+  readonly cmsRecords: () => readonly CmsRecord[];
+  /** Virtual time now, epoch ms (packets are dated by it). */
+  readonly now: () => number;
+}
+
+export async function targetOf(runtime: LocalRuntime): Promise<Target> {
+  const tokens = Object.fromEntries(await Promise.all(Object.entries(IDENTITIES).map(async ([k, r]) => [k, await runtime.mintToken(r)] as const))) as Record<Identity, string>;
+  return {
+    api: runtime.endpoints.api,
+    edge: runtime.endpoints.edge,
+    mailbox: runtime.endpoints.mailbox,
+    dynamodb: runtime.endpoints.dynamodb,
+    tables: { main: runtime.names.tables.main, audit: runtime.names.tables.audit },
+    machines: { arrest: runtime.names.machines['arrest-packet'], access: runtime.names.machines['access-request'] },
+    tokens,
+    cmsRecords: () => runtime.cms.records,
+    now: () => runtime.clock.now(),
+  };
+}
+
+export interface LoadPlan {
+  readonly packets: number;
+  readonly accessRequests: number;
+  readonly concurrency: number;
+  /** Every n-th packet is POSTed twice at once, and every 2n-th once more after it is AVAILABLE. @default 10 */
+  readonly duplicateEvery?: number;
+  /** Distinguishes the incident numbers and e-mails of runs that share a runtime. */
+  readonly tag: string;
+  /** Real-time bound on one packet's or request's way through, ms. @default 120000 */
+  readonly stepTimeoutMs?: number;
+}
+
+export type AccessPath = 'denied' | 'active' | 'expired';
+/** Of every 5 access requests: one denied, three logged in (ACTIVE), one never logged in (PASSWORD_EXPIRED). */
+export const accessPathOf = (i: number): AccessPath => (['denied', 'active', 'active', 'active', 'expired'] as const)[i % 5] ?? 'active';
+
+export const STEPS = {
+  intake: 'POST /arrests → 202',
+  validation: '202 → clerk task pending',
+  decision: 'POST /tasks/{id}/decision → 200',
+  delivery: 'decision → AVAILABLE (CMS, notice)',
+  packet: 'packet: POST → AVAILABLE',
+  request: 'access request: POST → password issued',
+} as const;
+export type Step = keyof typeof STEPS;
+
+export interface LoadResult {
+  readonly seconds: number;
+  readonly packetIds: readonly string[];
+  readonly duplicates: readonly string[];
+  readonly requests: readonly { readonly requestId: string; readonly path: AccessPath }[];
+  readonly latencyMs: Record<Step, Summary>;
+  /** Client calls retried after a 5xx, 429 or network error (agencies retry). */
+  readonly clientRetries: number;
+}
+
+class Http {
+  retries = 0;
+  constructor(private readonly base: string) {}
+
+  /** One call, retried on 5xx, 429 and network errors; answers any other status. */
+  async call(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: unknown }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(`${this.base}${path}`, {
+          method,
+          headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        if ((res.status < 500 && res.status !== 429) || attempt >= 40) return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+      } catch (error) {
+        if (attempt >= 40) throw error;
+      }
+      this.retries++;
+      await sleep(Math.min(1000, 25 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2));
+    }
+  }
+
+  async expect(method: string, path: string, token: string | undefined, body: unknown, ok: readonly number[]): Promise<unknown> {
+    const res = await this.call(method, path, token, body);
+    if (!ok.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
+interface TaskView {
+  readonly taskId: string;
+  readonly workflow: string;
+  readonly step: string;
+  readonly subject: { readonly id: string };
+}
+
+/**
+ * A person's task list: one `GET /tasks` poll shared by everyone waiting for a task of that
+ * person, every `everyMs` while anyone waits (not one poll per packet).
+ */
+class TaskDesk {
+  /** A waiter answers false for a task it must skip (one it already found replaced). */
+  private readonly waiting = new Map<string, (task: TaskView) => boolean>();
+  private polling = false;
+
+  constructor(private readonly http: Http, private readonly token: string, private readonly everyMs: number) {}
+
+  next(step: string, subjectId: string, skip?: string): Promise<TaskView> {
+    return new Promise((resolve) => {
+      this.waiting.set(`${step}|${subjectId}`, (task) => {
+        if (task.taskId === skip) return false;
+        resolve(task);
+        return true;
+      });
+      void this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      while (this.waiting.size > 0) {
+        const res = await this.http.call('GET', '/tasks', this.token).catch(() => ({ status: 0, body: null }));
+        for (const task of (res.body as { tasks?: TaskView[] } | null)?.tasks ?? []) {
+          const key = `${task.step}|${task.subject.id}`;
+          const resolve = this.waiting.get(key);
+          if (resolve?.(task)) this.waiting.delete(key);
+        }
+        await sleep(this.everyMs);
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+interface Mail {
+  readonly destination: { readonly to: readonly string[] };
+  readonly subject: string;
+  readonly body: { readonly text?: string };
+  readonly at: number;
+}
+
+/** The SES mailbox, polled once for everyone waiting for a mail (only mail since the run began). */
+class MailDesk {
+  private readonly waiting = new Map<string, (mail: Mail) => void>();
+  private polling = false;
+  private readonly since = Math.floor(Date.now() / 1000) - 1;
+
+  constructor(private readonly mailbox: string, private readonly everyMs: number) {}
+
+  next(to: string, subject: string): Promise<Mail> {
+    return new Promise((resolve) => {
+      this.waiting.set(`${to}|${subject}`, resolve);
+      void this.poll();
+    });
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      while (this.waiting.size > 0) {
+        const res = await fetch(`${this.mailbox}/store?since=${this.since}`).catch(() => undefined);
+        const { emails } = res?.ok ? ((await res.json()) as { emails: Mail[] }) : { emails: [] };
+        for (const [key, resolve] of [...this.waiting]) {
+          const [to = '', subject = ''] = key.split('|');
+          const mail = emails.find((m) => m.destination.to.includes(to) && m.subject.includes(subject));
+          if (mail) {
+            this.waiting.delete(key);
+            resolve(mail);
+          }
+        }
+        await sleep(this.everyMs);
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+}
+
+/** Runs the plan: every packet to AVAILABLE, every access request to where its path leads. */
+export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResult> {
+  const http = new Http(target.api);
+  const edge = new Http(target.edge);
+  const sfn = new SFNClient({ endpoint: target.edge, region: 'us-east-1', credentials: { accessKeyId: 'load', secretAccessKey: 'load' } });
+  const clerk = new TaskDesk(http, target.tokens.clerk, 100);
+  const unit = new TaskDesk(http, target.tokens.unit, 100);
+  const admin = new TaskDesk(http, target.tokens.admin, 100);
+  const mail = new MailDesk(target.mailbox, 150);
+  const every = plan.duplicateEvery ?? 10;
+  const timeout = plan.stepTimeoutMs ?? 120_000;
+  const per: Record<Step, number[]> = { intake: [], validation: [], decision: [], delivery: [], packet: [], request: [] };
+  const packetIds: string[] = [];
+  const duplicates: string[] = [];
+  const requests: { requestId: string; path: AccessPath }[] = [];
+
+  /** Decides a task, once: a retried decision that already went through (409) is done too. */
+  async function decide(desk: TaskDesk, token: string, step: string, subjectId: string, choice: string, comment?: string): Promise<void> {
+    let skip: string | undefined;
+    for (;;) {
+      const task = await within(desk.next(step, subjectId, skip), timeout, `${step} task of ${subjectId}`);
+      const res = await http.call('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, token, { choice, ...(comment ? { comment } : {}) });
+      if (res.status === 200 || res.status === 409) return;
+      // 410: the task was replaced (its opening was retried); decide the new one.
+      if (res.status !== 410) throw new Error(`decision on ${task.taskId}: ${res.status} ${JSON.stringify(res.body)}`);
+      skip = task.taskId;
+    }
+  }
+
+  /** Polls the execution's last events until `state` has been entered. */
+  async function reached(executionArn: string, state: string): Promise<void> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 4 })).catch(() => undefined);
+      if (out?.events?.some((e) => e.stateEnteredEventDetails?.name === state)) return;
+      // Each look reads the execution's history from the store: not too often.
+      await sleep(250);
+    }
+    throw new Error(`${executionArn} did not reach ${state} within ${timeout} ms`);
+  }
+
+  async function packet(i: number): Promise<void> {
+    const incident = `${plan.tag}-${String(i).padStart(5, '0')}`;
+    const p = structuredClone(fixture);
+    p.incidentNumber = incident;
+    p.arrest.activityDateTime = new Date(target.now() - 2 * 3600 * 1000).toISOString();
+    p.arraignmentDate = new Date(target.now() + 2 * DAY_MS).toISOString().slice(0, 10);
+    const duplicate = i % every === 0;
+    const t0 = performance.now();
+    const posts = await Promise.all(Array.from({ length: duplicate ? 2 : 1 }, () => http.expect('POST', '/arrests', target.tokens.rms, p, [200, 202])));
+    const t1 = performance.now();
+    const ids = new Set(posts.map((b) => (b as { packetId: string }).packetId));
+    if (ids.size !== 1) throw new Error(`packet ${incident} got two ids: ${[...ids].join(', ')}`);
+    const packetId = [...ids][0] ?? '';
+    packetIds.push(packetId);
+    if (duplicate) duplicates.push(packetId);
+    await decide(clerk, target.tokens.clerk, 'clerk-review', packetId, 'accept').then(() => undefined);
+    const t2 = performance.now();
+    await reached(`${target.machines.arrest.replace(':stateMachine:', ':execution:')}:${packetId}-v1`, 'AwaitAdjudication');
+    const t3 = performance.now();
+    per.intake.push(t1 - t0);
+    per.validation.push(t2 - t1);
+    per.delivery.push(t3 - t2);
+    per.packet.push(t3 - t0);
+    if (duplicate && (i / every) % 2 === 0) {
+      // The agency sends it once more, later: the same packet, not a second one.
+      const again = (await http.expect('POST', '/arrests', target.tokens.rms, p, [200])) as { packetId: string };
+      if (again.packetId !== packetId) throw new Error(`packet ${incident} sent again got ${again.packetId}, not ${packetId}`);
+    }
+  }
+
+  async function accessRequest(i: number): Promise<void> {
+    const path = accessPathOf(i);
+    const tag = `${plan.tag}-${i}`.toLowerCase();
+    // Letters only, starting with q: the new password may not contain any part of the name.
+    const code = `q${[...i.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('')}`;
+    const employee = { fullName: `Jordan ${code} Rivera`, email: `jordan.${tag}@nhpd.ct.example`, jobTitle: 'Records Supervisor' };
+    const t0 = performance.now();
+    const submitted = (await http.expect('POST', '/access-requests', target.tokens.admin, {
+      employee,
+      ori: ORI,
+      justification: 'Supervises the records unit that runs criminal history checks for pistol permit applicants.',
+    }, [200, 202])) as { requestId: string };
+    const requestId = submitted.requestId;
+    requests.push({ requestId, path });
+    if (path === 'denied') {
+      await decide(unit, target.tokens.unit, 'business-need-review', requestId, 'deny', 'Duties do not require criminal history record information');
+      return;
+    }
+    await decide(unit, target.tokens.unit, 'business-need-review', requestId, 'approve');
+    await decide(admin, target.tokens.admin, 'training-attestation', requestId, 'attest');
+    await within(unit.next('training-verification', requestId), timeout, `training verification of ${requestId}`);
+    const modules = [
+      { module: 'security-awareness', evidence: 'cjis-online', completedOn: new Date(target.now() - DAY_MS).toISOString().slice(0, 10), recordId: `CJIS-SA-${i}` },
+      { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: new Date(target.now() - DAY_MS).toISOString().slice(0, 10), recordId: `CJIS-NGI-${i}` },
+    ];
+    const verified = await http.call('POST', `/access-requests/${requestId}/training-verification`, target.tokens.unit, { modules });
+    // 409 after a retried call whose first attempt went through: the request has moved on.
+    if (verified.status !== 200 && verified.status !== 409) throw new Error(`verification of ${requestId}: ${verified.status} ${JSON.stringify(verified.body)}`);
+    const passwordMail = await within(mail.next(employee.email, 'Your CCHRS account: temporary password'), timeout, `the password mail of ${requestId}`);
+    per.request.push(performance.now() - t0);
+    if (path === 'expired') return;
+    const temporary = /^Temporary password: (\S+)$/m.exec(passwordMail.body.text ?? '')?.[1];
+    if (!temporary) throw new Error(`no temporary password in the mail of ${requestId}`);
+    await http.expect('POST', '/auth/first-login', undefined, { email: employee.email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' }, [200]);
+  }
+
+  const start = performance.now();
+  const total = plan.packets + plan.accessRequests;
+  // Interleaved: arrest packets and access requests share the workers.
+  const every2 = plan.accessRequests ? Math.max(1, Math.floor(total / plan.accessRequests)) : Number.POSITIVE_INFINITY;
+  let p = 0;
+  let a = 0;
+  await pool(total, plan.concurrency, async (n) => {
+    if (a < plan.accessRequests && (n % every2 === every2 - 1 || p >= plan.packets)) return accessRequest(a++);
+    return packet(p++);
+  });
+  // The temporary passwords' 24 hours pass; the requests end ACTIVE or PASSWORD_EXPIRED.
+  if (plan.accessRequests) {
+    await edge.expect('POST', '/_local/clock/advance', undefined, { seconds: 24 * 3600 + 60 }, [200]);
+    const access = target.machines.access.replace(':stateMachine:', ':execution:');
+    await pool(requests.length, 10, async (k) => {
+      const arn = `${access}:${requests[k]?.requestId ?? ''}`;
+      const deadline = Date.now() + timeout;
+      while ((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status === 'RUNNING') {
+        if (Date.now() > deadline) throw new Error(`${arn} still running`);
+        await sleep(100);
+      }
+    });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  sfn.destroy();
+  return {
+    seconds,
+    packetIds,
+    duplicates,
+    requests,
+    latencyMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, summarize(v)])) as Record<Step, Summary>,
+    clientRetries: http.retries + edge.retries,
+  };
+}
+
+/** What the checks found: an empty `problems` is the proof. */
+export interface Verification {
+  readonly problems: string[];
+  readonly executions: { readonly arrest: number; readonly access: number };
+  /** Task attempts that failed and were retried by the state machines' Retry, from the histories. */
+  readonly retriedTaskFailures: number;
+}
+
+const PACKET_ONCE = ['ArrestPacketReceived', 'ArrestPacketValidated', 'ArrestPacketAccepted', 'ArrestPacketTransmitted', 'ArrestDataAvailable'];
+const ACCESS_PATHS: Record<AccessPath, { status: string; transitions: string[] }> = {
+  denied: { status: 'DENIED', transitions: ['UNDER_REVIEW', 'DENIED'] },
+  active: { status: 'ACTIVE', transitions: ['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'] },
+  expired: { status: 'PASSWORD_EXPIRED', transitions: ['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] },
+};
+
+/**
+ * Nothing lost, nothing duplicated: every packet AVAILABLE with one execution chain and one CMS
+ * record, every request where its path leads with one execution, and each status change audited
+ * exactly once. Reads DynamoDB Local directly and the Step Functions API.
+ */
+export async function verifyLoad(target: Target, result: LoadResult, options: { readHistories?: boolean } = {}): Promise<Verification> {
+  const problems: string[] = [];
+  const credentials = { accessKeyId: 'load', secretAccessKey: 'load' };
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: target.dynamodb, region: 'us-east-1', credentials }));
+  const sfn = new SFNClient({ endpoint: target.edge, region: 'us-east-1', credentials });
+  try {
+    const [main, audit] = await Promise.all([scan(db, target.tables.main), scan(db, target.tables.audit)]);
+    const packets = new Map(main.filter((i) => typeof i['packetId'] === 'string' && i['sk'] === 'PACKET').map((i) => [String(i['packetId']), i]));
+    const requests = new Map(main.filter((i) => typeof i['requestId'] === 'string' && String(i['pk']).startsWith('ACCESS#') && i['sk'] === 'REQUEST').map((i) => [String(i['requestId']), i]));
+    const auditBy = new Map<string, Record<string, unknown>[]>();
+    for (const e of audit) {
+      const id = String((e['subject'] as { id?: string } | undefined)?.id ?? '');
+      auditBy.set(id, [...(auditBy.get(id) ?? []), e]);
+    }
+
+    // Packets: AVAILABLE, one execution chain, one CMS record, each status change audited once.
+    if (new Set(result.packetIds).size !== result.packetIds.length) problems.push('two packets share an id');
+    const arrestExecutions = await listAll(sfn, target.machines.arrest);
+    const chains = new Map<string, ExecutionListItem[]>();
+    for (const e of arrestExecutions) {
+      const packetId = /^(.*)-v\d+(?:-g\d+)?$/.exec(e.name ?? '')?.[1] ?? '';
+      chains.set(packetId, [...(chains.get(packetId) ?? []), e]);
+    }
+    const cms = new Map<string, number>();
+    for (const r of target.cmsRecords()) {
+      const id = String((r.body as { packetId?: string }).packetId);
+      cms.set(id, (cms.get(id) ?? 0) + 1);
+    }
+    for (const packetId of result.packetIds) {
+      const stored = packets.get(packetId);
+      if (stored?.['status'] !== 'AVAILABLE') problems.push(`packet ${packetId} is ${String(stored?.['status'] ?? 'missing')}, not AVAILABLE`);
+      const chain = chains.get(packetId) ?? [];
+      const roots = chain.filter((e) => !/-g\d+$/.test(e.name ?? ''));
+      if (roots.length !== 1 || roots[0]?.name !== `${packetId}-v1`) problems.push(`packet ${packetId} has executions ${chain.map((e) => e.name).join(', ') || 'none'}`);
+      const waiting = chain.filter((e) => e.status === 'RUNNING');
+      if (waiting.length !== 1) problems.push(`packet ${packetId} has ${waiting.length} executions waiting for adjudication`);
+      if (cms.get(packetId) !== 1) problems.push(`packet ${packetId} has ${cms.get(packetId) ?? 0} CMS records`);
+      const types = (auditBy.get(packetId) ?? []).map((e) => String(e['type']));
+      for (const type of PACKET_ONCE) {
+        const n = types.filter((t) => t === type).length;
+        if (n !== 1) problems.push(`packet ${packetId} has ${n} ${type} audit records`);
+      }
+      if (!types.includes('TaskDecided')) problems.push(`packet ${packetId} has no TaskDecided audit record`);
+      if (!types.includes('AgencyNotified')) problems.push(`packet ${packetId} has no AgencyNotified audit record`);
+    }
+    const extra = [...chains.keys()].filter((id) => !result.packetIds.includes(id));
+    const extraCms = [...cms.keys()].filter((id) => !result.packetIds.includes(id));
+    if (extra.length && result.packetIds.length) problems.push(`executions for packets nobody sent: ${extra.slice(0, 5).join(', ')}`);
+    if (extraCms.length) problems.push(`CMS records for packets nobody sent: ${extraCms.slice(0, 5).join(', ')}`);
+
+    // Access requests: where the path leads, one execution, the status changes in order, once each.
+    const accessExecutions = await listAll(sfn, target.machines.access);
+    for (const { requestId, path } of result.requests) {
+      const want = ACCESS_PATHS[path];
+      const stored = requests.get(requestId);
+      if (stored?.['status'] !== want.status) problems.push(`request ${requestId} (${path}) is ${String(stored?.['status'] ?? 'missing')}, not ${want.status}`);
+      const runs = accessExecutions.filter((e) => e.name === requestId);
+      if (runs.length !== 1 || runs[0]?.status !== 'SUCCEEDED') problems.push(`request ${requestId} has executions ${runs.map((e) => `${e.name}:${e.status}`).join(', ') || 'none'}`);
+      const transitions = (auditBy.get(requestId) ?? [])
+        .filter((e) => e['type'] === 'AccessRequestStatusChanged')
+        .sort((x, y) => String(x['sk']).localeCompare(String(y['sk'])))
+        .map((e) => String((e['details'] as { to?: string } | undefined)?.to));
+      if (JSON.stringify(transitions) !== JSON.stringify(want.transitions)) problems.push(`request ${requestId} (${path}) audited ${transitions.join(' → ')}`);
+    }
+    const strays = accessExecutions.filter((e) => !result.requests.some((r) => r.requestId === e.name));
+    if (strays.length && result.requests.length) problems.push(`access executions nobody started: ${strays.slice(0, 5).map((e) => e.name).join(', ')}`);
+
+    let retriedTaskFailures = 0;
+    if (options.readHistories) {
+      const all = [...arrestExecutions, ...accessExecutions].filter((e) => result.packetIds.some((id) => e.name?.startsWith(id)) || result.requests.some((r) => r.requestId === e.name));
+      await pool(all.length, 8, async (k) => {
+        const arn = all[k]?.executionArn ?? '';
+        let nextToken: string | undefined;
+        do {
+          const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, nextToken }));
+          retriedTaskFailures += (out.events ?? []).filter((e) => e.type === 'TaskFailed' || e.type === 'TaskTimedOut').length;
+          nextToken = out.nextToken;
+        } while (nextToken);
+      });
+    }
+    return { problems, executions: { arrest: arrestExecutions.length, access: accessExecutions.length }, retriedTaskFailures };
+  } finally {
+    db.destroy();
+    sfn.destroy();
+  }
+}
+
+async function scan(db: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+async function listAll(sfn: SFNClient, stateMachineArn: string): Promise<ExecutionListItem[]> {
+  const all: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const out = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1000, nextToken }));
+    all.push(...(out.executions ?? []));
+    nextToken = out.nextToken;
+  } while (nextToken);
+  return all;
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
