@@ -243,7 +243,9 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
     let skip: string | undefined;
     for (;;) {
       const task = await within(desk.next(step, subjectId, skip), timeout, `${step} task of ${subjectId}`);
+      const sent = performance.now();
       const res = await http.call('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, token, { choice, ...(comment ? { comment } : {}) });
+      if (desk === clerk) per.decision.push(performance.now() - sent);
       if (res.status === 200 || res.status === 409) return;
       // 410: the task was replaced (its opening was retried); decide the new one.
       if (res.status !== 410) throw new Error(`decision on ${task.taskId}: ${res.status} ${JSON.stringify(res.body)}`);
