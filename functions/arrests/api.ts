@@ -135,13 +135,18 @@ async function receive(event: ApiEvent) {
   if (!created) {
     const existing = await store.mustGet(packetId);
     const versions = await store.versions(packetId);
-    if (!versions.some((v) => v.contentHash === hash)) {
+    const same = versions.find((v) => v.contentHash === hash);
+    if (!same) {
       throw new Conflict(
         `Agency ${body.agency.ori} already sent incident ${body.incidentNumber} as packet ${packetId} (${statusUrl(packetId)}) with different content; send a change as a new version, POST /arrests/${packetId}/versions`,
       );
     }
-    // A retry: the first attempt may have stopped between storing and starting.
+    // A retry: the first attempt may have stopped between storing and starting, or before it
+    // announced the packet (its execution may be well on by now). Events are at least once, and
+    // consumers key on packet, version and status, so the retry announces the packet again:
+    // a repeated event is harmless, a lost one is not.
     if (existing.status === 'RECEIVED') await start(existing);
+    await publishStatusEvent(env.EVENT_BUS_NAME, { ...existing, version: same.version, status: 'RECEIVED', updatedAt: same.receivedAt });
     return json(200, summary(existing), { Location: statusUrl(packetId) });
   }
   await start(record);

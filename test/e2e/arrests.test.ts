@@ -166,6 +166,26 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       expect(((await conflict.json()) as { message: string }).message).toContain(a.packetId);
     });
 
+    it('announces a packet on a retry when the first attempt stored it but could not announce it', async () => {
+      // EventBridge refuses every PutEvents (the SDK's own retries too) while the tap is on.
+      const refuse = (r: { service: string; operation: string }) => (r.service === 'events' && r.operation === 'PutEvents' ? { status: 500, body: { __type: 'InternalException', message: 'injected' } } : undefined);
+      h.runtime.edge.taps.push(refuse);
+      const p = packet('announce-1');
+      let first: Response;
+      try {
+        first = await send(p);
+      } finally {
+        h.runtime.edge.taps.splice(h.runtime.edge.taps.indexOf(refuse), 1);
+      }
+      expect(first.status).toBe(500);
+      const retry = await send(p);
+      expect(retry.status).toBe(200);
+      const { packetId } = (await retry.json()) as { packetId: string };
+      // Announced once: by the retry (the first attempt's announcement never left).
+      expect(eventsOf(packetId).filter((e) => e === 'ArrestPacketReceived')).toHaveLength(1);
+      expect(await executionsOf(packetId)).toHaveLength(1);
+    });
+
     it("answers an agency reading another agency's packet exactly as a missing one (404)", async () => {
       const packetId = await submit(packet('mine-1'));
       const other = await h.runtime.mintToken({ roles: ['agency-rms'], ori: 'CT0000200' });

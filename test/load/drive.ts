@@ -137,23 +137,23 @@ interface TaskView {
 }
 
 /**
- * A person's task list: one `GET /tasks` poll shared by everyone waiting for a task of that
- * person, every `everyMs` while anyone waits (not one poll per packet).
+ * One poll shared by everyone waiting for something from the same source (a person's task list,
+ * the mailbox), every `everyMs` while anyone waits: not one poll per packet. A waiter takes the
+ * first item that is its own and that it accepts.
  */
-class TaskDesk {
-  /** A waiter answers false for a task it must skip (one it already found replaced). */
-  private readonly waiting = new Map<string, (task: TaskView) => boolean>();
+class SharedPoll<T> {
+  private readonly waiting = new Map<string, { readonly accept: (item: T) => boolean; readonly resolve: (item: T) => void }>();
   private polling = false;
 
-  constructor(private readonly http: Http, private readonly token: string, private readonly everyMs: number) {}
+  constructor(
+    private readonly fetchAll: () => Promise<readonly T[]>,
+    private readonly mine: (key: string, item: T) => boolean,
+    private readonly everyMs: number,
+  ) {}
 
-  next(step: string, subjectId: string, skip?: string): Promise<TaskView> {
+  next(key: string, accept: (item: T) => boolean = () => true): Promise<T> {
     return new Promise((resolve) => {
-      this.waiting.set(`${step}|${subjectId}`, (task) => {
-        if (task.taskId === skip) return false;
-        resolve(task);
-        return true;
-      });
+      this.waiting.set(key, { accept, resolve });
       void this.poll();
     });
   }
@@ -163,17 +163,39 @@ class TaskDesk {
     this.polling = true;
     try {
       while (this.waiting.size > 0) {
-        const res = await this.http.call('GET', '/tasks', this.token).catch(() => ({ status: 0, body: null }));
-        for (const task of (res.body as { tasks?: TaskView[] } | null)?.tasks ?? []) {
-          const key = `${task.step}|${task.subject.id}`;
-          const resolve = this.waiting.get(key);
-          if (resolve?.(task)) this.waiting.delete(key);
+        const items = await this.fetchAll().catch((): readonly T[] => []);
+        for (const [key, waiter] of [...this.waiting]) {
+          const item = items.find((i) => this.mine(key, i) && waiter.accept(i));
+          if (item === undefined) continue;
+          this.waiting.delete(key);
+          waiter.resolve(item);
         }
         await sleep(this.everyMs);
       }
     } finally {
       this.polling = false;
     }
+  }
+}
+
+interface TaskView {
+  readonly taskId: string;
+  readonly workflow: string;
+  readonly step: string;
+  readonly subject: { readonly id: string };
+}
+
+/** A person's task list (`GET /tasks`); a waiter skips a task it already found replaced. */
+class TaskDesk {
+  private readonly poll: SharedPoll<TaskView>;
+
+  constructor(http: Http, token: string, everyMs: number) {
+    const fetchAll = async () => ((await http.call('GET', '/tasks', token)).body as { tasks?: TaskView[] } | null)?.tasks ?? [];
+    this.poll = new SharedPoll(fetchAll, (key, task) => key === `${task.step}|${task.subject.id}`, everyMs);
+  }
+
+  next(step: string, subjectId: string, skip?: string): Promise<TaskView> {
+    return this.poll.next(`${step}|${subjectId}`, (task) => task.taskId !== skip);
   }
 }
 
@@ -184,41 +206,28 @@ interface Mail {
   readonly at: number;
 }
 
-/** The SES mailbox, polled once for everyone waiting for a mail (only mail since the run began). */
+/** The SES mailbox (only mail since the run began): the first mail to an address with a subject. */
 class MailDesk {
-  private readonly waiting = new Map<string, (mail: Mail) => void>();
-  private polling = false;
-  private readonly since = Math.floor(Date.now() / 1000) - 1;
+  private readonly poll: SharedPoll<Mail>;
 
-  constructor(private readonly mailbox: string, private readonly everyMs: number) {}
-
-  next(to: string, subject: string): Promise<Mail> {
-    return new Promise((resolve) => {
-      this.waiting.set(`${to}|${subject}`, resolve);
-      void this.poll();
-    });
+  constructor(mailbox: string, everyMs: number) {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const fetchAll = async () => {
+      const res = await fetch(`${mailbox}/store?since=${since}`);
+      return res.ok ? ((await res.json()) as { emails: Mail[] }).emails : [];
+    };
+    this.poll = new SharedPoll(
+      fetchAll,
+      (key, mail) => {
+        const [to = '', subject = ''] = key.split('|');
+        return mail.destination.to.includes(to) && mail.subject.includes(subject);
+      },
+      everyMs,
+    );
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      while (this.waiting.size > 0) {
-        const res = await fetch(`${this.mailbox}/store?since=${this.since}`).catch(() => undefined);
-        const { emails } = res?.ok ? ((await res.json()) as { emails: Mail[] }) : { emails: [] };
-        for (const [key, resolve] of [...this.waiting]) {
-          const [to = '', subject = ''] = key.split('|');
-          const mail = emails.find((m) => m.destination.to.includes(to) && m.subject.includes(subject));
-          if (mail) {
-            this.waiting.delete(key);
-            resolve(mail);
-          }
-        }
-        await sleep(this.everyMs);
-      }
-    } finally {
-      this.polling = false;
-    }
+  next(to: string, subject: string): Promise<Mail> {
+    return this.poll.next(`${to}|${subject}`);
   }
 }
 
