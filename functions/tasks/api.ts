@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '#shared/audit';
-import { Conflict, Forbidden, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
+import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
 import { DECIDER_ROLES, type Role } from '#infra/manifest';
@@ -41,7 +41,8 @@ async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string 
   correlate(correlationKeysOf(stored.task));
   if (!mayDecide(stored.task, event.caller)) {
     await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId } });
-    throw new Forbidden('This task belongs to another role or agency');
+    // Answered exactly as a missing task, so a task id reveals nothing to another agency or role.
+    throw new NotFound(`No task ${taskId}`);
   }
   return stored;
 }
