@@ -100,11 +100,22 @@ interface ChildTimes {
   readonly outcome: string;
 }
 
+/**
+ * The environment a function gets in Lambda: the runtime's, less what only the embedded runtime
+ * sets for itself (it runs handlers concurrently in one process and says so with
+ * AWS_LAMBDA_MAX_CONCURRENCY, which makes Powertools look for the Lambda runtime's invoke store,
+ * absent in a plain `node`).
+ */
+function lambdaEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_LAMBDA_MAX_CONCURRENCY: _concurrency, ...rest } = env;
+  return rest;
+}
+
 function coldStart(file: string, event: unknown, name: string, env: NodeJS.ProcessEnv): Promise<{ totalMs: number; child: ChildTimes }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--enable-source-maps', path.join(import.meta.dirname, 'coldstart-child.mjs'), pathToFileURL(file).href, JSON.stringify(event), name], {
-      env: { ...env, NODE_OPTIONS: '', AWS_LAMBDA_FUNCTION_NAME: name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      env: { ...lambdaEnvironment(env), NODE_OPTIONS: '', AWS_LAMBDA_FUNCTION_NAME: name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256', POWERTOOLS_LOG_LEVEL: 'ERROR' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -173,6 +173,7 @@ describe('operations console, in chromium, on the embedded runtime', () => {
   it('shows the failed execution: the failed state highlighted in the graph, and the error and cause in the timeline', async () => {
     const page = await tab(ops);
     await page.waitForSelector('table.executions');
+    expect(await page.locator('#who').textContent()).toContain('ops-on-call (operations)');
     await page.click(`table.executions a:has-text("packet ${packetId}")`);
     await page.waitForSelector('svg.graph');
     expect(await page.locator('[data-testid=execution-title]').textContent()).toContain('FAILED');

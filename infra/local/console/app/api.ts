@@ -41,8 +41,10 @@ export function tokenClaims(): { username?: string; roles: string[]; expires?: D
     const claims = JSON.parse(atob(raw.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
     const groups = claims['cognito:groups'];
     const exp = claims['exp'];
+    // Access tokens name a person `username` (ID tokens `cognito:username`), a machine `client_id`.
+    const name = [claims['username'], claims['cognito:username'], claims['client_id']].find((v): v is string => typeof v === 'string' && v !== '');
     return {
-      username: typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : undefined,
+      username: name,
       roles: Array.isArray(groups) ? groups.map(String) : [],
       expires: typeof exp === 'number' ? new Date(exp * 1000) : undefined,
     };
