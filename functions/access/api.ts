@@ -30,7 +30,13 @@ function machineArn(): string {
  * read is still audited.
  */
 async function readable(event: ApiEvent): Promise<AccessRequest> {
-  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  const requestId = event.pathParameters?.['requestId'] ?? '';
+  const request = await store.get(requestId);
+  if (!request) {
+    // Audited as another agency's is, so that both take the same work and answer.
+    await recordAudit(auditOf({ requestId: requestId || '(none)' }, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'failure', sourceOf(event)));
+    throw new NotFound(`No access request ${requestId}`);
+  }
   if (!isUnit(event) && request.ori !== event.caller.ori) {
     await recordAudit(auditOf(request, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'denied', sourceOf(event)));
     throw new NotFound(`No access request ${request.requestId}`);
@@ -74,7 +80,7 @@ async function submit(event: ApiEvent) {
     await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
   } catch (error) {
     const retried = error instanceof Conflict ? await sameOpenRequest(error, request) : undefined;
-    if (!retried) throw error;
+    if (!retried) throw error instanceof Conflict ? await conflictFor(error, request) : error;
     // A retry of a request that was stored: the first attempt may have stopped before its start.
     await startRequestExecution(retried.requestId);
     return json(200, { requestId: retried.requestId, status: retried.status, step: stepOf(retried.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${retried.requestId}` }, { Location: `/access-requests/${retried.requestId}` });
@@ -99,6 +105,17 @@ async function startRequestExecution(requestId: string): Promise<void> {
  * retry after a timeout or a 5xx): same agency, same requester, same employee and justification.
  * A different request for the same employee stays a 409.
  */
+/**
+ * The answer to a second open request for one e-mail: the open request's id when it is the
+ * caller's own agency's; otherwise no id, so that one agency learns nothing of another's requests.
+ */
+async function conflictFor(conflict: Conflict, wanted: AccessRequest): Promise<Conflict> {
+  const openId = (conflict.details as { openRequestId?: string } | undefined)?.openRequestId;
+  const open = openId ? await store.get(openId) : undefined;
+  if (open?.ori === wanted.ori) return conflict;
+  return new Conflict(`An open access request for ${wanted.employee.email} already exists, made by another agency; the CCHRS unit can tell you more`);
+}
+
 async function sameOpenRequest(conflict: Conflict, wanted: AccessRequest): Promise<AccessRequest | undefined> {
   const openId = (conflict.details as { openRequestId?: string } | undefined)?.openRequestId;
   const open = openId ? await store.get(openId) : undefined;

@@ -80,14 +80,21 @@ function checkOri(caller: Caller, packet: ArrestPacket): void {
   if (packet.agency.ori !== caller.ori) throw new Forbidden(`The packet's agency.ori ${packet.agency.ori} is not your agency (${caller.ori})`);
 }
 
-/** A packet the caller may see, or 404 exactly as for a missing one (the denial is audited). */
+/** A packet the caller may see, or 404 exactly as for a missing one (both attempts are audited). */
 async function visiblePacket(event: ApiEvent): Promise<PacketRecord> {
   const packetId = event.pathParameters?.['packetId'] ?? '';
   const packet = packetId ? await store.get(packetId) : undefined;
   if (packet && maySee(event.caller, packet)) return packet;
-  if (packet) {
-    await store.audit({ type: 'ArrestPacketRead', outcome: 'denied', actor: event.caller.username, component: 'arrests', subject: { type: SUBJECT_TYPE, id: packetId }, source: sourceOf(event), details: { route: event.resource } });
-  }
+  // Another agency's packet and a missing one are both audited, alike: the same answer, the same work.
+  await store.audit({
+    type: 'ArrestPacketRead',
+    outcome: packet ? 'denied' : 'failure',
+    actor: event.caller.username,
+    component: 'arrests',
+    subject: { type: SUBJECT_TYPE, id: packetId || '(none)' },
+    source: sourceOf(event),
+    details: { route: event.resource },
+  });
   throw new NotFound(`No arrest packet ${packetId}`);
 }
 

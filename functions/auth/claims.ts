@@ -14,8 +14,11 @@ export const API_SCOPE = 'ciss/api';
  */
 export const MACHINE_ROLES = ['agency-rms'] as const satisfies readonly Role[];
 
+/** An agency's ORI: two letters, then seven letters or digits (e.g. CT0000100). */
+export const ORI_PATTERN = /^[A-Z]{2}[A-Z0-9]{7}$/;
+
 /** The agency a machine client acts for: exactly one `ciss/ori.<ORI>` scope on its app client. */
-const ORI_SCOPE = /^ciss\/ori\.([A-Z]{2}[A-Z0-9]{7})$/;
+const ORI_SCOPE = new RegExp(`^ciss/ori\\.(${ORI_PATTERN.source.slice(1, -1)})$`);
 
 export const roleScope = (role: Role): string => `ciss/${role}`;
 export const oriScope = (ori: string): string => `ciss/ori.${ori}`;
@@ -64,8 +67,9 @@ export function customizeToken(request: TokenRequest): TokenCustomization {
   const claims: Record<string, string> = {};
   const ori = request.userAttributes['custom:ori'];
   if (ori) claims['custom:ori'] = ori;
+  // Users may change their own e-mail; only a verified one is trusted to route mail about cases.
   const email = request.userAttributes['email'];
-  if (email) claims['email'] = email;
+  if (email && request.userAttributes['email_verified'] === 'true') claims['email'] = email;
   return { kind: 'user', actor: request.userName, scopesToAdd: roles.length ? [API_SCOPE] : [], claims };
 }
 

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
 import { rolesFromScopes } from '../auth/claims';
+import { recordAudit } from './audit';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
 import { correlate, correlationKeysOfPath, logger } from './observability';
 
@@ -106,6 +107,24 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
 }
 
 /**
+ * A caller refused a route by role is a failed access attempt (CJIS AU-2), recorded where the
+ * function keeps an audit trail (every route but `/health`). The refusal stands if recording fails.
+ */
+async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: RouteSpec): Promise<void> {
+  if (!process.env['AUDIT_TABLE_NAME']) return;
+  const path = `${route.method} ${route.path}`;
+  await recordAudit({
+    type: 'RouteDenied',
+    outcome: 'denied',
+    actor: caller.username,
+    component: 'api',
+    subject: { type: 'route', id: path },
+    source: { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined },
+    details: { roles: caller.roles.join(' '), ori: caller.ori ?? null, resource: event.path },
+  }).catch((error: unknown) => logger.error('could not audit a refused call', { route: path, error: (error as Error).message }));
+}
+
+/**
  * Wraps an API use case: structured logging (with the packet, access request or task the path
  * names as correlation keys), authentication from the authorizer claims, authorization by the
  * manifest's route roles, and error mapping, in that order.
@@ -122,6 +141,7 @@ export function apiHandler(fn: ApiHandler) {
         if (!route) throw new Forbidden('This route is not open to callers');
         const caller = callerFromClaims(event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined);
         if (!caller.roles.some((r) => route.roles.includes(r))) {
+          await auditRefusal(event, caller, route);
           throw new Forbidden(`Your role may not call ${route.method} ${route.path}`);
         }
         return await fn({ ...event, caller, route }, context);

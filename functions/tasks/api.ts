@@ -37,7 +37,11 @@ function view(task: Task) {
 async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string }> {
   const taskId = event.pathParameters?.['taskId'] ?? '';
   const stored = taskId ? await store.get(taskId) : undefined;
-  if (!stored) throw new NotFound(`No task ${taskId}`);
+  if (!stored) {
+    // Audited as another's task is, so that both take the same work and answer.
+    await recordAudit({ type: 'TaskRead', outcome: 'failure', actor: event.caller.username, component: 'human-tasks', subject: { type: 'task', id: taskId || '(none)' }, source: sourceOf(event), details: { taskId } });
+    throw new NotFound(`No task ${taskId}`);
+  }
   correlate(correlationKeysOf(stored.task));
   if (!mayDecide(stored.task, event.caller)) {
     await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId } });

@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { API_SCOPE, MACHINE_ROLES } from '../../functions/auth/claims';
+import { API_SCOPE, MACHINE_ROLES, ORI_PATTERN } from '../../functions/auth/claims';
 import { ROLES, manifest, type FunctionName } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
@@ -135,6 +135,9 @@ export class Api extends Construct {
     const standardRead: cognito.StandardAttributesMask = { email: true, emailVerified: true };
     this.userPoolClient = this.userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
+      // People sign in by SRP in the agencies' apps, never through the pool's hosted pages: with
+      // the domain the RMS clients need, open OAuth flows would hand tokens to a callback URL.
+      disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
@@ -151,7 +154,7 @@ export class Api extends Construct {
     const roleScopes = MACHINE_ROLES.map((role) => new cognito.ResourceServerScope({ scopeName: role, scopeDescription: `Act as ${role} (machine clients)` }));
     const rms = Object.entries(props.rmsClients ?? {});
     for (const [name, ori] of rms) {
-      if (!/^[A-Z]{2}[A-Z0-9]{7}$/.test(ori)) throw new Error(`rmsClients.${name}: "${ori}" is not an ORI (2 letters and 7 letters or digits)`);
+      if (!ORI_PATTERN.test(ori)) throw new Error(`rmsClients.${name}: "${ori}" is not an ORI (2 letters and 7 letters or digits)`);
     }
     const oriScopes = new Map([...new Set(rms.map(([, ori]) => ori))].map((ori) => [ori, new cognito.ResourceServerScope({ scopeName: `ori.${ori}`, scopeDescription: `Act for agency ${ori}` })]));
     this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
@@ -183,6 +186,11 @@ export class Api extends Construct {
         }),
       ]),
     );
+    // A machine client signs in by its secret only: no user sign-in flow (Cognito's default
+    // list, SRP and custom auth, applies when none is named), and refresh is its only other flow.
+    for (const client of Object.values(this.rmsClients)) {
+      (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    }
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: LOG_RETENTION,

@@ -70,7 +70,7 @@ export class LocalIssuer {
   /** A person's access token, as Cognito issues it after sign-in. */
   async mint(request: TokenRequest): Promise<string> {
     const username = request.username ?? `${request.roles[0] ?? 'user'}${request.ori ? `-${request.ori.toLowerCase()}` : ''}`;
-    const userAttributes: Record<string, string> = { email: request.email ?? `${username}@example.ct.gov`, ...(request.ori ? { 'custom:ori': request.ori } : {}) };
+    const userAttributes: Record<string, string> = { email: request.email ?? `${username}@example.ct.gov`, email_verified: 'true', ...(request.ori ? { 'custom:ori': request.ori } : {}) };
     const custom = await this.customizer({ triggerSource: 'TokenGeneration_Authentication', userName: username, clientId: LOCAL_WEB_CLIENT, userAttributes, groups: request.roles, scopes: [] });
     const claims: JWTPayload = {
       'cognito:groups': [...request.roles],

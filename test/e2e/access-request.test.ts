@@ -248,6 +248,13 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const again = await post('/access-requests', admin, { employee: employee('scope'), ori: ORI, justification: `${justification} Also audits the unit.` });
     expect(again.status).toBe(409);
     expect(JSON.stringify(await again.json())).toContain(requestId);
+    // Another agency asking for the same employee learns that a request is open, not which one.
+    const hpdAdmin = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
+    const elsewhere = await post('/access-requests', hpdAdmin, { employee: employee('scope'), ori: 'CT0000200', justification });
+    expect(elsewhere.status).toBe(409);
+    const told = JSON.stringify(await elsewhere.json());
+    expect(told).toContain('another agency');
+    expect(told).not.toContain(requestId);
 
     const bad = await post('/access-requests', admin, { employee: { fullName: 'J', email: 'not-an-email', jobTitle: '' }, ori: 'XX', justification: 'needed' });
     expect(bad.status).toBe(400);

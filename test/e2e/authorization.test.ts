@@ -1,7 +1,7 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/auth';
 import { ROLES, routes, type Role, type RouteSpec } from '../../infra/manifest';
-import { givenRuntime, stopHarness, type Harness } from './steps';
+import { givenRuntime, scanAll, stopHarness, type Harness } from './steps';
 
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
 const tokenRoutes = (routes as readonly RouteSpec[]).filter((r) => r.auth === 'token');
@@ -63,5 +63,14 @@ describe('who may call what: every route × every role, and bad tokens', () => {
     );
     const seen = Object.fromEntries(Object.entries(outcome).map(([who, status]) => [who, expected[who] === 'allowed' && status !== 401 && status !== 403 && status < 500 ? 'allowed' : status]));
     expect(seen).toEqual(expected);
+  });
+
+  it('records every call refused by role as a denied access attempt, naming the route and the caller', async () => {
+    const route = tokenRoutes.find((r) => r.method === 'GET' && r.path === '/ops/executions');
+    expect(route).toBeDefined();
+    const res = await call(route as RouteSpec, tokens.get('court-clerk'));
+    expect(res.status).toBe(403);
+    const denied = (await scanAll(h, [h.runtime.names.tables.audit])).filter((r) => r['type'] === 'RouteDenied' && (r['subject'] as { id: string }).id === 'GET /ops/executions');
+    expect(denied.map((r) => [r['actor'], r['outcome'], r['component']])).toContainEqual(['court-clerk', 'denied', 'api']);
   });
 });

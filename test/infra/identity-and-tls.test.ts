@@ -35,6 +35,15 @@ describe('RMS machine clients in the Cognito user pool', () => {
     }
   });
 
+  test('opens no OAuth flow for people (no hosted sign-in to send tokens elsewhere) and no user sign-in for machines', () => {
+    const people = clients.filter((c) => c.Properties['GenerateSecret'] !== true);
+    expect(people).toHaveLength(1);
+    expect(people[0]?.Properties['AllowedOAuthFlows']).toBeUndefined();
+    expect(people[0]?.Properties['CallbackURLs']).toBeUndefined();
+    expect(people[0]?.Properties['ExplicitAuthFlows']).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    for (const rms of clients.filter((c) => c.Properties['GenerateSecret'] === true)) expect(rms.Properties['ExplicitAuthFlows']).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+  });
+
   test('shapes every token with the pre-token trigger, version 3 (people and machines), on a pool with a token endpoint', () => {
     expectResourceProperties(template, 'AWS::Cognito::UserPool', {
       UserPoolTier: 'ESSENTIALS',

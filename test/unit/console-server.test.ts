@@ -18,6 +18,14 @@ describe('the console server', () => {
     { messageId: 'm1', from: 'noreply@ciss.ct.example', destination: { to: ['cchrs.unit@dpscs.ct.example'] }, subject: 'Review AR-20261123-AAAAAAAAAA', body: { text: 'Please review.' }, at: 1_700_000_000 },
     { messageId: 'm2', from: 'noreply@ciss.ct.example', destination: { to: ['admin@nhpd.ct.example'] }, subject: 'Trainings', body: { text: 'Record at /access-requests/AR-20261123-AAAAAAAAAA/training-verification' }, at: 1_700_000_100 },
     { messageId: 'm3', from: 'noreply@ciss.ct.example', destination: { to: ['someone@else.example'] }, subject: 'Another request', body: { text: 'AR-20261123-BBBBBBBBBB' }, at: 1_700_000_200 },
+    {
+      messageId: 'm4',
+      from: 'noreply@ciss.ct.example',
+      destination: { to: ['jordan.rivera@nhpd.ct.example'] },
+      subject: 'Your CCHRS account: temporary password',
+      body: { text: 'Request AR-20261123-CCCCCCCCCC\nTemporary password: Zq7#kLm2$vXp9!rT\nApprove: http://127.0.0.1:3000/approvals/t1?choice=approve&expires=1&sig=AbCdEfGhIjKlMnOpQrSt' },
+      at: 1_700_000_300,
+    },
   ];
 
   beforeAll(async () => {
@@ -46,6 +54,19 @@ describe('the console server', () => {
     expect(body.items.map((m) => m.messageId)).toEqual(['m2', 'm1']);
     expect(body.items[1]).toMatchObject({ to: ['cchrs.unit@dpscs.ct.example'], sentAt: '2023-11-14T22:13:20.000Z' });
     expect(audits.at(-1)).toMatchObject({ type: 'ConsoleMailRead', outcome: 'success', actor: 'ops-on-call', subject: { type: 'access-request', id: 'AR-20261123-AAAAAAAAAA' }, details: { count: 2 } });
+  });
+
+  it('never shows a temporary password or a link signature, and matches the id as a whole word only', async () => {
+    const token = await issuer.mint({ roles: ['operations'], username: 'ops-on-call' });
+    const res = await get('/api/mails?subjectType=request&subject=AR-20261123-CCCCCCCCCC', token);
+    const [mail] = ((await res.json()) as { items: { text: string }[] }).items;
+    expect(mail?.text).toContain('Temporary password: [redacted]');
+    expect(mail?.text).toContain('sig=[redacted]');
+    expect(mail?.text).not.toMatch(/Zq7#kLm2|AbCdEfGhIjKlMnOpQrSt/);
+    // A fragment of an id is not an id: it matches no mail, rather than every mail that contains it.
+    const partial = await get('/api/mails?subjectType=request&subject=AR-20261123', token);
+    expect(((await partial.json()) as { items: unknown[] }).items).toEqual([]);
+    expect((await get('/api/mails?subjectType=request&subject=e', token)).status).toBe(400);
   });
 
   it('refuses the mailbox without a valid token (401), to another role (403), and names a bad field (400)', async () => {
@@ -78,7 +99,13 @@ describe('the console server', () => {
   it('sends /console to /console/, and refuses other paths and methods', async () => {
     const bare = await fetch(base, { redirect: 'manual' });
     expect([bare.status, bare.headers.get('location')]).toEqual([308, '/console/']);
-    expect((await get('/%2e%2e/package.json')).status).toBe(404);
+    // fetch would normalize the dots away before sending; a raw request keeps them.
+    const { hostname, port } = new URL(base);
+    const raw = await new Promise<number>((resolve, reject) => {
+      http.get({ hostname, port, path: `${CONSOLE_PREFIX}/%2e%2e/%2e%2e/package.json` }, (res) => resolve(res.statusCode ?? 0)).on('error', reject);
+    });
+    expect(raw).toBe(404);
+    expect((await get('/..%2f..%2fpackage.json')).status).toBe(404);
     expect((await get('/nothing.js')).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
   });

@@ -13,12 +13,17 @@ const machine = (scopes: string[]): TokenRequest => ({ triggerSource: 'TokenGene
 
 describe('access-token customization (the pre-token trigger)', () => {
   it('gives a person with a role the API scope, their agency and e-mail', () => {
-    expect(customizeToken(person(['agency-admin'], { 'custom:ori': 'CT0000100', email: 'a@b.ct.gov' }))).toEqual({
+    expect(customizeToken(person(['agency-admin'], { 'custom:ori': 'CT0000100', email: 'a@b.ct.gov', email_verified: 'true' }))).toEqual({
       kind: 'user',
       actor: 'jrivera',
       scopesToAdd: [API_SCOPE],
       claims: { 'custom:ori': 'CT0000100', email: 'a@b.ct.gov' },
     });
+  });
+
+  it('leaves out an e-mail the user has not verified (users may change their own)', () => {
+    expect(customizeToken(person(['agency-admin'], { email: 'me@elsewhere.example', email_verified: 'false' })).claims).toEqual({});
+    expect(customizeToken(person(['agency-admin'], { email: 'me@elsewhere.example' })).claims).toEqual({});
   });
 
   it('gives a person in no known group no API scope', () => {

@@ -53,8 +53,23 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
 
 const MailQuery = z.object({
   subjectType: z.enum(['packet', 'request', 'run', 'task']),
-  subject: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be an id: letters, digits and . _ : -, at most 200 characters'),
+  subject: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{5,199}$/, 'must be an id: 6 to 200 letters, digits and . _ : -'),
 });
+
+/**
+ * What an e-mail may not show even to an operator: a temporary password (it logs the employee in)
+ * and a link signature (it decides the task). The mailbox is the people's own e-mail; the console
+ * only shows that mail was sent, to whom and what it said.
+ */
+export function maskMailText(text: string): string {
+  return text.replace(/(Temporary password:\s*)\S+/gi, '$1[redacted]').replace(/([?&;]sig=)[^&\s"'<>]+/g, '$1[redacted]');
+}
+
+/** A mail is about the subject when the id appears in it as a whole word, not inside another. */
+export function mentions(text: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
+}
 
 
 const StoredMail = z.object({
@@ -122,8 +137,9 @@ export class OpsConsole {
   };
 
   /**
-   * `GET /console/api/mails?subjectType=&subject=`: the e-mails that mention the subject id,
-   * newest first, for an operations token only; each read is audited as the API's reads are.
+   * `GET /console/api/mails?subjectType=&subject=`: the e-mails that mention the subject id (as
+   * a whole word), newest first, with temporary passwords and link signatures masked, for an
+   * operations token only; each read is audited as the API's reads are.
    */
   private async mails(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const claims = await this.options.authenticate(req.headers.authorization);
@@ -138,7 +154,7 @@ export class OpsConsole {
     const { subject, subjectType } = parsed.data;
     const store = Store.parse(await (await fetch(`${this.options.mailbox}/store`)).json());
     const items: ConsoleMail[] = store.emails
-      .filter((m) => [m.subject, m.body.text ?? '', m.body.html ?? ''].some((part) => part.includes(subject)))
+      .filter((m) => [m.subject, m.body.text ?? '', m.body.html ?? ''].some((part) => mentions(part, subject)))
       .sort((a, b) => b.at - a.at)
       .map((m) => ({
         messageId: m.messageId,
@@ -146,7 +162,7 @@ export class OpsConsole {
         to: m.destination.to ?? [],
         subject: m.subject,
         sentAt: new Date(m.at * 1000).toISOString(),
-        text: m.body.text ?? '',
+        text: maskMailText(m.body.text ?? ''),
       }));
     await (this.options.audit ?? recordAudit)({
       type: 'ConsoleMailRead',
