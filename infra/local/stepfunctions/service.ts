@@ -305,12 +305,20 @@ export class StepFunctionsService {
     const tokenHash = hashToken(token);
     const stored = await this.deps.store.getToken(tokenHash);
     if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
-    if (stored.status !== 'PARKED' || !(await this.deps.store.closeToken(tokenHash, 'DONE', JSON.stringify(outcome)))) {
-      throw new SfnError('TaskTimedOut', 'Task Timed Out: the task token has expired or the task has already been closed');
+    const closed = (): SfnError => new SfnError('TaskTimedOut', 'Task Timed Out: the task token has expired or the task has already been closed');
+    if (stored.status !== 'PARKED') throw closed();
+    if (!this.waiters.has(tokenHash)) {
+      // Nobody waits here: the execution ended (its token is then closed for good), or it is
+      // being carried on after a restart and will take the stored outcome when it parks.
+      const { machineArn, name } = splitExecutionArn(stored.executionArn);
+      if ((await this.deps.store.getExecution(machineArn, name))?.status !== 'RUNNING') {
+        await this.deps.store.closeToken(tokenHash, 'CLOSED');
+        throw closed();
+      }
     }
-    const waiter = this.waiters.get(tokenHash);
-    if (!waiter) throw new SfnError('TaskTimedOut', 'Task Timed Out: the execution is not waiting for this token');
-    waiter.settle(outcome);
+    if (!(await this.deps.store.closeToken(tokenHash, 'DONE', JSON.stringify(outcome)))) throw closed();
+    // Accepted and stored with the token, as in AWS: a waiting run takes it now, another when it parks.
+    this.waiters.get(tokenHash)?.settle(outcome);
     return {};
   }
 
@@ -589,8 +597,15 @@ export class StepFunctionsService {
         void this.deps.clock.sleepUntil(deadline, tick.signal).then(async () => {
           if (settled || tick.signal.aborted) return;
           const which = heartbeatDeadline !== undefined && heartbeatDeadline < parked.deadline ? 'States.HeartbeatTimeout' : 'States.Timeout';
-          if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) done({ timedOut: which });
+          if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
+          // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
+          // a timeout before a restart. Either way the wait is over.
+          done((await storedOutcome()) ?? { timedOut: which });
         });
+      };
+      const storedOutcome = async (): Promise<{ output: unknown } | { error: string; cause: string } | undefined> => {
+        const stored = await this.deps.store.getToken(parked.tokenHash);
+        return stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as { output: unknown } | { error: string; cause: string }) : undefined;
       };
       this.waiters.set(parked.tokenHash, {
         tokenHash: parked.tokenHash,
@@ -604,6 +619,8 @@ export class StepFunctionsService {
         },
       });
       schedule();
+      // A decision accepted before this waiter was registered is taken at once.
+      void storedOutcome().then((outcome) => outcome && done(outcome), () => undefined);
     });
   }
 
@@ -868,10 +885,15 @@ class History {
         const events = batch.flatMap((p) => (p.kind === 'event' ? [p.event] : []));
         const records = batch.flatMap((p) => (p.kind === 'record' ? [p.fields] : []));
         try {
-          if (events.length) await this.store.putEvents(this.execution.executionArn, events);
-          if (records.length) await this.store.updateExecution(this.execution.stateMachineArn, this.execution.name, Object.assign({}, ...records) as Partial<ExecutionRecord>);
+          // Events first, then the record: a stored cursor never runs ahead of the stored history.
+          // Writing the same events again is harmless (same keys), so a failed batch is retried.
+          if (events.length) await withRetries(() => this.store.putEvents(this.execution.executionArn, events));
+          if (records.length) await withRetries(() => this.store.updateExecution(this.execution.stateMachineArn, this.execution.name, Object.assign({}, ...records) as Partial<ExecutionRecord>));
         } catch (error) {
-          console.error(`[stepfunctions] could not write history of ${this.execution.name}: ${(error as Error).message}`);
+          // Still failing after the retries: keep the batch (never drop history) and try again later.
+          console.error(`[stepfunctions] could not write history of ${this.execution.name}, will retry: ${(error as Error).message}`);
+          this.pending.unshift(...batch);
+          await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_PAUSE_MS));
         }
       }
     })().finally(() => {
@@ -879,5 +901,19 @@ class History {
       // Appended between the loop's last look and now: write it too.
       if (this.pending.length > 0) this.kick();
     });
+  }
+}
+
+const WRITE_RETRY_PAUSE_MS = 1000;
+
+/** A storage call, tried again with a short back-off while it fails (DynamoDB Local under load). */
+async function withRetries<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
   }
 }
