@@ -26,6 +26,8 @@ export interface EdgeRequest {
   readonly service: 'dynamodb' | 'ses' | 'states' | 'events' | 'kms' | 'secretsmanager';
   /** `PutItem`, `StartExecution`, …; for SES (REST), the method and path (`POST /v2/email/outbound-emails`). */
   readonly operation: string;
+  /** The request body as text (faults may pick requests by what they carry). */
+  readonly body?: string;
 }
 
 /**
@@ -85,8 +87,9 @@ export class Edge {
       const out = await this.routes.control(req.method ?? 'GET', url, body.toString('utf8'));
       return out ? send(res, out.status, out.body) : send(res, 404, { message: 'Not found' });
     }
-    const request = classify(target, scope, req.method ?? 'GET', url);
-    if (request) {
+    const classified = classify(target, scope, req.method ?? 'GET', url);
+    if (classified && this.taps.length) {
+      const request: EdgeRequest = { ...classified, body: body.toString('utf8') };
       for (const tap of this.taps) {
         const answer = tap(request);
         if (answer) return this.answer(answer, req, res);

@@ -39,6 +39,8 @@ export const ServiceFaultsSchema = z.strictObject({
   /** @default 3000 */
   hangMs: z.number().int().positive().max(15 * 60_000).optional(),
   times: Times.optional(),
+  /** Only requests whose body contains this (a packet id, a status); all when absent. */
+  match: z.string().min(1).optional(),
   /** Only these operations (`PutItem`, `TransactWriteItems`, …; for SES, `POST /v2/email/outbound-emails`); all when absent. */
   operations: z.array(z.string().min(1)).optional(),
 });
@@ -252,6 +254,7 @@ export class FaultInjector {
     const faults = this.plan.services?.[request.service];
     if (!faults) return undefined;
     if (faults.operations && !faults.operations.includes(request.operation)) return undefined;
+    if (faults.match !== undefined && !(request.body ?? '').includes(faults.match)) return undefined;
     const entry = `services.${request.service}`;
     if (this.exhausted(entry, faults.times)) return undefined;
     const kind = this.pick([

@@ -103,6 +103,13 @@ describe('fault injection', () => {
     expect(injector.counts()).toEqual({ 'dynamodb:TransactWriteItems:hang': 2, 'ses:POST /v2/email/outbound-emails:hang': 1 });
   });
 
+  it('hangs only AWS requests whose body matches', () => {
+    const tap = tapOf(new FaultInjector({ services: { dynamodb: { hang: 1, match: '"TRANSMITTED"' } } }));
+
+    expect(tap({ ...putItem, body: '{"Item":{"status":{"S":"ACCEPTED"}}}' })).toBeUndefined();
+    expect(tap({ ...putItem, body: '{"Item":{"status":{"S":"TRANSMITTED"}}}' })).toEqual({ drop: true, delayMs: DEFAULT_HANG_MS });
+  });
+
   it('holds the next matching invocation until released, then lets the rest through', async () => {
     const injector = new FaultInjector();
     const fault = faultOf(injector);
