@@ -26,18 +26,29 @@ export interface EdgeRequest {
   readonly service: 'dynamodb' | 'ses' | 'states' | 'events' | 'kms' | 'secretsmanager';
   /** `PutItem`, `StartExecution`, …; for SES (REST), the method and path (`POST /v2/email/outbound-emails`). */
   readonly operation: string;
+  /** The request body as text (faults may pick requests by what they carry). */
+  readonly body?: string;
 }
 
-/** What a tap answers instead of the service (an injected fault): an AWS error body. */
-export interface EdgeAnswer {
+/**
+ * What a tap answers instead of the service (an injected fault): an AWS error body, or, for a
+ * dependency that hangs, nothing: the connection is dropped (`drop`). Either may come only after
+ * `delayMs`, during which the request is held, as by a slow or stuck service.
+ */
+export type EdgeAnswer = EdgeReply | { readonly drop: true; readonly delayMs?: number };
+
+/** An answer with a response: status, body (JSON unless a string) and headers. */
+export interface EdgeReply {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly delayMs?: number;
 }
 
 /**
  * Sees every AWS request before it is served, in order: counts it (the bench), or answers it
- * instead of the service (fault injection: throttling, errors). The first answer wins.
+ * instead of the service (fault injection: throttling, errors, hangs). The first answer wins.
+ * Taps are synchronous: a hang is an answer with `delayMs`, which the edge waits out.
  */
 export type EdgeTap = (request: EdgeRequest) => EdgeAnswer | undefined;
 
@@ -76,11 +87,12 @@ export class Edge {
       const out = await this.routes.control(req.method ?? 'GET', url, body.toString('utf8'));
       return out ? send(res, out.status, out.body) : send(res, 404, { message: 'Not found' });
     }
-    const request = classify(target, scope, req.method ?? 'GET', url);
-    if (request) {
+    const classified = classify(target, scope, req.method ?? 'GET', url);
+    if (classified && this.taps.length) {
+      const request: EdgeRequest = { ...classified, body: body.toString('utf8') };
       for (const tap of this.taps) {
         const answer = tap(request);
-        if (answer) return send(res, answer.status, answer.body, { ...answer.headers });
+        if (answer) return this.answer(answer, req, res);
       }
     }
     if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.proxy(this.routes.dynamodb, req, res, body);
@@ -90,6 +102,29 @@ export class Edge {
     if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
     if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return this.proxy(this.routes.ses, req, res, body);
     send(res, 400, { __type: 'UnknownService', message: `The embedded runtime does not serve this request (target "${target}", scope "${scope ?? ''}")` });
+  }
+
+  /** Answers for a tap: after its delay (unless the caller gave up first), an error or a dropped connection. */
+  private async answer(answer: EdgeAnswer, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (answer.delayMs) {
+      const delayMs = answer.delayMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        // A client that times out first closes its socket: nothing is left to answer.
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if (res.destroyed || res.writableEnded) return;
+    if ('drop' in answer) {
+      // What a connection to a service that never answered looks like to the SDK: reset, no
+      // response (`socket hang up`, ECONNRESET), which its retry strategy treats as transient.
+      req.socket.destroy();
+      return;
+    }
+    send(res, answer.status, answer.body, { ...answer.headers });
   }
 
   private async json(service: JsonService, target: string, body: Buffer, res: http.ServerResponse, version: string, namespace: string): Promise<void> {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { functions, type FunctionName } from '../manifest';
 import type { CmsSimulator } from './cms';
-import type { Edge, EdgeAnswer, EdgeRequest, EdgeTap } from './edge';
-import type { LocalLambda } from './lambda';
+import type { Edge, EdgeAnswer, EdgeReply, EdgeRequest, EdgeTap } from './edge';
+import type { FaultAction, LocalLambda } from './lambda';
 
 /**
- * Fault injection for the embedded runtime: the application's AWS calls are throttled or fail
- * (answered by an edge tap with the exact error the SDK v3 recognises), Lambda invocations are
- * throttled, fail or time out (`LocalLambda.fault`), and the DCJ CMS simulator answers 503.
+ * Fault injection for the embedded runtime: the application's AWS calls are throttled, fail
+ * (answered by an edge tap with the exact error the SDK v3 recognises) or hang (held, then the
+ * connection dropped), Lambda invocations are throttled, fail or time out after really taking
+ * the time (`LocalLambda.fault`), and the DCJ CMS simulator answers 503.
  * Decisions come from a seeded PRNG, so one seed gives one sequence of decisions (the order in
  * which concurrent calls draw from it is the only thing left to chance), and every injected
  * fault is counted.
@@ -17,6 +18,11 @@ export type Service = EdgeRequest['service'];
 const SERVICES = ['dynamodb', 'ses', 'states', 'events', 'kms', 'secretsmanager'] as const satisfies readonly Service[];
 
 const Share = z.number().min(0).max(1);
+/** At most this many faults from the entry, then none: `{"timeout":1,"times":1}` is exactly one. */
+const Times = z.number().int().positive();
+
+/** How long a hung AWS request is held before its connection is dropped, unless the plan says. */
+export const DEFAULT_HANG_MS = 3000;
 
 /** Shares (0–1) of a service's requests to answer with a fault instead of the service. */
 export const ServiceFaultsSchema = z.strictObject({
@@ -24,6 +30,17 @@ export const ServiceFaultsSchema = z.strictObject({
   throttle: Share.optional(),
   /** A 500 internal error (retryable by the SDK, as a transient fault). */
   error: Share.optional(),
+  /**
+   * A hang: the request is held for `hangMs` and then its connection is dropped unanswered (the
+   * SDK sees a socket hang-up, and retries it as transient), as a service that stopped answering.
+   * The request never reaches the service. A client with a shorter `requestTimeout` gives up first.
+   */
+  hang: Share.optional(),
+  /** @default 3000 */
+  hangMs: z.number().int().positive().max(15 * 60_000).optional(),
+  times: Times.optional(),
+  /** Only requests whose body contains this (a packet id, a status); all when absent. */
+  match: z.string().min(1).optional(),
   /** Only these operations (`PutItem`, `TransactWriteItems`, …; for SES, `POST /v2/email/outbound-emails`); all when absent. */
   operations: z.array(z.string().min(1)).optional(),
 });
@@ -34,11 +51,20 @@ export const FunctionFaultsSchema = z.strictObject({
   throttle: Share.optional(),
   /** `Lambda.ServiceException`, Lambda's own transient failure. */
   serviceError: Share.optional(),
-  /** `Sandbox.Timedout`: the function ran out of time. */
+  /**
+   * `Sandbox.Timedout`, as Lambda ends a function that ran out of time: the invocation hangs for
+   * the function's `timeoutSeconds` (wall clock), or `timeoutAfterMs` when shorter, then fails.
+   */
   timeout: Share.optional(),
+  timeoutAfterMs: z.number().int().positive().optional(),
+  /** The handler runs to its end before the timeout, and its answer is lost (the work was done; a retry repeats it). @default false */
+  timeoutAfterHandler: z.boolean().optional(),
   /** The function throws `errorName` (default `InjectedFault`): a failure of the code itself. */
   error: Share.optional(),
   errorName: z.string().min(1).optional(),
+  /** Only invocations whose event, as JSON, contains this (a packet or request id); all when absent. */
+  match: z.string().min(1).optional(),
+  times: Times.optional(),
 });
 
 export const FaultPlanSchema = z.strictObject({
@@ -91,7 +117,7 @@ const NAMESPACE: Record<Exclude<Service, 'ses'>, { ns: string; version: string; 
  * it retries by status); SES v2 (REST-JSON) in the `x-amzn-ErrorType` header with 429; SES v1
  * (query protocol) in an XML `<Code>`.
  */
-export function faultAnswer(request: EdgeRequest, kind: 'throttle' | 'error'): EdgeAnswer {
+export function faultAnswer(request: EdgeRequest, kind: 'throttle' | 'error'): EdgeReply {
   if (request.service === 'ses') {
     const v2 = request.operation.includes('/v2/');
     if (v2) {
@@ -115,6 +141,19 @@ export function faultAnswer(request: EdgeRequest, kind: 'throttle' | 'error'): E
 /** What was injected, by `<service>:<operation>:<kind>`, `lambda:<function>:<kind>` and `cms:503`. */
 export type FaultCounts = Record<string, number>;
 
+/** An invocation held by `FaultInjector.hold`: `reached` resolves once one is held; `release` lets it run. */
+export interface Hold {
+  readonly reached: Promise<void>;
+  release(): void;
+}
+
+interface PendingHold {
+  readonly name: FunctionName;
+  readonly match?: string;
+  readonly until: Promise<void>;
+  readonly reached: () => void;
+}
+
 /**
  * One plan, applied to one runtime's edge, Lambda and CMS simulator. `set` replaces the plan
  * (and reseeds); `counts` says what was injected since.
@@ -123,6 +162,9 @@ export class FaultInjector {
   private plan: FaultPlan = {};
   private random: () => number = seededRandom(1);
   private counted: FaultCounts = {};
+  /** Faults injected per plan entry (`services.dynamodb`, `functions.*`), for `times`. */
+  private used = new Map<string, number>();
+  private holds: PendingHold[] = [];
   private readonly tap: EdgeTap = (request) => this.onRequest(request);
 
   constructor(plan: FaultPlan = {}) {
@@ -133,7 +175,7 @@ export class FaultInjector {
   attach(targets: { edge?: Edge; lambda?: LocalLambda; cms?: CmsSimulator }): () => void {
     const { edge, lambda, cms } = targets;
     edge?.taps.unshift(this.tap);
-    if (lambda) lambda.fault = (name) => this.onInvoke(name);
+    if (lambda) lambda.fault = (name, payload, timeoutMs) => this.onInvoke(name, payload, timeoutMs);
     if (cms) cms.fault = () => this.onCms();
     return () => {
       if (edge) edge.taps.splice(edge.taps.indexOf(this.tap), 1);
@@ -146,6 +188,28 @@ export class FaultInjector {
     this.plan = parseFaultPlan(plan);
     this.random = seededRandom(this.plan.seed ?? 1);
     this.counted = {};
+    this.used = new Map();
+  }
+
+  /**
+   * Holds the next invocation of `name` (whose event contains `match`, when given) until
+   * released, past any timeout: a dependency that nothing ends. Independent of the plan; for
+   * tests (what operators see when an execution does not move).
+   */
+  hold(name: FunctionName, options: { match?: string } = {}): Hold {
+    let release: () => void = () => undefined;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    let reached: () => void = () => undefined;
+    const seen = new Promise<void>((resolve) => (reached = resolve));
+    const pending: PendingHold = { name, match: options.match, until, reached };
+    this.holds.push(pending);
+    return {
+      reached: seen,
+      release: () => {
+        this.holds = this.holds.filter((h) => h !== pending);
+        release();
+      },
+    };
   }
 
   current(): FaultPlan {
@@ -177,22 +241,47 @@ export class FaultInjector {
     return undefined;
   }
 
+  /** Whether the plan entry has injected all the faults its `times` allows. */
+  private exhausted(entry: string, times: number | undefined): boolean {
+    return times !== undefined && (this.used.get(entry) ?? 0) >= times;
+  }
+
+  private use(entry: string): void {
+    this.used.set(entry, (this.used.get(entry) ?? 0) + 1);
+  }
+
   private onRequest(request: EdgeRequest): EdgeAnswer | undefined {
     const faults = this.plan.services?.[request.service];
     if (!faults) return undefined;
     if (faults.operations && !faults.operations.includes(request.operation)) return undefined;
+    if (faults.match !== undefined && !(request.body ?? '').includes(faults.match)) return undefined;
+    const entry = `services.${request.service}`;
+    if (this.exhausted(entry, faults.times)) return undefined;
     const kind = this.pick([
       ['throttle', faults.throttle],
       ['error', faults.error],
+      ['hang', faults.hang],
     ] as const);
     if (!kind) return undefined;
+    this.use(entry);
     this.count(`${request.service}:${request.operation}:${kind}`);
+    if (kind === 'hang') return { drop: true, delayMs: faults.hangMs ?? DEFAULT_HANG_MS };
     return faultAnswer(request, kind);
   }
 
-  private onInvoke(name: FunctionName): Error | undefined {
-    const faults = this.plan.functions?.[name] ?? this.plan.functions?.['*'];
+  private onInvoke(name: FunctionName, payload: unknown, timeoutMs: number): FaultAction | undefined {
+    const held = this.holds.find((h) => h.name === name && (h.match === undefined || JSON.stringify(payload ?? null).includes(h.match)));
+    if (held) {
+      this.holds = this.holds.filter((h) => h !== held);
+      this.count(`lambda:${name}:hold`);
+      held.reached();
+      return { kind: 'hold', until: held.until };
+    }
+    const entry = this.plan.functions?.[name] ? name : '*';
+    const faults = this.plan.functions?.[entry];
     if (!faults) return undefined;
+    if (faults.match !== undefined && !JSON.stringify(payload ?? null).includes(faults.match)) return undefined;
+    if (this.exhausted(`functions.${entry}`, faults.times)) return undefined;
     const kind = this.pick([
       ['throttle', faults.throttle],
       ['serviceError', faults.serviceError],
@@ -200,14 +289,15 @@ export class FaultInjector {
       ['error', faults.error],
     ] as const);
     if (!kind) return undefined;
+    this.use(`functions.${entry}`);
     this.count(`lambda:${name}:${kind}`);
+    if (kind === 'timeout') return { kind: 'timeout', afterMs: Math.min(faults.timeoutAfterMs ?? timeoutMs, timeoutMs), handlerRuns: faults.timeoutAfterHandler ?? false };
     const [errorName, message] = {
       throttle: ['Lambda.TooManyRequestsException', 'Rate Exceeded. (injected)'],
       serviceError: ['Lambda.ServiceException', 'Lambda was unable to run the function. (injected)'],
-      timeout: ['Sandbox.Timedout', 'Task timed out (injected)'],
       error: [faults.errorName ?? 'InjectedFault', 'The function failed (injected)'],
     }[kind];
-    return Object.assign(new Error(message), { name: errorName });
+    return { kind: 'fail', error: Object.assign(new Error(message), { name: errorName }) };
   }
 
   private onCms(): boolean {

@@ -16,8 +16,29 @@ export interface InvokeResult {
   readonly error?: { readonly errorType: string; readonly errorMessage: string };
 }
 
-/** A function that fails on purpose: fault injection for tests of Retry and Catch paths. */
-export type Fault = (name: FunctionName, payload: unknown) => Error | undefined;
+/**
+ * What an injected fault does to one invocation:
+ * - `fail`: it fails at once with `error`, before the handler runs (throttled, Lambda's own
+ *   failure, or the code's error);
+ * - `timeout`: it hangs and fails with `Sandbox.Timedout` after `afterMs` of wall-clock time (the
+ *   function's timeout, or less to keep tests quick), as Lambda ends a function that ran out of
+ *   time. With `handlerRuns` the handler runs to its end first and its answer is lost (the work
+ *   was done, so the retry repeats it); without, it never runs (stuck before any work);
+ * - `hold`: it waits until `until` settles, past any timeout, then runs as usual: a dependency
+ *   nothing ends, for tests of what operators see when nothing moves.
+ */
+export type FaultAction =
+  | { readonly kind: 'fail'; readonly error: Error }
+  | { readonly kind: 'timeout'; readonly afterMs: number; readonly handlerRuns: boolean }
+  | { readonly kind: 'hold'; readonly until: Promise<void> };
+
+/** A function that fails (or hangs) on purpose: fault injection for tests of Retry and Catch paths. */
+export type Fault = (name: FunctionName, payload: unknown, timeoutMs: number) => FaultAction | undefined;
+
+/** The error Lambda reports for a function that ran out of time. */
+export function timedOut(afterMs: number): Error {
+  return Object.assign(new Error(`Task timed out after ${(afterMs / 1000).toFixed(2)} seconds`), { name: 'Sandbox.Timedout' });
+}
 
 /**
  * Handlers here share one process and run concurrently, as on a Lambda execution environment
@@ -84,21 +105,22 @@ export class LocalLambda {
     };
     try {
       this.observer?.(name, event);
-      const injected = this.fault?.(name, event);
-      if (injected) throw injected;
+      const injected = this.fault?.(name, event, timeoutMs);
+      if (injected?.kind === 'fail') throw injected.error;
+      if (injected?.kind === 'hold') await injected.until;
       const copy: unknown = JSON.parse(JSON.stringify(event ?? null));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`Task timed out after ${timeoutMs / 1000} seconds`), { name: 'Sandbox.Timedout' })), timeoutMs);
-      });
-      try {
+      const run = async (): Promise<unknown> => {
         const store = await concurrentInvokeStore();
-        const run = store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
-        const result = await Promise.race([run, timeout]);
-        return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
-      } finally {
-        clearTimeout(timer);
+        return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
+      };
+      if (injected?.kind === 'timeout') {
+        const afterMs = Math.min(injected.afterMs, timeoutMs);
+        if (injected.handlerRuns) await withTimeout(run(), timeoutMs).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, afterMs - (Date.now() - started))));
+        throw timedOut(afterMs);
       }
+      const result = await withTimeout(run(), timeoutMs);
+      return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       return { payload: null, error: { errorType: err.name, errorMessage: err.message } };
@@ -115,5 +137,18 @@ export class LocalLambda {
       this.loaded.set(name, handler);
     }
     return handler;
+  }
+}
+
+/** The handler's result, or `Sandbox.Timedout` once the function's time is up (the handler itself cannot be stopped in process). */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timedOut(timeoutMs)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import type { FunctionName } from '../../infra/manifest';
 import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { main, type CliIo } from '../../cli/ciss';
 import type { ExecutionDetail, ExecutionPage, PendingTaskList, RedriveResult } from '../../functions/ops/contract';
@@ -157,16 +156,11 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
 
   it('finds an execution whose step hangs past the time its definition allows, and only it', async () => {
     // The validation Lambda of one packet never answers (a hung dependency) while workflow time moves on.
-    let release: () => void = () => undefined;
-    const hung = new Promise<void>((resolve) => (release = resolve));
-    const invoke = h.runtime.lambda.invoke.bind(h.runtime.lambda);
     const hungId = packetIdOf(ORI, 'ops-hangs');
-    h.runtime.lambda.invoke = async (name: FunctionName, event: unknown) => {
-      if (name === 'arrests-validate' && JSON.stringify(event).includes(hungId)) await hung;
-      return invoke(name, event);
-    };
-    expect(await submit('ops-hangs')).toBe(hungId);
+    const hold = h.runtime.faults.hold('arrests-validate', { match: hungId });
     try {
+      expect(await submit('ops-hangs')).toBe(hungId);
+      await hold.reached;
       await eventually(async () => ((await opsJson<ExecutionDetail>(`/ops/executions/${hungId}`)).currentState === 'ValidatePacket' ? true : undefined), 'the packet to be in ValidatePacket');
       expect((await opsJson<ExecutionPage>('/ops/executions?stuck=true')).items).toEqual([]);
 
@@ -179,8 +173,7 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
       expect(cli.code).toBe(0);
       expect((JSON.parse(cli.out) as ExecutionPage).items.map((e) => e.subject?.id)).toEqual([hungId]);
     } finally {
-      release();
-      h.runtime.lambda.invoke = invoke;
+      hold.release();
     }
     await eventually(async () => ((await opsJson<ExecutionDetail>(`/ops/executions/${hungId}`)).currentState !== 'ValidatePacket' ? true : undefined), 'the packet to move on');
   });

@@ -417,6 +417,20 @@ describe('access-request state machine', () => {
       expect(outcome).toMatchObject({ status: 'FAILED', error: 'AccessRequestFailed', cause: 'still down' });
     });
 
+    it('retries a step whose Lambda timed out (Sandbox.Timedout) twice before failing AccessRequestFailed', async () => {
+      const { outcome } = await run({ AssignTrainings: fails('Sandbox.Timedout', 'Task timed out after 10.00 seconds') });
+
+      expect(callsOf(outcome, 'AssignTrainings')).toHaveLength(3);
+      expect(outcome).toMatchObject({ status: 'FAILED', error: 'AccessRequestFailed', cause: 'Task timed out after 10.00 seconds' });
+    });
+
+    it('goes on when a timed-out step answers on its retry', async () => {
+      const { outcome, path } = await run({ IssueTemporaryPassword: inTurn(fails('Sandbox.Timedout'), () => lambda({ temporaryPasswordExpiresAt: EXPIRES_AT })) });
+
+      expect(callsOf(outcome, 'IssueTemporaryPassword')).toHaveLength(2);
+      expect(last(path)).toBe('AccessActive');
+    });
+
     it('goes on when a retried failure clears', async () => {
       const { outcome, path } = await run({ IssueTemporaryPassword: inTurn(fails('TransientFailure'), () => lambda({ temporaryPasswordExpiresAt: EXPIRES_AT })) });
 

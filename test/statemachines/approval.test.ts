@@ -187,6 +187,19 @@ describe('approval state machine', () => {
       expect(outcome).toMatchObject({ status: 'FAILED', error: 'DecisionFailed', cause: 'service down' });
     });
 
+    it('retries the notify Lambda when it timed out (Sandbox.Timedout), twice, and then decides', async () => {
+      const outcome = await run(
+        minimal,
+        tasks((_input, attempt) => {
+          if (attempt <= 2) throw namedError('Sandbox.Timedout', 'Task timed out after 10.00 seconds');
+          return decision('reject', 'no');
+        }),
+      );
+
+      expect(statesCalled(outcome)).toEqual(['AwaitDecision', 'AwaitDecision', 'AwaitDecision']);
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { outcome: 'REJECTED' } });
+    });
+
     it('recovers when a retried Lambda failure clears, and then decides', async () => {
       const outcome = await run(
         minimal,

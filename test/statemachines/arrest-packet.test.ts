@@ -289,6 +289,21 @@ describe('arrest-packet state machine', () => {
       expect(last(path)).toBe('TransmitToCms');
     });
 
+    it.each(['Sandbox.Timedout', 'States.Timeout'])('retries a transmit that timed out (%s) twice, and goes on with the docket once it answers', async (error) => {
+      const { outcome, path } = await run({ TransmitToCms: inTurn(fails(error), fails(error), () => lambda({ docketNumber: DOCKET })) });
+
+      expect(callsOf(outcome, 'TransmitToCms')).toHaveLength(3);
+      expect(path).toEqual(HAPPY_PATH);
+    });
+
+    it('gives up after two timeout retries and fails with Sandbox.Timedout, uncaught (so it can be redriven at this step)', async () => {
+      const { outcome, path } = await run({ TransmitToCms: fails('Sandbox.Timedout', 'Task timed out after 30.00 seconds') });
+
+      expect(callsOf(outcome, 'TransmitToCms')).toHaveLength(3);
+      expect(outcome).toMatchObject({ status: 'FAILED', error: 'Sandbox.Timedout', cause: 'Task timed out after 30.00 seconds' });
+      expect(last(path)).toBe('TransmitToCms');
+    });
+
     it('ends SupersededByNewerVersion when the packet version is stale', async () => {
       const { outcome, path } = await run({ TransmitToCms: fails('StaleVersion') });
 
@@ -391,6 +406,21 @@ describe('arrest-packet state machine', () => {
 
       expect(path.slice(-2)).toEqual([state, 'SupersededByNewerVersion']);
       expect(outcome.status).toBe('SUCCEEDED');
+    });
+
+    it('retries the clerk-review Lambda when it timed out (Sandbox.Timedout), without taking it for the clerk’s deadline', async () => {
+      const { outcome, path } = await run({ AwaitClerkReview: inTurn(fails('Sandbox.Timedout'), () => decision('accept')) });
+
+      expect(callsOf(outcome, 'AwaitClerkReview')).toHaveLength(2);
+      expect(payloadOf(outcome, 'AwaitClerkReview', 2)?.['reminder']).toBe(0);
+      expect(path).toEqual(HAPPY_PATH);
+    });
+
+    it('retries a Lambda step that timed out twice, then fails ArrestPacketStepFailed', async () => {
+      const { outcome } = await run({ RecordAcceptance: fails('Sandbox.Timedout', 'Task timed out after 10.00 seconds') });
+
+      expect(callsOf(outcome, 'RecordAcceptance')).toHaveLength(3);
+      expect(outcome).toMatchObject({ status: 'FAILED', error: 'ArrestPacketStepFailed', cause: 'Task timed out after 10.00 seconds' });
     });
 
     it('does not take a non-timeout failure of the clerk review for a timeout: no reminder, no REVIEW_TIMED_OUT', async () => {

@@ -28,6 +28,12 @@ const HUMAN_WAITS: Readonly<Record<string, readonly string[]>> = {
   'access-request.asl.json': ['AwaitBusinessNeedReview', 'AwaitTrainingAttestation', 'AwaitTrainingVerification'],
 };
 
+/** Whether a Retry or Catch list would take an error, as Step Functions matches (States.TaskFailed is every error but a timeout). */
+function handles(list: unknown, error: string): boolean {
+  const timeout = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
+  return ((list as { ErrorEquals: string[] }[] | undefined) ?? []).some((r) => r.ErrorEquals.some((e) => e === error || e === 'States.ALL' || (e === 'States.TaskFailed' && !timeout)));
+}
+
 const files = aslFiles();
 const tasksOf = (file: string) => allStates(substitutedDefinition(file)).filter(([, s]) => s['Type'] === 'Task');
 const isNonEmptyArray = (value: unknown) => Array.isArray(value) && value.length > 0;
@@ -71,6 +77,22 @@ describe('state machine definitions', () => {
       const withoutRetry = tasksOf(file).filter(([, s]) => !isNonEmptyArray(s['Retry']));
 
       expect(withoutRetry.map(([name]) => name)).toEqual([]);
+    });
+
+    it('retries a Lambda that timed out (Sandbox.Timedout) in every Lambda Task, and a plain Task’s own timeout (States.Timeout): the handlers are idempotent', () => {
+      const lambdas = tasksOf(file).filter(([, s]) => String(s['Resource']).startsWith('arn:aws:states:::lambda:invoke'));
+      const plain = lambdas.filter(([, s]) => !String(s['Resource']).endsWith('.waitForTaskToken'));
+
+      expect(lambdas.filter(([, s]) => !handles(s['Retry'], 'Sandbox.Timedout')).map(([name]) => name)).toEqual([]);
+      expect(plain.filter(([, s]) => !handles(s['Retry'], 'States.Timeout')).map(([name]) => name)).toEqual([]);
+    });
+
+    it('never retries a callback Task’s own deadline (States.Timeout, States.HeartbeatTimeout): it is the designed end of the wait', () => {
+      const callbacks = tasksOf(file).filter(([, s]) => String(s['Resource']).endsWith('.waitForTaskToken'));
+
+      const retried = callbacks.filter(([, s]) => handles(s['Retry'], 'States.Timeout') || handles(s['Retry'], 'States.HeartbeatTimeout'));
+
+      expect(retried.map(([name]) => name)).toEqual([]);
     });
 
     it('catches failures of every Task except the listed failure recorders and known gaps', () => {

@@ -29,11 +29,23 @@ describe('openTask', () => {
     await openTask(aNewTask({ reminder: 1 }), { ...fake.ports, linkKey: LINK_KEY, baseUrl: BASE_URL });
 
     expect(fake.tasks.get('task-1')?.task).toMatchObject({ status: 'EXPIRED', closedReason: 'replaced by a reminder' });
+    expect(fake.audits.find((a) => a.type === 'TaskExpired')?.details).toMatchObject({ reason: 'replaced by a reminder' });
     expect(fake.tasks.get('task-2')?.task).toMatchObject({ status: 'PENDING', reminder: 1 });
     expect(fake.audits.map((a) => [a.type, a.details?.['taskId']])).toEqual([
       ['TaskExpired', 'task-1'],
       ['TaskCreated', 'task-2'],
     ]);
+  });
+
+  it('says the previous task was replaced because the step was retried, not reminded, when the reminder number is the same', async () => {
+    const fake = fakePorts({ ids: ['task-2'] });
+    fake.seed(aTask({ taskId: 'task-1', reminder: 1 }));
+
+    await openTask(aNewTask({ reminder: 1 }), { ...fake.ports, linkKey: LINK_KEY, baseUrl: BASE_URL });
+
+    expect(fake.tasks.get('task-1')?.task).toMatchObject({ status: 'EXPIRED', closedReason: 'replaced: the step was retried' });
+    expect(fake.audits.find((a) => a.type === 'TaskExpired')?.details).toMatchObject({ taskId: 'task-1', reason: 'replaced: the step was retried' });
+    expect(fake.tasks.get('task-2')?.task).toMatchObject({ status: 'PENDING', reminder: 1 });
   });
 
   it('leaves a previous task that is no longer PENDING as it is', async () => {

@@ -48,7 +48,8 @@ function audit(type: string, task: Pick<Task, 'taskId' | 'workflow' | 'step' | '
 
 /**
  * Opens a human task for a waiting execution.
- * 1. close the step's previous task if still open (a reminder replaces it; its links expire)
+ * 1. close the step's previous task if still open (a reminder, or a retry of the step, replaces
+ *    it; its links expire), saying which
  * 2. seal the task token with KMS, bound to the new task id
  * 3. store the task PENDING until now + timeout, with its audit event
  * 4. sign one link per choice, for the e-mail
@@ -57,7 +58,8 @@ export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buf
   const now = ports.now();
   const previous = await ports.store.currentFor(input.workflow, input.subject.id, input.step);
   if (previous && previous.task.status === 'PENDING') {
-    await ports.store.close(previous.task.taskId, 'PENDING', 'EXPIRED', 'replaced by a reminder', audit('TaskExpired', previous.task, 'system', 'success', { reason: 'replaced by a reminder' }));
+    const reason = replacedBecause(previous.task, input);
+    await ports.store.close(previous.task.taskId, 'PENDING', 'EXPIRED', reason, audit('TaskExpired', previous.task, 'system', 'success', { reason }));
   }
   const taskId = ports.newId();
   const task: Task = {
@@ -79,6 +81,17 @@ export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buf
   await ports.store.create(task, sealed, audit('TaskCreated', task, 'system', 'success', { assigneeRole: task.assignee.role, reminder: task.reminder }));
   const links = task.choices.map((c) => ({ choice: c, url: linkFor(task, c.id, ports.linkKey, ports.baseUrl) }));
   return { task, links };
+}
+
+/**
+ * Why a step's open task is replaced. A higher reminder number is the workflow's reminder; the
+ * same number is the same request again: the step was retried (its Lambda failed or timed out
+ * after recording the task), so the person is asked once more, not reminded.
+ */
+export function replacedBecause(previous: Pick<Task, 'reminder'>, next: Pick<NewTask, 'reminder'>): string {
+  if (next.reminder > previous.reminder) return 'replaced by a reminder';
+  if (next.reminder === previous.reminder) return 'replaced: the step was retried';
+  return 'replaced: the step was asked again';
 }
 
 export function claimsFor(task: Task, choice: string): LinkClaims {

@@ -1,0 +1,68 @@
+import { Clock } from '../../infra/local/clock';
+import { packetIdOf } from '../../functions/arrests/domain/packet';
+import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../load/drive';
+import { givenRuntime, history, stopHarness, type Harness } from './steps';
+
+const ORI = 'CT0000100';
+const TAG = 'timeouts';
+/** The second packet the driver sends (`<tag>-00001`): the one whose CMS step times out. */
+const SLOW = packetIdOf(ORI, `${TAG}-00001`);
+const TRANSMIT_HANG_MS = 1500;
+const DYNAMO_HANG_MS = 1000;
+
+/**
+ * Timeouts that take time (issue 8): one packet's `arrests-transmit` does its work (CMS gets the
+ * packet, the docket is recorded) and then hangs until Lambda ends it with `Sandbox.Timedout`,
+ * and the DynamoDB write that records the docket hangs once and has its connection dropped. The
+ * state machine's Retry and the handlers' idempotency must carry the packet through: AVAILABLE,
+ * one execution, one CMS record, each status change audited once.
+ */
+describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
+  let h: Harness;
+  let target: Target;
+  let result: LoadResult;
+  let seconds: number;
+
+  beforeAll(async () => {
+    // Retry back-offs pass at once on the workflow clock; the hangs themselves take wall-clock time.
+    h = await givenRuntime({
+      clock: new Clock({ mode: 'manual', autoAdvanceMs: 5 * 60_000 }),
+      // Nothing here needs the pending-task monitor, whose schedule the auto-advancing clock would keep firing.
+      schedules: false,
+      faults: {
+        functions: { 'arrests-transmit': { timeout: 1, timeoutAfterMs: TRANSMIT_HANG_MS, timeoutAfterHandler: true, match: SLOW, times: 1 } },
+        services: { dynamodb: { hang: 1, hangMs: DYNAMO_HANG_MS, operations: ['TransactWriteItems'], match: '"TRANSMITTED"', times: 1 } },
+      },
+    });
+    target = await targetOf(h.runtime);
+    const started = Date.now();
+    result = await runLoad(target, { packets: 2, accessRequests: 0, concurrency: 2, tag: TAG, stepTimeoutMs: 15_000 });
+    seconds = (Date.now() - started) / 1000;
+  }, 30_000);
+
+  afterAll(() => stopHarness(h));
+
+  it('injected one Lambda timeout and one hung DynamoDB write, each taking its time', () => {
+    expect(result.packetIds).toContain(SLOW);
+    expect(h.runtime.faults.counts()).toEqual({ 'lambda:arrests-transmit:timeout': 1, 'dynamodb:TransactWriteItems:hang': 1 });
+    expect(seconds).toBeGreaterThanOrEqual(TRANSMIT_HANG_MS / 1000);
+  });
+
+  it('retried the timed-out step: TransmitToCms failed once with Sandbox.Timedout and then succeeded', async () => {
+    const events = await history(h.sfn, `${h.runtime.names.machines['arrest-packet'].replace(':stateMachine:', ':execution:')}:${SLOW}-v1`);
+    const failures = events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
+    const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
+
+    expect(failures).toEqual([expect.objectContaining({ error: 'Sandbox.Timedout', cause: expect.stringContaining(`Task timed out after ${(TRANSMIT_HANG_MS / 1000).toFixed(2)} seconds`) })]);
+    expect(entered.filter((name) => name === 'TransmitToCms')).toHaveLength(1);
+    expect(entered).toContain('MakeAvailable');
+  });
+
+  it('still delivers every packet exactly once: AVAILABLE, one execution, one CMS record, each status change audited once', async () => {
+    const verification = await verifyLoad(target, result);
+
+    expect(verification.problems).toEqual([]);
+    expect(h.runtime.cms.records.filter((r) => (r.body as { packetId?: string }).packetId === SLOW)).toHaveLength(1);
+    expect(h.runtime.cms.records).toHaveLength(2);
+  });
+});
