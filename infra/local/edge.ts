@@ -84,6 +84,11 @@ export class Edge {
     const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
 
     if (url.startsWith('/_local/')) {
+      // Controls change the runtime (its clock, its faults). Asking for JSON makes a browser
+      // preflight a cross-site POST, which nothing answers: a web page cannot drive them.
+      if (req.method === 'POST' && !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        return send(res, 415, { message: 'Send the control as JSON: Content-Type: application/json' });
+      }
       const out = await this.routes.control(req.method ?? 'GET', url, body.toString('utf8'));
       return out ? send(res, out.status, out.body) : send(res, 404, { message: 'Not found' });
     }
