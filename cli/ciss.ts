@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
-import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionDetail, type ExecutionPage, type PendingTaskList, type RedriveResult } from '../functions/ops/contract';
+import { EXECUTION_STATUSES, isRedrivable, WORKFLOWS, type ExecutionDetail, type ExecutionPage, type PendingTaskList, type RedriveResult } from '../functions/ops/contract';
 import { DURATION_RULE, parseDuration } from '../functions/ops/domain/duration';
 import { call, CliError, connection, type Connection } from './client';
 import { executionReport, executionsTable, tasksTable } from './format';
@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const program = new Command('ciss')
     .description('Operations for ciss-workflows: what runs, what is stuck, one packet or request through its history, and redrive.')
     .addOption(new Option('--api <url>', 'the API base URL (default: CISS_API_URL, else the one `npm start` recorded in .local/endpoints.json)'))
-    .addOption(new Option('--token <jwt>', "an operations user's token (default: CISS_TOKEN, else the demo token in .local/tokens.json)"))
+    .addOption(new Option('--token <jwt>', "an operations user's token (default: CISS_TOKEN, else the demo token in .local/tokens.json); prefer CISS_TOKEN: a token on the command line shows in ps and shell history"))
     .option('--json', 'print the API answer as JSON (the ops contract shapes)')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -103,7 +103,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { c, json } = conn(cmd);
       const detail = await call<ExecutionDetail>(c, 'GET', `/ops/executions/${encodeURIComponent(id)}`);
       const what = `${detail.workflow} execution ${detail.name} (${detail.status}${detail.currentState ? ` in ${detail.currentState}` : ''}${detail.error ? `: ${detail.error}` : ''})`;
-      if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(detail.status)) throw new CliError(`Nothing to redrive: ${what}. Only a FAILED, TIMED_OUT or ABORTED execution can be redriven.`);
+      if (!isRedrivable(detail.status)) throw new CliError(`Nothing to redrive: ${what}. Only a FAILED, TIMED_OUT or ABORTED execution can be redriven.`);
       if (!opts.yes) {
         const answer = await io.ask(`Redrive ${what} from ${detail.currentState ?? 'where it stopped'}? [y/N] `);
         if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('Not redriven.');

@@ -1,5 +1,5 @@
 import { formatDuration } from '../functions/ops/domain/duration';
-import type { ExecutionDetail, ExecutionSummary, PendingTask, TimelineStep } from '../functions/ops/contract';
+import { isRedrivable, type ExecutionDetail, type ExecutionSummary, type PendingTask, type TimelineStep } from '../functions/ops/contract';
 
 /** Plain-text tables: columns padded to their widest cell. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -41,7 +41,7 @@ export function executionReport(d: ExecutionDetail, now: Date): string {
     lines.push('', 'Other executions of this subject:', executionsTable(d.otherExecutions, now));
   }
   lines.push('', d.revealed ? 'Inputs and outputs are REVEALED (this read was audited); --json shows them.' : 'Inputs and outputs are redacted; --reveal shows them (audited), --json prints them.');
-  if (['FAILED', 'TIMED_OUT', 'ABORTED'].includes(d.status)) lines.push(`Redrive it with: ciss redrive ${d.subject?.id ?? d.executionArn}`);
+  if (isRedrivable(d.status)) lines.push(`Redrive it with: ciss redrive ${d.subject?.id ?? d.executionArn}`);
   return lines.join('\n');
 }
 

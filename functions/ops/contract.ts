@@ -12,6 +12,10 @@ export type Workflow = (typeof WORKFLOWS)[number];
 export const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
+/** What a redrive can carry on from where it stopped: an execution that ended short of its end. */
+export const REDRIVABLE_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const satisfies readonly ExecutionStatus[];
+export const isRedrivable = (status: string): boolean => (REDRIVABLE_STATUSES as readonly string[]).includes(status);
+
 /** The business subject an execution is about (its correlation key in logs and audit). */
 export interface Subject {
   readonly type: 'packet' | 'request' | 'run' | 'task';

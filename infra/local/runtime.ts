@@ -8,7 +8,7 @@ import { aslText, ROOT, substitute } from '../asl';
 import { metricsNamespace } from '../manifest/monitoring';
 import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type TableName, type TableSpec } from '../manifest';
 import { LocalApiGateway } from './apigateway';
-import { TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
+import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { CONSOLE_PREFIX, OpsConsole } from './console/server';
 import { LocalIssuer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -202,7 +202,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       const out = await lambda.invoke('auth-pre-token', event);
       if (out.error) throw out.error.errorType === 'TokenRefused' ? new TokenRefused(out.error.errorMessage) : new Error(`pre-token trigger: ${out.error.errorMessage}`);
       const access = (out.payload as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { claimsToAddOrOverride?: Record<string, string>; scopesToAdd?: string[] } } } }).response?.claimsAndScopeOverrideDetails?.accessTokenGeneration;
-      const custom: TokenCustomization = { kind: request.groups.length ? 'user' : 'client', actor: request.userName, scopesToAdd: access?.scopesToAdd ?? [], claims: access?.claimsToAddOrOverride ?? {} };
+      const custom: TokenCustomization = { kind: isClientCredentials(request.triggerSource) ? 'client' : 'user', actor: request.userName, scopesToAdd: access?.scopesToAdd ?? [], claims: access?.claimsToAddOrOverride ?? {} };
       return custom;
     };
     const appClients = LocalClients.load(options.dataDir);

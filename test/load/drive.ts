@@ -129,13 +129,6 @@ class Http {
   }
 }
 
-interface TaskView {
-  readonly taskId: string;
-  readonly workflow: string;
-  readonly step: string;
-  readonly subject: { readonly id: string };
-}
-
 /**
  * One poll shared by everyone waiting for something from the same source (a person's task list,
  * the mailbox), every `everyMs` while anyone waits: not one poll per packet. A waiter takes the

@@ -1,7 +1,7 @@
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
 import type { Task } from '../../tasks/domain/task';
 import { standing } from '../../tasks/domain/task';
-import { WORKFLOWS, type ExecutionDetail, type ExecutionPage, type ExecutionStatus, type ExecutionSummary, type PendingTask, type RedriveResult, type Subject, type Workflow } from '../contract';
+import { isRedrivable, WORKFLOWS, type ExecutionDetail, type ExecutionPage, type ExecutionStatus, type ExecutionSummary, type PendingTask, type RedriveResult, type Subject, type Workflow } from '../contract';
 import { expectedSeconds, isStuck, statesOf } from './expected';
 import { redactCause, redactJson, type RedactMode } from './redact';
 import { currentStep, executionFailure, stepsOf, timelineOf, type HistoryEventLike, type StepRecord } from './timeline';
@@ -53,7 +53,6 @@ export interface ListQuery {
   readonly nextToken?: string;
 }
 
-const REDRIVABLE: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 /** A page of the stuck view scans at most this many executions, so a call stays well inside the API's 29 s. */
 const MAX_SCANNED = 500;
 const SFN_PAGE = 100;
@@ -297,7 +296,7 @@ export async function pendingTasks(ports: OpsPorts, olderThanSeconds?: number): 
 export async function redriveExecution(ports: OpsPorts, id: string): Promise<RedriveResult> {
   const [latest] = await resolveExecutions(ports, id);
   if (!latest) throw new NotFound(`No execution is known by ${id}`);
-  if (!REDRIVABLE.includes(latest.status)) {
+  if (!isRedrivable(latest.status)) {
     throw new Conflict(`${latest.name} is ${latest.status}; only a FAILED, TIMED_OUT or ABORTED execution can be redriven`);
   }
   const redriveDate = await ports.redrive(latest.executionArn);

@@ -1,8 +1,7 @@
-import type { ExecutionDetail } from '../../../../functions/ops/contract';
+import { isRedrivable, type ExecutionDetail } from '../../../../functions/ops/contract';
 import { layoutStateMachine, type GraphEdge, type GraphNode } from '../graph';
 import { h, s } from './dom';
 
-const FAILED: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
 /** Each node's mark, for the styles and for whoever reads the page with a script (tests). */
 function mark(n: GraphNode): string {
@@ -40,7 +39,8 @@ function edgeShape(e: GraphEdge): SVGElement {
  * in bold, the current state outlined, the failed one red. Catch transitions are dashed.
  */
 export function stateMachineGraph(detail: ExecutionDetail): HTMLElement {
-  const failed = FAILED.includes(detail.status);
+  // Ended short of its end: the state it was in is where it failed.
+  const failed = isRedrivable(detail.status);
   const graph = layoutStateMachine(detail.definition, { path: detail.path, current: detail.currentState, failed, succeeded: detail.status === 'SUCCEEDED' });
   const marker = (id: string) => s('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z' }));
   const svg = s(

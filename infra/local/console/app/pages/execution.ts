@@ -1,4 +1,4 @@
-import type { ExecutionDetail, ExecutionSummary, PendingTask, RedriveResult, TimelineStep } from '../../../../../functions/ops/contract';
+import { isRedrivable, type ExecutionDetail, type ExecutionSummary, type PendingTask, type RedriveResult, type TimelineStep } from '../../../../../functions/ops/contract';
 import type { ConsoleMail, MailPage } from '../../types';
 import { ApiError, call, query } from '../api';
 import { h, show } from '../dom';
@@ -113,7 +113,7 @@ export async function executionPage(main: HTMLElement, id: string, params: URLSe
     detail.revealed
       ? h('a', { attrs: { href: executionHref(id) } }, 'Hide inputs and outputs')
       : h('a', { attrs: { href: `${executionHref(id)}?reveal=true`, title: 'Shows execution data as it is; the reveal is audited' } }, 'Reveal inputs and outputs (audited)'),
-    detail.status === 'FAILED' || detail.status === 'TIMED_OUT' || detail.status === 'ABORTED'
+    isRedrivable(detail.status)
       ? h('button', { class: 'danger', attrs: { type: 'button' }, on: { click: () => void redrive(detail, actionStatus, reload) } }, 'Redrive')
       : null,
   );
