@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchRuntime, WorkflowDriver } from './embedded';
 import { Marks, openedTaskId, postDecision, sleep, type Invocation } from './observe';
-import { pool } from './stats';
+import { countStatuses, statusFrom } from './stats';
 
 const ORI = 'CT0000100';
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -191,14 +191,8 @@ export class AccessDriver implements WorkflowDriver<Step> {
     return (view.timeline ?? []).map((t) => t.status).filter((s): s is string => Boolean(s));
   }
 
-  async statuses(ids: readonly string[]): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    await pool(ids.length, 8, async (i) => {
-      const res = await fetch(`${this.bench.runtime.endpoints.api}/access-requests/${ids[i]}`, { headers: { Authorization: `Bearer ${this.unitToken}` } });
-      const status = res.status === 200 ? ((await res.json()) as { status: string }).status : `HTTP ${res.status}`;
-      counts[status] = (counts[status] ?? 0) + 1;
-    });
-    return counts;
+  statuses(ids: readonly string[]): Promise<Record<string, number>> {
+    return countStatuses(ids, async (id) => statusFrom(await fetch(`${this.bench.runtime.endpoints.api}/access-requests/${id}`, { headers: { Authorization: `Bearer ${this.unitToken}` } })));
   }
 
   ids(): string[] {

@@ -4,22 +4,14 @@
  * packet reaching AVAILABLE. Real SDK clients and HTTP only; the runtime is watched through its
  * Lambda calls (observe.ts).
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { BenchRuntime, WorkflowDriver } from './embedded';
 import { Marks, openedTaskId, postDecision, type Invocation } from './observe';
-import { pool } from './stats';
+import { custodialPacket, type ArrestPacket } from '../test/fixtures/arrests/packet';
+import { countStatuses, statusFrom } from './stats';
 
 const ORI = 'CT0000100';
-const DAY = 24 * 3600 * 1000;
-const fixture = JSON.parse(readFileSync(new URL('../test/fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Packet;
-
-type Packet = Record<string, unknown> & {
-  incidentNumber: string;
-  arrest: { activityDateTime: string };
-  arraignmentDate: string;
-  charges: { chargeSequenceID: number }[];
-};
+type Packet = ArrestPacket;
 
 type Mark = 'post' | 'accepted202' | 'clerkTaskOpened' | 'decisionSent' | 'decisionAnswered' | 'recordAcceptedInvoked' | 'notifyAgencyInvoked' | 'availableReached' | 'historical';
 
@@ -81,12 +73,7 @@ export class ArrestDriver implements WorkflowDriver<Step> {
   }
 
   packet(incident: string): Packet {
-    const p = structuredClone(fixture);
-    const now = this.bench.runtime.clock.now();
-    p.incidentNumber = incident;
-    p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
-    p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
-    return p;
+    return custodialPacket(incident, this.bench.runtime.clock.now());
   }
 
   async one(tag: string): Promise<string> {
@@ -123,7 +110,8 @@ export class ArrestDriver implements WorkflowDriver<Step> {
 
   /** Adjudication by the judicial branch, then the packet becomes HISTORICAL. */
   async finish(id: string): Promise<void> {
-    const charges = fixture.charges;
+    // The charges every bench packet carries (they are all the same fixture).
+    const { charges } = custodialPacket('charges', 0);
     const date = new Date(this.bench.runtime.clock.now()).toISOString().slice(0, 10);
     const res = await this.api(`/arrests/${id}/adjudication`, this.judicial, {
       method: 'POST',
@@ -143,14 +131,8 @@ export class ArrestDriver implements WorkflowDriver<Step> {
     return (view.timeline ?? []).map((t) => t.details?.to).filter((s): s is string => Boolean(s));
   }
 
-  async statuses(ids: readonly string[]): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    await pool(ids.length, 8, async (i) => {
-      const res = await this.api(`/arrests/${ids[i]}`, this.rms);
-      const status = res.status === 200 ? ((await res.json()) as { status: string }).status : `HTTP ${res.status}`;
-      counts[status] = (counts[status] ?? 0) + 1;
-    });
-    return counts;
+  statuses(ids: readonly string[]): Promise<Record<string, number>> {
+    return countStatuses(ids, async (id) => statusFrom(await this.api(`/arrests/${id}`, this.rms)));
   }
 
   ids(): string[] {

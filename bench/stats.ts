@@ -51,3 +51,18 @@ export function parseLevels(spec: string): [number, number][] {
     return [c, n];
   });
 }
+
+/** How many of `ids` are in each status, as `statusOf` reads it, eight at a time. */
+export async function countStatuses(ids: readonly string[], statusOf: (id: string) => Promise<string>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  await pool(ids.length, 8, async (i) => {
+    const status = await statusOf(ids[i] ?? '');
+    counts[status] = (counts[status] ?? 0) + 1;
+  });
+  return counts;
+}
+
+/** A resource's `status` from an API answer, or the HTTP status when it is not 200. */
+export async function statusFrom(res: Response): Promise<string> {
+  return res.status === 200 ? ((await res.json()) as { status: string }).status : `HTTP ${res.status}`;
+}

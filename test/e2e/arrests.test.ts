@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, StopExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import { custodialPacket, type ArrestPacket } from '../fixtures/arrests/packet';
 import { ended, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
 
 const DAY = 24 * 3600 * 1000;
 const ORI = 'CT0000100';
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Packet;
-
-type Packet = Record<string, unknown> & {
-  incidentNumber: string;
-  agency: { ori: string; organizationName: string; contactEmail: string };
-  arrest: { activityDateTime: string; arrestType: string; location: unknown };
-  arrestee: Record<string, unknown> & { personBirthDate: string };
-  charges: { chargeSequenceID: number; statuteSection: string; chargeDescriptionText: string; offenseClass: string; chargeCountQuantity: number }[];
-  court: { gaNumber: number };
-  arraignmentDate: string;
-  documents: { documentType: string; documentReference: string }[];
-};
+type Packet = ArrestPacket;
 
 interface PacketView {
   packetId: string;
@@ -44,11 +33,7 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
 
   /** A valid packet under a fresh incident number, dated relative to the runtime's clock. */
   function packet(incident: string, change: (p: Packet) => void = () => undefined): Packet {
-    const p = structuredClone(fixture);
-    const now = h.runtime.clock.now();
-    p.incidentNumber = incident;
-    p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
-    p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
+    const p = custodialPacket(incident, h.runtime.clock.now());
     change(p);
     return p;
   }

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../../infra/asl';
 import { eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
+import { custodialPacket } from '../fixtures/arrests/packet';
 
 /**
  * The operations console in a real browser (Debian's chromium through playwright-core), against
@@ -15,12 +16,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-output', 'console');
 const ORI = 'CT0000100';
 const UNIT = 'cchrs.unit@dpscs.ct.example';
-const DAY = 24 * 3600 * 1000;
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Record<string, unknown> & {
-  incidentNumber: string;
-  arrest: { activityDateTime: string };
-  arraignmentDate: string;
-};
 
 describe('operations console, in chromium, on the embedded runtime', () => {
   let h: Harness;
@@ -63,12 +58,7 @@ describe('operations console, in chromium, on the embedded runtime', () => {
   /** An arrest packet the clerk accepted, FAILED at TransmitToCms because CMS stayed down through every retry. */
   async function givenFailedArrestPacket(): Promise<{ packetId: string; arn: string }> {
     const rms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: ORI, username: 'nhpd-rms' });
-    const p = structuredClone(fixture);
-    const now = h.runtime.clock.now();
-    p.incidentNumber = 'console-cms-down';
-    p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
-    p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
-    const res = await api('/arrests', rms, { method: 'POST', body: JSON.stringify(p) });
+    const res = await api('/arrests', rms, { method: 'POST', body: JSON.stringify(custodialPacket('console-cms-down', h.runtime.clock.now())) });
     if (res.status !== 202) throw new Error(`POST /arrests: ${res.status}`);
     const id = ((await res.json()) as { packetId: string }).packetId;
     h.runtime.cms.setDown(true);

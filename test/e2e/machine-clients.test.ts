@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
+import { custodialPacket } from '../fixtures/arrests/packet';
 
 const ORI = 'CT0000100';
-const packet = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Record<string, unknown> & {
-  incidentNumber: string;
-  arrest: { activityDateTime: string };
-  arraignmentDate: string;
-};
 
 /**
  * An agency's RMS is a machine: it gets its token by the OAuth client-credentials grant, with
@@ -62,11 +57,7 @@ describe('RMS machine clients (OAuth client credentials)', () => {
     const who = (await (await call('/health', bearer)).json()) as { caller: unknown };
     expect(who.caller).toEqual({ username: `client:${client.clientId}`, roles: ['agency-rms'], ori: ORI });
 
-    const p = structuredClone(packet);
-    const now = h.runtime.clock.now();
-    p.incidentNumber = 'm2m-1';
-    p.arrest.activityDateTime = new Date(now - 3600_000).toISOString();
-    p.arraignmentDate = new Date(now + 2 * 86_400_000).toISOString().slice(0, 10);
+    const p = custodialPacket('m2m-1', h.runtime.clock.now());
     const submitted = await call('/arrests', bearer, { method: 'POST', body: JSON.stringify(p) });
     expect(submitted.status).toBe(202);
     const { packetId } = (await submitted.json()) as { packetId: string };
@@ -77,10 +68,7 @@ describe('RMS machine clients (OAuth client credentials)', () => {
 
   it("keeps an RMS to its own agency: another agency's client cannot read the packet, nor submit for this ORI", async () => {
     const mine = await token();
-    const p = structuredClone(packet);
-    p.incidentNumber = 'm2m-2';
-    p.arrest.activityDateTime = new Date(h.runtime.clock.now() - 3600_000).toISOString();
-    p.arraignmentDate = new Date(h.runtime.clock.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const p = custodialPacket('m2m-2', h.runtime.clock.now());
     const { packetId } = (await (await call('/arrests', mine, { method: 'POST', body: JSON.stringify(p) })).json()) as { packetId: string };
 
     const other = h.runtime.clients.rmsClient('CT0000200');

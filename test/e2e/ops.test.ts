@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { main, type CliIo } from '../../cli/ciss';
 import type { ExecutionDetail, ExecutionPage, PendingTaskList, RedriveResult } from '../../functions/ops/contract';
 import { eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
+import { custodialPacket } from '../fixtures/arrests/packet';
 
-const DAY = 24 * 3600 * 1000;
 const ORI = 'CT0000100';
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Record<string, unknown> & {
-  incidentNumber: string;
-  arrest: { activityDateTime: string };
-  arraignmentDate: string;
-};
 
 /**
  * Operations end to end on the embedded runtime: a packet that failed at the CMS, an access
@@ -63,12 +57,7 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
   }
 
   async function submit(incident: string): Promise<string> {
-    const p = structuredClone(fixture);
-    const now = h.runtime.clock.now();
-    p.incidentNumber = incident;
-    p.arrest.activityDateTime = new Date(now - 2 * 3600 * 1000).toISOString();
-    p.arraignmentDate = new Date(now + 2 * DAY).toISOString().slice(0, 10);
-    const res = await call('/arrests', rms, 'POST', p);
+    const res = await call('/arrests', rms, 'POST', custodialPacket(incident, h.runtime.clock.now()));
     if (res.status !== 202) throw new Error(`POST /arrests: ${res.status}`);
     return ((await res.json()) as { packetId: string }).packetId;
   }

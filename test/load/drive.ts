@@ -7,7 +7,6 @@
  * checks that nothing was lost and nothing duplicated. The load test (test/e2e/load.test.ts), the
  * crash test and `npm run soak` (bench/soak.ts) share this module.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,12 +15,10 @@ import type { TokenRequest } from '../../infra/local/auth';
 import type { CmsRecord } from '../../infra/local/cms';
 import type { LocalRuntime } from '../../infra/local/runtime';
 import { pool, summarize, type Summary } from '../../bench/stats';
+import { custodialPacket } from '../fixtures/arrests/packet';
 
 const ORI = 'CT0000100';
 const DAY_MS = 24 * 3600 * 1000;
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as Packet;
-
-type Packet = Record<string, unknown> & { incidentNumber: string; arrest: { activityDateTime: string }; arraignmentDate: string };
 
 /** Who the driver acts as; a runtime in another process mints these and hands them over. */
 export const IDENTITIES = {
@@ -269,10 +266,7 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
 
   async function packet(i: number): Promise<void> {
     const incident = `${plan.tag}-${String(i).padStart(5, '0')}`;
-    const p = structuredClone(fixture);
-    p.incidentNumber = incident;
-    p.arrest.activityDateTime = new Date(target.now() - 2 * 3600 * 1000).toISOString();
-    p.arraignmentDate = new Date(target.now() + 2 * DAY_MS).toISOString().slice(0, 10);
+    const p = custodialPacket(incident, target.now());
     const duplicate = i % every === 0;
     const t0 = performance.now();
     const posts = await Promise.all(Array.from({ length: duplicate ? 2 : 1 }, () => http.expect('POST', '/arrests', target.tokens.rms, p, [200, 202])));
