@@ -1,6 +1,6 @@
-import { GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, StopExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import { ListExecutionsCommand, RedriveExecutionCommand, StopExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { custodialPacket, type ArrestPacket } from '../fixtures/arrests/packet';
-import { ended, eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
+import { ended, eventually, givenRuntime, mailbox, stopHarness, throughRetries, type Harness, type Mail } from './steps';
 
 const DAY = 24 * 3600 * 1000;
 const ORI = 'CT0000100';
@@ -62,23 +62,6 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       const v = await view(packetId);
       return v.status === status ? v : undefined;
     }, `packet ${packetId} to be ${status}`, 20_000);
-  }
-
-  /**
-   * Moves the clock through Retry back-offs until `done` holds. The clock moves only while the
-   * execution backs off (its last event is a failed attempt), never while a step runs: moving it
-   * then would time the step out.
-   */
-  function throughRetries<T>(executionArn: string, done: () => Promise<T | undefined>, what: string): Promise<T> {
-    return eventually(async () => {
-      const result = await done();
-      if (result !== undefined) return result;
-      const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }))).events ?? [];
-      // Exactly to the earliest timer (the back-off), not past it: the retried attempt's own timeout must not fire.
-      const next = h.runtime.clock.pending()[0];
-      if (events[0]?.type === 'TaskFailed' && next !== undefined) await h.runtime.clock.advance(Math.max(1, next - h.runtime.clock.now()));
-      return undefined;
-    }, what, 20_000);
   }
 
   async function mailsTo(address: string, about: string, count = 1): Promise<Mail[]> {
@@ -245,7 +228,7 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       const before = h.runtime.cms.requests;
       await decide(link(await clerkMail('cms-flaky'), 'Accept'));
       const arn = (await executionsOf(packetId))[0]?.executionArn ?? '';
-      const available = await throughRetries(arn, async () => ((await view(packetId)).status === 'AVAILABLE' ? view(packetId) : undefined), 'the packet to be AVAILABLE');
+      const available = await throughRetries(h, arn, async () => ((await view(packetId)).status === 'AVAILABLE' ? view(packetId) : undefined), 'the packet to be AVAILABLE');
       expect(h.runtime.cms.requests - before).toBe(3);
       expect(cmsCopies(packetId)).toHaveLength(1);
       expect(available.docketNumber).toBe(cmsCopies(packetId)[0]?.docketNumber);
@@ -256,7 +239,7 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       h.runtime.cms.setDown(true);
       await decide(link(await clerkMail('cms-down'), 'Accept'));
       const arn = (await executionsOf(packetId))[0]?.executionArn ?? '';
-      const failed = await throughRetries(arn, async () => ((await executionsOf(packetId))[0]?.status === 'FAILED' ? (await executionsOf(packetId))[0] : undefined), 'the execution to fail').finally(() => h.runtime.cms.setDown(false));
+      const failed = await throughRetries(h, arn, async () => ((await executionsOf(packetId))[0]?.status === 'FAILED' ? (await executionsOf(packetId))[0] : undefined), 'the execution to fail').finally(() => h.runtime.cms.setDown(false));
       expect(failed.executionArn).toBe(arn);
       expect((await view(packetId)).status).toBe('ACCEPTED');
       expect(cmsCopies(packetId)).toHaveLength(0);

@@ -1,8 +1,7 @@
-import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { main, type CliIo } from '../../cli/ciss';
 import type { ExecutionDetail, ExecutionPage, PendingTaskList, RedriveResult } from '../../functions/ops/contract';
-import { eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
+import { eventually, givenRuntime, mailbox, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
 import { custodialPacket } from '../fixtures/arrests/packet';
 
 const ORI = 'CT0000100';
@@ -36,10 +35,15 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
     h.runtime.cms.setDown(true);
     await decide(link(await mailTo('clerk.ga23@jud.ct.example', 'Arrest packet ops-cms-down '), 'Accept'));
     const arn = `${h.runtime.names.machines['arrest-packet'].replace(':stateMachine:', ':execution:')}:${packetId}-v1`;
-    await throughRetries(arn, async () => {
-      const page = await opsJson<ExecutionPage>('/ops/executions?workflow=arrest&status=FAILED');
-      return page.items.find((e) => e.subject?.id === packetId);
-    });
+    await throughRetries(
+      h,
+      arn,
+      async () => {
+        const page = await opsJson<ExecutionPage>('/ops/executions?workflow=arrest&status=FAILED');
+        return page.items.find((e) => e.subject?.id === packetId);
+      },
+      'the execution to fail after its retries',
+    );
     h.runtime.cms.setDown(false);
     await eventually(async () => ((await opsJson<PendingTaskList>('/ops/tasks')).items.some((t) => t.subject.id === requestId) ? true : undefined), 'the unit review task');
   });
@@ -76,18 +80,6 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
     const q = new URL(url).searchParams;
     const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' });
     expect((await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
-  }
-
-  /** Moves the clock exactly to each Retry back-off (never while a step runs) until `done` holds. */
-  function throughRetries<T>(executionArn: string, done: () => Promise<T | undefined>): Promise<T> {
-    return eventually(async () => {
-      const result = await done();
-      if (result !== undefined) return result;
-      const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }))).events ?? [];
-      const next = h.runtime.clock.pending()[0];
-      if (events[0]?.type === 'TaskFailed' && next !== undefined) await h.runtime.clock.advance(Math.max(1, next - h.runtime.clock.now()));
-      return undefined;
-    }, 'the execution to fail after its retries', 20_000);
   }
 
   /** Runs the CLI's main as `npx ciss` would, against this runtime's API. */

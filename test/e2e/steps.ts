@@ -143,3 +143,23 @@ export async function mailbox(runtime: LocalRuntime): Promise<Mail[]> {
   const body = (await res.json()) as { emails: Mail[] };
   return body.emails;
 }
+
+/**
+ * Moves the clock through Retry back-offs until `done` holds. The clock moves only while the
+ * execution backs off (its last event is a failed attempt), and exactly to the earliest timer
+ * (the back-off), never past it: moving it while a step runs would time that step out.
+ */
+export function throughRetries<T>(h: Harness, executionArn: string, done: () => Promise<T | undefined>, what: string): Promise<T> {
+  return eventually(
+    async () => {
+      const result = await done();
+      if (result !== undefined) return result;
+      const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }))).events ?? [];
+      const next = h.runtime.clock.pending()[0];
+      if (events[0]?.type === 'TaskFailed' && next !== undefined) await h.runtime.clock.advance(Math.max(1, next - h.runtime.clock.now()));
+      return undefined;
+    },
+    what,
+    20_000,
+  );
+}
