@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readAnswer } from '../functions/ops/contract';
 
 /** Where `npm start` records what the CLI needs (`infra/local/main.ts` writes both). */
 export const LOCAL_DIR = '.local';
@@ -46,12 +47,6 @@ export function connection(options: { api?: string; token?: string }, env: NodeJ
   return { api: api.replace(/\/+$/, ''), token, origin };
 }
 
-interface ErrorBody {
-  readonly message?: string;
-  readonly problems?: readonly { field: string; rule: string }[];
-  readonly correlationId?: string;
-}
-
 /** Calls the ops API; a failure becomes a CliError that says what happened and what to do. */
 export async function call<T>(conn: Connection, method: 'GET' | 'POST', pathAndQuery: string): Promise<T> {
   let res: Response;
@@ -64,15 +59,9 @@ export async function call<T>(conn: Connection, method: 'GET' | 'POST', pathAndQ
     throw new CliError(`Cannot reach the ops API at ${conn.api} (from ${conn.origin}): ${reason}. Locally, start it with \`npm start\`; otherwise check --api / CISS_API_URL.`);
   }
   const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
+  const { body, error: err } = readAnswer(text);
   if (res.ok) return body as T;
-  const err = (body ?? {}) as ErrorBody;
-  const detail = err.problems?.length ? err.problems.map((p) => `${p.field}: ${p.rule}`).join('; ') : (err.message ?? text.slice(0, 200));
+  const detail = err.problems.length ? err.problems.map((p) => `${p.field}: ${p.rule}`).join('; ') : (err.message ?? text.slice(0, 200));
   switch (res.status) {
     case 401:
       throw new CliError(`The API refused the token (401): ${detail}. Get a fresh one (locally: restart \`npm start\` or \`npm run token -- --role operations\`).`);

@@ -108,3 +108,30 @@ export interface RedriveResult {
   readonly execution: ExecutionSummary;
   readonly redriveDate: string;
 }
+
+/** What an API error answer says (functions/shared/http.ts `errorResponse`), read defensively. */
+export interface ApiErrorBody {
+  readonly message?: string;
+  readonly problems: readonly { readonly field: string; readonly rule: string }[];
+  readonly correlationId?: string;
+}
+
+/** An answer's text as JSON (undefined when empty or not JSON), and what it says if it is an error. */
+export function readAnswer(text: string): { readonly body: unknown; readonly error: ApiErrorBody } {
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { message?: unknown; problems?: unknown; correlationId?: unknown };
+  const problems = Array.isArray(b.problems) ? (b.problems as unknown[]).filter((p): p is { field: string; rule: string } => typeof (p as { field?: unknown })?.field === 'string' && typeof (p as { rule?: unknown })?.rule === 'string') : [];
+  return {
+    body,
+    error: {
+      message: typeof b.message === 'string' ? b.message : undefined,
+      problems,
+      correlationId: typeof b.correlationId === 'string' ? b.correlationId : undefined,
+    },
+  };
+}

@@ -1,3 +1,5 @@
+import { readAnswer } from '../../../../functions/ops/contract';
+
 /**
  * Calls to the ops API (same origin, `/ops/...`) and the console's mailbox endpoint, with the
  * operator's token as a Bearer header. The token lives in sessionStorage: it goes when the tab
@@ -57,18 +59,10 @@ export async function call<T>(path: string, init: RequestInit = {}): Promise<T> 
   const bearer = token.get();
   if (!bearer) throw new ApiError(401, 'No operations token');
   const res = await fetch(path, { ...init, cache: 'no-store', credentials: 'omit', headers: { Accept: 'application/json', Authorization: `Bearer ${bearer}`, ...(init.headers ?? {}) } });
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
+  const { body, error } = readAnswer(await res.text());
   if (!res.ok) {
-    const b = (body ?? {}) as { message?: unknown; problems?: unknown; correlationId?: unknown };
-    const message = typeof b.message === 'string' ? b.message : res.statusText || 'Request failed';
-    const problems = Array.isArray(b.problems) ? (b.problems as { field: string; rule: string }[]) : [];
-    throw new ApiError(res.status, typeof b.correlationId === 'string' ? `${message} (correlation id ${b.correlationId})` : message, problems);
+    const message = error.message ?? (res.statusText || 'Request failed');
+    throw new ApiError(res.status, error.correlationId ? `${message} (correlation id ${error.correlationId})` : message, error.problems);
   }
   return body as T;
 }
