@@ -1,18 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../browser';
 import { ROOT } from '../../infra/asl';
 import { eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
 import { custodialPacket } from '../fixtures/arrests/packet';
 
 /**
- * The operations console in a real browser (Debian's chromium through playwright-core), against
+ * The operations console in a real browser (Chromium through playwright-core; see test/browser.ts), against
  * the real ops API on the embedded runtime: one arrest packet FAILED at TransmitToCms (CMS down
  * through every retry) and one CCHRS access request waiting for the unit's review.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-output', 'console');
 const ORI = 'CT0000100';
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -82,17 +82,8 @@ describe('operations console, in chromium, on the embedded runtime', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No chromium at ${CHROMIUM}: the console test needs a real browser. Install it with: sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
-    }
     mkdirSync(SHOTS, { recursive: true });
-    [h, browser] = await Promise.all([
-      givenRuntime(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      }),
-    ]);
+    [h, browser] = await Promise.all([givenRuntime(), launchBrowser()]);
     ops = await h.runtime.mintToken({ roles: ['operations'], username: 'ops-on-call' });
     // Independent: the packet's clock moves only through CMS back-offs, far inside the review's days.
     let failed: { packetId: string; arn: string };
