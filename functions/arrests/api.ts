@@ -4,12 +4,14 @@ import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
+import { withMessage } from '#shared/messages';
 import { correlate, logger } from '#shared/observability';
 import { nowIso } from '#shared/time';
 import type { Role } from '#infra/manifest';
 import { publishStatusEvent } from './adapters/events';
 import { SUBJECT_TYPE, type PacketRecord } from './adapters/packet-store';
 import { executionArnOf, startPacketExecution, stopPacketExecution } from './adapters/workflow';
+import { chargesInWords } from './domain/charges';
 import { ArrestPacketSchema, contentHash, executionNameOf, MAX_PACKET_BYTES, OriSchema, packetIdOf, type ArrestPacket } from './domain/packet';
 import { AMENDABLE, CURRENT_STEP, PUBLISHED, STATUSES } from './domain/status';
 import { env, store } from './ports';
@@ -214,8 +216,9 @@ async function read(event: ApiEvent) {
   const operational = !has(event.caller, COMMUNITY_ROLES) || has(event.caller, [...JUSTICE_ROLES, ...AGENCY_ROLES]);
   return json(200, {
     ...summary(packet),
-    problems: packet.problems ?? [],
-    warnings: packet.warnings ?? [],
+    problems: (packet.problems ?? []).map(withMessage),
+    warnings: (packet.warnings ?? []).map(withMessage),
+    charges: chargesInWords(packet.packet),
     decidedBy: packet.decidedBy ?? null,
     returnReason: packet.returnReason ?? null,
     docketNumber: packet.docketNumber ?? null,
@@ -257,8 +260,8 @@ async function adjudicate(event: ApiEvent) {
   const sequences = packet.packet.charges.map((c) => c.chargeSequenceID);
   const given = body.dispositions.map((d) => d.chargeSequenceID);
   const problems = [
-    ...sequences.filter((s) => !given.includes(s)).map((s) => ({ field: 'dispositions', rule: `charge ${s} has no disposition` })),
-    ...given.filter((s, i) => !sequences.includes(s) || given.indexOf(s) !== i).map((s) => ({ field: 'dispositions', rule: `charge ${s} is not a charge of this packet, or is given twice` })),
+    ...sequences.filter((s) => !given.includes(s)).map((s) => ({ field: 'dispositions', rule: `must give a disposition for the charge with chargeSequenceID ${s}` })),
+    ...given.filter((s, i) => !sequences.includes(s) || given.indexOf(s) !== i).map((s) => ({ field: 'dispositions', rule: `must give each charge of this packet once; chargeSequenceID ${s} is not one of them, or is given twice` })),
   ];
   if (problems.length > 0) throw new ValidationFailed(problems);
   if (packet.status === 'ADJUDICATED' || packet.status === 'HISTORICAL') {

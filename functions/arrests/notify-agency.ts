@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sesMailer } from '#shared/adapters/mailer';
 import { escapeHtml } from '#shared/html';
+import { problemMessage } from '#shared/messages';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { SUBJECT_TYPE, type PacketRecord } from './adapters/packet-store';
@@ -23,7 +24,7 @@ export function noticeFor(kind: Kind, p: PacketRecord): { subject: string; lines
     case 'rejected':
       return {
         subject: `Rejected: ${ref}`,
-        lines: [`CISS rejected ${ref}. Every rule that failed:`, ...(p.problems ?? []).map((x) => `- ${x.field}: ${x.rule}`), '', amend],
+        lines: [`CISS rejected ${ref}. Every rule that failed:`, ...(p.problems ?? []).map((x) => `- ${problemMessage(x)}`), '', amend],
       };
     case 'returned':
       return { subject: `Returned by the court clerk: ${ref}`, lines: [`The clerk of the court returned ${ref}.`, `Reason: ${p.returnReason ?? '(none given)'}`, '', amend] };

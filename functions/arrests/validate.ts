@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';
+import { problemMessage } from '#shared/messages';
+import { chargeLine, chargesInWords } from './domain/charges';
 import { courtFor } from './domain/courts';
 import type { ArrestPacket } from './domain/packet';
 import { validatePacket } from './domain/rules';
@@ -17,10 +19,10 @@ function factsOf(packet: ArrestPacket, warnings: readonly { field: string; rule:
     { label: 'Incident', value: packet.incidentNumber },
     { label: 'Arrestee', value: `${name.surName}, ${name.givenName}${name.middleName ? ` ${name.middleName}` : ''}, born ${packet.arrestee.personBirthDate}` },
     { label: 'Arrested', value: `${packet.arrest.activityDateTime} (${packet.arrest.arrestType}), ${packet.arrest.location.cityName}` },
-    ...packet.charges.map((c) => ({ label: `Charge ${c.chargeSequenceID}`, value: `${c.statuteSection} ${c.chargeDescriptionText} (${c.offenseClass}, ${c.chargeCountQuantity} count${c.chargeCountQuantity > 1 ? 's' : ''})` })),
+    ...chargesInWords(packet).map((c, i) => ({ label: c.charge, value: chargeLine(c, i) })),
     { label: 'Arraignment', value: `GA ${packet.court.gaNumber}, ${packet.arraignmentDate}` },
     { label: 'Documents', value: packet.documents.map((d) => `${d.documentType} ${d.documentReference}`).join('; ') || 'none' },
-    ...warnings.map((w) => ({ label: 'Warning', value: `${w.field}: ${w.rule}` })),
+    ...warnings.map((w) => ({ label: 'Warning', value: problemMessage(w) })),
   ].slice(0, 40);
 }
 

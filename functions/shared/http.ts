@@ -6,6 +6,7 @@ import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
 import { rolesFromScopes } from '../auth/claims';
 import { recordAudit } from './audit';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
+import { withMessage, wordsForIssue } from './messages';
 import { correlate, correlationKeysOfPath, logger } from './observability';
 
 /** Who is calling, from the authorizer's claims (Cognito in AWS, the local issuer locally). */
@@ -72,32 +73,76 @@ export function routeFor(method: string, resource: string): RouteSpec | undefine
   return (routes as readonly RouteSpec[]).find((r) => r.method === method && r.path === resource);
 }
 
-/** zod issues as the field/rule pairs a caller can act on. */
+/** zod issues as the field/rule pairs a caller can act on (the rules in words: `parseWith` gives zod our error map). */
 export function problemsOf(error: z.ZodError): FieldProblem[] {
   return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', rule: issue.message }));
 }
 
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: wordsForIssue });
   if (!parsed.success) throw new ValidationFailed(problemsOf(parsed.error));
   return parsed.data;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * The first string in a parsed JSON value (a value, or a field name) that is not well-formed
+ * Unicode: a lone surrogate, which JSON's `\uD800` escapes can carry and which no system
+ * downstream (DynamoDB, SES, CMS) stores or prints faithfully. Its dotted path, or undefined.
+ */
+export function illFormedStringAt(value: unknown, path: readonly string[] = []): string | undefined {
+  const here = () => path.join('.') || '(body)';
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : here();
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = illFormedStringAt(item, [...path, String(i)]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (!key.isWellFormed()) return here();
+      const found = illFormedStringAt(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The body, parsed and checked against the schema, for every route that takes JSON.
+ * 1. bytes (a base64 body) must be UTF-8: decoded strictly, never patched with U+FFFD
+ * 2. the text must be JSON
+ * 3. every string, and every field name, must be well-formed Unicode (no lone surrogate),
+ *    refused with the field's path
+ * 4. the schema, with every problem in words
+ */
 export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
+  let text: string | null | undefined = event.body;
+  if (event.isBase64Encoded && event.body) {
+    try {
+      text = utf8.decode(Buffer.from(event.body, 'base64'));
+    } catch {
+      throw new ValidationFailed([{ field: '(body)', rule: 'must be UTF-8 text; it holds bytes that are not UTF-8' }]);
+    }
+  }
   let body: unknown;
   try {
-    const text = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     body = text ? JSON.parse(text) : undefined;
   } catch {
     throw new ValidationFailed([{ field: '(body)', rule: 'must be valid JSON' }]);
   }
+  const illFormed = illFormedStringAt(body);
+  if (illFormed) throw new ValidationFailed([{ field: illFormed, rule: 'must be valid Unicode text: it holds a lone surrogate (half of a character, e.g. \\uD800 alone)' }]);
   return parseWith(schema, body);
 }
 
 /** Maps an error to the response: 4xx say what went wrong, 5xx only a correlation id. */
 export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyResult {
   if (error instanceof ValidationFailed) {
-    return json(400, { error: error.name, message: 'The request is not valid', problems: error.problems });
+    return json(400, { error: error.name, message: 'The request is not valid', problems: error.problems.map(withMessage) });
   }
   if (error instanceof AppError && error.statusCode < 500) {
     return json(error.statusCode, { error: error.name, message: error.message });

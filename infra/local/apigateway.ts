@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import http, { type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -162,8 +163,10 @@ export class LocalApiGateway {
       multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
       pathParameters: Object.keys(pathParameters).length ? pathParameters : null,
       stageVariables: null,
-      body: body.length ? body.toString('utf8') : null,
-      isBase64Encoded: false,
+      // Text goes over as text; bytes that are not UTF-8 go over as base64, as API Gateway hands
+      // over a binary body, so the function sees them rather than U+FFFD put in their place.
+      body: body.length ? (isUtf8(body) ? body.toString('utf8') : body.toString('base64')) : null,
+      isBase64Encoded: body.length > 0 && !isUtf8(body),
       requestContext: {
         accountId: LOCAL_ACCOUNT,
         apiId: 'local',

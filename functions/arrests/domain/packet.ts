@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { OFFENSE_CLASSES } from './statutes';
+import { CITATION, CITATION_FORM, OFFENSE_CLASSES } from './statutes';
 
 /** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
 export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');
@@ -26,12 +26,10 @@ export const ARREST_TYPES = ['custodial', 'summons'] as const;
 export const DOCUMENT_TYPES = ['uniform-arrest-report', 'misdemeanor-summons', 'custodial-arrest-report', 'arrest-warrant-affidavit', 'incident-report'] as const;
 export const RELEASE_TYPES = ['held', 'surety-bond', 'cash-bond', 'promise-to-appear', 'summons-release'] as const;
 
-/** A CGS section as cited: `53a-61`, `21a-279`, `14-227a`, `14-223(a)`. */
-const STATUTE = /^\d{1,2}[a-z]{0,2}-\d{1,4}[a-z]{0,2}(\([a-z0-9]{1,3}\))*$/;
-
 export const ChargeSchema = z.object({
   chargeSequenceID: z.number().int().min(1).max(99),
-  statuteSection: z.string().regex(STATUTE, 'must be a Connecticut statute section as cited, e.g. 53a-61'),
+  /** The citation as the RMS sends it, subsections and all (`53a-61(a)(1)`); validated against its section. */
+  statuteSection: z.string().max(60, 'must be at most 60 characters').regex(CITATION, `must be ${CITATION_FORM}`),
   chargeDescriptionText: text(200),
   offenseClass: z.enum(OFFENSE_CLASSES, { message: `must be one of: ${OFFENSE_CLASSES.join(', ')}` }),
   chargeCountQuantity: z.number().int().min(1).max(99),
