@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { routes, type Role, type RouteSpec } from '../../infra/manifest';
+import { custodialPacket } from '../fixtures/arrests/packet';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
@@ -48,5 +49,51 @@ describe('hostile input at every route', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  describe('text that is not valid Unicode: refused with the field, never stored', () => {
+    const post = async (path: string, roles: Role[], body: string | Uint8Array) => {
+      const token = await h.runtime.mintToken({ roles, ori: 'CT0000100' });
+      const res = await fetch(`${h.runtime.endpoints.api}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
+      return { status: res.status, body: (await res.json()) as { problems?: { field: string; rule: string; message: string }[] } };
+    };
+    /** The JSON of a value with `"Jos\\uD800"` (a lone surrogate, escaped as JSON allows) where `NAME` stands. */
+    const withLoneSurrogate = (value: unknown) => JSON.stringify(value).replace('"NAME"', '"Jos\\uD800"');
+
+    it("refuses an arrest packet whose arrestee's name holds a lone surrogate, naming the field", async () => {
+      const packet = custodialPacket('surrogate-1', h.runtime.clock.now());
+      (packet.arrestee['personName'] as { givenName: string }).givenName = 'NAME';
+
+      const res = await post('/arrests', ['agency-rms'], withLoneSurrogate(packet));
+
+      expect(res.status).toBe(400);
+      expect(res.body.problems).toEqual([{ field: 'arrestee.personName.givenName', rule: expect.stringContaining('lone surrogate'), message: expect.stringMatching(/^arrestee\.personName\.givenName must be valid Unicode text/) }]);
+    });
+
+    it('refuses an arrest packet sent as bytes that are not UTF-8', async () => {
+      const text = JSON.stringify(custodialPacket('bad-bytes-1', h.runtime.clock.now())).replace('"John"', '"Jos__"');
+      const bytes = Buffer.from(text, 'utf8');
+      const at = bytes.indexOf('__');
+      bytes[at] = 0xc3; // a lead byte followed by "_": not UTF-8
+      bytes[at + 1] = 0x28;
+
+      const res = await post('/arrests', ['agency-rms'], bytes);
+
+      expect(res.status).toBe(400);
+      expect(res.body.problems).toEqual([{ field: '(body)', rule: expect.stringContaining('must be UTF-8 text'), message: expect.stringContaining('The request body must be UTF-8 text') }]);
+    });
+
+    it("refuses an access request whose employee's name holds a lone surrogate, naming the field", async () => {
+      const request = {
+        employee: { fullName: 'NAME', email: 'jose.surrogate@nhpd.ct.example', jobTitle: 'Records Supervisor' },
+        ori: 'CT0000100',
+        justification: 'Supervises the records unit that runs criminal history checks for pistol permit applicants.',
+      };
+
+      const res = await post('/access-requests', ['agency-admin'], withLoneSurrogate(request));
+
+      expect(res.status).toBe(400);
+      expect(res.body.problems).toEqual([{ field: 'employee.fullName', rule: expect.stringContaining('lone surrogate'), message: expect.any(String) }]);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { assertProperty } from './property';
 import { z } from 'zod';
 import { ROLES } from '#infra/manifest';
 import { NotFound, Unauthorized, ValidationFailed } from '#shared/errors';
-import { apiHandler, callerFromClaims, errorResponse, json, parseJsonBody, parseRoles, type ApiHandler } from '#shared/http';
+import { apiHandler, callerFromClaims, errorResponse, illFormedStringAt, json, parseJsonBody, parseRoles, type ApiHandler } from '#shared/http';
 import { logger } from '#shared/observability';
 import { handler as healthHandler } from '../../functions/health/get';
 
@@ -124,7 +124,29 @@ describe('errorResponse', () => {
     const response = errorResponse(new ValidationFailed(problems), 'corr-1');
 
     expect(response.statusCode).toBe(400);
-    expect(bodyOf(response)).toMatchObject({ error: 'ValidationFailed', problems });
+    expect(bodyOf(response)).toMatchObject({ error: 'ValidationFailed', problems: [{ field: 'arrestee.dateOfBirth', rule: 'must be a date' }] });
+  });
+
+  it('adds to each problem a message for people, keeping the machine path and the rule for programs', () => {
+    const problems = [
+      { field: 'charges.0.chargeCountQuantity', rule: 'must be at least 1' },
+      { field: 'charges.11', rule: 'is required' },
+      { field: '(body)', rule: 'must be valid JSON' },
+      { field: 'status', rule: 'give a status or an ori to list by' },
+    ];
+
+    const body = bodyOf(errorResponse(new ValidationFailed(problems), 'corr-1'));
+
+    expect(body).toEqual({
+      error: 'ValidationFailed',
+      message: 'The request is not valid',
+      problems: [
+        { field: 'charges.0.chargeCountQuantity', rule: 'must be at least 1', message: 'Charge 1: chargeCountQuantity must be at least 1' },
+        { field: 'charges.11', rule: 'is required', message: 'Charge 12 is required' },
+        { field: '(body)', rule: 'must be valid JSON', message: 'The request body must be valid JSON' },
+        { field: 'status', rule: 'give a status or an ori to list by', message: 'status: give a status or an ori to list by' },
+      ],
+    });
   });
 
   it('answers NotFound with 404 and its message', () => {
@@ -192,6 +214,85 @@ describe('parseJsonBody', () => {
 
   it('reports a missing body against (body)', () => {
     expect(() => parseJsonBody(apiEvent({ body: null }), schema)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ field: '(body)' })] }));
+  });
+
+  it('refuses a base64 body whose bytes are not UTF-8, rather than storing U+FFFD in their place', () => {
+    const bytes = Buffer.concat([Buffer.from('{"name":"Jos'), Buffer.from([0xc3, 0x28]), Buffer.from('","count":1}')]);
+    const parse = () => parseJsonBody(apiEvent({ body: bytes.toString('base64'), isBase64Encoded: true }), schema);
+
+    expect(parse).toThrow(expect.objectContaining({ problems: [{ field: '(body)', rule: expect.stringContaining('must be UTF-8 text') }] }));
+  });
+
+  it('refuses a lone surrogate, escaped or raw, in any string and names its field', () => {
+    const nested = z.object({ people: z.array(z.object({ name: z.string() })) });
+
+    for (const body of ['{"name":"Jos\\uD800","count":1}', '{"name":"Jos\uD800","count":1}', '{"name":"\\uDFFFx","count":1}']) {
+      expect(() => parseJsonBody(apiEvent({ body }), schema)).toThrow(expect.objectContaining({ problems: [{ field: 'name', rule: expect.stringContaining('lone surrogate') }] }));
+    }
+    expect(() => parseJsonBody(apiEvent({ body: '{"people":[{"name":"ok"},{"name":"\\uDBFF"}]}' }), nested)).toThrow(expect.objectContaining({ problems: [{ field: 'people.1.name', rule: expect.any(String) }] }));
+    expect(() => parseJsonBody(apiEvent({ body: '{"a\\uD800":1}' }), nested)).toThrow(expect.objectContaining({ problems: [{ field: '(body)', rule: expect.stringContaining('lone surrogate') }] }));
+  });
+
+  it('accepts a surrogate pair and any well-formed text', () => {
+    expect(parseJsonBody(apiEvent({ body: '{"name":"Jos\\uD83D\\uDE00 Zoë","count":1}' }), schema)).toEqual({ name: 'Jos😀 Zoë', count: 1 });
+    assertProperty(fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (name) => parseJsonBody(apiEvent({ body: JSON.stringify({ name, count: 1 }) }), schema).name === name));
+  });
+
+  it('finds any lone surrogate inserted into any string of a nested body', () => {
+    assertProperty(
+      fc.property(fc.string(), fc.string(), fc.integer({ min: 0xd800, max: 0xdfff }), (before, after, unit) => {
+        const name = `${before}${String.fromCharCode(unit)}${after}`;
+        return name.isWellFormed() || illFormedStringAt({ a: [{ b: 1 }, { name }] }) === 'a.1.name';
+      }),
+    );
+  });
+
+  it('words the rules of zod issues whose schema gave none', () => {
+    const words = z.strictObject({
+      count: z.number().int().min(1).max(99),
+      name: z.string().min(1).max(3),
+      kind: z.enum(['a', 'b']),
+      on: z.iso.date(),
+      code: z.string().regex(/^x$/),
+      list: z.array(z.number()).min(1),
+      mail: z.email(),
+      fixed: z.literal('k'),
+      flag: z.boolean(),
+      odd: z.number().refine((n) => n % 2 === 1),
+    });
+    const parse = (body: unknown) => {
+      try {
+        parseJsonBody(apiEvent({ body: JSON.stringify(body) }), words);
+      } catch (error) {
+        return Object.fromEntries((error as ValidationFailed).problems.map((p) => [p.field, p.rule]));
+      }
+      return {};
+    };
+
+    expect(parse({ count: 0, name: '', kind: 'c', on: 'soon', code: 'y', list: [], mail: 'no', fixed: 'q', flag: 'yes', odd: 2, extra: 1 })).toEqual({
+      count: 'must be at least 1',
+      name: 'is required',
+      kind: 'must be one of: a, b',
+      on: 'must be a date, YYYY-MM-DD',
+      code: 'is not in the expected form',
+      list: 'must list at least one item',
+      mail: 'must be an e-mail address',
+      fixed: 'must be k',
+      flag: 'must be true or false',
+      odd: 'is not valid',
+      '(body)': 'has a field this API does not take: extra',
+    });
+    expect(parse({ count: 1.5, name: 'abcd', kind: 'a', on: '2026-01-01', code: 'x', list: [1], mail: 'a@b.co', fixed: 'k', flag: true, odd: 1 })).toEqual({
+      count: 'must be a whole number',
+      name: 'must be at most 3 characters',
+    });
+    expect(parse({ count: 100 })).toMatchObject({ count: 'must be at most 99', name: 'is required', flag: 'is required' });
+  });
+
+  it('keeps a message the schema wrote itself', () => {
+    const own = z.object({ n: z.number().min(1, 'must be one or more') });
+
+    expect(() => parseJsonBody(apiEvent({ body: '{"n":0}' }), own)).toThrow(expect.objectContaining({ problems: [{ field: 'n', rule: 'must be one or more' }] }));
   });
 });
 
