@@ -11,8 +11,10 @@ interface PacketView {
   version: number;
   status: string;
   currentStep: string;
-  problems: { field: string; rule: string }[];
-  warnings: { field: string; rule: string }[];
+  problems: { field: string; rule: string; message: string }[];
+  warnings: { field: string; rule: string; message: string }[];
+  charges: { charge: string; chargeSequenceID: number; citation: string; section: string | null; title: string | null; baseClass: string | null }[];
+  packet: { charges: { statuteSection: string }[] };
   returnReason: string | null;
   docketNumber: string | null;
   agencyNotifiedAt: string | null;
@@ -112,6 +114,24 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       expect(body.problems.map((p) => p.field).sort()).toEqual(['arrestee.personBirthDate', 'charges.0.statuteSection', 'court.gaNumber']);
     });
 
+    it('words each problem for people, the charge counted from 1, and keeps the machine path for programs', async () => {
+      const res = await send(packet('words-1', (p) => {
+        p.charges[0]!.chargeCountQuantity = 0;
+        p.charges[1]!.statuteSection = '53a 61 (a)';
+      }));
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { problems: { field: string; rule: string; message: string }[] };
+      expect(body.problems).toEqual([
+        { field: 'charges.0.chargeCountQuantity', rule: 'must be at least 1', message: 'Charge 1: chargeCountQuantity must be at least 1' },
+        {
+          field: 'charges.1.statuteSection',
+          rule: 'must be a Connecticut statute section, optionally with subsections, e.g. 53a-61 or 53a-61(a)(1)',
+          message: 'Charge 2: statuteSection must be a Connecticut statute section, optionally with subsections, e.g. 53a-61 or 53a-61(a)(1)',
+        },
+      ]);
+      expect(JSON.stringify(body)).not.toMatch(/Too small|expected number|Invalid/);
+    });
+
     it("refuses a packet for another agency's ORI (403) and a body over 256 KB (413)", async () => {
       expect((await send(packet('other-ori', (p) => (p.agency.ori = 'CT0000200')))).status).toBe(403);
       const huge = await send(packet('huge', (p) => (p['padding'] = 'x'.repeat(300 * 1024))));
@@ -171,8 +191,8 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
 
   describe('step 2, validation', () => {
     const rules: [string, (p: Packet) => void, string, string][] = [
-      ['unknown statute', (p) => (p.charges[0]!.statuteSection = '53a-999'), 'charges.0.statuteSection', '53a-999 is not a known Connecticut statute section'],
-      ['birth after the arrest', (p) => (p.arrestee.personBirthDate = '2030-01-01'), 'arrestee.personBirthDate', 'must be before the arrest'],
+      ['unknown statute', (p) => (p.charges[0]!.statuteSection = '53a-999(a)'), 'charges.0.statuteSection', 'must cite a known Connecticut statute section; section 53a-999 (cited as 53a-999(a)) is not in the reference table'],
+      ['birth after the arrest', (p) => (p.arrestee.personBirthDate = '2030-01-01'), 'arrestee.personBirthDate', 'must be before the arrest day'],
       ['implausible age', (p) => (p.arrestee.personBirthDate = '1890-01-01'), 'arrestee.personBirthDate', 'it must be between 14 and 110'],
       [
         'arrest in the future',
@@ -183,19 +203,21 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
         'arrest.activityDateTime',
         'must not be in the future',
       ],
-      ['arraignment before the arrest', (p) => (p.arraignmentDate = '2001-01-01'), 'arraignmentDate', 'must be on or after the day of the arrest'],
-      ['missing document', (p) => (p.documents = p.documents.slice(0, 1)), 'documents', 'a custodial arrest needs a custodial-arrest-report'],
-      ['unknown court', (p) => (p.court.gaNumber = 6), 'court.gaNumber', 'GA 6 is not a geographical-area court'],
+      ['arraignment before the arrest', (p) => (p.arraignmentDate = '2001-01-01'), 'arraignmentDate', 'must be on or after the arrest day'],
+      ['missing document', (p) => (p.documents = p.documents.slice(0, 1)), 'documents', 'must include a custodial-arrest-report: a custodial arrest needs one'],
+      ['unknown court', (p) => (p.court.gaNumber = 6), 'court.gaNumber', 'must be a geographical-area court that arraigns arrests; GA 6 is not'],
     ];
 
     it.each(rules)('rejects a packet with %s, on the packet and in the agency e-mail', async (name, change, field, rule) => {
       const incident = `rule-${name.replace(/\W+/g, '-')}`;
       const packetId = await submit(packet(incident, change));
       const rejected = await untilStatus(packetId, 'REJECTED');
-      expect(rejected.problems).toEqual([expect.objectContaining({ field, rule: expect.stringContaining(rule) })]);
+      expect(rejected.problems).toEqual([{ field, rule: expect.stringContaining(rule), message: expect.stringContaining(rule) }]);
       const [mail] = await mailsTo('records@nhpd.ct.example', `Rejected: arrest packet ${incident} `);
-      expect(mail?.body.text).toContain(`${field}: `);
+      // In words for the records clerk: the charge counted from 1, not the machine path.
+      expect(mail?.body.text).toContain(`- ${rejected.problems[0]?.message}`);
       expect(mail?.body.text).toContain(rule);
+      expect(mail?.body.text).not.toContain('charges.0');
       expect(eventsOf(packetId)).toEqual(['ArrestPacketReceived', 'ArrestPacketRejected']);
       expect((await ended(h.sfn, (await executionsOf(packetId))[0]?.executionArn ?? '')).status).toBe('SUCCEEDED');
     });
@@ -218,6 +240,37 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       const v2 = await view(packetId);
       expect([v2.version, v2.status]).toEqual([2, 'VALIDATED']);
       expect((await executionsOf(packetId)).map((e) => e.status)).toEqual(['SUCCEEDED', 'RUNNING']);
+    });
+  });
+
+  describe('what people read about the charges', () => {
+    it('takes statutes cited with subsections, checks them against their sections, and shows the clerk both, in the e-mail, on the page and in GET', async () => {
+      const packetId = await submit(packet('cite-1', (p) => {
+        p.charges[0]!.statuteSection = '53a-61(a)(1)';
+        Object.assign(p.charges[1]!, { statuteSection: '14-227a(a)', chargeDescriptionText: 'DUI "first" <b>offense</b>', offenseClass: 'A misdemeanor', chargeCountQuantity: 1 });
+      }));
+      const mail = await clerkMail('cite-1');
+      const first = '53a-61(a)(1): section 53a-61, Assault in the third degree (A misdemeanor); "Assault in the third degree", charged as A misdemeanor, 1 count';
+      const second =
+        '14-227a(a): section 14-227a, Operation while under the influence of liquor or drug or while having an elevated blood alcohol content (unclassified misdemeanor); "DUI "first" <b>offense</b>", charged as A misdemeanor, 1 count';
+      const warning =
+        'Charge 2: offenseClass differs from the base class: 14-227a(a) (section 14-227a, Operation while under the influence of liquor or drug or while having an elevated blood alcohol content) is an unclassified misdemeanor in its basic form; charged as A misdemeanor';
+      const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+      const rows = [`<dt>Charge 1</dt><dd>${escape(first)}</dd>`, `<dt>Charge 2</dt><dd>${escape(second)}</dd>`, `<dt>Warning</dt><dd>${escape(warning)}</dd>`];
+
+      expect(mail.body.text).toContain(`  Charge 1: ${first}\n  Charge 2: ${second}\n`);
+      expect(mail.body.text).toContain(`  Warning: ${warning}\n`);
+      for (const row of rows) expect(mail.body.html).toContain(row);
+      expect(mail.body.html).not.toContain('<b>offense');
+      const page = await (await fetch(link(mail, 'Accept'))).text();
+      for (const row of rows) expect(page).toContain(row);
+      const v = await view(packetId);
+      expect(v.packet.charges.map((c) => c.statuteSection)).toEqual(['53a-61(a)(1)', '14-227a(a)']);
+      expect(v.charges).toEqual([
+        expect.objectContaining({ charge: 'Charge 1', chargeSequenceID: 1, citation: '53a-61(a)(1)', section: '53a-61', title: 'Assault in the third degree', baseClass: 'A misdemeanor' }),
+        expect.objectContaining({ charge: 'Charge 2', chargeSequenceID: 2, citation: '14-227a(a)', section: '14-227a', baseClass: 'unclassified misdemeanor' }),
+      ]);
+      expect(v.warnings).toEqual([{ field: 'charges.1.offenseClass', rule: expect.any(String), message: warning }]);
     });
   });
 
@@ -267,7 +320,7 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       const packetId = await submit(p);
       // 2. validated, with the graded class as a warning for the clerk; 3. the clerk accepts through the e-mailed link
       const mail = await clerkMail('full-1');
-      expect(mail.body.text).toContain('Warning: charges.2.offenseClass: 21a-279');
+      expect(mail.body.text).toContain('Warning: Charge 3: offenseClass differs from the base class: 21a-279 (Illegal possession of a controlled substance) is an A misdemeanor in its basic form; charged as D felony');
       const validated = await view(packetId);
       expect(validated.warnings).toHaveLength(1);
       await decide(link(mail, 'Accept'));
