@@ -85,6 +85,9 @@ describe('statute citations with subsections', () => {
   it('reads a split section by its subsection: 14-223(a) an infraction, 14-223(b) a misdemeanor', () => {
     expect([resolveCitation('14-223(a)(1)')?.statute.baseClass, resolveCitation('14-223(b)')?.statute.baseClass]).toEqual(['infraction', 'A misdemeanor']);
     expect(resolveCitation('14-223')).toBeUndefined();
+    expect(validatePacket(packet((p) => (p.charges[0]!.statuteSection = '14-223')), NOW).problems).toEqual([
+      { field: 'charges.0.statuteSection', rule: 'must cite a subsection of 14-223: its subsections are different offenses (14-223(a), 14-223(b))' },
+    ]);
   });
 
   it('refuses a malformed citation at the schema, naming the charge field and the expected form', () => {

@@ -80,7 +80,13 @@ export function validatePacket(packet: ArrestPacket, now: Date, table: ReadonlyM
     if (!cited) {
       const section = parseCitation(charge.statuteSection)?.section ?? charge.statuteSection;
       const asSent = section === charge.statuteSection ? '' : ` (cited as ${charge.statuteSection})`;
-      problems.push({ field: `charges.${i}.statuteSection`, rule: `must cite a known Connecticut statute section; section ${section}${asSent} is not in the reference table` });
+      const split = [...table.keys()].filter((key) => key.startsWith(`${section}(`));
+      problems.push({
+        field: `charges.${i}.statuteSection`,
+        rule: split.length
+          ? `must cite a subsection of ${section}${asSent}: its subsections are different offenses (${split.join(', ')})`
+          : `must cite a known Connecticut statute section; section ${section}${asSent} is not in the reference table`,
+      });
     } else if (cited.statute.baseClass !== charge.offenseClass) {
       warnings.push({
         field: `charges.${i}.offenseClass`,
