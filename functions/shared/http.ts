@@ -85,27 +85,41 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+/** The longest field path a problem quotes: a body can nest deeper than anyone reads. */
+const MAX_PATH = 200;
 
 /**
  * The first string in a parsed JSON value (a value, or a field name) that is not well-formed
  * Unicode: a lone surrogate, which JSON's `\uD800` escapes can carry and which no system
  * downstream (DynamoDB, SES, CMS) stores or prints faithfully. Its dotted path, or undefined.
  */
-export function illFormedStringAt(value: unknown, path: readonly string[] = []): string | undefined {
-  const here = () => path.join('.') || '(body)';
-  if (typeof value === 'string') return value.isWellFormed() ? undefined : here();
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = illFormedStringAt(item, [...path, String(i)]);
-      if (found) return found;
-    }
-    return undefined;
+export function illFormedStringAt(value: unknown): string | undefined {
+  // Iterative, with a link to the parent instead of a copied path: a 256 KB body can nest
+  // 100 000 arrays deep, which JSON.parse takes and a recursive walk would overflow on (a 500).
+  interface Node {
+    readonly value: unknown;
+    readonly key?: string;
+    readonly parent?: Node;
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (!key.isWellFormed()) return here();
-      const found = illFormedStringAt(item, [...path, key]);
-      if (found) return found;
+  const pathOf = (node: Node | undefined): string => {
+    const keys: string[] = [];
+    for (let n = node; n?.key !== undefined; n = n.parent) keys.push(n.key);
+    const path = keys.reverse().join('.') || '(body)';
+    return path.length > MAX_PATH ? `${path.slice(0, MAX_PATH - 1)}…` : path;
+  };
+  const stack: Node[] = [{ value }];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const v = node.value;
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) return pathOf(node);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Array.isArray(v) ? v.map((item, i) => [String(i), item] as const) : Object.entries(v);
+      // Pushed in reverse, so the first field is looked at first.
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i] as readonly [string, unknown];
+        if (!key.isWellFormed()) return pathOf(node);
+        stack.push({ value: item, key, parent: node });
+      }
     }
   }
   return undefined;

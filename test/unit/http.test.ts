@@ -247,6 +247,13 @@ describe('parseJsonBody', () => {
     );
   });
 
+  it('walks a body nested 100 000 arrays deep without overflowing the stack, and quotes at most 200 characters of the path', () => {
+    const depth = 100_000;
+    const body = `{"name":"x","count":1,"deep":${'['.repeat(depth)}"\\uD800"${']'.repeat(depth)}}`;
+
+    expect(() => parseJsonBody(apiEvent({ body }), schema)).toThrow(expect.objectContaining({ problems: [{ field: `${`deep.${Array(98).fill('0').join('.')}.`.slice(0, 199)}…`, rule: expect.stringContaining('lone surrogate') }] }));
+  });
+
   it('words the rules of zod issues whose schema gave none', () => {
     const words = z.strictObject({
       count: z.number().int().min(1).max(99),
