@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { parseWith } from '#shared/http';
 import { logger } from '#shared/observability';
 import { customizeToken, isClientCredentials, TokenRefused } from './claims';
@@ -41,7 +41,7 @@ export const handler = middy<unknown, unknown>()
     const details = { trigger: event.triggerSource, clientId: request.clientId };
     try {
       const custom = customizeToken(request);
-      await recordAudit({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: { type: 'identity', id: custom.actor }, details });
+      await recordAudit({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: AuditSubject.of('identity', custom.actor), details });
       return {
         ...(raw as object),
         response: {
@@ -53,7 +53,7 @@ export const handler = middy<unknown, unknown>()
     } catch (error) {
       if (!(error instanceof TokenRefused)) throw error;
       const actor = isClientCredentials(event.triggerSource) ? `client:${request.clientId}` : request.userName;
-      await recordAudit({ type, outcome: 'failure', actor, component: 'cognito', subject: { type: 'identity', id: actor }, details: { ...details, reason: error.message } });
+      await recordAudit({ type, outcome: 'failure', actor, component: 'cognito', subject: AuditSubject.of('identity', actor), details: { ...details, reason: error.message } });
       logger.warn('token refused', { actor, reason: error.message });
       throw error;
     }
