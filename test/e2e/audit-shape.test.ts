@@ -74,7 +74,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Issue 13, "personal data in the immutable audit trail": both workflows run on the runtime
  * (arrest packets to AVAILABLE; access requests to ACTIVE, DENIED and PASSWORD_EXPIRED, with
  * first logons), and around them a task read, a denied read, a read of no task, a task cancelled
- * by a stopped execution and a task expired after its last reminder. Then every record of the
+ * by a stopped execution, a task expired after its last reminder, a link to no task (whose id is
+ * an arrestee's name) and a machine client's logon. Then every record of the
  * audit table is checked for its shape (only the record's fields; a subject that is its type and
  * id; a source that is an address and a user agent; details that are scalars), and searched for
  * the personal data the suite sent.
@@ -116,6 +117,7 @@ describe('the audit trail names records by id and holds no personal data', () =>
     // stops and its task is cancelled.
     const read = await submit('shape-read-cancel');
     const task = await clerkTask(read);
+    expect((await api(`/arrests/${read}`, target.tokens.rms)).status).toBe(200);
     expect((await api(`/tasks/${task.taskId}`, target.tokens.clerk)).status).toBe(200);
     expect((await api(`/tasks/${task.taskId}`, target.tokens.admin)).status).toBe(404);
     expect((await api('/tasks/AAAAAAAAAAAAAAAAAAAAAA', target.tokens.clerk)).status).toBe(404);
@@ -133,6 +135,16 @@ describe('the audit trail names records by id and holds no personal data', () =>
     }
     expect((await ended(h.sfn, executionOf(unanswered))).status).toBe('FAILED');
 
+    // A link to no task (refused, audited anonymously) and a machine client's logon.
+    expect((await fetch(`${h.runtime.endpoints.api}/approvals/${encodeURIComponent('Quarterfield 1987-03-09')}`)).status).toBe(404);
+    const client = h.runtime.clients.rmsClient('CT0000100');
+    const grant = await fetch(`${h.runtime.endpoints.api}/oauth2/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(grant.status).toBe(200);
+
     [records, main] = await Promise.all([scanAll(h, [target.tables.audit]), scanAll(h, [target.tables.main])]);
   }, 240_000);
   afterAll(() => stopHarness(h));
@@ -141,19 +153,20 @@ describe('the audit trail names records by id and holds no personal data', () =>
     expect(result.requests.map((r) => r.path).sort()).toEqual(['active', 'active', 'active', 'denied', 'expired']);
     expect(records.length).toBeGreaterThan(50);
     const kinds = new Set(records.map((r) => `${String(r['type'])}:${String(r['outcome'])}`));
-    expect([...kinds]).toEqual(
-      expect.arrayContaining([
-        'TaskRead:success',
-        'TaskRead:denied',
-        'TaskRead:failure',
-        'TaskCancelled:success',
-        'TaskExpired:success',
-        'TaskDecided:success',
-        'AccessRequestStatusChanged:success',
-        'FirstLoginAttempt:success',
-        'ArrestPacketRead:success',
-      ]),
-    );
+    const wanted = [
+      'TaskRead:success',
+      'TaskRead:denied',
+      'TaskRead:failure',
+      'TaskCancelled:success',
+      'TaskExpired:success',
+      'TaskDecided:success',
+      'AccessRequestStatusChanged:success',
+      'FirstLoginAttempt:success',
+      'ArrestPacketRead:success',
+      'ApprovalLinkRefused:failure',
+      'Logon:success',
+    ];
+    expect(wanted.filter((k) => !kinds.has(k))).toEqual([]);
   });
 
   it('writes only the record fields, a subject of exactly type and id, a source of address and user agent, scalar details', () => {
