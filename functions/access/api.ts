@@ -3,7 +3,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { TaskStore } from '#shared/adapters/task-store';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
@@ -147,7 +147,7 @@ async function list(event: ApiEvent) {
     throw new ValidationFailed([{ field: 'cursor', rule: 'must be the cursor a previous page returned' }]);
   }
   const page = await store.list({ status: q.status, ori, limit: q.limit, cursor });
-  await recordAudit({ type: 'AccessRequestsListed', outcome: 'success', actor: event.caller.username, component: 'cchrs-access', subject: { type: 'access-request', id: ori ?? q.status ?? '*' }, source: sourceOf(event), details: { count: page.items.length } });
+  await recordAudit({ type: 'AccessRequestsListed', outcome: 'success', actor: event.caller.username, component: 'cchrs-access', subject: AuditSubject.of('access-request', ori ?? q.status ?? '*'), source: sourceOf(event), details: { count: page.items.length } });
   return json(200, {
     items: page.items.map((r) => ({ requestId: r.requestId, status: r.status, employee: r.employee.fullName, ori: r.ori, createdAt: r.createdAt })),
     cursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { errorResponse, json, parseJsonBody } from '#shared/http';
 import { logger } from '#shared/observability';
 import { now } from '#shared/time';
@@ -36,9 +36,12 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     try {
       const body = parseJsonBody(event, Body);
       const email = body.email.trim().toLowerCase();
-      const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) =>
-        recordAudit({ type: 'FirstLoginAttempt', outcome, actor: email, component: 'cchrs-access', subject: { type: 'account', id: email }, source, details: { reason } });
       const account = await store.account(email);
+      // The trail names the account by its request's id, never by the e-mail typed (which may be
+      // a stranger's address, or a password typed into the wrong field).
+      const accountId = account ? account.requestId : 'unknown';
+      const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) =>
+        recordAudit({ type: 'FirstLoginAttempt', outcome, actor: account ? `account:${accountId}` : 'anonymous', component: 'cchrs-access', subject: AuditSubject.of('account', accountId), source, details: { reason } });
       const passwordOk = await verifyPassword(body.temporaryPassword, account?.temporaryPasswordHash);
       if (!account) {
         await attempt('failure', 'unknown account');
@@ -70,7 +73,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
         return FAILED;
       }
       const request = await loadRequest(account.requestId);
-      await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', email, 'first login completed');
+      await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', `account:${accountId}`, 'first login completed');
       await attempt('success', 'password set');
       return json(200, { status: 'ACTIVE', message: 'Your password is set. Your CCHRS account is active.' });
     } catch (error) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccessStore } from '#shared/adapters/access-store';
 import { sesMailer } from '#shared/adapters/mailer';
-import type { AuditEvent } from '#shared/audit';
+import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, NotFound } from '#shared/errors';
 import { nowIso } from '#shared/time';
@@ -26,7 +26,7 @@ export async function loadRequest(requestId: string): Promise<AccessRequest> {
 }
 
 export function auditOf(request: Pick<AccessRequest, 'requestId'>, type: string, actor: string, details: AuditEvent['details'] = {}, outcome: AuditEvent['outcome'] = 'success', source?: AuditEvent['source']): AuditEvent {
-  return { type, outcome, actor, component: 'cchrs-access', subject: { type: 'access-request', id: request.requestId }, source, details };
+  return { type, outcome, actor, component: 'cchrs-access', subject: AuditSubject.of('access-request', request.requestId), source, details };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { open } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
+import { AuditSubject } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
@@ -93,7 +94,7 @@ async function visiblePacket(event: ApiEvent): Promise<PacketRecord> {
     outcome: packet ? 'denied' : 'failure',
     actor: event.caller.username,
     component: 'arrests',
-    subject: { type: SUBJECT_TYPE, id: packetId || '(none)' },
+    subject: AuditSubject.of(SUBJECT_TYPE, packetId || '(none)'),
     source: sourceOf(event),
     details: { route: event.resource },
   });
@@ -137,7 +138,7 @@ async function receive(event: ApiEvent) {
     outcome: 'success',
     actor: event.caller.username,
     component: 'arrests',
-    subject: { type: SUBJECT_TYPE, id: packetId },
+    subject: AuditSubject.of(SUBJECT_TYPE, packetId),
     source: sourceOf(event),
     details: { from: null, to: 'RECEIVED', version: 1 },
   });
@@ -193,7 +194,7 @@ async function amend(event: ApiEvent) {
       outcome: 'success',
       actor: event.caller.username,
       component: 'arrests',
-      subject: { type: SUBJECT_TYPE, id: current.packetId },
+      subject: AuditSubject.of(SUBJECT_TYPE, current.packetId),
       source: sourceOf(event),
       details: { from: current.status, to: 'RECEIVED', version },
     },
@@ -209,7 +210,7 @@ async function amend(event: ApiEvent) {
 async function read(event: ApiEvent) {
   const packet = await visiblePacket(event);
   const [trail, versions] = await Promise.all([store.timeline(packet.packetId), store.versions(packet.packetId)]);
-  await store.audit({ type: 'ArrestPacketRead', outcome: 'success', actor: event.caller.username, component: 'arrests', subject: { type: SUBJECT_TYPE, id: packet.packetId }, source: sourceOf(event), details: { status: packet.status } });
+  await store.audit({ type: 'ArrestPacketRead', outcome: 'success', actor: event.caller.username, component: 'arrests', subject: AuditSubject.of(SUBJECT_TYPE, packet.packetId), source: sourceOf(event), details: { status: packet.status } });
   const timeline = trail
     .filter((e) => e['type'] !== 'ArrestPacketRead')
     .map((e) => ({ at: e['at'], type: e['type'], actor: e['actor'], outcome: e['outcome'], details: e['details'] ?? {} }));

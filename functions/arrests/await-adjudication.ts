@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { seal } from '#shared/adapters/keys';
+import { AuditSubject } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { AppError } from '#shared/errors';
 import { taskHandler } from '#shared/task';
@@ -43,7 +44,7 @@ export const handler = taskHandler(Input, async ({ taskToken, executionArn, pack
     throw new Error(`Packet ${packetId} is ${packet.status} (version ${packet.version}); it cannot wait for adjudication`);
   }
   if (generation > 1) {
-    await store.audit({ type: 'AdjudicationWaitContinued', outcome: 'success', actor: 'system', component: 'arrests', subject: { type: SUBJECT_TYPE, id: packetId }, details: { generation, executionArn } });
+    await store.audit({ type: 'AdjudicationWaitContinued', outcome: 'success', actor: 'system', component: 'arrests', subject: AuditSubject.of(SUBJECT_TYPE, packetId), details: { generation, executionArn } });
   }
   return { registered: true };
 });

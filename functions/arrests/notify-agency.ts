@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sesMailer } from '#shared/adapters/mailer';
+import { AuditSubject } from '#shared/audit';
 import { escapeHtml } from '#shared/html';
 import { problemMessage } from '#shared/messages';
 import { taskHandler } from '#shared/task';
@@ -50,6 +51,6 @@ export const handler = taskHandler(Input, async ({ packetId, version, kind }) =>
   const { messageId } = await mailer.send({ to: [packet.packet.agency.contactEmail], subject, text, html });
   const at = nowIso();
   if (kind === 'processed') await store.annotate(packetId, version, { agencyNotifiedAt: at });
-  await store.audit({ type: 'AgencyNotified', outcome: 'success', actor: 'system', component: 'arrests', subject: { type: SUBJECT_TYPE, id: packetId }, details: { kind, version, messageId } });
+  await store.audit({ type: 'AgencyNotified', outcome: 'success', actor: 'system', component: 'arrests', subject: AuditSubject.of(SUBJECT_TYPE, packetId), details: { kind, version, messageId } });
   return { messageId };
 });

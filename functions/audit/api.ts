@@ -1,6 +1,6 @@
 import { QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { auditPartition, auditTable, recordAudit } from '#shared/audit';
+import { AuditSubject, auditPartition, auditTable, recordAudit } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import { ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseWith } from '#shared/http';
@@ -100,7 +100,7 @@ export const handler = apiHandler(async (event) => {
     outcome: 'success',
     actor: event.caller.username,
     component: 'audit',
-    subject: { type: 'audit', id: q.subject ? `${q.subjectType}#${q.subject}` : q.actor ? `actor:${q.actor}` : `${from}..${to}` },
+    subject: AuditSubject.of('audit', q.subject ? `${q.subjectType}#${q.subject}` : q.actor ? `actor:${q.actor}` : `${from}..${to}`),
     source: { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined },
     details: { count: items.length },
   });

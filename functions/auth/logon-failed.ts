@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { parseWith } from '#shared/http';
 import { logger } from '#shared/observability';
 
@@ -34,7 +34,7 @@ export const handler = middy<unknown, void>()
       outcome: 'failure',
       actor,
       component: 'cognito',
-      subject: { type: 'identity', id: actor },
+      subject: AuditSubject.of('identity', actor),
       source: { ip: detail.sourceIPAddress, userAgent: detail.userAgent },
       details: { event: detail.eventName, error: detail.errorCode },
     });

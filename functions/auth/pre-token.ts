@@ -1,10 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { parseWith } from '#shared/http';
 import { logger } from '#shared/observability';
 import { customizeToken, isClientCredentials, TokenRefused } from './claims';
+
+/** A string kept to its first `max` characters: a long user agent is recorded in part, never refused. */
+const clipped = (max: number) => z.string().transform((s) => s.slice(0, max)).optional();
 
 /** Cognito's pre-token-generation event (trigger version V3_0: people and machine clients). */
 const EventSchema = z.looseObject({
@@ -16,6 +19,12 @@ const EventSchema = z.looseObject({
     groupConfiguration: z.looseObject({ groupsToOverride: z.array(z.string()).default([]) }).default({ groupsToOverride: [] }),
     scopes: z.array(z.string()).default([]),
   }),
+  /**
+   * The embedded runtime's token endpoint adds where the request came from. Cognito's V3 event has
+   * no source address (only the client's own `clientMetadata`, which it may set to anything); in
+   * AWS the source of a sign-in is in CloudTrail and Cognito's user auth events.
+   */
+  localSource: z.object({ ip: clipped(64), userAgent: clipped(256) }).optional(),
 });
 
 /**
@@ -41,7 +50,7 @@ export const handler = middy<unknown, unknown>()
     const details = { trigger: event.triggerSource, clientId: request.clientId };
     try {
       const custom = customizeToken(request);
-      await recordAudit({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: { type: 'identity', id: custom.actor }, details });
+      await recordAudit({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: AuditSubject.of('identity', custom.actor), source: event.localSource, details });
       return {
         ...(raw as object),
         response: {
@@ -53,7 +62,7 @@ export const handler = middy<unknown, unknown>()
     } catch (error) {
       if (!(error instanceof TokenRefused)) throw error;
       const actor = isClientCredentials(event.triggerSource) ? `client:${request.clientId}` : request.userName;
-      await recordAudit({ type, outcome: 'failure', actor, component: 'cognito', subject: { type: 'identity', id: actor }, details: { ...details, reason: error.message } });
+      await recordAudit({ type, outcome: 'failure', actor, component: 'cognito', subject: AuditSubject.of('identity', actor), source: event.localSource, details: { ...details, reason: error.message } });
       logger.warn('token refused', { actor, reason: error.message });
       throw error;
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { AppError, NotFound } from '#shared/errors';
 import { apiHandler, json, parseWith, type ApiEvent } from '#shared/http';
 import { EXECUTION_STATUSES, WORKFLOWS, type PendingTaskList } from './contract';
@@ -44,14 +44,14 @@ function idOf(event: ApiEvent): string {
  */
 export const handler = apiHandler(async (event) => {
   const actor = event.caller.username;
-  const audit = (type: string, subject: { type: string; id: string }, outcome: 'success' | 'failure', details: Record<string, string | number | boolean | null>) =>
+  const audit = (type: string, subject: AuditSubject, outcome: 'success' | 'failure', details: Record<string, string | number | boolean | null>) =>
     recordAudit({ type, outcome, actor, component: 'operations', subject, source: sourceOf(event), details });
 
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /ops/executions': {
       const q = parseWith(ListQuery, event.queryStringParameters ?? {});
       const page = await listExecutions(ports, { workflow: q.workflow, status: q.status, sinceSeconds: q.since, stuck: q.stuck, limit: q.limit, nextToken: q.nextToken });
-      await audit('ExecutionsListed', { type: 'executions', id: q.workflow ?? '*' }, 'success', { status: q.status ?? null, stuck: q.stuck ?? false, count: page.items.length });
+      await audit('ExecutionsListed', AuditSubject.of('executions', q.workflow ?? '*'), 'success', { status: q.status ?? null, stuck: q.stuck ?? false, count: page.items.length });
       return json(200, page);
     }
     case 'GET /ops/executions/{id}': {
@@ -62,14 +62,14 @@ export const handler = apiHandler(async (event) => {
         await audit(reveal ? 'ExecutionDataRevealed' : 'ExecutionRead', auditSubject(detail.subject, detail.executionArn), 'success', { executionArn: detail.executionArn, revealed: reveal });
         return json(200, detail);
       } catch (error) {
-        if (error instanceof AppError && error.statusCode === 404) await audit(reveal ? 'ExecutionDataRevealed' : 'ExecutionRead', { type: 'execution', id }, 'failure', { reason: 'not found' });
+        if (error instanceof AppError && error.statusCode === 404) await audit(reveal ? 'ExecutionDataRevealed' : 'ExecutionRead', AuditSubject.of('execution', id), 'failure', { reason: 'not found' });
         throw error;
       }
     }
     case 'GET /ops/tasks': {
       const q = parseWith(TasksQuery, event.queryStringParameters ?? {});
       const body: PendingTaskList = { items: await pendingTasks(ports, q.olderThan) };
-      await audit('PendingTasksListed', { type: 'tasks', id: 'pending' }, 'success', { olderThanSeconds: q.olderThan ?? null, count: body.items.length });
+      await audit('PendingTasksListed', AuditSubject.of('tasks', 'pending'), 'success', { olderThanSeconds: q.olderThan ?? null, count: body.items.length });
       return json(200, body);
     }
     case 'POST /ops/executions/{id}/redrive': {
@@ -80,7 +80,7 @@ export const handler = apiHandler(async (event) => {
         return json(200, result);
       } catch (error) {
         const reason = error instanceof AppError && error.statusCode < 500 ? error.message.slice(0, 300) : 'error';
-        await audit('ExecutionRedriven', { type: 'execution', id }, 'failure', { reason });
+        await audit('ExecutionRedriven', AuditSubject.of('execution', id), 'failure', { reason });
         throw error;
       }
     }

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
 import { rolesFromScopes } from '../auth/claims';
-import { recordAudit } from './audit';
+import { AuditSubject, recordAudit } from './audit';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
 import { withMessage, wordsForIssue } from './messages';
 import { correlate, correlationKeysOfPath, logger } from './observability';
@@ -177,7 +177,7 @@ async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: 
     outcome: 'denied',
     actor: caller.username,
     component: 'api',
-    subject: { type: 'route', id: path },
+    subject: AuditSubject.of('route', path),
     source: { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined },
     details: { roles: caller.roles.join(' '), ori: caller.ori ?? null, resource: event.path },
   }).catch((error: unknown) => logger.error('could not audit a refused call', { route: path, error: (error as Error).message }));

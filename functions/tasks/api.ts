@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit } from '#shared/audit';
 import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
@@ -39,12 +39,12 @@ async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string 
   const stored = taskId ? await store.get(taskId) : undefined;
   if (!stored) {
     // Audited as another's task is, so that both take the same work and answer.
-    await recordAudit({ type: 'TaskRead', outcome: 'failure', actor: event.caller.username, component: 'human-tasks', subject: { type: 'task', id: taskId || '(none)' }, source: sourceOf(event), details: { taskId } });
+    await recordAudit({ type: 'TaskRead', outcome: 'failure', actor: event.caller.username, component: 'human-tasks', subject: AuditSubject.of('task', taskId || '(none)'), source: sourceOf(event), details: { taskId } });
     throw new NotFound(`No task ${taskId}`);
   }
   correlate(correlationKeysOf(stored.task));
   if (!mayDecide(stored.task, event.caller)) {
-    await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId } });
+    await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: AuditSubject.of(stored.task.subject.type, stored.task.subject.id), source: sourceOf(event), details: { taskId } });
     // Answered exactly as a missing task, so a task id reveals nothing to another agency or role.
     throw new NotFound(`No task ${taskId}`);
   }
@@ -78,7 +78,7 @@ export const handler = apiHandler(async (event) => {
   }
   const stored = await load(event);
   if (event.httpMethod === 'GET') {
-    await recordAudit({ type: 'TaskRead', outcome: 'success', actor: event.caller.username, component: 'human-tasks', subject: stored.task.subject, source: sourceOf(event), details: { taskId: stored.task.taskId } });
+    await recordAudit({ type: 'TaskRead', outcome: 'success', actor: event.caller.username, component: 'human-tasks', subject: AuditSubject.of(stored.task.subject.type, stored.task.subject.id), source: sourceOf(event), details: { taskId: stored.task.taskId } });
     return json(200, view(stored.task));
   }
   const body = parseJsonBody(event, DecisionBody);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditSubject } from '#shared/audit';
 import { taskHandler } from '#shared/task';
 import { store } from './ports';
 
@@ -20,7 +21,7 @@ export const handler = taskHandler(StatusChange, async ({ detail }) => {
       outcome: 'success',
       actor: 'system',
       component: 'human-tasks',
-      subject: stored.task.subject,
+      subject: AuditSubject.of(stored.task.subject.type, stored.task.subject.id),
       details: { taskId, executionStatus: detail.status },
     });
     if (closed) cancelled++;

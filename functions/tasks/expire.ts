@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditSubject } from '#shared/audit';
 import { taskHandler } from '#shared/task';
 import { ports, store } from './ports';
 
@@ -18,7 +19,7 @@ export const handler = taskHandler(Input, async ({ workflow, subjectId, step, re
       outcome: 'success',
       actor: 'system',
       component: 'human-tasks',
-      subject: task.subject,
+      subject: AuditSubject.of(task.subject.type, task.subject.id),
       details: { taskId: task.taskId, workflow, step, reason, at: ports.now().toISOString() },
     });
   }

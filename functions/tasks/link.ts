@@ -1,11 +1,32 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { WindowCounter } from '#shared/adapters/rate-limit';
+import { recordAudit } from '#shared/audit';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
+import { auditRefusedLink, REFUSALS_RECORDED_PER_MINUTE, type LinkRefusal } from './domain/refusals';
 import { decideTask, linkIsGenuine, type DecideResult } from './domain/use-cases';
 import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, page, unavailablePage, unknownPage } from './pages';
-import { linkKeys, ports, store } from './ports';
+import { env, linkKeys, ports, store } from './ports';
+
+const refusals = new WindowCounter(env.TABLE_NAME, 'approval-link-refused', REFUSALS_RECORDED_PER_MINUTE);
+
+function sourceOf(event: APIGatewayProxyEvent) {
+  return { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
+}
+
+/** Audits a refused link; the refusal stands, and is answered the same, if recording fails. */
+async function refused(event: APIGatewayProxyEvent, taskId: string, reason: LinkRefusal): Promise<void> {
+  const recorded = await auditRefusedLink(
+    { taskId, reason, method: event.httpMethod, source: sourceOf(event) },
+    { take: (source) => refusals.take(source, ports.now()), limit: refusals.limit, record: recordAudit },
+  ).catch((error: unknown) => {
+    logger.error('could not audit a refused approval link', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+    return false;
+  });
+  logger.warn('approval link refused', { reason, recorded });
+}
 
 function formOf(event: APIGatewayProxyEvent): URLSearchParams {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
@@ -48,11 +69,14 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       const signature = params.get('sig') ?? undefined;
 
       const stored = taskId ? await store.get(taskId) : undefined;
-      if (!stored) return unknownPage();
+      if (!stored) {
+        await refused(event, taskId, 'unknown task');
+        return unknownPage();
+      }
       // Known from the task, not the link: a tampered link cannot plant keys in the log.
       correlate(correlationKeysOf(stored.task));
       if (!(await linkKeys()).some((key) => linkIsGenuine(stored.task, choice, expires, signature, key))) {
-        logger.warn('approval link refused: signature does not match', { taskId });
+        await refused(event, taskId, 'signature does not match');
         return forbiddenPage();
       }
       if (event.httpMethod !== 'POST') {
@@ -62,7 +86,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
         if (now === 'cancelled') return cancelledPage(stored.task);
         return confirmPage(stored.task, choice, expires ?? '', signature ?? '');
       }
-      const source = { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
+      const source = sourceOf(event);
       const result = await decideTask(stored.task, stored.sealedToken, choice, params.get('comment') ?? undefined, { id: stored.task.assignee.email, channel: 'email-link', source }, ports);
       logger.info('approval link used', { taskId, outcome: result.kind });
       return resultPage(result);

@@ -250,7 +250,7 @@ export class LocalApiGateway {
     const foreign = scopes.filter((s) => !client.scopes.includes(s));
     if (foreign.length) return fail(400, 'invalid_scope', `this client may not ask for ${foreign.join(' ')}`);
     try {
-      const accessToken = await this.issuer.mintForClient(client.clientId, scopes, TOKEN_LIFETIME_SECONDS + 's');
+      const accessToken = await this.issuer.mintForClient(client.clientId, scopes, TOKEN_LIFETIME_SECONDS + 's', { ip: req.socket.remoteAddress, userAgent: req.headers['user-agent'] });
       send(res, 200, { access_token: accessToken, expires_in: TOKEN_LIFETIME_SECONDS, token_type: 'Bearer' }, noStore);
     } catch (error) {
       if (!(error instanceof TokenRefused)) throw error;

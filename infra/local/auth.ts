@@ -33,8 +33,14 @@ export interface TokenRequest {
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
-/** Cognito's pre-token-generation step: shapes the token and (in the runtime) audits the logon. */
-export type TokenCustomizer = (request: TriggerRequest) => Promise<TokenCustomization>;
+/** Where a token request came from, when the issuer saw it (the token endpoint does). */
+export interface LogonSource {
+  readonly ip?: string;
+  readonly userAgent?: string;
+}
+
+/** Cognito's pre-token-generation step: shapes the token and (in the runtime) audits the logon, with its source when known. */
+export type TokenCustomizer = (request: TriggerRequest, source?: LogonSource) => Promise<TokenCustomization>;
 
 /** The app client people sign in through (Cognito's `client_id` claim of their access tokens). */
 export const LOCAL_WEB_CLIENT = 'local-web-client';
@@ -84,8 +90,8 @@ export class LocalIssuer {
   }
 
   /** A machine client's access token (OAuth client credentials), for the scopes it was granted. */
-  async mintForClient(clientId: string, scopes: readonly string[], expiresIn: string | number = '1h'): Promise<string> {
-    const custom = await this.customizer({ triggerSource: 'TokenGeneration_ClientCredentials', userName: clientId, clientId, userAttributes: {}, groups: [], scopes });
+  async mintForClient(clientId: string, scopes: readonly string[], expiresIn: string | number = '1h', source?: LogonSource): Promise<string> {
+    const custom = await this.customizer({ triggerSource: 'TokenGeneration_ClientCredentials', userName: clientId, clientId, userAttributes: {}, groups: [], scopes }, source);
     const claims: JWTPayload = { client_id: clientId, token_use: 'access', scope: [...scopes, ...custom.scopesToAdd].join(' '), ...custom.claims };
     return this.sign(claims, clientId, expiresIn);
   }

@@ -188,7 +188,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const issuer = await LocalIssuer.create(options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined);
     const api = new LocalApiGateway(lambda, issuer, clock, stage);
     // Tokens are shaped, and logons audited, by the very pre-token trigger Cognito calls in AWS.
-    issuer.customizer = async (request) => {
+    issuer.customizer = async (request, source) => {
       const event = {
         version: '3',
         triggerSource: request.triggerSource,
@@ -198,6 +198,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         callerContext: { awsSdkVersion: 'local', clientId: request.clientId },
         request: { userAttributes: request.userAttributes, groupConfiguration: { groupsToOverride: [...request.groups] }, scopes: [...request.scopes] },
         response: { claimsAndScopeOverrideDetails: {} },
+        // Local only: Cognito's event carries no source address (in AWS, CloudTrail has it).
+        ...(source ? { localSource: source } : {}),
       };
       const out = await lambda.invoke('auth-pre-token', event);
       if (out.error) throw out.error.errorType === 'TokenRefused' ? new TokenRefused(out.error.errorMessage) : new Error(`pre-token trigger: ${out.error.errorMessage}`);

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AuditSubject, auditPut } from '#shared/audit';
 import { eventually, givenRuntime, stopHarness, type Harness } from './steps';
 
 interface AuditRecord {
@@ -77,14 +78,16 @@ describe('the audit trail', () => {
     expect((await get('actor=x', admin)).status).toBe(403);
   });
 
-  it('cannot be rewritten: a record is put only where none is', async () => {
+  it('cannot be rewritten: the application puts a record only where none is', async () => {
     const [record] = ((await (await get('actor=nhpd-admin&limit=1')).json()) as { records: AuditRecord[] }).records;
     const table = `ciss-${h.stage}-audit`;
     const { Items } = await h.dynamo.send(new QueryCommand({ TableName: table, IndexName: 'byActor', KeyConditionExpression: 'actor = :a', ExpressionAttributeValues: { ':a': 'nhpd-admin' }, Limit: 1, ScanIndexForward: false }));
     const key = { pk: Items?.[0]?.['pk'], sk: Items?.[0]?.['sk'] };
     expect(record).toBeDefined();
-    // The application writes with this condition; a second put with the same key is refused.
-    await expect(h.dynamo.send(new PutCommand({ TableName: table, Item: { ...key, type: 'Forged' }, ConditionExpression: 'attribute_not_exists(pk)' }))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    // The application's own audit write (every producer goes through auditPut), aimed at an
+    // existing record's key, is refused: it carries its own guard.
+    const { Put } = auditPut({ type: 'Forged', outcome: 'success', actor: 'forger', component: 'test', subject: AuditSubject.of('access-request', 'forged') }, table);
+    await expect(h.dynamo.send(new PutCommand({ ...Put, Item: { ...Put.Item, ...key } }))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     // In AWS no function role may UpdateItem or DeleteItem on this table (test/infra); here the
     // record is simply unchanged after the refused attempt.
     const again = await h.dynamo.send(new GetCommand({ TableName: table, Key: key }));

@@ -1,3 +1,4 @@
+import { AuditSubject } from '#shared/audit';
 import { decideTask, linkIsGenuine, openTask, type Actor } from '../../functions/tasks/domain/use-cases';
 import { aNewTask, aTask, fakePorts, FakeGone, T0 } from './task-fixtures';
 
@@ -260,7 +261,7 @@ describe('decideTask', () => {
 
   it('reports cancelled when the task was cancelled between reading it and deciding', async () => {
     const { fake, stored } = pending();
-    await fake.ports.store.close('task-1', 'PENDING', 'CANCELLED', 'the workflow was stopped', { type: 'TaskCancelled', outcome: 'success', actor: 'system', component: 'human-tasks', subject: stored.task.subject });
+    await fake.ports.store.close('task-1', 'PENDING', 'CANCELLED', 'the workflow was stopped', { type: 'TaskCancelled', outcome: 'success', actor: 'system', component: 'human-tasks', subject: AuditSubject.of(stored.task.subject.type, stored.task.subject.id) });
 
     const result = await decideTask(stored.task, stored.sealedToken, 'approve', undefined, CLERK, fake.ports);
 
@@ -270,7 +271,7 @@ describe('decideTask', () => {
 
   it('reports expired when the task was closed as expired between reading it and deciding', async () => {
     const { fake, stored } = pending();
-    await fake.ports.store.close('task-1', 'PENDING', 'EXPIRED', 'replaced by a reminder', { type: 'TaskExpired', outcome: 'success', actor: 'system', component: 'human-tasks', subject: stored.task.subject });
+    await fake.ports.store.close('task-1', 'PENDING', 'EXPIRED', 'replaced by a reminder', { type: 'TaskExpired', outcome: 'success', actor: 'system', component: 'human-tasks', subject: AuditSubject.of(stored.task.subject.type, stored.task.subject.id) });
 
     const result = await decideTask(stored.task, stored.sealedToken, 'approve', undefined, CLERK, fake.ports);
 

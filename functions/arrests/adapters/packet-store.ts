@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { fieldUpdate, isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
-import { auditPartition, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
+import { AuditSubject, auditPartition, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import { Conflict, NotFound } from '#shared/errors';
 import type { FieldProblem } from '#shared/errors';
@@ -175,7 +175,7 @@ export class PacketStore {
       outcome: 'success',
       actor: change.actor,
       component: 'arrests',
-      subject: { type: SUBJECT_TYPE, id: change.packetId },
+      subject: AuditSubject.of(SUBJECT_TYPE, change.packetId),
       details: { from: current.status, to: change.to, version: change.version, ...change.details },
     };
     const written = await writeWithAudit(

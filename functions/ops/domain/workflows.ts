@@ -1,3 +1,4 @@
+import { AuditSubject } from '#shared/audit';
 import type { Subject, Workflow } from '../contract';
 
 /** The manifest machine each workflow runs on. */
@@ -32,8 +33,8 @@ export function subjectOf(workflow: Workflow, name: string): Subject {
 }
 
 /** The audit trail's subject types for the business subjects (as the workflows' own APIs write them). */
-export function auditSubject(subject: Subject | undefined, executionArn: string): { type: string; id: string } {
-  if (subject?.type === 'packet') return { type: 'arrest-packet', id: subject.id };
-  if (subject?.type === 'request') return { type: 'access-request', id: subject.id };
-  return { type: 'execution', id: executionArn };
+export function auditSubject(subject: Subject | undefined, executionArn: string): AuditSubject {
+  if (subject?.type === 'packet') return AuditSubject.of('arrest-packet', subject.id);
+  if (subject?.type === 'request') return AuditSubject.of('access-request', subject.id);
+  return AuditSubject.of('execution', executionArn);
 }

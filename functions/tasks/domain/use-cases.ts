@@ -1,4 +1,4 @@
-import type { AuditEvent } from '#shared/audit';
+import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { linkUrl, signLink, verifyLink, type LinkClaims } from './links';
 import { choiceProblem, standing, type Channel, type Choice, type Decision, type DecisionOutput, type NewTask, type Task, type TaskStatus } from './task';
 
@@ -40,7 +40,7 @@ function audit(type: string, task: Pick<Task, 'taskId' | 'workflow' | 'step' | '
     outcome,
     actor,
     component: COMPONENT,
-    subject: { type: task.subject.type, id: task.subject.id },
+    subject: AuditSubject.of(task.subject.type, task.subject.id),
     source,
     details: { taskId: task.taskId, workflow: task.workflow, step: task.step, ...extra },
   };
