@@ -346,6 +346,19 @@ describe('the state machines', () => {
     }
   });
 
+  test('tasks-cancel may only DescribeExecution, on the executions of the machines with human steps', () => {
+    const statements = roleStatements(template, functionRoleId(template, 'tasks-cancel'));
+    const onStates = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
+    expect(onStates.map((s) => s.Action)).toEqual(onStates.map(() => 'states:DescribeExecution'));
+    const machinesWithTasks = machineNames.filter((m) => JSON.stringify(manifest.machines[m].substitutions).includes('"tasks-notify"'));
+    expect(machinesWithTasks.length).toBeGreaterThan(0);
+    const resources = JSON.stringify(onStates.map((s) => s.Resource));
+    for (const machine of machineNames) {
+      const covered = resources.includes(`:execution:ciss-workflows-dev-${machine}:`);
+      expect({ machine, covered }).toEqual({ machine, covered: machinesWithTasks.includes(machine) });
+    }
+  });
+
   test('let every function that calls a machine use its key, in that machine\'s encryption context only', () => {
     for (const fn of functionsWith((p) => 'machine' in p)) {
       const statements = roleStatements(template, functionRoleId(template, fn));
