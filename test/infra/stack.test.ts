@@ -308,6 +308,14 @@ describe('the API', () => {
     const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
     const format = String((stage?.Properties['AccessLogSetting'] as { Format?: string } | undefined)?.Format);
     expect(format).toContain('$context.requestId');
+    // Why a request was refused before any handler ran (a token refused by the authorizer).
+    expect(format).toContain('$context.error.message');
+    expect(format).toContain('$context.identity.sourceIp');
+    expectResourceProperties(template, 'AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': `'Bearer realm="ciss-workflows"'` },
+    });
     expect(format.toLowerCase()).not.toMatch(/body|payload|authorization/);
     expectResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAttArn(onlyLogicalId(template, 'AWS::WAFv2::WebACL')) });
     const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]?.Properties['Rules'] ?? []) as { Name: string; Statement: Record<string, unknown> }[];
