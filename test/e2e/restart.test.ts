@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
 import { freePort } from '../../infra/local/net';
 import { custodialPacket } from '../fixtures/arrests/packet';
@@ -139,4 +139,47 @@ describe('the embedded runtime restarted while a packet waits on the clerk', () 
     expect(await clerkMails()).toHaveLength(3);
     await h.runtime.eventBridge.idle();
   }, 60_000);
+});
+
+describe('the embedded runtime restarted inside a Wait that the execution enters again', () => {
+  let h: Harness;
+
+  afterAll(() => stopHarness(h));
+
+  it('gives the restarted Wait its stored deadline, and each later entry a full wait of its own', async () => {
+    h = await givenRuntime(ports);
+    // Three one-hour Waits in a loop: the shape of a reminder.
+    const definition = {
+      StartAt: 'Count',
+      States: {
+        Count: { Type: 'Pass', Result: 0, ResultPath: '$.rounds', Next: 'WaitAnHour' },
+        WaitAnHour: { Type: 'Wait', Seconds: 3600, Next: 'CountRound' },
+        CountRound: { Type: 'Pass', Parameters: { 'rounds.$': 'States.MathAdd($.rounds, 1)' }, Next: 'Again' },
+        Again: { Type: 'Choice', Choices: [{ Variable: '$.rounds', NumericLessThan: 3, Next: 'WaitAnHour' }], Default: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    const { stateMachineArn } = await h.sfn.send(new CreateStateMachineCommand({ name: 'wait-loop', definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/wait-loop' }));
+    const started = h.runtime.clock.now();
+    const { executionArn } = await h.sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'wait-loop-1', input: '{}' }));
+    if (!executionArn) throw new Error('no execution');
+    const onTheClock = (at: number) => eventually(async () => (h.runtime.clock.pending().includes(at) ? true : undefined), `a timer at ${new Date(at).toISOString()}`);
+    const status = async () => (await h.sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+    await onTheClock(started + HOUR_MS);
+
+    await h.runtime.clock.advance(HOUR_MS / 2);
+    h = await restart(h);
+    await onTheClock(started + HOUR_MS);
+    await h.runtime.clock.advance(HOUR_MS / 2);
+    // The second round waits a full hour from now, not the first round's (past) deadline.
+    await onTheClock(started + 2 * HOUR_MS);
+    expect(await status()).toBe('RUNNING');
+    await h.runtime.clock.advance(HOUR_MS);
+    await onTheClock(started + 3 * HOUR_MS);
+    expect(await status()).toBe('RUNNING');
+    await h.runtime.clock.advance(HOUR_MS);
+    await eventually(async () => ((await status()) === 'SUCCEEDED' ? true : undefined), 'the execution to succeed');
+    const waits = (await history(h.sfn, executionArn)).filter((e) => e.type === 'WaitStateExited').map((e) => (e.timestamp?.getTime() ?? 0) - started);
+    expect(waits).toEqual([HOUR_MS, 2 * HOUR_MS, 3 * HOUR_MS]);
+  });
 });

@@ -597,10 +597,13 @@ export class StepFunctionsService {
       run.abort.signal.addEventListener('abort', onAbort, { once: true });
       cancel?.addEventListener('abort', () => done(new TaskError('States.Runtime', 'Task not submitted')), { once: true });
       const schedule = (): void => {
-        tick = new AbortController();
+        // This sleep's own controller: a heartbeat aborts it and schedules the next, whose
+        // controller the shared `tick` then holds.
+        const mine = new AbortController();
+        tick = mine;
         const deadline = Math.min(parked.deadline, heartbeatDeadline ?? Number.POSITIVE_INFINITY);
-        void this.deps.clock.sleepUntil(deadline, tick.signal).then(async () => {
-          if (settled || tick.signal.aborted) return;
+        void this.deps.clock.sleepUntil(deadline, mine.signal).then(async () => {
+          if (settled || mine.signal.aborted) return;
           const which = heartbeatDeadline !== undefined && heartbeatDeadline < parked.deadline ? 'States.HeartbeatTimeout' : 'States.Timeout';
           if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
           // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
