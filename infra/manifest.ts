@@ -38,8 +38,11 @@ export type Permission =
   | { readonly table: TableName; readonly access: 'read' | 'readwrite' | 'append' }
   | { readonly bus: 'put' }
   | { readonly ses: 'send' }
-  /** `redrive`: RedriveExecution on the machine's executions (the operations API). */
-  | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'callback' | 'stop' | 'redrive')[] }
+  /**
+   * `redrive`: RedriveExecution on the machine's executions (the operations API); `describe`:
+   * DescribeExecution only (less than `read`, which adds history and listing).
+   */
+  | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'describe' | 'callback' | 'stop' | 'redrive')[] }
   | { readonly key: 'encrypt' | 'decrypt' }
   | { readonly secret: SecretName; readonly access: 'read' };
 
@@ -255,7 +258,8 @@ export const functions = {
     entry: 'functions/tasks/cancel.ts',
     description: 'Human tasks: cancels the pending tasks of an execution that stopped, failed or timed out',
     env: commonEnv,
-    permissions: [auditAppend, { table: 'main', access: 'readwrite' }],
+    // It confirms with DescribeExecution that an execution has really ended before cancelling.
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, ...callbackMachines.map(({ machine }) => ({ machine, actions: ['describe'] as const }))],
   },
   'audit-api': {
     entry: 'functions/audit/api.ts',

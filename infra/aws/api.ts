@@ -65,6 +65,30 @@ export const WAF_BODY_INSPECTION_BYTES = 16 * 1024;
  */
 export const LARGE_BODY_PATHS = '^(/[A-Za-z0-9_-]+)?/arrests(/[^/]+/versions)?/?$';
 
+const F = apigw.AccessLogField;
+/**
+ * API Gateway's standard access-log fields, plus why a request was refused before any handler ran
+ * (`$context.error.*`: for the Cognito authorizer "Unauthorized" or "The incoming token has
+ * expired") and the user agent (AU-3). The local gateway writes the same fields for refused tokens.
+ */
+const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: F.contextRequestId(),
+    ip: F.contextIdentitySourceIp(),
+    userAgent: F.contextIdentityUserAgent(),
+    caller: F.contextIdentityCaller(),
+    user: F.contextIdentityUser(),
+    requestTime: F.contextRequestTime(),
+    httpMethod: F.contextHttpMethod(),
+    resourcePath: F.contextResourcePath(),
+    status: F.contextStatus(),
+    protocol: F.contextProtocol(),
+    responseLength: F.contextResponseLength(),
+    errorMessage: F.contextErrorMessage(),
+    errorResponseType: F.contextErrorResponseType(),
+  }),
+);
+
 /**
  * The REST API of the manifest's routes. `token` routes are authenticated by Cognito and name
  * the `ciss/api` scope, so they take access tokens only: people's, after sign-in, and agency
@@ -215,7 +239,7 @@ export class Api extends Construct {
       deployOptions: {
         stageName: props.stage,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: ACCESS_LOG_FORMAT,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         // Request and response bodies are criminal-justice data: never in logs.
         dataTraceEnabled: false,
@@ -227,6 +251,14 @@ export class Api extends Construct {
         // response cache could serve one caller's data to another.
         cachingEnabled: false,
       },
+    });
+    // The Cognito authorizer's 401 tells "expired" from every other refusal and no more (it does
+    // not say missing or malformed); RFC 6750's challenge goes with it, as locally.
+    this.restApi.addGatewayResponse('Unauthorized', {
+      type: apigw.ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      responseHeaders: { 'WWW-Authenticate': `'Bearer realm="ciss-workflows"'` },
+      templates: { 'application/json': '{"message":$context.error.messageString}' },
     });
     const stage = this.restApi.deploymentStage;
     acknowledge(

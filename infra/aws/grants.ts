@@ -32,6 +32,7 @@ const MACHINE_ACTIONS = {
     onMachine: ['states:DescribeStateMachine', 'states:ListExecutions'],
     onExecutions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'],
   },
+  describe: { onMachine: [], onExecutions: ['states:DescribeExecution'] },
   // As CDK's grantTaskResponse: task tokens are authorised against the machine.
   callback: { onMachine: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], onExecutions: [] },
   stop: { onMachine: [], onExecutions: ['states:StopExecution'] },

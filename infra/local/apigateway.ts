@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { API_SCOPE } from '../../functions/auth/claims';
 import { routes, type RouteSpec } from '../manifest';
 import { TokenRefused } from '../../functions/auth/claims';
-import type { LocalIssuer } from './auth';
+import { TokenRejected, type LocalIssuer, type TokenRefusal } from './auth';
 import type { LocalClients } from './clients';
 import type { Clock } from './clock';
 import { BodyTooLarge, close, listen, readBody, send } from './http';
@@ -56,6 +56,38 @@ export interface TokenEndpoint {
 const TOKEN_LIFETIME_SECONDS = 3600;
 
 /**
+ * What a 401 says of the token, and nothing more (issue 12). In AWS the Cognito authorizer says
+ * "The incoming token has expired" or "Unauthorized" (see the README's API section).
+ */
+const REFUSAL_MESSAGES: Readonly<Record<TokenRefusal, string>> = {
+  missing: 'No token: send an access token as "Authorization: Bearer <token>"',
+  expired: 'The token has expired: sign in again for a new one',
+  malformed: 'The token is malformed: it is not a JSON Web Token',
+  'not-for-this-api': 'The token is not valid for this API',
+};
+
+/**
+ * One line of the access log, in the fields of API Gateway's access log (infra/aws/api.ts), for
+ * a request the gateway refused before any handler ran. Never the token or a body.
+ */
+export interface AccessLogEntry {
+  readonly requestId: string;
+  readonly ip: string;
+  readonly userAgent: string | null;
+  readonly requestTime: string;
+  readonly httpMethod: string;
+  readonly resourcePath: string;
+  readonly status: number;
+  readonly protocol: string;
+  readonly responseLength: number;
+  readonly errorMessage: string;
+  readonly errorResponseType: 'UNAUTHORIZED';
+  /** Which of missing, expired, malformed or not-for-this-api, and the check that failed. */
+  readonly tokenRefusal: TokenRefusal;
+  readonly tokenRefusalDetail: string;
+}
+
+/**
  * API Gateway (REST, Lambda proxy), local: the manifest's routes, the Cognito authorizer's job
  * done by the local issuer (401 without a valid token), and v1 proxy events for the handlers.
  */
@@ -65,6 +97,8 @@ export class LocalApiGateway {
   /** `POST /oauth2/token`: in AWS the user pool domain's; locally on the API's port. */
   tokenEndpoint?: TokenEndpoint;
   private readonly mounts: { readonly prefix: string; readonly serve: Mounted }[] = [];
+  /** Where refused requests are recorded: a JSON line on stdout, as API Gateway writes its access log. */
+  accessLog: (entry: AccessLogEntry) => void = (entry) => void process.stdout.write(`${JSON.stringify({ log: 'apigateway-access', ...entry })}\n`);
 
   constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
 
@@ -86,16 +120,28 @@ export class LocalApiGateway {
    * or undefined (the caller gets a 401). Whatever is mounted here authenticates with this too.
    */
   async authenticate(authorization: string | undefined): Promise<Record<string, unknown> | undefined> {
-    const token = (authorization ?? '').replace(/^Bearer\s+/i, '').trim();
-    if (!token) return undefined;
+    const checked = await this.checkToken(authorization);
+    return 'claims' in checked ? checked.claims : undefined;
+  }
+
+  /** The claims of a valid `Bearer` access token for this API, or why the token was refused. */
+  async checkToken(authorization: string | undefined): Promise<{ claims: Record<string, unknown> } | { refused: TokenRejected }> {
+    const header = (authorization ?? '').trim();
+    if (!header) return { refused: new TokenRejected('missing', 'no Authorization header') };
+    const bearer = /^Bearer(?:\s+(.*))?$/i.exec(header);
+    if (!bearer) return { refused: new TokenRejected('malformed', 'not a Bearer credential') };
+    const token = (bearer[1] ?? '').trim();
+    if (!token) return { refused: new TokenRejected('missing', 'an empty Bearer credential') };
     try {
       const claims = await this.issuer.verify(token);
       // Every token route names the API scope, so, as API Gateway does then, only an access
       // token that holds it passes (an ID token, or another API's token, is refused).
-      if (claims['token_use'] !== 'access' || !String(claims['scope'] ?? '').split(/\s+/).includes(API_SCOPE)) return undefined;
-      return claims;
-    } catch {
-      return undefined;
+      if (claims['token_use'] !== 'access') return { refused: new TokenRejected('not-for-this-api', 'not an access token') };
+      if (!String(claims['scope'] ?? '').split(/\s+/).includes(API_SCOPE)) return { refused: new TokenRejected('not-for-this-api', `no ${API_SCOPE} scope`) };
+      return { claims };
+    } catch (error) {
+      if (error instanceof TokenRejected) return { refused: error };
+      throw error;
     }
   }
 
@@ -122,11 +168,22 @@ export class LocalApiGateway {
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
     if (!match?.m) return send(res, 403, { message: 'Missing Authentication Token' });
 
+    // A malformed percent-escape is the caller's mistake: 400, as decodeURIComponent's URIError
+    // would otherwise surface as a 500.
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(match.r.params.map((p, i) => [p, decodeURIComponent(match.m?.[i + 1] ?? '')]));
+    } catch (error) {
+      if (!(error instanceof URIError)) throw error;
+      return send(res, 400, { message: 'The path has a malformed percent-escape (% must be followed by two hex digits of UTF-8)' });
+    }
+
     // Signed-link routes carry their own proof (the link's HMAC), checked by the handler.
     let claims: Record<string, unknown> | undefined;
     if (match.r.spec.auth === 'token') {
-      claims = await this.authenticate(req.headers.authorization);
-      if (!claims) return send(res, 401, { message: 'Unauthorized' });
+      const checked = await this.checkToken(req.headers.authorization);
+      if ('refused' in checked) return this.refuse(req, res, match.r.spec, checked.refused);
+      claims = checked.claims;
     }
 
     let body: Buffer;
@@ -151,7 +208,6 @@ export class LocalApiGateway {
       query[k] = v;
       (multiQuery[k] ??= []).push(v);
     }
-    const pathParameters = Object.fromEntries(match.r.params.map((p, i) => [p, decodeURIComponent(match.m?.[i + 1] ?? '')]));
     const requestId = randomUUID();
     const event: APIGatewayProxyEvent = {
       resource: match.r.spec.path,
@@ -200,6 +256,33 @@ export class LocalApiGateway {
     };
     const result = await this.lambda.invoke(match.r.spec.function, event);
     return this.reply(res, result, requestId);
+  }
+
+  /**
+   * A 401 that says which of missing, expired, malformed or not-for-this-API the token was (RFC
+   * 6750's `WWW-Authenticate` too), and one access-log line for it.
+   */
+  private refuse(req: http.IncomingMessage, res: http.ServerResponse, route: RouteSpec, refused: TokenRejected): void {
+    const requestId = randomUUID();
+    const message = REFUSAL_MESSAGES[refused.reason];
+    const body = { message, reason: refused.reason };
+    const challenge = refused.reason === 'missing' ? 'Bearer realm="ciss-workflows"' : 'Bearer realm="ciss-workflows", error="invalid_token"';
+    send(res, 401, body, { 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': 'UnauthorizedException', 'WWW-Authenticate': challenge });
+    this.accessLog({
+      requestId,
+      ip: req.socket.remoteAddress ?? '127.0.0.1',
+      userAgent: req.headers['user-agent'] ?? null,
+      requestTime: new Date(this.clock.now()).toISOString(),
+      httpMethod: route.method,
+      resourcePath: route.path,
+      status: 401,
+      protocol: `HTTP/${req.httpVersion}`,
+      responseLength: Buffer.byteLength(JSON.stringify(body)),
+      errorMessage: message,
+      errorResponseType: 'UNAUTHORIZED',
+      tokenRefusal: refused.reason,
+      tokenRefusalDetail: refused.detail,
+    });
   }
 
   private reply(res: http.ServerResponse, result: Awaited<ReturnType<LocalLambda['invoke']>>, requestId: string): void {

@@ -1,12 +1,31 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { decodeJwt, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { customizeToken, type TokenCustomization, type TokenRequest as TriggerRequest } from '../../functions/auth/claims';
 import { ROLES, type Role } from '../manifest';
 
 export const LOCAL_ISSUER = 'https://issuer.ciss.local';
 export const LOCAL_AUDIENCE = 'ciss-workflows-local';
 const ALG = 'ES256';
+
+/**
+ * The longest a token of this issuer may live (`exp` - `iat`): people's tokens default to 8 h and
+ * may ask for up to 12 h (`npm run token -- --expires`); Cognito's default is 1 h.
+ */
+export const MAX_TOKEN_LIFETIME_S = 12 * 3600;
+/** How far in the future a token's `iat` may be (clock skew between issuer and gateway). */
+export const MAX_CLOCK_SKEW_S = 60;
+
+/** Why a token was refused, as the 401 says it: nothing more is revealed. */
+export type TokenRefusal = 'missing' | 'expired' | 'malformed' | 'not-for-this-api';
+
+/** A refused token: `reason` is for the caller, `detail` for the access log (never the token). */
+export class TokenRejected extends Error {
+  constructor(readonly reason: TokenRefusal, readonly detail: string) {
+    super(`${reason}: ${detail}`);
+    this.name = 'TokenRejected';
+  }
+}
 
 /** Short names people type (`--role clerk`) for the manifest's roles. */
 const ALIASES: Record<string, Role> = { clerk: 'court-clerk', admin: 'agency-admin', rms: 'agency-rms', ops: 'operations' };
@@ -96,13 +115,40 @@ export class LocalIssuer {
     return this.sign(claims, clientId, expiresIn);
   }
 
-  private sign(claims: JWTPayload, subject: string, expiresIn: string | number, issuer = LOCAL_ISSUER, audience = LOCAL_AUDIENCE): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid: 'local' }).setSubject(subject).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime(expiresIn).sign(this.privateKey);
+  private async sign(claims: JWTPayload, subject: string, expiresIn: string | number, issuer = LOCAL_ISSUER, audience = LOCAL_AUDIENCE): Promise<string> {
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: ALG, kid: 'local' }).setSubject(subject).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime(expiresIn).sign(this.privateKey);
+    const { exp = 0, iat = 0 } = decodeJwt(token);
+    if (exp - iat > MAX_TOKEN_LIFETIME_S) throw new Error(`expiresIn must be at most ${MAX_TOKEN_LIFETIME_S / 3600}h (the gateway refuses a longer-lived token), got "${expiresIn}"`);
+    return token;
   }
 
-  /** Verified claims, or an error when the token is bad, expired or not ours. */
+  /**
+   * Verified claims of an access token of this issuer, or `TokenRejected` saying why: malformed
+   * (not a JWT), expired, or not for this API (signature, algorithm, issuer, audience, a missing
+   * `exp`, `iat` or `token_use`, an ID token, an `iat` in the future or a lifetime over 12 h).
+   */
   async verify(token: string): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] });
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp', 'iat', 'token_use'] }));
+    } catch (error) {
+      throw refusalOf(error);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const { exp = 0, iat = 0 } = payload;
+    if (iat > now + MAX_CLOCK_SKEW_S) throw new TokenRejected('not-for-this-api', 'iat is in the future');
+    if (exp - iat > MAX_TOKEN_LIFETIME_S) throw new TokenRejected('not-for-this-api', `lifetime over ${MAX_TOKEN_LIFETIME_S} s`);
+    if (payload['token_use'] !== 'access') throw new TokenRejected('not-for-this-api', 'not an access token');
     return payload;
   }
+}
+
+/** jose's error, as the gateway says it: the claim or check that failed, never a value. */
+function refusalOf(error: unknown): TokenRejected {
+  if (error instanceof errors.JWTExpired) return new TokenRejected('expired', 'exp is past');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return new TokenRejected('malformed', 'not a compact JWS with a JSON claims set');
+  if (error instanceof errors.JWTClaimValidationFailed) return new TokenRejected('not-for-this-api', `claim ${error.claim} ${error.reason}`);
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new TokenRejected('not-for-this-api', 'signature');
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return new TokenRejected('not-for-this-api', 'algorithm');
+  return new TokenRejected('malformed', (error as Error).name);
 }

@@ -43,10 +43,18 @@ export class LocalEventBridge {
     return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${this.busName}`;
   }
 
+  /**
+   * The public API (through the edge). As in AWS, nobody may put an event in an AWS service's
+   * name (`aws.*` sources): those come only from the services themselves (`publishAwsEvent`).
+   */
   async handle(operation: string, body: Record<string, unknown>): Promise<unknown> {
     if (operation !== 'PutEvents') throw Object.assign(new Error(`The embedded runtime does not implement EventBridge ${operation}`), { type: 'UnknownOperationException' });
     const entries = Array.isArray(body['Entries']) ? (body['Entries'] as Record<string, unknown>[]) : [];
-    const results = entries.map((entry) => this.put(entry));
+    const results = entries.map((entry) =>
+      typeof entry['Source'] === 'string' && entry['Source'].startsWith('aws.')
+        ? { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'You do not have permissions to publish events with this source onto this event bus.' }
+        : this.put(entry),
+    );
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
   }
 
@@ -55,7 +63,10 @@ export class LocalEventBridge {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Events AWS services put on the account's default bus (Step Functions status changes). */
+  /**
+   * Events AWS services put on the account's default bus (Step Functions status changes,
+   * CloudTrail's records of Cognito calls): the runtime's own, never reachable through `handle`.
+   */
   publishAwsEvent(source: string, detailType: string, detail: unknown, resources: readonly string[] = []): void {
     this.put({ EventBusName: 'default', Source: source, DetailType: detailType, Detail: JSON.stringify(detail), Resources: resources });
   }

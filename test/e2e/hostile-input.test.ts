@@ -97,3 +97,22 @@ describe('hostile input at every route', () => {
     });
   });
 });
+
+/** Path values with a malformed percent-escape: the gateway answers 400 before any handler or token check. */
+describe('malformed percent-escapes in the path', () => {
+  let h: Harness;
+  const withId = (routes as readonly RouteSpec[]).filter((r) => r.path.includes('{'));
+
+  beforeAll(async () => {
+    h = await givenRuntime();
+  });
+  afterAll(() => stopHarness(h));
+
+  it.each(withId.map((r) => [`${r.method} ${r.path}`, r] as const))('%s answers 400 naming the escape, never 500', async (_name, route) => {
+    for (const bad of ['%', '%zz', 'abc%E0%A4%A', '%C0%80', '%ED%A0%80']) {
+      const res = await fetch(`${h.runtime.endpoints.api}${route.path.replace(/\{[^}]+\}/g, bad)}`, { method: route.method, body: route.method === 'GET' ? undefined : '{}' });
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      expect(((await res.json()) as { message: string }).message).toContain('percent-escape');
+    }
+  });
+});

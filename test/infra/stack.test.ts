@@ -308,6 +308,14 @@ describe('the API', () => {
     const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
     const format = String((stage?.Properties['AccessLogSetting'] as { Format?: string } | undefined)?.Format);
     expect(format).toContain('$context.requestId');
+    // Why a request was refused before any handler ran (a token refused by the authorizer).
+    expect(format).toContain('$context.error.message');
+    expect(format).toContain('$context.identity.sourceIp');
+    expectResourceProperties(template, 'AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': `'Bearer realm="ciss-workflows"'` },
+    });
     expect(format.toLowerCase()).not.toMatch(/body|payload|authorization/);
     expectResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAttArn(onlyLogicalId(template, 'AWS::WAFv2::WebACL')) });
     const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]?.Properties['Rules'] ?? []) as { Name: string; Statement: Record<string, unknown> }[];
@@ -343,6 +351,19 @@ describe('the state machines', () => {
         KmsKeyId: getAttArn(keyId),
         KmsDataKeyReusePeriodSeconds: 300,
       });
+    }
+  });
+
+  test('tasks-cancel may only DescribeExecution, on the executions of the machines with human steps', () => {
+    const statements = roleStatements(template, functionRoleId(template, 'tasks-cancel'));
+    const onStates = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('states:')));
+    expect(onStates.map((s) => s.Action)).toEqual(onStates.map(() => 'states:DescribeExecution'));
+    const machinesWithTasks = machineNames.filter((m) => JSON.stringify(manifest.machines[m].substitutions).includes('"tasks-notify"'));
+    expect(machinesWithTasks.length).toBeGreaterThan(0);
+    const resources = JSON.stringify(onStates.map((s) => s.Resource));
+    for (const machine of machineNames) {
+      const covered = resources.includes(`:execution:ciss-workflows-dev-${machine}:`);
+      expect({ machine, covered }).toEqual({ machine, covered: machinesWithTasks.includes(machine) });
     }
   });
 

@@ -1,4 +1,4 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../clients';
 
 /** The execution no longer waits for this token (stopped, timed out, or already answered). */
@@ -10,6 +10,16 @@ export async function sendTaskSuccess(taskToken: string, output: unknown): Promi
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TaskTimedOut' || name === 'InvalidToken' || name === 'TaskDoesNotExist') throw new WorkflowGone(name);
+    throw error;
+  }
+}
+
+/** The execution's status as Step Functions has it now, or undefined when there is no such execution. */
+export async function executionStatus(executionArn: string): Promise<ExecutionStatus | undefined> {
+  try {
+    return (await stepFunctions.send(new DescribeExecutionCommand({ executionArn }))).status;
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
     throw error;
   }
 }

@@ -68,8 +68,13 @@ interface Running {
   readonly machine: Machine;
   readonly abort: AbortController;
   readonly history: History;
-  /** Set at a restart: the parked task or Wait to pick up again without redoing it. */
-  resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean };
+  /**
+   * Set at a restart: the parked task or Wait to pick up again without redoing it. It applies to
+   * the first attempt of the state it was taken at, and only once (`taken`): a Retry, or a Catch
+   * that loops back into the same state (a reminder), is a new attempt with its own deadline and
+   * token.
+   */
+  resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean; taken?: boolean };
   lastMintedToken?: string;
   ending?: 'stop' | 'shutdown' | 'timeout';
   done: Promise<void>;
@@ -458,10 +463,10 @@ export class StepFunctionsService {
     const attempts = retriers.map(() => 0);
     let input = effective;
     let token = run.lastMintedToken && JSON.stringify(input).includes(run.lastMintedToken) ? run.lastMintedToken : undefined;
-    let resume = run.resume?.stateName === stateName ? run.resume : undefined;
+    let parked = takeResume(run, stateName)?.parked;
     for (;;) {
       try {
-        return await this.attempt(run, stateName, state, input, raw, token, resume?.parked);
+        return await this.attempt(run, stateName, state, input, raw, token, parked);
       } catch (error) {
         if (run.abort.signal.aborted) throw error;
         const err = error as Error;
@@ -472,7 +477,7 @@ export class StepFunctionsService {
         const capped = Math.min(base, retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
         const delayMs = (retrier.JitterStrategy === 'FULL' ? Math.random() * capped : capped) * 1000;
         attempts[index] = (attempts[index] ?? 0) + 1;
-        resume = undefined;
+        parked = undefined;
         await this.deps.clock.sleep(delayMs, run.abort.signal);
         if (run.abort.signal.aborted) throw error;
         if (token) {
@@ -592,10 +597,13 @@ export class StepFunctionsService {
       run.abort.signal.addEventListener('abort', onAbort, { once: true });
       cancel?.addEventListener('abort', () => done(new TaskError('States.Runtime', 'Task not submitted')), { once: true });
       const schedule = (): void => {
-        tick = new AbortController();
+        // This sleep's own controller: a heartbeat aborts it and schedules the next, whose
+        // controller the shared `tick` then holds.
+        const mine = new AbortController();
+        tick = mine;
         const deadline = Math.min(parked.deadline, heartbeatDeadline ?? Number.POSITIVE_INFINITY);
-        void this.deps.clock.sleepUntil(deadline, tick.signal).then(async () => {
-          if (settled || tick.signal.aborted) return;
+        void this.deps.clock.sleepUntil(deadline, mine.signal).then(async () => {
+          if (settled || mine.signal.aborted) return;
           const which = heartbeatDeadline !== undefined && heartbeatDeadline < parked.deadline ? 'States.HeartbeatTimeout' : 'States.Timeout';
           if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
           // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
@@ -625,7 +633,7 @@ export class StepFunctionsService {
   }
 
   private async runWait(run: Running, stateName: string, state: StateDef, input: Json): Promise<Json> {
-    const resumed = run.resume?.stateName === stateName ? run.resume.waitUntil : undefined;
+    const resumed = takeResume(run, stateName)?.waitUntil;
     const until = resumed ?? waitDeadline(state, input, this.deps.clock.now());
     run.history.record({ waitUntil: until });
     await this.deps.clock.sleepUntil(until, run.abort.signal);
@@ -666,6 +674,18 @@ export class StepFunctionsService {
   runningCount(): number {
     return this.running.size;
   }
+}
+
+/**
+ * What a restart left for the state being entered now: given once, to the first attempt of the
+ * state the execution was carried on at. Any later entry (a Retry, a Catch looping back, a Wait
+ * entered again) starts afresh.
+ */
+function takeResume(run: Running, stateName: string): Pick<NonNullable<Running['resume']>, 'parked' | 'waitUntil'> | undefined {
+  const resume = run.resume;
+  if (!resume || resume.taken || resume.stateName !== stateName) return undefined;
+  resume.taken = true;
+  return { parked: resume.parked, waitUntil: resume.waitUntil };
 }
 
 interface Retrier {
