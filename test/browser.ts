@@ -7,9 +7,10 @@ const SYSTEM_CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * Flags for a headless browser under test. Web security stays on (the console's CSP and the
  * pages' sandboxing are what the tests check), so @sparticuz/chromium's Lambda defaults
- * (`--disable-web-security` and the like) are not used.
+ * (`--disable-web-security` and the like) are not used; nor is its `--single-process`, with which
+ * the browser closes itself when the first tab closes.
  */
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-zygote'];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
  * A real Chromium for browser tests, with nothing but `npm ci`: `@sparticuz/chromium` ships the
@@ -20,5 +21,5 @@ export async function launchBrowser(): Promise<Browser> {
   if (existsSync(SYSTEM_CHROMIUM)) return chromium.launch({ executablePath: SYSTEM_CHROMIUM, args: ARGS });
   const { default: packaged } = await import('@sparticuz/chromium');
   const executablePath = await packaged.executablePath();
-  return chromium.launch({ executablePath, args: [...ARGS, '--single-process', '--use-gl=angle', '--use-angle=swiftshader'] });
+  return chromium.launch({ executablePath, args: ARGS });
 }
