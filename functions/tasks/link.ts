@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { wellFormedId } from '#shared/ids';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
 import { decideTask, linkIsGenuine, type DecideResult } from './domain/use-cases';
@@ -40,7 +41,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
     try {
-      const taskId = event.pathParameters?.['taskId'] ?? '';
+      // A malformed id cannot name a task: the page for an unknown one, without reading the table.
+      const taskId = wellFormedId('task', event.pathParameters?.['taskId']) ?? '';
       correlate({ taskId });
       const params = event.httpMethod === 'POST' ? formOf(event) : new URLSearchParams(Object.entries(event.queryStringParameters ?? {}).map(([k, v]): [string, string] => [k, v ?? '']));
       const choice = params.get('choice') ?? '';
