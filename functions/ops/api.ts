@@ -6,7 +6,7 @@ import { AppError, NotFound } from '#shared/errors';
 import { apiHandler, json, parseWith, type ApiEvent } from '#shared/http';
 import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionPage, type PendingTaskList } from './contract';
 import { DURATION_RULE, parseDuration } from './domain/duration';
-import { ExecutionCursorSchema, listExecutions, pendingTasks, redriveExecution, showExecution } from './domain/operations';
+import { ExecutionCursorSchema, ID_RULE, listExecutions, pendingTasks, redriveExecution, showExecution } from './domain/operations';
 import { auditSubject } from './domain/workflows';
 import { ports } from './ports';
 
@@ -23,13 +23,16 @@ const ListQuery = z.object({
 const cursors = new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID));
 const ShowQuery = z.object({ reveal: flag.optional() });
 const TasksQuery = z.object({ olderThan: duration.optional() });
-/** Path ids are names or ARNs; the domain says which rule a bad one breaks. */
+/** Path ids are names or ARNs (ours are far shorter); the domain checks their format. */
 const IdParam = z.object({ id: z.string().min(1).max(300) });
 
 const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
 
 function idOf(event: ApiEvent): string {
-  const raw = parseWith(IdParam, event.pathParameters ?? {}).id;
+  const parsed = IdParam.safeParse(event.pathParameters ?? {});
+  // Answered as every API answers a malformed id: as a missing one (404).
+  if (!parsed.success) throw new NotFound(`No execution is known by that id: an id ${ID_RULE}`);
+  const raw = parsed.data.id;
   // An ARN may arrive percent-encoded (its colons), depending on the client.
   try {
     return decodeURIComponent(raw);

@@ -195,6 +195,8 @@ async function requestExecutions(ports: OpsPorts, requestId: string): Promise<Ex
 export const ID_RULE = 'must be a packet id (ap-…), an access request id (AR-…), an execution name or an execution ARN';
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/;
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** A malformed id names nothing: 404, as every API answers one, with the rule for the operator. */
+const malformed = () => new NotFound(`No execution is known by that id: an id ${ID_RULE}`);
 
 /**
  * Finds the executions an operator means by an id, newest first:
@@ -206,13 +208,13 @@ const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export async function resolveExecutions(ports: OpsPorts, id: string): Promise<ExecutionDescription[]> {
   let found: ExecutionDescription[];
   if (id.startsWith('arn:')) {
-    if (!EXECUTION_ARN.test(id)) throw new ValidationFailed([{ field: 'id', rule: ID_RULE }]);
+    if (!EXECUTION_ARN.test(id)) throw malformed();
     const machineArn = id.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, '');
     if (!Object.values(ports.machines).includes(machineArn)) throw new NotFound(`No execution ${id} in this application`);
     const one = await ports.describeExecution(id);
     found = one ? [one] : [];
   } else if (!NAME.test(id)) {
-    throw new ValidationFailed([{ field: 'id', rule: ID_RULE }]);
+    throw malformed();
   } else if (PACKET_ID.test(id)) {
     found = await packetExecutions(ports, id);
   } else if (REQUEST_ID.test(id)) {
