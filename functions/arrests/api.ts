@@ -173,8 +173,9 @@ async function receive(event: ApiEvent) {
  * of the old version is stopped (its clerk task is cancelled) and one for the new version starts.
  */
 async function amend(event: ApiEvent) {
-  const body = packetBody(event);
+  // The packet first: an id that names no packet the caller may see is 404, whatever the body.
   const current = await visiblePacket(event);
+  const body = packetBody(event);
   if (!has(event.caller, AGENCY_ROLES) || event.caller.ori !== current.ori) throw new NotFound(`No arrest packet ${current.packetId}`);
   checkOri(event.caller, body);
   if (body.incidentNumber !== current.incidentNumber) {
@@ -275,8 +276,8 @@ async function list(event: ApiEvent) {
  *    moment (a continue-as-new in between), the next one finds the packet adjudicated and archives it.
  */
 async function adjudicate(event: ApiEvent) {
-  const body = parseJsonBody(event, AdjudicationSchema);
   const packet = await visiblePacket(event);
+  const body = parseJsonBody(event, AdjudicationSchema);
   const sequences = packet.packet.charges.map((c) => c.chargeSequenceID);
   const given = body.dispositions.map((d) => d.chargeSequenceID);
   const problems = [
