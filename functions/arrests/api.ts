@@ -240,7 +240,7 @@ async function read(event: ApiEvent) {
 /**
  * Which packets the caller may list: every one (court, prosecution, operations, audit), its own
  * agency's (agency roles), or those published (community, unit). A caller with several roles
- * gets the widest; `maySee` still checks each packet of the page.
+ * gets the first of these that applies, not their union; `maySee` still checks each packet.
  */
 function viewOf(caller: Caller): PacketView {
   if (has(caller, JUSTICE_ROLES)) return { kind: 'all' };

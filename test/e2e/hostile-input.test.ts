@@ -18,18 +18,23 @@ const contentType = fc.constantFrom('application/json', 'text/plain', 'applicati
  * Random and hostile bodies, headers and path values at every route of the local API, as a
  * caller allowed on it: never a 5xx, and every 4xx says what was wrong.
  */
+// One runtime for the file: the functions run in this process, and their clients keep the
+// endpoints of the first runtime they were given.
+let h: Harness;
+beforeAll(async () => {
+  h = await givenRuntime();
+});
+afterAll(() => stopHarness(h));
+
 describe('hostile input at every route', () => {
-  let h: Harness;
   const tokens = new Map<RouteSpec, string>();
 
   beforeAll(async () => {
-    h = await givenRuntime();
     for (const route of routes as readonly RouteSpec[]) {
       const role = route.roles[0];
       if (role) tokens.set(route, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined }));
     }
   });
-  afterAll(() => stopHarness(h));
 
   it.each((routes as readonly RouteSpec[]).map((r) => [`${r.method} ${r.path}`, r] as const))('%s answers 4xx with a reason, never 5xx', async (_name, route) => {
     await fc.assert(
@@ -58,17 +63,11 @@ describe('hostile input at every route', () => {
  * DynamoDB's key size limit as a 500), the unauthenticated approval page included.
  */
 describe('crafted cursors and overlong ids', () => {
-  let h: Harness;
   const tokens = new Map<Role, string>();
   const token = async (role: Role) => {
     if (!tokens.has(role)) tokens.set(role, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined }));
     return tokens.get(role) ?? '';
   };
-
-  beforeAll(async () => {
-    h = await givenRuntime();
-  });
-  afterAll(() => stopHarness(h));
 
   const oldStyle = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
   const crafted = [
