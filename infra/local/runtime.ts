@@ -323,7 +323,8 @@ export function functionEnvironment(resolve: (ref: Ref) => string): Record<strin
   return env;
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+/** Creates a manifest table, or brings one kept from an earlier run up to the manifest (its indexes). */
+export async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
     await addMissingIndexes(client, tableName, spec, new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '')));
