@@ -107,7 +107,7 @@ export class Cursors {
    */
   async open<T>(token: string | undefined, scope: CursorScope, schema: z.ZodType<T>, param: string = CURSOR_PARAM): Promise<T | undefined> {
     if (token === undefined || token === '') return undefined;
-    const refuse = () => new ValidationFailed([{ field: param, rule: 'must be the nextToken a previous page of this same list returned to you, unchanged' }]);
+    const refuse = () => new ValidationFailed([{ field: param, rule: `must be the ${CURSOR_PARAM} a previous page of this same list, with the same filters, returned to you, unchanged` }]);
     if (token.length > MAX_CURSOR_CHARS || !token.startsWith(`${VERSION}.`)) throw refuse();
     const text = token.slice(VERSION.length + 1);
     if (!/^[A-Za-z0-9_-]+$/.test(text)) throw refuse();
