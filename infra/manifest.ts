@@ -9,7 +9,7 @@
  */
 
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
-import { auditAppend, commonEnv, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
 import { opsFunctions, opsRoutes } from './manifest/ops';
@@ -129,6 +129,12 @@ export const tables = {
     indexes: {
       byStatus: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
       byAgency: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      /**
+       * Every item of a kind (`ARRESTS`, `ACCESS`), newest first: the lists of roles that see
+       * every packet or request, with no filter. One partition per kind; arrests and access
+       * requests arrive at a few a minute, far under a partition's write rate.
+       */
+      byKind: { partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     },
     timeToLiveAttribute: 'expiresAt',
   },
@@ -152,6 +158,8 @@ export type TableName = keyof typeof tables;
 export const secrets = {
   'approval-link-key': { description: 'HMAC-SHA-256 key that signs e-mailed approval links' },
   'cms-credentials': { description: "Bearer credential for the DCJ case management system's intake API" },
+  'list-cursor-key': { description: 'Key material that seals list cursors (AES-256-GCM), bound to the list, the query and the caller' },
+  'packet-id-key': { description: 'HMAC-SHA-256 key that derives arrest packet ids from (ORI, incident number); never rotated, or a retried packet would get a new id' },
 } as const satisfies Record<string, SecretSpec>;
 export type SecretName = keyof typeof secrets;
 
@@ -264,8 +272,8 @@ export const functions = {
   'audit-api': {
     entry: 'functions/audit/api.ts',
     description: 'Audit trail: the auditor queries it by subject, actor or time; each query is itself audited',
-    env: commonEnv,
-    permissions: [{ table: 'audit', access: 'read' }, auditAppend],
+    env: { ...commonEnv, ...cursorEnv },
+    permissions: [{ table: 'audit', access: 'read' }, auditAppend, cursorKeyRead],
   },
   'auth-pre-token': {
     entry: 'functions/auth/pre-token.ts',

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { AccessView } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';
 import { AuditSubject, recordAudit } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
+import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
+import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
+import { wellFormedId } from '#shared/ids';
 import { correlate } from '#shared/observability';
 import { nowIso } from '#shared/time';
 import { decideTask } from '../tasks/domain/use-cases';
@@ -16,8 +19,17 @@ import { assessVerification, TRAINING_MODULES, TrainingVerificationSchema } from
 import { auditOf, changeStatus, env, loadRequest, store } from './ports';
 
 const tasks = new TaskStore(env.TABLE_NAME);
+const cursors = new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID));
+const statusUrl = (requestId: string) => `${env.PUBLIC_API_URL}/access-requests/${requestId}`;
 const isUnit = (event: ApiEvent) => event.caller.roles.includes('unit');
 const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
+
+/** The path's request id; a malformed one is answered as a missing request (404). */
+function pathRequestId(event: ApiEvent): string {
+  const requestId = wellFormedId('access-request', event.pathParameters?.['requestId']);
+  if (!requestId) throw new NotFound('No such access request');
+  return requestId;
+}
 
 function machineArn(): string {
   if (!env.ACCESS_MACHINE_ARN) throw new Error('ACCESS_MACHINE_ARN is not set for this function');
@@ -30,12 +42,13 @@ function machineArn(): string {
  * read is still audited.
  */
 async function readable(event: ApiEvent): Promise<AccessRequest> {
-  const requestId = event.pathParameters?.['requestId'] ?? '';
-  const request = await store.get(requestId);
+  // A malformed id cannot name a request: answered as a missing one, without reading the table.
+  const requestId = wellFormedId('access-request', event.pathParameters?.['requestId']);
+  const request = requestId ? await store.get(requestId) : undefined;
   if (!request) {
     // Audited as another agency's is, so that both take the same work and answer.
-    await recordAudit(auditOf({ requestId: requestId || '(none)' }, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'failure', sourceOf(event)));
-    throw new NotFound(`No access request ${requestId}`);
+    await recordAudit(auditOf({ requestId: requestId ?? '(malformed)' }, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'failure', sourceOf(event)));
+    throw new NotFound(requestId ? `No access request ${requestId}` : 'No such access request');
   }
   if (!isUnit(event) && request.ori !== event.caller.ori) {
     await recordAudit(auditOf(request, 'AccessRequestRead', event.caller.username, { ori: event.caller.ori ?? null }, 'denied', sourceOf(event)));
@@ -83,11 +96,11 @@ async function submit(event: ApiEvent) {
     if (!retried) throw error instanceof Conflict ? await conflictFor(error, request) : error;
     // A retry of a request that was stored: the first attempt may have stopped before its start.
     await startRequestExecution(retried.requestId);
-    return json(200, { requestId: retried.requestId, status: retried.status, step: stepOf(retried.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${retried.requestId}` }, { Location: `/access-requests/${retried.requestId}` });
+    return json(200, { requestId: retried.requestId, status: retried.status, step: stepOf(retried.status), statusUrl: statusUrl(retried.requestId) }, { Location: `/access-requests/${retried.requestId}` });
   }
   correlate({ accessRequestId: requestId });
   await startRequestExecution(requestId);
-  return json(202, { requestId, status: request.status, step: stepOf(request.status), statusUrl: `${env.PUBLIC_API_URL}/access-requests/${requestId}` }, { Location: `/access-requests/${requestId}` });
+  return json(202, { requestId, status: request.status, step: stepOf(request.status), statusUrl: statusUrl(requestId) }, { Location: `/access-requests/${requestId}` });
 }
 
 /** The request's execution, named by the request: a repeated start is the same execution. */
@@ -129,28 +142,30 @@ async function sameOpenRequest(conflict: Conflict, wanted: AccessRequest): Promi
 }
 
 const ListQuery = z.object({
-  status: z.enum(ACCESS_STATUSES).optional(),
-  ori: z.string().optional(),
+  status: z.enum(ACCESS_STATUSES, { message: `must be one of: ${ACCESS_STATUSES.join(', ')}` }).optional(),
+  ori: z.string().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().optional(),
 });
 
+/**
+ * GET /access-requests?status=&ori=&limit=&nextToken=: one page of the requests the caller may
+ * see, newest first; with no filter, all of them (the unit: every request; an agency
+ * administrator: their agency's). The cursor is sealed and bound to the query and the caller.
+ */
 async function list(event: ApiEvent) {
   const q = parseWith(ListQuery, event.queryStringParameters ?? {});
-  const ori = isUnit(event) ? q.ori : event.caller.ori;
   if (!isUnit(event) && q.ori && q.ori !== event.caller.ori) throw new Forbidden('You may list only your own agency’s requests');
-  if (!ori && !q.status) throw new ValidationFailed([{ field: 'status', rule: 'give a status or an ori to list by' }]);
-  let cursor: Record<string, NativeAttributeValue> | undefined;
-  try {
-    cursor = q.cursor ? (JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as Record<string, NativeAttributeValue>) : undefined;
-  } catch {
-    throw new ValidationFailed([{ field: 'cursor', rule: 'must be the cursor a previous page returned' }]);
-  }
-  const page = await store.list({ status: q.status, ori, limit: q.limit, cursor });
+  if (!isUnit(event) && !event.caller.ori) throw new Forbidden('Your token names no agency (ORI)');
+  const view: AccessView = isUnit(event) ? { kind: 'all' } : { kind: 'agency', ori: event.caller.ori ?? '' };
+  const scope = { list: 'access-requests', caller: event.caller, query: { status: q.status, ori: q.ori } };
+  const { token, param } = cursorParam(event.queryStringParameters, 'cursor');
+  const start = await cursors.open(token, scope, DynamoKeySchema, param);
+  const page = await store.list(view, { status: q.status, ori: q.ori, limit: q.limit }, start);
+  const ori = view.kind === 'agency' ? view.ori : q.ori;
   await recordAudit({ type: 'AccessRequestsListed', outcome: 'success', actor: event.caller.username, component: 'cchrs-access', subject: AuditSubject.of('access-request', ori ?? q.status ?? '*'), source: sourceOf(event), details: { count: page.items.length } });
   return json(200, {
-    items: page.items.map((r) => ({ requestId: r.requestId, status: r.status, employee: r.employee.fullName, ori: r.ori, createdAt: r.createdAt })),
-    cursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : null,
+    items: page.items.map((r) => ({ requestId: r.requestId, status: r.status, employee: r.employee.fullName, ori: r.ori, createdAt: r.createdAt, statusUrl: statusUrl(r.requestId) })),
+    nextToken: await cursors.seal(scope, page.next),
   });
 }
 
@@ -159,7 +174,7 @@ async function list(event: ApiEvent) {
  * the rule. Then the waiting verification task is decided: verified, or which module is missing.
  */
 async function verifyTraining(event: ApiEvent) {
-  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  const request = await loadRequest(pathRequestId(event));
   const body = parseJsonBody(event, TrainingVerificationSchema);
   if (request.status !== 'TRAINING_VERIFICATION') throw new Conflict(`Training can be verified only while the request awaits verification; it is ${request.status}`);
   const outcome = assessVerification(body, nowIso().slice(0, 10));
@@ -178,17 +193,17 @@ async function verifyTraining(event: ApiEvent) {
 }
 
 async function reissue(event: ApiEvent) {
-  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  const request = await loadRequest(pathRequestId(event));
   if (request.status !== 'PASSWORD_EXPIRED') throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${request.status}`);
   const name = `${request.requestId}-reissue-${(request.issue ?? 1) + 1}`;
   const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
   correlate({ executionArn: started.executionArn });
   await recordAudit(auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
-  return json(202, { requestId: request.requestId, status: request.status, statusUrl: `${env.PUBLIC_API_URL}/access-requests/${request.requestId}` });
+  return json(202, { requestId: request.requestId, status: request.status, statusUrl: statusUrl(request.requestId) });
 }
 
 async function unlock(event: ApiEvent) {
-  const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  const request = await loadRequest(pathRequestId(event));
   await store.unlock(request.employee.email);
   await recordAudit(auditOf(request, 'AccountUnlocked', event.caller.username, {}, 'success', sourceOf(event)));
   return json(200, { requestId: request.requestId, unlocked: true });

@@ -1,23 +1,28 @@
 import { z } from 'zod';
-import { open } from '#shared/adapters/keys';
+import { open, secretBytes } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { AuditSubject } from '#shared/audit';
+import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
+import { wellFormedId } from '#shared/ids';
 import { withMessage } from '#shared/messages';
 import { correlate, logger } from '#shared/observability';
 import { nowIso } from '#shared/time';
 import type { Role } from '#infra/manifest';
 import { publishStatusEvent } from './adapters/events';
-import { SUBJECT_TYPE, type PacketRecord } from './adapters/packet-store';
+import { SUBJECT_TYPE, type PacketRecord, type PacketView } from './adapters/packet-store';
 import { executionArnOf, startPacketExecution, stopPacketExecution } from './adapters/workflow';
 import { chargesInWords } from './domain/charges';
 import { ArrestPacketSchema, contentHash, executionNameOf, MAX_PACKET_BYTES, OriSchema, packetIdOf, type ArrestPacket } from './domain/packet';
 import { AMENDABLE, CURRENT_STEP, PUBLISHED, STATUSES } from './domain/status';
 import { env, store } from './ports';
 
-const api = loadEnv({ ARREST_MACHINE_ARN: nonEmpty, TASK_TOKEN_KEY_ID: nonEmpty });
+const api = loadEnv({ ARREST_MACHINE_ARN: nonEmpty, TASK_TOKEN_KEY_ID: nonEmpty, PUBLIC_API_URL: nonEmpty, CURSOR_KEY_SECRET_ID: nonEmpty, PACKET_ID_KEY_SECRET_ID: nonEmpty });
+const cursors = new Cursors(secretCursorKeys(api.CURSOR_KEY_SECRET_ID));
+/** The key packet ids are derived with (never rotated: a retried packet must get the same id). */
+const packetIdKey = () => secretBytes(api.PACKET_ID_KEY_SECRET_ID);
 
 /** Roles that act for one agency: they see that agency's packets, at every stage, and no other. */
 const AGENCY_ROLES: readonly Role[] = ['agency-rms', 'agency-admin'];
@@ -45,7 +50,6 @@ const ListQuery = z.object({
   from: z.iso.date('must be a date, YYYY-MM-DD').optional(),
   to: z.iso.date('must be a date, YYYY-MM-DD').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  nextToken: z.string().max(2000).optional(),
 });
 
 const has = (caller: Caller, roles: readonly Role[]) => caller.roles.some((r) => roles.includes(r));
@@ -65,7 +69,8 @@ function sourceOf(event: ApiEvent) {
   return { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
 }
 
-const statusUrl = (packetId: string) => `/arrests/${packetId}`;
+/** Absolute, as an access request's is: a client follows it as it is. */
+const statusUrl = (packetId: string) => `${api.PUBLIC_API_URL}/arrests/${packetId}`;
 
 function summary(p: PacketRecord) {
   return { packetId: p.packetId, version: p.version, status: p.status, currentStep: CURRENT_STEP[p.status], ori: p.ori, incidentNumber: p.incidentNumber, receivedAt: p.receivedAt, updatedAt: p.updatedAt, statusUrl: statusUrl(p.packetId) };
@@ -85,7 +90,9 @@ function checkOri(caller: Caller, packet: ArrestPacket): void {
 
 /** A packet the caller may see, or 404 exactly as for a missing one (both attempts are audited). */
 async function visiblePacket(event: ApiEvent): Promise<PacketRecord> {
-  const packetId = event.pathParameters?.['packetId'] ?? '';
+  // A malformed id cannot name a packet: answered as a missing one, without reading the table
+  // (and audited without it: a path value of any length is not an id to keep).
+  const packetId = wellFormedId('packet', event.pathParameters?.['packetId']);
   const packet = packetId ? await store.get(packetId) : undefined;
   if (packet && maySee(event.caller, packet)) return packet;
   // Another agency's packet and a missing one are both audited, alike: the same answer, the same work.
@@ -94,11 +101,11 @@ async function visiblePacket(event: ApiEvent): Promise<PacketRecord> {
     outcome: packet ? 'denied' : 'failure',
     actor: event.caller.username,
     component: 'arrests',
-    subject: AuditSubject.of(SUBJECT_TYPE, packetId || '(none)'),
+    subject: AuditSubject.of(SUBJECT_TYPE, packetId ?? '(malformed)'),
     source: sourceOf(event),
     details: { route: event.resource },
   });
-  throw new NotFound(`No arrest packet ${packetId}`);
+  throw new NotFound(packetId ? `No arrest packet ${packetId}` : 'No such arrest packet');
 }
 
 async function start(packet: PacketRecord): Promise<void> {
@@ -118,7 +125,7 @@ async function start(packet: PacketRecord): Promise<void> {
 async function receive(event: ApiEvent) {
   const body = packetBody(event);
   checkOri(event.caller, body);
-  const packetId = packetIdOf(body.agency.ori, body.incidentNumber);
+  const packetId = packetIdOf(await packetIdKey(), body.agency.ori, body.incidentNumber);
   const hash = contentHash(body);
   const now = nowIso();
   const record: PacketRecord = {
@@ -148,7 +155,7 @@ async function receive(event: ApiEvent) {
     const same = versions.find((v) => v.contentHash === hash);
     if (!same) {
       throw new Conflict(
-        `Agency ${body.agency.ori} already sent incident ${body.incidentNumber} as packet ${packetId} (${statusUrl(packetId)}) with different content; send a change as a new version, POST /arrests/${packetId}/versions`,
+        `Agency ${body.agency.ori} already sent incident ${body.incidentNumber} as packet ${packetId} (${statusUrl(packetId)}) with different content; send a change as a new version, POST ${statusUrl(packetId)}/versions`,
       );
     }
     // A retry: the first attempt may have stopped between storing and starting, or before it
@@ -169,8 +176,9 @@ async function receive(event: ApiEvent) {
  * of the old version is stopped (its clerk task is cancelled) and one for the new version starts.
  */
 async function amend(event: ApiEvent) {
-  const body = packetBody(event);
+  // The packet first: an id that names no packet the caller may see is 404, whatever the body.
   const current = await visiblePacket(event);
+  const body = packetBody(event);
   if (!has(event.caller, AGENCY_ROLES) || event.caller.ori !== current.ori) throw new NotFound(`No arrest packet ${current.packetId}`);
   checkOri(event.caller, body);
   if (body.incidentNumber !== current.incidentNumber) {
@@ -233,19 +241,35 @@ async function read(event: ApiEvent) {
   });
 }
 
-/** GET /arrests?status=&ori=&from=&to=: one page, through the by-status or by-agency index. */
+/**
+ * Which packets the caller may list: every one (court, prosecution, operations, audit), its own
+ * agency's (agency roles), or those published (community, unit). A caller with several roles
+ * gets the first of these that applies, not their union; `maySee` still checks each packet.
+ */
+function viewOf(caller: Caller): PacketView {
+  if (has(caller, JUSTICE_ROLES)) return { kind: 'all' };
+  if (has(caller, AGENCY_ROLES)) {
+    if (!caller.ori) throw new Forbidden('Your token names no agency (ORI)');
+    return { kind: 'agency', ori: caller.ori };
+  }
+  return { kind: 'published' };
+}
+
+/**
+ * GET /arrests?status=&ori=&from=&to=&limit=&nextToken=: one page of the packets the caller may
+ * see, newest first; with no filter, all of them. The view is part of the query, so hidden
+ * packets are neither on a page nor behind its cursor (sealed, bound to the query and caller).
+ */
 async function list(event: ApiEvent) {
   const query = parseWith(ListQuery, event.queryStringParameters ?? {});
   const caller = event.caller;
-  let ori = query.ori;
-  if (!has(caller, [...JUSTICE_ROLES, ...COMMUNITY_ROLES])) {
-    if (!caller.ori) throw new Forbidden('Your token names no agency (ORI)');
-    if (ori && ori !== caller.ori) throw new Forbidden(`You may list only your agency's packets (${caller.ori})`);
-    ori = caller.ori;
-  }
-  if (!ori && !query.status) throw new ValidationFailed([{ field: 'status', rule: 'give status or ori to list packets' }]);
-  const page = await store.list({ status: query.status, ori, from: query.from, to: query.to, limit: query.limit, nextToken: query.nextToken });
-  return json(200, { packets: page.items.filter((p) => maySee(caller, p)).map(summary), nextToken: page.nextToken ?? null });
+  const view = viewOf(caller);
+  if (view.kind === 'agency' && query.ori && query.ori !== view.ori) throw new Forbidden(`You may list only your agency's packets (${view.ori})`);
+  const scope = { list: 'arrests', caller, query: { status: query.status, ori: query.ori, from: query.from, to: query.to } };
+  const { token, param } = cursorParam(event.queryStringParameters);
+  const start = await cursors.open(token, scope, DynamoKeySchema, param);
+  const page = await store.list(view, query, start);
+  return json(200, { packets: page.items.filter((p) => maySee(caller, p)).map(summary), nextToken: await cursors.seal(scope, page.next) });
 }
 
 /**
@@ -256,8 +280,8 @@ async function list(event: ApiEvent) {
  *    moment (a continue-as-new in between), the next one finds the packet adjudicated and archives it.
  */
 async function adjudicate(event: ApiEvent) {
-  const body = parseJsonBody(event, AdjudicationSchema);
   const packet = await visiblePacket(event);
+  const body = parseJsonBody(event, AdjudicationSchema);
   const sequences = packet.packet.charges.map((c) => c.chargeSequenceID);
   const given = body.dispositions.map((d) => d.chargeSequenceID);
   const problems = [

@@ -2,11 +2,16 @@ import { QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AuditSubject, auditPartition, auditTable, recordAudit } from '#shared/audit';
 import { dynamo } from '#shared/clients';
+import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys, type DynamoKey } from '#shared/cursor';
+import { loadEnv, nonEmpty } from '#shared/env';
 import { ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseWith } from '#shared/http';
 import { now } from '#shared/time';
 
 const MAX_DAYS = 31;
+
+/** Every key attribute of the audit table and its indexes is a string. */
+const keyOf = (key: Record<string, NativeAttributeValue>): DynamoKey => Object.fromEntries(Object.entries(key).map(([k, v]) => [k, String(v)]));
 
 const Query = z
   .object({
@@ -16,25 +21,15 @@ const Query = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().optional(),
   })
   .refine((q) => q.subject || q.actor || q.from, { message: 'give a subject, an actor, or a time range (from, to)', path: ['subject'] })
   .refine((q) => !q.subject || q.subjectType, { message: 'give the subjectType with the subject (e.g. access-request, arrest-packet, account)', path: ['subjectType'] });
 
-interface Cursor {
-  readonly day?: string;
-  readonly key?: Record<string, NativeAttributeValue>;
-}
+/** Where the next page starts: a day of the time range, and a key within it (or within the subject or actor). */
+const CursorSchema = z.object({ day: z.string().optional(), key: DynamoKeySchema.optional() });
+type Cursor = z.infer<typeof CursorSchema>;
 
-function decodeCursor(text: string | undefined): Cursor {
-  try {
-    return text ? (JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor) : {};
-  } catch {
-    throw new ValidationFailed([{ field: 'cursor', rule: 'must be the cursor a previous page returned' }]);
-  }
-}
-
-const encode = (c: Cursor | undefined) => (c ? Buffer.from(JSON.stringify(c)).toString('base64url') : null);
+const cursors = new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID));
 
 /**
  * GET /audit (auditor): the audit trail by subject, by actor, or by time, newest first within
@@ -42,7 +37,9 @@ const encode = (c: Cursor | undefined) => (c ? Buffer.from(JSON.stringify(c)).to
  */
 export const handler = apiHandler(async (event) => {
   const q = parseWith(Query, event.queryStringParameters ?? {});
-  const cursor = decodeCursor(q.cursor);
+  const scope = { list: 'audit', caller: event.caller, query: { subjectType: q.subjectType, subject: q.subject, actor: q.actor, from: q.from, to: q.to } };
+  const { token, param } = cursorParam(event.queryStringParameters, 'cursor');
+  const cursor: Cursor = (await cursors.open(token, scope, CursorSchema, param)) ?? {};
   const to = q.to ?? now().toISOString();
   const from = q.from ?? '0000';
   const range = { ':from': from, ':to': `${to}~` };
@@ -62,7 +59,7 @@ export const handler = apiHandler(async (event) => {
       }),
     );
     items = out.Items ?? [];
-    next = out.LastEvaluatedKey ? { key: out.LastEvaluatedKey } : undefined;
+    next = out.LastEvaluatedKey ? { key: keyOf(out.LastEvaluatedKey) } : undefined;
   } else {
     const days: string[] = [];
     for (let d = new Date(to.slice(0, 10)); d.toISOString().slice(0, 10) >= from.slice(0, 10); d.setUTCDate(d.getUTCDate() - 1)) {
@@ -84,7 +81,7 @@ export const handler = apiHandler(async (event) => {
       );
       items.push(...(out.Items ?? []));
       if (out.LastEvaluatedKey) {
-        next = { day, key: out.LastEvaluatedKey };
+        next = { day, key: keyOf(out.LastEvaluatedKey) };
         break;
       }
       if (items.length >= q.limit) {
@@ -106,6 +103,6 @@ export const handler = apiHandler(async (event) => {
   });
   return json(200, {
     records: items.map(({ pk: _pk, sk: _sk, day: _day, ...record }) => record),
-    cursor: encode(next),
+    nextToken: await cursors.seal(scope, next),
   });
 });

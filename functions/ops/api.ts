@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { AuditSubject, recordAudit } from '#shared/audit';
+import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
+import { loadEnv, nonEmpty } from '#shared/env';
 import { AppError, NotFound } from '#shared/errors';
 import { apiHandler, json, parseWith, type ApiEvent } from '#shared/http';
-import { EXECUTION_STATUSES, WORKFLOWS, type PendingTaskList } from './contract';
+import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionPage, type PendingTaskList } from './contract';
 import { DURATION_RULE, parseDuration } from './domain/duration';
-import { listExecutions, pendingTasks, redriveExecution, showExecution } from './domain/operations';
+import { ExecutionCursorSchema, ID_RULE, listExecutions, pendingTasks, redriveExecution, showExecution } from './domain/operations';
 import { auditSubject } from './domain/workflows';
 import { ports } from './ports';
 
@@ -17,17 +19,20 @@ const ListQuery = z.object({
   since: duration.optional(),
   stuck: flag.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  nextToken: z.string().max(4096).optional(),
 });
+const cursors = new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID));
 const ShowQuery = z.object({ reveal: flag.optional() });
 const TasksQuery = z.object({ olderThan: duration.optional() });
-/** Path ids are names or ARNs; the domain says which rule a bad one breaks. */
+/** Path ids are names or ARNs (ours are far shorter); the domain checks their format. */
 const IdParam = z.object({ id: z.string().min(1).max(300) });
 
 const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
 
 function idOf(event: ApiEvent): string {
-  const raw = parseWith(IdParam, event.pathParameters ?? {}).id;
+  const parsed = IdParam.safeParse(event.pathParameters ?? {});
+  // Answered as every API answers a malformed id: as a missing one (404).
+  if (!parsed.success) throw new NotFound(`No execution is known by that id: an id ${ID_RULE}`);
+  const raw = parsed.data.id;
   // An ARN may arrive percent-encoded (its colons), depending on the client.
   try {
     return decodeURIComponent(raw);
@@ -50,9 +55,13 @@ export const handler = apiHandler(async (event) => {
   switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /ops/executions': {
       const q = parseWith(ListQuery, event.queryStringParameters ?? {});
-      const page = await listExecutions(ports, { workflow: q.workflow, status: q.status, sinceSeconds: q.since, stuck: q.stuck, limit: q.limit, nextToken: q.nextToken });
+      const scope = { list: 'ops-executions', caller: event.caller, query: { workflow: q.workflow, status: q.status, since: q.since, stuck: q.stuck } };
+      const { token, param } = cursorParam(event.queryStringParameters);
+      const start = await cursors.open(token, scope, ExecutionCursorSchema, param);
+      const page = await listExecutions(ports, { workflow: q.workflow, status: q.status, sinceSeconds: q.since, stuck: q.stuck, limit: q.limit, start });
       await audit('ExecutionsListed', AuditSubject.of('executions', q.workflow ?? '*'), 'success', { status: q.status ?? null, stuck: q.stuck ?? false, count: page.items.length });
-      return json(200, page);
+      const body: ExecutionPage = { items: page.items, nextToken: await cursors.seal(scope, page.next) };
+      return json(200, body);
     }
     case 'GET /ops/executions/{id}': {
       const id = idOf(event);

@@ -43,8 +43,8 @@ export interface ExecutionSummary {
 
 export interface ExecutionPage {
   readonly items: readonly ExecutionSummary[];
-  /** Pass back as `nextToken` for the next page; absent on the last. */
-  readonly nextToken?: string;
+  /** Pass back as `nextToken` for the next page; null on the last. Opaque, as every list's is. */
+  readonly nextToken: string | null;
 }
 
 /** One state entered and (maybe) left: a line of the timeline. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditSubject, recordAudit } from '#shared/audit';
 import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
+import { wellFormedId } from '#shared/ids';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
 import { DECIDER_ROLES, type Role } from '#infra/manifest';
@@ -35,12 +36,13 @@ function view(task: Task) {
 }
 
 async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string }> {
-  const taskId = event.pathParameters?.['taskId'] ?? '';
+  // A malformed id cannot name a task: answered as a missing one, without reading the table.
+  const taskId = wellFormedId('task', event.pathParameters?.['taskId']) ?? '';
   const stored = taskId ? await store.get(taskId) : undefined;
   if (!stored) {
     // Audited as another's task is, so that both take the same work and answer.
-    await recordAudit({ type: 'TaskRead', outcome: 'failure', actor: event.caller.username, component: 'human-tasks', subject: AuditSubject.of('task', taskId || '(none)'), source: sourceOf(event), details: { taskId } });
-    throw new NotFound(`No task ${taskId}`);
+    await recordAudit({ type: 'TaskRead', outcome: 'failure', actor: event.caller.username, component: 'human-tasks', subject: AuditSubject.of('task', taskId || '(malformed)'), source: sourceOf(event), details: { taskId } });
+    throw new NotFound(taskId ? `No task ${taskId}` : 'No such task');
   }
   correlate(correlationKeysOf(stored.task));
   if (!mayDecide(stored.task, event.caller)) {

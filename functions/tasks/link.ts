@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { WindowCounter } from '#shared/adapters/rate-limit';
 import { recordAudit } from '#shared/audit';
+import { wellFormedId } from '#shared/ids';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
 import { auditRefusedLink, REFUSALS_RECORDED_PER_MINUTE, type LinkRefusal } from './domain/refusals';
@@ -61,7 +62,8 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
     try {
-      const taskId = event.pathParameters?.['taskId'] ?? '';
+      // A malformed id cannot name a task: the page for an unknown one, without reading the table.
+      const taskId = wellFormedId('task', event.pathParameters?.['taskId']) ?? '';
       correlate({ taskId });
       const params = event.httpMethod === 'POST' ? formOf(event) : new URLSearchParams(Object.entries(event.queryStringParameters ?? {}).map(([k, v]): [string, string] => [k, v ?? '']));
       const choice = params.get('choice') ?? '';
@@ -70,7 +72,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
 
       const stored = taskId ? await store.get(taskId) : undefined;
       if (!stored) {
-        await refused(event, taskId, 'unknown task');
+        await refused(event, taskId || (event.pathParameters?.['taskId'] ?? ''), 'unknown task');
         return unknownPage();
       }
       // Known from the task, not the link: a tampered link cannot plant keys in the log.

@@ -28,10 +28,12 @@ export interface StatefulResourcesProps {
 export const SES_METRIC_DIMENSION = 'ses:configuration-set';
 
 /**
- * Secrets whose value another party must learn when it changes, so a random rotation here
- * would lock the app out; each with the reason, which is also its cdk-nag acknowledgement.
+ * Secrets whose value another party must learn when it changes, or that must never change, so a
+ * random rotation here would break the app; each with the reason, which is also its cdk-nag
+ * acknowledgement.
  */
 const EXTERNALLY_ROTATED: Readonly<Partial<Record<SecretName, string>>> = {
+  'packet-id-key': 'Arrest packet ids are an HMAC of (ORI, incident number) under this key, so that a retried POST names the same packet; a new value would give every resent packet a second id. It is read only by the arrests API and never rotated; if it leaks, ids become guessable again (no data is exposed by that alone).',
   'cms-credentials': `The CMS intake credential must be changed together with DCJ's CMS, so it is rotated by the operator (PutSecretValue) on DCJ's schedule; a random rotation every ${ROTATION_INTERVAL.toDays()} days would cut the app off from the CMS.`,
 };
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { metricsNamespace } from '../manifest/monitoring';
-import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type TableName, type TableSpec } from '../manifest';
+import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName, type TableSpec } from '../manifest';
 import { LocalApiGateway } from './apigateway';
 import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { CONSOLE_PREFIX, OpsConsole } from './console/server';
@@ -85,6 +85,8 @@ export interface LocalRuntime {
   /** How many executions were carried on from a previous run at start. */
   readonly resumed: number;
   mintToken(request: TokenRequest): Promise<string>;
+  /** A secret's value (tests derive what the application derives from it, e.g. a packet id). */
+  secretValue(name: SecretName): string;
   stop(): Promise<void>;
 }
 
@@ -300,6 +302,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       },
       resumed,
       mintToken: (request) => issuer.mint(request),
+      secretValue: (name) => keys.secretValue(name),
       // Executions are detached first, so that nothing reads a stopping clock as time passing.
       stop: () => stopAll(),
     };
@@ -322,9 +325,11 @@ export function functionEnvironment(resolve: (ref: Ref) => string): Record<strin
   return env;
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+/** Creates a manifest table, or brings one kept from an earlier run up to the manifest (its indexes). */
+export async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(client, tableName, spec, new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '')));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -351,6 +356,35 @@ async function ensureTable(client: DynamoDBClient, tableName: string, spec: Tabl
   );
   if (spec.timeToLiveAttribute) {
     await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.timeToLiveAttribute } }));
+  }
+}
+
+/**
+ * A table kept under `.local/` from before the manifest gained an index gets it, as a CDK deploy
+ * would add it (one at a time, as DynamoDB requires). Items written before have none of its keys,
+ * so they are not in it: the index is sparse for them.
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec: TableSpec, present: ReadonlySet<string>): Promise<void> {
+  for (const [indexName, index] of Object.entries(spec.indexes)) {
+    if (present.has(indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                { AttributeName: index.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { auditAppend, commonEnv, fnRef, machineRef, taskEnv } from './shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, taskEnv } from './shared';
 
 /**
  * The manifest's CCHRS access-request part: its functions, routes, machine and rules, merged
@@ -17,8 +17,8 @@ export const accessFunctions = {
   'access-api': {
     entry: 'functions/access/api.ts',
     description: 'CCHRS access requests: submit, read, list, record training verification, reissue a password, unlock',
-    env: accessEnv,
-    permissions: [rw, auditAppend, auditRead, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }],
+    env: { ...accessEnv, ...cursorEnv },
+    permissions: [rw, auditAppend, auditRead, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }, cursorKeyRead],
   },
   'access-first-login': {
     entry: 'functions/access/first-login.ts',

@@ -2,7 +2,7 @@
  * The manifest's arrests part: its functions, routes, machines and event rules, merged into
  * `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
  */
-import { auditAppend, commonEnv, fnRef, machineRef } from './shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef } from './shared';
 
 /** Who may read arrest packets; the handler narrows it per packet (agency, stage). */
 const READERS = ['agency-rms', 'agency-admin', 'court-clerk', 'dcj', 'judicial', 'community', 'unit', 'operations', 'auditor'] as const;
@@ -11,7 +11,14 @@ export const arrestFunctions = {
   'arrests-api': {
     entry: 'functions/arrests/api.ts',
     description: 'Arrests API: receives packets and versions from agency RMS, reads and lists them by role and ORI, takes adjudications from Judicial',
-    env: { ...commonEnv, ARREST_MACHINE_ARN: machineRef('arrest-packet'), TASK_TOKEN_KEY_ID: { ref: 'key' } },
+    env: {
+      ...commonEnv,
+      ...cursorEnv,
+      ARREST_MACHINE_ARN: machineRef('arrest-packet'),
+      TASK_TOKEN_KEY_ID: { ref: 'key' },
+      PUBLIC_API_URL: { ref: 'apiUrl' },
+      PACKET_ID_KEY_SECRET_ID: { ref: 'secret', secret: 'packet-id-key' },
+    },
     permissions: [
       { table: 'main', access: 'readwrite' },
       auditAppend,
@@ -20,6 +27,8 @@ export const arrestFunctions = {
       { bus: 'put' },
       { machine: 'arrest-packet', actions: ['start', 'stop', 'callback'] },
       { key: 'decrypt' },
+      cursorKeyRead,
+      { secret: 'packet-id-key', access: 'read' },
     ],
   },
   'arrests-validate': {

@@ -2,7 +2,7 @@
  * The manifest's operations part: the ops API behind the `ciss` CLI and the console, merged into
  * `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
  */
-import { auditAppend, commonEnv, machineRef } from './shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, machineRef } from './shared';
 
 /** Every workflow an operator inspects and redrives; reading and redriving only, never starting or stopping. */
 const inspectAndRedrive = (['arrest-packet', 'access-request', 'approval', 'diagnostics'] as const).map((machine) => ({ machine, actions: ['read', 'redrive'] as const }));
@@ -17,9 +17,10 @@ export const opsFunctions = {
       ACCESS_MACHINE_ARN: machineRef('access-request'),
       APPROVAL_MACHINE_ARN: machineRef('approval'),
       DIAGNOSTICS_MACHINE_ARN: machineRef('diagnostics'),
+      ...cursorEnv,
     },
     // The task table is read for pending tasks (by the byStatus index); it changes nothing there.
-    permissions: [{ table: 'main', access: 'read' }, auditAppend, ...inspectAndRedrive],
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, ...inspectAndRedrive, cursorKeyRead],
     timeoutSeconds: 29,
     memoryMb: 512,
   },

@@ -34,3 +34,11 @@ export const taskEnv = {
   TASK_TOKEN_KEY_ID: { ref: 'key' },
   LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' },
 } as const;
+
+/**
+ * What a function that answers a paged list needs: the key its cursors are sealed with (each
+ * cursor is bound to the list, the query and the caller, so it is opaque and cannot be replayed
+ * on another query or by another caller).
+ */
+export const cursorEnv = { CURSOR_KEY_SECRET_ID: { ref: 'secret', secret: 'list-cursor-key' } } as const;
+export const cursorKeyRead = { secret: 'list-cursor-key', access: 'read' } as const;

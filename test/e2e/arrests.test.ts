@@ -145,7 +145,8 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       expect([first.status, second.status]).toEqual([202, 200]);
       const [a, b] = [(await first.json()) as { packetId: string; statusUrl: string }, (await second.json()) as { packetId: string }];
       expect(b.packetId).toBe(a.packetId);
-      expect(a.statusUrl).toBe(`/arrests/${a.packetId}`);
+      // Absolute, as an access request's is (issue 12).
+      expect(a.statusUrl).toBe(`${h.runtime.endpoints.api}/arrests/${a.packetId}`);
       await clerkMail('dup-1');
       expect(await executionsOf(a.packetId)).toHaveLength(1);
 

@@ -55,12 +55,15 @@ describe('the audit trail', () => {
   });
 
   it('answers by actor and by time, and pages', async () => {
-    const byActor = (await (await get('actor=nhpd-admin&limit=1')).json()) as { records: AuditRecord[]; cursor: string | null };
+    const byActor = (await (await get('actor=nhpd-admin&limit=1')).json()) as { records: AuditRecord[]; nextToken: string | null };
     expect(byActor.records).toHaveLength(1);
-    expect(byActor.cursor).toBeTruthy();
-    const next = (await (await get(`actor=nhpd-admin&limit=1&cursor=${byActor.cursor}`)).json()) as { records: AuditRecord[] };
+    expect(byActor.nextToken).toBeTruthy();
+    const next = (await (await get(`actor=nhpd-admin&limit=1&nextToken=${byActor.nextToken}`)).json()) as { records: AuditRecord[] };
     expect(next.records).toHaveLength(1);
     expect(next.records[0]).not.toEqual(byActor.records[0]);
+    // The name the API documented before, `cursor`, still works.
+    const old = (await (await get(`actor=nhpd-admin&limit=1&cursor=${byActor.nextToken}`)).json()) as { records: AuditRecord[] };
+    expect(old.records).toEqual(next.records);
     const from = new Date(h.runtime.clock.now() - 3600_000).toISOString();
     const byTime = (await (await get(`from=${from}`)).json()) as { records: AuditRecord[] };
     expect(byTime.records.length).toBeGreaterThan(2);

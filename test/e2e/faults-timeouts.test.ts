@@ -1,12 +1,9 @@
 import { Clock } from '../../infra/local/clock';
-import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../load/drive';
-import { givenRuntime, history, stopHarness, type Harness } from './steps';
+import { givenRuntime, history, packetIdFor, stopHarness, type Harness } from './steps';
 
 const ORI = 'CT0000100';
 const TAG = 'timeouts';
-/** The second packet the driver sends (`<tag>-00001`): the one whose CMS step times out. */
-const SLOW = packetIdOf(ORI, `${TAG}-00001`);
 const TRANSMIT_HANG_MS = 1500;
 const DYNAMO_HANG_MS = 1000;
 
@@ -22,6 +19,8 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
   let target: Target;
   let result: LoadResult;
   let seconds: number;
+  /** The second packet the driver sends (`<tag>-00001`): the one whose CMS step times out. */
+  let slowPacket: string;
 
   beforeAll(async () => {
     // Retry back-offs pass at once on the workflow clock; the hangs themselves take wall-clock time.
@@ -29,10 +28,12 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
       clock: new Clock({ mode: 'manual', autoAdvanceMs: 5 * 60_000 }),
       // Nothing here needs the pending-task monitor, whose schedule the auto-advancing clock would keep firing.
       schedules: false,
-      faults: {
-        functions: { 'arrests-transmit': { timeout: 1, timeoutAfterMs: TRANSMIT_HANG_MS, timeoutAfterHandler: true, match: SLOW, times: 1 } },
-        services: { dynamodb: { hang: 1, hangMs: DYNAMO_HANG_MS, operations: ['TransactWriteItems'], match: '"TRANSMITTED"', times: 1 } },
-      },
+    });
+    // Packet ids are keyed with the runtime's secret, so the fault is set once the runtime runs.
+    slowPacket = packetIdFor(h, ORI, `${TAG}-00001`);
+    h.runtime.faults.set({
+      functions: { 'arrests-transmit': { timeout: 1, timeoutAfterMs: TRANSMIT_HANG_MS, timeoutAfterHandler: true, match: slowPacket, times: 1 } },
+      services: { dynamodb: { hang: 1, hangMs: DYNAMO_HANG_MS, operations: ['TransactWriteItems'], match: '"TRANSMITTED"', times: 1 } },
     });
     target = await targetOf(h.runtime);
     const started = Date.now();
@@ -43,13 +44,13 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
   afterAll(() => stopHarness(h));
 
   it('injected one Lambda timeout and one hung DynamoDB write, each taking its time', () => {
-    expect(result.packetIds).toContain(SLOW);
+    expect(result.packetIds).toContain(slowPacket);
     expect(h.runtime.faults.counts()).toEqual({ 'lambda:arrests-transmit:timeout': 1, 'dynamodb:TransactWriteItems:hang': 1 });
     expect(seconds).toBeGreaterThanOrEqual(TRANSMIT_HANG_MS / 1000);
   });
 
   it('retried the timed-out step: TransmitToCms failed once with Sandbox.Timedout and then succeeded', async () => {
-    const events = await history(h.sfn, `${h.runtime.names.machines['arrest-packet'].replace(':stateMachine:', ':execution:')}:${SLOW}-v1`);
+    const events = await history(h.sfn, `${h.runtime.names.machines['arrest-packet'].replace(':stateMachine:', ':execution:')}:${slowPacket}-v1`);
     const failures = events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails);
     const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
 
@@ -62,7 +63,7 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
     const verification = await verifyLoad(target, result);
 
     expect(verification.problems).toEqual([]);
-    expect(h.runtime.cms.records.filter((r) => (r.body as { packetId?: string }).packetId === SLOW)).toHaveLength(1);
+    expect(h.runtime.cms.records.filter((r) => (r.body as { packetId?: string }).packetId === slowPacket)).toHaveLength(1);
     expect(h.runtime.cms.records).toHaveLength(2);
   });
 });

@@ -19,18 +19,23 @@ const contentType = fc.constantFrom('application/json', 'text/plain', 'applicati
  * Random and hostile bodies, headers and path values at every route of the local API, as a
  * caller allowed on it: never a 5xx, and every 4xx says what was wrong.
  */
+// One runtime for the file: the functions run in this process, and their clients keep the
+// endpoints of the first runtime they were given.
+let h: Harness;
+beforeAll(async () => {
+  h = await givenRuntime();
+});
+afterAll(() => stopHarness(h));
+
 describe('hostile input at every route', () => {
-  let h: Harness;
   const tokens = new Map<RouteSpec, string>();
 
   beforeAll(async () => {
-    h = await givenRuntime();
     for (const route of routes as readonly RouteSpec[]) {
       const role = route.roles[0];
       if (role) tokens.set(route, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined }));
     }
   });
-  afterAll(() => stopHarness(h));
 
   it.each((routes as readonly RouteSpec[]).map((r) => [`${r.method} ${r.path}`, r] as const))('%s answers 4xx with a reason, never 5xx', async (_name, route) => {
     await fc.assert(
@@ -113,6 +118,69 @@ describe('malformed percent-escapes in the path', () => {
       const res = await fetch(`${h.runtime.endpoints.api}${route.path.replace(/\{[^}]+\}/g, bad)}`, { method: route.method, body: route.method === 'GET' ? undefined : '{}' });
       expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
       expect(((await res.json()) as { message: string }).message).toContain('percent-escape');
+    }
+  });
+});
+
+/**
+ * Crafted cursors and overlong path ids (issue 13): a cursor that no page gave is a 400 naming
+ * the parameter on every list, the same everywhere (never DynamoDB's "starting key is invalid"
+ * as a 500); an id that does not have its kind's format is a 404, as a missing one (never
+ * DynamoDB's key size limit as a 500), the unauthenticated approval page included.
+ */
+describe('crafted cursors and overlong ids', () => {
+  const tokens = new Map<Role, string>();
+  const token = async (role: Role) => {
+    if (!tokens.has(role)) tokens.set(role, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined }));
+    return tokens.get(role) ?? '';
+  };
+
+  const oldStyle = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  const crafted = [
+    oldStyle({ pk: 'x' }),
+    oldStyle({ pk: 'ARREST#ap-000000000000000000000000', sk: 'PACKET', gsi1pk: 'ARRESTS#STATUS#RECEIVED', gsi1sk: '2026' }),
+    oldStyle({ key: { pk: 'x', sk: 'y' } } as unknown as Record<string, string>),
+    `c1.${'A'.repeat(60)}`,
+    'c1.!!!',
+    'x'.repeat(5000),
+    '%E0%A4%A',
+    '{"pk":"x"}',
+  ];
+  const lists: readonly (readonly [string, Role, string, string])[] = [
+    ['/arrests?', 'dcj', 'nextToken', 'nextToken'],
+    ['/arrests?ori=CT0000100&', 'agency-rms', 'nextToken', 'nextToken'],
+    ['/access-requests?', 'unit', 'nextToken', 'nextToken'],
+    ['/access-requests?', 'agency-admin', 'cursor', 'cursor'],
+    ['/audit?actor=someone&', 'auditor', 'nextToken', 'nextToken'],
+    ['/audit?subjectType=arrest-packet&subject=x&', 'auditor', 'cursor', 'cursor'],
+    ['/ops/executions?', 'operations', 'nextToken', 'nextToken'],
+  ];
+
+  it.each(lists.map(([path, role, param, field]) => [`${path}${param}=…`, path, role, param, field] as const))('%s: a crafted cursor is a 400 naming the parameter', async (_name, path, role, param, field) => {
+    for (const value of crafted) {
+      const res = await fetch(`${h.runtime.endpoints.api}${path}${param}=${encodeURIComponent(value)}`, { headers: { Authorization: `Bearer ${await token(role)}` } });
+      const body = (await res.json()) as { problems?: { field: string }[] };
+      expect([res.status, body.problems?.map((p) => p.field)]).toEqual([400, [field]]);
+    }
+  });
+
+  const idRoutes = (routes as readonly RouteSpec[]).filter((r) => r.path.includes('{'));
+
+  it('covers every route with a path id', () => {
+    expect(idRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['GET /approvals/{taskId}', 'GET /arrests/{packetId}', 'GET /access-requests/{requestId}', 'GET /tasks/{taskId}', 'GET /ops/executions/{id}']));
+  });
+
+  it.each(idRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: an overlong or malformed id is 404, as a missing one', async (_name, route) => {
+    const role = route.roles[0];
+    for (const id of ['a'.repeat(3000), `ap-${'0'.repeat(2000)}`, 'AR-20260101-ABCDEF0123X', 'ap-ZZZ']) {
+      const res = await fetch(`${h.runtime.endpoints.api}${route.path.replace(/\{[^}]+\}/g, id)}`, {
+        method: route.method,
+        headers: { ...(role ? { Authorization: `Bearer ${await token(role)}` } : {}), 'Content-Type': 'application/json' },
+        body: route.method === 'GET' ? undefined : '{}',
+      });
+      const answer = await res.text();
+      // A 404 with a reason, and an overlong id is not echoed back.
+      expect([res.status, answer.length > 10, id.length > 100 && answer.includes(id.slice(0, 200))]).toEqual([404, true, false]);
     }
   });
 });

@@ -1,7 +1,6 @@
-import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { main, type CliIo } from '../../cli/ciss';
 import type { ExecutionDetail, ExecutionPage, PendingTaskList, RedriveResult } from '../../functions/ops/contract';
-import { eventually, givenRuntime, mailbox, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
+import { eventually, givenRuntime, mailbox, packetIdFor, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
 import { custodialPacket } from '../fixtures/arrests/packet';
 
 const ORI = 'CT0000100';
@@ -137,7 +136,7 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
 
   it('finds an execution whose step hangs past the time its definition allows, and only it', async () => {
     // The validation Lambda of one packet never answers (a hung dependency) while workflow time moves on.
-    const hungId = packetIdOf(ORI, 'ops-hangs');
+    const hungId = packetIdFor(h, ORI, 'ops-hangs');
     const hold = h.runtime.faults.hold('arrests-validate', { match: hungId });
     try {
       expect(await submit('ops-hangs')).toBe(hungId);

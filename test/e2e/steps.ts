@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { Clock } from '../../infra/local/clock';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
 
@@ -97,6 +98,11 @@ export async function scanAll(h: Harness, tables: readonly string[]): Promise<Re
     } while (start);
   }
   return items;
+}
+
+/** The id the arrests API gives a packet of (ORI, incident number): keyed with the runtime's packet-id key. */
+export function packetIdFor(h: Harness, ori: string, incidentNumber: string): string {
+  return packetIdOf(Buffer.from(h.runtime.secretValue('packet-id-key'), 'utf8'), ori, incidentNumber);
 }
 
 /** Waits until the execution is no longer RUNNING. */

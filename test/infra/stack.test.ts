@@ -175,20 +175,22 @@ describe('the secrets', () => {
     }
   });
 
-  test('the generated approval-link key rotates every 90 days; the CMS credential is left to DCJ', () => {
+  test('the generated approval-link and list-cursor keys rotate every 90 days; the CMS credential is left to DCJ, the packet-id key never changes', () => {
     const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
-    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(secretLogicalId('approval-link-key'))]);
-    expect(schedules[0]?.Properties).toMatchObject({
-      RotationLambdaARN: getAttArn(rotationFunctionId),
-      RotationRules: { ScheduleExpression: 'rate(90 days)' },
-    });
+    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(secretLogicalId('approval-link-key')), ref(secretLogicalId('list-cursor-key'))]);
+    for (const schedule of schedules) {
+      expect(schedule.Properties).toMatchObject({
+        RotationLambdaARN: getAttArn(rotationFunctionId),
+        RotationRules: { ScheduleExpression: 'rate(90 days)' },
+      });
+    }
   });
 
-  test('the rotation function may rotate the link key only, and use the key only through Secrets Manager', () => {
+  test('the rotation function may rotate the generated keys only, and use the key only through Secrets Manager', () => {
     const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[rotationFunctionId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const statements = roleStatements(template, roleId);
     const onSecrets = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:') && a !== 'secretsmanager:GetRandomPassword'));
-    expect(onSecrets.map((s) => s.Resource)).toEqual([ref(secretLogicalId('approval-link-key'))]);
+    expect(onSecrets.map((s) => s.Resource)).toEqual([ref(secretLogicalId('approval-link-key')), ref(secretLogicalId('list-cursor-key'))]);
     for (const s of statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('kms:')))) {
       expect(JSON.stringify(s.Condition)).toContain('secretsmanager.');
     }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { ArrestPacketSchema, contentHash, packetIdOf, type ArrestPacket } from '../../functions/arrests/domain/packet';
 import { chargeLine, chargesInWords } from '../../functions/arrests/domain/charges';
 import { ageOn, arrestDay, validatePacket } from '../../functions/arrests/domain/rules';
@@ -229,11 +230,21 @@ describe('the arrest day: one calendar day for every rule that speaks of a day',
   });
 });
 
+const KEY = Buffer.from('a packet id key for the tests');
+
 describe('packet identity', () => {
   it('derives the same id from the same (ORI, incident) and different ids otherwise', () => {
     assertProperty(
-      fc.property(fc.stringMatching(/^[A-Z0-9-]{1,20}$/), fc.stringMatching(/^[A-Z0-9-]{1,20}$/), (a, b) => (packetIdOf('CT0000100', a) === packetIdOf('CT0000100', b)) === (a === b)),
+      fc.property(fc.stringMatching(/^[A-Z0-9-]{1,20}$/), fc.stringMatching(/^[A-Z0-9-]{1,20}$/), (a, b) => (packetIdOf(KEY, 'CT0000100', a) === packetIdOf(KEY, 'CT0000100', b)) === (a === b)),
     );
+  });
+
+  it('keys the id: without the key, trying an agency\'s incident numbers does not find it', () => {
+    const id = packetIdOf(KEY, 'CT0000100', '2026-00042');
+    const unkeyed = (incident: string) => `ap-${createHash('sha256').update(`CT0000100\n${incident}`).digest('hex').slice(0, 24)}`;
+    expect(id).toMatch(/^ap-[0-9a-f]{24}$/);
+    expect(id).not.toBe(unkeyed('2026-00042'));
+    expect(packetIdOf(Buffer.from('another key'), 'CT0000100', '2026-00042')).not.toBe(id);
   });
 
   it('fingerprints content regardless of key order', () => {

@@ -1,11 +1,13 @@
 import { GetCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { queryPage } from '#shared/adapters/query-page';
 import { fieldUpdate, isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
 import { AuditSubject, auditPartition, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
 import { dynamo } from '#shared/clients';
+import type { DynamoKey } from '#shared/cursor';
 import { Conflict, NotFound } from '#shared/errors';
 import type { FieldProblem } from '#shared/errors';
 import type { ArrestPacket } from '../domain/packet';
-import { STATUS_EVENT, TRANSITIONS, type PacketStatus } from '../domain/status';
+import { PUBLISHED, STATUS_EVENT, TRANSITIONS, type PacketStatus } from '../domain/status';
 
 export const SUBJECT_TYPE = 'arrest-packet';
 
@@ -51,9 +53,12 @@ const packetKey = (packetId: string) => ({ pk: `ARREST#${packetId}`, sk: 'PACKET
 const versionKey = (packetId: string, version: number) => ({ pk: `ARREST#${packetId}`, sk: `VERSION#${String(version).padStart(4, '0')}` });
 const statusIndex = (status: PacketStatus, receivedAt: string, packetId: string) => ({ gsi1pk: `ARRESTS#STATUS#${status}`, gsi1sk: `${receivedAt}#${packetId}` });
 const agencyIndex = (ori: string, receivedAt: string, packetId: string) => ({ gsi2pk: `ARRESTS#ORI#${ori}`, gsi2sk: `${receivedAt}#${packetId}` });
+/** Every packet, newest first (the lists of roles that see them all). */
+const KIND = 'ARRESTS';
+const kindIndex = (receivedAt: string, packetId: string) => ({ gsi3pk: KIND, gsi3sk: `${receivedAt}#${packetId}` });
 
 function toRecord(item: Record<string, NativeAttributeValue>): PacketRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
   return rest as PacketRecord;
 }
 
@@ -72,7 +77,32 @@ export interface TransitionChange {
 
 export type TransitionResult = { readonly kind: 'changed' | 'already'; readonly packet: PacketRecord };
 
-export type Page = { readonly items: PacketRecord[]; readonly nextToken?: string };
+export type Page = { readonly items: PacketRecord[]; readonly next?: DynamoKey };
+
+/** Which packets a caller may list: one agency's, every one, or those published (step 6 on). */
+export type PacketView = { readonly kind: 'agency'; readonly ori: string } | { readonly kind: 'all' } | { readonly kind: 'published' };
+
+export interface PacketQuery {
+  readonly status?: PacketStatus;
+  readonly ori?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+}
+
+type PacketIndex = 'byStatus' | 'byAgency' | 'byKind';
+const INDEX_KEYS: Readonly<Record<PacketIndex, readonly [string, string]>> = { byStatus: ['gsi1pk', 'gsi1sk'], byAgency: ['gsi2pk', 'gsi2sk'], byKind: ['gsi3pk', 'gsi3sk'] };
+
+/** The index partition a list reads and the statuses it keeps; undefined when the view may see none. */
+export function listPlan(view: PacketView, query: Pick<PacketQuery, 'status' | 'ori'>): { index: PacketIndex; partition: string; statuses?: readonly PacketStatus[] } | undefined {
+  const visible = view.kind === 'published' ? PUBLISHED : undefined;
+  if (query.status && visible && !visible.includes(query.status)) return undefined;
+  const ori = view.kind === 'agency' ? view.ori : query.ori;
+  if (view.kind === 'agency' && query.ori !== undefined && query.ori !== view.ori) return undefined;
+  if (ori !== undefined) return { index: 'byAgency', partition: `ARRESTS#ORI#${ori}`, statuses: query.status ? [query.status] : visible };
+  if (query.status) return { index: 'byStatus', partition: `ARRESTS#STATUS#${query.status}` };
+  return { index: 'byKind', partition: KIND, statuses: visible };
+}
 
 /**
  * Arrest packets in the main table. The packet and every version it had are items of one
@@ -101,7 +131,7 @@ export class PacketStore {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...packetKey(record.packetId), ...statusIndex(record.status, record.receivedAt, record.packetId), ...agencyIndex(record.ori, record.receivedAt, record.packetId), ...record },
+            Item: { ...packetKey(record.packetId), ...statusIndex(record.status, record.receivedAt, record.packetId), ...agencyIndex(record.ori, record.receivedAt, record.packetId), ...kindIndex(record.receivedAt, record.packetId), ...record },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -239,47 +269,41 @@ export class PacketStore {
     return (out.Items ?? []).map((i) => ({ version: Number(String(i['sk']).slice('VERSION#'.length)), receivedAt: String(i['receivedAt']), contentHash: String(i['contentHash']) }));
   }
 
-  /** A page of packets by status or by agency (the two indexes), received between from and to. */
-  async list(query: { status?: PacketStatus; ori?: string; from?: string; to?: string; limit: number; nextToken?: string }): Promise<Page> {
-    const byAgency = query.ori !== undefined;
-    const [pkName, skName, index] = byAgency ? ['gsi2pk', 'gsi2sk', 'byAgency'] : ['gsi1pk', 'gsi1sk', 'byStatus'];
-    const values: Record<string, NativeAttributeValue> = {
-      ':pk': byAgency ? `ARRESTS#ORI#${query.ori}` : `ARRESTS#STATUS#${query.status}`,
-      ':from': query.from ?? '0000',
-      ':to': `${query.to ?? '9999'}~`,
-    };
+  /**
+   * A page of the packets a view may see, newest first, received between from and to. What the
+   * view may not see is kept out by the query itself (its partition, or a filter DynamoDB applies
+   * before it answers), so a page never holds it:
+   * - an agency: its own partition of the by-agency index;
+   * - every packet: the by-status or by-agency index for a filter, the by-kind index without one;
+   * - published packets only: the by-status index for a published status (none for another),
+   *   otherwise the by-agency or by-kind index filtered to the published statuses.
+   */
+  async list(view: PacketView, query: PacketQuery, start?: DynamoKey): Promise<Page> {
+    const plan = listPlan(view, query);
+    if (!plan) return { items: [] };
     const names: Record<string, string> = {};
-    let filter: string | undefined;
-    if (byAgency && query.status) {
+    const values: Record<string, NativeAttributeValue> = { ':pk': plan.partition, ':from': query.from ?? '0000', ':to': `${query.to ?? '9999'}~` };
+    const filters: string[] = [];
+    if (plan.statuses) {
       names['#status'] = 'status';
-      values[':status'] = query.status;
-      filter = '#status = :status';
+      plan.statuses.forEach((s, i) => (values[`:s${i}`] = s));
+      filters.push(`#status IN (${plan.statuses.map((_, i) => `:s${i}`).join(', ')})`);
     }
-    let start: Record<string, NativeAttributeValue> | undefined;
-    if (query.nextToken) {
-      try {
-        start = JSON.parse(Buffer.from(query.nextToken, 'base64url').toString('utf8')) as Record<string, NativeAttributeValue>;
-      } catch {
-        start = undefined;
-      }
-    }
-    const out = await dynamo.send(
-      new QueryCommand({
+    const [pk, sk] = INDEX_KEYS[plan.index];
+    const page = await queryPage(
+      {
         TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: `${pkName} = :pk AND ${skName} BETWEEN :from AND :to`,
-        FilterExpression: filter,
-        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        IndexName: plan.index,
+        KeyConditionExpression: `${pk} = :pk AND ${sk} BETWEEN :from AND :to`,
+        FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+        ExpressionAttributeNames: filters.length ? names : undefined,
         ExpressionAttributeValues: values,
-        ExclusiveStartKey: start,
-        Limit: query.limit,
-        ScanIndexForward: false,
-      }),
+      },
+      ['pk', 'sk', pk, sk],
+      query.limit,
+      start,
     );
-    return {
-      items: (out.Items ?? []).map(toRecord),
-      nextToken: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
-    };
+    return { items: page.items.map(toRecord), next: page.next };
   }
 
   /** Appends an audit event to the packet's trail on its own (a read, a notice). */

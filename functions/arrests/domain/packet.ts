@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { CITATION, CITATION_FORM, OFFENSE_CLASSES } from './statutes';
 
@@ -100,10 +100,12 @@ export const MAX_PACKET_BYTES = 256 * 1024;
 
 /**
  * The packet id, derived from its idempotency key (ORI, incident number): a retried POST names
- * the same packet, and the execution name derived from it cannot start twice.
+ * the same packet, and the execution name derived from it cannot start twice. Keyed (HMAC with
+ * the `packet-id-key` secret), so an id does not give back its incident number to whoever tries
+ * an agency's numbering, as an unkeyed hash would.
  */
-export function packetIdOf(ori: string, incidentNumber: string): string {
-  return `ap-${createHash('sha256').update(`${ori}\n${incidentNumber.toUpperCase()}`).digest('hex').slice(0, 24)}`;
+export function packetIdOf(key: Buffer, ori: string, incidentNumber: string): string {
+  return `ap-${createHmac('sha256', key).update(`${ori}\n${incidentNumber.toUpperCase()}`).digest('hex').slice(0, 24)}`;
 }
 
 /** Fingerprint of the content, key order ignored: the same packet again is the same packet. */

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
 import type { Task } from '../../tasks/domain/task';
 import { standing } from '../../tasks/domain/task';
-import { isRedrivable, WORKFLOWS, type ExecutionDetail, type ExecutionPage, type ExecutionStatus, type ExecutionSummary, type PendingTask, type RedriveResult, type Subject, type Workflow } from '../contract';
+import { isRedrivable, WORKFLOWS, type ExecutionDetail, type ExecutionStatus, type ExecutionSummary, type PendingTask, type RedriveResult, type Subject, type Workflow } from '../contract';
 import { expectedSeconds, isStuck, statesOf } from './expected';
 import { redactCause, redactJson, type RedactMode } from './redact';
 import { currentStep, executionFailure, stepsOf, timelineOf, type HistoryEventLike, type StepRecord } from './timeline';
@@ -50,7 +51,8 @@ export interface ListQuery {
   readonly sinceSeconds?: number;
   readonly stuck?: boolean;
   readonly limit: number;
-  readonly nextToken?: string;
+  /** Where this page starts (the cursor a previous page returned); the first page when absent. */
+  readonly start?: ExecutionCursor;
 }
 
 /** A page of the stuck view scans at most this many executions, so a call stays well inside the API's 29 s. */
@@ -99,27 +101,16 @@ function parseOrUndefined(text: string | undefined): unknown {
   }
 }
 
-interface Cursor {
+/** Where the next page of executions starts (sealed into the list's `nextToken` by the API). */
+export const ExecutionCursorSchema = z.object({
   /** Index into the workflows listed. */
-  readonly w: number;
+  w: z.number().int().min(0),
   /** Step Functions' token for the page being read. */
-  readonly t?: string;
+  t: z.string().optional(),
   /** How many of that page were already returned. */
-  readonly o: number;
-}
-
-function decodeCursor(token: string | undefined): Cursor {
-  if (!token) return { w: 0, o: 0 };
-  try {
-    const c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.w === 'number' && typeof c.o === 'number' && (c.t === undefined || typeof c.t === 'string')) return c;
-  } catch {
-    // fall through
-  }
-  throw new ValidationFailed([{ field: 'nextToken', rule: 'must be the nextToken a previous page returned' }]);
-}
-
-const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+  o: z.number().int().min(0),
+});
+export type ExecutionCursor = z.infer<typeof ExecutionCursorSchema>;
 
 /**
  * Lists executions, newest first within each workflow:
@@ -128,16 +119,20 @@ const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toStr
  * 3. summarize each (its current state, how long it has been there, whether that is too long);
  * 4. with `stuck`, keep only stuck ones (running by definition), scanning a bounded number.
  */
-export async function listExecutions(ports: OpsPorts, q: ListQuery): Promise<ExecutionPage> {
+export async function listExecutions(ports: OpsPorts, q: ListQuery): Promise<{ items: ExecutionSummary[]; next?: ExecutionCursor }> {
   const workflows = q.workflow ? [q.workflow] : [...WORKFLOWS];
   const cutoff = q.sinceSeconds === undefined ? undefined : ports.now().getTime() - q.sinceSeconds * 1000;
   const status = q.stuck ? 'RUNNING' : q.status;
   const items: ExecutionSummary[] = [];
-  let cursor: Cursor | undefined = decodeCursor(q.nextToken);
+  let cursor: ExecutionCursor | undefined = q.start ?? { w: 0, o: 0 };
   let scanned = 0;
   while (cursor && cursor.w < workflows.length) {
     const workflow = workflows[cursor.w] as Workflow;
-    const page = await ports.listExecutions(ports.machines[workflow], { status, nextToken: cursor.t, maxResults: SFN_PAGE });
+    const page: { items: ExecutionRef[]; nextToken?: string } = await ports.listExecutions(ports.machines[workflow], { status, nextToken: cursor.t, maxResults: SFN_PAGE }).catch((error: unknown) => {
+      // Step Functions' own tokens expire (after a day): the list starts again from the top.
+      if ((error as Error).name === 'InvalidToken') throw new ValidationFailed([{ field: 'nextToken', rule: 'has expired; list again from the first page' }]);
+      throw error;
+    });
     let offset = cursor.o;
     let machineDone = false;
     for (; offset < page.items.length; offset++) {
@@ -159,7 +154,7 @@ export async function listExecutions(ports: OpsPorts, q: ListQuery): Promise<Exe
     if (items.length >= q.limit || scanned >= MAX_SCANNED) break;
   }
   const more = cursor && cursor.w < workflows.length;
-  return { items, ...(more && cursor ? { nextToken: encodeCursor(cursor) } : {}) };
+  return { items, ...(more && cursor ? { next: cursor } : {}) };
 }
 
 /** Candidate execution names for a packet id: `<id>-v<n>` for each version, `…-g<n>` for continuations. */
@@ -200,6 +195,8 @@ async function requestExecutions(ports: OpsPorts, requestId: string): Promise<Ex
 export const ID_RULE = 'must be a packet id (ap-…), an access request id (AR-…), an execution name or an execution ARN';
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:[A-Za-z0-9_-]{1,80}$/;
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** A malformed id names nothing: 404, as every API answers one, with the rule for the operator. */
+const malformed = () => new NotFound(`No execution is known by that id: an id ${ID_RULE}`);
 
 /**
  * Finds the executions an operator means by an id, newest first:
@@ -211,13 +208,13 @@ const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export async function resolveExecutions(ports: OpsPorts, id: string): Promise<ExecutionDescription[]> {
   let found: ExecutionDescription[];
   if (id.startsWith('arn:')) {
-    if (!EXECUTION_ARN.test(id)) throw new ValidationFailed([{ field: 'id', rule: ID_RULE }]);
+    if (!EXECUTION_ARN.test(id)) throw malformed();
     const machineArn = id.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, '');
     if (!Object.values(ports.machines).includes(machineArn)) throw new NotFound(`No execution ${id} in this application`);
     const one = await ports.describeExecution(id);
     found = one ? [one] : [];
   } else if (!NAME.test(id)) {
-    throw new ValidationFailed([{ field: 'id', rule: ID_RULE }]);
+    throw malformed();
   } else if (PACKET_ID.test(id)) {
     found = await packetExecutions(ports, id);
   } else if (REQUEST_ID.test(id)) {

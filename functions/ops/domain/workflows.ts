@@ -9,10 +9,8 @@ export const MACHINE_OF: Readonly<Record<Workflow, string>> = {
   diagnostics: 'diagnostics',
 };
 
-/** An arrest packet id (`ap-` and 24 hex digits, from ORI and incident number). */
-export const PACKET_ID = /^ap-[0-9a-f]{24}$/;
-/** An access request id (`AR-<yyyymmdd>-<10 hex>`). */
-export const REQUEST_ID = /^AR-\d{8}-[0-9A-F]{10}$/;
+/** The id formats, shared with the APIs that take them in a path. */
+export { PACKET_ID, ACCESS_REQUEST_ID as REQUEST_ID } from '#shared/ids';
 
 /**
  * What an execution is about, from its name: arrest executions are `<packet>-v<version>` and,

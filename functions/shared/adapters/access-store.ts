@@ -1,6 +1,8 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
 import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
+import type { DynamoKey } from '../cursor';
+import { queryPage } from './query-page';
 import { fieldUpdate, isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '../clients';
 import { Conflict } from '../errors';
@@ -8,12 +10,18 @@ import { Conflict } from '../errors';
 const requestKey = (id: string) => ({ pk: `ACCESS#${id}`, sk: 'REQUEST' });
 const openKey = (email: string) => ({ pk: `ACCESS_OPEN#${email.toLowerCase()}`, sk: 'OPEN' });
 const accountKey = (email: string) => ({ pk: `ACCOUNT#${email.toLowerCase()}`, sk: 'ACCOUNT' });
+/** Every request, newest first (the unit's list). */
+const KIND = 'ACCESS';
 const indexKeys = (r: Pick<AccessRequest, 'status' | 'ori' | 'createdAt' | 'requestId'>) => ({
   gsi1pk: `ACCESS#STATUS#${r.status}`,
   gsi1sk: `${r.createdAt}#${r.requestId}`,
   gsi2pk: `AGENCY#${r.ori}`,
   gsi2sk: `ACCESS#${r.createdAt}#${r.requestId}`,
+  gsi3pk: KIND,
+  gsi3sk: `${r.createdAt}#${r.requestId}`,
 });
+/** Which requests a caller may list: one agency's, or every one (the CCHRS unit). */
+export type AccessView = { readonly kind: 'agency'; readonly ori: string } | { readonly kind: 'all' };
 
 export type AccountStatus = 'PENDING_FIRST_LOGIN' | 'ACTIVE' | 'EXPIRED';
 
@@ -33,7 +41,7 @@ export interface Account {
 }
 
 function strip<T>(item: Record<string, NativeAttributeValue>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
   return rest as T;
 }
 
@@ -105,22 +113,34 @@ export class AccessStore {
       });
   }
 
-  async list(filter: { status?: AccessStatus; ori?: string; limit: number; cursor?: Record<string, NativeAttributeValue> }): Promise<{ items: AccessRequest[]; next?: Record<string, NativeAttributeValue> }> {
-    const byAgency = filter.ori !== undefined;
-    const out = await dynamo.send(
-      new QueryCommand({
+  /**
+   * A page of the requests a view may see, newest first: an agency's partition of the by-agency
+   * index; for the unit, the by-status index for a status, the by-agency index for an agency,
+   * and the by-kind index for every request.
+   */
+  async list(view: AccessView, filter: { status?: AccessStatus; ori?: string; limit: number }, start?: DynamoKey): Promise<{ items: AccessRequest[]; next?: DynamoKey }> {
+    const ori = view.kind === 'agency' ? view.ori : filter.ori;
+    const byStatus = filter.status !== undefined && ori === undefined;
+    const [index, pk, sk] = ori !== undefined ? ['byAgency', 'gsi2pk', 'gsi2sk'] : byStatus ? ['byStatus', 'gsi1pk', 'gsi1sk'] : ['byKind', 'gsi3pk', 'gsi3sk'];
+    const filtered = ori !== undefined && filter.status !== undefined;
+    const page = await queryPage(
+      {
         TableName: this.tableName,
-        IndexName: byAgency ? 'byAgency' : 'byStatus',
-        KeyConditionExpression: byAgency ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: byAgency ? { ':pk': `AGENCY#${filter.ori}`, ':prefix': 'ACCESS#', ...(filter.status ? { ':status': filter.status } : {}) } : { ':pk': `ACCESS#STATUS#${filter.status}` },
-        FilterExpression: byAgency && filter.status ? '#status = :status' : undefined,
-        ExpressionAttributeNames: byAgency && filter.status ? { '#status': 'status' } : undefined,
-        ScanIndexForward: false,
-        Limit: filter.limit,
-        ExclusiveStartKey: filter.cursor,
-      }),
+        IndexName: index,
+        KeyConditionExpression: ori !== undefined ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : `${pk} = :pk`,
+        ExpressionAttributeValues: {
+          ':pk': ori !== undefined ? `AGENCY#${ori}` : byStatus ? `ACCESS#STATUS#${filter.status}` : KIND,
+          ...(ori !== undefined ? { ':prefix': 'ACCESS#' } : {}),
+          ...(filtered ? { ':status': filter.status } : {}),
+        },
+        FilterExpression: filtered ? '#status = :status' : undefined,
+        ExpressionAttributeNames: filtered ? { '#status': 'status' } : undefined,
+      },
+      ['pk', 'sk', pk, sk],
+      filter.limit,
+      start,
     );
-    return { items: (out.Items ?? []).map((i) => strip<AccessRequest>(i)), next: out.LastEvaluatedKey };
+    return { items: page.items.map((i) => strip<AccessRequest>(i)), next: page.next };
   }
 
   async account(email: string): Promise<Account | undefined> {

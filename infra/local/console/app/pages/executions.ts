@@ -85,7 +85,7 @@ export async function executionsPage(main: HTMLElement, params: URLSearchParams,
         const page = await call<ExecutionPage>(`/ops/executions${query({ workflow: f.workflow, status: f.status, stuck: f.stuck ? 'true' : undefined, limit: '50', nextToken })}`);
         if (!isCurrent()) return;
         items.push(...page.items);
-        nextToken = page.nextToken;
+        nextToken = page.nextToken ?? undefined;
         show(
           results,
           tally(items),

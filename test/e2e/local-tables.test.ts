@@ -1,0 +1,36 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { tables } from '../../infra/manifest';
+import { ensureTable } from '../../infra/local/runtime';
+
+/**
+ * A table kept under `.local/` from before the manifest gained an index (issue 12's `byKind`)
+ * gets the index at the next start, as a CDK deploy would add it; without it every unfiltered
+ * list would fail.
+ */
+describe('local tables kept from an earlier run', () => {
+  const client = new DynamoDBClient({ endpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  afterAll(() => client.destroy());
+
+  it('gain the indexes the manifest added since', async () => {
+    const name = `ciss-old${randomUUID().slice(0, 8)}-main`;
+    const key = (pk: string, sk: string) => [
+      { AttributeName: pk, KeyType: 'HASH' as const },
+      { AttributeName: sk, KeyType: 'RANGE' as const },
+    ];
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: key('pk', 'sk'),
+        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
+        GlobalSecondaryIndexes: [{ IndexName: 'byStatus', KeySchema: key('gsi1pk', 'gsi1sk'), Projection: { ProjectionType: 'ALL' } }],
+      }),
+    );
+
+    await ensureTable(client, name, tables.main);
+
+    const described = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(Object.keys(tables.main.indexes).sort());
+  });
+});
