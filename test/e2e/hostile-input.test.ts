@@ -105,13 +105,7 @@ describe('hostile input at every route', () => {
 
 /** Path values with a malformed percent-escape: the gateway answers 400 before any handler or token check. */
 describe('malformed percent-escapes in the path', () => {
-  let h: Harness;
   const withId = (routes as readonly RouteSpec[]).filter((r) => r.path.includes('{'));
-
-  beforeAll(async () => {
-    h = await givenRuntime();
-  });
-  afterAll(() => stopHarness(h));
 
   it.each(withId.map((r) => [`${r.method} ${r.path}`, r] as const))('%s answers 400 naming the escape, never 500', async (_name, route) => {
     for (const bad of ['%', '%zz', 'abc%E0%A4%A', '%C0%80', '%ED%A0%80']) {
