@@ -63,7 +63,7 @@ export function hasLocalSecret(req: IncomingMessage, secret: string): boolean {
 
 /** What a request without the per-run secret gets: 403, saying where the secret is. */
 export function refuseSecret(res: ServerResponse): void {
-  const text = `Forbidden: send the runtime's per-run secret in the ${LOCAL_SECRET_HEADER} header (npm start writes it to .local/runtime.json).\n`;
+  const text = `Forbidden: send the runtime's per-run secret in the X-Ciss-Local-Secret header (npm start writes it to .local/runtime.json).\n`;
   res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
