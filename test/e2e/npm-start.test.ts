@@ -16,7 +16,7 @@ interface Proc {
 
 /** Every descendant of `pid`, by walking `ps --ppid` (collected while they run). */
 function descendants(pid: number): Proc[] {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' });
   } catch {
