@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import http, { type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import http, { type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import sesModule from 'aws-ses-v2-local';
 import { close, hasLocalSecret, listen, proxy, readBody, refuseSecret, send } from './http';
 import { freePort } from './net';
@@ -41,6 +43,32 @@ export function sesV1InvalidAction(action: string): { status: number; body: stri
   return { status: 400, body, headers: { 'Content-Type': 'text/xml' } };
 }
 
+/**
+ * Our mailbox page: static files that hold no data, under a CSP that allows scripts and
+ * requests from this origin only. The page asks `/store` with the secret from its #fragment and
+ * shows mail as text (the upstream viewer rendered mail HTML in a same-origin iframe).
+ */
+const VIEWER: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/viewer.js': { file: 'viewer.js', type: 'text/javascript; charset=utf-8' },
+  '/viewer.css': { file: 'viewer.css', type: 'text/css; charset=utf-8' },
+};
+const VIEWER_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+async function serveViewer(res: ServerResponse, page: { file: string; type: string }): Promise<void> {
+  const body = await readFile(fileURLToPath(new URL(`./mailbox/${page.file}`, import.meta.url)));
+  res.writeHead(200, { ...VIEWER_HEADERS, 'Content-Type': page.type, 'Content-Length': body.length });
+  res.end(body);
+}
+
 /** The calls of the SES API itself, which the application makes with AWS credentials and no secret. */
 function isSesApiCall(method: string, url: string): boolean {
   const path = url.split('?')[0] ?? url;
@@ -50,11 +78,11 @@ function isSesApiCall(method: string, url: string): boolean {
 /**
  * SES v1/v2 by `aws-ses-v2-local`, behind a listener of ours. The upstream listens on loopback on
  * an internal port; ours, on `port`, refuses requests for another Host (as every local listener
- * does), answers the SES v1 actions the upstream would leave hanging with AWS's error, and asks
- * for the per-run secret for everything that is not an SES call: the mail as JSON (`/store`),
- * `/clear-store`, `/get-emlContent` and the upstream's web viewer (which renders mail HTML
- * unsandboxed: people read mail in the operations console instead). (The upstream's v1
- * SendTemplatedEmail hangs: the application sends rendered mail instead.)
+ * does), answers the SES v1 actions the upstream would leave hanging with AWS's error, serves our
+ * mailbox page at `/` in place of the upstream's viewer (which rendered mail HTML unsandboxed),
+ * and asks for the per-run secret for everything else that is not an SES call: the mail as JSON
+ * (`/store`), `/clear-store`, `/get-emlContent`. (The upstream's v1 SendTemplatedEmail hangs:
+ * the application sends rendered mail instead.)
  */
 export async function startLocalSes(port: number | undefined, options: { localSecret: string; upstreamTimeoutMs?: number }): Promise<LocalSes> {
   const internalPort = await freePort();
@@ -67,6 +95,9 @@ export async function startLocalSes(port: number | undefined, options: { localSe
     void (async () => {
       const method = req.method ?? 'GET';
       const url = req.url ?? '/';
+      const path = url.split('?')[0] ?? url;
+      const page = VIEWER[path];
+      if (page && (method === 'GET' || method === 'HEAD')) return serveViewer(res, page);
       const body = await readBody(req, 26 * 1024 * 1024);
       if (!isSesApiCall(method, url) && url !== '/health-check' && !hasLocalSecret(req, options.localSecret)) return refuseSecret(res);
       const action = unsupportedSesV1Action(method, url, body.toString('utf8'));

@@ -3,8 +3,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb';
 import { Edge } from '../../infra/local/edge';
+import { launchBrowser } from '../browser';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 /**
@@ -134,7 +136,6 @@ describe('the runtime’s listeners', () => {
       ['POST', `${edge}/_local/clock/advance`],
       ['GET', `${mailbox}/store`],
       ['POST', `${mailbox}/clear-store`],
-      ['GET', `${mailbox}/`],
       ['GET', `${mailbox}/get-emlContent?messageId=x`],
     ] as const) {
       for (const headers of [json, { ...json, ...wrong }]) {
@@ -145,6 +146,10 @@ describe('the runtime’s listeners', () => {
     expect((await request(`${edge}/_local/faults`, { headers: secret })).status).toBe(200);
     expect((await request(`${mailbox}/store`, { headers: secret })).status).toBe(200);
     expect((await request(`${edge}/_local/health`)).status).toBe(200);
+    // The mailbox page is served to anyone on loopback, but holds no data.
+    const page = await request(`${mailbox}/`);
+    expect(page.status).toBe(200);
+    expect(page.body).not.toMatch(/@ciss\.ct\.example|emails/);
     // SES itself (v2 here) needs AWS credentials, not the secret.
     const sent = await request(`${mailbox}/v2/email/outbound-emails`, {
       method: 'POST',
@@ -170,6 +175,48 @@ describe('the runtime’s listeners', () => {
         expect(Date.now() - started).toBeLessThan(2000);
       }
     }
+  });
+
+  describe('the mailbox page', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    });
+    afterAll(() => browser.close());
+
+    it('shows mail as text only: markup in a mail is shown, never run, and its links open without a referrer', async () => {
+      const { mailbox } = h.runtime.endpoints;
+      const text = 'Approve: http://127.0.0.1:3000/approvals/t1?choice=approve\n<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+      const sent = await request(`${mailbox}/v2/email/outbound-emails`, {
+        method: 'POST',
+        headers: { Authorization: SES_V1, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          FromEmailAddress: 'noreply@ciss.ct.example',
+          Destination: { ToAddresses: ['viewer@ciss.ct.example'] },
+          Content: { Simple: { Subject: { Data: 'Viewer check' }, Body: { Text: { Data: text }, Html: { Data: '<img src=x onerror="window.__pwned = 3">' } } } },
+        }),
+      });
+      expect(sent.status).toBe(200);
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${mailbox}/#secret=${h.runtime.localSecret}`);
+        const article = page.locator('article', { hasText: 'Viewer check' });
+        await article.waitFor();
+        expect(await article.locator('pre').innerText()).toContain('<script>window.__pwned = 1</script>');
+        expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+        expect(await page.locator('iframe, article img, article script').count()).toBe(0);
+        const link = article.locator('a');
+        expect({ href: await link.getAttribute('href'), rel: await link.getAttribute('rel') }).toEqual({ href: 'http://127.0.0.1:3000/approvals/t1?choice=approve', rel: 'noopener noreferrer' });
+
+        // Without the secret, the page has nothing to show.
+        await page.goto(`${mailbox}/`);
+        await page.reload();
+        await page.locator('#status', { hasText: 'No secret' }).waitFor();
+        expect(await page.locator('article').count()).toBe(0);
+      } finally {
+        await page.close();
+      }
+    });
   });
 
   it('answers an unknown JSON-protocol operation with UnknownOperationException', async () => {

@@ -41,9 +41,8 @@ describe('the npm start banner', () => {
     expect(banner).toContain(info.localSecret);
   });
 
-  it('points people at the console for mail, not at the mailbox’s own viewer', () => {
-    expect(lines.some((l) => /Mailbox viewer/.test(l))).toBe(false);
-    expect(lines.find((l) => l.includes('Mail sent'))).toContain('in the console');
+  it('points people at our mailbox page, with the secret in its #fragment', () => {
+    expect(lines.find((l) => l.includes('Mailbox'))).toContain(`${info.endpoints.mailbox}/#secret=${info.localSecret}`);
   });
 
   it('stays short: no line as long as a token', () => {
