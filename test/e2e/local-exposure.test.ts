@@ -1,9 +1,11 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { ROOT } from '../../infra/asl';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb';
 import { Edge } from '../../infra/local/edge';
 import { launchBrowser } from '../browser';
@@ -66,6 +68,40 @@ describe('DynamoDB Local', () => {
     expect(await connect('127.0.0.1', port)).toBe('open');
     const elsewhere = Object.fromEntries(await Promise.all(others.map(async (a) => [a, await connect(a, port)] as const)));
     expect(elsewhere).toEqual(Object.fromEntries(others.map((a) => [a, 'ECONNREFUSED'])));
+  });
+
+  it('ends when the process that started it is killed outright (SIGKILL), so no JVM is left listening', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env['NODE_OPTIONS'];
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/e2e/dynamo-child.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const ready = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = /READY \d+ \d+/.exec(out)?.[0];
+        if (line) resolve(line);
+      });
+      child.once('exit', (code) => reject(new Error(`the child exited (${code}) before DynamoDB Local started`)));
+    });
+    const [, port = '0', java = '0'] = ready.split(' ');
+    expect(await connect('127.0.0.1', Number(port))).toBe('open');
+
+    child.kill('SIGKILL');
+    const gone = (): boolean => {
+      try {
+        const stat = execFileSync('ps', ['-o', 'stat=', '-p', java], { encoding: 'utf8' }).trim();
+        return stat === '' || stat.startsWith('Z');
+      } catch {
+        return true;
+      }
+    };
+    try {
+      await waitUntil(gone, 10_000);
+    } finally {
+      // Were it left behind (the old behaviour), the test stops it by the pid it was given.
+      if (!gone()) process.kill(Number(java), 'SIGKILL');
+    }
+    expect(await connect('127.0.0.1', Number(port))).toBe('ECONNREFUSED');
   });
 
   describe('on disk', () => {
