@@ -125,17 +125,26 @@ export function proxy(
 }
 
 /**
- * Listens on loopback (port 0 picks one) and resolves with the port. Every request whose `Host`
- * is not this loopback service's own is refused (421) before any handler sees it: the guard
- * against DNS rebinding, for every local listener at once.
+ * Puts the Host check in front of the server's request handlers (those it has now): a request
+ * for another host is answered 421 and reaches none of them. For a server started by a library
+ * (the mailbox), which `listen` below does not start.
  */
-export async function listen(server: Server, port: number): Promise<number> {
+export function guardHost(server: Server): void {
   const handlers = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!hostAllowed(req)) return refuseHost(res);
     for (const handler of handlers) handler.call(server, req, res);
   });
+}
+
+/**
+ * Listens on loopback (port 0 picks one) and resolves with the port. Every request whose `Host`
+ * is not this loopback service's own is refused (421) before any handler sees it: the guard
+ * against DNS rebinding, for every local listener at once.
+ */
+export async function listen(server: Server, port: number): Promise<number> {
+  guardHost(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);

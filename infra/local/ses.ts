@@ -3,13 +3,15 @@ import { readFile } from 'node:fs/promises';
 import http, { type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import sesModule from 'aws-ses-v2-local';
-import { close, hasLocalSecret, listen, proxy, readBody, refuseSecret, send } from './http';
+import { close, guardHost, hasLocalSecret, listen, proxy, readBody, refuseSecret, send } from './http';
 import { freePort } from './net';
 
 export interface LocalSes {
   /** Where the application, the edge and people reach the mailbox: our guarded listener. */
   readonly endpoint: string;
   readonly port: number;
+  /** aws-ses-v2-local itself, on an internal loopback port (only our listener calls it). */
+  readonly upstream: string;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,9 @@ export async function startLocalSes(port: number | undefined, options: { localSe
   // A CommonJS package with `exports.default`: seen from ESM, the function is one level down.
   const start = ((sesModule as unknown as { default?: typeof sesModule }).default ?? sesModule) as typeof sesModule;
   const upstream: Server = await start({ host: '127.0.0.1', port: internalPort });
+  // Only our listener talks to it, but a page that rebinds a name could find its port: it too
+  // answers requests addressed to loopback only.
+  guardHost(upstream);
   const upstreamUrl = `http://127.0.0.1:${internalPort}`;
 
   const front = http.createServer((req, res) => {
@@ -114,6 +119,7 @@ export async function startLocalSes(port: number | undefined, options: { localSe
   return {
     endpoint: `http://127.0.0.1:${chosen}`,
     port: chosen,
+    upstream: upstreamUrl,
     stop: async () => {
       await close(front);
       await close(upstream);

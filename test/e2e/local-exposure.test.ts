@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { ROOT } from '../../infra/asl';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb';
 import { Edge } from '../../infra/local/edge';
+import { startLocalSes } from '../../infra/local/ses';
 import { launchBrowser } from '../browser';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
@@ -259,6 +260,23 @@ describe('the runtime’s listeners', () => {
     const res = await request(`${h.runtime.endpoints.edge}/`, { method: 'POST', headers: { 'X-Amz-Target': 'AmazonSQS.ListQueues', 'Content-Type': 'application/x-amz-json-1.0' }, body: '{}' });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toEqual({ __type: 'UnknownOperationException', message: expect.any(String) });
+  });
+});
+
+describe('the mailbox’s own server (aws-ses-v2-local, behind ours)', () => {
+  it('listens on loopback only and refuses requests addressed to another host, like ours', async () => {
+    const ses = await startLocalSes(0, { localSecret: 'mailbox-secret' });
+    try {
+      const upstream = new URL(ses.upstream);
+      expect(upstream.hostname).toBe('127.0.0.1');
+      const elsewhere = await Promise.all(otherAddressesOfThisMachine().map((a) => connect(a, Number(upstream.port))));
+      expect(elsewhere.every((r) => r === 'ECONNREFUSED')).toBe(true);
+      const rebound = await request(`${ses.upstream}/store`, { host: `rebound.example:${upstream.port}` });
+      expect(rebound.status).toBe(421);
+      expect((await request(`${ses.upstream}/health-check`)).status).toBe(200);
+    } finally {
+      await ses.stop();
+    }
   });
 });
 
