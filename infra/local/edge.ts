@@ -1,5 +1,6 @@
 import http, { type Server } from 'node:http';
-import { close, listen, readBody, send } from './http';
+import { close, hasLocalSecret, listen, proxy, readBody, refuseSecret, send, UPSTREAM_TIMEOUT_MS } from './http';
+import { sesV1InvalidAction, unsupportedSesV1Action } from './ses';
 
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
@@ -15,6 +16,8 @@ export interface EdgeRoutes {
   readonly eventBridge: JsonService;
   readonly kms: JsonService;
   readonly secretsManager: JsonService;
+  /** The per-run secret every `/_local/*` control but `/_local/health` asks for. */
+  readonly localSecret: string;
   /** `/_local/*`: the runtime's own status and controls. */
   readonly control: (method: string, path: string, body: string) => Promise<{ status: number; body: unknown } | undefined>;
 }
@@ -61,7 +64,14 @@ export class Edge {
   /** Taps, called in order for every AWS request; add and remove at any time. */
   readonly taps: EdgeTap[] = [];
 
-  constructor(private readonly routes: EdgeRoutes) {}
+  /**
+   * @param upstreamTimeoutMs how long a call passed to DynamoDB Local or the mailbox may take
+   *   before the caller gets a 504 (the upstream call is then aborted). @default 30 s
+   */
+  constructor(
+    private readonly routes: EdgeRoutes,
+    private readonly upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
+  ) {}
 
   async start(port: number): Promise<number> {
     this.server = http.createServer((req, res) => {
@@ -84,6 +94,9 @@ export class Edge {
     const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
 
     if (url.startsWith('/_local/')) {
+      // Health tells only that the runtime runs and what its clock says; the controls change it
+      // and read its faults, so they need the per-run secret (.local/runtime.json).
+      if (url !== '/_local/health' && !hasLocalSecret(req, this.routes.localSecret)) return refuseSecret(res);
       // Controls change the runtime (its clock, its faults). Asking for JSON makes a browser
       // preflight a cross-site POST, which nothing answers: a web page cannot drive them.
       if (req.method === 'POST' && !String(req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -105,8 +118,17 @@ export class Edge {
     if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
     if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
     if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
-    if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return this.proxy(this.routes.ses, req, res, body);
-    send(res, 400, { __type: 'UnknownService', message: `The embedded runtime does not serve this request (target "${target}", scope "${scope ?? ''}")` });
+    if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) {
+      // The mailbox leaves SES v1 actions it does not know hanging: answer them as SES would.
+      const action = unsupportedSesV1Action(req.method ?? 'GET', url, body.toString('utf8'));
+      if (action) {
+        const refusal = sesV1InvalidAction(action);
+        return send(res, refusal.status, refusal.body, refusal.headers);
+      }
+      return this.proxy(this.routes.ses, req, res, body);
+    }
+    // What AWS's JSON protocols answer for an operation they do not have.
+    send(res, 400, { __type: 'UnknownOperationException', message: `The embedded runtime does not serve this request (target "${target}", scope "${scope ?? ''}")` });
   }
 
   /** Answers for a tap: after its delay (unless the caller gave up first), an error or a dropped connection. */
@@ -153,23 +175,10 @@ export class Edge {
   }
 
   private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
-    const target = new URL(req.url ?? '/', to);
-    return new Promise((resolve, reject) => {
-      const upstream = http.request(
-        target,
-        { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) } },
-        (out) => {
-          res.writeHead(out.statusCode ?? 502, out.headers);
-          out.pipe(res);
-          out.on('end', resolve);
-          out.on('error', reject);
-        },
-      );
-      upstream.on('error', (error) => {
-        if (!res.headersSent) send(res, 502, { __type: 'ServiceUnavailable', message: `upstream ${to}: ${error.message}` });
-        resolve();
-      });
-      upstream.end(body);
+    return proxy(to, req, res, body, {
+      timeoutMs: this.upstreamTimeoutMs,
+      timeoutBody: { __type: 'RequestTimeout', message: `The local upstream ${new URL(to).host} did not answer within ${this.upstreamTimeoutMs} ms` },
+      errorBody: (message) => ({ __type: 'ServiceUnavailable', message: `upstream ${to}: ${message}` }),
     });
   }
 }

@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export class BodyTooLarge extends Error {}
@@ -28,8 +29,122 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
   res.end(text);
 }
 
-/** Listens on loopback (port 0 picks one) and resolves with the port. */
+/**
+ * Whether a request is addressed to this loopback service: its `Host` must be `127.0.0.1`,
+ * `localhost` or `[::1]` with the port it came in on. A web page that rebinds its own name to
+ * 127.0.0.1 (DNS rebinding) reaches the port, but its requests carry its name: they are refused.
+ */
+export function hostAllowed(req: IncomingMessage): boolean {
+  const host = req.headers.host?.toLowerCase();
+  const port = req.socket.localPort;
+  if (!host || !port) return false;
+  const names = ['127.0.0.1', 'localhost', '[::1]'];
+  return names.some((name) => host === `${name}:${port}` || (port === 80 && host === name));
+}
+
+/** What a request for another host gets: 421 Misdirected Request, in plain words. */
+export function refuseHost(res: ServerResponse): void {
+  const text = 'Misdirected request: this local service answers only requests addressed to 127.0.0.1, localhost or [::1] with its port (the Host header).\n';
+  res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Connection: 'close' });
+  res.end(text);
+}
+
+/** The header that carries the runtime's per-run secret (`.local/runtime.json`) to its controls and mailbox data. */
+export const LOCAL_SECRET_HEADER = 'x-ciss-local-secret';
+
+/** Whether the request carries the per-run secret (compared in constant time). */
+export function hasLocalSecret(req: IncomingMessage, secret: string): boolean {
+  const sent = req.headers[LOCAL_SECRET_HEADER];
+  if (typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** What a request without the per-run secret gets: 403, saying where the secret is. */
+export function refuseSecret(res: ServerResponse): void {
+  const text = `Forbidden: send the runtime's per-run secret in the X-Ciss-Local-Secret header (npm start writes it to .local/runtime.json).\n`;
+  res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** How long a proxied call to a local upstream may take before the caller gets a 504. */
+export const UPSTREAM_TIMEOUT_MS = 30_000;
+
+/**
+ * Passes a request (its body already read) to `upstream` and its answer back. The upstream call
+ * is aborted when the caller goes away, and answered 504 (`timeoutBody`) when the upstream takes
+ * longer than `timeoutMs`: a stuck upstream costs neither a socket nor a waiting caller.
+ */
+export function proxy(
+  upstream: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  options: { timeoutMs?: number; timeoutBody?: unknown; errorBody?: (message: string) => unknown } = {},
+): Promise<void> {
+  const target = new URL(req.url ?? '/', upstream);
+  return new Promise((resolve) => {
+    const controller = new AbortController();
+    let settled = false;
+    const done = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      if (!res.headersSent) send(res, 504, options.timeoutBody ?? { message: `The local upstream ${target.host} did not answer in time` });
+      controller.abort();
+      done();
+    }, options.timeoutMs ?? UPSTREAM_TIMEOUT_MS);
+    // The caller gave up (or its socket broke): nothing is waiting for the upstream's answer.
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+      done();
+    });
+    const call = http.request(
+      target,
+      { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) }, signal: controller.signal },
+      (out) => {
+        res.writeHead(out.statusCode ?? 502, out.headers);
+        out.pipe(res);
+        out.on('end', done);
+        out.on('error', () => {
+          res.destroy();
+          done();
+        });
+      },
+    );
+    call.on('error', (error) => {
+      if (!res.headersSent && !controller.signal.aborted) send(res, 502, options.errorBody?.(error.message) ?? { message: `The local upstream ${target.host} failed: ${error.message}` });
+      done();
+    });
+    call.end(body);
+  });
+}
+
+/**
+ * Puts the Host check in front of the server's request handlers (those it has now): a request
+ * for another host is answered 421 and reaches none of them. For a server started by a library
+ * (the mailbox), which `listen` below does not start.
+ */
+export function guardHost(server: Server): void {
+  const handlers = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!hostAllowed(req)) return refuseHost(res);
+    for (const handler of handlers) handler.call(server, req, res);
+  });
+}
+
+/**
+ * Listens on loopback (port 0 picks one) and resolves with the port. Every request whose `Host`
+ * is not this loopback service's own is refused (421) before any handler sees it: the guard
+ * against DNS rebinding, for every local listener at once.
+ */
 export async function listen(server: Server, port: number): Promise<number> {
+  guardHost(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);

@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../asl';
 import { ROLES, type Role } from '../manifest';
 import { Clock } from './clock';
 import { parseFaultPlan, type FaultPlan } from './faults';
-import { startLocalRuntime } from './runtime';
+import { formatBanner } from './banner';
+import { makePrivateDir, writePrivateFile } from './private-files';
+import { startLocalRuntime, type LocalRuntime } from './runtime';
 
 /** The ORI of the demo agency whose users the demo tokens are for. */
 const DEMO_ORI = 'CT0000100';
@@ -30,12 +31,15 @@ function faultsEnv(): FaultPlan | undefined {
 }
 
 /**
- * `npm start`: the whole system on this machine, data kept under `.local/`, until Ctrl-C.
- * CISS_CLOCK=manual stops time (advance it with POST /_local/clock/advance);
- * CISS_CLOCK_SCALE=60 makes an hour of workflow time pass in a real minute.
+ * `npm start`: the whole system on this machine, data kept under `.local/` (or `CISS_DATA_DIR`),
+ * until Ctrl-C or SIGTERM. CISS_CLOCK=manual stops time (advance it with POST
+ * /_local/clock/advance); CISS_CLOCK_SCALE=60 makes an hour of workflow time pass in a real minute.
  */
 async function main(): Promise<void> {
-  const dataDir = path.join(ROOT, '.local');
+  // Everything written from here on (tokens, keys, DynamoDB Local's files) is this user's only.
+  process.umask(0o077);
+  const dataDir = path.resolve(process.env['CISS_DATA_DIR'] || path.join(ROOT, '.local'));
+  makePrivateDir(dataDir);
   const clock = new Clock({ mode: process.env['CISS_CLOCK'] === 'manual' ? 'manual' : 'real', scale: numberEnv('CISS_CLOCK_SCALE', 1) });
   console.log('Starting ciss-workflows locally (DynamoDB Local on Java, SES mailbox, Step Functions, EventBridge, API Gateway)...');
   const runtime = await startLocalRuntime({
@@ -47,53 +51,44 @@ async function main(): Promise<void> {
     clock,
     faults: faultsEnv(),
   });
+  stopOnSignals(runtime);
 
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {
     tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, expiresIn: '12h' });
   }
-  writeFileSync(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2), { mode: 0o600 });
+  writePrivateFile(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2));
+  // The per-run secret for the runtime's controls and the mailbox's data, for scripts and curl.
+  writePrivateFile(path.join(dataDir, 'runtime.json'), JSON.stringify({ localSecret: runtime.localSecret, header: 'X-Ciss-Local-Secret', pid: process.pid }, null, 2));
   // The demo agency's RMS, a machine client (OAuth client credentials); kept in .local/clients.json.
   const rms = runtime.clients.rmsClient(DEMO_ORI);
   // Where the `ciss` CLI finds the API by default (its token is the operations one above).
-  writeFileSync(path.join(dataDir, 'endpoints.json'), JSON.stringify(runtime.endpoints, null, 2));
+  writePrivateFile(path.join(dataDir, 'endpoints.json'), JSON.stringify(runtime.endpoints, null, 2));
 
-  const { edge, api, mailbox } = runtime.endpoints;
-  const lines = [
-    '',
-    'ciss-workflows is running.',
-    '',
-    `  API (API Gateway)        ${api}`,
-    `  AWS endpoint (edge)      ${edge}      (AWS_ENDPOINT_URL for the SDK, the AWS CLI, cdk)`,
-    `  Mailbox viewer (SES)     ${mailbox}`,
-    `  DCJ CMS simulator        ${runtime.endpoints.cms}`,
-    `  Runtime status           ${edge}/_local/health`,
-    `  Operations console       ${runtime.endpoints.console}#token=${tokens['operations']}`,
-    `  Data                     ${dataDir}   (delete it to start afresh)`,
-    `  Clock                    ${clock.mode}${clock.mode === 'real' && clock.scale !== 1 ? ` x${clock.scale}` : ''}`,
-    `  Faults                   ${Object.keys(runtime.faults.current()).length ? JSON.stringify(runtime.faults.current()) : 'none'}   (GET/PUT/DELETE ${edge}/_local/faults)`,
-    runtime.resumed ? `  Carried on ${runtime.resumed} execution(s) from the previous run.` : '',
-    '',
-    `Demo tokens (12 h; also in .local/tokens.json; agency roles belong to ORI ${DEMO_ORI}):`,
-    ...ROLES.map((role) => `  ${role.padEnd(13)} ${tokens[role]}`),
-    '',
-    'Try first:',
-    `  curl -s -H "Authorization: Bearer $(node -p "require('./.local/tokens.json').operations")" ${api}/health`,
-    `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 aws --endpoint-url ${edge} stepfunctions start-execution \\`,
-    `    --state-machine-arn ${runtime.names.machines.diagnostics} --input '{"reportTo":"ops@ciss.ct.example","failuresBeforeSuccess":1}'`,
-    `  then watch it with: aws --endpoint-url ${edge} stepfunctions get-execution-history --execution-arn <arn>`,
-    `  a CCHRS access request (then follow the e-mails in the mailbox viewer):`,
-    `  curl -s -X POST ${api}/access-requests -H "Authorization: Bearer $(node -p "require('./.local/tokens.json')['agency-admin']")" -H 'Content-Type: application/json' \\`,
-    `    -d '{"employee":{"fullName":"Jordan Rivera","email":"jordan.rivera@nhpd.ct.example","jobTitle":"Records Supervisor"},"ori":"${DEMO_ORI}","justification":"Supervises the records unit that runs criminal history checks for pistol permit applicants."}'`,
-    '  a token for any role and agency: npm run token -- --role clerk --ori CT0000100',
-    `  the ${DEMO_ORI} RMS as a machine client (OAuth client credentials; id and secret in .local/clients.json):`,
-    `  curl -s -u ${rms.clientId}:<secret> -d grant_type=client_credentials ${api}/oauth2/token`,
-    '  operations: npx ciss executions list; npx ciss stuck; npx ciss tasks pending; npx ciss executions show <packet or request id>',
-    '',
-    'Ctrl-C stops everything (executions in flight carry on at the next npm start).',
-  ];
-  console.log(lines.filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n'));
+  const faults = runtime.faults.current();
+  console.log(
+    formatBanner({
+      endpoints: runtime.endpoints,
+      consoleToken: tokens['operations'] ?? '',
+      roles: ROLES,
+      demoOri: DEMO_ORI,
+      dataDir,
+      localSecret: runtime.localSecret,
+      clock: `${clock.mode}${clock.mode === 'real' && clock.scale !== 1 ? ` x${clock.scale}` : ''}`,
+      faults: Object.keys(faults).length ? JSON.stringify(faults) : 'none',
+      resumed: runtime.resumed,
+      diagnosticsMachine: runtime.names.machines.diagnostics,
+      rmsClientId: rms.clientId,
+    }),
+  );
+}
 
+/**
+ * SIGINT (Ctrl-C) and SIGTERM (`kill` of this process, or of `npm start`, which passes it on)
+ * stop every part: servers, the mailbox, DynamoDB Local's JVM. Were this process killed outright,
+ * DynamoDB Local still ends, as the pipe it watches closes.
+ */
+function stopOnSignals(runtime: LocalRuntime): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -109,6 +104,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
+  // A parent killed outright (SIGKILL of npm) sends nothing: notice that it is gone, and stop.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (!isAlive(parent)) stop('parent process gone');
+  }, 1000).unref();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -55,6 +56,8 @@ export interface RuntimeOptions {
   readonly cmsUrl?: string;
   /** Faults to inject from the start (`npm start` reads `CISS_FAULTS`); change them with `runtime.faults.set` or `PUT /_local/faults`. @default none */
   readonly faults?: FaultPlan;
+  /** The per-run secret for `/_local/*` controls and the mailbox's data (a restarted child keeps its parent's). @default random */
+  readonly localSecret?: string;
 }
 
 export interface LocalRuntime {
@@ -84,6 +87,8 @@ export interface LocalRuntime {
   };
   /** How many executions were carried on from a previous run at start. */
   readonly resumed: number;
+  /** Send it as `X-Ciss-Local-Secret` to `/_local/*` (but health) on the edge and to the mailbox's `/store` and `/clear-store`. */
+  readonly localSecret: string;
   mintToken(request: TokenRequest): Promise<string>;
   /** A secret's value (tests derive what the application derives from it, e.g. a packet id). */
   secretValue(name: SecretName): string;
@@ -125,7 +130,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       stops.push(() => dynamo?.stop() ?? Promise.resolve());
     }
     const dynamoEndpoint = options.dynamoEndpoint ?? dynamo?.endpoint ?? '';
-    const ses: LocalSes = await startLocalSes(options.sesPort ?? 8005);
+    const localSecret = options.localSecret ?? randomBytes(32).toString('base64url');
+    const ses: LocalSes = await startLocalSes(options.sesPort ?? 8005, { localSecret });
     stops.push(() => ses.stop());
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -148,6 +154,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       eventBridge,
       kms: keys.kms,
       secretsManager: keys.secretsManager,
+      localSecret,
       control: (method, url, body) => control(clock, faults, method, url, body),
     });
     const edgePort = await edge.start(options.edgePort ?? 4566);
@@ -226,7 +233,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const apiPort = await api.start(options.apiPort ?? 3000);
     stops.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    api.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: ses.endpoint, authenticate: (authorization) => api.authenticate(authorization) }).serve);
+    api.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: ses.endpoint, localSecret, authenticate: (authorization) => api.authenticate(authorization) }).serve);
 
     const resolve = (ref: Ref): string => {
       switch (ref.ref) {
@@ -301,6 +308,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
         bus: names.bus,
       },
       resumed,
+      localSecret,
       mintToken: (request) => issuer.mint(request),
       secretValue: (name) => keys.secretValue(name),
       // Executions are detached first, so that nothing reads a stopping clock as time passing.

@@ -17,6 +17,7 @@ interface ChildOptions {
   readonly apiPort: number;
   readonly sesPort: number;
   readonly clockStart: number;
+  readonly localSecret: string;
 }
 
 export interface ChildReady {
@@ -36,6 +37,7 @@ const runtime = await startLocalRuntime({
   edgePort: options.edgePort,
   apiPort: options.apiPort,
   sesPort: options.sesPort,
+  localSecret: options.localSecret,
   clock: new Clock({ mode: 'manual', start: options.clockStart, autoAdvanceMs: 5 * 60_000 }),
 });
 const tokens = Object.fromEntries(await Promise.all(Object.entries(IDENTITIES).map(async ([k, r]) => [k, await runtime.mintToken(r)] as const)));

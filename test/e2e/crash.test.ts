@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startCmsSimulator, type CmsSimulator } from '../../infra/local/cms';
 import { LocalKeys } from '../../infra/local/keys';
 import { freePort } from '../../infra/local/net';
@@ -47,7 +47,7 @@ describe('the embedded runtime killed mid-load', () => {
     // The keys are made here first, so the CMS outside the child knows the credential.
     const credential = LocalKeys.load(localNames(stage).prefix, dataDir).secretValue('cms-credentials');
     cms = await startCmsSimulator({ credential });
-    const options = { stage, dataDir, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], cmsUrl: cms.url, edgePort: await freePort(), apiPort: await freePort(), sesPort: await freePort(), clockStart: Date.now() };
+    const options = { stage, dataDir, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], cmsUrl: cms.url, edgePort: await freePort(), apiPort: await freePort(), sesPort: await freePort(), clockStart: Date.now(), localSecret: randomBytes(24).toString('base64url') };
     const first = await startChild(options);
     child = first.child;
     const { ready } = first;
@@ -55,6 +55,7 @@ describe('the embedded runtime killed mid-load', () => {
       api: ready.endpoints.api,
       edge: ready.endpoints.edge,
       mailbox: ready.endpoints.mailbox,
+      localSecret: options.localSecret,
       dynamodb: ready.endpoints.dynamodb,
       tables: ready.tables,
       machines: ready.machines,

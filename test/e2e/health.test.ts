@@ -50,9 +50,10 @@ describe('GET /health through the local API Gateway', () => {
 
   it('refuses a runtime control sent the way a web page could (a simple cross-site POST), and takes it as JSON', async () => {
     const edge = h.runtime.endpoints.edge;
-    const simple = await fetch(`${edge}/_local/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"seconds":60}' });
+    const secret = { 'X-Ciss-Local-Secret': h.runtime.localSecret };
+    const simple = await fetch(`${edge}/_local/clock/advance`, { method: 'POST', headers: { ...secret, 'Content-Type': 'text/plain' }, body: '{"seconds":60}' });
     expect(simple.status).toBe(415);
-    const json = await fetch(`${edge}/_local/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"seconds":60}' });
+    const json = await fetch(`${edge}/_local/clock/advance`, { method: 'POST', headers: { ...secret, 'Content-Type': 'application/json' }, body: '{"seconds":60}' });
     // The harness's clock is manual, so the JSON control is carried out.
     expect(json.status).toBe(200);
   });

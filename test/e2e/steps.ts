@@ -145,7 +145,7 @@ export interface Mail {
 
 /** The local mailbox, as its `GET /store` gives it. */
 export async function mailbox(runtime: LocalRuntime): Promise<Mail[]> {
-  const res = await fetch(`${runtime.endpoints.mailbox}/store`);
+  const res = await fetch(`${runtime.endpoints.mailbox}/store`, { headers: { 'X-Ciss-Local-Secret': runtime.localSecret } });
   const body = (await res.json()) as { emails: Mail[] };
   return body.emails;
 }

@@ -34,6 +34,8 @@ export interface Target {
   readonly api: string;
   readonly edge: string;
   readonly mailbox: string;
+  /** The runtime's per-run secret: the mailbox's `/store` and the edge's `/_local/*` controls ask for it. */
+  readonly localSecret: string;
   /** DynamoDB Local itself: verification reads around the edge, so injected faults do not touch it. */
   readonly dynamodb: string;
   readonly tables: { readonly main: string; readonly audit: string };
@@ -51,6 +53,7 @@ export async function targetOf(runtime: LocalRuntime): Promise<Target> {
     api: runtime.endpoints.api,
     edge: runtime.endpoints.edge,
     mailbox: runtime.endpoints.mailbox,
+    localSecret: runtime.localSecret,
     dynamodb: runtime.endpoints.dynamodb,
     tables: { main: runtime.names.tables.main, audit: runtime.names.tables.audit },
     machines: { arrest: runtime.names.machines['arrest-packet'], access: runtime.names.machines['access-request'] },
@@ -98,7 +101,10 @@ export interface LoadResult {
 
 class Http {
   retries = 0;
-  constructor(private readonly base: string) {}
+  constructor(
+    private readonly base: string,
+    private readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 
   /** One call, retried on 5xx, 429 and network errors; answers any other status. */
   async call(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: unknown }> {
@@ -106,7 +112,7 @@ class Http {
       try {
         const res = await fetch(`${this.base}${path}`, {
           method,
-          headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
+          headers: { ...this.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await res.text();
@@ -200,10 +206,10 @@ interface Mail {
 class MailDesk {
   private readonly poll: SharedPoll<Mail>;
 
-  constructor(mailbox: string, everyMs: number) {
+  constructor(mailbox: string, localSecret: string, everyMs: number) {
     const since = Math.floor(Date.now() / 1000) - 1;
     const fetchAll = async () => {
-      const res = await fetch(`${mailbox}/store?since=${since}`);
+      const res = await fetch(`${mailbox}/store?since=${since}`, { headers: { 'X-Ciss-Local-Secret': localSecret } });
       return res.ok ? ((await res.json()) as { emails: Mail[] }).emails : [];
     };
     this.poll = new SharedPoll(
@@ -224,12 +230,12 @@ class MailDesk {
 /** Runs the plan: every packet to AVAILABLE, every access request to where its path leads. */
 export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResult> {
   const http = new Http(target.api);
-  const edge = new Http(target.edge);
+  const edge = new Http(target.edge, { 'X-Ciss-Local-Secret': target.localSecret });
   const sfn = new SFNClient({ endpoint: target.edge, region: 'us-east-1', credentials: { accessKeyId: 'load', secretAccessKey: 'load' } });
   const clerk = new TaskDesk(http, target.tokens.clerk, 100);
   const unit = new TaskDesk(http, target.tokens.unit, 100);
   const admin = new TaskDesk(http, target.tokens.admin, 100);
-  const mail = new MailDesk(target.mailbox, 150);
+  const mail = new MailDesk(target.mailbox, target.localSecret, 150);
   const every = plan.duplicateEvery ?? 10;
   const timeout = plan.stepTimeoutMs ?? 120_000;
   const per: Record<Step, number[]> = { intake: [], validation: [], decision: [], delivery: [], packet: [], request: [] };

@@ -177,7 +177,7 @@ describe('a hung AWS request at the edge', () => {
   it('is held for the delay and then dropped: the SDK sees a socket hang-up, and the service is never called', async () => {
     let served = 0;
     const never = { handle: async () => ((served += 1), {}) };
-    const edge = new Edge({ dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9', stepFunctions: never, eventBridge: never, kms: never, secretsManager: never, control: async () => undefined });
+    const edge = new Edge({ dynamodb: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9', stepFunctions: never, eventBridge: never, kms: never, secretsManager: never, localSecret: 'test-secret', control: async () => undefined });
     const port = await edge.start(0);
     edge.taps.push(() => ({ drop: true, delayMs: 300 }));
     const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditEvent } from '#shared/audit';
 import { callerFromClaims } from '#shared/http';
 import { auditSubject } from '../../../functions/ops/domain/workflows';
-import { send } from '../http';
+import { LOCAL_SECRET_HEADER, send } from '../http';
 import type { ConsoleMail, MailPage } from './types';
 
 /**
@@ -86,6 +86,8 @@ const Store = z.object({ emails: z.array(StoredMail) });
 export interface ConsoleOptions {
   /** The SES mailbox (aws-ses-v2-local); its `GET /store` holds every e-mail sent. */
   readonly mailbox: string;
+  /** The runtime's per-run secret, which the mailbox asks for its data. */
+  readonly localSecret?: string;
   /** The gateway's token check: claims of a valid token, or undefined. */
   readonly authenticate: (authorization: string | undefined) => Promise<Record<string, unknown> | undefined>;
   /** Where reads are recorded. @default recordAudit (the audit table) */
@@ -152,7 +154,7 @@ export class OpsConsole {
       return this.json(res, 400, { error: 'ValidationFailed', message: 'The request is not valid', problems });
     }
     const { subject, subjectType } = parsed.data;
-    const store = Store.parse(await (await fetch(`${this.options.mailbox}/store`)).json());
+    const store = Store.parse(await (await fetch(`${this.options.mailbox}/store`, { headers: this.options.localSecret ? { [LOCAL_SECRET_HEADER]: this.options.localSecret } : {} })).json());
     const items: ConsoleMail[] = store.emails
       .filter((m) => [m.subject, m.body.text ?? '', m.body.html ?? ''].some((part) => mentions(part, subject)))
       .sort((a, b) => b.at - a.at)

@@ -1,0 +1,61 @@
+/** What `npm start` knows when it prints its banner. */
+export interface BannerInfo {
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly cms: string; readonly console: string };
+  /** The operations token the console link carries in its #fragment (never sent to a server). */
+  readonly consoleToken: string;
+  readonly roles: readonly string[];
+  readonly demoOri: string;
+  readonly dataDir: string;
+  /** The per-run secret for `/_local/*` controls and the mailbox's data. */
+  readonly localSecret: string;
+  readonly clock: string;
+  readonly faults: string;
+  readonly resumed: number;
+  readonly diagnosticsMachine: string;
+  readonly rmsClientId: string;
+}
+
+/**
+ * The banner `npm start` prints: where everything is and what to try first. Tokens are not
+ * printed (a wall of base64 helps nobody): it names the roles, the file that holds their tokens
+ * and the command that mints one; the console link alone carries a token, in its #fragment.
+ */
+export function formatBanner(b: BannerInfo): string {
+  const { edge, api, mailbox, cms } = b.endpoints;
+  const secretHeader = `-H "X-Ciss-Local-Secret: $(node -p "require('./.local/runtime.json').localSecret")"`;
+  const lines = [
+    '',
+    'ciss-workflows is running.',
+    '',
+    `  API (API Gateway)        ${api}`,
+    `  AWS endpoint (edge)      ${edge}      (AWS_ENDPOINT_URL for the SDK, the AWS CLI, cdk)`,
+    `  Operations console       ${b.endpoints.console}#token=${b.consoleToken}`,
+    `  Mailbox (mail sent)      ${mailbox}/#secret=${b.localSecret}   (as JSON: curl -s ${secretHeader} ${mailbox}/store)`,
+    `  DCJ CMS simulator        ${cms}`,
+    `  Runtime status           ${edge}/_local/health`,
+    `  Per-run secret           ${b.localSecret}   (also in .local/runtime.json; send it as X-Ciss-Local-Secret to ${edge}/_local/* and ${mailbox})`,
+    `  Data                     ${b.dataDir}   (delete it to start afresh)`,
+    `  Clock                    ${b.clock}`,
+    `  Faults                   ${b.faults}   (GET/PUT/DELETE ${edge}/_local/faults, with the secret)`,
+    b.resumed ? `  Carried on ${b.resumed} execution(s) from the previous run.` : '',
+    '',
+    `Demo tokens (12 h) for the roles ${b.roles.join(', ')}`,
+    `  are in .local/tokens.json (agency roles belong to ORI ${b.demoOri}); read one with: node -p "require('./.local/tokens.json').operations"`,
+    `  a token for any role and agency: npm run token -- --role clerk --ori ${b.demoOri}`,
+    '',
+    'Try first:',
+    `  curl -s -H "Authorization: Bearer $(node -p "require('./.local/tokens.json').operations")" ${api}/health`,
+    `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 aws --endpoint-url ${edge} stepfunctions start-execution \\`,
+    `    --state-machine-arn ${b.diagnosticsMachine} --input '{"reportTo":"ops@ciss.ct.example","failuresBeforeSuccess":1}'`,
+    `  then watch it with: aws --endpoint-url ${edge} stepfunctions get-execution-history --execution-arn <arn>`,
+    '  a CCHRS access request (then follow its e-mails in the mailbox):',
+    `  curl -s -X POST ${api}/access-requests -H "Authorization: Bearer $(node -p "require('./.local/tokens.json')['agency-admin']")" -H 'Content-Type: application/json' \\`,
+    `    -d '{"employee":{"fullName":"Jordan Rivera","email":"jordan.rivera@nhpd.ct.example","jobTitle":"Records Supervisor"},"ori":"${b.demoOri}","justification":"Supervises the records unit that runs criminal history checks for pistol permit applicants."}'`,
+    `  the ${b.demoOri} RMS as a machine client (OAuth client credentials; id and secret in .local/clients.json):`,
+    `  curl -s -u ${b.rmsClientId}:<secret> -d grant_type=client_credentials ${api}/oauth2/token`,
+    '  operations: npx ciss executions list; npx ciss stuck; npx ciss tasks pending; npx ciss executions show <packet or request id>',
+    '',
+    'Ctrl-C (or SIGTERM to npm) stops everything (executions in flight carry on at the next npm start).',
+  ];
+  return lines.filter((l, i, all) => l !== '' || all[i - 1] !== '').join('\n');
+}

@@ -1,0 +1,52 @@
+import { formatBanner, type BannerInfo } from '../../infra/local/banner';
+
+/** A JWT as the local issuer makes them: three base64url parts, the first two JSON (`eyJ`). */
+const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g;
+const token = (n: number) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify({ role: n, pad: 'x'.repeat(600) })).toString('base64url')}.${'s'.repeat(86)}`;
+
+const info: BannerInfo = {
+  endpoints: { edge: 'http://127.0.0.1:4566', api: 'http://127.0.0.1:3000', mailbox: 'http://127.0.0.1:8005', cms: 'http://127.0.0.1:40000', console: 'http://127.0.0.1:3000/console/' },
+  consoleToken: token(0),
+  roles: ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'],
+  demoOri: 'CT0000100',
+  dataDir: '/home/dev/ciss/.local',
+  localSecret: 'per-run-secret-123',
+  clock: 'real',
+  faults: 'none',
+  resumed: 0,
+  diagnosticsMachine: 'arn:aws:states:us-east-1:000000000000:stateMachine:ciss-local-diagnostics',
+  rmsClientId: 'client-1',
+};
+
+describe('the npm start banner', () => {
+  const banner = formatBanner(info);
+  const lines = banner.split('\n');
+
+  it('prints one token, in the console link’s #fragment, and no other JWT', () => {
+    const withJwt = lines.filter((l) => new RegExp(JWT.source).test(l));
+    expect(withJwt).toHaveLength(1);
+    expect(withJwt[0]).toContain(`${info.endpoints.console}#token=${info.consoleToken}`);
+    expect(banner.match(JWT)).toHaveLength(1);
+  });
+
+  it('names every role, where the tokens are kept and how to mint one', () => {
+    for (const role of info.roles) expect(banner).toContain(role);
+    expect(banner).toContain('.local/tokens.json');
+    expect(banner).toContain('npm run token -- --role clerk --ori CT0000100');
+  });
+
+  it('says where the per-run secret is and how to send it', () => {
+    expect(banner).toContain('.local/runtime.json');
+    expect(banner).toContain('X-Ciss-Local-Secret');
+    expect(banner).toContain(info.localSecret);
+  });
+
+  it('points people at our mailbox page, with the secret in its #fragment', () => {
+    expect(lines.find((l) => l.includes('Mailbox'))).toContain(`${info.endpoints.mailbox}/#secret=${info.localSecret}`);
+  });
+
+  it('stays short: no line as long as a token', () => {
+    const long = lines.filter((l) => l.length > 400 && !l.includes('#token='));
+    expect(long).toEqual([]);
+  });
+});
