@@ -3,6 +3,7 @@ import { open } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
+import { COURT_ROLE, courtIdOf } from '#shared/courts';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
 import { correlate, logger } from '#shared/observability';
 import { nowIso } from '#shared/time';
@@ -20,8 +21,10 @@ const api = loadEnv({ ARREST_MACHINE_ARN: nonEmpty, TASK_TOKEN_KEY_ID: nonEmpty 
 const AGENCY_ROLES: readonly Role[] = ['agency-rms', 'agency-admin'];
 /** Roles of the wider justice community: they see a packet once it is available (step 6). */
 const COMMUNITY_ROLES: readonly Role[] = ['community', 'unit'];
-/** Court, prosecution, operations and audit: every packet at every stage. */
-const JUSTICE_ROLES: readonly Role[] = ['court-clerk', 'dcj', 'judicial', 'operations', 'auditor'];
+/** Court clerks: the packets arraigned in their courts (`custom:courts`), at every stage, and no other. */
+const COURT_ROLES: readonly Role[] = [COURT_ROLE];
+/** Prosecution, judiciary, operations and audit: every packet at every stage. */
+const JUSTICE_ROLES: readonly Role[] = ['dcj', 'judicial', 'operations', 'auditor'];
 
 export const DISPOSITIONS = ['guilty', 'guilty-lesser-offense', 'not-guilty', 'nolle', 'dismissed', 'diversionary-program'] as const;
 export const AdjudicationSchema = z.object({
@@ -48,13 +51,14 @@ const ListQuery = z.object({
 const has = (caller: Caller, roles: readonly Role[]) => caller.roles.some((r) => roles.includes(r));
 
 /**
- * Whether the caller may see this packet now. An agency sees only its own packets; seeing
- * another agency's is answered exactly as a missing packet (404), so packet ids do not reveal
- * which agencies arrested whom (the issue's 403 would confirm that the packet exists).
+ * Whether the caller may see this packet now. An agency sees only its own packets, a court clerk
+ * only those of their courts; seeing another's is answered exactly as a missing packet (404), so
+ * packet ids do not reveal which agencies arrested whom (a 403 would confirm that the packet exists).
  */
-export function maySee(caller: Caller, packet: Pick<PacketRecord, 'ori' | 'status'>): boolean {
+export function maySee(caller: Caller, packet: Pick<PacketRecord, 'ori' | 'status' | 'packet'>): boolean {
   if (has(caller, JUSTICE_ROLES)) return true;
   if (has(caller, AGENCY_ROLES) && caller.ori === packet.ori) return true;
+  if (has(caller, COURT_ROLES) && caller.courts.includes(courtIdOf(packet.packet.court.gaNumber))) return true;
   return has(caller, COMMUNITY_ROLES) && PUBLISHED.includes(packet.status);
 }
 
@@ -211,7 +215,7 @@ async function read(event: ApiEvent) {
   const timeline = trail
     .filter((e) => e['type'] !== 'ArrestPacketRead')
     .map((e) => ({ at: e['at'], type: e['type'], actor: e['actor'], outcome: e['outcome'], details: e['details'] ?? {} }));
-  const operational = !has(event.caller, COMMUNITY_ROLES) || has(event.caller, [...JUSTICE_ROLES, ...AGENCY_ROLES]);
+  const operational = !has(event.caller, COMMUNITY_ROLES) || has(event.caller, [...JUSTICE_ROLES, ...COURT_ROLES, ...AGENCY_ROLES]);
   return json(200, {
     ...summary(packet),
     problems: packet.problems ?? [],
@@ -234,7 +238,7 @@ async function list(event: ApiEvent) {
   const query = parseWith(ListQuery, event.queryStringParameters ?? {});
   const caller = event.caller;
   let ori = query.ori;
-  if (!has(caller, [...JUSTICE_ROLES, ...COMMUNITY_ROLES])) {
+  if (!has(caller, [...JUSTICE_ROLES, ...COURT_ROLES, ...COMMUNITY_ROLES])) {
     if (!caller.ori) throw new Forbidden('Your token names no agency (ORI)');
     if (ori && ori !== caller.ori) throw new Forbidden(`You may list only your agency's packets (${caller.ori})`);
     ori = caller.ori;
@@ -313,4 +317,4 @@ export const handler = apiHandler(async (event) => {
     default:
       throw new NotFound(`No route ${route}`);
   }
-});
+}, { courtScoped: true });

@@ -9,6 +9,8 @@ import { startLocalRuntime } from './runtime';
 /** The ORI of the demo agency whose users the demo tokens are for. */
 const DEMO_ORI = 'CT0000100';
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
+/** The GA court whose clerk the demo court-clerk token is (the demo packets are arraigned there). */
+const DEMO_COURTS = ['GA23'];
 
 function numberEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
 
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {
-    tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, expiresIn: '12h' });
+    tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, courts: role === 'court-clerk' ? DEMO_COURTS : undefined, expiresIn: '12h' });
   }
   writeFileSync(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2), { mode: 0o600 });
   // The demo agency's RMS, a machine client (OAuth client credentials); kept in .local/clients.json.
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
     `  a CCHRS access request (then follow the e-mails in the mailbox viewer):`,
     `  curl -s -X POST ${api}/access-requests -H "Authorization: Bearer $(node -p "require('./.local/tokens.json')['agency-admin']")" -H 'Content-Type: application/json' \\`,
     `    -d '{"employee":{"fullName":"Jordan Rivera","email":"jordan.rivera@nhpd.ct.example","jobTitle":"Records Supervisor"},"ori":"${DEMO_ORI}","justification":"Supervises the records unit that runs criminal history checks for pistol permit applicants."}'`,
-    '  a token for any role and agency: npm run token -- --role clerk --ori CT0000100',
+    '  a token for any role and agency or court: npm run token -- --role clerk --courts GA23 (or --role admin --ori CT0000100)',
     `  the ${DEMO_ORI} RMS as a machine client (OAuth client credentials; id and secret in .local/clients.json):`,
     `  curl -s -u ${rms.clientId}:<secret> -d grant_type=client_credentials ${api}/oauth2/token`,
     '  operations: npx ciss executions list; npx ciss stuck; npx ciss tasks pending; npx ciss executions show <packet or request id>',
