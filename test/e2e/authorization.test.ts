@@ -143,9 +143,9 @@ describe('who may call what: every route × every role, and bad tokens', () => {
       const rms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: 'CT0000100', username: 'nhpd-rms' });
       for (const [court, gaNumber, location] of [['GA23', 23, 'New Haven'], ['GA7', 7, 'Meriden']] as const) {
         const packet = custodialPacket(`court-${gaNumber}`, h.runtime.clock.now());
-        packet.court = { gaNumber, locationName: location } as typeof packet.court;
+        Object.assign(packet.court, { gaNumber, locationName: location });
         const res = await api('/arrests', rms, { method: 'POST', body: JSON.stringify(packet) });
-        expect(res.status).toBe(202);
+        if (res.status !== 202) throw new Error(`POST /arrests for ${court}: ${res.status} ${await res.text()}`);
         packets[court].packetId = ((await res.json()) as { packetId: string }).packetId;
       }
       // Both review tasks open; the clerk of both courts sees them (asserted below).
