@@ -42,7 +42,7 @@ export class ArrestDriver implements WorkflowDriver<Step> {
   async init(): Promise<void> {
     const rt = this.bench.runtime;
     this.rms = await rt.mintToken({ roles: ['agency-rms'], ori: ORI, username: 'bench-rms' });
-    this.clerk = await rt.mintToken({ roles: ['court-clerk'], username: 'clerk.ga23@jud.ct.example' });
+    this.clerk = await rt.mintToken({ roles: ['court-clerk'], courts: ['GA23'], username: 'clerk.ga23@jud.ct.example' });
     this.judicial = await rt.mintToken({ roles: ['judicial'], username: 'bench-judge' });
     this.bench.watch.listen((inv) => this.observe(inv));
   }

@@ -5,6 +5,7 @@ import { AuditSubject } from '#shared/audit';
 import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
+import { COURT_ROLE, courtIdOf } from '#shared/courts';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
 import { wellFormedId } from '#shared/ids';
 import { withMessage } from '#shared/messages';
@@ -28,8 +29,10 @@ const packetIdKey = () => secretBytes(api.PACKET_ID_KEY_SECRET_ID);
 const AGENCY_ROLES: readonly Role[] = ['agency-rms', 'agency-admin'];
 /** Roles of the wider justice community: they see a packet once it is available (step 6). */
 const COMMUNITY_ROLES: readonly Role[] = ['community', 'unit'];
-/** Court, prosecution, operations and audit: every packet at every stage. */
-const JUSTICE_ROLES: readonly Role[] = ['court-clerk', 'dcj', 'judicial', 'operations', 'auditor'];
+/** Court clerks: the packets arraigned in their courts (`custom:courts`), at every stage, and no other. */
+const COURT_ROLES: readonly Role[] = [COURT_ROLE];
+/** Prosecution, judiciary, operations and audit: every packet at every stage. */
+const JUSTICE_ROLES: readonly Role[] = ['dcj', 'judicial', 'operations', 'auditor'];
 
 export const DISPOSITIONS = ['guilty', 'guilty-lesser-offense', 'not-guilty', 'nolle', 'dismissed', 'diversionary-program'] as const;
 export const AdjudicationSchema = z.object({
@@ -55,13 +58,14 @@ const ListQuery = z.object({
 const has = (caller: Caller, roles: readonly Role[]) => caller.roles.some((r) => roles.includes(r));
 
 /**
- * Whether the caller may see this packet now. An agency sees only its own packets; seeing
- * another agency's is answered exactly as a missing packet (404), so packet ids do not reveal
- * which agencies arrested whom (the issue's 403 would confirm that the packet exists).
+ * Whether the caller may see this packet now. An agency sees only its own packets, a court clerk
+ * only those of their courts; seeing another's is answered exactly as a missing packet (404), so
+ * packet ids do not reveal which agencies arrested whom (a 403 would confirm that the packet exists).
  */
-export function maySee(caller: Caller, packet: Pick<PacketRecord, 'ori' | 'status'>): boolean {
+export function maySee(caller: Caller, packet: Pick<PacketRecord, 'ori' | 'status' | 'packet'>): boolean {
   if (has(caller, JUSTICE_ROLES)) return true;
   if (has(caller, AGENCY_ROLES) && caller.ori === packet.ori) return true;
+  if (has(caller, COURT_ROLES) && caller.courts.includes(courtIdOf(packet.packet.court.gaNumber))) return true;
   return has(caller, COMMUNITY_ROLES) && PUBLISHED.includes(packet.status);
 }
 
@@ -222,7 +226,7 @@ async function read(event: ApiEvent) {
   const timeline = trail
     .filter((e) => e['type'] !== 'ArrestPacketRead')
     .map((e) => ({ at: e['at'], type: e['type'], actor: e['actor'], outcome: e['outcome'], details: e['details'] ?? {} }));
-  const operational = !has(event.caller, COMMUNITY_ROLES) || has(event.caller, [...JUSTICE_ROLES, ...AGENCY_ROLES]);
+  const operational = !has(event.caller, COMMUNITY_ROLES) || has(event.caller, [...JUSTICE_ROLES, ...COURT_ROLES, ...AGENCY_ROLES]);
   return json(200, {
     ...summary(packet),
     problems: (packet.problems ?? []).map(withMessage),
@@ -252,6 +256,7 @@ function viewOf(caller: Caller): PacketView {
     if (!caller.ori) throw new Forbidden('Your token names no agency (ORI)');
     return { kind: 'agency', ori: caller.ori };
   }
+  if (has(caller, COURT_ROLES)) return { kind: 'courts', gaNumbers: caller.courts.map((id) => Number(id.slice(2))) };
   return { kind: 'published' };
 }
 
@@ -341,4 +346,4 @@ export const handler = apiHandler(async (event) => {
     default:
       throw new NotFound(`No route ${route}`);
   }
-});
+}, { courtScoped: true });

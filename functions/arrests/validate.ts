@@ -54,6 +54,7 @@ export const handler = taskHandler(Input, async ({ packetId, version }) => {
     warnings,
     title: `Arrest packet ${current.packet.incidentNumber} from ${current.packet.agency.ori} (version ${version})`,
     facts: factsOf(current.packet, warnings),
-    clerk: court ? { role: 'court-clerk', email: court.clerkEmail } : null,
+    // The clerk's task names its court: only that court's clerks see and decide it (the tasks API).
+    clerk: court ? { role: 'court-clerk', email: court.clerkEmail, court: court.id } : null,
   };
 });

@@ -1,4 +1,5 @@
 import { ROLES, type Role } from '#infra/manifest';
+import { COURTS_CLAIM, parseCourts } from '#shared/courts';
 
 /**
  * What a token must carry to reach the API. Every token route of the REST API names this scope
@@ -51,8 +52,9 @@ export const isClientCredentials = (triggerSource: string): boolean => triggerSo
 
 /**
  * The claims every access token of this system carries, from who asked for it:
- * - a person: the API scope (when they hold a role), their agency (`custom:ori`) and e-mail —
- *   claims an access token lacks and the handlers need;
+ * - a person: the API scope (when they hold a role), their agency (`custom:ori`), the GA courts
+ *   a court clerk acts for (`custom:courts`, written as a clean list) and e-mail — claims an
+ *   access token lacks and the handlers need;
  * - a machine client (an agency's RMS): its agency from its one ORI scope, and only machine roles.
  */
 export function customizeToken(request: TokenRequest): TokenCustomization {
@@ -67,6 +69,8 @@ export function customizeToken(request: TokenRequest): TokenCustomization {
   const claims: Record<string, string> = {};
   const ori = request.userAttributes['custom:ori'];
   if (ori) claims['custom:ori'] = ori;
+  const courts = parseCourts(request.userAttributes[COURTS_CLAIM]);
+  if (courts.length) claims[COURTS_CLAIM] = courts.join(',');
   // Users may change their own e-mail; only a verified one is trusted to route mail about cases.
   const email = request.userAttributes['email'];
   if (email && request.userAttributes['email_verified'] === 'true') claims['email'] = email;

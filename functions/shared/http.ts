@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ROLES, routes, type Role, type RouteSpec } from '#infra/manifest';
 import { rolesFromScopes } from '../auth/claims';
 import { AuditSubject, recordAudit } from './audit';
+import { COURTS_CLAIM, lacksCourt, NO_COURT_MESSAGE, parseCourts } from './courts';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
 import { withMessage, wordsForIssue } from './messages';
 import { correlate, correlationKeysOfPath, logger } from './observability';
@@ -17,6 +18,8 @@ export interface Caller {
   readonly roles: readonly Role[];
   /** The caller's agency (ORI) for agency roles. */
   readonly ori?: string;
+  /** The GA courts a court clerk acts for (`custom:courts`), e.g. ['GA23', 'GA7']; [] when none. */
+  readonly courts: readonly string[];
 }
 
 export type ApiEvent = APIGatewayProxyEvent & { caller: Caller; route: RouteSpec };
@@ -66,6 +69,7 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined | n
     email: typeof email === 'string' ? email : undefined,
     roles,
     ori: typeof ori === 'string' && ori !== '' ? ori : undefined,
+    courts: parseCourts(claims?.[COURTS_CLAIM]),
   };
 }
 
@@ -169,7 +173,7 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
  * A caller refused a route by role is a failed access attempt (CJIS AU-2), recorded where the
  * function keeps an audit trail (every route but `/health`). The refusal stands if recording fails.
  */
-async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: RouteSpec): Promise<void> {
+async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: RouteSpec, reason?: string): Promise<void> {
   if (!process.env['AUDIT_TABLE_NAME']) return;
   const path = `${route.method} ${route.path}`;
   await recordAudit({
@@ -179,16 +183,17 @@ async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: 
     component: 'api',
     subject: AuditSubject.of('route', path),
     source: { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined },
-    details: { roles: caller.roles.join(' '), ori: caller.ori ?? null, resource: event.path },
+    details: { roles: caller.roles.join(' '), ori: caller.ori ?? null, resource: event.path, ...(reason ? { reason } : {}) },
   }).catch((error: unknown) => logger.error('could not audit a refused call', { route: path, error: (error as Error).message }));
 }
 
 /**
  * Wraps an API use case: structured logging (with the packet, access request or task the path
  * names as correlation keys), authentication from the authorizer claims, authorization by the
- * manifest's route roles, and error mapping, in that order.
+ * manifest's route roles (and, for `courtScoped` use cases, a court clerk's courts), and error
+ * mapping, in that order.
  */
-export function apiHandler(fn: ApiHandler) {
+export function apiHandler(fn: ApiHandler, options: { readonly courtScoped?: boolean } = {}) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
@@ -202,6 +207,10 @@ export function apiHandler(fn: ApiHandler) {
         if (!caller.roles.some((r) => route.roles.includes(r))) {
           await auditRefusal(event, caller, route);
           throw new Forbidden(`Your role may not call ${route.method} ${route.path}`);
+        }
+        if (options.courtScoped && lacksCourt(caller, route.roles)) {
+          await auditRefusal(event, caller, route, 'no court claim');
+          throw new Forbidden(NO_COURT_MESSAGE);
         }
         return await fn({ ...event, caller, route }, context);
       } catch (error) {

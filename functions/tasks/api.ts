@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AuditSubject, recordAudit } from '#shared/audit';
 import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
 import { wellFormedId } from '#shared/ids';
+import { COURT_ROLE } from '#shared/courts';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
 import { DECIDER_ROLES, type Role } from '#infra/manifest';
@@ -25,7 +26,7 @@ function view(task: Task) {
     subject: task.subject,
     question: task.question,
     choices: task.choices,
-    assignee: { role: task.assignee.role, ori: task.assignee.ori ?? null },
+    assignee: { role: task.assignee.role, ori: task.assignee.ori ?? null, court: task.assignee.court ?? null },
     status: standing(task, ports.now()).toUpperCase(),
     createdAt: task.createdAt,
     expiresAt: task.expiresAt,
@@ -47,7 +48,7 @@ async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string 
   correlate(correlationKeysOf(stored.task));
   if (!mayDecide(stored.task, event.caller)) {
     await recordAudit({ type: 'TaskRead', outcome: 'denied', actor: event.caller.username, component: 'human-tasks', subject: AuditSubject.of(stored.task.subject.type, stored.task.subject.id), source: sourceOf(event), details: { taskId } });
-    // Answered exactly as a missing task, so a task id reveals nothing to another agency or role.
+    // Answered exactly as a missing task, so a task id reveals nothing to another agency, court or role.
     throw new NotFound(`No task ${taskId}`);
   }
   return stored;
@@ -63,6 +64,7 @@ async function pendingFor(caller: Caller): Promise<Task[]> {
       .filter((r): r is (typeof DECIDER_ROLES)[number] => (DECIDER_ROLES as readonly Role[]).includes(r))
       .map((role) => {
         if (AGENCY_ROLES.includes(role)) return caller.ori ? store.pendingFor(role, caller.ori) : Promise.resolve([]);
+        if (role === COURT_ROLE) return Promise.all(caller.courts.map((court) => store.pendingFor(role, court))).then((l) => l.flat());
         return store.pendingFor(role);
       }),
   );
@@ -71,7 +73,7 @@ async function pendingFor(caller: Caller): Promise<Task[]> {
 
 /**
  * GET /tasks, GET /tasks/{taskId}, POST /tasks/{taskId}/decision: the same decisions as the
- * e-mailed links, for callers with a token; a task is only for its role (and agency).
+ * e-mailed links, for callers with a token; a task is only for its role (and agency, or court).
  */
 export const handler = apiHandler(async (event) => {
   if (event.resource === '/tasks') {
@@ -99,4 +101,4 @@ export const handler = apiHandler(async (event) => {
     case 'unavailable':
       throw new TransientFailure('The decision could not be handed to the workflow; it was not recorded. Try again.');
   }
-});
+}, { courtScoped: true });

@@ -93,7 +93,7 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
  * The REST API of the manifest's routes. `token` routes are authenticated by Cognito and name
  * the `ciss/api` scope, so they take access tokens only: people's, after sign-in, and agency
  * RMS machine clients', by the OAuth client-credentials grant. The pre-token trigger
- * (functions/auth/pre-token.ts) puts the scope, the agency (`custom:ori`) and the e-mail in
+ * (functions/auth/pre-token.ts) puts the scope, the agency (`custom:ori`), a clerk's courts (`custom:courts`) and the e-mail in
  * them, and audits the logon. Which role may call a route is enforced by the handler (403),
  * from `cognito:groups` (people) or the client's role scope (machines). `signed-link` routes are the pages e-mailed approval links open: the recipient
  * has no token, so API Gateway lets the request through (`NONE`) and the handler accepts it
@@ -128,8 +128,12 @@ export class Api extends Construct {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
-      // ORI is 9 characters; mutable so an administrator can move a user, but no app client may write it.
-      customAttributes: { ori: new cognito.StringAttribute({ minLen: 9, maxLen: 9, mutable: true }) },
+      // ORI is 9 characters; courts a court clerk's GA courts ("GA23,GA7"). Both mutable so an
+      // administrator can move a user, but no app client may write them.
+      customAttributes: {
+        ori: new cognito.StringAttribute({ minLen: 9, maxLen: 9, mutable: true }),
+        courts: new cognito.StringAttribute({ minLen: 1, maxLen: 256, mutable: true }),
+      },
       // CJIS v6.0 IA-2(1)/(2): multi-factor for every account. Decided before the first deploy,
       // because Cognito cannot make MFA required on an existing pool.
       mfa: cognito.Mfa.REQUIRED,
@@ -167,7 +171,7 @@ export class Api extends Construct {
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
-      readAttributes: new cognito.ClientAttributes().withStandardAttributes(standardRead).withCustomAttributes('ori'),
+      readAttributes: new cognito.ClientAttributes().withStandardAttributes(standardRead).withCustomAttributes('ori', 'courts'),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
     });
 

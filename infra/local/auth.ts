@@ -39,6 +39,8 @@ export function roleFrom(name: string): Role {
 export interface TokenRequest {
   readonly roles: readonly Role[];
   readonly ori?: string;
+  /** The GA courts a court clerk acts for (the `custom:courts` attribute), e.g. ['GA23']. */
+  readonly courts?: readonly string[];
   readonly username?: string;
   readonly email?: string;
   /** @default '8h' */
@@ -67,7 +69,7 @@ export const LOCAL_WEB_CLIENT = 'local-web-client';
 /**
  * The local stand-in for Cognito: it signs access tokens shaped as Cognito's (`token_use`
  * access, `scope`, `client_id`, `cognito:groups`, `username`) after the same pre-token
- * customization (functions/auth/claims.ts: the API scope, `custom:ori`, e-mail), which the local
+ * customization (functions/auth/claims.ts: the API scope, `custom:ori`, `custom:courts`, e-mail), which the local
  * API Gateway verifies, so handlers see the claims the Cognito authorizer gives them in AWS.
  * Unlike Cognito's access tokens, local ones also carry an audience, which the gateway checks.
  * With a key file, tokens stay valid across restarts.
@@ -95,7 +97,12 @@ export class LocalIssuer {
   /** A person's access token, as Cognito issues it after sign-in. */
   async mint(request: TokenRequest): Promise<string> {
     const username = request.username ?? `${request.roles[0] ?? 'user'}${request.ori ? `-${request.ori.toLowerCase()}` : ''}`;
-    const userAttributes: Record<string, string> = { email: request.email ?? `${username}@example.ct.gov`, email_verified: 'true', ...(request.ori ? { 'custom:ori': request.ori } : {}) };
+    const userAttributes: Record<string, string> = {
+      email: request.email ?? `${username}@example.ct.gov`,
+      email_verified: 'true',
+      ...(request.ori ? { 'custom:ori': request.ori } : {}),
+      ...(request.courts?.length ? { 'custom:courts': request.courts.join(',') } : {}),
+    };
     const custom = await this.customizer({ triggerSource: 'TokenGeneration_Authentication', userName: username, clientId: LOCAL_WEB_CLIENT, userAttributes, groups: request.roles, scopes: [] });
     const claims: JWTPayload = {
       'cognito:groups': [...request.roles],

@@ -41,7 +41,7 @@ export function formatBanner(b: BannerInfo): string {
     '',
     `Demo tokens (12 h) for the roles ${b.roles.join(', ')}`,
     `  are in .local/tokens.json (agency roles belong to ORI ${b.demoOri}); read one with: node -p "require('./.local/tokens.json').operations"`,
-    `  a token for any role and agency: npm run token -- --role clerk --ori ${b.demoOri}`,
+    `  a token for any role and agency or court: npm run token -- --role admin --ori ${b.demoOri} (a clerk: --role clerk --courts GA23)`,
     '',
     'Try first:',
     `  curl -s -H "Authorization: Bearer $(node -p "require('./.local/tokens.json').operations")" ${api}/health`,

@@ -10,6 +10,8 @@ import { startLocalRuntime, type LocalRuntime } from './runtime';
 /** The ORI of the demo agency whose users the demo tokens are for. */
 const DEMO_ORI = 'CT0000100';
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
+/** The GA court whose clerk the demo court-clerk token is (the demo packets are arraigned there). */
+const DEMO_COURTS = ['GA23'];
 
 function numberEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
 
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {
-    tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, expiresIn: '12h' });
+    tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, courts: role === 'court-clerk' ? DEMO_COURTS : undefined, expiresIn: '12h' });
   }
   writePrivateFile(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2));
   // The per-run secret for the runtime's controls and the mailbox's data, for scripts and curl.

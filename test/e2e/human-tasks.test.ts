@@ -30,7 +30,7 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
       title: `Packet ${subjectId} for <b>O'Brien</b>`,
       facts: [{ label: 'Arrestee', value: '<script>alert(1)</script> Doe' }],
       question: 'Accept this arrest packet?',
-      assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example' },
+      assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example', court: 'GA14' },
       ...extra,
     };
     const out = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.approval, name: subjectId, input: JSON.stringify(input) }));
@@ -168,7 +168,7 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     const taskId = taskIdOf(links.approve);
     const own = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000100', username: 'nhpd-admin' });
     const other = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
-    const clerk = await h.runtime.mintToken({ roles: ['court-clerk'], username: 'clerk' });
+    const clerk = await h.runtime.mintToken({ roles: ['court-clerk'], courts: ['GA14'], username: 'clerk' });
     const rms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: 'CT0000100' });
 
     const listed = (await (await api('/tasks', own)).json()) as { tasks: { taskId: string; status: string }[] };
@@ -200,7 +200,7 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     const arn = await startApproval('pkt-stopped');
     const links = linksIn((await mailsAbout('pkt-stopped'))[0] as Mail);
     await h.sfn.send(new StopExecutionCommand({ executionArn: arn, cause: 'packet withdrawn by the agency' }));
-    const clerk = await h.runtime.mintToken({ roles: ['court-clerk'] });
+    const clerk = await h.runtime.mintToken({ roles: ['court-clerk'], courts: ['GA14'] });
     await eventually(async () => {
       const task = (await (await api(`/tasks/${taskIdOf(links.approve)}`, clerk)).json()) as { status: string };
       return task.status === 'CANCELLED' ? task : undefined;

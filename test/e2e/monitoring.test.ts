@@ -42,7 +42,7 @@ describe('the pending-task monitor on the embedded runtime', () => {
       new StartExecutionCommand({
         stateMachineArn: h.runtime.names.machines.approval,
         name: 'monitored-approval',
-        input: JSON.stringify({ subjectId: 'monitored', title: 'Monitored task', question: 'Approve?', assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example' }, decisionSeconds: 30 * 86_400 }),
+        input: JSON.stringify({ subjectId: 'monitored', title: 'Monitored task', question: 'Approve?', assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example', court: 'GA14' }, decisionSeconds: 30 * 86_400 }),
       }),
     );
     const executionArn = start.executionArn ?? '';

@@ -85,7 +85,7 @@ describe('npm start', () => {
     expect(jwtLines).toHaveLength(1);
     expect(jwtLines[0]).toMatch(/Operations console\s+http:\/\/127\.0\.0\.1:\d+\/console\/#token=eyJ/);
     expect(output).toContain('.local/tokens.json');
-    expect(output).toContain('npm run token -- --role clerk --ori CT0000100');
+    expect(output).toContain('npm run token -- --role admin --ori CT0000100 (a clerk: --role clerk --courts GA23)');
     expect(output).toContain('.local/runtime.json');
   });
 

@@ -44,6 +44,18 @@ describe('RMS machine clients in the Cognito user pool', () => {
     for (const rms of clients.filter((c) => c.Properties['GenerateSecret'] === true)) expect(rms.Properties['ExplicitAuthFlows']).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
   });
 
+  test("keeps a person's agency and a clerk's courts as attributes only an administrator sets (the web client reads them, writes neither)", () => {
+    expectResourceProperties(template, 'AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'ori', AttributeDataType: 'String', Mutable: true }),
+        Match.objectLike({ Name: 'courts', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MinLength: '1', MaxLength: '256' } }),
+      ]),
+    });
+    const people = clients.filter((c) => c.Properties['GenerateSecret'] !== true);
+    expect(people[0]?.Properties['ReadAttributes']).toEqual(expect.arrayContaining(['custom:ori', 'custom:courts']));
+    expect(people[0]?.Properties['WriteAttributes']).toEqual(['email']);
+  });
+
   test('shapes every token with the pre-token trigger, version 3 (people and machines), on a pool with a token endpoint', () => {
     expectResourceProperties(template, 'AWS::Cognito::UserPool', {
       UserPoolTier: 'ESSENTIALS',

@@ -25,7 +25,7 @@ export const IDENTITIES = {
   rms: { roles: ['agency-rms'], ori: ORI, username: 'load-rms' },
   admin: { roles: ['agency-admin'], ori: ORI, username: 'load-admin', email: 'admin@nhpd.ct.example' },
   unit: { roles: ['unit'], username: 'cchrs-unit', email: 'cchrs.unit@dpscs.ct.example' },
-  clerk: { roles: ['court-clerk'], username: 'clerk.ga23@jud.ct.example' },
+  clerk: { roles: ['court-clerk'], courts: ['GA23'], username: 'clerk.ga23@jud.ct.example' },
 } as const satisfies Record<string, TokenRequest>;
 export type Identity = keyof typeof IDENTITIES;
 

@@ -6,7 +6,7 @@ const EXECUTION_ARN = `arn:aws:states:us-east-1:123456789012:execution:test:${EX
 const NOTIFY_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:NotifyFunctionArn';
 const EXPIRE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:ExpireFunctionArn';
 
-const assignee = { role: 'court-clerk', email: 'clerk@court.ct.example' };
+const assignee = { role: 'court-clerk', email: 'clerk@court.ct.example', court: 'GA14' };
 /** The smallest input: no decisionSeconds, maxReminders or facts. */
 const minimal = { subjectId: 'req-17', title: 'Access for J. Doe', question: 'Approve this request?', assignee };
 

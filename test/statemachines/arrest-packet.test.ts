@@ -8,7 +8,7 @@ const EXECUTION_ARN = `arn:aws:states:us-east-1:123456789012:execution:test:${EX
 const MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:ArrestPacketMachineArn';
 const fn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 
-const CLERK = { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example' };
+const CLERK = { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example', court: 'GA14' };
 const TITLE = `Arrest packet 2026-000123 from CT0000100 (version ${VERSION})`;
 const FACTS = [
   { label: 'Agency', value: 'Hartford PD (CT0000100)' },

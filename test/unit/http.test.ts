@@ -107,13 +107,13 @@ describe('callerFromClaims', () => {
   it('reads the agency ORI and e-mail when present', () => {
     const caller = callerFromClaims({ sub: 's-1', 'cognito:username': 'jdoe', email: 'jdoe@ct.example', 'custom:ori': 'CT0000100', 'cognito:groups': 'agency-rms' });
 
-    expect(caller).toEqual({ sub: 's-1', username: 'jdoe', email: 'jdoe@ct.example', ori: 'CT0000100', roles: ['agency-rms'] });
+    expect(caller).toEqual({ sub: 's-1', username: 'jdoe', email: 'jdoe@ct.example', ori: 'CT0000100', roles: ['agency-rms'], courts: [] });
   });
 
   it('leaves ORI and e-mail undefined when absent or empty, and falls back to the subject as username', () => {
     const caller = callerFromClaims({ sub: 's-2', 'custom:ori': '' });
 
-    expect(caller).toEqual({ sub: 's-2', username: 's-2', email: undefined, ori: undefined, roles: [] });
+    expect(caller).toEqual({ sub: 's-2', username: 's-2', email: undefined, ori: undefined, roles: [], courts: [] });
   });
 });
 

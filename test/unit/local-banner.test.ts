@@ -32,7 +32,7 @@ describe('the npm start banner', () => {
   it('names every role, where the tokens are kept and how to mint one', () => {
     for (const role of info.roles) expect(banner).toContain(role);
     expect(banner).toContain('.local/tokens.json');
-    expect(banner).toContain('npm run token -- --role clerk --ori CT0000100');
+    expect(banner).toContain('npm run token -- --role admin --ori CT0000100 (a clerk: --role clerk --courts GA23)');
   });
 
   it('says where the per-run secret is and how to send it', () => {

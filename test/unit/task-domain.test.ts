@@ -32,17 +32,19 @@ describe('standing', () => {
 
 describe('mayDecide', () => {
   const agencyTask = aTask({ assignee: { role: 'agency-admin', email: 'admin@agency.ct.example', ori: 'CT0000100' } });
-  const stateTask = aTask({ assignee: { role: 'court-clerk', email: 'clerk@court.ct.example' } });
+  const stateTask = aTask({ assignee: { role: 'unit', email: 'unit@despp.ct.example' } });
+  const courtTask = aTask({ assignee: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' } });
 
   it('lets a holder of the role decide a state-role task, with or without an ORI of their own', () => {
-    expect(mayDecide(stateTask, { roles: ['court-clerk'] })).toBe(true);
-    expect(mayDecide(stateTask, { roles: ['dcj', 'court-clerk'], ori: 'CT0000999' })).toBe(true);
+    expect(mayDecide(stateTask, { roles: ['unit'] })).toBe(true);
+    expect(mayDecide(stateTask, { roles: ['dcj', 'unit'], ori: 'CT0000999' })).toBe(true);
   });
 
   it('refuses a caller without the task role, whatever else they hold', () => {
     expect(mayDecide(stateTask, { roles: ['dcj', 'operations', 'agency-admin'] })).toBe(false);
     expect(mayDecide(stateTask, { roles: [] })).toBe(false);
-    expect(mayDecide(agencyTask, { roles: ['court-clerk'], ori: 'CT0000100' })).toBe(false);
+    expect(mayDecide(agencyTask, { roles: ['court-clerk'], ori: 'CT0000100', courts: ['GA23'] })).toBe(false);
+    expect(mayDecide(courtTask, { roles: ['judicial', 'dcj'], courts: ['GA23'] })).toBe(false);
   });
 
   it('lets the role holder of the same agency decide an agency task', () => {
@@ -52,6 +54,23 @@ describe('mayDecide', () => {
   it('refuses the role holder of another agency, or with no agency, an agency task', () => {
     expect(mayDecide(agencyTask, { roles: ['agency-admin'], ori: 'CT0000200' })).toBe(false);
     expect(mayDecide(agencyTask, { roles: ['agency-admin'] })).toBe(false);
+  });
+
+  it("lets a clerk of the task's court decide it, also when they act for several courts", () => {
+    expect(mayDecide(courtTask, { roles: ['court-clerk'], courts: ['GA23'] })).toBe(true);
+    expect(mayDecide(courtTask, { roles: ['court-clerk'], courts: ['GA7', 'GA23'] })).toBe(true);
+  });
+
+  it("refuses a clerk of another court, or of none, a court's task", () => {
+    expect(mayDecide(courtTask, { roles: ['court-clerk'], courts: ['GA7'] })).toBe(false);
+    expect(mayDecide(courtTask, { roles: ['court-clerk'], courts: ['GA2'] })).toBe(false);
+    expect(mayDecide(courtTask, { roles: ['court-clerk'], courts: [] })).toBe(false);
+    expect(mayDecide(courtTask, { roles: ['court-clerk'] })).toBe(false);
+  });
+
+  it('lets no clerk decide by the API a clerk task that names no court (stored before courts were named)', () => {
+    const unscoped = aTask({ assignee: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example' } });
+    expect(mayDecide(unscoped, { roles: ['court-clerk'], courts: ['GA23'] })).toBe(false);
   });
 });
 
@@ -110,8 +129,16 @@ describe('NewTaskSchema', () => {
     ]);
   });
 
+  it('requires a court clerk assignee to name the court, and a court to be a GA court', () => {
+    expect(issuesOf(aNewTask({ assignee: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' } }))).toEqual([]);
+    expect(issuesOf(aNewTask({ assignee: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example' } }))).toEqual([{ path: 'assignee.court', message: expect.stringContaining('must name the court') }]);
+    for (const court of ['GA24', 'GA0', 'ga23', '23', 'GA023']) {
+      expect(issuesOf(aNewTask({ assignee: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court } }))).toEqual([{ path: 'assignee.court', message: expect.stringContaining('GA and its number') }]);
+    }
+  });
+
   it.each(['not-an-address', 'a@', '@agency.ct.example', ''])('rejects the e-mail %j, naming assignee.email', (email) => {
-    expect(issuesOf(aNewTask({ assignee: { role: 'court-clerk', email } })).map((i) => i.path)).toEqual(['assignee.email']);
+    expect(issuesOf(aNewTask({ assignee: { role: 'court-clerk', email, court: 'GA14' } })).map((i) => i.path)).toEqual(['assignee.email']);
   });
 
   it('rejects a task with no choices, naming choices', () => {

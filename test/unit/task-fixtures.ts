@@ -17,7 +17,7 @@ export function aTask(overrides: Partial<Task> = {}): Task {
     step: 'decision',
     executionArn: 'arn:aws:states:us-east-1:123456789012:execution:approval:run-1',
     subject: { type: 'approval', id: 'subj-1', title: 'Access for J. Doe', facts: [{ label: 'Agency', value: 'CT0000100' }] },
-    assignee: { role: 'court-clerk', email: 'clerk@court.ct.example' },
+    assignee: { role: 'court-clerk', email: 'clerk@court.ct.example', court: 'GA14' },
     question: 'Approve this request?',
     choices: [
       { id: 'approve', label: 'Approve', commentRequired: false },
@@ -39,7 +39,7 @@ export function aNewTask(overrides: Partial<NewTask> = {}): NewTask {
     workflow: 'approval',
     step: 'decision',
     subject: { type: 'approval', id: 'subj-1', title: 'Access for J. Doe', facts: [] },
-    assignee: { role: 'court-clerk', email: 'clerk@court.ct.example' },
+    assignee: { role: 'court-clerk', email: 'clerk@court.ct.example', court: 'GA14' },
     question: 'Approve this request?',
     choices: [
       { id: 'approve', label: 'Approve', commentRequired: false },

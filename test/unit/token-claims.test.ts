@@ -1,4 +1,5 @@
 import { API_SCOPE, customizeToken, rolesFromScopes, TokenRefused, type TokenRequest } from '../../functions/auth/claims';
+import { lacksCourt, parseCourts } from '../../functions/shared/courts';
 import { callerFromClaims } from '../../functions/shared/http';
 
 const person = (groups: string[], attributes: Record<string, string> = {}): TokenRequest => ({
@@ -24,6 +25,18 @@ describe('access-token customization (the pre-token trigger)', () => {
   it('leaves out an e-mail the user has not verified (users may change their own)', () => {
     expect(customizeToken(person(['agency-admin'], { email: 'me@elsewhere.example', email_verified: 'false' })).claims).toEqual({});
     expect(customizeToken(person(['agency-admin'], { email: 'me@elsewhere.example' })).claims).toEqual({});
+  });
+
+  it("gives a court clerk the GA courts an administrator set on their account, as custom:courts", () => {
+    expect(customizeToken(person(['court-clerk'], { 'custom:courts': 'GA23,GA7' })).claims).toEqual({ 'custom:courts': 'GA23,GA7' });
+    // Written loosely by hand in the console: one clean list, each court once.
+    expect(customizeToken(person(['court-clerk'], { 'custom:courts': ' ga23, GA07 ,GA23' })).claims).toEqual({ 'custom:courts': 'GA23,GA7' });
+  });
+
+  it('leaves out court entries that name no GA court, and the claim when none is left', () => {
+    expect(customizeToken(person(['court-clerk'], { 'custom:courts': 'GA23,GA24,New Haven,*' })).claims).toEqual({ 'custom:courts': 'GA23' });
+    expect(customizeToken(person(['court-clerk'], { 'custom:courts': 'all' })).claims).toEqual({});
+    expect(customizeToken(person(['court-clerk'])).claims).toEqual({});
   });
 
   it('gives a person in no known group no API scope', () => {
@@ -55,7 +68,34 @@ describe('access-token customization (the pre-token trigger)', () => {
       email: undefined,
       roles: ['agency-rms'],
       ori: 'CT0000100',
+      courts: [],
     });
     expect(callerFromClaims({ sub: 'u1', username: 'jrivera', 'cognito:groups': '[court-clerk]', scope: 'ciss/api', email: 'j@jud.ct.gov' })).toMatchObject({ username: 'jrivera', roles: ['court-clerk'], email: 'j@jud.ct.gov' });
+  });
+
+  it("reads a clerk's courts from custom:courts, and none from a claim that names no court", () => {
+    expect(callerFromClaims({ sub: 'u2', username: 'clerk', 'cognito:groups': '[court-clerk]', 'custom:courts': 'GA23,GA7' }).courts).toEqual(['GA23', 'GA7']);
+    expect(callerFromClaims({ sub: 'u2', username: 'clerk', 'cognito:groups': '[court-clerk]', 'custom:courts': '' }).courts).toEqual([]);
+    expect(callerFromClaims({ sub: 'u2', username: 'clerk', 'cognito:groups': '[court-clerk]' }).courts).toEqual([]);
+  });
+});
+
+describe('court clerks and their courts', () => {
+  it.each([
+    ['GA23', ['GA23']],
+    ['GA1,GA23', ['GA1', 'GA23']],
+    ['GA0,GA24,GA100,GB23,23', []],
+    ['', []],
+  ])('reads %j as %j', (claim, courts) => {
+    expect(parseCourts(claim)).toEqual(courts);
+  });
+
+  it('finds a clerk with no court misconfigured, unless another role of theirs opens the route', () => {
+    const deciders = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
+    expect(lacksCourt({ roles: ['court-clerk'], courts: [] }, deciders)).toBe(true);
+    expect(lacksCourt({ roles: ['court-clerk'], courts: ['GA23'] }, deciders)).toBe(false);
+    expect(lacksCourt({ roles: ['court-clerk', 'unit'], courts: [] }, deciders)).toBe(false);
+    expect(lacksCourt({ roles: ['court-clerk', 'community'], courts: [] }, deciders)).toBe(true);
+    expect(lacksCourt({ roles: ['dcj'], courts: [] }, deciders)).toBe(false);
   });
 });

@@ -80,7 +80,12 @@ export type TransitionResult = { readonly kind: 'changed' | 'already'; readonly 
 export type Page = { readonly items: PacketRecord[]; readonly next?: DynamoKey };
 
 /** Which packets a caller may list: one agency's, every one, or those published (step 6 on). */
-export type PacketView = { readonly kind: 'agency'; readonly ori: string } | { readonly kind: 'all' } | { readonly kind: 'published' };
+export type PacketView =
+  | { readonly kind: 'agency'; readonly ori: string }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'published' }
+  /** A court clerk: the packets arraigned in these GA courts (by `court.gaNumber`), any status. */
+  | { readonly kind: 'courts'; readonly gaNumbers: readonly number[] };
 
 export interface PacketQuery {
   readonly status?: PacketStatus;
@@ -95,6 +100,7 @@ const INDEX_KEYS: Readonly<Record<PacketIndex, readonly [string, string]>> = { b
 
 /** The index partition a list reads and the statuses it keeps; undefined when the view may see none. */
 export function listPlan(view: PacketView, query: Pick<PacketQuery, 'status' | 'ori'>): { index: PacketIndex; partition: string; statuses?: readonly PacketStatus[] } | undefined {
+  if (view.kind === 'courts' && view.gaNumbers.length === 0) return undefined;
   const visible = view.kind === 'published' ? PUBLISHED : undefined;
   if (query.status && visible && !visible.includes(query.status)) return undefined;
   const ori = view.kind === 'agency' ? view.ori : query.ori;
@@ -276,7 +282,8 @@ export class PacketStore {
    * - an agency: its own partition of the by-agency index;
    * - every packet: the by-status or by-agency index for a filter, the by-kind index without one;
    * - published packets only: the by-status index for a published status (none for another),
-   *   otherwise the by-agency or by-kind index filtered to the published statuses.
+   *   otherwise the by-agency or by-kind index filtered to the published statuses;
+   * - a court clerk's courts: as every packet, filtered to the packets arraigned there.
    */
   async list(view: PacketView, query: PacketQuery, start?: DynamoKey): Promise<Page> {
     const plan = listPlan(view, query);
@@ -288,6 +295,11 @@ export class PacketStore {
       names['#status'] = 'status';
       plan.statuses.forEach((s, i) => (values[`:s${i}`] = s));
       filters.push(`#status IN (${plan.statuses.map((_, i) => `:s${i}`).join(', ')})`);
+    }
+    if (view.kind === 'courts') {
+      Object.assign(names, { '#packet': 'packet', '#court': 'court', '#ga': 'gaNumber' });
+      view.gaNumbers.forEach((n, i) => (values[`:ga${i}`] = n));
+      filters.push(`#packet.#court.#ga IN (${view.gaNumbers.map((_, i) => `:ga${i}`).join(', ')})`);
     }
     const [pk, sk] = INDEX_KEYS[plan.index];
     const page = await queryPage(

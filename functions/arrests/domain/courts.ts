@@ -1,9 +1,13 @@
+import { courtIdOf } from '#shared/courts';
+
 /**
  * Connecticut Superior Court geographical-area (GA) courts that arraign arrests, and the clerk's
  * office that reviews their packets. A small table on purpose: a GA not in it is refused with a
  * message, not routed to nobody.
  */
 export interface Court {
+  /** The court's id in a court clerk's `custom:courts` claim and on its tasks, e.g. GA23. */
+  readonly id: string;
   readonly gaNumber: number;
   readonly location: string;
   /** The clerk's office mailbox, which receives the review task. */
@@ -35,5 +39,5 @@ const GA_LOCATIONS: Readonly<Record<number, string>> = {
 
 export function courtFor(gaNumber: number): Court | undefined {
   const location = GA_LOCATIONS[gaNumber];
-  return location ? { gaNumber, location, clerkEmail: `clerk.ga${gaNumber}@jud.ct.example` } : undefined;
+  return location ? { id: courtIdOf(gaNumber), gaNumber, location, clerkEmail: `clerk.ga${gaNumber}@jud.ct.example` } : undefined;
 }

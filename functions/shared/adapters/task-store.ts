@@ -7,7 +7,8 @@ import { dynamo } from '../clients';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 const stepKey = (t: Pick<Task, 'workflow' | 'step'> & { subjectId: string }) => ({ pk: `TASKSTEP#${t.workflow}#${t.subjectId}#${t.step}`, sk: 'CURRENT' });
-const pendingIndexKeys = (task: Task) => ({ gsi1pk: `TASKS#PENDING#${task.assignee.role}`, gsi1sk: `${task.assignee.ori ?? '-'}#${task.createdAt}#${task.taskId}` });
+// Pending tasks by role, then by the agency (ORI) or court (GA23) they are for: each caller's in one query.
+const pendingIndexKeys = (task: Task) => ({ gsi1pk: `TASKS#PENDING#${task.assignee.role}`, gsi1sk: `${task.assignee.ori ?? task.assignee.court ?? '-'}#${task.createdAt}#${task.taskId}` });
 
 /** A pending task as monitoring sees it: no subject, facts or token. */
 export interface PendingTaskSummary {
@@ -79,13 +80,14 @@ export class TaskStore {
     return this.transition(stored.taskId, 'DECIDED', 'PENDING', { decision: undefined, ...pendingIndexKeys(stored) }, audit);
   }
 
-  async pendingFor(role: Role, ori?: string): Promise<Task[]> {
+  /** Pending tasks of a role; with `scope`, only those for that agency (ORI) or court (GA23). */
+  async pendingFor(role: Role, scope?: string): Promise<Task[]> {
     const out = await dynamo.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'byStatus',
-        KeyConditionExpression: ori ? 'gsi1pk = :pk AND begins_with(gsi1sk, :ori)' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `TASKS#PENDING#${role}`, ...(ori ? { ':ori': `${ori}#` } : {}) },
+        KeyConditionExpression: scope ? 'gsi1pk = :pk AND begins_with(gsi1sk, :scope)' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TASKS#PENDING#${role}`, ...(scope ? { ':scope': `${scope}#` } : {}) },
       }),
     );
     return (out.Items ?? []).map((i) => toStored(i).task);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COURT_ROLE, CourtIdSchema } from '#shared/courts';
 import { DECIDER_ROLES, type Role } from '#infra/manifest';
 
 /** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
@@ -11,11 +12,15 @@ export const ChoiceSchema = z.object({
 });
 export type Choice = z.infer<typeof ChoiceSchema>;
 
-export const AssigneeSchema = z.object({
-  role: z.enum(DECIDER_ROLES),
-  email: z.email(),
-  ori: OriSchema.optional(),
-});
+export const AssigneeSchema = z
+  .object({
+    role: z.enum(DECIDER_ROLES),
+    email: z.email(),
+    ori: OriSchema.optional(),
+    /** The GA court whose clerks decide (court-clerk tasks), e.g. GA23. */
+    court: CourtIdSchema.optional(),
+  })
+  .refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] });
 export type Assignee = z.infer<typeof AssigneeSchema>;
 
 /** What a workflow's `.waitForTaskToken` step hands the notify function. */
@@ -89,10 +94,16 @@ export function standing(task: Task, now: Date): Standing {
   return 'pending';
 }
 
-/** The role (and, for agency tasks, the agency) a task belongs to. */
-export function mayDecide(task: Task, caller: { roles: readonly Role[]; ori?: string }): boolean {
+/**
+ * The role (and, for agency tasks, the agency; for court tasks, one of the caller's courts) a task
+ * belongs to. A court clerk's task that names no court is no clerk's by the API: only the e-mailed
+ * link, sent to one court's mailbox, can decide it.
+ */
+export function mayDecide(task: Task, caller: { roles: readonly Role[]; ori?: string; courts?: readonly string[] }): boolean {
   if (!caller.roles.includes(task.assignee.role)) return false;
-  return task.assignee.ori === undefined || task.assignee.ori === caller.ori;
+  if (task.assignee.ori !== undefined && task.assignee.ori !== caller.ori) return false;
+  if (task.assignee.court === undefined) return task.assignee.role !== COURT_ROLE;
+  return (caller.courts ?? []).includes(task.assignee.court);
 }
 
 /** The problem with a choice and comment, if any, in words for the decider. */
