@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { recordAudit } from '#shared/audit';
 import { errorResponse, json, parseJsonBody } from '#shared/http';
 import { logger } from '#shared/observability';
-import { now } from '#shared/time';
-import { hashPassword, LOCKOUT, newPasswordProblems, PASSWORD_MAX, verifyPassword } from './domain/password';
+import { now as nowDate } from '#shared/time';
+import { hashPassword, lockState, LOCKOUT, newPasswordProblems, PASSWORD_MAX, verifyPassword } from './domain/password';
 import { changeStatus, loadRequest, store } from './ports';
 
 const Body = z.object({
@@ -18,16 +18,22 @@ const Body = z.object({
 /** One answer for every failure that could tell whether an account exists (CJIS AC-7). */
 const FAILED = json(401, {
   error: 'LoginFailed',
-  message: 'The e-mail or temporary password is not correct. After 5 failed attempts in 15 minutes the account is locked until the CCHRS unit unlocks it.',
+  message: `The e-mail or temporary password is not correct. After ${LOCKOUT.failures} failed attempts in ${LOCKOUT.windowMs / 60_000} minutes the account is locked for ${LOCKOUT.lockMs / 60_000} minutes, or until the CCHRS unit unlocks it.`,
 });
+
+const at = (iso: string) => new Date(iso).toUTCString();
 
 /**
  * POST /auth/first-login: the new user proves the temporary password and sets their own.
- * 1. the same answer for an unknown e-mail, a wrong password and a locked account
- * 2. 5 failures within 15 minutes lock the account until the unit unlocks it
- * 3. an expired temporary password is refused by its timestamp, whatever the workflow is doing
+ * 1. the same answer, and the same work, for an unknown e-mail and a wrong password
+ * 2. 5 failures within 15 minutes lock the account for 10 minutes (CJIS AC-7), unless the unit
+ *    unlocks it sooner; a lock that has ended counts failures afresh
+ * 3. once the temporary password has proved correct, say why it still cannot be used: the
+ *    account is locked (until when, or ask the unit), or the password expired (ask the unit to
+ *    reissue); the expiry is read from its timestamp, whatever the workflow is doing
  * 4. the new password must meet the rules; it is stored as a salted hash; the account is ACTIVE
- * Every attempt is audited: who, when, from where, the outcome.
+ * Every attempt is audited: who, when, from where, the outcome. The gateway (WAF in AWS)
+ * limits how often one source may call this route.
  */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -44,32 +50,47 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
         await attempt('failure', 'unknown account');
         return FAILED;
       }
-      if (account.locked) {
+      const now = nowDate();
+      const lock = lockState(account, now);
+      if (!passwordOk || account.status === 'ACTIVE') {
+        if (lock.locked) {
+          await attempt('denied', 'wrong temporary password; account locked');
+          return FAILED;
+        }
+        const failures = [...lock.failures, now.toISOString()];
+        const lockedUntil = failures.length >= LOCKOUT.failures ? new Date(now.getTime() + LOCKOUT.lockMs).toISOString() : undefined;
+        await store.recordFailure(email, failures, lockedUntil);
+        await attempt('failure', lockedUntil ? 'wrong temporary password; account locked' : 'wrong temporary password');
+        return FAILED;
+      }
+      // From here the temporary password is proved: the person may be told what stands in the way.
+      if (lock.locked) {
         await attempt('denied', 'account locked');
-        return FAILED;
+        return json(423, {
+          error: 'AccountLocked',
+          message: lock.until
+            ? `Your temporary password is correct, but the account is locked after ${LOCKOUT.failures} failed attempts until ${at(lock.until)}. Try again after that, or ask the CCHRS unit to unlock it sooner.`
+            : 'Your temporary password is correct, but the account is locked after repeated failed attempts. Ask the CCHRS unit to unlock it.',
+          ...(lock.until ? { lockedUntil: lock.until } : {}),
+        });
       }
-      const at = now();
-      if (!passwordOk || account.status !== 'PENDING_FIRST_LOGIN') {
-        const recent = [...account.failures.filter((f) => at.getTime() - Date.parse(f) < LOCKOUT.windowMs), at.toISOString()];
-        const lock = recent.length >= LOCKOUT.failures;
-        await store.recordFailure(email, recent, lock);
-        await attempt('failure', lock ? 'wrong temporary password; account locked' : 'wrong temporary password');
-        return FAILED;
-      }
-      if (!account.temporaryPasswordExpiresAt || Date.parse(account.temporaryPasswordExpiresAt) <= at.getTime()) {
+      if (account.status === 'EXPIRED' || !account.temporaryPasswordExpiresAt || Date.parse(account.temporaryPasswordExpiresAt) <= now.getTime()) {
         await attempt('failure', 'temporary password expired');
-        return json(401, { error: 'TemporaryPasswordExpired', message: 'This temporary password has expired (24 hours). Ask the CCHRS unit to issue a new one.' });
+        return json(401, {
+          error: 'TemporaryPasswordExpired',
+          message: `Your temporary password is correct, but it expired${account.temporaryPasswordExpiresAt ? ` at ${at(account.temporaryPasswordExpiresAt)}` : ''} (it lasts 24 hours). Ask the CCHRS unit (or your agency's administrator) to have a new one issued.`,
+        });
       }
-      const problems = newPasswordProblems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email });
+      const request = await loadRequest(account.requestId);
+      const problems = newPasswordProblems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: request.ori });
       if (problems.length > 0) {
         await attempt('failure', 'new password refused');
         return json(400, { error: 'ValidationFailed', message: 'The new password does not meet the rules', problems: problems.map((rule) => ({ field: 'newPassword', rule })) });
       }
-      if (!(await store.activate(email, await hashPassword(body.newPassword), account.issue))) {
+      if (!(await store.activate(email, await hashPassword(body.newPassword), account.issue, now.toISOString()))) {
         await attempt('failure', 'account changed during login');
         return FAILED;
       }
-      const request = await loadRequest(account.requestId);
       await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', email, 'first login completed');
       await attempt('success', 'password set');
       return json(200, { status: 'ACTIVE', message: 'Your password is set. Your CCHRS account is active.' });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { hashPassword, LOCKOUT, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS, verifyPassword } from '../../functions/access/domain/password';
+import { hashPassword, LOCKOUT, MIN_STRENGTH, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, strengthOf, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS, userWords, verifyPassword } from '../../functions/access/domain/password';
 import { assertProperty } from './property';
 
 /** No 0/O, 1/I/l/L, o: characters a reader of an e-mail could mistake for one another. */
@@ -108,9 +108,12 @@ describe('newPasswordProblems', () => {
     expect(newPasswordProblems(GOOD, jane)).toEqual([]);
   });
 
-  it('accepts exactly 8 and exactly 128 characters', () => {
-    expect(newPasswordProblems('vN4#tq9z', jane)).toEqual([]);
-    expect(newPasswordProblems('vN4#tq9z'.repeat(16), jane)).toEqual([]);
+  it('lets exactly 8 and exactly 128 characters through the length rule', () => {
+    const lengthRules = (p: string) => newPasswordProblems(p, jane).filter((rule) => rule.includes('characters'));
+    expect(lengthRules('vN4#tq9z')).toEqual([]);
+    expect(lengthRules('vN4#tq9z'.repeat(16))).toEqual([]);
+    expect(newPasswordProblems('gusty-vN4#tq9z', jane)).toEqual([]);
+    expect(newPasswordProblems(`${GOOD} `.repeat(5).slice(0, 128), jane)).toEqual([]);
   });
 
   it('refuses fewer than 8 characters', () => {
@@ -157,10 +160,47 @@ describe('newPasswordProblems', () => {
     ]);
   });
 
-  it('finds no problem in any 12-character lowercase-and-digit string that cannot contain the name parts', () => {
+  it('finds no problem but guessability in any 12-character lowercase-and-digit string that cannot contain the name parts', () => {
     const context = { temporary: 'ABCDEFGHJKMNPQRS', fullName: 'Zzq Yyx', email: 'wwv@ct.example' };
     assertProperty(
-      fc.property(fc.stringMatching(/^[a-p0-9]{12}$/), (password) => newPasswordProblems(password, context).every((p) => p.startsWith('is a commonly used'))),
+      fc.property(fc.stringMatching(/^[a-p0-9]{12}$/), (password) => newPasswordProblems(password, context).every((p) => p.startsWith('is a commonly used') || p.startsWith('is too easy to guess'))),
     );
+  });
+
+  it.each(['Password123!', 'P@ssw0rd2026', 'Summer2024!', 'Qwerty2025#', 'iloveyou!1', 'Welcome1!', 'Passw0rd!!'])(
+    'refuses %s, a common password with a symbol, digit or year added or letters swapped, and says why',
+    (password) => {
+      const problems = newPasswordProblems(password, jane);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^is too easy to guess \(strength [0-2] of 4; at least 3 is required\)/);
+      expect(problems[0]).toMatch(/: [A-Z].+\.$/); // zxcvbn's warning or suggestions, in words
+    },
+  );
+
+  it.each([
+    ['the agency ORI', 'CT0000100pw!', { ori: 'CT0000100' }],
+    ['this system’s name', 'Cchrs2026', {}],
+    ['the state, with a symbol and digit', 'Connecticut#1', {}],
+    ['a word of the e-mail domain', 'Police2026!', {}],
+  ])('refuses a password built on %s', (_what, password, extra) => {
+    expect(newPasswordProblems(password, { ...jane, ...extra })).toEqual([expect.stringMatching(/^is too easy to guess/)]);
+  });
+
+  it('counts the user’s words: the same password is weaker for the user it names', () => {
+    const stranger = { temporary: 'x', fullName: 'Ann Lee', email: 'alee@agency.example' };
+    expect(strengthOf('Harbourmaster77', { fullName: 'Harbourmaster Q', email: 'hq@ct.example' }).guesses).toBeLessThan(strengthOf('Harbourmaster77', stranger).guesses);
+  });
+
+  it('gathers the name, e-mail parts, ORI and this system’s words as user words', () => {
+    expect(userWords({ fullName: 'Jane Q. Doe-Smith', email: 'jqdoe@police.ct.example', ori: 'CT0000100' })).toEqual(
+      expect.arrayContaining(['jane', 'doe', 'smith', 'jqdoe', 'police', 'ct0000100', 'ciss', 'cchrs', 'connecticut', 'justice']),
+    );
+  });
+
+  it('accepts strong choices', () => {
+    for (const password of [GOOD, 'correct horse battery staple', 'Kx9mWq2ZrT4pVbc', 'gusty-vN4#tq9z']) {
+      expect(strengthOf(password, jane).score).toBeGreaterThanOrEqual(MIN_STRENGTH);
+      expect(newPasswordProblems(password, jane)).toEqual([]);
+    }
   });
 });

@@ -25,7 +25,8 @@ const EMPTY_JUSTIFICATIONS = /^(n\/?a|none|tbd|test|access|needed|required|job|w
 export const NewAccessRequestSchema = z.object({
   employee: z.object({
     fullName: z.string().trim().min(3, 'must be the full name (at least 3 characters)').max(120),
-    email: z.email('must be a work e-mail address').max(254),
+    // Spaces around a pasted address are not part of it.
+    email: z.string().trim().pipe(z.email('must be a work e-mail address').max(254)),
     jobTitle: z.string().trim().min(2).max(120),
     mfaPhones: z.array(phone).max(3).optional(),
   }),

@@ -30,6 +30,8 @@ export interface Account {
   /** Failed first-login attempts inside the lockout window, oldest first. */
   readonly failures: readonly string[];
   readonly locked: boolean;
+  /** When a lock after repeated failures ends by itself (CJIS AC-7); absent: until the unit unlocks. */
+  readonly lockedUntil?: string;
 }
 
 function strip<T>(item: Record<string, NativeAttributeValue>): T {
@@ -138,7 +140,7 @@ export class AccessStore {
         TableName: this.tableName,
         Key: accountKey(account.email),
         UpdateExpression:
-          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash',
+          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil',
         ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -157,30 +159,30 @@ export class AccessStore {
     );
   }
 
-  /** Records a failed attempt; locks the account at the threshold. Returns whether it is locked. */
-  async recordFailure(email: string, failures: readonly string[], lock: boolean): Promise<void> {
+  /** Records a failed attempt; at the threshold, locks the account until `lockedUntil`. */
+  async recordFailure(email: string, failures: readonly string[], lockedUntil: string | undefined): Promise<void> {
     await dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: accountKey(email),
-        UpdateExpression: 'SET failures = :failures, locked = :locked',
+        UpdateExpression: lockedUntil ? 'SET failures = :failures, locked = :true, lockedUntil = :until' : 'SET failures = :failures, locked = :false',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':failures': failures, ':locked': lock },
+        ExpressionAttributeValues: lockedUntil ? { ':failures': failures, ':true': true, ':until': lockedUntil } : { ':failures': failures, ':false': false },
       }),
     );
   }
 
-  /** First login done: the chosen password replaces the temporary one, once. */
-  async activate(email: string, passwordHash: string, issue: number): Promise<boolean> {
+  /** First login done: the chosen password replaces the temporary one, once, unless a lock holds at `now`. */
+  async activate(email: string, passwordHash: string, issue: number, now: string): Promise<boolean> {
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(email),
-          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none REMOVE temporaryPasswordHash',
-          ConditionExpression: '#status = :pending AND issue = :issue AND locked = :false',
+          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE temporaryPasswordHash, lockedUntil',
+          ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false },
+          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },
         }),
       );
       return true;
@@ -196,7 +198,8 @@ export class AccessStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(email),
-          UpdateExpression: 'SET #status = :expired REMOVE temporaryPasswordHash',
+          // The hash stays: a person who later types the right (expired) password is told it expired.
+          UpdateExpression: 'SET #status = :expired',
           ConditionExpression: '#status = :pending AND issue = :issue',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING_FIRST_LOGIN', ':issue': issue },
@@ -210,6 +213,6 @@ export class AccessStore {
   }
 
   async unlock(email: string): Promise<void> {
-    await dynamo.send(new UpdateCommand({ TableName: this.tableName, Key: accountKey(email), UpdateExpression: 'SET locked = :false, failures = :none', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':false': false, ':none': [] } }));
+    await dynamo.send(new UpdateCommand({ TableName: this.tableName, Key: accountKey(email), UpdateExpression: 'SET locked = :false, failures = :none REMOVE lockedUntil', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':false': false, ':none': [] } }));
   }
 }
