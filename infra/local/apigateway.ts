@@ -9,6 +9,7 @@ import type { LocalClients } from './clients';
 import type { Clock } from './clock';
 import { BodyTooLarge, close, listen, readBody, send } from './http';
 import { LOCAL_ACCOUNT, type LocalLambda } from './lambda';
+import { PerSourceLimiter } from './rate-limit';
 
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -64,8 +65,11 @@ export class LocalApiGateway {
   /** `POST /oauth2/token`: in AWS the user pool domain's; locally on the API's port. */
   tokenEndpoint?: TokenEndpoint;
   private readonly mounts: { readonly prefix: string; readonly serve: Mounted }[] = [];
+  private readonly limiter: PerSourceLimiter;
 
-  constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
+  constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {
+    this.limiter = new PerSourceLimiter(() => clock.now());
+  }
 
   /** What this gateway serves: `METHOD /path -> function`, for the parity test and operators. */
   routeTable(): string[] {
@@ -120,6 +124,11 @@ export class LocalApiGateway {
     if (mounted) return mounted.serve(req, res, url);
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
     if (!match?.m) return send(res, 403, { message: 'Missing Authentication Token' });
+    // WAF's per-source rate rule, which in AWS acts before API Gateway sees the request.
+    const limit = match.r.spec.perSourceLimit;
+    if (limit && !this.limiter.allow(`${method} ${match.r.spec.path}`, req.socket.remoteAddress ?? '127.0.0.1', limit)) {
+      return send(res, 429, { message: 'Too many requests from this address; try again in a few minutes' }, { 'Retry-After': String(limit.windowSeconds) });
+    }
 
     // Signed-link routes carry their own proof (the link's HMAC), checked by the handler.
     let claims: Record<string, unknown> | undefined;

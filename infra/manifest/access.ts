@@ -65,7 +65,9 @@ export const accessRoutes = [
   { method: 'POST', path: '/access-requests/{requestId}/training-verification', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
   { method: 'POST', path: '/access-requests/{requestId}/reissue', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
   { method: 'POST', path: '/access-requests/{requestId}/unlock', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
+  // Anyone can call it: 20 tries per address per 5 minutes bound how many accounts one source
+  // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
+  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false, perSourceLimit: { requests: 20, windowSeconds: 300 } },
 ] as const;
 
 export const accessMachines = {

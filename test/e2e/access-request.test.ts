@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
 
@@ -167,6 +168,13 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     await mailTo('admin@nhpd.ct.example', 'CCHRS temporary password expired');
     const late = await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: first, newPassword: 'Granite-Harbor-Lantern-42' });
     expect(late.status).toBe(401);
+    // The right password, expired: told so, and what to do.
+    const told = (await late.json()) as { error: string; message: string };
+    expect(told).toMatchObject({ error: 'TemporaryPasswordExpired', message: expect.stringMatching(/correct, but it expired.*CCHRS unit/) });
+    // A wrong one still answers as for an unknown e-mail.
+    const wrong = await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: 'not-it-at-all', newPassword: 'Granite-Harbor-Lantern-42' });
+    const unknown = await post('/auth/first-login', undefined, { email: 'nobody@nhpd.ct.example', temporaryPassword: 'not-it-at-all', newPassword: 'Granite-Harbor-Lantern-42' });
+    expect([wrong.status, await wrong.text()]).toEqual([unknown.status, await unknown.text()]);
 
     expect((await post(`/access-requests/${requestId}/reissue`, unit, {})).status).toBe(202);
     const second = await temporaryPasswordFor('expiry', 2);
@@ -192,12 +200,24 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     await expect(res.json()).resolves.toMatchObject({ error: 'TemporaryPasswordExpired' });
   });
 
-  it('locks the account after 5 failures in 15 minutes without saying whether the e-mail exists, until the unit unlocks it', async () => {
-    const requestId = await toVerification('lock');
+  /** A first login sent from another loopback address, as another source would. */
+  function firstLoginFrom(localAddress: string, body: unknown): Promise<{ status: number; text: string }> {
+    const url = new URL(`${h.runtime.endpoints.api}/auth/first-login`);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject).end(JSON.stringify(body));
+    });
+  }
+
+  async function lockedOut(tag: string): Promise<{ requestId: string; email: string; temporary: string; unknownBody: string }> {
+    const requestId = await toVerification(tag);
     expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
-    const temporary = await temporaryPasswordFor('lock');
+    const temporary = await temporaryPasswordFor(tag);
     passwords.push(temporary);
-    const email = employee('lock').email;
+    const email = employee(tag).email;
     const unknown = await post('/auth/first-login', undefined, { email: 'nobody@nhpd.ct.example', temporaryPassword: 'x', newPassword: 'y' });
     const unknownBody = await unknown.text();
     for (let i = 0; i < 5; i++) {
@@ -205,11 +225,40 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
       expect(wrong.status).toBe(401);
       expect(await wrong.text()).toBe(unknownBody);
     }
+    return { requestId, email, temporary, unknownBody };
+  }
+
+  it('locks the account after 5 failures in 15 minutes for 10 minutes (CJIS AC-7), telling only the holder of the right password, and the lock ends by itself', async () => {
+    const { email, temporary, unknownBody } = await lockedOut('lock');
+    // A wrong password while locked answers as any wrong password: nothing is told.
+    const wrongWhileLocked = await post('/auth/first-login', undefined, { email, temporaryPassword: 'wrong-again', newPassword: 'Granite-Harbor-Lantern-42' });
+    expect([wrongWhileLocked.status, await wrongWhileLocked.text()]).toEqual([401, unknownBody]);
+    // The right one is told what happened and what to do.
     const locked = await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
-    expect(locked.status).toBe(401);
-    expect(await locked.text()).toBe(unknownBody);
+    expect(locked.status).toBe(423);
+    const told = (await locked.json()) as { error: string; message: string; lockedUntil: string };
+    expect(told.error).toBe('AccountLocked');
+    expect(told.message).toMatch(/temporary password is correct.*locked.*CCHRS unit/);
+    expect(Date.parse(told.lockedUntil) - h.runtime.clock.now()).toBeGreaterThan(9 * 60_000);
+    await h.runtime.clock.advance(10 * 60_000);
+    expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
+  });
+
+  it('lets the unit release a locked account before the 10 minutes are up', async () => {
+    const { requestId, email, temporary } = await lockedOut('unlock');
     expect((await post(`/access-requests/${requestId}/unlock`, unit, {})).status).toBe(200);
     expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
+  });
+
+  it('limits first-login attempts per source address (WAF’s rate rule in AWS): 20 in 5 minutes, then 429 until the window passes, other sources unaffected', async () => {
+    const body = { email: 'nobody@nhpd.ct.example', temporaryPassword: 'x', newPassword: 'y' };
+    for (let i = 0; i < 20; i++) expect((await firstLoginFrom('127.0.0.2', body)).status).toBe(401);
+    const refused = await firstLoginFrom('127.0.0.2', body);
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Too many requests from this address');
+    expect((await firstLoginFrom('127.0.0.3', body)).status).toBe(401);
+    await h.runtime.clock.advance(5 * 60_000);
+    expect((await firstLoginFrom('127.0.0.2', body)).status).toBe(401);
   });
 
   it('refuses a weak new password with every rule it breaks', async () => {
@@ -223,6 +272,8 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
       [temporary, 'must not be the temporary password'],
       ['Rivera-Harbor-2026', 'must not contain your name or e-mail address'],
       ['password123', 'commonly used password'],
+      ['P@ssw0rd2026', 'is too easy to guess'],
+      ['Summer2024!', 'is too easy to guess'],
     ] as const) {
       const res = await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword });
       expect(res.status).toBe(400);

@@ -15,8 +15,8 @@ describe('the rule constants', () => {
     expect(TEMPORARY_PASSWORD_TTL_MS).toBe(24 * 60 * 60 * 1000);
   });
 
-  it('locks an account after 5 failures within 15 minutes (CJIS AC-7)', () => {
-    expect(LOCKOUT).toEqual({ failures: 5, windowMs: 15 * 60 * 1000 });
+  it('locks an account for 10 minutes after 5 failures within 15 minutes (CJIS 5.5.3, AC-7)', () => {
+    expect(LOCKOUT).toEqual({ failures: 5, windowMs: 15 * 60 * 1000, lockMs: 10 * 60 * 1000 });
   });
 
   it('a chosen password is 8 to 128 characters (NIST SP 800-63B allows at least 64)', () => {
