@@ -82,7 +82,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
         });
       }
       const request = await loadRequest(account.requestId);
-      const problems = newPasswordProblems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: request.ori });
+      const problems = await newPasswordProblems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: request.ori });
       if (problems.length > 0) {
         await attempt('failure', 'new password refused');
         return json(400, { error: 'ValidationFailed', message: 'The new password does not meet the rules', problems: problems.map((rule) => ({ field: 'newPassword', rule })) });

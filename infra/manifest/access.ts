@@ -24,6 +24,9 @@ export const accessFunctions = {
     entry: 'functions/access/first-login.ts',
     description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
     env: stepEnv,
+    // scrypt, and on a container's first scored password loading and ranking zxcvbn's
+    // dictionaries (2–3 s on 2 busy cores): CPU grows with memory in Lambda.
+    memoryMb: 1024,
     permissions: [rw, auditAppend],
   },
   'access-prepare': {

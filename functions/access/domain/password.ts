@@ -1,7 +1,5 @@
 import { randomInt, scrypt, timingSafeEqual, randomBytes, type BinaryLike, type ScryptOptions } from 'node:crypto';
-import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 
 /** How long a temporary password lives. The rule; tests move the clock, not this. */
 export const TEMPORARY_PASSWORD_TTL_MS = 24 * 60 * 60 * 1000;
@@ -56,7 +54,6 @@ export async function verifyPassword(password: string, stored: string | undefine
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-const COMMON = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
 
 /**
  * zxcvbn's score (0–4) a chosen password must reach: 3 means about 10^8 guesses or more
@@ -73,12 +70,13 @@ export const MIN_STRENGTH = 3;
 export const SYSTEM_WORDS = ['ciss', 'cchrs', 'connecticut', 'police', 'justice', 'criminal', 'history', 'records', 'state', 'court', 'agency', 'dpscs', 'cjis', 'ngi', 'welcome', 'portal'] as const;
 
 /**
- * Built on first use, not at import: the dictionaries take about half a second to rank, and only
- * an attempt whose temporary password proved correct needs them. Levenshtein matching stays off:
- * it adds about half a second a check, and the l33t and dictionary matchers already catch the
- * derived forms.
+ * Loaded and built on first use, not at import: the dictionaries (about 1.2 MB of the bundle) take
+ * about a second to load and half a second to rank on a busy machine, and only an attempt whose
+ * temporary password proved correct needs them, so a wrong password's cold start does not pay.
+ * Levenshtein matching stays off: it adds about half a second a check, and the l33t and
+ * dictionary matchers already catch the derived forms.
  */
-let factory: ZxcvbnFactory | undefined;
+let scorer: Promise<{ zxcvbn: ZxcvbnFactory; common: ReadonlySet<string> }> | undefined;
 /**
  * Bounds on the work one check does. With zxcvbn's defaults, 128 characters of look-alike
  * repeats ("vN4#tq9z" × 16) took about 2 s; scoring the first 32 characters with at most 10
@@ -87,9 +85,18 @@ let factory: ZxcvbnFactory | undefined;
  */
 const SCORED_LENGTH = 32;
 const L33T_SUBSTITUTIONS = 10;
-function zxcvbn(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({ dictionary: { ...dictionary, ...englishDictionary }, graphs: adjacencyGraphs, translations, maxLength: SCORED_LENGTH, l33tMaxSubstitutions: L33T_SUBSTITUTIONS });
-  return factory;
+function loadScorer(): Promise<{ zxcvbn: ZxcvbnFactory; common: ReadonlySet<string> }> {
+  scorer ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(
+    ([core, common, en]) => ({
+      zxcvbn: new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations, maxLength: SCORED_LENGTH, l33tMaxSubstitutions: L33T_SUBSTITUTIONS }),
+      common: new Set((common.dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase())),
+    }),
+    (error: unknown) => {
+      scorer = undefined; // a failed load is tried again next time
+      throw error;
+    },
+  );
+  return scorer;
 }
 
 /** The user's own words: name parts, the e-mail's local part and domain labels, the agency's ORI. */
@@ -100,8 +107,8 @@ export function userWords(context: { fullName: string; email: string; ori?: stri
 }
 
 /** How guessable a password is, scored against the common and English dictionaries and the user's own words. */
-export function strengthOf(password: string, context: { fullName: string; email: string; ori?: string }): ZxcvbnResult {
-  return zxcvbn().check(password, userWords(context));
+export async function strengthOf(password: string, context: { fullName: string; email: string; ori?: string }): Promise<ZxcvbnResult> {
+  return (await loadScorer()).zxcvbn.check(password, userWords(context));
 }
 
 /** zxcvbn's feedback as one sentence for the person choosing. */
@@ -116,7 +123,8 @@ function weakPasswordRule(result: ZxcvbnResult): string {
  * breached password, and not easy to guess from those (a zxcvbn score of at least
  * MIN_STRENGTH). Returns every rule broken, in words.
  */
-export function newPasswordProblems(password: string, context: { temporary: string; fullName: string; email: string; ori?: string }): string[] {
+export async function newPasswordProblems(password: string, context: { temporary: string; fullName: string; email: string; ori?: string }): Promise<string[]> {
+  const { common } = await loadScorer();
   const problems: string[] = [];
   const lower = password.toLowerCase();
   if (password.length < PASSWORD_MIN) problems.push(`must be at least ${PASSWORD_MIN} characters`);
@@ -124,10 +132,10 @@ export function newPasswordProblems(password: string, context: { temporary: stri
   if (password === context.temporary) problems.push('must not be the temporary password');
   const parts = [...context.fullName.toLowerCase().split(/[^a-z0-9]+/), ...context.email.toLowerCase().split('@')[0]!.split(/[^a-z0-9]+/)].filter((p) => p.length >= 3);
   if (parts.some((p) => lower.includes(p))) problems.push('must not contain your name or e-mail address');
-  if (COMMON.has(lower)) problems.push('is a commonly used password found in breach lists; choose another');
+  if (common.has(lower)) problems.push('is a commonly used password found in breach lists; choose another');
   else if (problems.length === 0) {
     // Scored last, and only when nothing simpler is wrong: a check costs 10–30 ms.
-    const result = strengthOf(password, context);
+    const result = await strengthOf(password, context);
     if (result.score < MIN_STRENGTH) problems.push(weakPasswordRule(result));
   }
   return problems;
