@@ -177,13 +177,35 @@ async function verifyTraining(event: ApiEvent) {
   return json(200, { requestId: request.requestId, verified: Object.keys(training), missing });
 }
 
+/** The 409 for a reissue someone already asked for: when and by whom. */
+function alreadyReissued(claim: NonNullable<AccessRequest['reissue']>): Conflict {
+  return new Conflict(`A new temporary password was already requested by ${claim.by} at ${new Date(claim.at).toUTCString()}; it is e-mailed to the employee when issued.`, { reissuedBy: claim.by, reissuedAt: claim.at });
+}
+
+/**
+ * The unit asks for a new temporary password after one expired.
+ * 1. claim the next issue with one conditional write and its audit event: of two asking at once,
+ *    one wins; the other is told who asked and when (409)
+ * 2. start the reissue execution, named by the issue; if it cannot start, give the claim up
+ */
 async function reissue(event: ApiEvent) {
   const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
+  const issue = (request.issue ?? 1) + 1;
+  if (request.reissue && request.reissue.issue >= issue) throw alreadyReissued(request.reissue);
   if (request.status !== 'PASSWORD_EXPIRED') throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${request.status}`);
-  const name = `${request.requestId}-reissue-${(request.issue ?? 1) + 1}`;
-  const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
-  correlate({ executionArn: started.executionArn });
-  await recordAudit(auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
+  const claim = { issue, by: event.caller.username, at: nowIso() };
+  if (!(await store.claimReissue(request.requestId, claim, auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, { issue }, 'success', sourceOf(event))))) {
+    const fresh = await loadRequest(request.requestId);
+    if (fresh.reissue && fresh.reissue.issue >= issue) throw alreadyReissued(fresh.reissue);
+    throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${fresh.status}`);
+  }
+  try {
+    const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: `${request.requestId}-reissue-${issue}`, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
+    correlate({ executionArn: started.executionArn });
+  } catch (error) {
+    await store.releaseReissue(request.requestId, issue);
+    throw error;
+  }
   return json(202, { requestId: request.requestId, status: request.status, statusUrl: `${env.PUBLIC_API_URL}/access-requests/${request.requestId}` });
 }
 

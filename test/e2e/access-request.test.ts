@@ -176,13 +176,20 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const unknown = await post('/auth/first-login', undefined, { email: 'nobody@nhpd.ct.example', temporaryPassword: 'not-it-at-all', newPassword: 'Granite-Harbor-Lantern-42' });
     expect([wrong.status, await wrong.text()]).toEqual([unknown.status, await unknown.text()]);
 
-    expect((await post(`/access-requests/${requestId}/reissue`, unit, {})).status).toBe(202);
+    // Two unit members ask at once: one reissue happens, and the other is told who asked and when.
+    const other = await h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit-2', email: UNIT });
+    const both = await Promise.all([post(`/access-requests/${requestId}/reissue`, unit, {}), post(`/access-requests/${requestId}/reissue`, other, {})]);
+    expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
+    const refused = (await both.find((r) => r.status === 409)?.json()) as { message: string };
+    expect(refused.message).toMatch(/already requested by cchrs-unit(-2)? at \w{3}, \d{2} \w{3} \d{4}/);
     const second = await temporaryPasswordFor('expiry', 2);
     passwords.push(second);
     expect(second).not.toBe(first);
     await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
     expect((await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: second, newPassword: 'Quiet-Meadow-Ferry-17' })).status).toBe(200);
     await statusBecomes(requestId, 'ACTIVE');
+    // Exactly one new password was e-mailed.
+    expect((await mailbox(h.runtime)).filter((m) => m.destination.to.includes(employee('expiry').email) && m.subject.includes('Your CCHRS account: temporary password'))).toHaveLength(2);
   });
 
   it('refuses an expired temporary password by its timestamp even while the workflow has not noticed', async () => {

@@ -63,6 +63,8 @@ export interface AccessRequest {
   readonly training?: Readonly<Record<string, { readonly completedOn: string; readonly recordId: string; readonly verifiedBy: string }>>;
   readonly temporaryPasswordExpiresAt?: string;
   readonly issue?: number;
+  /** The unit's latest request for a new temporary password: which issue, by whom, when. */
+  readonly reissue?: { readonly issue: number; readonly by: string; readonly at: string };
 }
 
 /** The step a person would name for a status. */

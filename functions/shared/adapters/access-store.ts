@@ -97,6 +97,40 @@ export class AccessStore {
     return writeWithAudit(items, audit);
   }
 
+  /**
+   * Claims the reissue of temporary password number `issue` for an expired one, with its audit
+   * event: one claim per issue, so of two unit members asking at once only one starts it.
+   * False when the request is not PASSWORD_EXPIRED or that issue was already claimed.
+   */
+  async claimReissue(requestId: string, claim: NonNullable<AccessRequest['reissue']>, audit: AuditEvent): Promise<boolean> {
+    return writeWithAudit(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKey(requestId),
+            UpdateExpression: 'SET reissue = :claim',
+            ConditionExpression: '#status = :expired AND (attribute_not_exists(reissue) OR reissue.#issue < :issue)',
+            ExpressionAttributeNames: { '#status': 'status', '#issue': 'issue' },
+            ExpressionAttributeValues: { ':claim': claim, ':expired': 'PASSWORD_EXPIRED', ':issue': claim.issue },
+          },
+        },
+      ],
+      audit,
+    );
+  }
+
+  /** Gives up a claim whose execution could not be started, so the unit can ask again. */
+  async releaseReissue(requestId: string, issue: number): Promise<void> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({ TableName: this.tableName, Key: requestKey(requestId), UpdateExpression: 'REMOVE reissue', ConditionExpression: 'reissue.#issue = :issue', ExpressionAttributeNames: { '#issue': 'issue' }, ExpressionAttributeValues: { ':issue': issue } }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async timeline(requestId: string): Promise<TimelineEntry[]> {
     const out = await dynamo.send(new QueryCommand({ TableName: auditTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition({ type: 'access-request', id: requestId }) } }));
     return (out.Items ?? [])
