@@ -68,7 +68,8 @@ async function submit(event: ApiEvent) {
   const requestId = `AR-${at.slice(0, 10).replaceAll('-', '')}-${randomBytes(5).toString('hex').toUpperCase()}`;
   const request: AccessRequest = {
     requestId,
-    status: 'UNDER_REVIEW',
+    // UNDER_REVIEW comes with the unit's review task, in one transaction (tasks-notify).
+    status: 'RECEIVED',
     employee: { ...body.employee, email: body.employee.email.toLowerCase() },
     ori: body.ori,
     justification: body.justification,
@@ -77,7 +78,7 @@ async function submit(event: ApiEvent) {
     updatedAt: at,
   };
   try {
-    await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
+    await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'RECEIVED', note: 'request received' }, 'success', sourceOf(event)));
   } catch (error) {
     const retried = error instanceof Conflict ? await sameOpenRequest(error, request) : undefined;
     if (!retried) throw error instanceof Conflict ? await conflictFor(error, request) : error;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
+import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -121,8 +121,49 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect(await status(requestId)).toBe('ACTIVE');
 
     const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { timeline: { status?: string }[]; training: Record<string, { verified: { recordId: string } | null }> };
-    expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE']);
+    expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE']);
     expect(view.training['security-awareness']?.verified?.recordId).toBe('CJIS-SA-88231');
+  });
+
+  it('never shows a human step’s status before its task exists, even when opening the task is retried: whoever reads the status can act on it at once', async () => {
+    const tag = 'window';
+    const pendingFor = async (token: string, requestId: string, step: string) => {
+      const res = await api('/tasks', token);
+      const { tasks } = (await res.json()) as { tasks: { step: string; subject: { id: string } }[] };
+      return tasks.some((t) => t.subject.id === requestId && t.step === step);
+    };
+    /**
+     * Waits (moving the clock through the notify step's Retry) until the status reads `wanted`;
+     * the read that first shows it must find the step's task.
+     */
+    const atFirstSight = async (requestId: string, wanted: string, token: string, step: string) => {
+      await throughRetries(h, executionArn(requestId), async () => ((await status(requestId)) === wanted ? true : undefined), `request ${requestId} to be ${wanted}`);
+      expect(await pendingFor(token, requestId, step)).toBe(true);
+      expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+    };
+    // Each task-opening fails once (as Lambda does now and then) and is retried after a back-off:
+    // a status written apart from its task would be seen for that whole back-off.
+    const failOnce = (match: string) => h.runtime.faults.set({ functions: { 'tasks-notify': { serviceError: 1, times: 1, match } } });
+    try {
+      failOnce(`Jordan ${tag} Rivera`);
+      const requestId = await submit(tag);
+      await atFirstSight(requestId, 'UNDER_REVIEW', unit, 'business-need-review');
+      const review = await mailTo(UNIT, `CCHRS access for Jordan ${tag} Rivera`);
+      failOnce('"step":"training-attestation"');
+      expect(await decide(link(review, 'Approve'))).toBe(200);
+      await atFirstSight(requestId, 'TRAINING_ASSIGNED', admin, 'training-attestation');
+      const attestation = await mailTo('admin@nhpd.ct.example', `Has the employee completed both trainings on CJIS Online? (CCHRS access for Jordan ${tag} Rivera`);
+      failOnce('"step":"training-verification"');
+      expect(await decide(link(attestation, 'Both trainings'))).toBe(200);
+      // The unit's client acts on the status alone, the moment it reads TRAINING_VERIFICATION.
+      await throughRetries(h, executionArn(requestId), async () => ((await status(requestId)) === 'TRAINING_VERIFICATION' ? true : undefined), 'TRAINING_VERIFICATION');
+      const verified = await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules });
+      expect(verified.status).toBe(200);
+      expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+      await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+    } finally {
+      h.runtime.faults.set({});
+    }
   });
 
   it('tells the agency why when the unit denies the request', async () => {

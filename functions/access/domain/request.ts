@@ -3,6 +3,7 @@ import { OriSchema } from '../../tasks/domain/task';
 
 /** Where a CCHRS access request stands. */
 export const ACCESS_STATUSES = [
+  'RECEIVED',
   'UNDER_REVIEW',
   'DENIED',
   'TRAINING_ASSIGNED',
@@ -70,6 +71,8 @@ export interface AccessRequest {
 /** The step a person would name for a status. */
 export function stepOf(status: AccessStatus): string {
   switch (status) {
+    case 'RECEIVED':
+      return 'Received; the CCHRS unit’s review task opens in a moment';
     case 'UNDER_REVIEW':
       return 'The CCHRS unit reviews the business need';
     case 'DENIED':

@@ -77,6 +77,11 @@ export class AccessStore {
    * employee's e-mail for a new request. False when the request was not in one of `from`.
    */
   async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string): Promise<boolean> {
+    return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt), audit);
+  }
+
+  /** The writes of a status change (without its audit event), to be put in a transaction. */
+  transitionItems(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, updatedAt: string): TransactItems {
     const { set, names, values } = fieldUpdate({ ...fields, gsi1pk: indexKeys({ ...request, status: to }).gsi1pk });
     set.unshift('#status = :to', 'updatedAt = :updatedAt');
     names['#status'] = 'status';
@@ -94,7 +99,7 @@ export class AccessStore {
       },
     ];
     if (CLOSED_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(request.employee.email) } });
-    return writeWithAudit(items, audit);
+    return items;
   }
 
   /**

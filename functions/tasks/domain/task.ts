@@ -36,6 +36,18 @@ export const NewTaskSchema = z.object({
   timeoutSeconds: z.number().int().positive(),
   reminder: z.number().int().min(0).default(0),
   maxReminders: z.number().int().min(0).default(0),
+  /**
+   * The subject's status this step stands for, written in the same transaction as the task, so
+   * that nobody reads a status naming a human step before its task exists. Written once: when
+   * the subject is already in `to` (a reminder, a retried step), only the task is written.
+   */
+  statusChange: z
+    .object({
+      from: z.array(z.string().min(1).max(40)).min(1).max(10),
+      to: z.string().min(1).max(40),
+      note: z.string().max(2000).nullish(),
+    })
+    .optional(),
 });
 export type NewTask = z.infer<typeof NewTaskSchema>;
 

@@ -1,0 +1,37 @@
+import type { AccessStore } from '#shared/adapters/access-store';
+import type { TransactItems } from '#shared/adapters/transactions';
+import type { AuditEvent } from '#shared/audit';
+import { Conflict, NotFound } from '#shared/errors';
+import { ACCESS_STATUSES, type AccessStatus } from './domain/request';
+
+const isStatus = (s: string): s is AccessStatus => (ACCESS_STATUSES as readonly string[]).includes(s);
+
+/**
+ * The status change a human step of the access workflow stands for, as writes to go in the same
+ * transaction as the step's task (tasks-notify), with its audit event, written once:
+ * 1. the request already in `to` (a reminder, a retried step): nothing to write
+ * 2. in one of `from`: the conditional update and its `AccessRequestStatusChanged` event
+ * 3. anywhere else: a Conflict the workflow's Catch shows
+ */
+export async function accessStatusWrite(
+  store: AccessStore,
+  requestId: string,
+  change: { readonly from: readonly string[]; readonly to: string; readonly note?: string | null },
+  updatedAt: string,
+): Promise<{ items: TransactItems; audits: AuditEvent[] } | undefined> {
+  const from = change.from.filter(isStatus);
+  if (!isStatus(change.to) || from.length !== change.from.length) throw new Error(`Not access-request statuses: ${[...change.from, change.to].join(', ')}`);
+  const request = await store.get(requestId);
+  if (!request) throw new NotFound(`No access request ${requestId}`);
+  if (request.status === change.to) return undefined;
+  if (!from.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; it cannot become ${change.to}`);
+  const audit: AuditEvent = {
+    type: 'AccessRequestStatusChanged',
+    outcome: 'success',
+    actor: 'workflow',
+    component: 'cchrs-access',
+    subject: { type: 'access-request', id: requestId },
+    details: { from: request.status, to: change.to, note: change.note ?? null },
+  };
+  return { items: store.transitionItems(request, from, change.to, {}, updatedAt), audits: [audit] };
+}
