@@ -31,7 +31,8 @@ const at = (iso: string) => new Date(iso).toUTCString();
  * 3. once the temporary password has proved correct, say why it still cannot be used: the
  *    account is locked (until when, or ask the unit), or the password expired (ask the unit to
  *    reissue); the expiry is read from its timestamp, whatever the workflow is doing
- * 4. the new password must meet the rules; it is stored as a salted hash; the account is ACTIVE
+ * 4. the new password must meet the rules; it is stored as a salted hash; the account is ACTIVE;
+ *    the same request again (a retry after a lost answer) is answered 200 and finishes the change
  * Every attempt is audited: who, when, from where, the outcome. The gateway (WAF in AWS)
  * limits how often one source may call this route.
  */
@@ -52,6 +53,13 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       }
       const now = nowDate();
       const lock = lockState(account, now);
+      if (passwordOk && account.status === 'ACTIVE' && (await verifyPassword(body.newPassword, account.passwordHash))) {
+        // The same first login again (a client retrying after a lost answer): finish it, once.
+        const request = await loadRequest(account.requestId);
+        if (request.status !== 'ACTIVE') await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', email, 'first login completed');
+        await attempt('success', 'password already set by this first login');
+        return json(200, { status: 'ACTIVE', message: 'Your password is set. Your CCHRS account is active.' });
+      }
       if (!passwordOk || account.status === 'ACTIVE') {
         if (lock.locked) {
           await attempt('denied', 'wrong temporary password; account locked');

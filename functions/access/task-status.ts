@@ -3,6 +3,7 @@ import type { TransactItems } from '#shared/adapters/transactions';
 import type { AuditEvent } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
 import { ACCESS_STATUSES, type AccessStatus } from './domain/request';
+import { TRAINING_MODULES, type TrainingModule } from './domain/training';
 
 const isStatus = (s: string): s is AccessStatus => (ACCESS_STATUSES as readonly string[]).includes(s);
 
@@ -34,4 +35,16 @@ export async function accessStatusWrite(
     details: { from: request.status, to: change.to, note: change.note ?? null },
   };
   return { items: store.transitionItems(request, from, change.to, {}, updatedAt), audits: [audit] };
+}
+
+/**
+ * Whether a choice on an access-request task can be taken now: "verified" needs each training's
+ * CJIS Online completion (date and record id) recorded first, whichever channel it comes from.
+ */
+export async function accessReadiness(store: AccessStore, task: { readonly workflow: string; readonly step: string; readonly subject: { readonly id: string } }, choice: string): Promise<string | undefined> {
+  if (task.workflow !== 'access-request' || task.step !== 'training-verification' || choice !== 'verified') return undefined;
+  const request = await store.get(task.subject.id);
+  const missing = (Object.keys(TRAINING_MODULES) as TrainingModule[]).filter((m) => !request?.training?.[m]);
+  if (missing.length === 0) return undefined;
+  return `Record the training evidence for both modules first: no CJIS Online completion (date and record id) is recorded for ${missing.map((m) => TRAINING_MODULES[m]).join(' and ')}. The “Both verified on CJIS Online” link in the e-mail opens the form to record it. The request stays in training verification until then.`;
 }

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
 import { decideTask, linkIsGenuine, type DecideResult } from './domain/use-cases';
-import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, page, unavailablePage, unknownPage } from './pages';
+import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, notReadyPage, page, unavailablePage, unknownPage } from './pages';
 import { linkKeys, ports, store } from './ports';
 
 function formOf(event: APIGatewayProxyEvent): URLSearchParams {
@@ -24,6 +24,8 @@ function resultPage(result: DecideResult): APIGatewayProxyResult {
       return cancelledPage(result.task);
     case 'invalid':
       return invalidPage(result.problem);
+    case 'not-ready':
+      return notReadyPage(result.task, result.problem);
     case 'unavailable':
       return unavailablePage();
   }

@@ -70,6 +70,11 @@ export function invalidPage(problem: string): APIGatewayProxyResult {
   return page(400, 'Please check your decision', `<p>${e(problem)}</p><p>Go back to the previous page to try again.</p>`);
 }
 
+/** A choice that needs something done first: nothing was decided and the task stays open. */
+export function notReadyPage(task: Task, problem: string): APIGatewayProxyResult {
+  return page(409, 'Not yet', `<p>${e(problem)}</p><p>Nothing was decided; this task stays open until ${e(new Date(task.expiresAt).toUTCString())}.</p>${facts(task)}`);
+}
+
 export const forbiddenPage = (): APIGatewayProxyResult => page(403, 'This link is not valid', '<p>The link was changed or is not meant for this task. Use the link exactly as it arrived in your e-mail.</p>');
 export const unknownPage = (): APIGatewayProxyResult => page(404, 'No such task', '<p>There is no task at this address.</p>');
 export const unavailablePage = (): APIGatewayProxyResult => page(503, 'Please try again', '<p>The decision could not be handed to the workflow just now, so it was not recorded. Please try the link again in a minute.</p>');

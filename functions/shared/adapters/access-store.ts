@@ -218,7 +218,9 @@ export class AccessStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(email),
-          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE temporaryPasswordHash, lockedUntil',
+          // The temporary hash stays (it can no longer log in: the account is ACTIVE), so that a
+          // client's retry of this same first login, after an answer it did not get, is answered 200.
+          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE lockedUntil',
           ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },

@@ -8,6 +8,16 @@ export const ChoiceSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word'),
   label: z.string().min(1).max(80),
   commentRequired: z.boolean().default(false),
+  /**
+   * The page this choice's e-mailed link opens, when it needs more than a confirmation (a form):
+   * an API path with `{subjectId}`. The link carries the task and is signed as any task link.
+   * @default the approval page, /approvals/{taskId}
+   */
+  page: z
+    .string()
+    .regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}')
+    .max(120)
+    .optional(),
 });
 export type Choice = z.infer<typeof ChoiceSchema>;
 
