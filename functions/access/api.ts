@@ -12,7 +12,8 @@ import { nowIso } from '#shared/time';
 import { decideTask } from '../tasks/domain/use-cases';
 import { ports as taskPorts } from '../tasks/ports';
 import { ACCESS_STATUSES, NewAccessRequestSchema, stepOf, type AccessRequest } from './domain/request';
-import { assessVerification, TRAINING_MODULES, TrainingVerificationSchema } from './domain/training';
+import { TRAINING_MODULES, TrainingVerificationSchema } from './domain/training';
+import { recordTrainingVerification } from './verify-training';
 import { auditOf, changeStatus, env, loadRequest, store } from './ports';
 
 const tasks = new TaskStore(env.TABLE_NAME);
@@ -155,27 +156,12 @@ async function list(event: ApiEvent) {
   });
 }
 
-/**
- * The unit records, per module, the CJIS Online completion; a PDF certificate is refused with
- * the rule. Then the waiting verification task is decided: verified, or which module is missing.
- */
+/** The unit records each module's CJIS Online completion (recordTrainingVerification). */
 async function verifyTraining(event: ApiEvent) {
   const request = await loadRequest(event.pathParameters?.['requestId'] ?? '');
   const body = parseJsonBody(event, TrainingVerificationSchema);
-  if (request.status !== 'TRAINING_VERIFICATION') throw new Conflict(`Training can be verified only while the request awaits verification; it is ${request.status}`);
-  const outcome = assessVerification(body, nowIso().slice(0, 10));
-  if (outcome.problems.length > 0) throw new ValidationFailed(outcome.problems);
-  const training = { ...request.training, ...Object.fromEntries(Object.entries(outcome.verified).map(([m, v]) => [m, { ...v, verifiedBy: event.caller.username }])) };
-  await changeStatus(request, ['TRAINING_VERIFICATION'], 'TRAINING_VERIFICATION', event.caller.username, `training verified on CJIS Online: ${Object.keys(outcome.verified).join(', ') || 'none'}`, { training });
-  const missing = Object.keys(TRAINING_MODULES).filter((m) => !training[m]);
-  const pending = await tasks.currentFor('access-request', request.requestId, 'training-verification');
-  if (!pending || pending.task.status !== 'PENDING') throw new Conflict('No verification task is waiting for this request');
-  const stored = await tasks.get(pending.task.taskId);
-  if (!stored) throw new NotFound('The verification task is gone');
-  const comment = missing.length ? `Not verified on CJIS Online: ${missing.map((m) => TRAINING_MODULES[m as keyof typeof TRAINING_MODULES]).join('; ')}` : undefined;
-  const result = await decideTask(stored.task, stored.sealedToken, missing.length ? 'missing-module' : 'verified', comment, { id: event.caller.username, channel: 'api', source: sourceOf(event) }, taskPorts);
-  if (result.kind !== 'decided') throw new Conflict(`The verification task could not be decided (${result.kind})`);
-  return json(200, { requestId: request.requestId, verified: Object.keys(training), missing });
+  const { verified, missing } = await recordTrainingVerification(request, body, { id: event.caller.username, channel: 'api', source: sourceOf(event) });
+  return json(200, { requestId: request.requestId, verified, missing });
 }
 
 /** The 409 for a reissue someone already asked for: when and by whom. */

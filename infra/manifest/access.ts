@@ -29,6 +29,12 @@ export const accessFunctions = {
     memoryMb: 1024,
     permissions: [rw, auditAppend],
   },
+  'access-evidence-page': {
+    entry: 'functions/access/evidence-page.ts',
+    description: 'CCHRS access: the form the unit’s e-mailed link opens to record each training’s CJIS Online completion',
+    env: accessEnv,
+    permissions: [rw, auditAppend, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, { machine: 'access-request', actions: ['callback'] }],
+  },
   'access-prepare': {
     entry: 'functions/access/prepare.ts',
     description: 'CCHRS access workflow: what the human steps show and whom they go to',
@@ -70,6 +76,8 @@ export const accessRoutes = [
   { method: 'POST', path: '/access-requests/{requestId}/unlock', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
   // Anyone can call it: 20 tries per address per 5 minutes bound how many accounts one source
   // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
+  { method: 'GET', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
+  { method: 'POST', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false, perSourceLimit: { requests: 20, windowSeconds: 300 } },
 ] as const;
 

@@ -166,6 +166,71 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     }
   });
 
+  it('opens a working form from the unit’s "Both verified" link: GET changes nothing, a PDF certificate is refused with the rule, POST records both modules and moves on', async () => {
+    const requestId = await toVerification('form');
+    const mail = await mailTo(UNIT, `Verify both trainings on CJIS Online and record each completion (date and record id) (CCHRS access for Jordan form Rivera`);
+    expect(mail.body.text).not.toContain('/training-verification');
+    const url = link(mail, 'Both verified on CJIS Online');
+    expect(new URL(url).pathname).toBe(`/access-requests/${requestId}/training-evidence`);
+    for (let i = 0; i < 2; i++) {
+      const form = await fetch(url);
+      expect(form.status).toBe(200);
+      expect(form.headers.get('content-type')).toContain('text/html');
+      const html = await form.text();
+      expect(html).toContain('Record the training evidence');
+      expect(html).toContain('CCHRS &amp; NGI Training');
+    }
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+    const q = new URL(url).searchParams;
+    const hidden = { task: q.get('task') ?? '', choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' };
+    const send = (fields: Record<string, string>) => fetch(url, { method: 'POST', body: new URLSearchParams({ ...hidden, ...fields }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+    const pdf = await send({ 'security-awareness.evidence': 'pdf-certificate', 'cchrs-ngi.evidence': 'cjis-online', 'cchrs-ngi.completedOn': '2026-11-21', 'cchrs-ngi.recordId': 'CJIS-NGI-1' });
+    expect(pdf.status).toBe(400);
+    expect(await pdf.text()).toContain('not accepted as evidence of Security and Awareness Training since 15 May 2024');
+    const forged = await fetch(url.replace(/sig=[^&]+/, 'sig=' + 'A'.repeat(43)));
+    expect(forged.status).toBe(403);
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+
+    const ok = await send({
+      'security-awareness.evidence': 'cjis-online', 'security-awareness.completedOn': '2026-11-20', 'security-awareness.recordId': 'CJIS-SA-1',
+      'cchrs-ngi.evidence': 'cjis-online', 'cchrs-ngi.completedOn': '2026-11-21', 'cchrs-ngi.recordId': 'CJIS-NGI-1',
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('Training evidence recorded');
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+    const view = (await (await api(`/access-requests/${requestId}`, unit)).json()) as { training: Record<string, { verified: { recordId: string; verifiedBy: string } | null }>; timeline: { actor: string; status?: string }[] };
+    expect(view.training['cchrs-ngi']?.verified).toMatchObject({ recordId: 'CJIS-NGI-1', verifiedBy: UNIT });
+    expect(view.timeline).toContainEqual(expect.objectContaining({ actor: UNIT, status: 'TRAINING_VERIFICATION' }));
+    // Used once: the task is decided.
+    expect((await fetch(url)).status).toBe(409);
+  });
+
+  it('refuses "Both verified" before any evidence is recorded (409, saying what to do), leaving the task open and sending nothing again', async () => {
+    const requestId = await toVerification('early');
+    const mail = await mailTo(UNIT, 'Verify both trainings on CJIS Online and record each completion (date and record id) (CCHRS access for Jordan early Rivera');
+    const tasks = (await (await api('/tasks', unit)).json()) as { tasks: { taskId: string; step: string; subject: { id: string } }[] };
+    const task = tasks.tasks.find((t) => t.subject.id === requestId && t.step === 'training-verification');
+    expect(task).toBeDefined();
+    const res = await post(`/tasks/${task?.taskId}/decision`, unit, { choice: 'verified' });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toMatch(/^Record the training evidence for both modules first/);
+    // The same through the approval page a link's parameters open.
+    const q = new URL(link(mail, 'Both verified on CJIS Online')).searchParams;
+    const page = await fetch(`${h.runtime.endpoints.api}/approvals/${q.get('task')}`, {
+      method: 'POST',
+      body: new URLSearchParams({ choice: 'verified', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(page.status).toBe(409);
+    expect(await page.text()).toContain('Record the training evidence for both modules first');
+    const still = (await (await api(`/tasks/${task?.taskId}`, unit)).json()) as { status: string };
+    expect(still.status).toBe('PENDING');
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+    const sent = (await mailbox(h.runtime)).filter((m) => m.destination.to.includes(UNIT) && m.subject.includes('Verify both trainings') && m.subject.includes('Jordan early Rivera'));
+    expect(sent).toHaveLength(1);
+  });
+
   it('tells the agency why when the unit denies the request', async () => {
     const requestId = await submit('denied');
     const review = await mailTo(UNIT, 'CCHRS access for Jordan denied Rivera');
