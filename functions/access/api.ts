@@ -2,21 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { TaskStore } from '#shared/adapters/task-store';
 import { recordAudit } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
 import { correlate } from '#shared/observability';
 import { nowIso } from '#shared/time';
-import { decideTask } from '../tasks/domain/use-cases';
-import { ports as taskPorts } from '../tasks/ports';
 import { ACCESS_STATUSES, NewAccessRequestSchema, stepOf, type AccessRequest } from './domain/request';
 import { TRAINING_MODULES, TrainingVerificationSchema } from './domain/training';
 import { recordTrainingVerification } from './verify-training';
-import { auditOf, changeStatus, env, loadRequest, store } from './ports';
+import { auditOf, env, loadRequest, store } from './ports';
 
-const tasks = new TaskStore(env.TABLE_NAME);
 const isUnit = (event: ApiEvent) => event.caller.roles.includes('unit');
 const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
 
