@@ -78,6 +78,7 @@ export const accessRoutes = [
   // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
   { method: 'GET', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'POST', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
+  { method: 'GET', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
   { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false, perSourceLimit: { requests: 20, windowSeconds: 300 } },
 ] as const;
 

@@ -392,6 +392,19 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
       expect(res.status).toBe(400);
       expect(JSON.stringify(await res.json())).toContain(rule);
     }
+    // The e-mail's first-login link opens a page with a form that works in a browser.
+    const mail = await mailTo(email, 'Your CCHRS account: temporary password');
+    const url = /open (http\S+\/auth\/first-login) /.exec(mail.body.text ?? '')?.[1] ?? '';
+    const form = await fetch(url);
+    expect([form.status, form.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    expect(await form.text()).toContain('name="temporaryPassword"');
+    const byForm = (newPassword: string) => fetch(url, { method: 'POST', body: new URLSearchParams({ email: ` ${email} `, temporaryPassword: temporary, newPassword }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const weak = await byForm('Summer2024!');
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toContain('The new password is too easy to guess');
+    const done = await byForm('Granite-Harbor-Lantern-42');
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your CCHRS account is active');
   });
 
   it('keeps agencies to their own requests (another agency’s answers as a missing one), one open request per e-mail, and names every bad field', async () => {
