@@ -14,7 +14,7 @@ describe('the per-source limit on first login (WAF’s rate rule, local)', () =>
   });
 
   it('is set on the first-login route: 20 requests per address per 5 minutes', () => {
-    const route = (routes as readonly RouteSpec[]).find((r) => r.path === '/auth/first-login');
+    const route = (routes as readonly RouteSpec[]).find((r) => r.path === '/auth/first-login' && r.method === 'POST');
     expect(route?.perSourceLimit).toEqual({ requests: 20, windowSeconds: 300 });
   });
 
