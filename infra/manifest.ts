@@ -74,6 +74,18 @@ export interface RouteSpec {
   readonly roles: readonly Role[];
   /** When true, agency roles see only their own ORI's data (enforced by the handler). */
   readonly oriScoped: boolean;
+  /**
+   * Requests one source IP may make to this route in any window before the gateway answers 429:
+   * WAF's rate-based rule in AWS, the local gateway the same. For routes anyone can call.
+   * @default no limit beyond the API-wide one
+   */
+  readonly perSourceLimit?: PerSourceLimit;
+}
+
+/** A per-source-IP rate limit; WAF evaluates over 60, 120, 300 or 600 seconds and needs at least 10 requests. */
+export interface PerSourceLimit {
+  readonly requests: number;
+  readonly windowSeconds: 60 | 120 | 300 | 600;
 }
 
 export interface MachineSpec {

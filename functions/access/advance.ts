@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Email } from '#shared/adapters/mailer';
 import { escapeHtml } from '#shared/html';
+import { Conflict } from '#shared/errors';
 import { taskHandler } from '#shared/task';
 import type { AccessRequest, AccessStatus } from './domain/request';
 import { CJIS_ONLINE_URL, TRAINING_MODULES } from './domain/training';
@@ -12,13 +13,18 @@ const Input = z.object({
   note: z.string().max(2000).nullish(),
 });
 
-/** Each workflow event: the statuses it may come from, the one it leads to. */
-const MOVES: Record<z.infer<typeof Input>['event'], { from: readonly AccessStatus[]; to: AccessStatus }> = {
+/**
+ * Each workflow event: the statuses it may come from, the one it leads to; or, for an event that
+ * leads into a human step, only the statuses it is sent from: that step's task-opening moves the
+ * status, in the same transaction as the task (the ASL's `statusChange`). `attested` is kept for
+ * executions started before that change.
+ */
+const MOVES: Record<z.infer<typeof Input>['event'], { from: readonly AccessStatus[]; to?: AccessStatus }> = {
   denied: { from: ['UNDER_REVIEW'], to: 'DENIED' },
-  'training-assigned': { from: ['UNDER_REVIEW'], to: 'TRAINING_ASSIGNED' },
+  'training-assigned': { from: ['UNDER_REVIEW'] },
   attested: { from: ['TRAINING_ASSIGNED'], to: 'TRAINING_VERIFICATION' },
-  'missing-modules': { from: ['TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED' },
-  'request-expired': { from: ['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION'], to: 'REQUEST_EXPIRED' },
+  'missing-modules': { from: ['TRAINING_VERIFICATION'] },
+  'request-expired': { from: ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION'], to: 'REQUEST_EXPIRED' },
 };
 
 function mail(to: readonly (string | undefined)[], subject: string, lines: readonly string[]): Email {
@@ -61,6 +67,12 @@ function messageFor(event: z.infer<typeof Input>['event'], r: AccessRequest, not
 export const handler = taskHandler(Input, async ({ requestId, event, note }) => {
   const request = await loadRequest(requestId);
   const move = MOVES[event];
+  if (!move.to) {
+    if (!move.from.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; "${event}" is not expected now`);
+    const email = messageFor(event, request, note ?? undefined);
+    if (email && email.to.length > 0) await mailer.send(email);
+    return { status: request.status };
+  }
   const alreadyThere = request.status === move.to;
   const moved = await changeStatus(request, move.from, move.to, 'workflow', note ?? undefined);
   const email = messageFor(event, moved, note ?? undefined);

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import type { AccessView } from '#shared/adapters/access-store';
-import { TaskStore } from '#shared/adapters/task-store';
 import { AuditSubject, recordAudit } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
 import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
@@ -12,13 +11,11 @@ import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shar
 import { wellFormedId } from '#shared/ids';
 import { correlate } from '#shared/observability';
 import { nowIso } from '#shared/time';
-import { decideTask } from '../tasks/domain/use-cases';
-import { ports as taskPorts } from '../tasks/ports';
 import { ACCESS_STATUSES, NewAccessRequestSchema, stepOf, type AccessRequest } from './domain/request';
-import { assessVerification, TRAINING_MODULES, TrainingVerificationSchema } from './domain/training';
-import { auditOf, changeStatus, env, loadRequest, store } from './ports';
+import { TRAINING_MODULES, TrainingVerificationSchema } from './domain/training';
+import { recordTrainingVerification } from './verify-training';
+import { auditOf, env, loadRequest, store } from './ports';
 
-const tasks = new TaskStore(env.TABLE_NAME);
 const cursors = new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID));
 const statusUrl = (requestId: string) => `${env.PUBLIC_API_URL}/access-requests/${requestId}`;
 const isUnit = (event: ApiEvent) => event.caller.roles.includes('unit');
@@ -81,7 +78,8 @@ async function submit(event: ApiEvent) {
   const requestId = `AR-${at.slice(0, 10).replaceAll('-', '')}-${randomBytes(5).toString('hex').toUpperCase()}`;
   const request: AccessRequest = {
     requestId,
-    status: 'UNDER_REVIEW',
+    // UNDER_REVIEW comes with the unit's review task, in one transaction (tasks-notify).
+    status: 'RECEIVED',
     employee: { ...body.employee, email: body.employee.email.toLowerCase() },
     ori: body.ori,
     justification: body.justification,
@@ -90,7 +88,7 @@ async function submit(event: ApiEvent) {
     updatedAt: at,
   };
   try {
-    await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'UNDER_REVIEW', note: 'request received' }, 'success', sourceOf(event)));
+    await store.create(request, auditOf(request, 'AccessRequestStatusChanged', event.caller.username, { from: null, to: 'RECEIVED', note: 'request received' }, 'success', sourceOf(event)));
   } catch (error) {
     const retried = error instanceof Conflict ? await sameOpenRequest(error, request) : undefined;
     if (!retried) throw error instanceof Conflict ? await conflictFor(error, request) : error;
@@ -169,36 +167,43 @@ async function list(event: ApiEvent) {
   });
 }
 
-/**
- * The unit records, per module, the CJIS Online completion; a PDF certificate is refused with
- * the rule. Then the waiting verification task is decided: verified, or which module is missing.
- */
+/** The unit records each module's CJIS Online completion (recordTrainingVerification). */
 async function verifyTraining(event: ApiEvent) {
   const request = await loadRequest(pathRequestId(event));
   const body = parseJsonBody(event, TrainingVerificationSchema);
-  if (request.status !== 'TRAINING_VERIFICATION') throw new Conflict(`Training can be verified only while the request awaits verification; it is ${request.status}`);
-  const outcome = assessVerification(body, nowIso().slice(0, 10));
-  if (outcome.problems.length > 0) throw new ValidationFailed(outcome.problems);
-  const training = { ...request.training, ...Object.fromEntries(Object.entries(outcome.verified).map(([m, v]) => [m, { ...v, verifiedBy: event.caller.username }])) };
-  await changeStatus(request, ['TRAINING_VERIFICATION'], 'TRAINING_VERIFICATION', event.caller.username, `training verified on CJIS Online: ${Object.keys(outcome.verified).join(', ') || 'none'}`, { training });
-  const missing = Object.keys(TRAINING_MODULES).filter((m) => !training[m]);
-  const pending = await tasks.currentFor('access-request', request.requestId, 'training-verification');
-  if (!pending || pending.task.status !== 'PENDING') throw new Conflict('No verification task is waiting for this request');
-  const stored = await tasks.get(pending.task.taskId);
-  if (!stored) throw new NotFound('The verification task is gone');
-  const comment = missing.length ? `Not verified on CJIS Online: ${missing.map((m) => TRAINING_MODULES[m as keyof typeof TRAINING_MODULES]).join('; ')}` : undefined;
-  const result = await decideTask(stored.task, stored.sealedToken, missing.length ? 'missing-module' : 'verified', comment, { id: event.caller.username, channel: 'api', source: sourceOf(event) }, taskPorts);
-  if (result.kind !== 'decided') throw new Conflict(`The verification task could not be decided (${result.kind})`);
-  return json(200, { requestId: request.requestId, verified: Object.keys(training), missing });
+  const { verified, missing } = await recordTrainingVerification(request, body, { id: event.caller.username, channel: 'api', source: sourceOf(event) });
+  return json(200, { requestId: request.requestId, verified, missing });
 }
 
+/** The 409 for a reissue someone already asked for: when and by whom. */
+function alreadyReissued(claim: NonNullable<AccessRequest['reissue']>): Conflict {
+  return new Conflict(`A new temporary password was already requested by ${claim.by} at ${new Date(claim.at).toUTCString()}; it is e-mailed to the employee when issued.`, { reissuedBy: claim.by, reissuedAt: claim.at });
+}
+
+/**
+ * The unit asks for a new temporary password after one expired.
+ * 1. claim the next issue with one conditional write and its audit event: of two asking at once,
+ *    one wins; the other is told who asked and when (409)
+ * 2. start the reissue execution, named by the issue; if it cannot start, give the claim up
+ */
 async function reissue(event: ApiEvent) {
   const request = await loadRequest(pathRequestId(event));
+  const issue = (request.issue ?? 1) + 1;
+  if (request.reissue && request.reissue.issue >= issue) throw alreadyReissued(request.reissue);
   if (request.status !== 'PASSWORD_EXPIRED') throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${request.status}`);
-  const name = `${request.requestId}-reissue-${(request.issue ?? 1) + 1}`;
-  const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
-  correlate({ executionArn: started.executionArn });
-  await recordAudit(auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, {}, 'success', sourceOf(event)));
+  const claim = { issue, by: event.caller.username, at: nowIso() };
+  if (!(await store.claimReissue(request.requestId, claim, auditOf(request, 'TemporaryPasswordReissueRequested', event.caller.username, { issue }, 'success', sourceOf(event))))) {
+    const fresh = await loadRequest(request.requestId);
+    if (fresh.reissue && fresh.reissue.issue >= issue) throw alreadyReissued(fresh.reissue);
+    throw new Conflict(`A temporary password can be reissued only after one expired; the request is ${fresh.status}`);
+  }
+  try {
+    const started = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn(), name: `${request.requestId}-reissue-${issue}`, input: JSON.stringify({ requestId: request.requestId, reissue: true }) }));
+    correlate({ executionArn: started.executionArn });
+  } catch (error) {
+    await store.releaseReissue(request.requestId, issue);
+    throw error;
+  }
   return json(202, { requestId: request.requestId, status: request.status, statusUrl: statusUrl(request.requestId) });
 }
 

@@ -27,7 +27,7 @@ export const handler = taskHandler(Input, async ({ requestId }) => {
     `User name: ${request.employee.email}`,
     `Temporary password: ${password}`,
     `It expires if not used by ${new Date(expiresAt).toUTCString()} (24 hours).`,
-    `First-time login: POST ${env.PUBLIC_API_URL}/auth/first-login with your e-mail, this temporary password and a new password of your own (at least 8 characters, not containing your name or e-mail, not a common password).`,
+    `First-time login: open ${env.PUBLIC_API_URL}/auth/first-login and enter your e-mail, this temporary password and a new password of your own (at least 8 characters, hard to guess, not containing your name or e-mail).`,
   ];
   await mailer.send({ to: [request.employee.email], subject: 'Your CCHRS account: temporary password (expires in 24 hours)', text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') });
   return { temporaryPasswordExpiresAt: expiresAt };

@@ -20,7 +20,6 @@ export const handler = taskHandler(Input, async ({ requestId }) => {
       { label: 'Agency (ORI)', value: r.ori },
       { label: 'Business need', value: r.justification },
       { label: 'Trainings', value: Object.values(TRAINING_MODULES).join('; ') },
-      { label: 'Record training evidence', value: `${env.PUBLIC_API_URL}/access-requests/${r.requestId}/training-verification` },
     ],
     unitEmail: env.CCHRS_UNIT_EMAIL,
     agencyEmail: r.requestedBy.email ?? env.CCHRS_UNIT_EMAIL,

@@ -98,6 +98,8 @@ export const handler = apiHandler(async (event) => {
       throw new Gone(`The workflow no longer waits for this decision${result.task.closedReason ? ` (${result.task.closedReason})` : ''}`);
     case 'invalid':
       throw new ValidationFailed([{ field: 'choice', rule: result.problem }]);
+    case 'not-ready':
+      throw new Conflict(result.problem);
     case 'unavailable':
       throw new TransientFailure('The decision could not be handed to the workflow; it was not recorded. Try again.');
   }

@@ -8,7 +8,7 @@ import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
 import { auditRefusedLink, REFUSALS_RECORDED_PER_MINUTE, type LinkRefusal } from './domain/refusals';
 import { decideTask, linkIsGenuine, type DecideResult } from './domain/use-cases';
-import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, page, unavailablePage, unknownPage } from './pages';
+import { alreadyDecidedPage, cancelledPage, confirmPage, decidedPage, expiredPage, forbiddenPage, invalidPage, notReadyPage, page, unavailablePage, unknownPage } from './pages';
 import { env, linkKeys, ports, store } from './ports';
 
 const refusals = new WindowCounter(env.TABLE_NAME, 'approval-link-refused', REFUSALS_RECORDED_PER_MINUTE);
@@ -46,6 +46,8 @@ function resultPage(result: DecideResult): APIGatewayProxyResult {
       return cancelledPage(result.task);
     case 'invalid':
       return invalidPage(result.problem);
+    case 'not-ready':
+      return notReadyPage(result.task, result.problem);
     case 'unavailable':
       return unavailablePage();
   }

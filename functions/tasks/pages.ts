@@ -70,14 +70,37 @@ export function invalidPage(problem: string): APIGatewayProxyResult {
   return page(400, 'Please check your decision', `<p>${e(problem)}</p><p>Go back to the previous page to try again.</p>`);
 }
 
+/** A choice that needs something done first: nothing was decided and the task stays open. */
+export function notReadyPage(task: Task, problem: string): APIGatewayProxyResult {
+  return page(409, 'Not yet', `<p>${e(problem)}</p><p>Nothing was decided; this task stays open until ${e(new Date(task.expiresAt).toUTCString())}.</p>${facts(task)}`);
+}
+
 export const forbiddenPage = (): APIGatewayProxyResult => page(403, 'This link is not valid', '<p>The link was changed or is not meant for this task. Use the link exactly as it arrived in your e-mail.</p>');
 export const unknownPage = (): APIGatewayProxyResult => page(404, 'No such task', '<p>There is no task at this address.</p>');
 export const unavailablePage = (): APIGatewayProxyResult => page(503, 'Please try again', '<p>The decision could not be handed to the workflow just now, so it was not recorded. Please try the link again in a minute.</p>');
 
+/** Longest subject line sent; mail clients cut or hide longer ones. */
+export const SUBJECT_MAX = 200;
+
+/**
+ * `Reminder n of m: question (title)` on one line. When too long, the question is shortened at a
+ * word with "…", so that the title, which says which case it is, always shows whole.
+ */
+export function subjectFor(task: Pick<Task, 'reminder' | 'maxReminders' | 'question' | 'subject'>): string {
+  const line = (s: string) => s.replace(/\s+/g, ' ').trim();
+  const reminder = task.reminder > 0 ? `Reminder ${task.reminder} of ${task.maxReminders}: ` : '';
+  const title = ` (${line(task.subject.title)})`;
+  const question = line(task.question);
+  const room = SUBJECT_MAX - reminder.length - title.length;
+  if (question.length <= room) return `${reminder}${question}${title}`;
+  const cut = question.slice(0, Math.max(room - 1, 0));
+  const atWord = cut.lastIndexOf(' ') > room / 2 ? cut.slice(0, cut.lastIndexOf(' ')) : cut;
+  return `${reminder}${atWord}…${title}`.slice(0, SUBJECT_MAX);
+}
+
 /** The e-mail to the assignee: what to decide, the facts, one link per choice. */
 export function emailFor(task: Task, links: readonly TaskLink[]): Email {
-  const reminder = task.reminder > 0 ? `Reminder ${task.reminder} of ${task.maxReminders}: ` : '';
-  const subject = `${reminder}${task.question} (${task.subject.title})`.replace(/[\r\n]+/g, ' ').slice(0, 200);
+  const subject = subjectFor(task);
   const expires = new Date(task.expiresAt).toUTCString();
   const notice = `These links work once, only for ${task.assignee.email}, until ${expires}. Opening a link shows a confirmation page; nothing is decided until you confirm there.`;
   const text = [task.question, '', task.subject.title, ...task.subject.facts.map((f) => `  ${f.label}: ${f.value}`), '', ...links.map((l) => `${l.choice.label}: ${l.url}`), '', notice].join('\n');

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { open, previousSecretBytes, seal, secretBytes } from '#shared/adapters/keys';
+import { AccessStore } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { now } from '#shared/time';
+import { accessReadiness } from '../access/task-status';
 import type { TaskPorts } from './domain/use-cases';
 
 export const env = loadEnv({
@@ -17,6 +19,7 @@ export const env = loadEnv({
 });
 
 export const store = new TaskStore(env.TABLE_NAME);
+const accessStore = new AccessStore(env.TABLE_NAME);
 
 /** The human-task use cases wired to DynamoDB, KMS, Step Functions and the clock. */
 export const ports: TaskPorts = {
@@ -27,6 +30,7 @@ export const ports: TaskPorts = {
   gone: WorkflowGone,
   now,
   newId: () => randomBytes(16).toString('base64url'),
+  readiness: (task, choice) => accessReadiness(accessStore, task, choice),
 };
 
 /** The key new links are signed with. */

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_SCOPE, MACHINE_ROLES, ORI_PATTERN } from '../../functions/auth/claims';
-import { ROLES, manifest, type FunctionName } from '../manifest';
+import { ROLES, manifest, type FunctionName, type RouteSpec } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
 
@@ -88,6 +88,11 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
     errorResponseType: F.contextErrorResponseType(),
   }),
 );
+
+/** The path regex WAF matches for a route (the stage name may prefix the path it sees). */
+export function routePathPattern(path: string): string {
+  return `^(/[A-Za-z0-9_-]+)?${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`;
+}
 
 /**
  * The REST API of the manifest's routes. `token` routes are authenticated by Cognito and name
@@ -405,6 +410,7 @@ export class Api extends Construct {
           },
           visibilityConfig: visibility('BodyTooLarge'),
         },
+        ...this.perSourceRules(visibility),
       ],
     });
 
@@ -422,5 +428,37 @@ export class Api extends Construct {
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }, { queryString: {} }],
     });
     return [webAcl, wafLogs];
+  }
+
+  /** One rate-based rule per route with a per-source limit (the first-login route), answering 429. */
+  private perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
+    return (manifest.routes as readonly RouteSpec[]).flatMap((route, i) => {
+      const limit = route.perSourceLimit;
+      if (!limit) return [];
+      const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
+      return [
+        {
+          name,
+          priority: 10 + i,
+          action: { block: { customResponse: { responseCode: 429 } } },
+          statement: {
+            rateBasedStatement: {
+              limit: limit.requests,
+              evaluationWindowSec: limit.windowSeconds,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: {
+                andStatement: {
+                  statements: [
+                    { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                    { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                  ],
+                },
+              },
+            },
+          },
+          visibilityConfig: visibility(name),
+        },
+      ];
+    });
   }
 }

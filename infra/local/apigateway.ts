@@ -10,6 +10,7 @@ import type { LocalClients } from './clients';
 import type { Clock } from './clock';
 import { BodyTooLarge, close, listen, readBody, send } from './http';
 import { LOCAL_ACCOUNT, type LocalLambda } from './lambda';
+import { PerSourceLimiter } from './rate-limit';
 
 /** API Gateway's payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -99,8 +100,11 @@ export class LocalApiGateway {
   private readonly mounts: { readonly prefix: string; readonly serve: Mounted }[] = [];
   /** Where refused requests are recorded: a JSON line on stdout, as API Gateway writes its access log. */
   accessLog: (entry: AccessLogEntry) => void = (entry) => void process.stdout.write(`${JSON.stringify({ log: 'apigateway-access', ...entry })}\n`);
+  private readonly limiter: PerSourceLimiter;
 
-  constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {}
+  constructor(private readonly lambda: LocalLambda, private readonly issuer: LocalIssuer, private readonly clock: Clock, private readonly stage = 'local') {
+    this.limiter = new PerSourceLimiter(() => clock.now());
+  }
 
   /** What this gateway serves: `METHOD /path -> function`, for the parity test and operators. */
   routeTable(): string[] {
@@ -167,6 +171,11 @@ export class LocalApiGateway {
     if (mounted) return mounted.serve(req, res, url);
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
     if (!match?.m) return send(res, 403, { message: 'Missing Authentication Token' });
+    // WAF's per-source rate rule, which in AWS acts before API Gateway sees the request.
+    const limit = match.r.spec.perSourceLimit;
+    if (limit && !this.limiter.allow(`${method} ${match.r.spec.path}`, req.socket.remoteAddress ?? '127.0.0.1', limit)) {
+      return send(res, 429, { message: 'Too many requests from this address; try again in a few minutes' }, { 'Retry-After': String(limit.windowSeconds) });
+    }
 
     // A malformed percent-escape is the caller's mistake: 400, as decodeURIComponent's URIError
     // would otherwise surface as a 500.

@@ -24,7 +24,16 @@ export const accessFunctions = {
     entry: 'functions/access/first-login.ts',
     description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
     env: stepEnv,
+    // scrypt, and on a container's first scored password loading and ranking zxcvbn's
+    // dictionaries (2–3 s on 2 busy cores): CPU grows with memory in Lambda.
+    memoryMb: 1024,
     permissions: [rw, auditAppend],
+  },
+  'access-evidence-page': {
+    entry: 'functions/access/evidence-page.ts',
+    description: 'CCHRS access: the form the unit’s e-mailed link opens to record each training’s CJIS Online completion',
+    env: accessEnv,
+    permissions: [rw, auditAppend, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, { machine: 'access-request', actions: ['callback'] }],
   },
   'access-prepare': {
     entry: 'functions/access/prepare.ts',
@@ -65,7 +74,12 @@ export const accessRoutes = [
   { method: 'POST', path: '/access-requests/{requestId}/training-verification', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
   { method: 'POST', path: '/access-requests/{requestId}/reissue', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
   { method: 'POST', path: '/access-requests/{requestId}/unlock', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
+  // Anyone can call it: 20 tries per address per 5 minutes bound how many accounts one source
+  // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
+  { method: 'GET', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
+  { method: 'POST', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
+  { method: 'GET', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
+  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false, perSourceLimit: { requests: 20, windowSeconds: 300 } },
 ] as const;
 
 export const accessMachines = {

@@ -1,5 +1,6 @@
+import http from 'node:http';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
+import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -120,8 +121,114 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect(await status(requestId)).toBe('ACTIVE');
 
     const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { timeline: { status?: string }[]; training: Record<string, { verified: { recordId: string } | null }> };
-    expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE']);
+    expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE']);
     expect(view.training['security-awareness']?.verified?.recordId).toBe('CJIS-SA-88231');
+  });
+
+  it('never shows a human step’s status before its task exists, even when opening the task is retried: whoever reads the status can act on it at once', async () => {
+    const tag = 'window';
+    const pendingFor = async (token: string, requestId: string, step: string) => {
+      const res = await api('/tasks', token);
+      const { tasks } = (await res.json()) as { tasks: { step: string; subject: { id: string } }[] };
+      return tasks.some((t) => t.subject.id === requestId && t.step === step);
+    };
+    /**
+     * Waits (moving the clock through the notify step's Retry) until the status reads `wanted`;
+     * the read that first shows it must find the step's task.
+     */
+    const atFirstSight = async (requestId: string, wanted: string, token: string, step: string) => {
+      await throughRetries(h, executionArn(requestId), async () => ((await status(requestId)) === wanted ? true : undefined), `request ${requestId} to be ${wanted}`);
+      expect(await pendingFor(token, requestId, step)).toBe(true);
+      expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+    };
+    // Each task-opening fails once (as Lambda does now and then) and is retried after a back-off:
+    // a status written apart from its task would be seen for that whole back-off.
+    const failOnce = (match: string) => h.runtime.faults.set({ functions: { 'tasks-notify': { serviceError: 1, times: 1, match } } });
+    try {
+      failOnce(`Jordan ${tag} Rivera`);
+      const requestId = await submit(tag);
+      await atFirstSight(requestId, 'UNDER_REVIEW', unit, 'business-need-review');
+      const review = await mailTo(UNIT, `CCHRS access for Jordan ${tag} Rivera`);
+      failOnce('"step":"training-attestation"');
+      expect(await decide(link(review, 'Approve'))).toBe(200);
+      await atFirstSight(requestId, 'TRAINING_ASSIGNED', admin, 'training-attestation');
+      const attestation = await mailTo('admin@nhpd.ct.example', `Has the employee completed both trainings on CJIS Online? (CCHRS access for Jordan ${tag} Rivera`);
+      failOnce('"step":"training-verification"');
+      expect(await decide(link(attestation, 'Both trainings'))).toBe(200);
+      // The unit's client acts on the status alone, the moment it reads TRAINING_VERIFICATION.
+      await throughRetries(h, executionArn(requestId), async () => ((await status(requestId)) === 'TRAINING_VERIFICATION' ? true : undefined), 'TRAINING_VERIFICATION');
+      const verified = await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules });
+      expect(verified.status).toBe(200);
+      expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+      await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+    } finally {
+      h.runtime.faults.set({});
+    }
+  });
+
+  it('opens a working form from the unit’s "Both verified" link: GET changes nothing, a PDF certificate is refused with the rule, POST records both modules and moves on', async () => {
+    const requestId = await toVerification('form');
+    const mail = await mailTo(UNIT, `Verify both trainings on CJIS Online and record each completion (date and record id) (CCHRS access for Jordan form Rivera`);
+    expect(mail.body.text).not.toContain('/training-verification');
+    const url = link(mail, 'Both verified on CJIS Online');
+    expect(new URL(url).pathname).toBe(`/access-requests/${requestId}/training-evidence`);
+    for (let i = 0; i < 2; i++) {
+      const form = await fetch(url);
+      expect(form.status).toBe(200);
+      expect(form.headers.get('content-type')).toContain('text/html');
+      const html = await form.text();
+      expect(html).toContain('Record the training evidence');
+      expect(html).toContain('CCHRS &amp; NGI Training');
+    }
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+    const q = new URL(url).searchParams;
+    const hidden = { task: q.get('task') ?? '', choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' };
+    const send = (fields: Record<string, string>) => fetch(url, { method: 'POST', body: new URLSearchParams({ ...hidden, ...fields }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+    const pdf = await send({ 'security-awareness.evidence': 'pdf-certificate', 'cchrs-ngi.evidence': 'cjis-online', 'cchrs-ngi.completedOn': '2026-11-21', 'cchrs-ngi.recordId': 'CJIS-NGI-1' });
+    expect(pdf.status).toBe(400);
+    expect(await pdf.text()).toContain('not accepted as evidence of Security and Awareness Training since 15 May 2024');
+    const forged = await fetch(url.replace(/sig=[^&]+/, 'sig=' + 'A'.repeat(43)));
+    expect(forged.status).toBe(403);
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+
+    const ok = await send({
+      'security-awareness.evidence': 'cjis-online', 'security-awareness.completedOn': '2026-11-20', 'security-awareness.recordId': 'CJIS-SA-1',
+      'cchrs-ngi.evidence': 'cjis-online', 'cchrs-ngi.completedOn': '2026-11-21', 'cchrs-ngi.recordId': 'CJIS-NGI-1',
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('Training evidence recorded');
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+    const view = (await (await api(`/access-requests/${requestId}`, unit)).json()) as { training: Record<string, { verified: { recordId: string; verifiedBy: string } | null }>; timeline: { actor: string; status?: string }[] };
+    expect(view.training['cchrs-ngi']?.verified).toMatchObject({ recordId: 'CJIS-NGI-1', verifiedBy: UNIT });
+    expect(view.timeline).toContainEqual(expect.objectContaining({ actor: UNIT, status: 'TRAINING_VERIFICATION' }));
+    // Used once: the task is decided.
+    expect((await fetch(url)).status).toBe(409);
+  });
+
+  it('refuses "Both verified" before any evidence is recorded (409, saying what to do), leaving the task open and sending nothing again', async () => {
+    const requestId = await toVerification('early');
+    const mail = await mailTo(UNIT, 'Verify both trainings on CJIS Online and record each completion (date and record id) (CCHRS access for Jordan early Rivera');
+    const tasks = (await (await api('/tasks', unit)).json()) as { tasks: { taskId: string; step: string; subject: { id: string } }[] };
+    const task = tasks.tasks.find((t) => t.subject.id === requestId && t.step === 'training-verification');
+    expect(task).toBeDefined();
+    const res = await post(`/tasks/${task?.taskId}/decision`, unit, { choice: 'verified' });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toMatch(/^Record the training evidence for both modules first/);
+    // The same through the approval page a link's parameters open.
+    const q = new URL(link(mail, 'Both verified on CJIS Online')).searchParams;
+    const page = await fetch(`${h.runtime.endpoints.api}/approvals/${q.get('task')}`, {
+      method: 'POST',
+      body: new URLSearchParams({ choice: 'verified', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(page.status).toBe(409);
+    expect(await page.text()).toContain('Record the training evidence for both modules first');
+    const still = (await (await api(`/tasks/${task?.taskId}`, unit)).json()) as { status: string };
+    expect(still.status).toBe('PENDING');
+    expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
+    const sent = (await mailbox(h.runtime)).filter((m) => m.destination.to.includes(UNIT) && m.subject.includes('Verify both trainings') && m.subject.includes('Jordan early Rivera'));
+    expect(sent).toHaveLength(1);
   });
 
   it('tells the agency why when the unit denies the request', async () => {
@@ -167,14 +274,28 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     await mailTo('admin@nhpd.ct.example', 'CCHRS temporary password expired');
     const late = await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: first, newPassword: 'Granite-Harbor-Lantern-42' });
     expect(late.status).toBe(401);
+    // The right password, expired: told so, and what to do.
+    const told = (await late.json()) as { error: string; message: string };
+    expect(told).toMatchObject({ error: 'TemporaryPasswordExpired', message: expect.stringMatching(/correct, but it expired.*CCHRS unit/) });
+    // A wrong one still answers as for an unknown e-mail.
+    const wrong = await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: 'not-it-at-all', newPassword: 'Granite-Harbor-Lantern-42' });
+    const unknown = await post('/auth/first-login', undefined, { email: 'nobody@nhpd.ct.example', temporaryPassword: 'not-it-at-all', newPassword: 'Granite-Harbor-Lantern-42' });
+    expect([wrong.status, await wrong.text()]).toEqual([unknown.status, await unknown.text()]);
 
-    expect((await post(`/access-requests/${requestId}/reissue`, unit, {})).status).toBe(202);
+    // Two unit members ask at once: one reissue happens, and the other is told who asked and when.
+    const other = await h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit-2', email: UNIT });
+    const both = await Promise.all([post(`/access-requests/${requestId}/reissue`, unit, {}), post(`/access-requests/${requestId}/reissue`, other, {})]);
+    expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
+    const refused = (await both.find((r) => r.status === 409)?.json()) as { message: string };
+    expect(refused.message).toMatch(/already requested by cchrs-unit(-2)? at \w{3}, \d{2} \w{3} \d{4}/);
     const second = await temporaryPasswordFor('expiry', 2);
     passwords.push(second);
     expect(second).not.toBe(first);
     await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
     expect((await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: second, newPassword: 'Quiet-Meadow-Ferry-17' })).status).toBe(200);
     await statusBecomes(requestId, 'ACTIVE');
+    // Exactly one new password was e-mailed.
+    expect((await mailbox(h.runtime)).filter((m) => m.destination.to.includes(employee('expiry').email) && m.subject.includes('Your CCHRS account: temporary password'))).toHaveLength(2);
   });
 
   it('refuses an expired temporary password by its timestamp even while the workflow has not noticed', async () => {
@@ -192,12 +313,24 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     await expect(res.json()).resolves.toMatchObject({ error: 'TemporaryPasswordExpired' });
   });
 
-  it('locks the account after 5 failures in 15 minutes without saying whether the e-mail exists, until the unit unlocks it', async () => {
-    const requestId = await toVerification('lock');
+  /** A first login sent from another loopback address, as another source would. */
+  function firstLoginFrom(localAddress: string, body: unknown): Promise<{ status: number; text: string }> {
+    const url = new URL(`${h.runtime.endpoints.api}/auth/first-login`);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject).end(JSON.stringify(body));
+    });
+  }
+
+  async function lockedOut(tag: string): Promise<{ requestId: string; email: string; temporary: string; unknownBody: string }> {
+    const requestId = await toVerification(tag);
     expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
-    const temporary = await temporaryPasswordFor('lock');
+    const temporary = await temporaryPasswordFor(tag);
     passwords.push(temporary);
-    const email = employee('lock').email;
+    const email = employee(tag).email;
     const unknown = await post('/auth/first-login', undefined, { email: 'nobody@nhpd.ct.example', temporaryPassword: 'x', newPassword: 'y' });
     const unknownBody = await unknown.text();
     for (let i = 0; i < 5; i++) {
@@ -205,11 +338,40 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
       expect(wrong.status).toBe(401);
       expect(await wrong.text()).toBe(unknownBody);
     }
+    return { requestId, email, temporary, unknownBody };
+  }
+
+  it('locks the account after 5 failures in 15 minutes for 10 minutes (CJIS AC-7), telling only the holder of the right password, and the lock ends by itself', async () => {
+    const { email, temporary, unknownBody } = await lockedOut('lock');
+    // A wrong password while locked answers as any wrong password: nothing is told.
+    const wrongWhileLocked = await post('/auth/first-login', undefined, { email, temporaryPassword: 'wrong-again', newPassword: 'Granite-Harbor-Lantern-42' });
+    expect([wrongWhileLocked.status, await wrongWhileLocked.text()]).toEqual([401, unknownBody]);
+    // The right one is told what happened and what to do.
     const locked = await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
-    expect(locked.status).toBe(401);
-    expect(await locked.text()).toBe(unknownBody);
+    expect(locked.status).toBe(423);
+    const told = (await locked.json()) as { error: string; message: string; lockedUntil: string };
+    expect(told.error).toBe('AccountLocked');
+    expect(told.message).toMatch(/temporary password is correct.*locked.*CCHRS unit/);
+    expect(Date.parse(told.lockedUntil) - h.runtime.clock.now()).toBeGreaterThan(9 * 60_000);
+    await h.runtime.clock.advance(10 * 60_000);
+    expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
+  });
+
+  it('lets the unit release a locked account before the 10 minutes are up', async () => {
+    const { requestId, email, temporary } = await lockedOut('unlock');
     expect((await post(`/access-requests/${requestId}/unlock`, unit, {})).status).toBe(200);
     expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
+  });
+
+  it('limits first-login attempts per source address (WAF’s rate rule in AWS): 20 in 5 minutes, then 429 until the window passes, other sources unaffected', async () => {
+    const body = { email: 'nobody@nhpd.ct.example', temporaryPassword: 'x', newPassword: 'y' };
+    for (let i = 0; i < 20; i++) expect((await firstLoginFrom('127.0.0.2', body)).status).toBe(401);
+    const refused = await firstLoginFrom('127.0.0.2', body);
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Too many requests from this address');
+    expect((await firstLoginFrom('127.0.0.3', body)).status).toBe(401);
+    await h.runtime.clock.advance(5 * 60_000);
+    expect((await firstLoginFrom('127.0.0.2', body)).status).toBe(401);
   });
 
   it('refuses a weak new password with every rule it breaks', async () => {
@@ -223,11 +385,26 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
       [temporary, 'must not be the temporary password'],
       ['Rivera-Harbor-2026', 'must not contain your name or e-mail address'],
       ['password123', 'commonly used password'],
+      ['P@ssw0rd2026', 'is too easy to guess'],
+      ['Summer2024!', 'is too easy to guess'],
     ] as const) {
       const res = await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword });
       expect(res.status).toBe(400);
       expect(JSON.stringify(await res.json())).toContain(rule);
     }
+    // The e-mail's first-login link opens a page with a form that works in a browser.
+    const mail = await mailTo(email, 'Your CCHRS account: temporary password');
+    const url = /open (http\S+\/auth\/first-login) /.exec(mail.body.text ?? '')?.[1] ?? '';
+    const form = await fetch(url);
+    expect([form.status, form.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    expect(await form.text()).toContain('name="temporaryPassword"');
+    const byForm = (newPassword: string) => fetch(url, { method: 'POST', body: new URLSearchParams({ email: ` ${email} `, temporaryPassword: temporary, newPassword }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const weak = await byForm('Summer2024!');
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toContain('The new password is too easy to guess');
+    const done = await byForm('Granite-Harbor-Lantern-42');
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your CCHRS account is active');
   });
 
   it('keeps agencies to their own requests (another agency’s answers as a missing one), one open request per e-mail, and names every bad field', async () => {

@@ -330,6 +330,25 @@ describe('the API', () => {
     });
   });
 
+  test('limits first-login attempts per source address at the WAF (CJIS AC-7: one source cannot lock out employees at will), answering 429', () => {
+    const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]?.Properties['Rules'] ?? []) as { Name: string; Priority: number; Action: unknown; Statement: { RateBasedStatement?: Record<string, unknown> } }[];
+    const rule = rules.find((r) => r.Name === 'RatePerIpAuthFirstLogin');
+    expect(rule?.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
+    expect(rule?.Statement.RateBasedStatement).toMatchObject({ Limit: 20, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    const scope = JSON.stringify(rule?.Statement.RateBasedStatement?.['ScopeDownStatement']);
+    expect(scope).toContain('"SearchString":"POST"');
+    const regex = String(/"RegexString":"((?:[^"\\]|\\.)*)"/.exec(scope)?.[1]).replace(/\\\\/g, '\\');
+    for (const path of ['/auth/first-login', '/prod/auth/first-login', '/auth/first-login/']) expect(new RegExp(regex).test(path)).toBe(true);
+    for (const path of ['/auth/first-login-x', '/x/y/auth/first-login', '/access-requests']) expect(new RegExp(regex).test(path)).toBe(false);
+    expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
+  });
+
+  test('keeps WAF logs free of credentials', () => {
+    expectResourceProperties(template, 'AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }, { QueryString: {} }],
+    });
+  });
+
   test('has a Cognito group per role, an ORI attribute and required MFA', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties['GroupName']);
     expect([...groups].sort()).toEqual([...ROLES].sort());

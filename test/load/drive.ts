@@ -378,9 +378,9 @@ export interface Verification {
 
 const PACKET_ONCE = ['ArrestPacketReceived', 'ArrestPacketValidated', 'ArrestPacketAccepted', 'ArrestPacketTransmitted', 'ArrestDataAvailable'];
 const ACCESS_PATHS: Record<AccessPath, { status: string; transitions: string[] }> = {
-  denied: { status: 'DENIED', transitions: ['UNDER_REVIEW', 'DENIED'] },
-  active: { status: 'ACTIVE', transitions: ['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'] },
-  expired: { status: 'PASSWORD_EXPIRED', transitions: ['UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] },
+  denied: { status: 'DENIED', transitions: ['RECEIVED', 'UNDER_REVIEW', 'DENIED'] },
+  active: { status: 'ACTIVE', transitions: ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'] },
+  expired: { status: 'PASSWORD_EXPIRED', transitions: ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] },
 };
 
 /**

@@ -50,7 +50,6 @@ const happy = (): Record<string, TaskStub> => ({
   AssignTrainings: () => lambda({ status: 'TRAINING_ASSIGNED' }),
   AwaitTrainingAttestation: () => decision('attest'),
   CloseTrainingAttestationTask: () => lambda({ status: 'EXPIRED' }),
-  RecordAttestation: () => lambda({ status: 'TRAINING_VERIFICATION' }),
   AwaitTrainingVerification: () => decision('verified'),
   CloseTrainingVerificationTask: () => lambda({ status: 'EXPIRED' }),
   ConfirmTrainingEvidence: () => lambda({ complete: true, missing: [] }),
@@ -88,7 +87,6 @@ const HAPPY_PATH = [
   'AssignTrainings',
   'StartTrainingAttestationReminders',
   'AwaitTrainingAttestation',
-  'RecordAttestation',
   'StartTrainingVerificationReminders',
   'AwaitTrainingVerification',
   'WasTrainingVerified',
@@ -135,6 +133,7 @@ describe('access-request state machine', () => {
           timeoutSeconds: 604800,
           reminder: 0,
           maxReminders: 2,
+          statusChange: { from: ['RECEIVED'], to: 'UNDER_REVIEW', note: expect.any(String) },
         },
       });
     });
@@ -177,11 +176,17 @@ describe('access-request state machine', () => {
       expect(path).toEqual(HAPPY_PATH);
     });
 
-    it('moves the request on with training-assigned after approval and attested after the attestation', async () => {
+    it('tells of the trainings with training-assigned after approval, and moves the status only as each human step opens its task', async () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'AssignTrainings')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'training-assigned' } });
-      expect(inputOf(outcome, 'RecordAttestation')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'attested' } });
+      expect((['AwaitBusinessNeedReview', 'AwaitTrainingAttestation', 'AwaitTrainingVerification'] as const).map((s) => payloadOf(outcome, s)?.['statusChange'])).toEqual([
+        { from: ['RECEIVED'], to: 'UNDER_REVIEW', note: expect.any(String) },
+        { from: ['UNDER_REVIEW', 'TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED', note: null },
+        { from: ['TRAINING_ASSIGNED'], to: 'TRAINING_VERIFICATION', note: expect.any(String) },
+      ]);
+      // No separate state moves a status into a human step ahead of its task.
+      expect(allStates(definition).map(([name]) => name)).not.toContain('RecordAttestation');
     });
 
     it('asks the agency admin of the ORI to attest the trainings, with the one choice attest', async () => {
@@ -301,8 +306,10 @@ describe('access-request state machine', () => {
 
       expect(inputOf(outcome, 'ReportMissingModules')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'missing-modules', note: 'CCHRS & NGI Training not on CJIS Online' } });
       const i = path.indexOf('ReportMissingModules');
-      expect(path.slice(i - 2, i + 5)).toEqual(['AwaitTrainingVerification', 'WasTrainingVerified', 'ReportMissingModules', 'StartTrainingAttestationReminders', 'AwaitTrainingAttestation', 'RecordAttestation', 'StartTrainingVerificationReminders']);
-      expect(statesCalled(outcome).filter((s) => s === 'AwaitTrainingAttestation' || s === 'RecordAttestation')).toEqual(['AwaitTrainingAttestation', 'RecordAttestation', 'AwaitTrainingAttestation', 'RecordAttestation']);
+      expect(path.slice(i - 2, i + 4)).toEqual(['AwaitTrainingVerification', 'WasTrainingVerified', 'ReportMissingModules', 'StartTrainingAttestationReminders', 'AwaitTrainingAttestation', 'StartTrainingVerificationReminders']);
+      expect(statesCalled(outcome).filter((s) => s === 'AwaitTrainingAttestation')).toHaveLength(2);
+      // The second attestation task moves the request back to TRAINING_ASSIGNED, noting what was missing.
+      expect(payloadOf(outcome, 'AwaitTrainingAttestation', 2)?.['statusChange']).toEqual({ from: ['UNDER_REVIEW', 'TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED', note: 'CCHRS & NGI Training not on CJIS Online' });
       expect(last(path)).toBe('AccessActive');
     });
 
@@ -392,7 +399,6 @@ describe('access-request state machine', () => {
       DenyRequest: { AwaitBusinessNeedReview: () => decision('deny', 'no need') },
       AssignTrainings: {},
       AwaitTrainingAttestation: {},
-      RecordAttestation: {},
       AwaitTrainingVerification: {},
       ConfirmTrainingEvidence: {},
       ReportMissingModules: { AwaitTrainingVerification: () => decision('missing-module', 'no NGI record') },

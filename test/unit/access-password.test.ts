@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { hashPassword, LOCKOUT, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS, verifyPassword } from '../../functions/access/domain/password';
-import { assertProperty } from './property';
+import { hashPassword, LOCKOUT, MIN_STRENGTH, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, strengthOf, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS, userWords, verifyPassword } from '../../functions/access/domain/password';
 
 /** No 0/O, 1/I/l/L, o: characters a reader of an e-mail could mistake for one another. */
 const UNAMBIGUOUS = /^[ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789]{16}$/;
@@ -15,8 +14,8 @@ describe('the rule constants', () => {
     expect(TEMPORARY_PASSWORD_TTL_MS).toBe(24 * 60 * 60 * 1000);
   });
 
-  it('locks an account after 5 failures within 15 minutes (CJIS AC-7)', () => {
-    expect(LOCKOUT).toEqual({ failures: 5, windowMs: 15 * 60 * 1000 });
+  it('locks an account for 10 minutes after 5 failures within 15 minutes (CJIS 5.5.3, AC-7)', () => {
+    expect(LOCKOUT).toEqual({ failures: 5, windowMs: 15 * 60 * 1000, lockMs: 10 * 60 * 1000 });
   });
 
   it('a chosen password is 8 to 128 characters (NIST SP 800-63B allows at least 64)', () => {
@@ -104,25 +103,28 @@ describe('hashPassword and verifyPassword', () => {
 });
 
 describe('newPasswordProblems', () => {
-  it('finds nothing wrong with a long passphrase that avoids the name, e-mail and common lists', () => {
-    expect(newPasswordProblems(GOOD, jane)).toEqual([]);
+  it('finds nothing wrong with a long passphrase that avoids the name, e-mail and common lists', async () => {
+    expect(await newPasswordProblems(GOOD, jane)).toEqual([]);
   });
 
-  it('accepts exactly 8 and exactly 128 characters', () => {
-    expect(newPasswordProblems('vN4#tq9z', jane)).toEqual([]);
-    expect(newPasswordProblems('vN4#tq9z'.repeat(16), jane)).toEqual([]);
+  it('lets exactly 8 and exactly 128 characters through the length rule', async () => {
+    const lengthRules = async (p: string) => (await newPasswordProblems(p, jane)).filter((rule) => rule.includes('characters'));
+    expect(await lengthRules('vN4#tq9z')).toEqual([]);
+    expect(await lengthRules('vN4#tq9z'.repeat(16))).toEqual([]);
+    expect(await newPasswordProblems('gusty-vN4#tq9z', jane)).toEqual([]);
+    expect(await newPasswordProblems(`${GOOD} `.repeat(5).slice(0, 128), jane)).toEqual([]);
   });
 
-  it('refuses fewer than 8 characters', () => {
-    expect(newPasswordProblems('vN4#tq9', jane)).toEqual(['must be at least 8 characters']);
+  it('refuses fewer than 8 characters', async () => {
+    expect(await newPasswordProblems('vN4#tq9', jane)).toEqual(['must be at least 8 characters']);
   });
 
-  it('refuses more than 128 characters', () => {
-    expect(newPasswordProblems('vN4#tq9z'.repeat(16) + 'x', jane)).toEqual(['must be at most 128 characters']);
+  it('refuses more than 128 characters', async () => {
+    expect(await newPasswordProblems('vN4#tq9z'.repeat(16) + 'x', jane)).toEqual(['must be at most 128 characters']);
   });
 
-  it('refuses the temporary password itself', () => {
-    expect(newPasswordProblems(jane.temporary, jane)).toEqual(['must not be the temporary password']);
+  it('refuses the temporary password itself', async () => {
+    expect(await newPasswordProblems(jane.temporary, jane)).toEqual(['must not be the temporary password']);
   });
 
   it.each([
@@ -130,26 +132,26 @@ describe('newPasswordProblems', () => {
     ['a surname part, in capitals', 'violet SMITH harbour 42'],
     ['the other surname part', 'doe-and-harbour-42'],
     ['the e-mail local part', 'Harbour JQDoe 42 gusts'],
-  ])('refuses a password containing %s, whatever the case', (_what, password) => {
-    expect(newPasswordProblems(password, jane)).toEqual(['must not contain your name or e-mail address']);
+  ])('refuses a password containing %s, whatever the case', async (_what, password) => {
+    expect(await newPasswordProblems(password, jane)).toEqual(['must not contain your name or e-mail address']);
   });
 
-  it('ignores name parts shorter than 3 characters (an initial)', () => {
-    expect(newPasswordProblems('violet q harbour 42', jane)).toEqual([]);
+  it('ignores name parts shorter than 3 characters (an initial)', async () => {
+    expect(await newPasswordProblems('violet q harbour 42', jane)).toEqual([]);
   });
 
-  it('ignores the e-mail domain', () => {
-    expect(newPasswordProblems('police harbour example 42', jane)).toEqual([]);
+  it('ignores the e-mail domain', async () => {
+    expect(await newPasswordProblems('police harbour example 42', jane)).toEqual([]);
   });
 
-  it.each(['password123', 'qwerty123', 'iloveyou', 'Password123', 'QWERTY123'])('refuses the common password %s from the shipped list', (password) => {
+  it.each(['password123', 'qwerty123', 'iloveyou', 'Password123', 'QWERTY123'])('refuses the common password %s from the shipped list', async (password) => {
     expect(COMMON_LIST).toContain(password.toLowerCase());
-    expect(newPasswordProblems(password, jane)).toEqual(['is a commonly used password found in breach lists; choose another']);
+    expect(await newPasswordProblems(password, jane)).toEqual(['is a commonly used password found in breach lists; choose another']);
   });
 
-  it('lists every rule broken at once', () => {
+  it('lists every rule broken at once', async () => {
     const context = { temporary: 'pass', fullName: 'Pass Word', email: 'pass@ct.example' };
-    expect(newPasswordProblems('pass', context)).toEqual([
+    expect(await newPasswordProblems('pass', context)).toEqual([
       'must be at least 8 characters',
       'must not be the temporary password',
       'must not contain your name or e-mail address',
@@ -157,10 +159,49 @@ describe('newPasswordProblems', () => {
     ]);
   });
 
-  it('finds no problem in any 12-character lowercase-and-digit string that cannot contain the name parts', () => {
+  it('finds no problem but guessability in any 12-character lowercase-and-digit string that cannot contain the name parts', async () => {
     const context = { temporary: 'ABCDEFGHJKMNPQRS', fullName: 'Zzq Yyx', email: 'wwv@ct.example' };
-    assertProperty(
-      fc.property(fc.stringMatching(/^[a-p0-9]{12}$/), (password) => newPasswordProblems(password, context).every((p) => p.startsWith('is a commonly used'))),
+    await expect(
+      fc.assert(
+        fc.asyncProperty(fc.stringMatching(/^[a-p0-9]{12}$/), async (password) => (await newPasswordProblems(password, context)).every((p) => p.startsWith('is a commonly used') || p.startsWith('is too easy to guess'))),
+      ),
+    ).resolves.toBeUndefined();
+  });
+
+  it.each(['Password123!', 'P@ssw0rd2026', 'Summer2024!', 'Qwerty2025#', 'iloveyou!1', 'Welcome1!', 'Passw0rd!!'])(
+    'refuses %s, a common password with a symbol, digit or year added or letters swapped, and says why',
+    async (password) => {
+      const problems = await newPasswordProblems(password, jane);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^is too easy to guess \(strength [0-2] of 4; at least 3 is required\)/);
+      expect(problems[0]).toMatch(/: [A-Z].+\.$/); // zxcvbn's warning or suggestions, in words
+    },
+  );
+
+  it.each([
+    ['the agency ORI', 'CT0000100pw!', { ori: 'CT0000100' }],
+    ['this system’s name', 'Cchrs2026', {}],
+    ['the state, with a symbol and digit', 'Connecticut#1', {}],
+    ['a word of the e-mail domain', 'Police2026!', {}],
+  ])('refuses a password built on %s', async (_what, password, extra) => {
+    expect(await newPasswordProblems(password, { ...jane, ...extra })).toEqual([expect.stringMatching(/^is too easy to guess/)]);
+  });
+
+  it('counts the user’s words: the same password is weaker for the user it names', async () => {
+    const stranger = { temporary: 'x', fullName: 'Ann Lee', email: 'alee@agency.example' };
+    expect((await strengthOf('Harbourmaster77', { fullName: 'Harbourmaster Q', email: 'hq@ct.example' })).guesses).toBeLessThan((await strengthOf('Harbourmaster77', stranger)).guesses);
+  });
+
+  it('gathers the name, e-mail parts, ORI and this system’s words as user words', async () => {
+    expect(userWords({ fullName: 'Jane Q. Doe-Smith', email: 'jqdoe@police.ct.example', ori: 'CT0000100' })).toEqual(
+      expect.arrayContaining(['jane', 'doe', 'smith', 'jqdoe', 'police', 'ct0000100', 'ciss', 'cchrs', 'connecticut', 'justice']),
     );
+  });
+
+  it('accepts strong choices', async () => {
+    for (const password of [GOOD, 'correct horse battery staple', 'Kx9mWq2ZrT4pVbc', 'gusty-vN4#tq9z']) {
+      expect((await strengthOf(password, jane)).score).toBeGreaterThanOrEqual(MIN_STRENGTH);
+      expect(await newPasswordProblems(password, jane)).toEqual([]);
+    }
   });
 });

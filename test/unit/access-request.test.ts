@@ -43,6 +43,11 @@ describe('NewAccessRequestSchema', () => {
       expect(pathsOf(aRequest({ employee: { email } }))).toEqual(['employee.email']);
     });
 
+    it.each([' jane.doe@police.ct.example', 'jane.doe@police.ct.example  ', '\tjane.doe@police.ct.example\n'])('accepts the e-mail %j with spaces around it, trimmed', (email) => {
+      expect(issuesOf(aRequest({ employee: { email } }))).toEqual([]);
+      expect(NewAccessRequestSchema.parse(aRequest({ employee: { email } })).employee.email).toBe('jane.doe@police.ct.example');
+    });
+
     it('says what a bad e-mail must be', () => {
       expect(issuesOf(aRequest({ employee: { email: 'jane.doe' } }))).toEqual(['employee.email: must be a work e-mail address']);
     });

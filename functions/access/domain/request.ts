@@ -3,6 +3,7 @@ import { OriSchema } from '../../tasks/domain/task';
 
 /** Where a CCHRS access request stands. */
 export const ACCESS_STATUSES = [
+  'RECEIVED',
   'UNDER_REVIEW',
   'DENIED',
   'TRAINING_ASSIGNED',
@@ -25,7 +26,8 @@ const EMPTY_JUSTIFICATIONS = /^(n\/?a|none|tbd|test|access|needed|required|job|w
 export const NewAccessRequestSchema = z.object({
   employee: z.object({
     fullName: z.string().trim().min(3, 'must be the full name (at least 3 characters)').max(120),
-    email: z.email('must be a work e-mail address').max(254),
+    // Spaces around a pasted address are not part of it.
+    email: z.string().trim().pipe(z.email('must be a work e-mail address').max(254)),
     jobTitle: z.string().trim().min(2).max(120),
     mfaPhones: z.array(phone).max(3).optional(),
   }),
@@ -62,11 +64,15 @@ export interface AccessRequest {
   readonly training?: Readonly<Record<string, { readonly completedOn: string; readonly recordId: string; readonly verifiedBy: string }>>;
   readonly temporaryPasswordExpiresAt?: string;
   readonly issue?: number;
+  /** The unit's latest request for a new temporary password: which issue, by whom, when. */
+  readonly reissue?: { readonly issue: number; readonly by: string; readonly at: string };
 }
 
 /** The step a person would name for a status. */
 export function stepOf(status: AccessStatus): string {
   switch (status) {
+    case 'RECEIVED':
+      return 'Received; the CCHRS unit’s review task opens in a moment';
     case 'UNDER_REVIEW':
       return 'The CCHRS unit reviews the business need';
     case 'DENIED':

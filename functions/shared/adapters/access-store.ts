@@ -38,6 +38,8 @@ export interface Account {
   /** Failed first-login attempts inside the lockout window, oldest first. */
   readonly failures: readonly string[];
   readonly locked: boolean;
+  /** When a lock after repeated failures ends by itself (CJIS AC-7); absent: until the unit unlocks. */
+  readonly lockedUntil?: string;
 }
 
 function strip<T>(item: Record<string, NativeAttributeValue>): T {
@@ -83,6 +85,11 @@ export class AccessStore {
    * employee's e-mail for a new request. False when the request was not in one of `from`.
    */
   async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string): Promise<boolean> {
+    return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt), audit);
+  }
+
+  /** The writes of a status change (without its audit event), to be put in a transaction. */
+  transitionItems(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, updatedAt: string): TransactItems {
     const { set, names, values } = fieldUpdate({ ...fields, gsi1pk: indexKeys({ ...request, status: to }).gsi1pk });
     set.unshift('#status = :to', 'updatedAt = :updatedAt');
     names['#status'] = 'status';
@@ -100,7 +107,41 @@ export class AccessStore {
       },
     ];
     if (CLOSED_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(request.employee.email) } });
-    return writeWithAudit(items, audit);
+    return items;
+  }
+
+  /**
+   * Claims the reissue of temporary password number `issue` for an expired one, with its audit
+   * event: one claim per issue, so of two unit members asking at once only one starts it.
+   * False when the request is not PASSWORD_EXPIRED or that issue was already claimed.
+   */
+  async claimReissue(requestId: string, claim: NonNullable<AccessRequest['reissue']>, audit: AuditEvent): Promise<boolean> {
+    return writeWithAudit(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: requestKey(requestId),
+            UpdateExpression: 'SET reissue = :claim',
+            ConditionExpression: '#status = :expired AND (attribute_not_exists(reissue) OR reissue.#issue < :issue)',
+            ExpressionAttributeNames: { '#status': 'status', '#issue': 'issue' },
+            ExpressionAttributeValues: { ':claim': claim, ':expired': 'PASSWORD_EXPIRED', ':issue': claim.issue },
+          },
+        },
+      ],
+      audit,
+    );
+  }
+
+  /** Gives up a claim whose execution could not be started, so the unit can ask again. */
+  async releaseReissue(requestId: string, issue: number): Promise<void> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({ TableName: this.tableName, Key: requestKey(requestId), UpdateExpression: 'REMOVE reissue', ConditionExpression: 'reissue.#issue = :issue', ExpressionAttributeNames: { '#issue': 'issue' }, ExpressionAttributeValues: { ':issue': issue } }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async timeline(requestId: string): Promise<TimelineEntry[]> {
@@ -158,7 +199,7 @@ export class AccessStore {
         TableName: this.tableName,
         Key: accountKey(account.email),
         UpdateExpression:
-          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash',
+          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil',
         ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -177,30 +218,32 @@ export class AccessStore {
     );
   }
 
-  /** Records a failed attempt; locks the account at the threshold. Returns whether it is locked. */
-  async recordFailure(email: string, failures: readonly string[], lock: boolean): Promise<void> {
+  /** Records a failed attempt; at the threshold, locks the account until `lockedUntil`. */
+  async recordFailure(email: string, failures: readonly string[], lockedUntil: string | undefined): Promise<void> {
     await dynamo.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: accountKey(email),
-        UpdateExpression: 'SET failures = :failures, locked = :locked',
+        UpdateExpression: lockedUntil ? 'SET failures = :failures, locked = :true, lockedUntil = :until' : 'SET failures = :failures, locked = :false',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':failures': failures, ':locked': lock },
+        ExpressionAttributeValues: lockedUntil ? { ':failures': failures, ':true': true, ':until': lockedUntil } : { ':failures': failures, ':false': false },
       }),
     );
   }
 
-  /** First login done: the chosen password replaces the temporary one, once. */
-  async activate(email: string, passwordHash: string, issue: number): Promise<boolean> {
+  /** First login done: the chosen password replaces the temporary one, once, unless a lock holds at `now`. */
+  async activate(email: string, passwordHash: string, issue: number, now: string): Promise<boolean> {
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(email),
-          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none REMOVE temporaryPasswordHash',
-          ConditionExpression: '#status = :pending AND issue = :issue AND locked = :false',
+          // The temporary hash stays (it can no longer log in: the account is ACTIVE), so that a
+          // client's retry of this same first login, after an answer it did not get, is answered 200.
+          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE lockedUntil',
+          ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false },
+          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },
         }),
       );
       return true;
@@ -216,7 +259,8 @@ export class AccessStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: accountKey(email),
-          UpdateExpression: 'SET #status = :expired REMOVE temporaryPasswordHash',
+          // The hash stays: a person who later types the right (expired) password is told it expired.
+          UpdateExpression: 'SET #status = :expired',
           ConditionExpression: '#status = :pending AND issue = :issue',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING_FIRST_LOGIN', ':issue': issue },
@@ -230,6 +274,6 @@ export class AccessStore {
   }
 
   async unlock(email: string): Promise<void> {
-    await dynamo.send(new UpdateCommand({ TableName: this.tableName, Key: accountKey(email), UpdateExpression: 'SET locked = :false, failures = :none', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':false': false, ':none': [] } }));
+    await dynamo.send(new UpdateCommand({ TableName: this.tableName, Key: accountKey(email), UpdateExpression: 'SET locked = :false, failures = :none REMOVE lockedUntil', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':false': false, ':none': [] } }));
   }
 }

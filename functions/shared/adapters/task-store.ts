@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeVal
 import type { Role } from '#infra/manifest';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
 import { auditPut, type AuditEvent } from '../audit';
-import { fieldUpdate, writeWithAudit } from './transactions';
+import { fieldUpdate, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '../clients';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
@@ -51,8 +51,12 @@ export class TaskStore {
     return typeof taskId === 'string' ? this.get(taskId) : undefined;
   }
 
-  /** Creates a task, pointed to as its step's current one, with its audit event. */
-  async create(task: Task, sealedToken: string, audit: AuditEvent): Promise<void> {
+  /**
+   * Creates a task, pointed to as its step's current one, with its audit event, and with
+   * `alongside` (the subject's status change and its audit event) in the same transaction: a
+   * status that names a human step is never seen before its task exists.
+   */
+  async create(task: Task, sealedToken: string, audit: AuditEvent, alongside: { readonly items: TransactItems; readonly audits: readonly AuditEvent[] } = { items: [], audits: [] }): Promise<void> {
     await dynamo.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -60,6 +64,8 @@ export class TaskStore {
           { Put: { TableName: this.tableName, Item: { ...stepKey({ ...task, subjectId: task.subject.id }), taskId: task.taskId } } },
           { Put: { TableName: this.tableName, Item: { pk: `EXEC#${task.executionArn}`, sk: `TASK#${task.taskId}`, taskId: task.taskId } } },
           auditPut(audit),
+          ...alongside.items,
+          ...alongside.audits.map((event) => auditPut(event)),
         ],
       }),
     );

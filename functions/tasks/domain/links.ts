@@ -30,8 +30,13 @@ export function verifyLink(key: Buffer, claims: LinkClaims, signature: string): 
 /** An HMAC-SHA-256 in unpadded base64url: 43 characters. */
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 
-/** The URL of the page a link opens: the task, the choice, the expiry and the signature. */
-export function linkUrl(baseUrl: string, claims: LinkClaims, signature: string): string {
+/**
+ * The URL of the page a link opens: the task, the choice, the expiry and the signature. A choice
+ * with its own page (a form) names the task in the query instead of the path.
+ */
+export function linkUrl(baseUrl: string, claims: LinkClaims, signature: string, page?: { path: string; subjectId: string }): string {
   const query = new URLSearchParams({ choice: claims.choice, expires: String(claims.expires), sig: signature });
-  return `${baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(claims.taskId)}?${query.toString()}`;
+  const base = baseUrl.replace(/\/$/, '');
+  if (!page) return `${base}/approvals/${encodeURIComponent(claims.taskId)}?${query.toString()}`;
+  return `${base}${page.path.replace('{subjectId}', encodeURIComponent(page.subjectId))}?${new URLSearchParams({ task: claims.taskId, ...Object.fromEntries(query) }).toString()}`;
 }

@@ -9,6 +9,16 @@ export const ChoiceSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word'),
   label: z.string().min(1).max(80),
   commentRequired: z.boolean().default(false),
+  /**
+   * The page this choice's e-mailed link opens, when it needs more than a confirmation (a form):
+   * an API path with `{subjectId}`. The link carries the task and is signed as any task link.
+   * @default the approval page, /approvals/{taskId}
+   */
+  page: z
+    .string()
+    .regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}')
+    .max(120)
+    .optional(),
 });
 export type Choice = z.infer<typeof ChoiceSchema>;
 
@@ -41,6 +51,18 @@ export const NewTaskSchema = z.object({
   timeoutSeconds: z.number().int().positive(),
   reminder: z.number().int().min(0).default(0),
   maxReminders: z.number().int().min(0).default(0),
+  /**
+   * The subject's status this step stands for, written in the same transaction as the task, so
+   * that nobody reads a status naming a human step before its task exists. Written once: when
+   * the subject is already in `to` (a reminder, a retried step), only the task is written.
+   */
+  statusChange: z
+    .object({
+      from: z.array(z.string().min(1).max(40)).min(1).max(10),
+      to: z.string().min(1).max(40),
+      note: z.string().max(2000).nullish(),
+    })
+    .optional(),
 });
 export type NewTask = z.infer<typeof NewTaskSchema>;
 

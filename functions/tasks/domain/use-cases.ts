@@ -19,6 +19,11 @@ export interface TaskPorts {
   readonly gone: new (...args: never[]) => Error;
   now(): Date;
   newId(): string;
+  /**
+   * What must be done before this choice can be taken, in words for the decider, or nothing
+   * (e.g. "verified" needs each training's CJIS Online record first). The task stays open.
+   */
+  readiness?(task: Task, choice: string): Promise<string | undefined>;
 }
 
 export interface TaskLink {
@@ -79,7 +84,7 @@ export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buf
   };
   const sealed = await ports.seal(input.taskToken, taskId);
   await ports.store.create(task, sealed, audit('TaskCreated', task, 'system', 'success', { assigneeRole: task.assignee.role, reminder: task.reminder }));
-  const links = task.choices.map((c) => ({ choice: c, url: linkFor(task, c.id, ports.linkKey, ports.baseUrl) }));
+  const links = task.choices.map((c) => ({ choice: c, url: linkFor(task, c, ports.linkKey, ports.baseUrl) }));
   return { task, links };
 }
 
@@ -98,9 +103,9 @@ export function claimsFor(task: Task, choice: string): LinkClaims {
   return { taskId: task.taskId, choice, assignee: task.assignee.email, expires: Math.floor(Date.parse(task.expiresAt) / 1000) };
 }
 
-function linkFor(task: Task, choice: string, key: Buffer, baseUrl: string): string {
-  const claims = claimsFor(task, choice);
-  return linkUrl(baseUrl, claims, signLink(key, claims));
+function linkFor(task: Task, choice: Choice, key: Buffer, baseUrl: string): string {
+  const claims = claimsFor(task, choice.id);
+  return linkUrl(baseUrl, claims, signLink(key, claims), choice.page ? { path: choice.page, subjectId: task.subject.id } : undefined);
 }
 
 /** Whether a link (choice, expiry, signature) was made by us for this task and its assignee. */
@@ -116,6 +121,7 @@ export type DecideResult =
   | { readonly kind: 'expired'; readonly task: Task }
   | { readonly kind: 'cancelled'; readonly task: Task }
   | { readonly kind: 'invalid'; readonly task: Task; readonly problem: string }
+  | { readonly kind: 'not-ready'; readonly task: Task; readonly problem: string }
   | { readonly kind: 'unavailable'; readonly task: Task };
 
 /**
@@ -134,6 +140,8 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
   if (current === 'expired') return { kind: 'expired', task };
   const problem = choiceProblem(task, choice, comment);
   if (problem) return { kind: 'invalid', task, problem };
+  const notReady = await ports.readiness?.(task, choice);
+  if (notReady) return { kind: 'not-ready', task, problem: notReady };
 
   const decision: Decision = { choice, comment: comment?.trim() || undefined, decidedBy: actor.id, decidedAt: now.toISOString(), channel: actor.channel };
   const claimed = await ports.store.decide(task.taskId, decision, now.toISOString(), audit('TaskDecided', task, actor.id, 'success', { choice, channel: actor.channel }, actor.source));
