@@ -6,7 +6,7 @@ import { AuditSubject, recordAudit } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
 import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
+import { Conflict, Forbidden, NotFound } from '#shared/errors';
 import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
 import { wellFormedId } from '#shared/ids';
 import { correlate } from '#shared/observability';
