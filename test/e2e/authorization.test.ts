@@ -7,8 +7,14 @@ import { eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness }
 
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
 const tokenRoutes = (routes as readonly RouteSpec[]).filter((r) => r.auth === 'token');
-/** What the matrix puts in every path parameter. */
-const MISSING_ID = 'no-such-id';
+/**
+ * What the matrix puts in each path parameter: an id of the parameter's own format that names
+ * nothing (a malformed id is answered 404 before any lookup, without naming it).
+ */
+const MISSING_IDS: Readonly<Record<string, string>> = { packetId: 'ap-000000000000000000000000', requestId: 'AR-20000101-0000000000', taskId: 'Nn0SuchTaskAnywhere000', id: 'no-such-execution-0' };
+const MISSING_ID = MISSING_IDS['taskId'] ?? '';
+const MISSING_PACKET = MISSING_IDS['packetId'] ?? '';
+const withMissingIds = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => MISSING_IDS[name] ?? name);
 
 /**
  * Whether an answer came from the route's own use case, not from something that stopped short
@@ -24,7 +30,7 @@ function ranUseCase(route: Pick<RouteSpec, 'path'>, status: number, body: unknow
   const answer = (body ?? {}) as { error?: unknown; message?: unknown };
   if (typeof answer.error !== 'string' || typeof answer.message !== 'string') return false;
   if (status !== 404) return true;
-  return route.path.includes('{') && answer.message.includes(MISSING_ID);
+  return route.path.includes('{') && Object.values(MISSING_IDS).some((id) => answer.message.includes(id));
 }
 
 describe('what counts as an allowed call in the matrix', () => {
@@ -32,14 +38,14 @@ describe('what counts as an allowed call in the matrix', () => {
   it("counts the use case's own answers: a 2xx, a 4xx about the request, a 404 naming the id", () => {
     expect(ranUseCase(byId, 200, { packetId: 'x' })).toBe(true);
     expect(ranUseCase(byId, 400, { error: 'ValidationFailed', message: 'The request is not valid', problems: [] })).toBe(true);
-    expect(ranUseCase(byId, 404, { error: 'NotFound', message: `No arrest packet ${MISSING_ID}` })).toBe(true);
+    expect(ranUseCase(byId, 404, { error: 'NotFound', message: `No arrest packet ${MISSING_PACKET}` })).toBe(true);
   });
 
   it('does not count a route dropped from its router, from the gateway, or a route without an id answering 404', () => {
     expect(ranUseCase(byId, 404, { error: 'NotFound', message: 'No route GET /arrests/{packetId}' })).toBe(false);
     expect(ranUseCase(byId, 403, { message: 'Missing Authentication Token' })).toBe(false);
-    expect(ranUseCase(byId, 404, { message: `Not Found ${MISSING_ID}` })).toBe(false);
-    expect(ranUseCase({ path: '/arrests' }, 404, { error: 'NotFound', message: `No route ${MISSING_ID}` })).toBe(false);
+    expect(ranUseCase(byId, 404, { message: `Not Found ${MISSING_PACKET}` })).toBe(false);
+    expect(ranUseCase({ path: '/arrests' }, 404, { error: 'NotFound', message: `No route ${MISSING_PACKET}` })).toBe(false);
     expect(ranUseCase(byId, 500, { error: 'InternalError', message: 'x' })).toBe(false);
   });
 });
@@ -78,7 +84,7 @@ describe('who may call what: every route × every role, and bad tokens', () => {
   afterAll(() => stopHarness(h));
 
   function call(route: RouteSpec, token?: string): Promise<Response> {
-    const path = route.path.replace(/\{[^}]+\}/g, MISSING_ID);
+    const path = withMissingIds(route.path);
     return fetch(`${h.runtime.endpoints.api}${path}`, {
       method: route.method,
       headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
@@ -185,9 +191,9 @@ describe('who may call what: every route × every role, and bad tokens', () => {
       const decision = await api(`/tasks/${other.taskId}/decision`, clerks.GA23, { method: 'POST', body: JSON.stringify({ choice: 'accept' }) });
       expect(decision.status).toBe(404);
       const packet = await api(`/arrests/${other.packetId}`, clerks.GA23);
-      const nothing = await api(`/arrests/ap-${MISSING_ID}`, clerks.GA23);
+      const nothing = await api(`/arrests/${MISSING_PACKET}`, clerks.GA23);
       expect([packet.status, nothing.status]).toEqual([404, 404]);
-      expect(((await packet.json()) as { message: string }).message.replace(other.packetId, '<id>')).toBe(((await nothing.json()) as { message: string }).message.replace(`ap-${MISSING_ID}`, '<id>'));
+      expect(((await packet.json()) as { message: string }).message.replace(other.packetId, '<id>')).toBe(((await nothing.json()) as { message: string }).message.replace(MISSING_PACKET, '<id>'));
       expect((await api(`/arrests/${packets.GA23.packetId}`, clerks.GA23)).status).toBe(200);
 
       const audit = await scanAll(h, [h.runtime.names.tables.audit]);
