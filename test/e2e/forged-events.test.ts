@@ -21,11 +21,11 @@ describe('forged AWS service events', () => {
   });
 
   async function startApproval(subjectId: string): Promise<{ executionArn: string; link: string }> {
-    const input = { subjectId, title: `Packet ${subjectId} `, question: 'Accept?', assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example' } };
+    const input = { subjectId, title: `Packet ${subjectId} `, question: 'Accept?', assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example', court: 'GA14' } };
     const { executionArn } = await h.sfn.send(new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.approval, name: subjectId, input: JSON.stringify(input) }));
     if (!executionArn) throw new Error('no execution');
     const link = await eventually(async () => {
-      const mail = (await mailbox(h.runtime)).find((m) => m.subject.includes(`Packet ${subjectId} `));
+      const mail = (await mailbox(h.runtime)).find((m) => m.subject.includes(`(Packet ${subjectId})`));
       return mail ? /^Approve: (\S+)$/m.exec(mail.body.text ?? '')?.[1] : undefined;
     }, `the e-mail about ${subjectId}`);
     return { executionArn, link };

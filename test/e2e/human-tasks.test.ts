@@ -177,10 +177,10 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     expect(otherList.tasks.map((t) => t.taskId)).not.toContain(taskId);
     // Another agency's (or role's) task answers exactly as a missing one; a role that decides no
     // tasks at all is refused the route.
-    const missing = await api('/tasks/no-such-task', other);
+    const missing = await api('/tasks/Nn0SuchTaskAnywhere000', other);
     const theirs = await api(`/tasks/${taskId}`, other);
     expect([theirs.status, missing.status]).toEqual([404, 404]);
-    expect(((await theirs.json()) as { message: string }).message.replace(taskId, '<id>')).toBe(((await missing.json()) as { message: string }).message.replace('no-such-task', '<id>'));
+    expect(((await theirs.json()) as { message: string }).message.replace(taskId, '<id>')).toBe(((await missing.json()) as { message: string }).message.replace('Nn0SuchTaskAnywhere000', '<id>'));
     expect((await api(`/tasks/${taskId}`, clerk)).status).toBe(404);
     expect((await api(`/tasks/${taskId}`, rms)).status).toBe(403);
     expect((await api(`/tasks/${taskId}/decision`, other, { method: 'POST', body: JSON.stringify({ choice: 'approve' }) })).status).toBe(404);
