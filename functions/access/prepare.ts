@@ -14,6 +14,8 @@ export const handler = taskHandler(Input, async ({ requestId }) => {
   return {
     title: `CCHRS access for ${r.employee.fullName} (${r.ori})`,
     facts: [
+      // The reference people quote to the unit, and what the console finds a request's mail by.
+      { label: 'Request', value: r.requestId },
       { label: 'Employee', value: r.employee.fullName },
       { label: 'Work e-mail', value: r.employee.email },
       { label: 'Job title', value: r.employee.jobTitle },
