@@ -2,6 +2,19 @@ import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * The headers every page a local listener serves to a browser carries, beside its own
+ * Content-Security-Policy: no sniffing, no framing, no referrer, nothing cached, its own origin only.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
 export class BodyTooLarge extends Error {}
 
 /** Reads a request body, refusing more than `limit` bytes. */

@@ -393,6 +393,18 @@ async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec
         ],
       }),
     );
+    await untilIndexActive(client, tableName, indexName);
+  }
+}
+
+/** DynamoDB builds one index at a time: the next waits until this one is ACTIVE (bounded). */
+async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`Index ${indexName} of ${tableName} was not ACTIVE within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import http, { type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import sesModule from 'aws-ses-v2-local';
-import { close, guardHost, hasLocalSecret, listen, proxy, readBody, refuseSecret, send } from './http';
+import { close, guardHost, hasLocalSecret, listen, PAGE_HEADERS, proxy, readBody, refuseSecret, send } from './http';
 import { freePort } from './net';
 
 export interface LocalSes {
@@ -57,12 +57,7 @@ const VIEWER: Readonly<Record<string, { file: string; type: string }>> = {
 };
 const VIEWER_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
+  ...PAGE_HEADERS,
 };
 
 async function serveViewer(res: ServerResponse, page: { file: string; type: string }): Promise<void> {

@@ -31,7 +31,7 @@ export const accessFunctions = {
   },
   'access-evidence-page': {
     entry: 'functions/access/evidence-page.ts',
-    description: 'CCHRS access: the form the unit’s e-mailed link opens to record each training’s CJIS Online completion',
+    description: "CCHRS access: the form the unit's e-mailed link opens to record each training's CJIS Online completion",
     env: accessEnv,
     permissions: [rw, auditAppend, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, { machine: 'access-request', actions: ['callback'] }],
   },

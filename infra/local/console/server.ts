@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { recordAudit, type AuditEvent } from '#shared/audit';
 import { callerFromClaims } from '#shared/http';
 import { auditSubject } from '../../../functions/ops/domain/workflows';
-import { LOCAL_SECRET_HEADER, send } from '../http';
+import { LOCAL_SECRET_HEADER, PAGE_HEADERS, send } from '../http';
 import type { ConsoleMail, MailPage } from './types';
 
 /**
@@ -40,13 +40,8 @@ const CSP = [
 
 export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  // The bundle is rebuilt at every start and the data changes by the second: nothing is kept.
-  'Cache-Control': 'no-store',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
+  // No-store among them: the bundle is rebuilt at every start and the data changes by the second.
+  ...PAGE_HEADERS,
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
 };
 
