@@ -397,8 +397,11 @@ async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec
   }
 }
 
-/** DynamoDB builds one index at a time: the next waits until this one is ACTIVE (bounded). */
-async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * DynamoDB builds one index at a time: the next waits until this one is ACTIVE (bounded; about a
+ * second on an idle machine, much longer on a loaded one).
+ */
+async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

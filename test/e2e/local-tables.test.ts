@@ -1,6 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { tables } from '../../infra/manifest';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb';
 import { ensureTable } from '../../infra/local/runtime';
 
 /**
@@ -9,8 +10,18 @@ import { ensureTable } from '../../infra/local/runtime';
  * list would fail.
  */
 describe('local tables kept from an earlier run', () => {
-  const client = new DynamoDBClient({ endpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  afterAll(() => client.destroy());
+  // Its own DynamoDB Local: building an index is background work that the suite's shared one
+  // does behind every other test file's requests.
+  let dynamo: DynamoDbLocal;
+  let client: DynamoDBClient;
+  beforeAll(async () => {
+    dynamo = await startDynamoDbLocal();
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await dynamo?.stop();
+  });
 
   it('gain the indexes the manifest added since', async () => {
     const name = `ciss-old${randomUUID().slice(0, 8)}-main`;
@@ -32,5 +43,5 @@ describe('local tables kept from an earlier run', () => {
 
     const described = await client.send(new DescribeTableCommand({ TableName: name }));
     expect((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(Object.keys(tables.main.indexes).sort());
-  });
+  }, 180_000);
 });
