@@ -252,9 +252,9 @@ export const functions = {
   },
   'tasks-notify': {
     entry: 'functions/tasks/notify.ts',
-    description: 'Human tasks: records a task for a waiting workflow (its token sealed) and e-mails the assignee signed links',
+    description: 'Human tasks: records a task for a waiting workflow (its token sealed) with the status it opens, and e-mails the assignee signed links',
     env: taskEnv,
-    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }],
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }, { bus: 'put' }],
   },
   'tasks-link': {
     entry: 'functions/tasks/link.ts',

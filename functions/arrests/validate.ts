@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';
+import { StaleVersion } from './adapters/packet-store';
 import { problemMessage } from '#shared/messages';
 import { chargeLine, chargesInWords } from './domain/charges';
 import { courtFor } from './domain/courts';
@@ -30,23 +31,28 @@ function factsOf(packet: ArrestPacket, warnings: readonly { field: string; rule:
  * Step 2, Validate.
  * 1. load the packet version this execution is for (a newer version makes it stale)
  * 2. check every business rule; collect all that fail, and the warnings
- * 3. record VALIDATED (with warnings) or REJECTED (with every failed rule) and its event
+ * 3. record REJECTED (with every failed rule) and its event; a valid packet stays RECEIVED here:
+ *    VALIDATED (with its warnings) is written with the clerk's review task, in the transaction
+ *    that opens it (AwaitClerkReview's statusChange, tasks-notify), so it never shows first
  * 4. hand the machine what the clerk's review needs: the clerk of the packet's court, the facts
  */
 export const handler = taskHandler(Input, async ({ packetId, version }) => {
   const current = await store.mustGet(packetId);
+  if (current.version !== version) throw new StaleVersion(`Packet ${packetId} is at version ${current.version}, not ${version}`);
   const { problems, warnings } = validatePacket(current.packet, now());
   const valid = problems.length === 0;
-  const { packet } = await store.transition({
-    packetId,
-    version,
-    to: valid ? 'VALIDATED' : 'REJECTED',
-    actor: 'system',
-    set: valid ? { warnings } : { problems, warnings },
-    details: valid ? { warnings: warnings.length } : { problems: problems.length, rules: problems.map((p) => `${p.field}: ${p.rule}`).join(' | ').slice(0, 2000) },
-    now: now().toISOString(),
-  });
-  await publishStatusEvent(env.EVENT_BUS_NAME, packet, valid ? { warnings } : { problems });
+  if (!valid) {
+    const { packet } = await store.transition({
+      packetId,
+      version,
+      to: 'REJECTED',
+      actor: 'system',
+      set: { problems, warnings },
+      details: { problems: problems.length, rules: problems.map((p) => `${p.field}: ${p.rule}`).join(' | ').slice(0, 2000) },
+      now: now().toISOString(),
+    });
+    await publishStatusEvent(env.EVENT_BUS_NAME, packet, { problems });
+  }
   const court = courtFor(current.packet.court.gaNumber);
   return {
     valid,

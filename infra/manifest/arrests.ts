@@ -33,7 +33,7 @@ export const arrestFunctions = {
   },
   'arrests-validate': {
     entry: 'functions/arrests/validate.ts',
-    description: 'Arrest packet step 2: business rules (statutes, dates, age, documents); records VALIDATED or REJECTED with every failed rule',
+    description: 'Arrest packet step 2: business rules (statutes, dates, age, documents); records REJECTED with every failed rule (VALIDATED is written with the clerk review task)',
     env: commonEnv,
     permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }],
   },

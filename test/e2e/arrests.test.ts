@@ -225,6 +225,47 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
   });
 
   describe('step 3, clerk review', () => {
+    it('never shows VALIDATED before the clerk has the task, even when opening the task is retried; validated once, announced once, not again on a reminder', async () => {
+      const incident = 'window-1';
+      const clerk = await h.runtime.mintToken({ roles: ['court-clerk'], courts: ['GA23'], username: 'clerk-ga23' });
+      const clerkHasTask = async (packetId: string) => {
+        const { tasks } = (await (await api('/tasks', clerk)).json()) as { tasks: { step: string; subject: { id: string } }[] };
+        return tasks.some((t) => t.subject.id === packetId && t.step === 'clerk-review');
+      };
+      const validatedAudits = (v: PacketView) => v.timeline.filter((t) => t.details['to'] === 'VALIDATED');
+      // Opening the clerk's task fails once (as Lambda does now and then) and is retried after a
+      // back-off: a status written apart from its task would be seen for that whole back-off.
+      h.runtime.faults.set({ functions: { 'tasks-notify': { serviceError: 1, times: 1, match: `Arrest packet ${incident} ` } } });
+      let packetId: string;
+      try {
+        packetId = await submit(packet(incident));
+        const executionArn = await eventually(async () => (await executionsOf(packetId))[0]?.executionArn, `the execution of ${packetId}`);
+        // The read that first shows VALIDATED (the RMS and the clerk act on it) must find the task.
+        await throughRetries(h, executionArn, async () => ((await view(packetId)).status === 'VALIDATED' ? true : undefined), `packet ${packetId} to be VALIDATED`);
+        expect(await clerkHasTask(packetId)).toBe(true);
+        expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+      } finally {
+        h.runtime.faults.set({});
+      }
+      const validated = await view(packetId);
+      expect(validated.currentStep).toBe('3 clerk review');
+      expect(validatedAudits(validated)).toEqual([expect.objectContaining({ type: 'ArrestPacketValidated', details: expect.objectContaining({ from: 'RECEIVED', to: 'VALIDATED', version: 1, warnings: 0 }) })]);
+      await eventually(async () => (eventsOf(packetId).length === 2 ? true : undefined), `the events of ${packetId}`);
+      expect(eventsOf(packetId)).toEqual(['ArrestPacketReceived', 'ArrestPacketValidated']);
+
+      // The clerk does not answer in two days: the reminder reopens the task, nothing else.
+      await clerkMail(incident);
+      await h.runtime.clock.advance(2 * DAY + 1000);
+      await clerkMail(incident, 2);
+      expect(await clerkHasTask(packetId)).toBe(true);
+      const reminded = await view(packetId);
+      expect(reminded.status).toBe('VALIDATED');
+      expect(validatedAudits(reminded)).toHaveLength(1);
+      expect(eventsOf(packetId)).toEqual(['ArrestPacketReceived', 'ArrestPacketValidated']);
+      await decide(link(await clerkMail(incident, 2), 'Accept'));
+      await untilStatus(packetId, 'ACCEPTED');
+    });
+
     it('returns the packet with the reason; the agency amends it as version 2, which goes to the clerk again', async () => {
       const packetId = await submit(packet('return-1'));
       await decide(link(await clerkMail('return-1'), 'Return to agency'), 'The custodial arrest report is unsigned');

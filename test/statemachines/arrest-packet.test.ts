@@ -110,7 +110,7 @@ describe('arrest-packet state machine', () => {
       expect(output(outcome)).toEqual({
         packetId: PACKET_ID,
         version: VERSION,
-        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS },
+        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [] },
         review: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 },
         decision: decision('accept'),
         cms: { docketNumber: DOCKET },
@@ -145,6 +145,8 @@ describe('arrest-packet state machine', () => {
           timeoutSeconds: 172800,
           reminder: 0,
           maxReminders: 2,
+          // VALIDATED, with the warnings, is written in the transaction that opens the task.
+          statusChange: { from: ['RECEIVED'], to: 'VALIDATED', version: VERSION, set: { warnings: [] } },
         },
       });
       expect(callsOf(outcome, 'AwaitClerkReview')[0]?.timeoutSeconds).toBe(172800);
@@ -191,7 +193,7 @@ describe('arrest-packet state machine', () => {
       expect(path).toEqual(['IsAdjudicationWaitContinued', 'ValidatePacket', 'IsPacketValid', 'TellAgencyOfRejection', 'PacketRejected']);
       expect(inputOf(outcome, 'TellAgencyOfRejection')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'rejected' } });
       expect(outcome.status).toBe('SUCCEEDED');
-      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS });
+      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [] });
     });
   });
 
@@ -400,7 +402,7 @@ describe('arrest-packet state machine', () => {
       expect(path.slice(-2)).toEqual([state, 'StepFailed']);
     });
 
-    const staleCaught = ['ValidatePacket', 'TellAgencyOfRejection', 'RecordReturn', 'TellAgencyOfReturn', 'RecordReviewTimedOut', 'RecordAcceptance', 'NotifyAgency', 'MakeAvailable', 'MakeHistorical'];
+    const staleCaught = ['ValidatePacket', 'TellAgencyOfRejection', 'AwaitClerkReview', 'RecordReturn', 'TellAgencyOfReturn', 'RecordReviewTimedOut', 'RecordAcceptance', 'NotifyAgency', 'MakeAvailable', 'MakeHistorical'];
     it.each(staleCaught)('ends SupersededByNewerVersion, successfully, when %s finds a newer version', async (state) => {
       const { outcome, path } = await run({ ...routes[state], [state]: fails('StaleVersion', `Packet ${PACKET_ID} is at version 4, not 3`) });
 

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { queryPage } from '#shared/adapters/query-page';
-import { fieldUpdate, isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
+import { fieldUpdate, isConditionFailure, writeWithAudit, type TransactItems } from '#shared/adapters/transactions';
 import { AuditSubject, auditPartition, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import type { DynamoKey } from '#shared/cursor';
@@ -42,6 +42,8 @@ export interface PacketRecord {
   readonly adjudicationWaitGeneration?: number;
   /** The waiting execution's task token, sealed with KMS (never stored in clear). */
   readonly sealedAdjudicationToken?: string;
+  /** The status and version whose event tasks-notify published (`VALIDATED#2`), so that it publishes it once. */
+  readonly statusEventPublished?: string;
 }
 
 /** The packet moved on under a newer version: the execution working on an older one stops. */
@@ -196,10 +198,24 @@ export class PacketStore {
    * for an older version throws StaleVersion; one from the wrong status, InvalidTransition.
    */
   async transition(change: TransitionChange): Promise<TransitionResult> {
-    const from = TRANSITIONS[change.to];
     const current = await this.mustGet(change.packetId);
+    const write = this.transitionWrite(current, change);
+    if (!write) return { kind: 'already', packet: current };
+    // Someone else moved the packet between the read and the write: decide again on fresh data.
+    if (!(await writeWithAudit(write.items, write.audit))) return this.transition(change);
+    return { kind: 'changed', packet: write.packet };
+  }
+
+  /**
+   * The writes of one status change of the packet as read (`current`), not written: the
+   * conditional update (the status it is in, the version it has) and its audit event, for a
+   * caller that writes them in a transaction of its own (the clerk's task opening VALIDATED).
+   * Undefined when the packet is already in `to`; StaleVersion or InvalidTransition as transition.
+   */
+  transitionWrite(current: PacketRecord, change: TransitionChange): { items: TransactItems; audit: AuditEvent; packet: PacketRecord } | undefined {
+    const from = TRANSITIONS[change.to];
     if (current.version !== change.version) throw new StaleVersion(`Packet ${change.packetId} is at version ${current.version}, not ${change.version}`);
-    if (current.status === change.to) return { kind: 'already', packet: current };
+    if (current.status === change.to) return undefined;
     if (!from.includes(current.status)) throw new InvalidTransition(`Packet ${change.packetId} is ${current.status}; it cannot become ${change.to}`);
 
     const { set: sets, names, values } = fieldUpdate(change.set ?? {});
@@ -214,24 +230,19 @@ export class PacketStore {
       subject: AuditSubject.of(SUBJECT_TYPE, change.packetId),
       details: { from: current.status, to: change.to, version: change.version, ...change.details },
     };
-    const written = await writeWithAudit(
-      [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: packetKey(change.packetId),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: '#status = :from AND #version = :v',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
+    const items: TransactItems = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: packetKey(change.packetId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#status = :from AND #version = :v',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         },
-      ],
-      audit,
-    );
-    // Someone else moved the packet between the read and the write: decide again on fresh data.
-    if (!written) return this.transition(change);
-    return { kind: 'changed', packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
+      },
+    ];
+    return { items, audit, packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
   }
 
   /** Sets fields that are not a status change (the agency was notified; the waiting execution). */

@@ -61,6 +61,10 @@ export const NewTaskSchema = z.object({
       from: z.array(z.string().min(1).max(40)).min(1).max(10),
       to: z.string().min(1).max(40),
       note: z.string().max(2000).nullish(),
+      /** The subject's version the change is for, when it has versions (an arrest packet's). */
+      version: z.number().int().positive().optional(),
+      /** Fields the subject gets with the status (an arrest packet's validation warnings); each subject type checks its own. */
+      set: z.record(z.string().min(1).max(40), z.unknown()).optional(),
     })
     .optional(),
 });
