@@ -84,9 +84,9 @@ describe('npm start', () => {
     const jwtLines = output.split('\n').filter((l) => JWT.test(l));
     expect(jwtLines).toHaveLength(1);
     expect(jwtLines[0]).toMatch(/Operations console\s+http:\/\/127\.0\.0\.1:\d+\/console\/#token=eyJ/);
-    expect(output).toContain('.local/tokens.json');
+    expect(output).toContain(`are in ${dataDir}/tokens.json`);
     expect(output).toContain('npm run token -- --role admin --ori CT0000100 (a clerk: --role clerk --courts GA23)');
-    expect(output).toContain('.local/runtime.json');
+    expect(output).toContain(`also in ${dataDir}/runtime.json`);
   });
 
   it('keeps its data private: the directory and its subdirectories 0700, every file 0600', () => {

@@ -10,6 +10,7 @@ const info: BannerInfo = {
   roles: ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'],
   demoOri: 'CT0000100',
   dataDir: '/home/dev/ciss/.local',
+  cwd: '/home/dev/ciss',
   localSecret: 'per-run-secret-123',
   clock: 'real',
   faults: 'none',
@@ -33,6 +34,14 @@ describe('the npm start banner', () => {
     for (const role of info.roles) expect(banner).toContain(role);
     expect(banner).toContain('.local/tokens.json');
     expect(banner).toContain('npm run token -- --role admin --ori CT0000100 (a clerk: --role clerk --courts GA23)');
+  });
+
+  it('names the data files as paths from where npm start runs, or in full for a data folder elsewhere', () => {
+    expect(banner).toContain(`require('./.local/tokens.json')`);
+    const elsewhere = formatBanner({ ...info, dataDir: '/var/tmp/ciss-data' });
+    expect(elsewhere).toContain('are in /var/tmp/ciss-data/tokens.json');
+    expect(elsewhere).toContain(`require('/var/tmp/ciss-data/runtime.json')`);
+    expect(elsewhere).not.toContain('.local/');
   });
 
   it('says where the per-run secret is and how to send it', () => {
