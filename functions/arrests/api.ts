@@ -11,7 +11,7 @@ import { wellFormedId } from '#shared/ids';
 import { withMessage } from '#shared/messages';
 import { correlate, logger } from '#shared/observability';
 import { nowIso } from '#shared/time';
-import type { Role } from '#infra/manifest';
+import type { Role } from '#shared/roles';
 import { publishStatusEvent } from './adapters/events';
 import { SUBJECT_TYPE, type PacketRecord, type PacketView } from './adapters/packet-store';
 import { executionArnOf, startPacketExecution, stopPacketExecution } from './adapters/workflow';

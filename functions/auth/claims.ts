@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '#infra/manifest';
+import { ROLES, type Role } from '#shared/roles';
 import { COURTS_CLAIM, parseCourts } from '#shared/courts';
 
 /**

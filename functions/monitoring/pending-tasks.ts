@@ -4,7 +4,7 @@ import { loadEnv, nonEmpty } from '#shared/env';
 import { logger, METRIC, metrics, MetricUnit } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
-import { DECIDER_ROLES } from '#infra/manifest';
+import { DECIDER_ROLES } from '#shared/roles';
 import { reportPendingTasks } from './domain/pending-tasks';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty, TASK_SLA_GRACE_SECONDS: z.coerce.number().int().min(0) });

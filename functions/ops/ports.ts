@@ -4,7 +4,7 @@ import { stepFunctions } from '#shared/clients';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, NotFound } from '#shared/errors';
 import { now } from '#shared/time';
-import { DECIDER_ROLES } from '#infra/manifest';
+import { DECIDER_ROLES } from '#shared/roles';
 import type { ExecutionStatus } from './contract';
 import type { ExecutionDescription, ExecutionRef, OpsPorts } from './domain/operations';
 

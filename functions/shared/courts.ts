@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '#infra/manifest';
+import type { Role } from '#shared/roles';
 
 /**
  * The claim naming the GA courts a court clerk acts for, as `custom:ori` names an agency: a

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC, METRICS_SERVICE } from '#infra/manifest/monitoring';
+import { METRIC, METRICS_SERVICE } from '#shared/metrics';
 
 export { METRIC, MetricUnit };
 

@@ -5,7 +5,7 @@ import { wellFormedId } from '#shared/ids';
 import { COURT_ROLE } from '#shared/courts';
 import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
-import { DECIDER_ROLES, type Role } from '#infra/manifest';
+import { DECIDER_ROLES, type Role } from '#shared/roles';
 import { mayDecide, standing, type Task } from './domain/task';
 import { decideTask } from './domain/use-cases';
 import { ports, store } from './ports';

@@ -11,20 +11,7 @@ import { tableRef } from './shared';
  */
 export const metricsNamespace = (stage: string): string => `CissWorkflows/${stage}`;
 
-/** The dimension Powertools Metrics puts on every metric, and its value (the logger's service name). */
-export const METRICS_SERVICE = { name: 'service', value: 'ciss-workflows' } as const;
-
-/** Custom metric names: the functions that publish them and the dashboard and alarms read these. */
-export const METRIC = {
-  /** One per failed attempt to hand a packet to DCJ's CMS (unreachable, 5xx/429, refused, no docket). */
-  cmsTransmissionFailures: 'CmsTransmissionFailures',
-  /** Age in seconds of the oldest PENDING human task, every 5 minutes (0 when none). */
-  oldestPendingTaskAge: 'OldestPendingTaskAgeSeconds',
-  /** PENDING human tasks, every 5 minutes. */
-  pendingTasks: 'PendingTasks',
-  /** PENDING human tasks past their SLA (functions/monitoring/domain/pending-tasks.ts), every 5 minutes. */
-  pendingTasksPastSla: 'PendingTasksPastSla',
-} as const;
+export { METRIC, METRICS_SERVICE } from '../../functions/shared/metrics';
 
 /**
  * How long a human task may stay PENDING past its own deadline (`expiresAt`) before it counts as

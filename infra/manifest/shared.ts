@@ -1,15 +1,9 @@
 /**
- * Leaf of the manifest: roles, and helpers and environments the parts share. It imports nothing,
- * so the parts (`access.ts`, `arrests.ts`) and `infra/manifest.ts` can all use it without their
- * types depending on each other.
+ * Leaf of the manifest: helpers and environments the parts share, and the roles (defined by the
+ * application, functions/shared/roles.ts). It imports nothing else, so the parts (`access.ts`,
+ * `arrests.ts`) and `infra/manifest.ts` can all use it without their types depending on each other.
  */
-
-/** The roles a caller can hold. In AWS they are Cognito groups; locally, the same claim. */
-export const ROLES = ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Roles that decide human tasks (each task names the one role, and agency, that may). */
-export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
+export { DECIDER_ROLES, ROLES, type Role } from '../../functions/shared/roles';
 
 export const tableRef = <T extends string>(table: T) => ({ ref: 'table', table }) as const;
 export const fnRef = <F extends string>(name: F) => ({ ref: 'function', function: name }) as const;

@@ -1,4 +1,4 @@
-import { readPath } from '#infra/local/jsonpath';
+import { readPath } from '#shared/jsonpath';
 
 /**
  * How long a step may take before its execution counts as stuck: the most its own definition

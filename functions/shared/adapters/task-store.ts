@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '#infra/manifest';
+import type { Role } from '#shared/roles';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
 import { auditPut, type AuditEvent } from '../audit';
 import { fieldUpdate, writeWithAudit, type TransactItems } from './transactions';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COURT_ROLE, CourtIdSchema } from '#shared/courts';
-import { DECIDER_ROLES, type Role } from '#infra/manifest';
+import { DECIDER_ROLES, type Role } from '#shared/roles';
 
 /** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
 export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');

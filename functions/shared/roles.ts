@@ -1,0 +1,10 @@
+/**
+ * The roles a caller can hold: application vocabulary, so it lives with the application and the
+ * manifest (infra/) imports it, never the other way round. In AWS they are Cognito groups;
+ * locally, the same claim.
+ */
+export const ROLES = ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that decide human tasks (each task names the one role, and agency, that may). */
+export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
