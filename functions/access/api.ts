@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import type { AccessView } from '#shared/adapters/access-store';
-import { AuditSubject, recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit, sourceOf } from '#shared/audit';
 import { stepFunctions } from '#shared/clients';
 import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound } from '#shared/errors';
-import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent } from '#shared/http';
+import { type ApiEvent, apiHandler, json, parseJsonBody, parseWith } from '#shared/http';
 import { wellFormedId } from '#shared/ids';
 import { correlate } from '#shared/observability';
 import { nowIso } from '#shared/time';
@@ -19,7 +19,6 @@ import { auditOf, env, loadRequest, store } from './ports';
 const cursors = new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID));
 const statusUrl = (requestId: string) => `${env.PUBLIC_API_URL}/access-requests/${requestId}`;
 const isUnit = (event: ApiEvent) => event.caller.roles.includes('unit');
-const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
 
 /** The path's request id; a malformed one is answered as a missing request (404). */
 function pathRequestId(event: ApiEvent): string {

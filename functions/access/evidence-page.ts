@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { TaskStore } from '#shared/adapters/task-store';
-import { recordAudit } from '#shared/audit';
+import { recordAudit, sourceOf } from '#shared/audit';
 import { AppError, ValidationFailed } from '#shared/errors';
 import { escapeHtml as e } from '#shared/html';
 import { correlate, logger } from '#shared/observability';
@@ -75,7 +75,7 @@ function verificationOf(form: URLSearchParams): unknown {
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event, context) => {
-    const source = { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
+    const source = sourceOf(event);
     try {
       const requestId = event.pathParameters?.['requestId'] ?? '';
       const params = event.httpMethod === 'POST' ? formOf(event) : new URLSearchParams(Object.entries(event.queryStringParameters ?? {}).map(([k, v]): [string, string] => [k, v ?? '']));

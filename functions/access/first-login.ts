@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { AuditSubject, recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit, sourceOf } from '#shared/audit';
 import { escapeHtml } from '#shared/html';
 import { errorResponse, json, parseJsonBody, parseWith } from '#shared/http';
 import { logger } from '#shared/observability';
@@ -39,7 +39,7 @@ const at = (iso: string) => new Date(iso).toUTCString();
  * limits how often one source may call this route.
  */
 const firstLogin = async (event: APIGatewayProxyEvent, context: { awsRequestId: string }): Promise<APIGatewayProxyResult> => {
-  const source = { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
+  const source = sourceOf(event);
   try {
     const body = isForm(event) ? parseWith(Body, Object.fromEntries(formOf(event))) : parseJsonBody(event, Body);
     const email = body.email.trim().toLowerCase();

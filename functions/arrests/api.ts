@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { open, secretBytes } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
-import { AuditSubject } from '#shared/audit';
+import { AuditSubject, sourceOf } from '#shared/audit';
 import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed } from '#shared/errors';
 import { COURT_ROLE, courtIdOf } from '#shared/courts';
-import { apiHandler, json, parseJsonBody, parseWith, type ApiEvent, type Caller } from '#shared/http';
+import { type ApiEvent, apiHandler, type Caller, json, parseJsonBody, parseWith } from '#shared/http';
 import { wellFormedId } from '#shared/ids';
 import { withMessage } from '#shared/messages';
 import { correlate, logger } from '#shared/observability';
@@ -69,9 +69,6 @@ export function maySee(caller: Caller, packet: Pick<PacketRecord, 'ori' | 'statu
   return has(caller, COMMUNITY_ROLES) && PUBLISHED.includes(packet.status);
 }
 
-function sourceOf(event: ApiEvent) {
-  return { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
-}
 
 /** Absolute, as an access request's is: a client follows it as it is. */
 const statusUrl = (packetId: string) => `${api.PUBLIC_API_URL}/arrests/${packetId}`;

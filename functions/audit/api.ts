@@ -1,6 +1,6 @@
 import { QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { AuditSubject, auditPartition, auditTable, recordAudit } from '#shared/audit';
+import { AuditSubject, auditPartition, auditTable, recordAudit, sourceOf } from '#shared/audit';
 import { dynamo } from '#shared/clients';
 import { Cursors, cursorParam, DynamoKeySchema, secretCursorKeys, type DynamoKey } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
@@ -98,7 +98,7 @@ export const handler = apiHandler(async (event) => {
     actor: event.caller.username,
     component: 'audit',
     subject: AuditSubject.of('audit', q.subject ? `${q.subjectType}#${q.subject}` : q.actor ? `actor:${q.actor}` : `${from}..${to}`),
-    source: { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined },
+    source: sourceOf(event),
     details: { count: items.length },
   });
   return json(200, {

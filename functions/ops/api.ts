@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { AuditSubject, recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit, sourceOf } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { AppError, NotFound } from '#shared/errors';
-import { apiHandler, json, parseWith, type ApiEvent } from '#shared/http';
+import { type ApiEvent, apiHandler, json, parseWith } from '#shared/http';
 import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionPage, type PendingTaskList } from './contract';
 import { DURATION_RULE, parseDuration } from './domain/duration';
 import { ExecutionCursorSchema, ID_RULE, listExecutions, pendingTasks, redriveExecution, showExecution } from './domain/operations';
@@ -26,7 +26,6 @@ const TasksQuery = z.object({ olderThan: duration.optional() });
 /** Path ids are names or ARNs (ours are far shorter); the domain checks their format. */
 const IdParam = z.object({ id: z.string().min(1).max(300) });
 
-const sourceOf = (event: ApiEvent) => ({ ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined });
 
 function idOf(event: ApiEvent): string {
   const parsed = IdParam.safeParse(event.pathParameters ?? {});

@@ -72,3 +72,8 @@ export function auditPut(event: AuditEvent, table = auditTable()) {
 export async function recordAudit(event: AuditEvent): Promise<void> {
   await dynamo.send(new PutCommand(auditPut(event).Put));
 }
+
+/** Where a request came from, as API Gateway tells it (AU-3): for audit records. */
+export function sourceOf(event: { readonly requestContext?: { readonly identity?: { readonly sourceIp?: string; readonly userAgent?: string | null } } }): { ip?: string; userAgent?: string } {
+  return { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
+}

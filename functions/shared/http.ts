@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { routes, type RouteSpec } from '#infra/manifest';
 import { ROLES, type Role } from './roles';
 import { rolesFromScopes } from '../auth/claims';
-import { AuditSubject, recordAudit } from './audit';
+import { AuditSubject, recordAudit, sourceOf } from './audit';
 import { COURTS_CLAIM, lacksCourt, NO_COURT_MESSAGE, parseCourts } from './courts';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
 import { withMessage, wordsForIssue } from './messages';
@@ -170,6 +170,8 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
   return json(500, { error: 'InternalError', message: 'Something went wrong on our side. Quote the correlation id when reporting it.', correlationId });
 }
 
+
+
 /**
  * A caller refused a route by role is a failed access attempt (CJIS AU-2), recorded where the
  * function keeps an audit trail (every route but `/health`). The refusal stands if recording fails.
@@ -183,7 +185,7 @@ async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: 
     actor: caller.username,
     component: 'api',
     subject: AuditSubject.of('route', path),
-    source: { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined },
+    source: sourceOf(event),
     details: { roles: caller.roles.join(' '), ori: caller.ori ?? null, resource: event.path, ...(reason ? { reason } : {}) },
   }).catch((error: unknown) => logger.error('could not audit a refused call', { route: path, error: (error as Error).message }));
 }

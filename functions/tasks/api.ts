@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { AuditSubject, recordAudit } from '#shared/audit';
+import { AuditSubject, recordAudit, sourceOf } from '#shared/audit';
 import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
 import { wellFormedId } from '#shared/ids';
 import { COURT_ROLE } from '#shared/courts';
-import { apiHandler, json, parseJsonBody, type ApiEvent, type Caller } from '#shared/http';
+import { type ApiEvent, apiHandler, type Caller, json, parseJsonBody } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
 import { DECIDER_ROLES, type Role } from '#shared/roles';
 import { mayDecide, standing, type Task } from './domain/task';
@@ -54,9 +54,6 @@ async function load(event: ApiEvent): Promise<{ task: Task; sealedToken: string 
   return stored;
 }
 
-function sourceOf(event: ApiEvent) {
-  return { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
-}
 
 async function pendingFor(caller: Caller): Promise<Task[]> {
   const lists = await Promise.all(

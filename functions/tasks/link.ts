@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { WindowCounter } from '#shared/adapters/rate-limit';
-import { recordAudit } from '#shared/audit';
+import { recordAudit, sourceOf } from '#shared/audit';
 import { wellFormedId } from '#shared/ids';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { standing } from './domain/task';
@@ -13,9 +13,6 @@ import { env, linkKeys, ports, store } from './ports';
 
 const refusals = new WindowCounter(env.TABLE_NAME, 'approval-link-refused', REFUSALS_RECORDED_PER_MINUTE);
 
-function sourceOf(event: APIGatewayProxyEvent) {
-  return { ip: event.requestContext?.identity?.sourceIp, userAgent: event.requestContext?.identity?.userAgent ?? undefined };
-}
 
 /** Audits a refused link; the refusal stands, and is answered the same, if recording fails. */
 async function refused(event: APIGatewayProxyEvent, taskId: string, reason: LinkRefusal): Promise<void> {
