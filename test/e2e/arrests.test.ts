@@ -263,7 +263,10 @@ describe('CISS arrest workflow, end to end on the embedded runtime', () => {
       expect(validatedAudits(reminded)).toHaveLength(1);
       expect(eventsOf(packetId)).toEqual(['ArrestPacketReceived', 'ArrestPacketValidated']);
       await decide(link(await clerkMail(incident, 2), 'Accept'));
-      await untilStatus(packetId, 'ACCEPTED');
+      // ACCEPTED lasts only until CMS answers: wait for where the packet comes to rest, then read
+      // that the reminder's link accepted it.
+      const available = await untilStatus(packetId, 'AVAILABLE');
+      expect(available.timeline.filter((t) => t.details['to'] === 'ACCEPTED')).toHaveLength(1);
     });
 
     it('returns the packet with the reason; the agency amends it as version 2, which goes to the clerk again', async () => {
