@@ -9,7 +9,9 @@
  */
 
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, ROLES, DECIDER_ROLES, tableRef, taskEnv, type Role } from './manifest/shared';
+import { routeName, type RouteSpec } from '../functions/shared/routes';
+import * as healthRoutes from '../functions/health/routes';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, DECIDER_ROLES, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
 import { opsFunctions, opsRoutes } from './manifest/ops';
@@ -59,33 +61,12 @@ export interface FunctionSpec {
   readonly memoryMb?: number;
 }
 
-export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** API Gateway path, with `{param}` placeholders. */
-  readonly path: string;
-  readonly function: FunctionName;
-  /**
-   * How the caller proves who they are: a JWT (Cognito in AWS); for the pages that e-mailed
-   * approval links open, the link's own signature; for first-time login, the credentials in the
-   * request itself. The last two are checked by the handler, with no token at the gateway.
-   */
-  readonly auth: 'token' | 'signed-link' | 'credentials';
-  /** Roles allowed to call the route (token routes); empty for signed-link routes. */
-  readonly roles: readonly Role[];
-  /** When true, agency roles see only their own ORI's data (enforced by the handler). */
-  readonly oriScoped: boolean;
-  /**
-   * Requests one source IP may make to this route in any window before the gateway answers 429:
-   * WAF's rate-based rule in AWS, the local gateway the same. For routes anyone can call.
-   * @default no limit beyond the API-wide one
-   */
-  readonly perSourceLimit?: PerSourceLimit;
-}
+/** A route, as the application defines it (functions/shared/routes.ts). */
+export type { PerSourceLimit, RouteSpec } from '../functions/shared/routes';
 
-/** A per-source-IP rate limit; WAF evaluates over 60, 120, 300 or 600 seconds and needs at least 10 requests. */
-export interface PerSourceLimit {
-  readonly requests: number;
-  readonly windowSeconds: 60 | 120 | 300 | 600;
+/** A route as the back-ends see it: its spec, and the function behind it. */
+export interface ManifestRoute extends RouteSpec {
+  readonly function: FunctionName;
 }
 
 export interface MachineSpec {
@@ -225,13 +206,22 @@ const callbackMachines: readonly { readonly machine: MachineName; readonly actio
   .filter((name) => JSON.stringify(machines[name].substitutions).includes('"tasks-notify"'))
   .map((machine) => ({ machine, actions: ['callback'] as const }));
 
-export const functions = {
+/** Every route the application defines, each in its area's leaf module; its id names its function. */
+const routeSpecs = [...Object.values(healthRoutes)] as const;
+export type RouteId = (typeof routeSpecs)[number]['id'];
+
+/** The function behind each route, keyed by route id (checked below: one per route, no other). */
+const routeFunctions = {
   health: {
     entry: 'functions/health/get.ts',
     description: 'Answers GET /health for any authenticated caller: liveness and who the caller is',
     env: {},
     permissions: [],
   },
+} as const;
+
+export const functions = {
+  ...routeFunctions,
   'diagnostics-check': {
     entry: 'functions/diagnostics/check.ts',
     description: 'Diagnostics: an ordinary Lambda step that can be told to fail transiently N times',
@@ -312,15 +302,8 @@ export const functions = {
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
-export const routes = [
-  {
-    method: 'GET',
-    path: '/health',
-    function: 'health',
-    auth: 'token',
-    roles: ROLES,
-    oriScoped: false,
-  },
+/** Routes still served by a function that serves several (being split, one entry per route). */
+const sharedFunctionRoutes = [
   { method: 'GET', path: '/tasks', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
   { method: 'GET', path: '/tasks/{taskId}', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
   { method: 'POST', path: '/tasks/{taskId}/decision', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
@@ -330,7 +313,18 @@ export const routes = [
   ...accessRoutes,
   ...arrestRoutes,
   ...opsRoutes,
-] as const satisfies readonly RouteSpec[];
+] as const satisfies readonly (Omit<RouteSpec, 'id'> & { readonly function: FunctionName })[];
+
+/** Exactly the keys K: a key missing, or one more, is a compile error. */
+type Exactly<T, K extends PropertyKey> = [Exclude<keyof T, K>, Exclude<K, keyof T>] extends [never, never] ? T : never;
+/** One function per route and none for no route: the tie between the route list and the entries. */
+const _oneFunctionPerRoute: Exactly<typeof routeFunctions, RouteId> & Record<RouteId, FunctionSpec> = routeFunctions;
+
+/** Every route, with the function behind it: the API in AWS and the local gateway are built from it. */
+export const routes: readonly ManifestRoute[] = [
+  ...routeSpecs.map((spec) => ({ ...spec, function: spec.id })),
+  ...sharedFunctionRoutes.map((route) => ({ ...route, id: routeName(route) })),
+];
 
 
 export const eventRules = {

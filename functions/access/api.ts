@@ -1,3 +1,4 @@
+import { routes } from '#infra/manifest';
 import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
@@ -235,4 +236,4 @@ export const handler = apiHandler(async (event) => {
     default:
       throw new NotFound(`No route ${route}`);
   }
-});
+}, { routes });

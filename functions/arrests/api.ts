@@ -1,3 +1,4 @@
+import { routes } from '#infra/manifest';
 import { z } from 'zod';
 import { open, secretBytes } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
@@ -343,4 +344,4 @@ export const handler = apiHandler(async (event) => {
     default:
       throw new NotFound(`No route ${route}`);
   }
-}, { courtScoped: true });
+}, { routes, courtScoped: true });

@@ -1,3 +1,4 @@
+import { routes } from '#infra/manifest';
 import { QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { AuditSubject, auditPartition, auditTable, recordAudit, sourceOf } from '#shared/audit';
@@ -105,4 +106,4 @@ export const handler = apiHandler(async (event) => {
     records: items.map(({ pk: _pk, sk: _sk, day: _day, ...record }) => record),
     nextToken: await cursors.seal(scope, next),
   });
-});
+}, { routes });

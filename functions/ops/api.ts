@@ -1,3 +1,4 @@
+import { routes } from '#infra/manifest';
 import { z } from 'zod';
 import { AuditSubject, recordAudit, sourceOf } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
@@ -95,4 +96,4 @@ export const handler = apiHandler(async (event) => {
     default:
       throw new NotFound(`No operations route ${event.httpMethod} ${event.resource}`);
   }
-});
+}, { routes });

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { routes, type RouteSpec } from '#infra/manifest';
 import { ROLES, type Role } from './roles';
+import { routeName, type RouteSpec } from './routes';
 import { rolesFromScopes } from '../auth/claims';
 import { AuditSubject, recordAudit, sourceOf } from './audit';
 import { COURTS_CLAIM, lacksCourt, NO_COURT_MESSAGE, parseCourts } from './courts';
@@ -23,8 +23,14 @@ export interface Caller {
   readonly courts: readonly string[];
 }
 
+/** A token route's event, once the caller is known and allowed: what a use case reads. */
 export type ApiEvent = APIGatewayProxyEvent & { caller: Caller; route: RouteSpec };
-export type ApiHandler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * The event a route's use case gets: the route, the path parameters as its schema parsed them,
+ * and for token routes the caller (authenticated and allowed by role before the use case runs).
+ */
+export type RouteEvent<R extends RouteSpec, P = Readonly<Record<string, string | undefined>>> = APIGatewayProxyEvent & { route: R; params: P } & (R['auth'] extends 'token' ? { caller: Caller } : unknown);
 
 const securityHeaders = {
   'Cache-Control': 'no-store',
@@ -72,10 +78,6 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined | n
     ori: typeof ori === 'string' && ori !== '' ? ori : undefined,
     courts: parseCourts(claims?.[COURTS_CLAIM]),
   };
-}
-
-export function routeFor(method: string, resource: string): RouteSpec | undefined {
-  return (routes as readonly RouteSpec[]).find((r) => r.method === method && r.path === resource);
 }
 
 /** zod issues as the field/rule pairs a caller can act on (the rules in words: `parseWith` gives zod our error map). */
@@ -178,7 +180,7 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
  */
 async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: RouteSpec, reason?: string): Promise<void> {
   if (!process.env['AUDIT_TABLE_NAME']) return;
-  const path = `${route.method} ${route.path}`;
+  const path = routeName(route);
   await recordAudit({
     type: 'RouteDenied',
     outcome: 'denied',
@@ -190,34 +192,114 @@ async function auditRefusal(event: APIGatewayProxyEvent, caller: Caller, route: 
   }).catch((error: unknown) => logger.error('could not audit a refused call', { route: path, error: (error as Error).message }));
 }
 
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+/** The id a 5xx quotes: the gateway's request id, or the invocation's. */
+const correlationIdOf = (request: Request): string => request.event.requestContext?.requestId ?? request.context.awsRequestId;
+
+/** Log lines carry the ids the path names (packet, access request, task) and the correlation id. */
+export function correlation(): Middleware {
+  return {
+    before: (request) => {
+      correlate({ ...correlationKeysOfPath(request.event.pathParameters) });
+      logger.appendKeys({ correlationId: correlationIdOf(request) });
+    },
+  };
+}
+
+/** Maps whatever a route throws to its answer (`errorResponse` for the JSON API; pages give their own). */
+export function errorMapping(toResponse: (error: unknown, correlationId: string) => APIGatewayProxyResult = errorResponse): Middleware {
+  return {
+    onError: (request) => {
+      request.response = toResponse(request.error, correlationIdOf(request));
+    },
+  };
+}
+
 /**
- * Wraps an API use case: structured logging (with the packet, access request or task the path
- * names as correlation keys), authentication from the authorizer claims, authorization by the
- * manifest's route roles (and, for `courtScoped` use cases, a court clerk's courts), and error
- * mapping, in that order.
+ * Token routes: the caller from the authorizer's claims (401 without them), allowed by the
+ * route's roles, and for `courtScoped` routes a court clerk must name a court (403 otherwise).
+ * Each refusal is audited (`RouteDenied`) before it is answered.
  */
-export function apiHandler(fn: ApiHandler, options: { readonly courtScoped?: boolean } = {}) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event, context) => {
-      const correlationId = event.requestContext?.requestId ?? context.awsRequestId;
-      correlate({ ...correlationKeysOfPath(event.pathParameters) });
-      logger.appendKeys({ correlationId });
-      try {
-        const route = routeFor(event.httpMethod, event.resource);
-        if (!route) throw new Forbidden('This route is not open to callers');
-        const caller = callerFromClaims(event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined);
-        if (!caller.roles.some((r) => route.roles.includes(r))) {
-          await auditRefusal(event, caller, route);
-          throw new Forbidden(`Your role may not call ${route.method} ${route.path}`);
-        }
-        if (options.courtScoped && lacksCourt(caller, route.roles)) {
-          await auditRefusal(event, caller, route, 'no court claim');
-          throw new Forbidden(NO_COURT_MESSAGE);
-        }
-        return await fn({ ...event, caller, route }, context);
-      } catch (error) {
-        return errorResponse(error, correlationId);
+export function accessControl(route: RouteSpec): Middleware {
+  return {
+    before: async (request) => {
+      const event = request.event;
+      const caller = callerFromClaims(event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined);
+      if (!caller.roles.some((r) => route.roles.includes(r))) {
+        await auditRefusal(event, caller, route);
+        throw new Forbidden(`Your role may not call ${routeName(route)}`);
       }
-    });
+      if (route.courtScoped && lacksCourt(caller, route.roles)) {
+        await auditRefusal(event, caller, route, 'no court claim');
+        throw new Forbidden(NO_COURT_MESSAGE);
+      }
+      Object.assign(event, { caller });
+    },
+  };
+}
+
+/** The path parameters, through the route's schema (400 naming each one that fails). */
+export function pathParameters(schema?: z.ZodType): Middleware {
+  return {
+    before: (request) => {
+      const raw = request.event.pathParameters ?? {};
+      Object.assign(request.event, { params: schema ? parseWith(schema, raw) : raw });
+    },
+  };
+}
+
+export interface RouteOptions<P> {
+  /** The path parameters' schema. A malformed id that should read as a missing thing (404) uses `.catch()`. */
+  readonly params?: z.ZodType<P>;
+  /** The answer for an error (pages answer with HTML). @default errorResponse */
+  readonly errors?: (error: unknown, correlationId: string) => APIGatewayProxyResult;
+}
+
+/** A route's Lambda handler: the middy handler, tagged with the route it serves. */
+export type RouteHandler<R extends RouteSpec> = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> & { readonly route: R };
+
+/**
+ * The one way a route's entry is made: every route gets the same middlewares, in this order.
+ * 1. the Lambda context on the logger (reset after each invocation), and correlation keys
+ * 2. error mapping: 4xx say what went wrong, 5xx only a correlation id
+ * 3. token routes: authentication, authorization by role (and court), refusals audited
+ * 4. the path parameters through zod
+ * then the use case.
+ */
+export function routeHandler<R extends RouteSpec, P = Readonly<Record<string, string | undefined>>>(
+  route: R,
+  useCase: (event: RouteEvent<R, P>, context: Context) => Promise<APIGatewayProxyResult>,
+  options: RouteOptions<P> = {},
+): RouteHandler<R> {
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlation())
+    .use(errorMapping(options.errors));
+  if (route.auth === 'token') handler.use(accessControl(route));
+  handler.use(pathParameters(options.params)).handler((event, context) => useCase(Object.assign(event, { route }) as RouteEvent<R, P>, context));
+  return Object.assign(handler, { route });
+}
+
+/**
+ * The routes a function serves, for a function that still serves several (being split into one
+ * entry per route): the same middlewares as `routeHandler`, the route found by method and path.
+ * @deprecated write one entry per route with `routeHandler`.
+ */
+export function apiHandler(fn: (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResult>, options: { readonly routes: readonly Omit<RouteSpec, 'id'>[]; readonly courtScoped?: boolean }) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlation())
+    .use(errorMapping())
+    .use({
+      before: async (request) => {
+        const found = options.routes.find((r) => r.method === request.event.httpMethod && r.path === request.event.resource);
+        if (!found) throw new Forbidden('This route is not open to callers');
+        const route: RouteSpec = { ...found, id: routeName(found), courtScoped: options.courtScoped ?? false };
+        Object.assign(request.event, { route });
+        await accessControl(route).before?.(request);
+      },
+    })
+    .handler((event, context) => fn(event as ApiEvent, context));
 }

@@ -8,3 +8,6 @@ export type Role = (typeof ROLES)[number];
 
 /** Roles that decide human tasks (each task names the one role, and agency, that may). */
 export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
+
+/** Roles that act for one agency: their token names its ORI (`custom:ori`), and they see that agency's data only. */
+export const AGENCY_ROLES = ['agency-admin', 'agency-rms'] as const satisfies readonly Role[];

@@ -1,3 +1,4 @@
+import { routes } from '#infra/manifest';
 import { z } from 'zod';
 import { AuditSubject, recordAudit, sourceOf } from '#shared/audit';
 import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
@@ -100,4 +101,4 @@ export const handler = apiHandler(async (event) => {
     case 'unavailable':
       throw new TransientFailure('The decision could not be handed to the workflow; it was not recorded. Try again.');
   }
-}, { courtScoped: true });
+}, { routes, courtScoped: true });

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_SCOPE, MACHINE_ROLES, ORI_PATTERN } from '../../functions/auth/claims';
-import { ROLES, manifest, type FunctionName, type RouteSpec } from '../manifest';
+import { ROLES, manifest, type FunctionName, type ManifestRoute } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
 
@@ -432,7 +432,7 @@ export class Api extends Construct {
 
   /** One rate-based rule per route with a per-source limit (the first-login route), answering 429. */
   private perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
-    return (manifest.routes as readonly RouteSpec[]).flatMap((route, i) => {
+    return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
       const limit = route.perSourceLimit;
       if (!limit) return [];
       const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { API_SCOPE } from '../../functions/auth/claims';
-import { routes, type RouteSpec } from '../manifest';
+import { routes, type ManifestRoute } from '../manifest';
 import { TokenRefused } from '../../functions/auth/claims';
 import { TokenRejected, type LocalIssuer, type TokenRefusal } from './auth';
 import type { LocalClients } from './clients';
@@ -19,12 +19,12 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export type Mounted = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void>;
 
 interface CompiledRoute {
-  readonly spec: RouteSpec;
+  readonly spec: ManifestRoute;
   readonly pattern: RegExp;
   readonly params: readonly string[];
 }
 
-function compile(spec: RouteSpec): CompiledRoute {
+function compile(spec: ManifestRoute): CompiledRoute {
   const params: string[] = [];
   const source = spec.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
     params.push(name);
@@ -94,7 +94,7 @@ export interface AccessLogEntry {
  */
 export class LocalApiGateway {
   private server?: Server;
-  private readonly compiled = (routes as readonly RouteSpec[]).map(compile);
+  private readonly compiled = (routes as readonly ManifestRoute[]).map(compile);
   /** `POST /oauth2/token`: in AWS the user pool domain's; locally on the API's port. */
   tokenEndpoint?: TokenEndpoint;
   private readonly mounts: { readonly prefix: string; readonly serve: Mounted }[] = [];
@@ -271,7 +271,7 @@ export class LocalApiGateway {
    * A 401 that says which of missing, expired, malformed or not-for-this-API the token was (RFC
    * 6750's `WWW-Authenticate` too), and one access-log line for it.
    */
-  private refuse(req: http.IncomingMessage, res: http.ServerResponse, route: RouteSpec, refused: TokenRejected): void {
+  private refuse(req: http.IncomingMessage, res: http.ServerResponse, route: ManifestRoute, refused: TokenRejected): void {
     const requestId = randomUUID();
     const message = REFUSAL_MESSAGES[refused.reason];
     const body = { message, reason: refused.reason };

@@ -3,9 +3,10 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { assertProperty } from './property';
 import { z } from 'zod';
-import { ROLES } from '#infra/manifest';
+import { ROLES } from '#shared/roles';
 import { NotFound, Unauthorized, ValidationFailed } from '#shared/errors';
-import { apiHandler, callerFromClaims, errorResponse, illFormedStringAt, json, parseJsonBody, parseRoles, type ApiHandler } from '#shared/http';
+import { apiHandler, callerFromClaims, errorResponse, illFormedStringAt, json, parseJsonBody, parseRoles, routeHandler, type RouteEvent } from '#shared/http';
+import type { RouteSpec } from '#shared/routes';
 import { logger } from '#shared/observability';
 import { handler as healthHandler } from '../../functions/health/get';
 
@@ -303,8 +304,12 @@ describe('parseJsonBody', () => {
   });
 });
 
-describe('apiHandler on GET /health', () => {
-  const ok: ApiHandler = async (event) => json(200, { who: event.caller.username, route: event.route.path });
+const sharedHandler = apiHandler(async () => json(200, {}), { routes: [{ method: 'GET', path: '/health', auth: 'token', roles: ROLES, oriScoped: false }] });
+
+describe('routeHandler on GET /health', () => {
+  const health = { id: 'health', method: 'GET', path: '/health', auth: 'token', roles: ['operations', 'court-clerk'], oriScoped: false } as const satisfies RouteSpec;
+  const ok = async (event: RouteEvent<typeof health>) => json(200, { who: event.caller.username, route: event.route.path });
+  const apiHandler = (useCase: typeof ok) => routeHandler(health, useCase);
 
   it('answers 401 when the request carries no claims, without calling the use case', async () => {
     const useCase = jest.fn(ok);
@@ -325,13 +330,15 @@ describe('apiHandler on GET /health', () => {
     expect(useCase).not.toHaveBeenCalled();
   });
 
-  it('answers 403 for a route the manifest does not open', async () => {
-    const useCase = jest.fn(ok);
+  it('parses the path parameters with the route schema, naming the one that fails', async () => {
+    const item = { ...health, id: 'item', path: '/items/{itemId}' } as const;
+    const handler = routeHandler(item, async (event) => json(200, { itemId: event.params.itemId }), { params: z.object({ itemId: z.string().regex(/^I-\d+$/, 'must be I- and digits') }) });
+    const call = (itemId: string) => handler({ ...apiEvent({ resource: '/items/{itemId}', claims: { sub: 's-1', 'cognito:groups': 'operations' } }), pathParameters: { itemId } }, context);
 
-    const response = await apiHandler(useCase)(apiEvent({ method: 'DELETE', claims: { sub: 's-1', 'cognito:groups': 'operations' } }), context);
-
-    expect(response.statusCode).toBe(403);
-    expect(useCase).not.toHaveBeenCalled();
+    expect(bodyOf(await call('I-42'))).toEqual({ itemId: 'I-42' });
+    const refused = await call('bogus');
+    expect(refused.statusCode).toBe(400);
+    expect(bodyOf(refused)).toMatchObject({ problems: [{ field: 'itemId', rule: 'must be I- and digits' }] });
   });
 
   it('calls the use case with the caller and the route for an allowed caller', async () => {
@@ -348,7 +355,7 @@ describe('apiHandler on GET /health', () => {
   it('turns a failing use case into a 500 that quotes the request id and not the error', async () => {
     jest.spyOn(logger, 'error').mockImplementation(() => undefined);
 
-    const response = await apiHandler(async () => {
+    const response = await routeHandler(health, async () => {
       throw new Error('table ciss-main not found');
     })(apiEvent({ claims: { sub: 's-1', 'cognito:groups': 'operations' } }), context);
 
@@ -357,7 +364,14 @@ describe('apiHandler on GET /health', () => {
     expect(response.body).not.toContain('ciss-main');
   });
 
-  it('the real health handler tells an allowed caller who they are', async () => {
+  it('a function that still serves several routes refuses a route it does not list', async () => {
+    const response = await sharedHandler(apiEvent({ method: 'DELETE', claims: { sub: 's-1', 'cognito:groups': 'operations' } }), context);
+
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('the real health handler serves its route and tells an allowed caller who they are', async () => {
+    expect(healthHandler.route).toMatchObject({ id: 'health', method: 'GET', path: '/health' });
     const response = await healthHandler(apiEvent({ claims: { sub: 's-9', 'cognito:username': 'clerk1', 'cognito:groups': 'court-clerk', 'custom:ori': 'CT0000100' } }), context);
 
     expect(response.statusCode).toBe(200);

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { apiHandler, json } from '#shared/http';
+import { json, routeHandler } from '#shared/http';
+import type { RouteSpec } from '#shared/routes';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { capturingOutput } from './output';
@@ -73,7 +74,8 @@ describe('log lines of an API handler', () => {
   }
 
   it('carry the packet the path names, the correlation id a 5xx quotes, and what the handler learns', async () => {
-    const handler = apiHandler(async () => {
+    const route = { id: 'arrests-read', method: 'GET', path: '/arrests/{packetId}', auth: 'token', roles: ['court-clerk'], oriScoped: true } as const satisfies RouteSpec;
+    const handler = routeHandler(route, async () => {
       logger.info('read the packet');
       correlate({ executionArn: EXECUTION });
       logger.info('started its execution');
@@ -87,7 +89,8 @@ describe('log lines of an API handler', () => {
   });
 
   it('name an access request by its own key, never as a request id', async () => {
-    const handler = apiHandler(async () => {
+    const route = { id: 'access-read', method: 'GET', path: '/access-requests/{requestId}', auth: 'token', roles: ['unit'], oriScoped: true } as const satisfies RouteSpec;
+    const handler = routeHandler(route, async () => {
       logger.info('read the request');
       return json(200, {});
     });
