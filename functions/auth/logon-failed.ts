@@ -1,9 +1,6 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { AuditSubject, recordAudit } from '#shared/audit';
-import { parseWith } from '#shared/http';
-import { logger } from '#shared/observability';
+import { taskHandler } from '#shared/task';
 
 /** The part of a CloudTrail record (as EventBridge delivers it) that says who failed to log on. */
 const EventSchema = z.looseObject({
@@ -23,19 +20,16 @@ const EventSchema = z.looseObject({
  * the audit trail, with where it came from. Cognito hides the user name of a failed sign-in, so
  * the actor is the user's `sub` when CloudTrail gives it, else the app client.
  */
-export const handler = middy<unknown, void>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (raw) => {
-    const { detail } = parseWith(EventSchema, raw);
-    const clientId = detail.requestParameters?.clientId ?? detail.requestParameters?.client_id;
-    const actor = detail.additionalEventData?.sub ?? (clientId ? `client:${clientId}` : 'unknown');
-    await recordAudit({
-      type: 'Logon',
-      outcome: 'failure',
-      actor,
-      component: 'cognito',
-      subject: AuditSubject.of('identity', actor),
-      source: { ip: detail.sourceIPAddress, userAgent: detail.userAgent },
-      details: { event: detail.eventName, error: detail.errorCode },
-    });
+export const handler = taskHandler(EventSchema, async ({ detail }) => {
+  const clientId = detail.requestParameters?.clientId ?? detail.requestParameters?.client_id;
+  const actor = detail.additionalEventData?.sub ?? (clientId ? `client:${clientId}` : 'unknown');
+  await recordAudit({
+    type: 'Logon',
+    outcome: 'failure',
+    actor,
+    component: 'cognito',
+    subject: AuditSubject.of('identity', actor),
+    source: { ip: detail.sourceIPAddress, userAgent: detail.userAgent },
+    details: { event: detail.eventName, error: detail.errorCode },
   });
+});

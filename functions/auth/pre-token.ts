@@ -1,9 +1,7 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { AuditSubject, recordAudit } from '#shared/audit';
-import { parseWith } from '#shared/http';
 import { logger } from '#shared/observability';
+import { taskHandler } from '#shared/task';
 import { customizeToken, isClientCredentials, TokenRefused } from './claims';
 
 /** A string kept to its first `max` characters: a long user agent is recorded in part, never refused. */
@@ -34,36 +32,33 @@ const EventSchema = z.looseObject({
  * misconfigured. Cognito itself refuses bad passwords and secrets before this runs; those
  * failures are in Cognito's own logs and CloudTrail, not here.
  */
-export const handler = middy<unknown, unknown>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (raw) => {
-    const event = parseWith(EventSchema, raw);
-    const request = {
-      triggerSource: event.triggerSource,
-      userName: event.userName,
-      clientId: event.callerContext.clientId,
-      userAttributes: event.request.userAttributes,
-      groups: event.request.groupConfiguration.groupsToOverride,
-      scopes: event.request.scopes,
-    };
-    const type = event.triggerSource === 'TokenGeneration_RefreshTokens' ? 'TokenRefreshed' : 'Logon';
-    const details = { trigger: event.triggerSource, clientId: request.clientId };
-    try {
-      const custom = customizeToken(request);
-      await recordAudit({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: AuditSubject.of('identity', custom.actor), source: event.localSource, details });
-      return {
-        ...(raw as object),
-        response: {
-          claimsAndScopeOverrideDetails: {
-            accessTokenGeneration: { claimsToAddOrOverride: custom.claims, scopesToAdd: [...custom.scopesToAdd] },
-          },
+export const handler = taskHandler(EventSchema, async (event) => {
+  const request = {
+    triggerSource: event.triggerSource,
+    userName: event.userName,
+    clientId: event.callerContext.clientId,
+    userAttributes: event.request.userAttributes,
+    groups: event.request.groupConfiguration.groupsToOverride,
+    scopes: event.request.scopes,
+  };
+  const type = event.triggerSource === 'TokenGeneration_RefreshTokens' ? 'TokenRefreshed' : 'Logon';
+  const details = { trigger: event.triggerSource, clientId: request.clientId };
+  try {
+    const custom = customizeToken(request);
+    await recordAudit({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: AuditSubject.of('identity', custom.actor), source: event.localSource, details });
+    return {
+      ...event,
+      response: {
+        claimsAndScopeOverrideDetails: {
+          accessTokenGeneration: { claimsToAddOrOverride: custom.claims, scopesToAdd: [...custom.scopesToAdd] },
         },
-      };
-    } catch (error) {
-      if (!(error instanceof TokenRefused)) throw error;
-      const actor = isClientCredentials(event.triggerSource) ? `client:${request.clientId}` : request.userName;
-      await recordAudit({ type, outcome: 'failure', actor, component: 'cognito', subject: AuditSubject.of('identity', actor), source: event.localSource, details: { ...details, reason: error.message } });
-      logger.warn('token refused', { actor, reason: error.message });
-      throw error;
-    }
-  });
+      },
+    };
+  } catch (error) {
+    if (!(error instanceof TokenRefused)) throw error;
+    const actor = isClientCredentials(event.triggerSource) ? `client:${request.clientId}` : request.userName;
+    await recordAudit({ type, outcome: 'failure', actor, component: 'cognito', subject: AuditSubject.of('identity', actor), source: event.localSource, details: { ...details, reason: error.message } });
+    logger.warn('token refused', { actor, reason: error.message });
+    throw error;
+  }
+});
