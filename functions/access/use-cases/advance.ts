@@ -1,0 +1,33 @@
+import type { Email } from '#shared/adapters/mailer';
+import { Conflict } from '#shared/errors';
+import { MOVES, messageFor, type AdvanceEvent } from '../domain/advance';
+import type { AccessRequest, AccessStatus } from '../domain/request';
+
+export interface AdvancePorts {
+  readonly loadRequest: (requestId: string) => Promise<AccessRequest>;
+  readonly changeStatus: (request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, actor: string, note?: string) => Promise<AccessRequest>;
+  readonly send: (email: Email) => Promise<unknown>;
+}
+
+/**
+ * Moves the request on after a workflow step, and tells the people who need to know.
+ * 1. an event that leads into a human step only checks where the request stands (the step's
+ *    task moves the status) and mails
+ * 2. any other moves the request, once: a retry after the move finds it there and does not mail twice
+ */
+export async function advance(input: { readonly requestId: string; readonly event: AdvanceEvent; readonly note?: string }, ports: AdvancePorts): Promise<{ status: AccessStatus }> {
+  const { requestId, event, note } = input;
+  const request = await ports.loadRequest(requestId);
+  const move = MOVES[event];
+  if (!move.to) {
+    if (!move.from.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; "${event}" is not expected now`);
+    const email = messageFor(event, request, note);
+    if (email && email.to.length > 0) await ports.send(email);
+    return { status: request.status };
+  }
+  const alreadyThere = request.status === move.to;
+  const moved = await ports.changeStatus(request, move.from, move.to, 'workflow', note);
+  const email = messageFor(event, moved, note);
+  if (email && !alreadyThere && email.to.length > 0) await ports.send(email);
+  return { status: moved.status };
+}

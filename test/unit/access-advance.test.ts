@@ -1,0 +1,61 @@
+import type { Email } from '#shared/adapters/mailer';
+import type { AccessRequest, AccessStatus } from '../../functions/access/domain/request';
+import { advance, type AdvancePorts } from '../../functions/access/use-cases/advance';
+
+const request = (status: AccessStatus): AccessRequest =>
+  ({
+    requestId: 'AR-20261129-0001',
+    status,
+    employee: { fullName: "Siobhán O'Neill-Ruiz", email: 'soneill@agency.example' },
+    requestedBy: { email: 'admin@agency.example' },
+  }) as unknown as AccessRequest;
+
+function ports(stored: AccessRequest) {
+  const sent: Email[] = [];
+  const moves: { from: readonly AccessStatus[]; to: AccessStatus }[] = [];
+  let current = stored;
+  const p: AdvancePorts = {
+    loadRequest: async () => current,
+    changeStatus: async (r, from, to) => {
+      moves.push({ from, to });
+      current = { ...r, status: to };
+      return current;
+    },
+    send: async (email) => void sent.push(email),
+  };
+  return { p, sent, moves };
+}
+
+describe('moving an access request on after a workflow step', () => {
+  it('denies a request under review and tells the agency why', async () => {
+    const { p, sent, moves } = ports(request('UNDER_REVIEW'));
+
+    await expect(advance({ requestId: 'AR-20261129-0001', event: 'denied', note: 'no business need stated' }, p)).resolves.toEqual({ status: 'DENIED' });
+    expect(moves).toEqual([{ from: ['UNDER_REVIEW'], to: 'DENIED' }]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: ['admin@agency.example'] });
+    expect(sent[0]?.text).toContain('Reason: no business need stated');
+  });
+
+  it('mails nothing twice when a retried step finds the request already moved', async () => {
+    const { p, sent } = ports(request('DENIED'));
+
+    await expect(advance({ requestId: 'AR-20261129-0001', event: 'denied' }, p)).resolves.toEqual({ status: 'DENIED' });
+    expect(sent).toEqual([]);
+  });
+
+  it('leaves the status of a step that opens a human task to that task, and mails the employee and agency', async () => {
+    const { p, sent, moves } = ports(request('UNDER_REVIEW'));
+
+    await expect(advance({ requestId: 'AR-20261129-0001', event: 'training-assigned' }, p)).resolves.toEqual({ status: 'UNDER_REVIEW' });
+    expect(moves).toEqual([]);
+    expect(sent[0]?.to).toEqual(['soneill@agency.example', 'admin@agency.example']);
+  });
+
+  it('refuses an event the request does not expect now, naming where it stands', async () => {
+    const { p, sent } = ports(request('ACTIVE'));
+
+    await expect(advance({ requestId: 'AR-20261129-0001', event: 'missing-modules' }, p)).rejects.toThrow('Access request AR-20261129-0001 is ACTIVE; "missing-modules" is not expected now');
+    expect(sent).toEqual([]);
+  });
+});
