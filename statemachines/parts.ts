@@ -11,11 +11,6 @@ const LAMBDA_CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 /** `${Name}`: a value the manifest substitutes (a function ARN, a table name). */
 export const substitution = (name: string): string => `\${${name}}`;
 
-/** The Next of a state that ends the execution. */
-export const END = { end: true } as const;
-export type Next = string | typeof END;
-const transition = (next: Next) => (typeof next === 'string' ? { Next: next } : { End: true as const });
-
 // ---- Retry: each retrier is written here once -------------------------------------------------
 
 /** Exponential back-off (rate 2) with full jitter. */
@@ -71,7 +66,7 @@ export interface LambdaStep {
   readonly retry?: readonly Retrier[];
   /** @default workflow.onError */
   readonly onError?: readonly Catcher[];
-  readonly next: Next;
+  readonly next: string;
 }
 
 /** A Lambda invoked as a step, with the workflow's Retry policy and its failure route. */
@@ -85,24 +80,26 @@ export function lambdaStep(workflow: Workflow, step: LambdaStep): TaskState {
     TimeoutSeconds: step.timeoutSeconds ?? 30,
     Retry: step.retry ?? lambdaRetry(workflow),
     Catch: step.onError ?? workflow.onError,
-    ...transition(step.next),
+    Next: step.next,
   };
 }
 
-/** A value written in the definition, or read from the state input at a JSONPath. */
-export type Value = Json | { readonly path: string };
-export const fromPath = (path: string): { readonly path: string } => ({ path });
-const isPath = (value: Value): value is { readonly path: string } => value !== null && typeof value === 'object' && !Array.isArray(value) && 'path' in value && typeof value.path === 'string';
+/** A value read from the state input at a JSONPath (where a part otherwise takes one written out). */
+class FromPath {
+  constructor(readonly path: string) {}
+}
+export const fromPath = (path: string): FromPath => new FromPath(path);
+export type Value = Json | FromPath;
 /** `{ key: value }`, or `{ 'key.$': path }` for a value read from the state. */
-const field = (key: string, value: Value): Payload => (isPath(value) ? { [`${key}.$`]: value.path } : { [key]: value as Json });
+const field = (key: string, value: Value): Payload => (value instanceof FromPath ? { [`${key}.$`]: value.path } : { [key]: value });
 
-export interface TaskChoice {
+export type TaskChoice = {
   readonly id: string;
   readonly label: string;
   readonly commentRequired?: true;
   /** A page of the API to open instead of deciding from the link, `{subjectId}` filled in. */
   readonly page?: string;
-}
+};
 
 /**
  * How a human step counts its reminders: where the wait's length, the reminders sent and the
@@ -184,7 +181,7 @@ export function humanStep(workflow: Workflow, human: HumanStep): States {
     subject: { type: workflow.name, 'id.$': workflow.subjectId, 'title.$': human.title, 'facts.$': human.facts },
     ...field('assignee', human.assignee),
     ...field('question', human.question),
-    choices: human.choices.map((c) => ({ ...c })),
+    choices: human.choices,
     'timeoutSeconds.$': reminders.seconds,
     'reminder.$': reminders.sent,
     'maxReminders.$': reminders.max,
