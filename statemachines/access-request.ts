@@ -1,5 +1,5 @@
 /** CCHRS access request (DESIGN 1.1), generated to access-request.asl.json by `npm run asl`. */
-import { machine, type Payload } from './asl';
+import { machine, states, type Payload } from './asl';
 import { humanStep, humanStepStates, lambdaStep, onAnyError, remindersAt, statusChange, type Workflow } from './parts';
 
 const access: Workflow = { name: 'access-request', subjectId: '$.requestId', transientErrors: ['TransientFailure'], onError: [onAnyError('WorkflowFailed')] };
@@ -22,29 +22,31 @@ export default machine({
   Comment:
     'CCHRS access request (DESIGN 1.1): unit review of the business need, two trainings on CJIS Online attested by the agency and verified by the unit, the account with a 24-hour temporary password. Input: { requestId, settings?, reissue? }.',
   StartAt: 'IsReissue',
-  States: {
-    IsReissue: {
-      Type: 'Choice',
-      Comment: 'A reissue after an expired temporary password starts again at the account step.',
-      Choices: [{ And: [{ Variable: '$.reissue', IsPresent: true }, { Variable: '$.reissue', BooleanEquals: true }], Next: 'IssueTemporaryPassword' }],
-      Default: 'HasSettings',
+  States: states(
+    {
+      IsReissue: {
+        Type: 'Choice',
+        Comment: 'A reissue after an expired temporary password starts again at the account step.',
+        Choices: [{ And: [{ Variable: '$.reissue', IsPresent: true }, { Variable: '$.reissue', BooleanEquals: true }], Next: 'IssueTemporaryPassword' }],
+        Default: 'HasSettings',
+      },
+      HasSettings: { Type: 'Choice', Choices: [{ Variable: '$.settings', IsPresent: true, Next: 'LoadRequest' }], Default: 'UseDefaultSettings' },
+      UseDefaultSettings: {
+        Type: 'Pass',
+        Comment:
+          'How long each human step waits and how often it reminds: the unit a week (2 reminders); the agency 10 days (2 reminders), so an unattested request expires after 30 days.',
+        Result: { reviewSeconds: 604800, reviewReminders: 2, attestationSeconds: 864000, attestationReminders: 2, verificationSeconds: 604800, verificationReminders: 2 },
+        ResultPath: '$.settings',
+        Next: 'LoadRequest',
+      },
+      LoadRequest: lambdaStep(access, {
+        fn: 'PrepareFunctionArn',
+        payload: { 'requestId.$': '$.requestId' },
+        keep: { fields: ['title', 'facts', 'unitEmail', 'agencyEmail', 'ori'], at: '$.view' },
+        next: 'StartBusinessNeedReviewReminders',
+      }),
     },
-    HasSettings: { Type: 'Choice', Choices: [{ Variable: '$.settings', IsPresent: true, Next: 'LoadRequest' }], Default: 'UseDefaultSettings' },
-    UseDefaultSettings: {
-      Type: 'Pass',
-      Comment:
-        'How long each human step waits and how often it reminds: the unit a week (2 reminders); the agency 10 days (2 reminders), so an unattested request expires after 30 days.',
-      Result: { reviewSeconds: 604800, reviewReminders: 2, attestationSeconds: 864000, attestationReminders: 2, verificationSeconds: 604800, verificationReminders: 2 },
-      ResultPath: '$.settings',
-      Next: 'LoadRequest',
-    },
-    LoadRequest: lambdaStep(access, {
-      fn: 'PrepareFunctionArn',
-      payload: { 'requestId.$': '$.requestId' },
-      keep: { fields: ['title', 'facts', 'unitEmail', 'agencyEmail', 'ori'], at: '$.view' },
-      next: 'StartBusinessNeedReviewReminders',
-    }),
-    ...humanStep(access, {
+    humanStep(access, {
       states: humanStepStates('BusinessNeedReview'),
       comment: HUMAN,
       step: 'business-need-review',
@@ -60,11 +62,13 @@ export default machine({
       decided: 'WasNeedApproved',
       timedOut: 'ExpireRequest',
     }),
-    WasNeedApproved: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'approve', Next: 'AssignTrainings' }], Default: 'DenyRequest' },
-    DenyRequest: advance('denied', 'RequestDenied', '$.decision.comment'),
-    RequestDenied: { Type: 'Succeed', Comment: 'The request ends DENIED; the agency was told why.' },
-    AssignTrainings: advance('training-assigned', 'StartTrainingAttestationReminders'),
-    ...humanStep(access, {
+    {
+      WasNeedApproved: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'approve', Next: 'AssignTrainings' }], Default: 'DenyRequest' },
+      DenyRequest: advance('denied', 'RequestDenied', '$.decision.comment'),
+      RequestDenied: { Type: 'Succeed', Comment: 'The request ends DENIED; the agency was told why.' },
+      AssignTrainings: advance('training-assigned', 'StartTrainingAttestationReminders'),
+    },
+    humanStep(access, {
       states: humanStepStates('TrainingAttestation'),
       comment: HUMAN,
       step: 'training-attestation',
@@ -77,7 +81,7 @@ export default machine({
       decided: 'StartTrainingVerificationReminders',
       timedOut: 'ExpireRequest',
     }),
-    ...humanStep(access, {
+    humanStep(access, {
       states: humanStepStates('TrainingVerification'),
       comment: HUMAN,
       step: 'training-verification',
@@ -93,38 +97,40 @@ export default machine({
       decided: 'WasTrainingVerified',
       timedOut: 'ExpireRequest',
     }),
-    WasTrainingVerified: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.decision.decision', StringEquals: 'verified', Next: 'ConfirmTrainingEvidence' }],
-      Default: 'ReportMissingModules',
+    {
+      WasTrainingVerified: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.decision.decision', StringEquals: 'verified', Next: 'ConfirmTrainingEvidence' }],
+        Default: 'ReportMissingModules',
+      },
+      ConfirmTrainingEvidence: check(
+        'CheckEvidenceFunctionArn',
+        ['complete'],
+        '$.evidence',
+        'IsEvidenceRecorded',
+        "Whichever channel said 'verified', each module must carry its CJIS Online completion record.",
+      ),
+      IsEvidenceRecorded: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.evidence.complete', BooleanEquals: true, Next: 'IssueTemporaryPassword' }],
+        Default: 'StartTrainingVerificationReminders',
+      },
+      ReportMissingModules: advance('missing-modules', 'StartTrainingAttestationReminders', '$.decision.comment'),
+      IssueTemporaryPassword: check(
+        'IssuePasswordFunctionArn',
+        ['temporaryPasswordExpiresAt'],
+        '$.account',
+        'WaitForTemporaryPasswordExpiry',
+        'Creates the account and e-mails the temporary password; the password itself never enters the workflow.',
+      ),
+      WaitForTemporaryPasswordExpiry: { Type: 'Wait', TimestampPath: '$.account.temporaryPasswordExpiresAt', Next: 'CheckFirstLogin' },
+      CheckFirstLogin: check('CheckActivationFunctionArn', ['active'], '$.activation', 'WasFirstLoginDone'),
+      WasFirstLoginDone: { Type: 'Choice', Choices: [{ Variable: '$.activation.active', BooleanEquals: true, Next: 'AccessActive' }], Default: 'TemporaryPasswordExpired' },
+      AccessActive: { Type: 'Succeed', Comment: 'The employee logged in and set a password: ACTIVE.' },
+      TemporaryPasswordExpired: { Type: 'Succeed', Comment: 'Unused for 24 hours: PASSWORD_EXPIRED; the employee and agency were told, and the unit may reissue.' },
+      ExpireRequest: advance('request-expired', 'RequestExpired'),
+      RequestExpired: { Type: 'Succeed', Comment: 'Nobody acted before the last reminder ran out: REQUEST_EXPIRED; the agency was told.' },
+      WorkflowFailed: { Type: 'Fail', Error: 'AccessRequestFailed', CausePath: '$.error.Cause' },
     },
-    ConfirmTrainingEvidence: check(
-      'CheckEvidenceFunctionArn',
-      ['complete'],
-      '$.evidence',
-      'IsEvidenceRecorded',
-      "Whichever channel said 'verified', each module must carry its CJIS Online completion record.",
-    ),
-    IsEvidenceRecorded: {
-      Type: 'Choice',
-      Choices: [{ Variable: '$.evidence.complete', BooleanEquals: true, Next: 'IssueTemporaryPassword' }],
-      Default: 'StartTrainingVerificationReminders',
-    },
-    ReportMissingModules: advance('missing-modules', 'StartTrainingAttestationReminders', '$.decision.comment'),
-    IssueTemporaryPassword: check(
-      'IssuePasswordFunctionArn',
-      ['temporaryPasswordExpiresAt'],
-      '$.account',
-      'WaitForTemporaryPasswordExpiry',
-      'Creates the account and e-mails the temporary password; the password itself never enters the workflow.',
-    ),
-    WaitForTemporaryPasswordExpiry: { Type: 'Wait', TimestampPath: '$.account.temporaryPasswordExpiresAt', Next: 'CheckFirstLogin' },
-    CheckFirstLogin: check('CheckActivationFunctionArn', ['active'], '$.activation', 'WasFirstLoginDone'),
-    WasFirstLoginDone: { Type: 'Choice', Choices: [{ Variable: '$.activation.active', BooleanEquals: true, Next: 'AccessActive' }], Default: 'TemporaryPasswordExpired' },
-    AccessActive: { Type: 'Succeed', Comment: 'The employee logged in and set a password: ACTIVE.' },
-    TemporaryPasswordExpired: { Type: 'Succeed', Comment: 'Unused for 24 hours: PASSWORD_EXPIRED; the employee and agency were told, and the unit may reissue.' },
-    ExpireRequest: advance('request-expired', 'RequestExpired'),
-    RequestExpired: { Type: 'Succeed', Comment: 'Nobody acted before the last reminder ran out: REQUEST_EXPIRED; the agency was told.' },
-    WorkflowFailed: { Type: 'Fail', Error: 'AccessRequestFailed', CausePath: '$.error.Cause' },
-  },
+  ),
 });

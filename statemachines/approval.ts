@@ -1,5 +1,5 @@
 /** One human decision on its own (the human step as a machine), generated to approval.asl.json by `npm run asl`. */
-import { machine, type State } from './asl';
+import { machine, states, type State } from './asl';
 import { fromPath, humanStep, onAnyError, retrier, type Workflow } from './parts';
 
 const approval: Workflow = { name: 'approval', subjectId: '$.subjectId', onError: [onAnyError('DecisionFailed')] };
@@ -16,11 +16,11 @@ export default machine({
   Comment:
     'One human decision through the shared human-task mechanism: an e-mail with signed links (or the API), reminders when nobody acts, and a visible timed-out end. Input: { subjectId, title, facts?, question, assignee: { role, email, ori? }, decisionSeconds?, maxReminders? }.',
   StartAt: 'HasDecisionTime',
-  States: {
-    ...defaulted('decisionSeconds', 172800, 'HasReminderCount', ['HasDecisionTime', 'UseDefaultDecisionTime'], 'Two days to decide, unless the input says otherwise.'),
-    ...defaulted('maxReminders', 2, 'HasFacts', ['HasReminderCount', 'UseDefaultReminderCount']),
-    ...defaulted('facts', [], 'StartCountingReminders', ['HasFacts', 'UseNoFacts']),
-    ...humanStep(approval, {
+  States: states(
+    defaulted('decisionSeconds', 172800, 'HasReminderCount', ['HasDecisionTime', 'UseDefaultDecisionTime'], 'Two days to decide, unless the input says otherwise.'),
+    defaulted('maxReminders', 2, 'HasFacts', ['HasReminderCount', 'UseDefaultReminderCount']),
+    defaulted('facts', [], 'StartCountingReminders', ['HasFacts', 'UseNoFacts']),
+    humanStep(approval, {
       states: { startReminders: 'StartCountingReminders', await: 'AwaitDecision', anyRemindersLeft: 'AnyRemindersLeft', countReminder: 'CountReminder', closeTask: 'CloseUnansweredTask' },
       comment: 'Human tasks have no HeartbeatSeconds: a person does not heartbeat; TimeoutSeconds bounds the wait and the Catch reminds.',
       step: 'decision',
@@ -57,10 +57,12 @@ export default machine({
       // The task id of the closed task is kept for whoever reads the execution's history.
       close: { keep: { fields: ['taskId'], at: '$.expired' }, retry: [retrier(['States.ALL'], 1, 3)] },
     }),
-    ApprovalTimedOut: { Type: 'Fail', Error: 'ApprovalTimedOut', Cause: 'Nobody decided before the last reminder ran out' },
-    WhatWasDecided: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'approve', Next: 'Approved' }], Default: 'Rejected' },
-    Approved: outcome('APPROVED'),
-    Rejected: outcome('REJECTED'),
-    DecisionFailed: { Type: 'Fail', Error: 'DecisionFailed', CausePath: '$.error.Cause' },
-  },
+    {
+      ApprovalTimedOut: { Type: 'Fail', Error: 'ApprovalTimedOut', Cause: 'Nobody decided before the last reminder ran out' },
+      WhatWasDecided: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'approve', Next: 'Approved' }], Default: 'Rejected' },
+      Approved: outcome('APPROVED'),
+      Rejected: outcome('REJECTED'),
+      DecisionFailed: { Type: 'Fail', Error: 'DecisionFailed', CausePath: '$.error.Cause' },
+    },
+  ),
 });

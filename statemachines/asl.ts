@@ -83,6 +83,21 @@ export interface Machine {
   readonly States: States;
 }
 
+/**
+ * The States of a machine from groups (a part such as a human step gives several): a name given
+ * twice is an error, where an object spread would let the later state replace the earlier.
+ */
+export function states(...groups: States[]): States {
+  const all: Record<string, State> = {};
+  for (const group of groups) {
+    for (const [name, state] of Object.entries(group)) {
+      if (Object.hasOwn(all, name)) throw new Error(`Two states are named ${name}`);
+      all[name] = state;
+    }
+  }
+  return all;
+}
+
 /** Every state a state names as where to go: Next, Default, each Choice rule and each Catch. */
 function targetsOf(state: State): string[] {
   const targets: string[] = [];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { machine, type Machine } from '../../statemachines/asl';
+import { machine, states, type Machine } from '../../statemachines/asl';
 import { definitions, fileOf, render } from '../../statemachines/machines';
 import { humanStep, lambdaStep, onAnyError, remindersAt, humanStepStates, type Workflow } from '../../statemachines/parts';
 import { aslFiles } from './harness';
@@ -20,7 +20,7 @@ describe('generated workflow definitions', () => {
   });
 });
 
-describe('machine()', () => {
+describe('machine() and states()', () => {
   const end = { Type: 'Succeed' } as const;
 
   it('refuses a transition to a state that does not exist, naming both', () => {
@@ -33,6 +33,10 @@ describe('machine()', () => {
     expect(() => machine({ Comment: 'c', StartAt: 'A', States: { A: lambdaStep(workflow, { fn: 'F', payload: {}, next: 'Done' }), Done: end } })).toThrow(
       'A leads to Missing, which is not a state',
     );
+  });
+
+  it('refuses two states of one name, where a spread would silently keep the later one', () => {
+    expect(() => states({ AnyRemindersLeft: end }, { AnyRemindersLeft: end })).toThrow('Two states are named AnyRemindersLeft');
   });
 
   it('refuses a state nothing leads to', () => {
