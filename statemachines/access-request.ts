@@ -1,0 +1,136 @@
+/** CCHRS access request (DESIGN 1.1), generated to access-request.asl.json by `npm run asl`. */
+import { machine, states, type Payload } from './asl';
+import { humanStep, humanStepStates, lambdaStep, onAnyError, remindersAt, statusChange, type Workflow } from './parts';
+
+const access: Workflow = { name: 'access-request', subjectId: '$.requestId', transientErrors: ['TransientFailure'], onError: [onAnyError('WorkflowFailed')] };
+
+const HUMAN =
+  "A human step through the shared human-task mechanism; no HeartbeatSeconds (a person does not heartbeat), TimeoutSecondsPath bounds the wait and the Catch reminds. The request's status moves in the same transaction that opens the task (statusChange), so a status naming this step always has its task.";
+
+/** The request moves on (access-advance): `event` names what happened, the note is the person's comment. */
+const advance = (event: string, next: string, note?: string) =>
+  lambdaStep(access, { fn: 'AdvanceFunctionArn', payload: { 'requestId.$': '$.requestId', event, ...(note ? { 'note.$': note } : {}) }, next });
+
+/** A step of the request's own functions that reads the request and answers with `fields`. */
+const check = (fn: string, fields: string[], at: string, next: string, comment?: string) =>
+  lambdaStep(access, { ...(comment ? { comment } : {}), fn, payload: { 'requestId.$': '$.requestId' }, keep: { fields, at }, next });
+
+const subject = { title: '$.view.title', facts: '$.view.facts' };
+const unit: Payload = { role: 'unit', 'email.$': '$.view.unitEmail' };
+
+export default machine({
+  Comment:
+    'CCHRS access request (DESIGN 1.1): unit review of the business need, two trainings on CJIS Online attested by the agency and verified by the unit, the account with a 24-hour temporary password. Input: { requestId, settings?, reissue? }.',
+  StartAt: 'IsReissue',
+  States: states(
+    {
+      IsReissue: {
+        Type: 'Choice',
+        Comment: 'A reissue after an expired temporary password starts again at the account step.',
+        Choices: [{ And: [{ Variable: '$.reissue', IsPresent: true }, { Variable: '$.reissue', BooleanEquals: true }], Next: 'IssueTemporaryPassword' }],
+        Default: 'HasSettings',
+      },
+      HasSettings: { Type: 'Choice', Choices: [{ Variable: '$.settings', IsPresent: true, Next: 'LoadRequest' }], Default: 'UseDefaultSettings' },
+      UseDefaultSettings: {
+        Type: 'Pass',
+        Comment:
+          'How long each human step waits and how often it reminds: the unit a week (2 reminders); the agency 10 days (2 reminders), so an unattested request expires after 30 days.',
+        Result: { reviewSeconds: 604800, reviewReminders: 2, attestationSeconds: 864000, attestationReminders: 2, verificationSeconds: 604800, verificationReminders: 2 },
+        ResultPath: '$.settings',
+        Next: 'LoadRequest',
+      },
+      LoadRequest: lambdaStep(access, {
+        fn: 'PrepareFunctionArn',
+        payload: { 'requestId.$': '$.requestId' },
+        keep: { fields: ['title', 'facts', 'unitEmail', 'agencyEmail', 'ori'], at: '$.view' },
+        next: 'StartBusinessNeedReviewReminders',
+      }),
+    },
+    humanStep(access, {
+      states: humanStepStates('BusinessNeedReview'),
+      comment: HUMAN,
+      step: 'business-need-review',
+      ...subject,
+      assignee: unit,
+      question: 'Does this employee have a legitimate business need for access to criminal history record information?',
+      choices: [
+        { id: 'approve', label: 'Approve: assign the trainings' },
+        { id: 'deny', label: 'Deny', commentRequired: true },
+      ],
+      reminders: remindersAt('$.reminder', '$.settings.reviewSeconds', '$.settings.reviewReminders'),
+      statusChange: statusChange(['RECEIVED'], 'UNDER_REVIEW', { note: 'the unit’s review task is open' }),
+      decided: 'WasNeedApproved',
+      timedOut: 'ExpireRequest',
+    }),
+    {
+      WasNeedApproved: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'approve', Next: 'AssignTrainings' }], Default: 'DenyRequest' },
+      DenyRequest: advance('denied', 'RequestDenied', '$.decision.comment'),
+      RequestDenied: { Type: 'Succeed', Comment: 'The request ends DENIED; the agency was told why.' },
+      AssignTrainings: advance('training-assigned', 'StartTrainingAttestationReminders'),
+    },
+    humanStep(access, {
+      states: humanStepStates('TrainingAttestation'),
+      comment: HUMAN,
+      step: 'training-attestation',
+      ...subject,
+      assignee: { role: 'agency-admin', 'email.$': '$.view.agencyEmail', 'ori.$': '$.view.ori' },
+      question: 'Has the employee completed both trainings on CJIS Online?',
+      choices: [{ id: 'attest', label: 'Both trainings are complete on CJIS Online' }],
+      reminders: remindersAt('$.reminder', '$.settings.attestationSeconds', '$.settings.attestationReminders'),
+      statusChange: statusChange(['UNDER_REVIEW', 'TRAINING_VERIFICATION'], 'TRAINING_ASSIGNED', { 'note.$': '$.decision.comment' }),
+      decided: 'StartTrainingVerificationReminders',
+      timedOut: 'ExpireRequest',
+    }),
+    humanStep(access, {
+      states: humanStepStates('TrainingVerification'),
+      comment: HUMAN,
+      step: 'training-verification',
+      ...subject,
+      assignee: unit,
+      question: 'Verify both trainings on CJIS Online and record each completion (date and record id)',
+      choices: [
+        { id: 'verified', label: 'Both verified on CJIS Online', page: '/access-requests/{subjectId}/training-evidence' },
+        { id: 'missing-module', label: 'A module is missing', commentRequired: true },
+      ],
+      reminders: remindersAt('$.reminder', '$.settings.verificationSeconds', '$.settings.verificationReminders'),
+      statusChange: statusChange(['TRAINING_ASSIGNED'], 'TRAINING_VERIFICATION', { note: 'the agency attested both trainings on CJIS Online' }),
+      decided: 'WasTrainingVerified',
+      timedOut: 'ExpireRequest',
+    }),
+    {
+      WasTrainingVerified: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.decision.decision', StringEquals: 'verified', Next: 'ConfirmTrainingEvidence' }],
+        Default: 'ReportMissingModules',
+      },
+      ConfirmTrainingEvidence: check(
+        'CheckEvidenceFunctionArn',
+        ['complete'],
+        '$.evidence',
+        'IsEvidenceRecorded',
+        "Whichever channel said 'verified', each module must carry its CJIS Online completion record.",
+      ),
+      IsEvidenceRecorded: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.evidence.complete', BooleanEquals: true, Next: 'IssueTemporaryPassword' }],
+        Default: 'StartTrainingVerificationReminders',
+      },
+      ReportMissingModules: advance('missing-modules', 'StartTrainingAttestationReminders', '$.decision.comment'),
+      IssueTemporaryPassword: check(
+        'IssuePasswordFunctionArn',
+        ['temporaryPasswordExpiresAt'],
+        '$.account',
+        'WaitForTemporaryPasswordExpiry',
+        'Creates the account and e-mails the temporary password; the password itself never enters the workflow.',
+      ),
+      WaitForTemporaryPasswordExpiry: { Type: 'Wait', TimestampPath: '$.account.temporaryPasswordExpiresAt', Next: 'CheckFirstLogin' },
+      CheckFirstLogin: check('CheckActivationFunctionArn', ['active'], '$.activation', 'WasFirstLoginDone'),
+      WasFirstLoginDone: { Type: 'Choice', Choices: [{ Variable: '$.activation.active', BooleanEquals: true, Next: 'AccessActive' }], Default: 'TemporaryPasswordExpired' },
+      AccessActive: { Type: 'Succeed', Comment: 'The employee logged in and set a password: ACTIVE.' },
+      TemporaryPasswordExpired: { Type: 'Succeed', Comment: 'Unused for 24 hours: PASSWORD_EXPIRED; the employee and agency were told, and the unit may reissue.' },
+      ExpireRequest: advance('request-expired', 'RequestExpired'),
+      RequestExpired: { Type: 'Succeed', Comment: 'Nobody acted before the last reminder ran out: REQUEST_EXPIRED; the agency was told.' },
+      WorkflowFailed: { Type: 'Fail', Error: 'AccessRequestFailed', CausePath: '$.error.Cause' },
+    },
+  ),
+});
