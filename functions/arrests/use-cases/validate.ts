@@ -1,0 +1,52 @@
+import type { FieldProblem } from '#shared/errors';
+import { StaleVersion, type PacketRecord, type PacketStore } from '../adapters/packet-store';
+import { clerkFor, factsOf, reviewTitle, type Fact } from '../domain/review';
+import { validatePacket } from '../domain/rules';
+
+export interface ValidatePorts {
+  readonly store: Pick<PacketStore, 'mustGet' | 'transition'>;
+  /** Announces the packet's new status (its event on the bus). */
+  readonly announce: (packet: PacketRecord, detail: { problems: FieldProblem[] }) => Promise<void>;
+  readonly now: () => Date;
+}
+
+/** What the machine's clerk review (or its rejection notice) needs. */
+export interface ValidateOutput {
+  readonly valid: boolean;
+  readonly problems: FieldProblem[];
+  readonly warnings: FieldProblem[];
+  readonly title: string;
+  readonly facts: Fact[];
+  readonly clerk: ReturnType<typeof clerkFor>;
+}
+
+/**
+ * Step 2, Validate.
+ * 1. load the packet version this execution is for (a newer version makes it stale)
+ * 2. check every business rule; collect all that fail, and the warnings
+ * 3. record REJECTED (with every failed rule) and its event; a valid packet stays RECEIVED here:
+ *    VALIDATED (with its warnings) is written with the clerk's review task, in the transaction
+ *    that opens it (AwaitClerkReview's statusChange, tasks-notify), so it never shows first
+ * 4. hand the machine what the clerk's review needs: the clerk of the packet's court, the facts
+ */
+export async function validate(input: { readonly packetId: string; readonly version: number }, ports: ValidatePorts): Promise<ValidateOutput> {
+  const { packetId, version } = input;
+  const current = await ports.store.mustGet(packetId);
+  if (current.version !== version) throw new StaleVersion(`Packet ${packetId} is at version ${current.version}, not ${version}`);
+  const now = ports.now();
+  const { problems, warnings } = validatePacket(current.packet, now);
+  const valid = problems.length === 0;
+  if (!valid) {
+    const { packet } = await ports.store.transition({
+      packetId,
+      version,
+      to: 'REJECTED',
+      actor: 'system',
+      set: { problems, warnings },
+      details: { problems: problems.length, rules: problems.map((p) => `${p.field}: ${p.rule}`).join(' | ').slice(0, 2000) },
+      now: now.toISOString(),
+    });
+    await ports.announce(packet, { problems });
+  }
+  return { valid, problems, warnings, title: reviewTitle(current.packet, version), facts: factsOf(current.packet, warnings), clerk: clerkFor(current.packet) };
+}
