@@ -1,0 +1,24 @@
+import { AccessStore } from '#shared/adapters/access-store';
+import { accessStatusWrite } from '../../access/task-status';
+import { PacketStore } from '../../arrests/adapters/packet-store';
+import { arrestStatusWrite, publishArrestStatus } from '../../arrests/task-status';
+import type { SubjectStatus } from '../use-cases/notify';
+
+/**
+ * The status changes human steps stand for, by subject type, on the table: an access request's
+ * (no event), an arrest packet's (ArrestPacketValidated on `busName` after the transaction).
+ */
+export function subjectStatusOn(tableName: string, busName: string): SubjectStatus {
+  const accessStore = new AccessStore(tableName);
+  const packetStore = new PacketStore(tableName);
+  return {
+    async write(subject, change, now) {
+      if (subject.type === 'access-request') return accessStatusWrite(accessStore, subject.id, change, now);
+      if (subject.type === 'arrest-packet') return arrestStatusWrite(packetStore, subject.id, change, now);
+      throw new Error(`No status change is known for subjects of type ${subject.type}`);
+    },
+    async announce(subject, change) {
+      if (subject.type === 'arrest-packet') await publishArrestStatus(packetStore, busName, subject.id, change);
+    },
+  };
+}
