@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { AuditSubject, type AuditEvent } from '#shared/audit';
+import { customizeToken, isClientCredentials, TokenRefused, type TokenRequest } from '../claims';
+
+/** A string kept to its first `max` characters: a long user agent is recorded in part, never refused. */
+const clipped = (max: number) => z.string().transform((s) => s.slice(0, max)).optional();
+
+/** Cognito's pre-token-generation event (trigger version V3_0: people and machine clients). */
+export const PreTokenEventSchema = z.looseObject({
+  triggerSource: z.string().min(1),
+  userName: z.string().default(''),
+  callerContext: z.looseObject({ clientId: z.string().default('') }),
+  request: z.looseObject({
+    userAttributes: z.record(z.string(), z.string()).default({}),
+    groupConfiguration: z.looseObject({ groupsToOverride: z.array(z.string()).default([]) }).default({ groupsToOverride: [] }),
+    scopes: z.array(z.string()).default([]),
+  }),
+  /**
+   * The embedded runtime's token endpoint adds where the request came from. Cognito's V3 event has
+   * no source address (only the client's own `clientMetadata`, which it may set to anything); in
+   * AWS the source of a sign-in is in CloudTrail and Cognito's user auth events.
+   */
+  localSource: z.object({ ip: clipped(64), userAgent: clipped(256) }).optional(),
+});
+export type PreTokenEvent = z.infer<typeof PreTokenEventSchema>;
+
+export interface PreTokenPorts {
+  /** Writes one record of the audit trail. */
+  readonly record: (event: AuditEvent) => Promise<void>;
+  readonly warn: (message: string, fields: Record<string, string>) => void;
+}
+
+/** The event with Cognito's answer: the claims and scopes to add to the access token. */
+export type PreTokenAnswer = PreTokenEvent & {
+  response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: Readonly<Record<string, string>>; scopesToAdd: string[] } } };
+};
+
+/** What the token customization reads of Cognito's event. */
+export function tokenRequestOf(event: PreTokenEvent): TokenRequest {
+  return {
+    triggerSource: event.triggerSource,
+    userName: event.userName,
+    clientId: event.callerContext.clientId,
+    userAttributes: event.request.userAttributes,
+    groups: event.request.groupConfiguration.groupsToOverride,
+    scopes: event.request.scopes,
+  };
+}
+
+/**
+ * Every sign-in, refresh and client-credentials grant passes here before Cognito issues a token
+ * (CJIS AU-2: each logon is audited).
+ * 1. shape the access token (claims.ts: the API scope, agency, courts, e-mail)
+ * 2. record the logon (or refresh) as a success, naming who, and answer Cognito with the claims
+ * 3. a refused token (a misconfigured machine client): record the failure with its reason, warn,
+ *    and let TokenRefused through, so Cognito refuses the request
+ */
+export async function preToken(event: PreTokenEvent, ports: PreTokenPorts): Promise<PreTokenAnswer> {
+  const request = tokenRequestOf(event);
+  const type = event.triggerSource === 'TokenGeneration_RefreshTokens' ? 'TokenRefreshed' : 'Logon';
+  const details = { trigger: event.triggerSource, clientId: request.clientId };
+  try {
+    const custom = customizeToken(request);
+    await ports.record({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: AuditSubject.of('identity', custom.actor), source: event.localSource, details });
+    return { ...event, response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: custom.claims, scopesToAdd: [...custom.scopesToAdd] } } } };
+  } catch (error) {
+    if (!(error instanceof TokenRefused)) throw error;
+    const actor = isClientCredentials(event.triggerSource) ? `client:${request.clientId}` : request.userName;
+    await ports.record({ type, outcome: 'failure', actor, component: 'cognito', subject: AuditSubject.of('identity', actor), source: event.localSource, details: { ...details, reason: error.message } });
+    ports.warn('token refused', { actor, reason: error.message });
+    throw error;
+  }
+}
