@@ -50,11 +50,14 @@ describe('the pre-token trigger', () => {
   });
 
   it('records no refusal for a failure that is not one (the audit write itself failing)', async () => {
-    const { p, warnings } = ports();
+    const { p: working, warnings } = ports();
     const attempts: AuditEvent[] = [];
-    p.record = async (event) => {
-      attempts.push(event);
-      throw new Error('table unavailable');
+    const p: PreTokenPorts = {
+      ...working,
+      record: async (event) => {
+        attempts.push(event);
+        throw new Error('table unavailable');
+      },
     };
 
     await expect(preToken(signIn(), p)).rejects.toThrow('table unavailable');
