@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { esbuildOptions, LAMBDA_BUNDLE, referenceDirOf } from '../infra/aws/bundling';
+import { LAMBDA_BUNDLE, LAMBDA_ESBUILD, referenceDirOf } from '../infra/aws/bundling';
 import { functions, routes, type FunctionName } from '../infra/manifest';
 import { summarize } from '../drive/stats';
 
@@ -46,7 +46,7 @@ export async function bundle(name: FunctionName): Promise<{ file: string; bytes:
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LAMBDA_BUNDLE.outfile);
   const t0 = performance.now();
-  await build({ ...esbuildOptions(path.join(ROOT, spec.entry)), outfile: file });
+  await build({ ...LAMBDA_ESBUILD, entryPoints: [path.join(ROOT, spec.entry)], outfile: file });
   const buildMs = performance.now() - t0;
   const reference = referenceDirOf(ROOT, spec.entry);
   if (reference) for (const f of readdirSync(path.join(ROOT, reference)).filter((x) => x.endsWith('.csv'))) copyFileSync(path.join(ROOT, reference, f), path.join(dir, f));

@@ -1,8 +1,8 @@
 /**
  * How a Lambda bundle is built, written once. `ManifestFunction` (function.ts) hands these settings
  * to CDK's NodejsFunction, which runs the local esbuild with them; the benchmark (bench/bundles.ts)
- * and the bundle test (test/infra/bundles.test.ts) call esbuild with the same settings through
- * `esbuildOptions`, so what they measure and check is what AWS runs.
+ * and the bundle test (test/infra/bundles.test.ts) call esbuild with the same settings
+ * (`LAMBDA_ESBUILD`), so what they measure and check is what AWS runs.
  *
  * No CDK import here: the benchmark and the test load this module without aws-cdk-lib.
  */
@@ -39,22 +39,19 @@ export function referenceDirOf(projectRoot: string, entry: string): string | und
 }
 
 /**
- * esbuild's options for one entry, as NodejsFunction passes them on its command line
+ * The same settings as esbuild's options, as NodejsFunction passes them on its command line
  * (`--bundle --target --platform=node --format --outfile --minify --sourcemap --external
- * --banner:js --main-fields`). Add `outfile` or `write: false` to suit the caller.
+ * --banner:js --main-fields`). Add `entryPoints` and `outfile` (or `outdir`, `write: false`).
  */
-export function esbuildOptions(entryFile: string): BuildOptions {
-  return {
-    entryPoints: [entryFile],
-    bundle: true,
-    platform: 'node',
-    target: LAMBDA_BUNDLE.target,
-    format: LAMBDA_BUNDLE.format,
-    minify: LAMBDA_BUNDLE.minify,
-    sourcemap: LAMBDA_BUNDLE.sourceMap,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    external: [...LAMBDA_BUNDLE.external],
-    logLevel: 'error',
-  };
-}
+export const LAMBDA_ESBUILD = {
+  bundle: true,
+  platform: 'node',
+  target: LAMBDA_BUNDLE.target,
+  format: LAMBDA_BUNDLE.format,
+  minify: LAMBDA_BUNDLE.minify,
+  sourcemap: LAMBDA_BUNDLE.sourceMap,
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  banner: { js: LAMBDA_BUNDLE.banner },
+  external: [...LAMBDA_BUNDLE.external],
+  logLevel: 'error',
+} as const satisfies BuildOptions;
