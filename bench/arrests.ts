@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchRuntime, WorkflowDriver } from './embedded';
 import { Marks, openedTaskId, postDecision, type Invocation } from './observe';
-import { custodialPacket, type ArrestPacket } from '../test/fixtures/arrests/packet';
+import { custodialPacket, type ArrestPacket } from '../drive/arrest-packet';
 import { countStatuses, statusFrom } from './stats';
 
 const ORI = 'CT0000100';

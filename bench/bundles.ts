@@ -1,13 +1,12 @@
 /**
- * Per Lambda function in the manifest: its bundle as the CDK NodejsFunction makes it
- * (infra/aws/function.ts: esbuild, minified, ESM `.mjs`, Node 24 target, `module` then `main`
- * fields, the createRequire banner, `@aws-sdk/*` external because the Lambda runtime ships it,
- * reference CSVs beside the bundle), its size, and its cold start: a fresh `node` process that
- * imports the bundle and handles one event. The event is a request on the function's first
- * route with a caller of an allowed role and no body (an API function answers it without
- * touching storage, usually with a 4xx naming what is missing), or `{}` for a workflow step or
- * event target (its input validation refuses it). So the time is spawn + module load + the
- * handler's first call, not a network round trip.
+ * Per Lambda function in the manifest: its bundle as the CDK NodejsFunction makes it (esbuild
+ * with the settings of infra/aws/bundling.ts, which infra/aws/function.ts hands to
+ * NodejsFunction; reference CSVs beside the bundle), its size, and its cold start: a fresh
+ * `node` process that imports the bundle and handles one event. The event is a request on the
+ * function's first route with a caller of an allowed role and no body (an API function answers
+ * it without touching storage, usually with a 4xx naming what is missing), or `{}` for a
+ * workflow step or event target (its input validation refuses it). So the time is spawn +
+ * module load + the handler's first call, not a network round trip.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
@@ -17,13 +16,13 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE, LAMBDA_ESBUILD, referenceDirOf } from '../infra/aws/bundling';
 import { functions, routes, type FunctionName } from '../infra/manifest';
-import { summarize } from './stats';
+import { summarize } from '../drive/stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Outside the repository (not linted, not committed); a node_modules link lets the external `@aws-sdk/*` resolve at cold start. */
 const OUT = path.join(os.tmpdir(), 'ciss-bench-bundles');
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface BundleResult {
   readonly function: FunctionName;
@@ -40,30 +39,17 @@ export interface BundleResult {
   readonly firstCallMs: { readonly p50: number };
 }
 
-/** Bundles one function the way infra/aws/function.ts configures NodejsFunction. */
+/** Bundles one function as NodejsFunction does (infra/aws/bundling.ts). */
 export async function bundle(name: FunctionName): Promise<{ file: string; bytes: number; gzipBytes: number; buildMs: number }> {
   const spec = functions[name];
   const dir = path.join(OUT, name);
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'index.mjs');
+  const file = path.join(dir, LAMBDA_BUNDLE.outfile);
   const t0 = performance.now();
-  await build({
-    entryPoints: [path.join(ROOT, spec.entry)],
-    outfile: file,
-    bundle: true,
-    minify: true,
-    sourcemap: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
-  });
+  await build({ ...LAMBDA_ESBUILD, entryPoints: [path.join(ROOT, spec.entry)], outfile: file });
   const buildMs = performance.now() - t0;
-  const reference = path.join(ROOT, path.dirname(spec.entry), 'reference');
-  if (existsSync(reference)) for (const f of readdirSync(reference).filter((x) => x.endsWith('.csv'))) copyFileSync(path.join(reference, f), path.join(dir, f));
+  const reference = referenceDirOf(ROOT, spec.entry);
+  if (reference) for (const f of readdirSync(path.join(ROOT, reference)).filter((x) => x.endsWith('.csv'))) copyFileSync(path.join(ROOT, reference, f), path.join(dir, f));
   return { file, bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length, buildMs };
 }
 

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { aslText, substitute } from '../infra/asl';
 import { machines, type MachineName } from '../infra/manifest';
-import { pool, summarize, type Summary } from './stats';
+import { pool, summarize, type Summary } from '../drive/stats';
 
 type EngineDefinition = ConstructorParameters<typeof StateMachine>[0];
 

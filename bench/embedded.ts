@@ -16,7 +16,7 @@ import type { FunctionName } from '../infra/manifest';
 import { countRequests, delta, perUnit, sourceOf, type RequestCounts, type WireRequest } from './dynamo';
 import { LambdaWatch, sleep } from './observe';
 import { RecordingPipe } from './recorder';
-import { pool, summarize, type Summary } from './stats';
+import { pool, summarize, type Summary } from '../drive/stats';
 
 export const STAGE = 'bench';
 

@@ -35,7 +35,8 @@ import { costPer1000, minimumRequests, PRICES, type Cost } from './cost';
 import { tablesOf, type RequestCounts } from './dynamo';
 import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
-import { parseLevels, pool, table } from './stats';
+import { pool } from '../drive/stats';
+import { parseLevels, table } from './stats';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
 const PARTS: readonly Part[] = ['arrest', 'access', 'memory', 'bundles'];

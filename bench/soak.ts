@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Clock } from '../infra/local/clock';
 import { startLocalRuntime } from '../infra/local/runtime';
-import { runLoad, STEPS, targetOf, verifyLoad } from '../test/load/drive';
+import { runLoad, STEPS, targetOf, verifyLoad } from '../drive/load';
 import { table } from './stats';
 
 const program = new Command()

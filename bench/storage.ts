@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'node:http';
 import { consumedUnits, kindOf, rewriteKeys, writtenKeyValues, type KeySchemas, type WireRequest } from './dynamo';
-import { pool, summarize, type Summary } from './stats';
+import { pool, summarize, type Summary } from '../drive/stats';
 
 export interface StorageResult {
   readonly requestsPerItem: number;

@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   program
     .command('stuck')
-    .description('running executions past the time their state allows (see README, Operations)')
+    .description('running executions past the time their state allows (see cli/README.md, Stuck)')
     .option('--limit <n>', 'at most n (1-100)', '20')
     .action(async (opts: { limit?: string }, cmd: Command) => list(cmd, { stuck: true, limit: opts.limit }));
 

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionSpec } from '../manifest';
+import { LAMBDA_BUNDLE, referenceDirOf } from './bundling';
 import { acknowledge } from './nag';
 
 /**
@@ -15,9 +15,6 @@ import { acknowledge } from './nag';
  * and workflow logs are part of that trail, so nothing shorter.
  */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
-
-/** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface ManifestFunctionProps {
   readonly spec: FunctionSpec;
@@ -80,23 +77,22 @@ export class ManifestFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      // The settings live in bundling.ts, which the benchmark and the bundle test build with too.
       bundling: {
         forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
+        target: LAMBDA_BUNDLE.target,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
         format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // The runtime ships SDK v3; bundling it would only grow cold starts.
-        externalModules: ['@aws-sdk/*'],
-        // Reference data a handler reads at cold start (`functions/<area>/reference/*.csv`) goes
-        // beside the bundle, where the domain module looks for it.
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
+        externalModules: [...LAMBDA_BUNDLE.external],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => {
-            const reference = path.join(path.dirname(spec.entry), 'reference');
-            return existsSync(path.join(props.projectRoot, reference)) ? [`cp "${inputDir}/${reference}"/*.csv "${outputDir}/"`] : [];
+            const reference = referenceDirOf(props.projectRoot, spec.entry);
+            return reference ? [`cp "${inputDir}/${reference}"/*.csv "${outputDir}/"`] : [];
           },
         },
       },

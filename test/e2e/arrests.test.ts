@@ -1,5 +1,5 @@
 import { ListExecutionsCommand, RedriveExecutionCommand, StopExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import { custodialPacket, type ArrestPacket } from '../fixtures/arrests/packet';
+import { custodialPacket, type ArrestPacket } from '../../drive/arrest-packet';
 import { ended, eventually, givenRuntime, mailbox, stopHarness, throughRetries, type Harness, type Mail } from './steps';
 
 const DAY = 24 * 3600 * 1000;

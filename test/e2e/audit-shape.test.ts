@@ -1,8 +1,8 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { AUDIT_RECORD_FIELDS } from '#shared/audit';
 import { Clock } from '../../infra/local/clock';
-import { custodialPacket } from '../fixtures/arrests/packet';
-import { runLoad, targetOf, type LoadResult, type Target } from '../load/drive';
+import { custodialPacket } from '../../drive/arrest-packet';
+import { runLoad, targetOf, type LoadResult, type Target } from '../../drive/load';
 import { ended, eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -2,7 +2,7 @@ import { ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn
 import { generateKeyPair, SignJWT } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/auth';
 import { ROLES, routes, type Role, type RouteSpec } from '../../infra/manifest';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 import { eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness } from './steps';
 
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../browser';
 import { ROOT } from '../../infra/asl';
 import { eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 
 /**
  * The operations console in a real browser (Chromium through playwright-core; see test/browser.ts), against

@@ -6,7 +6,7 @@
  */
 import { Clock } from '../../infra/local/clock';
 import { startLocalRuntime } from '../../infra/local/runtime';
-import { IDENTITIES } from '../load/drive';
+import { IDENTITIES } from '../../drive/load';
 
 interface ChildOptions {
   readonly stage: string;

@@ -7,7 +7,7 @@ import { startCmsSimulator, type CmsSimulator } from '../../infra/local/cms';
 import { LocalKeys } from '../../infra/local/keys';
 import { freePort } from '../../infra/local/net';
 import { localNames } from '../../infra/local/runtime';
-import { runLoad, verifyLoad, type LoadResult, type Target } from '../load/drive';
+import { runLoad, verifyLoad, type LoadResult, type Target } from '../../drive/load';
 import type { ChildReady } from './crash-runtime';
 
 const SCRIPT = new URL('./crash-runtime.ts', import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { Clock } from '../../infra/local/clock';
-import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../load/drive';
+import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../../drive/load';
 import { givenRuntime, history, packetIdFor, stopHarness, type Harness } from './steps';
 
 const ORI = 'CT0000100';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { routes, type Role, type RouteSpec } from '../../infra/manifest';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];

@@ -1,4 +1,4 @@
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 import { eventually, givenRuntime, mailbox, stopHarness, type Harness } from './steps';
 
 const ORI = 'CT0000100';

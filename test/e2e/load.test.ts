@@ -1,5 +1,5 @@
 import { Clock } from '../../infra/local/clock';
-import { runLoad, targetOf, verifyLoad, STEPS, type LoadResult, type Target } from '../load/drive';
+import { runLoad, targetOf, verifyLoad, STEPS, type LoadResult, type Target } from '../../drive/load';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 
 const ORI = 'CT0000100';
 

@@ -1,7 +1,7 @@
 import { main, type CliIo } from '../../cli/ciss';
 import type { ExecutionDetail, ExecutionPage, PendingTaskList, RedriveResult } from '../../functions/ops/contract';
 import { eventually, givenRuntime, mailbox, packetIdFor, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 
 const ORI = 'CT0000100';
 

@@ -1,7 +1,7 @@
 import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
 import { freePort } from '../../infra/local/net';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import { custodialPacket } from '../../drive/arrest-packet';
 import { callbackToken, eventually, givenRuntime, history, mailbox, stopHarness, type Harness, type Mail } from './steps';
 
 const HOUR_MS = 3_600_000;

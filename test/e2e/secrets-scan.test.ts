@@ -2,7 +2,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
-import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../load/drive';
+import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../../drive/load';
 import { captureOutput, givenRuntime, mailbox, scanAll, stopHarness, type Harness } from './steps';
 
 /** Three base64url segments, the first a JSON object: any JWT, whoever signed it. */

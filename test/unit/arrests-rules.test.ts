@@ -7,7 +7,7 @@ import { ageOn, arrestDay, validatePacket } from '../../functions/arrests/domain
 import { CITATION_FORM, csvFields, parseCitation, resolveCitation, statutes } from '../../functions/arrests/domain/statutes';
 import { assertProperty } from './property';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
+const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
 const NOW = new Date('2026-11-23T15:00:00Z');
 const packet = (change: (p: ArrestPacket) => void = () => undefined): ArrestPacket => {
   const p = structuredClone(fixture);

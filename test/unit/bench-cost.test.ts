@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { billedMs, costPer1000, minimumRequests, PRICES } from '../../bench/cost';
-import { parseLevels, summarize, table } from '../../bench/stats';
+import { summarize } from '../../drive/stats';
+import { parseLevels, table } from '../../bench/stats';
 
 describe('bench: cost model', () => {
   it('bills Lambda in whole milliseconds, at least one', () => {

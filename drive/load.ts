@@ -11,11 +11,11 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
-import type { TokenRequest } from '../../infra/local/auth';
-import type { CmsRecord } from '../../infra/local/cms';
-import type { LocalRuntime } from '../../infra/local/runtime';
-import { pool, summarize, type Summary } from '../../bench/stats';
-import { custodialPacket } from '../fixtures/arrests/packet';
+import type { TokenRequest } from '../infra/local/auth';
+import type { CmsRecord } from '../infra/local/cms';
+import type { LocalRuntime } from '../infra/local/runtime';
+import { pool, summarize, type Summary } from './stats';
+import { custodialPacket } from './arrest-packet';
 
 const ORI = 'CT0000100';
 const DAY_MS = 24 * 3600 * 1000;

@@ -1,0 +1,57 @@
+/**
+ * How a Lambda bundle is built, written once. `ManifestFunction` (function.ts) hands these settings
+ * to CDK's NodejsFunction, which runs the local esbuild with them; the benchmark (bench/bundles.ts)
+ * and the bundle test (test/infra/bundles.test.ts) call esbuild with the same settings
+ * (`LAMBDA_ESBUILD`), so what they measure and check is what AWS runs.
+ *
+ * No CDK import here: the benchmark and the test load this module without aws-cdk-lib.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { BuildOptions } from 'esbuild';
+
+/** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** The settings, in the terms both NodejsFunction and esbuild understand. */
+export const LAMBDA_BUNDLE = {
+  /** The Lambda runtime is nodejs24.x; NodejsFunction would derive the same target from it. */
+  target: 'node24',
+  format: 'esm',
+  /** NodejsFunction names an ESM bundle `index.mjs`. */
+  outfile: 'index.mjs',
+  minify: true,
+  sourceMap: true,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  /** The runtime ships SDK v3; bundling it would only grow cold starts. */
+  external: ['@aws-sdk/*'],
+} as const;
+
+/**
+ * Reference data a handler reads at cold start (`functions/<area>/reference/*.csv`) goes beside
+ * the bundle, where the domain module looks for it. The directory, relative to the project root,
+ * when the entry's area has one.
+ */
+export function referenceDirOf(projectRoot: string, entry: string): string | undefined {
+  const reference = path.join(path.dirname(entry), 'reference');
+  return existsSync(path.join(projectRoot, reference)) ? reference : undefined;
+}
+
+/**
+ * The same settings as esbuild's options, as NodejsFunction passes them on its command line
+ * (`--bundle --target --platform=node --format --outfile --minify --sourcemap --external
+ * --banner:js --main-fields`). Add `entryPoints` and `outfile` (or `outdir`, `write: false`).
+ */
+export const LAMBDA_ESBUILD = {
+  bundle: true,
+  platform: 'node',
+  target: LAMBDA_BUNDLE.target,
+  format: LAMBDA_BUNDLE.format,
+  minify: LAMBDA_BUNDLE.minify,
+  sourcemap: LAMBDA_BUNDLE.sourceMap,
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  banner: { js: LAMBDA_BUNDLE.banner },
+  external: [...LAMBDA_BUNDLE.external],
+  logLevel: 'error',
+} as const satisfies BuildOptions;
