@@ -11,8 +11,9 @@
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
 import { routeName, type RouteSpec } from '../functions/shared/routes';
 import * as healthRoutes from '../functions/health/routes';
+import * as accessRoutesSpecs from '../functions/access/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, DECIDER_ROLES, tableRef, taskEnv } from './manifest/shared';
-import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
+import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
 import { opsFunctions, opsRoutes } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
@@ -207,7 +208,7 @@ const callbackMachines: readonly { readonly machine: MachineName; readonly actio
   .map((machine) => ({ machine, actions: ['callback'] as const }));
 
 /** Every route the application defines, each in its area's leaf module; its id names its function. */
-const routeSpecs = [...Object.values(healthRoutes)] as const;
+const routeSpecs = [...Object.values(healthRoutes), ...[accessRoutesSpecs.accessCreate, accessRoutesSpecs.accessList, accessRoutesSpecs.accessRead, accessRoutesSpecs.accessVerifyTraining, accessRoutesSpecs.accessReissue, accessRoutesSpecs.accessUnlock]] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
 /** The function behind each route, keyed by route id (checked below: one per route, no other). */
@@ -218,6 +219,7 @@ const routeFunctions = {
     env: {},
     permissions: [],
   },
+  ...accessRouteFunctions,
 } as const;
 
 export const functions = {

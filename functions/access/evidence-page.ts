@@ -12,7 +12,8 @@ import { alreadyDecidedPage, cancelledPage, expiredPage, forbiddenPage, page, un
 import { linkKeys, ports as taskPorts } from '../tasks/ports';
 import { PDF_CERTIFICATE_RULE, TRAINING_MODULES, TrainingVerificationSchema, type TrainingModule } from './domain/training';
 import { auditOf, env, store } from './ports';
-import { recordTrainingVerification } from './verify-training';
+import { trainingPorts } from './adapters/training';
+import { recordTrainingVerification } from './use-cases/record-training';
 
 const tasks = new TaskStore(env.TABLE_NAME);
 const MODULES = Object.keys(TRAINING_MODULES) as TrainingModule[];
@@ -99,7 +100,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       const request = await store.get(requestId);
       if (!request) return unknownPage();
       try {
-        const { missing } = await recordTrainingVerification(request, parsed.data, { id: stored.task.assignee.email, channel: 'email-link', source });
+        const { missing } = await recordTrainingVerification(trainingPorts(env.TABLE_NAME), request, parsed.data, { id: stored.task.assignee.email, channel: 'email-link', source });
         return page(
           200,
           'Training evidence recorded',

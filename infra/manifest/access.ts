@@ -1,4 +1,4 @@
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, taskEnv } from './shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, tableRef, taskEnv } from './shared';
 
 /**
  * The manifest's CCHRS access-request part: its functions, routes, machine and rules, merged
@@ -13,13 +13,56 @@ const rw = { table: 'main', access: 'readwrite' } as const;
 /** The request's timeline is read back from its audit events. */
 const auditRead = { table: 'audit', access: 'read' } as const;
 
-export const accessFunctions = {
-  'access-api': {
-    entry: 'functions/access/api.ts',
-    description: 'CCHRS access requests: submit, read, list, record training verification, reissue a password, unlock',
-    env: { ...accessEnv, ...cursorEnv },
-    permissions: [rw, auditAppend, auditRead, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }, cursorKeyRead],
+/** What every access route reads: the table, and the audit trail it appends to. */
+const routeEnv = { TABLE_NAME: tableRef('main'), AUDIT_TABLE_NAME: tableRef('audit') } as const;
+const apiUrl = { PUBLIC_API_URL: { ref: 'apiUrl' } } as const;
+const startAccess = { machine: 'access-request', actions: ['start'] } as const;
+
+/**
+ * One function per access route (functions/access/routes.ts), each with only what its route needs:
+ * the reads start nothing, only create and reissue start the machine, only the training
+ * verification opens task tokens and sends callbacks.
+ */
+export const accessRouteFunctions = {
+  'access-create': {
+    entry: 'functions/access/create.ts',
+    description: 'CCHRS access requests: an agency administrator submits one (a retry of the same request answers the stored one) and its workflow starts',
+    env: { ...routeEnv, ...apiUrl, ACCESS_MACHINE_ARN: machineRef('access-request') },
+    permissions: [rw, auditAppend, startAccess],
   },
+  'access-list': {
+    entry: 'functions/access/list.ts',
+    description: 'CCHRS access requests: one page of the requests the caller may see, newest first',
+    env: { ...routeEnv, ...apiUrl, ...cursorEnv },
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, cursorKeyRead],
+  },
+  'access-read': {
+    entry: 'functions/access/read.ts',
+    description: 'CCHRS access requests: one request with its timeline; another agency’s reads as missing',
+    env: routeEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, auditRead],
+  },
+  'access-verify-training': {
+    entry: 'functions/access/verify-training.ts',
+    description: "CCHRS access requests: the unit records each training's CJIS Online completion and decides the verification task",
+    env: { ...routeEnv, ...apiUrl, SENDER_EMAIL: { ref: 'sender' }, TASK_TOKEN_KEY_ID: { ref: 'key' } },
+    permissions: [rw, auditAppend, { key: 'decrypt' }, { machine: 'access-request', actions: ['callback'] }],
+  },
+  'access-reissue': {
+    entry: 'functions/access/reissue.ts',
+    description: 'CCHRS access requests: the unit asks for a new temporary password after one expired',
+    env: { ...routeEnv, ...apiUrl, ACCESS_MACHINE_ARN: machineRef('access-request') },
+    permissions: [rw, auditAppend, startAccess],
+  },
+  'access-unlock': {
+    entry: 'functions/access/unlock.ts',
+    description: 'CCHRS access requests: the unit unlocks an account locked after failed first logins',
+    env: routeEnv,
+    permissions: [rw, auditAppend],
+  },
+} as const;
+
+export const accessFunctions = {
   'access-first-login': {
     entry: 'functions/access/first-login.ts',
     description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
@@ -68,12 +111,6 @@ export const accessFunctions = {
 } as const;
 
 export const accessRoutes = [
-  { method: 'POST', path: '/access-requests', function: 'access-api', auth: 'token', roles: ['agency-admin'], oriScoped: true },
-  { method: 'GET', path: '/access-requests', function: 'access-api', auth: 'token', roles: ['agency-admin', 'unit'], oriScoped: true },
-  { method: 'GET', path: '/access-requests/{requestId}', function: 'access-api', auth: 'token', roles: ['agency-admin', 'unit'], oriScoped: true },
-  { method: 'POST', path: '/access-requests/{requestId}/training-verification', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  { method: 'POST', path: '/access-requests/{requestId}/reissue', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  { method: 'POST', path: '/access-requests/{requestId}/unlock', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
   // Anyone can call it: 20 tries per address per 5 minutes bound how many accounts one source
   // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
   { method: 'GET', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
