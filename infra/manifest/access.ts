@@ -1,4 +1,4 @@
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, tableRef, taskEnv } from './shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, tableRef } from './shared';
 
 /**
  * The manifest's CCHRS access-request part: its functions, routes, machine and rules, merged
@@ -7,7 +7,6 @@ import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, ta
 
 /** Where the CCHRS unit (state police) receives its review and verification tasks. */
 const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.ct.example' } } as const;
-const accessEnv = { ...taskEnv, ...unitEnv, ACCESS_MACHINE_ARN: machineRef('access-request') } as const;
 const stepEnv = { ...commonEnv, ...unitEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
 const rw = { table: 'main', access: 'readwrite' } as const;
 /** The request's timeline is read back from its audit events. */
@@ -17,6 +16,10 @@ const auditRead = { table: 'audit', access: 'read' } as const;
 const routeEnv = { TABLE_NAME: tableRef('main'), AUDIT_TABLE_NAME: tableRef('audit') } as const;
 const apiUrl = { PUBLIC_API_URL: { ref: 'apiUrl' } } as const;
 const startAccess = { machine: 'access-request', actions: ['start'] } as const;
+/** What the human-task ports (functions/tasks/ports.ts) read when loaded: links, the sender, the task-token key. */
+const taskPortsEnv = { ...routeEnv, ...apiUrl, SENDER_EMAIL: { ref: 'sender' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
+const linkEnv = { ...taskPortsEnv, LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' } } as const;
+const linkKeyRead = { secret: 'approval-link-key', access: 'read' } as const;
 
 /**
  * One function per access route (functions/access/routes.ts), each with only what its route needs:
@@ -45,7 +48,7 @@ export const accessRouteFunctions = {
   'access-verify-training': {
     entry: 'functions/access/verify-training.ts',
     description: "CCHRS access requests: the unit records each training's CJIS Online completion and decides the verification task",
-    env: { ...routeEnv, ...apiUrl, SENDER_EMAIL: { ref: 'sender' }, TASK_TOKEN_KEY_ID: { ref: 'key' } },
+    env: taskPortsEnv,
     permissions: [rw, auditAppend, { key: 'decrypt' }, { machine: 'access-request', actions: ['callback'] }],
   },
   'access-reissue': {
@@ -60,24 +63,36 @@ export const accessRouteFunctions = {
     env: routeEnv,
     permissions: [rw, auditAppend],
   },
-} as const;
-
-export const accessFunctions = {
+  'access-evidence-form': {
+    entry: 'functions/access/evidence-page.ts',
+    description: "CCHRS access: the form the unit's e-mailed link opens to record each training's CJIS Online completion (changes nothing)",
+    env: linkEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, linkKeyRead],
+  },
+  'access-evidence-record': {
+    entry: 'functions/access/evidence-record.ts',
+    description: "CCHRS access: records the e-mailed form's CJIS Online completions and decides the verification task as the unit member",
+    env: linkEnv,
+    permissions: [rw, auditAppend, { key: 'decrypt' }, linkKeyRead, { machine: 'access-request', actions: ['callback'] }],
+  },
+  'access-first-login-page': {
+    entry: 'functions/access/first-login-page.ts',
+    description: 'CCHRS access: the first-login page the temporary-password e-mail links to',
+    env: {},
+    permissions: [],
+  },
   'access-first-login': {
     entry: 'functions/access/first-login.ts',
     description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
-    env: stepEnv,
+    env: routeEnv,
     // scrypt, and on a container's first scored password loading and ranking zxcvbn's
     // dictionaries (2–3 s on 2 busy cores): CPU grows with memory in Lambda.
     memoryMb: 1024,
     permissions: [rw, auditAppend],
   },
-  'access-evidence-page': {
-    entry: 'functions/access/evidence-page.ts',
-    description: "CCHRS access: the form the unit's e-mailed link opens to record each training's CJIS Online completion",
-    env: accessEnv,
-    permissions: [rw, auditAppend, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, { machine: 'access-request', actions: ['callback'] }],
-  },
+} as const;
+
+export const accessFunctions = {
   'access-prepare': {
     entry: 'functions/access/prepare.ts',
     description: 'CCHRS access workflow: what the human steps show and whom they go to',
@@ -109,15 +124,6 @@ export const accessFunctions = {
     permissions: [rw, auditAppend, { ses: 'send' }],
   },
 } as const;
-
-export const accessRoutes = [
-  // Anyone can call it: 20 tries per address per 5 minutes bound how many accounts one source
-  // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
-  { method: 'GET', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'POST', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'GET', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
-  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false, perSourceLimit: { requests: 20, windowSeconds: 300 } },
-] as const;
 
 export const accessMachines = {
   'access-request': {
