@@ -11,10 +11,12 @@
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
 import { routeName, type RouteSpec } from '../functions/shared/routes';
 import * as healthRoutes from '../functions/health/routes';
+import * as accessRoutes from '../functions/access/routes';
+import * as opsRoutes from '../functions/ops/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, DECIDER_ROLES, tableRef, taskEnv } from './manifest/shared';
-import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
+import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
-import { opsFunctions, opsRoutes } from './manifest/ops';
+import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 
 /** A value resolved per back-end. */
@@ -207,7 +209,7 @@ const callbackMachines: readonly { readonly machine: MachineName; readonly actio
   .map((machine) => ({ machine, actions: ['callback'] as const }));
 
 /** Every route the application defines, each in its area's leaf module; its id names its function. */
-const routeSpecs = [...Object.values(healthRoutes)] as const;
+const routeSpecs = [...Object.values(healthRoutes), ...Object.values(accessRoutes), ...Object.values(opsRoutes)] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
 /** The function behind each route, keyed by route id (checked below: one per route, no other). */
@@ -218,6 +220,8 @@ const routeFunctions = {
     env: {},
     permissions: [],
   },
+  ...accessRouteFunctions,
+  ...opsRouteFunctions,
 } as const;
 
 export const functions = {
@@ -297,7 +301,6 @@ export const functions = {
   },
   ...accessFunctions,
   ...arrestFunctions,
-  ...opsFunctions,
   ...monitoringFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
@@ -310,9 +313,7 @@ const sharedFunctionRoutes = [
   { method: 'GET', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
-  ...accessRoutes,
   ...arrestRoutes,
-  ...opsRoutes,
 ] as const satisfies readonly (Omit<RouteSpec, 'id'> & { readonly function: FunctionName })[];
 
 /** Exactly the keys K: a key missing, or one more, is a compile error. */

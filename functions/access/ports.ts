@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { AccessStore } from '#shared/adapters/access-store';
 import { sesMailer } from '#shared/adapters/mailer';
-import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
-import { Conflict, NotFound } from '#shared/errors';
+import { NotFound } from '#shared/errors';
 import { nowIso } from '#shared/time';
+import { auditOf } from './domain/audit';
+import { changeStatusWith } from './use-cases/change-status';
 import type { AccessRequest, AccessStatus } from './domain/request';
+
+export { auditOf };
 
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
@@ -25,21 +28,7 @@ export async function loadRequest(requestId: string): Promise<AccessRequest> {
   return request;
 }
 
-export function auditOf(request: Pick<AccessRequest, 'requestId'>, type: string, actor: string, details: AuditEvent['details'] = {}, outcome: AuditEvent['outcome'] = 'success', source?: AuditEvent['source']): AuditEvent {
-  return { type, outcome, actor, component: 'cchrs-access', subject: AuditSubject.of('access-request', request.requestId), source, details };
-}
 
-/**
- * One status change with its audit event. A step retried after it already moved the request
- * finds it in the target status and carries on; any other status is a conflict.
- */
-export async function changeStatus(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, actor: string, note?: string, fields: Partial<AccessRequest> = {}): Promise<AccessRequest> {
-  const updatedAt = nowIso();
-  const moved = await store.transition(request, from, to, fields, auditOf(request, 'AccessRequestStatusChanged', actor, { from: request.status, to, note: note ?? null }), updatedAt);
-  if (!moved) {
-    const fresh = await loadRequest(request.requestId);
-    if (fresh.status === to) return fresh;
-    throw new Conflict(`Access request ${request.requestId} is ${fresh.status}; it cannot become ${to}`);
-  }
-  return { ...request, ...fields, status: to, updatedAt };
-}
+/** One status change with its audit event (use-cases/change-status.ts), on the table. */
+export const changeStatus = (request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, actor: string, note?: string, fields: Partial<AccessRequest> = {}): Promise<AccessRequest> =>
+  changeStatusWith({ store, now: nowIso }, request, from, to, actor, note, fields);

@@ -208,11 +208,14 @@ export function correlation(): Middleware {
   };
 }
 
+/** A route's answer to an error; the request is there for a route that answers a form with a page and JSON with JSON. */
+export type ErrorAnswer = (error: unknown, correlationId: string, event: APIGatewayProxyEvent) => APIGatewayProxyResult;
+
 /** Maps whatever a route throws to its answer (`errorResponse` for the JSON API; pages give their own). */
-export function errorMapping(toResponse: (error: unknown, correlationId: string) => APIGatewayProxyResult = errorResponse): Middleware {
+export function errorMapping(toResponse: ErrorAnswer = errorResponse): Middleware {
   return {
     onError: (request) => {
-      request.response = toResponse(request.error, correlationIdOf(request));
+      request.response = toResponse(request.error, correlationIdOf(request), request.event);
     },
   };
 }
@@ -254,7 +257,7 @@ export interface RouteOptions<P> {
   /** The path parameters' schema. A malformed id that should read as a missing thing (404) uses `.catch()`. */
   readonly params?: z.ZodType<P>;
   /** The answer for an error (pages answer with HTML). @default errorResponse */
-  readonly errors?: (error: unknown, correlationId: string) => APIGatewayProxyResult;
+  readonly errors?: ErrorAnswer;
 }
 
 /** A route's Lambda handler: the middy handler, tagged with the route it serves. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 /** `ap-` and 24 hex digits: an HMAC of (ORI, incident number), functions/arrests/domain/packet.ts. */
 export const PACKET_ID = /^ap-[0-9a-f]{24}$/;
-/** `AR-<yyyymmdd>-<10 hex digits>`, functions/access/api.ts. */
+/** `AR-<yyyymmdd>-<10 hex digits>`, functions/access/create.ts. */
 export const ACCESS_REQUEST_ID = /^AR-\d{8}-[0-9A-F]{10}$/;
 /** 16 random bytes in base64url (22 characters), functions/tasks/ports.ts. */
 export const TASK_ID = /^[A-Za-z0-9_-]{22}$/;

@@ -1,4 +1,4 @@
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, taskEnv } from './shared';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, tableRef } from './shared';
 
 /**
  * The manifest's CCHRS access-request part: its functions, routes, machine and rules, merged
@@ -7,34 +7,92 @@ import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, ta
 
 /** Where the CCHRS unit (state police) receives its review and verification tasks. */
 const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.ct.example' } } as const;
-const accessEnv = { ...taskEnv, ...unitEnv, ACCESS_MACHINE_ARN: machineRef('access-request') } as const;
 const stepEnv = { ...commonEnv, ...unitEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
 const rw = { table: 'main', access: 'readwrite' } as const;
 /** The request's timeline is read back from its audit events. */
 const auditRead = { table: 'audit', access: 'read' } as const;
 
-export const accessFunctions = {
-  'access-api': {
-    entry: 'functions/access/api.ts',
-    description: 'CCHRS access requests: submit, read, list, record training verification, reissue a password, unlock',
-    env: { ...accessEnv, ...cursorEnv },
-    permissions: [rw, auditAppend, auditRead, { machine: 'access-request', actions: ['start', 'callback'] }, { key: 'decrypt' }, cursorKeyRead],
+/** What every access route reads: the table, and the audit trail it appends to. */
+const routeEnv = { TABLE_NAME: tableRef('main'), AUDIT_TABLE_NAME: tableRef('audit') } as const;
+const apiUrl = { PUBLIC_API_URL: { ref: 'apiUrl' } } as const;
+const startAccess = { machine: 'access-request', actions: ['start'] } as const;
+/** What the human-task ports (functions/tasks/ports.ts) read when loaded: links, the sender, the task-token key. */
+const taskPortsEnv = { ...routeEnv, ...apiUrl, SENDER_EMAIL: { ref: 'sender' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
+const linkEnv = { ...taskPortsEnv, LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' } } as const;
+const linkKeyRead = { secret: 'approval-link-key', access: 'read' } as const;
+
+/**
+ * One function per access route (functions/access/routes.ts), each with only what its route needs:
+ * the reads start nothing, only create and reissue start the machine, only the training
+ * verification opens task tokens and sends callbacks.
+ */
+export const accessRouteFunctions = {
+  'access-create': {
+    entry: 'functions/access/create.ts',
+    description: 'CCHRS access requests: an agency administrator submits one (a retry of the same request answers the stored one) and its workflow starts',
+    env: { ...routeEnv, ...apiUrl, ACCESS_MACHINE_ARN: machineRef('access-request') },
+    permissions: [rw, auditAppend, startAccess],
+  },
+  'access-list': {
+    entry: 'functions/access/list.ts',
+    description: 'CCHRS access requests: one page of the requests the caller may see, newest first',
+    env: { ...routeEnv, ...apiUrl, ...cursorEnv },
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, cursorKeyRead],
+  },
+  'access-read': {
+    entry: 'functions/access/read.ts',
+    description: 'CCHRS access requests: one request with its timeline; another agency’s reads as missing',
+    env: routeEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, auditRead],
+  },
+  'access-verify-training': {
+    entry: 'functions/access/verify-training.ts',
+    description: "CCHRS access requests: the unit records each training's CJIS Online completion and decides the verification task",
+    env: taskPortsEnv,
+    permissions: [rw, auditAppend, { key: 'decrypt' }, { machine: 'access-request', actions: ['callback'] }],
+  },
+  'access-reissue': {
+    entry: 'functions/access/reissue.ts',
+    description: 'CCHRS access requests: the unit asks for a new temporary password after one expired',
+    env: { ...routeEnv, ...apiUrl, ACCESS_MACHINE_ARN: machineRef('access-request') },
+    permissions: [rw, auditAppend, startAccess],
+  },
+  'access-unlock': {
+    entry: 'functions/access/unlock.ts',
+    description: 'CCHRS access requests: the unit unlocks an account locked after failed first logins',
+    env: routeEnv,
+    permissions: [rw, auditAppend],
+  },
+  'access-evidence-form': {
+    entry: 'functions/access/evidence-page.ts',
+    description: "CCHRS access: the form the unit's e-mailed link opens to record each training's CJIS Online completion (changes nothing)",
+    env: linkEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, linkKeyRead],
+  },
+  'access-evidence-record': {
+    entry: 'functions/access/evidence-record.ts',
+    description: "CCHRS access: records the e-mailed form's CJIS Online completions and decides the verification task as the unit member",
+    env: linkEnv,
+    permissions: [rw, auditAppend, { key: 'decrypt' }, linkKeyRead, { machine: 'access-request', actions: ['callback'] }],
+  },
+  'access-first-login-page': {
+    entry: 'functions/access/first-login-page.ts',
+    description: 'CCHRS access: the first-login page the temporary-password e-mail links to',
+    env: {},
+    permissions: [],
   },
   'access-first-login': {
     entry: 'functions/access/first-login.ts',
     description: 'CCHRS access: first-time login with the temporary password, with lockout after repeated failures',
-    env: stepEnv,
+    env: routeEnv,
     // scrypt, and on a container's first scored password loading and ranking zxcvbn's
     // dictionaries (2–3 s on 2 busy cores): CPU grows with memory in Lambda.
     memoryMb: 1024,
     permissions: [rw, auditAppend],
   },
-  'access-evidence-page': {
-    entry: 'functions/access/evidence-page.ts',
-    description: "CCHRS access: the form the unit's e-mailed link opens to record each training's CJIS Online completion",
-    env: accessEnv,
-    permissions: [rw, auditAppend, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, { machine: 'access-request', actions: ['callback'] }],
-  },
+} as const;
+
+export const accessFunctions = {
   'access-prepare': {
     entry: 'functions/access/prepare.ts',
     description: 'CCHRS access workflow: what the human steps show and whom they go to',
@@ -66,21 +124,6 @@ export const accessFunctions = {
     permissions: [rw, auditAppend, { ses: 'send' }],
   },
 } as const;
-
-export const accessRoutes = [
-  { method: 'POST', path: '/access-requests', function: 'access-api', auth: 'token', roles: ['agency-admin'], oriScoped: true },
-  { method: 'GET', path: '/access-requests', function: 'access-api', auth: 'token', roles: ['agency-admin', 'unit'], oriScoped: true },
-  { method: 'GET', path: '/access-requests/{requestId}', function: 'access-api', auth: 'token', roles: ['agency-admin', 'unit'], oriScoped: true },
-  { method: 'POST', path: '/access-requests/{requestId}/training-verification', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  { method: 'POST', path: '/access-requests/{requestId}/reissue', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  { method: 'POST', path: '/access-requests/{requestId}/unlock', function: 'access-api', auth: 'token', roles: ['unit'], oriScoped: false },
-  // Anyone can call it: 20 tries per address per 5 minutes bound how many accounts one source
-  // can lock (5 failures each) or probe, and leave room for an agency's staff behind one NAT address.
-  { method: 'GET', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'POST', path: '/access-requests/{requestId}/training-evidence', function: 'access-evidence-page', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'GET', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false },
-  { method: 'POST', path: '/auth/first-login', function: 'access-first-login', auth: 'credentials', roles: [], oriScoped: false, perSourceLimit: { requests: 20, windowSeconds: 300 } },
-] as const;
 
 export const accessMachines = {
   'access-request': {

@@ -1,34 +1,56 @@
 /**
- * The manifest's operations part: the ops API behind the `ciss` CLI and the console, merged into
- * `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
+ * The manifest's operations part: one function per ops route (functions/ops/routes.ts), behind the
+ * `ciss` CLI and the console, merged into `infra/manifest.ts`. Plain `as const` literals (checked
+ * there), so the types do not loop.
  */
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, machineRef } from './shared';
+import { auditAppend, cursorEnv, cursorKeyRead, machineRef, tableRef } from './shared';
 
-/** Every workflow an operator inspects and redrives; reading and redriving only, never starting or stopping. */
-const inspectAndRedrive = (['arrest-packet', 'access-request', 'approval', 'diagnostics'] as const).map((machine) => ({ machine, actions: ['read', 'redrive'] as const }));
+const MACHINES = ['arrest-packet', 'access-request', 'approval', 'diagnostics'] as const;
+/** Every workflow an operator inspects: reading only, never starting or stopping. */
+const inspect = MACHINES.map((machine) => ({ machine, actions: ['read'] as const }));
+/** ...and redriving, for the one route that redrives. */
+const inspectAndRedrive = MACHINES.map((machine) => ({ machine, actions: ['read', 'redrive'] as const }));
+/** The task table is read for pending tasks (by the byStatus index); no ops route changes anything there. */
+const tableRead = { table: 'main', access: 'read' } as const;
 
-export const opsFunctions = {
-  'ops-api': {
-    entry: 'functions/ops/api.ts',
-    description: "Operations: lists executions (running, failed, stuck), shows one's timeline with data redacted unless revealed, lists waiting human tasks, redrives failed executions; every call audited",
-    env: {
-      ...commonEnv,
-      ARREST_MACHINE_ARN: machineRef('arrest-packet'),
-      ACCESS_MACHINE_ARN: machineRef('access-request'),
-      APPROVAL_MACHINE_ARN: machineRef('approval'),
-      DIAGNOSTICS_MACHINE_ARN: machineRef('diagnostics'),
-      ...cursorEnv,
-    },
-    // The task table is read for pending tasks (by the byStatus index); it changes nothing there.
-    permissions: [{ table: 'main', access: 'read' }, auditAppend, ...inspectAndRedrive, cursorKeyRead],
+/** What functions/ops/ports.ts reads when loaded: the task table and each workflow's machine (to name an execution's workflow). */
+const opsEnv = {
+  TABLE_NAME: tableRef('main'),
+  AUDIT_TABLE_NAME: tableRef('audit'),
+  ARREST_MACHINE_ARN: machineRef('arrest-packet'),
+  ACCESS_MACHINE_ARN: machineRef('access-request'),
+  APPROVAL_MACHINE_ARN: machineRef('approval'),
+  DIAGNOSTICS_MACHINE_ARN: machineRef('diagnostics'),
+} as const;
+
+export const opsRouteFunctions = {
+  'ops-list-executions': {
+    entry: 'functions/ops/list-executions.ts',
+    description: 'Operations: lists executions (running, failed, stuck) with the step each is in; audited',
+    env: { ...opsEnv, ...cursorEnv },
+    permissions: [auditAppend, ...inspect, cursorKeyRead],
+    // The stuck view reads the last step of up to 500 executions.
     timeoutSeconds: 29,
     memoryMb: 512,
   },
+  'ops-show-execution': {
+    entry: 'functions/ops/show-execution.ts',
+    description: "Operations: shows one execution's timeline and tasks, data redacted unless revealed (a reveal audited as such)",
+    env: opsEnv,
+    permissions: [tableRead, auditAppend, ...inspect],
+    timeoutSeconds: 29,
+  },
+  'ops-redrive': {
+    entry: 'functions/ops/redrive.ts',
+    description: 'Operations: redrives a failed, timed-out or aborted execution from where it stopped; audited',
+    env: opsEnv,
+    permissions: [auditAppend, ...inspectAndRedrive],
+    timeoutSeconds: 29,
+  },
+  'ops-list-tasks': {
+    entry: 'functions/ops/list-tasks.ts',
+    description: 'Operations: lists the human tasks waiting, oldest first; audited',
+    env: opsEnv,
+    permissions: [tableRead, auditAppend],
+  },
 } as const;
-
-export const opsRoutes = [
-  { method: 'GET', path: '/ops/executions', function: 'ops-api', auth: 'token', roles: ['operations'], oriScoped: false },
-  { method: 'GET', path: '/ops/executions/{id}', function: 'ops-api', auth: 'token', roles: ['operations'], oriScoped: false },
-  { method: 'POST', path: '/ops/executions/{id}/redrive', function: 'ops-api', auth: 'token', roles: ['operations'], oriScoped: false },
-  { method: 'GET', path: '/ops/tasks', function: 'ops-api', auth: 'token', roles: ['operations'], oriScoped: false },
-] as const;

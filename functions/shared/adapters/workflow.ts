@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, SendTaskSuccessCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../clients';
 
 /** The execution no longer waits for this token (stopped, timed out, or already answered). */
@@ -20,6 +20,20 @@ export async function executionStatus(executionArn: string): Promise<ExecutionSt
     return (await stepFunctions.send(new DescribeExecutionCommand({ executionArn }))).status;
   } catch (error) {
     if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Starts the machine's execution called `name` with `input`: its ARN, or undefined when an
+ * execution of that name was already there (a repeated start is the same execution, so the
+ * caller's retry is safe).
+ */
+export async function startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string | undefined> {
+  try {
+    return (await stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }))).executionArn;
+  } catch (error) {
+    if ((error as Error).name === 'ExecutionAlreadyExists') return undefined;
     throw error;
   }
 }

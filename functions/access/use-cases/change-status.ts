@@ -1,0 +1,25 @@
+import { Conflict, NotFound } from '#shared/errors';
+import { auditOf } from '../domain/audit';
+import type { AccessRequest, AccessStatus } from '../domain/request';
+import type { Clock, RequestStore } from './ports';
+
+export interface ChangeStatusPorts {
+  readonly store: Pick<RequestStore, 'transition' | 'get'>;
+  readonly now: Clock;
+}
+
+/**
+ * One status change with its audit event. A step retried after it already moved the request
+ * finds it in the target status and carries on; any other status is a conflict.
+ */
+export async function changeStatusWith(ports: ChangeStatusPorts, request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, actor: string, note?: string, fields: Partial<AccessRequest> = {}): Promise<AccessRequest> {
+  const updatedAt = ports.now();
+  const moved = await ports.store.transition(request, from, to, fields, auditOf(request, 'AccessRequestStatusChanged', actor, { from: request.status, to, note: note ?? null }), updatedAt);
+  if (!moved) {
+    const fresh = await ports.store.get(request.requestId);
+    if (!fresh) throw new NotFound(`No access request ${request.requestId}`);
+    if (fresh.status === to) return fresh;
+    throw new Conflict(`Access request ${request.requestId} is ${fresh.status}; it cannot become ${to}`);
+  }
+  return { ...request, ...fields, status: to, updatedAt };
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { AccessStore } from '#shared/adapters/access-store';
+import { AuditSubject } from '#shared/audit';
+import { NotFound } from '#shared/errors';
+import { lockState, LOCKOUT, PASSWORD_MAX } from '../domain/password';
+import { changeStatusWith, type ChangeStatusPorts } from './change-status';
+import type { Acting, RecordAudit } from './ports';
+
+/** What the employee sends: JSON, or the page's form. */
+export const FirstLoginSchema = z.object({
+  email: z.string().max(254),
+  temporaryPassword: z.string().max(PASSWORD_MAX),
+  newPassword: z.string().max(PASSWORD_MAX * 2),
+});
+export type FirstLogin = z.infer<typeof FirstLoginSchema>;
+
+export interface FirstLoginPorts {
+  readonly store: Pick<AccessStore, 'account' | 'recordFailure' | 'activate'> & ChangeStatusPorts['store'];
+  readonly audit: RecordAudit;
+  readonly now: () => Date;
+  /** Salted hashes (scrypt) and the new-password rules (functions/access/domain/password.ts). */
+  readonly passwords: {
+    verify(password: string, stored: string | undefined): Promise<boolean>;
+    hash(password: string): Promise<string>;
+    problems(password: string, context: { temporary: string; fullName: string; email: string; ori?: string }): Promise<string[]>;
+  };
+}
+
+export type FirstLoginOutcome =
+  /** The password is set; the account is ACTIVE. */
+  | { readonly kind: 'active' }
+  /** One answer for every failure that could tell whether an account exists (CJIS AC-7). */
+  | { readonly kind: 'failed' }
+  /** The temporary password is right, but the account is locked (until then, or until the unit unlocks it). */
+  | { readonly kind: 'locked'; readonly until?: string }
+  /** The temporary password is right, but it expired. */
+  | { readonly kind: 'expired'; readonly expiredAt?: string }
+  /** The new password breaks these rules. */
+  | { readonly kind: 'refused'; readonly problems: readonly string[] };
+
+/**
+ * The new user proves the temporary password and sets their own.
+ * 1. the same answer, and the same work, for an unknown e-mail and a wrong password
+ * 2. 5 failures within 15 minutes lock the account for 10 minutes (CJIS AC-7), unless the unit
+ *    unlocks it sooner; a lock that has ended counts failures afresh
+ * 3. once the temporary password has proved correct, say why it still cannot be used: the
+ *    account is locked (until when, or ask the unit), or the password expired (ask the unit to
+ *    reissue); the expiry is read from its timestamp, whatever the workflow is doing
+ * 4. the new password must meet the rules; it is stored as a salted hash; the account is ACTIVE;
+ *    the same request again (a retry after a lost answer) is answered as done and finishes the change
+ * Every attempt is audited: who (the account by its request's id, never the e-mail typed), from
+ * where, the outcome.
+ */
+export async function firstLogin(ports: FirstLoginPorts, body: FirstLogin, { source }: Pick<Acting, 'source'>): Promise<FirstLoginOutcome> {
+  const email = body.email.trim().toLowerCase();
+  const account = await ports.store.account(email);
+  const accountId = account ? account.requestId : 'unknown';
+  const actor = account ? `account:${accountId}` : 'anonymous';
+  const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) =>
+    ports.audit({ type: 'FirstLoginAttempt', outcome, actor, component: 'cchrs-access', subject: AuditSubject.of('account', accountId), source, details: { reason } });
+  const passwordOk = await ports.passwords.verify(body.temporaryPassword, account?.temporaryPasswordHash);
+  if (!account) {
+    await attempt('failure', 'unknown account');
+    return { kind: 'failed' };
+  }
+  const now = ports.now();
+  const statusPorts = { store: ports.store, now: () => ports.now().toISOString() };
+  const requestOf = async () => {
+    const request = await ports.store.get(account.requestId);
+    if (!request) throw new NotFound(`No access request ${account.requestId}`);
+    return request;
+  };
+  const lock = lockState(account, now);
+  if (passwordOk && account.status === 'ACTIVE' && (await ports.passwords.verify(body.newPassword, account.passwordHash))) {
+    // The same first login again (a client retrying after a lost answer): finish it, once.
+    const request = await requestOf();
+    if (request.status !== 'ACTIVE') await changeStatusWith(statusPorts, request, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', actor, 'first login completed');
+    await attempt('success', 'password already set by this first login');
+    return { kind: 'active' };
+  }
+  if (!passwordOk || account.status === 'ACTIVE') {
+    if (lock.locked) {
+      await attempt('denied', 'wrong temporary password; account locked');
+      return { kind: 'failed' };
+    }
+    const failures = [...lock.failures, now.toISOString()];
+    const lockedUntil = failures.length >= LOCKOUT.failures ? new Date(now.getTime() + LOCKOUT.lockMs).toISOString() : undefined;
+    await ports.store.recordFailure(email, failures, lockedUntil);
+    await attempt('failure', lockedUntil ? 'wrong temporary password; account locked' : 'wrong temporary password');
+    return { kind: 'failed' };
+  }
+  // From here the temporary password is proved: the person may be told what stands in the way.
+  if (lock.locked) {
+    await attempt('denied', 'account locked');
+    return { kind: 'locked', ...(lock.until ? { until: lock.until } : {}) };
+  }
+  if (account.status === 'EXPIRED' || !account.temporaryPasswordExpiresAt || Date.parse(account.temporaryPasswordExpiresAt) <= now.getTime()) {
+    await attempt('failure', 'temporary password expired');
+    return { kind: 'expired', ...(account.temporaryPasswordExpiresAt ? { expiredAt: account.temporaryPasswordExpiresAt } : {}) };
+  }
+  const request = await requestOf();
+  const problems = await ports.passwords.problems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: request.ori });
+  if (problems.length > 0) {
+    await attempt('failure', 'new password refused');
+    return { kind: 'refused', problems };
+  }
+  if (!(await ports.store.activate(email, await ports.passwords.hash(body.newPassword), account.issue, now.toISOString()))) {
+    await attempt('failure', 'account changed during login');
+    return { kind: 'failed' };
+  }
+  await changeStatusWith(statusPorts, request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', actor, 'first login completed');
+  await attempt('success', 'password set');
+  return { kind: 'active' };
+}

@@ -1,0 +1,34 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { recordAudit, sourceOf } from '#shared/audit';
+import { NotFound } from '#shared/errors';
+import type { Caller } from '#shared/http';
+import { DURATION_RULE, parseDuration } from '../domain/duration';
+import { ID_RULE } from '../domain/operations';
+import { ports } from '../ports';
+import type { Operator } from '../use-cases/audit';
+
+/** The operations use cases' ports: Step Functions and the task table (ports.ts), and the audit trail. */
+export const opsPorts = { ops: ports, audit: recordAudit };
+
+/** `90s`, `15m`, `2h`, `1d` as seconds. */
+export const duration = z.string().max(20).refine((v) => parseDuration(v) !== undefined, DURATION_RULE).transform((v) => parseDuration(v) ?? 0);
+export const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/**
+ * Path ids are names or ARNs (ours are far shorter; the domain checks their format). A malformed
+ * one is answered as every API answers one, as a missing execution (404): undefined here.
+ */
+export const ExecutionIdParam = z.object({ id: z.string().min(1).max(300).optional().catch(undefined) });
+
+/** The path's execution id; an ARN may arrive percent-encoded (its colons), depending on the client. */
+export function executionIdOf(params: z.infer<typeof ExecutionIdParam>): string {
+  if (params.id === undefined) throw new NotFound(`No execution is known by that id: an id ${ID_RULE}`);
+  try {
+    return decodeURIComponent(params.id);
+  } catch {
+    return params.id;
+  }
+}
+
+export const operatorOf = (event: APIGatewayProxyEvent & { caller: Caller }): Operator => ({ username: event.caller.username, source: sourceOf(event) });

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
+import { loadEnv, nonEmpty } from '#shared/env';
+import { json, parseWith, routeHandler } from '#shared/http';
+import { duration, flag, operatorOf, opsPorts } from './adapters/http';
+import { EXECUTION_STATUSES, WORKFLOWS } from './contract';
+import { opsListExecutions } from './routes';
+import { listExecutionsAudited } from './use-cases/list-executions';
+
+const ports = { ...opsPorts, cursors: new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID)) };
+
+const ListQuery = z.object({
+  workflow: z.enum(WORKFLOWS).optional(),
+  status: z.enum(EXECUTION_STATUSES).optional(),
+  since: duration.optional(),
+  stuck: flag.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** GET /ops/executions?workflow=&status=&since=&stuck=&limit=&nextToken=: one page of executions, audited. */
+export const handler = routeHandler(opsListExecutions, async (event) => {
+  const q = parseWith(ListQuery, event.queryStringParameters ?? {});
+  return json(200, await listExecutionsAudited(ports, { ...q, cursor: cursorParam(event.queryStringParameters) }, event.caller, operatorOf(event)));
+});

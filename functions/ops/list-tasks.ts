@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { json, parseWith, routeHandler } from '#shared/http';
+import { duration, operatorOf, opsPorts } from './adapters/http';
+import { opsListTasks } from './routes';
+import { listTasksAudited } from './use-cases/list-tasks';
+
+const TasksQuery = z.object({ olderThan: duration.optional() });
+
+/** GET /ops/tasks?olderThan=: the human tasks waiting, oldest first; audited with the count. */
+export const handler = routeHandler(opsListTasks, async (event) => {
+  const q = parseWith(TasksQuery, event.queryStringParameters ?? {});
+  return json(200, await listTasksAudited(opsPorts, q.olderThan, operatorOf(event)));
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { json, parseWith, routeHandler } from '#shared/http';
+import { executionIdOf, ExecutionIdParam, flag, operatorOf, opsPorts } from './adapters/http';
+import { opsShowExecution } from './routes';
+import { showExecutionAudited } from './use-cases/show-execution';
+
+const ShowQuery = z.object({ reveal: flag.optional() });
+
+/** GET /ops/executions/{id}?reveal=true: one execution's timeline, redacted unless revealed; audited either way. */
+export const handler = routeHandler(
+  opsShowExecution,
+  async (event) => {
+    const id = executionIdOf(event.params);
+    const reveal = parseWith(ShowQuery, event.queryStringParameters ?? {}).reveal === true;
+    return json(200, await showExecutionAudited(opsPorts, id, reveal, operatorOf(event)));
+  },
+  { params: ExecutionIdParam },
+);

@@ -1,0 +1,133 @@
+/**
+ * First login (CJIS AC-7) on fake ports, without the emulator or scrypt: one answer for an
+ * unknown e-mail and a wrong password, the lock, what a proved password may be told, the retry.
+ */
+import type { Account } from '#shared/adapters/access-store';
+import type { AuditEvent } from '#shared/audit';
+import { firstLoginAnswer } from '../../functions/access/adapters/first-login-answers';
+import type { AccessRequest } from '../../functions/access/domain/request';
+import { firstLogin, type FirstLoginPorts } from '../../functions/access/use-cases/first-login';
+
+const T0 = Date.parse('2026-11-29T12:00:00.000Z');
+const MINUTE = 60_000;
+const EMAIL = 'jane.doe@police.ct.example';
+const source = { ip: '203.0.113.7', userAgent: 'jest' };
+
+function anAccount(overrides: Partial<Account> = {}): Account {
+  return { email: EMAIL, requestId: 'AR-20261129-00000000AA', fullName: 'Jane Q. Doe', status: 'PENDING_FIRST_LOGIN', issue: 1, temporaryPasswordHash: 'h:Temp-1234-abcd', temporaryPasswordExpiresAt: new Date(T0 + 24 * 60 * MINUTE).toISOString(), failures: [], locked: false, ...overrides };
+}
+const aRequest = (): AccessRequest => ({
+  requestId: 'AR-20261129-00000000AA',
+  status: 'TEMPORARY_PASSWORD_ISSUED',
+  employee: { fullName: 'Jane Q. Doe', email: EMAIL, jobTitle: 'Records clerk', mfaPhones: [] },
+  ori: 'CT0000100',
+  justification: 'x',
+  requestedBy: { username: 'admin.a' },
+  createdAt: new Date(T0).toISOString(),
+  updatedAt: new Date(T0).toISOString(),
+});
+
+/** Accounts and requests in memory, with the DynamoDB store's activate condition (pending, same issue, not locked). */
+function world(account: Account | undefined, now = T0) {
+  const state = { account, request: aRequest(), audits: [] as AuditEvent[], clock: now };
+  const ports: FirstLoginPorts = {
+    now: () => new Date(state.clock),
+    audit: async (e) => void state.audits.push(e),
+    passwords: { verify: async (p, stored) => stored === `h:${p}`, hash: async (p) => `h:${p}`, problems: async (p) => (p.length < 8 ? ['must be at least 8 characters'] : []) },
+    store: {
+      account: async (email) => (state.account?.email === email ? state.account : undefined),
+      recordFailure: async (_email, failures, lockedUntil) => {
+        if (state.account) state.account = { ...state.account, failures, locked: lockedUntil !== undefined, lockedUntil };
+      },
+      activate: async (_email, passwordHash, issue, at) => {
+        const a = state.account;
+        if (!a || a.status !== 'PENDING_FIRST_LOGIN' || a.issue !== issue || (a.locked && (a.lockedUntil ?? '') > at)) return false;
+        state.account = { ...a, status: 'ACTIVE', passwordHash, failures: [], locked: false, lockedUntil: undefined };
+        return true;
+      },
+      get: async () => state.request,
+      transition: async (_request, from, to, _fields, audit) => {
+        if (!from.includes(state.request.status)) return false;
+        state.request = { ...state.request, status: to };
+        state.audits.push(audit);
+        return true;
+      },
+    },
+  };
+  return { state, ports };
+}
+
+const login = (newPassword = 'A-long-and-unusual-phrase', temporaryPassword = 'Temp-1234-abcd', email = 'Jane.Doe@police.ct.example ') => ({ email, temporaryPassword, newPassword });
+
+describe('first login', () => {
+  it('sets the password, makes the account and the request ACTIVE, and audits the success by the request, not the e-mail', async () => {
+    const { state, ports } = world(anAccount());
+    await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'active' });
+
+    expect(state.account).toMatchObject({ status: 'ACTIVE', passwordHash: 'h:A-long-and-unusual-phrase' });
+    expect(state.request.status).toBe('ACTIVE');
+    expect(state.audits.map((a) => [a.type, a.outcome, a.actor])).toEqual([
+      ['AccessRequestStatusChanged', 'success', 'account:AR-20261129-00000000AA'],
+      ['FirstLoginAttempt', 'success', 'account:AR-20261129-00000000AA'],
+    ]);
+    expect(JSON.stringify(state.audits)).not.toContain('jane.doe');
+  });
+
+  it('answers an unknown e-mail and a wrong password the same (401 LoginFailed), auditing each', async () => {
+    const unknown = world(undefined);
+    const wrong = world(anAccount());
+    const a = firstLoginAnswer(await firstLogin(unknown.ports, login(), { source }));
+    const b = firstLoginAnswer(await firstLogin(wrong.ports, login('A-long-and-unusual-phrase', 'not-it'), { source }));
+
+    expect(a).toEqual(b);
+    expect(a.statusCode).toBe(401);
+    expect(JSON.parse(a.body)).toEqual({ error: 'LoginFailed', message: expect.stringContaining('After 5 failed attempts in 15 minutes the account is locked for 10 minutes') });
+    expect(unknown.state.audits).toEqual([expect.objectContaining({ actor: 'anonymous', outcome: 'failure', subject: expect.objectContaining({ id: 'unknown' }), details: { reason: 'unknown account' } })]);
+    expect(wrong.state.audits).toEqual([expect.objectContaining({ outcome: 'failure', details: { reason: 'wrong temporary password' } })]);
+  });
+
+  it('locks the account at the fifth failure in 15 minutes, for 10 minutes; the holder of the right password is told until when (423), others get the same 401', async () => {
+    const { state, ports } = world(anAccount());
+    for (let i = 0; i < 5; i++) {
+      expect(await firstLogin(ports, login('A-long-and-unusual-phrase', 'wrong'), { source })).toEqual({ kind: 'failed' });
+      state.clock += MINUTE;
+    }
+    expect(state.account).toMatchObject({ locked: true, lockedUntil: new Date(T0 + 14 * MINUTE).toISOString() });
+    expect(state.audits.at(-1)?.details).toEqual({ reason: 'wrong temporary password; account locked' });
+
+    expect(await firstLogin(ports, login('A-long-and-unusual-phrase', 'wrong'), { source })).toEqual({ kind: 'failed' });
+    expect(state.audits.at(-1)).toMatchObject({ outcome: 'denied', details: { reason: 'wrong temporary password; account locked' } });
+    const locked = await firstLogin(ports, login(), { source });
+    expect(locked).toEqual({ kind: 'locked', until: new Date(T0 + 14 * MINUTE).toISOString() });
+    expect(firstLoginAnswer(locked)).toMatchObject({ statusCode: 423 });
+    expect(JSON.parse(firstLoginAnswer(locked).body)).toMatchObject({ error: 'AccountLocked', lockedUntil: new Date(T0 + 14 * MINUTE).toISOString() });
+
+    state.clock = T0 + 14 * MINUTE;
+    await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'active' });
+  });
+
+  it('tells the holder of an expired temporary password that it expired, by its timestamp (401 TemporaryPasswordExpired)', async () => {
+    const { ports } = world(anAccount(), T0 + 24 * 60 * MINUTE);
+    const outcome = await firstLogin(ports, login(), { source });
+    expect(outcome).toEqual({ kind: 'expired', expiredAt: new Date(T0 + 24 * 60 * MINUTE).toISOString() });
+    expect(JSON.parse(firstLoginAnswer(outcome).body)).toEqual({ error: 'TemporaryPasswordExpired', message: expect.stringContaining('expired at Mon, 30 Nov 2026 12:00:00 GMT (it lasts 24 hours)') });
+  });
+
+  it('refuses a new password that breaks the rules (400 naming newPassword), changing nothing', async () => {
+    const { state, ports } = world(anAccount());
+    const outcome = await firstLogin(ports, login('short'), { source });
+    expect(JSON.parse(firstLoginAnswer(outcome).body)).toEqual({ error: 'ValidationFailed', message: 'The new password does not meet the rules', problems: [{ field: 'newPassword', rule: 'must be at least 8 characters' }] });
+    expect(state.account?.status).toBe('PENDING_FIRST_LOGIN');
+  });
+
+  it('answers the same first login again (a retry after a lost answer) as done, finishing the request once', async () => {
+    const { state, ports } = world(anAccount());
+    await firstLogin(ports, login(), { source });
+    state.request = { ...state.request, status: 'TEMPORARY_PASSWORD_ISSUED' };
+    await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'active' });
+    expect(state.request.status).toBe('ACTIVE');
+    expect(state.audits.at(-1)?.details).toEqual({ reason: 'password already set by this first login' });
+    // Another new password on an active account is a failure, as a wrong password is.
+    await expect(firstLogin(ports, login('Another-long-phrase-9'), { source })).resolves.toEqual({ kind: 'failed' });
+  });
+});

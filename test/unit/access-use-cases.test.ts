@@ -1,0 +1,383 @@
+/**
+ * The access-request use cases on fake ports, without the emulator: idempotent intake and its
+ * 409s, what each role may list and read, the reissue claim, unlock, and training verification.
+ */
+import { jest } from '@jest/globals';
+import type { AccessView } from '#shared/adapters/access-store';
+import type { StoredTask } from '#shared/adapters/task-store';
+import type { AuditEvent } from '#shared/audit';
+import { Cursors } from '#shared/cursor';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
+import type { Caller } from '#shared/http';
+import type { AccessRequest, NewAccessRequest } from '../../functions/access/domain/request';
+import type { TrainingVerification } from '../../functions/access/domain/training';
+import { createAccessRequest } from '../../functions/access/use-cases/create';
+import { listAccessRequests } from '../../functions/access/use-cases/list';
+import type { Acting, RequestStore } from '../../functions/access/use-cases/ports';
+import { readAccessRequest } from '../../functions/access/use-cases/read';
+import { recordTrainingVerification, verifyTrainingOnApi, type RecordTrainingPorts } from '../../functions/access/use-cases/record-training';
+import { reissueTemporaryPassword } from '../../functions/access/use-cases/reissue';
+import { unlockAccount } from '../../functions/access/use-cases/unlock';
+import type { DecideResult } from '../../functions/tasks/domain/use-cases';
+import { aTask } from './task-fixtures';
+
+const NOW = '2026-11-29T12:00:00.000Z';
+const JUSTIFICATION = 'Processes pistol permit applications and must check applicants against state criminal history records before issuing.';
+const source = { ip: '203.0.113.7', userAgent: 'jest' };
+const caller = (overrides: Partial<Caller> = {}): Caller => ({ sub: 'sub-1', username: 'admin.a', roles: ['agency-admin'], ori: 'CT0000100', courts: [], ...overrides });
+const acting = (overrides: Partial<Caller> = {}): Acting => ({ caller: caller(overrides), source });
+const unit = acting({ username: 'unit.u', roles: ['unit'], ori: undefined });
+
+const body = (overrides: Partial<NewAccessRequest> = {}): NewAccessRequest => ({
+  employee: { fullName: 'Jane Q. Doe', email: 'Jane.Doe@Police.CT.example', jobTitle: 'Records clerk', mfaPhones: [] },
+  ori: 'CT0000100',
+  justification: JUSTIFICATION,
+  ...overrides,
+});
+
+function aRequest(overrides: Partial<AccessRequest> = {}): AccessRequest {
+  return {
+    requestId: 'AR-20261129-00000000AA',
+    status: 'UNDER_REVIEW',
+    employee: { fullName: 'Jane Q. Doe', email: 'jane.doe@police.ct.example', jobTitle: 'Records clerk', mfaPhones: [] },
+    ori: 'CT0000100',
+    justification: JUSTIFICATION,
+    requestedBy: { username: 'admin.a' },
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  };
+}
+
+/** An in-memory request store keeping the DynamoDB one's conditions: one open request per e-mail, one claim per issue. */
+class FakeStore implements RequestStore {
+  readonly requests = new Map<string, AccessRequest>();
+  readonly open = new Map<string, string>();
+  readonly audits: AuditEvent[] = [];
+  readonly unlocked: string[] = [];
+  readonly released: number[] = [];
+  lastList?: { view: AccessView; filter: unknown; start: unknown };
+  failCreate?: Error;
+
+  constructor(...requests: AccessRequest[]) {
+    for (const r of requests) this.requests.set(r.requestId, r);
+  }
+  async get(requestId: string) {
+    return this.requests.get(requestId);
+  }
+  async create(request: AccessRequest, audit: AuditEvent) {
+    if (this.failCreate) throw this.failCreate;
+    const openId = this.open.get(request.employee.email);
+    if (openId) throw new Conflict(`An open access request for ${request.employee.email} already exists: ${openId}`, { openRequestId: openId });
+    this.requests.set(request.requestId, request);
+    this.open.set(request.employee.email, request.requestId);
+    this.audits.push(audit);
+  }
+  async list(view: AccessView, filter: { status?: AccessRequest['status']; ori?: string; limit: number }, start?: Record<string, string>) {
+    this.lastList = { view, filter, start };
+    const items = [...this.requests.values()].filter((r) => (view.kind === 'all' || r.ori === view.ori) && (!filter.status || r.status === filter.status));
+    return { items: items.slice(0, filter.limit), next: items.length > filter.limit ? { pk: 'next' } : undefined };
+  }
+  async timeline() {
+    return [{ at: NOW, type: 'AccessRequestStatusChanged', actor: 'admin.a', status: 'RECEIVED' as const, note: 'request received' }];
+  }
+  async claimReissue(requestId: string, claim: NonNullable<AccessRequest['reissue']>, audit: AuditEvent) {
+    const r = this.requests.get(requestId);
+    if (!r || r.status !== 'PASSWORD_EXPIRED' || (r.reissue && r.reissue.issue >= claim.issue)) return false;
+    this.requests.set(requestId, { ...r, reissue: claim });
+    this.audits.push(audit);
+    return true;
+  }
+  async releaseReissue(requestId: string, issue: number) {
+    this.released.push(issue);
+    const r = this.requests.get(requestId);
+    if (r?.reissue?.issue === issue) this.requests.set(requestId, { ...r, reissue: undefined });
+  }
+  async unlock(email: string) {
+    this.unlocked.push(email);
+  }
+  async transition(request: AccessRequest, from: readonly AccessRequest['status'][], to: AccessRequest['status'], fields: Partial<AccessRequest>, audit: AuditEvent) {
+    const r = this.requests.get(request.requestId);
+    if (!r || !from.includes(r.status)) return false;
+    this.requests.set(r.requestId, { ...r, ...fields, status: to });
+    this.audits.push(audit);
+    return true;
+  }
+}
+
+const started: { name: string; input: unknown }[] = [];
+const start = async (name: string, input: unknown) => {
+  started.push({ name, input });
+};
+beforeEach(() => {
+  started.length = 0;
+});
+
+describe('creating an access request', () => {
+  const ports = (store: FakeStore) => ({ store, start, now: () => NOW, newId: (at: string) => `AR-${at.slice(0, 10).replaceAll('-', '')}-0000000001` });
+
+  it('stores it RECEIVED with the e-mail in lower case, audits it, and starts the execution named by the request', async () => {
+    const store = new FakeStore();
+    const created = await createAccessRequest(ports(store), body(), acting());
+
+    expect(created).toEqual({ outcome: 'new', requestId: 'AR-20261129-0000000001', status: 'RECEIVED', step: expect.any(String) });
+    expect(store.requests.get('AR-20261129-0000000001')).toMatchObject({ status: 'RECEIVED', employee: { email: 'jane.doe@police.ct.example' }, requestedBy: { username: 'admin.a' }, createdAt: NOW });
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', actor: 'admin.a', source, details: { from: null, to: 'RECEIVED', note: 'request received' } })]);
+    expect(started).toEqual([{ name: 'AR-20261129-0000000001', input: { requestId: 'AR-20261129-0000000001' } }]);
+  });
+
+  it('refuses a request for another agency (403), storing and starting nothing', async () => {
+    const store = new FakeStore();
+    await expect(createAccessRequest(ports(store), body({ ori: 'CT0000200' }), acting())).rejects.toThrow(new Forbidden('You may request access only for your own agency (CT0000100), not CT0000200'));
+    expect([store.requests.size, started.length]).toEqual([0, 0]);
+  });
+
+  it('answers the same request sent again with the stored one (a retry), and starts its execution again in case the first attempt stopped before it', async () => {
+    const store = new FakeStore();
+    const first = await createAccessRequest(ports(store), body(), acting());
+    const again = await createAccessRequest({ ...ports(store), newId: () => 'AR-20261129-0000000002' }, body(), acting());
+
+    expect(again).toEqual({ outcome: 'retried', requestId: first.requestId, status: 'RECEIVED', step: first.step });
+    expect(store.requests.size).toBe(1);
+    expect(started.map((s) => s.name)).toEqual([first.requestId, first.requestId]);
+  });
+
+  it('refuses a different request for the same employee from the same agency (409) naming the open one', async () => {
+    const store = new FakeStore();
+    await createAccessRequest(ports(store), body(), acting());
+    const other = createAccessRequest({ ...ports(store), newId: () => 'AR-20261129-0000000002' }, body({ justification: `${JUSTIFICATION} Also audits.` }), acting());
+    await expect(other).rejects.toThrow('An open access request for jane.doe@police.ct.example already exists: AR-20261129-0000000001');
+    expect(started).toHaveLength(1);
+  });
+
+  it('refuses a request while another agency has one open for the e-mail (409) without naming it', async () => {
+    const store = new FakeStore();
+    await createAccessRequest(ports(store), body({ ori: 'CT0000200' }), acting({ username: 'admin.b', ori: 'CT0000200' }));
+    const error = await createAccessRequest({ ...ports(store), newId: () => 'AR-20261129-0000000002' }, body(), acting()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(Conflict);
+    expect((error as Conflict).message).toBe('An open access request for jane.doe@police.ct.example already exists, made by another agency; the CCHRS unit can tell you more');
+    expect((error as Conflict).message).not.toContain('AR-');
+    expect((error as Conflict).details).toBeUndefined();
+  });
+
+  it('passes on a failure of the store, starting nothing', async () => {
+    const store = new FakeStore();
+    store.failCreate = new Error('ProvisionedThroughputExceeded');
+    await expect(createAccessRequest(ports(store), body(), acting())).rejects.toThrow('ProvisionedThroughputExceeded');
+    expect(started).toEqual([]);
+  });
+});
+
+describe('listing access requests', () => {
+  const keys = { current: async () => Buffer.alloc(32, 7), all: async () => [Buffer.alloc(32, 7)] };
+  const ports = (store: FakeStore) => ({ store, cursors: new Cursors(keys), audit: async (e: AuditEvent) => void store.audits.push(e), statusUrl: (id: string) => `https://api.example/access-requests/${id}` });
+  const query = { limit: 1, cursor: { param: 'nextToken' } };
+  const twoAgencies = () => new FakeStore(aRequest({ requestId: 'AR-20261129-00000000A1' }), aRequest({ requestId: 'AR-20261129-00000000B1', ori: 'CT0000200' }));
+
+  it('shows an agency administrator only their agency’s requests, and audits the count by agency', async () => {
+    const store = twoAgencies();
+    const page = await listAccessRequests(ports(store), { ...query, limit: 25 }, acting());
+
+    expect(store.lastList?.view).toEqual({ kind: 'agency', ori: 'CT0000100' });
+    expect(page).toEqual({ items: [expect.objectContaining({ requestId: 'AR-20261129-00000000A1', employee: 'Jane Q. Doe', statusUrl: 'https://api.example/access-requests/AR-20261129-00000000A1' })], nextToken: null });
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestsListed', subject: expect.objectContaining({ id: 'CT0000100' }), details: { count: 1 } })]);
+  });
+
+  it('shows the unit every request', async () => {
+    const store = twoAgencies();
+    await listAccessRequests(ports(store), { ...query, limit: 25 }, unit);
+    expect(store.lastList?.view).toEqual({ kind: 'all' });
+  });
+
+  it('refuses an agency administrator another agency’s list, or any list when the token names no agency (403)', async () => {
+    await expect(listAccessRequests(ports(twoAgencies()), { ...query, ori: 'CT0000200' }, acting())).rejects.toThrow(Forbidden);
+    await expect(listAccessRequests(ports(twoAgencies()), query, acting({ ori: undefined }))).rejects.toThrow('Your token names no agency (ORI)');
+  });
+
+  it('gives a cursor that opens the next page for the same caller and query only (400 naming the parameter otherwise)', async () => {
+    const store = twoAgencies();
+    const first = await listAccessRequests(ports(store), query, unit);
+    expect(first.nextToken).toEqual(expect.any(String));
+
+    await listAccessRequests(ports(store), { ...query, cursor: { token: first.nextToken ?? '', param: 'nextToken' } }, unit);
+    expect(store.lastList?.start).toEqual({ pk: 'next' });
+    const replayed = listAccessRequests(ports(store), { ...query, cursor: { token: first.nextToken ?? '', param: 'cursor' } }, acting({ username: 'unit.v', roles: ['unit'], ori: undefined }));
+    await expect(replayed).rejects.toThrow(ValidationFailed);
+    await expect(replayed.catch((e: ValidationFailed) => e.problems.map((p) => p.field))).resolves.toEqual(['cursor']);
+  });
+});
+
+describe('reading an access request', () => {
+  const ports = (store: FakeStore) => ({ store, audit: async (e: AuditEvent) => void store.audits.push(e) });
+
+  it('gives the request with its trainings and timeline, and audits the read', async () => {
+    const store = new FakeStore(aRequest());
+    const view = await readAccessRequest(ports(store), 'AR-20261129-00000000AA', acting());
+
+    expect(view).toMatchObject({ requestId: 'AR-20261129-00000000AA', status: 'UNDER_REVIEW', requestedBy: 'admin.a', temporaryPasswordExpiresAt: null, training: { 'security-awareness': { verified: null }, 'cchrs-ngi': { verified: null } } });
+    expect(view.timeline).toHaveLength(1);
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestRead', outcome: 'success', actor: 'admin.a', source })]);
+  });
+
+  it('answers another agency’s request exactly as a missing one (404), auditing it as denied', async () => {
+    const store = new FakeStore(aRequest({ ori: 'CT0000200' }));
+    await expect(readAccessRequest(ports(store), 'AR-20261129-00000000AA', acting())).rejects.toThrow(new NotFound('No access request AR-20261129-00000000AA'));
+    await expect(readAccessRequest(ports(new FakeStore()), 'AR-20261129-00000000AA', acting())).rejects.toThrow(new NotFound('No access request AR-20261129-00000000AA'));
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestRead', outcome: 'denied', details: { ori: 'CT0000100' } })]);
+  });
+
+  it('lets the unit read any agency’s request', async () => {
+    const store = new FakeStore(aRequest({ ori: 'CT0000200' }));
+    await expect(readAccessRequest(ports(store), 'AR-20261129-00000000AA', unit)).resolves.toMatchObject({ ori: 'CT0000200' });
+  });
+
+  it('answers a malformed id as a missing request (404) without reading the store, and audits the failure', async () => {
+    const store = new FakeStore();
+    const get = jest.spyOn(store, 'get');
+    await expect(readAccessRequest(ports(store), undefined, acting())).rejects.toThrow(new NotFound('No such access request'));
+    expect(get).not.toHaveBeenCalled();
+    expect(store.audits).toEqual([expect.objectContaining({ outcome: 'failure', subject: expect.objectContaining({ id: '(malformed)' }) })]);
+  });
+});
+
+describe('reissuing a temporary password', () => {
+  const expired = () => aRequest({ status: 'PASSWORD_EXPIRED', issue: 1 });
+  const ports = (store: FakeStore, startWith = start) => ({ store, start: startWith, now: () => NOW });
+
+  it('claims the next issue with its audit event and starts the execution named by the issue', async () => {
+    const store = new FakeStore(expired());
+    await expect(reissueTemporaryPassword(ports(store), 'AR-20261129-00000000AA', unit)).resolves.toEqual({ requestId: 'AR-20261129-00000000AA', status: 'PASSWORD_EXPIRED' });
+
+    expect(store.requests.get('AR-20261129-00000000AA')?.reissue).toEqual({ issue: 2, by: 'unit.u', at: NOW });
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'TemporaryPasswordReissueRequested', details: { issue: 2 } })]);
+    expect(started).toEqual([{ name: 'AR-20261129-00000000AA-reissue-2', input: { requestId: 'AR-20261129-00000000AA', reissue: true } }]);
+  });
+
+  it('refuses a reissue before the temporary password expired (409 naming the status)', async () => {
+    const store = new FakeStore(aRequest({ status: 'TEMPORARY_PASSWORD_ISSUED' }));
+    await expect(reissueTemporaryPassword(ports(store), 'AR-20261129-00000000AA', unit)).rejects.toThrow('A temporary password can be reissued only after one expired; the request is TEMPORARY_PASSWORD_ISSUED');
+    expect(started).toEqual([]);
+  });
+
+  it('tells the second of two asking who asked first and when (409), starting once', async () => {
+    const store = new FakeStore(expired());
+    const both = await Promise.allSettled([reissueTemporaryPassword(ports(store), 'AR-20261129-00000000AA', unit), reissueTemporaryPassword(ports(store), 'AR-20261129-00000000AA', acting({ username: 'unit.v', roles: ['unit'] }))]);
+
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = both.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Conflict;
+    expect(refused.message).toMatch(/^A new temporary password was already requested by unit\.(u|v) at Sun, 29 Nov 2026 12:00:00 GMT/);
+    expect(refused.details).toEqual({ reissuedBy: expect.stringMatching(/^unit\./), reissuedAt: NOW });
+    expect(started).toHaveLength(1);
+  });
+
+  it('gives the claim up when the execution cannot start, so the unit can ask again', async () => {
+    const store = new FakeStore(expired());
+    const failing = async () => {
+      throw new Error('ServiceUnavailable');
+    };
+    await expect(reissueTemporaryPassword(ports(store, failing), 'AR-20261129-00000000AA', unit)).rejects.toThrow('ServiceUnavailable');
+    expect(store.released).toEqual([2]);
+    await expect(reissueTemporaryPassword(ports(store), 'AR-20261129-00000000AA', unit)).resolves.toBeDefined();
+  });
+
+  it('answers a missing request 404', async () => {
+    await expect(reissueTemporaryPassword(ports(new FakeStore()), 'AR-20261129-00000000AA', unit)).rejects.toThrow(NotFound);
+  });
+});
+
+describe('unlocking an account', () => {
+  it('unlocks the employee’s account and audits it by the request, never the e-mail', async () => {
+    const store = new FakeStore(aRequest());
+    const result = await unlockAccount({ store, audit: async (e) => void store.audits.push(e) }, 'AR-20261129-00000000AA', unit);
+
+    expect(result).toEqual({ requestId: 'AR-20261129-00000000AA', unlocked: true });
+    expect(store.unlocked).toEqual(['jane.doe@police.ct.example']);
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccountUnlocked', actor: 'unit.u', subject: expect.objectContaining({ id: 'AR-20261129-00000000AA' }), details: {} })]);
+    expect(JSON.stringify(store.audits)).not.toContain('jane.doe');
+  });
+
+  it('answers a missing request 404, unlocking nothing', async () => {
+    const store = new FakeStore();
+    await expect(unlockAccount({ store, audit: async () => undefined }, 'AR-20261129-00000000AA', unit)).rejects.toThrow(NotFound);
+    expect(store.unlocked).toEqual([]);
+  });
+});
+
+describe('recording training verification', () => {
+  const both: TrainingVerification = {
+    modules: [
+      { module: 'security-awareness', evidence: 'cjis-online', completedOn: '2026-11-20', recordId: 'CJIS-SA-88231' },
+      { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: '2026-11-21', recordId: 'CJIS-NGI-55120' },
+    ],
+  };
+  const awaiting = () => aRequest({ status: 'TRAINING_VERIFICATION' });
+  const pendingTask: StoredTask = { task: aTask({ taskId: 'task-v', workflow: 'access-request', step: 'training-verification' }), sealedToken: 'sealed' };
+
+  function ports(store: FakeStore, task: StoredTask | null = pendingTask, decided: DecideResult['kind'] = 'decided') {
+    const decisions: { choice: string; comment?: string; actor: string }[] = [];
+    const p: RecordTrainingPorts = {
+      store,
+      now: () => NOW,
+      tasks: { currentFor: async () => task ?? undefined, get: async () => task ?? undefined },
+      decide: async (t, _sealed, choice, comment, actor) => {
+        decisions.push({ choice, comment, actor: actor.id });
+        return { kind: decided, task: t } as DecideResult;
+      },
+    };
+    return { p, decisions };
+  }
+  const actor = { id: 'unit.u', channel: 'api' as const, source };
+
+  it('stores both completions with the verifier and decides the task verified', async () => {
+    const store = new FakeStore(awaiting());
+    const { p, decisions } = ports(store);
+    await expect(recordTrainingVerification(p, awaiting(), both, actor)).resolves.toEqual({ verified: ['security-awareness', 'cchrs-ngi'], missing: [] });
+
+    expect(store.requests.get('AR-20261129-00000000AA')?.training?.['cchrs-ngi']).toEqual({ completedOn: '2026-11-21', recordId: 'CJIS-NGI-55120', verifiedBy: 'unit.u' });
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', details: expect.objectContaining({ note: 'training verified on CJIS Online: security-awareness, cchrs-ngi' }) })]);
+    expect(decisions).toEqual([{ choice: 'verified', comment: undefined, actor: 'unit.u' }]);
+  });
+
+  it('decides the task missing-module, naming the module, when one was not completed', async () => {
+    const store = new FakeStore(awaiting());
+    const { p, decisions } = ports(store);
+    const result = await recordTrainingVerification(p, awaiting(), { modules: [both.modules[0] ?? both.modules[1]!] }, actor);
+
+    expect(result.missing).toEqual(['cchrs-ngi']);
+    expect(decisions).toEqual([{ choice: 'missing-module', comment: 'Not verified on CJIS Online: CCHRS & NGI Training', actor: 'unit.u' }]);
+  });
+
+  it('refuses a PDF certificate with the 15 May 2024 rule (400), recording nothing', async () => {
+    const store = new FakeStore(awaiting());
+    const { p, decisions } = ports(store);
+    const error = await recordTrainingVerification(p, awaiting(), { modules: [{ module: 'security-awareness', evidence: 'pdf-certificate' }] }, actor).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect((error as ValidationFailed).problems).toEqual([{ field: 'modules.0.evidence', rule: expect.stringContaining('15 May 2024') }]);
+    expect([store.audits.length, decisions.length]).toEqual([0, 0]);
+  });
+
+  it('refuses a completion dated after today (400)', async () => {
+    const { p } = ports(new FakeStore(awaiting()));
+    await expect(recordTrainingVerification(p, awaiting(), { modules: [{ module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: '2026-11-30', recordId: 'CJIS-1' }] }, actor)).rejects.toThrow(ValidationFailed);
+  });
+
+  it('refuses while the request does not await verification, or no task waits (409)', async () => {
+    await expect(recordTrainingVerification(ports(new FakeStore()).p, aRequest(), both, actor)).rejects.toThrow('Training can be verified only while the request awaits verification; it is UNDER_REVIEW');
+    await expect(recordTrainingVerification(ports(new FakeStore(awaiting()), null).p, awaiting(), both, actor)).rejects.toThrow('No verification task is waiting for this request');
+    const decided = { ...pendingTask, task: { ...pendingTask.task, status: 'DECIDED' as const } };
+    await expect(recordTrainingVerification(ports(new FakeStore(awaiting()), decided).p, awaiting(), both, actor)).rejects.toThrow(Conflict);
+  });
+
+  it('is a 409 when the task could not be decided', async () => {
+    await expect(recordTrainingVerification(ports(new FakeStore(awaiting()), pendingTask, 'expired').p, awaiting(), both, actor)).rejects.toThrow('The verification task could not be decided (expired)');
+  });
+
+  it('on the API, answers a missing request 404 before reading the body', async () => {
+    const readBody = jest.fn(() => both);
+    await expect(verifyTrainingOnApi(ports(new FakeStore()).p, 'AR-20261129-00000000AA', readBody, unit)).rejects.toThrow(NotFound);
+    expect(readBody).not.toHaveBeenCalled();
+    await expect(verifyTrainingOnApi(ports(new FakeStore(awaiting())).p, 'AR-20261129-00000000AA', readBody, unit)).resolves.toEqual({ requestId: 'AR-20261129-00000000AA', verified: ['security-awareness', 'cchrs-ngi'], missing: [] });
+  });
+});
