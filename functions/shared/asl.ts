@@ -154,10 +154,12 @@ export function allStates(definition: unknown): [string, AslState][] {
     if (machine === null || typeof machine !== 'object') return;
     const states = (machine as { States?: unknown }).States;
     if (states === null || typeof states !== 'object') return;
-    for (const [name, state] of Object.entries(states as Record<string, AslState>)) {
-      found.push([name, state]);
-      for (const branch of (state['Branches'] as unknown[] | undefined) ?? []) visit(branch);
-      visit(state['ItemProcessor'] ?? state['Iterator']);
+    for (const [name, state] of Object.entries(states as Record<string, unknown>)) {
+      if (state === null || typeof state !== 'object' || typeof (state as AslState).Type !== 'string') continue;
+      const s = state as AslState;
+      found.push([name, s]);
+      if (Array.isArray(s['Branches'])) for (const branch of s['Branches']) visit(branch);
+      visit(s['ItemProcessor'] ?? s['Iterator']);
     }
   };
   visit(definition);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { placeholdersOf, wholePlaceholder } from '../../functions/shared/asl';
+import { allStates, placeholdersOf, wholePlaceholder } from '../../functions/shared/asl';
 import type { FunctionName, MachineName, Ref, TableName } from '../manifest';
 
 /** What a state machine's role must be allowed to do, derived from its ASL. */
@@ -63,16 +63,8 @@ export function readAsl(file: string): { text: string; definition: unknown } {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every Task state, however deeply nested in Parallel branches or Map processors. */
-function* tasks(graph: unknown): Generator<[string, Record<string, unknown>]> {
-  if (!isObject(graph) || !isObject(graph['States'])) return;
-  for (const [name, state] of Object.entries(graph['States'])) {
-    if (!isObject(state)) continue;
-    if (state['Type'] === 'Task') yield [name, state];
-    if (state['Type'] === 'Parallel' && Array.isArray(state['Branches'])) {
-      for (const branch of state['Branches']) yield* tasks(branch);
-    }
-    if (state['Type'] === 'Map') yield* tasks(state['ItemProcessor'] ?? state['Iterator']);
-  }
+function tasks(graph: unknown): [string, Readonly<Record<string, unknown>>][] {
+  return allStates(graph).filter(([, state]) => state.Type === 'Task');
 }
 
 const READ_ONLY_DYNAMODB = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'DescribeTable']);
