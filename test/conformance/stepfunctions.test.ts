@@ -19,6 +19,7 @@ import {
   type ExecutionStatus,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { execFile, execFileSync } from 'node:child_process';
 import { Clock } from '../../infra/local/clock';
 import { givenRuntime, stopHarness, type Harness } from '../e2e/steps';
 
@@ -33,6 +34,15 @@ import { givenRuntime, stopHarness, type Harness } from '../e2e/steps';
  * hide timing differences such as two stopDates a millisecond apart). The machine used here is
  * made through CreateStateMachine: a Wait of an hour, so its executions stay RUNNING until stopped.
  */
+/** The AWS CLI on PATH (Debian's `awscli`, or any v1/v2), or undefined: its checks then do not run, and say so. */
+const AWS_CLI = (() => {
+  try {
+    return execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
 const HOLD = JSON.stringify({ StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 3600, Next: 'Done' }, Done: { Type: 'Succeed' } } });
 const ROLE = 'arn:aws:iam::000000000000:role/conformance';
 
@@ -71,6 +81,12 @@ describe('Step Functions at the edge, as AWS answers', () => {
       // characters (U+0000-001F, U+007F-009F)"; length 1 to 80. Errors: InvalidName.
       await expect(start(name)).rejects.toBeInstanceOf(InvalidName);
     });
+  });
+
+  it('refuses a call without a required parameter with ValidationException', async () => {
+    // Common Errors: ValidationException, "The input fails to satisfy the constraints specified by
+    // an AWS service" (reason MISSING_REQUIRED_PARAMETER); stateMachineArn is Required: Yes.
+    await expect(sfn.send(new StartExecutionCommand({} as never))).rejects.toBeInstanceOf(ValidationException);
   });
 
   describe('ARNs', () => {
@@ -198,6 +214,56 @@ describe('Step Functions at the edge, as AWS answers', () => {
       // API_DeleteStateMachine, Errors: InvalidArn, ValidationException; no StateMachineDoesNotExist.
       await expect(sfn.send(new DeleteStateMachineCommand({ stateMachineArn: unknownMachine() }))).resolves.toBeDefined();
     });
+  });
+
+  /** The CLI starts a Python interpreter per call: seconds each on a loaded machine. */
+  const CLI_TEST_TIMEOUT_MS = 240_000;
+
+  (AWS_CLI ? describe : describe.skip)(`through the AWS CLI (${AWS_CLI ?? 'no aws on PATH: not run'})`, () => {
+    /** Runs `aws stepfunctions …` against the edge; its exit code, JSON answer or error text. */
+    const aws = (...args: string[]): Promise<{ code: number; out: string; err: string }> =>
+      new Promise((resolve) => {
+        const env = {
+          PATH: process.env['PATH'] ?? '',
+          HOME: process.env['HOME'] ?? '/tmp',
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_MAX_ATTEMPTS: '1',
+        };
+        execFile(AWS_CLI ?? 'aws', ['--endpoint-url', h.runtime.endpoints.edge, '--output', 'json', 'stepfunctions', ...args], { env, timeout: 60_000 }, (error, out, err) => {
+          resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, out, err });
+        });
+      });
+
+    it('gets InvalidExecutionInput, InvalidArn, ValidationException and InvalidToken as the SDK does', async () => {
+      // The same API reference rules as above, through the CLI's own (botocore) client.
+      const badInput = await aws('start-execution', '--state-machine-arn', machineArn, '--name', 'cli-bad-input', '--input', 'not json');
+      expect(badInput.code).not.toBe(0);
+      expect(badInput.err).toContain('InvalidExecutionInput');
+      const badArn = await aws('describe-state-machine', '--state-machine-arn', 'not-an-arn');
+      expect(badArn.err).toContain('InvalidArn');
+      const badFilter = await aws('list-executions', '--state-machine-arn', machineArn, '--status-filter', 'BOGUS');
+      expect(badFilter.err).toContain('ValidationException');
+      const badToken = await aws('list-executions', '--state-machine-arn', machineArn, '--next-token', 'garbage');
+      expect(badToken.err).toContain('InvalidToken');
+    }, CLI_TEST_TIMEOUT_MS);
+
+    it('starts cli.run.1@x, stops it with the stopDate describe-execution shows, and deletes a machine', async () => {
+      const started = await aws('start-execution', '--state-machine-arn', machineArn, '--name', 'cli.run.1@x');
+      expect(started).toMatchObject({ code: 0 });
+      const executionArn = (JSON.parse(started.out) as { executionArn: string }).executionArn;
+      const stopped = JSON.parse((await aws('stop-execution', '--execution-arn', executionArn)).out) as { stopDate: unknown };
+      const described = JSON.parse((await aws('describe-execution', '--execution-arn', executionArn)).out) as { stopDate: unknown; status: string };
+      expect(described).toMatchObject({ status: 'ABORTED', stopDate: stopped.stopDate });
+
+      const doomed = JSON.parse((await aws('create-state-machine', '--name', 'conformance-cli-doomed', '--definition', HOLD, '--role-arn', ROLE)).out) as { stateMachineArn: string };
+      expect(await aws('delete-state-machine', '--state-machine-arn', doomed.stateMachineArn)).toMatchObject({ code: 0 });
+      expect((await aws('describe-state-machine', '--state-machine-arn', doomed.stateMachineArn)).err).toContain('StateMachineDoesNotExist');
+    }, CLI_TEST_TIMEOUT_MS);
   });
 
   it('answers an operation it does not serve at once with UnknownOperationException', async () => {

@@ -59,7 +59,7 @@ export class StepFunctionsService {
   async handle(operation: string, body: Record<string, unknown>): Promise<unknown> {
     const str = (key: string): string => {
       const v = body[key];
-      if (typeof v !== 'string' || v === '') throw new SfnError('ValidationException', `1 validation error detected: Value at '${key}' failed to satisfy constraint: Member must not be null`);
+      if (typeof v !== 'string' || v === '') throw new SfnError('ValidationException', `1 validation error detected: Value null at '${key}' failed to satisfy constraint: Member must not be null`);
       return v;
     };
     const optional = (key: string): string | undefined => (typeof body[key] === 'string' ? body[key] : undefined);
