@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { replacePlaceholders } from '../functions/shared/asl';
 import { machines, type MachineName } from './manifest';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -11,7 +12,7 @@ export function aslText(machine: MachineName): string {
 
 /** Fills placeholders as Step Functions' DefinitionSubstitutions does; an unknown one is an error. */
 export function substitute(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
+  return replacePlaceholders(text, (name) => {
     const value = values[name];
     if (value === undefined) throw new Error(`No substitution for \${${name}}`);
     return JSON.stringify(value).slice(1, -1);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { allStates, placeholdersOf, wholePlaceholder } from '../../functions/shared/asl';
 import type { FunctionName, MachineName, Ref, TableName } from '../manifest';
 
 /** What a state machine's role must be allowed to do, derived from its ASL. */
@@ -8,8 +9,6 @@ export type MachineAccess =
   | { readonly kind: 'putEvents' }
   | { readonly kind: 'sesSend' }
   | { readonly kind: 'startExecution'; readonly machine: MachineName };
-
-const PLACEHOLDER = /\$\{([A-Za-z0-9_]+)\}/g;
 
 /**
  * The placeholder the CDK adds to every machine for the AWS partition (`aws`, `aws-us-gov`…):
@@ -37,11 +36,10 @@ const INTEGRATION = {
   ses: new RegExp(`${STATES}aws-sdk:(?:ses|sesv2):(?:sendEmail|sendRawEmail)$`),
   startExecution: new RegExp(`${STATES}states:startExecution$`),
 };
-const WHOLE_PLACEHOLDER = /^\$\{([A-Za-z0-9_]+)\}$/;
 
 /** Every `${Name}` placeholder in an ASL text, in order of first appearance. */
 export function aslPlaceholders(text: string): string[] {
-  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''))];
+  return placeholdersOf(text);
 }
 
 /**
@@ -65,16 +63,8 @@ export function readAsl(file: string): { text: string; definition: unknown } {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every Task state, however deeply nested in Parallel branches or Map processors. */
-function* tasks(graph: unknown): Generator<[string, Record<string, unknown>]> {
-  if (!isObject(graph) || !isObject(graph['States'])) return;
-  for (const [name, state] of Object.entries(graph['States'])) {
-    if (!isObject(state)) continue;
-    if (state['Type'] === 'Task') yield [name, state];
-    if (state['Type'] === 'Parallel' && Array.isArray(state['Branches'])) {
-      for (const branch of state['Branches']) yield* tasks(branch);
-    }
-    if (state['Type'] === 'Map') yield* tasks(state['ItemProcessor'] ?? state['Iterator']);
-  }
+function tasks(graph: unknown): [string, Readonly<Record<string, unknown>>][] {
+  return allStates(graph).filter(([, state]) => state.Type === 'Task');
 }
 
 const READ_ONLY_DYNAMODB = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'DescribeTable']);
@@ -98,7 +88,7 @@ export function machineAccess(definition: unknown, substitutions: Readonly<Recor
     const resource = task['Resource'];
     const params = isObject(task['Parameters']) ? task['Parameters'] : isObject(task['Arguments']) ? task['Arguments'] : {};
     const refOf = (value: unknown, field: string): Ref => {
-      const name = typeof value === 'string' ? WHOLE_PLACEHOLDER.exec(value)?.[1] : undefined;
+      const name = typeof value === 'string' ? wholePlaceholder(value) : undefined;
       const ref = name === undefined ? undefined : substitutions[name];
       if (!ref) throw new Error(`State "${state}": ${field} must be a \${Substitution} from the manifest so its grant can be scoped`);
       return ref;
@@ -111,7 +101,7 @@ export function machineAccess(definition: unknown, substitutions: Readonly<Recor
     if (typeof resource !== 'string') throw new Error(`State "${state}": Resource must be a string`);
 
     let match: RegExpExecArray | null;
-    if (WHOLE_PLACEHOLDER.test(resource)) {
+    if (wholePlaceholder(resource) !== undefined) {
       add({ kind: 'invoke', function: functionOf(resource, 'Resource') });
     } else if (INTEGRATION.lambda.test(resource)) {
       add({ kind: 'invoke', function: functionOf(params['FunctionName'], 'FunctionName') });

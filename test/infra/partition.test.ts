@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { replacePlaceholders } from '#shared/asl';
 import { manifest, type MachineName } from '#infra/manifest';
 import { synthesizeStack } from '#infra/stack';
 import { PARTITION_PLACEHOLDER } from '#infra/aws/asl';
@@ -19,7 +20,7 @@ function machine(template: Template, name: MachineName): { definition: string; s
 
 /** CloudFormation's substitution of literal values, to see what the service will run. */
 function substitute(definition: string, substitutions: Record<string, unknown>): string {
-  return definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, p: string) => {
+  return replacePlaceholders(definition, (p, whole) => {
     const value = substitutions[p];
     return typeof value === 'string' ? value : whole;
   });

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { replacePlaceholders } from '#shared/asl';
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { type App } from 'aws-cdk-lib';
@@ -446,7 +447,7 @@ describe('the state machines', () => {
       expect({ placeholder, value: substitutions[placeholder] }).toEqual({ placeholder, value: expectedValue(value) });
     }
     // What Step Functions will run once CloudFormation substitutes: no `${` left, still JSON.
-    const resolved = deployed.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, p: string) => (p in substitutions ? `resolved-${p}` : `\${${p}}`));
+    const resolved = replacePlaceholders(deployed, (p, whole) => (p in substitutions ? `resolved-${p}` : whole));
     expect(resolved).not.toContain('${');
     expect(() => JSON.parse(resolved) as unknown).not.toThrow();
   });

@@ -1,4 +1,5 @@
 import aslValidator from 'asl-validator';
+import { firstMatch } from '#shared/asl';
 import { allStates, aslFiles, aslSource, placeholdersOf, substitutedDefinition } from './harness';
 
 /**
@@ -30,8 +31,7 @@ const HUMAN_WAITS: Readonly<Record<string, readonly string[]>> = {
 
 /** Whether a Retry or Catch list would take an error, as Step Functions matches (States.TaskFailed is every error but a timeout). */
 function handles(list: unknown, error: string): boolean {
-  const timeout = error === 'States.Timeout' || error === 'States.HeartbeatTimeout';
-  return ((list as { ErrorEquals: string[] }[] | undefined) ?? []).some((r) => r.ErrorEquals.some((e) => e === error || e === 'States.ALL' || (e === 'States.TaskFailed' && !timeout)));
+  return firstMatch(list as { ErrorEquals: string[] }[] | undefined, error) >= 0;
 }
 
 const files = aslFiles();

@@ -7,7 +7,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ROOT, substitute } from '#infra/asl';
-import { readPath } from '#infra/local/jsonpath';
+import { allStates as aslStates, placeholdersOf, StatesRuntimeError, timingSeconds } from '#shared/asl';
+
+/** The ASL rules the harness shares with the runtime and the ops domain (one home: functions/shared/asl.ts). */
+export { placeholdersOf };
+
+/** Every state of a definition, including those inside Parallel branches and Map processors. */
+export const allStates: (definition: unknown) => [string, Record<string, unknown>][] = aslStates;
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -25,11 +31,6 @@ export function aslFiles(): string[] {
 
 export function aslSource(file: string): string {
   return readFileSync(path.join(STATEMACHINES_DIR, file), 'utf8');
-}
-
-/** Every `${Name}` placeholder in an ASL text, once each. */
-export function placeholdersOf(text: string): string[] {
-  return [...new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] ?? ''))];
 }
 
 /**
@@ -51,22 +52,6 @@ export function substitutedDefinition(file: string): Record<string, unknown> & S
   const text = aslSource(file);
   const values = Object.fromEntries(placeholdersOf(text).map((p) => [p, dummyValue(p)]));
   return JSON.parse(substitute(text, values)) as Record<string, unknown> & StateMachineDefinition;
-}
-
-/** Every state of a definition, including those inside Parallel branches and Map processors. */
-export function allStates(definition: unknown): [string, Record<string, unknown>][] {
-  const found: [string, Record<string, unknown>][] = [];
-  const visit = (machine: unknown): void => {
-    if (machine === null || typeof machine !== 'object') return;
-    const states = (machine as { States?: Record<string, Record<string, unknown>> }).States;
-    for (const [name, state] of Object.entries(states ?? {})) {
-      found.push([name, state]);
-      for (const branch of (state['Branches'] as unknown[] | undefined) ?? []) visit(branch);
-      visit(state['ItemProcessor'] ?? state['Iterator']);
-    }
-  };
-  visit(definition);
-  return found;
 }
 
 /** An error as a Lambda or service would throw it: `name` is what Retry and Catch match. */
@@ -162,11 +147,14 @@ function statesRuntime(message: string): Error {
 }
 
 /** The positive integer a *Path timing field reads from the state input, or a States.Runtime error. */
-function pathTiming(state: string, field: string, path: unknown, raw: JsonValue): number | undefined {
-  if (typeof path !== 'string') return undefined;
-  const value = readPath(path, raw);
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw statesRuntime(`${state}: ${field} ${path} is ${JSON.stringify(value)}, not a positive integer`);
-  return value;
+function pathTiming(state: string, field: 'TimeoutSeconds' | 'HeartbeatSeconds', timed: Record<string, unknown>, raw: JsonValue): number | undefined {
+  if (typeof timed[`${field}Path`] !== 'string') return undefined;
+  try {
+    return timingSeconds({ Type: 'Task', [`${field}Path`]: timed[`${field}Path`] }, field, raw);
+  } catch (error) {
+    if (error instanceof StatesRuntimeError) throw statesRuntime(`${state}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Runs a machine with every Task stubbed and no real waiting, and reports what happened. */
@@ -191,8 +179,8 @@ export async function runMachine(definition: StateMachineDefinition, input: Json
         }
         const { raw, params } = engineInput as { raw: JsonValue; params?: JsonValue };
         const taskInput = 'Parameters' in timed ? (params ?? null) : raw;
-        const timeoutSeconds = pathTiming(state, 'TimeoutSecondsPath', timed['TimeoutSecondsPath'], raw);
-        const heartbeatSeconds = pathTiming(state, 'HeartbeatSecondsPath', timed['HeartbeatSecondsPath'], raw);
+        const timeoutSeconds = pathTiming(state, 'TimeoutSeconds', timed, raw);
+        const heartbeatSeconds = pathTiming(state, 'HeartbeatSeconds', timed, raw);
         calls.push({ state, input: structuredClone(taskInput), attempt, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }), ...(heartbeatSeconds === undefined ? {} : { heartbeatSeconds }) });
         return stub(taskInput, attempt);
       },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { assertProperty } from './property';
-import { readPath } from '../../infra/local/jsonpath';
+import { readPath } from '#shared/asl';
 
 const input = { task: { timeout: 30, deadlines: [{ at: '2026-11-23T15:00:00Z' }, { at: '2026-11-24T15:00:00Z' }] }, 'odd.key': { 'with space': 7 } };
 

@@ -1,4 +1,6 @@
-import { readPath } from '#shared/jsonpath';
+import { allStates, maxAttempts, retryBackoffSeconds, timingSeconds, waitDeadline, type AslState, type Retrier } from '#shared/asl';
+
+export { retryBackoffSeconds, type AslState };
 
 /**
  * How long a step may take before its execution counts as stuck: the most its own definition
@@ -24,15 +26,6 @@ export const GRACE_SECONDS = 60;
 export const DEFAULT_TASK_SECONDS = 15 * 60;
 export const DEFAULT_CALLBACK_SECONDS = 7 * 24 * 3600;
 
-export type AslState = Readonly<Record<string, unknown>> & { readonly Type: string };
-
-interface Retrier {
-  readonly MaxAttempts?: number;
-  readonly IntervalSeconds?: number;
-  readonly BackoffRate?: number;
-  readonly MaxDelaySeconds?: number;
-}
-
 export interface StepFacts {
   /** The state input, parsed (for the *Path fields). */
   readonly input?: unknown;
@@ -43,31 +36,20 @@ export interface StepFacts {
 
 /** The states of a definition by name, with nested Parallel / Map states included. */
 export function statesOf(definition: string): Map<string, AslState> {
-  const found = new Map<string, AslState>();
-  const walk = (states: unknown): void => {
-    if (!states || typeof states !== 'object') return;
-    for (const [name, state] of Object.entries(states as Record<string, AslState>)) {
-      found.set(name, state);
-      for (const branch of (state['Branches'] as { States?: unknown }[] | undefined) ?? []) walk(branch.States);
-      walk((state['Iterator'] as { States?: unknown } | undefined)?.States);
-      walk((state['ItemProcessor'] as { States?: unknown } | undefined)?.States);
-    }
-  };
   try {
-    walk((JSON.parse(definition) as { States?: unknown }).States);
+    return new Map(allStates(JSON.parse(definition)));
   } catch {
     // A definition that is not JSON has no states to judge by.
+    return new Map();
   }
-  return found;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-function pathNumber(state: AslState, field: string, input: unknown): number | undefined {
-  const path = state[field];
-  if (typeof path !== 'string') return undefined;
+/** A timing the runtime would read, or undefined where it would fail the state (nothing to judge by then). */
+function timing(state: AslState, field: 'TimeoutSeconds' | 'HeartbeatSeconds', input: unknown): number | undefined {
   try {
-    return num(readPath(path, input));
+    return num(timingSeconds(state, field, input));
   } catch {
     return undefined;
   }
@@ -77,22 +59,13 @@ function attemptSeconds(state: AslState, facts: StepFacts): number {
   const explicit = num(state['TimeoutSeconds']);
   if (explicit !== undefined) return explicit;
   if (typeof state['TimeoutSecondsPath'] === 'string') {
-    const fromPath = facts.scheduledTimeoutSeconds ?? pathNumber(state, 'TimeoutSecondsPath', facts.input);
+    const fromPath = facts.scheduledTimeoutSeconds ?? timing(state, 'TimeoutSeconds', facts.input);
     if (fromPath !== undefined) return fromPath;
   }
-  const heartbeat = num(state['HeartbeatSeconds']) ?? pathNumber(state, 'HeartbeatSecondsPath', facts.input);
+  const heartbeat = timing(state, 'HeartbeatSeconds', facts.input);
   if (heartbeat !== undefined) return heartbeat;
   const resource = String(state['Resource'] ?? '');
   return /\.(waitForTaskToken|sync(:2)?)$/.test(resource) ? DEFAULT_CALLBACK_SECONDS : DEFAULT_TASK_SECONDS;
-}
-
-/** The longest a Retry's back-offs add up to. */
-export function retryBackoffSeconds(retrier: Retrier): number {
-  let total = 0;
-  for (let n = 0; n < (retrier.MaxAttempts ?? 3); n++) {
-    total += Math.min((retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, n), retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
-  }
-  return total;
 }
 
 /** Seconds the step may take at most (grace included), or undefined when it is not judged. */
@@ -102,22 +75,17 @@ export function expectedSeconds(state: AslState | undefined, facts: StepFacts): 
     case 'Task': {
       const attempt = attemptSeconds(state, facts);
       const retriers = (state['Retry'] as Retrier[] | undefined) ?? [];
-      const retries = retriers.reduce((sum, r) => sum + (r.MaxAttempts ?? 3), 0);
+      const retries = retriers.reduce((sum, r) => sum + maxAttempts(r), 0);
       return Math.ceil(attempt * (1 + retries) + retriers.reduce((sum, r) => sum + retryBackoffSeconds(r), 0)) + GRACE_SECONDS;
     }
     case 'Wait': {
-      const seconds = num(state['Seconds']) ?? pathNumber(state, 'SecondsPath', facts.input);
-      if (seconds !== undefined) return Math.ceil(seconds) + GRACE_SECONDS;
-      let until: unknown = state['Timestamp'];
-      if (typeof state['TimestampPath'] === 'string') {
-        try {
-          until = readPath(state['TimestampPath'], facts.input);
-        } catch {
-          until = undefined;
-        }
+      let until: number;
+      try {
+        until = waitDeadline(state, facts.input, facts.enteredAt.getTime());
+      } catch {
+        return undefined;
       }
-      const at = typeof until === 'string' ? Date.parse(until) : Number.NaN;
-      return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - facts.enteredAt.getTime()) / 1000)) + GRACE_SECONDS;
+      return Math.max(0, Math.ceil((until - facts.enteredAt.getTime()) / 1000)) + GRACE_SECONDS;
     }
     case 'Pass':
     case 'Choice':

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -110,6 +110,10 @@ export class SfnStore {
   async getMachine(arn: string): Promise<MachineRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SM', sk: arn } }));
     return out.Item ? strip<MachineRecord>(out.Item) : undefined;
+  }
+
+  async deleteMachine(arn: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: 'SM', sk: arn } }));
   }
 
   async listMachines(): Promise<MachineRecord[]> {

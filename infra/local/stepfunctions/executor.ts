@@ -1,0 +1,215 @@
+import type { Clock } from '../clock';
+import { engineFor, isFalsyResultPass, type Json, type Machine, type Machines } from './definition';
+import { History } from './history';
+import type { Tasks } from './tasks';
+import type { Cursor, ExecutionRecord, ExecutionStatus, Parked, SfnStore } from './store';
+
+/** An execution being driven now. */
+export interface Running {
+  readonly record: ExecutionRecord;
+  readonly machine: Machine;
+  readonly abort: AbortController;
+  readonly history: History;
+  /**
+   * Set at a restart: the parked task or Wait to pick up again without redoing it. It applies to
+   * the first attempt of the state it was taken at, and only once (`taken`): a Retry, or a Catch
+   * that loops back into the same state (a reminder), is a new attempt with its own deadline and
+   * token.
+   */
+  resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean; taken?: boolean };
+  lastMintedToken?: string;
+  ending?: 'stop' | 'shutdown' | 'timeout';
+  done: Promise<void>;
+}
+
+export interface ExecutorDeps {
+  readonly store: SfnStore;
+  readonly clock: Clock;
+  readonly machines: Machines;
+  readonly tasks: Tasks;
+  /** Called as AWS publishes "Step Functions Execution Status Change" events. */
+  readonly onStatusChange?: (execution: ExecutionRecord) => void;
+}
+
+/** How an execution ended: its status, the record's fields, and the closing history event. */
+interface Ending {
+  readonly status: Exclude<ExecutionStatus, 'RUNNING'>;
+  readonly fields: { output?: string; error?: string; cause?: string };
+  readonly eventType: string;
+  readonly details: Record<string, unknown>;
+}
+
+/**
+ * Runs executions: hands the definition to `aws-local-stepfunctions` (which does states, paths,
+ * Choice and Catch), gives it Task and Wait handlers (`Tasks`), writes the states' entries and
+ * exits to the history, applies the execution timeout on the runtime's clock, ends executions
+ * (stop, timeout, success, failure) and carries them on after a restart.
+ */
+export class Executor {
+  private readonly running = new Map<string, Running>();
+  private closed = false;
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /** Starts (or, from a redrive or a restart, carries on) an execution at `startAt` with `input`. */
+  launch(machine: Machine, record: ExecutionRecord, startAt: string, input: Json, firstEventId: number, resume?: Running['resume']): Running {
+    const abort = new AbortController();
+    const history = new History(this.deps.store, this.deps.clock, record, firstEventId);
+    const run: Running = { record, machine, abort, history, resume, done: Promise.resolve() };
+    this.running.set(record.executionArn, run);
+    run.done = this.drive(run, startAt, input).finally(() => {
+      if (this.running.get(record.executionArn) === run) this.running.delete(record.executionArn);
+    });
+    return run;
+  }
+
+  get accepting(): boolean {
+    return !this.closed;
+  }
+
+  /** Flushes a running execution's history (GetExecutionHistory reads what is stored). */
+  async flush(executionArn: string): Promise<void> {
+    await this.running.get(executionArn)?.history.flush();
+  }
+
+  /** Stops a running execution: ABORTED, its closing event and its stopDate at `stopDate`. */
+  async stop(record: ExecutionRecord, stopDate: number, error?: string, cause?: string): Promise<void> {
+    const run = this.running.get(record.executionArn);
+    if (run) {
+      run.ending = 'stop';
+      run.abort.abort();
+      await run.done;
+    }
+    const history = run?.history ?? new History(this.deps.store, this.deps.clock, record, (await this.deps.store.history(record.executionArn)).length + 1);
+    await this.finish(record, history, { status: 'ABORTED', fields: { error, cause }, eventType: 'ExecutionAborted', details: { executionAbortedEventDetails: { error, cause } } }, stopDate);
+  }
+
+  /** Carries on every execution that was running when the runtime last stopped. */
+  async resumeAll(): Promise<number> {
+    const pending = await this.deps.store.runningExecutions();
+    for (const record of pending) {
+      if (this.running.has(record.executionArn)) continue;
+      const machine = await this.deps.machines.get(record.stateMachineArn);
+      const events = await this.deps.store.history(record.executionArn);
+      const cursor: Cursor = record.cursor ?? { stateName: machine.definition.StartAt, input: record.input };
+      const resume = { stateName: cursor.stateName, parked: record.parked, waitUntil: record.waitUntil, skipEntered: record.cursor !== undefined };
+      this.launch(machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, events.length + 1, resume);
+    }
+    return pending.length;
+  }
+
+  /** Stops driving executions without ending them: a later start carries them on. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const runs = [...this.running.values()];
+    for (const run of runs) {
+      run.ending = 'shutdown';
+      run.abort.abort();
+    }
+    await Promise.allSettled(runs.map((r) => r.done));
+    await Promise.allSettled(runs.map((r) => r.history.flush()));
+  }
+
+  /** Executions being driven now (for operators and tests). */
+  runningCount(): number {
+    return this.running.size;
+  }
+
+  /** The running executions of a machine. */
+  runningOf(machineArn: string): ExecutionRecord[] {
+    return [...this.running.values()].filter((r) => r.record.stateMachineArn === machineArn).map((r) => r.record);
+  }
+
+  private async drive(run: Running, startAt: string, input: Json): Promise<void> {
+    const { record, machine } = run;
+    const { tasks } = this.deps;
+    const handlers: Record<string, (input: unknown) => Promise<Json>> = {};
+    for (const [stateName, state] of Object.entries(machine.definition.States)) {
+      if (isFalsyResultPass(state)) {
+        handlers[stateName] = async () => state['Result'] as Json;
+      } else if (state.Type === 'Task' || state.Type === 'Wait') {
+        handlers[stateName] = (wrapped) => {
+          const { raw, params } = wrapped as { raw: Json; params?: Json };
+          return tasks.run(run, stateName, state, 'params' in (wrapped as object) ? (params as Json) : raw, raw);
+        };
+      }
+    }
+    const mint = (): string => tasks.mintToken(run);
+    const context = {
+      Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.record.roleArn, StartTime: new Date(record.startDate).toISOString(), RedriveCount: record.redriveCount },
+      StateMachine: { Id: machine.record.arn, Name: machine.record.name },
+      // The engine copies the context shallowly, so a getter here mints a token per Task entry.
+      Task: {
+        get Token() {
+          return mint();
+        },
+      },
+    };
+    const execution = engineFor(machine, startAt).run(input, {
+      overrides: { taskResourceLocalHandlers: handlers as never },
+      context,
+      noThrowOnAbort: true,
+    });
+    const onAbort = (): void => execution.abort();
+    run.abort.signal.addEventListener('abort', onAbort, { once: true });
+
+    const timeoutSeconds = machine.definition.TimeoutSeconds;
+    if (timeoutSeconds !== undefined) {
+      void this.deps.clock.sleepUntil(record.startDate + timeoutSeconds * 1000, run.abort.signal).then(() => {
+        if (run.abort.signal.aborted) return;
+        run.ending = 'timeout';
+        run.abort.abort();
+      });
+    }
+
+    const consumed = this.consumeEvents(run, execution.eventLogs);
+    let outcome: { ok: true; output: unknown } | { ok: false; error: string; cause: string };
+    try {
+      outcome = { ok: true, output: await execution.result };
+    } catch (error) {
+      const inner = (error as Error & { cause?: unknown }).cause;
+      const e = inner instanceof Error ? inner : (error as Error);
+      outcome = { ok: false, error: e.name, cause: e.message };
+    }
+    await consumed;
+    run.abort.signal.removeEventListener('abort', onAbort);
+    if (run.ending === 'shutdown' || run.ending === 'stop') return;
+    if (run.ending === 'timeout') {
+      await this.finish(run.record, run.history, { status: 'TIMED_OUT', fields: { error: 'States.Timeout' }, eventType: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: { error: 'States.Timeout' } } });
+      return;
+    }
+    run.abort.abort();
+    if (outcome.ok) {
+      const output = JSON.stringify(outcome.output ?? null);
+      await this.finish(run.record, run.history, { status: 'SUCCEEDED', fields: { output }, eventType: 'ExecutionSucceeded', details: { executionSucceededEventDetails: { output, outputDetails: { truncated: false } } } });
+    } else {
+      const { error, cause } = outcome;
+      await this.finish(run.record, run.history, { status: 'FAILED', fields: { error, cause }, eventType: 'ExecutionFailed', details: { executionFailedEventDetails: { error, cause } } });
+    }
+  }
+
+  /** Ends an execution: the closing event and the record's stopDate are the same instant. */
+  private async finish(record: ExecutionRecord, history: History, ending: Ending, stopDate = this.deps.clock.now()): Promise<void> {
+    const { status, fields } = ending;
+    history.append(ending.eventType, ending.details, stopDate);
+    history.record({ status, ...fields, stopDate, parked: undefined, waitUntil: undefined });
+    await history.flush();
+    this.deps.onStatusChange?.({ ...record, status, ...fields, stopDate });
+    await this.deps.tasks.closeTokensOf(record.executionArn);
+  }
+
+  private async consumeEvents(run: Running, events: AsyncGenerator<{ type: string; state?: { name: string; input: unknown; output?: unknown } }>): Promise<void> {
+    for await (const event of events) {
+      const state = event.state;
+      if (!state) continue;
+      const type = run.machine.definition.States[state.name]?.Type ?? 'Task';
+      if (event.type === 'StateEntered') {
+        const resumed = run.resume?.skipEntered && run.resume.stateName === state.name;
+        if (resumed && run.resume) run.resume.skipEntered = false;
+        run.history.entered(state.name, type, state.input, Boolean(resumed));
+      } else if (event.type === 'StateExited') {
+        run.history.exited(state.name, type, state.output);
+      }
+    }
+  }
+}
