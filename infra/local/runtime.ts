@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
-import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName, type TableSpec } from '../manifest';
+import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
@@ -23,11 +23,12 @@ import { LocalKeys } from './keys';
 import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
 import { LocalScheduler } from './scheduler';
+import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { SfnStore } from './stepfunctions/store';
 
-export { functionEnvironment, localNames };
+export { ensureTable, functionEnvironment, localNames };
 
 export interface RuntimeOptions {
   /** Names every resource `ciss-<stage>-…`; runtimes with different stages can share a DynamoDB. @default 'local' */
@@ -386,11 +387,6 @@ function setHandlerEnvironment(stage: string, edgeUrl: string, refs: LocalRefTar
   });
 }
 
-/** The manifest's tables, made or brought up to date. */
-async function createTables(client: DynamoDBClient, names: LocalNames): Promise<void> {
-  for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) await ensureTable(client, names.table(name), spec);
-}
-
 /** The manifest's state machines, from their ASL with the substitutions resolved locally. */
 async function createStateMachines(stepFunctions: StepFunctionsService, names: LocalNames, refs: LocalRefTargets): Promise<void> {
   for (const [name, spec] of Object.entries(machines) as [MachineName, (typeof machines)[MachineName]][]) {
@@ -417,84 +413,6 @@ function resolvedNames(names: LocalNames, refs: LocalRefTargets): LocalRuntime['
     functions: record(Object.keys(functions) as FunctionName[], refs.functionArn),
     bus: names.bus,
   };
-}
-
-/** Creates a manifest table, or brings one kept from an earlier run up to the manifest (its indexes). */
-export async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
-  try {
-    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    await addMissingIndexes(client, tableName, spec, new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '')));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-  }
-  const attributes = new Set<string>([spec.partitionKey, spec.sortKey, ...Object.values(spec.indexes).flatMap((i) => [i.partitionKey, i.sortKey])]);
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
-        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
-      GlobalSecondaryIndexes: Object.entries(spec.indexes).map(([indexName, index]) => ({
-        IndexName: indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-  if (spec.timeToLiveAttribute) {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.timeToLiveAttribute } }));
-  }
-}
-
-/**
- * A table kept under `.local/` from before the manifest gained an index gets it, as a CDK deploy
- * would add it (one at a time, as DynamoDB requires). Items written before have none of its keys,
- * so they are not in it: the index is sparse for them.
- */
-async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec: TableSpec, present: ReadonlySet<string>): Promise<void> {
-  for (const [indexName, index] of Object.entries(spec.indexes)) {
-    if (present.has(indexName)) continue;
-    await client.send(
-      new UpdateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [index.partitionKey, index.sortKey].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
-        GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: indexName,
-              KeySchema: [
-                { AttributeName: index.partitionKey, KeyType: 'HASH' },
-                { AttributeName: index.sortKey, KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            },
-          },
-        ],
-      }),
-    );
-    await untilIndexActive(client, tableName, indexName);
-  }
-}
-
-/**
- * DynamoDB builds one index at a time: the next waits until this one is ACTIVE (bounded; about a
- * second on an idle machine, much longer on a loaded one).
- */
-async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`Index ${indexName} of ${tableName} was not ACTIVE within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** `/_local/*` on the edge: the runtime's status, the clock for demos, and fault injection. */
