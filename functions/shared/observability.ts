@@ -82,8 +82,11 @@ export function correlationKeysOfPath(pathParameters: Readonly<Record<string, st
  * Adds correlation keys to every later log line of this invocation. `apiHandler` and
  * `taskHandler` call it with what the event names; a handler calls it again when it learns more
  * (the packet id it just assigned, the execution it just started). The keys are cleared when the
- * invocation ends (`injectLambdaContext` with `resetKeys`), and are scoped to the invocation when
- * invocations share a process (the embedded runtime; Lambda managed instances).
+ * invocation ends (`injectLambdaContext` with `resetKeys`). They are the logger's temporary keys,
+ * which Powertools keeps per invocation in Lambda's invoke store when invocations share a process
+ * (`AWS_LAMBDA_MAX_CONCURRENCY`: Lambda managed instances, and the embedded runtime), as it keeps
+ * the Lambda context (function name, request id) and buffered metrics; never persistent keys,
+ * which every invocation of the process shares.
  */
 export function correlate(keys: CorrelationKeys): void {
   const defined = Object.fromEntries(Object.entries(keys).filter(([, v]) => typeof v === 'string' && v !== ''));

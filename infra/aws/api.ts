@@ -126,7 +126,40 @@ export class Api extends Construct {
     super(scope, id);
     const prefix = `ciss-workflows-${props.stage}`;
 
-    this.userPool = new cognito.UserPool(this, 'Users', {
+    // Who may call: people in the user pool, and agency RMS machine clients.
+    this.userPool = this.createUserPool(prefix);
+    this.userPoolClient = this.addPeopleClient();
+    // Tokens: the pre-token trigger (V3_0: people and machine clients alike) shapes every
+    // access token and audits the logon.
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, props.functions['auth-pre-token'], cognito.LambdaVersion.V3_0);
+    const rms = rmsClientsOf(props);
+    const scopes = apiScopes(rms);
+    this.resourceServer = this.addResourceServer(prefix, scopes);
+    this.addTokenDomain(props.authDomainPrefix ?? prefix);
+    this.rmsClients = this.addMachineClients(prefix, rms, scopes);
+
+    // The REST API: its stage with access logs, throttling and tracing, the firewall in front,
+    // its public URL, and one method per manifest route.
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: LOG_RETENTION,
+      encryptionKey: props.logKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [this.userPool],
+      authorizerName: `${prefix}-cognito`,
+    });
+    this.restApi = this.createRestApi(prefix, props);
+    const validator = this.addParameterValidator();
+    [this.webAcl, this.wafLogs] = this.firewall(prefix, props);
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.restApi.deploymentStage.stageArn, webAclArn: this.webAcl.attrArn });
+    this.baseUrl = this.publicBaseUrl(props);
+    this.addRoutes(props.functions, authorizer, validator);
+  }
+
+  /** The user pool of named agency staff, with one group per role. */
+  private createUserPool(prefix: string): cognito.UserPool {
+    const userPool = new cognito.UserPool(this, 'Users', {
       userPoolName: prefix,
       // Accounts are issued to named agency staff, never self-created.
       selfSignUpEnabled: false,
@@ -158,15 +191,20 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(
-      this.userPool,
+      userPool,
       'AwsSolutions-COG8',
       'Threat protection needs the Cognito Plus plan (a per-user charge) and is an operator decision; MFA is required and lockout and password rules are enforced.',
     );
     for (const role of ROLES) {
-      this.userPool.addGroup(`Group-${role}`, { groupName: role, description: `ciss-workflows role ${role}` });
+      userPool.addGroup(`Group-${role}`, { groupName: role, description: `ciss-workflows role ${role}` });
     }
+    return userPool;
+  }
+
+  /** The app client people sign in with (SRP, in the agencies' apps). */
+  private addPeopleClient(): cognito.UserPoolClient {
     const standardRead: cognito.StandardAttributesMask = { email: true, emailVerified: true };
-    this.userPoolClient = this.userPool.addClient('ApiClient', {
+    return this.userPool.addClient('ApiClient', {
       authFlows: { userSrp: true },
       // People sign in by SRP in the agencies' apps, never through the pool's hosted pages: with
       // the domain the RMS clients need, open OAuth flows would hand tokens to a callback URL.
@@ -179,27 +217,29 @@ export class Api extends Construct {
       readAttributes: new cognito.ClientAttributes().withStandardAttributes(standardRead).withCustomAttributes('ori', 'courts'),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
     });
+  }
 
-    // Tokens: the pre-token trigger (V3_0: people and machine clients alike) shapes every
-    // access token and audits the logon.
-    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, props.functions['auth-pre-token'], cognito.LambdaVersion.V3_0);
-    const apiScope = new cognito.ResourceServerScope({ scopeName: API_SCOPE.split('/')[1] ?? 'api', scopeDescription: 'Call the ciss-workflows API' });
-    const roleScopes = MACHINE_ROLES.map((role) => new cognito.ResourceServerScope({ scopeName: role, scopeDescription: `Act as ${role} (machine clients)` }));
-    const rms = Object.entries(props.rmsClients ?? {});
-    for (const [name, ori] of rms) {
-      if (!ORI_PATTERN.test(ori)) throw new Error(`rmsClients.${name}: "${ori}" is not an ORI (2 letters and 7 letters or digits)`);
-    }
-    const oriScopes = new Map([...new Set(rms.map(([, ori]) => ori))].map((ori) => [ori, new cognito.ResourceServerScope({ scopeName: `ori.${ori}`, scopeDescription: `Act for agency ${ori}` })]));
-    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+  /** The resource server whose scopes the API's methods and the machine clients name. */
+  private addResourceServer(prefix: string, scopes: ApiScopes): cognito.UserPoolResourceServer {
+    return this.userPool.addResourceServer('ResourceServer', {
       identifier: API_SCOPE.split('/')[0] ?? 'ciss',
       userPoolResourceServerName: `${prefix}-api`,
-      scopes: [apiScope, ...roleScopes, ...oriScopes.values()],
+      scopes: [scopes.api, ...scopes.roles, ...scopes.ori.values()],
     });
-    // The token endpoint of client credentials lives on the pool's domain
-    // (`https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`); prefixes are unique per
-    // region across accounts, so a taken one is set with `-c authDomainPrefix=…`.
-    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.authDomainPrefix ?? prefix } });
-    this.rmsClients = Object.fromEntries(
+  }
+
+  /**
+   * The token endpoint of client credentials lives on the pool's domain
+   * (`https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`); prefixes are unique per
+   * region across accounts, so a taken one is set with `-c authDomainPrefix=…`.
+   */
+  private addTokenDomain(domainPrefix: string): void {
+    this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix } });
+  }
+
+  /** One app client per agency RMS: the client-credentials grant, the API, the agency-rms role and its one agency as scopes. */
+  private addMachineClients(prefix: string, rms: readonly (readonly [string, string])[], scopes: ApiScopes): Record<string, cognito.UserPoolClient> {
+    const clients = Object.fromEntries(
       rms.map(([name, ori]) => [
         name,
         this.userPool.addClient(`Rms-${name}`, {
@@ -209,9 +249,9 @@ export class Api extends Construct {
           oAuth: {
             flows: { clientCredentials: true },
             scopes: [
-              cognito.OAuthScope.resourceServer(this.resourceServer, apiScope),
-              ...roleScopes.map((s) => cognito.OAuthScope.resourceServer(this.resourceServer, s)),
-              cognito.OAuthScope.resourceServer(this.resourceServer, oriScopes.get(ori) ?? apiScope),
+              cognito.OAuthScope.resourceServer(this.resourceServer, scopes.api),
+              ...scopes.roles.map((s) => cognito.OAuthScope.resourceServer(this.resourceServer, s)),
+              cognito.OAuthScope.resourceServer(this.resourceServer, scopes.ori.get(ori) ?? scopes.api),
             ],
           },
           accessTokenValidity: Duration.hours(1),
@@ -221,21 +261,18 @@ export class Api extends Construct {
     );
     // A machine client signs in by its secret only: no user sign-in flow (Cognito's default
     // list, SRP and custom auth, applies when none is named), and refresh is its only other flow.
-    for (const client of Object.values(this.rmsClients)) {
+    for (const client of Object.values(clients)) {
       (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
     }
+    return clients;
+  }
 
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
-      retention: LOG_RETENTION,
-      encryptionKey: props.logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      cognitoUserPools: [this.userPool],
-      authorizerName: `${prefix}-cognito`,
-    });
-
-    this.restApi = new apigw.RestApi(this, 'RestApi', {
+  /**
+   * The REST API and its stage: access logs, execution logs for errors only, tracing, metrics,
+   * throttling, no cache; the Cognito authorizer's 401 with its challenge.
+   */
+  private createRestApi(prefix: string, props: ApiProps): apigw.RestApi {
+    const restApi = new apigw.RestApi(this, 'RestApi', {
       restApiName: prefix,
       description: 'ciss-workflows API for agencies, approvers and operations',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
@@ -263,13 +300,13 @@ export class Api extends Construct {
     });
     // The Cognito authorizer's 401 tells "expired" from every other refusal and no more (it does
     // not say missing or malformed); RFC 6750's challenge goes with it, as locally.
-    this.restApi.addGatewayResponse('Unauthorized', {
+    restApi.addGatewayResponse('Unauthorized', {
       type: apigw.ResponseType.UNAUTHORIZED,
       statusCode: '401',
       responseHeaders: { 'WWW-Authenticate': `'Bearer realm="ciss-workflows"'` },
       templates: { 'application/json': '{"message":$context.error.messageString}' },
     });
-    const stage = this.restApi.deploymentStage;
+    const stage = restApi.deploymentStage;
     acknowledge(
       stage,
       'NIST.800.53.R5-APIGWCacheEnabledAndEncrypted',
@@ -281,21 +318,29 @@ export class Api extends Construct {
       'Every integration is a Lambda proxy, reached over the AWS API; a client certificate applies to HTTP back-ends only.',
     );
     acknowledge(
-      this.restApi,
+      restApi,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'The account-level role API Gateway logging requires; AWS maintains the policy, which allows log delivery only.',
     );
-    // Parameters declared on a method are checked by API Gateway; bodies by each handler.
+    return restApi;
+  }
+
+  /** Parameters declared on a method are checked by API Gateway; bodies by each handler. */
+  private addParameterValidator(): apigw.RequestValidator {
     const validator = this.restApi.addRequestValidator('Validator', { validateRequestParameters: true, validateRequestBody: false });
     acknowledge(
       this.restApi,
       'AwsSolutions-APIG2',
       'Bodies are validated by each handler against its schema, answering 400 with every problem named (the same code runs locally); API Gateway models would duplicate the schemas with a generic error.',
     );
-    [this.webAcl, this.wafLogs] = this.firewall(prefix, props);
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: stage.stageArn, webAclArn: this.webAcl.attrArn });
+    return validator;
+  }
 
-    const stack = Stack.of(this);
+  /**
+   * The API's public base URL: on its own domain (TLS 1.2 only) when it has one, else on the
+   * default endpoint, made of the API id and the stage name (see `baseUrl`).
+   */
+  private publicBaseUrl(props: ApiProps): string {
     if (props.customDomain) {
       const domain = new apigw.DomainName(this, 'Domain', {
         domainName: props.customDomain.domainName,
@@ -303,14 +348,18 @@ export class Api extends Construct {
         endpointType: apigw.EndpointType.REGIONAL,
         securityPolicy: apigw.SecurityPolicy.TLS_1_2,
       });
-      domain.addBasePathMapping(this.restApi, { stage, basePath: props.stage });
-      this.baseUrl = `https://${props.customDomain.domainName}/${props.stage}`;
-    } else {
-      this.baseUrl = Fn.join('', ['https://', this.restApi.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stage]);
+      domain.addBasePathMapping(this.restApi, { stage: this.restApi.deploymentStage, basePath: props.stage });
+      return `https://${props.customDomain.domainName}/${props.stage}`;
     }
+    const stack = Stack.of(this);
+    return Fn.join('', ['https://', this.restApi.restApiId, '.execute-api.', stack.region, '.', stack.urlSuffix, '/', props.stage]);
+  }
 
-    // One integration, hence one Lambda permission scoped to method and path, per route; a
-    // function may serve several routes.
+  /**
+   * One method per manifest route. One integration, hence one Lambda permission scoped to method
+   * and path, per route; a function may serve several routes.
+   */
+  private addRoutes(functions: ApiProps['functions'], authorizer: apigw.IAuthorizer, validator: apigw.IRequestValidator): void {
     for (const route of manifest.routes) {
       const auth: apigw.MethodOptions =
         route.auth === 'token'
@@ -320,7 +369,7 @@ export class Api extends Construct {
             { authorizationType: apigw.AuthorizationType.NONE };
       const method = this.restApi.root
         .resourceForPath(route.path)
-        .addMethod(route.method, new apigw.LambdaIntegration(props.functions[route.function], { proxy: true, allowTestInvoke: false }), {
+        .addMethod(route.method, new apigw.LambdaIntegration(functions[route.function], { proxy: true, allowTestInvoke: false }), {
           ...auth,
           requestValidator: validator,
         });
@@ -461,4 +510,28 @@ export class Api extends Construct {
       ];
     });
   }
+}
+
+/** The scopes of the API's resource server: the API itself, each machine role, and each RMS client's agency. */
+interface ApiScopes {
+  readonly api: cognito.ResourceServerScope;
+  readonly roles: readonly cognito.ResourceServerScope[];
+  readonly ori: ReadonlyMap<string, cognito.ResourceServerScope>;
+}
+
+/** The `rmsClients` prop as name → ORI pairs; an ORI that is not one is refused, naming the client. */
+function rmsClientsOf(props: ApiProps): (readonly [string, string])[] {
+  const rms = Object.entries(props.rmsClients ?? {});
+  for (const [name, ori] of rms) {
+    if (!ORI_PATTERN.test(ori)) throw new Error(`rmsClients.${name}: "${ori}" is not an ORI (2 letters and 7 letters or digits)`);
+  }
+  return rms;
+}
+
+function apiScopes(rms: readonly (readonly [string, string])[]): ApiScopes {
+  return {
+    api: new cognito.ResourceServerScope({ scopeName: API_SCOPE.split('/')[1] ?? 'api', scopeDescription: 'Call the ciss-workflows API' }),
+    roles: MACHINE_ROLES.map((role) => new cognito.ResourceServerScope({ scopeName: role, scopeDescription: `Act as ${role} (machine clients)` })),
+    ori: new Map([...new Set(rms.map(([, ori]) => ori))].map((ori) => [ori, new cognito.ResourceServerScope({ scopeName: `ori.${ori}`, scopeDescription: `Act for agency ${ori}` })])),
+  };
 }

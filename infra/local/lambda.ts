@@ -40,19 +40,44 @@ export function timedOut(afterMs: number): Error {
   return Object.assign(new Error(`Task timed out after ${(afterMs / 1000).toFixed(2)} seconds`), { name: 'Sandbox.Timedout' });
 }
 
+/** Lambda's own switch for several concurrent invocations per execution environment (managed instances). */
+const MAX_CONCURRENCY = 'AWS_LAMBDA_MAX_CONCURRENCY';
+
+let invokeStore: Promise<InvokeStoreBase> | undefined;
+
 /**
  * Handlers here share one process and run concurrently, as on a Lambda execution environment
- * with several concurrent invocations (managed instances). The runtime's invoke store, which
- * Powertools' logger and metrics keep per-invocation state in, is set up as Lambda does then
- * (`AWS_LAMBDA_MAX_CONCURRENCY`), so one invocation's correlation keys and metrics never reach
- * another's log lines. (Under jest's module VM the async context can be lost across an SDK
- * call, so there a log line may still carry a neighbouring invocation's keys.)
+ * with several concurrent invocations. The runtime's invoke store, where Powertools keeps each
+ * invocation's Lambda context (function name, request id), appended keys (correlation keys) and
+ * metrics, is made as Lambda makes it then: backed by `AsyncLocalStorage`, so one invocation's
+ * log lines never carry another's function, request id or keys.
+ *
+ * Call it before the process's first AWS SDK request (the runtime's first step does): the SDK
+ * asks for the same store on every request, and whoever asks first decides its kind for the life
+ * of the process. Made before `AWS_LAMBDA_MAX_CONCURRENCY` is set, it holds one invocation at a
+ * time, and every running handler logs as whichever invocation started last; that is refused
+ * here rather than logged wrongly.
  */
-let invokeStore: Promise<InvokeStoreBase> | undefined;
-function concurrentInvokeStore(): Promise<InvokeStoreBase> {
-  process.env['AWS_LAMBDA_MAX_CONCURRENCY'] ??= '64';
-  invokeStore ??= InvokeStore.getInstanceAsync(true);
+export function scopeInvocations(): Promise<InvokeStoreBase> {
+  invokeStore ??= (async () => {
+    // Powertools reads it on every call to decide whether to look in the store.
+    process.env[MAX_CONCURRENCY] ??= '64';
+    const store = await InvokeStore.getInstanceAsync(true);
+    if (!isolatesInvocations(store)) {
+      throw new Error(
+        `The Lambda invoke store was made for one invocation at a time (an AWS SDK request came before the local Lambda service started): start the runtime before the first SDK request, or set ${MAX_CONCURRENCY}`,
+      );
+    }
+    return store;
+  })();
   return invokeStore;
+}
+
+/** Whether a context set for one invocation is gone once it returns (it stays in a single-context store). */
+function isolatesInvocations(store: InvokeStoreBase): boolean {
+  if (store.hasContext()) return false;
+  store.run({}, () => undefined);
+  return !store.hasContext();
 }
 
 /**
@@ -110,7 +135,7 @@ export class LocalLambda {
       if (injected?.kind === 'hold') await injected.until;
       const copy: unknown = JSON.parse(JSON.stringify(event ?? null));
       const run = async (): Promise<unknown> => {
-        const store = await concurrentInvokeStore();
+        const store = await scopeInvocations();
         return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
       };
       if (injected?.kind === 'timeout') {

@@ -1,30 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
+import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
-import { email, functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName, type TableSpec } from '../manifest';
 import { LocalApiGateway } from './apigateway';
-import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
-import { CONSOLE_PREFIX, OpsConsole } from './console/server';
-import { LocalIssuer, type TokenRequest } from './auth';
+import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
+import { CONSOLE_PREFIX, OpsConsole } from './console/server';
+import { startDynamoDbLocal } from './dynamodb';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
-import { LOCAL_REGION, LocalLambda } from './lambda';
-import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
 import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
+import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
+import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
 import { LocalScheduler } from './scheduler';
+import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { SfnStore } from './stepfunctions/store';
+
+export { ensureTable, functionEnvironment, localNames };
 
 export interface RuntimeOptions {
   /** Names every resource `ciss-<stage>-…`; runtimes with different stages can share a DynamoDB. @default 'local' */
@@ -95,19 +99,6 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-/** The names a stage's resources get locally. */
-export function localNames(stage: string) {
-  const prefix = `ciss-${stage}`;
-  return {
-    prefix,
-    table: (name: TableName) => `${prefix}-${name}`,
-    machine: (name: MachineName) => `${prefix}-${name}`,
-    bus: `${prefix}-bus`,
-    configurationSet: `${prefix}-email`,
-    sfnTable: `${prefix}-local-stepfunctions`,
-  };
-}
-
 /**
  * Starts the embedded runtime: DynamoDB Local, the SES mailbox, the edge endpoint with the local
  * Step Functions and EventBridge behind it, and the local API Gateway, all built from the
@@ -117,298 +108,311 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
   const stage = options.stage ?? 'local';
   const names = localNames(stage);
   const clock = options.clock ?? new Clock();
+  // Before any AWS SDK request: the first one fixes how invocations are scoped for the process.
+  await scopeInvocations();
   setTimeSource(() => clock.now());
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(`[runtime] stop: ${(e as Error).message}`));
-  };
-
+  const teardown = new Teardown();
   try {
-    let dynamo: DynamoDbLocal | undefined;
-    if (!options.dynamoEndpoint) {
-      dynamo = await startDynamoDbLocal({ dataDir: options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined });
-      stops.push(() => dynamo?.stop() ?? Promise.resolve());
-    }
-    const dynamoEndpoint = options.dynamoEndpoint ?? dynamo?.endpoint ?? '';
+    const dynamodb = await startDynamoDb(options, teardown);
     const localSecret = options.localSecret ?? randomBytes(32).toString('base64url');
-    const ses: LocalSes = await startLocalSes(options.sesPort ?? 8005, { localSecret });
-    stops.push(() => ses.stop());
-
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    const rawDynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials });
-    stops.push(async () => rawDynamo.destroy());
-    const lambda = new LocalLambda(names.prefix, ROOT);
-    const store = new SfnStore(rawDynamo, names.sfnTable);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
+    const mailbox = await startMailbox(options.sesPort ?? 8005, localSecret, teardown);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
-    const cms = options.cmsUrl ? externalCms(options.cmsUrl) : await startCmsSimulator({ port: options.cmsPort ?? 0, credential: keys.secretValue('cms-credentials') });
-    stops.push(() => cms.stop());
+    const cms = await startCms(options, keys, teardown);
+    const lambda = new LocalLambda(names.prefix, ROOT);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const faults = new FaultInjector(options.faults);
-
-    // The edge must listen before the SDK clients that go through it are made.
-    const late: { service?: StepFunctionsService } = {};
-    const edge = new Edge({
-      dynamodb: dynamoEndpoint,
-      ses: ses.endpoint,
-      stepFunctions: { handle: (op, body) => (late.service ? late.service.handle(op, body) : Promise.reject(new Error('starting'))) },
-      eventBridge,
-      kms: keys.kms,
-      secretsManager: keys.secretsManager,
-      localSecret,
-      control: (method, url, body) => control(clock, faults, method, url, body),
-    });
-    const edgePort = await edge.start(options.edgePort ?? 4566);
-    stops.push(() => edge.stop());
-    const edgeUrl = `http://127.0.0.1:${edgePort}`;
-    // One attempt: a Task's throttled or failed call surfaces to the state machine, whose Retry
-    // handles it as in AWS (the SDK's own retries would hide it from the ASL).
-    const viaEdge = { endpoint: edgeUrl, region: LOCAL_REGION, credentials, maxAttempts: 1 };
-    const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
-    stops.push(async () => Object.values(clients).forEach((c) => c.destroy()));
-    const sfn = new StepFunctionsService({
-      store,
-      clock,
-      lambda,
-      clients,
-      onStatusChange: (e) =>
-        eventBridge.publishAwsEvent(
-          'aws.states',
-          'Step Functions Execution Status Change',
-          {
-            executionArn: e.executionArn,
-            stateMachineArn: e.stateMachineArn,
-            name: e.name,
-            status: e.status,
-            startDate: e.startDate,
-            stopDate: e.stopDate ?? null,
-            input: e.input,
-            output: e.output ?? null,
-            error: e.error ?? null,
-            cause: e.cause ?? null,
-          },
-          [e.executionArn],
-        ),
-    });
-    late.service = sfn;
-    faults.attach({ edge, lambda, cms: options.cmsUrl ? undefined : cms });
-    stops.push(() => sfn.shutdown());
-
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, eventBridge, keys, localSecret, clock, faults }, teardown);
+    const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
+    edge.routeStepFunctionsTo(stepFunctions);
+    faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
+    const issuer = await startIssuer(options.dataDir, lambda);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
-    const issuer = await LocalIssuer.create(options.dataDir ? path.join(options.dataDir, 'issuer-key.json') : undefined);
-    const api = new LocalApiGateway(lambda, issuer, clock, stage);
-    // Tokens are shaped, and logons audited, by the very pre-token trigger Cognito calls in AWS.
-    issuer.customizer = async (request, source) => {
-      const event = {
-        version: '3',
-        triggerSource: request.triggerSource,
-        region: LOCAL_REGION,
-        userPoolId: `${LOCAL_REGION}_local`,
-        userName: request.userName,
-        callerContext: { awsSdkVersion: 'local', clientId: request.clientId },
-        request: { userAttributes: request.userAttributes, groupConfiguration: { groupsToOverride: [...request.groups] }, scopes: [...request.scopes] },
-        response: { claimsAndScopeOverrideDetails: {} },
-        // Local only: Cognito's event carries no source address (in AWS, CloudTrail has it).
-        ...(source ? { localSource: source } : {}),
-      };
-      const out = await lambda.invoke('auth-pre-token', event);
-      if (out.error) throw out.error.errorType === 'TokenRefused' ? new TokenRefused(out.error.errorMessage) : new Error(`pre-token trigger: ${out.error.errorMessage}`);
-      const access = (out.payload as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: { claimsToAddOrOverride?: Record<string, string>; scopesToAdd?: string[] } } } }).response?.claimsAndScopeOverrideDetails?.accessTokenGeneration;
-      const custom: TokenCustomization = { kind: isClientCredentials(request.triggerSource) ? 'client' : 'user', actor: request.userName, scopesToAdd: access?.scopesToAdd ?? [], claims: access?.claimsToAddOrOverride ?? {} };
-      return custom;
-    };
-    const appClients = LocalClients.load(options.dataDir);
-    api.tokenEndpoint = {
-      clients: appClients,
-      // What CloudTrail records in AWS when Cognito refuses a token request.
-      onFailure: (f) =>
-        eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
-          eventSource: 'cognito-idp.amazonaws.com',
-          eventName: 'Token_POST',
-          errorCode: f.error,
-          sourceIPAddress: f.sourceIp,
-          userAgent: f.userAgent ?? null,
-          requestParameters: { client_id: f.clientId },
-        }),
-    };
-    const apiPort = await api.start(options.apiPort ?? 3000);
-    stops.push(() => api.stop());
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    api.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: ses.endpoint, localSecret, authenticate: (authorization) => api.authenticate(authorization) }).serve);
-
-    const resolve = (ref: Ref): string => {
-      switch (ref.ref) {
-        case 'table':
-          return names.table(ref.table);
-        case 'bus':
-          return names.bus;
-        case 'sender':
-          return email.sender;
-        case 'configurationSet':
-          return names.configurationSet;
-        case 'function':
-          return lambda.arnOf(ref.function);
-        case 'machine':
-          return sfn.machineArn(names.machine(ref.machine));
-        case 'apiUrl':
-          return apiUrl;
-        case 'key':
-          return keys.keyArn;
-        case 'secret':
-          return keys.secretArn(ref.secret);
-        case 'endpoint':
-          return cms.url;
-        case 'literal':
-          return ref.value;
-      }
-    };
-
-    // Handlers run in this process, so they share one environment: it must not disagree.
-    // Metrics (EMF) land in the log, in the stage's namespace as the CDK stack sets it in AWS.
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: edgeUrl,
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_DEV: 'false',
-      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(stage),
-    });
-    Object.assign(process.env, functionEnvironment(resolve));
-
-    for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) await ensureTable(rawDynamo, names.table(name), spec);
-    await store.ensureTable();
-    for (const [name, spec] of Object.entries(machines) as [MachineName, (typeof machines)[MachineName]][]) {
-      const values = Object.fromEntries(Object.entries(spec.substitutions).map(([k, ref]) => [k, resolve(ref)]));
-      await sfn.createStateMachine(names.machine(name), substitute(aslText(name), values), `arn:aws:iam::000000000000:role/${names.machine(name)}`, true);
-    }
-
-    stops.push(() => eventBridge.idle());
-    const scheduler = new LocalScheduler(lambda, clock);
-    if (options.schedules ?? true) scheduler.start();
-    stops.push(() => scheduler.stop());
-
-    const resumed = await sfn.resumeAll();
-    const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
-
+    const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
+    const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms });
+    setHandlerEnvironment(stage, edge.url, refs);
+    await createTables(dynamodb.client, names);
+    await createStateMachines(stepFunctions, names, refs);
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, teardown);
+    const resumed = await stepFunctions.resumeAll();
     return {
-      endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint, cms: cms.url, console: `${apiUrl}${CONSOLE_PREFIX}/` },
+      endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/` },
       clock,
       lambda,
-      edge,
+      edge: edge.edge,
       eventBridge,
       scheduler,
-      stepFunctions: sfn,
-      api,
-      clients: appClients,
+      stepFunctions,
+      api: api.gateway,
+      clients: api.clients,
       cms,
       faults,
-      names: {
-        tables: record(Object.keys(tables) as TableName[], names.table),
-        machines: record(Object.keys(machines) as MachineName[], (m) => sfn.machineArn(names.machine(m))),
-        functions: record(Object.keys(functions) as FunctionName[], (f) => lambda.arnOf(f)),
-        bus: names.bus,
-      },
+      names: resolvedNames(names, refs),
       resumed,
       localSecret,
       mintToken: (request) => issuer.mint(request),
       secretValue: (name) => keys.secretValue(name),
-      // Executions are detached first, so that nothing reads a stopping clock as time passing.
-      stop: () => stopAll(),
+      stop: () => teardown.run(),
     };
   } catch (error) {
-    await stopAll();
+    await teardown.run();
     throw error;
   }
 }
 
-/** The union of every function's environment; two functions may not disagree on a name. */
-export function functionEnvironment(resolve: (ref: Ref) => string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(functions)) {
-    for (const [key, ref] of Object.entries(spec.env as Record<string, Ref>)) {
-      const value = resolve(ref);
-      if (env[key] !== undefined && env[key] !== value) throw new Error(`Function ${name} sets ${key}=${value}, another function ${env[key]}: locally they share one process`);
-      env[key] = value;
-    }
+/**
+ * What start-up has started, stopped in the reverse order: by `stop()`, or when a later step
+ * fails. Executions are detached before the clock and services they use stop, so that nothing
+ * reads a stopping clock as time passing.
+ */
+class Teardown {
+  private readonly stops: (() => Promise<void>)[] = [];
+
+  add(stop: () => Promise<void> | void): void {
+    this.stops.push(async () => stop());
   }
-  return env;
+
+  async run(): Promise<void> {
+    for (const stop of this.stops.splice(0).reverse()) await stop().catch((e: unknown) => console.error(`[runtime] stop: ${(e as Error).message}`));
+  }
 }
 
-/** Creates a manifest table, or brings one kept from an earlier run up to the manifest (its indexes). */
-export async function ensureTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
-  try {
-    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    await addMissingIndexes(client, tableName, spec, new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '')));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** DynamoDB Local (started here, or the one given), and the runtime's own client of it, which bypasses the edge. */
+async function startDynamoDb(options: RuntimeOptions, teardown: Teardown): Promise<{ endpoint: string; client: DynamoDBClient }> {
+  let endpoint = options.dynamoEndpoint;
+  if (!endpoint) {
+    const dynamo = await startDynamoDbLocal({ dataDir: options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined });
+    teardown.add(() => dynamo.stop());
+    endpoint = dynamo.endpoint;
   }
-  const attributes = new Set<string>([spec.partitionKey, spec.sortKey, ...Object.values(spec.indexes).flatMap((i) => [i.partitionKey, i.sortKey])]);
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: spec.partitionKey, KeyType: 'HASH' },
-        { AttributeName: spec.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
-      GlobalSecondaryIndexes: Object.entries(spec.indexes).map(([indexName, index]) => ({
-        IndexName: indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-  if (spec.timeToLiveAttribute) {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: spec.timeToLiveAttribute } }));
-  }
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: CREDENTIALS });
+  teardown.add(() => client.destroy());
+  return { endpoint, client };
+}
+
+/** The SES mailbox and its web viewer. */
+async function startMailbox(port: number, localSecret: string, teardown: Teardown): Promise<LocalSes> {
+  const ses = await startLocalSes(port, { localSecret });
+  teardown.add(() => ses.stop());
+  return ses;
+}
+
+/** The DCJ CMS simulator, or the one running elsewhere (`cmsUrl`). */
+async function startCms(options: RuntimeOptions, keys: LocalKeys, teardown: Teardown): Promise<CmsSimulator> {
+  const cms = options.cmsUrl ? externalCms(options.cmsUrl) : await startCmsSimulator({ port: options.cmsPort ?? 0, credential: keys.secretValue('cms-credentials') });
+  teardown.add(() => cms.stop());
+  return cms;
+}
+
+interface EdgeDeps {
+  readonly port: number;
+  readonly dynamodb: string;
+  readonly mailbox: LocalSes;
+  readonly eventBridge: LocalEventBridge;
+  readonly keys: LocalKeys;
+  readonly localSecret: string;
+  readonly clock: Clock;
+  readonly faults: FaultInjector;
 }
 
 /**
- * A table kept under `.local/` from before the manifest gained an index gets it, as a CDK deploy
- * would add it (one at a time, as DynamoDB requires). Items written before have none of its keys,
- * so they are not in it: the index is sparse for them.
+ * The edge endpoint (`AWS_ENDPOINT_URL`), with `/_local/*` controls. It listens before Step
+ * Functions exists, because the SDK clients of its Tasks go through the edge:
+ * `routeStepFunctionsTo` connects the service once it is made.
  */
-async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec: TableSpec, present: ReadonlySet<string>): Promise<void> {
-  for (const [indexName, index] of Object.entries(spec.indexes)) {
-    if (present.has(indexName)) continue;
-    await client.send(
-      new UpdateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [index.partitionKey, index.sortKey].map((a) => ({ AttributeName: a, AttributeType: 'S' })),
-        GlobalSecondaryIndexUpdates: [
-          {
-            Create: {
-              IndexName: indexName,
-              KeySchema: [
-                { AttributeName: index.partitionKey, KeyType: 'HASH' },
-                { AttributeName: index.sortKey, KeyType: 'RANGE' },
-              ],
-              Projection: { ProjectionType: 'ALL' },
-            },
-          },
-        ],
-      }),
+async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Edge; url: string; routeStepFunctionsTo(service: StepFunctionsService): void }> {
+  let stepFunctions: StepFunctionsService | undefined;
+  const edge = new Edge({
+    dynamodb: deps.dynamodb,
+    ses: deps.mailbox.endpoint,
+    stepFunctions: { handle: (op, body) => (stepFunctions ? stepFunctions.handle(op, body) : Promise.reject(new Error('starting'))) },
+    eventBridge: deps.eventBridge,
+    kms: deps.keys.kms,
+    secretsManager: deps.keys.secretsManager,
+    localSecret: deps.localSecret,
+    control: (method, url, body) => control(deps.clock, deps.faults, method, url, body),
+  });
+  const port = await edge.start(deps.port);
+  teardown.add(() => edge.stop());
+  return { edge, url: `http://127.0.0.1:${port}`, routeStepFunctionsTo: (service) => void (stepFunctions = service) };
+}
+
+interface StepFunctionsDeps {
+  readonly names: LocalNames;
+  readonly dynamodb: DynamoDBClient;
+  readonly edgeUrl: string;
+  readonly clock: Clock;
+  readonly lambda: LocalLambda;
+  readonly eventBridge: LocalEventBridge;
+}
+
+/**
+ * The local Step Functions service: executions kept in its own table, Task integrations calling
+ * AWS through the edge, and status changes published on EventBridge as in AWS.
+ */
+async function startStepFunctions(deps: StepFunctionsDeps, teardown: Teardown): Promise<StepFunctionsService> {
+  const store = new SfnStore(deps.dynamodb, deps.names.sfnTable);
+  await store.ensureTable();
+  // One attempt: a Task's throttled or failed call surfaces to the state machine, whose Retry
+  // handles it as in AWS (the SDK's own retries would hide it from the ASL).
+  const viaEdge = { endpoint: deps.edgeUrl, region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 1 };
+  const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
+  teardown.add(() => Object.values(clients).forEach((c) => c.destroy()));
+  const service = new StepFunctionsService({ store, clock: deps.clock, lambda: deps.lambda, clients, onStatusChange: publishStatusChanges(deps.eventBridge) });
+  teardown.add(() => service.shutdown());
+  return service;
+}
+
+type StatusChangeListener = NonNullable<ConstructorParameters<typeof StepFunctionsService>[0]['onStatusChange']>;
+
+/** What EventBridge receives from Step Functions in AWS when an execution changes status. */
+function publishStatusChanges(eventBridge: LocalEventBridge): StatusChangeListener {
+  return (e) =>
+    eventBridge.publishAwsEvent(
+      'aws.states',
+      'Step Functions Execution Status Change',
+      {
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        stopDate: e.stopDate ?? null,
+        input: e.input,
+        output: e.output ?? null,
+        error: e.error ?? null,
+        cause: e.cause ?? null,
+      },
+      [e.executionArn],
     );
-    await untilIndexActive(client, tableName, indexName);
-  }
+}
+
+/** The token issuer (the user pool), its signing key kept in `dataDir`; tokens are shaped by the pre-token trigger. */
+async function startIssuer(dataDir: string | undefined, lambda: LocalLambda): Promise<LocalIssuer> {
+  const issuer = await LocalIssuer.create(dataDir ? path.join(dataDir, 'issuer-key.json') : undefined);
+  issuer.customizer = preTokenTrigger(lambda);
+  return issuer;
+}
+
+type AccessTokenGeneration = { claimsToAddOrOverride?: Record<string, string>; scopesToAdd?: string[] };
+
+/** Tokens are shaped, and logons audited, by the very pre-token trigger (V3) Cognito calls in AWS. */
+function preTokenTrigger(lambda: LocalLambda): TokenCustomizer {
+  return async (request, source) => {
+    const event = {
+      version: '3',
+      triggerSource: request.triggerSource,
+      region: LOCAL_REGION,
+      userPoolId: `${LOCAL_REGION}_local`,
+      userName: request.userName,
+      callerContext: { awsSdkVersion: 'local', clientId: request.clientId },
+      request: { userAttributes: request.userAttributes, groupConfiguration: { groupsToOverride: [...request.groups] }, scopes: [...request.scopes] },
+      response: { claimsAndScopeOverrideDetails: {} },
+      // Local only: Cognito's event carries no source address (in AWS, CloudTrail has it).
+      ...(source ? { localSource: source } : {}),
+    };
+    const out = await lambda.invoke('auth-pre-token', event);
+    if (out.error) throw out.error.errorType === 'TokenRefused' ? new TokenRefused(out.error.errorMessage) : new Error(`pre-token trigger: ${out.error.errorMessage}`);
+    const access = (out.payload as { response?: { claimsAndScopeOverrideDetails?: { accessTokenGeneration?: AccessTokenGeneration } } }).response?.claimsAndScopeOverrideDetails?.accessTokenGeneration;
+    const custom: TokenCustomization = { kind: isClientCredentials(request.triggerSource) ? 'client' : 'user', actor: request.userName, scopesToAdd: access?.scopesToAdd ?? [], claims: access?.claimsToAddOrOverride ?? {} };
+    return custom;
+  };
+}
+
+interface ApiDeps {
+  readonly stage: string;
+  readonly port: number;
+  readonly dataDir: string | undefined;
+  readonly lambda: LocalLambda;
+  readonly issuer: LocalIssuer;
+  readonly clock: Clock;
+  readonly eventBridge: LocalEventBridge;
+  readonly mailbox: LocalSes;
+  readonly localSecret: string;
+}
+
+/** The local API Gateway: the manifest's routes, the OAuth token endpoint of machine clients, and the operations console. */
+async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: LocalApiGateway; url: string; clients: LocalClients }> {
+  const gateway = new LocalApiGateway(deps.lambda, deps.issuer, deps.clock, deps.stage);
+  const clients = LocalClients.load(deps.dataDir);
+  gateway.tokenEndpoint = {
+    clients,
+    // What CloudTrail records in AWS when Cognito refuses a token request.
+    onFailure: (f) =>
+      deps.eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
+        eventSource: 'cognito-idp.amazonaws.com',
+        eventName: 'Token_POST',
+        errorCode: f.error,
+        sourceIPAddress: f.sourceIp,
+        userAgent: f.userAgent ?? null,
+        requestParameters: { client_id: f.clientId },
+      }),
+  };
+  const port = await gateway.start(deps.port);
+  teardown.add(() => gateway.stop());
+  gateway.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: deps.mailbox.endpoint, localSecret: deps.localSecret, authenticate: (authorization) => gateway.authenticate(authorization) }).serve);
+  return { gateway, url: `http://127.0.0.1:${port}`, clients };
+}
+
+/** What the manifest's references resolve to here (infra/local/refs.ts). */
+function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator }): LocalRefTargets {
+  return {
+    names: deps.names,
+    functionArn: (name) => deps.lambda.arnOf(name),
+    machineArn: (name) => deps.stepFunctions.machineArn(deps.names.machine(name)),
+    apiUrl: deps.apiUrl,
+    keyArn: deps.keys.keyArn,
+    secretArn: (name) => deps.keys.secretArn(name),
+    endpoint: () => deps.cms.url,
+  };
 }
 
 /**
- * DynamoDB builds one index at a time: the next waits until this one is ACTIVE (bounded; about a
- * second on an idle machine, much longer on a loaded one).
+ * The one step that sets the handlers' environment. They run in this process, so they share
+ * one: the AWS SDK's endpoint (the edge) and credentials, Powertools' settings with metrics
+ * (EMF) in the stage's namespace as the CDK stack sets it in AWS, and the union of the manifest's
+ * function environments (which must not disagree).
  */
-async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`Index ${indexName} of ${tableName} was not ACTIVE within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+function setHandlerEnvironment(stage: string, edgeUrl: string, refs: LocalRefTargets): void {
+  const functionsEnv = functionEnvironment((ref: Ref) => resolveLocalRef(ref, refs));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: edgeUrl,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    POWERTOOLS_DEV: 'false',
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(stage),
+    ...functionsEnv,
+  });
+}
+
+/** The manifest's state machines, from their ASL with the substitutions resolved locally. */
+async function createStateMachines(stepFunctions: StepFunctionsService, names: LocalNames, refs: LocalRefTargets): Promise<void> {
+  for (const [name, spec] of Object.entries(machines) as [MachineName, (typeof machines)[MachineName]][]) {
+    const values = Object.fromEntries(Object.entries(spec.substitutions).map(([k, ref]) => [k, resolveLocalRef(ref, refs)]));
+    await stepFunctions.createStateMachine(names.machine(name), substitute(aslText(name), values), `arn:aws:iam::000000000000:role/${names.machine(name)}`, true);
   }
+}
+
+/** The manifest's schedules on the clock (unless turned off). At stop they end first, then events in flight are delivered. */
+function startSchedules(lambda: LocalLambda, clock: Clock, eventBridge: LocalEventBridge, enabled: boolean, teardown: Teardown): LocalScheduler {
+  teardown.add(() => eventBridge.idle());
+  const scheduler = new LocalScheduler(lambda, clock);
+  if (enabled) scheduler.start();
+  teardown.add(() => scheduler.stop());
+  return scheduler;
+}
+
+/** The physical names, as the CDK stack's outputs give them in AWS. */
+function resolvedNames(names: LocalNames, refs: LocalRefTargets): LocalRuntime['names'] {
+  const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
+  return {
+    tables: record(Object.keys(tables) as TableName[], names.table),
+    machines: record(Object.keys(machines) as MachineName[], refs.machineArn),
+    functions: record(Object.keys(functions) as FunctionName[], refs.functionArn),
+    bus: names.bus,
+  };
 }
 
 /** `/_local/*` on the edge: the runtime's status, the clock for demos, and fault injection. */
