@@ -11,9 +11,10 @@
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
 import { routeName, type RouteSpec } from '../functions/shared/routes';
 import * as healthRoutes from '../functions/health/routes';
+import * as arrestsRoutes from '../functions/arrests/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, DECIDER_ROLES, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
-import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
+import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
 import { opsFunctions, opsRoutes } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 
@@ -207,7 +208,10 @@ const callbackMachines: readonly { readonly machine: MachineName; readonly actio
   .map((machine) => ({ machine, actions: ['callback'] as const }));
 
 /** Every route the application defines, each in its area's leaf module; its id names its function. */
-const routeSpecs = [...Object.values(healthRoutes)] as const;
+const routeSpecs = [
+  ...Object.values(healthRoutes),
+  ...Object.values(arrestsRoutes),
+] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
 /** The function behind each route, keyed by route id (checked below: one per route, no other). */
@@ -218,6 +222,7 @@ const routeFunctions = {
     env: {},
     permissions: [],
   },
+  ...arrestRouteFunctions,
 } as const;
 
 export const functions = {
@@ -311,7 +316,6 @@ const sharedFunctionRoutes = [
   { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
   ...accessRoutes,
-  ...arrestRoutes,
   ...opsRoutes,
 ] as const satisfies readonly (Omit<RouteSpec, 'id'> & { readonly function: FunctionName })[];
 
