@@ -12,7 +12,8 @@ export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
 import { routeName, type RouteSpec } from '../functions/shared/routes';
 import * as healthRoutes from '../functions/health/routes';
 import * as arrestsRoutes from '../functions/arrests/routes';
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, DECIDER_ROLES, tableRef, taskEnv } from './manifest/shared';
+import * as tasksRoutes from '../functions/tasks/routes';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
 import { opsFunctions, opsRoutes } from './manifest/ops';
@@ -211,6 +212,7 @@ const callbackMachines: readonly { readonly machine: MachineName; readonly actio
 const routeSpecs = [
   ...Object.values(healthRoutes),
   ...Object.values(arrestsRoutes),
+  ...Object.values(tasksRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -223,6 +225,37 @@ const routeFunctions = {
     permissions: [],
   },
   ...arrestRouteFunctions,
+  'tasks-list': {
+    entry: 'functions/tasks/list.ts',
+    description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend],
+  },
+  'tasks-read': {
+    entry: 'functions/tasks/read.ts',
+    description: 'Human tasks: reads one task the caller may decide (GET /tasks/{taskId}); each read is audited',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend],
+  },
+  'tasks-decide': {
+    entry: 'functions/tasks/decide.ts',
+    description: 'Human tasks: decides a task on the authenticated API (POST /tasks/{taskId}/decision) and hands the decision to the waiting workflow',
+    env: taskEnv,
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
+  },
+  'tasks-link-open': {
+    entry: 'functions/tasks/link-open.ts',
+    description: 'Human tasks: the page an e-mailed link opens (GET /approvals/{taskId}); checks the signature and asks to confirm, deciding nothing',
+    env: taskEnv,
+    // Refused links are counted per source in the main table (a write) before they are audited.
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { secret: 'approval-link-key', access: 'read' }],
+  },
+  'tasks-link-decide': {
+    entry: 'functions/tasks/link-decide.ts',
+    description: 'Human tasks: the confirmed choice of an e-mailed link (POST /approvals/{taskId}); decides once and hands it to the waiting workflow',
+    env: taskEnv,
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
+  },
 } as const;
 
 export const functions = {
@@ -250,18 +283,6 @@ export const functions = {
     description: 'Human tasks: records a task for a waiting workflow (its token sealed) with the status it opens, and e-mails the assignee signed links',
     env: taskEnv,
     permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }, { bus: 'put' }],
-  },
-  'tasks-link': {
-    entry: 'functions/tasks/link.ts',
-    description: 'Human tasks: the pages e-mailed links open; GET confirms, POST decides',
-    env: taskEnv,
-    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
-  },
-  'tasks-api': {
-    entry: 'functions/tasks/api.ts',
-    description: 'Human tasks: list, read and decide tasks on the authenticated API',
-    env: taskEnv,
-    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
   },
   'tasks-expire': {
     entry: 'functions/tasks/expire.ts',
@@ -309,11 +330,6 @@ export type FunctionName = keyof typeof functions;
 
 /** Routes still served by a function that serves several (being split, one entry per route). */
 const sharedFunctionRoutes = [
-  { method: 'GET', path: '/tasks', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
-  { method: 'GET', path: '/tasks/{taskId}', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
-  { method: 'POST', path: '/tasks/{taskId}/decision', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
-  { method: 'GET', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
   { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
   ...accessRoutes,
   ...opsRoutes,
