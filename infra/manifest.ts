@@ -13,6 +13,7 @@ import { routeName, type RouteSpec } from '../functions/shared/routes';
 import * as healthRoutes from '../functions/health/routes';
 import * as arrestsRoutes from '../functions/arrests/routes';
 import * as tasksRoutes from '../functions/tasks/routes';
+import * as auditRoutes from '../functions/audit/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRoutes } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
@@ -213,6 +214,7 @@ const routeSpecs = [
   ...Object.values(healthRoutes),
   ...Object.values(arrestsRoutes),
   ...Object.values(tasksRoutes),
+  ...Object.values(auditRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -256,6 +258,12 @@ const routeFunctions = {
     env: taskEnv,
     permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
   },
+  'audit-query': {
+    entry: 'functions/audit/query.ts',
+    description: 'Audit trail: the auditor queries it by subject, actor or time; each query is itself audited',
+    env: { ...commonEnv, ...cursorEnv },
+    permissions: [{ table: 'audit', access: 'read' }, auditAppend, cursorKeyRead],
+  },
 } as const;
 
 export const functions = {
@@ -297,12 +305,6 @@ export const functions = {
     // It confirms with DescribeExecution that an execution has really ended before cancelling.
     permissions: [auditAppend, { table: 'main', access: 'readwrite' }, ...callbackMachines.map(({ machine }) => ({ machine, actions: ['describe'] as const }))],
   },
-  'audit-api': {
-    entry: 'functions/audit/api.ts',
-    description: 'Audit trail: the auditor queries it by subject, actor or time; each query is itself audited',
-    env: { ...commonEnv, ...cursorEnv },
-    permissions: [{ table: 'audit', access: 'read' }, auditAppend, cursorKeyRead],
-  },
   'auth-pre-token': {
     entry: 'functions/auth/pre-token.ts',
     description: 'Cognito pre-token generation: the API scope, agency and e-mail in access tokens (people and RMS clients); audits each logon',
@@ -330,7 +332,6 @@ export type FunctionName = keyof typeof functions;
 
 /** Routes still served by a function that serves several (being split, one entry per route). */
 const sharedFunctionRoutes = [
-  { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
   ...accessRoutes,
   ...opsRoutes,
 ] as const satisfies readonly (Omit<RouteSpec, 'id'> & { readonly function: FunctionName })[];
