@@ -233,3 +233,25 @@ describe('the pages an e-mailed link opens (openLink, decideByLink)', () => {
     expect(fake.sent).toHaveLength(1);
   });
 });
+
+describe('the link page entry (GET /approvals/{taskId})', () => {
+  it('answers a malformed task id with the unknown-task page, and keeps the path text out of the log keys', async () => {
+    const { DynamoDBDocumentClient, UpdateCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { capturingOutput } = await import('./output');
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    dynamo.on(UpdateCommand).resolves({ Attributes: { hits: 1 } });
+    dynamo.on(PutCommand).resolves({});
+    for (const name of ['TABLE_NAME', 'AUDIT_TABLE_NAME', 'SENDER_EMAIL', 'PUBLIC_API_URL', 'TASK_TOKEN_KEY_ID', 'LINK_KEY_SECRET_ID']) process.env[name] ??= `test-${name}`;
+    const { handler } = await import('../../functions/tasks/link-open');
+    const planted = `${'x'.repeat(40)}","level":"planted`;
+    const event = { httpMethod: 'GET', resource: '/approvals/{taskId}', path: `/approvals/${planted}`, pathParameters: { taskId: planted }, queryStringParameters: { choice: 'approve' }, requestContext: { requestId: 'req-1', identity: { sourceIp: '198.51.100.7' } } };
+
+    const { result, lines } = await capturingOutput(() => handler(event as never, { awsRequestId: 'lambda-1', functionName: 'tasks-link-open' } as never));
+    dynamo.restore();
+
+    expect(result).toMatchObject({ statusCode: 404, body: expect.stringContaining('No such task') });
+    expect(lines.some((l) => l['message'] === 'approval link refused')).toBe(true);
+    expect(lines.filter((l) => l['taskId'] !== undefined)).toEqual([]);
+  });
+});

@@ -55,7 +55,10 @@ async function refused(request: LinkRequest, taskId: string, reason: LinkRefusal
  */
 async function linkedTask(request: LinkRequest, ports: Pick<LinkPorts, 'store' | 'linkKeys' | 'refusals' | 'now'>): Promise<{ task: Task; sealedToken: string } | LinkOutcome> {
   const taskId = wellFormedId('task', request.taskId) ?? '';
-  correlate({ taskId });
+  // The path is the sender's text: only a well-formed id is a log key (routeHandler's correlation
+  // put the path's value there; a tampered link must not plant it in every line).
+  if (taskId) correlate({ taskId });
+  else logger.removeKeys(['taskId']);
   const stored = taskId ? await ports.store.get(taskId) : undefined;
   if (!stored) {
     await refused(request, taskId || request.taskId, 'unknown task', ports);
