@@ -9,13 +9,16 @@
  */
 
 export { DECIDER_ROLES, ROLES, type Role } from './manifest/shared';
-import { routeName, type RouteSpec } from '../functions/shared/routes';
+import type { RouteSpec } from '../functions/shared/routes';
 import * as healthRoutes from '../functions/health/routes';
 import * as accessRoutes from '../functions/access/routes';
 import * as opsRoutes from '../functions/ops/routes';
-import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, DECIDER_ROLES, tableRef, taskEnv } from './manifest/shared';
+import * as arrestsRoutes from '../functions/arrests/routes';
+import * as tasksRoutes from '../functions/tasks/routes';
+import * as auditRoutes from '../functions/audit/routes';
+import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
-import { arrestEventRules, arrestFunctions, arrestMachines, arrestRoutes } from './manifest/arrests';
+import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
 import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 
@@ -209,7 +212,14 @@ const callbackMachines: readonly { readonly machine: MachineName; readonly actio
   .map((machine) => ({ machine, actions: ['callback'] as const }));
 
 /** Every route the application defines, each in its area's leaf module; its id names its function. */
-const routeSpecs = [...Object.values(healthRoutes), ...Object.values(accessRoutes), ...Object.values(opsRoutes)] as const;
+const routeSpecs = [
+  ...Object.values(healthRoutes),
+  ...Object.values(arrestsRoutes),
+  ...Object.values(accessRoutes),
+  ...Object.values(tasksRoutes),
+  ...Object.values(auditRoutes),
+  ...Object.values(opsRoutes),
+] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
 /** The function behind each route, keyed by route id (checked below: one per route, no other). */
@@ -222,6 +232,44 @@ const routeFunctions = {
   },
   ...accessRouteFunctions,
   ...opsRouteFunctions,
+  ...arrestRouteFunctions,
+  'tasks-list': {
+    entry: 'functions/tasks/list.ts',
+    description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend],
+  },
+  'tasks-read': {
+    entry: 'functions/tasks/read.ts',
+    description: 'Human tasks: reads one task the caller may decide (GET /tasks/{taskId}); each read is audited',
+    env: taskEnv,
+    permissions: [{ table: 'main', access: 'read' }, auditAppend],
+  },
+  'tasks-decide': {
+    entry: 'functions/tasks/decide.ts',
+    description: 'Human tasks: decides a task on the authenticated API (POST /tasks/{taskId}/decision) and hands the decision to the waiting workflow',
+    env: taskEnv,
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
+  },
+  'tasks-link-open': {
+    entry: 'functions/tasks/link-open.ts',
+    description: 'Human tasks: the page an e-mailed link opens (GET /approvals/{taskId}); checks the signature and asks to confirm, deciding nothing',
+    env: taskEnv,
+    // Refused links are counted per source in the main table (a write) before they are audited.
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { secret: 'approval-link-key', access: 'read' }],
+  },
+  'tasks-link-decide': {
+    entry: 'functions/tasks/link-decide.ts',
+    description: 'Human tasks: the confirmed choice of an e-mailed link (POST /approvals/{taskId}); decides once and hands it to the waiting workflow',
+    env: taskEnv,
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
+  },
+  'audit-query': {
+    entry: 'functions/audit/query.ts',
+    description: 'Audit trail: the auditor queries it by subject, actor or time; each query is itself audited',
+    env: { ...commonEnv, ...cursorEnv },
+    permissions: [{ table: 'audit', access: 'read' }, auditAppend, cursorKeyRead],
+  },
 } as const;
 
 export const functions = {
@@ -250,18 +298,6 @@ export const functions = {
     env: taskEnv,
     permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { ses: 'send' }, { key: 'encrypt' }, { secret: 'approval-link-key', access: 'read' }, { bus: 'put' }],
   },
-  'tasks-link': {
-    entry: 'functions/tasks/link.ts',
-    description: 'Human tasks: the pages e-mailed links open; GET confirms, POST decides',
-    env: taskEnv,
-    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, { secret: 'approval-link-key', access: 'read' }, ...callbackMachines],
-  },
-  'tasks-api': {
-    entry: 'functions/tasks/api.ts',
-    description: 'Human tasks: list, read and decide tasks on the authenticated API',
-    env: taskEnv,
-    permissions: [auditAppend, { table: 'main', access: 'readwrite' }, { key: 'decrypt' }, ...callbackMachines],
-  },
   'tasks-expire': {
     entry: 'functions/tasks/expire.ts',
     description: 'Human tasks: closes a task whose reminders ran out, so its links say it expired',
@@ -274,12 +310,6 @@ export const functions = {
     env: commonEnv,
     // It confirms with DescribeExecution that an execution has really ended before cancelling.
     permissions: [auditAppend, { table: 'main', access: 'readwrite' }, ...callbackMachines.map(({ machine }) => ({ machine, actions: ['describe'] as const }))],
-  },
-  'audit-api': {
-    entry: 'functions/audit/api.ts',
-    description: 'Audit trail: the auditor queries it by subject, actor or time; each query is itself audited',
-    env: { ...commonEnv, ...cursorEnv },
-    permissions: [{ table: 'audit', access: 'read' }, auditAppend, cursorKeyRead],
   },
   'auth-pre-token': {
     entry: 'functions/auth/pre-token.ts',
@@ -305,27 +335,13 @@ export const functions = {
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
-/** Routes still served by a function that serves several (being split, one entry per route). */
-const sharedFunctionRoutes = [
-  { method: 'GET', path: '/tasks', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
-  { method: 'GET', path: '/tasks/{taskId}', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
-  { method: 'POST', path: '/tasks/{taskId}/decision', function: 'tasks-api', auth: 'token', roles: DECIDER_ROLES, oriScoped: true },
-  { method: 'GET', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'POST', path: '/approvals/{taskId}', function: 'tasks-link', auth: 'signed-link', roles: [], oriScoped: false },
-  { method: 'GET', path: '/audit', function: 'audit-api', auth: 'token', roles: ['auditor'], oriScoped: false },
-  ...arrestRoutes,
-] as const satisfies readonly (Omit<RouteSpec, 'id'> & { readonly function: FunctionName })[];
-
 /** Exactly the keys K: a key missing, or one more, is a compile error. */
 type Exactly<T, K extends PropertyKey> = [Exclude<keyof T, K>, Exclude<K, keyof T>] extends [never, never] ? T : never;
 /** One function per route and none for no route: the tie between the route list and the entries. */
 const _oneFunctionPerRoute: Exactly<typeof routeFunctions, RouteId> & Record<RouteId, FunctionSpec> = routeFunctions;
 
 /** Every route, with the function behind it: the API in AWS and the local gateway are built from it. */
-export const routes: readonly ManifestRoute[] = [
-  ...routeSpecs.map((spec) => ({ ...spec, function: spec.id })),
-  ...sharedFunctionRoutes.map((route) => ({ ...route, id: routeName(route) })),
-];
+export const routes: readonly ManifestRoute[] = routeSpecs.map((spec) => ({ ...spec, function: spec.id }));
 
 
 export const eventRules = {

@@ -284,25 +284,3 @@ export function routeHandler<R extends RouteSpec, P = Readonly<Record<string, st
   handler.use(pathParameters(options.params)).handler((event, context) => useCase(Object.assign(event, { route }) as RouteEvent<R, P>, context));
   return Object.assign(handler, { route });
 }
-
-/**
- * The routes a function serves, for a function that still serves several (being split into one
- * entry per route): the same middlewares as `routeHandler`, the route found by method and path.
- * @deprecated write one entry per route with `routeHandler`.
- */
-export function apiHandler(fn: (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResult>, options: { readonly routes: readonly Omit<RouteSpec, 'id'>[]; readonly courtScoped?: boolean }) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(correlation())
-    .use(errorMapping())
-    .use({
-      before: async (request) => {
-        const found = options.routes.find((r) => r.method === request.event.httpMethod && r.path === request.event.resource);
-        if (!found) throw new Forbidden('This route is not open to callers');
-        const route: RouteSpec = { ...found, id: routeName(found), courtScoped: options.courtScoped ?? false };
-        Object.assign(request.event, { route });
-        await accessControl(route).before?.(request);
-      },
-    })
-    .handler((event, context) => fn(event as ApiEvent, context));
-}

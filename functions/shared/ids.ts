@@ -14,6 +14,9 @@ export const ACCESS_REQUEST_ID = /^AR-\d{8}-[0-9A-F]{10}$/;
 /** 16 random bytes in base64url (22 characters), functions/tasks/ports.ts. */
 export const TASK_ID = /^[A-Za-z0-9_-]{22}$/;
 
+/** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
+export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');
+
 export const PacketIdSchema = z.string().regex(PACKET_ID, 'must be an arrest packet id (ap- and 24 hex digits)');
 export const AccessRequestIdSchema = z.string().regex(ACCESS_REQUEST_ID, 'must be an access request id (AR-yyyymmdd-XXXXXXXXXX)');
 export const TaskIdSchema = z.string().regex(TASK_ID, 'must be a task id (22 letters, digits, - or _)');

@@ -79,7 +79,7 @@ export function correlationKeysOfPath(pathParameters: Readonly<Record<string, st
 }
 
 /**
- * Adds correlation keys to every later log line of this invocation. `apiHandler` and
+ * Adds correlation keys to every later log line of this invocation. `routeHandler` and
  * `taskHandler` call it with what the event names; a handler calls it again when it learns more
  * (the packet id it just assigned, the execution it just started). The keys are cleared when the
  * invocation ends (`injectLambdaContext` with `resetKeys`). They are the logger's temporary keys,

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Email } from '#shared/adapters/mailer';
 import { escapeHtml as e } from '#shared/html';
+import { logger } from '#shared/observability';
 import type { Task } from './domain/task';
 import type { TaskLink } from './domain/use-cases';
+import type { LinkOutcome } from './use-cases/links';
 
 /**
  * Pages a link opens: plain server-rendered HTML that works without JavaScript, may not be
@@ -78,6 +80,38 @@ export function notReadyPage(task: Task, problem: string): APIGatewayProxyResult
 export const forbiddenPage = (): APIGatewayProxyResult => page(403, 'This link is not valid', '<p>The link was changed or is not meant for this task. Use the link exactly as it arrived in your e-mail.</p>');
 export const unknownPage = (): APIGatewayProxyResult => page(404, 'No such task', '<p>There is no task at this address.</p>');
 export const unavailablePage = (): APIGatewayProxyResult => page(503, 'Please try again', '<p>The decision could not be handed to the workflow just now, so it was not recorded. Please try the link again in a minute.</p>');
+
+/** The page for how a link was followed (use-cases/links.ts). */
+export function linkPage(outcome: LinkOutcome): APIGatewayProxyResult {
+  switch (outcome.kind) {
+    case 'unknown':
+      return unknownPage();
+    case 'forbidden':
+      return forbiddenPage();
+    case 'confirm':
+      return confirmPage(outcome.task, outcome.choice, outcome.expires, outcome.signature);
+    case 'decided':
+      return decidedPage(outcome.task);
+    case 'already-decided':
+      return alreadyDecidedPage(outcome.task);
+    case 'expired':
+      return expiredPage(outcome.task);
+    case 'cancelled':
+      return cancelledPage(outcome.task);
+    case 'invalid':
+      return invalidPage(outcome.problem);
+    case 'not-ready':
+      return notReadyPage(outcome.task, outcome.problem);
+    case 'unavailable':
+      return unavailablePage();
+  }
+}
+
+/** Whatever went wrong behind a link page: a page that says nothing was decided, and the reference to quote. */
+export function linkErrorPage(error: unknown, correlationId: string): APIGatewayProxyResult {
+  logger.error('approval page failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+  return page(500, 'Something went wrong', `<p>Nothing was decided. Please try again later; if it keeps failing, quote this reference: ${e(correlationId)}.</p>`);
+}
 
 /** Longest subject line sent; mail clients cut or hide longer ones. */
 export const SUBJECT_MAX = 200;

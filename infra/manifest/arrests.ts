@@ -4,33 +4,45 @@
  */
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef } from './shared';
 
-/** Who may read arrest packets; the handler narrows it per packet (agency, stage). */
-const READERS = ['agency-rms', 'agency-admin', 'court-clerk', 'dcj', 'judicial', 'community', 'unit', 'operations', 'auditor'] as const;
+/**
+ * The function behind each arrests route (functions/arrests/routes.ts), keyed by route id, each
+ * with the environment and permissions its route needs and no more.
+ */
+export const arrestRouteFunctions = {
+  'arrests-receive': {
+    entry: 'functions/arrests/receive.ts',
+    description: 'Arrests: receives a packet from an agency RMS (POST /arrests), once per ORI and incident number, and starts its workflow',
+    env: { ...commonEnv, ARREST_MACHINE_ARN: machineRef('arrest-packet'), PUBLIC_API_URL: { ref: 'apiUrl' }, PACKET_ID_KEY_SECRET_ID: { ref: 'secret', secret: 'packet-id-key' } },
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }, { machine: 'arrest-packet', actions: ['start'] }, { secret: 'packet-id-key', access: 'read' }],
+  },
+  'arrests-list': {
+    entry: 'functions/arrests/list.ts',
+    description: 'Arrests: lists the packets the caller may see by role and ORI (GET /arrests), a page at a time',
+    env: { ...commonEnv, ...cursorEnv, PUBLIC_API_URL: { ref: 'apiUrl' } },
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, cursorKeyRead],
+  },
+  'arrests-read': {
+    entry: 'functions/arrests/read.ts',
+    description: 'Arrests: reads one packet, where it stands and its timeline (GET /arrests/{packetId}); each read is audited',
+    env: { ...commonEnv, ARREST_MACHINE_ARN: machineRef('arrest-packet'), PUBLIC_API_URL: { ref: 'apiUrl' } },
+    // The packet's timeline is read back from its audit events.
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, { table: 'audit', access: 'read' }],
+  },
+  'arrests-amend': {
+    entry: 'functions/arrests/amend.ts',
+    description: 'Arrests: takes a new version of a packet not yet accepted (POST /arrests/{packetId}/versions), stops the old workflow and starts the new',
+    env: { ...commonEnv, ARREST_MACHINE_ARN: machineRef('arrest-packet'), PUBLIC_API_URL: { ref: 'apiUrl' } },
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }, { machine: 'arrest-packet', actions: ['start', 'stop'] }],
+  },
+  'arrests-adjudicate': {
+    entry: 'functions/arrests/adjudicate.ts',
+    description: 'Arrests: takes the adjudication from Judicial (POST /arrests/{packetId}/adjudication) and wakes the workflow waiting for it',
+    env: { ...commonEnv, PUBLIC_API_URL: { ref: 'apiUrl' } },
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { bus: 'put' }, { machine: 'arrest-packet', actions: ['callback'] }, { key: 'decrypt' }],
+  },
+} as const;
 
 export const arrestFunctions = {
-  'arrests-api': {
-    entry: 'functions/arrests/api.ts',
-    description: 'Arrests API: receives packets and versions from agency RMS, reads and lists them by role and ORI, takes adjudications from Judicial',
-    env: {
-      ...commonEnv,
-      ...cursorEnv,
-      ARREST_MACHINE_ARN: machineRef('arrest-packet'),
-      TASK_TOKEN_KEY_ID: { ref: 'key' },
-      PUBLIC_API_URL: { ref: 'apiUrl' },
-      PACKET_ID_KEY_SECRET_ID: { ref: 'secret', secret: 'packet-id-key' },
-    },
-    permissions: [
-      { table: 'main', access: 'readwrite' },
-      auditAppend,
-      // The packet's timeline is read back from its audit events.
-      { table: 'audit', access: 'read' },
-      { bus: 'put' },
-      { machine: 'arrest-packet', actions: ['start', 'stop', 'callback'] },
-      { key: 'decrypt' },
-      cursorKeyRead,
-      { secret: 'packet-id-key', access: 'read' },
-    ],
-  },
   'arrests-validate': {
     entry: 'functions/arrests/validate.ts',
     description: 'Arrest packet step 2: business rules (statutes, dates, age, documents); records REJECTED with every failed rule (VALIDATED is written with the clerk review task)',
@@ -63,14 +75,6 @@ export const arrestFunctions = {
     permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { key: 'encrypt' }],
   },
 } as const;
-
-export const arrestRoutes = [
-  { method: 'POST', path: '/arrests', function: 'arrests-api', auth: 'token', roles: ['agency-rms'], oriScoped: true },
-  { method: 'GET', path: '/arrests', function: 'arrests-api', auth: 'token', roles: READERS, oriScoped: true },
-  { method: 'GET', path: '/arrests/{packetId}', function: 'arrests-api', auth: 'token', roles: READERS, oriScoped: true },
-  { method: 'POST', path: '/arrests/{packetId}/versions', function: 'arrests-api', auth: 'token', roles: ['agency-rms'], oriScoped: true },
-  { method: 'POST', path: '/arrests/{packetId}/adjudication', function: 'arrests-api', auth: 'token', roles: ['judicial'], oriScoped: false },
-] as const;
 
 export const arrestMachines = {
   'arrest-packet': {

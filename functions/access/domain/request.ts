@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OriSchema } from '../../tasks/domain/task';
+import { OriSchema } from '#shared/ids';
 
 /** Where a CCHRS access request stands. */
 export const ACCESS_STATUSES = [

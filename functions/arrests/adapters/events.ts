@@ -53,3 +53,6 @@ export async function publishStatusEvent(busName: string, packet: PacketRecord, 
   );
   if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${definition.detailType}: ${JSON.stringify(out.Entries)}`);
 }
+
+/** The status events as the use cases see them (use-cases/ports.ts): published on this bus. */
+export const statusEvents = (busName: string) => ({ publish: (packet: PacketRecord, extra?: Record<string, unknown>) => publishStatusEvent(busName, packet, extra) });

@@ -1,5 +1,8 @@
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { open } from '#shared/adapters/keys';
+import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { stepFunctions } from '#shared/clients';
+import type { AdjudicationWait, PacketWorkflow } from '../use-cases/ports';
 
 export function executionArnOf(machineArn: string, name: string): string {
   return `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -28,3 +31,26 @@ export async function stopPacketExecution(executionArn: string, cause: string): 
     if ((error as Error).name !== 'ExecutionDoesNotExist') throw error;
   }
 }
+
+/** The arrest-packet machine as the use cases see it (use-cases/ports.ts). */
+export function packetWorkflow(machineArn: string): PacketWorkflow {
+  return {
+    executionArn: (name) => executionArnOf(machineArn, name),
+    start: (name, input) => startPacketExecution(machineArn, name, input),
+    stop: (name, cause) => stopPacketExecution(executionArnOf(machineArn, name), cause),
+  };
+}
+
+/** The execution waiting for an adjudication: its token opened with KMS, then SendTaskSuccess. */
+export const adjudicationWait: AdjudicationWait = {
+  async resume(sealedToken, packetId, output) {
+    try {
+      const token = await open(sealedToken, { purpose: 'adjudication-token', packetId });
+      await sendTaskSuccess(token, output);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowGone) return false;
+      throw error;
+    }
+  },
+};

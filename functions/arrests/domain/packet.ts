@@ -1,9 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { OriSchema } from '#shared/ids';
 import { CITATION, CITATION_FORM, OFFENSE_CLASSES } from './statutes';
 
-/** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
-export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');
 
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 

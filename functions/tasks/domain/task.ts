@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { OriSchema } from '#shared/ids';
 import { COURT_ROLE, CourtIdSchema } from '#shared/courts';
 import { DECIDER_ROLES, type Role } from '#shared/roles';
 
-/** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
-export const OriSchema = z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100');
 
 export const ChoiceSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word'),
