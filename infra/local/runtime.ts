@@ -15,6 +15,7 @@ import { LocalIssuer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
+import { localControls, type Control } from './controls';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { LOCAL_REGION, LocalLambda } from './lambda';
@@ -146,7 +147,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const faults = new FaultInjector(options.faults);
 
     // The edge must listen before the SDK clients that go through it are made.
-    const late: { service?: StepFunctionsService } = {};
+    const late: { service?: StepFunctionsService; controls?: Control } = {};
     const edge = new Edge({
       dynamodb: dynamoEndpoint,
       ses: ses.endpoint,
@@ -155,7 +156,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       kms: keys.kms,
       secretsManager: keys.secretsManager,
       localSecret,
-      control: (method, url, body) => control(clock, faults, method, url, body),
+      control: async (method, url, body) => (await control(clock, faults, method, url, body)) ?? late.controls?.(method, url, body),
     });
     const edgePort = await edge.start(options.edgePort ?? 4566);
     stops.push(() => edge.stop());
@@ -289,7 +290,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const resumed = await sfn.resumeAll();
     const record = <K extends string>(keys: K[], f: (k: K) => string) => Object.fromEntries(keys.map((k) => [k, f(k)])) as Record<K, string>;
 
-    return {
+    const runtime: LocalRuntime = {
       endpoints: { edge: edgeUrl, api: apiUrl, mailbox: ses.endpoint, dynamodb: dynamoEndpoint, cms: cms.url, console: `${apiUrl}${CONSOLE_PREFIX}/` },
       clock,
       lambda,
@@ -314,6 +315,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       // Executions are detached first, so that nothing reads a stopping clock as time passing.
       stop: () => stopAll(),
     };
+    late.controls = localControls(runtime);
+    return runtime;
   } catch (error) {
     await stopAll();
     throw error;
