@@ -114,7 +114,7 @@ describe('the audit trail', () => {
     const decided = await fetch(`${h.apiUrl}/tasks/${task.taskId}/decision`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${unit}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ choice: 'deny', comment: 'Duties do not require criminal history record information' }),
+      body: JSON.stringify({ choice: 'deny', comment: 'The audit test denies it' }),
     });
     expect(decided.status).toBe(200);
     await eventually(async () => (((await (await read()).json()) as { status: string }).status === 'DENIED' ? true : undefined), 'the request to be denied');
