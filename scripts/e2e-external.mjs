@@ -4,11 +4,12 @@
  * starts it (`npm start`), which proves the same suite can point at any running stack.
  *
  * 1. starts `npm start` in a temporary CISS_DATA_DIR on free ports (its output to a file there),
- * 2. waits until it is ready (its endpoints.json and runtime.json written, the edge answering),
- * 3. runs both workflows' happy paths and the authorization matrix with CISS_E2E_TARGET=external
- *    (test/target.ts finds the runtime by that directory); the runtime's clock runs in real time,
+ * 2. waits until it is ready (its endpoints.json and runtime.json written, its edge answering),
+ *    then runs both workflows' happy paths and the authorization matrix with
+ *    CISS_E2E_TARGET=external (test/target.ts finds the runtime by that directory); the
+ *    runtime's clock runs in real time,
  *    as a deployed stack's does, so the cases that move it are skipped and say why,
- * 4. stops the runtime (its whole process group), always, also on failure or Ctrl-C, and removes
+ * 3. stops the runtime (its whole process group), always, also on failure or Ctrl-C, and removes
  *    the directory (kept, and named, when a test failed).
  *
  * Extra arguments go to jest (e.g. `-- --verbose`). CISS_E2E_PATTERN replaces the cases run.
@@ -59,12 +60,20 @@ async function stop() {
   }
 }
 
+/** jest, once started (below). */
+let tests;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    try {
+      tests?.stop();
+    } catch {
+      // ended meanwhile
+    }
     void stop().finally(() => process.exit(130));
   });
 }
 
+/** Resolves when the runtime is ready (its files written, its edge answering); rejects if it ends first or takes too long. */
 async function ready() {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const endpointsFile = path.join(dataDir, 'endpoints.json');
@@ -85,20 +94,37 @@ async function ready() {
   throw new Error(`npm start was not ready within ${READY_TIMEOUT_MS / 1000} s; its output: ${log}`);
 }
 
+/**
+ * jest, once the runtime is ready (started alongside, on 2 busy cores, it slowed the runtime's
+ * start more than it saved). Its own process group, so that it can be stopped whole.
+ */
 function jest() {
-  const args = ['run', 'jest', '--', '--selectProjects', 'e2e', '--runInBand', ...FILES, '-t', PATTERN, ...process.argv.slice(2)];
-  const child = spawn('npm', args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CISS_E2E_TARGET: 'external', CISS_DATA_DIR: dataDir, CISS_E2E_LOG: log } });
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  const args = ['run', 'jest', '--', '--selectProjects', 'e2e', '--maxWorkers', '3', ...FILES, '-t', PATTERN, ...process.argv.slice(2)];
+  const env = { ...process.env, CISS_E2E_TARGET: 'external', CISS_DATA_DIR: dataDir, CISS_E2E_LOG: log, CISS_E2E_WAIT_MS: String(READY_TIMEOUT_MS) };
+  const child = spawn('npm', args, { cwd: ROOT, stdio: 'inherit', env, detached: true });
+  const done = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  return { done, stop: () => child.exitCode === null && child.signalCode === null && child.pid !== undefined && process.kill(-child.pid, 'SIGTERM') };
 }
 
 let code = 1;
 try {
   await ready();
   console.log(`[e2e-external] npm start ready in ${((Date.now() - started) / 1000).toFixed(1)} s (data in ${dataDir})`);
-  code = await jest();
+  tests = jest();
+  // The runtime ending under the tests fails them: say so rather than let them time out.
+  let testing = true;
+  code = await Promise.race([
+    tests.done.finally(() => (testing = false)),
+    new Promise((resolve) => runtime.on('exit', () => testing && (console.error('[e2e-external] npm start ended while the tests ran'), resolve(1)))),
+  ]);
 } catch (error) {
   console.error(`[e2e-external] ${error.message}`);
 } finally {
+  try {
+    tests?.stop();
+  } catch {
+    // ended meanwhile
+  }
   await stop();
 }
 if (code === 0) rmSync(dataDir, { recursive: true, force: true });

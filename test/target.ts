@@ -22,6 +22,7 @@ import { machines, type MachineName, type TableName } from '../infra/manifest';
  *   `runtime.json` and `endpoints.json` it writes into its data directory (`CISS_DATA_DIR`, else
  *   `.local/`). Its clock is a capability only when it runs manual (`CISS_CLOCK=manual`).
  *   `CISS_E2E_LOG=<file>` names the file its output goes to (the `logs` capability);
+ *   `CISS_E2E_WAIT_MS` how long to wait for it to come up;
  *   `CISS_E2E_WITHOUT=clock,faults` drops capabilities, to see what a deployed stack would skip.
  *
  * Both are driven the same way: the in-process target differs only in how it starts and stops.
@@ -110,6 +111,26 @@ function targetKind(): 'in-process' | 'external' {
   return kind;
 }
 
+/**
+ * The external runtime's config and clock mode (`GET /_local/clock`: its controls answer only
+ * with the right secret). `CISS_E2E_WAIT_MS` waits that long for a runtime still starting (its
+ * files not yet written, or it not yet answering), so the tests load while it starts.
+ */
+async function externalClock(): Promise<{ config: External; clock: { mode: string } }> {
+  const deadline = Date.now() + Number(process.env['CISS_E2E_WAIT_MS'] || 0);
+  for (;;) {
+    try {
+      const config = externalConfig();
+      const res = await fetch(`${config.edgeUrl}/_local/clock`, { headers: { [SECRET_HEADER]: config.localSecret } });
+      if (res.status !== 200) throw new Error(`CISS_E2E_TARGET=external: GET ${config.edgeUrl}/_local/clock answered ${res.status}; is the runtime of this runtime.json running?`);
+      return { config, clock: (await res.json()) as { mode: string } };
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 let profile: Promise<TargetProfile> | undefined;
 
 /**
@@ -123,10 +144,7 @@ export function targetProfile(): Promise<TargetProfile> {
     let have: Capability[];
     if (kind === 'in-process') have = [...CAPABILITIES];
     else {
-      const config = externalConfig();
-      const res = await fetch(`${config.edgeUrl}/_local/clock`, { headers: { [SECRET_HEADER]: config.localSecret } });
-      if (res.status !== 200) throw new Error(`CISS_E2E_TARGET=external: GET ${config.edgeUrl}/_local/clock answered ${res.status}; is the runtime of this runtime.json running?`);
-      const clock = (await res.json()) as { mode: string };
+      const { config, clock } = await externalClock();
       have = ['faults', 'cms', 'events', ...(clock.mode === 'manual' ? (['clock'] as const) : []), ...(config.log ? (['logs'] as const) : [])];
     }
     return { kind, capabilities: new Set(have.filter((c) => !dropped.has(c))) };
