@@ -22,6 +22,8 @@ export default tseslint.config(
       ...jestPlugin.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
+      // e2e cases tagged with what the target must offer (test/target.ts): `cases.needs(['clock'])('…', fn)`.
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['cases.needs'] }],
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*'] }],
     },
   },

@@ -16,6 +16,7 @@ import { Clock } from './clock';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
 import { CONSOLE_PREFIX, OpsConsole } from './console/server';
 import { startDynamoDbLocal } from './dynamodb';
+import { localControls, type Control } from './controls';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
@@ -134,7 +135,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     await createStateMachines(stepFunctions, names, refs);
     const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, teardown);
     const resumed = await stepFunctions.resumeAll();
-    return {
+    const runtime: LocalRuntime = {
       endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/` },
       clock,
       lambda,
@@ -153,6 +154,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       secretValue: (name) => keys.secretValue(name),
       stop: () => teardown.run(),
     };
+    edge.addControls(localControls(runtime));
+    return runtime;
   } catch (error) {
     await teardown.run();
     throw error;
@@ -221,8 +224,10 @@ interface EdgeDeps {
  * Functions exists, because the SDK clients of its Tasks go through the edge:
  * `routeStepFunctionsTo` connects the service once it is made.
  */
-async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Edge; url: string; routeStepFunctionsTo(service: StepFunctionsService): void }> {
+async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Edge; url: string; routeStepFunctionsTo(service: StepFunctionsService): void; addControls(controls: Control): void }> {
   let stepFunctions: StepFunctionsService | undefined;
+  // The controls that read the whole runtime (tokens, events, CMS records) join once it exists.
+  let more: Control | undefined;
   const edge = new Edge({
     dynamodb: deps.dynamodb,
     ses: deps.mailbox.endpoint,
@@ -231,11 +236,11 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
     kms: deps.keys.kms,
     secretsManager: deps.keys.secretsManager,
     localSecret: deps.localSecret,
-    control: (method, url, body) => control(deps.clock, deps.faults, method, url, body),
+    control: async (method, url, body) => (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
   });
   const port = await edge.start(deps.port);
   teardown.add(() => edge.stop());
-  return { edge, url: `http://127.0.0.1:${port}`, routeStepFunctionsTo: (service) => void (stepFunctions = service) };
+  return { edge, url: `http://127.0.0.1:${port}`, routeStepFunctionsTo: (service) => void (stepFunctions = service), addControls: (controls) => void (more = controls) };
 }
 
 interface StepFunctionsDeps {

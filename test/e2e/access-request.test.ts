@@ -1,31 +1,30 @@
 import http from 'node:http';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { captureOutput, ended, eventually, givenRuntime, mailbox, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
+import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
+import { ended, eventually, scanAll, throughRetries } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIT = 'cchrs.unit@dpscs.ct.example';
 const ORI = 'CT0000100';
 
-describe('CCHRS access request, end to end on the embedded runtime', () => {
-  let h: Harness;
+const cases = await casesFor(it);
+
+describe('CCHRS access request, end to end', () => {
+  let h: Target;
   let admin: string;
   let unit: string;
-  let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
-    output = captureOutput();
-    h = await givenRuntime();
-    admin = await h.runtime.mintToken({ roles: ['agency-admin'], ori: ORI, username: 'nhpd-admin', email: 'admin@nhpd.ct.example' });
-    unit = await h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit', email: UNIT });
+    h = await givenTarget();
+    admin = await h.token({ roles: ['agency-admin'], ori: ORI, username: 'nhpd-admin', email: 'admin@nhpd.ct.example' });
+    unit = await h.token({ roles: ['unit'], username: 'cchrs-unit', email: UNIT });
   });
 
-  afterAll(async () => {
-    output.restore();
-    await stopHarness(h);
-  });
+  afterAll(() => stopTarget(h));
 
   const api = (path: string, token: string | undefined, init: RequestInit = {}) =>
-    fetch(`${h.runtime.endpoints.api}${path}`, { ...init, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' } });
+    fetch(`${h.apiUrl}${path}`, { ...init, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' } });
   const post = (path: string, token: string | undefined, body: unknown) => api(path, token, { method: 'POST', body: JSON.stringify(body) });
 
   function employee(tag: string) {
@@ -41,11 +40,11 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     return body.requestId;
   }
 
-  const executionArn = (name: string) => `arn:aws:states:us-east-1:000000000000:execution:ciss-${h.stage}-access-request:${name}`;
+  const executionArn = (name: string) => h.executionArn('access-request', name);
 
   async function mailTo(to: string, subjectPart: string, count = 1): Promise<Mail> {
     const mails = await eventually(async () => {
-      const found = (await mailbox(h.runtime)).filter((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart));
+      const found = (await h.mailbox()).filter((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart));
       return found.length >= count ? found : undefined;
     }, `mail to ${to} about "${subjectPart}"`);
     return mails[count - 1] as Mail;
@@ -99,6 +98,8 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
   }
 
   const passwords: string[] = [];
+  /** The request the happy path made active. */
+  let activated: string | undefined;
 
   it('goes from request to an active account through the e-mail links, the verification API and the first login', async () => {
     const requestId = await toVerification('happy');
@@ -115,17 +116,22 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const login = await post('/auth/first-login', undefined, { email: employee('happy').email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
     expect(login.status).toBe(200);
     await statusBecomes(requestId, 'ACTIVE');
-    await h.runtime.clock.advance(DAY_MS);
-    const done = await ended(h.sfn, executionArn(requestId));
-    expect(done.status).toBe('SUCCEEDED');
-    expect(await status(requestId)).toBe('ACTIVE');
+    activated = requestId;
 
     const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { timeline: { status?: string }[]; training: Record<string, { verified: { recordId: string } | null }> };
     expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE']);
     expect(view.training['security-awareness']?.verified?.recordId).toBe('CJIS-SA-88231');
   });
 
-  it('never shows a human step’s status before its task exists, even when opening the task is retried: whoever reads the status can act on it at once', async () => {
+  cases.needs(['clock'])('ends the workflow of the active account when its temporary password’s day is over, the account still active', async () => {
+    expect(activated).toBeDefined();
+    await h.clock.advance(DAY_MS);
+    const done = await ended(h.sfn, executionArn(activated ?? ''));
+    expect(done.status).toBe('SUCCEEDED');
+    expect(await status(activated ?? '')).toBe('ACTIVE');
+  });
+
+  cases.needs(['clock', 'faults'])('never shows a human step’s status before its task exists, even when opening the task is retried: whoever reads the status can act on it at once', async () => {
     const tag = 'window';
     const pendingFor = async (token: string, requestId: string, step: string) => {
       const res = await api('/tasks', token);
@@ -139,30 +145,30 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const atFirstSight = async (requestId: string, wanted: string, token: string, step: string) => {
       await throughRetries(h, executionArn(requestId), async () => ((await status(requestId)) === wanted ? true : undefined), `request ${requestId} to be ${wanted}`);
       expect(await pendingFor(token, requestId, step)).toBe(true);
-      expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+      expect(await h.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
     };
     // Each task-opening fails once (as Lambda does now and then) and is retried after a back-off:
     // a status written apart from its task would be seen for that whole back-off.
-    const failOnce = (match: string) => h.runtime.faults.set({ functions: { 'tasks-notify': { serviceError: 1, times: 1, match } } });
+    const failOnce = (match: string) => h.faults.set({ functions: { 'tasks-notify': { serviceError: 1, times: 1, match } } });
     try {
-      failOnce(`Jordan ${tag} Rivera`);
+      await failOnce(`Jordan ${tag} Rivera`);
       const requestId = await submit(tag);
       await atFirstSight(requestId, 'UNDER_REVIEW', unit, 'business-need-review');
       const review = await mailTo(UNIT, `CCHRS access for Jordan ${tag} Rivera`);
-      failOnce('"step":"training-attestation"');
+      await failOnce('"step":"training-attestation"');
       expect(await decide(link(review, 'Approve'))).toBe(200);
       await atFirstSight(requestId, 'TRAINING_ASSIGNED', admin, 'training-attestation');
       const attestation = await mailTo('admin@nhpd.ct.example', `Has the employee completed both trainings on CJIS Online? (CCHRS access for Jordan ${tag} Rivera`);
-      failOnce('"step":"training-verification"');
+      await failOnce('"step":"training-verification"');
       expect(await decide(link(attestation, 'Both trainings'))).toBe(200);
       // The unit's client acts on the status alone, the moment it reads TRAINING_VERIFICATION.
       await throughRetries(h, executionArn(requestId), async () => ((await status(requestId)) === 'TRAINING_VERIFICATION' ? true : undefined), 'TRAINING_VERIFICATION');
       const verified = await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules });
       expect(verified.status).toBe(200);
-      expect(h.runtime.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
+      expect(await h.faults.counts()).toEqual({ 'lambda:tasks-notify:serviceError': 1 });
       await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
     } finally {
-      h.runtime.faults.set({});
+      await h.faults.clear();
     }
   });
 
@@ -217,7 +223,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect(((await res.json()) as { message: string }).message).toMatch(/^Record the training evidence for both modules first/);
     // The same through the approval page a link's parameters open.
     const q = new URL(link(mail, 'Both verified on CJIS Online')).searchParams;
-    const page = await fetch(`${h.runtime.endpoints.api}/approvals/${q.get('task')}`, {
+    const page = await fetch(`${h.apiUrl}/approvals/${q.get('task')}`, {
       method: 'POST',
       body: new URLSearchParams({ choice: 'verified', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' }),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -227,7 +233,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const still = (await (await api(`/tasks/${task?.taskId}`, unit)).json()) as { status: string };
     expect(still.status).toBe('PENDING');
     expect(await status(requestId)).toBe('TRAINING_VERIFICATION');
-    const sent = (await mailbox(h.runtime)).filter((m) => m.destination.to.includes(UNIT) && m.subject.includes('Verify both trainings') && m.subject.includes('Jordan early Rivera'));
+    const sent = (await h.mailbox()).filter((m) => m.destination.to.includes(UNIT) && m.subject.includes('Verify both trainings') && m.subject.includes('Jordan early Rivera'));
     expect(sent).toHaveLength(1);
   });
 
@@ -261,14 +267,14 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     await mailTo('admin@nhpd.ct.example', 'Has the employee completed both trainings on CJIS Online? (CCHRS access for Jordan missing Rivera', 2);
   });
 
-  it('expires an unused temporary password after 24 hours, refuses it by its timestamp, and reissues', async () => {
+  cases.needs(['clock'])('expires an unused temporary password after 24 hours, refuses it by its timestamp, and reissues', async () => {
     const requestId = await toVerification('expiry');
     expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
     const first = await temporaryPasswordFor('expiry');
     passwords.push(first);
     await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
 
-    await h.runtime.clock.advance(DAY_MS);
+    await h.clock.advance(DAY_MS);
     await statusBecomes(requestId, 'PASSWORD_EXPIRED');
     await mailTo(employee('expiry').email, 'CCHRS temporary password expired');
     await mailTo('admin@nhpd.ct.example', 'CCHRS temporary password expired');
@@ -283,7 +289,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect([wrong.status, await wrong.text()]).toEqual([unknown.status, await unknown.text()]);
 
     // Two unit members ask at once: one reissue happens, and the other is told who asked and when.
-    const other = await h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit-2', email: UNIT });
+    const other = await h.token({ roles: ['unit'], username: 'cchrs-unit-2', email: UNIT });
     const both = await Promise.all([post(`/access-requests/${requestId}/reissue`, unit, {}), post(`/access-requests/${requestId}/reissue`, other, {})]);
     expect(both.map((r) => r.status).sort()).toEqual([202, 409]);
     const refused = (await both.find((r) => r.status === 409)?.json()) as { message: string };
@@ -295,10 +301,10 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect((await post('/auth/first-login', undefined, { email: employee('expiry').email, temporaryPassword: second, newPassword: 'Quiet-Meadow-Ferry-17' })).status).toBe(200);
     await statusBecomes(requestId, 'ACTIVE');
     // Exactly one new password was e-mailed.
-    expect((await mailbox(h.runtime)).filter((m) => m.destination.to.includes(employee('expiry').email) && m.subject.includes('Your CCHRS account: temporary password'))).toHaveLength(2);
+    expect((await h.mailbox()).filter((m) => m.destination.to.includes(employee('expiry').email) && m.subject.includes('Your CCHRS account: temporary password'))).toHaveLength(2);
   });
 
-  it('refuses an expired temporary password by its timestamp even while the workflow has not noticed', async () => {
+  cases.needs(['clock'])('refuses an expired temporary password by its timestamp even while the workflow has not noticed', async () => {
     const requestId = await toVerification('stamp');
     expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
     const temporary = await temporaryPasswordFor('stamp');
@@ -306,7 +312,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     // The workflow stops watching (as if its Wait were late); only the timestamp is left.
     await h.sfn.send(new StopExecutionCommand({ executionArn: executionArn(requestId) }));
     await ended(h.sfn, executionArn(requestId));
-    await h.runtime.clock.advance(DAY_MS + 1000);
+    await h.clock.advance(DAY_MS + 1000);
     expect(await status(requestId)).toBe('TEMPORARY_PASSWORD_ISSUED');
     const res = await post('/auth/first-login', undefined, { email: employee('stamp').email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
     expect(res.status).toBe(401);
@@ -315,7 +321,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
 
   /** A first login sent from another loopback address, as another source would. */
   function firstLoginFrom(localAddress: string, body: unknown): Promise<{ status: number; text: string }> {
-    const url = new URL(`${h.runtime.endpoints.api}/auth/first-login`);
+    const url = new URL(`${h.apiUrl}/auth/first-login`);
     return new Promise((resolve, reject) => {
       const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } }, (res) => {
         let text = '';
@@ -341,7 +347,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     return { requestId, email, temporary, unknownBody };
   }
 
-  it('locks the account after 5 failures in 15 minutes for 10 minutes (CJIS AC-7), telling only the holder of the right password, and the lock ends by itself', async () => {
+  cases.needs(['clock'])('locks the account after 5 failures in 15 minutes for 10 minutes (CJIS AC-7), telling only the holder of the right password, and the lock ends by itself', async () => {
     const { email, temporary, unknownBody } = await lockedOut('lock');
     // A wrong password while locked answers as any wrong password: nothing is told.
     const wrongWhileLocked = await post('/auth/first-login', undefined, { email, temporaryPassword: 'wrong-again', newPassword: 'Granite-Harbor-Lantern-42' });
@@ -352,8 +358,8 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     const told = (await locked.json()) as { error: string; message: string; lockedUntil: string };
     expect(told.error).toBe('AccountLocked');
     expect(told.message).toMatch(/temporary password is correct.*locked.*CCHRS unit/);
-    expect(Date.parse(told.lockedUntil) - h.runtime.clock.now()).toBeGreaterThan(9 * 60_000);
-    await h.runtime.clock.advance(10 * 60_000);
+    expect(Date.parse(told.lockedUntil) - (await h.clock.now())).toBeGreaterThan(9 * 60_000);
+    await h.clock.advance(10 * 60_000);
     expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
   });
 
@@ -363,14 +369,14 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
   });
 
-  it('limits first-login attempts per source address (WAF’s rate rule in AWS): 20 in 5 minutes, then 429 until the window passes, other sources unaffected', async () => {
+  cases.needs(['clock'])('limits first-login attempts per source address (WAF’s rate rule in AWS): 20 in 5 minutes, then 429 until the window passes, other sources unaffected', async () => {
     const body = { email: 'nobody@nhpd.ct.example', temporaryPassword: 'x', newPassword: 'y' };
     for (let i = 0; i < 20; i++) expect((await firstLoginFrom('127.0.0.2', body)).status).toBe(401);
     const refused = await firstLoginFrom('127.0.0.2', body);
     expect(refused.status).toBe(429);
     expect(refused.text).toContain('Too many requests from this address');
     expect((await firstLoginFrom('127.0.0.3', body)).status).toBe(401);
-    await h.runtime.clock.advance(5 * 60_000);
+    await h.clock.advance(5 * 60_000);
     expect((await firstLoginFrom('127.0.0.2', body)).status).toBe(401);
   });
 
@@ -409,7 +415,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
 
   it('keeps agencies to their own requests (another agency’s answers as a missing one), one open request per e-mail, and names every bad field', async () => {
     const requestId = await submit('scope');
-    const other = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
+    const other = await h.token({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
     const theirs = await api(`/access-requests/${requestId}`, other);
     const missing = await api('/access-requests/AR-20000101-0000000000', other);
     expect([theirs.status, missing.status]).toEqual([404, 404]);
@@ -426,7 +432,7 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect(again.status).toBe(409);
     expect(JSON.stringify(await again.json())).toContain(requestId);
     // Another agency asking for the same employee learns that a request is open, not which one.
-    const hpdAdmin = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
+    const hpdAdmin = await h.token({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
     const elsewhere = await post('/access-requests', hpdAdmin, { employee: employee('scope'), ori: 'CT0000200', justification });
     expect(elsewhere.status).toBe(409);
     const told = JSON.stringify(await elsewhere.json());
@@ -439,14 +445,28 @@ describe('CCHRS access request, end to end on the embedded runtime', () => {
     expect(fields).toEqual(['employee.email', 'employee.fullName', 'employee.jobTitle', 'justification', 'ori']);
   });
 
-  it('never writes a temporary password to a log, the table or an execution history', async () => {
-    expect(passwords.length).toBeGreaterThanOrEqual(5);
-    const items = await scanAll(h, [h.runtime.names.tables.main, `ciss-${h.stage}-local-stepfunctions`]);
+  cases.needs(['logs'])('never writes a temporary password to a log, the table or an execution history', async () => {
+    // Five of them when the cases that move the clock ran, else the happy path's, the unlocked and the weak one's.
+    expect(passwords.length).toBeGreaterThanOrEqual(h.has('clock') ? 5 : 3);
+    const items = await scanAll(h, [h.table('main')]);
     const stored = JSON.stringify(items);
     expect(stored).toContain('scrypt$');
-    const log = output.written.join('');
+    // Every execution's input, output and history, as the Step Functions API gives them.
+    const executions = (await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.machineArn('access-request') }))).executions ?? [];
+    const histories: string[] = [];
+    for (const e of executions) {
+      let nextToken: string | undefined;
+      do {
+        const page = await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: e.executionArn, nextToken }));
+        histories.push(JSON.stringify(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+    expect(histories.join('')).toContain(activated);
+    const log = await h.logs();
     for (const password of passwords) {
       expect(stored.includes(password)).toBe(false);
+      expect(histories.some((history) => history.includes(password))).toBe(false);
       expect(log.includes(password)).toBe(false);
     }
     const status = await h.sfn.send(new DescribeExecutionCommand({ executionArn: executionArn((items.find((i) => (i as { status?: string }).status === 'ACTIVE') as { requestId: string }).requestId) }));

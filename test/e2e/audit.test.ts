@@ -1,6 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { AuditSubject, auditPut } from '#shared/audit';
-import { eventually, givenRuntime, stopHarness, type Harness } from './steps';
+import { givenTarget, stopTarget, type Target } from '../target';
+import { eventually, scanAll } from './steps';
 
 interface AuditRecord {
   readonly type: string;
@@ -15,25 +14,27 @@ interface AuditRecord {
 
 /** The auditor's view of the trail (CJIS AU-2, AU-3, AU-6), and that the trail cannot be rewritten. */
 describe('the audit trail', () => {
-  let h: Harness;
+  let h: Target;
   let auditor: string;
   let admin: string;
+  let unit: string;
 
   beforeAll(async () => {
-    h = await givenRuntime();
-    auditor = await h.runtime.mintToken({ roles: ['auditor'], username: 'state-auditor' });
-    admin = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000100', username: 'nhpd-admin', email: 'admin@nhpd.ct.example' });
+    h = await givenTarget();
+    auditor = await h.token({ roles: ['auditor'], username: 'state-auditor' });
+    admin = await h.token({ roles: ['agency-admin'], ori: 'CT0000100', username: 'nhpd-admin', email: 'admin@nhpd.ct.example' });
+    unit = await h.token({ roles: ['unit'], username: 'cchrs-unit', email: 'cchrs.unit@dpscs.ct.example' });
   });
-  afterAll(() => stopHarness(h));
+  afterAll(() => stopTarget(h));
 
-  const get = async (query: string, token = auditor) => fetch(`${h.runtime.endpoints.api}/audit?${query}`, { headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'audit-test' } });
+  const get = async (query: string, token = auditor) => fetch(`${h.apiUrl}/audit?${query}`, { headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'audit-test' } });
 
-  async function aRequest(): Promise<string> {
-    const res = await fetch(`${h.runtime.endpoints.api}/access-requests`, {
+  async function aRequest(employee = { fullName: 'Casey Morgan', email: 'casey.morgan@nhpd.ct.example', jobTitle: 'Detective' }): Promise<string> {
+    const res = await fetch(`${h.apiUrl}/access-requests`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json', 'User-Agent': 'nhpd-portal/1.0' },
       body: JSON.stringify({
-        employee: { fullName: 'Casey Morgan', email: 'casey.morgan@nhpd.ct.example', jobTitle: 'Detective' },
+        employee,
         ori: 'CT0000100',
         justification: 'Investigates firearms cases and must check the criminal history of suspects and permit applicants.',
       }),
@@ -43,7 +44,7 @@ describe('the audit trail', () => {
 
   it('answers by subject with who, what, when, where from and the outcome', async () => {
     const requestId = await aRequest();
-    await fetch(`${h.runtime.endpoints.api}/access-requests/${requestId}`, { headers: { Authorization: `Bearer ${admin}`, 'User-Agent': 'nhpd-portal/1.0' } });
+    await fetch(`${h.apiUrl}/access-requests/${requestId}`, { headers: { Authorization: `Bearer ${admin}`, 'User-Agent': 'nhpd-portal/1.0' } });
     const records = await eventually(async () => {
       const body = (await (await get(`subjectType=access-request&subject=${requestId}`)).json()) as { records: AuditRecord[] };
       return body.records.length >= 2 ? body.records : undefined;
@@ -66,7 +67,7 @@ describe('the audit trail', () => {
     // The name the API documented before, `cursor`, still works.
     const old = (await (await get(`actor=nhpd-admin&limit=1&cursor=${byActor.nextToken}`)).json()) as { records: AuditRecord[] };
     expect(old.records).toEqual(next.records);
-    const from = new Date(h.runtime.clock.now() - 3600_000).toISOString();
+    const from = new Date((await h.now()) - 3600_000).toISOString();
     const byTime = (await (await get(`from=${from}`)).json()) as { records: AuditRecord[] };
     expect(byTime.records.length).toBeGreaterThan(2);
   });
@@ -83,19 +84,54 @@ describe('the audit trail', () => {
     expect((await get('actor=x', admin)).status).toBe(403);
   });
 
-  it('cannot be rewritten: the application puts a record only where none is', async () => {
-    const [record] = ((await (await get('actor=nhpd-admin&limit=1')).json()) as { records: AuditRecord[] }).records;
-    const table = `ciss-${h.stage}-audit`;
-    const { Items } = await h.dynamo.send(new QueryCommand({ TableName: table, IndexName: 'byActor', KeyConditionExpression: 'actor = :a', ExpressionAttributeValues: { ':a': 'nhpd-admin' }, Limit: 1, ScanIndexForward: false }));
-    const key = { pk: Items?.[0]?.['pk'], sk: Items?.[0]?.['sk'] };
-    expect(record).toBeDefined();
-    // The application's own audit write (every producer goes through auditPut), aimed at an
-    // existing record's key, is refused: it carries its own guard.
-    const { Put } = auditPut({ type: 'Forged', outcome: 'success', actor: 'forger', component: 'test', subject: AuditSubject.of('access-request', 'forged') }, table);
-    await expect(h.dynamo.send(new PutCommand({ ...Put, Item: { ...Put.Item, ...key } }))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
-    // In AWS no function role may UpdateItem or DeleteItem on this table (test/infra); here the
-    // record is simply unchanged after the refused attempt.
-    const again = await h.dynamo.send(new GetCommand({ TableName: table, Key: key }));
-    expect(again.Item?.['type']).not.toBe('Forged');
+  /**
+   * Every record as stored, by its key. Read through the DynamoDB API, as an auditor with read
+   * access to the table in AWS would.
+   */
+  async function trail(): Promise<Map<string, string>> {
+    const items = await scanAll(h, [h.table('audit')]);
+    return new Map(items.map((item) => [`${String(item['pk'])}|${String(item['sk'])}`, JSON.stringify(canonical(item))]));
+  }
+
+  /** The value with every object's keys in order, so that equal records print alike. */
+  function canonical(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]));
+  }
+
+  it('cannot be rewritten: what the application does after a record is written adds records, and changes or removes none', async () => {
+    const requestId = await aRequest({ fullName: 'Avery Quinn', email: 'avery.quinn@nhpd.ct.example', jobTitle: 'Records Clerk' });
+    // Each read from another client version: a record written over an earlier one shows.
+    let reads = 0;
+    const read = () => fetch(`${h.apiUrl}/access-requests/${requestId}`, { headers: { Authorization: `Bearer ${admin}`, 'User-Agent': `nhpd-portal/1.${reads++}` } });
+    expect((await read()).status).toBe(200);
+    await eventually(async () => ((await (await get(`subjectType=access-request&subject=${requestId}`)).json()) as { records: AuditRecord[] }).records.length >= 3 || undefined, 'the request records');
+    const before = await trail();
+
+    // The same records again, for the same subject by the same actors (at the same instant, on
+    // a clock that stands still): a record keyed by what it says, or written over an earlier
+    // one, would replace that one.
+    for (let i = 0; i < 3; i++) expect((await read()).status).toBe(200);
+    expect((await get(`subjectType=access-request&subject=${requestId}`)).status).toBe(200);
+    expect((await get(`subjectType=access-request&subject=${requestId}`)).status).toBe(200);
+    // A decision on the request, which rewrites the request's own item (its status), not the trail.
+    const task = await eventually(async () => {
+      const { tasks } = (await (await fetch(`${h.apiUrl}/tasks`, { headers: { Authorization: `Bearer ${unit}` } })).json()) as { tasks: { taskId: string; subject: { id: string } }[] };
+      return tasks.find((t) => t.subject.id === requestId);
+    }, 'the unit’s review task');
+    const decided = await fetch(`${h.apiUrl}/tasks/${task.taskId}/decision`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${unit}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ choice: 'deny', comment: 'The audit test denies it' }),
+    });
+    expect(decided.status).toBe(200);
+    await eventually(async () => (((await (await read()).json()) as { status: string }).status === 'DENIED' ? true : undefined), 'the request to be denied');
+
+    const after = await trail();
+    const changed = [...before].filter(([key, record]) => after.get(key) !== record).map(([key]) => [key, before.get(key), after.get(key) ?? 'removed']);
+    expect(changed).toEqual([]);
+    // Each read and the decision were recorded, as records of their own.
+    expect(after.size).toBeGreaterThanOrEqual(before.size + 6);
   });
 });

@@ -3,9 +3,11 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/auth';
 import { ROLES, routes, type Role, type RouteSpec } from '../../infra/manifest';
 import { custodialPacket } from '../../drive/arrest-packet';
-import { eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness } from './steps';
+import { givenTarget, stopTarget, type Target } from '../target';
+import { eventually, scanAll } from './steps';
 
 const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
+
 const tokenRoutes = (routes as readonly RouteSpec[]).filter((r) => r.auth === 'token');
 /**
  * What the matrix puts in each path parameter: an id of the parameter's own format that names
@@ -58,35 +60,35 @@ describe('what counts as an allowed call in the matrix', () => {
  * role gets 403, a bad token 401.
  */
 describe('who may call what: every route × every role, and bad tokens', () => {
-  let h: Harness;
+  let h: Target;
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await givenTarget();
     for (const role of ROLES) {
-      tokens.set(role, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined, courts: role === 'court-clerk' ? ['GA23'] : undefined }));
+      tokens.set(role, await h.token({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined, courts: role === 'court-clerk' ? ['GA23'] : undefined }));
     }
     const { privateKey } = await generateKeyPair('ES256');
     tokens.set('bad signature', await new SignJWT({ 'cognito:groups': ['operations'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(privateKey));
-    tokens.set('expired', await h.runtime.mintToken({ roles: ['operations'], expiresIn: Math.floor(Date.now() / 1000) - 60 }));
-    tokens.set('wrong issuer', await h.runtime.mintToken({ roles: ['operations'], issuer: 'https://issuer.example.com' }));
-    tokens.set('wrong audience', await h.runtime.mintToken({ roles: ['operations'], audience: 'another-app' }));
+    tokens.set('expired', await h.token({ roles: ['operations'], expiresIn: Math.floor(Date.now() / 1000) - 60 }));
+    tokens.set('wrong issuer', await h.token({ roles: ['operations'], issuer: 'https://issuer.example.com' }));
+    tokens.set('wrong audience', await h.token({ roles: ['operations'], audience: 'another-app' }));
     // Every token route names the API scope, so API Gateway takes access tokens only.
-    tokens.set('ID token', await h.runtime.mintToken({ roles: ['operations'], tokenUse: 'id' }));
+    tokens.set('ID token', await h.token({ roles: ['operations'], tokenUse: 'id' }));
     // An agency's RMS, by the OAuth client-credentials grant: the agency-rms role, by scope.
-    const { clientId, clientSecret } = h.runtime.clients.rmsClient('CT0000100');
-    const grant = await fetch(`${h.runtime.endpoints.api}/oauth2/token`, {
+    const { clientId, clientSecret } = await h.rmsClient('CT0000100');
+    const grant = await fetch(`${h.apiUrl}/oauth2/token`, {
       method: 'POST',
       headers: { Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
     });
     tokens.set('RMS client', ((await grant.json()) as { access_token: string }).access_token);
   });
-  afterAll(() => stopHarness(h));
+  afterAll(() => stopTarget(h));
 
   function call(route: RouteSpec, token?: string): Promise<Response> {
     const path = withMissingIds(route.path);
-    return fetch(`${h.runtime.endpoints.api}${path}`, {
+    return fetch(`${h.apiUrl}${path}`, {
       method: route.method,
       headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
       body: route.method === 'GET' ? undefined : '{}',
@@ -98,10 +100,10 @@ describe('who may call what: every route × every role, and bad tokens', () => {
   });
 
   it.each(tokenRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s: allowed roles pass, others get 403, bad tokens 401', async (_name, route) => {
-    const outcome: Record<string, { status: number; body: unknown }> = {};
     const answer = async (res: Response) => ({ status: res.status, body: (await res.text().then((t) => JSON.parse(t) as unknown).catch(() => undefined)) ?? undefined });
-    for (const [who, token] of tokens) outcome[who] = await answer(await call(route, token));
-    outcome['no token'] = await answer(await call(route));
+    // Every caller at once: the calls name nothing that exists, so none changes what another sees.
+    const callers: [string, string | undefined][] = [...tokens, ['no token', undefined]];
+    const outcome: Record<string, { status: number; body: unknown }> = Object.fromEntries(await Promise.all(callers.map(async ([who, token]) => [who, await answer(await call(route, token))] as const)));
 
     const expected = Object.fromEntries(
       Object.keys(outcome).map((who) => {
@@ -121,7 +123,7 @@ describe('who may call what: every route × every role, and bad tokens', () => {
     expect(route).toBeDefined();
     const res = await call(route as RouteSpec, tokens.get('court-clerk'));
     expect(res.status).toBe(403);
-    const denied = (await scanAll(h, [h.runtime.names.tables.audit])).filter((r) => r['type'] === 'RouteDenied' && (r['subject'] as { id: string }).id === 'GET /ops/executions');
+    const denied = (await scanAll(h, [h.table('audit')])).filter((r) => r['type'] === 'RouteDenied' && (r['subject'] as { id: string }).id === 'GET /ops/executions');
     expect(denied.map((r) => [r['actor'], r['outcome'], r['component']])).toContainEqual(['court-clerk', 'denied', 'api']);
   });
 
@@ -139,45 +141,53 @@ describe('who may call what: every route × every role, and bad tokens', () => {
     const clerks: Record<'GA23' | 'GA7' | 'both' | 'none', string> = { GA23: '', GA7: '', both: '', none: '' };
 
     const api = (path: string, token: string, init: RequestInit = {}) =>
-      fetch(`${h.runtime.endpoints.api}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+      fetch(`${h.apiUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
     const tasksOf = async (token: string) => ((await (await api('/tasks', token)).json()) as { tasks: TaskView[] }).tasks;
 
     beforeAll(async () => {
-      clerks.GA23 = await h.runtime.mintToken({ roles: ['court-clerk'], courts: ['GA23'], username: 'clerk-ga23' });
-      clerks.GA7 = await h.runtime.mintToken({ roles: ['court-clerk'], courts: ['GA7'], username: 'clerk-ga7' });
-      clerks.both = await h.runtime.mintToken({ roles: ['court-clerk'], courts: ['GA23', 'GA7'], username: 'clerk-ga23-ga7' });
-      clerks.none = await h.runtime.mintToken({ roles: ['court-clerk'], username: 'clerk-of-no-court' });
-      const rms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: 'CT0000100', username: 'nhpd-rms' });
+      clerks.GA23 = await h.token({ roles: ['court-clerk'], courts: ['GA23'], username: 'clerk-ga23' });
+      clerks.GA7 = await h.token({ roles: ['court-clerk'], courts: ['GA7'], username: 'clerk-ga7' });
+      clerks.both = await h.token({ roles: ['court-clerk'], courts: ['GA23', 'GA7'], username: 'clerk-ga23-ga7' });
+      clerks.none = await h.token({ roles: ['court-clerk'], username: 'clerk-of-no-court' });
+      const rms = await h.token({ roles: ['agency-rms'], ori: 'CT0000100', username: 'nhpd-rms' });
       for (const [court, gaNumber, location] of [['GA23', 23, 'New Haven'], ['GA7', 7, 'Meriden']] as const) {
-        const packet = custodialPacket(`court-${gaNumber}`, h.runtime.clock.now());
+        const packet = custodialPacket(`court-${gaNumber}`, await h.now());
         Object.assign(packet.court, { gaNumber, locationName: location });
         const res = await api('/arrests', rms, { method: 'POST', body: JSON.stringify(packet) });
         if (res.status !== 202) throw new Error(`POST /arrests for ${court}: ${res.status} ${await res.text()}`);
         packets[court].packetId = ((await res.json()) as { packetId: string }).packetId;
       }
       // Both review tasks open; the clerk of both courts sees them (asserted below).
+      const ours = [packets.GA23.packetId, packets.GA7.packetId];
       const open = await eventually(async () => {
         const tasks = await tasksOf(clerks.both);
-        return tasks.length >= 2 ? tasks : undefined;
+        return ours.every((id) => tasks.some((t) => t.subject.id === id)) ? tasks : undefined;
       }, 'both review tasks', 20_000);
       for (const court of ['GA23', 'GA7'] as const) packets[court].taskId = open.find((t) => t.subject.id === packets[court].packetId)?.taskId ?? '';
     });
-    // The packets' executions would still run (or wait) when the runtime stops.
+    // The packets' executions would still run (or wait) when the runtime stops (a runtime shared
+    // with other test files keeps theirs).
     afterAll(async () => {
-      const running = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.runtime.names.machines['arrest-packet'], statusFilter: 'RUNNING' }));
-      for (const e of running.executions ?? []) await h.sfn.send(new StopExecutionCommand({ executionArn: e.executionArn, cause: 'end of the court-scoping tests' }));
+      const running = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.machineArn('arrest-packet'), statusFilter: 'RUNNING' }));
+      const ours = (running.executions ?? []).filter((e) => [packets.GA23.packetId, packets.GA7.packetId].some((id) => id && e.name?.startsWith(id)));
+      for (const e of ours) await h.sfn.send(new StopExecutionCommand({ executionArn: e.executionArn, cause: 'end of the court-scoping tests' }));
     });
 
     it("lists to a clerk their court's review tasks and no other court's; to a clerk of two courts, both", async () => {
-      expect((await tasksOf(clerks.GA23)).map((t) => t.taskId)).toEqual([packets.GA23.taskId]);
-      expect((await tasksOf(clerks.GA7)).map((t) => t.taskId)).toEqual([packets.GA7.taskId]);
+      // Other packets of the same courts may wait too (a runtime shared with other test files).
+      const ga23 = await tasksOf(clerks.GA23);
+      const ga7 = await tasksOf(clerks.GA7);
+      expect(ga23.map((t) => t.taskId)).toContain(packets.GA23.taskId);
+      expect(ga7.map((t) => t.taskId)).toEqual([packets.GA7.taskId]);
+      expect(ga23.map((t) => t.taskId)).not.toContain(packets.GA7.taskId);
+      expect(new Set(ga23.map((t) => t.assignee.court))).toEqual(new Set(['GA23']));
       const both = await tasksOf(clerks.both);
       expect(both.map((t) => t.taskId).sort()).toEqual([packets.GA23.taskId, packets.GA7.taskId].sort());
       expect(both.map((t) => [t.subject.id, t.assignee.court])).toEqual(expect.arrayContaining([[packets.GA23.packetId, 'GA23'], [packets.GA7.packetId, 'GA7']]));
     });
 
     it("e-mails each packet's review to its own court's clerk office", async () => {
-      const mails = await mailbox(h.runtime);
+      const mails = await h.mailbox();
       const to = (incident: string) => mails.filter((m) => m.subject.includes(`Arrest packet ${incident} `)).flatMap((m) => m.destination.to);
       expect(to('court-23')).toEqual(['clerk.ga23@jud.ct.example']);
       expect(to('court-7')).toEqual(['clerk.ga7@jud.ct.example']);
@@ -197,7 +207,7 @@ describe('who may call what: every route × every role, and bad tokens', () => {
       expect(((await packet.json()) as { message: string }).message.replace(other.packetId, '<id>')).toBe(((await nothing.json()) as { message: string }).message.replace(MISSING_PACKET, '<id>'));
       expect((await api(`/arrests/${packets.GA23.packetId}`, clerks.GA23)).status).toBe(200);
 
-      const audit = await scanAll(h, [h.runtime.names.tables.audit]);
+      const audit = await scanAll(h, [h.table('audit')]);
       const denied = audit.filter((r) => r['actor'] === 'clerk-ga23' && r['outcome'] === 'denied').map((r) => [r['type'], (r['subject'] as { id: string }).id]);
       expect(denied).toEqual(expect.arrayContaining([['TaskRead', other.packetId], ['ArrestPacketRead', other.packetId]]));
       expect(denied.filter(([type]) => type === 'TaskRead')).toHaveLength(2);
@@ -205,8 +215,12 @@ describe('who may call what: every route × every role, and bad tokens', () => {
 
     it('lists to a clerk only the packets of their courts', async () => {
       const listed = async (token: string) => ((await (await api('/arrests?status=VALIDATED', token)).json()) as { packets: { packetId: string }[] }).packets.map((p) => p.packetId);
-      expect(await listed(clerks.GA23)).toEqual([packets.GA23.packetId]);
-      expect((await listed(clerks.both)).sort()).toEqual([packets.GA23.packetId, packets.GA7.packetId].sort());
+      // Other GA23 packets may wait too (a runtime shared with other test files); no GA7 one does.
+      const ga23 = await listed(clerks.GA23);
+      expect(ga23).toContain(packets.GA23.packetId);
+      expect(ga23).not.toContain(packets.GA7.packetId);
+      expect(await listed(clerks.GA7)).toEqual([packets.GA7.packetId]);
+      expect(await listed(clerks.both)).toEqual(expect.arrayContaining([packets.GA23.packetId, packets.GA7.packetId]));
     });
 
     it('refuses a clerk whose token names no court, with a 403 that names the claim, and audits it', async () => {
@@ -215,7 +229,7 @@ describe('who may call what: every route × every role, and bad tokens', () => {
         expect([path, res.status]).toEqual([path, 403]);
         expect(((await res.json()) as { message: string }).message).toContain('custom:courts');
       }
-      const audit = await scanAll(h, [h.runtime.names.tables.audit]);
+      const audit = await scanAll(h, [h.table('audit')]);
       const refused = audit.filter((r) => r['type'] === 'RouteDenied' && r['actor'] === 'clerk-of-no-court');
       expect(refused.map((r) => (r['details'] as { reason?: string }).reason)).toEqual(Array(5).fill('no court claim'));
     });

@@ -171,6 +171,13 @@ describe('the runtime’s listeners', () => {
       ['GET', `${edge}/_local/faults`],
       ['DELETE', `${edge}/_local/faults`],
       ['POST', `${edge}/_local/clock/advance`],
+      // The test harness's controls (infra/local/controls.ts).
+      ['POST', `${edge}/_local/tokens`],
+      ['POST', `${edge}/_local/rms-clients`],
+      ['GET', `${edge}/_local/clock`],
+      ['GET', `${edge}/_local/events`],
+      ['GET', `${edge}/_local/cms`],
+      ['POST', `${edge}/_local/cms`],
       ['GET', `${mailbox}/store`],
       ['POST', `${mailbox}/clear-store`],
       ['GET', `${mailbox}/get-emlContent?messageId=x`],

@@ -5,11 +5,16 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type D
 import { packetIdOf } from '../../functions/arrests/domain/packet';
 import { Clock } from '../../infra/local/clock';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
+import type { Mail, Target, TargetClock } from '../target';
+
+export type { Mail, Target } from '../target';
 
 /**
- * Given / when / then helpers for the e2e suite. Every test file starts the embedded runtime in
- * process on free ports and its own stage (so files never share tables), against the suite's
- * one DynamoDB Local, and talks to it only through the real AWS SDK clients and HTTP.
+ * Given / when / then helpers for the e2e suite. A test file either drives a `Target`
+ * (`givenTarget` in test/target.ts: only HTTP, the AWS APIs behind the edge and the runtime's
+ * HTTP controls, so it runs against a separately started runtime too), or, where it still reads
+ * the emulator's objects, a `Harness`: the embedded runtime started in process on free ports and
+ * its own stage (so files never share tables), against the suite's one DynamoDB Local.
  */
 export interface Harness {
   readonly runtime: LocalRuntime;
@@ -87,7 +92,7 @@ export async function callbackToken(h: Harness, executionArn: string): Promise<{
 }
 
 /** Every item of the given tables (to prove what is, and is not, stored). */
-export async function scanAll(h: Harness, tables: readonly string[]): Promise<Record<string, unknown>[]> {
+export async function scanAll(h: { readonly dynamo: DynamoDBDocumentClient }, tables: readonly string[]): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   for (const table of tables) {
     let start: Record<string, unknown> | undefined;
@@ -134,15 +139,6 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
   throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-export interface Mail {
-  readonly messageId: string;
-  readonly from: string;
-  readonly destination: { readonly to: readonly string[] };
-  readonly subject: string;
-  readonly body: { readonly text?: string; readonly html?: string };
-  readonly at: number;
-}
-
 /** The local mailbox, as its `GET /store` gives it. */
 export async function mailbox(runtime: LocalRuntime): Promise<Mail[]> {
   const res = await fetch(`${runtime.endpoints.mailbox}/store`, { headers: { 'X-Ciss-Local-Secret': runtime.localSecret } });
@@ -155,17 +151,23 @@ export async function mailbox(runtime: LocalRuntime): Promise<Mail[]> {
  * execution backs off (its last event is a failed attempt), and exactly to the earliest timer
  * (the back-off), never past it: moving it while a step runs would time that step out.
  */
-export function throughRetries<T>(h: Harness, executionArn: string, done: () => Promise<T | undefined>, what: string): Promise<T> {
+export function throughRetries<T>(h: Harness | Target, executionArn: string, done: () => Promise<T | undefined>, what: string): Promise<T> {
+  const clock = 'runtime' in h ? inProcessClock(h.runtime.clock) : h.clock;
   return eventually(
     async () => {
       const result = await done();
       if (result !== undefined) return result;
       const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 1 }))).events ?? [];
-      const next = h.runtime.clock.pending()[0];
-      if (events[0]?.type === 'TaskFailed' && next !== undefined) await h.runtime.clock.advance(Math.max(1, next - h.runtime.clock.now()));
+      if (events[0]?.type !== 'TaskFailed') return undefined;
+      const next = (await clock.pending())[0];
+      if (next !== undefined) await clock.advance(Math.max(1, next - (await clock.now())));
       return undefined;
     },
     what,
     20_000,
   );
+}
+
+function inProcessClock(clock: Clock): TargetClock {
+  return { now: async () => clock.now(), pending: async () => clock.pending(), advance: (ms) => clock.advance(ms) };
 }
