@@ -41,7 +41,7 @@ export const accessRouteFunctions = {
   },
   'access-read': {
     entry: 'functions/access/read.ts',
-    description: 'CCHRS access requests: one request with its timeline; another agency’s reads as missing',
+    description: 'CCHRS access requests: one request with its timeline; one of another agency reads as missing',
     env: routeEnv,
     permissions: [{ table: 'main', access: 'read' }, auditAppend, auditRead],
   },

@@ -8,7 +8,7 @@ import { AlreadyAdjudicated, awaitAdjudication, type AwaitAdjudicationPorts } fr
 import { notifyAgency, type NotifyAgencyPorts } from '../../functions/arrests/use-cases/notify-agency';
 import { validate, type ValidatePorts } from '../../functions/arrests/use-cases/validate';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
+const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
 const NOW = new Date('2026-11-23T15:00:00Z');
 
 function aRecord(overrides: Partial<PacketRecord> = {}, change: (p: ArrestPacket) => void = () => undefined): PacketRecord {

@@ -14,7 +14,7 @@ import type { ArrestPorts } from '../../functions/arrests/use-cases/ports';
 import { readPacket } from '../../functions/arrests/use-cases/read';
 import { receivePacket } from '../../functions/arrests/use-cases/receive';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/arrests/custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
+const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
 const ORI = fixture.agency.ori;
 const KEY = Buffer.alloc(32, 7);
 const PACKET_ID = packetIdOf(KEY, ORI, fixture.incidentNumber);
