@@ -14,6 +14,7 @@ import { CONSOLE_PREFIX, OpsConsole } from './console/server';
 import { LocalIssuer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
+import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
@@ -138,6 +139,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const rawDynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION, credentials });
     stops.push(async () => rawDynamo.destroy());
     const lambda = new LocalLambda(names.prefix, ROOT);
+    const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
+    lambda.watchers.add(diagnostics.watch);
     const store = new SfnStore(rawDynamo, names.sfnTable);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
@@ -150,12 +153,13 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const edge = new Edge({
       dynamodb: dynamoEndpoint,
       ses: ses.endpoint,
+      sesConfigurationSet: names.configurationSet,
       stepFunctions: { handle: (op, body) => (late.service ? late.service.handle(op, body) : Promise.reject(new Error('starting'))) },
       eventBridge,
       kms: keys.kms,
       secretsManager: keys.secretsManager,
       localSecret,
-      control: (method, url, body) => control(clock, faults, method, url, body),
+      control: async (method, url, body) => diagnostics.control(method, url) ?? control(clock, faults, method, url, body),
     });
     const edgePort = await edge.start(options.edgePort ?? 4566);
     stops.push(() => edge.stop());
