@@ -52,7 +52,7 @@ export class LocalSesApi {
     const path = url.split('?')[0] ?? url;
     if (method === 'POST' && path === '/') return this.v1(new URLSearchParams(body));
     if (MAILBOX_V2.test(`${method} ${path}`)) return undefined;
-    return this.v2(method, path, new URLSearchParams(url.split('?')[1] ?? ''));
+    return this.v2(method, path, new URLSearchParams(url.split('?')[1] ?? ''), body);
   }
 
   // ---- v1: the Query API (form in, XML out) -------------------------------------------------
@@ -95,8 +95,18 @@ export class LocalSesApi {
 
   // ---- v2: REST-JSON ----------------------------------------------------------------------------
 
-  private async v2(method: string, path: string, query: URLSearchParams): Promise<EdgeReply> {
+  private async v2(method: string, path: string, query: URLSearchParams, body: string): Promise<EdgeReply> {
     const route = `${method} ${path}`;
+    // The List operations are GET with a query in older models (the AWS CLI v1) and POST with a
+    // JSON body in newer ones (SDK v3 `POST /v2/email/list-identities`): both are served.
+    let input: Record<string, unknown> = Object.fromEntries(query.entries());
+    if (method === 'POST' && body.trim()) {
+      try {
+        input = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        return restError(400, 'BadRequestException', 'The request body is not JSON');
+      }
+    }
     // https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetAccount.html
     if (route === 'GET /v2/email/account') {
       return {
@@ -112,9 +122,9 @@ export class LocalSesApi {
       };
     }
     // https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_ListEmailIdentities.html
-    if (route === 'GET /v2/email/identities') {
-      const pageSize = query.get('PageSize');
-      if (pageSize !== null && !(Number(pageSize) >= 1 && Number(pageSize) <= 1000)) return restError(400, 'BadRequestException', 'PageSize must be between 1 and 1000');
+    if (route === 'GET /v2/email/identities' || route === 'POST /v2/email/list-identities') {
+      const pageSize = input['PageSize'];
+      if (pageSize !== undefined && !(Number(pageSize) >= 1 && Number(pageSize) <= 1000)) return restError(400, 'BadRequestException', 'PageSize must be between 1 and 1000');
       return { status: 200, body: { EmailIdentities: [{ IdentityType: 'DOMAIN', IdentityName: this.domain, SendingEnabled: true, VerificationStatus: 'SUCCESS' }] } };
     }
     const identity = /^GET \/v2\/email\/identities\/([^/]+)$/.exec(route)?.[1];
@@ -138,7 +148,7 @@ export class LocalSesApi {
       };
     }
     // https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_ListConfigurationSets.html
-    if (route === 'GET /v2/email/configuration-sets') return { status: 200, body: { ConfigurationSets: this.configurationSets() } };
+    if (route === 'GET /v2/email/configuration-sets' || route === 'POST /v2/email/list-configuration-sets') return { status: 200, body: { ConfigurationSets: this.configurationSets() } };
     const set = /^GET \/v2\/email\/configuration-sets\/([^/]+)$/.exec(route)?.[1];
     if (set !== undefined) {
       // https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_GetConfigurationSet.html
