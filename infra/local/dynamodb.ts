@@ -1,4 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { IncomingHttpHeaders } from 'node:http';
+import { crc32 } from 'node:zlib';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -103,3 +105,53 @@ export async function startDynamoDbLocal(options: { port?: number; dataDir?: str
       }),
   };
 }
+
+/**
+ * The operations whose answers carry items and nothing of the table's identity: they stream
+ * through the edge untouched. Every other answer (DescribeTable, CreateTable, ListStreams, …) is
+ * read whole and its ARNs moved to the runtime's region (`localArns`).
+ */
+const ITEM_OPERATIONS: ReadonlySet<string> = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactGetItems',
+  'TransactWriteItems',
+  'ExecuteStatement',
+  'BatchExecuteStatement',
+  'ExecuteTransaction',
+]);
+
+/** The region DynamoDB Local puts in every ARN it makes, whatever the request's. */
+const DYNAMODB_LOCAL_ARN = 'arn:aws:dynamodb:ddblocal:';
+
+/** Whether an operation's answer may carry ARNs (`DynamoDB_20120810.DescribeTable` → true). */
+export function carriesArns(operation: string): boolean {
+  return !ITEM_OPERATIONS.has(operation);
+}
+
+/**
+ * DynamoDB Local's ARNs (`arn:aws:dynamodb:ddblocal:…`) in the region the runtime stands for, as
+ * AWS gives them (TableArn, IndexArn, LatestStreamArn, BackupArn); `toLocal` is the way back,
+ * for a request that names an ARN (TagResource, ListTagsOfResource). The answer's `x-amz-crc32`,
+ * which the AWS CLI checks, is computed afresh.
+ */
+export const localArns = {
+  toRegion(body: Buffer, headers: IncomingHttpHeaders, region: string): { body: Buffer; headers: IncomingHttpHeaders } {
+    if (headers['content-encoding'] && headers['content-encoding'] !== 'identity') return { body, headers };
+    const text = body.toString('utf8');
+    if (!text.includes(DYNAMODB_LOCAL_ARN)) return { body, headers };
+    const rewritten = Buffer.from(text.split(DYNAMODB_LOCAL_ARN).join(`arn:aws:dynamodb:${region}:`), 'utf8');
+    return { body: rewritten, headers: { ...headers, 'x-amz-crc32': String(crc32(rewritten)) } };
+  },
+  toLocal(body: Buffer, region: string): Buffer {
+    const arn = `arn:aws:dynamodb:${region}:`;
+    const text = body.toString('utf8');
+    return text.includes(arn) ? Buffer.from(text.split(arn).join(DYNAMODB_LOCAL_ARN), 'utf8') : body;
+  },
+};

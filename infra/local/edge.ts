@@ -1,6 +1,8 @@
 import http, { type Server } from 'node:http';
-import { close, hasLocalSecret, listen, proxy, readBody, refuseSecret, send, UPSTREAM_TIMEOUT_MS } from './http';
-import { sesV1InvalidAction, unsupportedSesV1Action } from './ses';
+import { carriesArns, localArns } from './dynamodb';
+import { close, hasLocalSecret, LOCAL_SECRET_HEADER, listen, proxy, readBody, refuseSecret, send, UPSTREAM_TIMEOUT_MS, type ProxyTransform } from './http';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
+import { LocalSesApi, queryError, queryResult, sesV1InvalidAction, unknownRestOperation } from './ses-api';
 
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
@@ -10,8 +12,10 @@ export interface JsonService {
 export interface EdgeRoutes {
   /** DynamoDB Local's endpoint: its requests are passed through untouched. */
   readonly dynamodb: string;
-  /** aws-ses-v2-local's endpoint. */
+  /** The mailbox's endpoint (aws-ses-v2-local behind our listener): it sends, the edge answers the rest of SES. */
   readonly ses: string;
+  /** The SES configuration set the application sends with, as GetEmailIdentity and ListConfigurationSets show it. */
+  readonly sesConfigurationSet?: string;
   readonly stepFunctions: JsonService;
   readonly eventBridge: JsonService;
   readonly kms: JsonService;
@@ -71,7 +75,11 @@ export class Edge {
   constructor(
     private readonly routes: EdgeRoutes,
     private readonly upstreamTimeoutMs = UPSTREAM_TIMEOUT_MS,
-  ) {}
+  ) {
+    this.sesApi = new LocalSesApi({ configurationSet: routes.sesConfigurationSet, sentAt: () => this.mailSentAt() });
+  }
+
+  private readonly sesApi: LocalSesApi;
 
   async start(port: number): Promise<number> {
     this.server = http.createServer((req, res) => {
@@ -113,22 +121,41 @@ export class Edge {
         if (answer) return this.answer(answer, req, res);
       }
     }
-    if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.proxy(this.routes.dynamodb, req, res, body);
+    if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.dynamodb(target, req, res, body);
     if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, res, '1.0', 'com.amazonaws.swf.service.v2.model');
     if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
     if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
     if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
     if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) {
-      // The mailbox leaves SES v1 actions it does not know hanging: answer them as SES would.
-      const action = unsupportedSesV1Action(req.method ?? 'GET', url, body.toString('utf8'));
-      if (action) {
-        const refusal = sesV1InvalidAction(action);
-        return send(res, refusal.status, refusal.body, refusal.headers);
-      }
+      // The edge answers SES's read side (identities, quota, account) and every action the
+      // mailbox lacks (which it would leave hanging); the mailbox sends.
+      const answer = await this.sesApi.handle(req.method ?? 'GET', url, body.toString('utf8'));
+      if (answer) return send(res, answer.status, answer.body, { ...answer.headers });
       return this.proxy(this.routes.ses, req, res, body);
     }
-    // What AWS's JSON protocols answer for an operation they do not have.
-    send(res, 400, { __type: 'UnknownOperationException', message: `The embedded runtime does not serve this request (target "${target}", scope "${scope ?? ''}")` });
+    const answer = unknownOperation(req, target, scope, url, body.toString('utf8'));
+    send(res, answer.status, answer.body, { ...answer.headers });
+  }
+
+  /** When each mail the mailbox holds was sent (epoch ms), for SES's quota and statistics. */
+  private async mailSentAt(): Promise<number[]> {
+    const out = await fetch(new URL('/store', this.routes.ses), { headers: { [LOCAL_SECRET_HEADER]: this.routes.localSecret }, signal: AbortSignal.timeout(this.upstreamTimeoutMs) });
+    if (!out.ok) throw new Error(`the mailbox answered ${out.status}`);
+    const { emails } = (await out.json()) as { emails?: { at?: number }[] };
+    return (emails ?? []).map((e) => Number(e.at ?? 0) * 1000);
+  }
+
+  /**
+   * DynamoDB Local, as it is, but for its ARNs: it makes them in region `ddblocal`. Answers that
+   * can carry ARNs are read whole and given the runtime's region; requests that name one get
+   * DynamoDB Local's back (DynamoDB Local checks no signature).
+   */
+  private dynamodb(target: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    const operation = target.slice(target.indexOf('.') + 1);
+    if (!carriesArns(operation)) return this.proxy(this.routes.dynamodb, req, res, body);
+    // An answer to rewrite must come as it is, not compressed.
+    delete req.headers['accept-encoding'];
+    return this.proxy(this.routes.dynamodb, req, res, localArns.toLocal(body, LOCAL_REGION), (out, headers) => localArns.toRegion(out, headers, LOCAL_REGION));
   }
 
   /** Answers for a tap: after its delay (unless the caller gave up first), an error or a dropped connection. */
@@ -174,8 +201,9 @@ export class Edge {
     }
   }
 
-  private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, transform?: ProxyTransform): Promise<void> {
     return proxy(to, req, res, body, {
+      transform,
       timeoutMs: this.upstreamTimeoutMs,
       timeoutBody: { __type: 'RequestTimeout', message: `The local upstream ${new URL(to).host} did not answer within ${this.upstreamTimeoutMs} ms` },
       errorBody: (message) => ({ __type: 'ServiceUnavailable', message: `upstream ${to}: ${message}` }),
@@ -193,4 +221,33 @@ function classify(target: string, scope: string | undefined, method: string, url
   if (target.startsWith('secretsmanager.')) return { service: 'secretsmanager', operation };
   if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return { service: 'ses', operation: `${method} ${url.split('?')[0] ?? url}` };
   return undefined;
+}
+
+/**
+ * The answer to a request for an operation (or a service) the runtime does not serve, given at
+ * once and in the shape of the request's protocol, as AWS answers an operation it does not have:
+ * - JSON 1.0/1.1 (`X-Amz-Target`): 400 `UnknownOperationException` in `__type`;
+ * - Query (a form with `Action=`): 400 XML `ErrorResponse` with Code `InvalidAction`, the Query
+ *   protocol's name for it (STS's GetCallerIdentity, which cdk and scripts call first, is answered);
+ * - REST-JSON (anything else): 404 with `x-amzn-ErrorType: UnknownOperationException`.
+ */
+export function unknownOperation(req: http.IncomingMessage, target: string, scope: string | undefined, url: string, body: string): EdgeReply {
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (target) {
+    const version = /x-amz-json-1\.1/.test(contentType) ? '1.1' : '1.0';
+    return {
+      status: 400,
+      body: { __type: 'com.amazon.coral.service#UnknownOperationException', message: `The embedded runtime does not serve the operation ${target.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 120)}` },
+      headers: { 'Content-Type': `application/x-amz-json-${version}` },
+    };
+  }
+  if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
+    const action = new URLSearchParams(body).get('Action') ?? '';
+    if (scope === 'sts' && action === 'GetCallerIdentity') {
+      // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+      return queryResult(action, { UserId: LOCAL_ACCOUNT, Account: LOCAL_ACCOUNT, Arn: `arn:aws:iam::${LOCAL_ACCOUNT}:root` }, 'https://sts.amazonaws.com/doc/2011-06-15/');
+    }
+    return action ? sesV1InvalidAction(action, '') : queryError('MissingAction', 'The request must contain the parameter Action.', '');
+  }
+  return unknownRestOperation(req.method ?? 'GET', url.split('?')[0] ?? url);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventRules, type EventRuleSpec, type FunctionName } from '../manifest';
+import { EventBridgeCatalogue, EventBridgeError } from './eventbridge-api';
 import type { Clock } from './clock';
 import { matchesPattern } from './event-pattern';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from './lambda';
@@ -48,7 +49,26 @@ export class LocalEventBridge {
    * name (`aws.*` sources): those come only from the services themselves (`publishAwsEvent`).
    */
   async handle(operation: string, body: Record<string, unknown>): Promise<unknown> {
-    if (operation !== 'PutEvents') throw Object.assign(new Error(`The embedded runtime does not implement EventBridge ${operation}`), { type: 'UnknownOperationException' });
+    switch (operation) {
+      case 'PutEvents':
+        return this.putEvents(body);
+      case 'ListEventBuses':
+      case 'DescribeEventBus':
+      case 'ListRules':
+      case 'DescribeRule':
+      case 'ListTargetsByRule':
+        return this.catalogue.handle(operation, body);
+      default:
+        throw new EventBridgeError('UnknownOperationException', `The embedded runtime does not implement EventBridge ${operation}`);
+    }
+  }
+
+  /** The buses and rules as `ListRules`, `DescribeRule`, … show them: the manifest's, named as the runtime names them. */
+  get catalogue(): EventBridgeCatalogue {
+    return new EventBridgeCatalogue(this.busName, this.lambda);
+  }
+
+  private putEvents(body: Record<string, unknown>): unknown {
     const entries = Array.isArray(body['Entries']) ? (body['Entries'] as Record<string, unknown>[]) : [];
     const results = entries.map((entry) =>
       typeof entry['Source'] === 'string' && entry['Source'].startsWith('aws.')

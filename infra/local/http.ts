@@ -84,6 +84,9 @@ export function refuseSecret(res: ServerResponse): void {
 /** How long a proxied call to a local upstream may take before the caller gets a 504. */
 export const UPSTREAM_TIMEOUT_MS = 30_000;
 
+/** Rewrites an upstream's answer, read whole: its body and headers. */
+export type ProxyTransform = (body: Buffer, headers: http.IncomingHttpHeaders) => { body: Buffer; headers: http.IncomingHttpHeaders };
+
 /**
  * Passes a request (its body already read) to `upstream` and its answer back. The upstream call
  * is aborted when the caller goes away, and answered 504 (`timeoutBody`) when the upstream takes
@@ -94,7 +97,13 @@ export function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
-  options: { timeoutMs?: number; timeoutBody?: unknown; errorBody?: (message: string) => unknown } = {},
+  options: {
+    timeoutMs?: number;
+    timeoutBody?: unknown;
+    errorBody?: (message: string) => unknown;
+    /** Rewrites the upstream's answer (then read whole, not streamed); Content-Length is set after it. */
+    transform?: ProxyTransform;
+  } = {},
 ): Promise<void> {
   const target = new URL(req.url ?? '/', upstream);
   return new Promise((resolve) => {
@@ -120,9 +129,21 @@ export function proxy(
       target,
       { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) }, signal: controller.signal },
       (out) => {
-        res.writeHead(out.statusCode ?? 502, out.headers);
-        out.pipe(res);
-        out.on('end', done);
+        const transform = options.transform;
+        if (transform) {
+          const chunks: Buffer[] = [];
+          out.on('data', (chunk: Buffer) => chunks.push(chunk));
+          out.on('end', () => {
+            const answer = transform(Buffer.concat(chunks), out.headers);
+            res.writeHead(out.statusCode ?? 502, { ...answer.headers, 'content-length': String(answer.body.length) });
+            res.end(answer.body);
+            done();
+          });
+        } else {
+          res.writeHead(out.statusCode ?? 502, out.headers);
+          out.pipe(res);
+          out.on('end', done);
+        }
         out.on('error', () => {
           res.destroy();
           done();

@@ -90,6 +90,8 @@ export class LocalLambda {
   fault?: Fault;
   /** Sees every event a function is called with (tests read task tokens the way the Lambda does). */
   observer?: (name: FunctionName, event: unknown) => void;
+  /** The runtime's own watchers of every event (the diagnostics callback keeper); tests use `observer`. */
+  readonly watchers = new Set<(name: FunctionName, event: unknown) => void>();
 
   constructor(private readonly prefix: string, private readonly root: string) {}
 
@@ -130,6 +132,7 @@ export class LocalLambda {
     };
     try {
       this.observer?.(name, event);
+      for (const watch of this.watchers) watch(name, event);
       const injected = this.fault?.(name, event, timeoutMs);
       if (injected?.kind === 'fail') throw injected.error;
       if (injected?.kind === 'hold') await injected.until;

@@ -13,6 +13,7 @@ import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
+import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
 import { CONSOLE_PREFIX, OpsConsole } from './console/server';
 import { startDynamoDbLocal } from './dynamodb';
@@ -120,9 +121,11 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const keys = LocalKeys.load(names.prefix, options.dataDir);
     const cms = await startCms(options, keys, teardown);
     const lambda = new LocalLambda(names.prefix, ROOT);
+    const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
+    lambda.watchers.add(diagnostics.watch);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const faults = new FaultInjector(options.faults);
-    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, eventBridge, keys, localSecret, clock, faults }, teardown);
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
@@ -212,11 +215,15 @@ interface EdgeDeps {
   readonly port: number;
   readonly dynamodb: string;
   readonly mailbox: LocalSes;
+  /** The SES configuration set the application sends with (the edge's SES answers name it). */
+  readonly configurationSet: string;
   readonly eventBridge: LocalEventBridge;
   readonly keys: LocalKeys;
   readonly localSecret: string;
   readonly clock: Clock;
   readonly faults: FaultInjector;
+  /** Pending task tokens of diagnostics runs, for the AWS CLI walkthrough's callback. */
+  readonly diagnostics: DiagnosticsCallbacks;
 }
 
 /**
@@ -231,12 +238,13 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
   const edge = new Edge({
     dynamodb: deps.dynamodb,
     ses: deps.mailbox.endpoint,
+    sesConfigurationSet: deps.configurationSet,
     stepFunctions: { handle: (op, body) => (stepFunctions ? stepFunctions.handle(op, body) : Promise.reject(new Error('starting'))) },
     eventBridge: deps.eventBridge,
     kms: deps.keys.kms,
     secretsManager: deps.keys.secretsManager,
     localSecret: deps.localSecret,
-    control: async (method, url, body) => (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
+    control: async (method, url, body) => deps.diagnostics.control(method, url) ?? (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
   });
   const port = await edge.start(deps.port);
   teardown.add(() => edge.stop());

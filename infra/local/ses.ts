@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http, { type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import sesModule from 'aws-ses-v2-local';
 import { close, guardHost, hasLocalSecret, listen, PAGE_HEADERS, proxy, readBody, refuseSecret, send } from './http';
 import { freePort } from './net';
+import { sesV1InvalidAction } from './ses-api';
 
 export interface LocalSes {
   /** Where the application, the edge and people reach the mailbox: our guarded listener. */
@@ -26,23 +26,6 @@ export function unsupportedSesV1Action(method: string, url: string, body: string
   if (method !== 'POST' || (url.split('?')[0] ?? url) !== '/') return undefined;
   const action = new URLSearchParams(body).get('Action') ?? '';
   return SES_V1_ACTIONS.has(action) ? undefined : action || '(none)';
-}
-
-/** AWS's answer to a Query API action it does not know: 400, an XML ErrorResponse with Code InvalidAction. */
-export function sesV1InvalidAction(action: string): { status: number; body: string; headers: Record<string, string> } {
-  const safe = action.replace(/[^A-Za-z0-9()]/g, '').slice(0, 64);
-  const body = [
-    '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/">',
-    '  <Error>',
-    '    <Type>Sender</Type>',
-    '    <Code>InvalidAction</Code>',
-    `    <Message>The embedded runtime does not implement the SES v1 action ${safe}; it serves SendEmail and SendRawEmail (and SES v2).</Message>`,
-    '  </Error>',
-    `  <RequestId>${randomUUID()}</RequestId>`,
-    '</ErrorResponse>',
-    '',
-  ].join('\n');
-  return { status: 400, body, headers: { 'Content-Type': 'text/xml' } };
 }
 
 /**

@@ -205,8 +205,11 @@ describe('the runtime’s listeners', () => {
 
   it('answers an SES v1 action it does not implement at once, with SES’s InvalidAction error, on the edge and the mailbox', async () => {
     const { edge, mailbox } = h.runtime.endpoints;
+    // The edge answers ListIdentities and GetSendQuota (test/conformance/ses.test.ts); the
+    // mailbox only sends.
+    const unimplemented = { [edge]: ['DeleteIdentity', 'VerifyEmailIdentity'], [mailbox]: ['ListIdentities', 'GetSendQuota'] };
     for (const url of [edge, mailbox]) {
-      for (const action of ['ListIdentities', 'GetSendQuota']) {
+      for (const action of unimplemented[url] ?? []) {
         const started = Date.now();
         const res = await request(`${url}/`, {
           method: 'POST',
@@ -266,7 +269,7 @@ describe('the runtime’s listeners', () => {
   it('answers an unknown JSON-protocol operation with UnknownOperationException', async () => {
     const res = await request(`${h.runtime.endpoints.edge}/`, { method: 'POST', headers: { 'X-Amz-Target': 'AmazonSQS.ListQueues', 'Content-Type': 'application/x-amz-json-1.0' }, body: '{}' });
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toEqual({ __type: 'UnknownOperationException', message: expect.any(String) });
+    expect(JSON.parse(res.body)).toEqual({ __type: expect.stringMatching(/(^|#)UnknownOperationException$/), message: expect.any(String) });
   });
 });
 

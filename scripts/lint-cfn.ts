@@ -1,0 +1,49 @@
+/**
+ * `npm run lint:cfn`: synthesizes the stack (no bundling: cfn-lint reads the template, not the
+ * code) and runs cfn-lint on it, failing on errors only (W3005 warnings are accepted). cfn-lint
+ * is a Python tool the project does not install: where it is not on the PATH this says so
+ * plainly and exits 0, so that CI can run it everywhere and gate where it is installed
+ * (`pip install cfn-lint`, or Debian's `python3-cfnlint` / `cfn-lint`).
+ *
+ * Suppressions live in the template, next to what they excuse (E3601 on the state machines:
+ * see infra/aws/stateless.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { synthesizeStack } from '../infra/stack';
+
+function cfnLintVersion(): string | undefined {
+  const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+}
+
+const version = cfnLintVersion();
+if (!version) {
+  console.log('lint:cfn: cfn-lint is not installed (not on the PATH), so the template was not linted. Install it with `pip install cfn-lint` (or apt-get install python3-cfnlint) to run this check.');
+  process.exit(0);
+}
+
+const stack = synthesizeStack();
+const template = (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template as unknown;
+const dir = mkdtempSync(path.join(tmpdir(), 'ciss-cfn-lint-'));
+const file = path.join(dir, `${stack.stackName}.template.json`);
+writeFileSync(file, JSON.stringify(template, null, 1));
+
+const run = spawnSync('cfn-lint', ['--format', 'parseable', '--non-zero-exit-code', 'error', '--', file], { encoding: 'utf8' });
+rmSync(dir, { recursive: true, force: true });
+const findings = run.stdout.split('\n').filter((line) => line.trim());
+// parseable: <file>:<line>:<col>:<end line>:<end col>:<rule>:<message>
+const byRule = new Map<string, number>();
+for (const line of findings) {
+  const rule = line.slice(file.length).split(':')[5] ?? '?';
+  byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+}
+const count = (prefix: string): number => [...byRule].filter(([rule]) => rule.startsWith(prefix)).reduce((n, [, c]) => n + c, 0);
+for (const line of findings.filter((l) => (l.slice(file.length).split(':')[5] ?? '').startsWith('E'))) console.log(line.slice(file.length + 1));
+const summary = [...byRule].sort(([a], [b]) => a.localeCompare(b)).map(([rule, n]) => `${rule} ×${n}`).join(', ') || 'none';
+console.log(`lint:cfn: ${version} on ${stack.stackName}: ${count('E')} errors, ${count('W')} warnings, ${count('I')} informational (${summary})`);
+if (run.stderr.trim()) console.error(run.stderr.trim());
+process.exit(run.status === null ? 1 : run.status);
