@@ -11,3 +11,6 @@ export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'jud
 
 /** Roles that act for one agency: their token names its ORI (`custom:ori`), and they see that agency's data only. */
 export const AGENCY_ROLES = ['agency-admin', 'agency-rms'] as const satisfies readonly Role[];
+
+/** Whether a role acts for one agency (its token must name the ORI). */
+export const isAgencyRole = (role: Role): boolean => (AGENCY_ROLES as readonly Role[]).includes(role);

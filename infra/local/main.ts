@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { ROOT } from '../asl';
-import { ROLES, type Role } from '../manifest';
+import { ROLES } from '../manifest';
 import { Clock } from './clock';
 import { parseFaultPlan, type FaultPlan } from './faults';
 import { formatBanner } from './banner';
 import { makePrivateDir, writePrivateFile } from './private-files';
 import { startLocalRuntime, type LocalRuntime } from './runtime';
+import { isAgencyRole } from '../../functions/shared/roles';
 
 /** The ORI of the demo agency whose users the demo tokens are for. */
 const DEMO_ORI = 'CT0000100';
-const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
 /** The GA court whose clerk the demo court-clerk token is (the demo packets are arraigned there). */
 const DEMO_COURTS = ['GA23'];
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {
-    tokens[role] = await runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? DEMO_ORI : undefined, courts: role === 'court-clerk' ? DEMO_COURTS : undefined, expiresIn: '12h' });
+    tokens[role] = await runtime.mintToken({ roles: [role], ori: isAgencyRole(role) ? DEMO_ORI : undefined, courts: role === 'court-clerk' ? DEMO_COURTS : undefined, expiresIn: '12h' });
   }
   writePrivateFile(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2));
   // The per-run secret for the runtime's controls and the mailbox's data, for scripts and curl.

@@ -5,8 +5,7 @@ import { ROLES, routes, type Role, type RouteSpec } from '../../infra/manifest';
 import { custodialPacket } from '../../drive/arrest-packet';
 import { givenTarget, stopTarget, type Target } from '../target';
 import { eventually, scanAll } from './steps';
-
-const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
+import { isAgencyRole } from '../../functions/shared/roles';
 
 const tokenRoutes = (routes as readonly RouteSpec[]).filter((r) => r.auth === 'token');
 /**
@@ -66,7 +65,7 @@ describe('who may call what: every route × every role, and bad tokens', () => {
   beforeAll(async () => {
     h = await givenTarget();
     for (const role of ROLES) {
-      tokens.set(role, await h.token({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined, courts: role === 'court-clerk' ? ['GA23'] : undefined }));
+      tokens.set(role, await h.token({ roles: [role], ori: isAgencyRole(role) ? 'CT0000100' : undefined, courts: role === 'court-clerk' ? ['GA23'] : undefined }));
     }
     const { privateKey } = await generateKeyPair('ES256');
     tokens.set('bad signature', await new SignJWT({ 'cognito:groups': ['operations'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(privateKey));

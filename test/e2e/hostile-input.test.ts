@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { routes, type Role, type RouteSpec } from '../../infra/manifest';
 import { custodialPacket } from '../../drive/arrest-packet';
 import { givenRuntime, stopHarness, type Harness } from './steps';
-
-const AGENCY_ROLES: readonly Role[] = ['agency-admin', 'agency-rms'];
+import { isAgencyRole } from '../../functions/shared/roles';
 
 /** Bodies a careless or hostile client sends: JSON of any shape, broken JSON, odd encodings. */
 const body = fc.oneof(
@@ -33,7 +32,7 @@ describe('hostile input at every route', () => {
   beforeAll(async () => {
     for (const route of routes as readonly RouteSpec[]) {
       const role = route.roles[0];
-      if (role) tokens.set(route, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined }));
+      if (role) tokens.set(route, await h.runtime.mintToken({ roles: [role], ori: isAgencyRole(role) ? 'CT0000100' : undefined }));
     }
   });
 
@@ -125,7 +124,7 @@ describe('malformed percent-escapes in the path', () => {
 describe('crafted cursors and overlong ids', () => {
   const tokens = new Map<Role, string>();
   const token = async (role: Role) => {
-    if (!tokens.has(role)) tokens.set(role, await h.runtime.mintToken({ roles: [role], ori: AGENCY_ROLES.includes(role) ? 'CT0000100' : undefined }));
+    if (!tokens.has(role)) tokens.set(role, await h.runtime.mintToken({ roles: [role], ori: isAgencyRole(role) ? 'CT0000100' : undefined }));
     return tokens.get(role) ?? '';
   };
 
