@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC, METRICS_SERVICE } from '#shared/metrics';
+import { ACCESS_REQUEST_ID, PACKET_ID, TASK_ID } from '#shared/ids';
 
 export { METRIC, MetricUnit };
 
@@ -73,9 +74,17 @@ export function correlationKeysOf(input: unknown): CorrelationKeys {
   return keys;
 }
 
-/** What an API route's path names: `/arrests/{packetId}`, `/access-requests/{requestId}`, `/tasks/{taskId}`. */
+/**
+ * What an API route's path names: `/arrests/{packetId}`, `/access-requests/{requestId}`,
+ * `/tasks/{taskId}`. Only an id of its kind's format becomes a key: a path value of any other
+ * shape (a probe, a very long string) names nothing, and is not written to every log line.
+ */
 export function correlationKeysOfPath(pathParameters: Readonly<Record<string, string | undefined>> | null | undefined): CorrelationKeys {
-  return correlationKeysOf({ packetId: pathParameters?.['packetId'], requestId: pathParameters?.['requestId'], taskId: pathParameters?.['taskId'] });
+  const id = (name: string, format: RegExp) => {
+    const value = pathParameters?.[name];
+    return value !== undefined && format.test(value) ? value : undefined;
+  };
+  return correlationKeysOf({ packetId: id('packetId', PACKET_ID), requestId: id('requestId', ACCESS_REQUEST_ID), taskId: id('taskId', TASK_ID) });
 }
 
 /**

@@ -6,6 +6,7 @@ import { correlate, correlationKeysOf, logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { capturingOutput } from './output';
 
+const PACKET = 'ap-0123456789abcdef01234567';
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:ciss-workflows-dev-arrest-packet:CT0000100-2025-0001-v1';
 
 const context = (awsRequestId: string): Context =>
@@ -81,9 +82,9 @@ describe('log lines of an API handler', () => {
       logger.info('started its execution');
       return json(200, {});
     });
-    const { lines } = await capturingOutput(() => handler(event('/arrests/{packetId}', { packetId: 'P-5' }), context('r-4')));
+    const { lines } = await capturingOutput(() => handler(event('/arrests/{packetId}', { packetId: PACKET }), context('r-4')));
     expect(lines.map((l) => l['message'])).toEqual(['read the packet', 'started its execution']);
-    for (const line of lines) expect(line).toMatchObject({ packetId: 'P-5', correlationId: 'apigw-req-7' });
+    for (const line of lines) expect(line).toMatchObject({ packetId: PACKET, correlationId: 'apigw-req-7' });
     expect(lines[0]).not.toHaveProperty('executionArn');
     expect(lines[1]).toMatchObject({ executionArn: EXECUTION });
   });
@@ -94,7 +95,18 @@ describe('log lines of an API handler', () => {
       logger.info('read the request');
       return json(200, {});
     });
-    const { lines } = await capturingOutput(() => handler(event('/access-requests/{requestId}', { requestId: 'AR-20250301-XYZ' }, 'unit'), context('r-5')));
-    expect(lines[0]).toMatchObject({ accessRequestId: 'AR-20250301-XYZ', function_request_id: 'r-5' });
+    const { lines } = await capturingOutput(() => handler(event('/access-requests/{requestId}', { requestId: 'AR-20250301-0A1B2C3D4E' }, 'unit'), context('r-5')));
+    expect(lines[0]).toMatchObject({ accessRequestId: 'AR-20250301-0A1B2C3D4E', function_request_id: 'r-5' });
+  });
+
+  it('leave out a path value that is not an id of its kind: a probe is not written to every line', async () => {
+    const route = { id: 'arrests-read', method: 'GET', path: '/arrests/{packetId}', auth: 'token', roles: ['court-clerk'], oriScoped: true } as const satisfies RouteSpec;
+    const handler = routeHandler(route, async () => {
+      logger.info('looked for the packet');
+      return json(404, {});
+    });
+    const { lines } = await capturingOutput(() => handler(event('/arrests/{packetId}', { packetId: `ap-${'x'.repeat(5000)}` }), context('r-6')));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toHaveProperty('packetId');
   });
 });
