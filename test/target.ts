@@ -10,6 +10,7 @@ import { Clock } from '../infra/local/clock';
 import type { FaultCounts, FaultPlan } from '../infra/local/faults';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../infra/local/runtime';
 import { machines, type MachineName, type TableName } from '../infra/manifest';
+import { captureOutput } from './output';
 
 /**
  * The system an e2e test drives, reached only from outside: the API over HTTP, the AWS APIs
@@ -223,7 +224,7 @@ export async function givenTarget(options: TargetOptions = {}): Promise<Target> 
     const config = externalConfig();
     return connect({ ...config, kind, capabilities, stop: async () => undefined });
   }
-  const output = capture();
+  const output = captureOutput();
   const stage = options.runtime?.stage ?? `e2e${randomUUID().slice(0, 8)}`;
   let runtime: LocalRuntime;
   try {
@@ -362,18 +363,3 @@ export async function stopTarget(t: Target | undefined): Promise<void> {
   await t?.stop();
 }
 
-/** Keeps a copy of what this process writes to stdout and stderr (an in-process runtime's functions' log). */
-function capture(): { readonly written: string[]; restore(): void } {
-  const written: string[] = [];
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), out(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), err(chunk, ...rest))) as typeof process.stderr.write;
-  return {
-    written,
-    restore: () => {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    },
-  };
-}
