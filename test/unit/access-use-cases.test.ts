@@ -339,6 +339,19 @@ describe('recording training verification', () => {
     expect(decisions).toEqual([{ choice: 'verified', comment: undefined, actor: 'unit.u' }]);
   });
 
+  it('stores and audits the same evidence once when a retry follows a decision that failed', async () => {
+    const store = new FakeStore(awaiting());
+    const failing = ports(store, pendingTask, 'unavailable');
+    await expect(recordTrainingVerification(failing.p, awaiting(), both, actor)).rejects.toThrow('could not be decided (unavailable)');
+    const stored = store.requests.get('AR-20261129-00000000AA');
+    if (!stored) throw new Error('the request was not stored');
+
+    const { p, decisions } = ports(store);
+    await expect(recordTrainingVerification(p, stored, both, actor)).resolves.toEqual({ verified: ['security-awareness', 'cchrs-ngi'], missing: [] });
+    expect(store.audits.filter((a) => a.type === 'AccessRequestStatusChanged')).toHaveLength(1);
+    expect(decisions.at(-1)).toEqual({ choice: 'verified', comment: undefined, actor: 'unit.u' });
+  });
+
   it('decides the task missing-module, naming the module, when one was not completed', async () => {
     const store = new FakeStore(awaiting());
     const { p, decisions } = ports(store);

@@ -17,7 +17,8 @@ export interface RecordTrainingPorts extends ChangeStatusPorts {
  * decided: verified, or which module is missing. The same for the API and the e-mailed form.
  * 1. only while the request awaits verification (409), with the task still open (409)
  * 2. a PDF certificate or a completion in the future is refused with the rule (400)
- * 3. the evidence is stored with a status-change audit event naming the modules
+ * 3. the evidence is stored with a status-change audit event naming the modules; the same
+ *    evidence again (a retry after the decision failed) is not stored or audited twice
  * 4. the task is decided as the unit member (TaskDecided audit event, with the channel)
  */
 export async function recordTrainingVerification(ports: RecordTrainingPorts, request: AccessRequest, body: TrainingVerification, actor: Actor): Promise<{ verified: string[]; missing: TrainingModule[] }> {
@@ -27,7 +28,12 @@ export async function recordTrainingVerification(ports: RecordTrainingPorts, req
   const pending = await ports.tasks.currentFor('access-request', request.requestId, 'training-verification');
   if (!pending || pending.task.status !== 'PENDING') throw new Conflict('No verification task is waiting for this request');
   const training = { ...request.training, ...Object.fromEntries(Object.entries(outcome.verified).map(([m, v]) => [m, { ...v, verifiedBy: actor.id }])) };
-  await changeStatusWith(ports, request, ['TRAINING_VERIFICATION'], 'TRAINING_VERIFICATION', actor.id, `training verified on CJIS Online: ${Object.keys(outcome.verified).join(', ') || 'none'}`, { training });
+  const recorded = (m: string, v: { completedOn: string; recordId: string }) => {
+    const stored = request.training?.[m as TrainingModule];
+    return stored?.completedOn === v.completedOn && stored.recordId === v.recordId;
+  };
+  const alreadyRecorded = Object.entries(outcome.verified).every(([m, v]) => recorded(m, v));
+  if (!alreadyRecorded) await changeStatusWith(ports, request, ['TRAINING_VERIFICATION'], 'TRAINING_VERIFICATION', actor.id, `training verified on CJIS Online: ${Object.keys(outcome.verified).join(', ') || 'none'}`, { training });
   const missing = (Object.keys(TRAINING_MODULES) as TrainingModule[]).filter((m) => !training[m]);
   const stored = await ports.tasks.get(pending.task.taskId);
   if (!stored) throw new NotFound('The verification task is gone');
