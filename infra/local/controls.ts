@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { ROLES } from '../manifest';
-import type { LocalRuntime } from './runtime';
+import type { TokenRequest } from './auth';
+import type { LocalClients } from './clients';
+import type { Clock } from './clock';
+import type { CmsSimulator } from './cms';
+import { OriSchema } from '../../functions/shared/ids';
+import type { LocalEventBridge } from './eventbridge';
 
 /**
  * `/_local/*` controls for a test harness that reaches the runtime only over HTTP (the e2e
@@ -48,7 +53,16 @@ function parse<T>(schema: z.ZodType<T>, body: string): { ok: true; value: T } | 
 }
 
 /** The controls above, for one runtime; `undefined` for a path that is none of them. */
-export function localControls(runtime: LocalRuntime): Control {
+/** What the controls read of the runtime (`LocalRuntime` has it all). */
+export interface ControlledRuntime {
+  mintToken(request: TokenRequest): Promise<string>;
+  readonly clients: LocalClients;
+  readonly eventBridge: LocalEventBridge;
+  readonly cms: CmsSimulator;
+  readonly clock: Clock;
+}
+
+export function localControls(runtime: ControlledRuntime): Control {
   return async (method, url, body) => {
     const { pathname, searchParams } = new URL(url, 'http://localhost');
     if (method === 'POST' && pathname === '/_local/tokens') {
@@ -57,7 +71,7 @@ export function localControls(runtime: LocalRuntime): Control {
       return { status: 200, body: { token: await runtime.mintToken(request.value) } };
     }
     if (method === 'POST' && pathname === '/_local/rms-clients') {
-      const request = parse(z.strictObject({ ori: z.string().regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100') }), body);
+      const request = parse(z.strictObject({ ori: OriSchema }), body);
       if (!request.ok) return request.answer;
       return { status: 200, body: runtime.clients.rmsClient(request.value.ori) };
     }

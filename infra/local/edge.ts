@@ -3,6 +3,8 @@ import { carriesArns, localArns } from './dynamodb';
 import { close, hasLocalSecret, LOCAL_SECRET_HEADER, listen, proxy, readBody, refuseSecret, send, UPSTREAM_TIMEOUT_MS, type ProxyTransform } from './http';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
 import { LocalSesApi, queryError, queryResult, sesV1InvalidAction, unknownRestOperation } from './ses-api';
+import type { EdgeReply } from './http';
+export type { EdgeReply } from './http';
 
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
@@ -44,13 +46,6 @@ export interface EdgeRequest {
  */
 export type EdgeAnswer = EdgeReply | { readonly drop: true; readonly delayMs?: number };
 
-/** An answer with a response: status, body (JSON unless a string) and headers. */
-export interface EdgeReply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly delayMs?: number;
-}
 
 /**
  * Sees every AWS request before it is served, in order: counts it (the bench), or answers it

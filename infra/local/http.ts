@@ -192,3 +192,11 @@ export async function close(server: Server | undefined): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+/** An answer with a response: status, body (JSON unless a string) and headers. */
+export interface EdgeReply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly delayMs?: number;
+}

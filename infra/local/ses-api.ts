@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { email } from '../manifest';
-import type { EdgeReply } from './edge';
+import type { EdgeReply } from './http';
 
 /**
  * The read side of SES (v1 Query API and v2 REST-JSON) that developers' tools call, answered from

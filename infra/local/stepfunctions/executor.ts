@@ -1,26 +1,10 @@
 import type { Clock } from '../clock';
 import { engineFor, isFalsyResultPass, type Json, type Machine, type Machines } from './definition';
 import { History } from './history';
+import type { Running } from './running';
 import type { Tasks } from './tasks';
-import type { Cursor, ExecutionRecord, ExecutionStatus, Parked, SfnStore } from './store';
+import type { Cursor, ExecutionRecord, ExecutionStatus, SfnStore } from './store';
 
-/** An execution being driven now. */
-export interface Running {
-  readonly record: ExecutionRecord;
-  readonly machine: Machine;
-  readonly abort: AbortController;
-  readonly history: History;
-  /**
-   * Set at a restart: the parked task or Wait to pick up again without redoing it. It applies to
-   * the first attempt of the state it was taken at, and only once (`taken`): a Retry, or a Catch
-   * that loops back into the same state (a reminder), is a new attempt with its own deadline and
-   * token.
-   */
-  resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean; taken?: boolean };
-  lastMintedToken?: string;
-  ending?: 'stop' | 'shutdown' | 'timeout';
-  done: Promise<void>;
-}
 
 export interface ExecutorDeps {
   readonly store: SfnStore;

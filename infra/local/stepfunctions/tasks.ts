@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { LOCAL_REGION } from '../lambda';
 import type { Json, StateDef } from './definition';
 import { SfnError, splitExecutionArn } from './errors';
-import type { Running } from './executor';
+import type { Running } from './running';
 import { describeResource, invokeResource, TaskError, type IntegrationDeps } from './integrations';
 import type { Parked, SfnStore } from './store';
 

@@ -1,0 +1,21 @@
+import type { Machine } from './definition';
+import type { History } from './history';
+import type { ExecutionRecord, Parked } from './store';
+
+/** An execution being driven now. */
+export interface Running {
+  readonly record: ExecutionRecord;
+  readonly machine: Machine;
+  readonly abort: AbortController;
+  readonly history: History;
+  /**
+   * Set at a restart: the parked task or Wait to pick up again without redoing it. It applies to
+   * the first attempt of the state it was taken at, and only once (`taken`): a Retry, or a Catch
+   * that loops back into the same state (a reminder), is a new attempt with its own deadline and
+   * token.
+   */
+  resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean; taken?: boolean };
+  lastMintedToken?: string;
+  ending?: 'stop' | 'shutdown' | 'timeout';
+  done: Promise<void>;
+}
