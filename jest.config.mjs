@@ -12,6 +12,10 @@ const base = { transform, extensionsToTreatAsEsm: ['.ts'], testEnvironment: 'nod
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 60_000,
+  // Two workers on the two cores CI has (jest's default there is one, so every suite would run in
+  // one process whose heap only grows); a worker that has grown past 1 GB is replaced between files.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...base, displayName: 'statemachines', testMatch: ['<rootDir>/test/statemachines/**/*.test.ts'] },
