@@ -3,11 +3,15 @@ import { runLoad, targetOf, verifyLoad, STEPS, type LoadResult, type Target } fr
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 /**
- * Proof under load and faults (issue 8): 200 arrest packets and 50 access requests at
+ * Proof under load and faults (issue 8): 100 arrest packets and 25 access requests at
  * concurrency 20, while 10 % of CMS calls fail, 5 % of the application's DynamoDB calls are
  * throttled and a tenth of the packets are POSTed twice at once (half of those once more
  * later). Nothing may be lost and nothing duplicated.
  */
+/** Enough to keep 20 in flight through every step; `npm run soak` and the bench run thousands. */
+const PACKETS = 100;
+const REQUESTS = 25;
+
 describe('the embedded runtime under load and faults', () => {
   let h: Harness;
   let target: Target;
@@ -17,7 +21,7 @@ describe('the embedded runtime under load and faults', () => {
     // Retry back-offs (at most 5 minutes here) pass at once; Wait states and human deadlines do not.
     h = await givenRuntime({ clock: new Clock({ mode: 'manual', autoAdvanceMs: 5 * 60_000 }), faults: { seed: 8, cms: 0.1, services: { dynamodb: { throttle: 0.05 } } } });
     target = await targetOf(h.runtime);
-    result = await runLoad(target, { packets: 200, accessRequests: 50, concurrency: 20, tag: 'load', duplicateEvery: 10 });
+    result = await runLoad(target, { packets: PACKETS, accessRequests: REQUESTS, concurrency: 20, tag: 'load', duplicateEvery: 10 });
     const lines = Object.entries(result.latencyMs).map(([step, s]) => `  ${STEPS[step as keyof typeof STEPS].padEnd(40)} p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms (n ${s.n})`);
     console.log(`load: ${result.packetIds.length} packets + ${result.requests.length} access requests in ${result.seconds.toFixed(1)} s; injected ${JSON.stringify(h.runtime.faults.counts())}; client retries ${result.clientRetries}\n${lines.join('\n')}`);
   }, 300_000);
@@ -26,17 +30,17 @@ describe('the embedded runtime under load and faults', () => {
 
   it('injected the faults it was asked for', () => {
     expect(h.runtime.faults.total('cms:')).toBeGreaterThan(5);
-    expect(h.runtime.faults.total('dynamodb:')).toBeGreaterThan(50);
-    expect(result.duplicates).toHaveLength(20);
+    expect(h.runtime.faults.total('dynamodb:')).toBeGreaterThan(PACKETS / 4);
+    expect(result.duplicates).toHaveLength(PACKETS / 10);
   });
 
   it('keeps every packet and request exactly once: one execution, one CMS record, each status change audited once', async () => {
     const verification = await verifyLoad(target, result);
 
     expect(verification.problems).toEqual([]);
-    expect(result.packetIds).toHaveLength(200);
-    expect(result.requests).toHaveLength(50);
-    expect(h.runtime.cms.records).toHaveLength(200);
-    expect(verification.executions).toEqual({ arrest: 200, access: 50 });
+    expect(result.packetIds).toHaveLength(PACKETS);
+    expect(result.requests).toHaveLength(REQUESTS);
+    expect(h.runtime.cms.records).toHaveLength(PACKETS);
+    expect(verification.executions).toEqual({ arrest: PACKETS, access: REQUESTS });
   });
 });

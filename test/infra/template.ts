@@ -1,4 +1,5 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
+import { synthesizeStack } from '#infra/stack';
 import { manifest, type FunctionName } from '#infra/manifest';
 
 /** The slice of a CloudFormation resource these tests read. */
@@ -62,4 +63,11 @@ export function functionRoleId(template: Template, name: FunctionName): string {
   const id = role?.['Fn::GetAtt']?.[0];
   if (id === undefined) throw new Error(`function "${name}" has no role of this stack`);
   return id;
+}
+
+let devStack: Template | undefined;
+/** The default stage's template, synthesized once for the suites that only read it. */
+export function devTemplate(): Template {
+  devStack ??= Template.fromStack(synthesizeStack());
+  return devStack;
 }

@@ -1,12 +1,10 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { manifest, type FunctionName, type MachineName } from '#infra/manifest';
 import { METRIC, metricsNamespace } from '#infra/manifest/monitoring';
-import { synthesizeStack } from '#infra/stack';
-import { expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
+import { devTemplate, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
 
-// One synthesis for the file; every test only reads it.
-const stack = synthesizeStack();
-const template = Template.fromStack(stack);
+// One synthesis, shared with the other suites that only read it.
+const template = devTemplate();
 const PREFIX = 'ciss-workflows-dev';
 const NAMESPACE = metricsNamespace('dev');
 const machineNames = Object.keys(manifest.machines) as MachineName[];
