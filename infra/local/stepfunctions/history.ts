@@ -4,6 +4,8 @@ import type { ExecutionRecord, HistoryEvent, SfnStore } from './store';
 /** How long an execution's history writes are gathered before they go out together. */
 const HISTORY_COALESCE_MS = 5;
 const WRITE_RETRY_PAUSE_MS = 1000;
+/** How many turns of the event loop a Task waits for the engine to report its state's entry. */
+const ENTRY_TICKS = 50;
 
 /**
  * Writes an execution's history in AWS event shapes, in order. The engine reports state
@@ -56,6 +58,16 @@ export class History {
     this.early.delete(stateName);
     this.append(`${type}StateExited`, { stateExitedEventDetails: { name: stateName, output: JSON.stringify(output ?? null), outputDetails: { truncated: false } } });
     this.current = undefined;
+  }
+
+  /**
+   * Resolves once the entry of `stateName` (reported by the engine a moment after it happens)
+   * and everything before it is stored. A Task calls it before its resource: a runtime killed
+   * then resumes at that Task, never at an earlier state whose effects already happened.
+   */
+  async entryStored(stateName: string): Promise<void> {
+    for (let tick = 0; this.current !== stateName && tick < ENTRY_TICKS; tick++) await new Promise((resolve) => setImmediate(resolve));
+    await this.flush();
   }
 
   /** Resolves once everything appended or recorded so far is stored. */

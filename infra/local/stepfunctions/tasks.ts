@@ -77,6 +77,8 @@ export class Tasks {
   /** A Task (or a Wait, which the engine sees as a Task): Retry, timeouts and the resource. */
   async run(run: Running, stateName: string, state: StateDef, effective: Json, raw: Json): Promise<Json> {
     if (state.Type === 'Wait') return this.wait(run, stateName, state, raw);
+    // The resource's effects happen only once this state's entry is stored (see History.entryStored).
+    await run.history.entryStored(stateName);
     const retriers = (state['Retry'] as Retrier[] | undefined) ?? [];
     const attempts = retriers.map(() => 0);
     let input = effective;
