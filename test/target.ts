@@ -228,15 +228,7 @@ export async function givenTarget(options: TargetOptions = {}): Promise<Target> 
   const stage = options.runtime?.stage ?? `e2e${randomUUID().slice(0, 8)}`;
   let runtime: LocalRuntime;
   try {
-    runtime = await startLocalRuntime({
-      stage,
-      edgePort: 0,
-      apiPort: 0,
-      sesPort: 0,
-      dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'],
-      clock: new Clock({ mode: 'manual' }),
-      ...options.runtime,
-    });
+    runtime = await startLocalRuntime(inProcessOptions(stage, options.runtime));
   } catch (error) {
     output.restore();
     throw error;
@@ -356,6 +348,14 @@ async function connect(c: Connection): Promise<Target> {
       await c.stop();
     },
   };
+}
+
+/**
+ * How an e2e file starts its own runtime: its own stage, free ports, the shared DynamoDB Local
+ * (global-setup), a manual clock; `overrides` win.
+ */
+export function inProcessOptions(stage: string, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
+  return { stage, edgePort: 0, apiPort: 0, sesPort: 0, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], clock: new Clock({ mode: 'manual' }), ...overrides };
 }
 
 /** Stops the target (an external one keeps running) and closes its clients; jest would wait on their sockets. */

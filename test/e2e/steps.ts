@@ -3,9 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { packetIdOf } from '../../functions/arrests/domain/packet';
-import { Clock } from '../../infra/local/clock';
+import type { Clock } from '../../infra/local/clock';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
-import type { Mail, Target, TargetClock } from '../target';
+import { inProcessOptions, type Mail, type Target, type TargetClock } from '../target';
 
 export type { Mail, Target } from '../target';
 
@@ -27,15 +27,7 @@ export interface Harness {
 
 export async function givenRuntime(options: Partial<RuntimeOptions> = {}): Promise<Harness> {
   const stage = options.stage ?? `e2e${randomUUID().slice(0, 8)}`;
-  const runtime = await startLocalRuntime({
-    stage,
-    edgePort: 0,
-    apiPort: 0,
-    sesPort: 0,
-    dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'],
-    clock: new Clock({ mode: 'manual' }),
-    ...options,
-  });
+  const runtime = await startLocalRuntime(inProcessOptions(stage, options));
   const tokens = new Map<string, string[]>();
   runtime.lambda.observer = (_name, event) => {
     const payload = event as { taskToken?: unknown; executionArn?: unknown; runId?: unknown } | null;
