@@ -172,8 +172,6 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
   return json(500, { error: 'InternalError', message: 'Something went wrong on our side. Quote the correlation id when reporting it.', correlationId });
 }
 
-
-
 /**
  * A caller refused a route by role is a failed access attempt (CJIS AU-2), recorded where the
  * function keeps an audit trail (every route but `/health`). The refusal stands if recording fails.
@@ -202,7 +200,7 @@ const correlationIdOf = (request: Request): string => request.event.requestConte
 export function correlation(): Middleware {
   return {
     before: (request) => {
-      correlate({ ...correlationKeysOfPath(request.event.pathParameters) });
+      correlate(correlationKeysOfPath(request.event.pathParameters));
       logger.appendKeys({ correlationId: correlationIdOf(request) });
     },
   };

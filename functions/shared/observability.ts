@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC, METRICS_SERVICE } from '#shared/metrics';
-import { ACCESS_REQUEST_ID, PACKET_ID, TASK_ID } from '#shared/ids';
+import { wellFormedId } from '#shared/ids';
 
 export { METRIC, MetricUnit };
 
@@ -80,11 +80,11 @@ export function correlationKeysOf(input: unknown): CorrelationKeys {
  * shape (a probe, a very long string) names nothing, and is not written to every log line.
  */
 export function correlationKeysOfPath(pathParameters: Readonly<Record<string, string | undefined>> | null | undefined): CorrelationKeys {
-  const id = (name: string, format: RegExp) => {
-    const value = pathParameters?.[name];
-    return value !== undefined && format.test(value) ? value : undefined;
-  };
-  return correlationKeysOf({ packetId: id('packetId', PACKET_ID), requestId: id('requestId', ACCESS_REQUEST_ID), taskId: id('taskId', TASK_ID) });
+  return correlationKeysOf({
+    packetId: wellFormedId('packet', pathParameters?.['packetId']),
+    requestId: wellFormedId('access-request', pathParameters?.['requestId']),
+    taskId: wellFormedId('task', pathParameters?.['taskId']),
+  });
 }
 
 /**
