@@ -97,7 +97,7 @@ export class StatelessResources extends Construct {
     // 2. The API, now that the functions behind its routes exist. Its base URL is made of the
     //    RestApi id and stage name, not the deployment, so functions may carry it (step 4).
     this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key, rmsClients: props.rmsClients, customDomain: props.customDomain });
-    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl };
+    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl, portalUrl: `${this.api.baseUrl}/portal/` };
 
     // 3. Machines, now that the functions they invoke exist.
     this.machines = mapRecord(machineSpecs, (name, spec) => {
