@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
-import { changeStatus, env, loadRequest, mailer, store } from './ports';
+import { changeStatus, env, loadRequest, mailer, portalPage, store } from './ports';
 
 const Input = z.object({ requestId: z.string().min(1) });
 
@@ -13,6 +13,8 @@ export const handler = taskHandler(Input, async ({ requestId }) => {
   const request = await loadRequest(requestId);
   const account = await store.account(request.employee.email);
   if (request.status === 'ACTIVE') return { active: true };
+  // Removed at the agency's request while the password waited: nothing to expire, nobody to tell.
+  if (request.status === 'ACCOUNT_REMOVED') return { active: false };
   if (account?.status === 'ACTIVE') {
     await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', 'workflow');
     return { active: true };
@@ -24,6 +26,7 @@ export const handler = taskHandler(Input, async ({ requestId }) => {
     const lines = [
       `The temporary CCHRS password for ${request.employee.fullName} (${request.employee.email}) expired unused after 24 hours.`,
       `Ask the CCHRS unit (${env.CCHRS_UNIT_EMAIL}) to issue a new one for request ${request.requestId}.`,
+      ...(portalPage ? [`Agency administrator: the request in the CISS portal: ${portalPage(request.requestId)}`] : []),
     ];
     await mailer.send({ to: [...new Set([request.employee.email, request.requestedBy.email].filter((e): e is string => Boolean(e)))], subject: 'CCHRS temporary password expired', text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') });
   }

@@ -4,6 +4,7 @@ import { sesMailer } from '#shared/adapters/mailer';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { NotFound } from '#shared/errors';
 import { nowIso } from '#shared/time';
+import { portalPageOf } from './adapters/http';
 import { auditOf } from './domain/audit';
 import { changeStatusWith } from './use-cases/change-status';
 import type { AccessRequest, AccessStatus } from './domain/request';
@@ -17,7 +18,11 @@ export const env = loadEnv({
   PUBLIC_API_URL: nonEmpty,
   CCHRS_UNIT_EMAIL: z.email(),
   ACCESS_MACHINE_ARN: z.string().optional(),
+  PORTAL_URL: z.string().optional(),
 });
+
+/** The request's page in the portal, where e-mails about it lead (absent when the portal's address is not set). */
+export const portalPage = env.PORTAL_URL ? portalPageOf(env.PORTAL_URL) : undefined;
 
 export const store = new AccessStore(env.TABLE_NAME);
 export const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);

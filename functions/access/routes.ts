@@ -37,3 +37,8 @@ export const accessFirstLogin = {
   oriScoped: false,
   perSourceLimit: { requests: 20, windowSeconds: 300 },
 } as const satisfies RouteSpec;
+/**
+ * POST /access-requests/{requestId}/removal: an agency administrator asks for an employee's
+ * account to be removed (the employee left); the account is disabled at once and the unit told.
+ */
+export const accessRemove = { id: 'access-remove', method: 'POST', path: '/access-requests/{requestId}/removal', auth: 'token', roles: ['agency-admin'], oriScoped: true } as const satisfies RouteSpec;

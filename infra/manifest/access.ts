@@ -7,7 +7,9 @@ import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, ta
 
 /** Where the CCHRS unit (state police) receives its review and verification tasks. */
 const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.ct.example' } } as const;
-const stepEnv = { ...commonEnv, ...unitEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
+/** Where e-mails about a request lead: its page in the portal (`#/access-requests/<id>`). */
+const portalEnv = { PORTAL_URL: { ref: 'portalUrl' } } as const;
+const stepEnv = { ...commonEnv, ...unitEnv, ...portalEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;
 const rw = { table: 'main', access: 'readwrite' } as const;
 /** The request's timeline is read back from its audit events. */
 const auditRead = { table: 'audit', access: 'read' } as const;
@@ -62,6 +64,12 @@ export const accessRouteFunctions = {
     description: 'CCHRS access requests: the unit unlocks an account locked after failed first logins',
     env: routeEnv,
     permissions: [rw, auditAppend],
+  },
+  'access-remove': {
+    entry: 'functions/access/remove.ts',
+    description: "CCHRS access requests: an agency administrator asks for a departed employee's account to be removed; it is disabled at once and the unit e-mailed",
+    env: { ...routeEnv, ...unitEnv, ...portalEnv, SENDER_EMAIL: { ref: 'sender' }, SES_CONFIGURATION_SET: { ref: 'configurationSet' } },
+    permissions: [rw, auditAppend, { ses: 'send' }],
   },
   'access-evidence-form': {
     entry: 'functions/access/evidence-page.ts',

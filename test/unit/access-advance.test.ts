@@ -37,6 +37,18 @@ describe('moving an access request on after a workflow step', () => {
     expect(sent[0]?.text).toContain('Reason: no business need stated');
   });
 
+  it('leads every e-mail to the agency to the request’s page in the portal, when its address is known', async () => {
+    for (const [status, event] of [['UNDER_REVIEW', 'denied'], ['UNDER_REVIEW', 'training-assigned'], ['TRAINING_VERIFICATION', 'missing-modules'], ['TRAINING_ASSIGNED', 'request-expired']] as const) {
+      const { p, sent } = ports(request(status));
+      await advance({ requestId: 'AR-20261129-0001', event, note: 'x' }, { ...p, portalPage: (id) => `https://portal.example/portal/#/access-requests/${id}` });
+      expect(sent[0]?.to).toContain('admin@agency.example');
+      expect(sent[0]?.text).toContain('the request in the CISS portal: https://portal.example/portal/#/access-requests/AR-20261129-0001');
+    }
+    const { p, sent } = ports(request('UNDER_REVIEW'));
+    await advance({ requestId: 'AR-20261129-0001', event: 'denied', note: 'x' }, p);
+    expect(sent[0]?.text).not.toContain('portal');
+  });
+
   it('mails nothing twice when a retried step finds the request already moved', async () => {
     const { p, sent } = ports(request('DENIED'));
 

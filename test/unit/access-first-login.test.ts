@@ -113,6 +113,20 @@ describe('first login', () => {
     expect(JSON.parse(firstLoginAnswer(outcome).body)).toEqual({ error: 'TemporaryPasswordExpired', message: expect.stringContaining('expired at Mon, 30 Nov 2026 12:00:00 GMT (it lasts 24 hours)') });
   });
 
+  it('refuses an account removed at the agency’s request (403 AccountRemoved to the holder of the right password; others the same 401), activating nothing', async () => {
+    const { state, ports } = world(anAccount({ status: 'REMOVED' }));
+    const right = firstLoginAnswer(await firstLogin(ports, login(), { source }));
+    expect(right.statusCode).toBe(403);
+    expect(JSON.parse(right.body)).toMatchObject({ error: 'AccountRemoved' });
+    expect(firstLoginAnswer(await firstLogin(ports, login('A-long-and-unusual-phrase', 'not-it'), { source })).statusCode).toBe(401);
+    expect(state.account?.status).toBe('REMOVED');
+    expect(state.request.status).toBe('TEMPORARY_PASSWORD_ISSUED');
+    expect(state.audits.map((a) => [a.type, a.outcome, a.details?.['reason']])).toEqual([
+      ['FirstLoginAttempt', 'denied', 'account removed'],
+      ['FirstLoginAttempt', 'failure', 'wrong temporary password'],
+    ]);
+  });
+
   it('refuses a new password that breaks the rules (400 naming newPassword), changing nothing', async () => {
     const { state, ports } = world(anAccount());
     const outcome = await firstLogin(ports, login('short'), { source });

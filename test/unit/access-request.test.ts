@@ -147,7 +147,7 @@ describe('stepOf', () => {
 
 describe('CLOSED_STATUSES', () => {
   it('are exactly DENIED, ACTIVE and REQUEST_EXPIRED; an expired password is not closed (it can be reissued)', () => {
-    expect([...CLOSED_STATUSES].sort()).toEqual(['ACTIVE', 'DENIED', 'REQUEST_EXPIRED']);
+    expect([...CLOSED_STATUSES].sort()).toEqual(['ACCOUNT_REMOVED', 'ACTIVE', 'DENIED', 'REQUEST_EXPIRED']);
     expect(CLOSED_STATUSES).not.toContain('PASSWORD_EXPIRED');
     expect(CLOSED_STATUSES.every((s) => ACCESS_STATUSES.includes(s))).toBe(true);
   });

@@ -18,6 +18,8 @@ import { readAccessRequest } from '../../functions/access/use-cases/read';
 import { recordTrainingVerification, verifyTrainingOnApi, type RecordTrainingPorts } from '../../functions/access/use-cases/record-training';
 import { reissueTemporaryPassword } from '../../functions/access/use-cases/reissue';
 import { unlockAccount } from '../../functions/access/use-cases/unlock';
+import { removeAccount } from '../../functions/access/use-cases/remove';
+import type { Email } from '#shared/adapters/mailer';
 import type { DecideResult } from '../../functions/tasks/domain/use-cases';
 import { aTask } from './task-fixtures';
 
@@ -95,6 +97,15 @@ class FakeStore implements RequestStore {
   }
   async unlock(email: string) {
     this.unlocked.push(email);
+  }
+  readonly removedAccounts: string[] = [];
+  async removeAccount(request: AccessRequest, from: readonly AccessRequest['status'][], removal: NonNullable<AccessRequest['removal']>, audit: AuditEvent) {
+    const r = this.requests.get(request.requestId);
+    if (!r || !from.includes(r.status)) return false;
+    this.requests.set(r.requestId, { ...r, removal, status: 'ACCOUNT_REMOVED', updatedAt: removal.at });
+    this.removedAccounts.push(r.employee.email);
+    this.audits.push(audit);
+    return true;
   }
   async transition(request: AccessRequest, from: readonly AccessRequest['status'][], to: AccessRequest['status'], fields: Partial<AccessRequest>, audit: AuditEvent) {
     const r = this.requests.get(request.requestId);
@@ -301,6 +312,66 @@ describe('unlocking an account', () => {
     const store = new FakeStore();
     await expect(unlockAccount({ store, audit: async () => undefined }, 'AR-20261129-00000000AA', unit)).rejects.toThrow(NotFound);
     expect(store.unlocked).toEqual([]);
+  });
+});
+
+describe('removing an account when the employee leaves', () => {
+  const REASON = 'Jane Q. Doe left the department on 27 November 2026.';
+  function ports(store: FakeStore) {
+    const sent: Email[] = [];
+    return { sent, p: { store, audit: async (e: AuditEvent) => void store.audits.push(e), send: async (e: Email) => void sent.push(e), now: () => NOW, unitEmail: 'unit@cchrs.example', portalPage: (id: string) => `https://portal.example/portal/#/access-requests/${id}` } };
+  }
+  const id = 'AR-20261129-00000000AA';
+
+  it.each(['ACTIVE', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] as const)('disables the account of a %s request at once, tells the unit with the reason and the portal page, and audits who asked without the reason', async (status) => {
+    const store = new FakeStore(aRequest({ status }));
+    const { p, sent } = ports(store);
+
+    await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).resolves.toEqual({ requestId: id, status: 'ACCOUNT_REMOVED', removal: { by: 'admin.a', at: NOW } });
+    expect(store.requests.get(id)).toMatchObject({ status: 'ACCOUNT_REMOVED', removal: { by: 'admin.a', at: NOW, reason: REASON } });
+    expect(store.removedAccounts).toEqual(['jane.doe@police.ct.example']);
+    expect(sent).toEqual([expect.objectContaining({ to: ['unit@cchrs.example'] })]);
+    expect(sent[0]?.text).toContain(`Reason: ${REASON}`);
+    expect(sent[0]?.text).toContain(`Open in the portal: https://portal.example/portal/#/access-requests/${id}`);
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', actor: 'admin.a', source, details: { from: status, to: 'ACCOUNT_REMOVED', note: 'account removal requested by the agency', reasonGiven: true } })]);
+    expect(JSON.stringify(store.audits)).not.toMatch(/Jane|jane\.doe|November/);
+  });
+
+  it.each(['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION'] as const)('refuses a request still in progress (%s) with 409: it can be left to expire or be denied', async (status) => {
+    const store = new FakeStore(aRequest({ status }));
+    const { p, sent } = ports(store);
+
+    await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).rejects.toThrow(new Conflict(`No account exists yet: the request is still in progress (${status}). It can be left to expire (it does if the trainings are not attested in time), or the CCHRS unit can deny it.`));
+    expect(store.requests.get(id)?.status).toBe(status);
+    expect(store.removedAccounts).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses a request that ended without an account', async () => {
+    const { p } = ports(new FakeStore(aRequest({ status: 'DENIED' })));
+    await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).rejects.toThrow('There is no account to remove: the request ended DENIED.');
+  });
+
+  it('answers another agency’s request as a missing one, audited as denied, before reading the body', async () => {
+    const store = new FakeStore(aRequest({ status: 'ACTIVE', ori: 'CT0000200' }));
+    const { p, sent } = ports(store);
+    const body = jest.fn(() => ({ reason: REASON }));
+
+    await expect(removeAccount(p, id, body, acting())).rejects.toThrow(NotFound);
+    expect(body).not.toHaveBeenCalled();
+    expect(store.requests.get(id)?.status).toBe('ACTIVE');
+    expect(store.audits).toEqual([expect.objectContaining({ type: 'AccountRemovalRequested', outcome: 'denied', actor: 'admin.a' })]);
+    expect(sent).toEqual([]);
+    await expect(removeAccount(p, 'AR-20261129-00000000BB', body, acting())).rejects.toThrow(NotFound);
+  });
+
+  it('answers a retry after a lost answer as done, without a second e-mail', async () => {
+    const store = new FakeStore(aRequest({ status: 'ACTIVE' }));
+    const { p, sent } = ports(store);
+    await removeAccount(p, id, () => ({ reason: REASON }), acting());
+    await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).resolves.toEqual({ requestId: id, status: 'ACCOUNT_REMOVED', removal: { by: 'admin.a', at: NOW } });
+    expect(sent).toHaveLength(1);
+    expect(store.audits).toHaveLength(1);
   });
 });
 

@@ -30,6 +30,11 @@ export function firstLoginAnswer(outcome: FirstLoginOutcome): APIGatewayProxyRes
         error: 'TemporaryPasswordExpired',
         message: `Your temporary password is correct, but it expired${outcome.expiredAt ? ` at ${at(outcome.expiredAt)}` : ''} (it lasts 24 hours). Ask the CCHRS unit (or your agency's administrator) to have a new one issued.`,
       });
+    case 'removed':
+      return json(403, {
+        error: 'AccountRemoved',
+        message: 'Your temporary password is correct, but this CCHRS account was removed at your agency’s request and can no longer log in. Ask your agency administrator.',
+      });
     case 'refused':
       return json(400, { error: 'ValidationFailed', message: 'The new password does not meet the rules', problems: outcome.problems.map((rule) => ({ field: 'newPassword', rule })) });
   }

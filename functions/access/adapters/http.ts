@@ -20,3 +20,6 @@ export const actingOf = (event: APIGatewayProxyEvent & { caller: Caller }): Acti
 
 /** The link to a request's status, under the API's public URL. */
 export const statusUrlOf = (publicApiUrl: string) => (requestId: string) => `${publicApiUrl}/access-requests/${requestId}`;
+
+/** A request's page in the portal (`<PORTAL_URL>#/access-requests/<id>`), where e-mails about it lead. */
+export const portalPageOf = (portalUrl: string) => (requestId: string) => `${portalUrl}#/access-requests/${encodeURIComponent(requestId)}`;

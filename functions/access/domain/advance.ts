@@ -25,15 +25,21 @@ function mail(to: readonly (string | undefined)[], subject: string, lines: reado
   return { to: [...new Set(to.filter((t): t is string => Boolean(t)))], subject, text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') };
 }
 
-export function messageFor(event: AdvanceEvent, r: AccessRequest, note: string | undefined): Email | undefined {
+/**
+ * The e-mail each event sends, if any. `portalPage` is the request's page in the portal: each
+ * e-mail to the agency leads there, where the request's status and next step are shown.
+ */
+export function messageFor(event: AdvanceEvent, r: AccessRequest, note: string | undefined, portalPage?: string): Email | undefined {
   const who = `${r.employee.fullName} (${r.employee.email})`;
   const modules = Object.values(TRAINING_MODULES);
+  const follow = portalPage ? [`Agency administrator: the request in the CISS portal: ${portalPage}`] : [];
   switch (event) {
     case 'denied':
       return mail([r.requestedBy.email], `CCHRS access request denied: ${r.employee.fullName}`, [
         `The CCHRS unit denied the access request ${r.requestId} for ${who}.`,
         `Reason: ${note ?? 'not given'}`,
         'Access is limited to as few people as possible; a new request may be made with a fuller statement of the business need.',
+        ...follow,
       ]);
     case 'training-assigned':
       return mail([r.employee.email, r.requestedBy.email], `CCHRS access: two trainings to complete on CJIS Online`, [
@@ -41,16 +47,19 @@ export function messageFor(event: AdvanceEvent, r: AccessRequest, note: string |
         ...modules.map((m) => `- ${m}`),
         'A PDF "Certificate of Completion" is not accepted as evidence of Security and Awareness Training since 15 May 2024: complete it on CJIS Online.',
         `Agency contact: when both are complete, confirm it using the link in the e-mail you will receive (request ${r.requestId}).`,
+        ...follow,
       ]);
     case 'missing-modules':
       return mail([r.requestedBy.email, r.employee.email], `CCHRS access: training not yet verified for ${r.employee.fullName}`, [
         `The CCHRS unit could not verify the training for request ${r.requestId} on CJIS Online.`,
         `What is missing: ${note ?? 'see the unit'}`,
         'Once it is complete, confirm again using the link in the next e-mail.',
+        ...follow,
       ]);
     case 'request-expired':
       return mail([r.requestedBy.email], `CCHRS access request expired: ${r.employee.fullName}`, [
         `The access request ${r.requestId} for ${who} expired because the required step was not completed in time. Submit a new request when the employee is ready.`,
+        ...follow,
       ]);
     case 'attested':
       return undefined;

@@ -12,11 +12,15 @@ export const ACCESS_STATUSES = [
   'ACTIVE',
   'PASSWORD_EXPIRED',
   'REQUEST_EXPIRED',
+  'ACCOUNT_REMOVED',
 ] as const;
 export type AccessStatus = (typeof ACCESS_STATUSES)[number];
 
 /** Statuses that end a request for good; a password that expired can still be reissued. */
-export const CLOSED_STATUSES: readonly AccessStatus[] = ['DENIED', 'ACTIVE', 'REQUEST_EXPIRED'];
+export const CLOSED_STATUSES: readonly AccessStatus[] = ['DENIED', 'ACTIVE', 'REQUEST_EXPIRED', 'ACCOUNT_REMOVED'];
+
+/** Statuses whose account exists, so an agency may ask for its removal (the employee left). */
+export const REMOVABLE_STATUSES: readonly AccessStatus[] = ['ACTIVE', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'];
 
 const phone = z.string().regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number, e.g. +1 860 555 0100');
 
@@ -43,6 +47,12 @@ export const NewAccessRequestSchema = z.object({
 });
 export type NewAccessRequest = z.infer<typeof NewAccessRequestSchema>;
 
+/** POST /access-requests/{id}/removal: why the agency asks for the account's removal (the unit reads it; the audit trail only notes that one was given). */
+export const AccountRemovalSchema = z.object({
+  reason: z.string().trim().min(10, 'must say why the account is to be removed, in at least 10 characters (e.g. “left the agency on 30 November”)').max(1000, 'must be at most 1000 characters'),
+});
+export type AccountRemoval = z.infer<typeof AccountRemovalSchema>;
+
 export interface TimelineEntry {
   readonly at: string;
   readonly type: string;
@@ -66,6 +76,8 @@ export interface AccessRequest {
   readonly issue?: number;
   /** The unit's latest request for a new temporary password: which issue, by whom, when. */
   readonly reissue?: { readonly issue: number; readonly by: string; readonly at: string };
+  /** The agency's request to remove the account: who, when, and why (the why stays here and in the unit's e-mail, never in the audit trail). */
+  readonly removal?: { readonly by: string; readonly at: string; readonly reason: string };
 }
 
 /** The step a person would name for a status. */
@@ -89,5 +101,7 @@ export function stepOf(status: AccessStatus): string {
       return 'The temporary password expired unused; the unit can reissue one';
     case 'REQUEST_EXPIRED':
       return 'Expired: the training was not attested in time';
+    case 'ACCOUNT_REMOVED':
+      return 'Account removed at the agency’s request; it can no longer log in';
   }
 }

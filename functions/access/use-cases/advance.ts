@@ -7,6 +7,8 @@ export interface AdvancePorts {
   readonly loadRequest: (requestId: string) => Promise<AccessRequest>;
   readonly changeStatus: (request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, actor: string, note?: string) => Promise<AccessRequest>;
   readonly send: (email: Email) => Promise<unknown>;
+  /** The request's page in the portal, when its address is known: e-mails to the agency lead there. */
+  readonly portalPage?: (requestId: string) => string;
 }
 
 /**
@@ -21,13 +23,13 @@ export async function advance(input: { readonly requestId: string; readonly even
   const move = MOVES[event];
   if (!move.to) {
     if (!move.from.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; "${event}" is not expected now`);
-    const email = messageFor(event, request, note);
+    const email = messageFor(event, request, note, ports.portalPage?.(requestId));
     if (email && email.to.length > 0) await ports.send(email);
     return { status: request.status };
   }
   const alreadyThere = request.status === move.to;
   const moved = await ports.changeStatus(request, move.from, move.to, 'workflow', note);
-  const email = messageFor(event, moved, note);
+  const email = messageFor(event, moved, note, ports.portalPage?.(requestId));
   if (email && !alreadyThere && email.to.length > 0) await ports.send(email);
   return { status: moved.status };
 }

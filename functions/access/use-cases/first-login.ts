@@ -35,6 +35,8 @@ export type FirstLoginOutcome =
   | { readonly kind: 'locked'; readonly until?: string }
   /** The temporary password is right, but it expired. */
   | { readonly kind: 'expired'; readonly expiredAt?: string }
+  /** The temporary password is right, but the account was removed at the agency's request. */
+  | { readonly kind: 'removed' }
   /** The new password breaks these rules. */
   | { readonly kind: 'refused'; readonly problems: readonly string[] };
 
@@ -45,7 +47,8 @@ export type FirstLoginOutcome =
  *    unlocks it sooner; a lock that has ended counts failures afresh
  * 3. once the temporary password has proved correct, say why it still cannot be used: the
  *    account is locked (until when, or ask the unit), or the password expired (ask the unit to
- *    reissue); the expiry is read from its timestamp, whatever the workflow is doing
+ *    reissue), or was removed at the agency's request; the expiry is read from its timestamp,
+ *    whatever the workflow is doing
  * 4. the new password must meet the rules; it is stored as a salted hash; the account is ACTIVE;
  *    the same request again (a retry after a lost answer) is answered as done and finishes the change
  * Every attempt is audited: who (the account by its request's id, never the e-mail typed), from
@@ -90,6 +93,10 @@ export async function firstLogin(ports: FirstLoginPorts, body: FirstLogin, { sou
     return { kind: 'failed' };
   }
   // From here the temporary password is proved: the person may be told what stands in the way.
+  if (account.status === 'REMOVED') {
+    await attempt('denied', 'account removed');
+    return { kind: 'removed' };
+  }
   if (lock.locked) {
     await attempt('denied', 'account locked');
     return { kind: 'locked', ...(lock.until ? { until: lock.until } : {}) };

@@ -23,7 +23,8 @@ const indexKeys = (r: Pick<AccessRequest, 'status' | 'ori' | 'createdAt' | 'requ
 /** Which requests a caller may list: one agency's, or every one (the CCHRS unit). */
 export type AccessView = { readonly kind: 'agency'; readonly ori: string } | { readonly kind: 'all' };
 
-export type AccountStatus = 'PENDING_FIRST_LOGIN' | 'ACTIVE' | 'EXPIRED';
+/** REMOVED: disabled at the agency's request (the employee left); it can no longer log in. */
+export type AccountStatus = 'PENDING_FIRST_LOGIN' | 'ACTIVE' | 'EXPIRED' | 'REMOVED';
 
 /** A CCHRS user account. The temporary password exists only as a salted hash. */
 export interface Account {
@@ -133,6 +134,31 @@ export class AccessStore {
     );
   }
 
+  /**
+   * Removes the employee's account at the agency's request, with the request's move to
+   * ACCOUNT_REMOVED and its audit event, in one transaction: the account (of this request) is
+   * disabled at once, its chosen password dropped. False when the request was not in one of
+   * `from` or the account is not this request's.
+   */
+  async removeAccount(request: AccessRequest, from: readonly AccessStatus[], removal: NonNullable<AccessRequest['removal']>, audit: AuditEvent): Promise<boolean> {
+    return writeWithAudit(
+      [
+        ...this.transitionItems(request, from, 'ACCOUNT_REMOVED', { removal }, removal.at),
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: accountKey(request.employee.email),
+            UpdateExpression: 'SET #status = :removed, removedAt = :at REMOVE passwordHash',
+            ConditionExpression: 'attribute_exists(pk) AND requestId = :requestId',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':removed': 'REMOVED', ':at': removal.at, ':requestId': request.requestId },
+          },
+        },
+      ],
+      audit,
+    );
+  }
+
   /** Gives up a claim whose execution could not be started, so the unit can ask again. */
   async releaseReissue(requestId: string, issue: number): Promise<void> {
     try {
@@ -200,7 +226,8 @@ export class AccessStore {
         Key: accountKey(account.email),
         UpdateExpression:
           'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil',
-        ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active)',
+        // A removed account (the employee left) may be created again, by a later request only.
+        ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active AND #status <> :removed) OR (requestId <> :requestId AND #status = :removed)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':email': account.email.toLowerCase(),
@@ -208,6 +235,7 @@ export class AccessStore {
           ':fullName': account.fullName,
           ':pending': 'PENDING_FIRST_LOGIN',
           ':active': 'ACTIVE',
+          ':removed': 'REMOVED',
           ':issue': account.issue,
           ':hash': account.temporaryPasswordHash,
           ':expires': account.temporaryPasswordExpiresAt,

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { AccessStore } from '#shared/adapters/access-store';
+import { sesMailer } from '#shared/adapters/mailer';
+import { recordAudit } from '#shared/audit';
+import { loadEnv, nonEmpty } from '#shared/env';
+import { json, parseJsonBody, routeHandler } from '#shared/http';
+import { nowIso } from '#shared/time';
+import { actingOf, portalPageOf, requestIdOf, RequestIdParam } from './adapters/http';
+import { AccountRemovalSchema } from './domain/request';
+import { accessRemove } from './routes';
+import { removeAccount } from './use-cases/remove';
+
+const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.string().optional(), CCHRS_UNIT_EMAIL: z.email(), PORTAL_URL: z.string().optional() });
+const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+const ports = {
+  store: new AccessStore(env.TABLE_NAME),
+  audit: recordAudit,
+  send: (email: Parameters<typeof mailer.send>[0]) => mailer.send(email),
+  now: nowIso,
+  unitEmail: env.CCHRS_UNIT_EMAIL,
+  ...(env.PORTAL_URL ? { portalPage: portalPageOf(env.PORTAL_URL) } : {}),
+};
+
+/** POST /access-requests/{requestId}/removal: 200 once the account is disabled (the same again: 200). */
+export const handler = routeHandler(
+  accessRemove,
+  async (event) => json(200, await removeAccount(ports, requestIdOf(event.params), () => parseJsonBody(event, AccountRemovalSchema), actingOf(event))),
+  { params: RequestIdParam },
+);
