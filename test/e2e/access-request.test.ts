@@ -413,6 +413,59 @@ describe('CCHRS access request, end to end', () => {
     expect(await done.text()).toContain('Your CCHRS account is active');
   });
 
+  it('removes the account of an employee who left, at the agency administrator’s request: disabled at once, first login refused, the unit told, the reason kept out of the audit trail', async () => {
+    const tag = 'leaver';
+    const reason = 'Jordan leaver Rivera left the department on 27 November.';
+    const inFlight = await submit('leaver-early');
+    await statusBecomes(inFlight, 'UNDER_REVIEW');
+    const early = await post(`/access-requests/${inFlight}/removal`, admin, { reason });
+    expect(early.status).toBe(409);
+    expect(((await early.json()) as { message: string }).message).toBe(
+      'No account exists yet: the request is still in progress (UNDER_REVIEW). It can be left to expire (it does if the trainings are not attested in time), or the CCHRS unit can deny it.',
+    );
+
+    const requestId = await toVerification(tag);
+    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })).status).toBe(200);
+    const temporary = await temporaryPasswordFor(tag);
+    passwords.push(temporary);
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+
+    const otherAgency = await h.token({ roles: ['agency-admin'], ori: 'CT0000200', username: 'other-admin' });
+    expect((await post(`/access-requests/${requestId}/removal`, otherAgency, { reason })).status).toBe(404);
+    expect((await post(`/access-requests/${requestId}/removal`, unit, { reason })).status).toBe(403);
+    const noReason = await post(`/access-requests/${requestId}/removal`, admin, { reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect(((await noReason.json()) as { problems: { field: string }[] }).problems.map((p) => p.field)).toEqual(['reason']);
+    expect(await status(requestId)).toBe('TEMPORARY_PASSWORD_ISSUED');
+
+    const removed = await post(`/access-requests/${requestId}/removal`, admin, { reason });
+    expect(removed.status).toBe(200);
+    expect(await removed.json()).toMatchObject({ requestId, status: 'ACCOUNT_REMOVED', removal: { by: 'nhpd-admin' } });
+    expect(await status(requestId)).toBe('ACCOUNT_REMOVED');
+    const login = await post('/auth/first-login', undefined, { email: employee(tag).email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' });
+    expect(login.status).toBe(403);
+    expect(((await login.json()) as { error: string }).error).toBe('AccountRemoved');
+
+    const told = await mailTo(UNIT, `CCHRS account removal: Jordan ${tag} Rivera`);
+    expect(told.body.text).toContain(`Reason: ${reason}`);
+    expect(told.body.text).toMatch(new RegExp(`^Open in the portal: https?://\\S+/portal/#/access-requests/${requestId}$`, 'm'));
+    const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { status: string; step: string; timeline: { status?: string; actor: string }[] };
+    expect(view.timeline.at(-1)).toMatchObject({ status: 'ACCOUNT_REMOVED', actor: 'nhpd-admin' });
+    const audit = JSON.stringify(await scanAll(h, [h.table('audit')]));
+    expect(audit).toContain('"reasonGiven":true');
+    expect(audit).not.toContain('27 November');
+    // A retry after a lost answer is answered as done; the unit is not told twice.
+    expect((await post(`/access-requests/${requestId}/removal`, admin, { reason })).status).toBe(200);
+
+    if (h.has('clock')) {
+      // The password's day ends on a removed account: the workflow ends quietly, the account stays removed.
+      await h.clock.advance(DAY_MS);
+      expect((await ended(h.sfn, executionArn(requestId))).status).toBe('SUCCEEDED');
+      expect(await status(requestId)).toBe('ACCOUNT_REMOVED');
+    }
+    expect((await h.mailbox()).filter((m) => m.subject.includes(`CCHRS account removal: Jordan ${tag} Rivera`))).toHaveLength(1);
+  });
+
   it('keeps agencies to their own requests (another agency’s answers as a missing one), one open request per e-mail, and names every bad field', async () => {
     const requestId = await submit('scope');
     const other = await h.token({ roles: ['agency-admin'], ori: 'CT0000200', username: 'hpd-admin' });
