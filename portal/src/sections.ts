@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Role } from '../../functions/shared/roles';
 import { taskPages } from './pages/tasks';
+import { accessPages } from './pages/access';
 
 /**
  * The portal's sections, one per kind of work, each for the roles whose work it is. A section's
@@ -26,6 +27,6 @@ export interface Section {
   readonly routes: readonly PageRoute[];
 }
 
-export const SECTIONS: readonly Section[] = [taskPages];
+export const SECTIONS: readonly Section[] = [taskPages, accessPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));
