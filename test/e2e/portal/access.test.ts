@@ -1,0 +1,155 @@
+import type { Locator, Page } from 'playwright-core';
+import { PDF_CERTIFICATE_RULE } from '../../../functions/access/domain/training';
+import { eventually, mailbox, type Mail } from '../steps';
+import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from './harness';
+
+/**
+ * CCHRS access in the portal, in Chromium: the agency administrator (nhpd-admin, CT0000100)
+ * requests access, the unit (cchrs-unit) approves the business need, the administrator attests
+ * the trainings, the unit records the evidence per module (a PDF certificate first, refused with
+ * the 15 May 2024 rule), the temporary password goes out, the employee's first login makes the
+ * request ACTIVE, and the administrator has the account removed when the employee leaves.
+ */
+const EMPLOYEE = { fullName: 'Jordan Portal Rivera', email: 'jordan.portal@nhpd.ct.example', jobTitle: 'Records Supervisor' };
+const JUSTIFICATION = 'Supervises the records unit that runs criminal history checks for pistol permit applicants and court-ordered background investigations.';
+
+describe('CCHRS access in the portal: the agency administrator and the unit', () => {
+  let p: PortalHarness;
+  beforeAll(async () => {
+    p = await givenPortal();
+  });
+  afterAll(() => stopPortal(p));
+
+  /** Moves the page to a route inside the app (no reload: the session lives in the page's memory). */
+  const go = (page: Page, route: string) => page.evaluate(`void (location.hash = ${JSON.stringify(`#${route}`)})`);
+  /** Opens `route` afresh (via the start page) until `wanted` shows: the workflow moves on its own. */
+  const until = (page: Page, route: string, wanted: () => Locator, what: string) =>
+    eventually(
+      async () => {
+        await go(page, '/');
+        await page.getByRole('heading', { name: 'CISS portal', level: 1 }).waitFor();
+        await go(page, route);
+        return (await wanted()
+          .waitFor({ timeout: 1_000 })
+          .then(() => true)
+          .catch(() => false))
+          ? true
+          : undefined;
+      },
+      what,
+      20_000,
+    );
+  const press = async (target: Locator, key = 'Enter') => {
+    await target.focus();
+    await target.page().keyboard.press(key);
+  };
+  const mailTo = (to: string, subject: string) =>
+    eventually(async () => (await mailbox(p.h.runtime)).find((m: Mail) => m.destination.to.includes(to) && m.subject.includes(subject)), `mail to ${to} about ${subject}`);
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+  it('goes from the request to an active account and its removal, every page accessible', async () => {
+    const admin = await signedIn(p, 'nhpd-admin', '/access-requests');
+    const a = admin.page;
+    await a.getByRole('heading', { name: 'CCHRS access', level: 1 }).waitFor();
+    await a.getByRole('heading', { name: 'Your agency’s requests' }).waitFor();
+    expect(await checkPage(a, 'admin-requests')).toEqual([]);
+
+    // 1. The request, on the API's schema: the problem beside the field first, then fixed.
+    await press(a.getByRole('link', { name: 'Request access for an employee' }));
+    await a.getByRole('heading', { name: 'Request CCHRS access for an employee' }).waitFor();
+    await a.getByLabel('Full name').fill(EMPLOYEE.fullName);
+    await a.getByLabel('Work e-mail').fill(EMPLOYEE.email);
+    await a.getByLabel('Job title').fill(EMPLOYEE.jobTitle);
+    await a.getByLabel('Business need').fill('Needs access for work.');
+    await press(a.getByRole('button', { name: 'Send the request' }));
+    const problem = a.locator('#f-justification-problem');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('must explain, in at least 40 characters');
+    expect(await a.getByLabel('Business need').getAttribute('aria-invalid')).toBe('true');
+    expect(await checkPage(a, 'admin-new-request')).toEqual([]);
+    await a.getByLabel('Business need').fill(JUSTIFICATION);
+    await press(a.getByRole('button', { name: 'Send the request' }));
+    await a.getByRole('heading', { name: `CCHRS access for ${EMPLOYEE.fullName}` }).waitFor();
+    const requestId = /#\/access-requests\/(AR-[0-9A-F-]+)$/.exec(a.url())?.[1] ?? '';
+    expect(requestId).toMatch(/^AR-\d{8}-[0-9A-F]{10}$/);
+    const requestRoute = `/access-requests/${requestId}`;
+    await until(a, requestRoute, () => a.getByText('Waiting for the CCHRS unit’s review of the business need'), 'the request to wait for the unit');
+    expect(await checkPage(a, 'admin-request')).toEqual([]);
+
+    // 2. The unit's queue by step; the business need reviewed and approved (with the keyboard).
+    const unit = await signedIn(p, 'cchrs-unit', '/access-requests');
+    const u = unit.page;
+    const reviewLink = () => u.getByRole('table', { name: /Business-need review/ }).getByRole('link', { name: new RegExp(EMPLOYEE.fullName) });
+    await until(u, '/access-requests', reviewLink, 'the review in the unit’s queue');
+    await u.getByRole('table', { name: /Every request/ }).getByRole('link', { name: EMPLOYEE.fullName }).waitFor();
+    expect(await checkPage(u, 'unit-queue')).toEqual([]);
+    await u.getByLabel('Status').selectOption('UNDER_REVIEW');
+    await u.getByRole('table', { name: /under review/ }).getByRole('link', { name: EMPLOYEE.fullName }).waitFor();
+    await press(reviewLink());
+    await u.getByText(JUSTIFICATION).waitFor();
+    expect(await checkPage(u, 'unit-review')).toEqual([]);
+    await press(u.getByRole('button', { name: 'Approve: assign the trainings' }));
+    await u.getByText(/Decided “Approve: assign the trainings” by cchrs-unit/).waitFor();
+
+    // 3. The administrator attests, from the request's page.
+    const attestLink = () => a.getByRole('link', { name: 'Attest the trainings' });
+    await until(a, requestRoute, attestLink, 'the attestation to wait for the agency');
+    expect(await a.getByText('Your attestation that both trainings are complete on CJIS Online is needed').isVisible()).toBe(true);
+    await press(attestLink());
+    await a.getByRole('heading', { name: 'What attesting means' }).waitFor();
+    expect(await checkPage(a, 'admin-attest')).toEqual([]);
+    await a.getByRole('button', { name: 'Both trainings are complete on CJIS Online' }).click();
+    await a.getByText(/Decided “Both trainings are complete on CJIS Online” by nhpd-admin/).waitFor();
+
+    // 4. The unit records the evidence per module: a PDF certificate first, refused with the rule.
+    const verifyLink = () => u.getByRole('table', { name: /Training verification/ }).getByRole('link', { name: new RegExp(EMPLOYEE.fullName) });
+    await until(u, '/access-requests', verifyLink, 'the verification in the unit’s queue');
+    await verifyLink().click();
+    const security = u.getByRole('group', { name: /Security and Awareness Training/ });
+    const ngi = u.getByRole('group', { name: 'CCHRS & NGI Training' });
+    await security.getByLabel('Evidence').selectOption('pdf-certificate');
+    expect(await security.locator('.hint').textContent()).toBe(PDF_CERTIFICATE_RULE);
+    await ngi.getByLabel('Completed on (CJIS Online)').fill(daysAgo(3));
+    await ngi.getByLabel('CJIS Online record id').fill('CJIS-NGI-55120');
+    await press(u.getByRole('button', { name: 'Record the evidence' }));
+    await security.locator('.problem').waitFor();
+    expect(await security.locator('.problem').textContent()).toBe(PDF_CERTIFICATE_RULE);
+    expect(await checkPage(u, 'unit-verify-pdf-refused')).toEqual([]);
+    await security.getByLabel('Evidence').selectOption('cjis-online');
+    await security.getByLabel('Completed on (CJIS Online)').fill(daysAgo(4));
+    await security.getByLabel('CJIS Online record id').fill('CJIS-SA-88231');
+    await u.getByRole('button', { name: 'Record the evidence' }).click();
+    await u.getByText(/Decided “Both verified on CJIS Online” by cchrs-unit/).waitFor();
+    expect(await checkPage(u, 'unit-verified')).toEqual([]);
+
+    // 5. The temporary password goes out; the employee's first login; the administrator sees ACTIVE.
+    const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
+    const temporary = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1] ?? '';
+    expect(temporary).not.toBe('');
+    await until(a, requestRoute, () => a.getByText(/Waiting for the employee’s first login/), 'the password to be issued');
+    const login = await fetch(`${p.h.runtime.endpoints.api}/auth/first-login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' }),
+    });
+    expect(login.status).toBe(200);
+    await until(a, requestRoute, () => a.locator('.badge', { hasText: /^ACTIVE$/ }), 'the request to be ACTIVE');
+    await a.getByText('verified — completed').first().waitFor();
+    expect(await checkPage(a, 'admin-active')).toEqual([]);
+
+    // 6. The employee leaves: the administrator has the account removed (the reason first missing).
+    await press(a.getByRole('button', { name: 'Remove the account' }));
+    await a.locator('#f-reason-problem').waitFor();
+    await a.getByLabel('Why is the account to be removed?').fill('Left the department on 27 November.');
+    await press(a.getByRole('button', { name: 'Remove the account' }));
+    await a.getByText('The account is removed: it can no longer log in').waitFor();
+    await a.locator('.badge', { hasText: /^ACCOUNT REMOVED$/ }).waitFor();
+    expect(await checkPage(a, 'admin-removed')).toEqual([]);
+    const told = await mailTo('cchrs.unit@dpscs.ct.example', `CCHRS account removal: ${EMPLOYEE.fullName}`);
+    expect(told.body.text).toContain(`Open in the portal: ${p.url}#/access-requests/${requestId}`);
+
+    await admin.context.close();
+    await unit.context.close();
+    expect(p.problems).toEqual([]);
+  });
+});
