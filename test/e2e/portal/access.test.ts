@@ -152,4 +152,72 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     await unit.context.close();
     expect(p.problems).toEqual([]);
   });
+
+  it('lets the unit unlock a locked first login and reissue an expired temporary password; a second reissue is told who asked and when', async () => {
+    const ORI = 'CT0000100';
+    const tokens = {
+      admin: await p.h.runtime.mintToken({ roles: ['agency-admin'], ori: ORI, username: 'nhpd-admin', email: 'admin@nhpd.ct.example' }),
+      unit: await p.h.runtime.mintToken({ roles: ['unit'], username: 'cchrs-unit', email: 'cchrs.unit@dpscs.ct.example' }),
+    };
+    const api = async <T>(token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+      const res = await fetch(`${p.h.runtime.endpoints.api}${path}`, { method, headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      return { status: res.status, body: (await res.json()) as T };
+    };
+    const decideStep = async (token: string, requestId: string, step: string, choice: string) => {
+      const taskId = await eventually(async () => (await api<{ tasks: { taskId: string; step: string; subject: { id: string } }[] }>(token, 'GET', '/tasks')).body.tasks.find((t) => t.subject.id === requestId && t.step === step)?.taskId, `the ${step} task`);
+      expect((await api(token, 'POST', `/tasks/${taskId}/decision`, { choice })).status).toBe(200);
+    };
+    const statusIs = (requestId: string, wanted: string) => eventually(async () => ((await api<{ status: string }>(tokens.unit, 'GET', `/access-requests/${requestId}`)).body.status === wanted ? true : undefined), wanted);
+    const employee = { fullName: 'Avery Locked Chen', email: 'avery.chen@nhpd.ct.example', jobTitle: 'Records Clerk' };
+
+    const created = await api<{ requestId: string }>(tokens.admin, 'POST', '/access-requests', { employee, ori: ORI, justification: JUSTIFICATION });
+    expect(created.status).toBe(202);
+    const { requestId } = created.body;
+    await decideStep(tokens.unit, requestId, 'business-need-review', 'approve');
+    await decideStep(tokens.admin, requestId, 'training-attestation', 'attest');
+    await statusIs(requestId, 'TRAINING_VERIFICATION');
+    await eventually(async () => ((await api<{ tasks: { step: string; subject: { id: string } }[] }>(tokens.unit, 'GET', '/tasks')).body.tasks.some((t) => t.subject.id === requestId && t.step === 'training-verification') ? true : undefined), 'the verification task');
+    const modules = [
+      { module: 'security-awareness', evidence: 'cjis-online', completedOn: daysAgo(5), recordId: 'CJIS-SA-10001' },
+      { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: daysAgo(5), recordId: 'CJIS-NGI-10002' },
+    ];
+    expect((await api(tokens.unit, 'POST', `/access-requests/${requestId}/training-verification`, { modules })).status).toBe(200);
+    const temporary = /^Temporary password: (\S+)$/m.exec((await mailTo(employee.email, 'Your CCHRS account: temporary password')).body.text ?? '')?.[1] ?? '';
+    await statusIs(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+
+    // Five wrong temporary passwords lock the first login; the unit unlocks it from the request's page.
+    for (let i = 0; i < 5; i++) expect((await api(undefined, 'POST', '/auth/first-login', { email: employee.email, temporaryPassword: 'wrong-password', newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(401);
+    expect((await api(undefined, 'POST', '/auth/first-login', { email: employee.email, temporaryPassword: temporary, newPassword: 'short' })).status).toBe(423);
+    const first = await signedIn(p, 'cchrs-unit', `/access-requests/${requestId}`);
+    await press(first.page.getByRole('button', { name: 'Unlock the first login' }));
+    await first.page.getByText('The first login is unlocked: the employee can try again now.').waitFor();
+    expect(await checkPage(first.page, 'unit-unlocked')).toEqual([]);
+    // Unlocked: the right temporary password is heard again (here with a new password too weak to set).
+    expect((await api(undefined, 'POST', '/auth/first-login', { email: employee.email, temporaryPassword: temporary, newPassword: 'short' })).status).toBe(400);
+
+    // The day passes unused: PASSWORD_EXPIRED. Two unit members reissue at once: one is told who asked first.
+    await p.h.runtime.clock.advance(24 * 3600 * 1000);
+    await statusIs(requestId, 'PASSWORD_EXPIRED');
+    const second = await signedIn(p, 'cchrs-unit', `/access-requests/${requestId}`);
+    await go(first.page, '/');
+    await go(first.page, `/access-requests/${requestId}`);
+    const reissue = (page: Page) => page.getByRole('button', { name: 'Reissue a temporary password' });
+    await reissue(first.page).waitFor();
+    await reissue(second.page).waitFor();
+    await Promise.all([reissue(first.page).click(), reissue(second.page).click()]);
+    const outcome = async (page: Page) =>
+      Promise.race([
+        page.getByText('A new temporary password is being issued').waitFor().then(() => 'done'),
+        page.getByRole('alert').filter({ hasText: /already requested by cchrs-unit at \w{3}, \d{2} \w{3} \d{4}/ }).waitFor().then(() => 'told'),
+      ]);
+    const outcomes = [await outcome(first.page), await outcome(second.page)];
+    expect([...outcomes].sort()).toEqual(['done', 'told']);
+    expect(await checkPage(outcomes[0] === 'told' ? first.page : second.page, 'unit-reissue-told')).toEqual([]);
+    await mailTo(employee.email, 'Your CCHRS account: temporary password');
+    await eventually(async () => ((await mailbox(p.h.runtime)).filter((m) => m.destination.to.includes(employee.email) && m.subject.includes('temporary password (expires')).length === 2 ? true : undefined), 'the reissued password');
+
+    await first.context.close();
+    await second.context.close();
+    expect(p.problems).toEqual([]);
+  });
 });
