@@ -9,7 +9,7 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
-import { LocalApiGateway } from './apigateway';
+import { LocalApiGateway, type TokenFailure } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
@@ -24,10 +24,12 @@ import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
 import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
+import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
 import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
+import { userDirectory, type DemoUser } from './users';
 import { SfnStore } from './stepfunctions/store';
 
 export { ensureTable, functionEnvironment, localNames };
@@ -64,6 +66,8 @@ export interface RuntimeOptions {
   readonly faults?: FaultPlan;
   /** The per-run secret for `/_local/*` controls and the mailbox's data (a restarted child keeps its parent's). @default random */
   readonly localSecret?: string;
+  /** The people of the local user pool, listed on the sign-in page (infra/local/users.ts). @default DEMO_USERS */
+  readonly users?: readonly DemoUser[];
 }
 
 export interface LocalRuntime {
@@ -131,7 +135,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
     const issuer = await startIssuer(options.dataDir, lambda);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
-    const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
+    const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret, users: userDirectory(options.users) }, teardown);
     const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
@@ -343,27 +347,29 @@ interface ApiDeps {
   readonly eventBridge: LocalEventBridge;
   readonly mailbox: LocalSes;
   readonly localSecret: string;
+  readonly users: readonly DemoUser[];
 }
 
-/** The local API Gateway: the manifest's routes, the OAuth token endpoint of machine clients, and the operations console. */
+/** The local API Gateway: the manifest's routes, the OAuth endpoints (machine clients; people through the portal's client), and the operations console. */
 async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: LocalApiGateway; url: string; clients: LocalClients }> {
   const gateway = new LocalApiGateway(deps.lambda, deps.issuer, deps.clock, deps.stage);
   const clients = LocalClients.load(deps.dataDir);
-  gateway.tokenEndpoint = {
-    clients,
-    // What CloudTrail records in AWS when Cognito refuses a token request.
-    onFailure: (f) =>
-      deps.eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
-        eventSource: 'cognito-idp.amazonaws.com',
-        eventName: 'Token_POST',
-        errorCode: f.error,
-        sourceIPAddress: f.sourceIp,
-        userAgent: f.userAgent ?? null,
-        requestParameters: { client_id: f.clientId },
-      }),
-  };
+  // What CloudTrail records in AWS when Cognito refuses a token request.
+  const onFailure = (f: TokenFailure): void =>
+    deps.eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
+      eventSource: 'cognito-idp.amazonaws.com',
+      eventName: 'Token_POST',
+      errorCode: f.error,
+      sourceIPAddress: f.sourceIp,
+      userAgent: f.userAgent ?? null,
+      requestParameters: { client_id: f.clientId },
+    });
+  gateway.tokenEndpoint = { clients, onFailure };
   const port = await gateway.start(deps.port);
   teardown.add(() => gateway.stop());
+  // The portal's app client: its callback and sign-out URL is the portal on the API's origin.
+  const portal = `http://127.0.0.1:${port}/portal/`;
+  gateway.tokenEndpoint.people = new HostedSignIn({ issuer: deps.issuer, clock: deps.clock, users: deps.users, onFailure, clients: [{ clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_SCOPES] }] });
   gateway.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: deps.mailbox.endpoint, localSecret: deps.localSecret, authenticate: (authorization) => gateway.authenticate(authorization) }).serve);
   return { gateway, url: `http://127.0.0.1:${port}`, clients };
 }
