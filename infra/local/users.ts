@@ -36,12 +36,12 @@ export const DEMO_ORI = 'CT0000100';
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'nhpd-admin', name: 'Dana Whitfield', email: 'admin@nhpd.ct.example', roles: ['agency-admin'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
   { username: 'nhpd-staff', name: 'Luis Ortega', email: 'staff@nhpd.ct.example', roles: ['agency-staff'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
-  { username: 'cchrs-unit', name: 'Priya Raman', email: 'cchrs.unit@dpscs.ct.example', roles: ['unit'], organization: 'CCHRS unit, DESPP' },
-  { username: 'clerk-ga23', name: 'Maureen Kelly', email: 'clerk.ga23@jud.ct.example', roles: ['court-clerk'], courts: ['GA23'], organization: 'Superior Court GA23, New Haven' },
-  { username: 'clerk-ga14', name: 'Tomas Reyes', email: 'clerk.ga14@jud.ct.example', roles: ['court-clerk'], courts: ['GA14'], organization: 'Superior Court GA14, Hartford' },
-  { username: 'judge-ga23', name: 'Hon. Ellen Park', email: 'judge.ga23@jud.ct.example', roles: ['judicial'], organization: 'Judicial Branch' },
+  { username: 'cchrs-unit', name: 'Priya Raman', email: 'cchrs.unit@dpscs.ct.example', roles: ['unit'], organization: 'Department of Emergency Services and Public Protection' },
+  { username: 'clerk-ga23', name: 'Maureen Kelly', email: 'clerk.ga23@jud.ct.example', roles: ['court-clerk'], courts: ['GA23'], organization: 'Superior Court, New Haven' },
+  { username: 'clerk-ga14', name: 'Tomas Reyes', email: 'clerk.ga14@jud.ct.example', roles: ['court-clerk'], courts: ['GA14'], organization: 'Superior Court, Hartford' },
+  { username: 'judge-ga23', name: 'Hon. Ellen Park', email: 'judge.ga23@jud.ct.example', roles: ['judicial'], organization: 'Superior Court, New Haven' },
   { username: 'dcj-attorney', name: 'Marcus Bell', email: 'attorney@dcj.ct.example', roles: ['dcj'], organization: 'Division of Criminal Justice' },
-  { username: 'auditor', name: 'Grace Liu', email: 'auditor@dpscs.ct.example', roles: ['auditor'], organization: 'CJIS audit, DESPP' },
+  { username: 'auditor', name: 'Grace Liu', email: 'auditor@dpscs.ct.example', roles: ['auditor'], organization: 'CJIS audit, Department of Emergency Services and Public Protection' },
   { username: 'ops', name: 'Sam Novak', email: 'ops@ciss.ct.example', roles: ['operations'], organization: 'CISS operations' },
 ];
 
@@ -70,8 +70,8 @@ export const ROLE_LABELS: Readonly<Record<(typeof ROLES)[number], string>> = {
   'agency-staff': 'Agency staff',
   unit: 'CCHRS unit',
   'court-clerk': 'Court clerk',
-  dcj: 'Division of Criminal Justice',
-  judicial: 'Judicial',
+  dcj: 'Prosecutor (DCJ)',
+  judicial: 'Judge',
   community: 'Community partner',
   operations: 'Operations',
   auditor: 'Auditor',
