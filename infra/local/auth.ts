@@ -28,7 +28,7 @@ export class TokenRejected extends Error {
 }
 
 /** Short names people type (`--role clerk`) for the manifest's roles. */
-const ALIASES: Record<string, Role> = { clerk: 'court-clerk', admin: 'agency-admin', rms: 'agency-rms', ops: 'operations' };
+const ALIASES: Record<string, Role> = { clerk: 'court-clerk', admin: 'agency-admin', rms: 'agency-rms', staff: 'agency-staff', ops: 'operations' };
 
 export function roleFrom(name: string): Role {
   const role = ALIASES[name] ?? name;

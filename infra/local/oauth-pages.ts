@@ -23,6 +23,9 @@ export interface SignInPageRequest {
   readonly scopes: readonly string[];
 }
 
+/** The CSS selector of a person's button on the sign-in page, for browser tests: `page.click(signInButton('clerk-ga23'))`. */
+export const signInButton = (username: string): string => `button[name="username"][value="${username}"]`;
+
 /** How the page names a person: name, then role and agency or court. */
 export function userLabel(user: DemoUser): { readonly name: string; readonly detail: string } {
   const roles = user.roles.map((r) => ROLE_LABELS[r]).join(', ');

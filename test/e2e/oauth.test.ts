@@ -9,6 +9,7 @@ import type { AccessLogEntry } from '../../infra/local/apigateway';
 import { launchBrowser } from '../browser';
 import { DEMO_USERNAMES } from '../../infra/local/users';
 import { PORTAL_CLIENT_ID } from '../../infra/local/oauth';
+import { signInButton } from '../../infra/local/oauth-pages';
 import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
 
 /** A PKCE pair as a browser makes one: a random verifier and base64url(SHA-256(verifier)). */
@@ -274,6 +275,11 @@ describe('sign-in for people (OAuth authorization code with PKCE, local issuer)'
       const preflight = await fetch(`${api}/oauth2/token`, { method: 'OPTIONS', headers: { Origin: new URL(api).origin, 'Access-Control-Request-Method': 'POST' } });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+      const revoked = await fetch(`${api}/oauth2/revoke`, { method: 'POST', headers: { Origin: new URL(api).origin, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: 'x', client_id: PORTAL_CLIENT_ID }) });
+      expect(revoked.headers.get('access-control-allow-origin')).toBe(new URL(api).origin);
+      const revokePreflight = await fetch(`${api}/oauth2/revoke`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+      expect(revokePreflight.status).toBe(204);
+      expect(revokePreflight.headers.get('access-control-allow-origin')).toBeNull();
     });
   });
 
@@ -349,8 +355,10 @@ describe('sign-in for people (OAuth authorization code with PKCE, local issuer)'
       // The portal is not part of this test (it would redeem the code itself): the form's answer,
       // a redirect to the portal, is kept here and the browser stops on a blank page.
       let location = '';
+      let origin: string | undefined;
       await page.route(`${api}/oauth2/authorize`, async (route) => {
         if (route.request().method() !== 'POST') return route.continue();
+        origin = (await route.request().allHeaders())['origin'];
         const answer = await route.fetch({ maxRedirects: 0 });
         expect(answer.status()).toBe(302);
         location = answer.headers()['location'] ?? '';
@@ -369,10 +377,12 @@ describe('sign-in for people (OAuth authorization code with PKCE, local issuer)'
       expect(width).toBeLessThanOrEqual(320);
 
       // Tab to the first person's button and press Enter: the browser lands on the portal with a code and the state.
-      const first = page.locator('button[name="username"]').first();
+      const first = page.locator(signInButton(DEMO_USERNAMES[0] ?? ''));
       for (let i = 0; i < 20 && !(await first.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)); i++) await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
       await page.getByText('signed in').waitFor();
+      // The page sends its origin with the form (Referrer-Policy same-origin), so a form from another site is told apart.
+      expect(origin).toBe(new URL(api).origin);
       const landed = new URL(location);
       expect(`${landed.origin}${landed.pathname}`).toBe(portal);
       expect(landed.searchParams.get('state')).toBe('st-123');
