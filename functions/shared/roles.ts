@@ -9,7 +9,11 @@ export type Role = (typeof ROLES)[number];
 /** Roles that decide human tasks (each task names the one role, and agency, that may). */
 export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
 
-/** Roles that act for one agency: their token names its ORI (`custom:ori`), and they see that agency's data only. */
+/**
+ * Roles that act for one agency: their token names its ORI (`custom:ori`), and they see that
+ * agency's data only. `agency-staff` are the agency's people who follow its packets in the
+ * portal, beside its RMS machine client (`agency-rms`).
+ */
 export const AGENCY_ROLES = ['agency-admin', 'agency-rms', 'agency-staff'] as const satisfies readonly Role[];
 
 /** Whether a role acts for one agency (its token must name the ORI). */

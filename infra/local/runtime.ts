@@ -9,7 +9,7 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
-import { LocalApiGateway, type TokenFailure } from './apigateway';
+import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
 import { Clock } from './clock';
@@ -135,7 +135,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
     const issuer = await startIssuer(options.dataDir, lambda);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
-    const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret, users: userDirectory(options.users) }, teardown);
+    const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
+    signInPeople(api, issuer, clock, userDirectory(options.users));
     const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
@@ -337,6 +338,19 @@ function preTokenTrigger(lambda: LocalLambda): TokenCustomizer {
   };
 }
 
+/**
+ * People's sign-in on the API's origin (oauth.ts): Cognito's hosted-UI endpoints for the portal's
+ * app client, whose callback and sign-out URL is the portal (`<api>/portal/`). A refused token
+ * request is recorded as the gateway records one of a machine client.
+ */
+function signInPeople(api: { gateway: LocalApiGateway; url: string }, issuer: LocalIssuer, clock: Clock, users: readonly DemoUser[]): void {
+  const endpoint = api.gateway.tokenEndpoint;
+  if (!endpoint) throw new Error('the token endpoint must be set before people can sign in');
+  const portal = `${api.url}/portal/`;
+  const client = { clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_SCOPES] };
+  endpoint.people = new HostedSignIn({ issuer, clock, users, clients: [client], onFailure: (failure) => endpoint.onFailure?.(failure) });
+}
+
 interface ApiDeps {
   readonly stage: string;
   readonly port: number;
@@ -347,29 +361,27 @@ interface ApiDeps {
   readonly eventBridge: LocalEventBridge;
   readonly mailbox: LocalSes;
   readonly localSecret: string;
-  readonly users: readonly DemoUser[];
 }
 
-/** The local API Gateway: the manifest's routes, the OAuth endpoints (machine clients; people through the portal's client), and the operations console. */
+/** The local API Gateway: the manifest's routes, the OAuth token endpoint of machine clients, and the operations console. */
 async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: LocalApiGateway; url: string; clients: LocalClients }> {
   const gateway = new LocalApiGateway(deps.lambda, deps.issuer, deps.clock, deps.stage);
   const clients = LocalClients.load(deps.dataDir);
-  // What CloudTrail records in AWS when Cognito refuses a token request.
-  const onFailure = (f: TokenFailure): void =>
-    deps.eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
-      eventSource: 'cognito-idp.amazonaws.com',
-      eventName: 'Token_POST',
-      errorCode: f.error,
-      sourceIPAddress: f.sourceIp,
-      userAgent: f.userAgent ?? null,
-      requestParameters: { client_id: f.clientId },
-    });
-  gateway.tokenEndpoint = { clients, onFailure };
+  gateway.tokenEndpoint = {
+    clients,
+    // What CloudTrail records in AWS when Cognito refuses a token request.
+    onFailure: (f) =>
+      deps.eventBridge.publishAwsEvent('aws.cognito-idp', 'AWS API Call via CloudTrail', {
+        eventSource: 'cognito-idp.amazonaws.com',
+        eventName: 'Token_POST',
+        errorCode: f.error,
+        sourceIPAddress: f.sourceIp,
+        userAgent: f.userAgent ?? null,
+        requestParameters: { client_id: f.clientId },
+      }),
+  };
   const port = await gateway.start(deps.port);
   teardown.add(() => gateway.stop());
-  // The portal's app client: its callback and sign-out URL is the portal on the API's origin.
-  const portal = `http://127.0.0.1:${port}/portal/`;
-  gateway.tokenEndpoint.people = new HostedSignIn({ issuer: deps.issuer, clock: deps.clock, users: deps.users, onFailure, clients: [{ clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_SCOPES] }] });
   gateway.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: deps.mailbox.endpoint, localSecret: deps.localSecret, authenticate: (authorization) => gateway.authenticate(authorization) }).serve);
   return { gateway, url: `http://127.0.0.1:${port}`, clients };
 }
