@@ -24,7 +24,7 @@ export const REFRESH_LIFETIME_MS = 12 * 3600 * 1000;
  * API's. Never a machine role's or an agency's scope (`ciss/agency-rms`, `ciss/ori.*`): those
  * make a token a machine client's.
  */
-export const PORTAL_SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin', API_SCOPE] as const;
+export const PORTAL_CLIENT_SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin', API_SCOPE] as const;
 
 /** An app client that signs people in with the authorization-code grant (Cognito's hosted UI). */
 export interface PublicClient {

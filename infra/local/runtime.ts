@@ -24,7 +24,7 @@ import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
 import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
-import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_SCOPES } from './oauth';
+import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
 import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
@@ -347,7 +347,7 @@ function signInPeople(api: { gateway: LocalApiGateway; url: string }, issuer: Lo
   const endpoint = api.gateway.tokenEndpoint;
   if (!endpoint) throw new Error('the token endpoint must be set before people can sign in');
   const portal = `${api.url}/portal/`;
-  const client = { clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_SCOPES] };
+  const client = { clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_CLIENT_SCOPES] };
   endpoint.people = new HostedSignIn({ issuer, clock, users, clients: [client], onFailure: (failure) => endpoint.onFailure?.(failure) });
 }
 

@@ -48,7 +48,7 @@ describe('sign-in for people (OAuth authorization code with PKCE, local issuer)'
   afterAll(() => stopHarness(h));
 
   const authorizeParams = (challenge: string, extra: Record<string, string> = {}): URLSearchParams =>
-    new URLSearchParams({ response_type: 'code', client_id: PORTAL_CLIENT_ID, redirect_uri: portal, state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid email profile', ...extra });
+    new URLSearchParams({ response_type: 'code', client_id: PORTAL_CLIENT_ID, redirect_uri: portal, state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid email ciss/api', ...extra });
 
   const authorize = (params: URLSearchParams): Promise<Response> => fetch(`${api}/oauth2/authorize?${params}`, { redirect: 'manual' });
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { checkAuthorize, PORTAL_CLIENT_ID, PORTAL_SCOPES, s256, type PublicClient } from '../../infra/local/oauth';
+import { checkAuthorize, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES, s256, type PublicClient } from '../../infra/local/oauth';
 import { signInPage, SYSTEM_USE_NOTICE, userLabel } from '../../infra/local/oauth-pages';
 import { DEMO_USERS, userDirectory, type DemoUser } from '../../infra/local/users';
 
 const PORTAL = 'http://127.0.0.1:3000/portal/';
-const CLIENTS: readonly PublicClient[] = [{ clientId: PORTAL_CLIENT_ID, callbackUrls: [PORTAL], logoutUrls: [PORTAL], allowedScopes: [...PORTAL_SCOPES] }];
+const CLIENTS: readonly PublicClient[] = [{ clientId: PORTAL_CLIENT_ID, callbackUrls: [PORTAL], logoutUrls: [PORTAL], allowedScopes: [...PORTAL_CLIENT_SCOPES] }];
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 const request = (extra: Record<string, string> = {}): URLSearchParams =>
@@ -18,7 +18,7 @@ describe('the local issuer’s PKCE check (S256)', () => {
 
 describe('checkAuthorize', () => {
   it('accepts the portal’s request, granting every allowed scope when none is asked for', () => {
-    expect(checkAuthorize(request(), CLIENTS)).toEqual({ kind: 'ok', request: { clientId: PORTAL_CLIENT_ID, redirectUri: PORTAL, state: 's1', codeChallenge: CHALLENGE, scopes: [...PORTAL_SCOPES] } });
+    expect(checkAuthorize(request(), CLIENTS)).toEqual({ kind: 'ok', request: { clientId: PORTAL_CLIENT_ID, redirectUri: PORTAL, state: 's1', codeChallenge: CHALLENGE, scopes: [...PORTAL_CLIENT_SCOPES] } });
     expect(checkAuthorize(request({ scope: 'openid openid ciss/api' }), CLIENTS)).toMatchObject({ kind: 'ok', request: { scopes: ['openid', 'ciss/api'] } });
   });
 
