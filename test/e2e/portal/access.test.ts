@@ -83,7 +83,7 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     await until(u, '/access-requests', reviewLink, 'the review in the unit’s queue');
     await u.getByRole('table', { name: /Every request/ }).getByRole('link', { name: EMPLOYEE.fullName }).waitFor();
     expect(await checkPage(u, 'unit-queue')).toEqual([]);
-    await u.getByLabel('Status').selectOption('UNDER_REVIEW');
+    await u.getByLabel('Status', { exact: true }).selectOption('UNDER_REVIEW');
     await u.getByRole('table', { name: /under review/ }).getByRole('link', { name: EMPLOYEE.fullName }).waitFor();
     await press(reviewLink());
     await u.getByText(JUSTIFICATION).waitFor();
@@ -218,6 +218,9 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
 
     await first.context.close();
     await second.context.close();
-    expect(p.problems).toEqual([]);
+    // The browser logs the refused reissue's 409 as a failed resource; it is the answer the page shows.
+    const refused = p.problems.filter((m) => m.endsWith('the server responded with a status of 409 (Conflict)'));
+    expect(refused).toHaveLength(1);
+    expect(p.problems.filter((m) => !refused.includes(m))).toEqual([]);
   });
 });
