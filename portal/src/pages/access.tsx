@@ -217,18 +217,31 @@ function NewRequest() {
 const eventWords = (type: string, status?: string) =>
   type === 'AccessRequestStatusChanged' && status
     ? `Status: ${statusWords(status)}`
-    : ({ TemporaryPasswordReissueRequested: 'New temporary password requested', AccountUnlocked: 'First login unlocked', AccessRequestCreated: 'Request received' } as Record<string, string>)[type] ??
+    : (
+        {
+          TemporaryPasswordReissueRequested: 'New temporary password requested',
+          AccountUnlocked: 'First login unlocked',
+          TaskCreated: 'Task opened',
+          TaskDecided: 'Decision recorded',
+          TaskReminderSent: 'Reminder sent',
+        } as Record<string, string>
+      )[type] ??
       type.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
+/** Events a reader of the timeline does not need: someone opened a task's page. */
+const HIDDEN_EVENTS = ['TaskRead'];
 
 function Timeline(props: { readonly request: AccessRequestView }) {
   return (
     <ol class="timeline" aria-label="Timeline">
-      {props.request.timeline.map((t, i) => (
-        <li key={i}>
-          <When at={t.at} /> — {eventWords(t.type, t.status)} <span class="muted">by {t.actor}</span>
-          {t.note ? <span class="muted"> ({t.note})</span> : null}
-        </li>
-      ))}
+      {props.request.timeline
+        .filter((t) => !HIDDEN_EVENTS.includes(t.type))
+        .map((t, i) => (
+          <li key={i}>
+            <When at={t.at} /> — {eventWords(t.type, t.status)} <span class="muted">by {t.actor}</span>
+            {t.note ? <span class="muted"> ({t.note})</span> : null}
+          </li>
+        ))}
     </ol>
   );
 }
