@@ -10,7 +10,7 @@ import { AccountRemovalSchema } from './domain/request';
 import { accessRemove } from './routes';
 import { removeAccount } from './use-cases/remove';
 
-const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.string().optional(), CCHRS_UNIT_EMAIL: z.email(), PORTAL_URL: z.string().optional() });
+const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.string().optional(), CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.string().optional() });
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 const ports = {
   store: new AccessStore(env.TABLE_NAME),
