@@ -47,9 +47,14 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     eventually(async () => (await mailbox(p.h.runtime)).find((m: Mail) => m.destination.to.includes(to) && m.subject.includes(subject)), `mail to ${to} about ${subject}`);
   const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
-  it('goes from the request to an active account and its removal, every page accessible', async () => {
-    const admin = await signedIn(p, 'nhpd-admin', '/access-requests');
-    const a = admin.page;
+  /** The main path's people, each signed in once in their own browser context, and its request. */
+  let a: Page;
+  let u: Page;
+  let requestId = '';
+  let requestRoute = '';
+
+  it('lets the agency administrator request access: the problem beside the field first, then fixed', async () => {
+    a = (await signedIn(p, 'nhpd-admin', '/access-requests')).page;
     await a.getByRole('heading', { name: 'CCHRS access', level: 1 }).waitFor();
     await a.getByRole('heading', { name: 'Your agency’s requests' }).waitFor();
     expect(await checkPage(a, 'admin-requests')).toEqual([]);
@@ -70,15 +75,16 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     await a.getByLabel('Business need').fill(JUSTIFICATION);
     await press(a.getByRole('button', { name: 'Send the request' }));
     await a.getByRole('heading', { name: `CCHRS access for ${EMPLOYEE.fullName}` }).waitFor();
-    const requestId = /#\/access-requests\/(AR-[0-9A-F-]+)$/.exec(a.url())?.[1] ?? '';
+    requestId = /#\/access-requests\/(AR-[0-9A-F-]+)$/.exec(a.url())?.[1] ?? '';
     expect(requestId).toMatch(/^AR-\d{8}-[0-9A-F]{10}$/);
-    const requestRoute = `/access-requests/${requestId}`;
+    requestRoute = `/access-requests/${requestId}`;
     await until(a, requestRoute, () => a.getByText('Waiting for the CCHRS unit’s review of the business need'), 'the request to wait for the unit');
     expect(await checkPage(a, 'admin-request')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
 
-    // 2. The unit's queue by step; the business need reviewed and approved (with the keyboard).
-    const unit = await signedIn(p, 'cchrs-unit', '/access-requests');
-    const u = unit.page;
+  it('shows the unit its queue by step and requests by status; the unit approves the business need with the keyboard', async () => {
+    u = (await signedIn(p, 'cchrs-unit', '/access-requests')).page;
     const reviewLink = () => u.getByRole('table', { name: /Business-need review/ }).getByRole('link', { name: new RegExp(EMPLOYEE.fullName) });
     await until(u, '/access-requests', reviewLink, 'the review in the unit’s queue');
     await u.getByRole('table', { name: /Every request/ }).getByRole('link', { name: EMPLOYEE.fullName }).waitFor();
@@ -90,8 +96,10 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     expect(await checkPage(u, 'unit-review')).toEqual([]);
     await press(u.getByRole('button', { name: 'Approve: assign the trainings' }));
     await u.getByText(/Decided “Approve: assign the trainings” by cchrs-unit/).waitFor();
+    expect(p.problems).toEqual([]);
+  });
 
-    // 3. The administrator attests, from the request's page.
+  it('leads the administrator from the request’s page to the attestation, which says what attesting means', async () => {
     const attestLink = () => a.getByRole('link', { name: 'Attest the trainings' });
     await until(a, requestRoute, attestLink, 'the attestation to wait for the agency');
     expect(await a.getByText('Your attestation that both trainings are complete on CJIS Online is needed').isVisible()).toBe(true);
@@ -100,8 +108,10 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     expect(await checkPage(a, 'admin-attest')).toEqual([]);
     await a.getByRole('button', { name: 'Both trainings are complete on CJIS Online' }).click();
     await a.getByText(/Decided “Both trainings are complete on CJIS Online” by nhpd-admin/).waitFor();
+    expect(p.problems).toEqual([]);
+  });
 
-    // 4. The unit records the evidence per module: a PDF certificate first, refused with the rule.
+  it('lets the unit record the evidence per module: a PDF certificate shows the 15 May 2024 rule and is refused', async () => {
     const verifyLink = () => u.getByRole('table', { name: /Training verification/ }).getByRole('link', { name: new RegExp(EMPLOYEE.fullName) });
     await until(u, '/access-requests', verifyLink, 'the verification in the unit’s queue');
     await verifyLink().click();
@@ -121,8 +131,10 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     await u.getByRole('button', { name: 'Record the evidence' }).click();
     await u.getByText(/Decided “Both verified on CJIS Online” by cchrs-unit/).waitFor();
     expect(await checkPage(u, 'unit-verified')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
 
-    // 5. The temporary password goes out; the employee's first login; the administrator sees ACTIVE.
+  it('sends the temporary password; the administrator follows the request to ACTIVE after the first login', async () => {
     const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
     const temporary = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1] ?? '';
     expect(temporary).not.toBe('');
@@ -136,8 +148,10 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     await until(a, requestRoute, () => a.locator('.badge', { hasText: /^ACTIVE$/ }), 'the request to be ACTIVE');
     await a.getByText('verified — completed').first().waitFor();
     expect(await checkPage(a, 'admin-active')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
 
-    // 6. The employee leaves: the administrator has the account removed (the reason first missing).
+  it('removes the account when the employee leaves, at the administrator’s request (the reason first missing)', async () => {
     await press(a.getByRole('button', { name: 'Remove the account' }));
     await a.locator('#f-reason-problem').waitFor();
     await a.getByLabel('Why is the account to be removed?').fill('Left the department on 27 November.');
@@ -148,8 +162,8 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     const told = await mailTo('cchrs.unit@dpscs.ct.example', `CCHRS account removal: ${EMPLOYEE.fullName}`);
     expect(told.body.text).toContain(`Open in the portal: ${p.url}#/access-requests/${requestId}`);
 
-    await admin.context.close();
-    await unit.context.close();
+    await a.context().close();
+    await u.context().close();
     expect(p.problems).toEqual([]);
   });
 
