@@ -365,7 +365,10 @@ describe('CCHRS access request, end to end', () => {
 
   it('lets the unit release a locked account before the 10 minutes are up', async () => {
     const { requestId, email, temporary } = await lockedOut('unlock');
+    const lock = async () => ((await (await api(`/access-requests/${requestId}`, unit)).json()) as { firstLoginLocked: { until: string | null } | null }).firstLoginLocked;
+    expect((await lock())?.until).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect((await post(`/access-requests/${requestId}/unlock`, unit, {})).status).toBe(200);
+    expect(await lock()).toBeNull();
     expect((await post('/auth/first-login', undefined, { email, temporaryPassword: temporary, newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(200);
   });
 

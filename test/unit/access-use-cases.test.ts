@@ -3,7 +3,7 @@
  * 409s, what each role may list and read, the reissue claim, unlock, and training verification.
  */
 import { jest } from '@jest/globals';
-import type { AccessView } from '#shared/adapters/access-store';
+import type { AccessView, Account } from '#shared/adapters/access-store';
 import type { StoredTask } from '#shared/adapters/task-store';
 import type { AuditEvent } from '#shared/audit';
 import { Cursors } from '#shared/cursor';
@@ -97,6 +97,10 @@ class FakeStore implements RequestStore {
   }
   async unlock(email: string) {
     this.unlocked.push(email);
+  }
+  readonly accounts = new Map<string, Account>();
+  async account(email: string) {
+    return this.accounts.get(email.toLowerCase());
   }
   readonly removedAccounts: string[] = [];
   async removeAccount(request: AccessRequest, from: readonly AccessRequest['status'][], removal: NonNullable<AccessRequest['removal']>, audit: AuditEvent) {
@@ -220,7 +224,7 @@ describe('listing access requests', () => {
 });
 
 describe('reading an access request', () => {
-  const ports = (store: FakeStore) => ({ store, audit: async (e: AuditEvent) => void store.audits.push(e) });
+  const ports = (store: FakeStore) => ({ store, audit: async (e: AuditEvent) => void store.audits.push(e), now: () => new Date(NOW) });
 
   it('gives the request with its trainings and timeline, and audits the read', async () => {
     const store = new FakeStore(aRequest());
@@ -236,6 +240,21 @@ describe('reading an access request', () => {
     await expect(readAccessRequest(ports(store), 'AR-20261129-00000000AA', acting())).rejects.toThrow(new NotFound('No access request AR-20261129-00000000AA'));
     await expect(readAccessRequest(ports(new FakeStore()), 'AR-20261129-00000000AA', acting())).rejects.toThrow(new NotFound('No access request AR-20261129-00000000AA'));
     expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestRead', outcome: 'denied', details: { ori: 'CT0000100' } })]);
+  });
+
+  it('says whether the first login is locked, and until when, while it waits for the employee', async () => {
+    const account = (lockedUntil?: string, locked = true): Account => ({ email: 'jane.doe@police.ct.example', requestId: 'AR-20261129-00000000AA', fullName: 'Jane Q. Doe', status: 'PENDING_FIRST_LOGIN', issue: 1, failures: [], locked, ...(lockedUntil ? { lockedUntil } : {}) });
+    const store = new FakeStore(aRequest({ status: 'TEMPORARY_PASSWORD_ISSUED' }));
+    const read = async () => (await readAccessRequest(ports(store), 'AR-20261129-00000000AA', unit)).firstLoginLocked;
+    expect(await read()).toBeNull();
+    store.accounts.set('jane.doe@police.ct.example', account('2026-11-29T12:10:00.000Z'));
+    expect(await read()).toEqual({ until: '2026-11-29T12:10:00.000Z' });
+    store.accounts.set('jane.doe@police.ct.example', account('2026-11-29T11:59:00.000Z'));
+    expect(await read()).toBeNull();
+    store.accounts.set('jane.doe@police.ct.example', account());
+    expect(await read()).toEqual({ until: null });
+    store.accounts.set('jane.doe@police.ct.example', { ...account('2026-11-29T12:10:00.000Z'), requestId: 'AR-20261129-00000000BB' });
+    expect(await read()).toBeNull();
   });
 
   it('lets the unit read any agency’s request', async () => {

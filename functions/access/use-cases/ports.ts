@@ -9,7 +9,7 @@ import type { Caller } from '#shared/http';
  */
 
 /** The requests and accounts (functions/shared/adapters/access-store.ts), as far as the use cases use them. */
-export type RequestStore = Pick<AccessStore, 'get' | 'create' | 'list' | 'timeline' | 'claimReissue' | 'releaseReissue' | 'unlock' | 'transition' | 'removeAccount'>;
+export type RequestStore = Pick<AccessStore, 'get' | 'create' | 'list' | 'timeline' | 'claimReissue' | 'releaseReissue' | 'unlock' | 'transition' | 'removeAccount' | 'account'>;
 
 /** Appends one audit record (the audit table). */
 export type RecordAudit = (event: AuditEvent) => Promise<void>;

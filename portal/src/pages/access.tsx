@@ -309,8 +309,8 @@ function UnitActions(props: { readonly request: AccessRequestView; readonly onDo
       setBusy(false);
     }
   }
-  const canUnlock = r.status === 'TEMPORARY_PASSWORD_ISSUED' || r.status === 'PASSWORD_EXPIRED';
-  if (r.status !== 'PASSWORD_EXPIRED' && !canUnlock && !outcome.done) return null;
+  const canUnlock = r.firstLoginLocked !== null;
+  if (r.status !== 'PASSWORD_EXPIRED' && !canUnlock && !outcome.done && !outcome.error) return null;
   return (
     <section class="card" aria-labelledby="account-actions">
       <h2 id="account-actions">The account</h2>
@@ -328,7 +328,7 @@ function UnitActions(props: { readonly request: AccessRequestView; readonly onDo
           </button>
         ) : null}
       </div>
-      {canUnlock ? <p class="muted">Unlock when the employee is locked out after 5 wrong temporary passwords (the lock otherwise ends after 10 minutes).</p> : null}
+      {canUnlock ? <p class="muted">Unlocking lets the employee try the temporary password again at once; the lock otherwise ends by itself.</p> : null}
     </section>
   );
 }
@@ -368,6 +368,20 @@ function RequestPage(props: { readonly requestId: string }) {
           </p>
         ) : null}
       </div>
+      {r.firstLoginLocked ? (
+        <div class="error" role="status">
+          <p>
+            The employee’s first login is locked after 5 wrong temporary passwords
+            {r.firstLoginLocked.until ? (
+              <>
+                {' '}
+                until <When at={r.firstLoginLocked.until} />
+              </>
+            ) : null}
+            . {unit ? 'You can unlock it now.' : 'The CCHRS unit can unlock it sooner.'}
+          </p>
+        </div>
+      ) : null}
       {removed ? <Done>The account is removed: it can no longer log in, and the CCHRS unit has been told.</Done> : null}
       {unit ? <UnitActions request={r} onDone={request.reload} /> : null}
       {!unit && REMOVABLE_STATUSES.includes(r.status as AccessStatus) ? (

@@ -203,8 +203,11 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
     for (let i = 0; i < 5; i++) expect((await api(undefined, 'POST', '/auth/first-login', { email: employee.email, temporaryPassword: 'wrong-password', newPassword: 'Granite-Harbor-Lantern-42' })).status).toBe(401);
     expect((await api(undefined, 'POST', '/auth/first-login', { email: employee.email, temporaryPassword: temporary, newPassword: 'short' })).status).toBe(423);
     const first = await signedIn(p, 'cchrs-unit', `/access-requests/${requestId}`);
+    await first.page.getByText(/The employee’s first login is locked after 5 wrong temporary passwords until .+\. You can unlock it now\./).waitFor();
     await press(first.page.getByRole('button', { name: 'Unlock the first login' }));
     await first.page.getByText('The first login is unlocked: the employee can try again now.').waitFor();
+    await first.page.getByText(/first login is locked/).waitFor({ state: 'detached' });
+    expect(await first.page.getByRole('button', { name: 'Unlock the first login' }).count()).toBe(0);
     expect(await checkPage(first.page, 'unit-unlocked')).toEqual([]);
     // Unlocked: the right temporary password is heard again (here with a new password too weak to set).
     expect((await api(undefined, 'POST', '/auth/first-login', { email: employee.email, temporaryPassword: temporary, newPassword: 'short' })).status).toBe(400);
