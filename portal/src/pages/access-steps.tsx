@@ -126,7 +126,7 @@ const TrainingVerification: StepView = ({ task, onChanged }) => {
             <SelectField
               name={`modules.${i}.evidence`}
               label="Evidence"
-              hint={r.evidence === 'pdf-certificate' ? PDF_CERTIFICATE_RULE : undefined}
+              hint={r.evidence === 'pdf-certificate' && !problems[`modules.${i}.evidence`] ? PDF_CERTIFICATE_RULE : undefined}
               problems={problems}
               value={r.evidence}
               onValue={set(i, 'evidence')}
