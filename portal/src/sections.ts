@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Role } from '../../functions/shared/roles';
 import { auditPages } from './pages/audit';
+import { opsPages } from './pages/ops';
 import { taskPages } from './pages/tasks';
 
 /**
@@ -27,6 +28,6 @@ export interface Section {
   readonly routes: readonly PageRoute[];
 }
 
-export const SECTIONS: readonly Section[] = [taskPages, auditPages];
+export const SECTIONS: readonly Section[] = [taskPages, auditPages, opsPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));
