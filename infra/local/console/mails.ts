@@ -78,7 +78,7 @@ export interface MailViewOptions {
 }
 
 /** `/console` and anything under it: to the portal's operations section (the console moved there). */
-export function redirectConsole(_req: IncomingMessage, res: ServerResponse): void {
+export async function redirectConsole(_req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.writeHead(308, { ...PAGE_HEADERS, Location: `${PORTAL_PATH}#/ops` });
   res.end();
 }
