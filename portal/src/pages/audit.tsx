@@ -65,7 +65,9 @@ function SearchForm(props: { readonly current?: Search }) {
   const [subjectType, setSubjectType] = useState(c?.by === 'subject' ? c.subjectType : '');
   const [subject, setSubject] = useState(c?.by === 'subject' ? c.subject : '');
   const [actor, setActor] = useState(c?.by === 'actor' ? c.actor : '');
-  const [day, setDay] = useState(c?.day ?? new Date().toISOString().slice(0, 10));
+  const today = new Date().toISOString().slice(0, 10);
+  // A day narrows a subject's or an actor's trail only when asked; a search by day starts at today (UTC).
+  const [day, setDay] = useState(c ? (c.day ?? '') : today);
   const [limit, setLimit] = useState<string>(c?.limit ?? '50');
   const form = useSchemaForm(SearchSchema);
 
@@ -91,7 +93,11 @@ function SearchForm(props: { readonly current?: Search }) {
           label="Search by"
           problems={form.problems}
           value={by}
-          onValue={(v) => (setBy(v as By), form.clear())}
+          onValue={(v) => {
+            setBy(v as By);
+            if (v === 'day' && !day) setDay(today);
+            form.clear();
+          }}
           options={[
             ['day', 'Day'],
             ['actor', 'Actor'],
@@ -277,7 +283,8 @@ function AuditPage() {
   return (
     <Page title="Audit trail" lead="Who did what to which record, and when: by subject, by actor or by day (UTC). Every search you make is itself recorded.">
       <SearchForm key={loc.query.toString()} current={search} />
-      {search ? <Results search={search} /> : null}
+      {/* A new search is a new answer: no rows of the last one while it loads. */}
+      {search ? <Results key={JSON.stringify(search)} search={search} /> : null}
     </Page>
   );
 }

@@ -82,7 +82,7 @@ describe('the auditor in the portal', () => {
     const actors = await page.locator('table.audit-records tbody tr td:nth-child(4)').allTextContents();
     expect(actors.length).toBeGreaterThan(0);
     expect(new Set(actors)).toEqual(new Set(['nhpd-admin']));
-    expect(await page.getByLabel('Actor').inputValue()).toBe('nhpd-admin');
+    expect(await page.getByRole('textbox', { name: 'Actor' }).inputValue()).toBe('nhpd-admin');
     expect(await checkPage(page, 'auditor-actor')).toEqual([]);
   });
 
