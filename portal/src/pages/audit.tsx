@@ -95,7 +95,7 @@ function SearchForm(props: { readonly current?: Search }) {
           value={by}
           onValue={(v) => {
             setBy(v as By);
-            if (v === 'day' && !day) setDay(today);
+            setDay(v === 'day' ? day || today : '');
             form.clear();
           }}
           options={[
