@@ -245,65 +245,67 @@ export function ExecutionPage(props: { readonly id: string; readonly reveal: boo
   const d = loaded.data;
   if (!d) return <Loading what="the execution" />;
   return (
-    <Page title={subjectText(d.subject, d.name)}>
-      <OpsNav />
-      {back}
-      <p class="execution-title" data-testid="execution-title">
-        <ExecutionStatus status={d.status} stuck={d.stuck} /> {d.workflow} execution
-      </p>
-      <Facts
-        label="Execution"
-        items={[
-          ['Workflow', `${d.workflow} (${d.machine})`],
-          ['Execution', <code>{d.executionArn}</code>],
-          ['Started', when(d.startDate)],
-          ['Ended', d.stopDate ? when(d.stopDate) : undefined],
-          d.status === 'RUNNING'
-            ? ['Now in', d.currentState ? `${d.currentState}${d.currentSince ? `, since ${when(d.currentSince)} (${age(d.currentSince)})` : ''}` : undefined]
-            : ['Ended in', d.currentState ? `${d.currentState}${d.currentSince ? `, entered ${when(d.currentSince)}` : ''}` : undefined],
-          ['Expected at most', d.expectedSeconds !== undefined ? duration(d.expectedSeconds * 1000) : undefined],
-        ]}
-      />
-      <div class="actions">
-        <button type="button" onClick={loaded.reload}>
-          Refresh
-        </button>
-        {d.revealed ? (
-          <a href={executionHref(props.id)}>Hide inputs and outputs</a>
-        ) : (
-          <a href={executionHref(props.id, true)} title="Shows execution data as it is; the reveal is audited">
-            Reveal inputs and outputs (audited)
-          </a>
-        )}
-        <Redrive key={d.executionArn} detail={d} onDone={loaded.reload} />
-      </div>
-      {d.error || d.cause ? (
-        <section class="card failure" role="alert" data-testid="failure">
-          <h2>Failed{d.currentState ? ` in ${d.currentState}` : ''}</h2>
-          <p>
-            <code class="err">{d.error ?? ''}</code>
-          </p>
-          <pre class="cause">{d.cause ?? ''}</pre>
+    <div class="ops-execution">
+      <Page title={subjectText(d.subject, d.name)}>
+        <OpsNav />
+        {back}
+        <p class="execution-title" data-testid="execution-title">
+          <ExecutionStatus status={d.status} stuck={d.stuck} /> {d.workflow} execution
+        </p>
+        <Facts
+          label="Execution"
+          items={[
+            ['Workflow', `${d.workflow} (${d.machine})`],
+            ['Execution', <code>{d.executionArn}</code>],
+            ['Started', when(d.startDate)],
+            ['Ended', d.stopDate ? when(d.stopDate) : undefined],
+            d.status === 'RUNNING'
+              ? ['Now in', d.currentState ? `${d.currentState}${d.currentSince ? `, since ${when(d.currentSince)} (${age(d.currentSince)})` : ''}` : undefined]
+              : ['Ended in', d.currentState ? `${d.currentState}${d.currentSince ? `, entered ${when(d.currentSince)}` : ''}` : undefined],
+            ['Expected at most', d.expectedSeconds !== undefined ? duration(d.expectedSeconds * 1000) : undefined],
+          ]}
+        />
+        <div class="actions">
+          <button type="button" onClick={loaded.reload}>
+            Refresh
+          </button>
+          {d.revealed ? (
+            <a href={executionHref(props.id)}>Hide inputs and outputs</a>
+          ) : (
+            <a href={executionHref(props.id, true)} title="Shows execution data as it is; the reveal is audited">
+              Reveal inputs and outputs (audited)
+            </a>
+          )}
+          <Redrive key={d.executionArn} detail={d} onDone={loaded.reload} />
+        </div>
+        {d.error || d.cause ? (
+          <section class="card failure" role="alert" data-testid="failure">
+            <h2>Failed{d.currentState ? ` in ${d.currentState}` : ''}</h2>
+            <p>
+              <code class="err">{d.error ?? ''}</code>
+            </p>
+            <pre class="cause">{d.cause ?? ''}</pre>
+          </section>
+        ) : null}
+        {d.pendingTask ? <PendingTaskCard task={d.pendingTask} /> : null}
+        <section class="card" aria-labelledby="graph-title">
+          <h2 id="graph-title">State machine</h2>
+          <StateMachineGraph detail={d} />
         </section>
-      ) : null}
-      {d.pendingTask ? <PendingTaskCard task={d.pendingTask} /> : null}
-      <section class="card" aria-labelledby="graph-title">
-        <h2 id="graph-title">State machine</h2>
-        <StateMachineGraph detail={d} />
-      </section>
-      <section class="card" aria-labelledby="timeline-title">
-        <h2 id="timeline-title">Timeline</h2>
-        <Timeline detail={d} />
-      </section>
-      {d.subject ? <Mails subject={d.subject} /> : null}
-      {d.otherExecutions?.length ? <OtherExecutions others={d.otherExecutions} /> : null}
-      {d.revealed && (d.input !== undefined || d.output !== undefined) ? (
-        <section class="card" aria-labelledby="data-title">
-          <h2 id="data-title">Execution input and output</h2>
-          {d.input !== undefined ? <Json value={d.input} /> : null}
-          {d.output !== undefined ? <Json value={d.output} /> : null}
+        <section class="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Timeline</h2>
+          <Timeline detail={d} />
         </section>
-      ) : null}
-    </Page>
+        {d.subject ? <Mails subject={d.subject} /> : null}
+        {d.otherExecutions?.length ? <OtherExecutions others={d.otherExecutions} /> : null}
+        {d.revealed && (d.input !== undefined || d.output !== undefined) ? (
+          <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">Execution input and output</h2>
+            {d.input !== undefined ? <Json value={d.input} /> : null}
+            {d.output !== undefined ? <Json value={d.output} /> : null}
+          </section>
+        ) : null}
+      </Page>
+    </div>
   );
 }

@@ -204,9 +204,12 @@ describe('operations in the portal', () => {
   it('leaves the mailbox panel out where there is no mailbox (the path answers 404, as in AWS)', async () => {
     const { context, page } = await signedIn(p, 'ops', '/ops');
     await page.route('**/portal/api/mails?**', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found' }));
+    const answered = page.waitForResponse('**/portal/api/mails?**');
     await page.getByRole('link', { name: `request ${requestId}` }).click();
+    expect((await answered).status()).toBe(404);
     await page.waitForSelector('[data-testid=timeline]');
-    await page.waitForResponse('**/portal/api/mails?**').catch(() => undefined);
+    // The panel shows "Loading" until the answer, then goes.
+    await page.waitForSelector('[data-testid=mails]', { state: 'detached' });
     expect(await page.locator('[data-testid=pending-task]').count()).toBe(1);
     expect(await page.locator('[data-testid=mails]').count()).toBe(0);
     await context.close();
