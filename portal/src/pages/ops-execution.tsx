@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleMail, MailPage } from '../../../infra/local/console/types';
 import { isRedrivable, type ExecutionDetail, type ExecutionSummary, type PendingTask, type RedriveResult, type TimelineStep } from '../../../functions/ops/contract';
 import { ApiError, useLoad, usePortal } from '../api';
-import { href } from '../router';
 import { Done, Facts, Failure, Loading, Page } from '../ui/components';
 import { StateMachineGraph } from './ops-graph';
 import { age, assigneeText, duration, executionHref, ExecutionStatus, OpsNav, subjectText, when } from './ops-parts';
@@ -228,16 +227,10 @@ function OtherExecutions(props: { readonly others: readonly ExecutionSummary[] }
 /** GET /ops/executions/{id}: the execution, its graph, timeline, waiting task and e-mails; redrive when it stopped short. */
 export function ExecutionPage(props: { readonly id: string; readonly reveal: boolean }) {
   const loaded = useLoad((api) => api.get<ExecutionDetail>(`/ops/executions/${encodeURIComponent(props.id)}`, { reveal: props.reveal ? 'true' : undefined }), [props.id, props.reveal]);
-  const back = (
-    <p>
-      <a href={href('/ops')}>← Executions</a>
-    </p>
-  );
   if (loaded.error) {
     return (
       <Page title="Execution">
         <OpsNav />
-        {back}
         <Failure error={loaded.error instanceof ApiError && loaded.error.status === 404 ? new Error('No such execution. The link may be wrong, or the execution is older than Step Functions keeps.') : loaded.error} />
       </Page>
     );
@@ -248,7 +241,6 @@ export function ExecutionPage(props: { readonly id: string; readonly reveal: boo
     <div class="ops-execution">
       <Page title={subjectText(d.subject, d.name)}>
         <OpsNav />
-        {back}
         <p class="execution-title" data-testid="execution-title">
           <ExecutionStatus status={d.status} stuck={d.stuck} /> {d.workflow} execution
         </p>
