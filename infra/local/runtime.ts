@@ -68,7 +68,7 @@ export interface RuntimeOptions {
 }
 
 export interface LocalRuntime {
-  /** `console` is the operations console's page, on the API's origin (local only). */
+  /** `console` is the old operations console's address: it redirects to the portal's operations section (`/portal/#/ops`). */
   readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string; readonly console: string; readonly portal: string };
   readonly clock: Clock;
   readonly lambda: LocalLambda;
