@@ -22,7 +22,7 @@ describe('signing in to the portal and the session', () => {
     await signIn(p, page, 'clerk-ga23', '/tasks');
     expect(new URL(page.url()).hash).toBe('#/tasks');
     expect(new URL(page.url()).search).toBe('');
-    await page.getByRole('heading', { name: 'Waiting for you', level: 1 }).waitFor();
+    await page.getByText('Nothing waits for you.').waitFor();
     expect(tokenRequests).toHaveLength(1);
     const form = new URLSearchParams(tokenRequests[0]);
     expect(form.get('grant_type')).toBe('authorization_code');
