@@ -361,7 +361,10 @@ export class PortalHosting extends Construct {
 
   /**
    * The bundle under `portal/`, and `config.json` beside it with what the app needs to sign in
-   * (PortalConfig, portal/config.ts); the distribution's copies are invalidated after each deploy.
+   * (PortalConfig, portal/config.ts). Every file is `Cache-Control: no-cache`: the edge and the
+   * browser revalidate (a 304 while unchanged), so a deploy is seen at once with no invalidation,
+   * whose permission CDK grants on every distribution (`Resource: *`). The portal is a few small
+   * files; caching them longer would save little.
    */
   private deployBundle(props: PortalHostingProps): s3deploy.BucketDeployment {
     const config = {
@@ -378,8 +381,7 @@ export class PortalHosting extends Construct {
       destinationBucket: this.bucket,
       destinationKeyPrefix: PORTAL_PATH.slice(1),
       sources: [s3deploy.Source.asset(props.bundleDir), s3deploy.Source.jsonData('config.json', config)],
-      distribution: this.distribution,
-      distributionPaths: [`${PORTAL_PATH}*`],
+      cacheControl: [s3deploy.CacheControl.noCache()],
       logGroup,
       memoryLimit: 256,
     });
@@ -401,7 +403,6 @@ function acknowledgeDeploymentHandler(scope: IConstruct, deployment: s3deploy.Bu
     'Action::s3:Abort*': 'Aborts its own multipart uploads into the portal bucket; scoped to that bucket.',
     [`Resource::${assets}`]: "The CDK asset bucket's objects: the staged bundle's key is known only at deploy time.",
     [`Resource::${nagSpelling(stack.resolve(bucket.bucketArn))}/*`]: 'Every object of the portal bucket: the bundle replaces what is there.',
-    'Resource::*': "CloudFront's CreateInvalidation and GetInvalidation as CDK grants them, to refresh the portal's cached files after the sync.",
   };
   for (const [finding, reason] of Object.entries(wildcards)) acknowledge(role, `AwsSolutions-IAM5[${finding}]`, reason);
   const handlers = stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
