@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { addNagChecks } from './aws/nag';
+import { buildPortal } from '../portal/build';
 import { writePortalBundle } from './aws/portal';
-import { CissWorkflowsStack, DEFAULT_STAGE, PLACEHOLDER_PORTAL, stackName } from './stack';
+import { CissWorkflowsStack, DEFAULT_STAGE, stackName } from './stack';
 
 // Environment-agnostic on purpose: `cdk synth` works offline, and the account and region come
 // from the credentials at deploy time.
@@ -25,7 +26,8 @@ new CissWorkflowsStack(app, stackName(stage), {
   stage,
   rmsClients,
   customDomain,
-  portalBundleDir: writePortalBundle(PLACEHOLDER_PORTAL),
+  // The portal as esbuild bundles it now, deployed under /portal/ of the distribution.
+  portalBundleDir: writePortalBundle(await buildPortal()),
   portalDomain,
   portalWebAclArn: typeof webAclArn === 'string' && webAclArn !== '' ? webAclArn : undefined,
   description: `ciss-workflows (${stage}): CJIS workflow orchestration — CCHRS access requests and the CISS arrest workflow`,

@@ -32,6 +32,8 @@ export type Ref =
   | { readonly ref: 'machine'; readonly machine: MachineName }
   /** The API's public base URL (what e-mailed links start with), no trailing slash. */
   | { readonly ref: 'apiUrl' }
+  /** The portal's URL (`<origin>/portal/`, with the slash), which e-mails link people's steps to. */
+  | { readonly ref: 'portalUrl' }
   /** The application's KMS key (locally, the runtime's own key). */
   | { readonly ref: 'key' }
   | { readonly ref: 'secret'; readonly secret: SecretName }

@@ -2,7 +2,7 @@ import type { Role } from '#shared/roles';
 import type { RouteSpec } from '#shared/routes';
 
 /** Who may read arrest packets; the use case narrows it per packet (agency, court, stage): domain/audience.ts. */
-const READERS = ['agency-rms', 'agency-admin', 'court-clerk', 'dcj', 'judicial', 'community', 'unit', 'operations', 'auditor'] as const satisfies readonly Role[];
+const READERS = ['agency-rms', 'agency-admin', 'agency-staff', 'court-clerk', 'dcj', 'judicial', 'community', 'unit', 'operations', 'auditor'] as const satisfies readonly Role[];
 
 /** POST /arrests: an agency's RMS sends a packet (idempotent per ORI and incident number). */
 export const receiveArrest = { id: 'arrests-receive', method: 'POST', path: '/arrests', auth: 'token', roles: ['agency-rms'], oriScoped: true, courtScoped: true } as const satisfies RouteSpec;

@@ -3,14 +3,18 @@
  * manifest (infra/) imports it, never the other way round. In AWS they are Cognito groups;
  * locally, the same claim.
  */
-export const ROLES = ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'] as const;
+export const ROLES = ['agency-admin', 'agency-rms', 'agency-staff', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles that decide human tasks (each task names the one role, and agency, that may). */
 export const DECIDER_ROLES = ['agency-admin', 'unit', 'court-clerk', 'dcj', 'judicial', 'operations'] as const;
 
-/** Roles that act for one agency: their token names its ORI (`custom:ori`), and they see that agency's data only. */
-export const AGENCY_ROLES = ['agency-admin', 'agency-rms'] as const satisfies readonly Role[];
+/**
+ * Roles that act for one agency: their token names its ORI (`custom:ori`), and they see that
+ * agency's data only. `agency-staff` are the agency's people who follow its packets in the
+ * portal, beside its RMS machine client (`agency-rms`).
+ */
+export const AGENCY_ROLES = ['agency-admin', 'agency-rms', 'agency-staff'] as const satisfies readonly Role[];
 
 /** Whether a role acts for one agency (its token must name the ORI). */
 export const isAgencyRole = (role: Role): boolean => (AGENCY_ROLES as readonly Role[]).includes(role);

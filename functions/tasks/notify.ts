@@ -13,5 +13,5 @@ const subjectStatus = subjectStatusOn(env.TABLE_NAME, EVENT_BUS_NAME);
 
 /** Opens a human step's task (with the subject's status change, when it names one) and e-mails the assignee. */
 export const handler = taskHandler(NewTaskSchema, (input) =>
-  notifyAssignee(input, { ...ports, store, subjectStatus, linkKey, baseUrl: env.PUBLIC_API_URL, send: (email) => mailer.send(email) }),
+  notifyAssignee(input, { ...ports, store, subjectStatus, linkKey, baseUrl: env.PUBLIC_API_URL, portalUrl: env.PORTAL_URL, send: (email) => mailer.send(email) }),
 );

@@ -133,13 +133,16 @@ export function subjectFor(task: Pick<Task, 'reminder' | 'maxReminders' | 'quest
 }
 
 /** The e-mail to the assignee: what to decide, the facts, one link per choice. */
-export function emailFor(task: Task, links: readonly TaskLink[]): Email {
+export function emailFor(task: Task, links: readonly TaskLink[], portalUrl?: string): Email {
   const subject = subjectFor(task);
   const expires = new Date(task.expiresAt).toUTCString();
   const notice = `These links work once, only for ${task.assignee.email}, until ${expires}. Opening a link shows a confirmation page; nothing is decided until you confirm there.`;
-  const text = [task.question, '', task.subject.title, ...task.subject.facts.map((f) => `  ${f.label}: ${f.value}`), '', ...links.map((l) => `${l.choice.label}: ${l.url}`), '', notice].join('\n');
+  // The same step in the CISS portal, after sign-in: the page shows what the links' pages show, and more.
+  const portal = portalUrl ? `${portalUrl}#/tasks/${encodeURIComponent(task.taskId)}` : undefined;
+  const text = [task.question, '', task.subject.title, ...task.subject.facts.map((f) => `  ${f.label}: ${f.value}`), '', ...links.map((l) => `${l.choice.label}: ${l.url}`), '', notice, ...(portal ? ['', `Open in the CISS portal (sign-in): ${portal}`] : [])].join('\n');
   const html =
     `<p>${e(task.question)}</p>${facts(task)}` +
-    `<p>${links.map((l) => `<a href="${e(l.url)}">${e(l.choice.label)}</a>`).join(' &nbsp; ')}</p><p>${e(notice)}</p>`;
+    `<p>${links.map((l) => `<a href="${e(l.url)}">${e(l.choice.label)}</a>`).join(' &nbsp; ')}</p><p>${e(notice)}</p>` +
+    (portal ? `<p><a href="${e(portal)}">Open in the CISS portal</a> (sign-in)</p>` : '');
   return { to: [task.assignee.email], subject, text, html };
 }

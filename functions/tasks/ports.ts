@@ -14,6 +14,7 @@ export const env = loadEnv({
   SENDER_EMAIL: nonEmpty,
   SES_CONFIGURATION_SET: z.string().optional(),
   PUBLIC_API_URL: nonEmpty,
+  PORTAL_URL: z.string().optional(),
   TASK_TOKEN_KEY_ID: nonEmpty,
   LINK_KEY_SECRET_ID: z.string().optional(),
 });

@@ -13,19 +13,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IConstruct } from 'constructs';
-import { API_SCOPE } from '../../functions/auth/claims';
+import { PORTAL_PATH, portalConfig, portalCsp } from '../../portal/config';
 import type { ManifestRoute } from '../manifest';
 import type { Api } from './api';
 import { LOG_RETENTION } from './function';
 import { acknowledge, nagSpelling } from './nag';
 
-/** Where the portal lives on the distribution, as in the local gateway (`/portal/`). */
-export const PORTAL_PATH = '/portal/';
-
-/** Minutes without activity after which the portal locks the session (CJIS AC-11). */
-export const PORTAL_IDLE_MINUTES = 30;
-
-/** What `buildPortal()` (portal/build.ts) produces: file name → content. */
+/** What `buildPortal()` (portal/build.ts) produces, or a stand-in: file name → content. */
 export interface PortalFiles {
   readonly files: Readonly<Record<string, string | Uint8Array>>;
 }
@@ -96,18 +90,12 @@ export function apiPathPatterns(routes: readonly Pick<ManifestRoute, 'path'>[]):
   return [...segments].sort().flatMap((segment) => [`/${segment}`, `/${segment}/*`]);
 }
 
-/** The portal's Content-Security-Policy: its own files only, and the API and Cognito's token endpoint to call. */
-export function portalCsp(authBaseUrl: string): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${authBaseUrl}`,
-    "form-action 'self'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** Stands in for the user pool's domain, which holds a deploy-time token (the region) that `portalCsp` cannot parse as a URL. */
+const AUTH_STAND_IN = 'https://auth.stand-in.invalid';
+
+/** The portal's CSP (`portalCsp` of portal/config.ts, as the local gateway sends it) for a deploy-time auth URL. */
+export function deployedPortalCsp(authBaseUrl: string): string {
+  return portalCsp(AUTH_STAND_IN).split(AUTH_STAND_IN).join(authBaseUrl);
 }
 
 /**
@@ -157,6 +145,8 @@ export class PortalHosting extends Construct {
   readonly responseHeaders: cloudfront.ResponseHeadersPolicy;
   /** The web ACL the stack made, when it was not given one. */
   readonly webAcl?: wafv2.CfnWebACL;
+  /** `https://<domain>`: the portal's origin, which the API's paths are forwarded on too. */
+  readonly origin: string;
   /** `https://<domain>/portal/`: the portal's address, its sign-in callback and sign-out URL. */
   readonly url: string;
   readonly client: cognito.UserPoolClient;
@@ -189,8 +179,8 @@ export class PortalHosting extends Construct {
     this.responseHeaders = this.portalResponseHeaders(props.api.authBaseUrl);
     this.distribution = this.createDistribution(props, props.webAclArn ?? this.webAcl?.attrArn);
 
-    const domainName = props.domain?.domainName ?? this.distribution.distributionDomainName;
-    this.url = `https://${domainName}${PORTAL_PATH}`;
+    this.origin = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
+    this.url = `${this.origin}${PORTAL_PATH}`;
     this.client = props.api.addPortalClient(this.url);
     this.deployment = this.deployBundle(props);
   }
@@ -222,12 +212,14 @@ export class PortalHosting extends Construct {
     return new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
       comment: 'CISS portal: strict CSP, HSTS, nosniff, no referrer, no framing',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: portalCsp(authBaseUrl), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: deployedPortalCsp(authBaseUrl), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
       },
+      // As the local gateway sends it: the portal asks for no device.
+      customHeadersBehavior: { customHeaders: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()', override: true }] },
     });
   }
 
@@ -367,15 +359,8 @@ export class PortalHosting extends Construct {
    * files; caching them longer would save little.
    */
   private deployBundle(props: PortalHostingProps): s3deploy.BucketDeployment {
-    const config = {
-      apiBase: '',
-      authBase: props.api.authBaseUrl,
-      clientId: this.client.userPoolClientId,
-      redirectUri: this.url,
-      logoutUri: this.url,
-      scopes: ['openid', 'email', API_SCOPE],
-      idleMinutes: PORTAL_IDLE_MINUTES,
-    };
+    const config = portalConfig(this.origin, { authBase: props.api.authBaseUrl, clientId: this.client.userPoolClientId });
+    if (config.redirectUri !== this.url) throw new Error(`The portal's config.json would return to ${config.redirectUri}, not to its client's callback ${this.url}`);
     const logGroup = new logs.LogGroup(this, 'DeployLogs', { retention: LOG_RETENTION, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
     const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,

@@ -61,6 +61,9 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
     case 'apiUrl':
       if (targets.apiUrl === undefined) throw new Error('Ref to the API URL resolved before the API was created');
       return targets.apiUrl;
+    case 'portalUrl':
+      if (targets.portalUrl === undefined) throw new Error('Ref to the portal URL resolved before the portal was created');
+      return targets.portalUrl;
     case 'key':
       return targets.key.keyArn;
     case 'secret':
@@ -78,7 +81,7 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
  * function is created.
  */
 export function isDeferredRef(ref: Ref): boolean {
-  return ref.ref === 'function' || ref.ref === 'machine' || ref.ref === 'apiUrl';
+  return ref.ref === 'function' || ref.ref === 'machine' || ref.ref === 'apiUrl' || ref.ref === 'portalUrl';
 }
 
 /** `Object.entries` that keeps the manifest's key type. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 /** What `npm start` knows when it prints its banner. */
 export interface BannerInfo {
-  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly cms: string; readonly console: string };
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly cms: string; readonly console: string; readonly portal: string };
   /** The operations token the console link carries in its #fragment (never sent to a server). */
   readonly consoleToken: string;
   readonly roles: readonly string[];
@@ -36,6 +36,7 @@ export function formatBanner(b: BannerInfo): string {
     '',
     'ciss-workflows is running.',
     '',
+    `  Portal (sign in here)    ${b.endpoints.portal}   (every role; pick a demo person at sign-in)`,
     `  API (API Gateway)        ${api}`,
     `  AWS endpoint (edge)      ${edge}      (AWS_ENDPOINT_URL for the SDK, the AWS CLI, cdk)`,
     `  Operations console       ${b.endpoints.console}#token=${b.consoleToken}`,

@@ -54,6 +54,8 @@ export function resolveLocalRef(ref: Ref, targets: LocalRefTargets): string {
       return targets.machineArn(ref.machine);
     case 'apiUrl':
       return targets.apiUrl;
+    case 'portalUrl':
+      return `${targets.apiUrl}/portal/`;
     case 'key':
       return targets.keyArn;
     case 'secret':

@@ -16,6 +16,7 @@ import { Clock } from './clock';
 import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
 import { CONSOLE_PREFIX, OpsConsole } from './console/server';
+import { LocalPortal, PORTAL_PREFIX } from './portal-server';
 import { startDynamoDbLocal } from './dynamodb';
 import { localControls, type Control } from './controls';
 import { Edge } from './edge';
@@ -68,7 +69,7 @@ export interface RuntimeOptions {
 
 export interface LocalRuntime {
   /** `console` is the operations console's page, on the API's origin (local only). */
-  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string; readonly console: string };
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string; readonly console: string; readonly portal: string };
   readonly clock: Clock;
   readonly lambda: LocalLambda;
   /** The edge endpoint: its `taps` see (and may answer) every AWS request the application makes. */
@@ -139,7 +140,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, teardown);
     const resumed = await stepFunctions.resumeAll();
     const runtime: LocalRuntime = {
-      endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/` },
+      endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: `${api.url}${PORTAL_PREFIX}/` },
       clock,
       lambda,
       edge: edge.edge,
@@ -364,8 +365,10 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   };
   const port = await gateway.start(deps.port);
   teardown.add(() => gateway.stop());
+  const url = `http://127.0.0.1:${port}`;
+  gateway.mount(PORTAL_PREFIX, new LocalPortal(url).serve);
   gateway.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: deps.mailbox.endpoint, localSecret: deps.localSecret, authenticate: (authorization) => gateway.authenticate(authorization) }).serve);
-  return { gateway, url: `http://127.0.0.1:${port}`, clients };
+  return { gateway, url, clients };
 }
 
 /** What the manifest's references resolve to here (infra/local/refs.ts). */

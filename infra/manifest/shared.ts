@@ -25,6 +25,7 @@ export const commonEnv = {
 export const taskEnv = {
   ...commonEnv,
   PUBLIC_API_URL: { ref: 'apiUrl' },
+  PORTAL_URL: { ref: 'portalUrl' },
   TASK_TOKEN_KEY_ID: { ref: 'key' },
   LINK_KEY_SECRET_ID: { ref: 'secret', secret: 'approval-link-key' },
 } as const;

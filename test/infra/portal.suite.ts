@@ -1,10 +1,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { API_SCOPE } from '../../functions/auth/claims';
-import { manifest } from '#infra/manifest';
+import { manifest, type FunctionName } from '#infra/manifest';
+import { PORTAL_SCOPES, portalCsp } from '../../portal/config';
 import { PLACEHOLDER_PORTAL, synthesizeStack } from '#infra/stack';
-import { PORTAL_REQUEST_FUNCTION, apiPathPatterns, writePortalBundle } from '#infra/aws/portal';
-import { devTemplate, onlyLogicalId, ref, resourcesOf, type CfnResource } from './template';
+import { PORTAL_REQUEST_FUNCTION, apiPathPatterns, deployedPortalCsp, writePortalBundle } from '#infra/aws/portal';
+import { devTemplate, functionLogicalId, onlyLogicalId, ref, resourcesOf, type CfnResource } from './template';
 
 /** A CloudFormation value as text: `Fn::Join`s concatenated, `Ref`s and `GetAtt`s as `${…}`. */
 function text(value: unknown): string {
@@ -137,9 +138,13 @@ describe('the CISS portal in AWS (issue 15)', () => {
 
     test('carry the strict CSP: own files only, the API and Cognito to call, no framing, no base, forms to itself', () => {
       expect(text(headers['ContentSecurityPolicy']?.['ContentSecurityPolicy'])).toBe(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://ciss-workflows-dev.auth.${AWS::Region}.amazoncognito.com; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' https://ciss-workflows-dev.auth.${AWS::Region}.amazoncognito.com; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
       );
       expect(headers['ContentSecurityPolicy']?.['Override']).toBe(true);
+    });
+
+    test('carry the CSP the local gateway sends, but for the user pool’s domain', () => {
+      expect(deployedPortalCsp('https://pool.auth.us-east-1.amazoncognito.com')).toBe(portalCsp('https://pool.auth.us-east-1.amazoncognito.com'));
     });
 
     test('carry HSTS, nosniff, no referrer and DENY framing', () => {
@@ -261,6 +266,19 @@ describe('the CISS portal in AWS (issue 15)', () => {
       const markers = JSON.stringify(deployment?.['SourceMarkers']);
       expect(markers).toContain(JSON.stringify(ref(Object.entries(resourcesOf(template, 'AWS::Cognito::UserPoolClient')).find(([, c]) => c === portalClient(template))?.[0] ?? '')));
       expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [distributionId, 'DomainName'] }));
+    });
+
+    test("gives every function that links to the portal (PORTAL_URL) the distribution's portal URL", () => {
+      const linking = (Object.keys(manifest.functions) as FunctionName[]).filter((name) => JSON.stringify(manifest.functions[name].env).includes('"portalUrl"'));
+      expect(linking.length).toBeGreaterThan(0);
+      for (const name of linking) {
+        const env = (resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId(template, name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+        expect({ name, url: text(env['PORTAL_URL']) }).toEqual({ name, url: portalUrl });
+      }
+    });
+
+    test("asks in config.json for exactly the scopes the portal's client is allowed", () => {
+      expect([...PORTAL_SCOPES]).toEqual(['openid', 'email', API_SCOPE]);
     });
 
     test('prints the portal URL', () => {

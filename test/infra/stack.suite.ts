@@ -81,6 +81,9 @@ function expectedValue(r: Ref): unknown {
       return {
         'Fn::Join': ['', ['https://', ref(restApiId), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/dev']],
       };
+    case 'portalUrl':
+      // The distribution's portal path (the distribution needs the API id only, not the functions).
+      return { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [onlyLogicalId(template, 'AWS::CloudFront::Distribution'), 'DomainName'] }, '/portal/']] };
     case 'key':
       return getAttArn(keyId);
     case 'secret':

@@ -5,7 +5,7 @@ const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g;
 const token = (n: number) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify({ role: n, pad: 'x'.repeat(600) })).toString('base64url')}.${'s'.repeat(86)}`;
 
 const info: BannerInfo = {
-  endpoints: { edge: 'http://127.0.0.1:4566', api: 'http://127.0.0.1:3000', mailbox: 'http://127.0.0.1:8005', cms: 'http://127.0.0.1:40000', console: 'http://127.0.0.1:3000/console/' },
+  endpoints: { edge: 'http://127.0.0.1:4566', api: 'http://127.0.0.1:3000', mailbox: 'http://127.0.0.1:8005', cms: 'http://127.0.0.1:40000', console: 'http://127.0.0.1:3000/console/', portal: 'http://127.0.0.1:3000/portal/' },
   consoleToken: token(0),
   roles: ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'],
   demoOri: 'CT0000100',
@@ -22,6 +22,12 @@ const info: BannerInfo = {
 describe('the npm start banner', () => {
   const banner = formatBanner(info);
   const lines = banner.split('\n');
+
+  it('says where the portal is, first', () => {
+    const first = lines.findIndex((l) => l.includes('http://'));
+    expect(lines[first]).toContain(`Portal`);
+    expect(lines[first]).toContain(info.endpoints.portal);
+  });
 
   it('prints one token, in the console link’s #fragment, and no other JWT', () => {
     const withJwt = lines.filter((l) => new RegExp(JWT.source).test(l));

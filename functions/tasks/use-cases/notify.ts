@@ -28,6 +28,8 @@ export interface NotifyPorts extends Omit<TaskPorts, 'store'> {
   /** The key new links are signed with. */
   readonly linkKey: () => Promise<Buffer>;
   readonly baseUrl: string;
+  /** The CISS portal (`<origin>/portal/`), whose task page the e-mail also links to. */
+  readonly portalUrl?: string;
   readonly send: (email: Email) => Promise<unknown>;
 }
 
@@ -45,7 +47,7 @@ export async function notifyAssignee(input: NewTask, ports: NotifyPorts): Promis
   const alongside = change ? await ports.subjectStatus.write(input.subject, change, ports.now().toISOString()) : undefined;
   const { task, links } = await openTask(input, { ...ports, store: creatingWith(ports.store, alongside), linkKey: await ports.linkKey() });
   if (change) await ports.subjectStatus.announce(input.subject, change);
-  await ports.send(emailFor(task, links));
+  await ports.send(emailFor(task, links, ports.portalUrl));
   return { taskId: task.taskId, expiresAt: task.expiresAt };
 }
 

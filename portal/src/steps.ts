@@ -1,0 +1,13 @@
+import type { ComponentChildren } from 'preact';
+import type { TaskView } from '../../functions/tasks/use-cases/api';
+
+/**
+ * What a human task's page shows above its decision, by workflow and step
+ * (`arrest-packet/clerk-review`): the packet as a document for the clerk, the evidence form for
+ * the unit. A step without its own view shows the task's facts, as its e-mail does.
+ */
+export type StepView = (props: { readonly task: TaskView; readonly onChanged: () => void }) => ComponentChildren;
+
+export const STEP_VIEWS: Readonly<Record<string, StepView>> = {};
+
+export const stepKey = (task: Pick<TaskView, 'workflow' | 'step'>): string => `${task.workflow}/${task.step}`;
