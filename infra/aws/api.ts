@@ -516,7 +516,7 @@ export class Api extends Construct {
           },
           visibilityConfig: visibility('BodyTooLarge'),
         },
-        ...this.perSourceRules(visibility),
+        ...perSourceRules(visibility),
       ],
     });
 
@@ -535,38 +535,42 @@ export class Api extends Construct {
     });
     return [webAcl, wafLogs];
   }
+}
 
-  /** One rate-based rule per route with a per-source limit (the first-login route), answering 429. */
-  private perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
-    return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
-      const limit = route.perSourceLimit;
-      if (!limit) return [];
-      const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
-      return [
-        {
-          name,
-          priority: 10 + i,
-          action: { block: { customResponse: { responseCode: 429 } } },
-          statement: {
-            rateBasedStatement: {
-              limit: limit.requests,
-              evaluationWindowSec: limit.windowSeconds,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: {
-                andStatement: {
-                  statements: [
-                    { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                    { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                  ],
-                },
+/**
+ * One rate-based rule per route with a per-source limit (the first-login route), answering 429:
+ * in the API's web ACL, and in the portal's at the edge, where the source is the viewer's own
+ * address (the API's sees CloudFront's for what comes through the portal).
+ */
+export function perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
+  return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
+    const limit = route.perSourceLimit;
+    if (!limit) return [];
+    const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
+    return [
+      {
+        name,
+        priority: 10 + i,
+        action: { block: { customResponse: { responseCode: 429 } } },
+        statement: {
+          rateBasedStatement: {
+            limit: limit.requests,
+            evaluationWindowSec: limit.windowSeconds,
+            aggregateKeyType: 'IP',
+            scopeDownStatement: {
+              andStatement: {
+                statements: [
+                  { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                  { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                ],
               },
             },
           },
-          visibilityConfig: visibility(name),
         },
-      ];
-    });
-  }
+        visibilityConfig: visibility(name),
+      },
+    ];
+  });
 }
 
 /** The scopes of the API's resource server: the API itself, each machine role, and each RMS client's agency. */

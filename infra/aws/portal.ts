@@ -12,10 +12,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, type IConstruct } from 'constructs';
 import { PORTAL_PATH, portalConfig, portalCsp } from '../../portal/config';
 import type { ManifestRoute } from '../manifest';
-import type { Api } from './api';
+import { perSourceRules, type Api } from './api';
 import { LOG_RETENTION } from './function';
 import { acknowledge, nagSpelling } from './nag';
 
@@ -155,6 +156,9 @@ export class PortalHosting extends Construct {
   constructor(scope: Construct, id: string, props: PortalHostingProps) {
     super(scope, id);
     const prefix = `ciss-workflows-${props.stage}-portal`;
+    // S3 server access logs are granted to the logging service by bucket policy, not by the
+    // log-delivery ACL (AWS's recommendation; CDK's older default).
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
     this.logBucket = this.createLogBucket();
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -334,6 +338,8 @@ export class PortalHosting extends Construct {
         // API's own firewall enforces the API's body limits per path behind this one.
         managed(2, 'AWSManagedRulesCommonRuleSet', ['SizeRestrictions_BODY']),
         managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        // The API's per-source limits (first login, CJIS AC-7) on the viewer's own address.
+        ...perSourceRules(visibility),
       ],
     });
     // The `aws-waf-logs-` prefix is what WAF requires of a log group it writes to.

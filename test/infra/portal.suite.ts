@@ -209,6 +209,11 @@ describe('the CISS portal in AWS (issue 15)', () => {
       const rules = resourcesOf(template, 'AWS::WAFv2::WebACL')[aclId]?.Properties['Rules'] as { Name: string; Statement: Record<string, unknown> }[];
       expect(rules.find((r) => r.Name === 'RatePerIp')?.Statement).toEqual({ RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300, Limit: 1000 } });
       expect(rules.map((r) => r.Name)).toEqual(expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']));
+      // The API's per-source limits (first login) hold at the edge too, on the viewer's own address.
+      const apiAcl = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL')).find((a) => a.Properties['Scope'] === 'REGIONAL');
+      const perSource = (apiAcl?.Properties['Rules'] as { Name: string }[]).filter((r) => r.Name.startsWith('RatePerIp') && r.Name !== 'RatePerIp');
+      expect(perSource.length).toBeGreaterThan(0);
+      expect(rules).toEqual(expect.arrayContaining(perSource));
       expect(config.WebACLId).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
       const rule = Object.values(template.toJSON()['Rules'] as Record<string, { Assertions: { Assert: unknown }[] }>).find((r) => JSON.stringify(r).includes('us-east-1'));
       expect(rule?.Assertions[0]?.Assert).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
