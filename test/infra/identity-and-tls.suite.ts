@@ -36,7 +36,7 @@ describe('RMS machine clients in the Cognito user pool', () => {
     }
   });
 
-  test('opens no OAuth flow for people (no hosted sign-in to send tokens elsewhere) and no user sign-in for machines', () => {
+  test('opens no OAuth flow on the SRP client of people (only the portal’s client has a callback) and no user sign-in for machines', () => {
     const people = clients.filter((c) => c.Properties['GenerateSecret'] !== true);
     expect(people).toHaveLength(1);
     expect(people[0]?.Properties['AllowedOAuthFlows']).toBeUndefined();
