@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ArnFormat, Aws, CfnRule, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnRule, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -74,6 +74,9 @@ export const PORTAL_REQUEST_FUNCTION = `function handler(event) {
   if (uri.endsWith('/')) request.uri = uri + 'index.html';
   return request;
 }`;
+
+/** Cache behaviours a distribution may have before its quota is raised (CloudFront's default). */
+export const CLOUDFRONT_BEHAVIOURS_QUOTA = 25;
 
 /**
  * The path patterns CloudFront forwards to the API: for the first segment of every route,
@@ -258,12 +261,19 @@ export class PortalHosting extends Construct {
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
     };
+    const apiPatterns = apiPathPatterns(props.routes);
+    if (apiPatterns.length + 1 > CLOUDFRONT_BEHAVIOURS_QUOTA) {
+      Annotations.of(this).addWarningV2(
+        'ciss:portal-behaviours',
+        `The portal's distribution has ${apiPatterns.length + 1} cache behaviours (two per route area, and /portal/*); CloudFront allows ${CLOUDFRONT_BEHAVIOURS_QUOTA} unless the account's quota is raised.`,
+      );
+    }
     const distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `CISS portal (${props.stage}) and its API`,
       defaultBehavior: portal,
       additionalBehaviors: {
         [`${PORTAL_PATH}*`]: portal,
-        ...Object.fromEntries(apiPathPatterns(props.routes).map((pattern) => [pattern, api])),
+        ...Object.fromEntries(apiPatterns.map((pattern) => [pattern, api])),
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // North America and Europe: the portal's users are in Connecticut.

@@ -4,7 +4,7 @@ import { API_SCOPE } from '../../functions/auth/claims';
 import { manifest, type FunctionName } from '#infra/manifest';
 import { PORTAL_SCOPES, portalCsp } from '../../portal/config';
 import { PLACEHOLDER_PORTAL, synthesizeStack } from '#infra/stack';
-import { PORTAL_REQUEST_FUNCTION, apiPathPatterns, deployedPortalCsp, writePortalBundle } from '#infra/aws/portal';
+import { CLOUDFRONT_BEHAVIOURS_QUOTA, PORTAL_REQUEST_FUNCTION, apiPathPatterns, deployedPortalCsp, writePortalBundle } from '#infra/aws/portal';
 import { devTemplate, functionLogicalId, onlyLogicalId, ref, resourcesOf, type CfnResource } from './template';
 
 /** A CloudFormation value as text: `Fn::Join`s concatenated, `Ref`s and `GetAtt`s as `${…}`. */
@@ -158,6 +158,10 @@ describe('the CISS portal in AWS (issue 15)', () => {
         expect(behavior.OriginRequestPolicyId).toBe(cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER.originRequestPolicyId);
         expect(behavior.ViewerProtocolPolicy).toBe('https-only');
       }
+    });
+
+    test("stays within CloudFront's default quota of cache behaviours", () => {
+      expect(config.CacheBehaviors.length).toBeLessThanOrEqual(CLOUDFRONT_BEHAVIOURS_QUOTA);
     });
 
     test('derives the forwarded paths from the routes: a new route area is forwarded, the portal path and parameter-first paths are refused', () => {
