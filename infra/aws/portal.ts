@@ -45,12 +45,14 @@ export interface PortalHostingProps {
   /**
    * The portal on its own name. Without one it is served on the distribution's
    * `*.cloudfront.net` name, whose certificate CloudFront fixes at TLS 1.0 and up.
+   * @default the distribution's own name
    */
   readonly domain?: PortalDomain;
   /**
    * An existing web ACL of scope CLOUDFRONT (made in us-east-1). Without one the stack makes
    * its own, which CloudFront requires in us-east-1: a CloudFormation rule then refuses to
    * deploy the stack in any other region, with a message that names this setting.
+   * @default a web ACL made by the stack (us-east-1 only)
    */
   readonly webAclArn?: string;
   /**
@@ -178,7 +180,7 @@ export class PortalHosting extends Construct {
     acknowledge(
       this.bucket,
       'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      "The bucket holds only the portal's public code (HTML, JS, CSS, config.json without secrets), encrypted at rest by S3 (SSE-S3); a KMS key would need a key policy naming the distribution, which depends on this bucket.",
+      "The bucket holds only the portal's public code (HTML, JS, CSS, config.json without secrets), encrypted at rest by S3 (SSE-S3); with KMS, CloudFront would need the key's policy to name the distribution, which depends on this bucket, which would depend on the key: a cycle.",
     );
     acknowledge(this.bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'The bundle is rebuilt from the repository and redeployed by every deploy; a replica would hold nothing that cannot be rebuilt.');
 
