@@ -28,7 +28,8 @@ interface ListPage {
 /** `?status=any` lists every status; no `status` is the person's usual list (awaiting adjudication for Judicial). */
 const ANY = 'any';
 
-const statusLabel = (s: PacketStatus) => `${s.charAt(0)}${s.slice(1).toLowerCase().replace(/_/g, ' ')} (${CURRENT_STEP[s]})`;
+const statusWords = (s: PacketStatus) => s.toLowerCase().replace(/_/g, ' ');
+const statusLabel = (s: PacketStatus) => `${s.charAt(0)}${statusWords(s).slice(1)}: ${CURRENT_STEP[s]}`;
 const STATUS_OPTIONS: readonly (readonly [string, string])[] = [[ANY, 'Every status'], ...STATUSES.map((s) => [s, statusLabel(s)] as const)];
 
 const isStatus = (s: string): s is PacketStatus => (STATUSES as readonly string[]).includes(s);
@@ -51,7 +52,7 @@ function PacketList(props: { readonly query: URLSearchParams }) {
     <Page title="Arrest packets" lead={lead}>
       {clerk ? <ReviewQueue /> : null}
       <section aria-labelledby="packets">
-        <h2 id="packets">{status ? `${whose}: ${statusLabel(status)}` : whose}</h2>
+        <h2 id="packets">{status ? `${whose}, ${statusWords(status)}` : whose}</h2>
         <form
           class="filters"
           aria-label="Filter the packets"
@@ -97,7 +98,7 @@ function Packets(props: { readonly status: string; readonly showAgency: boolean 
     }
   }
 
-  if (!packets.length) return <p>No packets{props.status ? ` are ${props.status.toLowerCase().replace(/_/g, ' ')}` : ' yet'}.</p>;
+  if (!packets.length) return <p>No packets{isStatus(props.status) ? ` are ${statusWords(props.status)}` : ' yet'}.</p>;
   return (
     <>
       <div class="table-wrap" role="region" aria-label="Packets" tabIndex={0}>
