@@ -91,7 +91,7 @@ function AdjudicationForm(props: { readonly view: PacketRead; readonly onDone: (
             {c.title ? `, ${c.title}` : ''} ({c.offenseClass})
           </legend>
           <SelectField name={`dispositions.${i}.disposition`} label="Disposition" problems={form.problems} value={rows[i]?.disposition ?? ''} onValue={(v) => set(i, { disposition: v })} options={OPTIONS} />
-          <TextField name={`dispositions.${i}.dispositionDate`} label="Date of the disposition" hint="YYYY-MM-DD" type="date" problems={form.problems} value={rows[i]?.dispositionDate ?? ''} onValue={(v) => set(i, { dispositionDate: v })} />
+          <TextField name={`dispositions.${i}.dispositionDate`} label="Date of the disposition" hint="The day the court disposed of this charge." type="date" problems={form.problems} value={rows[i]?.dispositionDate ?? ''} onValue={(v) => set(i, { dispositionDate: v })} />
         </fieldset>
       ))}
       <OtherProblems problems={form.problems} shown={shown} />

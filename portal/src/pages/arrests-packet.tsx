@@ -302,7 +302,8 @@ export function PacketPage(props: { readonly packetId: string }) {
  * decision. The task names the packet (`subject.id`); the packet is read through the API, so a
  * clerk of another court, who cannot open the task either, could not read it here.
  */
-export const ClerkReview: StepView = ({ task }) => <ClerkReviewDocument packetId={task.subject.id} />;
+// Keyed by the task's status: once decided, the packet is read again (ACCEPTED, RETURNED).
+export const ClerkReview: StepView = ({ task }) => <ClerkReviewDocument key={task.status} packetId={task.subject.id} />;
 
 function ClerkReviewDocument(props: { readonly packetId: string }) {
   const packet = useLoad((api) => api.get<PacketRead>(PACKET_PATH(props.packetId)), [props.packetId]);
