@@ -5,7 +5,7 @@ import { useLoad, usePortal } from '../api';
 import { href } from '../router';
 import { Done, Failure, Loading, Page, Status } from '../ui/components';
 import { OtherProblems, SelectField, TextField, useSchemaForm } from '../ui/form';
-import { dispositionInWords, packetFailure, type PacketRead } from './arrests-packet';
+import { dispositionInWords, packetFailure, stepInWords, type PacketRead } from './arrests-packet';
 
 /**
  * `#/arrests/:packetId/adjudication`: Judicial gives the disposition of every charge of a packet
@@ -41,7 +41,7 @@ export function AdjudicationPage(props: { readonly packetId: string }) {
   return (
     <Page title={`Dispositions for packet ${view.incidentNumber}`} lead={`Give the disposition of each of its ${view.charges.length} charge${view.charges.length === 1 ? '' : 's'}.`}>
       <p>
-        <Status value={view.status} /> {view.currentStep}.
+        <Status value={view.status} /> {stepInWords(view.currentStep)}.
       </p>
       {view.status === 'AVAILABLE' ? <AdjudicationForm view={view} onDone={packet.reload} /> : view.dispositions ? <Done>The dispositions are recorded.</Done> : <p>Only a packet awaiting adjudication (available) takes dispositions.</p>}
       {back}

@@ -38,6 +38,24 @@ const EVENT_WORDS: Readonly<Record<string, string>> = {
   ArrestPacketArchived: 'Kept as a historical record',
   AgencyNotified: 'The agency was e-mailed',
   AdjudicationWaitContinued: 'Still awaiting adjudication',
+  TaskCreated: "The court clerk's review was opened",
+  TaskDecided: 'The court clerk decided',
+  TaskExpired: 'The review task expired',
+  TaskCancelled: 'The review task was closed',
+  TaskDecisionUndone: 'A decision could not reach the workflow and was undone',
+  ApprovalLinkRefused: 'An e-mailed review link was refused',
+};
+
+/** Reads are on the audit trail, not in the packet's story (the API already leaves out its own). */
+const READS = new Set(['ArrestPacketRead', 'TaskRead']);
+
+const CHOICE_WORDS: Readonly<Record<string, string>> = { accept: 'accept', return: 'return to the agency' };
+
+/** Where a packet stands, from the API's `currentStep` (`7 awaiting adjudication` → `Step 7 of 7: awaiting adjudication`). */
+export const stepInWords = (currentStep: string): string => {
+  const numbered = /^(\d) (.+)$/.exec(currentStep);
+  const words = numbered ? `Step ${numbered[1]} of 7: ${numbered[2]}` : currentStep;
+  return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
 const NOTICE_WORDS: Readonly<Record<string, string>> = { rejected: 'the rules that failed', returned: "the clerk's reason", 'review-timed-out': 'that no clerk decided in time', processed: 'the docket number' };
@@ -177,7 +195,7 @@ export function Standing(props: { readonly view: PacketRead }) {
       <Facts
         items={[
           ['Status', <Status value={view.status} />],
-          ['Where it stands', view.currentStep],
+          ['Where it stands', stepInWords(view.currentStep)],
           ['Version', String(view.version)],
           ['Agency', view.ori],
           ['Received', <When at={view.receivedAt} />],
@@ -220,7 +238,7 @@ export function Standing(props: { readonly view: PacketRead }) {
 }
 
 function Timeline(props: { readonly view: PacketRead }) {
-  const events = [...props.view.timeline].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  const events = props.view.timeline.filter((e) => !READS.has(String(e.type))).sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return (
     <section aria-labelledby="timeline">
       <h2 id="timeline">Timeline</h2>
@@ -233,6 +251,8 @@ function Timeline(props: { readonly view: PacketRead }) {
             typeof d['reason'] === 'string' ? `reason: ${d['reason']}` : '',
             typeof d['docketNumber'] === 'string' ? `docket ${d['docketNumber']}` : '',
             typeof d['problems'] === 'number' ? `${d['problems']} rule${d['problems'] === 1 ? '' : 's'} failed` : '',
+            type === 'TaskDecided' && typeof d['choice'] === 'string' ? CHOICE_WORDS[d['choice']] ?? d['choice'] : '',
+            type === 'TaskCreated' && typeof d['reminder'] === 'number' && d['reminder'] > 0 ? `reminder ${d['reminder']}` : '',
             type === 'AgencyNotified' && typeof d['kind'] === 'string' ? `with ${NOTICE_WORDS[d['kind']] ?? d['kind']}` : '',
           ].filter(Boolean);
           return (

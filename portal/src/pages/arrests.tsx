@@ -9,7 +9,7 @@ import type { Section } from '../sections';
 import { Failure, Loading, More, Page, Status, When } from '../ui/components';
 import { SelectField } from '../ui/form';
 import { AdjudicationPage } from './arrests-adjudication';
-import { PacketPage } from './arrests-packet';
+import { PacketPage, stepInWords } from './arrests-packet';
 
 /**
  * The arrests section: the packets a person may see (GET /arrests: an agency its own, a court
@@ -29,7 +29,7 @@ interface ListPage {
 const ANY = 'any';
 
 const statusWords = (s: PacketStatus) => s.toLowerCase().replace(/_/g, ' ');
-const statusLabel = (s: PacketStatus) => `${s.charAt(0)}${statusWords(s).slice(1)}: ${CURRENT_STEP[s]}`;
+const statusLabel = (s: PacketStatus) => `${s.charAt(0)}${statusWords(s).slice(1)}: ${stepInWords(CURRENT_STEP[s]).replace(/^S/, 's')}`;
 const STATUS_OPTIONS: readonly (readonly [string, string])[] = [[ANY, 'Every status'], ...STATUSES.map((s) => [s, statusLabel(s)] as const)];
 
 const isStatus = (s: string): s is PacketStatus => (STATUSES as readonly string[]).includes(s);
@@ -123,7 +123,7 @@ function Packets(props: { readonly status: string; readonly showAgency: boolean 
                 <td>
                   <Status value={p.status} />
                 </td>
-                <td>{p.currentStep}</td>
+                <td>{stepInWords(p.currentStep)}</td>
                 {props.showAgency ? <td>{p.ori}</td> : null}
                 <td>
                   <When at={p.receivedAt} />
