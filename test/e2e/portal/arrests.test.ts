@@ -164,9 +164,9 @@ describe('arrest packets in the portal', () => {
     await page.goto(`${p.url}#/arrests`);
     await visited(page, 'Arrest packets', 'staff-list');
     const rows = page.getByRole('row');
-    expect(await rows.filter({ hasText: 'PORTAL-A' }).getByText('AVAILABLE').isVisible()).toBe(true);
-    expect(await rows.filter({ hasText: 'PORTAL-B' }).getByText('RETURNED').isVisible()).toBe(true);
-    expect(await rows.filter({ hasText: 'PORTAL-C' }).getByText('REJECTED').isVisible()).toBe(true);
+    expect(await rows.filter({ hasText: 'PORTAL-A' }).getByText('AVAILABLE', { exact: true }).isVisible()).toBe(true);
+    expect(await rows.filter({ hasText: 'PORTAL-B' }).getByText('RETURNED', { exact: true }).isVisible()).toBe(true);
+    expect(await rows.filter({ hasText: 'PORTAL-C' }).getByText('REJECTED', { exact: true }).isVisible()).toBe(true);
 
     // The filter, by keyboard.
     await page.getByRole('combobox', { name: 'Status' }).selectOption('REJECTED');
