@@ -48,10 +48,26 @@ export interface TokenFailure {
   readonly userAgent?: string;
 }
 
+/**
+ * The grants of people (authorization code with PKCE, refresh token) and the rest of Cognito's
+ * hosted UI: infra/local/oauth.ts (`HostedSignIn`).
+ */
+export interface PeopleGrants {
+  /** The paths `serve` answers: `/oauth2/authorize`, `/oauth2/revoke`, `/logout` and what the sign-in page needs. */
+  readonly paths: readonly string[];
+  serve: Mounted;
+  /** `POST /oauth2/token` with grant_type authorization_code or refresh_token. */
+  grant(form: URLSearchParams, req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+  /** A CORS preflight of the token endpoint. */
+  preflight(req: http.IncomingMessage, res: http.ServerResponse): void;
+}
+
 /** Cognito's token endpoint (OAuth 2.0 client credentials), served locally beside the API. */
 export interface TokenEndpoint {
   readonly clients: LocalClients;
   onFailure?(failure: TokenFailure): void;
+  /** People's sign-in (the portal's app client); without it, only client credentials. */
+  people?: PeopleGrants;
 }
 
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -167,6 +183,8 @@ export class LocalApiGateway {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     if (url.pathname === '/oauth2/token' && this.tokenEndpoint) return this.token(req, res, this.tokenEndpoint);
+    const people = this.tokenEndpoint?.people;
+    if (people?.paths.includes(url.pathname)) return people.serve(req, res, url);
     const mounted = this.mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
     if (mounted) return mounted.serve(req, res, url);
     const match = this.compiled.map((r) => ({ r, m: r.pattern.exec(url.pathname) })).find(({ r, m }) => m && r.spec.method === method);
@@ -311,6 +329,7 @@ export class LocalApiGateway {
    */
   private async token(req: http.IncomingMessage, res: http.ServerResponse, endpoint: TokenEndpoint): Promise<void> {
     const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+    if (req.method === 'OPTIONS' && endpoint.people) return endpoint.people.preflight(req, res);
     if (req.method !== 'POST') return send(res, 405, { error: 'invalid_request', error_description: 'use POST' }, noStore);
     let form: URLSearchParams;
     try {
@@ -328,13 +347,15 @@ export class LocalApiGateway {
       }
     };
     const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':', 2).map(decode) : [];
+    const grantType = form.get('grant_type');
+    if (endpoint.people && (grantType === 'authorization_code' || grantType === 'refresh_token')) return endpoint.people.grant(form, req, res);
     const clientId = basicId ?? form.get('client_id') ?? '';
     const secret = basicSecret ?? form.get('client_secret') ?? '';
     const fail = (status: number, error: string, description: string): void => {
       endpoint.onFailure?.({ clientId, error, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] });
       send(res, status, { error, error_description: description }, noStore);
     };
-    if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'grant_type must be client_credentials');
+    if (grantType !== 'client_credentials') return fail(400, 'unsupported_grant_type', endpoint.people ? 'grant_type must be client_credentials, authorization_code or refresh_token' : 'grant_type must be client_credentials');
     const client = endpoint.clients.authenticate(clientId, secret);
     if (!client) return fail(401, 'invalid_client', 'unknown client or wrong secret');
     const asked = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);

@@ -28,7 +28,7 @@ export class TokenRejected extends Error {
 }
 
 /** Short names people type (`--role clerk`) for the manifest's roles. */
-const ALIASES: Record<string, Role> = { clerk: 'court-clerk', admin: 'agency-admin', rms: 'agency-rms', ops: 'operations' };
+const ALIASES: Record<string, Role> = { clerk: 'court-clerk', admin: 'agency-admin', rms: 'agency-rms', staff: 'agency-staff', ops: 'operations' };
 
 export function roleFrom(name: string): Role {
   const role = ALIASES[name] ?? name;
@@ -50,6 +50,28 @@ export interface TokenRequest {
   readonly audience?: string;
   /** Only for tests of the authorizer: an ID token (no scopes), which the API refuses. @default 'access' */
   readonly tokenUse?: 'access' | 'id';
+  /** The app client the person signed in through (the `client_id` claim). @default LOCAL_WEB_CLIENT */
+  readonly clientId?: string;
+  /** The OAuth scopes granted at sign-in, before the pre-token trigger adds its own. @default ['aws.cognito.signin.user.admin'] */
+  readonly scopes?: readonly string[];
+  /** A refresh-token grant: the pre-token trigger sees `TokenGeneration_RefreshTokens` (audited as a refresh). @default false */
+  readonly refresh?: boolean;
+}
+
+/** What an ID token says of a person (Cognito's ID token: the user's attributes and groups). */
+export interface IdTokenRequest {
+  readonly username: string;
+  readonly email: string;
+  readonly name?: string;
+  readonly roles: readonly Role[];
+  readonly ori?: string;
+  readonly courts?: readonly string[];
+  /** The app client: the ID token's audience. */
+  readonly clientId: string;
+  /** When the person signed in (epoch seconds): kept across refreshes. @default now */
+  readonly authTime?: number;
+  /** @default '1h' */
+  readonly expiresIn?: string | number;
 }
 
 type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -95,7 +117,7 @@ export class LocalIssuer {
   }
 
   /** A person's access token, as Cognito issues it after sign-in. */
-  async mint(request: TokenRequest): Promise<string> {
+  async mint(request: TokenRequest, source?: LogonSource): Promise<string> {
     const username = request.username ?? `${request.roles[0] ?? 'user'}${request.ori ? `-${request.ori.toLowerCase()}` : ''}`;
     const userAttributes: Record<string, string> = {
       email: request.email ?? `${username}@example.ct.gov`,
@@ -103,16 +125,40 @@ export class LocalIssuer {
       ...(request.ori ? { 'custom:ori': request.ori } : {}),
       ...(request.courts?.length ? { 'custom:courts': request.courts.join(',') } : {}),
     };
-    const custom = await this.customizer({ triggerSource: 'TokenGeneration_Authentication', userName: username, clientId: LOCAL_WEB_CLIENT, userAttributes, groups: request.roles, scopes: [] });
+    const clientId = request.clientId ?? LOCAL_WEB_CLIENT;
+    const triggerSource = request.refresh ? 'TokenGeneration_RefreshTokens' : 'TokenGeneration_Authentication';
+    const custom = await this.customizer({ triggerSource, userName: username, clientId, userAttributes, groups: request.roles, scopes: [] }, source);
+    const scopes = new Set([...(request.scopes ?? ['aws.cognito.signin.user.admin']), ...custom.scopesToAdd]);
     const claims: JWTPayload = {
       'cognito:groups': [...request.roles],
       username,
-      client_id: LOCAL_WEB_CLIENT,
+      client_id: clientId,
       token_use: request.tokenUse ?? 'access',
-      ...(request.tokenUse === 'id' ? {} : { scope: ['aws.cognito.signin.user.admin', ...custom.scopesToAdd].join(' ') }),
+      ...(request.tokenUse === 'id' ? {} : { scope: [...scopes].join(' ') }),
       ...custom.claims,
     };
     return this.sign(claims, username, request.expiresIn ?? '8h', request.issuer, request.audience);
+  }
+
+  /**
+   * A person's ID token, as Cognito issues it beside the access token when the `openid` scope is
+   * granted: `token_use` id, the app client as audience, `cognito:username`, e-mail, groups and
+   * the custom attributes. The API refuses it (not an access token); the portal may read it. No
+   * pre-token trigger runs for it here: the access token's grant already audited the logon.
+   */
+  async mintIdToken(request: IdTokenRequest): Promise<string> {
+    const claims: JWTPayload = {
+      token_use: 'id',
+      'cognito:username': request.username,
+      'cognito:groups': [...request.roles],
+      email: request.email,
+      email_verified: true,
+      ...(request.name ? { name: request.name } : {}),
+      ...(request.ori ? { 'custom:ori': request.ori } : {}),
+      ...(request.courts?.length ? { 'custom:courts': request.courts.join(',') } : {}),
+      auth_time: request.authTime ?? Math.floor(Date.now() / 1000),
+    };
+    return this.sign(claims, request.username, request.expiresIn ?? '1h', LOCAL_ISSUER, request.clientId);
   }
 
   /** A machine client's access token (OAuth client credentials), for the scopes it was granted. */

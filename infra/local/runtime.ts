@@ -25,10 +25,12 @@ import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
 import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
+import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
 import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
+import { userDirectory, type DemoUser } from './users';
 import { SfnStore } from './stepfunctions/store';
 
 export { ensureTable, functionEnvironment, localNames };
@@ -65,6 +67,8 @@ export interface RuntimeOptions {
   readonly faults?: FaultPlan;
   /** The per-run secret for `/_local/*` controls and the mailbox's data (a restarted child keeps its parent's). @default random */
   readonly localSecret?: string;
+  /** The people of the local user pool, listed on the sign-in page (infra/local/users.ts). @default DEMO_USERS */
+  readonly users?: readonly DemoUser[];
 }
 
 export interface LocalRuntime {
@@ -133,6 +137,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const issuer = await startIssuer(options.dataDir, lambda);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
+    signInPeople(api, issuer, clock, userDirectory(options.users));
     const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
@@ -332,6 +337,19 @@ function preTokenTrigger(lambda: LocalLambda): TokenCustomizer {
     const custom: TokenCustomization = { kind: isClientCredentials(request.triggerSource) ? 'client' : 'user', actor: request.userName, scopesToAdd: access?.scopesToAdd ?? [], claims: access?.claimsToAddOrOverride ?? {} };
     return custom;
   };
+}
+
+/**
+ * People's sign-in on the API's origin (oauth.ts): Cognito's hosted-UI endpoints for the portal's
+ * app client, whose callback and sign-out URL is the portal (`<api>/portal/`). A refused token
+ * request is recorded as the gateway records one of a machine client.
+ */
+function signInPeople(api: { gateway: LocalApiGateway; url: string }, issuer: LocalIssuer, clock: Clock, users: readonly DemoUser[]): void {
+  const endpoint = api.gateway.tokenEndpoint;
+  if (!endpoint) throw new Error('the token endpoint must be set before people can sign in');
+  const portal = `${api.url}/portal/`;
+  const client = { clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_CLIENT_SCOPES] };
+  endpoint.people = new HostedSignIn({ issuer, clock, users, clients: [client], onFailure: (failure) => endpoint.onFailure?.(failure) });
 }
 
 interface ApiDeps {

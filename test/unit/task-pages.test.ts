@@ -205,4 +205,14 @@ describe('emailFor', () => {
     expect(text).toContain('These links work once, only for clerk@court.ct.example');
     expect(text).toContain('nothing is decided until you confirm there');
   });
+
+  it("links the step's page in the CISS portal, in the text and in the html, when the portal is known", () => {
+    const task = aTask();
+    const mail = emailFor(task, [], 'https://ciss.example/portal/');
+    const page = `https://ciss.example/portal/#/tasks/${task.taskId}`;
+
+    expect(mail.text).toContain(`Open in the CISS portal (sign-in): ${page}`);
+    expect(mail.html).toContain(`<a href="${page}">Open in the CISS portal</a>`);
+    expect(emailFor(task, []).text).not.toContain('CISS portal');
+  });
 });
