@@ -1,3 +1,4 @@
+import { PREDICATE } from '#shared/messages';
 import type { ARREST_TYPES, DOCUMENT_TYPES, RELEASE_TYPES } from './packet';
 
 /**
@@ -5,7 +6,7 @@ import type { ARREST_TYPES, DOCUMENT_TYPES, RELEASE_TYPES } from './packet';
  * the court clerk, Judicial), for the portal. The API keeps its machine paths and rules
  * (`arrestee.personBirthDate`, `must be before the arrest day (2026-03-01)`) for programs; these
  * turn them into "The arrestee's date of birth must be before the arrest day (2026-03-01)".
- * A pure module (type imports only), so the browser bundles it.
+ * A pure module (no `node:` imports in its chain), so the browser bundles it.
  */
 
 export const DOCUMENT_WORDS: Readonly<Record<(typeof DOCUMENT_TYPES)[number], string>> = {
@@ -78,9 +79,6 @@ export function packetFieldInWords(field: string): string {
   const words = spaced(parts.join(' '));
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
-
-/** Rules that read as a predicate of their field ("must…", "gives…") follow it with a space; others with a colon. */
-const PREDICATE = /^(must|may|is|are|gives|has|have|differs|cites|names|does)\b/;
 
 /** Document type codes inside a rule (`must include a uniform-arrest-report`) in words. */
 const codesInWords = (rule: string): string => Object.entries(DOCUMENT_WORDS).reduce((text, [code, words]) => text.replaceAll(code, words), rule);
