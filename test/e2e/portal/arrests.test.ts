@@ -100,6 +100,8 @@ describe('arrest packets in the portal', () => {
 
   it('lets the GA23 clerk accept the packet from its review page, the decision by keyboard alone', async () => {
     const { context, page } = await signedIn(p, 'clerk-ga23', `/arrests/${accepted}`);
+    await page.getByRole('link', { name: 'Review: accept or return' }).waitFor();
+    await visited(page, 'Arrest packet PORTAL-A', 'clerk-packet-to-review');
     await page.getByRole('link', { name: 'Review: accept or return' }).click();
     await visited(page, /Arrest packet PORTAL-A from CT0000100/, 'clerk-review');
     acceptedTask = decodeURIComponent(new URL(page.url()).hash.replace('#/tasks/', ''));
@@ -124,6 +126,7 @@ describe('arrest packets in the portal', () => {
 
     await page.goto(`${p.url}#/tasks/${encodeURIComponent(acceptedTask)}`);
     await page.getByText(/No such task is waiting for you/).waitFor();
+    expect(await checkPage(page, 'clerk-ga14-task')).toEqual([]);
     expect(await page.getByRole('button', { name: 'Accept' }).count()).toBe(0);
 
     await page.goto(`${p.url}#/arrests`);
@@ -144,9 +147,11 @@ describe('arrest packets in the portal', () => {
     await page.getByRole('button', { name: 'Return to agency' }).click();
     await page.getByText(/must say why/).waitFor();
     expect(await page.getByRole('textbox', { name: 'Reason or comment' }).getAttribute('aria-invalid')).toBe('true');
+    expect(await checkPage(page, 'clerk-return-needs-reason')).toEqual([]);
     await page.getByRole('textbox', { name: 'Reason or comment' }).fill('Wrong arraignment court: this arrest is for GA 14');
     await page.getByRole('button', { name: 'Return to agency' }).click();
     await page.getByText(/Decided “Return to agency”/).waitFor();
+    expect(await checkPage(page, 'clerk-returned')).toEqual([]);
     await untilStatus(returned, 'RETURNED');
     await context.close();
   });
@@ -202,6 +207,8 @@ describe('arrest packets in the portal', () => {
     expect(await page.getByText('Packets awaiting adjudication').isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: /PORTAL-/ }).allTextContents()).toEqual(['PORTAL-A']);
     await page.getByRole('link', { name: 'PORTAL-A' }).click();
+    await page.getByRole('link', { name: 'Enter the dispositions' }).waitFor();
+    await visited(page, 'Arrest packet PORTAL-A', 'judicial-packet');
     await page.getByRole('link', { name: 'Enter the dispositions' }).click();
     await visited(page, 'Dispositions for packet PORTAL-A', 'judicial-form');
 
