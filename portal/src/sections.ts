@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Role } from '../../functions/shared/roles';
+import { arrestPages } from './pages/arrests';
 import { taskPages } from './pages/tasks';
 
 /**
@@ -26,6 +27,6 @@ export interface Section {
   readonly routes: readonly PageRoute[];
 }
 
-export const SECTIONS: readonly Section[] = [taskPages];
+export const SECTIONS: readonly Section[] = [taskPages, arrestPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));
