@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Role } from '../../functions/shared/roles';
+import { arrestPages } from './pages/arrests';
 import { auditPages } from './pages/audit';
 import { opsPages } from './pages/ops';
 import { taskPages } from './pages/tasks';
@@ -28,6 +29,6 @@ export interface Section {
   readonly routes: readonly PageRoute[];
 }
 
-export const SECTIONS: readonly Section[] = [taskPages, auditPages, opsPages];
+export const SECTIONS: readonly Section[] = [taskPages, arrestPages, auditPages, opsPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { TaskView } from '../../functions/tasks/use-cases/api';
+import { ClerkReview } from './pages/arrests-packet';
 
 /**
  * What a human task's page shows above its decision, by workflow and step
@@ -8,6 +9,8 @@ import type { TaskView } from '../../functions/tasks/use-cases/api';
  */
 export type StepView = (props: { readonly task: TaskView; readonly onChanged: () => void }) => ComponentChildren;
 
-export const STEP_VIEWS: Readonly<Record<string, StepView>> = {};
+export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
+  'arrest-packet/clerk-review': ClerkReview,
+};
 
 export const stepKey = (task: Pick<TaskView, 'workflow' | 'step'>): string => `${task.workflow}/${task.step}`;

@@ -139,7 +139,7 @@ function Details(props: { readonly details?: AuditRecordView['details'] }) {
 
 function RecordTable(props: { readonly records: readonly AuditRecordView[]; readonly caption: string }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" aria-label="Audit records" tabIndex={0}>
       <table class="audit-records">
         <caption>{props.caption}</caption>
         <thead>

@@ -16,7 +16,7 @@ function Timeline(props: { readonly detail: ExecutionDetail }) {
   const running = detail.status === 'RUNNING';
   if (!detail.timeline.length) return <p class="muted empty">No state entered yet.</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" aria-label="Timeline" tabIndex={0}>
       <table class="timeline-table" data-testid="timeline">
         <caption>Every state entered, in order</caption>
         <thead>
@@ -194,7 +194,7 @@ function OtherExecutions(props: { readonly others: readonly ExecutionSummary[] }
   return (
     <section class="card" aria-labelledby="others-title">
       <h2 id="others-title">Other executions for this subject</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" role="region" aria-label="Other executions" tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -56,7 +56,7 @@ export function StateMachineGraph(props: { readonly detail: ExecutionDetail }) {
   );
   return (
     <figure class="graph-box">
-      <div class={`graph-scroll${fit ? ' fit' : ''}`}>
+      <div class={`graph-scroll${fit ? ' fit' : ''}`} role="region" aria-label="State machine graph" tabIndex={0}>
         <svg class="graph" viewBox={`0 0 ${Math.ceil(graph.width)} ${Math.ceil(graph.height)}`} width={Math.ceil(graph.width)} role="img" aria-label={`State machine ${detail.machine}`}>
           <defs>
             <Marker id="arrow" />

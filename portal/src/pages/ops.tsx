@@ -44,7 +44,7 @@ function Tally(props: { readonly items: readonly ExecutionSummary[] }) {
 
 function ExecutionTable(props: { readonly items: readonly ExecutionSummary[] }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" aria-label="Executions" tabIndex={0}>
       <table class="executions" data-testid="executions">
         <caption>Executions, newest first</caption>
         <thead>
@@ -176,7 +176,7 @@ function PendingTasks() {
         </p>
       ) : null}
       {tasks.data?.items.length ? (
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="Pending tasks" tabIndex={0}>
           <table class="tasks" data-testid="tasks">
             <caption>Pending tasks, oldest first</caption>
             <thead>
