@@ -7,6 +7,7 @@ import { StatelessResources } from './aws/stateless';
 import { Monitoring } from './aws/monitoring';
 import { addNagChecks } from './aws/nag';
 import { entriesOf } from './aws/refs';
+import { writePortalBundle, type PortalDomain, type PortalFiles } from './aws/portal';
 
 /** The repository root: where the manifest's `entry` and `file` paths start. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -35,6 +36,23 @@ export interface CissWorkflowsStackProps extends StackProps {
    * apiCertificateArn=arn:…`); the default execute-api endpoint is then disabled.
    */
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * The built portal, written to a directory (`writePortalBundle(await buildPortal())`, as
+   * `infra/app.ts` does). Required, so that no stack deploys without the real bundle.
+   */
+  readonly portalBundleDir: string;
+  /**
+   * The portal on its own name (`-c portalDomainName=portal.ciss.ct.gov -c
+   * portalCertificateArn=arn:…`, a certificate in us-east-1), with TLS 1.2 (2021) at least.
+   * @default the distribution's `*.cloudfront.net` name
+   */
+  readonly portalDomain?: PortalDomain;
+  /**
+   * An existing web ACL of scope CLOUDFRONT, made in us-east-1 (`-c portalWebAclArn=arn:…`): needed
+   * to deploy the stack outside us-east-1.
+   * @default the stack makes one, and then deploys in us-east-1 only
+   */
+  readonly portalWebAclArn?: string;
 }
 
 /** The whole AWS back-end, built from `infra/manifest.ts`. */
@@ -43,7 +61,7 @@ export class CissWorkflowsStack extends Stack {
   readonly stateless: StatelessResources;
   readonly monitoring: Monitoring;
 
-  constructor(scope: Construct, id: string, props: CissWorkflowsStackProps = {}) {
+  constructor(scope: Construct, id: string, props: CissWorkflowsStackProps) {
     super(scope, id, props);
     const stage = props.stage ?? DEFAULT_STAGE;
     // Stage ends up in bus, machine, pool and log-group names; keep it valid for all of them.
@@ -56,6 +74,7 @@ export class CissWorkflowsStack extends Stack {
       projectRoot: props.projectRoot ?? PROJECT_ROOT,
       rmsClients: props.rmsClients,
       customDomain: props.customDomain,
+      portal: { bundleDir: props.portalBundleDir, domain: props.portalDomain, webAclArn: props.portalWebAclArn },
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', { stage, stateful: this.stateful, stateless: this.stateless });
@@ -63,6 +82,8 @@ export class CissWorkflowsStack extends Stack {
     new CfnOutput(this, 'OnCallTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
     new CfnOutput(this, 'ApiUrl', { value: this.stateless.api.restApi.url });
+    new CfnOutput(this, 'PortalUrl', { value: this.stateless.portal.url, description: 'The CISS portal (sign in with a user of the pool; TOTP required)' });
+    new CfnOutput(this, 'PortalClientId', { value: this.stateless.portal.client.userPoolClientId });
     new CfnOutput(this, 'UserPoolId', { value: this.stateless.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.stateless.api.userPoolClient.userPoolClientId });
     for (const [name, client] of Object.entries(this.stateless.api.rmsClients)) {
@@ -114,7 +135,22 @@ export interface SynthesizeOptions {
   /** @default {} */
   readonly rmsClients?: Readonly<Record<string, string>>;
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * The built portal (`await buildPortal()`).
+   * @default PLACEHOLDER_PORTAL: one index.html; the infra tests read the template, not the bundle
+   */
+  readonly portalBundle?: PortalFiles;
+  readonly portalDomain?: PortalDomain;
+  readonly portalWebAclArn?: string;
 }
+
+/**
+ * A stand-in bundle for synthesizing in tests, as Lambda bundling is skipped there:
+ * `infra/app.ts` always deploys the bundle `buildPortal()` makes.
+ */
+export const PLACEHOLDER_PORTAL: PortalFiles = {
+  files: { 'index.html': '<!doctype html><html lang="en"><title>CISS portal</title><p>Synthesized without the portal bundle.</p></html>\n' },
+};
 
 /** Synthesizes the stack in memory, for tests (the parity test among them). */
 export function synthesizeTemplate(options: SynthesizeOptions = {}): Template {
@@ -126,5 +162,14 @@ export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsS
   const stage = options.stage ?? DEFAULT_STAGE;
   const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
   if (options.nag) addNagChecks(app);
-  return new CissWorkflowsStack(app, stackName(stage), { stage, projectRoot: options.projectRoot, env: options.env, rmsClients: options.rmsClients, customDomain: options.customDomain });
+  return new CissWorkflowsStack(app, stackName(stage), {
+    stage,
+    projectRoot: options.projectRoot,
+    env: options.env,
+    rmsClients: options.rmsClients,
+    customDomain: options.customDomain,
+    portalBundleDir: writePortalBundle(options.portalBundle ?? PLACEHOLDER_PORTAL),
+    portalDomain: options.portalDomain,
+    portalWebAclArn: options.portalWebAclArn,
+  });
 }

@@ -8,7 +8,8 @@ import { statusEvents } from './adapters/events';
 import { adjudicationWait } from './adapters/workflow';
 import { env, store } from './ports';
 import { adjudicateArrest } from './routes';
-import { AdjudicationSchema, adjudicatePacket, type AdjudicatePorts } from './use-cases/adjudicate';
+import { AdjudicationSchema } from './domain/adjudication';
+import { adjudicatePacket, type AdjudicatePorts } from './use-cases/adjudicate';
 
 const config = loadEnv({ PUBLIC_API_URL: nonEmpty });
 

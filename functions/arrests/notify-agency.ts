@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sesMailer } from '#shared/adapters/mailer';
+import { loadEnv } from '#shared/env';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { NOTICE_KINDS } from './domain/notice';
@@ -8,7 +9,9 @@ import { notifyAgency } from './use-cases/notify-agency';
 
 const Input = z.object({ packetId: z.string().min(1), version: z.number().int().positive(), kind: z.enum(NOTICE_KINDS) });
 
+const config = loadEnv({ PORTAL_URL: z.string().optional() });
+
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 
 /** Tells the agency what happened to its packet (steps 2, 3 and 5): an e-mail, on the packet's trail. */
-export const handler = taskHandler(Input, (input) => notifyAgency(input, { store, send: (email) => mailer.send(email), now: nowIso }));
+export const handler = taskHandler(Input, (input) => notifyAgency(input, { store, send: (email) => mailer.send(email), now: nowIso, ...(config.PORTAL_URL ? { portalUrl: config.PORTAL_URL } : {}) }));

@@ -12,7 +12,7 @@ import type { FieldProblem } from './errors';
 export const chargeLabel = (index: number): string => `Charge ${index + 1}`;
 
 /** Rules that read as a predicate of their field ("must be…", "gives…") follow it with a space; others with a colon. */
-const PREDICATE = /^(must|may|is|are|gives|has|have|differs|cites|names|does)\b/;
+export const PREDICATE = /^(must|may|is|are|gives|has|have|differs|cites|names|does)\b/;
 
 /**
  * A field path in words: `charges.0.statuteSection` → `Charge 1: statuteSection`,

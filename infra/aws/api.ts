@@ -121,10 +121,27 @@ export class Api extends Construct {
   readonly accessLogs: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
   readonly wafLogs: logs.LogGroup;
+  /**
+   * The pool's hosted sign-in (`https://<prefix>.auth.<region>.amazoncognito.com`, no trailing
+   * slash), built from the domain prefix and the region rather than read from the domain
+   * resource: the portal's CSP names it, and the portal's distribution must not depend on the
+   * user pool (pool → pre-token function → PORTAL_URL → distribution).
+   */
+  readonly authBaseUrl: string;
+  /**
+   * The host name a CloudFront origin reaches the API on: the custom domain when there is one
+   * (the default endpoint is then off), else `<restApiId>.execute-api.<region>.<suffix>`. Made of
+   * the RestApi id only, never the deployment or stage, so a distribution in front of the API
+   * does not depend on the functions behind it.
+   */
+  readonly originDomainName: string;
+  private readonly prefix: string;
+  private readonly apiScope: cognito.ResourceServerScope;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const prefix = `ciss-workflows-${props.stage}`;
+    this.prefix = prefix;
 
     // Who may call: people in the user pool, and agency RMS machine clients.
     this.userPool = this.createUserPool(prefix);
@@ -134,8 +151,11 @@ export class Api extends Construct {
     this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, props.functions['auth-pre-token'], cognito.LambdaVersion.V3_0);
     const rms = rmsClientsOf(props);
     const scopes = apiScopes(rms);
+    this.apiScope = scopes.api;
     this.resourceServer = this.addResourceServer(prefix, scopes);
-    this.addTokenDomain(props.authDomainPrefix ?? prefix);
+    const domainPrefix = props.authDomainPrefix ?? prefix;
+    this.addTokenDomain(domainPrefix);
+    this.authBaseUrl = `https://${domainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
     this.rmsClients = this.addMachineClients(prefix, rms, scopes);
 
     // The REST API: its stage with access logs, throttling and tracing, the firewall in front,
@@ -154,7 +174,44 @@ export class Api extends Construct {
     [this.webAcl, this.wafLogs] = this.firewall(prefix, props);
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.restApi.deploymentStage.stageArn, webAclArn: this.webAcl.attrArn });
     this.baseUrl = this.publicBaseUrl(props);
+    this.originDomainName =
+      props.customDomain?.domainName ?? Fn.join('', [this.restApi.restApiId, '.execute-api.', Stack.of(this).region, '.', Stack.of(this).urlSuffix]);
     this.addRoutes(props.functions, authorizer, validator);
+  }
+
+  /**
+   * The CISS portal's app client: a public client (a browser keeps no secret) with the
+   * authorization-code grant only, for PKCE (S256). Cognito checks the `code_verifier` at the
+   * token endpoint whenever the authorize request carried a `code_challenge`; it does not refuse
+   * an authorize request without one, so PKCE is the portal's to send (it always does; the local
+   * issuer refuses a request without it). Exact callback and sign-out URL, revocable refresh
+   * tokens (sign-out revokes), the sessions of the people client. MFA is the pool's, for every
+   * client: required, TOTP.
+   */
+  addPortalClient(portalUrl: string): cognito.UserPoolClient {
+    const client = this.userPool.addClient('PortalClient', {
+      userPoolClientName: `${this.prefix}-portal`,
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.resourceServer(this.resourceServer, this.apiScope)],
+        callbackUrls: [portalUrl],
+        logoutUrls: [portalUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes('ori', 'courts'),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
+    });
+    // Sign-in happens on the hosted pages only; the one API flow left is refresh (Cognito's
+    // default list, SRP and custom auth, applies when none is named).
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return client;
   }
 
   /** The user pool of named agency staff, with one group per role. */
@@ -459,7 +516,7 @@ export class Api extends Construct {
           },
           visibilityConfig: visibility('BodyTooLarge'),
         },
-        ...this.perSourceRules(visibility),
+        ...perSourceRules(visibility),
       ],
     });
 
@@ -478,38 +535,42 @@ export class Api extends Construct {
     });
     return [webAcl, wafLogs];
   }
+}
 
-  /** One rate-based rule per route with a per-source limit (the first-login route), answering 429. */
-  private perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
-    return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
-      const limit = route.perSourceLimit;
-      if (!limit) return [];
-      const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
-      return [
-        {
-          name,
-          priority: 10 + i,
-          action: { block: { customResponse: { responseCode: 429 } } },
-          statement: {
-            rateBasedStatement: {
-              limit: limit.requests,
-              evaluationWindowSec: limit.windowSeconds,
-              aggregateKeyType: 'IP',
-              scopeDownStatement: {
-                andStatement: {
-                  statements: [
-                    { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                    { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                  ],
-                },
+/**
+ * One rate-based rule per route with a per-source limit (the first-login route), answering 429:
+ * in the API's web ACL, and in the portal's at the edge, where the source is the viewer's own
+ * address (the API's sees CloudFront's for what comes through the portal).
+ */
+export function perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
+  return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
+    const limit = route.perSourceLimit;
+    if (!limit) return [];
+    const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
+    return [
+      {
+        name,
+        priority: 10 + i,
+        action: { block: { customResponse: { responseCode: 429 } } },
+        statement: {
+          rateBasedStatement: {
+            limit: limit.requests,
+            evaluationWindowSec: limit.windowSeconds,
+            aggregateKeyType: 'IP',
+            scopeDownStatement: {
+              andStatement: {
+                statements: [
+                  { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                  { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                ],
               },
             },
           },
-          visibilityConfig: visibility(name),
         },
-      ];
-    });
-  }
+        visibilityConfig: visibility(name),
+      },
+    ];
+  });
 }
 
 /** The scopes of the API's resource server: the API itself, each machine role, and each RMS client's agency. */

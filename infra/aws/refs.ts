@@ -29,7 +29,11 @@ export interface RefTargets {
    * Set once the API exists; an `apiUrl` ref resolved before that is an ordering bug.
    */
   readonly apiUrl?: string;
-  /** The portal's URL (`https://<distribution>/portal/`); set once the portal's distribution exists. */
+  /**
+   * The portal's address (`https://<domain>/portal/`), made of the distribution's domain name:
+   * the distribution depends on the RestApi id only, never on the functions. Set once the
+   * portal's distribution exists, like `apiUrl`.
+   */
   readonly portalUrl?: string;
 }
 

@@ -13,6 +13,7 @@ import { PARTITION_PLACEHOLDER, checkSubstitutions, machineAccess, readAsl, with
 import { LOG_RETENTION, ManifestFunction } from './function';
 import { grantMachineAccess, grantPermission, type GrantTargets } from './grants';
 import { acknowledge } from './nag';
+import { PortalHosting, type PortalDomain } from './portal';
 import { entriesOf, isDeferredRef, resolveRef, type RefTargets } from './refs';
 import type { StatefulResources } from './stateful';
 
@@ -27,6 +28,8 @@ export interface StatelessResourcesProps {
   readonly rmsClients?: Readonly<Record<string, string>>;
   /** The API's TLS 1.2-only custom domain (see ApiProps.customDomain). */
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /** The portal: its built bundle, and optionally its own domain and an existing edge web ACL (see PortalHostingProps). */
+  readonly portal: { readonly bundleDir: string; readonly domain?: PortalDomain; readonly webAclArn?: string };
 }
 
 /**
@@ -37,6 +40,8 @@ export class StatelessResources extends Construct {
   readonly functions: Readonly<Record<FunctionName, ManifestFunction>>;
   readonly machines: Readonly<Record<MachineName, sfn.StateMachine>>;
   readonly api: Api;
+  /** The CISS portal: bucket, distribution, its app client and the deployed bundle. */
+  readonly portal: PortalHosting;
   readonly rules: Readonly<Record<string, events.Rule>>;
   /** The manifest's schedules: a rate rule per schedule, on the account's default bus. */
   readonly schedules: Readonly<Record<string, events.Rule>>;
@@ -97,7 +102,10 @@ export class StatelessResources extends Construct {
     // 2. The API, now that the functions behind its routes exist. Its base URL is made of the
     //    RestApi id and stage name, not the deployment, so functions may carry it (step 4).
     this.api = new Api(this, 'Api', { stage, functions: mapRecord(this.functions, (_, f) => f.fn), logKey: stateful.key, rmsClients: props.rmsClients, customDomain: props.customDomain });
-    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl, portalUrl: `${this.api.baseUrl}/portal/` };
+    //    The portal in front of it: its distribution needs the RestApi id only, so functions
+    //    may carry the portal's URL too.
+    this.portal = new PortalHosting(this, 'Portal', { stage, api: this.api, routes: manifest.routes, logKey: stateful.key, ...props.portal });
+    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl, portalUrl: this.portal.url };
 
     // 3. Machines, now that the functions they invoke exist.
     this.machines = mapRecord(machineSpecs, (name, spec) => {

@@ -2,9 +2,7 @@ import path from 'node:path';
 
 /** What `npm start` knows when it prints its banner. */
 export interface BannerInfo {
-  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly cms: string; readonly console: string; readonly portal: string };
-  /** The operations token the console link carries in its #fragment (never sent to a server). */
-  readonly consoleToken: string;
+  readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly cms: string; readonly portal: string };
   readonly roles: readonly string[];
   readonly demoOri: string;
   readonly dataDir: string;
@@ -20,9 +18,9 @@ export interface BannerInfo {
 }
 
 /**
- * The banner `npm start` prints: where everything is and what to try first. Tokens are not
- * printed (a wall of base64 helps nobody): it names the roles, the file that holds their tokens
- * and the command that mints one; the console link alone carries a token, in its #fragment.
+ * The banner `npm start` prints: where everything is and what to try first. No token is printed
+ * (a wall of base64 helps nobody, and people sign in to the portal): it names the roles, the file
+ * that holds their tokens and the command that mints one.
  */
 export function formatBanner(b: BannerInfo): string {
   const { edge, api, mailbox, cms } = b.endpoints;
@@ -36,10 +34,9 @@ export function formatBanner(b: BannerInfo): string {
     '',
     'ciss-workflows is running.',
     '',
-    `  Portal (sign in here)    ${b.endpoints.portal}   (every role; pick a demo person at sign-in)`,
+    `  Portal (sign in here)    ${b.endpoints.portal}   (every role; pick a demo person at sign-in; operations: ${b.endpoints.portal}#/ops)`,
     `  API (API Gateway)        ${api}`,
     `  AWS endpoint (edge)      ${edge}      (AWS_ENDPOINT_URL for the SDK, the AWS CLI, cdk)`,
-    `  Operations console       ${b.endpoints.console}#token=${b.consoleToken}`,
     `  Mailbox (mail sent)      ${mailbox}/#secret=${b.localSecret}   (as JSON: curl -s ${secretHeader} ${mailbox}/store)`,
     `  DCJ CMS simulator        ${cms}`,
     `  Runtime status           ${edge}/_local/health`,

@@ -71,7 +71,6 @@ async function main(): Promise<void> {
   console.log(
     formatBanner({
       endpoints: runtime.endpoints,
-      consoleToken: tokens['operations'] ?? '',
       roles: ROLES,
       demoOri: DEMO_ORI,
       dataDir,

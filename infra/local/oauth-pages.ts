@@ -1,18 +1,10 @@
 import { escapeHtml } from '../../functions/shared/html';
+import { SYSTEM_USE_NOTICE } from '../../portal/src/notice';
 import { ROLE_LABELS, type DemoUser } from './users';
 
 /** Where the sign-in page's stylesheet is served (beside the authorization endpoint). */
 export const SIGN_IN_CSS_PATH = '/oauth2/signin.css';
 
-/**
- * The CJIS system-use notification (AC-8), shown before anyone signs in: the wording of the US
- * government's standard banner, for a state criminal justice information system.
- */
-export const SYSTEM_USE_NOTICE: readonly string[] = [
-  'You are accessing a State of Connecticut criminal justice information system, which also holds Criminal Justice Information (CJI) under the FBI CJIS Security Policy. It is provided for authorized use only.',
-  'By using this system you understand and consent to the following: you have no reasonable expectation of privacy in any communication or data passing through or stored on it. At any time, and for any lawful purpose, the State may monitor, intercept, record, audit, inspect and disclose any communication or data passing through or stored on this system.',
-  'Unauthorized or improper use of this system is prohibited and may result in administrative or disciplinary action and in civil and criminal penalties.',
-];
 
 /** What a person chooses on the page: the checked parameters of the authorization request, carried as hidden fields. */
 export interface SignInPageRequest {
@@ -69,7 +61,7 @@ export function signInPage(request: SignInPageRequest, users: readonly DemoUser[
 <h1>Sign in to CISS</h1>
 <section class="notice" aria-labelledby="notice-title">
 <h2 id="notice-title">System use notification</h2>
-${SYSTEM_USE_NOTICE.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${SYSTEM_USE_NOTICE.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <p><strong>By signing in you acknowledge this notice and consent to monitoring.</strong></p>
 </section>
 <section class="local" aria-labelledby="local-title">

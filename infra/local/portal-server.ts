@@ -2,12 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildPortal, type PortalBundle } from '../../portal/build';
 import { PORTAL_PATH, portalConfig, portalCsp, type PortalConfig } from '../../portal/config';
 import { PAGE_HEADERS, send } from './http';
+import { PORTAL_CLIENT_ID } from './oauth';
 
 /** The portal's prefix on the local API Gateway's origin (CloudFront's `/portal/*` in AWS). */
 export const PORTAL_PREFIX = PORTAL_PATH.replace(/\/$/, '');
-
-/** The portal's app client at the local issuer (Cognito's portal client in AWS). */
-export const LOCAL_PORTAL_CLIENT = 'local-portal';
 
 const TYPES: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
@@ -28,7 +26,7 @@ export class LocalPortal {
   private readonly headers: Readonly<Record<string, string>>;
 
   constructor(apiOrigin: string) {
-    this.config = portalConfig(apiOrigin, { authBase: apiOrigin, clientId: LOCAL_PORTAL_CLIENT });
+    this.config = portalConfig(apiOrigin, { authBase: apiOrigin, clientId: PORTAL_CLIENT_ID });
     this.headers = { ...PAGE_HEADERS, 'Content-Security-Policy': portalCsp(this.config.authBase), 'Permissions-Policy': 'camera=(), microphone=(), geolocation=()' };
   }
 

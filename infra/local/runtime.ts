@@ -15,7 +15,7 @@ import { LocalClients } from './clients';
 import { Clock } from './clock';
 import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
-import { CONSOLE_PREFIX, OpsConsole } from './console/server';
+import { CONSOLE_PREFIX, LocalMailView, MAILS_PATH, redirectConsole } from './console/mails';
 import { LocalPortal, PORTAL_PREFIX } from './portal-server';
 import { startDynamoDbLocal } from './dynamodb';
 import { localControls, type Control } from './controls';
@@ -72,7 +72,7 @@ export interface RuntimeOptions {
 }
 
 export interface LocalRuntime {
-  /** `console` is the operations console's page, on the API's origin (local only). */
+  /** `console` is the old operations console's address: it redirects to the portal's operations section (`/portal/#/ops`). */
   readonly endpoints: { readonly edge: string; readonly api: string; readonly mailbox: string; readonly dynamodb: string; readonly cms: string; readonly console: string; readonly portal: string };
   readonly clock: Clock;
   readonly lambda: LocalLambda;
@@ -364,7 +364,7 @@ interface ApiDeps {
   readonly localSecret: string;
 }
 
-/** The local API Gateway: the manifest's routes, the OAuth token endpoint of machine clients, and the operations console. */
+/** The local API Gateway: the manifest's routes, the OAuth token endpoint of machine clients, the portal and its local mailbox view. */
 async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: LocalApiGateway; url: string; clients: LocalClients }> {
   const gateway = new LocalApiGateway(deps.lambda, deps.issuer, deps.clock, deps.stage);
   const clients = LocalClients.load(deps.dataDir);
@@ -384,8 +384,10 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   const port = await gateway.start(deps.port);
   teardown.add(() => gateway.stop());
   const url = `http://127.0.0.1:${port}`;
+  // The mailbox view first: it answers under the portal's path (first match wins).
+  gateway.mount(MAILS_PATH, new LocalMailView({ mailbox: deps.mailbox.endpoint, localSecret: deps.localSecret, authenticate: (authorization) => gateway.authenticate(authorization) }).serve);
   gateway.mount(PORTAL_PREFIX, new LocalPortal(url).serve);
-  gateway.mount(CONSOLE_PREFIX, new OpsConsole({ mailbox: deps.mailbox.endpoint, localSecret: deps.localSecret, authenticate: (authorization) => gateway.authenticate(authorization) }).serve);
+  gateway.mount(CONSOLE_PREFIX, redirectConsole);
   return { gateway, url, clients };
 }
 

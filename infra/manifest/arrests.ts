@@ -58,7 +58,8 @@ export const arrestFunctions = {
   'arrests-notify-agency': {
     entry: 'functions/arrests/notify-agency.ts',
     description: 'Arrest packet: e-mails the agency contact what happened to its packet (rejected, returned, not reviewed, processed)',
-    env: commonEnv,
+    // The e-mail links to the packet's page in the portal.
+    env: { ...commonEnv, PORTAL_URL: { ref: 'portalUrl' } },
     permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { ses: 'send' }],
   },
   'arrests-transmit': {

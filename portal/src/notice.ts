@@ -6,8 +6,8 @@
 export const SYSTEM_USE_NOTICE = {
   title: 'Authorized use only',
   paragraphs: [
-    'You are accessing a State of Connecticut criminal justice information system. It is for authorized use only, by people whose duties require it, and only for the purposes the law allows.',
-    'Use of this system is monitored, recorded and subject to audit. By signing in you consent to that monitoring. Information on this system may be shared with law enforcement.',
-    'Unauthorized use or disclosure of criminal justice information is prohibited and may result in disciplinary action and civil and criminal penalties.',
+    'You are accessing a State of Connecticut criminal justice information system, which also holds Criminal Justice Information (CJI) under the FBI CJIS Security Policy. It is provided for authorized use only.',
+    'By using this system you understand and consent to the following: you have no reasonable expectation of privacy in any communication or data passing through or stored on it. At any time, and for any lawful purpose, the State may monitor, intercept, record, audit, inspect and disclose any communication or data passing through or stored on this system.',
+    'Unauthorized or improper use of this system is prohibited and may result in administrative or disciplinary action and in civil and criminal penalties.',
   ],
 } as const;

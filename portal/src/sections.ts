@@ -1,5 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { Role } from '../../functions/shared/roles';
+import { arrestPages } from './pages/arrests';
+import { auditPages } from './pages/audit';
+import { opsPages } from './pages/ops';
 import { taskPages } from './pages/tasks';
 import { accessPages } from './pages/access';
 
@@ -27,6 +30,6 @@ export interface Section {
   readonly routes: readonly PageRoute[];
 }
 
-export const SECTIONS: readonly Section[] = [taskPages, accessPages];
+export const SECTIONS: readonly Section[] = [taskPages, arrestPages, auditPages, opsPages, accessPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { TaskView } from '../../functions/tasks/use-cases/api';
 import { ACCESS_STEP_VIEWS } from './pages/access-steps';
+import { ClerkReview } from './pages/arrests-packet';
 
 /**
  * What a human task's page shows above its decision, by workflow and step
@@ -9,6 +10,9 @@ import { ACCESS_STEP_VIEWS } from './pages/access-steps';
  */
 export type StepView = (props: { readonly task: TaskView; readonly onChanged: () => void }) => ComponentChildren;
 
-export const STEP_VIEWS: Readonly<Record<string, StepView>> = { ...ACCESS_STEP_VIEWS };
+export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
+  'arrest-packet/clerk-review': ClerkReview,
+  ...ACCESS_STEP_VIEWS,
+};
 
 export const stepKey = (task: Pick<TaskView, 'workflow' | 'step'>): string => `${task.workflow}/${task.step}`;

@@ -80,10 +80,9 @@ describe('npm start', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints no token but the console link’s, and says where the tokens and the per-run secret are', () => {
-    const jwtLines = output.split('\n').filter((l) => JWT.test(l));
-    expect(jwtLines).toHaveLength(1);
-    expect(jwtLines[0]).toMatch(/Operations console\s+http:\/\/127\.0\.0\.1:\d+\/console\/#token=eyJ/);
+  it('prints no token (operations sign in to the portal), and says where the tokens and the per-run secret are', () => {
+    expect(output.split('\n').filter((l) => JWT.test(l))).toEqual([]);
+    expect(output).toMatch(/Portal \(sign in here\)\s+http:\/\/127\.0\.0\.1:\d+\/portal\//);
     expect(output).toContain(`are in ${dataDir}/tokens.json`);
     expect(output).toContain('npm run token -- --role admin --ori CT0000100 (a clerk: --role clerk --courts GA23)');
     expect(output).toContain(`also in ${dataDir}/runtime.json`);

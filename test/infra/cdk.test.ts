@@ -10,3 +10,4 @@ import './monitoring.suite';
 import './partition.suite';
 import './identity-and-tls.suite';
 import './cfn-lint.suite';
+import './portal.suite';

@@ -5,7 +5,8 @@ import { expectResourceProperties, functionLogicalId, getAttArn, resourcesOf } f
 /** Agency RMS systems authenticate as machines: OAuth client credentials with scopes (issue 6). */
 describe('RMS machine clients in the Cognito user pool', () => {
   const template = Template.fromStack(synthesizeStack({ rmsClients: { 'new-haven-pd': 'CT0000100', 'hartford-pd': 'CT0006400' } }));
-  const clients = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'));
+  // The portal's own client (code + PKCE, exact URLs) is tested in portal.suite.ts.
+  const clients = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient')).filter((c) => !String(c.Properties['ClientName']).endsWith('-portal'));
 
   test('has a resource server with the API scope, the machine role and one scope per agency', () => {
     expectResourceProperties(template, 'AWS::Cognito::UserPoolResourceServer', {
@@ -35,7 +36,7 @@ describe('RMS machine clients in the Cognito user pool', () => {
     }
   });
 
-  test('opens no OAuth flow for people (no hosted sign-in to send tokens elsewhere) and no user sign-in for machines', () => {
+  test('opens no OAuth flow on the SRP client of people (only the portal’s client has a callback) and no user sign-in for machines', () => {
     const people = clients.filter((c) => c.Properties['GenerateSecret'] !== true);
     expect(people).toHaveLength(1);
     expect(people[0]?.Properties['AllowedOAuthFlows']).toBeUndefined();

@@ -81,6 +81,9 @@ function expectedValue(r: Ref): unknown {
       return {
         'Fn::Join': ['', ['https://', ref(restApiId), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/dev']],
       };
+    case 'portalUrl':
+      // The distribution's portal path (the distribution needs the API id only, not the functions).
+      return { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [onlyLogicalId(template, 'AWS::CloudFront::Distribution'), 'DomainName'] }, '/portal/']] };
     case 'key':
       return getAttArn(keyId);
     case 'secret':
@@ -200,8 +203,8 @@ describe('the secrets', () => {
 
 describe('the functions', () => {
   test('are exactly the manifest functions, all on Node 24 arm64 with X-Ray', () => {
-    // …and the secret-rotation function.
-    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 1);
+    // …and the secret-rotation function, and CDK's bucket-deployment function (the portal's bundle).
+    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 2);
     for (const name of functionNames) {
       const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId(template, name)];
       expect(fn?.Properties).toMatchObject({
@@ -320,8 +323,10 @@ describe('the API', () => {
       ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': `'Bearer realm="ciss-workflows"'` },
     });
     expect(format.toLowerCase()).not.toMatch(/body|payload|authorization/);
-    expectResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAttArn(onlyLogicalId(template, 'AWS::WAFv2::WebACL')) });
-    const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]?.Properties['Rules'] ?? []) as { Name: string; Statement: Record<string, unknown> }[];
+    // The API's own (REGIONAL) web ACL; the portal's edge one (CLOUDFRONT) is in portal.suite.ts.
+    const [apiAclId, apiAcl] = Object.entries(resourcesOf(template, 'AWS::WAFv2::WebACL')).find(([, acl]) => acl.Properties['Scope'] === 'REGIONAL') ?? [];
+    expectResourceProperties(template, 'AWS::WAFv2::WebACLAssociation', { WebACLArn: getAttArn(apiAclId ?? '') });
+    const rules = (apiAcl?.Properties['Rules'] ?? []) as { Name: string; Statement: Record<string, unknown> }[];
     expect(rules.map((r) => r.Name)).toEqual(
       expect.arrayContaining(['RatePerIp', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'BodyTooLarge']),
     );
@@ -332,7 +337,7 @@ describe('the API', () => {
   });
 
   test('limits first-login attempts per source address at the WAF (CJIS AC-7: one source cannot lock out employees at will), answering 429', () => {
-    const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]?.Properties['Rules'] ?? []) as { Name: string; Priority: number; Action: unknown; Statement: { RateBasedStatement?: Record<string, unknown> } }[];
+    const rules = (Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL')).find((acl) => acl.Properties['Scope'] === 'REGIONAL')?.Properties['Rules'] ?? []) as { Name: string; Priority: number; Action: unknown; Statement: { RateBasedStatement?: Record<string, unknown> } }[];
     const rule = rules.find((r) => r.Name === 'RatePerIpAuthFirstLogin');
     expect(rule?.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429 } } });
     expect(rule?.Statement.RateBasedStatement).toMatchObject({ Limit: 20, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Email } from '#shared/adapters/mailer';
 import type { AuditEvent } from '#shared/audit';
 import { StaleVersion, type PacketRecord, type TransitionChange } from '../../functions/arrests/adapters/packet-store';
-import { noticeEmail } from '../../functions/arrests/domain/notice';
+import { NOTICE_KINDS, noticeEmail } from '../../functions/arrests/domain/notice';
 import type { ArrestPacket } from '../../functions/arrests/domain/packet';
 import { AlreadyAdjudicated, awaitAdjudication, type AwaitAdjudicationPorts } from '../../functions/arrests/use-cases/await-adjudication';
 import { notifyAgency, type NotifyAgencyPorts } from '../../functions/arrests/use-cases/notify-agency';
@@ -121,6 +121,22 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
 
     expect(sent[0]?.text).toContain('CMS docket number: D-9');
     expect(annotations).toEqual([{ version: 2, fields: { agencyNotifiedAt: NOW.toISOString() } }]);
+  });
+
+  it.each(NOTICE_KINDS)("links the %s notice to the packet's page in the portal, in both parts", async (kind) => {
+    const { p, sent } = ports(aRecord({ packetId: 'ap-0123abcd', status: 'REJECTED', problems: [], docketNumber: 'D-9' }));
+
+    await notifyAgency({ packetId: 'ap-0123abcd', version: 2, kind }, { ...p, portalUrl: 'https://ciss.example/portal/' });
+
+    expect(sent[0]?.text).toContain('Open in the CISS portal (sign-in): https://ciss.example/portal/#/arrests/ap-0123abcd\n');
+    expect(sent[0]?.html).toContain('<a href="https://ciss.example/portal/#/arrests/ap-0123abcd">Open in the CISS portal</a>');
+  });
+
+  it('leaves the portal line out when no portal address is configured', () => {
+    const email = noticeEmail('processed', aRecord({ docketNumber: 'D-9' }));
+
+    expect(email.text).not.toContain('portal');
+    expect(email.html).not.toContain('portal');
   });
 
   it('escapes what the agency sent before it goes into the HTML part', () => {

@@ -1,5 +1,5 @@
 import { aslText } from '../../infra/asl';
-import { layoutStateMachine, stateId } from '../../infra/local/console/graph';
+import { layoutStateMachine, stateId } from '../../portal/src/pages/ops-graph-layout';
 
 const MACHINES = ['arrest-packet', 'access-request', 'approval', 'diagnostics'] as const;
 const definition = (machine: (typeof MACHINES)[number]) => aslText(machine);

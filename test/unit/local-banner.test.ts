@@ -2,11 +2,9 @@ import { formatBanner, type BannerInfo } from '../../infra/local/banner';
 
 /** A JWT as the local issuer makes them: three base64url parts, the first two JSON (`eyJ`). */
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g;
-const token = (n: number) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify({ role: n, pad: 'x'.repeat(600) })).toString('base64url')}.${'s'.repeat(86)}`;
 
 const info: BannerInfo = {
-  endpoints: { edge: 'http://127.0.0.1:4566', api: 'http://127.0.0.1:3000', mailbox: 'http://127.0.0.1:8005', cms: 'http://127.0.0.1:40000', console: 'http://127.0.0.1:3000/console/', portal: 'http://127.0.0.1:3000/portal/' },
-  consoleToken: token(0),
+  endpoints: { edge: 'http://127.0.0.1:4566', api: 'http://127.0.0.1:3000', mailbox: 'http://127.0.0.1:8005', cms: 'http://127.0.0.1:40000', portal: 'http://127.0.0.1:3000/portal/' },
   roles: ['agency-admin', 'agency-rms', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor'],
   demoOri: 'CT0000100',
   dataDir: '/home/dev/ciss/.local',
@@ -29,11 +27,11 @@ describe('the npm start banner', () => {
     expect(lines[first]).toContain(info.endpoints.portal);
   });
 
-  it('prints one token, in the console link’s #fragment, and no other JWT', () => {
-    const withJwt = lines.filter((l) => new RegExp(JWT.source).test(l));
-    expect(withJwt).toHaveLength(1);
-    expect(withJwt[0]).toContain(`${info.endpoints.console}#token=${info.consoleToken}`);
-    expect(banner.match(JWT)).toHaveLength(1);
+  it('prints no token: the operations console is the portal’s operations section, where people sign in', () => {
+    expect(banner.match(JWT)).toBeNull();
+    expect(banner).not.toContain('#token=');
+    expect(banner).not.toContain('/console/');
+    expect(lines.find((l) => l.includes('Portal'))).toContain(`${info.endpoints.portal}#/ops`);
   });
 
   it('names every role, where the tokens are kept and how to mint one', () => {
@@ -61,7 +59,7 @@ describe('the npm start banner', () => {
   });
 
   it('stays short: no line as long as a token', () => {
-    const long = lines.filter((l) => l.length > 400 && !l.includes('#token='));
+    const long = lines.filter((l) => l.length > 400);
     expect(long).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { checkAuthorize, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES, s256, type PublicClient } from '../../infra/local/oauth';
-import { signInPage, SYSTEM_USE_NOTICE, userLabel } from '../../infra/local/oauth-pages';
+import { signInPage, userLabel } from '../../infra/local/oauth-pages';
+import { SYSTEM_USE_NOTICE } from '../../portal/src/notice';
 import { DEMO_USERS, userDirectory, type DemoUser } from '../../infra/local/users';
 
 const PORTAL = 'http://127.0.0.1:3000/portal/';
@@ -75,6 +76,6 @@ describe('the sign-in page', () => {
     expect(userLabel(DEMO_USERS.find((u) => u.username === 'clerk-ga23') as DemoUser).detail).toContain('GA23');
     expect(userLabel(DEMO_USERS.find((u) => u.username === 'nhpd-admin') as DemoUser).detail).toContain('CT0000100');
     for (const user of DEMO_USERS) expect(html).toContain(`<button type="submit" name="username" value="${user.username}"><span class="who">${user.name.replace(/&/g, '&amp;')}</span>`);
-    for (const paragraph of SYSTEM_USE_NOTICE) expect(html).toContain(paragraph.replace(/'/g, '&#39;'));
+    for (const paragraph of SYSTEM_USE_NOTICE.paragraphs) expect(html).toContain(paragraph.replace(/'/g, '&#39;'));
   });
 });

@@ -31,14 +31,19 @@ export function noticeFor(kind: NoticeKind, p: Noticed): { subject: string; line
   }
 }
 
-/** The notice as an e-mail to the agency's contact, ending with where its status is kept. */
-export function noticeEmail(kind: NoticeKind, record: Noticed & Pick<PacketRecord, 'packet'>): Email {
+/**
+ * The notice as an e-mail to the agency's contact, ending with where its status is kept: the
+ * API's address for the RMS and, when the portal's address is known, the packet's page there
+ * for the agency's people (after sign-in: status, timeline, every rule in words, the docket).
+ */
+export function noticeEmail(kind: NoticeKind, record: Noticed & Pick<PacketRecord, 'packet'>, portalUrl?: string): Email {
   const { subject, lines } = noticeFor(kind, record);
   const { packetId } = record;
+  const portal = portalUrl ? `${portalUrl}#/arrests/${encodeURIComponent(packetId)}` : undefined;
   return {
     to: [record.packet.agency.contactEmail],
     subject,
-    text: `${lines.join('\n')}\n\nStatus: GET /arrests/${packetId}\n`,
-    html: `<p>${lines.map(escapeHtml).join('<br>')}</p><p>Status: GET /arrests/${escapeHtml(packetId)}</p>`,
+    text: `${lines.join('\n')}\n\nStatus: GET /arrests/${packetId}\n${portal ? `Open in the CISS portal (sign-in): ${portal}\n` : ''}`,
+    html: `<p>${lines.map(escapeHtml).join('<br>')}</p><p>Status: GET /arrests/${escapeHtml(packetId)}</p>${portal ? `<p><a href="${escapeHtml(portal)}">Open in the CISS portal</a> (sign-in)</p>` : ''}`,
   };
 }

@@ -1,22 +1,10 @@
-import { z } from 'zod';
 import { Conflict, ValidationFailed } from '#shared/errors';
 import { logger } from '#shared/observability';
+import type { Adjudication } from '../domain/adjudication';
 import { summary, visiblePacket, type PacketSummary } from './packet';
 import type { ArrestPorts, PacketRequest } from './ports';
 
-export const DISPOSITIONS = ['guilty', 'guilty-lesser-offense', 'not-guilty', 'nolle', 'dismissed', 'diversionary-program'] as const;
-export const AdjudicationSchema = z.object({
-  dispositions: z
-    .array(
-      z.object({
-        chargeSequenceID: z.number().int().min(1),
-        disposition: z.enum(DISPOSITIONS, { message: `must be one of: ${DISPOSITIONS.join(', ')}` }),
-        dispositionDate: z.iso.date('must be a date, YYYY-MM-DD'),
-      }),
-    )
-    .min(1, 'must give the disposition of every charge'),
-});
-export type Adjudication = z.infer<typeof AdjudicationSchema>;
+export type { Adjudication } from '../domain/adjudication';
 
 export type AdjudicatePorts = Pick<ArrestPorts, 'store' | 'events' | 'adjudication' | 'now' | 'apiUrl'>;
 

@@ -3,22 +3,9 @@ import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import { cursorParam, DynamoKeySchema, type Cursors } from '#shared/cursor';
 import { ValidationFailed } from '#shared/errors';
 import type { Caller } from '#shared/http';
+import { MAX_DAYS, type AuditAnswer, type AuditQuery, type AuditRecordView } from '../domain/query';
 
-/** The longest time range one query may span (the by-day index is read a day at a time). */
-export const MAX_DAYS = 31;
-
-export const AuditQuerySchema = z
-  .object({
-    subjectType: z.string().min(1).max(40).optional(),
-    subject: z.string().min(1).max(120).optional(),
-    actor: z.string().min(1).max(254).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .refine((q) => q.subject || q.actor || q.from, { message: 'give a subject, an actor, or a time range (from, to)', path: ['subject'] })
-  .refine((q) => !q.subject || q.subjectType, { message: 'give the subjectType with the subject (e.g. access-request, arrest-packet, account)', path: ['subjectType'] });
-export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+export { AuditQuerySchema, MAX_DAYS, type AuditQuery } from '../domain/query';
 
 /** Where the next page starts: a day of the time range, and a key within it (or within the subject or actor). */
 export const AuditCursorSchema = z.object({ day: z.string().optional(), key: DynamoKeySchema.optional() });
@@ -60,7 +47,7 @@ export function daysOf(from: string, to: string): string[] {
  * 2. by subject or actor: one query; by time: day by day, at most MAX_DAYS days (400 otherwise)
  * 3. the read is itself audited (what was asked, how many records), then answered
  */
-export async function queryAuditTrail(request: { readonly caller: Caller; readonly source: AuditSource; readonly query: AuditQuery; readonly parameters: Readonly<Record<string, string | undefined>> | null }, ports: AuditQueryPorts) {
+export async function queryAuditTrail(request: { readonly caller: Caller; readonly source: AuditSource; readonly query: AuditQuery; readonly parameters: Readonly<Record<string, string | undefined>> | null }, ports: AuditQueryPorts): Promise<AuditAnswer> {
   const q = request.query;
   const scope = { list: 'audit', caller: request.caller, query: { subjectType: q.subjectType, subject: q.subject, actor: q.actor, from: q.from, to: q.to } };
   const { token, param } = cursorParam(request.parameters, 'cursor');
@@ -81,7 +68,8 @@ export async function queryAuditTrail(request: { readonly caller: Caller; readon
     details: { count: page.items.length },
   });
   return {
-    records: page.items.map(({ pk: _pk, sk: _sk, day: _day, ...record }) => record),
+    // Stored items hold exactly the record's fields (auditItem): the keys go, the rest is the view.
+    records: page.items.map(({ pk: _pk, sk: _sk, day: _day, ...record }) => record as unknown as AuditRecordView),
     nextToken: await ports.cursors.seal(scope, page.next),
   };
 }

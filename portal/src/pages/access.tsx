@@ -42,7 +42,7 @@ function useRequestPages(status: string) {
 function RequestTable(props: { readonly items: readonly RequestSummary[]; readonly unit: boolean; readonly tasks?: readonly TaskView[]; readonly caption: string }) {
   if (!props.items.length) return <p>No requests.</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" aria-label={`Requests: ${props.caption}`} tabIndex={0}>
       <table>
         <caption>{props.caption}</caption>
         <thead>
@@ -112,11 +112,13 @@ function UnitQueue() {
         {tasks.loading && !tasks.data ? <Loading what="the unit’s tasks" /> : null}
         {tasks.data
           ? ['business-need-review', 'training-verification'].map((step) => (
-              <div class="table-wrap access-step" key={step}>
+              <div class="access-step" key={step}>
                 <h3>
                   {ACCESS_STEPS[step]} ({access.filter((t) => t.step === step).length})
                 </h3>
-                <TaskTable tasks={access.filter((t) => t.step === step)} caption={`${ACCESS_STEPS[step] ?? step}, oldest first`} />
+                <div class="table-wrap" role="region" aria-label={`${ACCESS_STEPS[step] ?? step} tasks`} tabIndex={0}>
+                  <TaskTable tasks={access.filter((t) => t.step === step)} caption={`${ACCESS_STEPS[step] ?? step}, oldest first`} />
+                </div>
               </div>
             ))
           : null}

@@ -2,13 +2,13 @@ import http, { type Server } from 'node:http';
 import type { AuditEvent } from '#shared/audit';
 import { LocalIssuer } from '../../infra/local/auth';
 import { close, listen } from '../../infra/local/http';
-import { CONSOLE_PREFIX, OpsConsole } from '../../infra/local/console/server';
+import { LocalMailView, MAILS_PATH, redirectConsole } from '../../infra/local/console/mails';
 
 /**
- * The console's server on its own: a fake SES mailbox (the `GET /store` shape of
+ * The portal's local mailbox view on its own: a fake SES mailbox (the `GET /store` shape of
  * aws-ses-v2-local), the local issuer's real verification, and the audit recorded in memory.
  */
-describe('the console server', () => {
+describe('the local mailbox view (GET /portal/api/mails)', () => {
   let issuer: LocalIssuer;
   let mailbox: Server;
   let server: Server;
@@ -31,13 +31,16 @@ describe('the console server', () => {
   beforeAll(async () => {
     issuer = await LocalIssuer.create();
     mailbox = http.createServer((_req, res) => res.end(JSON.stringify({ emails })));
-    const console = new OpsConsole({
+    const view = new LocalMailView({
       mailbox: `http://127.0.0.1:${await listen(mailbox, 0)}`,
       authenticate: async (authorization) => issuer.verify((authorization ?? '').replace(/^Bearer /, '')).catch(() => undefined),
       audit: async (event) => void audits.push(event),
     });
-    server = http.createServer((req, res) => void console.serve(req, res, new URL(req.url ?? '/', 'http://localhost')));
-    base = `http://127.0.0.1:${await listen(server, 0)}${CONSOLE_PREFIX}`;
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      void (url.pathname.startsWith('/console') ? redirectConsole(req, res) : view.serve(req, res, url));
+    });
+    base = `http://127.0.0.1:${await listen(server, 0)}`;
   });
   afterAll(async () => {
     await close(server);
@@ -48,7 +51,7 @@ describe('the console server', () => {
 
   it('gives the e-mails that mention the subject, newest first, to an operator, and audits the read', async () => {
     const token = await issuer.mint({ roles: ['operations'], username: 'ops-on-call' });
-    const res = await get('/api/mails?subjectType=request&subject=AR-20261123-AAAAAAAAAA', token);
+    const res = await get(`${MAILS_PATH}?subjectType=request&subject=AR-20261123-AAAAAAAAAA`, token);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: { messageId: string; to: string[]; sentAt: string }[] };
     expect(body.items.map((m) => m.messageId)).toEqual(['m2', 'm1']);
@@ -58,55 +61,54 @@ describe('the console server', () => {
 
   it('never shows a temporary password or a link signature, and matches the id as a whole word only', async () => {
     const token = await issuer.mint({ roles: ['operations'], username: 'ops-on-call' });
-    const res = await get('/api/mails?subjectType=request&subject=AR-20261123-CCCCCCCCCC', token);
+    const res = await get(`${MAILS_PATH}?subjectType=request&subject=AR-20261123-CCCCCCCCCC`, token);
     const [mail] = ((await res.json()) as { items: { text: string }[] }).items;
     expect(mail?.text).toContain('Temporary password: [redacted]');
     expect(mail?.text).toContain('sig=[redacted]');
     expect(mail?.text).not.toMatch(/Zq7#kLm2|AbCdEfGhIjKlMnOpQrSt/);
     // A fragment of an id is not an id: it matches no mail, rather than every mail that contains it.
-    const partial = await get('/api/mails?subjectType=request&subject=AR-20261123', token);
+    const partial = await get(`${MAILS_PATH}?subjectType=request&subject=AR-20261123`, token);
     expect(((await partial.json()) as { items: unknown[] }).items).toEqual([]);
-    expect((await get('/api/mails?subjectType=request&subject=e', token)).status).toBe(400);
+    expect((await get(`${MAILS_PATH}?subjectType=request&subject=e`, token)).status).toBe(400);
   });
 
   it('refuses the mailbox without a valid token (401), to another role (403), and names a bad field (400)', async () => {
     const before = audits.length;
-    const q = '/api/mails?subjectType=request&subject=AR-20261123-AAAAAAAAAA';
+    const q = `${MAILS_PATH}?subjectType=request&subject=AR-20261123-AAAAAAAAAA`;
     expect((await get(q)).status).toBe(401);
     expect((await get(q, await issuer.mint({ roles: ['operations'], audience: 'someone-else' }))).status).toBe(401);
     expect((await get(q, await issuer.mint({ roles: ['unit'] }))).status).toBe(403);
-    const bad = await get('/api/mails?subjectType=person&subject=a%20b', await issuer.mint({ roles: ['operations'] }));
+    const bad = await get(`${MAILS_PATH}?subjectType=person&subject=a%20b`, await issuer.mint({ roles: ['operations'] }));
     expect(bad.status).toBe(400);
     const problems = ((await bad.json()) as { problems: { field: string }[] }).problems.map((p) => p.field).sort();
     expect(problems).toEqual(['subject', 'subjectType']);
     expect(audits).toHaveLength(before);
   });
 
-  it('serves the page, the stylesheet and the script with a strict policy and no caching', async () => {
-    for (const [path, type] of [['/', 'text/html'], ['/app.css', 'text/css'], ['/app.js', 'text/javascript']] as const) {
-      const res = await get(path);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toContain(type);
-      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
-      expect(res.headers.get('content-security-policy')).not.toContain('unsafe');
-      expect(res.headers.get('x-frame-options')).toBe('DENY');
-      expect(res.headers.get('cache-control')).toBe('no-store');
-    }
-    // The bundle carries no HTML parsing of data: the console builds the page with DOM calls only.
-    expect(await (await get('/app.js')).text()).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  it('answers as JSON that nothing runs or frames, and is never cached', async () => {
+    const res = await get(`${MAILS_PATH}?subjectType=request&subject=AR-20261123-AAAAAAAAAA`, await issuer.mint({ roles: ['operations'] }));
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('sends /console to /console/, and refuses other paths and methods', async () => {
-    const bare = await fetch(base, { redirect: 'manual' });
-    expect([bare.status, bare.headers.get('location')]).toEqual([308, '/console/']);
+  it('refuses other paths and methods', async () => {
+    expect((await get(`${MAILS_PATH}/more`)).status).toBe(404);
     // fetch would normalize the dots away before sending; a raw request keeps them.
     const { hostname, port } = new URL(base);
     const raw = await new Promise<number>((resolve, reject) => {
-      http.get({ hostname, port, path: `${CONSOLE_PREFIX}/%2e%2e/%2e%2e/package.json` }, (res) => resolve(res.statusCode ?? 0)).on('error', reject);
+      http.get({ hostname, port, path: `${MAILS_PATH}/%2e%2e/%2e%2e/package.json` }, (res) => resolve(res.statusCode ?? 0)).on('error', reject);
     });
     expect(raw).toBe(404);
-    expect((await get('/..%2f..%2fpackage.json')).status).toBe(404);
-    expect((await get('/nothing.js')).status).toBe(404);
-    expect((await fetch(`${base}/`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${base}${MAILS_PATH}?subjectType=request&subject=AR-20261123-AAAAAAAAAA`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('sends the old console’s links to the portal’s operations section', async () => {
+    for (const path of ['/console', '/console/', '/console/app.js']) {
+      const res = await get(path);
+      expect([res.status, res.headers.get('location')]).toEqual([308, '/portal/#/ops']);
+    }
   });
 });

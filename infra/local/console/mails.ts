@@ -1,46 +1,34 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { z } from 'zod';
 import { recordAudit, type AuditEvent } from '#shared/audit';
 import { callerFromClaims } from '#shared/http';
 import { auditSubject } from '../../../functions/ops/domain/workflows';
 import { LOCAL_SECRET_HEADER, PAGE_HEADERS, send } from '../http';
+import { PORTAL_PATH } from '../../../portal/config';
 import type { ConsoleMail, MailPage } from './types';
 
 /**
- * The operations console, local only: static pages and one script served under `/console/` on
- * the local API Gateway's origin, so the browser calls `/ops/...` same-origin (no CORS), plus
- * one endpoint of its own, `/console/api/mails`, that shows the SES mailbox's e-mails about a
- * subject. In AWS there is no console: operators use the ops API and the `ciss` CLI.
+ * The local mailbox, as the portal's operations section shows it: `GET /portal/api/mails`, on the
+ * local API Gateway's origin beside the portal (so the browser calls it same-origin, with the
+ * signed-in operator's token), gives the SES mailbox's e-mails about a subject. There is no
+ * mailbox in AWS: there `/portal/*` is the portal's bucket, which has no such object, and the
+ * portal hides the panel (it shows it only when this endpoint answers its JSON).
  *
- * The pages carry no data; every piece of data comes from an endpoint that needs an operations
- * token, checked as the API's authorizer and handlers check it.
+ * The operations console that used to live under `/console/` is the portal's operations section
+ * now (`/portal/#/ops`); `/console/` sends old links and bookmarks there.
  */
+
+/** Where the mailbox answers: under the portal's path, mounted before the portal itself. */
+export const MAILS_PATH = `${PORTAL_PATH}api/mails`;
 
 export const CONSOLE_PREFIX = '/console';
 
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+/** A JSON answer that is never a page: nothing runs, loads or frames it. */
+const CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/**
- * Scripts only from this origin (no inline script, no eval), styles only from the stylesheet,
- * requests only to this origin, never framed. The graph is SVG made with DOM calls.
- */
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+export const MAIL_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CSP,
-  // No-store among them: the bundle is rebuilt at every start and the data changes by the second.
+  // No-store among them: the mailbox changes by the second.
   ...PAGE_HEADERS,
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
 };
@@ -53,7 +41,7 @@ const MailQuery = z.object({
 
 /**
  * What an e-mail may not show even to an operator: a temporary password (it logs the employee in)
- * and a link signature (it decides the task). The mailbox is the people's own e-mail; the console
+ * and a link signature (it decides the task). The mailbox is the people's own e-mail; the portal
  * only shows that mail was sent, to whom and what it said.
  */
 export function maskMailText(text: string): string {
@@ -78,7 +66,7 @@ const StoredMail = z.object({
 });
 const Store = z.object({ emails: z.array(StoredMail) });
 
-export interface ConsoleOptions {
+export interface MailViewOptions {
   /** The SES mailbox (aws-ses-v2-local); its `GET /store` holds every e-mail sent. */
   readonly mailbox: string;
   /** The runtime's per-run secret, which the mailbox asks for its data. */
@@ -89,56 +77,24 @@ export interface ConsoleOptions {
   readonly audit?: (event: AuditEvent) => Promise<void>;
 }
 
-export class OpsConsole {
-  private bundle?: Promise<string>;
+/** `/console` and anything under it: to the portal's operations section (the console moved there). */
+export async function redirectConsole(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.writeHead(308, { ...PAGE_HEADERS, Location: `${PORTAL_PATH}#/ops` });
+  res.end();
+}
 
-  constructor(private readonly options: ConsoleOptions) {}
-
-  /** The browser script, built once on first use (esbuild, about 100 ms) so runtimes that never show the console pay nothing. */
-  script(): Promise<string> {
-    this.bundle ??= build({
-      entryPoints: [here('./app/main.ts')],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      target: 'es2022',
-      minify: true,
-      legalComments: 'none',
-      logLevel: 'silent',
-    }).then((out) => out.outputFiles[0]?.text ?? '');
-    return this.bundle;
-  }
-
-  readonly serve = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const method = req.method ?? 'GET';
-    // The page's links are relative: `/console` must become `/console/`.
-    if (url.pathname === CONSOLE_PREFIX) {
-      res.writeHead(308, { ...CONSOLE_HEADERS, Location: `${CONSOLE_PREFIX}/` });
-      return void res.end();
-    }
-    const path = url.pathname.slice(CONSOLE_PREFIX.length);
-    if (method !== 'GET' && method !== 'HEAD') return this.json(res, 405, { message: `${method} is not allowed here` }, { Allow: 'GET, HEAD' });
-    switch (path) {
-      case '/':
-        return this.file(res, 'text/html; charset=utf-8', await readFile(here('./static/index.html'), 'utf8'));
-      case '/app.css':
-        return this.file(res, 'text/css; charset=utf-8', await readFile(here('./static/app.css'), 'utf8'));
-      case '/app.js':
-        return this.file(res, 'text/javascript; charset=utf-8', await this.script());
-      case '/api/mails':
-        return this.mails(req, res, url);
-      default:
-        return this.json(res, 404, { message: 'Not found' });
-    }
-  };
+export class LocalMailView {
+  constructor(private readonly options: MailViewOptions) {}
 
   /**
-   * `GET /console/api/mails?subjectType=&subject=`: the e-mails that mention the subject id (as
+   * `GET /portal/api/mails?subjectType=&subject=`: the e-mails that mention the subject id (as
    * a whole word), newest first, with temporary passwords and link signatures masked, for an
    * operations token only; each read is audited as the API's reads are.
    */
-  private async mails(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  readonly serve = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const method = req.method ?? 'GET';
+    if (url.pathname !== MAILS_PATH) return this.json(res, 404, { message: 'Not found' });
+    if (method !== 'GET' && method !== 'HEAD') return this.json(res, 405, { message: `${method} is not allowed here` }, { Allow: 'GET, HEAD' });
     const claims = await this.options.authenticate(req.headers.authorization);
     if (!claims) return this.json(res, 401, { message: 'Unauthorized' });
     const caller = callerFromClaims(claims);
@@ -172,14 +128,9 @@ export class OpsConsole {
     });
     const page: MailPage = { items };
     return this.json(res, 200, page);
-  }
-
-  private file(res: ServerResponse, contentType: string, body: string): void {
-    res.writeHead(200, { ...CONSOLE_HEADERS, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-  }
+  };
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    send(res, status, body, { ...CONSOLE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers });
+    send(res, status, body, { ...MAIL_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers });
   }
 }

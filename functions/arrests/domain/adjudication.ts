@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * The body of `POST /arrests/{packetId}/adjudication`: Judicial's disposition of every charge.
+ * A pure module (zod only), so the portal's adjudication form checks with the API's own schema.
+ */
+export const DISPOSITIONS = ['guilty', 'guilty-lesser-offense', 'not-guilty', 'nolle', 'dismissed', 'diversionary-program'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+export const AdjudicationSchema = z.object({
+  dispositions: z
+    .array(
+      z.object({
+        chargeSequenceID: z.number().int().min(1),
+        disposition: z.enum(DISPOSITIONS, { message: `must be one of: ${DISPOSITIONS.join(', ')}` }),
+        dispositionDate: z.iso.date('must be a date, YYYY-MM-DD'),
+      }),
+    )
+    .min(1, 'must give the disposition of every charge'),
+});
+export type Adjudication = z.infer<typeof AdjudicationSchema>;
