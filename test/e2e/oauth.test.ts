@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { ROOT } from '../../infra/asl';
@@ -11,6 +10,7 @@ import { DEMO_USERNAMES } from '../../infra/local/users';
 import { PORTAL_CLIENT_ID } from '../../infra/local/oauth';
 import { signInButton } from '../../infra/local/oauth-pages';
 import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
+import { accessibilityProblems } from './portal/harness';
 
 /** A PKCE pair as a browser makes one: a random verifier and base64url(SHA-256(verifier)). */
 function pkce(): { verifier: string; challenge: string } {
@@ -369,9 +369,7 @@ describe('sign-in for people (OAuth authorization code with PKCE, local issuer)'
       await expect(page.title()).resolves.toContain('Sign in');
       await page.screenshot({ path: path.join(shots, 'sign-in.png'), fullPage: true });
 
-      const axe = await new AxeBuilder({ page }).analyze();
-      const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-      expect(serious).toEqual([]);
+      expect(await accessibilityProblems(page)).toEqual([]);
       // Nothing is wider than the 320 px viewport (no sideways scrolling).
       const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
       expect(width).toBeLessThanOrEqual(320);

@@ -1,4 +1,4 @@
-import { checkPage, givenPortal, newPage, stopPortal, type PortalHarness } from './harness';
+import { accessibilityProblems, checkPage, givenPortal, newPage, overflowsAt320, stopPortal, type PortalHarness } from './harness';
 import { SYSTEM_USE_NOTICE } from '../../../portal/src/notice';
 
 /** Before anyone signs in: the portal serves its page and the CJIS system-use notification (AC-8). */
@@ -20,6 +20,27 @@ describe('the portal before sign-in', () => {
     expect(await checkPage(page, 'welcome')).toEqual([]);
     await context.close();
     expect(p.problems).toEqual([]);
+  });
+
+  it('has checks that find what they look for: an unnamed button, text without contrast, a page too wide', async () => {
+    const { context, page } = await newPage(p);
+    await page.goto(p.url);
+    await page.getByRole('button', { name: /sign in/i }).waitFor();
+    // Styles set through the CSSOM (the page's CSP refuses style attributes in markup).
+    await page.evaluate(`(() => {
+      const main = document.getElementById('main');
+      main.append(document.createElement('button'));
+      const faint = Object.assign(document.createElement('p'), { textContent: 'faint' });
+      Object.assign(faint.style, { color: '#eeeeee', background: '#ffffff' });
+      const wide = Object.assign(document.createElement('div'), { textContent: 'wide' });
+      wide.style.width = '900px';
+      main.append(faint, wide);
+    })()`);
+    const found = await accessibilityProblems(page);
+    expect(found.some((f) => f.startsWith('button-name'))).toBe(true);
+    expect(found.some((f) => f.startsWith('color-contrast'))).toBe(true);
+    expect(await overflowsAt320(page)).toBe(true);
+    await context.close();
   });
 
   it('serves config.json naming the local issuer and the exact callback', async () => {
