@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useCallback, useContext, useEffect, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { PortalConfig } from '../config';
 import type { Session } from './auth';
 
@@ -93,4 +93,52 @@ export function useLoad<T>(load: (api: Api) => Promise<T>, deps: readonly unknow
     };
   }, [...deps, round]);
   return { ...state, reload };
+}
+
+/** One page of a cursor-paged list, as the list routes answer it (their item field mapped to `items`). */
+export interface ListPage<T> {
+  readonly items: readonly T[];
+  readonly nextToken?: string | null;
+}
+
+export interface Pages<T> {
+  /** Every item read so far: the first page, then each page "Show more" read. */
+  readonly items: readonly T[];
+  readonly nextToken: string | null;
+  /** How many pages have been read (0 until the first arrives). */
+  readonly pages: number;
+  readonly loading: boolean;
+  readonly error?: Error;
+  /** Reads the page `nextToken` names and appends it. */
+  readonly more: (nextToken: string) => void;
+  /** Reads the list again from its first page. */
+  readonly reload: () => void;
+}
+
+/**
+ * A cursor-paged list (`nextToken`): the first page when the page opens and again when `deps`
+ * change, then each "Show more" appended. An answer that arrives after `deps` changed is dropped.
+ */
+export function usePages<T>(load: (api: Api, nextToken: string | undefined) => Promise<ListPage<T>>, deps: readonly unknown[]): Pages<T> {
+  const { api } = usePortal();
+  const [state, setState] = useState<{ items: readonly T[]; nextToken: string | null; pages: number; loading: boolean; error?: Error }>({ items: [], nextToken: null, pages: 0, loading: true });
+  const [round, setRound] = useState(0);
+  const generation = useRef(0);
+
+  const read = useCallback(
+    (token: string | undefined) => {
+      const mine = token ? generation.current : ++generation.current;
+      setState((s) => ({ ...(token ? s : { items: [], nextToken: null, pages: 0 }), loading: true, error: undefined }));
+      load(api, token).then(
+        (page) =>
+          mine === generation.current &&
+          setState((s) => ({ items: token ? [...s.items, ...page.items] : page.items, nextToken: page.nextToken ?? null, pages: token ? s.pages + 1 : 1, loading: false })),
+        (error: unknown) => mine === generation.current && setState((s) => ({ ...s, loading: false, error: error instanceof Error ? error : new Error(String(error)) })),
+      );
+    },
+    // `load` is the caller's closure over `deps`, which name what it depends on.
+    [api, ...deps],
+  );
+  useEffect(() => read(undefined), [read, round]);
+  return { ...state, more: read, reload: () => setRound((r) => r + 1) };
 }

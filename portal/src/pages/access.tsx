@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ACCESS_STATUSES, AccountRemovalSchema, NewAccessRequestSchema, REMOVABLE_STATUSES, stepOf, type AccessStatus } from '../../../functions/access/domain/request';
 import type { RequestSummary } from '../../../functions/access/use-cases/list';
 import type { TaskView } from '../../../functions/tasks/use-cases/api';
-import { ApiError, useLoad, usePortal } from '../api';
+import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import { href, navigate } from '../router';
 import type { Section } from '../sections';
 import { Done, Facts, Failure, Loading, More, Page, Status, When } from '../ui/components';
@@ -24,20 +24,8 @@ const statusWords = (s: string) => s.replace(/_/g, ' ').toLowerCase();
 /** The signed-in person's open tasks (GET /tasks), to link each request to the step that waits for them. */
 const useMyTasks = () => useLoad((api) => api.get<{ tasks: TaskView[] }>('/tasks'), []);
 
-/** A cursor-paged list of requests: the first page, then each "Show more" appended. */
-function useRequestPages(status: string) {
-  const { api } = usePortal();
-  const [pages, setPages] = useState<{ items: RequestSummary[]; nextToken: string | null; loading: boolean; error?: Error }>({ items: [], nextToken: null, loading: true });
-  const load = (token?: string) => {
-    setPages((p) => ({ ...p, loading: true }));
-    api.get<{ items: RequestSummary[]; nextToken: string | null }>('/access-requests', { status, limit: 25, nextToken: token }).then(
-      (page) => setPages((p) => ({ items: token ? [...p.items, ...page.items] : page.items, nextToken: page.nextToken, loading: false })),
-      (error: unknown) => setPages((p) => ({ ...p, loading: false, error: error instanceof Error ? error : new Error(String(error)) })),
-    );
-  };
-  useEffect(() => load(), [status]);
-  return { ...pages, more: (token: string) => load(token) };
-}
+/** The requests this person may see, 25 a page. */
+const useRequestPages = (status: string) => usePages((api, nextToken) => api.get<ListPage<RequestSummary>>('/access-requests', { status, limit: 25, nextToken }), [status]);
 
 function RequestTable(props: { readonly items: readonly RequestSummary[]; readonly unit: boolean; readonly tasks?: readonly TaskView[]; readonly caption: string }) {
   if (!props.items.length) return <p>No requests.</p>;

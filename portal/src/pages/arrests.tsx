@@ -3,7 +3,7 @@ import { CURRENT_STEP, STATUSES, type PacketStatus } from '../../../functions/ar
 import type { PacketSummary } from '../../../functions/arrests/use-cases/packet';
 import type { Role } from '../../../functions/shared/roles';
 import type { TaskView } from '../../../functions/tasks/use-cases/api';
-import { useLoad, usePortal } from '../api';
+import { useLoad, usePages, usePortal } from '../api';
 import { href, navigate } from '../router';
 import type { Section } from '../sections';
 import { Failure, Loading, More, Page, Status, When } from '../ui/components';
@@ -20,7 +20,8 @@ import { PacketPage, stepInWords } from './arrests-packet';
  */
 const READERS = ['court-clerk', 'agency-staff', 'agency-admin', 'judicial', 'dcj'] as const satisfies readonly Role[];
 
-interface ListPage {
+/** GET /arrests's answer. */
+interface PacketPage {
   readonly packets: PacketSummary[];
   readonly nextToken: string | null;
 }
@@ -72,32 +73,12 @@ function PacketList(props: { readonly query: URLSearchParams }) {
 
 /** GET /arrests, a page at a time (the API's cursor), newest first. */
 function Packets(props: { readonly status: string; readonly showAgency: boolean }) {
-  const { api } = usePortal();
-  const first = useLoad((a) => a.get<ListPage>('/arrests', { status: props.status || undefined, limit: 25 }), [props.status]);
-  const [more, setMore] = useState<readonly ListPage[]>([]);
-  const [moreError, setMoreError] = useState<Error>();
-  const [loadingMore, setLoadingMore] = useState(false);
-  useEffect(() => setMore([]), [props.status]);
-
-  if (first.error) return <Failure error={first.error} />;
-  if (!first.data) return <Loading what="the packets" />;
-  const pages = [first.data, ...more];
-  const packets = pages.flatMap((p) => p.packets);
-  const nextToken = pages[pages.length - 1]?.nextToken ?? null;
-
-  async function loadMore(token: string) {
-    setLoadingMore(true);
-    setMoreError(undefined);
-    try {
-      const page = await api.get<ListPage>('/arrests', { status: props.status || undefined, limit: 25, nextToken: token });
-      setMore((m) => [...m, page]);
-    } catch (e) {
-      setMoreError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      setLoadingMore(false);
-    }
-  }
-
+  const list = usePages(
+    (api, nextToken) => api.get<PacketPage>('/arrests', { status: props.status || undefined, limit: 25, nextToken }).then((page) => ({ items: page.packets, nextToken: page.nextToken })),
+    [props.status],
+  );
+  if (!list.pages) return list.error ? <Failure error={list.error} /> : <Loading what="the packets" />;
+  const packets = list.items;
   if (!packets.length) return <p>No packets{isStatus(props.status) ? ` are ${statusWords(props.status)}` : ' yet'}.</p>;
   return (
     <>
@@ -136,8 +117,8 @@ function Packets(props: { readonly status: string; readonly showAgency: boolean 
           </tbody>
         </table>
       </div>
-      {moreError ? <Failure error={moreError} /> : null}
-      <More nextToken={nextToken} loading={loadingMore} onMore={(t) => void loadMore(t)} />
+      {list.error ? <Failure error={list.error} /> : null}
+      <More nextToken={list.nextToken} loading={list.loading} onMore={list.more} />
     </>
   );
 }

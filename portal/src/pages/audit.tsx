@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AuditDaySchema, AuditQuerySchema, dayRange, type AuditAnswer, type AuditRecordView } from '../../../functions/audit/domain/query';
-import { usePortal } from '../api';
+import { usePages, usePortal } from '../api';
 import { href, navigate, useLocation } from '../router';
 import type { Section } from '../sections';
 import { Done, Failure, Loading, More, Page } from '../ui/components';
@@ -188,38 +188,12 @@ function Results(props: { readonly search: Search }) {
   const { api } = usePortal();
   const s = props.search;
   const key = JSON.stringify(s);
-  const [records, setRecords] = useState<readonly AuditRecordView[]>([]);
-  const [nextToken, setNextToken] = useState<string | null>(null);
-  const [pages, setPages] = useState(0);
-  const [loading, setLoading] = useState(true);
+  const list = usePages((a, nextToken) => a.get<AuditAnswer>('/audit', { ...apiQuery(s), limit: s.limit, nextToken }).then((page) => ({ items: page.records, nextToken: page.nextToken })), [key]);
+  const { items: records, pages, loading } = list;
   const [error, setError] = useState<Error>();
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<{ records: number; pages: number; file: string }>();
-
-  async function read(token: string | undefined, live: () => boolean = () => true) {
-    setLoading(true);
-    setError(undefined);
-    try {
-      const page = await api.get<AuditAnswer>('/audit', { ...apiQuery(s), limit: s.limit, nextToken: token });
-      if (!live()) return;
-      setRecords((before) => (token ? [...before, ...page.records] : page.records));
-      setNextToken(page.nextToken);
-      setPages((n) => (token ? n + 1 : 1));
-    } catch (e) {
-      if (live()) setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      if (live()) setLoading(false);
-    }
-  }
-
-  useEffect(() => {
-    let live = true;
-    setExported(undefined);
-    void read(undefined, () => live);
-    return () => {
-      live = false;
-    };
-  }, [key]);
+  useEffect(() => setExported(undefined), [key]);
 
   /** Reads the whole answer from its first page (each read audited), then hands the browser a CSV file. */
   async function exportCsv() {
@@ -268,11 +242,11 @@ function Results(props: { readonly search: Search }) {
           Exported {exported.records} record{exported.records === 1 ? '' : 's'} ({exported.pages} page{exported.pages === 1 ? '' : 's'} read) to {exported.file}.
         </Done>
       ) : null}
-      {error ? <Failure error={error} /> : null}
+      {error ?? list.error ? <Failure error={(error ?? list.error) as Error} /> : null}
       {loading && !pages ? <Loading what="the audit trail" /> : null}
       {pages && !records.length ? <p>No record matches this search.</p> : null}
       {records.length ? <RecordTable records={records} caption={`${records.length} record${records.length === 1 ? '' : 's'}, newest first (${pages} page${pages === 1 ? '' : 's'} read)`} /> : null}
-      <More nextToken={nextToken} loading={loading} onMore={(token) => void read(token)} />
+      <More nextToken={list.nextToken} loading={loading} onMore={list.more} />
     </section>
   );
 }

@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
 import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionPage, type ExecutionSummary, type PendingTaskList } from '../../../functions/ops/contract';
-import { useLoad, usePortal } from '../api';
+import { useLoad, usePages } from '../api';
 import { navigate, useLocation } from '../router';
 import type { Section } from '../sections';
 import { Failure, Loading, More, Page } from '../ui/components';
@@ -80,41 +79,12 @@ function ExecutionTable(props: { readonly items: readonly ExecutionSummary[] }) 
 
 /** GET /ops/executions with the filters in the address, 50 at a time. */
 function Executions() {
-  const { api } = usePortal();
   const loc = useLocation();
   const f = filtersOf(loc.query);
   const key = JSON.stringify(f);
-  const [items, setItems] = useState<readonly ExecutionSummary[]>([]);
-  const [nextToken, setNextToken] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<Error>();
-  const [round, setRound] = useState(0);
-
-  async function read(token: string | undefined, live: () => boolean = () => true) {
-    setLoading(true);
-    setError(undefined);
-    try {
-      const page = await api.get<ExecutionPage>('/ops/executions', { workflow: f.workflow, status: f.status, stuck: f.stuck ? 'true' : undefined, limit: 50, nextToken: token });
-      if (!live()) return;
-      setItems((before) => (token ? [...before, ...page.items] : page.items));
-      setNextToken(page.nextToken);
-      setLoaded(true);
-    } catch (e) {
-      if (live()) setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      if (live()) setLoading(false);
-    }
-  }
-
-  useEffect(() => {
-    let live = true;
-    setLoaded(false);
-    void read(undefined, () => live);
-    return () => {
-      live = false;
-    };
-  }, [key, round]);
+  const list = usePages<ExecutionSummary>((api, nextToken) => api.get<ExecutionPage>('/ops/executions', { workflow: f.workflow, status: f.status, stuck: f.stuck ? 'true' : undefined, limit: 50, nextToken }), [key]);
+  const { items, loading, error } = list;
+  const loaded = list.pages > 0;
 
   return (
     <Page title="Executions" lead="Running, failed and stuck workflow executions, newest first. Times are UTC, as in the logs.">
@@ -127,7 +97,7 @@ function Executions() {
             <input type="checkbox" name="stuck" id="f-stuck" checked={f.stuck} onChange={(e) => go({ ...f, stuck: e.currentTarget.checked })} /> stuck only
           </label>
         </div>
-        <button type="button" onClick={() => setRound((r) => r + 1)}>
+        <button type="button" onClick={list.reload}>
           Refresh
         </button>
       </form>
@@ -144,7 +114,7 @@ function Executions() {
           <ExecutionTable items={items} />
         </>
       ) : null}
-      <More nextToken={nextToken} loading={loading} onMore={(token) => void read(token)} />
+      <More nextToken={list.nextToken} loading={loading} onMore={list.more} />
     </Page>
   );
 }
