@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -8,9 +8,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_SCOPE, MACHINE_ROLES, ORI_PATTERN } from '../../functions/auth/claims';
-import { ROLES, manifest, type FunctionName, type ManifestRoute } from '../manifest';
+import { ROLES, manifest, type FunctionName } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
+import { baseRules, logWaf, perSourceRules, wafVisibility } from './waf';
 
 export interface ApiProps {
   /** Deployment stage; names the API, its stage and the user pool. */
@@ -88,11 +89,6 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
     errorResponseType: F.contextErrorResponseType(),
   }),
 );
-
-/** The path regex WAF matches for a route (the stage name may prefix the path it sees). */
-export function routePathPattern(path: string): string {
-  return `^(/[A-Za-z0-9_-]+)?${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`;
-}
 
 /**
  * The REST API of the manifest's routes. `token` routes are authenticated by Cognito and name
@@ -447,43 +443,14 @@ export class Api extends Construct {
    * an encrypted group with the credentials redacted.
    */
   private firewall(prefix: string, props: ApiProps): [wafv2.CfnWebACL, logs.LogGroup] {
-    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      metricName,
-      sampledRequestsEnabled: true,
-    });
-    const managed = (priority: number, name: string, excludedRules: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: {
-        managedRuleGroupStatement: {
-          vendorName: 'AWS',
-          name,
-          // The common rule set's own body limit (8 KB) would refuse legitimate arrest packets;
-          // the BodyTooLarge rule enforces this API's limits instead.
-          ruleActionOverrides: excludedRules.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-        },
-      },
-      visibilityConfig: visibility(name),
-    });
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: prefix,
       description: `${prefix}: managed rules, per-IP rate limit and body-size limit`,
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${prefix}-waf`),
+      visibilityConfig: wafVisibility(`${prefix}-waf`),
       rules: [
-        {
-          name: 'RatePerIp',
-          priority: 0,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: props.requestsPerIpPer5Minutes ?? 1000, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
-          visibilityConfig: visibility('RatePerIp'),
-        },
-        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
-        managed(2, 'AWSManagedRulesCommonRuleSet', ['SizeRestrictions_BODY']),
-        managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        ...baseRules(props.requestsPerIpPer5Minutes),
         {
           name: 'BodyTooLarge',
           priority: 4,
@@ -514,63 +481,15 @@ export class Api extends Construct {
               ],
             },
           },
-          visibilityConfig: visibility('BodyTooLarge'),
+          visibilityConfig: wafVisibility('BodyTooLarge'),
         },
-        ...perSourceRules(visibility),
+        ...perSourceRules(),
       ],
     });
 
-    // The `aws-waf-logs-` prefix is what WAF requires of a log group it writes to.
-    const wafLogs = new logs.LogGroup(this, 'WafLogs', {
-      logGroupName: `aws-waf-logs-${prefix}`,
-      retention: LOG_RETENTION,
-      encryptionKey: props.logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
-      resourceArn: webAcl.attrArn,
-      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      // Tokens, cookies and link signatures (query strings) never reach the logs.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }, { queryString: {} }],
-    });
+    const wafLogs = logWaf(this, webAcl, prefix, props.logKey);
     return [webAcl, wafLogs];
   }
-}
-
-/**
- * One rate-based rule per route with a per-source limit (the first-login route), answering 429:
- * in the API's web ACL, and in the portal's at the edge, where the source is the viewer's own
- * address (the API's sees CloudFront's for what comes through the portal).
- */
-export function perSourceRules(visibility: (metricName: string) => wafv2.CfnWebACL.VisibilityConfigProperty): wafv2.CfnWebACL.RuleProperty[] {
-  return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
-    const limit = route.perSourceLimit;
-    if (!limit) return [];
-    const name = `RatePerIp${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`;
-    return [
-      {
-        name,
-        priority: 10 + i,
-        action: { block: { customResponse: { responseCode: 429 } } },
-        statement: {
-          rateBasedStatement: {
-            limit: limit.requests,
-            evaluationWindowSec: limit.windowSeconds,
-            aggregateKeyType: 'IP',
-            scopeDownStatement: {
-              andStatement: {
-                statements: [
-                  { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                  { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                ],
-              },
-            },
-          },
-        },
-        visibilityConfig: visibility(name),
-      },
-    ];
-  });
 }
 
 /** The scopes of the API's resource server: the API itself, each machine role, and each RMS client's agency. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Annotations, ArnFormat, Aws, CfnRule, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnRule, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -16,7 +16,8 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, type IConstruct } from 'constructs';
 import { PORTAL_PATH, portalConfig, portalCsp } from '../../portal/config';
 import type { ManifestRoute } from '../manifest';
-import { perSourceRules, type Api } from './api';
+import type { Api } from './api';
+import { baseRules, logWaf, perSourceRules, wafVisibility } from './waf';
 import { LOG_RETENTION } from './function';
 import { acknowledge, nagSpelling } from './nag';
 
@@ -323,49 +324,16 @@ export class PortalHosting extends Construct {
         },
       ],
     });
-    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
-    const managed = (priority: number, name: string, countOnly: string[] = []): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides: countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })) } },
-      visibilityConfig: visibility(name),
-    });
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: prefix,
       description: `${prefix}: per-IP rate limit and AWS managed rules at the edge`,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility(`${prefix}-waf`),
-      rules: [
-        {
-          name: 'RatePerIp',
-          priority: 0,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: props.requestsPerIpPer5Minutes ?? 1000, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
-          visibilityConfig: visibility('RatePerIp'),
-        },
-        managed(1, 'AWSManagedRulesAmazonIpReputationList'),
-        // Its 8 KB body limit would refuse arrest packets sent through the portal's origin; the
-        // API's own firewall enforces the API's body limits per path behind this one.
-        managed(2, 'AWSManagedRulesCommonRuleSet', ['SizeRestrictions_BODY']),
-        managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
-        // The API's per-source limits (first login, CJIS AC-7) on the viewer's own address.
-        ...perSourceRules(visibility),
-      ],
+      visibilityConfig: wafVisibility(`${prefix}-waf`),
+      // The API's per-source limits (first login, CJIS AC-7) on the viewer's own address.
+      rules: [...baseRules(props.requestsPerIpPer5Minutes), ...perSourceRules()],
     });
-    // The `aws-waf-logs-` prefix is what WAF requires of a log group it writes to.
-    const wafLogs = new logs.LogGroup(this, 'WafLogs', {
-      logGroupName: `aws-waf-logs-${prefix}`,
-      retention: LOG_RETENTION,
-      encryptionKey: props.logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
-      resourceArn: webAcl.attrArn,
-      logDestinationConfigs: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }, { queryString: {} }],
-    });
+    logWaf(this, webAcl, prefix, props.logKey);
     return webAcl;
   }
 
