@@ -1,5 +1,4 @@
-import type { ComponentChildren } from 'preact';
-import type { TaskView } from '../../functions/tasks/use-cases/api';
+import type { StepView } from './kinds';
 import { ACCESS_STEP_VIEWS } from './pages/access-steps';
 import { ClerkReview } from './pages/arrests-packet';
 
@@ -8,11 +7,7 @@ import { ClerkReview } from './pages/arrests-packet';
  * (`arrest-packet/clerk-review`): the packet as a document for the clerk, the evidence form for
  * the unit. A step without its own view shows the task's facts, as its e-mail does.
  */
-export type StepView = (props: { readonly task: TaskView; readonly onChanged: () => void }) => ComponentChildren;
-
 export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'arrest-packet/clerk-review': ClerkReview,
   ...ACCESS_STEP_VIEWS,
 };
-
-export const stepKey = (task: Pick<TaskView, 'workflow' | 'step'>): string => `${task.workflow}/${task.step}`;

@@ -5,7 +5,7 @@ import { callerFromClaims } from '#shared/http';
 import { auditSubject } from '../../../functions/ops/domain/workflows';
 import { LOCAL_SECRET_HEADER, PAGE_HEADERS, send } from '../http';
 import { PORTAL_PATH } from '../../../portal/config';
-import type { ConsoleMail, MailPage } from './types';
+import type { ConsoleMail, MailPage } from '../../../portal/mails';
 
 /**
  * The local mailbox, as the portal's operations section shows it: `GET /portal/api/mails`, on the

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { assessVerification, CJIS_ONLINE_URL, PDF_CERTIFICATE_RULE, TRAINING_MODULES, TrainingVerificationSchema, type TrainingModule } from '../../../functions/access/domain/training';
 import { usePortal } from '../api';
-import type { StepView } from '../steps';
+import type { StepView } from '../kinds';
 import { Failure, Loading } from '../ui/components';
 import { OtherProblems, SelectField, TextField, useSchemaForm } from '../ui/form';
 import { RequestFacts, TrainingList, useAccessRequest } from './access-words';

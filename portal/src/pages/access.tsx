@@ -4,7 +4,7 @@ import type { RequestSummary } from '../../../functions/access/use-cases/list';
 import type { TaskView } from '../../../functions/tasks/use-cases/api';
 import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import { href, navigate } from '../router';
-import type { Section } from '../sections';
+import type { Section } from '../kinds';
 import { Done, Facts, Failure, Loading, More, Page, Status, When } from '../ui/components';
 import { OtherProblems, SelectField, TextArea, TextField, useSchemaForm } from '../ui/form';
 import { TaskTable } from './tasks';

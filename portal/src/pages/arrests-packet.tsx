@@ -4,7 +4,7 @@ import type { readPacket } from '../../../functions/arrests/use-cases/read';
 import type { TaskView } from '../../../functions/tasks/use-cases/api';
 import { ApiError, useLoad, usePortal } from '../api';
 import { href } from '../router';
-import type { StepView } from '../steps';
+import type { StepView } from '../kinds';
 import { Facts, Failure, Loading, Page, Status, When } from '../ui/components';
 
 /**

@@ -5,7 +5,7 @@ import type { Role } from '../../../functions/shared/roles';
 import type { TaskView } from '../../../functions/tasks/use-cases/api';
 import { useLoad, usePages, usePortal } from '../api';
 import { href, navigate } from '../router';
-import type { Section } from '../sections';
+import type { Section } from '../kinds';
 import { Failure, Loading, More, Page, Status, When } from '../ui/components';
 import { SelectField } from '../ui/form';
 import { AdjudicationPage } from './arrests-adjudication';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuditDaySchema, AuditQuerySchema, dayRange, type AuditAnswer, type AuditRecordView } from '../../../functions/audit/domain/query';
 import { usePages, usePortal } from '../api';
 import { href, navigate, useLocation } from '../router';
-import type { Section } from '../sections';
+import type { Section } from '../kinds';
 import { Done, Failure, Loading, More, Page } from '../ui/components';
 import { SelectField, TextField, useSchemaForm } from '../ui/form';
 import { auditCsv } from './audit-csv';

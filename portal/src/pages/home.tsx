@@ -1,6 +1,6 @@
 import type { Person } from '../auth';
 import { Page } from '../ui/components';
-import type { Section } from '../sections';
+import type { Section } from '../kinds';
 
 /** Where a person lands: the sections their roles open, and what each is for. */
 export function Home(props: { readonly person: Person; readonly sections: readonly Section[] }) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ConsoleMail, MailPage } from '../../../infra/local/console/types';
+import type { ConsoleMail, MailPage } from '../../mails';
 import { isRedrivable, type ExecutionDetail, type ExecutionSummary, type PendingTask, type RedriveResult, type TimelineStep } from '../../../functions/ops/contract';
 import { ApiError, useLoad, usePortal } from '../api';
 import { Done, Facts, Failure, Loading, Page } from '../ui/components';

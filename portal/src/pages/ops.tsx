@@ -1,7 +1,7 @@
 import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionPage, type ExecutionSummary, type PendingTaskList } from '../../../functions/ops/contract';
 import { useLoad, usePages } from '../api';
 import { navigate, useLocation } from '../router';
-import type { Section } from '../sections';
+import type { Section } from '../kinds';
 import { Failure, Loading, More, Page } from '../ui/components';
 import { SelectField } from '../ui/form';
 import { ExecutionPage as ExecutionView } from './ops-execution';

@@ -5,8 +5,9 @@ import { ApiError, useLoad, usePortal } from '../api';
 import { Done, Facts, Failure, Loading, Page, Status, When } from '../ui/components';
 import { TextArea } from '../ui/form';
 import { href } from '../router';
-import type { Section } from '../sections';
-import { STEP_VIEWS, stepKey } from '../steps';
+import type { Section } from '../kinds';
+import { stepKey } from '../kinds';
+import { STEP_VIEWS } from '../steps';
 
 const workflowName: Readonly<Record<string, string>> = { 'access-request': 'CCHRS access request', 'arrest-packet': 'Arrest packet', approval: 'Approval' };
 

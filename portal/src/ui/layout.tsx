@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { Person } from '../auth';
 import { usePortal } from '../api';
-import type { Section } from '../sections';
+import type { Section } from '../kinds';
 
 /** The frame of every signed-in page: a skip link, the sections this person may use, who is signed in, and sign-out. */
 export function Layout(props: { readonly person: Person; readonly sections: readonly Section[]; readonly current?: string; readonly children: ComponentChildren }) {

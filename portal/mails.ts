@@ -1,4 +1,4 @@
-/** One e-mail as `GET /console/api/mails` gives it to the console (shared by server and browser). */
+/** One e-mail as the local mail view (`GET /portal/api/mails`, infra/local/console/mails.ts) gives it to the portal's operations section. */
 export interface ConsoleMail {
   readonly messageId: string;
   readonly from: string;
