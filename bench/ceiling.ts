@@ -142,13 +142,14 @@ export async function ceilingTransitions(engine: CeilingEngine): Promise<{ enter
   return { entered: states.length, states };
 }
 
-export async function measureCeiling(engine: CeilingEngine, concurrency: number, executions: number): Promise<CeilingResult> {
+export async function measureCeiling(engine: CeilingEngine, concurrency: number, executions: number, onDone?: (done: number) => void): Promise<CeilingResult> {
   const latencies: number[] = [];
   const start = performance.now();
   await pool(executions, concurrency, async (i) => {
     const t0 = performance.now();
     await runOnce(engine, i);
     latencies.push(performance.now() - t0);
+    onDone?.(latencies.length);
   });
   const seconds = (performance.now() - start) / 1000;
   return { concurrency, executions, seconds, executionsPerSecond: executions / seconds, latencyMs: summarize(latencies) };
