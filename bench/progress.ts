@@ -111,9 +111,11 @@ export class Progress {
     const pct = total > 0 ? ((this.done / total) * 100).toFixed(1) : '100.0';
     const left = this.finished
       ? `done in ${duration(seconds)}`
-      : perSecond > 0
-        ? `about ${duration((total - this.done) / perSecond)} left`
-        : 'time left not known yet';
+      : this.done >= total
+        ? 'finishing'
+        : perSecond > 0
+          ? `about ${duration((total - this.done) / perSecond)} left`
+          : 'time left not known yet';
     const extra = note?.();
     return `${label}: ${count(this.done)} of ${count(total)} ${unit} (${pct} %), ${rate(perSecond)} ${unit}/s, ${left}${extra ? `; ${extra}` : ''}`;
   }

@@ -44,7 +44,7 @@ describe('bench: the progress line', () => {
     expect([duration(42.4), duration(36 * 60), duration(72 * 60 + 10)]).toEqual(['42 s', '36 min', '1 h 12 min']);
   });
 
-  it('off a terminal, writes a whole line on each 10 s tick, none on updates, and the last line at the end', () => {
+  it('off a terminal, writes a whole line on each 10 s tick, none on updates, says when all are done but the run is finishing, and the last line at the end', () => {
     const { progress, written, clock, timer } = given(false, { unit: 'packets' });
 
     progress.update(10);
@@ -56,10 +56,12 @@ describe('bench: the progress line', () => {
     timer.tick?.();
     clock.ms = 20_000;
     progress.update(12_500);
+    timer.tick?.();
     progress.finish();
 
     expect(written).toEqual([
       'soak: 20 of 12,500 packets (0.2 %), 2.0 packets/s, about 1 h 44 min left\n',
+      'soak: 12,500 of 12,500 packets (100.0 %), 625 packets/s, finishing\n',
       'soak: 12,500 of 12,500 packets (100.0 %), 625 packets/s, done in 20 s\n',
     ]);
     expect(timer.stopped).toBe(true);
