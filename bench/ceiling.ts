@@ -51,7 +51,7 @@ export function ceilingDefinition(machine: MachineName): EngineDefinition {
 
 /** Minimal plausible results: what each Task's ResultSelector / later Choice reads. */
 const arrestHandlers: Record<string, () => Promise<unknown>> = {
-  ValidatePacket: async () => ({ Payload: { valid: true, clerk: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' }, title: 'Arrest packet', facts: [] } }),
+  ValidatePacket: async () => ({ Payload: { valid: true, clerk: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' }, title: 'Arrest packet', facts: [], warnings: [] } }),
   AwaitClerkReview: async () => ({ taskId: 't', decision: 'accept', comment: null, decidedBy: 'clerk', decidedAt: '2026-01-01T00:00:00Z', channel: 'api' }),
   RecordAcceptance: async () => ({ Payload: {} }),
   TransmitToCms: async () => ({ Payload: { docketNumber: 'NNH-CR26-0000001' } }),
@@ -142,13 +142,14 @@ export async function ceilingTransitions(engine: CeilingEngine): Promise<{ enter
   return { entered: states.length, states };
 }
 
-export async function measureCeiling(engine: CeilingEngine, concurrency: number, executions: number): Promise<CeilingResult> {
+export async function measureCeiling(engine: CeilingEngine, concurrency: number, executions: number, onDone?: (done: number) => void): Promise<CeilingResult> {
   const latencies: number[] = [];
   const start = performance.now();
   await pool(executions, concurrency, async (i) => {
     const t0 = performance.now();
     await runOnce(engine, i);
     latencies.push(performance.now() - t0);
+    onDone?.(latencies.length);
   });
   const seconds = (performance.now() - start) / 1000;
   return { concurrency, executions, seconds, executionsPerSecond: executions / seconds, latencyMs: summarize(latencies) };

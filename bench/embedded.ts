@@ -156,13 +156,14 @@ export class BenchRuntime {
     await (await fetch(`${this.runtime.endpoints.mailbox}/clear-store`, { method: 'POST', headers: { 'X-Ciss-Local-Secret': this.runtime.localSecret } })).arrayBuffer();
   }
 
-  /** Runs `items` items at `concurrency` (closed loop) and summarizes their marks and counts. */
-  async level<S extends string>(driver: WorkflowDriver<S>, tag: string, concurrency: number, items: number): Promise<LevelResult> {
+  /** Runs `items` items at `concurrency` (closed loop) and summarizes their marks and counts; `onDone` hears each item finish. */
+  async level<S extends string>(driver: WorkflowDriver<S>, tag: string, concurrency: number, items: number, onDone?: (done: number) => void): Promise<LevelResult> {
     const before = this.snapshot();
     const ids: string[] = [];
     const start = performance.now();
     await pool(items, concurrency, async (i) => {
       ids.push(await driver.one(`${tag}${String(i).padStart(4, '0')}`));
+      onDone?.(ids.length);
     });
     const seconds = (performance.now() - start) / 1000;
     const after = this.snapshot();

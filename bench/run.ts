@@ -15,6 +15,8 @@
  *  6. State transitions and cost per 1,000 items (Step Functions, Lambda, DynamoDB).
  *
  * A measurement, not a test: nothing is asserted on times. Writes bench/results/<timestamp>.json.
+ * Each phase longer than a moment (the levels, memory, bundles, the ceilings) shows a progress
+ * line on stderr while it runs (progress.ts); its result is printed on stdout when it ends.
  * Flags: --quick (smaller levels, fewer runs), --only arrest,access,memory,bundles.
  * BENCH_LEVELS="1:15,4:40,16:80" (concurrency:items, the default) overrides the levels;
  * BENCH_MEMORY_ITEMS (default 300, quick 100) the parked executions.
@@ -36,6 +38,7 @@ import { tablesOf, type RequestCounts } from './dynamo';
 import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
 import { pool } from '../drive/stats';
+import { Progress } from './progress';
 import { parseLevels, table } from './stats';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -101,11 +104,11 @@ async function main(): Promise<void> {
       const levelResults: LevelResult[] = [];
       const ids: string[] = [];
       for (const [c, n] of levels) {
-        process.stdout.write(`[${wf}] ${n} ${driver.unit}s at concurrency ${c}… `);
+        const label = `[${wf}] ${n} ${driver.unit}s at concurrency ${c}`;
         const before = new Set(driver.ids());
-        const r = await bench.level(driver, `c${c}x`, c, n);
+        const r = await phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}x`, c, n, tick));
         ids.push(...driver.ids().filter((id) => !before.has(id)));
-        console.log(`${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s`);
+        console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s`);
         levelResults.push(r);
         await bench.quiesce();
         await bench.clearMailbox();
@@ -123,17 +126,19 @@ async function main(): Promise<void> {
     }
 
     if (only.includes('memory')) {
-      process.stdout.write(`\n[memory] ${memoryItems} access requests parked at the unit's review (.waitForTaskToken)… `);
+      const label = `[memory] ${memoryItems} access requests parked at the unit's review (.waitForTaskToken)`;
       const driver = new AccessDriver(bench);
       await driver.init();
-      memory = await measureMemory(bench, driver, memoryItems);
-      console.log(`${(memory.per1000.heapMb).toFixed(1)} MB heap per 1,000`);
+      const measured = await phase(label, memoryItems, 'requests', (tick) => measureMemory(bench, driver, memoryItems, tick));
+      memory = measured;
+      console.log(`\n${label}: ${measured.per1000.heapMb.toFixed(1)} MB heap per 1,000`);
     }
 
     if (only.includes('bundles')) {
-      process.stdout.write(`\n[bundles] esbuild + ${coldRuns} cold starts per function (after one discarded)… `);
-      bundles = await measureBundles(coldRuns, process.env, () => process.stdout.write('.'));
-      console.log(' done');
+      const label = `[bundles] esbuild, then ${coldRuns} cold starts per function (after one discarded)`;
+      let measured = 0;
+      bundles = await phase(label, Object.keys(functions).length, 'functions', (tick) => measureBundles(coldRuns, process.env, () => tick(++measured)));
+      console.log(`\n${label}: ${bundles.length} functions`);
     }
   } finally {
     await bench.stop();
@@ -152,10 +157,12 @@ async function main(): Promise<void> {
       const storageAll: StorageResult[] = [];
       const storageApp: StorageResult[] = [];
       for (const [c, n] of levels) {
-        process.stdout.write(`[${r.workflow}] storage ceiling at concurrency ${c}… `);
-        storageAll.push(await all.level(c, n));
-        storageApp.push(await app.level(c, n));
-        console.log(`${(storageAll.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)`);
+        const label = `[${r.workflow}] storage ceiling at concurrency ${c}`;
+        await phase(label, 2 * n, `${r.unit}s`, async (tick) => {
+          storageAll.push(await all.level(c, n, tick));
+          storageApp.push(await app.level(c, n, (done) => tick(n + done)));
+        });
+        console.log(`${label}: ${(storageAll.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)`);
       }
       all.close();
       app.close();
@@ -169,7 +176,12 @@ async function main(): Promise<void> {
     const transitions = (await ceilingTransitions(engine)).entered;
     await measureCeiling(engine, 4, 50); // warm-up
     const ceiling: CeilingResult[] = [];
-    for (const [c] of levels) ceiling.push(await measureCeiling(engine, c, engineExecutions));
+    for (const [c] of levels) {
+      const label = `[${r.workflow}] engine ceiling at concurrency ${c}`;
+      const e = await phase(label, engineExecutions, 'executions', (tick) => measureCeiling(engine, c, engineExecutions, tick));
+      console.log(`${label}: ${Math.round(e.executionsPerSecond)} executions/s`);
+      ceiling.push(e);
+    }
     r.engine = { transitions, levels: ceiling };
   }
 
@@ -219,7 +231,17 @@ const METHOD = {
   coldStart: 'a fresh node (the same Node 24) per run with --enable-source-maps as the functions are configured: spawn → handler result; module load = import() of the bundle inside the child; @aws-sdk/* loaded from node_modules (in Lambda the runtime provides it)',
 };
 
-async function measureMemory(bench: BenchRuntime, driver: AccessDriver, items: number) {
+/** Runs one phase with a progress line on stderr, wiped when it ends: the caller prints the result on stdout. */
+async function phase<T>(label: string, total: number, unit: string, run: (tick: (done: number) => void) => Promise<T>): Promise<T> {
+  const progress = new Progress({ label, total, unit });
+  try {
+    return await run((done) => progress.update(done));
+  } finally {
+    progress.finish(false);
+  }
+}
+
+async function measureMemory(bench: BenchRuntime, driver: AccessDriver, items: number, onDone?: (done: number) => void) {
   const read = async () => {
     await bench.quiesce();
     await bench.clearMailbox();
@@ -231,9 +253,11 @@ async function measureMemory(bench: BenchRuntime, driver: AccessDriver, items: n
   const before = await read();
   driver.parkAtReview = true;
   const start = performance.now();
+  let parked = 0;
   await pool(items, 16, async (i) => {
     const id = await driver.one(`mem${String(i).padStart(4, '0')}`);
     driver.forget(id);
+    onDone?.(++parked);
   });
   const seconds = (performance.now() - start) / 1000;
   const after = await read();

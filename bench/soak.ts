@@ -7,12 +7,19 @@
  * Prints throughput, p50/p95/p99 per step, the faults injected and the task failures the state
  * machines retried, and peak memory (this process's RSS and heap, DynamoDB Local's RSS from
  * /proc). Exits 1 when anything was lost or duplicated.
+ *
+ * While it runs, a progress line on stderr (items done of total, rate, time left, faults so far).
+ * The runtime's JSON log lines go to bench/results/soak-<time>.log (warnings and errors also to
+ * stderr, one short line each); `--no-log-file` leaves them on stdout.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { Clock } from '../infra/local/clock';
 import { startLocalRuntime } from '../infra/local/runtime';
 import { runLoad, STEPS, targetOf, verifyLoad } from '../drive/load';
+import { divertLogs } from './logs';
+import { Progress } from './progress';
 import { table } from './stats';
 
 const program = new Command()
@@ -23,8 +30,9 @@ const program = new Command()
   .option('--cms <share>', 'share of CMS calls that fail (503)', '0.1')
   .option('--throttle <share>', "share of the application's DynamoDB calls throttled", '0.05')
   .option('--seed <n>', 'fault PRNG seed', '8')
+  .option('--no-log-file', "leave the runtime's JSON log lines on stdout instead of bench/results/soak-<time>.log")
   .parse();
-const opts = program.opts<{ packets: string; access?: string; concurrency: string; cms: string; throttle: string; seed: string }>();
+const opts = program.opts<{ packets: string; access?: string; concurrency: string; cms: string; throttle: string; seed: string; logFile: boolean }>();
 const count = (v: string, name: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${v}`);
@@ -48,6 +56,10 @@ function dynamoPid(): string | undefined {
 }
 const rssOf = (pid: string): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
+const results = path.join(import.meta.dirname, 'results');
+mkdirSync(results, { recursive: true });
+const logs = opts.logFile ? divertLogs(path.join(results, `soak-${new Date().toISOString().replace(/[:.]/g, '-')}.log`)) : undefined;
+if (logs) console.log(`soak: the runtime's log lines go to ${path.relative(process.cwd(), logs.file)}; warnings and errors also show here`);
 const runtime = await startLocalRuntime({
   stage: `soak${Date.now().toString(36)}`,
   edgePort: 0,
@@ -69,8 +81,17 @@ let failed = false;
 try {
   console.log(`soak: ${packets} packets + ${accessRequests} access requests at concurrency ${concurrency}; faults ${JSON.stringify(runtime.faults.current())}`);
   const target = await targetOf(runtime);
-  const result = await runLoad(target, { packets, accessRequests, concurrency, tag: 'soak', stepTimeoutMs: 600_000 });
+  const progress = new Progress({ label: 'soak', total: packets + accessRequests, note: () => `faults so far ${runtime.faults.total().toLocaleString('en-US')}` });
+  const result = await runLoad(target, {
+    packets,
+    accessRequests,
+    concurrency,
+    tag: 'soak',
+    stepTimeoutMs: 600_000,
+    onProgress: (done) => progress.update(done.packets + done.requests),
+  }).finally(() => progress.finish());
   sample();
+  process.stderr.write('soak: checking that nothing was lost or duplicated (reads every execution and its history)…\n');
   const verification = await verifyLoad(target, result, { readHistories: true });
   const mb = (b: number): string => `${(b / 1024 / 1024).toFixed(0)} MB`;
   console.log(`\n${result.packetIds.length} packets and ${result.requests.length} access requests in ${result.seconds.toFixed(1)} s: ${(result.packetIds.length / result.seconds).toFixed(2)} packets/s, ${((result.packetIds.length + result.requests.length) / result.seconds).toFixed(2)} workflows/s\n`);
@@ -86,5 +107,9 @@ try {
 } finally {
   clearInterval(sampler);
   await runtime.stop();
+  if (logs) {
+    await logs.restore();
+    console.log(`runtime log lines: ${logs.lines().toLocaleString('en-US')} in ${path.relative(process.cwd(), logs.file)}`);
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -88,7 +88,8 @@ export class StorageReplay {
     return { readUnits, writeUnits, errors };
   }
 
-  async level(concurrency: number, items: number): Promise<StorageResult> {
+  /** Replays `items` copies at `concurrency`; `onDone` hears each copy finish. */
+  async level(concurrency: number, items: number, onDone?: (done: number) => void): Promise<StorageResult> {
     const copies = Array.from({ length: items }, () => this.bodies());
     const latencies: number[] = [];
     let errors = 0;
@@ -105,6 +106,7 @@ export class StorageReplay {
         }
       }
       latencies.push(performance.now() - t0);
+      onDone?.(latencies.length);
     });
     const seconds = (performance.now() - start) / 1000;
     const transactions = this.requests.filter((r) => kindOf(r.operation) === 'transaction').length;

@@ -73,6 +73,13 @@ export interface LoadPlan {
   readonly tag: string;
   /** Real-time bound on one packet's or request's way through, ms. @default 120000 */
   readonly stepTimeoutMs?: number;
+  /** Called as each packet reaches AVAILABLE and each access request reaches its path's end (for a progress line). */
+  readonly onProgress?: (done: LoadCounts, total: LoadCounts) => void;
+}
+
+export interface LoadCounts {
+  readonly packets: number;
+  readonly requests: number;
 }
 
 export type AccessPath = 'denied' | 'active' | 'expired';
@@ -339,9 +346,17 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
   const every2 = plan.accessRequests ? Math.max(1, Math.floor(total / plan.accessRequests)) : Number.POSITIVE_INFINITY;
   let p = 0;
   let a = 0;
+  const done = { packets: 0, requests: 0 };
+  const totals: LoadCounts = { packets: plan.packets, requests: plan.accessRequests };
   await pool(total, plan.concurrency, async (n) => {
-    if (a < plan.accessRequests && (n % every2 === every2 - 1 || p >= plan.packets)) return accessRequest(a++);
-    return packet(p++);
+    if (a < plan.accessRequests && (n % every2 === every2 - 1 || p >= plan.packets)) {
+      await accessRequest(a++);
+      done.requests++;
+    } else {
+      await packet(p++);
+      done.packets++;
+    }
+    plan.onProgress?.({ ...done }, totals);
   });
   // The temporary passwords' 24 hours pass; the requests end ACTIVE or PASSWORD_EXPIRED.
   if (plan.accessRequests) {

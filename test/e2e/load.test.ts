@@ -1,5 +1,5 @@
 import { Clock } from '../../infra/local/clock';
-import { runLoad, targetOf, verifyLoad, STEPS, type LoadResult, type Target } from '../../drive/load';
+import { runLoad, targetOf, verifyLoad, STEPS, type LoadCounts, type LoadResult, type Target } from '../../drive/load';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 /**
@@ -16,12 +16,13 @@ describe('the embedded runtime under load and faults', () => {
   let h: Harness;
   let target: Target;
   let result: LoadResult;
+  const progress: LoadCounts[] = [];
 
   beforeAll(async () => {
     // Retry back-offs (at most 5 minutes here) pass at once; Wait states and human deadlines do not.
     h = await givenRuntime({ clock: new Clock({ mode: 'manual', autoAdvanceMs: 5 * 60_000 }), faults: { seed: 8, cms: 0.1, services: { dynamodb: { throttle: 0.05 } } } });
     target = await targetOf(h.runtime);
-    result = await runLoad(target, { packets: PACKETS, accessRequests: REQUESTS, concurrency: 20, tag: 'load', duplicateEvery: 10 });
+    result = await runLoad(target, { packets: PACKETS, accessRequests: REQUESTS, concurrency: 20, tag: 'load', duplicateEvery: 10, onProgress: (done) => progress.push(done) });
     const lines = Object.entries(result.latencyMs).map(([step, s]) => `  ${STEPS[step as keyof typeof STEPS].padEnd(40)} p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms (n ${s.n})`);
     console.log(`load: ${result.packetIds.length} packets + ${result.requests.length} access requests in ${result.seconds.toFixed(1)} s; injected ${JSON.stringify(h.runtime.faults.counts())}; client retries ${result.clientRetries}\n${lines.join('\n')}`);
   }, 300_000);
@@ -42,5 +43,6 @@ describe('the embedded runtime under load and faults', () => {
     expect(result.requests).toHaveLength(REQUESTS);
     expect(h.runtime.cms.records).toHaveLength(PACKETS);
     expect(verification.executions).toEqual({ arrest: PACKETS, access: REQUESTS });
+    expect({ calls: progress.length, last: progress.at(-1) }).toEqual({ calls: PACKETS + REQUESTS, last: { packets: PACKETS, requests: REQUESTS } });
   });
 });
