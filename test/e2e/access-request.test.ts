@@ -455,6 +455,8 @@ describe('CCHRS access request, end to end', () => {
     expect(told.body.text).toMatch(new RegExp(`^Open in the portal: https?://\\S+/portal/#/access-requests/${requestId}$`, 'm'));
     const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { status: string; step: string; timeline: { status?: string; actor: string }[] };
     expect(view.timeline.at(-1)).toMatchObject({ status: 'ACCOUNT_REMOVED', actor: 'nhpd-admin' });
+    // The other agency's refused attempt is the auditor's to see, not this agency's.
+    expect(view.timeline.map((t) => t.actor)).not.toContain('other-admin');
     const audit = JSON.stringify(await scanAll(h, [h.table('audit')]));
     expect(audit).toContain('"reasonGiven":true');
     expect(audit).not.toContain('27 November');

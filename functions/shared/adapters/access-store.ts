@@ -173,7 +173,9 @@ export class AccessStore {
   async timeline(requestId: string): Promise<TimelineEntry[]> {
     const out = await dynamo.send(new QueryCommand({ TableName: auditTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition({ type: 'access-request', id: requestId }) } }));
     return (out.Items ?? [])
-      .filter((i) => i['type'] !== 'AccessRequestRead')
+      // What happened to the request: not its reads, nor the attempts refused to callers who may
+      // not act on it (another agency's administrator, say); both stay in the audit trail.
+      .filter((i) => i['type'] !== 'AccessRequestRead' && i['outcome'] !== 'denied')
       .map((i) => {
         const details = (i['details'] ?? {}) as Record<string, unknown>;
         return { at: String(i['at']), type: String(i['type']), actor: String(i['actor']), status: details['to'] as AccessStatus | undefined, note: typeof details['note'] === 'string' ? details['note'] : undefined };
