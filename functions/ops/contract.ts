@@ -1,7 +1,7 @@
 /**
  * What operations staff see of executions and human tasks: one shape for the ops API
  * (`GET /ops/executions`, `GET /ops/executions/{id}`, `GET /ops/tasks`), the `ciss` CLI (`--json`
- * prints exactly these) and the local console. Built from Step Functions (ListExecutions,
+ * prints exactly these) and the portal's operations section. Built from Step Functions (ListExecutions,
  * DescribeExecution, GetExecutionHistory) and the task store, the same way locally and in AWS.
  */
 
@@ -79,7 +79,7 @@ export interface PendingTask {
 }
 
 export interface ExecutionDetail extends ExecutionSummary {
-  /** The ASL definition (the console draws it as a graph). */
+  /** The ASL definition (the portal's operations section draws it as a graph). */
   readonly definition: string;
   /** States in the order they were entered (a state may repeat). */
   readonly path: readonly string[];

@@ -1,6 +1,6 @@
 import type { RouteSpec } from '#shared/routes';
 
-/** The operations routes (role `operations`), behind the `ciss` CLI and the console; every call audited. */
+/** The operations routes (role `operations`), behind the `ciss` CLI and the portal's operations section; every call audited. */
 
 /** GET /ops/executions: running, failed and stuck executions, newest first. */
 export const opsListExecutions = { id: 'ops-list-executions', method: 'GET', path: '/ops/executions', auth: 'token', roles: ['operations'], oriScoped: false } as const satisfies RouteSpec;
