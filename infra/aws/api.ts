@@ -5,13 +5,14 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_SCOPE, MACHINE_ROLES, ORI_PATTERN } from '../../functions/auth/claims';
 import { ROLES, manifest, type FunctionName } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
-import { baseRules, logWaf, perSourceRules, wafVisibility } from './waf';
+import { baseRules, fromEdge, logWaf, perSourceRules, wafVisibility } from './waf';
 
 export interface ApiProps {
   /** Deployment stage; names the API, its stage and the user pool. */
@@ -115,6 +116,8 @@ export class Api extends Construct {
    */
   readonly baseUrl: string;
   readonly accessLogs: logs.LogGroup;
+  /** The value CloudFront sends in `EDGE_HEADER` with what it forwards from the portal (waf.ts). */
+  readonly edgeKey: secretsmanager.Secret;
   readonly webAcl: wafv2.CfnWebACL;
   readonly wafLogs: logs.LogGroup;
   /**
@@ -167,6 +170,15 @@ export class Api extends Construct {
     });
     this.restApi = this.createRestApi(prefix, props);
     const validator = this.addParameterValidator();
+    // The key CloudFront sends with what it forwards from the portal (waf.ts EDGE_HEADER).
+    this.edgeKey = new secretsmanager.Secret(this, 'EdgeKey', {
+      description: `${prefix}: the header value CloudFront adds to what the portal forwards to the API (its web ACL limits those per viewer at the edge)`,
+      encryptionKey: props.logKey,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const rotation = 'CloudFormation reads this value into the portal distribution\'s origin header and the API web ACL\'s rules at deploy time; a rotation Lambda would change it under both. It is rotated by replacing the secret in a deploy, which updates both together.';
+    acknowledge(this.edgeKey, 'AwsSolutions-SMG4', rotation);
+    acknowledge(this.edgeKey, 'NIST.800.53.R5-SecretsManagerRotationEnabled', rotation);
     [this.webAcl, this.wafLogs] = this.firewall(prefix, props);
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.restApi.deploymentStage.stageArn, webAclArn: this.webAcl.attrArn });
     this.baseUrl = this.publicBaseUrl(props);
@@ -450,7 +462,7 @@ export class Api extends Construct {
       defaultAction: { allow: {} },
       visibilityConfig: wafVisibility(`${prefix}-waf`),
       rules: [
-        ...baseRules(props.requestsPerIpPer5Minutes),
+        ...baseRules(props.requestsPerIpPer5Minutes, fromEdge(this.edgeKey.secretValue.unsafeUnwrap())),
         {
           name: 'BodyTooLarge',
           priority: 4,
@@ -483,7 +495,7 @@ export class Api extends Construct {
           },
           visibilityConfig: wafVisibility('BodyTooLarge'),
         },
-        ...perSourceRules(),
+        ...perSourceRules(fromEdge(this.edgeKey.secretValue.unsafeUnwrap())),
       ],
     });
 

@@ -17,7 +17,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { PORTAL_PATH, portalConfig, portalCsp } from '../../portal/config';
 import type { ManifestRoute } from '../manifest';
 import type { Api } from './api';
-import { baseRules, logWaf, perSourceRules, wafVisibility } from './waf';
+import { baseRules, EDGE_HEADER, logWaf, perSourceRules, wafVisibility } from './waf';
 import { LOG_RETENTION } from './function';
 import { acknowledge, nagSpelling } from './nag';
 
@@ -253,6 +253,8 @@ export class PortalHosting extends Construct {
     // that includes Authorization), AWS's security headers where the API set none.
     const apiOrigin = new origins.HttpOrigin(props.api.originDomainName, {
       originPath: `/${props.stage}`,
+      // The API's web ACL leaves what carries this key to the edge ACL's per-viewer limits (waf.ts).
+      customHeaders: { [EDGE_HEADER]: props.api.edgeKey.secretValue.unsafeUnwrap() },
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
     });

@@ -18,6 +18,26 @@ export function routePathPattern(path: string): string {
   return `^(/[A-Za-z0-9_-]+)?${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`;
 }
 
+/**
+ * The header CloudFront adds to what it forwards to the API, with a secret value: the API's web
+ * ACL leaves such requests to the edge ACL's per-viewer limits. Without it, every person behind
+ * one CloudFront address would share that address's budget at the API, and anyone could spend a
+ * shared address's first-login budget on purpose.
+ */
+export const EDGE_HEADER = 'x-ciss-edge-key';
+
+/** A request that came through the portal's distribution (it carries the edge key). */
+export function fromEdge(edgeKey: string): wafv2.CfnWebACL.StatementProperty {
+  return { byteMatchStatement: { fieldToMatch: { singleHeader: { Name: EDGE_HEADER } }, positionalConstraint: 'EXACTLY', searchString: edgeKey, textTransformations: [{ priority: 0, type: 'NONE' }] } };
+}
+
+/** A rate-based rule's scope: `statements` all hold, and (at the API) the request did not come through the edge. */
+function scopeOf(statements: readonly wafv2.CfnWebACL.StatementProperty[], exempt?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.StatementProperty | undefined {
+  const all = [...statements, ...(exempt ? [{ notStatement: { statement: exempt } }] : [])];
+  if (all.length === 0) return undefined;
+  return all.length === 1 ? all[0] : { andStatement: { statements: all } };
+}
+
 /** An AWS managed rule group, with some of its rules only counted. */
 function managed(priority: number, name: string, countOnly: readonly string[] = []): wafv2.CfnWebACL.RuleProperty {
   return {
@@ -34,13 +54,14 @@ function managed(priority: number, name: string, countOnly: readonly string[] = 
  * common rule set and known-bad inputs. The common set's own body limit (8 KB) would refuse
  * legitimate arrest packets: it only counts, and the API's ACL enforces the API's limits per path.
  */
-export function baseRules(requestsPerIpPer5Minutes = 1000): wafv2.CfnWebACL.RuleProperty[] {
+export function baseRules(requestsPerIpPer5Minutes = 1000, exempt?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty[] {
+  const scopeDownStatement = scopeOf([], exempt);
   return [
     {
       name: 'RatePerIp',
       priority: 0,
       action: { block: {} },
-      statement: { rateBasedStatement: { limit: requestsPerIpPer5Minutes, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
+      statement: { rateBasedStatement: { limit: requestsPerIpPer5Minutes, evaluationWindowSec: 300, aggregateKeyType: 'IP', ...(scopeDownStatement ? { scopeDownStatement } : {}) } },
       visibilityConfig: wafVisibility('RatePerIp'),
     },
     managed(1, 'AWSManagedRulesAmazonIpReputationList'),
@@ -51,10 +72,10 @@ export function baseRules(requestsPerIpPer5Minutes = 1000): wafv2.CfnWebACL.Rule
 
 /**
  * One rate-based rule per route with a per-source limit (the first-login route), answering 429:
- * in the API's web ACL, and in the portal's at the edge, where the source is the viewer's own
- * address (the API's sees CloudFront's for what comes through the portal).
+ * in the portal's web ACL at the edge, where the source is the viewer's own address, and in the
+ * API's for what does not come through the edge (`exempt`: what does is limited there).
  */
-export function perSourceRules(): wafv2.CfnWebACL.RuleProperty[] {
+export function perSourceRules(exempt?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty[] {
   return (manifest.routes as readonly ManifestRoute[]).flatMap((route, i) => {
     const limit = route.perSourceLimit;
     if (!limit) return [];
@@ -69,14 +90,13 @@ export function perSourceRules(): wafv2.CfnWebACL.RuleProperty[] {
             limit: limit.requests,
             evaluationWindowSec: limit.windowSeconds,
             aggregateKeyType: 'IP',
-            scopeDownStatement: {
-              andStatement: {
-                statements: [
-                  { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                  { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
-                ],
-              },
-            },
+            scopeDownStatement: scopeOf(
+              [
+                { byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: route.method, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                { regexMatchStatement: { fieldToMatch: { uriPath: {} }, regexString: routePathPattern(route.path), textTransformations: [{ priority: 0, type: 'NONE' }] } },
+              ],
+              exempt,
+            ),
           },
         },
         visibilityConfig: wafVisibility(name),

@@ -5,6 +5,7 @@ import { manifest, type FunctionName } from '#infra/manifest';
 import { PORTAL_SCOPES, portalCsp } from '../../portal/config';
 import { PLACEHOLDER_PORTAL, synthesizeStack } from '#infra/stack';
 import { CLOUDFRONT_BEHAVIOURS_QUOTA, PORTAL_REQUEST_FUNCTION, apiPathPatterns, deployedPortalCsp, writePortalBundle } from '#infra/aws/portal';
+import { EDGE_HEADER } from '#infra/aws/waf';
 import { devTemplate, functionLogicalId, onlyLogicalId, ref, resourcesOf, type CfnResource } from './template';
 
 /** A CloudFormation value as text: `Fn::Join`s concatenated, `Ref`s and `GetAtt`s as `${…}`. */
@@ -189,12 +190,38 @@ describe('the CISS portal in AWS (issue 15)', () => {
       expect(rules.map((r) => r.Name)).toEqual(expect.arrayContaining(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList']));
       // The API's per-source limits (first login) hold at the edge too, on the viewer's own address.
       const apiAcl = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL')).find((a) => a.Properties['Scope'] === 'REGIONAL');
-      const perSource = (apiAcl?.Properties['Rules'] as { Name: string }[]).filter((r) => r.Name.startsWith('RatePerIp') && r.Name !== 'RatePerIp');
+      const perSource = (apiAcl?.Properties['Rules'] as { Name: string }[]).filter((r) => r.Name.startsWith('RatePerIp') && r.Name !== 'RatePerIp').map((r) => r.Name);
       expect(perSource.length).toBeGreaterThan(0);
-      expect(rules).toEqual(expect.arrayContaining(perSource));
+      expect(rules.map((r) => r.Name)).toEqual(expect.arrayContaining(perSource));
       expect(config.WebACLId).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
       const rule = Object.values(template.toJSON()['Rules'] as Record<string, { Assertions: { Assert: unknown }[] }>).find((r) => JSON.stringify(r).includes('us-east-1'));
       expect(rule?.Assertions[0]?.Assert).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    });
+  });
+
+  describe('the edge key: what comes through the portal is limited per viewer at the edge, not per CloudFront address at the API', () => {
+    const secretId = Object.entries(resourcesOf(template, 'AWS::SecretsManager::Secret')).find(([, s]) => String(s.Properties['Description']).includes('CloudFront adds'))?.[0] ?? '';
+    const keyRef = `{{resolve:secretsmanager:\${${secretId}}:SecretString:::}}`;
+    const aclRules = (scope: string) => Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL')).find((a) => a.Properties['Scope'] === scope)?.Properties['Rules'] as { Name: string; Statement: { RateBasedStatement?: { ScopeDownStatement?: unknown } } }[];
+    const exemptsEdge = (rule: { Statement: { RateBasedStatement?: { ScopeDownStatement?: unknown } } }) => {
+      const scope = JSON.stringify(rule.Statement.RateBasedStatement?.ScopeDownStatement ?? {});
+      return scope.includes('"NotStatement"') && scope.includes(`"Name":"${EDGE_HEADER}"`) && scope.includes(secretId);
+    };
+
+    test('CloudFront sends the key, a generated secret, to the API origin only', () => {
+      expect(secretId).not.toBe('');
+      const headers = (apiOrigin as unknown as { OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }).OriginCustomHeaders ?? [];
+      expect(headers.map((h) => [h.HeaderName, text(h.HeaderValue)])).toEqual([[EDGE_HEADER, keyRef]]);
+      expect(JSON.stringify(bucketOrigin)).not.toContain(EDGE_HEADER);
+    });
+
+    test("the API's per-IP and per-source limits leave requests with the key to the edge; the edge's own limits apply to every viewer", () => {
+      const api = aclRules('REGIONAL').filter((r) => r.Name.startsWith('RatePerIp'));
+      expect(api.length).toBeGreaterThan(1);
+      for (const rule of api) expect(exemptsEdge(rule)).toBe(true);
+      const edge = aclRules('CLOUDFRONT').filter((r) => r.Name.startsWith('RatePerIp'));
+      expect(edge.map((r) => r.Name).sort()).toEqual(api.map((r) => r.Name).sort());
+      for (const rule of edge) expect(JSON.stringify(rule)).not.toContain(EDGE_HEADER);
     });
   });
 

@@ -137,8 +137,9 @@ describe('the data layer', () => {
 });
 
 describe('the secrets', () => {
-  test('are exactly the manifest secrets, generated, encrypted with the app key and kept', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length);
+  test("are exactly the manifest secrets and the portal's edge key, generated, encrypted with the app key and kept", () => {
+    // The edge key (infra/aws/waf.ts EDGE_HEADER) is the stack's own: CloudFront's origin header and the API's web ACL read it; no function does.
+    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length + 1);
     for (const name of secretNames) {
       expect(resourcesOf(template, 'AWS::SecretsManager::Secret')[secretLogicalId(name)]).toMatchObject({
         DeletionPolicy: 'Retain',
@@ -330,7 +331,7 @@ describe('the API', () => {
     expect(rules.map((r) => r.Name)).toEqual(
       expect.arrayContaining(['RatePerIp', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList', 'BodyTooLarge']),
     );
-    expect(rules.find((r) => r.Name === 'RatePerIp')?.Statement).toEqual({ RateBasedStatement: { Limit: 1000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' } });
+    expect(rules.find((r) => r.Name === 'RatePerIp')?.Statement).toMatchObject({ RateBasedStatement: { Limit: 1000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' } });
     expectResourceProperties(template, 'AWS::WAFv2::LoggingConfiguration', {
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }, { QueryString: {} }],
     });
