@@ -25,9 +25,12 @@ export const PORTAL_PATH = '/portal/';
 /** The scopes the portal asks for: who the person is, and the API. */
 export const PORTAL_SCOPES = ['openid', 'email', 'ciss/api'] as const;
 
+/** The portal's address on `origin` (`https://d111.cloudfront.net` → `https://d111.cloudfront.net/portal/`): where people open it, its sign-in callback and its sign-out URL. */
+export const portalHome = (origin: string): string => `${origin.replace(/\/+$/, '')}${PORTAL_PATH}`;
+
 /** The configuration for a portal served at `origin` (e.g. `http://127.0.0.1:4567`, `https://d111.cloudfront.net`). */
 export function portalConfig(origin: string, auth: { readonly authBase: string; readonly clientId: string }): PortalConfig {
-  const home = `${origin.replace(/\/+$/, '')}${PORTAL_PATH}`;
+  const home = portalHome(origin);
   return { apiBase: '', authBase: auth.authBase.replace(/\/+$/, ''), clientId: auth.clientId, redirectUri: home, logoutUri: home, scopes: PORTAL_SCOPES, idleMinutes: 30 };
 }
 

@@ -5,6 +5,7 @@ import { logger } from '#shared/observability';
 import type { Task } from './domain/task';
 import type { TaskLink } from './domain/use-cases';
 import type { LinkOutcome } from './use-cases/links';
+import { portalPage } from '#shared/portal';
 
 /**
  * Pages a link opens: plain server-rendered HTML that works without JavaScript, may not be
@@ -138,7 +139,7 @@ export function emailFor(task: Task, links: readonly TaskLink[], portalUrl?: str
   const expires = new Date(task.expiresAt).toUTCString();
   const notice = `These links work once, only for ${task.assignee.email}, until ${expires}. Opening a link shows a confirmation page; nothing is decided until you confirm there.`;
   // The same step in the CISS portal, after sign-in: the page shows what the links' pages show, and more.
-  const portal = portalUrl ? `${portalUrl}#/tasks/${encodeURIComponent(task.taskId)}` : undefined;
+  const portal = portalUrl ? portalPage(portalUrl, 'tasks', task.taskId) : undefined;
   const text = [task.question, '', task.subject.title, ...task.subject.facts.map((f) => `  ${f.label}: ${f.value}`), '', ...links.map((l) => `${l.choice.label}: ${l.url}`), '', notice, ...(portal ? ['', `Open in the CISS portal (sign-in): ${portal}`] : [])].join('\n');
   const html =
     `<p>${e(task.question)}</p>${facts(task)}` +

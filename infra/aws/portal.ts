@@ -14,7 +14,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct, type IConstruct } from 'constructs';
-import { PORTAL_PATH, portalConfig, portalCsp } from '../../portal/config';
+import { PORTAL_PATH, portalConfig, portalCsp, portalHome } from '../../portal/config';
 import type { ManifestRoute } from '../manifest';
 import type { Api } from './api';
 import { baseRules, EDGE_HEADER, logWaf, perSourceRules, wafVisibility } from './waf';
@@ -190,7 +190,7 @@ export class PortalHosting extends Construct {
     this.distribution = this.createDistribution(props, props.webAclArn ?? this.webAcl?.attrArn);
 
     this.origin = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
-    this.url = `${this.origin}${PORTAL_PATH}`;
+    this.url = portalHome(this.origin);
     this.client = props.api.addPortalClient(this.url);
     this.deployment = this.deployBundle(props);
   }

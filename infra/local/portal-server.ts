@@ -30,11 +30,6 @@ export class LocalPortal {
     this.headers = { ...PAGE_HEADERS, 'Content-Security-Policy': portalCsp(this.config.authBase), 'Permissions-Policy': 'camera=(), microphone=(), geolocation=()' };
   }
 
-  /** The URL people open. */
-  get url(): string {
-    return this.config.redirectUri;
-  }
-
   readonly serve = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     if (url.pathname === PORTAL_PREFIX) {

@@ -1,4 +1,5 @@
 import { email, functions, type EndpointName, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
+import { portalHome } from '../../portal/config';
 
 /** The names a stage's resources get locally: `ciss-<stage>-…`, where the CDK stack names them in AWS. */
 export function localNames(stage: string) {
@@ -55,7 +56,7 @@ export function resolveLocalRef(ref: Ref, targets: LocalRefTargets): string {
     case 'apiUrl':
       return targets.apiUrl;
     case 'portalUrl':
-      return `${targets.apiUrl}/portal/`;
+      return portalHome(targets.apiUrl);
     case 'key':
       return targets.keyArn;
     case 'secret':

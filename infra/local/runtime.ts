@@ -16,6 +16,7 @@ import { Clock } from './clock';
 import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
 import { CONSOLE_PREFIX, LocalMailView, MAILS_PATH, redirectConsole } from './console/mails';
+import { portalHome } from '../../portal/config';
 import { LocalPortal, PORTAL_PREFIX } from './portal-server';
 import { startDynamoDbLocal } from './dynamodb';
 import { localControls, type Control } from './controls';
@@ -145,7 +146,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, teardown);
     const resumed = await stepFunctions.resumeAll();
     const runtime: LocalRuntime = {
-      endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: `${api.url}${PORTAL_PREFIX}/` },
+      endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: portalHome(api.url) },
       clock,
       lambda,
       edge: edge.edge,
@@ -347,7 +348,7 @@ function preTokenTrigger(lambda: LocalLambda): TokenCustomizer {
 function signInPeople(api: { gateway: LocalApiGateway; url: string }, issuer: LocalIssuer, clock: Clock, users: readonly DemoUser[]): void {
   const endpoint = api.gateway.tokenEndpoint;
   if (!endpoint) throw new Error('the token endpoint must be set before people can sign in');
-  const portal = `${api.url}/portal/`;
+  const portal = portalHome(api.url);
   const client = { clientId: PORTAL_CLIENT_ID, callbackUrls: [portal], logoutUrls: [portal], allowedScopes: [...PORTAL_CLIENT_SCOPES] };
   endpoint.people = new HostedSignIn({ issuer, clock, users, clients: [client], onFailure: (failure) => endpoint.onFailure?.(failure) });
 }

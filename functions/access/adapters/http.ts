@@ -5,6 +5,7 @@ import { NotFound } from '#shared/errors';
 import type { Caller } from '#shared/http';
 import { wellFormedId } from '#shared/ids';
 import type { Acting } from '../use-cases/ports';
+import { portalPage } from '#shared/portal';
 
 /** The path's request id, or undefined when malformed: a malformed id names no request (404). */
 export const RequestIdParam = z.object({ requestId: z.string().optional().transform((v) => wellFormedId('access-request', v)) });
@@ -22,4 +23,4 @@ export const actingOf = (event: APIGatewayProxyEvent & { caller: Caller }): Acti
 export const statusUrlOf = (publicApiUrl: string) => (requestId: string) => `${publicApiUrl}/access-requests/${requestId}`;
 
 /** A request's page in the portal (`<PORTAL_URL>#/access-requests/<id>`), where e-mails about it lead. */
-export const portalPageOf = (portalUrl: string) => (requestId: string) => `${portalUrl}#/access-requests/${encodeURIComponent(requestId)}`;
+export const portalPageOf = (portalUrl: string) => (requestId: string) => portalPage(portalUrl, 'access-requests', requestId);

@@ -2,6 +2,7 @@ import type { Email } from '#shared/adapters/mailer';
 import { escapeHtml } from '#shared/html';
 import { problemMessage } from '#shared/messages';
 import type { PacketRecord } from '../adapters/packet-store';
+import { portalPage } from '#shared/portal';
 
 /** What the agency is told about its packet: steps 2 (rejected), 3 (returned, no decision) and 5 (processed). */
 export const NOTICE_KINDS = ['rejected', 'returned', 'review-timed-out', 'processed'] as const;
@@ -39,7 +40,7 @@ export function noticeFor(kind: NoticeKind, p: Noticed): { subject: string; line
 export function noticeEmail(kind: NoticeKind, record: Noticed & Pick<PacketRecord, 'packet'>, portalUrl?: string): Email {
   const { subject, lines } = noticeFor(kind, record);
   const { packetId } = record;
-  const portal = portalUrl ? `${portalUrl}#/arrests/${encodeURIComponent(packetId)}` : undefined;
+  const portal = portalUrl ? portalPage(portalUrl, 'arrests', packetId) : undefined;
   return {
     to: [record.packet.agency.contactEmail],
     subject,

@@ -69,34 +69,21 @@ const TrainingVerification: StepView = ({ task, onChanged }) => {
   const form = useSchemaForm(TrainingVerificationSchema);
   const [rows, setRows] = useState(MODULES.map((module) => ({ module, evidence: 'cjis-online' as Kind, completedOn: '', recordId: '' })));
   const [rule, setRule] = useState<Record<string, string>>({});
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const set = (i: number, key: 'evidence' | 'completedOn' | 'recordId') => (value: string) => setRows((all) => all.map((r, j) => (j === i ? { ...r, [key]: value } : r)));
   if (request.error) return <Failure error={request.error} />;
   if (!request.data) return <Loading what="the request" />;
   if (task.status !== 'PENDING') return <TrainingList request={request.data} />;
 
-  async function submit() {
-    setError(undefined);
+  function submit() {
     setRule({});
-    const body = form.check({
-      modules: rows.map((r) => (r.evidence === 'cjis-online' ? { module: r.module, evidence: r.evidence, completedOn: r.completedOn, recordId: r.recordId } : { module: r.module, evidence: r.evidence })),
-    });
-    if (!body) return;
-    const refused = assessVerification(body, today()).problems;
-    if (refused.length) {
-      setRule(Object.fromEntries(refused.map((p) => [p.field, p.rule])));
-      return;
-    }
-    setBusy(true);
-    try {
+    const modules = rows.map((r) => (r.evidence === 'cjis-online' ? { module: r.module, evidence: r.evidence, completedOn: r.completedOn, recordId: r.recordId } : { module: r.module, evidence: r.evidence }));
+    return form.submit({ modules }, async (body) => {
+      // The evidence rules (the 15 May 2024 rule among them), checked before anything is sent.
+      const refused = assessVerification(body, today()).problems;
+      if (refused.length) return setRule(Object.fromEntries(refused.map((p) => [p.field, p.rule])));
       await api.post(`/access-requests/${encodeURIComponent(task.subject.id)}/training-verification`, body);
       onChanged();
-    } catch (e) {
-      if (!form.refused(e)) setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const problems = { ...form.problems, ...rule };
@@ -141,9 +128,9 @@ const TrainingVerification: StepView = ({ task, onChanged }) => {
           </fieldset>
         ))}
         <OtherProblems problems={problems} shown={shown} />
-        {error ? <Failure error={error} /> : null}
+        {form.error ? <Failure error={form.error} /> : null}
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" disabled={form.busy}>
             Record the evidence
           </button>
         </div>

@@ -140,28 +140,17 @@ function NewRequest() {
   const ori = session.person?.ori ?? '';
   const form = useSchemaForm(NewAccessRequestSchema);
   const [fields, setFields] = useState({ fullName: '', email: '', jobTitle: '', phone: '', justification: '' });
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const set = (key: keyof typeof fields) => (value: string) => setFields((f) => ({ ...f, [key]: value }));
 
-  async function submit() {
-    setError(undefined);
-    const body = form.check({
-      employee: { fullName: fields.fullName, email: fields.email, jobTitle: fields.jobTitle, ...(fields.phone.trim() ? { mfaPhones: [fields.phone.trim()] } : {}) },
-      ori,
-      justification: fields.justification,
-    });
-    if (!body) return;
-    setBusy(true);
-    try {
-      const created = await api.post<{ requestId: string }>('/access-requests', body);
-      navigate(`/access-requests/${created.requestId}`);
-    } catch (e) {
-      if (!form.refused(e)) setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = () =>
+    form.submit(
+      {
+        employee: { fullName: fields.fullName, email: fields.email, jobTitle: fields.jobTitle, ...(fields.phone.trim() ? { mfaPhones: [fields.phone.trim()] } : {}) },
+        ori,
+        justification: fields.justification,
+      },
+      async (body) => navigate(`/access-requests/${(await api.post<{ requestId: string }>('/access-requests', body)).requestId}`),
+    );
 
   const shown = ['employee.fullName', 'employee.email', 'employee.jobTitle', 'employee.mfaPhones.0', 'justification'];
   return (
@@ -192,9 +181,9 @@ function NewRequest() {
           onValue={set('justification')}
         />
         <OtherProblems problems={form.problems} shown={shown} />
-        {error ? <Failure error={error} /> : null}
+        {form.error ? <Failure error={form.error} /> : null}
         <div class="actions">
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" disabled={form.busy}>
             Send the request
           </button>
           <a href={href('/access-requests')}>Cancel</a>
@@ -241,22 +230,7 @@ function Removal(props: { readonly request: AccessRequestView; readonly onDone: 
   const { api } = usePortal();
   const form = useSchemaForm(AccountRemovalSchema);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
-  async function submit() {
-    setError(undefined);
-    const body = form.check({ reason });
-    if (!body) return;
-    setBusy(true);
-    try {
-      await api.post(`/access-requests/${encodeURIComponent(props.request.requestId)}/removal`, body);
-      props.onDone();
-    } catch (e) {
-      if (!form.refused(e)) setError(e instanceof Error ? e : new Error(String(e)));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = () => form.submit({ reason }, (body) => api.post(`/access-requests/${encodeURIComponent(props.request.requestId)}/removal`, body).then(props.onDone));
   return (
     <form
       class="card"
@@ -270,9 +244,9 @@ function Removal(props: { readonly request: AccessRequestView; readonly onDone: 
       <h2 id="removal">The employee left? Remove the account</h2>
       <p>The account is disabled at once and can no longer log in; the CCHRS unit is told.</p>
       <TextArea name="reason" label="Why is the account to be removed?" hint="For example: left the agency on 30 November. The CCHRS unit reads it." rows={3} problems={form.problems} value={reason} onValue={setReason} />
-      {error ? <Failure error={error} /> : null}
+      {form.error ? <Failure error={form.error} /> : null}
       <div class="actions">
-        <button type="submit" class="danger" disabled={busy}>
+        <button type="submit" class="danger" disabled={form.busy}>
           Remove the account
         </button>
       </div>

@@ -54,24 +54,14 @@ function AdjudicationForm(props: { readonly view: PacketRead; readonly onDone: (
   const { charges } = props.view;
   const form = useSchemaForm(AdjudicationSchema);
   const [rows, setRows] = useState<readonly Row[]>(() => charges.map(() => ({ disposition: '', dispositionDate: '' })));
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const set = (i: number, change: Partial<Row>) => setRows((all) => all.map((r, j) => (j === i ? { ...r, ...change } : r)));
 
-  async function submit() {
-    setError(undefined);
-    const body = form.check({ dispositions: charges.map((c, i) => ({ chargeSequenceID: c.chargeSequenceID, ...rows[i] })) });
-    if (!body) return;
-    setBusy(true);
-    try {
-      await api.post<PacketSummary>(`/arrests/${encodeURIComponent(props.view.packetId)}/adjudication`, body);
-      props.onDone();
-    } catch (e) {
-      if (!form.refused(e)) setError(e instanceof Error ? packetFailure(e) : new Error(String(e)));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = () =>
+    form.submit(
+      { dispositions: charges.map((c, i) => ({ chargeSequenceID: c.chargeSequenceID, ...rows[i] })) },
+      (body) => api.post<PacketSummary>(`/arrests/${encodeURIComponent(props.view.packetId)}/adjudication`, body).then(props.onDone),
+      packetFailure,
+    );
 
   const shown = charges.flatMap((_, i) => [`dispositions.${i}.disposition`, `dispositions.${i}.dispositionDate`]);
   return (
@@ -95,9 +85,9 @@ function AdjudicationForm(props: { readonly view: PacketRead; readonly onDone: (
         </fieldset>
       ))}
       <OtherProblems problems={form.problems} shown={shown} />
-      {error ? <Failure error={error} /> : null}
+      {form.error ? <Failure error={form.error} /> : null}
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={form.busy}>
           Record the dispositions
         </button>
       </div>

@@ -12,17 +12,31 @@ export type Problems = Readonly<Record<string, string>>;
 
 export interface FormState<Out> {
   readonly problems: Problems;
+  /** A sending is under way (the submit button waits). */
+  readonly busy: boolean;
+  /** A failure that belongs to no field (the API's 409, 5xx, the network), for `<Failure>`. */
+  readonly error?: Error;
   /** The schema's output when the value is valid; otherwise undefined, with `problems` set. */
   check(value: unknown): Out | undefined;
   /** Takes the API's refusal: its field problems go beside the fields; other failures return false. */
   refused(error: unknown): boolean;
+  /**
+   * The one way a form is sent: the value checked with the schema (nothing is sent when it fails),
+   * then `send` with the schema's output while `busy`; the API's field problems land beside the
+   * fields, any other failure in `error` (through `describe`, when a page words it its own way).
+   */
+  submit(value: unknown, send: (body: Out) => Promise<unknown>, describe?: (error: Error) => Error): Promise<void>;
   clear(): void;
 }
 
 export function useSchemaForm<S extends z.ZodType>(schema: S): FormState<z.output<S>> {
   const [problems, setProblems] = useState<Problems>({});
-  return {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const form: FormState<z.output<S>> = {
     problems,
+    busy,
+    error,
     check(value) {
       const result = schema.safeParse(value);
       if (result.success) {
@@ -34,13 +48,27 @@ export function useSchemaForm<S extends z.ZodType>(schema: S): FormState<z.outpu
       setProblems(found);
       return undefined;
     },
-    refused(error) {
-      if (!(error instanceof ApiError) || !error.problems.length) return false;
-      setProblems(Object.fromEntries(error.problems.map((p) => [p.field, p.rule])));
+    refused(failure) {
+      if (!(failure instanceof ApiError) || !failure.problems.length) return false;
+      setProblems(Object.fromEntries(failure.problems.map((p) => [p.field, p.rule])));
       return true;
+    },
+    async submit(value, send, describe = (e) => e) {
+      setError(undefined);
+      const body = form.check(value);
+      if (body === undefined) return;
+      setBusy(true);
+      try {
+        await send(body);
+      } catch (e) {
+        if (!form.refused(e)) setError(describe(e instanceof Error ? e : new Error(String(e))));
+      } finally {
+        setBusy(false);
+      }
     },
     clear: () => setProblems({}),
   };
+  return form;
 }
 
 const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
