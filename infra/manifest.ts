@@ -16,11 +16,13 @@ import * as opsRoutes from '../functions/ops/routes';
 import * as arrestsRoutes from '../functions/arrests/routes';
 import * as tasksRoutes from '../functions/tasks/routes';
 import * as auditRoutes from '../functions/audit/routes';
+import * as searchRoutes from '../functions/search/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
 import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
+import { searchEventRules, searchFunctions, searchRouteFunctions, searchSchedules } from './manifest/search';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -39,7 +41,20 @@ export type Ref =
   | { readonly ref: 'secret'; readonly secret: SecretName }
   /** A system outside this application (the DCJ CMS): a simulator locally, configuration in AWS. */
   | { readonly ref: 'endpoint'; readonly endpoint: EndpointName }
-  | { readonly ref: 'literal'; readonly value: string };
+  | { readonly ref: 'literal'; readonly value: string }
+  /** CISS Search's database cluster: its ARN, which the RDS Data API takes as `resourceArn`. */
+  | { readonly ref: 'searchDb' }
+  /** The credentials (a Secrets Manager secret) of the search database's user for one kind of access. */
+  | { readonly ref: 'searchDbSecret'; readonly access: SearchDbAccess };
+
+/**
+ * What a function may do in CISS Search's database, as one of its users: `query` reads the
+ * index and writes the query log; `ingest` changes the index. Each is its own database user, so
+ * the database enforces it too.
+ */
+export type SearchDbAccess = 'query' | 'ingest';
+
+export { SEARCH_DB_NAME } from './manifest/shared';
 
 /** What a function may do; each back-end grants exactly this (IAM in AWS). */
 export type Permission =
@@ -53,7 +68,9 @@ export type Permission =
    */
   | { readonly machine: MachineName; readonly actions: readonly ('start' | 'read' | 'describe' | 'callback' | 'stop' | 'redrive')[] }
   | { readonly key: 'encrypt' | 'decrypt' }
-  | { readonly secret: SecretName; readonly access: 'read' };
+  | { readonly secret: SecretName; readonly access: 'read' }
+  /** The Data API on the search database, as its user for this access (and that user's secret). */
+  | { readonly searchDb: SearchDbAccess };
 
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root; exports `handler`. */
@@ -221,6 +238,7 @@ const routeSpecs = [
   ...Object.values(tasksRoutes),
   ...Object.values(auditRoutes),
   ...Object.values(opsRoutes),
+  ...Object.values(searchRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -235,6 +253,7 @@ const routeFunctions = {
   ...accessRouteFunctions,
   ...opsRouteFunctions,
   ...arrestRouteFunctions,
+  ...searchRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -334,6 +353,7 @@ export const functions = {
   ...accessFunctions,
   ...arrestFunctions,
   ...monitoringFunctions,
+  ...searchFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -370,10 +390,12 @@ export const eventRules = {
   },
   ...accessEventRules,
   ...arrestEventRules,
+  ...searchEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
 export const schedules = {
   ...monitoringSchedules,
+  ...searchSchedules,
 } as const satisfies Record<string, ScheduleSpec>;
 
 export const email = {

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { manifest, type FunctionName, type MachineName, type Permission, type SecretName, type TableName } from '../manifest';
+import { manifest, type FunctionName, type MachineName, type Permission, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { Construct, type IConstruct } from 'constructs';
 import { isReadOnlyDynamoDbAction, type MachineAccess } from './asl';
 import { acknowledge, nagSpelling } from './nag';
@@ -23,6 +23,8 @@ export interface GrantTargets {
   readonly machineArns: Readonly<Record<MachineName, string>>;
   /** `arn:…:execution:<machine>:*`, what execution-level actions are scoped to. */
   readonly executionArns: Readonly<Record<MachineName, string>>;
+  /** CISS Search's database: grants the Data API on it as the user for one access (and that user's secret). */
+  readonly searchDb?: { grantDataApi(grantee: iam.IGrantable, access: SearchDbAccess): void };
 }
 
 const MACHINE_ACTIONS = {
@@ -160,6 +162,9 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     iam.Grant.addToPrincipal({ grantee, actions: [permission.key === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt'], resourceArns: [targets.key.keyArn] });
   } else if ('secret' in permission) {
     grantSecretRead(grantee, targets.secrets[permission.secret]);
+  } else if ('searchDb' in permission) {
+    if (!targets.searchDb) throw new Error('A searchDb permission was granted before the search database was created');
+    targets.searchDb.grantDataApi(grantee, permission.searchDb);
   } else {
     const onMachine = new Set<string>();
     const onExecutions = new Set<string>();

@@ -3,7 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { manifest, type EndpointName, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
+import { manifest, type EndpointName, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 
 /** The AWS resources a manifest `Ref` can point at. */
 export interface RefTargets {
@@ -35,6 +35,14 @@ export interface RefTargets {
    * portal's distribution exists, like `apiUrl`.
    */
   readonly portalUrl?: string;
+  /** CISS Search's database: the cluster's ARN (the Data API's `resourceArn`) and each access's secret. */
+  readonly searchDb?: { readonly clusterArn: string; readonly secretArn: (access: SearchDbAccess) => string };
+}
+
+/** The search database, which a `searchDb` ref needs: created before any function that uses it. */
+function searchDbOf(targets: RefTargets): NonNullable<RefTargets['searchDb']> {
+  if (!targets.searchDb) throw new Error('A searchDb ref was resolved before the search database was created');
+  return targets.searchDb;
 }
 
 /**
@@ -72,6 +80,10 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
       return targets.endpoint(ref.endpoint);
     case 'literal':
       return ref.value;
+    case 'searchDb':
+      return searchDbOf(targets).clusterArn;
+    case 'searchDbSecret':
+      return searchDbOf(targets).secretArn(ref.access);
   }
 }
 

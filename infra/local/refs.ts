@@ -1,4 +1,4 @@
-import { email, functions, type EndpointName, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
+import { email, functions, type EndpointName, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { portalHome } from '../../portal/config';
 
 /** The names a stage's resources get locally: `ciss-<stage>-…`, where the CDK stack names them in AWS. */
@@ -31,6 +31,10 @@ export interface LocalRefTargets {
   readonly keyArn: string;
   /** The local Secrets Manager's ARN of a secret: what `GetSecretValue` takes. */
   readonly secretArn: (name: SecretName) => string;
+  /** The search database's ARN, as the local Data API knows it (`ref: 'searchDb'`). */
+  readonly searchDbArn: string;
+  /** The ARN of the search database user's secret for one access, as the local Data API knows it. */
+  readonly searchDbSecretArn: (access: SearchDbAccess) => string;
   /** An outside system's base URL: its simulator here, or one given to the runtime. */
   readonly endpoint: (name: EndpointName) => string;
 }
@@ -65,6 +69,10 @@ export function resolveLocalRef(ref: Ref, targets: LocalRefTargets): string {
       return targets.endpoint(ref.endpoint);
     case 'literal':
       return ref.value;
+    case 'searchDb':
+      return targets.searchDbArn;
+    case 'searchDbSecret':
+      return targets.searchDbSecretArn(ref.access);
   }
 }
 

@@ -7,7 +7,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
-import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
+import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
@@ -24,7 +24,7 @@ import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
-import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
 import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
@@ -392,6 +392,11 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   return { gateway, url, clients };
 }
 
+/** The search database's ARN locally: what the local Data API answers for (infra/local/search/). */
+const localSearchDbArn = (prefix: string): string => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`;
+/** The ARN of the secret of the search database's user for one access, locally. */
+const localSearchDbSecretArn = (prefix: string, access: SearchDbAccess): string => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-${access}`;
+
 /** What the manifest's references resolve to here (infra/local/refs.ts). */
 function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator }): LocalRefTargets {
   return {
@@ -402,6 +407,8 @@ function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFun
     keyArn: deps.keys.keyArn,
     secretArn: (name) => deps.keys.secretArn(name),
     endpoint: () => deps.cms.url,
+    searchDbArn: localSearchDbArn(deps.names.prefix),
+    searchDbSecretArn: (access) => localSearchDbSecretArn(deps.names.prefix, access),
   };
 }
 

@@ -75,4 +75,5 @@ export const ROLE_LABELS: Readonly<Record<(typeof ROLES)[number], string>> = {
   community: 'Community partner',
   operations: 'Operations',
   auditor: 'Auditor',
+  search: 'CISS Search (certified)',
 };

@@ -37,3 +37,6 @@ export const taskEnv = {
  */
 export const cursorEnv = { CURSOR_KEY_SECRET_ID: { ref: 'secret', secret: 'list-cursor-key' } } as const;
 export const cursorKeyRead = { secret: 'list-cursor-key', access: 'read' } as const;
+
+/** The search database's name (in the cluster, and locally). */
+export const SEARCH_DB_NAME = 'ciss_search';

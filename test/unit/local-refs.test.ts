@@ -9,6 +9,8 @@ const targets: LocalRefTargets = {
   keyArn: 'arn:aws:kms:us-east-1:000000000000:key/local',
   secretArn: (name) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-unit-${name}`,
   endpoint: (name) => `http://127.0.0.1:9999/${name}`,
+  searchDbArn: 'arn:aws:rds:us-east-1:000000000000:cluster:ciss-unit-search',
+  searchDbSecretArn: (access) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-unit-search-${access}`,
 };
 
 describe('local references', () => {
@@ -24,6 +26,8 @@ describe('local references', () => {
     [{ ref: 'secret', secret: 'cms-credentials' }, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-unit-cms-credentials'],
     [{ ref: 'endpoint', endpoint: 'cms' }, 'http://127.0.0.1:9999/cms'],
     [{ ref: 'literal', value: '3600' }, '3600'],
+    [{ ref: 'searchDb' }, 'arn:aws:rds:us-east-1:000000000000:cluster:ciss-unit-search'],
+    [{ ref: 'searchDbSecret', access: 'ingest' }, 'arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-unit-search-ingest'],
   ])('resolve %j to the local resource', (ref, expected) => {
     expect(resolveLocalRef(ref, targets)).toBe(expected);
   });

@@ -1,0 +1,38 @@
+/**
+ * The registry of source systems (sources.json): which systems search reads, whose they are, what
+ * they hold and how they deliver. Configuration, checked once when loaded; adding a source is an
+ * entry there and its connector's field map, not code.
+ */
+import { z } from 'zod';
+import registry from './sources.json' with { type: 'json' };
+import { RecordKindSchema, SourceIdSchema } from './record';
+
+export const DELIVERY_MODES = ['events', 'batch', 'poll'] as const;
+
+export const SourceSchema = z.object({
+  id: SourceIdSchema,
+  name: z.string().min(1).max(80),
+  agency: z.string().min(1).max(120),
+  kinds: z.array(RecordKindSchema).min(1),
+  delivery: z.object({ mode: z.enum(DELIVERY_MODES), everyMinutes: z.int().min(1).max(10080).optional() }),
+  /** What the simulated source stands for, in words. */
+  modelledOn: z.string().min(1),
+  /** The source's own field names and the canonical field each maps to (connectors.ts). */
+  fields: z.record(z.string(), z.string()).optional(),
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+export const RegistrySchema = z
+  .object({ version: z.int().min(1), sources: z.array(SourceSchema).min(1) })
+  .refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] });
+
+/** The registry, as loaded and checked. */
+export const REGISTRY = RegistrySchema.parse(registry);
+export const SOURCES: readonly Source[] = REGISTRY.sources;
+
+/** The source of the arrest workflow's own packets. */
+export const ARRESTS_SOURCE = 'ciss-arrests';
+
+const byId = new Map(SOURCES.map((s) => [s.id, s]));
+/** A source by id, or undefined when the registry has none by that id. */
+export const sourceOf = (id: string): Source | undefined => byId.get(id);

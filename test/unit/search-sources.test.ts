@@ -1,0 +1,21 @@
+import { RECORD_KINDS } from '../../functions/search/domain/record';
+import { ARRESTS_SOURCE, RegistrySchema, SOURCES, sourceOf } from '../../functions/search/domain/sources';
+
+describe('the registry of source systems', () => {
+  it('lists fourteen systems, the arrest workflow among them, each once', () => {
+    expect(SOURCES).toHaveLength(14);
+    expect(new Set(SOURCES.map((s) => s.id)).size).toBe(14);
+    expect(sourceOf(ARRESTS_SOURCE)?.delivery.mode).toBe('events');
+  });
+
+  it('uses every delivery mode and covers the record kinds search offers as filters', () => {
+    expect(new Set(SOURCES.map((s) => s.delivery.mode))).toEqual(new Set(['events', 'batch', 'poll']));
+    const held = new Set(SOURCES.flatMap((s) => s.kinds));
+    expect(RECORD_KINDS.filter((kind) => !held.has(kind))).toEqual([]);
+  });
+
+  it('refuses a registry that lists a source twice, naming the rule', () => {
+    const twice = { version: 1, sources: [SOURCES[0], SOURCES[0]] };
+    expect(RegistrySchema.safeParse(twice).error?.issues[0]?.message).toBe('source ids must be unique');
+  });
+});
