@@ -18,7 +18,7 @@ export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 /** A source system's id, as its registry entry names it (functions/search/domain/sources.json). */
 export const SourceIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a source id: lower-case letters, digits and -');
 /** A record's id within its source (opaque to search). */
-export const RecordIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:\-]*$/, 'must be a record id: letters, digits and . _ : -');
+export const RecordIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be a record id: letters, digits and . _ : -');
 
 const IsoDate = z.iso.date();
 
