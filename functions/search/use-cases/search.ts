@@ -9,6 +9,7 @@ import { IDENTIFIER_KINDS, type IdentifierKind, type PersonName, type RecordKind
 import { sourceOf } from '../domain/sources';
 import { hiddenRecordsSql, VISIBILITY_VERSION } from '../domain/visibility';
 import type { SqlEngine, SqlParams, SqlRow } from '../ports';
+import { displayName } from './shared';
 
 /**
  * What each kind of match adds to a hit's score: the ranking, explained. Each MatchedField of an
@@ -56,9 +57,6 @@ export interface SearchRequest {
 }
 
 const PageCursorSchema = z.object({ offset: z.int().min(0) });
-
-/** A timestamp column as ISO 8601 text (the same on PGlite and Aurora). */
-export const isoSql = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** The filters and visibility on search_record `r`, as SQL and parameters. */
 function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
@@ -286,9 +284,6 @@ function qualifies(c: Candidate, parsed: ParsedQuery): boolean {
 }
 
 const scoreOf = (c: Candidate): number => round((c.name?.total ?? 0) + c.identifiers.size * WEIGHTS.identifier + (c.text !== undefined ? WEIGHTS.text : 0));
-
-/** A name as shown: first, middle, last, suffix. */
-export const displayName = (n: PersonName): string => [n.first, n.middle, n.last, n.suffix].filter((p) => p !== undefined && p !== '').join(' ');
 
 /** Where `part` is in `text`, ignoring case: one range, or none. */
 function rangeOf(text: string, part: string | undefined): [number, number][] {
