@@ -215,7 +215,7 @@ export function parseQuery(q: string, today: Date = new Date()): ParsedQuery {
       continue;
     }
     // Quotes and brackets round a token go; a trailing dot stays (an initial: "J.").
-    const text = m[0].replace(/^["'(\[]+/, '').replace(/["')\]:!?]+$/, '');
+    const text = m[0].replace(/^["'([]+/, '').replace(/["')\]:!?]+$/, '');
     if (text) tokens.push({ text, comma: false });
   }
 
