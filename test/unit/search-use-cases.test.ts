@@ -3,7 +3,7 @@ import type { AuditEvent } from '#shared/audit';
 import { Cursors } from '#shared/cursor';
 import { NotFound, ValidationFailed } from '#shared/errors';
 import { parseWith, type Caller } from '#shared/http';
-import type { Role } from '#shared/roles';
+import { ROLES, type Role } from '#shared/roles';
 import { openSearchDatabase, PgliteEngine } from '../../infra/local/search/engine';
 import type { SearchAnswer, SearchHit } from '../../functions/search/domain/answer';
 import { SearchQuerySchema } from '../../functions/search/domain/query';
@@ -192,6 +192,37 @@ describe('what each role sees', () => {
     expect((await view(prosecutor)).fields.map((f) => f.label)).toEqual(['Respondent', 'Expires']);
     expect((await view(clerk)).fields.map((f) => f.label)).toEqual(['Respondent', 'Protected party', "Protected party's address", 'Expires']);
     expect((await view(judge)).fields).toHaveLength(4);
+  });
+});
+
+/**
+ * The dissemination rules route by role, like the API's matrix: for every role (each with the
+ * search certification), what GET /search finds and GET /search/records opens of an adult case,
+ * a juvenile case and a protective order, against the rules' own table.
+ */
+describe('every role × the search and record routes', () => {
+  const expected: Readonly<Record<string, readonly string[]>> = {
+    'agency-admin': ['case-2', 'po-1'],
+    'agency-rms': ['case-2'],
+    'agency-staff': ['case-2', 'po-1'],
+    unit: ['case-2'],
+    'court-clerk': ['case-2', 'po-1'],
+    dcj: ['case-2', 'juv-1', 'po-1'],
+    judicial: ['case-2', 'juv-1', 'po-1'],
+    community: ['case-2'],
+    operations: ['case-2'],
+    auditor: ['case-2'],
+    search: ['case-2'],
+  };
+  it.each(ROLES.map((role) => [role] as const))('%s sees what the rules allow, found and opened alike', async (role) => {
+    const who = caller(`user-${role}`, [role]);
+    const found = [...keysOf(await find(who, 'Tyler Brennan')), ...keysOf(await find(who, 'Derek Malone')), ...keysOf(await find(who, 'Robert Johnson', { kind: 'case' }))].map((k) => k.split('/')[1]);
+    const opened: string[] = [];
+    for (const [source, id] of [['jud-crmvs', 'case-2'], ['jud-crmvs', 'juv-1'], ['jud-por', 'po-1']] as const) {
+      const ok = await viewRecord({ caller: who, source: {}, params: { source, id }, purpose: 'C' }, ports()).then(() => true, () => false);
+      if (ok) opened.push(id);
+    }
+    expect({ found: found.sort(), opened }).toEqual({ found: expected[role], opened: expected[role] });
   });
 });
 
