@@ -192,6 +192,8 @@ export function firstNameMatch(row: SqlRow): Part | undefined {
 /** A name row's contribution: the surname, the given name, the date of birth. */
 interface RowMatch {
   readonly ord: number;
+  readonly firstNorm: string;
+  readonly lastNorm: string;
   readonly last?: Part;
   readonly first?: Part;
   readonly dob?: Part & { readonly value: string };
@@ -206,7 +208,7 @@ export function scoreNameRow(row: SqlRow, candidate: NameCandidate | undefined, 
   const dobValue = str(row['dob']);
   const dobHit = dobs.find((d) => d.date === dobValue);
   const dob = dobHit ? { how: dobHit.swapped ? ('swapped-date' as const) : ('exact' as const), weight: dobHit.swapped ? WEIGHTS.dobSwapped : WEIGHTS.dobExact, value: dobValue } : undefined;
-  return { ord: num(row['ord']), last, first, dob, total: round((last?.weight ?? 0) + (first?.weight ?? 0) + (dob?.weight ?? 0)) };
+  return { ord: num(row['ord']), firstNorm: str(row['first_norm']), lastNorm: str(row['last_norm']), last, first, dob, total: round((last?.weight ?? 0) + (first?.weight ?? 0) + (dob?.weight ?? 0)) };
 }
 
 /** What one record matched, across the ways of matching. */
@@ -326,10 +328,24 @@ function detailOf(row: SqlRow): Detail {
   };
 }
 
+/** A name about as search_norm() gives it (unaccent does more; this only picks the matched name to show). */
+const roughNorm = (s: string | undefined): string =>
+  (s ?? '')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** Which of the record's names a name row is (rows are numbered by ingestion; the names are matched, not counted). */
+function nameOfRow(names: readonly PersonName[], row: RowMatch): PersonName | undefined {
+  return names.find((n) => roughNorm(n.last) === row.lastNorm && roughNorm(n.first) === row.firstNorm) ?? names.find((n) => roughNorm(n.last) === row.lastNorm) ?? names[0];
+}
+
 /** The hit as the answer gives it: what it is, and each field that matched, with its weight. */
 function hitOf(c: Candidate, d: Detail, parsed: ParsedQuery): SearchHit {
   const matched: MatchedField[] = [];
-  const name = c.name ? d.names[c.name.ord] : undefined;
+  const name = c.name ? nameOfRow(d.names, c.name) : undefined;
   if (c.name && name) {
     const shown = displayName(name);
     if (c.name.last) matched.push({ field: 'name', value: shown, highlight: rangeOf(shown, name.last), how: c.name.last.how, weight: c.name.last.weight });
