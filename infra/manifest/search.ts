@@ -36,6 +36,8 @@ export const searchRouteFunctions = {
     env: { ...commonEnv, ...searchDbEnv('query') },
     // auditAppend: a caller refused by role is audited (RouteDenied) like on every route.
     permissions: [auditAppend, { searchDb: 'query' }],
+    // Counts every source's records (a scan of the index) and may meet the engine cold.
+    timeoutSeconds: 29,
   },
   'search-log': {
     entry: 'functions/search/log.ts',

@@ -82,6 +82,10 @@ describe('who may call what: every route × every role, and bad tokens', () => {
       body: 'grant_type=client_credentials',
     });
     tokens.set('RMS client', ((await grant.json()) as { access_token: string }).access_token);
+    // The search engine opens on first use (locally PGlite, seconds, more on a busy machine; in
+    // AWS Aurora resuming from zero): opened before the matrix, which is about who may call, not
+    // about a cold engine.
+    await eventually(async () => ((await fetch(`${h.apiUrl}/search/sources`, { headers: { Authorization: `Bearer ${tokens.get('operations') ?? ''}` } })).status === 200 ? true : undefined), 'the search engine open', 60_000);
   });
   afterAll(() => stopTarget(h));
 

@@ -55,7 +55,10 @@ describe('CISS Search through the API', () => {
     auditor = await h.token({ roles: ['auditor'], username: `auditor-${run}` });
     await apply(records.map((record) => ({ op: 'upsert', record })));
   });
-  afterAll(() => stopTarget(h));
+  afterAll(async () => {
+    data.destroy();
+    await stopTarget(h);
+  });
 
   it('lets a certified user find a person across sources from a misspelt name, as one person', async () => {
     const answer = await find('Katherine Kowalzcyk');
