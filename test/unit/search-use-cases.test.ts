@@ -116,6 +116,14 @@ describe('finding a person', () => {
     expect(keysOf(answer).slice(0, 2).sort()).toEqual(['dmv-registrations/reg-1', 'rms-incidents/inc-1']);
   });
 
+  it('finds an initial for a given name', async () => {
+    const hit = hitsOf(await find(officer, 'K. Kowalczyk')).find((h) => h.recordId === 'case-1');
+    expect(hit?.matched.map((m) => [m.how, m.weight])).toEqual([
+      ['exact', WEIGHTS.lastExact],
+      ['initial', WEIGHTS.firstInitial],
+    ]);
+  });
+
   it('finds a date of birth typed with day and month swapped, and says so', async () => {
     const answer = await find(officer, 'Kowalczyk 07/03/1984');
     const swapped = hitsOf(answer).find((h) => h.recordId === 'case-1')?.matched.find((m) => m.field === 'dob');
