@@ -112,6 +112,9 @@ export function engineFailure(error: unknown): Error {
   }
   const sqlState = /SQLState: ([0-9A-Z]{5})/.exec(error.message)?.[1];
   const first = (error.message.split('\n')[0] ?? '').trim();
-  const problem = first.replace(/(invalid input (?:syntax|value) for [^:]*): .*$/, '$1: (value left out)').replace(/(Key \().*$/, '$1…)');
+  const problem = first
+    .replace(/\s*;?\s*(?:Detail|Where|Hint|Position|SQLState):.*$/, '')
+    .replace(/(invalid input (?:syntax|value) for [^:]*): .*$/, '$1: (value left out)')
+    .replace(/(Key \().*$/, '$1…)');
   return new SearchEngineFailed(error.name, sqlState, `Search engine: ${error.name}: ${problem}${sqlState && !problem.includes(sqlState) ? ` (SQLState ${sqlState})` : ''}`);
 }
