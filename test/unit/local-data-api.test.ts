@@ -69,6 +69,16 @@ describe('the local Data API', () => {
     await expect(call('/Execute', { ...ingest, transactionId, sql: 'SELECT 1' })).resolves.toMatchObject({ status: 404, type: 'NotFoundException' });
   });
 
+  it('answers every statement after a failed one in a transaction as PostgreSQL does, until it ends', async () => {
+    const transactionId = String((await call('/BeginTransaction', ingest)).body['transactionId']);
+    await expect(call('/Execute', { ...ingest, transactionId, sql: 'SELECT * FROM no_such_table' })).resolves.toMatchObject({ status: 400, type: 'BadRequestException' });
+    const next = await call('/Execute', { ...ingest, transactionId, sql: 'SELECT 1' });
+    expect(next).toMatchObject({ status: 400, type: 'BadRequestException' });
+    expect(String(next.body['message'])).toMatch(/^ERROR: current transaction is aborted/);
+    await expect(call('/RollbackTransaction', { resourceArn, secretArn: ingestSecret, transactionId })).resolves.toMatchObject({ status: 200 });
+    await expect(rows('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+  });
+
   it('refuses a statement in a transaction begun with another secret', async () => {
     const transactionId = String((await call('/BeginTransaction', ingest)).body['transactionId']);
     await expect(call('/Execute', { resourceArn, secretArn: querySecret, transactionId, sql: 'SELECT 1' })).resolves.toMatchObject({ status: 400, type: 'BadRequestException' });

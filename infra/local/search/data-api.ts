@@ -308,8 +308,7 @@ export class LocalDataApi {
       try {
         if (this.transactions.get(id) !== tx) throw transactionNotFound(id);
         this.touch(id, tx);
-        await db.exec(`SET ROLE ${tx.role}`);
-        return await work(db).catch((error: unknown) => Promise.reject(sqlError(error)));
+        return await asRole(db, tx.role, work);
       } finally {
         release();
       }
@@ -317,10 +316,7 @@ export class LocalDataApi {
     const release = await this.connection.acquire();
     try {
       this.roleSet = true;
-      if (!atomic) {
-        await db.exec(`SET ROLE ${role}`);
-        return await work(db).catch((error: unknown) => Promise.reject(sqlError(error)));
-      }
+      if (!atomic) return await asRole(db, role, work);
       return await db
         .transaction(async (tx) => {
           await tx.exec(`SET LOCAL ROLE ${role}`);
@@ -399,6 +395,19 @@ export const DATA_API_OPERATIONS: Readonly<Record<string, string>> = {
   '/CommitTransaction': 'CommitTransaction',
   '/RollbackTransaction': 'RollbackTransaction',
 };
+
+/**
+ * Runs work as the role, SET before every statement: a statement that reset or changed the role
+ * (`RESET ROLE`) changes nothing for the next. An error of either is the statement's.
+ */
+async function asRole<T>(db: PGlite, role: string, work: (db: PGlite) => Promise<T>): Promise<T> {
+  try {
+    await db.exec(`SET ROLE ${role}`);
+    return await work(db);
+  } catch (error) {
+    throw sqlError(error);
+  }
+}
 
 const OPERATIONS = {
   '/Execute': LocalDataApi.prototype.execute,
