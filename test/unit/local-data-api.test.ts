@@ -97,6 +97,12 @@ describe('the local Data API', () => {
     await expect(rows("SELECT source FROM search_source_state WHERE source = 'batch-1'")).resolves.toEqual([]);
   });
 
+  it('refuses an answer larger than the Data API sends (1 MiB), as AWS does', async () => {
+    const out = await call('/Execute', { ...ingest, sql: "SELECT repeat('x', 1000) AS filler FROM generate_series(1, 1100)", formatRecordsAs: 'JSON' });
+    expect(out).toMatchObject({ status: 400, type: 'BadRequestException', body: { message: 'Database returned more than the allowed response size limit' } });
+    await expect(call('/Execute', { ...ingest, sql: "SELECT repeat('x', 1000) AS filler FROM generate_series(1, 900)", formatRecordsAs: 'JSON' })).resolves.toMatchObject({ status: 200 });
+  });
+
   it('names a parameter the statement uses but the request lacks', async () => {
     const out = await call('/Execute', { ...ingest, sql: 'SELECT :missing::text AS x' });
     expect(out).toMatchObject({ status: 400, type: 'BadRequestException', body: { message: 'SQL parameter :missing has no value' } });

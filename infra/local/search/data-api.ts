@@ -24,6 +24,12 @@ import { toPositional } from './sql';
 /** Aurora's Data API rolls back a transaction left idle for 3 minutes; locally it also blocks every other statement meanwhile. */
 export const TRANSACTION_IDLE_TIMEOUT_MS = 60_000;
 
+/**
+ * The Data API ends a call whose answer would pass 1 MiB. (AWS documents 1 MiB for records; the
+ * JSON format may allow more: the smaller bound here keeps what passes locally passing in AWS.)
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
 /** Calls `run` after `ms` (wall time); answers a function that cancels it. */
 export type IdleTimer = (ms: number, run: () => void) => () => void;
 
@@ -515,6 +521,8 @@ function answer(result: Results<unknown[]>, metadata: Record<string, unknown>[] 
   } else {
     out['records'] = result.rows.map((row) => row.map((cell, i) => field(cell, integer[i] ?? false, options.resultSet)));
   }
+  const size = Buffer.byteLength(typeof out['formattedRecords'] === 'string' ? out['formattedRecords'] : JSON.stringify(out['records']));
+  if (size > MAX_RESPONSE_BYTES) throw badRequest('Database returned more than the allowed response size limit');
   return out;
 }
 
