@@ -46,7 +46,7 @@ describe('the RDS Data API on the edge answers as the Data API does', () => {
     const out = await rds.send(new ExecuteStatementCommand({ ...db, sql: 'SELECT 1 AS one' }));
     expect(edge.h.runtime.search.opened).toBe(true);
     expect(out.records).toEqual([[{ longValue: 1 }]]);
-  }, 60_000);
+  }, 120_000);
 
   // API_ExecuteStatement: records as Field lists; formattedRecords (JSON) when asked; columnMetadata
   // with includeResultMetadata; numberOfRecordsUpdated.
@@ -154,6 +154,17 @@ describe('the RDS Data API on the edge answers as the Data API does', () => {
     ]);
     await expect(edge.h.runtime.search.direct().query(sql, { source: 'despp-cch' })).resolves.toEqual(viaEdge);
     await expect(engine.query('SELECT :x::date AS d', { x: 'not-a-date-of-someone' })).rejects.toThrow(/^Search engine: BadRequestException: ERROR: invalid input syntax for type date: \(value left out\) \(SQLState 22007\)$/);
+  });
+
+  // Faults: a throttled call is ThrottlingException (429), which the SDK retries by name; a failed one InternalServerErrorException (500).
+  it('injects faults into Data API calls as into other services', async () => {
+    const faults = edge.h.runtime.faults;
+    faults.set({ services: { 'rds-data': { throttle: 1, times: 1, operations: ['ExecuteStatement'] } } });
+    await expect(failure(rds.send(new ExecuteStatementCommand({ ...db, sql: 'SELECT 1' })))).resolves.toMatchObject({ name: 'ThrottlingException', status: 429 });
+    faults.set({ services: { 'rds-data': { error: 1, times: 1 } } });
+    await expect(failure(rds.send(new ExecuteStatementCommand({ ...db, sql: 'SELECT 1' })))).resolves.toMatchObject({ name: 'InternalServerErrorException', status: 500 });
+    faults.set({});
+    await expect(rds.send(new ExecuteStatementCommand({ ...db, sql: 'SELECT 1' }))).resolves.toMatchObject({ records: [[{ longValue: 1 }]] });
   });
 
   it('lets the edge taps see Data API requests by their SDK operation', () => {

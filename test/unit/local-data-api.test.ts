@@ -41,7 +41,7 @@ describe('the local Data API', () => {
     await expect(call('/Execute', { ...ingest, sql: 'SELECT 1 AS one', formatRecordsAs: 'JSON' })).resolves.toMatchObject({ status: 200, body: { formattedRecords: '[{"one":1}]' } });
     await call('/Execute', { ...ingest, sql: 'SELECT 1' });
     expect(opens).toBe(1);
-  }, 60_000);
+  }, 120_000);
 
   it('makes a statement outside the transaction wait for its commit', async () => {
     const begun = await call('/BeginTransaction', ingest);
