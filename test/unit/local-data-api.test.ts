@@ -103,6 +103,18 @@ describe('the local Data API', () => {
     await expect(call('/Execute', { ...ingest, sql: "SELECT repeat('x', 1000) AS filler FROM generate_series(1, 900)", formatRecordsAs: 'JSON' })).resolves.toMatchObject({ status: 200 });
   });
 
+  it('refuses a request larger than the Data API takes (4 MiB), before running any of it', async () => {
+    const sql = 'INSERT INTO search_source_state (source, cursor) VALUES (:source, :cursor)';
+    const parameterSets = Array.from({ length: 5 }, (_, i) => [
+      { name: 'source', value: { stringValue: `big-${i}` } },
+      { name: 'cursor', value: { stringValue: 'x'.repeat(1024 * 1024) } },
+    ]);
+    const out = await call('/BatchExecute', { ...ingest, sql, parameterSets });
+    expect(out).toMatchObject({ status: 400, type: 'BadRequestException' });
+    expect(String(out.body['message'])).toContain('send fewer parameter sets per batch');
+    await expect(rows("SELECT source FROM search_source_state WHERE source LIKE 'big-%'")).resolves.toEqual([]);
+  });
+
   it('names a parameter the statement uses but the request lacks', async () => {
     const out = await call('/Execute', { ...ingest, sql: 'SELECT :missing::text AS x' });
     expect(out).toMatchObject({ status: 400, type: 'BadRequestException', body: { message: 'SQL parameter :missing has no value' } });
