@@ -36,6 +36,10 @@ describe('the local Data API', () => {
 
   afterAll(() => api.close());
 
+  it('takes only plain identifiers as roles', () => {
+    expect(() => new LocalDataApi({ resourceArn, secrets: { [ingestSecret]: 'search_ingest; DROP TABLE x' }, database: 'ciss_search', open: () => Promise.reject(new Error('unused')) })).toThrow('must be a plain lower-case identifier');
+  });
+
   it('opens the database on the first request, once', async () => {
     expect(api.opened).toBe(false);
     await expect(call('/Execute', { ...ingest, sql: 'SELECT 1 AS one', formatRecordsAs: 'JSON' })).resolves.toMatchObject({ status: 200, body: { formattedRecords: '[{"one":1}]' } });
@@ -113,6 +117,12 @@ describe('the local Data API', () => {
     expect(out).toMatchObject({ status: 400, type: 'BadRequestException' });
     expect(String(out.body['message'])).toContain('send fewer parameter sets per batch');
     await expect(rows("SELECT source FROM search_source_state WHERE source LIKE 'big-%'")).resolves.toEqual([]);
+  });
+
+  it('knows only its own secrets, whatever the ARN names', async () => {
+    for (const secretArn of ['__proto__', 'constructor', 'toString']) {
+      await expect(call('/Execute', { resourceArn, secretArn, sql: 'SELECT 1' })).resolves.toMatchObject({ status: 403, type: 'ForbiddenException' });
+    }
   });
 
   it('names a parameter the statement uses but the request lacks', async () => {

@@ -123,6 +123,8 @@ export class LocalDataApi {
   private typeNames = new Map<number, string>();
 
   constructor(private readonly options: LocalDataApiOptions) {
+    // Roles are written into `SET ROLE`: plain identifiers only.
+    for (const role of Object.values(options.secrets)) if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`Database role ${role} must be a plain lower-case identifier`);
     this.idleTimeoutMs = options.transactionIdleTimeoutMs ?? TRANSACTION_IDLE_TIMEOUT_MS;
     this.timer = options.timer ?? wallTimer;
   }
@@ -134,7 +136,11 @@ export class LocalDataApi {
 
   /** The database, opened on first use. */
   database(): Promise<PGlite> {
-    this.db ??= this.options.open();
+    // A failed open is tried again by the next request.
+    this.db ??= this.options.open().catch((error: unknown) => {
+      this.db = undefined;
+      throw error;
+    });
     return this.db;
   }
 
@@ -283,7 +289,7 @@ export class LocalDataApi {
       this.transactions.delete(id);
       tx.cancelTimer();
       // A failed statement left the transaction aborted: COMMIT then rolls back, as in PostgreSQL.
-      await db.exec(how);
+      await db.exec(how).catch((error: unknown) => Promise.reject(sqlError(error)));
     } finally {
       release();
       if (!this.transactions.has(id)) this.endConnection(tx);
@@ -300,7 +306,7 @@ export class LocalDataApi {
     const resourceArn = requiredString(request, 'resourceArn');
     const secretArn = requiredString(request, 'secretArn');
     if (resourceArn !== this.options.resourceArn) throw new DataApiError('NotFoundException', 404, `The database cluster ${safe(resourceArn)} is not found`);
-    const role = this.options.secrets[secretArn];
+    const role = Object.hasOwn(this.options.secrets, secretArn) ? this.options.secrets[secretArn] : undefined;
     if (!role) throw new DataApiError('ForbiddenException', 403, `The secret ${safe(secretArn)} does not exist, or the caller may not read it`);
     const database = request['database'];
     if (database !== undefined && database !== this.options.database) throw badRequest(`FATAL: database "${safe(String(database))}" does not exist`);
