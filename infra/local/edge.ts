@@ -229,7 +229,7 @@ function classify(target: string, scope: string | undefined, method: string, url
   if (target.startsWith('secretsmanager.')) return { service: 'secretsmanager', operation };
   if (scope === 'rds-data') {
     const path = url.split('?')[0] ?? url;
-    return { service: 'rds-data', operation: DATA_API_OPERATIONS[path] ?? `${method} ${path}` };
+    return { service: 'rds-data', operation: (Object.hasOwn(DATA_API_OPERATIONS, path) ? DATA_API_OPERATIONS[path] : undefined) ?? `${method} ${path}` };
   }
   if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return { service: 'ses', operation: `${method} ${url.split('?')[0] ?? url}` };
   return undefined;

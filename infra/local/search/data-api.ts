@@ -184,7 +184,7 @@ export class LocalDataApi {
   async handle(method: string, path: string, body: string): Promise<EdgeReply> {
     const operation = path.split('?')[0] ?? path;
     try {
-      if (method !== 'POST' || !(operation in OPERATIONS)) throw new DataApiError('UnknownOperationException', 404, `The embedded runtime does not serve ${method} ${operation.replace(/[^A-Za-z0-9/_-]/g, '').slice(0, 60)}`);
+      if (method !== 'POST' || !Object.hasOwn(OPERATIONS, operation)) throw new DataApiError('UnknownOperationException', 404, `The embedded runtime does not serve ${method} ${operation.replace(/[^A-Za-z0-9/_-]/g, '').slice(0, 60)}`);
       if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) throw badRequest(`The request is larger than the Data API takes (${MAX_REQUEST_BYTES} bytes); send fewer parameter sets per batch`);
       let request: Record<string, unknown>;
       try {
