@@ -93,19 +93,20 @@ describe('searchEngine', () => {
   });
 
   it('reads its environment only when first asked, names what is missing, then is made once per process', async () => {
-    for (const name of Object.keys(env)) delete process.env[name];
+    for (const name of [...Object.keys(env), 'SEARCH_DB_QUERY_SECRET_ARN', 'SEARCH_DB_INGEST_SECRET_ARN']) delete process.env[name];
     const { searchEngine } = await import('../../functions/search/adapters/engine');
-    expect(() => searchEngine()).toThrow(/SEARCH_DB_ARN/);
-    Object.assign(process.env, env);
-    const made = searchEngine();
+    expect(() => searchEngine('query')).toThrow(/SEARCH_DB_ARN/);
+    Object.assign(process.env, { SEARCH_DB_ARN: env.SEARCH_DB_ARN, SEARCH_DB_NAME: env.SEARCH_DB_NAME, SEARCH_DB_QUERY_SECRET_ARN: env.SEARCH_DB_SECRET_ARN });
+    const made = searchEngine('query');
     expect(made).toBeInstanceOf(DataApiEngine);
-    expect(searchEngine()).toBe(made);
+    expect(searchEngine('query')).toBe(made);
+    expect(() => searchEngine('ingest')).toThrow(/SEARCH_DB_INGEST_SECRET_ARN/);
   });
 });
 
 describe('searchDbEnv', () => {
-  it('names the missing variable', () => {
-    expect(() => searchDbEnv({ SEARCH_DB_ARN: env.SEARCH_DB_ARN, SEARCH_DB_NAME: 'ciss_search' })).toThrow(/SEARCH_DB_SECRET_ARN/);
-    expect(searchDbEnv(env)).toEqual(env);
+  it('reads the secret of the access asked for, naming the missing variable', () => {
+    expect(() => searchDbEnv('query', { SEARCH_DB_ARN: env.SEARCH_DB_ARN, SEARCH_DB_NAME: 'ciss_search' })).toThrow(/SEARCH_DB_QUERY_SECRET_ARN/);
+    expect(searchDbEnv('ingest', { SEARCH_DB_ARN: env.SEARCH_DB_ARN, SEARCH_DB_NAME: 'ciss_search', SEARCH_DB_INGEST_SECRET_ARN: env.SEARCH_DB_SECRET_ARN })).toEqual(env);
   });
 });

@@ -18,8 +18,21 @@ import type { SqlEngine, SqlParams, SqlRow, SqlValue } from '../ports';
 export const SearchDbEnvSchema = { SEARCH_DB_ARN: nonEmpty, SEARCH_DB_SECRET_ARN: nonEmpty, SEARCH_DB_NAME: nonEmpty };
 export type SearchDbEnv = z.infer<z.ZodObject<typeof SearchDbEnvSchema>>;
 
-/** The search database from the function's environment (fails naming the missing variable). */
-export const searchDbEnv = (source: NodeJS.ProcessEnv = process.env): SearchDbEnv => loadEnv(SearchDbEnvSchema, source);
+/** How a function uses the search database: as which of its users (infra/manifest/search.ts). */
+export type SearchDbAccess = 'query' | 'ingest';
+
+/**
+ * The search database from the function's environment, as the user for `access` (fails naming
+ * the missing variable). Each access has its own variable for its secret
+ * (`SEARCH_DB_QUERY_SECRET_ARN`, `SEARCH_DB_INGEST_SECRET_ARN`): locally the functions share one
+ * process environment, where one name could not hold two secrets.
+ */
+export function searchDbEnv(access: SearchDbAccess, source: NodeJS.ProcessEnv = process.env): SearchDbEnv {
+  const secret = `SEARCH_DB_${access.toUpperCase()}_SECRET_ARN`;
+  const { SEARCH_DB_ARN, SEARCH_DB_NAME } = loadEnv({ SEARCH_DB_ARN: nonEmpty, SEARCH_DB_NAME: nonEmpty }, source);
+  const secrets: Record<string, typeof nonEmpty> = { [secret]: nonEmpty };
+  return { SEARCH_DB_ARN, SEARCH_DB_SECRET_ARN: String(loadEnv(secrets, source)[secret]), SEARCH_DB_NAME };
+}
 
 /**
  * A statement the engine refused or could not run. The message says what went wrong with the
