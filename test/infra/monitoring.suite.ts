@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { manifest, type FunctionName, type MachineName } from '#infra/manifest';
 import { METRIC, metricsNamespace } from '#infra/manifest/monitoring';
-import { devTemplate, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
+import { appKeyId, devTemplate, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
 
 // One synthesis, shared with the other suites that only read it.
 const template = devTemplate();
@@ -11,7 +11,7 @@ const machineNames = Object.keys(manifest.machines) as MachineName[];
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
 
 const topicId = onlyLogicalId(template, 'AWS::SNS::Topic');
-const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
+const keyId = appKeyId(template);
 
 const machineId = (name: MachineName): string => {
   const found = Object.entries(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).filter(([, r]) => r.Properties['StateMachineName'] === `${PREFIX}-${name}`);

@@ -8,6 +8,7 @@ import { PROJECT_ROOT, synthesizeStack } from '#infra/stack';
 import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aws/asl';
 import { entriesOf } from '#infra/aws/refs';
 import {
+  appKeyId,
   expectResource,
   expectResourceProperties,
   functionLogicalId,
@@ -35,7 +36,7 @@ const tableIdOf = (name: string): string => {
 };
 const tableId = tableIdOf('main');
 const auditTableId = tableIdOf('audit');
-const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
+const keyId = appKeyId(template);
 const busId = onlyLogicalId(template, 'AWS::Events::EventBus');
 const restApiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
