@@ -312,9 +312,12 @@ export class SearchDatabase extends Construct {
   }
 }
 
-/** Sets `policy` on the network and database resources under `scope` (not on roles or logs' plumbing). */
+/**
+ * Sets `policy` on the network, database and secret resources under `scope` (the admin secret is
+ * the cluster's child), not on roles or log plumbing.
+ */
 function retainAll(scope: IConstruct, policy: RemovalPolicy): void {
   for (const child of scope.node.findAll()) {
-    if (child instanceof CfnResource && /^AWS::(EC2|RDS)::/.test(child.cfnResourceType)) child.applyRemovalPolicy(policy);
+    if (child instanceof CfnResource && /^AWS::(EC2|RDS|SecretsManager)::/.test(child.cfnResourceType)) child.applyRemovalPolicy(policy);
   }
 }

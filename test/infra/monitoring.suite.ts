@@ -146,9 +146,35 @@ describe('monitoring in AWS', () => {
       });
     });
 
+    it("CISS Search's database: 90 % of its ACU ceiling for 15 minutes, and deadlocks in 2 of 3 periods", () => {
+      const cluster = [{ Name: 'DBClusterIdentifier', Value: ref(onlyLogicalId(template, 'AWS::RDS::DBCluster')) }];
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
+        AlarmName: `${PREFIX}-SearchDbAtMaxCapacity`,
+        Namespace: 'AWS/RDS',
+        MetricName: 'ACUUtilization',
+        Dimensions: cluster,
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 90,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        ...onCall,
+      });
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
+        AlarmName: `${PREFIX}-SearchDbDeadlocks`,
+        Namespace: 'AWS/RDS',
+        MetricName: 'Deadlocks',
+        Dimensions: cluster,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        ...onCall,
+      });
+    });
+
     it('has no alarm without an on-call action', () => {
       const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(machineNames.length * 2 + 4);
+      expect(alarms).toHaveLength(machineNames.length * 2 + 6);
       expect(alarms.filter((a) => JSON.stringify(a.Properties['AlarmActions']) !== JSON.stringify([ref(topicId)]))).toEqual([]);
     });
   });
@@ -186,6 +212,13 @@ describe('monitoring in AWS', () => {
       }
       for (const metric of ['Bounce', 'Complaint']) expect(hasMetric(lines, 'AWS/SES', metric, 'ses:configuration-set')).toBe(true);
       expect(hasMetric(lines, 'AWS/ApiGateway', '5XXError', 'ApiName', PREFIX, 'Stage')).toBe(true);
+    });
+
+    it("shows the search database's capacity, CPU, deadlocks and connections", () => {
+      const cluster = `<Ref:${onlyLogicalId(template, 'AWS::RDS::DBCluster')}>`;
+      for (const metric of ['ServerlessDatabaseCapacity', 'ACUUtilization', 'CPUUtilization', 'Deadlocks', 'DatabaseConnections']) {
+        expect({ metric, shown: hasMetric(lines, 'AWS/RDS', metric, 'DBClusterIdentifier', cluster) }).toEqual({ metric, shown: true });
+      }
     });
   });
 

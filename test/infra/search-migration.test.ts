@@ -1,0 +1,127 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { openSearchDatabase } from '#infra/local/search/engine';
+import { searchSchemaStatements } from '#infra/search-schema';
+import { migrate, scramVerifier, userStatements, type MigrationPorts, type MigrationProperties } from '#infra/aws/search-migration/handler';
+import { SEARCH_DB_USERS, schemaTables, searchDbGrantStatements } from '#infra/aws/search-migration/users';
+
+/**
+ * The deploy-time migration of the search database, run on PGlite (the same PostgreSQL the
+ * local runtime uses) in place of the Data API: what it does to roles, passwords and grants.
+ */
+const statements = searchSchemaStatements();
+const passwords: Record<string, string> = { 'arn:query': 'q-Pw0rd-generated-by-secrets-manager', 'arn:ingest': 'i-Pw0rd-generated-by-secrets-manager' };
+const props: MigrationProperties = {
+  ClusterArn: 'arn:aws:rds:us-east-1:000000000000:cluster:ciss-workflows-test-search',
+  AdminSecretArn: 'arn:admin',
+  Database: 'postgres',
+  Statements: statements,
+  Users: [
+    { Name: SEARCH_DB_USERS.query, SecretArn: 'arn:query' },
+    { Name: SEARCH_DB_USERS.ingest, SecretArn: 'arn:ingest' },
+  ],
+  Grants: searchDbGrantStatements('postgres', statements),
+  SchemaHash: 'test',
+};
+
+let db: PGlite;
+const executed: string[] = [];
+const ports: MigrationPorts = {
+  async execute(sql) {
+    executed.push(sql);
+    await db.exec(sql);
+  },
+  async password(arn) {
+    const password = passwords[arn];
+    if (password === undefined) throw new Error(`no secret ${arn}`);
+    return password;
+  },
+};
+
+/** Runs `sql` as `role`, and says whether PostgreSQL allowed it. */
+async function allowedAs(role: string, sql: string): Promise<boolean> {
+  await db.exec(`SET ROLE ${role}`);
+  try {
+    await db.exec(sql);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && /permission denied/.test(error.message)) return false;
+    throw error;
+  } finally {
+    await db.exec('RESET ROLE');
+  }
+}
+
+beforeAll(async () => {
+  db = await openSearchDatabase();
+  await migrate(props, ports);
+  // Twice: a deploy that changes nothing else re-runs every step.
+  await migrate(props, ports);
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe('the search database migration', () => {
+  it('creates both users as plain login roles', async () => {
+    const { rows } = await db.query<{ rolname: string; rolcanlogin: boolean; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>(
+      `SELECT rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname LIKE 'search\\_%' ORDER BY rolname`,
+    );
+    expect(rows).toEqual([
+      { rolname: 'search_ingest', rolcanlogin: true, rolsuper: false, rolcreaterole: false, rolcreatedb: false },
+      { rolname: 'search_query', rolcanlogin: true, rolsuper: false, rolcreaterole: false, rolcreatedb: false },
+    ]);
+  });
+
+  it("stores each user's password as the SCRAM verifier PostgreSQL itself computes for it", async () => {
+    // PostgreSQL hashes a clear password with its own salt; the verifier made here with that salt
+    // and count must be the same string, so the one sent at deploy is what a login checks.
+    await db.exec(`SET password_encryption = 'scram-sha-256'`);
+    await db.exec(`CREATE ROLE scram_probe LOGIN PASSWORD 'pencil'`);
+    const { rows } = await db.query<{ rolpassword: string }>(`SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_probe'`);
+    const stored = rows[0]?.rolpassword ?? '';
+    const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored) ?? [];
+
+    expect(scramVerifier('pencil', Buffer.from(salt ?? '', 'base64'), Number(iterations))).toBe(stored);
+  });
+
+  it('sends no password, only verifiers, and stores them as sent', async () => {
+    const sent = executed.join('\n');
+    for (const password of Object.values(passwords)) expect(sent).not.toContain(password);
+    const { rows } = await db.query<{ rolpassword: string }>(`SELECT rolpassword FROM pg_authid WHERE rolname = 'search_query'`);
+    expect(rows[0]?.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
+    expect(sent).toContain(rows[0]?.rolpassword);
+  });
+
+  it('lets the query user read every table and log its searches, and change nothing else', async () => {
+    for (const table of schemaTables(statements)) expect({ table, read: await allowedAs('search_query', `SELECT 1 FROM ${table} LIMIT 1`) }).toEqual({ table, read: true });
+    expect(await allowedAs('search_query', `INSERT INTO search_query (query_id, actor, at, purpose, text, results) VALUES ('q1', 'u1', now(), 'C', 'smith', 0)`)).toBe(true);
+    expect(await allowedAs('search_query', `DELETE FROM search_record`)).toBe(false);
+    expect(await allowedAs('search_query', `INSERT INTO search_tombstone (source, record_id, version, reason) VALUES ('s', 'r', 1, 'erase')`)).toBe(false);
+    expect(await allowedAs('search_query', `CREATE TABLE intruder (id int)`)).toBe(false);
+  });
+
+  it('lets the ingest user write the index, and never read the words people searched for', async () => {
+    expect(await allowedAs('search_ingest', `INSERT INTO search_tombstone (source, record_id, version, reason) VALUES ('s', 'r', 1, 'erase')`)).toBe(true);
+    expect(await allowedAs('search_ingest', `DELETE FROM search_record WHERE source = 's'`)).toBe(true);
+    expect(await allowedAs('search_ingest', `SELECT text FROM search_query`)).toBe(false);
+    expect(await allowedAs('search_ingest', `CREATE TABLE intruder (id int)`)).toBe(false);
+  });
+
+  it('refuses a user name that is not a plain identifier, before anything runs', () => {
+    expect(() => userStatements("x'; DROP TABLE search_record; --", scramVerifier('p'))).toThrow(/identifier/);
+    expect(() => userStatements('search_query', "plain-text' OR '1")).toThrow(/SCRAM-SHA-256 verifier/);
+  });
+
+  it('names the user, never the statement (which holds the verifier), when setting a user up fails', async () => {
+    const failing: MigrationPorts = {
+      execute: (sql) => (sql.startsWith('ALTER ROLE') ? Promise.reject(new Error(`syntax error in ${sql}`)) : Promise.resolve()),
+      password: ports.password,
+    };
+
+    const failure = migrate(props, failing);
+
+    await expect(failure).rejects.toThrow('Setting up user search_query failed (Error)');
+    await expect(failure).rejects.not.toThrow(/SCRAM/);
+  });
+});
