@@ -192,16 +192,16 @@ export class Monitoring extends Construct {
     // CISS Search's database: capacity held at its ceiling (searches slow down and queue behind a
     // backlog or a reindex), and deadlocks that persist (ingestion batches locking each other).
     const searchCluster = stateful.searchDb.cluster;
-    const searchMetric = (metricName: string, statistic: string, label: string): cloudwatch.Metric =>
-      searchCluster.metric(metricName, { period: FIVE_MINUTES, statistic, label });
-    const acuUtilization = searchMetric('ACUUtilization', 'Average', 'capacity used, % of max');
+    // No label on what an alarm watches (a label makes CloudWatch store a metric-math alarm); the graphs add theirs.
+    const searchMetric = (metricName: string, statistic: string): cloudwatch.Metric => searchCluster.metric(metricName, { period: FIVE_MINUTES, statistic });
+    const acuUtilization = searchMetric('ACUUtilization', 'Average');
     alarm('SearchDbAtMaxCapacity', acuUtilization, {
       alarmDescription: `CISS Search's database has run at 90 % or more of its ${stateful.searchDb.maxCapacity} ACU ceiling for 15 minutes: searches slow down. Check for a reindex or a source's backlog (search-ingest logs); raise maxCapacity in search-db.ts if it is the steady load.`,
       threshold: 90,
       evaluationPeriods: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
-    const deadlocks = searchMetric('Deadlocks', 'Maximum', 'deadlocks / s');
+    const deadlocks = searchMetric('Deadlocks', 'Maximum');
     alarm('SearchDbDeadlocks', deadlocks, {
       alarmDescription: "CISS Search's database reports deadlocks in two of the last three 5-minute periods: ingestion batches are locking each other, and their retries are not enough. Check the ingestion functions' logs for the failing source.",
       threshold: 0,
@@ -283,16 +283,16 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Search database capacity (ACUs)',
             width: 8,
-            left: [searchMetric('ServerlessDatabaseCapacity', 'Average', 'ACUs')],
-            right: [acuUtilization],
+            left: [searchMetric('ServerlessDatabaseCapacity', 'Average').with({ label: 'ACUs' })],
+            right: [acuUtilization.with({ label: 'capacity used, % of max' })],
             leftAnnotations: [{ value: stateful.searchDb.maxCapacity, label: 'max' }],
           }),
-          new cloudwatch.GraphWidget({ title: 'Search database CPU (%)', width: 8, left: [searchMetric('CPUUtilization', 'Average', 'CPU %')] }),
+          new cloudwatch.GraphWidget({ title: 'Search database CPU (%)', width: 8, left: [searchMetric('CPUUtilization', 'Average').with({ label: 'CPU %' })] }),
           new cloudwatch.GraphWidget({
             title: 'Search database deadlocks and connections',
             width: 8,
-            left: [deadlocks],
-            right: [searchMetric('DatabaseConnections', 'Maximum', 'connections')],
+            left: [deadlocks.with({ label: 'deadlocks / s' })],
+            right: [searchMetric('DatabaseConnections', 'Maximum').with({ label: 'connections' })],
           }),
         ],
       ],
