@@ -265,8 +265,8 @@ export class SearchDatabase extends Construct {
       resourceType: 'Custom::SearchSchema',
       properties: properties as unknown as Record<string, unknown>,
     });
-    // The writer (Data API statements run there) and the users' secrets must be in place first.
-    resource.node.addDependency(this.cluster, ...Object.values(this.secrets));
+    // The writer must be up first (Data API statements run there); the secrets are referenced.
+    resource.node.addDependency(this.cluster);
     return { resource, fn };
   }
 
