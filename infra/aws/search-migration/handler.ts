@@ -92,7 +92,10 @@ async function named(what: string, run: () => Promise<void>, withMessage = true)
   } catch (error) {
     const name = error instanceof Error ? error.name : 'Error';
     const message = withMessage && error instanceof Error ? `: ${error.message}` : '';
-    throw new Error(`${what} failed (${name})${message}`);
+    if (withMessage) throw new Error(`${what} failed (${name})${message}`, { cause: error });
+    // The statement carried a verifier: its error, which may quote it, stays out of the chain.
+    // eslint-disable-next-line preserve-caught-error -- the cause may quote the password's verifier
+    throw new Error(`${what} failed (${name})`);
   }
 }
 
