@@ -2,7 +2,7 @@ import { manifest, type FunctionName, type Permission, type SearchDbAccess } fro
 import { SEARCH_DB_NAME } from '#infra/manifest/shared';
 import { searchSchemaStatements } from '#infra/search-schema';
 import { DATA_API_ACTIONS } from '#infra/aws/search-db';
-import { SEARCH_DB_USERS } from '#infra/aws/search-migration/users';
+import { SEARCH_DB_USERS, searchDbGrantStatements } from '#infra/aws/search-migration/users';
 import { appKeyId, devTemplate, functionRoleId, getAttArn, onlyLogicalId, ref, resourcesOf, roleStatements, type Statement } from './template';
 
 // CISS Search's database (infra/aws/search-db.ts), read from the shared default-stage template.
@@ -104,10 +104,11 @@ describe("CISS Search's database", () => {
       ],
       SchemaHash: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
-    expect(migration?.Properties['Grants']).toEqual(expect.arrayContaining([expect.stringMatching(/^GRANT SELECT ON .*search_record.* TO search_query$/)]));
-    // Runs once the writer (where Data API statements run) and the users' secrets exist.
+    expect(migration?.Properties['Grants']).toEqual(searchDbGrantStatements(SEARCH_DB_NAME, searchSchemaStatements()));
+    expect(migration?.Properties['Grants']).toContain(`GRANT CONNECT, TEMPORARY ON DATABASE ${SEARCH_DB_NAME} TO search_query, search_ingest`);
+    // Runs once the writer exists (Data API statements run there); the secrets it reads are referenced above.
     const writerId = onlyLogicalId(template, 'AWS::RDS::DBInstance');
-    expect(migration?.DependsOn).toEqual(expect.arrayContaining([writerId, clusterId, userSecretIds.query, userSecretIds.ingest]));
+    expect(migration?.DependsOn).toEqual(expect.arrayContaining([writerId, clusterId]));
     // The users' passwords never enter the template, not even as dynamic references: the function reads them.
     const text = JSON.stringify(template.toJSON());
     for (const id of Object.values(userSecretIds)) expect(text).not.toContain(`resolve:secretsmanager:",{"Ref":"${id}"`);
