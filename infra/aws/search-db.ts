@@ -16,6 +16,7 @@ import { searchSchemaStatements } from '../search-schema';
 import { LOG_RETENTION } from './function';
 import { grantSecretRead } from './grants';
 import { acknowledge } from './nag';
+import { ROTATION_INTERVAL } from './rotation/rotation';
 import type { MigrationProperties } from './search-migration/handler';
 import { SEARCH_DB_USERS, searchDbGrantStatements } from './search-migration/users';
 
@@ -96,6 +97,8 @@ export class SearchDatabase extends Construct {
   /** The custom resource that applies the schema, the users and the grants. */
   readonly migration: CustomResource;
   readonly migrationFunction: nodejs.NodejsFunction;
+  /** Rotates the three users' passwords through the Data API every ROTATION_INTERVAL. */
+  readonly rotationFunction: nodejs.NodejsFunction;
   /** Fixed, so that its log group (and the dashboard) can be named before the cluster exists. */
   readonly clusterIdentifier: string;
   readonly maxCapacity: number;
@@ -192,6 +195,7 @@ export class SearchDatabase extends Construct {
     const migration = this.migrationResource(props);
     this.migration = migration.resource;
     this.migrationFunction = migration.fn;
+    this.rotationFunction = this.passwordRotation(props);
 
     this.acknowledgeFindings();
   }
@@ -270,6 +274,51 @@ export class SearchDatabase extends Construct {
     return { resource, fn };
   }
 
+  /**
+   * Rotation of the three users' passwords (search-migration/rotation.ts), as the admin through
+   * the Data API: AWS's rotation functions for RDS would connect over the VPC, which has no route
+   * to Secrets Manager by design. The schedules let the function use each secret's rotation
+   * actions and the key through Secrets Manager only.
+   */
+  private passwordRotation(props: SearchDatabaseProps): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, 'RotationLogs', { retention: LOG_RETENTION, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
+    const role = new iam.Role(this, 'RotationRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: "Rotates the passwords of CISS Search's database users through the Data API",
+    });
+    logGroup.grantWrite(role);
+    const fn = new nodejs.NodejsFunction(this, 'PasswordRotation', {
+      entry: path.join(import.meta.dirname, 'search-migration', 'rotation.ts'),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      description: "Rotates the passwords of CISS Search's database users (admin, query, ingest) through the Data API",
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment: { CLUSTER_ARN: this.cluster.clusterArn, ADMIN_SECRET_ARN: this.adminSecret.secretArn, DATABASE: SEARCH_DB_NAME },
+      bundling: { forceDockerBundling: false, minify: true, format: nodejs.OutputFormat.ESM, externalModules: ['@aws-sdk/*'] },
+    });
+    iam.Grant.addToPrincipal({ grantee: role, actions: ['rds-data:ExecuteStatement'], resourceArns: [this.cluster.clusterArn] });
+    grantSecretRead(role, this.adminSecret);
+    for (const secret of [this.adminSecret, ...Object.values(this.secrets)]) {
+      secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: ROTATION_INTERVAL });
+    }
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'secretsmanager:GetRandomPassword and the X-Ray tracing actions support no resource-level permissions.');
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, "CDK's rotation-schedule grant on the secrets' key; usable only through Secrets Manager (kms:ViaService).");
+    }
+    acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', 'The policy names only this cluster and the three secrets this function rotates, for this one role.');
+    acknowledge(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'It calls the Data API and Secrets Manager (AWS endpoints over TLS) and accepts no connection; the VPC has no route out by design.');
+    acknowledge(fn, 'NIST.800.53.R5-LambdaConcurrency', 'Invoked a few times per secret every 90 days by Secrets Manager; no load to bound.');
+    acknowledge(fn, 'NIST.800.53.R5-LambdaDLQ', 'Secrets Manager invokes it synchronously and records a failed rotation on the secret itself.');
+    return fn;
+  }
+
   private acknowledgeFindings(): void {
     const cluster = this.cluster;
     acknowledge(
@@ -282,16 +331,6 @@ export class SearchDatabase extends Construct {
       'NIST.800.53.R5-RDSInBackupPlan',
       'Automated backups (point in time, 7 days) are on and the cluster is retained and protected from deletion. The index is derived from the sources and rebuilt by replay; longer-lived AWS Backup copies would keep records that a source has since erased or sealed.',
     );
-    // The admin secret is the cluster's child (Cluster/Secret); `cluster.secret` is its attachment.
-    for (const secret of [cluster, ...Object.values(this.secrets)]) {
-      for (const rule of ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled']) {
-        acknowledge(
-          secret,
-          rule,
-          "AWS's rotation functions for RDS connect to the database over the VPC, which has no route to Secrets Manager by design (no NAT, no endpoint: nothing connects over the network). The password is generated by Secrets Manager, seen by no one, and usable only through the Data API by principals granted this one secret. Rotation through the Data API is a follow-up.",
-        );
-      }
-    }
     const monitoringRole = cluster.monitoringRole;
     if (monitoringRole) {
       acknowledge(

@@ -115,6 +115,20 @@ describe("CISS Search's database", () => {
     expect(text).toContain(`resolve:secretsmanager:",{"Ref":"${adminSecretId}"`);
   });
 
+  test("rotates the three users' passwords every 90 days with its own function, which may rotate those secrets only", () => {
+    const fnId = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, f]) => String(f.Properties['Description']).startsWith("Rotates the passwords of CISS Search's"))?.[0] ?? '';
+    const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).filter(
+      (r) => JSON.stringify(r.Properties['RotationLambdaARN']) === JSON.stringify(getAttArn(fnId)),
+    );
+    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]);
+    for (const schedule of schedules) expect(schedule.Properties['RotationRules']).toEqual({ ScheduleExpression: 'rate(90 days)' });
+    const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[fnId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = roleStatements(template, roleId);
+    const rotating = statements.filter((s) => actionsOf(s).includes('secretsmanager:PutSecretValue')).map((s) => s.Resource);
+    expect(rotating).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')))).toEqual([expect.objectContaining({ Action: 'rds-data:ExecuteStatement', Resource: clusterArn })]);
+  });
+
   test('lets the migration run statements and read the three secrets, and nothing more on the database', () => {
     const fnId = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, f]) => String(f.Properties['Description']).startsWith("Applies CISS Search's schema"))?.[0] ?? '';
     const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[fnId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];

@@ -3,6 +3,7 @@ import { openSearchDatabase } from '#infra/local/search/engine';
 import { searchSchemaStatements } from '#infra/search-schema';
 import { migrate, scramVerifier, userStatements, type MigrationPorts, type MigrationProperties } from '#infra/aws/search-migration/handler';
 import { SEARCH_DB_USERS, schemaGrantsUsers, searchDbGrantStatements } from '#infra/aws/search-migration/users';
+import { rotate, type RotationPorts } from '#infra/aws/search-migration/rotation';
 
 /**
  * The deploy-time migration of the search database, run on PGlite (the same PostgreSQL the
@@ -133,5 +134,61 @@ describe('the search database migration', () => {
 
     await expect(failure).rejects.toThrow('Setting up user search_query failed (Error)');
     await expect(failure).rejects.not.toThrow(/SCRAM/);
+  });
+});
+
+describe("the search database users' password rotation", () => {
+  /** One secret in memory, with Secrets Manager's version stages; statements run on the PGlite above. */
+  function fakeSecret(initial: Record<string, unknown>) {
+    const values = new Map<string, string>([['v1', JSON.stringify(initial)]]);
+    const versions: Record<string, string[]> = { v1: ['AWSCURRENT'], v2: ['AWSPENDING'] };
+    const sent: string[] = [];
+    const ports: RotationPorts = {
+      describe: () => Promise.resolve({ rotationEnabled: true, versions }),
+      value: (_, stage, versionId) => {
+        const id = versionId ?? Object.entries(versions).find(([, stages]) => stages.includes(stage))?.[0];
+        return Promise.resolve(id === undefined ? undefined : values.get(id));
+      },
+      randomPassword: () => Promise.resolve(`new-${values.size}-Pw0rd-from-secrets-manager`),
+      putPending: (_, token, value) => {
+        values.set(token, value);
+        return Promise.resolve();
+      },
+      moveCurrent: (_, token, from) => {
+        versions[token] = ['AWSCURRENT'];
+        if (from) versions[from] = ['AWSPREVIOUS'];
+        return Promise.resolve();
+      },
+      executeAsAdmin: async (sql) => {
+        sent.push(sql);
+        await db.exec(sql);
+      },
+    };
+    return { values, versions, sent, ports };
+  }
+  const steps = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+
+  it("sets the user's new password as its verifier, keeps the other fields, and makes it current", async () => {
+    const secret = fakeSecret({ username: 'search_query', password: 'old-password', dbname: 'ciss_search', host: 'h' });
+
+    for (const step of steps) await rotate({ SecretId: 'arn:query', ClientRequestToken: 'v2', Step: step }, secret.ports);
+    // Secrets Manager may repeat a step: nothing changes.
+    await rotate({ SecretId: 'arn:query', ClientRequestToken: 'v2', Step: 'createSecret' }, secret.ports);
+
+    const pending = JSON.parse(secret.values.get('v2') ?? '{}') as Record<string, string>;
+    expect(pending).toMatchObject({ username: 'search_query', dbname: 'ciss_search', host: 'h', password: 'new-1-Pw0rd-from-secrets-manager' });
+    expect(secret.versions).toEqual({ v1: ['AWSPREVIOUS'], v2: ['AWSCURRENT'] });
+    const { rows } = await db.query<{ rolpassword: string }>(`SELECT rolpassword FROM pg_authid WHERE rolname = 'search_query'`);
+    const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(rows[0]?.rolpassword ?? '') ?? [];
+    expect(scramVerifier(pending['password'] ?? '', Buffer.from(salt ?? '', 'base64'), Number(iterations))).toBe(rows[0]?.rolpassword);
+    expect(secret.sent.join('\n')).not.toContain(pending['password']);
+  });
+
+  it('refuses to set the password of a user whose name is not a plain identifier', async () => {
+    const secret = fakeSecret({ username: 'x; DROP TABLE search_record', password: 'p' });
+    await rotate({ SecretId: 'arn:bad', ClientRequestToken: 'v2', Step: 'createSecret' }, secret.ports);
+
+    await expect(rotate({ SecretId: 'arn:bad', ClientRequestToken: 'v2', Step: 'setSecret' }, secret.ports)).rejects.toThrow(/identifier/);
+    expect(secret.sent).toEqual([]);
   });
 });

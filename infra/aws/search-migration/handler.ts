@@ -59,9 +59,14 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
   return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }
 
+/** Refuses a user name that could not be written into a statement as it is. */
+export function checkRoleName(name: string): void {
+  if (!ROLE_NAME.test(name)) throw new Error(`User name "${name}" must be a lower-case PostgreSQL identifier`);
+}
+
 /** The statements that make `name` a login role whose password is `verifier`. */
 export function userStatements(name: string, verifier: string): string[] {
-  if (!ROLE_NAME.test(name)) throw new Error(`User name "${name}" must be a lower-case PostgreSQL identifier`);
+  checkRoleName(name);
   if (!VERIFIER.test(verifier)) throw new Error(`The password of ${name} must be set as a SCRAM-SHA-256 verifier`);
   return [
     `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${name}') THEN CREATE ROLE ${name} LOGIN; END IF; END $$`,
