@@ -8,7 +8,7 @@ import { listSearches, SearchLogQuerySchema, type SearchLogPorts } from './use-c
 
 const config = loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty });
 
-const ports: SearchLogPorts = { engine: searchEngine(), cursors: new Cursors(secretCursorKeys(config.CURSOR_KEY_SECRET_ID)), record: recordAudit };
+const ports: SearchLogPorts = { engine: searchEngine('query'), cursors: new Cursors(secretCursorKeys(config.CURSOR_KEY_SECRET_ID)), record: recordAudit };
 
 /** GET /search/log?actor=&from=&to=&limit=&nextToken=: the auditor lists searches with their words and purpose; audited. */
 export const handler = routeHandler(searchLog, async (event) => {

@@ -11,7 +11,7 @@ import { search, type SearchPorts } from './use-cases/search';
 
 const config = loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty });
 
-const ports: SearchPorts = { engine: searchEngine(), cursors: new Cursors(secretCursorKeys(config.CURSOR_KEY_SECRET_ID)), record: recordAudit, now, newId: () => `sq-${randomUUID()}` };
+const ports: SearchPorts = { engine: searchEngine('query'), cursors: new Cursors(secretCursorKeys(config.CURSOR_KEY_SECRET_ID)), record: recordAudit, now, newId: () => `sq-${randomUUID()}` };
 
 /** GET /search?q=&purpose=&source=&kind=&from=&to=&town=&limit=&nextToken=: the one box, grouped by likely person; audited. */
 export const handler = routeHandler(searchQuery, async (event) => {

@@ -5,7 +5,7 @@ import { RecordQuerySchema } from './domain/query';
 import { searchRecord } from './routes';
 import { viewRecord, type RecordPorts } from './use-cases/record';
 
-const ports: RecordPorts = { engine: searchEngine(), record: recordAudit };
+const ports: RecordPorts = { engine: searchEngine('query'), record: recordAudit };
 
 /** GET /search/records/{source}/{id}?purpose=: one record, as the caller may see it (404 alike when absent or hidden); audited. */
 export const handler = routeHandler(searchRecord, async (event) => {
