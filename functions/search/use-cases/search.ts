@@ -39,6 +39,12 @@ export const WEIGHTS = {
 export const MAX_HITS = 300;
 /** At most this many candidate rows each way of matching (names, identifiers, text) gives. */
 const MAX_CANDIDATES = 400;
+/**
+ * Name rows read before the record filters: enough that the caller's visibility (a few per cent
+ * of records hidden) leaves MAX_CANDIDATES; unbounded (well, far larger) when the caller filters
+ * by source, kind, dates or town, which may keep only a few of them.
+ */
+const NAME_ROWS = { unfiltered: 2_000, filtered: 50_000 } as const;
 
 export interface SearchPorts {
   readonly engine: SqlEngine;
@@ -93,9 +99,12 @@ const CODE2 = (param: string) => `dmetaphone_alt(replace(search_norm(:${param}),
 
 /**
  * One name reading against search_name: candidates by trigram similarity or double metaphone of
- * the surname, or by date of birth; each with the signals the score is made of.
+ * the surname, or by date of birth; each with the signals the score is made of. The name rows
+ * come first, best first (a matching date of birth, then the surname's similarity), bounded
+ * before they meet search_record: a common surname costs that many primary-key lookups, not a
+ * scan of every record. (No comments inside the SQL: an apostrophe there would read as a quote.)
  */
-const nameSql = (where: string) => `
+const nameSql = (where: string, nameRows: number) => `
 SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS dob,
   ${NORM('l')} AS q_last, ${NORM('f')} AS q_first,
   (${NORM('l')} <> '' AND replace(n.last_norm, ' ', '') = replace(${NORM('l')}, ' ', '')) AS last_eq,
@@ -109,11 +118,15 @@ SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS d
   similarity(n.first_norm, ${NORM('f')})::float8 AS first_sim,
   levenshtein(left(n.first_norm, 100), left(${NORM('f')}, 100))::int AS first_lev,
   (${NORM('f')} <> '' AND n.first_code <> '' AND n.first_code = ${CODE('f')}) AS first_phon
-FROM search_name n JOIN search_record r ON r.source = n.source AND r.record_id = n.record_id
-WHERE ((${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})))
-    OR n.dob = ANY(string_to_array(:dobs, ' ')::date[]))
-  AND ${where}
-ORDER BY similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
+FROM (
+  SELECT n.* FROM search_name n
+  WHERE (${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})))
+     OR n.dob = ANY(string_to_array(:dobs, ' ')::date[])
+  ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
+  LIMIT ${nameRows}
+) n JOIN search_record r ON r.source = n.source AND r.record_id = n.record_id
+WHERE ${where}
+ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
 LIMIT ${MAX_CANDIDATES}`;
 
 const identifierSql = (where: string) => `
@@ -256,7 +269,7 @@ async function candidates(parsed: ParsedQuery, q: SearchQuery, roles: readonly s
   const readings: (NameCandidate | undefined)[] = parsed.names.length > 0 ? [...parsed.names] : parsed.dobs.length > 0 ? [undefined] : [];
   const nameRuns = readings.map(async (candidate) => {
     const params: SqlParams = { ...where.params, l: candidate?.last ?? '', f: candidate?.first ?? '', nicks: candidate?.first ? nicknamesOf(candidate.first).join(' ') : '', dobs };
-    const rows = await engine.query(nameSql(where.sql), params);
+    const rows = await engine.query(nameSql(where.sql, q.source || q.kind || q.from || q.to || q.town ? NAME_ROWS.filtered : NAME_ROWS.unfiltered), params);
     return rows.map((row) => ({ row, match: scoreNameRow(row, candidate, parsed.dobs) }));
   });
   const ids = identifiersOf(parsed);
