@@ -149,7 +149,7 @@ const isSuffix = (w: string) => SUFFIXES.has(w.toUpperCase().replace(/\.$/, ''))
 export function readName(value: string, order: NameOrder): PersonName | undefined {
   const clean = value.replace(/\s+/g, ' ').trim();
   if (!clean) return undefined;
-  let first: string | undefined, middle: string[] = [], last: string | undefined, suffix: string | undefined;
+  let first: string | undefined, middle: string[], last: string | undefined, suffix: string | undefined;
   if (order === 'LAST, FIRST MIDDLE') {
     const comma = clean.indexOf(',');
     if (comma < 0) return readName(clean, 'LAST FIRST MIDDLE');

@@ -17,8 +17,11 @@ import { DataApiEngine } from '../../../functions/search/adapters/data-api';
 import { sourceOf } from '../../../functions/search/domain/sources';
 import type { IngestOutcome } from '../../../functions/search/use-cases/ingest';
 import { ingestFromSource, recordDelivery } from '../../../functions/search/use-cases/ingest';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../lambda';
 import { simulate } from './simulator';
+
+// The local runtime's account and region (infra/local/lambda.ts), written here so the script loads none of the runtime.
+const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_REGION = 'us-east-1';
 
 const { values } = parseArgs({
   options: {

@@ -193,8 +193,9 @@ function surnameVariant(rng: Rng, last: string, ascii: boolean): string {
     else if (rng.chance(0.08)) out = out.split(' ').at(-1)!;
   }
   if (out.includes('-')) {
-    if (rng.chance(0.2)) out = out.split('-')[0]!;
-    else if (rng.chance(0.2)) out = out.replace('-', ' ');
+    const r = rng.next();
+    if (r < 0.2) out = out.split('-')[0]!;
+    else if (r < 0.4) out = out.replace('-', ' ');
   }
   if (out.includes("'") && (ascii ? rng.chance(0.6) : rng.chance(0.1))) out = rng.chance(0.5) ? out.replace("'", '') : out.replace("'", ' ');
   return out;
@@ -244,7 +245,8 @@ function makePerson(rng: Rng, index: number): SimPerson {
   const suffix = sex === 'M' && rng.chance(0.03) ? rng.pick(['Jr', 'Sr', 'III']) : undefined;
   // A few young people, whose records before their eighteenth birthday are juvenile records.
   const dob = rng.chance(0.04) ? dateBetween(rng, '2006-01-01', '2010-12-31') : dateBetween(rng, '1950-01-01', '2005-12-31');
-  const licence = msOf(dob) < msOf('2010-06-01') && rng.chance(0.85) ? pad((index * 7919 + 100_000_007) % 1_000_000_000, 9) : undefined;
+  // A licence from sixteen on.
+  const licence = ageAt(dob, SIM_TODAY) >= 17 && rng.chance(0.85) ? pad((index * 7919 + 100_000_007) % 1_000_000_000, 9) : undefined;
   return { id: `p${index}`, index, first, last, sex, dob, town: townOf(rng), plates: [], dockets: [], ...(middle && middle !== first ? { middle } : {}), ...(suffix ? { suffix } : {}), ...(licence ? { licence } : {}) };
 }
 
@@ -296,7 +298,8 @@ export function simulatePerson(seed: number, index: number): SimWorldPart {
   // DMV: the licence, and the vehicles registered to the person.
   if (person.licence) {
     const w = write(rng, person, { upper: true, ascii: true, typo: 0.02, transpose: 0.01, dobSwap: 0.01 });
-    const issued = dateBetween(rng, '2016-01-01', '2026-10-01');
+    const sixteen = isoOf(msOf(person.dob) + 16 * 365.25 * DAY);
+    const issued = dateBetween(rng, sixteen > '2016-01-01' ? sixteen : '2016-01-01', '2026-10-01');
     const licence = { LIC_NO: person.licence, LAST_NM: w.last, FIRST_NM: w.first, MID_NM: w.middle, SFX: w.suffix, DOB: writeDate(w.dob, 'MMDDYYYY'), SEX: person.sex, STREET_TOWN: person.town.toUpperCase(), ISSUE_DT: writeDate(issued, 'MMDDYYYY'), EXP_DT: writeDate(isoOf(msOf(issued) + 6 * 365 * DAY), 'MMDDYYYY'), CLASS: rng.chance(0.95) ? 'D' : rng.pick(['A', 'B', 'C', 'M']), STATUS: 'VALID' };
     const versions: Record<string, unknown>[] = [licence];
     if (rng.chance(0.05)) versions.push({ ...licence, STATUS: 'SUSPENDED' });
