@@ -139,6 +139,7 @@ CREATE OR REPLACE FUNCTION search_apply(changes jsonb) RETURNS jsonb
 DECLARE
   total int := jsonb_array_length(changes);
   todo jsonb;
+  replaced jsonb;
   removals jsonb;
   n_applied int := 0;
 BEGIN
@@ -184,8 +185,13 @@ BEGIN
       WHERE s.source = u.r->>'source' AND s.record_id = u.r->>'id' AND s.version >= (u.r->>'version')::bigint);
 
   IF jsonb_array_length(todo) > 0 THEN
-    DELETE FROM search_name n USING jsonb_array_elements(todo) r WHERE n.source = r->>'source' AND n.record_id = r->>'id';
-    DELETE FROM search_identifier i USING jsonb_array_elements(todo) r WHERE i.source = r->>'source' AND i.record_id = r->>'id';
+    -- The names and identifiers of the records this batch replaces (none in a first load).
+    SELECT coalesce(jsonb_agg(jsonb_build_object('source', s.source, 'id', s.record_id)), '[]'::jsonb) INTO replaced
+    FROM jsonb_array_elements(todo) r JOIN search_record s ON s.source = r->>'source' AND s.record_id = r->>'id';
+    IF jsonb_array_length(replaced) > 0 THEN
+      DELETE FROM search_name n USING jsonb_array_elements(replaced) r WHERE n.source = r->>'source' AND n.record_id = r->>'id';
+      DELETE FROM search_identifier i USING jsonb_array_elements(replaced) r WHERE i.source = r->>'source' AND i.record_id = r->>'id';
+    END IF;
     WITH written AS (
       INSERT INTO search_record AS s (source, record_id, version, kind, title, event_date, town, juvenile, body, doc, indexed_at)
       SELECT r->>'source', r->>'id', (r->>'version')::bigint, r->>'kind', r->>'title', (r->>'date')::date, r->>'town',
