@@ -5,8 +5,9 @@
  * source-api.ts):
  * - poll: `GET /<source>/changes?after=<cursor>&limit=<n>`; the cursor is the position in the
  *   source's stream of changes;
- * - batch: `GET /<source>/files?after=<file name>`: the next NDJSON file of changes (1,000 a file)
- *   after that one, named in `X-File-Name`; 204 when none is new. In AWS a batch source would drop
+ * - batch: `GET /<source>/files?after=<file name>`: the next NDJSON file of changes (at most
+ *   1,000 a file) after that one, named in `X-File-Name`; 204 when none is new. A file once served
+ *   never changes; what comes later is in the next file. In AWS a batch source would drop
  *   its files in a bucket; locally the same poll reads them from here, which is what a file drop
  *   amounts to: files, in order, each read once.
  * Tests take a source down (`setDown`) or append changes (`append`).
@@ -33,6 +34,8 @@ export const FILE_SIZE = 1000;
 export async function startSourceApi(options: { readonly port?: number; readonly seed: number; readonly people: number }): Promise<SourceApiSimulator> {
   const streams = new Map<string, SourceChange[]>();
   const down = new Set<string>();
+  /** Per batch source, where each file it has served ends (file n is [ends[n-2] ?? 0, ends[n-1])). */
+  const cuts = new Map<string, number[]>();
   const requests: Record<string, number> = {};
   const stream = (source: string): SourceChange[] => {
     let s = streams.get(source);
@@ -57,16 +60,23 @@ export async function startSourceApi(options: { readonly port?: number; readonly
       const page = changes.slice(from, from + limit);
       return send(res, 200, { changes: page, cursor: String(from + page.length), more: from + page.length < changes.length });
     }
-    // Files are numbered from 1: <source>-000001.ndjson holds changes 0..999.
+    // Files are numbered from 1, each cut (at most FILE_SIZE changes) when first asked for and
+    // never changed after: changes that come later go to the next file, as with a real drop.
     const last = /-(\d{6})\.ndjson$/.exec(after);
     const next = last ? Number(last[1]) + 1 : 1;
-    const slice = changes.slice((next - 1) * FILE_SIZE, next * FILE_SIZE);
-    if (slice.length === 0) {
-      res.writeHead(204);
-      return res.end();
+    const ends = cuts.get(id) ?? [];
+    cuts.set(id, ends);
+    const start = ends[next - 2] ?? 0;
+    if (ends[next - 1] === undefined) {
+      if (next - 1 > ends.length || start >= changes.length) {
+        res.writeHead(204);
+        return res.end();
+      }
+      ends.push(Math.min(start + FILE_SIZE, changes.length));
     }
-    const body = slice.map((c) => JSON.stringify(c)).join('\n') + '\n';
-    res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'X-File-Name': `${id}-${String(next).padStart(6, '0')}.ndjson`, 'X-More-Files': String(next * FILE_SIZE < changes.length), 'Content-Length': Buffer.byteLength(body) });
+    const end = ends[next - 1]!;
+    const body = changes.slice(start, end).map((c) => JSON.stringify(c)).join('\n') + '\n';
+    res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'X-File-Name': `${id}-${String(next).padStart(6, '0')}.ndjson`, 'X-More-Files': String(end < changes.length), 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   });
   const port = await listen(server, options.port ?? 0);
