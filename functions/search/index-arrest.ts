@@ -4,7 +4,7 @@ import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { PacketStore } from '../arrests/adapters/packet-store';
-import { ingestEngine } from './adapters/ingest-engine';
+import { searchEngine } from './adapters/engine';
 import { indexArrest } from './use-cases/index-arrest';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty });
@@ -26,7 +26,7 @@ const Wake = z.union([
 /** Indexes the packet the event names, as it now is (a published packet only). */
 export const handler = taskHandler(Wake, async (event) => {
   const packetId = event.source === 'ciss.arrests' ? event.detail.packetId : PACKET_OF_EXECUTION.exec(event.detail.name)![1]!;
-  const outcome = await indexArrest(packetId, { engine: ingestEngine(), audit: recordAudit, packet: (id) => store.get(id) });
+  const outcome = await indexArrest(packetId, { engine: searchEngine('ingest'), audit: recordAudit, packet: (id) => store.get(id) });
   if (!outcome.indexed) logger.info('arrest packet not indexed', { packetId, reason: outcome.reason });
   return outcome.indexed ? { indexed: true, applied: outcome.applied } : outcome;
 });

@@ -4,7 +4,7 @@ import { NotFound } from '#shared/errors';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
-import { ingestEngine } from './adapters/ingest-engine';
+import { searchEngine } from './adapters/engine';
 import { sourceOf } from './domain/sources';
 import { ingestFromSource, recordDelivery } from './use-cases/ingest';
 
@@ -25,7 +25,7 @@ const SourceEvent = z.object({
 export const handler = taskHandler(SourceEvent, async (event) => {
   const source = sourceOf(event.source.slice(SOURCE_EVENT_PREFIX.length));
   if (!source) throw new NotFound(`No source system ${event.source}`);
-  const engine = ingestEngine();
+  const engine = searchEngine('ingest');
   const outcome = await ingestFromSource(source, event.detail.changes, { engine, audit: recordAudit });
   await recordDelivery(engine, source.id, { ok: true }, nowIso());
   if (outcome.rejected.length > 0) logger.warn('search changes rejected', { source: source.id, rejected: outcome.rejected.slice(0, 20), count: outcome.rejected.length });

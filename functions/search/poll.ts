@@ -4,7 +4,7 @@ import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
-import { ingestEngine } from './adapters/ingest-engine';
+import { searchEngine } from './adapters/engine';
 import { HttpSourceApi } from './adapters/source-api';
 import { pollSources } from './use-cases/poll';
 
@@ -16,7 +16,7 @@ const Scheduled = z.object({ source: z.string() });
 
 /** Asks each due poll and batch source for its changes; a source that fails is recorded and the others go on. */
 export const handler = taskHandler(Scheduled, async () => {
-  const outcomes = await pollSources({ engine: ingestEngine(), audit: recordAudit, api, now: nowIso });
+  const outcomes = await pollSources({ engine: searchEngine('ingest'), audit: recordAudit, api, now: nowIso });
   for (const o of outcomes.filter((x) => !x.ok)) logger.warn('search source failed', { source: o.source, error: o.error });
   return { sources: outcomes };
 });

@@ -7,23 +7,16 @@ import { SOURCES } from '../../functions/search/domain/sources';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, SEARCH_DB_NAME } from './shared';
 
 /** Where the search database is, for a function with this access (functions/search/adapters/data-api.ts reads it). */
-const searchDbEnv = <A extends 'query' | 'ingest'>(access: A) =>
-  ({
-    SEARCH_DB_ARN: { ref: 'searchDb' },
-    SEARCH_DB_SECRET_ARN: { ref: 'searchDbSecret', access },
-    SEARCH_DB_NAME: { ref: 'literal', value: SEARCH_DB_NAME },
-  }) as const;
-
+const searchDb = { SEARCH_DB_ARN: { ref: 'searchDb' }, SEARCH_DB_NAME: { ref: 'literal', value: SEARCH_DB_NAME } } as const;
 /**
- * The ingest user's secret under its own name (functions/search/adapters/ingest-engine.ts): the
- * local runtime gives every handler one environment, where SEARCH_DB_SECRET_ARN is the query
- * user's, and two functions may not set one variable to two values.
+ * Each access names its secret in its own variable (SEARCH_DB_QUERY_SECRET_ARN,
+ * SEARCH_DB_INGEST_SECRET_ARN): locally the functions share one environment.
  */
-const searchIngestDbEnv = {
-  SEARCH_DB_ARN: { ref: 'searchDb' },
-  SEARCH_DB_INGEST_SECRET_ARN: { ref: 'searchDbSecret', access: 'ingest' },
-  SEARCH_DB_NAME: { ref: 'literal', value: SEARCH_DB_NAME },
+const searchDbEnvs = {
+  query: { ...searchDb, SEARCH_DB_QUERY_SECRET_ARN: { ref: 'searchDbSecret', access: 'query' } },
+  ingest: { ...searchDb, SEARCH_DB_INGEST_SECRET_ARN: { ref: 'searchDbSecret', access: 'ingest' } },
 } as const;
+const searchDbEnv = <A extends keyof typeof searchDbEnvs>(access: A): (typeof searchDbEnvs)[A] => searchDbEnvs[access];
 
 /** The functions behind the search routes, keyed by route id. */
 export const searchRouteFunctions = {
@@ -62,7 +55,7 @@ export const searchFunctions = {
   'search-ingest': {
     entry: 'functions/search/ingest.ts',
     description: 'CISS Search: applies the changes a source system pushed (SearchRecordsChanged), mapped by its connector; erasures and seals audited',
-    env: { ...commonEnv, ...searchIngestDbEnv },
+    env: { ...commonEnv, ...searchDbEnv('ingest') },
     permissions: [auditAppend, { searchDb: 'ingest' }],
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -70,7 +63,7 @@ export const searchFunctions = {
   'search-poll': {
     entry: 'functions/search/poll.ts',
     description: "CISS Search: asks each poll and batch source for its changes after its cursor; one source's outage is recorded and the others go on",
-    env: { ...commonEnv, ...searchIngestDbEnv, SEARCH_SOURCES_URL: { ref: 'endpoint', endpoint: 'search-sources' } },
+    env: { ...commonEnv, ...searchDbEnv('ingest'), SEARCH_SOURCES_URL: { ref: 'endpoint', endpoint: 'search-sources' } },
     permissions: [auditAppend, { searchDb: 'ingest' }],
     timeoutSeconds: 300,
     memoryMb: 512,
@@ -78,7 +71,7 @@ export const searchFunctions = {
   'search-index-arrest': {
     entry: 'functions/search/index-arrest.ts',
     description: 'CISS Search: indexes an arrest packet as the ciss-arrests source when it becomes available, is adjudicated and becomes historical',
-    env: { ...commonEnv, ...searchIngestDbEnv },
+    env: { ...commonEnv, ...searchDbEnv('ingest') },
     permissions: [{ table: 'main', access: 'read' }, auditAppend, { searchDb: 'ingest' }],
     timeoutSeconds: 30,
   },
