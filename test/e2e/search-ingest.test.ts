@@ -38,7 +38,8 @@ describe('CISS Search ingestion on the embedded runtime', () => {
     expect(out.FailedEntryCount).toBe(0);
     await eventually(async () => ((await count('jud-crmvs')) === present.size ? true : undefined), `${present.size} jud-crmvs records`, 30_000);
     expect(await count('jud-crmvs', erased!.key.split('/')[1])).toBe(0);
-    expect(await state('jud-crmvs')).toMatchObject({ ok: expect.any(String), last_error: null });
+    // The delivery is recorded once the batch is applied.
+    expect(await eventually(async () => state('jud-crmvs'), 'the delivery state')).toMatchObject({ ok: expect.any(String), last_error: null });
 
     const audit = await eventually(async () => {
       const items = (await h.dynamo.send(new ScanCommand({ TableName: h.runtime.names.tables.audit }))).Items ?? [];
