@@ -29,7 +29,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     edge: { type: 'string', default: process.env['AWS_ENDPOINT_URL'] ?? 'http://127.0.0.1:4566' },
     stage: { type: 'string', default: 'local' },
-    batch: { type: 'string', default: '500' },
+    batch: { type: 'string', default: '2000' },
   },
 });
 const people = Number(values.people);
@@ -47,7 +47,8 @@ const engine = new DataApiEngine(new RDSDataClient({ endpoint: values.edge, regi
   SEARCH_DB_SECRET_ARN: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-ingest`,
   SEARCH_DB_NAME: 'ciss_search',
 });
-const ports = { engine, audit: recordAudit, batchSize, actor: 'search-seed' };
+// Large batches: a bulk load makes few, big calls (the Data API takes up to 4 MiB a request).
+const ports = { engine, audit: recordAudit, batchSize, batchBytes: 2 * 1024 * 1024, actor: 'search-seed' };
 
 const totals = { records: 0, applied: 0, skipped: 0, removed: 0, rejected: 0 };
 const buffers = new Map<string, unknown[]>();
