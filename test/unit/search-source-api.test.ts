@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpSourceApi, SourceFailed } from '../../functions/search/adapters/source-api';
 import { sourceOf } from '../../functions/search/domain/sources';
 import { FILE_SIZE, startSourceApi, type SourceApiSimulator } from '../../infra/local/search/source-api';
@@ -48,5 +50,22 @@ describe('the simulated source APIs and file drops, through the poll adapter', (
     await expect(api.next(source, undefined)).rejects.toThrow(new SourceFailed('doc-custody answered 503'));
     sim.setDown('doc-custody', false);
     await expect(api.next(source, undefined)).resolves.toMatchObject({ cursor: expect.any(String) });
+  });
+
+  it('refuses a file line that is not JSON without quoting it (it would name people)', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'X-File-Name': 'dmv-licences-000001.ndjson' });
+      res.end('{"op":"upsert","version":1,"LIC_NO":"1"}\nSMITH, JOHN 03041980\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const bad = new HttpSourceApi(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const error = await bad.next(sourceOf('dmv-licences')!, undefined).catch((e: unknown) => e);
+      expect(error).toEqual(new SourceFailed('dmv-licences sent dmv-licences-000001.ndjson with line 2 not JSON'));
+      expect(String((error as Error).message)).not.toContain('SMITH');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -33,12 +33,27 @@ export class HttpSourceApi implements SourceApi {
       const name = res.headers.get('x-file-name');
       if (!name) throw new SourceFailed(`${source.id} sent a file without its name`);
       const text = await res.text();
-      const changes = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
+      const changes = text
+        .split('\n')
+        .filter((line) => line.trim())
+        .map((line, i) => {
+          try {
+            return JSON.parse(line) as unknown;
+          } catch {
+            // Not JSON.parse's message: it quotes the line, which names people.
+            throw new SourceFailed(`${source.id} sent ${name} with line ${i + 1} not JSON`);
+          }
+        });
       return { changes, cursor: name, more: res.headers.get('x-more-files') === 'true' };
     }
     const res = await fetch(`${this.baseUrl}/${source.id}/changes?after=${after}&limit=${this.options.pageSize ?? 500}`, { signal });
     if (!res.ok) throw new SourceFailed(`${source.id} answered ${res.status}`);
-    const page = Page.parse(await res.json());
+    const body = await res.json().catch(() => {
+      throw new SourceFailed(`${source.id} answered something that is not JSON`);
+    });
+    const parsed = Page.safeParse(body);
+    if (!parsed.success) throw new SourceFailed(`${source.id} answered a page without ${parsed.error.issues[0]?.path.join('.') || 'its fields'}`);
+    const page = parsed.data;
     return page.changes.length === 0 ? undefined : page;
   }
 }
