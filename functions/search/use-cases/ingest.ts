@@ -15,7 +15,7 @@ import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { connectorOf } from '../domain/connectors';
 import { RecordChangeSchema, recordKey, type RecordChange } from '../domain/record';
 import type { Source } from '../domain/sources';
-import type { SqlEngine } from '../ports';
+import type { SqlEngine, SqlRow } from '../ports';
 
 export interface IngestPorts {
   readonly engine: SqlEngine;
@@ -113,16 +113,21 @@ export async function ingest(changes: readonly unknown[], ports: IngestPorts): P
 
 async function auditRemovals(body: string, ports: IngestPorts): Promise<void> {
   const pending = await ports.engine.query(PENDING_REMOVALS_SQL, { changes: body });
-  for (const row of pending) {
-    await ports.audit({
-      type: 'SearchRecordRemoved',
-      outcome: 'success',
-      actor: ports.actor ?? 'system',
-      component: 'search-ingest',
-      subject: AuditSubject.of('search-record', recordKey(String(row['source']), String(row['id']))),
-      details: { reason: String(row['reason']), version: Number(row['version']) },
-    });
-  }
+  // A few at a time: a batch of a bulk load may remove hundreds of records.
+  for (let i = 0; i < pending.length; i += AUDIT_CONCURRENCY) await Promise.all(pending.slice(i, i + AUDIT_CONCURRENCY).map((row) => auditRemoval(row, ports)));
+}
+
+const AUDIT_CONCURRENCY = 16;
+
+async function auditRemoval(row: SqlRow, ports: IngestPorts): Promise<void> {
+  await ports.audit({
+    type: 'SearchRecordRemoved',
+    outcome: 'success',
+    actor: ports.actor ?? 'system',
+    component: 'search-ingest',
+    subject: AuditSubject.of('search-record', recordKey(String(row['source']), String(row['id']))),
+    details: { reason: String(row['reason']), version: Number(row['version']) },
+  });
 }
 
 /**
