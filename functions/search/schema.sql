@@ -211,7 +211,7 @@ BEGIN
     ), names AS (
       INSERT INTO search_name (source, record_id, ord, first_norm, middle_norm, last_norm, full_norm, first_code, last_code, last_code2, dob)
       SELECT w.source, w.record_id, x.ord::int, x.first_norm, x.middle_norm, x.last_norm,
-        search_norm(concat_ws(' ', x.first_norm, x.middle_norm, x.last_norm)),
+        concat_ws(' ', nullif(x.first_norm, ''), nullif(x.middle_norm, ''), nullif(x.last_norm, '')),
         coalesce(dmetaphone(replace(x.first_norm, ' ', '')), ''),
         coalesce(dmetaphone(replace(x.last_norm, ' ', '')), ''),
         coalesce(dmetaphone_alt(replace(x.last_norm, ' ', '')), ''),
