@@ -172,6 +172,16 @@ describe('polling the poll and batch sources', () => {
     expect(await deliveryState(engine, 'dmv-licences')).toMatchObject({ lastOkAt: later(), cursor: expect.any(String) });
   });
 
+  it('asks a source that has more than one run takes again on the next run, whatever its period', async () => {
+    const fake = api([]);
+    const dmv = sourceOf('dmv-licences')!;
+    const first = await pollSources({ engine, audit, api: fake, now: () => '2026-11-30T10:00:00.000Z', pagesPerRun: 1 }, [dmv]);
+    expect(first[0]).toMatchObject({ ok: true, pages: 1 });
+    const next = await pollSources({ engine, audit, api: fake, now: () => '2026-11-30T10:15:00.000Z', pagesPerRun: 1 }, [dmv]);
+    expect(next[0]).toMatchObject({ ok: true, pages: 1 });
+    expect(await deliveryState(engine, 'dmv-licences')).toMatchObject({ cursor: '200' });
+  });
+
   it('asks a source again only once its period has passed', async () => {
     const fake = api([]);
     await pollSources({ engine, audit, api: fake, now: () => '2026-11-30T10:00:00.000Z' }, [sourceOf('doc-custody')!]);

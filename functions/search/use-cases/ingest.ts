@@ -160,13 +160,22 @@ export interface DeliveryState {
   readonly lastTryAt?: string;
 }
 
-/** Records a delivery's outcome: ok (with the cursor it reached, if any) or the error (its message only). */
-export async function recordDelivery(engine: SqlEngine, source: string, outcome: { readonly ok: true; readonly cursor?: string } | { readonly ok: false; readonly error: string }, at: string): Promise<void> {
+/**
+ * Records a delivery's outcome: ok (with the cursor it reached, if any) or the error (its message
+ * only). `behind`: the source has more than one run took; its last try is cleared, so the next run
+ * asks it again whatever its period.
+ */
+export async function recordDelivery(
+  engine: SqlEngine,
+  source: string,
+  outcome: { readonly ok: true; readonly cursor?: string; readonly behind?: boolean } | { readonly ok: false; readonly error: string },
+  at: string,
+): Promise<void> {
   if (outcome.ok) {
     await engine.query(
-      `INSERT INTO search_source_state (source, cursor, last_ok_at, last_try_at) VALUES (:source, :cursor, :at::timestamptz, :at::timestamptz)
+      `INSERT INTO search_source_state (source, cursor, last_ok_at, last_try_at) VALUES (:source, :cursor, :at::timestamptz, CASE WHEN :behind THEN NULL ELSE :at::timestamptz END)
        ON CONFLICT (source) DO UPDATE SET cursor = coalesce(excluded.cursor, search_source_state.cursor), last_ok_at = excluded.last_ok_at, last_try_at = excluded.last_try_at`,
-      { source, cursor: outcome.cursor ?? null, at },
+      { source, cursor: outcome.cursor ?? null, at, behind: outcome.behind === true },
     );
   } else {
     await engine.query(

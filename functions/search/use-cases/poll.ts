@@ -3,7 +3,8 @@
  * after their cursor.
  *
  * 1. Each poll or batch source whose period has passed since its last try is asked, one after
- *    the other, page after page (a few per run, so a run ends inside its timeout).
+ *    the other, page after page (a few per run, so a run ends inside its timeout); a source with
+ *    more than a run takes is asked again on the next run, whatever its period.
  * 2. Each page is ingested as its source delivered it (ingestFromSource), then the cursor moves
  *    on: a failure mid-way retries from the last page applied (search_apply makes that safe).
  * 3. A source that fails (its API down, an answer that is not JSON) has its error recorded in
@@ -77,7 +78,8 @@ async function pollSource(source: Source, ports: PollPorts): Promise<SourcePollO
       cursor = page.cursor;
       more = page.more;
       pages++;
-      await recordDelivery(ports.engine, source.id, { ok: true, cursor }, ports.now());
+      const behind = more && pages >= (ports.pagesPerRun ?? 20);
+      await recordDelivery(ports.engine, source.id, { ok: true, cursor, behind }, ports.now());
     }
     if (pages === 0) await recordDelivery(ports.engine, source.id, { ok: true }, ports.now());
     return { source: source.id, ok: true, pages, applied, removed, rejected };
