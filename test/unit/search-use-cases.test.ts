@@ -15,27 +15,13 @@ import { listSources } from '../../functions/search/use-cases/sources';
 
 /**
  * The search use cases on the real engine (PGlite with pg_trgm, fuzzystrmatch, unaccent and the
- * schema), with records written as ingestion writes them (normalised names, phonetic codes,
- * identifiers, full text without the protected party's fields: /work/notes/ingest.md).
+ * schema), with records delivered through search_apply, as ingestion delivers them.
  */
 
-const INSERT_RECORD = `INSERT INTO search_record (source, record_id, version, kind, title, event_date, town, juvenile, body, doc)
-  VALUES (:source, :id, :version, :kind, :title, :date::date, :town, :juvenile, :body::jsonb, to_tsvector('simple', search_norm(:doc)))`;
-const INSERT_NAME = `INSERT INTO search_name (source, record_id, ord, first_norm, middle_norm, last_norm, full_norm, first_code, last_code, last_code2, dob)
-  VALUES (:source, :id, :ord, search_norm(:first), search_norm(:middle), search_norm(:last), search_norm(:full),
-    dmetaphone(replace(search_norm(:first), ' ', '')), dmetaphone(replace(search_norm(:last), ' ', '')), dmetaphone_alt(replace(search_norm(:last), ' ', '')), :dob::date)`;
-const INSERT_IDENTIFIER = `INSERT INTO search_identifier (source, record_id, kind, value_norm) VALUES (:source, :id, :kind, :value)`;
-
-async function put(engine: PgliteEngine, input: SearchRecordInput): Promise<void> {
-  const r = SearchRecordSchema.parse(input);
-  const names = r.person?.names ?? [];
-  const ids = Object.entries(r.identifiers).flatMap(([kind, values]) => (values ?? []).map((v) => ({ kind, value: v.toUpperCase().replace(/[^A-Z0-9]/g, '') })));
-  const doc = [r.title, r.town ?? '', ...names.map((n) => [n.first, n.middle, n.last].join(' ')), ...ids.map((i) => i.value), ...r.fields.filter((f) => !f.label.toLowerCase().startsWith('protected party')).map((f) => f.value)].join(' ');
-  await engine.query(INSERT_RECORD, { source: r.source, id: r.id, version: r.version, kind: r.kind, title: r.title, date: r.date ?? null, town: r.town ?? null, juvenile: r.juvenile, body: JSON.stringify(r), doc });
-  for (const [ord, n] of names.entries()) {
-    await engine.query(INSERT_NAME, { source: r.source, id: r.id, ord, first: n.first ?? '', middle: n.middle ?? '', last: n.last, full: [n.first, n.middle, n.last].filter(Boolean).join(' '), dob: r.person?.dob ?? null });
-  }
-  for (const i of ids) await engine.query(INSERT_IDENTIFIER, { source: r.source, id: r.id, kind: i.kind, value: i.value });
+/** Records delivered as a source's ingestion delivers them: search_apply (functions/search/schema.sql). */
+async function put(engine: PgliteEngine, records: readonly SearchRecordInput[]): Promise<void> {
+  const changes = records.map((record) => ({ op: 'upsert', record: SearchRecordSchema.parse(record) }));
+  await engine.query('SELECT search_apply(:changes::jsonb)::text AS result', { changes: JSON.stringify(changes) });
 }
 
 const person = (first: string, last: string, dob?: string) => ({ names: [{ first, last }], ...(dob ? { dob } : {}) });
@@ -85,7 +71,7 @@ const topPerson = (a: SearchAnswer) => a.people[0]?.hits.map((h) => `${h.source}
 beforeAll(async () => {
   db = await openSearchDatabase();
   engine = new PgliteEngine(db);
-  for (const r of RECORDS) await put(engine, r);
+  await put(engine, RECORDS);
 }, 60_000);
 afterAll(async () => {
   await db.close();
