@@ -39,6 +39,7 @@ const RECORDS: SearchRecordInput[] = [
   // Accents, apostrophes, hyphens, particles.
   { source: 'doc-custody', id: 'doc-1', version: 1, kind: 'custody', title: 'Admitted, MacDougall-Walker CI', date: '2024-11-23', person: person('Seán', "O'Brien-Núñez", '1979-11-23') },
   { source: 'despp-weapons', id: 'permit-1', version: 1, kind: 'permit', title: 'Pistol permit', date: '2019-09-09', town: 'Stamford', person: person('Gregory', 'Phillips', '1975-09-09') },
+  { source: 'cssd-probation', id: 'prob-chen', version: 1, kind: 'supervision', title: 'Probation supervision', date: '2023-06-11', person: person('Carlos', 'Chen', '1950-11-06') },
   { source: 'pds-cases', id: 'pds-1', version: 1, kind: 'case', title: 'Public defender case', date: '2025-02-12', town: 'Waterbury', person: person('María', 'de la Cruz', '1995-01-12') },
   // First and last name transposed by the source.
   { source: 'bopp-parole', id: 'par-1', version: 1, kind: 'supervision', title: 'Parole supervision', date: '2022-08-01', person: person('Pritchard', 'Desmond', '1971-02-14') },
@@ -92,6 +93,11 @@ describe('finding a person', () => {
       ['phonetic', WEIGHTS.lastPhonetic],
       ['nickname', WEIGHTS.firstNickname],
     ]);
+  });
+
+  it('finds a short surname one letter off, which shares too few trigrams', async () => {
+    const hit = hitsOf(await find(officer, 'Carlos Cen')).find((h) => h.recordId === 'prob-chen');
+    expect(hit?.matched.map((m) => m.how)).toEqual(['typo', 'exact']);
   });
 
   it('finds a nickname: Bill for William, and Kate for Katherine', async () => {
@@ -294,7 +300,7 @@ describe('the sources', () => {
     await engine.query(`INSERT INTO search_source_state (source, last_ok_at, last_error, last_try_at) VALUES ('despp-cch', '2026-11-29T02:00:00Z', 'batch file unreadable', '2026-11-30T02:00:00Z'), ('doc-custody', '2026-11-30T09:45:00Z', NULL, '2026-11-30T09:45:00Z')`);
     const { sources } = await listSources({ engine });
     expect(sources).toHaveLength(14);
-    expect(sources.find((s) => s.id === 'cssd-probation')).toMatchObject({ records: 6, delivery: 'events' });
+    expect(sources.find((s) => s.id === 'cssd-probation')).toMatchObject({ records: 7, delivery: 'events' });
     expect(sources.find((s) => s.id === 'despp-cch')).toMatchObject({ records: 1, lastDeliveredAt: '2026-11-29T02:00:00.000Z', failing: { at: '2026-11-30T02:00:00.000Z', error: 'batch file unreadable' } });
     expect(sources.find((s) => s.id === 'doc-custody')).toMatchObject({ lastDeliveredAt: '2026-11-30T09:45:00.000Z' });
     expect(sources.find((s) => s.id === 'doc-custody')?.failing).toBeUndefined();

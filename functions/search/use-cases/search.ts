@@ -120,7 +120,8 @@ SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS d
   (${NORM('f')} <> '' AND n.first_code <> '' AND n.first_code = ${CODE('f')}) AS first_phon
 FROM (
   SELECT n.* FROM search_name n
-  WHERE (${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})))
+  WHERE (${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})
+       OR (:short AND n.last_norm LIKE left(${NORM('l')}, 1) || '%' AND length(n.last_norm) <= 6 AND levenshtein(left(n.last_norm, 100), ${NORM('l')}) <= 1)))
      OR n.dob = ANY(string_to_array(:dobs, ' ')::date[])
   ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
   LIMIT ${nameRows}
@@ -268,7 +269,9 @@ async function candidates(parsed: ParsedQuery, q: SearchQuery, roles: readonly s
   const dobs = parsed.dobs.map((d) => d.date).join(' ');
   const readings: (NameCandidate | undefined)[] = parsed.names.length > 0 ? [...parsed.names] : parsed.dobs.length > 0 ? [undefined] : [];
   const nameRuns = readings.map(async (candidate) => {
-    const params: SqlParams = { ...where.params, l: candidate?.last ?? '', f: candidate?.first ?? '', nicks: candidate?.first ? nicknamesOf(candidate.first).join(' ') : '', dobs };
+    // A short surname ("Cen" for Chen) shares too few trigrams with its typo: one edit away, same first letter.
+    const short = (candidate?.last ?? '').replace(/[^\p{L}]/gu, '').length <= 4;
+    const params: SqlParams = { ...where.params, l: candidate?.last ?? '', f: candidate?.first ?? '', nicks: candidate?.first ? nicknamesOf(candidate.first).join(' ') : '', dobs, short };
     const rows = await engine.query(nameSql(where.sql, q.source || q.kind || q.from || q.to || q.town ? NAME_ROWS.filtered : NAME_ROWS.unfiltered), params);
     return rows.map((row) => ({ row, match: scoreNameRow(row, candidate, parsed.dobs) }));
   });
