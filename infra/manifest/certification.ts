@@ -74,7 +74,7 @@ export const certificationFunctions = {
   },
   'certification-grant': {
     entry: 'functions/certification/grant.ts',
-    description: 'CISS Search certification workflow: grants the search role with the certification’s expiry (Cognito group in AWS)',
+    description: 'CISS Search certification workflow: grants the search role, with the certification expiry, as a Cognito group in AWS',
     env: grantEnv,
     permissions: [rw, auditAppend, { ses: 'send' }, { userPool: 'groups' }],
   },
