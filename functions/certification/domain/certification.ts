@@ -61,6 +61,8 @@ export interface ExamAttempt extends ExamResult {
   readonly recordedBy: string;
   readonly channel: 'provider' | 'unit';
   readonly recordedAt: string;
+  /** The exam task the attempt was recorded under: the one it decides, and never a later retake's. */
+  readonly taskId: string;
 }
 
 /** The Security Awareness Training the request rests on: the employee's CCHRS request whose verified module shows it. */

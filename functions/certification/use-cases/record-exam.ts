@@ -66,7 +66,7 @@ export async function recordExamResult(ports: RecordExamPorts, certificationId: 
   if (!pending || pending.task.status !== 'PENDING') throw new Conflict('The certification’s exam step is not open at this moment; send the result again shortly');
 
   const judgement = judgeAttempt(result, c.attempts.length, c.rules);
-  const attempt: ExamAttempt = { ...result, passed: judgement.kind === 'passed', recordedBy: actor.id, channel: actor.reporter, recordedAt: ports.now() };
+  const attempt: ExamAttempt = { ...result, passed: judgement.kind === 'passed', recordedBy: actor.id, channel: actor.reporter, recordedAt: ports.now(), taskId: pending.task.taskId };
   const to = statusAfter(judgement);
   const number = c.attempts.length + 1;
   const fields: Partial<Certification> = { attempts: [...c.attempts, attempt], retakeAt: judgement.kind === 'failed' ? judgement.retakeAt : undefined };
@@ -94,7 +94,7 @@ function answer(c: Certification, number: number, attempt: ExamAttempt): ExamRec
  */
 async function decideExamTask(ports: RecordExamPorts, c: Certification, attempt: ExamAttempt, number: number, actor: Actor, again: boolean): Promise<void> {
   const pending = await ports.tasks.currentFor(CERTIFICATION_SUBJECT, c.certificationId, EXAM_STEP);
-  if (!pending || pending.task.status !== 'PENDING' || (again && Date.parse(pending.task.createdAt) > Date.parse(attempt.recordedAt))) {
+  if (!pending || pending.task.status !== 'PENDING' || pending.task.taskId !== attempt.taskId) {
     if (again) return;
     throw new Conflict('The certification’s exam step closed while the result was recorded');
   }
