@@ -49,7 +49,7 @@ export class GrantStore {
 }
 
 /** The local user store: the grant in the table is the whole of it (the local issuer reads it). */
-export function tableGrants(store: GrantStore): RoleGrants {
+export function tableGrants(store: Pick<GrantStore, 'put' | 'suspend'>): RoleGrants {
   return {
     grant: (grant) => store.put(grant),
     suspend: (email, role, at, reason) => store.suspend(email, role, at, reason),
@@ -69,7 +69,7 @@ export interface CognitoGroups {
  * a failure between them is made good by the retry. A suspension removes the group first, so the
  * role is gone from the next token even before the record says so.
  */
-export function cognitoGrants(store: GrantStore, groups: CognitoGroups, userPoolId: string): RoleGrants {
+export function cognitoGrants(store: Pick<GrantStore, 'put' | 'suspend'>, groups: CognitoGroups, userPoolId: string): RoleGrants {
   return {
     async grant(grant) {
       await groups.addUserToGroup({ userPoolId, username: grant.email, groupName: grant.role });
