@@ -7,24 +7,31 @@ import { actingOf } from './adapters/http';
 import { CertificationStore } from './adapters/store';
 import { awarenessOn, certificationWorkflow } from './adapters/wiring';
 import { NewCertificationSchema } from './domain/certification';
-import { ExamRulesSchema } from './domain/exam';
+import { ExamRulesSchema, type ExamRules } from './domain/exam';
 import { certificationCreate } from './routes';
 import { createCertification } from './use-cases/create';
 
-const env = loadEnv({
-  TABLE_NAME: nonEmpty,
-  CERTIFICATION_MACHINE_ARN: nonEmpty,
-  EXAM_PASS_MARK: z.coerce.number(),
-  EXAM_RETAKE_WAIT_HOURS: z.coerce.number(),
-  EXAM_MAX_ATTEMPTS: z.coerce.number(),
-});
+const env = loadEnv({ TABLE_NAME: nonEmpty, CERTIFICATION_MACHINE_ARN: nonEmpty, EXAM_PASS_MARK: nonEmpty, EXAM_RETAKE_WAIT_HOURS: nonEmpty, EXAM_MAX_ATTEMPTS: nonEmpty });
+
+/** The exam rules in force, read as numbers when first needed: a wrong one fails each request (500), naming the variable. */
+let examRules: ExamRules | undefined;
+function rulesInForce(): ExamRules {
+  if (!examRules) {
+    const n = loadEnv({ EXAM_PASS_MARK: z.coerce.number(), EXAM_RETAKE_WAIT_HOURS: z.coerce.number(), EXAM_MAX_ATTEMPTS: z.coerce.number() });
+    examRules = ExamRulesSchema.parse({ passMark: n.EXAM_PASS_MARK, retakeWaitHours: n.EXAM_RETAKE_WAIT_HOURS, maxAttempts: n.EXAM_MAX_ATTEMPTS });
+  }
+  return examRules;
+}
+
 const ports = {
   store: new CertificationStore(env.TABLE_NAME),
   awareness: awarenessOn(env.TABLE_NAME),
   start: certificationWorkflow(env.CERTIFICATION_MACHINE_ARN),
   now: nowIso,
   newId: (at: string) => `SC-${at.slice(0, 10).replaceAll('-', '')}-${randomBytes(5).toString('hex').toUpperCase()}`,
-  rules: ExamRulesSchema.parse({ passMark: env.EXAM_PASS_MARK, retakeWaitHours: env.EXAM_RETAKE_WAIT_HOURS, maxAttempts: env.EXAM_MAX_ATTEMPTS }),
+  get rules() {
+    return rulesInForce();
+  },
 };
 
 /** POST /search-certifications: 202 for a new request, 200 for the same request sent again. */
