@@ -22,7 +22,8 @@ export type Store = Pick<CertificationStore, 'get' | 'create' | 'transition' | '
  */
 export interface RoleGrants {
   grant(grant: RoleGrant): Promise<void>;
-  suspend(email: string, role: Role, at: string, reason: string): Promise<void>;
+  /** Suspends the grant only while it is the one `certificationId` gave (a later certification's grant stays). */
+  suspend(email: string, role: Role, certificationId: string, at: string, reason: string): Promise<void>;
 }
 
 /** The employee's CCHRS account and the request it rests on (the Security Awareness Training evidence). */

@@ -10,13 +10,25 @@ describe('the Cognito grant adapter', () => {
   it('adds the group before storing the grant, and removes it before suspending the grant', async () => {
     const calls: string[] = [];
     const grants = cognitoGrants(
-      { put: async (g) => void calls.push(`put ${g.role}`), suspend: async (_e, role) => void calls.push(`suspend ${role}`) },
+      { put: async (g) => void calls.push(`put ${g.role}`), suspend: async (_e, role) => void calls.push(`suspend ${role}`), get: async () => GRANT },
       { addUserToGroup: async (i) => void calls.push(`add ${i.userPoolId} ${i.username} ${i.groupName}`), removeUserFromGroup: async (i) => void calls.push(`remove ${i.userPoolId} ${i.username} ${i.groupName}`) },
       'us-east-1_Pool1',
     );
     await grants.grant(GRANT);
-    await grants.suspend(GRANT.email, 'search', '2027-11-30T10:00:00.000Z', 'lapsed');
+    await grants.suspend(GRANT.email, 'search', GRANT.certificationId, '2027-11-30T10:00:00.000Z', 'lapsed');
     expect(calls).toEqual(['add us-east-1_Pool1 avery@nhpd.ct.example search', 'put search', 'remove us-east-1_Pool1 avery@nhpd.ct.example search', 'suspend search']);
+  });
+
+  it('leaves the group and the grant of a later certification alone when an earlier one lapses', async () => {
+    const calls: string[] = [];
+    const later = { ...GRANT, certificationId: 'SC-20271101-00000000BB' };
+    const grants = cognitoGrants(
+      { put: async () => undefined, suspend: async () => void calls.push('suspend'), get: async () => later },
+      { addUserToGroup: async () => undefined, removeUserFromGroup: async () => void calls.push('remove') },
+      'us-east-1_Pool1',
+    );
+    await grants.suspend(GRANT.email, 'search', GRANT.certificationId, '2027-11-30T10:00:00.000Z', 'lapsed');
+    expect(calls).toEqual([]);
   });
 
   describe('the signed calls', () => {

@@ -282,7 +282,7 @@ describe('the workflow steps: training, grant with expiry, reminders, lapse', ()
     const grants: RoleGrant[] = [];
     const suspended: string[] = [];
     const clock = { now: at(48) };
-    const roleGrants: RoleGrants = { grant: async (g) => void grants.push(g), suspend: async (email, role) => void suspended.push(`${email}:${role}`) };
+    const roleGrants: RoleGrants = { grant: async (g) => void grants.push(g), suspend: async (email, role, certificationId) => void suspended.push(`${email}:${role}:${certificationId}`) };
     const ports: StepPorts & { grants: RoleGrants } = { store, send: async (e) => void sent.push(e), now: () => clock.now, unitEmail: 'cchrs.unit@dpscs.ct.example', grants: roleGrants };
     return { store, sent, grants, suspended, clock, ports };
   };
@@ -326,7 +326,7 @@ describe('the workflow steps: training, grant with expiry, reminders, lapse', ()
     clock.now = expiresAt;
     await expect(lapseCertification(ports, ID)).resolves.toEqual({ status: 'LAPSED' });
     await expect(lapseCertification(ports, ID)).resolves.toEqual({ status: 'LAPSED' });
-    expect(suspended).toEqual(['jordan.rivera@nhpd.ct.example:search']);
+    expect(suspended).toEqual([`jordan.rivera@nhpd.ct.example:search:${ID}`]);
     expect(store.items.get(ID)?.status).toBe('LAPSED');
     expect(sent.map((m) => m.subject).at(-1)).toBe('CISS Search certification lapsed: Jordan Rivera');
   });

@@ -19,17 +19,17 @@ export class GrantStore {
     await dynamo.send(new PutCommand({ TableName: this.tableName, Item: { ...grantKey(grant.email, grant.role), ...grant, email: grant.email.toLowerCase() } }));
   }
 
-  /** Suspends an active grant (nothing when there is none, or it is already suspended). */
-  async suspend(email: string, role: Role, at: string, reason: string): Promise<void> {
+  /** Suspends the active grant `certificationId` gave (nothing when there is none, it is another's, or already suspended). */
+  async suspend(email: string, role: Role, certificationId: string, at: string, reason: string): Promise<void> {
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: grantKey(email, role),
           UpdateExpression: 'SET #status = :suspended, suspendedAt = :at, reason = :reason',
-          ConditionExpression: '#status = :active',
+          ConditionExpression: '#status = :active AND certificationId = :certificationId',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':suspended': 'SUSPENDED', ':active': 'ACTIVE', ':at': at, ':reason': reason },
+          ExpressionAttributeValues: { ':suspended': 'SUSPENDED', ':active': 'ACTIVE', ':at': at, ':reason': reason, ':certificationId': certificationId },
         }),
       );
     } catch (error) {
@@ -52,7 +52,7 @@ export class GrantStore {
 export function tableGrants(store: Pick<GrantStore, 'put' | 'suspend'>): RoleGrants {
   return {
     grant: (grant) => store.put(grant),
-    suspend: (email, role, at, reason) => store.suspend(email, role, at, reason),
+    suspend: (email, role, certificationId, at, reason) => store.suspend(email, role, certificationId, at, reason),
   };
 }
 
@@ -69,15 +69,18 @@ export interface CognitoGroups {
  * a failure between them is made good by the retry. A suspension removes the group first, so the
  * role is gone from the next token even before the record says so.
  */
-export function cognitoGrants(store: Pick<GrantStore, 'put' | 'suspend'>, groups: CognitoGroups, userPoolId: string): RoleGrants {
+export function cognitoGrants(store: Pick<GrantStore, 'put' | 'suspend' | 'get'>, groups: CognitoGroups, userPoolId: string): RoleGrants {
   return {
     async grant(grant) {
       await groups.addUserToGroup({ userPoolId, username: grant.email, groupName: grant.role });
       await store.put(grant);
     },
-    async suspend(email, role, at, reason) {
+    async suspend(email, role, certificationId, at, reason) {
+      // The group stays when a later certification holds the role now.
+      const current = await store.get(email, role);
+      if (current && current.certificationId !== certificationId) return;
       await groups.removeUserFromGroup({ userPoolId, username: email, groupName: role });
-      await store.suspend(email, role, at, reason);
+      await store.suspend(email, role, certificationId, at, reason);
     },
   };
 }

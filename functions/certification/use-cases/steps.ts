@@ -117,7 +117,7 @@ export async function lapseCertification(ports: StepPorts & { readonly grants: R
   const c = await load(ports, certificationId);
   if (c.status === 'LAPSED') return { status: c.status };
   if (c.expiresAt && Date.parse(c.expiresAt) > Date.parse(ports.now())) throw new Conflict(`CISS Search certification ${certificationId} runs until ${c.expiresAt}; it has not lapsed`);
-  await ports.grants.suspend(c.employee.email, SEARCH_ROLE, ports.now(), 'lapsed');
+  await ports.grants.suspend(c.employee.email, SEARCH_ROLE, certificationId, ports.now(), 'lapsed');
   if (await move(ports, c, ['CERTIFIED'], 'LAPSED', {}, { role: SEARCH_ROLE, reason: 'lapsed' })) await ports.send(certificationMail('lapsed', c));
   return { status: 'LAPSED' };
 }
