@@ -28,12 +28,15 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, LocalLambda, scopeInvocations } from './la
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
 import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
+import { startSourceApi, type SourceApiSimulator } from './search/source-api';
 import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { localGrants } from './grants';
 import { userDirectory, type DemoUser } from './users';
 import { SfnStore } from './stepfunctions/store';
+import { LocalDataApi } from './search/data-api';
+import { SEARCH_DB_NAME } from '../manifest/shared';
 
 export { ensureTable, functionEnvironment, localNames };
 
@@ -89,8 +92,15 @@ export interface LocalRuntime {
   readonly clients: LocalClients;
   /** The DCJ CMS simulator: what it received, and switches to make it fail. */
   readonly cms: CmsSimulator;
+  /** The source systems CISS Search polls (and their file drops), simulated: take one down, add changes. */
+  readonly searchSources: SourceApiSimulator;
   /** Fault injection into the application's AWS calls, its Lambdas and CMS (`infra/local/faults.ts`). */
   readonly faults: FaultInjector;
+  /**
+   * The search database behind the edge's RDS Data API (PGlite, opened on first use):
+   * `search.direct()` runs statements on it without the Data API (the bench's ceiling).
+   */
+  readonly search: LocalDataApi;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
   readonly names: {
     readonly tables: Readonly<Record<TableName, string>>;
@@ -127,12 +137,15 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const mailbox = await startMailbox(options.sesPort ?? 8005, localSecret, teardown);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
     const cms = await startCms(options, keys, teardown);
+    const searchSources = await startSourceApi({ seed: 1, people: Number(process.env['CISS_SEARCH_SOURCE_PEOPLE'] ?? 200) });
+    teardown.add(() => searchSources.stop());
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const faults = new FaultInjector(options.faults);
-    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics }, teardown);
+    const search = searchDatabase(names.prefix, options.dataDir, teardown);
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
@@ -142,7 +155,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
     signInPeople(api, issuer, clock, userDirectory(options.users));
-    const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms });
+    const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
@@ -159,7 +172,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       api: api.gateway,
       clients: api.clients,
       cms,
+      searchSources,
       faults,
+      search,
       names: resolvedNames(names, refs),
       resumed,
       localSecret,
@@ -234,6 +249,8 @@ interface EdgeDeps {
   readonly faults: FaultInjector;
   /** Pending task tokens of diagnostics runs, for the AWS CLI walkthrough's callback. */
   readonly diagnostics: DiagnosticsCallbacks;
+  /** The search database's Data API. */
+  readonly search: LocalDataApi;
 }
 
 /**
@@ -253,6 +270,7 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
     eventBridge: deps.eventBridge,
     kms: deps.keys.kms,
     secretsManager: deps.keys.secretsManager,
+    rdsData: deps.search,
     localSecret: deps.localSecret,
     control: async (method, url, body) => deps.diagnostics.control(method, url) ?? (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
   });
@@ -400,8 +418,28 @@ const localSearchDbArn = (prefix: string): string => `arn:aws:rds:${LOCAL_REGION
 /** The ARN of the secret of the search database's user for one access, locally. */
 const localSearchDbSecretArn = (prefix: string, access: SearchDbAccess): string => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-${access}`;
 
+/**
+ * The search database as the Data API serves it on the edge: the local cluster and its two
+ * secrets, each its database user (schema.sql's grants). PGlite opens on the first request, under
+ * `<dataDir>/search` for `npm start`, in memory for tests.
+ */
+function searchDatabase(prefix: string, dataDir: string | undefined, teardown: Teardown): LocalDataApi {
+  const search = new LocalDataApi({
+    resourceArn: localSearchDbArn(prefix),
+    secrets: { [localSearchDbSecretArn(prefix, 'query')]: 'search_query', [localSearchDbSecretArn(prefix, 'ingest')]: 'search_ingest' },
+    database: SEARCH_DB_NAME,
+    // Loaded with the database: PGlite's module is large and most runs never search.
+    open: async () => (await import('./search/engine')).openSearchDatabase(searchDataDir(dataDir)),
+  });
+  teardown.add(() => search.close());
+  return search;
+}
+
+/** Where `npm start` keeps the search database (PGlite's files); in memory when absent. */
+export const searchDataDir = (dataDir: string | undefined): string | undefined => (dataDir ? path.join(dataDir, 'search') : undefined);
+
 /** What the manifest's references resolve to here (infra/local/refs.ts). */
-function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator }): LocalRefTargets {
+function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator; searchSources: SourceApiSimulator }): LocalRefTargets {
   return {
     names: deps.names,
     functionArn: (name) => deps.lambda.arnOf(name),
@@ -409,7 +447,7 @@ function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFun
     apiUrl: deps.apiUrl,
     keyArn: deps.keys.keyArn,
     secretArn: (name) => deps.keys.secretArn(name),
-    endpoint: () => deps.cms.url,
+    endpoint: (name) => (name === 'search-sources' ? deps.searchSources.url : deps.cms.url),
     searchDbArn: localSearchDbArn(deps.names.prefix),
     searchDbSecretArn: (access) => localSearchDbSecretArn(deps.names.prefix, access),
   };
