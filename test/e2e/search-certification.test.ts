@@ -87,8 +87,11 @@ describe('CISS Search certification, end to end', () => {
     return ((await res.json()) as { access_token: string }).access_token;
   }
 
-  /** The employee's next token, as the issuer mints it after a sign-in: its groups. */
-  const employeeRoles = async () => decodeJwt(await h.token({ roles: ['agency-staff'], ori: ORI, username: 'avery-quinlan', email: EMPLOYEE.email }))['cognito:groups'];
+  /** The employee's next token, as the issuer mints it after a sign-in. */
+  const employeeToken = () => h.token({ roles: ['agency-staff'], ori: ORI, username: 'avery-quinlan', email: EMPLOYEE.email });
+  const employeeRoles = async () => decodeJwt(await employeeToken())['cognito:groups'];
+  /** The roles the API sees for the employee's next token (GET /health says who the caller is). */
+  const rolesTheApiSees = async () => ((await read('/health', await employeeToken())) as { caller: { roles: string[] } }).caller.roles;
   const at = async (offsetMs = 0) => new Date((await h.now()) + offsetMs).toISOString();
 
   let certificationId = '';
@@ -140,6 +143,7 @@ describe('CISS Search certification, end to end', () => {
     expect(audited.filter((t) => t === 'SearchExamAttemptRecorded')).toHaveLength(2);
     expect(audited).toContain('SearchExamAttemptRefused');
     expect(await employeeRoles()).toEqual(['agency-staff', 'search']);
+    expect(await rolesTheApiSees()).toEqual(['agency-staff', 'search']);
 
     const list = (await read('/search-certifications', admin)) as { items: { certificationId: string }[] };
     expect(list.items.map((i) => i.certificationId)).toContain(certificationId);
@@ -161,6 +165,7 @@ describe('CISS Search certification, end to end', () => {
     await statusBecomes(path, 'LAPSED');
     await mailTo(EMPLOYEE.email, 'CISS Search certification lapsed');
     expect(await employeeRoles()).toEqual(['agency-staff']);
+    expect(await rolesTheApiSees()).toEqual(['agency-staff']);
     const renewal = await ended(h.sfn, h.executionArn('search-certification', `${certificationId}-renewal`));
     expect(renewal.status).toBe('SUCCEEDED');
     // The lapse suspends the role only: the CCHRS account is still active.
