@@ -81,4 +81,5 @@ export const ROLE_LABELS: Readonly<Record<(typeof ROLES)[number], string>> = {
   operations: 'Operations',
   auditor: 'Auditor',
   search: 'CISS Search (certified)',
+  'exam-provider': 'CISS Search exam provider (machine)',
 };
