@@ -1,5 +1,6 @@
-/** The grant in AWS: the Cognito group beside the table's grant, through SigV4-signed calls of the user-pool API. */
-import { jest } from '@jest/globals';
+/** The grant in AWS: the Cognito group beside the table's grant, through the user-pool API's client. */
+import { AdminAddUserToGroupCommand, AdminRemoveUserFromGroupCommand, CognitoIdentityProviderClient, TooManyRequestsException } from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
 import { cognitoGroups } from '../../functions/certification/adapters/cognito';
 import { cognitoGrants } from '../../functions/certification/adapters/grants';
 import type { RoleGrant } from '../../functions/certification/domain/grant';
@@ -31,29 +32,21 @@ describe('the Cognito grant adapter', () => {
     expect(calls).toEqual([]);
   });
 
-  describe('the signed calls', () => {
-    const env = { ...process.env };
-    beforeEach(() => Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-for-tests', AWS_SESSION_TOKEN: '' }));
-    afterEach(() => {
-      process.env = { ...env };
-      jest.restoreAllMocks();
-    });
+  describe('the calls', () => {
+    const cognito = mockClient(CognitoIdentityProviderClient);
+    afterEach(() => cognito.reset());
 
-    it('calls AdminAddUserToGroup on the region’s endpoint, signed with SigV4', async () => {
-      const fetched = jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response('{}', { status: 200 }));
-      await cognitoGroups('us-east-1').addUserToGroup({ userPoolId: 'us-east-1_Pool1', username: 'avery@nhpd.ct.example', groupName: 'search' });
-      const [url, init] = fetched.mock.calls[0] ?? [];
-      const headers = (init?.headers ?? {}) as Record<string, string>;
-      expect(url).toBe('https://cognito-idp.us-east-1.amazonaws.com/');
-      expect(headers['x-amz-target']).toBe('AWSCognitoIdentityProviderService.AdminAddUserToGroup');
-      expect(headers['authorization']).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/cognito-idp\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/);
-      expect(JSON.parse(String(init?.body))).toEqual({ UserPoolId: 'us-east-1_Pool1', Username: 'avery@nhpd.ct.example', GroupName: 'search' });
+    it('adds the user to the group with AdminAddUserToGroup', async () => {
+      cognito.on(AdminAddUserToGroupCommand).resolves({});
+      await cognitoGroups(new CognitoIdentityProviderClient({ region: 'us-east-1' })).addUserToGroup({ userPoolId: 'us-east-1_Pool1', username: 'avery@nhpd.ct.example', groupName: 'search' });
+      expect(cognito.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input)).toEqual([{ UserPoolId: 'us-east-1_Pool1', Username: 'avery@nhpd.ct.example', GroupName: 'search' }]);
     });
 
     it('fails with the error’s name, for the step’s Retry and Catch, and nothing else of the answer', async () => {
-      jest.spyOn(globalThis, 'fetch').mockResolvedValue(new Response(JSON.stringify({ __type: 'com.amazonaws#TooManyRequestsException', message: 'Rate exceeded for avery@nhpd.ct.example' }), { status: 400 }));
-      const failed = cognitoGroups('us-east-1').removeUserFromGroup({ userPoolId: 'us-east-1_Pool1', username: 'avery@nhpd.ct.example', groupName: 'search' });
+      cognito.on(AdminRemoveUserFromGroupCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded for avery@nhpd.ct.example', $metadata: {} }));
+      const failed = cognitoGroups(new CognitoIdentityProviderClient({ region: 'us-east-1' })).removeUserFromGroup({ userPoolId: 'us-east-1_Pool1', username: 'avery@nhpd.ct.example', groupName: 'search' });
       await expect(failed).rejects.toMatchObject({ name: 'TooManyRequestsException', message: 'Cognito AdminRemoveUserFromGroup failed: TooManyRequestsException' });
+      await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining('avery') });
     });
   });
 });
