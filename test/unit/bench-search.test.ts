@@ -24,11 +24,13 @@ describe('the search bench’s measures', () => {
     expect(plainAscii('Zoë')).toBe('Zoe');
   });
 
-  it('labels each query with the person it is about, and always asks a misspelt and a transposed name', () => {
+  it('labels each query with the person it is about, and always asks a misspelt name (with and without the date of birth) and a transposed one', () => {
     const { person } = simulatePerson(8, 12);
     const cases = queriesFor(person, new Rng(1));
     expect(cases.every((c) => c.personId === person.id)).toBe(true);
-    expect(cases.map((c) => c.kind)).toEqual(expect.arrayContaining(['typo', 'transposed']));
-    expect(cases.find((c) => c.kind === 'transposed')?.q).toBe(`${person.last} ${person.first}`);
+    expect(cases.map((c) => c.kind)).toEqual(expect.arrayContaining(['typo', 'name-only', 'transposed']));
+    const [y, m, d] = person.dob.split('-');
+    expect(cases.find((c) => c.kind === 'transposed')?.q).toBe(`${person.last} ${person.first} ${m}/${d}/${y}`);
+    expect(cases.find((c) => c.kind === 'name-only')?.q).not.toContain(y);
   });
 });
