@@ -201,7 +201,7 @@ describe('what each role sees', () => {
  * a juvenile case and a protective order, against the rules' own table.
  */
 describe('every role × the search and record routes', () => {
-  const expected: Readonly<Record<string, readonly string[]>> = {
+  const expected: Readonly<Record<(typeof ROLES)[number], readonly string[]>> = {
     'agency-admin': ['case-2', 'po-1'],
     'agency-rms': ['case-2'],
     'agency-staff': ['case-2', 'po-1'],
@@ -213,6 +213,7 @@ describe('every role × the search and record routes', () => {
     operations: ['case-2'],
     auditor: ['case-2'],
     search: ['case-2'],
+    'exam-provider': ['case-2'],
   };
   it.each(ROLES.map((role) => [role] as const))('%s sees what the rules allow, found and opened alike', async (role) => {
     const who = caller(`user-${role}`, [role]);
