@@ -1,6 +1,6 @@
 import type { MatchedField, PersonGroup, SearchHit } from '../../../functions/search/domain/answer';
 import { href } from '../router';
-import { Failure, Loading, More } from '../ui/components';
+import { Failure, More } from '../ui/components';
 import type { SearchState } from './search-state';
 import { dayWords, fieldWords, highlighted, HOW_WORDS, kindWords, plural, points, purposeWords } from './search-words';
 
@@ -103,30 +103,39 @@ function Person(props: { readonly group: PersonGroup; readonly purpose: string; 
   );
 }
 
+/**
+ * What the last search found. Its summary sits in a live region that is always on the page, so a
+ * screen reader hears "Searching…" and then the count, without the focus leaving the form.
+ */
 export function SearchResults(props: { readonly state: SearchState; readonly onMore: () => void }) {
   const { asked, answers, loading, error } = props.state;
-  if (!asked) return null;
   const first = answers[0];
-  if (!first) return loading ? <Loading what="the records" /> : null;
   const people = answers.flatMap((a) => a.people);
   const nextToken = answers[answers.length - 1]?.nextToken;
   return (
-    <section class="search-results" aria-labelledby="search-results">
-      <h2 id="search-results">Results</h2>
-      <p class="search-summary" role="status">
-        {first.total ? `${plural(first.total, 'record')}, ${plural(people.length, 'person', 'people')} shown` : 'No record found'} for “{asked.q}”, purpose {purposeWords(first.purpose)}.{' '}
-        <span class="muted">
-          Recorded in the audit trail as query <code>{first.queryId}</code>.
-        </span>
-      </p>
-      {!people.length ? <p>No record you may see matches this search. Check the spelling, add a date of birth or an identifier, or clear the filters.</p> : null}
-      <ol class="search-people">
-        {people.map((g, i) => (
-          <Person key={`${i}-${g.key}`} group={g} purpose={first.purpose} n={i} />
-        ))}
-      </ol>
+    <section class="search-results" aria-labelledby={asked ? 'search-results' : undefined}>
+      {asked ? <h2 id="search-results">Results</h2> : null}
+      <div class="search-summary" role="status">
+        {asked && !first && loading ? <p class="muted">Searching…</p> : null}
+        {asked && first ? (
+          <p>
+            {first.total ? `${plural(first.total, 'record')}, ${plural(people.length, 'person', 'people')} shown` : 'No record found'} for “{asked.q}”, purpose {purposeWords(first.purpose)}.{' '}
+            <span class="muted">
+              Recorded in the audit trail as query <code>{first.queryId}</code>.
+            </span>
+          </p>
+        ) : null}
+      </div>
+      {asked && first && !people.length ? <p>No record you may see matches this search. Check the spelling, add a date of birth or an identifier, or clear the filters.</p> : null}
+      {asked && people.length ? (
+        <ol class="search-people">
+          {people.map((g, i) => (
+            <Person key={`${i}-${g.key}`} group={g} purpose={first?.purpose ?? asked.purpose} n={i} />
+          ))}
+        </ol>
+      ) : null}
       {error ? <Failure error={error} /> : null}
-      <More nextToken={nextToken} loading={loading} onMore={props.onMore} />
+      {asked ? <More nextToken={nextToken} loading={loading} onMore={props.onMore} /> : null}
     </section>
   );
 }
