@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
+import { dayRange } from '../../../functions/audit/domain/query';
 import type { LoggedSearch } from '../../../functions/search/domain/answer';
 import { usePages } from '../api';
 import type { Section } from '../kinds';
@@ -81,7 +82,7 @@ function Filters(props: { readonly filters: LoggedSearch['filters'] }) {
 function Searches(props: { readonly search: LogSearch }) {
   const s = props.search;
   const list = usePages(
-    (api, nextToken) => api.get<LogAnswer>('/search/log', { actor: s.actor, from: s.from, to: s.to, limit: 25, nextToken }).then((a) => ({ items: a.searches, nextToken: a.nextToken })),
+    (api, nextToken) => api.get<LogAnswer>('/search/log', { actor: s.actor, from: s.from && dayRange(s.from).from, to: s.to && dayRange(s.to).to, limit: 25, nextToken }).then((a) => ({ items: a.searches, nextToken: a.nextToken })),
     [s.actor, s.from, s.to],
   );
   if (!list.pages) return list.error ? <Failure error={list.error} /> : <Loading what="the searches" />;
