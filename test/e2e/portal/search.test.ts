@@ -314,6 +314,14 @@ describe('CISS Search in the portal', () => {
     expect(rows[0]).toContain('Smyth, Jon 3/7/1984');
     expect(rows[0]).toContain('C, Criminal justice');
     expect(await checkPage(auditor, 'search-log')).toEqual([]);
+    // A day is the log's UTC day, as date-times.
+    await auditor.getByLabel('From (UTC day, optional)').fill('2026-11-30');
+    await auditor.getByLabel('To (UTC day, optional)').fill('2026-11-30');
+    await auditor.getByRole('button', { name: 'Show searches' }).click();
+    await auditor.waitForURL(/from=2026-11-30&to=2026-11-30/);
+    await auditor.locator('table.search-log tbody tr').first().waitFor();
+    const sent = calls.filter((u) => u.pathname === '/search/log').at(-1)?.searchParams;
+    expect([sent?.get('actor'), sent?.get('from'), sent?.get('to')]).toEqual(['dcj-searcher', '2026-11-30T00:00:00.000Z', '2026-11-30T23:59:59.999Z']);
     await context.close();
     expect(p.problems).toEqual([]);
   });
