@@ -115,3 +115,31 @@ CREATE TABLE IF NOT EXISTS search_query (
 )
 -- ;
 CREATE INDEX IF NOT EXISTS search_query_actor ON search_query (actor, at)
+-- ;
+-- ---------------------------------------------------------------------------------------------
+-- Who may do what (engine helper's section; keep it last: it grants on the tables above).
+-- Two database users, one per secret, so that the database itself refuses what a function may
+-- not do. Locally the Data API on the edge runs each statement under the secret's role (SET
+-- ROLE); in Aurora each secret holds that user's password. The roles are made NOLOGIN here, if
+-- absent: in Aurora the deployment gives them LOGIN and the password of their secret
+-- (ALTER ROLE search_query LOGIN PASSWORD '...'), which no file here holds.
+--   search_query  the route functions (GET /search, /search/records, /search/sources, /search/log):
+--                 read the index and the sources' state; write and read the query log.
+--   search_ingest the connectors and the indexer: everything on the index, the tombstones and the
+--                 sources' state; nothing on the query log (the words people searched for).
+-- Functions (search_norm, search_apply) run with the caller's rights (SECURITY INVOKER), so a
+-- function cannot do for search_query what search_query may not do itself.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'search_query') THEN CREATE ROLE search_query NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'search_ingest') THEN CREATE ROLE search_ingest NOLOGIN; END IF;
+END
+$$
+-- ;
+GRANT USAGE ON SCHEMA public TO search_query, search_ingest
+-- ;
+GRANT SELECT ON search_record, search_name, search_identifier, search_source_state TO search_query
+-- ;
+GRANT SELECT, INSERT ON search_query TO search_query
+-- ;
+GRANT SELECT, INSERT, UPDATE, DELETE ON search_record, search_name, search_identifier, search_tombstone, search_source_state TO search_ingest

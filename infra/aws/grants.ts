@@ -102,7 +102,7 @@ function grantTable(grantee: iam.IGrantable, name: TableName, table: dynamodb.IT
  * policy (where CDK puts it, with `Resource: "*"`, making the stateful key depend on every
  * function role that reads a secret): Decrypt on the secret's key, only through Secrets Manager.
  */
-function grantSecretRead(grantee: iam.IGrantable, secret: secretsmanager.ISecret): void {
+export function grantSecretRead(grantee: iam.IGrantable, secret: secretsmanager.ISecret): void {
   iam.Grant.addToPrincipal({ grantee, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resourceArns: [secret.secretArn] });
   if (!secret.encryptionKey) return;
   iam.Grant.addToPrincipal({

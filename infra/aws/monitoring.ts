@@ -48,7 +48,8 @@ const FIVE_MINUTES = Duration.minutes(5);
  * - CMS transmission failures (custom metric from `arrests-transmit`);
  * - a human task past its SLA (custom metric from the pending-task monitor), and the monitor
  *   itself failing (without it, that alarm would see only missing data);
- * - the API's 5xx rate.
+ * - the API's 5xx rate;
+ * - CISS Search's database at its capacity ceiling, and deadlocks that persist.
  * Counts treat missing data as not breaching: no executions, no failures.
  */
 export class Monitoring extends Construct {
@@ -187,6 +188,27 @@ export class Monitoring extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
+
+    // CISS Search's database: capacity held at its ceiling (searches slow down and queue behind a
+    // backlog or a reindex), and deadlocks that persist (ingestion batches locking each other).
+    const searchCluster = stateful.searchDb.cluster;
+    // No label on what an alarm watches (a label makes CloudWatch store a metric-math alarm); the graphs add theirs.
+    const searchMetric = (metricName: string, statistic: string): cloudwatch.Metric => searchCluster.metric(metricName, { period: FIVE_MINUTES, statistic });
+    const acuUtilization = searchMetric('ACUUtilization', 'Average');
+    alarm('SearchDbAtMaxCapacity', acuUtilization, {
+      alarmDescription: `CISS Search's database has run at 90 % or more of its ${stateful.searchDb.maxCapacity} ACU ceiling for 15 minutes: searches slow down. Check for a reindex or a source's backlog (search-ingest logs); raise maxCapacity in search-db.ts if it is the steady load.`,
+      threshold: 90,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    const deadlocks = searchMetric('Deadlocks', 'Maximum');
+    alarm('SearchDbDeadlocks', deadlocks, {
+      alarmDescription: "CISS Search's database reports deadlocks in two of the last three 5-minute periods: ingestion batches are locking each other, and their retries are not enough. Check the ingestion functions' logs for the failing source.",
+      threshold: 0,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
     this.alarms = alarms;
 
     const functions = entriesOf(stateless.functions);
@@ -256,6 +278,22 @@ export class Monitoring extends Construct {
           }),
           new cloudwatch.GraphWidget({ title: 'SES bounces and complaints', width: 8, left: [sesMetric('Bounce'), sesMetric('Complaint')], right: [sesMetric('Send')] }),
           new cloudwatch.GraphWidget({ title: 'API 5xx', width: 8, left: [api5xx], right: [apiRequests] }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Search database capacity (ACUs)',
+            width: 8,
+            left: [searchMetric('ServerlessDatabaseCapacity', 'Average').with({ label: 'ACUs' })],
+            right: [acuUtilization.with({ label: 'capacity used, % of max' })],
+            leftAnnotations: [{ value: stateful.searchDb.maxCapacity, label: 'max' }],
+          }),
+          new cloudwatch.GraphWidget({ title: 'Search database CPU (%)', width: 8, left: [searchMetric('CPUUtilization', 'Average').with({ label: 'CPU %' })] }),
+          new cloudwatch.GraphWidget({
+            title: 'Search database deadlocks and connections',
+            width: 8,
+            left: [deadlocks.with({ label: 'deadlocks / s' })],
+            right: [searchMetric('DatabaseConnections', 'Maximum').with({ label: 'connections' })],
+          }),
         ],
       ],
     });

@@ -11,6 +11,7 @@ import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
 import { entriesOf } from './refs';
 import { RandomSecretRotation, ROTATION_INTERVAL } from './rotation/rotation';
+import { SearchDatabase } from './search-db';
 
 export interface StatefulResourcesProps {
   /** Deployment stage; names the bus, the key alias and the SES configuration set. */
@@ -39,7 +40,8 @@ const EXTERNALLY_ROTATED: Readonly<Partial<Record<SecretName, string>>> = {
 
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: the KMS key,
- * the manifest's tables and secrets, the event bus and the SES sending set-up.
+ * the manifest's tables and secrets, CISS Search's database, the event bus and the SES sending
+ * set-up.
  */
 export class StatefulResources extends Construct {
   /** Encrypts the tables, the secrets and every log group of the app, and seals task tokens. */
@@ -51,6 +53,8 @@ export class StatefulResources extends Construct {
   /** Built from the name: `ses.ConfigurationSet` exposes none, and IAM needs it. */
   readonly configurationSetArn: string;
   readonly emailIdentity: ses.EmailIdentity;
+  /** CISS Search's database: Aurora PostgreSQL Serverless v2 with the Data API (search-db.ts). */
+  readonly searchDb: SearchDatabase;
 
   constructor(scope: Construct, id: string, props: StatefulResourcesProps) {
     super(scope, id);
@@ -129,6 +133,8 @@ export class StatefulResources extends Construct {
       secrets[name] = secret;
     }
     this.secrets = secrets as Record<SecretName, secretsmanager.Secret>;
+
+    this.searchDb = new SearchDatabase(this, 'SearchDb', { stage: props.stage, projectRoot: props.projectRoot, logKey: this.key, removalPolicy });
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: prefix, description: 'Domain events of ciss-workflows' });
 

@@ -68,6 +68,7 @@ export class StatelessResources extends Construct {
       endpoint: (name) => ssm.StringParameter.valueForStringParameter(this, `/ciss/${stage}/${manifest.endpoints[name].parameter}`),
       functions: lambdas,
       machineArns,
+      searchDb: stateful.searchDb.refTarget,
     };
     const grantTargets: GrantTargets = {
       tables: stateful.tables,
@@ -79,6 +80,7 @@ export class StatelessResources extends Construct {
       functions: lambdas,
       machineArns,
       executionArns,
+      searchDb: stateful.searchDb,
     };
     const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = manifest.functions;
     const machineSpecs: Readonly<Record<MachineName, MachineSpec>> = manifest.machines;

@@ -15,6 +15,8 @@ export interface BannerInfo {
   readonly resumed: number;
   readonly diagnosticsMachine: string;
   readonly rmsClientId: string;
+  /** Where PGlite keeps the search database (behind the edge's RDS Data API); in memory when absent. */
+  readonly searchDataDir?: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export function formatBanner(b: BannerInfo): string {
     `  AWS endpoint (edge)      ${edge}      (AWS_ENDPOINT_URL for the SDK, the AWS CLI, cdk)`,
     `  Mailbox (mail sent)      ${mailbox}/#secret=${b.localSecret}   (as JSON: curl -s ${secretHeader} ${mailbox}/store)`,
     `  DCJ CMS simulator        ${cms}`,
+    `  Search database          RDS Data API at the edge (${edge}), PostgreSQL on PGlite ${b.searchDataDir ? `in ${b.searchDataDir}` : 'in memory'}, opened at the first search`,
     `  Runtime status           ${edge}/_local/health`,
     `  Per-run secret           ${b.localSecret}   (also in ${file('runtime.json')}; send it as X-Ciss-Local-Secret to ${edge}/_local/* and ${mailbox})`,
     `  Data                     ${b.dataDir}   (delete it to start afresh)`,

@@ -2,6 +2,7 @@ import http, { type Server } from 'node:http';
 import { carriesArns, localArns } from './dynamodb';
 import { close, hasLocalSecret, LOCAL_SECRET_HEADER, listen, proxy, readBody, refuseSecret, send, UPSTREAM_TIMEOUT_MS, type ProxyTransform } from './http';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
+import { DATA_API_OPERATIONS } from './search/data-api';
 import { LocalSesApi, queryError, queryResult, sesV1InvalidAction, unknownRestOperation } from './ses-api';
 import type { EdgeReply } from './http';
 export type { EdgeReply } from './http';
@@ -9,6 +10,11 @@ export type { EdgeReply } from './http';
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
   handle(operation: string, body: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A service behind the edge that speaks AWS REST-JSON: it answers the request whole. */
+export interface RestService {
+  handle(method: string, path: string, body: string): Promise<EdgeReply>;
 }
 
 export interface EdgeRoutes {
@@ -22,6 +28,8 @@ export interface EdgeRoutes {
   readonly eventBridge: JsonService;
   readonly kms: JsonService;
   readonly secretsManager: JsonService;
+  /** The RDS Data API (REST-JSON) on the search database (infra/local/search/data-api.ts); absent, its requests are unknown operations. */
+  readonly rdsData?: RestService;
   /** The per-run secret every `/_local/*` control but `/_local/health` asks for. */
   readonly localSecret: string;
   /** `/_local/*`: the runtime's own status and controls. */
@@ -32,7 +40,7 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** An AWS request as the edge routes it: which service, which operation. */
 export interface EdgeRequest {
-  readonly service: 'dynamodb' | 'ses' | 'states' | 'events' | 'kms' | 'secretsmanager';
+  readonly service: 'dynamodb' | 'ses' | 'states' | 'events' | 'kms' | 'secretsmanager' | 'rds-data';
   /** `PutItem`, `StartExecution`, …; for SES (REST), the method and path (`POST /v2/email/outbound-emails`). */
   readonly operation: string;
   /** The request body as text (faults may pick requests by what they carry). */
@@ -56,7 +64,8 @@ export type EdgeTap = (request: EdgeRequest) => EdgeAnswer | undefined;
 
 /**
  * The one endpoint `AWS_ENDPOINT_URL` points at, as LocalStack's: a request is routed by its
- * `X-Amz-Target`, else by the service in its SigV4 credential scope, else by its path.
+ * `X-Amz-Target`, else by the service in its SigV4 credential scope (`rds-data`: the search
+ * database's Data API), else by its path.
  */
 export class Edge {
   private server?: Server;
@@ -121,6 +130,10 @@ export class Edge {
     if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
     if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
     if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
+    if (scope === 'rds-data' && this.routes.rdsData) {
+      const answer = await this.routes.rdsData.handle(req.method ?? 'GET', url, body.toString('utf8'));
+      return send(res, answer.status, answer.body, { ...answer.headers });
+    }
     if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) {
       // The edge answers SES's read side (identities, quota, account) and every action the
       // mailbox lacks (which it would leave hanging); the mailbox sends.
@@ -214,6 +227,10 @@ function classify(target: string, scope: string | undefined, method: string, url
   if (target.startsWith('AWSEvents.')) return { service: 'events', operation };
   if (target.startsWith('TrentService.')) return { service: 'kms', operation };
   if (target.startsWith('secretsmanager.')) return { service: 'secretsmanager', operation };
+  if (scope === 'rds-data') {
+    const path = url.split('?')[0] ?? url;
+    return { service: 'rds-data', operation: (Object.hasOwn(DATA_API_OPERATIONS, path) ? DATA_API_OPERATIONS[path] : undefined) ?? `${method} ${path}` };
+  }
   if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) return { service: 'ses', operation: `${method} ${url.split('?')[0] ?? url}` };
   return undefined;
 }

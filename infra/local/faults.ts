@@ -15,7 +15,7 @@ import type { FaultAction, LocalLambda } from './lambda';
  */
 
 export type Service = EdgeRequest['service'];
-const SERVICES = ['dynamodb', 'ses', 'states', 'events', 'kms', 'secretsmanager'] as const satisfies readonly Service[];
+const SERVICES = ['dynamodb', 'ses', 'states', 'events', 'kms', 'secretsmanager', 'rds-data'] as const satisfies readonly Service[];
 
 const Share = z.number().min(0).max(1);
 /** At most this many faults from the entry, then none: `{"timeout":1,"times":1}` is exactly one. */
@@ -103,7 +103,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** The JSON protocol namespace in each service's `__type`. */
-const NAMESPACE: Record<Exclude<Service, 'ses'>, { ns: string; version: string; throttle: string; error: string }> = {
+const NAMESPACE: Record<Exclude<Service, 'ses' | 'rds-data'>, { ns: string; version: string; throttle: string; error: string }> = {
   dynamodb: { ns: 'com.amazonaws.dynamodb.v20120810', version: '1.0', throttle: 'ProvisionedThroughputExceededException', error: 'InternalServerError' },
   states: { ns: 'com.amazonaws.swf.service.v2.model', version: '1.0', throttle: 'ThrottlingException', error: 'ServiceUnavailable' },
   events: { ns: 'com.amazonaws.eventbridge', version: '1.1', throttle: 'ThrottlingException', error: 'InternalException' },
@@ -128,6 +128,12 @@ export function faultAnswer(request: EdgeRequest, kind: 'throttle' | 'error'): E
     const [code, status, type] = kind === 'throttle' ? ['Throttling', 400, 'Sender'] : ['InternalFailure', 500, 'Receiver'];
     const xml = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${kind === 'throttle' ? 'Maximum sending rate exceeded.' : 'Internal failure.'} (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>`;
     return { status, body: xml, headers: { 'Content-Type': 'text/xml' } };
+  }
+  if (request.service === 'rds-data') {
+    // REST-JSON like SES v2; the Data API's own 5xx is InternalServerErrorException.
+    return kind === 'throttle'
+      ? { status: 429, body: { message: 'Rate exceeded (injected)' }, headers: { 'x-amzn-ErrorType': 'ThrottlingException' } }
+      : { status: 500, body: { message: 'Internal failure (injected)' }, headers: { 'x-amzn-ErrorType': 'InternalServerErrorException' } };
   }
   const spec = NAMESPACE[request.service];
   const type = kind === 'throttle' ? spec.throttle : spec.error;

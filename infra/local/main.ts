@@ -5,7 +5,7 @@ import { Clock } from './clock';
 import { parseFaultPlan, type FaultPlan } from './faults';
 import { formatBanner } from './banner';
 import { makePrivateDir, writePrivateFile } from './private-files';
-import { startLocalRuntime, type LocalRuntime } from './runtime';
+import { searchDataDir, startLocalRuntime, type LocalRuntime } from './runtime';
 import { isAgencyRole } from '../../functions/shared/roles';
 
 /** The ORI of the demo agency whose users the demo tokens are for. */
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(process.env['CISS_DATA_DIR'] || path.join(ROOT, '.local'));
   makePrivateDir(dataDir);
   const clock = new Clock({ mode: process.env['CISS_CLOCK'] === 'manual' ? 'manual' : 'real', scale: numberEnv('CISS_CLOCK_SCALE', 1) });
-  console.log('Starting ciss-workflows locally (DynamoDB Local on Java, SES mailbox, Step Functions, EventBridge, API Gateway)...');
+  console.log('Starting ciss-workflows locally (DynamoDB Local on Java, SES mailbox, Step Functions, EventBridge, API Gateway, the search database on first use)...');
   const runtime = await startLocalRuntime({
     stage: process.env['CISS_STAGE'] ?? 'local',
     edgePort: numberEnv('EDGE_PORT', 4566),
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       resumed: runtime.resumed,
       diagnosticsMachine: runtime.names.machines.diagnostics,
       rmsClientId: rms.clientId,
+      searchDataDir: searchDataDir(dataDir),
     }),
   );
 }

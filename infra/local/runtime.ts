@@ -33,6 +33,8 @@ import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { userDirectory, type DemoUser } from './users';
 import { SfnStore } from './stepfunctions/store';
+import { LocalDataApi } from './search/data-api';
+import { SEARCH_DB_NAME } from '../manifest/shared';
 
 export { ensureTable, functionEnvironment, localNames };
 
@@ -90,6 +92,11 @@ export interface LocalRuntime {
   readonly cms: CmsSimulator;
   /** Fault injection into the application's AWS calls, its Lambdas and CMS (`infra/local/faults.ts`). */
   readonly faults: FaultInjector;
+  /**
+   * The search database behind the edge's RDS Data API (PGlite, opened on first use):
+   * `search.direct()` runs statements on it without the Data API (the bench's ceiling).
+   */
+  readonly search: LocalDataApi;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
   readonly names: {
     readonly tables: Readonly<Record<TableName, string>>;
@@ -131,7 +138,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     lambda.watchers.add(diagnostics.watch);
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const faults = new FaultInjector(options.faults);
-    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics }, teardown);
+    const search = searchDatabase(names.prefix, options.dataDir, teardown);
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
@@ -157,6 +165,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       clients: api.clients,
       cms,
       faults,
+      search,
       names: resolvedNames(names, refs),
       resumed,
       localSecret,
@@ -231,6 +240,8 @@ interface EdgeDeps {
   readonly faults: FaultInjector;
   /** Pending task tokens of diagnostics runs, for the AWS CLI walkthrough's callback. */
   readonly diagnostics: DiagnosticsCallbacks;
+  /** The search database's Data API. */
+  readonly search: LocalDataApi;
 }
 
 /**
@@ -250,6 +261,7 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
     eventBridge: deps.eventBridge,
     kms: deps.keys.kms,
     secretsManager: deps.keys.secretsManager,
+    rdsData: deps.search,
     localSecret: deps.localSecret,
     control: async (method, url, body) => deps.diagnostics.control(method, url) ?? (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
   });
@@ -396,6 +408,26 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
 const localSearchDbArn = (prefix: string): string => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`;
 /** The ARN of the secret of the search database's user for one access, locally. */
 const localSearchDbSecretArn = (prefix: string, access: SearchDbAccess): string => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-${access}`;
+
+/**
+ * The search database as the Data API serves it on the edge: the local cluster and its two
+ * secrets, each its database user (schema.sql's grants). PGlite opens on the first request, under
+ * `<dataDir>/search` for `npm start`, in memory for tests.
+ */
+function searchDatabase(prefix: string, dataDir: string | undefined, teardown: Teardown): LocalDataApi {
+  const search = new LocalDataApi({
+    resourceArn: localSearchDbArn(prefix),
+    secrets: { [localSearchDbSecretArn(prefix, 'query')]: 'search_query', [localSearchDbSecretArn(prefix, 'ingest')]: 'search_ingest' },
+    database: SEARCH_DB_NAME,
+    // Loaded with the database: PGlite's module is large and most runs never search.
+    open: async () => (await import('./search/engine')).openSearchDatabase(searchDataDir(dataDir)),
+  });
+  teardown.add(() => search.close());
+  return search;
+}
+
+/** Where `npm start` keeps the search database (PGlite's files); in memory when absent. */
+export const searchDataDir = (dataDir: string | undefined): string | undefined => (dataDir ? path.join(dataDir, 'search') : undefined);
 
 /** What the manifest's references resolve to here (infra/local/refs.ts). */
 function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator }): LocalRefTargets {

@@ -6,12 +6,16 @@
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, SEARCH_DB_NAME } from './shared';
 
 /** Where the search database is, for a function with this access (functions/search/adapters/data-api.ts reads it). */
-const searchDbEnv = <A extends 'query' | 'ingest'>(access: A) =>
-  ({
-    SEARCH_DB_ARN: { ref: 'searchDb' },
-    SEARCH_DB_SECRET_ARN: { ref: 'searchDbSecret', access },
-    SEARCH_DB_NAME: { ref: 'literal', value: SEARCH_DB_NAME },
-  }) as const;
+const searchDb = { SEARCH_DB_ARN: { ref: 'searchDb' }, SEARCH_DB_NAME: { ref: 'literal', value: SEARCH_DB_NAME } } as const;
+/**
+ * Each access names its secret in its own variable (SEARCH_DB_QUERY_SECRET_ARN,
+ * SEARCH_DB_INGEST_SECRET_ARN): locally the functions share one environment.
+ */
+const searchDbEnvs = {
+  query: { ...searchDb, SEARCH_DB_QUERY_SECRET_ARN: { ref: 'searchDbSecret', access: 'query' } },
+  ingest: { ...searchDb, SEARCH_DB_INGEST_SECRET_ARN: { ref: 'searchDbSecret', access: 'ingest' } },
+} as const;
+const searchDbEnv = <A extends keyof typeof searchDbEnvs>(access: A): (typeof searchDbEnvs)[A] => searchDbEnvs[access];
 
 /** The functions behind the search routes, keyed by route id. */
 export const searchRouteFunctions = {

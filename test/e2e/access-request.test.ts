@@ -123,6 +123,17 @@ describe('CCHRS access request, end to end', () => {
     expect(view.training['security-awareness']?.verified?.recordId).toBe('CJIS-SA-88231');
   });
 
+  it('records the same evidence once when the unit’s client sends it twice at once (a retry racing its first attempt)', async () => {
+    const requestId = await toVerification('twice');
+    const answers = await Promise.all([0, 1].map(() => post(`/access-requests/${requestId}/training-verification`, unit, { modules: bothModules })));
+    expect(answers.map((a) => a.status).sort()).toEqual(expect.arrayContaining([200]));
+    expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+    await temporaryPasswordFor('twice');
+
+    const view = (await (await api(`/access-requests/${requestId}`, admin)).json()) as { timeline: { status?: string }[] };
+    expect(view.timeline.map((t) => t.status).filter(Boolean)).toEqual(['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED']);
+  });
+
   cases.needs(['clock'])('ends the workflow of the active account when its temporary password’s day is over, the account still active', async () => {
     expect(activated).toBeDefined();
     await h.clock.advance(DAY_MS);

@@ -11,3 +11,4 @@ import './partition.suite';
 import './identity-and-tls.suite';
 import './cfn-lint.suite';
 import './portal.suite';
+import './search-db.suite';

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { manifest, type FunctionName, type MachineName } from '#infra/manifest';
 import { METRIC, metricsNamespace } from '#infra/manifest/monitoring';
-import { devTemplate, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
+import { appKeyId, devTemplate, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
 
 // One synthesis, shared with the other suites that only read it.
 const template = devTemplate();
@@ -11,7 +11,7 @@ const machineNames = Object.keys(manifest.machines) as MachineName[];
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
 
 const topicId = onlyLogicalId(template, 'AWS::SNS::Topic');
-const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
+const keyId = appKeyId(template);
 
 const machineId = (name: MachineName): string => {
   const found = Object.entries(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).filter(([, r]) => r.Properties['StateMachineName'] === `${PREFIX}-${name}`);
@@ -146,9 +146,35 @@ describe('monitoring in AWS', () => {
       });
     });
 
+    it("CISS Search's database: 90 % of its ACU ceiling for 15 minutes, and deadlocks in 2 of 3 periods", () => {
+      const cluster = [{ Name: 'DBClusterIdentifier', Value: ref(onlyLogicalId(template, 'AWS::RDS::DBCluster')) }];
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
+        AlarmName: `${PREFIX}-SearchDbAtMaxCapacity`,
+        Namespace: 'AWS/RDS',
+        MetricName: 'ACUUtilization',
+        Dimensions: cluster,
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 90,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        ...onCall,
+      });
+      expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
+        AlarmName: `${PREFIX}-SearchDbDeadlocks`,
+        Namespace: 'AWS/RDS',
+        MetricName: 'Deadlocks',
+        Dimensions: cluster,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        ...onCall,
+      });
+    });
+
     it('has no alarm without an on-call action', () => {
       const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(machineNames.length * 2 + 4);
+      expect(alarms).toHaveLength(machineNames.length * 2 + 6);
       expect(alarms.filter((a) => JSON.stringify(a.Properties['AlarmActions']) !== JSON.stringify([ref(topicId)]))).toEqual([]);
     });
   });
@@ -186,6 +212,13 @@ describe('monitoring in AWS', () => {
       }
       for (const metric of ['Bounce', 'Complaint']) expect(hasMetric(lines, 'AWS/SES', metric, 'ses:configuration-set')).toBe(true);
       expect(hasMetric(lines, 'AWS/ApiGateway', '5XXError', 'ApiName', PREFIX, 'Stage')).toBe(true);
+    });
+
+    it("shows the search database's capacity, CPU, deadlocks and connections", () => {
+      const cluster = `<Ref:${onlyLogicalId(template, 'AWS::RDS::DBCluster')}>`;
+      for (const metric of ['ServerlessDatabaseCapacity', 'ACUUtilization', 'CPUUtilization', 'Deadlocks', 'DatabaseConnections']) {
+        expect({ metric, shown: hasMetric(lines, 'AWS/RDS', metric, 'DBClusterIdentifier', cluster) }).toEqual({ metric, shown: true });
+      }
     });
   });
 

@@ -8,6 +8,7 @@ import { PROJECT_ROOT, synthesizeStack } from '#infra/stack';
 import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aws/asl';
 import { entriesOf } from '#infra/aws/refs';
 import {
+  appKeyId,
   expectResource,
   expectResourceProperties,
   functionLogicalId,
@@ -35,7 +36,7 @@ const tableIdOf = (name: string): string => {
 };
 const tableId = tableIdOf('main');
 const auditTableId = tableIdOf('audit');
-const keyId = onlyLogicalId(template, 'AWS::KMS::Key');
+const keyId = appKeyId(template);
 const busId = onlyLogicalId(template, 'AWS::Events::EventBus');
 const restApiId = onlyLogicalId(template, 'AWS::ApiGateway::RestApi');
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
@@ -55,6 +56,16 @@ function secretLogicalId(name: SecretName): string {
   if (found.length !== 1 || !found[0]) throw new Error(`expected one secret "${name}", found ${found.length}`);
   return found[0][0];
 }
+
+const searchClusterId = onlyLogicalId(template, 'AWS::RDS::DBCluster');
+/** Logical id of the search database's secret for one access (its user's). */
+const searchSecretId = (access: 'query' | 'ingest'): string => {
+  const ids = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret')).filter((id) => id.startsWith(`StatefulSearchDb${access === 'query' ? 'Query' : 'Ingest'}Secret`));
+  if (ids.length !== 1 || !ids[0]) throw new Error(`expected one search secret for ${access}, found ${ids.length}`);
+  return ids[0];
+};
+/** The search database's admin secret, as its attachment to the cluster names it (its ARN). */
+const searchAdminSecretRef = ref(Object.keys(resourcesOf(template, 'AWS::SecretsManager::SecretTargetAttachment')).find((id) => id.startsWith('StatefulSearchDbClusterSecretAttachment')) ?? '');
 
 /** The manifest functions holding a permission that matches. */
 const functionsWith = (matches: (p: Permission) => boolean): FunctionName[] =>
@@ -94,6 +105,11 @@ function expectedValue(r: Ref): unknown {
     case 'endpoint':
       // The URL is read from the endpoint's SSM parameter at deploy time.
       return { Ref: expect.stringMatching(/^SsmParameterValue/) };
+    case 'searchDb':
+      // The cluster's ARN, the Data API's resourceArn.
+      return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster:', ref(searchClusterId)]] };
+    case 'searchDbSecret':
+      return ref(searchSecretId(r.access));
   }
 }
 
@@ -137,9 +153,10 @@ describe('the data layer', () => {
 });
 
 describe('the secrets', () => {
-  test("are exactly the manifest secrets and the portal's edge key, generated, encrypted with the app key and kept", () => {
+  test("are exactly the manifest secrets, the portal's edge key and the search database's three, the manifest's generated, encrypted with the app key and kept", () => {
     // The edge key (infra/aws/waf.ts EDGE_HEADER) is the stack's own: CloudFront's origin header and the API's web ACL read it; no function does.
-    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length + 1);
+    // The search database's admin, query and ingest users' secrets are in search-db.suite.ts.
+    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length + 1 + 3);
     for (const name of secretNames) {
       expect(resourcesOf(template, 'AWS::SecretsManager::Secret')[secretLogicalId(name)]).toMatchObject({
         DeletionPolicy: 'Retain',
@@ -169,7 +186,11 @@ describe('the secrets', () => {
   });
 
   test('no policy reads a secret of another resource, or any secret on "*"', () => {
-    const secretRefs = secretNames.map((name) => JSON.stringify(ref(secretLogicalId(name))));
+    const secretRefs = [
+      ...secretNames.map((name) => JSON.stringify(ref(secretLogicalId(name)))),
+      ...(['query', 'ingest'] as const).map((access) => JSON.stringify(ref(searchSecretId(access)))),
+      JSON.stringify(searchAdminSecretRef),
+    ];
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
       (p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement,
     );
@@ -181,7 +202,10 @@ describe('the secrets', () => {
   });
 
   test('the generated approval-link and list-cursor keys rotate every 90 days; the CMS credential is left to DCJ, the packet-id key never changes', () => {
-    const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule'));
+    // The search database's three are rotated by its own function (search-db.suite.ts).
+    const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).filter(
+      (r) => JSON.stringify(r.Properties['RotationLambdaARN']) === JSON.stringify(getAttArn(rotationFunctionId)),
+    );
     expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(secretLogicalId('approval-link-key')), ref(secretLogicalId('list-cursor-key'))]);
     for (const schedule of schedules) {
       expect(schedule.Properties).toMatchObject({
@@ -204,8 +228,9 @@ describe('the secrets', () => {
 
 describe('the functions', () => {
   test('are exactly the manifest functions, all on Node 24 arm64 with X-Ray', () => {
-    // …and the secret-rotation function, and CDK's bucket-deployment function (the portal's bundle).
-    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 2);
+    // …and the secret-rotation function, CDK's bucket-deployment function (the portal's bundle),
+    // and the search database's migration and password rotation.
+    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 4);
     for (const name of functionNames) {
       const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId(template, name)];
       expect(fn?.Properties).toMatchObject({

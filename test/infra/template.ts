@@ -27,6 +27,13 @@ export function onlyLogicalId(template: Template, type: string): string {
   return ids[0];
 }
 
+/** Logical id of the application key (`Stateful/DataKey`); the search database has its own. */
+export function appKeyId(template: Template): string {
+  const ids = Object.keys(resourcesOf(template, 'AWS::KMS::Key')).filter((id) => id.startsWith('StatefulDataKey'));
+  if (ids.length !== 1 || !ids[0]) throw new Error(`expected one application key, found ${ids.length}`);
+  return ids[0];
+}
+
 export const getAttArn = (logicalId: string): unknown => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 export const ref = (logicalId: string): unknown => ({ Ref: logicalId });
 

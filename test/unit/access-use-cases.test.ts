@@ -111,10 +111,11 @@ class FakeStore implements RequestStore {
     this.audits.push(audit);
     return true;
   }
-  async transition(request: AccessRequest, from: readonly AccessRequest['status'][], to: AccessRequest['status'], fields: Partial<AccessRequest>, audit: AuditEvent) {
+  async transition(request: AccessRequest, from: readonly AccessRequest['status'][], to: AccessRequest['status'], fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string, unchanged: Partial<AccessRequest> = {}) {
     const r = this.requests.get(request.requestId);
-    if (!r || !from.includes(r.status)) return false;
-    this.requests.set(r.requestId, { ...r, ...fields, status: to });
+    const changed = Object.entries(unchanged).some(([field, value]) => JSON.stringify(r?.[field as keyof AccessRequest]) !== JSON.stringify(value));
+    if (!r || !from.includes(r.status) || changed) return false;
+    this.requests.set(r.requestId, { ...r, ...fields, status: to, updatedAt });
     this.audits.push(audit);
     return true;
   }
@@ -440,6 +441,19 @@ describe('recording training verification', () => {
     await expect(recordTrainingVerification(p, stored, both, actor)).resolves.toEqual({ verified: ['security-awareness', 'cchrs-ngi'], missing: [] });
     expect(store.audits.filter((a) => a.type === 'AccessRequestStatusChanged')).toHaveLength(1);
     expect(decisions.at(-1)).toEqual({ choice: 'verified', comment: undefined, actor: 'unit.u' });
+  });
+
+  it('stores and audits evidence once when two calls record it at once from the same read (the soak: TRAINING_VERIFICATION three times)', async () => {
+    const store = new FakeStore(awaiting());
+    const read = store.requests.get('AR-20261129-00000000AA');
+    if (!read) throw new Error('the request was not stored');
+    // Both calls read the request before either wrote: a client's retry racing its first attempt.
+    const first = ports(store);
+    await expect(recordTrainingVerification(first.p, read, both, actor)).resolves.toEqual({ verified: ['security-awareness', 'cchrs-ngi'], missing: [] });
+    const second = ports(store, pendingTask, 'already-decided');
+    await expect(recordTrainingVerification(second.p, read, both, actor)).rejects.toThrow('could not be decided (already-decided)');
+
+    expect(store.audits.filter((a) => a.type === 'AccessRequestStatusChanged')).toHaveLength(1);
   });
 
   it('decides the task missing-module, naming the module, when one was not completed', async () => {

@@ -58,6 +58,14 @@ describe('the npm start banner', () => {
     expect(lines.find((l) => l.includes('Mailbox'))).toContain(`${info.endpoints.mailbox}/#secret=${info.localSecret}`);
   });
 
+  it('says where the search database is: the Data API at the edge, PGlite under the data directory', () => {
+    const withSearch = formatBanner({ ...info, searchDataDir: '/home/dev/ciss/.local/search' }).split('\n');
+    expect(withSearch.find((l) => l.includes('Search database'))).toBe(
+      '  Search database          RDS Data API at the edge (http://127.0.0.1:4566), PostgreSQL on PGlite in /home/dev/ciss/.local/search, opened at the first search',
+    );
+    expect(lines.find((l) => l.includes('Search database'))).toContain('PGlite in memory');
+  });
+
   it('stays short: no line as long as a token', () => {
     const long = lines.filter((l) => l.length > 400);
     expect(long).toEqual([]);

@@ -11,10 +11,16 @@ export interface ChangeStatusPorts {
 /**
  * One status change with its audit event. A step retried after it already moved the request
  * finds it in the target status and carries on; any other status is a conflict.
+ *
+ * A change that keeps the status (it records something, e.g. training evidence) applies only
+ * while the fields it sets still hold what was read: of two such changes made at once from the
+ * same read (a client's retry racing its first attempt), one is stored and audited, and the
+ * other finds the request in the status and carries on without a second audit record.
  */
 export async function changeStatusWith(ports: ChangeStatusPorts, request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, actor: string, note?: string, fields: Partial<AccessRequest> = {}): Promise<AccessRequest> {
   const updatedAt = ports.now();
-  const moved = await ports.store.transition(request, from, to, fields, auditOf(request, 'AccessRequestStatusChanged', actor, { from: request.status, to, note: note ?? null }), updatedAt);
+  const unchanged = request.status === to ? Object.fromEntries(Object.keys(fields).map((field) => [field, request[field as keyof AccessRequest]])) : {};
+  const moved = await ports.store.transition(request, from, to, fields, auditOf(request, 'AccessRequestStatusChanged', actor, { from: request.status, to, note: note ?? null }), updatedAt, unchanged);
   if (!moved) {
     const fresh = await ports.store.get(request.requestId);
     if (!fresh) throw new NotFound(`No access request ${request.requestId}`);

@@ -83,25 +83,35 @@ export class AccessStore {
 
   /**
    * Moves a request from one of `from` to `to`, with its audit event; a closing status frees the
-   * employee's e-mail for a new request. False when the request was not in one of `from`.
+   * employee's e-mail for a new request. False when the request was not in one of `from`, or
+   * when a field of `unchanged` no longer holds the value it was read with (absent: absent).
    */
-  async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string): Promise<boolean> {
-    return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt), audit);
+  async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string, unchanged?: Partial<AccessRequest>): Promise<boolean> {
+    return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt, unchanged), audit);
   }
 
   /** The writes of a status change (without its audit event), to be put in a transaction. */
-  transitionItems(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, updatedAt: string): TransactItems {
+  transitionItems(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, updatedAt: string, unchanged: Partial<AccessRequest> = {}): TransactItems {
     const { set, names, values } = fieldUpdate({ ...fields, gsi1pk: indexKeys({ ...request, status: to }).gsi1pk });
     set.unshift('#status = :to', 'updatedAt = :updatedAt');
     names['#status'] = 'status';
     Object.assign(values, { ':to': to, ':updatedAt': updatedAt, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) });
+    const conditions = [`#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`];
+    for (const [i, [field, value]] of Object.entries(unchanged).entries()) {
+      names[`#seen${i}`] = field;
+      if (value === undefined) conditions.push(`attribute_not_exists(#seen${i})`);
+      else {
+        values[`:seen${i}`] = value;
+        conditions.push(`#seen${i} = :seen${i}`);
+      }
+    }
     const items: TransactItems = [
       {
         Update: {
           TableName: this.tableName,
           Key: requestKey(request.requestId),
           UpdateExpression: `SET ${set.join(', ')}`,
-          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },

@@ -1,0 +1,175 @@
+import { manifest, type FunctionName, type Permission, type SearchDbAccess } from '#infra/manifest';
+import { SEARCH_DB_NAME } from '#infra/manifest/shared';
+import { searchSchemaStatements } from '#infra/search-schema';
+import { DATA_API_ACTIONS } from '#infra/aws/search-db';
+import { SEARCH_DB_USERS, searchDbGrantStatements } from '#infra/aws/search-migration/users';
+import { appKeyId, devTemplate, functionRoleId, getAttArn, onlyLogicalId, ref, resourcesOf, roleStatements, type Statement } from './template';
+
+// CISS Search's database (infra/aws/search-db.ts), read from the shared default-stage template.
+const template = devTemplate();
+const clusterId = onlyLogicalId(template, 'AWS::RDS::DBCluster');
+const cluster = resourcesOf(template, 'AWS::RDS::DBCluster')[clusterId] as { Properties: Record<string, unknown>; DeletionPolicy?: string };
+const searchKeyId = Object.keys(resourcesOf(template, 'AWS::KMS::Key')).find((id) => id !== appKeyId(template)) ?? '';
+const clusterArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster:', ref(clusterId)]] };
+const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+const secretIdOf = (username: string): string => {
+  const ids = Object.entries(secrets)
+    .filter(([, s]) => JSON.stringify(s.Properties['GenerateSecretString']).includes(`\\"username\\":\\"${username}\\"`))
+    .map(([id]) => id);
+  if (ids.length !== 1 || !ids[0]) throw new Error(`expected one secret for database user ${username}, found ${ids.length}`);
+  return ids[0];
+};
+const userSecretIds: Record<SearchDbAccess, string> = { query: secretIdOf(SEARCH_DB_USERS.query), ingest: secretIdOf(SEARCH_DB_USERS.ingest) };
+const adminSecretId = secretIdOf('search_admin');
+/** How policies name the admin secret: by its attachment to the cluster (the same ARN). */
+const adminAttachmentId =
+  Object.entries(resourcesOf(template, 'AWS::SecretsManager::SecretTargetAttachment')).find(([, a]) => JSON.stringify(a.Properties['SecretId']) === JSON.stringify(ref(adminSecretId)))?.[0] ?? '';
+const searchSecretRefs = [...Object.values(userSecretIds), adminSecretId, adminAttachmentId].map((id) => JSON.stringify(ref(id)));
+
+const functionNames = Object.keys(manifest.functions) as FunctionName[];
+const accessOf = (name: FunctionName): SearchDbAccess | undefined =>
+  (manifest.functions[name].permissions as readonly Permission[]).flatMap((p) => ('searchDb' in p ? [p.searchDb] : []))[0];
+const actionsOf = (s: Statement): string[] => [s.Action].flat();
+
+describe("CISS Search's database", () => {
+  test('is Aurora PostgreSQL 17 Serverless v2 with the Data API, in its own database', () => {
+    expect(cluster.Properties).toMatchObject({
+      Engine: 'aurora-postgresql',
+      EngineVersion: expect.stringMatching(/^17\./),
+      EnableHttpEndpoint: true,
+      DatabaseName: SEARCH_DB_NAME,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+    });
+    const instances = Object.values(resourcesOf(template, 'AWS::RDS::DBInstance'));
+    expect(instances.map((i) => i.Properties)).toEqual([expect.objectContaining({ DBInstanceClass: 'db.serverless', PubliclyAccessible: false, DBClusterIdentifier: ref(clusterId) })]);
+  });
+
+  test('is encrypted with its own rotating key, backed up for a week, protected from deletion and kept', () => {
+    expect(searchKeyId).not.toBe('');
+    expect(resourcesOf(template, 'AWS::KMS::Key')[searchKeyId]?.Properties).toMatchObject({ EnableKeyRotation: true });
+    expect(cluster).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { StorageEncrypted: true, KmsKeyId: getAttArn(searchKeyId), BackupRetentionPeriod: 7, DeletionProtection: true, EnableIAMDatabaseAuthentication: true },
+    });
+    for (const instance of Object.values(template.findResources('AWS::RDS::DBInstance'))) expect(instance).toMatchObject({ DeletionPolicy: 'Retain' });
+  });
+
+  test('exports its PostgreSQL log to a group encrypted with the app key and kept a year', () => {
+    expect(cluster.Properties['EnableCloudwatchLogsExports']).toEqual(['postgresql']);
+    const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup')).filter((g) => g.Properties['LogGroupName'] === '/aws/rds/cluster/ciss-workflows-dev-search/postgresql');
+    expect(cluster.Properties['DBClusterIdentifier']).toBe('ciss-workflows-dev-search');
+    expect(groups.map((g) => g.Properties)).toEqual([expect.objectContaining({ KmsKeyId: getAttArn(appKeyId(template)), RetentionInDays: 365 })]);
+  });
+
+  test('lives in isolated subnets only: no NAT, no internet gateway, no rule in its security group, flow logs on', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    const subnets = Object.values(resourcesOf(template, 'AWS::EC2::Subnet'));
+    expect(subnets).toHaveLength(2);
+    for (const subnet of subnets) expect(subnet.Properties['MapPublicIpOnLaunch']).toBe(false);
+    const routes = Object.values(resourcesOf(template, 'AWS::EC2::Route'));
+    expect(routes).toEqual([]);
+    const [groupId] = (cluster.Properties['VpcSecurityGroupIds'] as { 'Fn::GetAtt': [string] }[]).map((g) => g['Fn::GetAtt'][0]);
+    const group = resourcesOf(template, 'AWS::EC2::SecurityGroup')[groupId ?? '']?.Properties;
+    expect(group?.['SecurityGroupIngress']).toBeUndefined();
+    // CDK's way of saying "no egress": one rule to an address that cannot exist.
+    expect(group?.['SecurityGroupEgress']).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test.each([
+    ['the admin', 'search_admin'],
+    ['the query user', SEARCH_DB_USERS.query],
+    ['the ingest user', SEARCH_DB_USERS.ingest],
+  ])("keeps %s's generated password in its own secret, encrypted with the database's key", (_, username) => {
+    expect(secrets[secretIdOf(username)]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { KmsKeyId: getAttArn(searchKeyId), GenerateSecretString: expect.objectContaining({ GenerateStringKey: 'password' }) },
+    });
+  });
+
+  test('applies the schema, the users and their grants at deploy through a custom resource that changes with the schema', () => {
+    const [migration, ...others] = Object.values(template.findResources('Custom::SearchSchema')) as { Properties: Record<string, unknown>; DependsOn?: string[] }[];
+    expect(others).toEqual([]);
+    // Any change to schema.sql changes this property, so CloudFormation updates the resource and the function runs again.
+    expect(migration?.Properties).toMatchObject({
+      ClusterArn: clusterArn,
+      AdminSecretArn: ref(adminAttachmentId),
+      Database: SEARCH_DB_NAME,
+      Statements: searchSchemaStatements(),
+      Users: [
+        { Name: SEARCH_DB_USERS.query, SecretArn: ref(userSecretIds.query) },
+        { Name: SEARCH_DB_USERS.ingest, SecretArn: ref(userSecretIds.ingest) },
+      ],
+      SchemaHash: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
+    expect(migration?.Properties['Grants']).toEqual(searchDbGrantStatements(SEARCH_DB_NAME, searchSchemaStatements()));
+    expect(migration?.Properties['Grants']).toContain(`GRANT CONNECT, TEMPORARY ON DATABASE ${SEARCH_DB_NAME} TO search_query, search_ingest`);
+    // Runs once the writer exists (Data API statements run there); the secrets it reads are referenced above.
+    const writerId = onlyLogicalId(template, 'AWS::RDS::DBInstance');
+    expect(migration?.DependsOn).toEqual(expect.arrayContaining([writerId, clusterId]));
+    // The users' passwords never enter the template, not even as dynamic references: the function reads them.
+    const text = JSON.stringify(template.toJSON());
+    for (const id of Object.values(userSecretIds)) expect(text).not.toContain(`resolve:secretsmanager:",{"Ref":"${id}"`);
+    expect(text).toContain(`resolve:secretsmanager:",{"Ref":"${adminSecretId}"`);
+  });
+
+  test("rotates the three users' passwords every 90 days with its own function, which may rotate those secrets only", () => {
+    const fnId = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, f]) => String(f.Properties['Description']).startsWith("Rotates the passwords of CISS Search's"))?.[0] ?? '';
+    const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).filter(
+      (r) => JSON.stringify(r.Properties['RotationLambdaARN']) === JSON.stringify(getAttArn(fnId)),
+    );
+    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]);
+    for (const schedule of schedules) expect(schedule.Properties['RotationRules']).toEqual({ ScheduleExpression: 'rate(90 days)' });
+    const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[fnId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = roleStatements(template, roleId);
+    const rotating = statements.filter((s) => actionsOf(s).includes('secretsmanager:PutSecretValue')).map((s) => s.Resource);
+    expect(rotating).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')))).toEqual([expect.objectContaining({ Action: 'rds-data:ExecuteStatement', Resource: clusterArn })]);
+  });
+
+  test('lets the migration run statements and read the three secrets, and nothing more on the database', () => {
+    const fnId = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, f]) => String(f.Properties['Description']).startsWith("Applies CISS Search's schema"))?.[0] ?? '';
+    const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[fnId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    const statements = roleStatements(template, roleId);
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')))).toEqual([expect.objectContaining({ Action: 'rds-data:ExecuteStatement', Resource: clusterArn })]);
+    const read = statements.filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue')).map((s) => s.Resource);
+    expect(read).toEqual(expect.arrayContaining([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]));
+    expect(read).toHaveLength(3);
+  });
+});
+
+describe('the search functions', () => {
+  const searchFunctions = functionNames.filter((name) => accessOf(name) !== undefined);
+
+  test('are the manifest functions with a searchDb permission (the four search routes at least)', () => {
+    expect(searchFunctions).toEqual(expect.arrayContaining(['search-query', 'search-record', 'search-sources', 'search-log']));
+  });
+
+  test.each(searchFunctions)("%s may use the Data API on the cluster, with its access's secret only", (name) => {
+    const access = accessOf(name) ?? 'query';
+    const statements = roleStatements(template, functionRoleId(template, name));
+
+    const dataApi = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')));
+    expect(dataApi).toEqual([expect.objectContaining({ Effect: 'Allow', Action: [...DATA_API_ACTIONS], Resource: clusterArn })]);
+    const secretsRead = statements.filter((s) => searchSecretRefs.includes(JSON.stringify(s.Resource))).map((s) => s.Resource);
+    expect(secretsRead).toEqual([ref(userSecretIds[access])]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'kms:Decrypt',
+        Resource: getAttArn(searchKeyId),
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      }),
+    );
+  });
+
+  test('no other function may use the Data API or read a search secret', () => {
+    const others = functionNames.filter((name) => accessOf(name) === undefined);
+    for (const name of others) {
+      const statements = roleStatements(template, functionRoleId(template, name));
+      expect({ name, dataApi: statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:'))) }).toEqual({ name, dataApi: [] });
+      expect({ name, secrets: statements.filter((s) => searchSecretRefs.includes(JSON.stringify(s.Resource))) }).toEqual({ name, secrets: [] });
+    }
+  });
+});
