@@ -39,6 +39,7 @@ import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } 
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
 import { pool } from '../drive/stats';
 import { Progress } from './progress';
+import { benchSearch, reportSearch } from './search';
 import { parseLevels, table } from './stats';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -63,7 +64,9 @@ const gc = (): void => {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' } } });
+  if (positionals[0] === 'search') return searchBench({ quick: values.quick ?? false, records: values.records, seed: values.seed });
+  if (positionals.length) throw new Error(`npm run bench: unknown part "${positionals.join(' ')}" (the one named part is "search": npm run bench -- search)`);
   const only = (values.only ? values.only.split(',') : PARTS) as Part[];
   for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (${PARTS.join(', ')})`);
   const quick = values.quick ?? false;
@@ -214,6 +217,26 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nWrote ${path.relative(process.cwd(), file)} — run took ${runSeconds.toFixed(0)} s`);
+}
+
+/** `npm run bench -- search [--quick] [--records N] [--seed N]`: CISS Search's relevance, latency and ingestion (bench/search.ts). */
+async function searchBench(options: { quick: boolean; records?: string; seed?: string }): Promise<void> {
+  const started = performance.now();
+  const records = Number(options.records ?? (options.quick ? 20_000 : 1_000_000));
+  const seed = Number(options.seed ?? 8);
+  if (!Number.isInteger(records) || records < 1000) throw new Error('--records must be a whole number of records, at least 1000');
+  if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
+  console.log(`ciss-workflows bench: search — ${os.cpus().length} CPU, Node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
+  console.log(`${records.toLocaleString('en-US')} records from the simulator (seed ${seed}) on the embedded runtime's search database (PGlite behind the edge's Data API)…`);
+  const result = await benchSearch({ records, seed, measured: 100_000, sampled: options.quick ? 40 : 150 });
+  reportSearch(result);
+  const runSeconds = (performance.now() - started) / 1000;
+  const dir = path.join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const startedAt = new Date(Date.now() - runSeconds * 1000).toISOString();
+  const file = path.join(dir, `search-${startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ startedAt, runSeconds, machine: { cpus: os.cpus().length, node: process.version, loadAverageAtEnd: os.loadavg() }, options: { records, seed, quick: options.quick }, ...result }, null, 2)}\n`);
   console.log(`\nWrote ${path.relative(process.cwd(), file)} — run took ${runSeconds.toFixed(0)} s`);
 }
 

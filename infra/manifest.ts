@@ -189,6 +189,7 @@ export interface EndpointSpec {
 /** Systems outside the application that it calls over HTTPS. Locally, simulators. */
 export const endpoints = {
   cms: { description: "The Division of Criminal Justice's case management system (intake API base URL)", parameter: 'cms-url' },
+  'search-sources': { description: "The source systems' change APIs and file drops for CISS Search (base URL; each source under its id)", parameter: 'search-sources-url' },
 } as const satisfies Record<string, EndpointSpec>;
 export type EndpointName = keyof typeof endpoints;
 

@@ -116,6 +116,128 @@ CREATE TABLE IF NOT EXISTS search_query (
 -- ;
 CREATE INDEX IF NOT EXISTS search_query_actor ON search_query (actor, at)
 -- ;
+-- The one way records change: a batch of changes (record.ts RecordChange, as a JSON array),
+-- applied set-wise and idempotently by (source, record id, version). Answers
+-- {applied, skipped, removed, removals: [{source, id, version, reason}]} (removals: the records
+-- this call removed or whose tombstone it raised, for the audit trail; ids only).
+-- - erase/seal: the record is deleted (its names and identifiers cascade) and its tombstone
+--   written or raised to the highest version seen; erase wins over seal. The change applies
+--   whatever version the stored record has: a removal is never the one to lose a race.
+-- - upsert: within a batch, the highest version of each record; applied only if higher than the
+--   stored version, and if no tombstone blocks it. An erase (CGS § 54-142a) blocks every later
+--   version, for good; a seal blocks versions up to its own (a source that unseals sends a newer
+--   version). So a replay, a late duplicate or an older version changes nothing.
+-- Names are normalised with search_norm(); phonetic codes are dmetaphone()/dmetaphone_alt() of
+-- the normalised part without spaces ("O'Brien" and "OBrien", "de la Cruz" and "Delacruz" share
+-- them); identifiers are upper-case letters and digits only. The full text (doc) holds the title,
+-- town, names, identifiers (as written and normalised) and field values, but not the fields of a
+-- protective order's protected party ("Protected party…"): the visibility rules show those only
+-- to judicial and court clerks, so their names must not find the record for anyone else.
+CREATE OR REPLACE FUNCTION search_apply(changes jsonb) RETURNS jsonb
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  total int := jsonb_array_length(changes);
+  todo jsonb;
+  replaced jsonb;
+  removals jsonb;
+  n_applied int := 0;
+BEGIN
+  WITH asked AS (
+    SELECT c->>'source' AS source, c->>'id' AS record_id, (c->>'version')::bigint AS version, c->>'op' AS reason
+    FROM jsonb_array_elements(changes) c
+    WHERE c->>'op' IN ('erase', 'seal')
+  ), one AS (
+    SELECT source, record_id, max(version) AS version, CASE WHEN bool_or(reason = 'erase') THEN 'erase' ELSE 'seal' END AS reason
+    FROM asked GROUP BY source, record_id
+  ), raised AS (
+    INSERT INTO search_tombstone AS t (source, record_id, version, reason)
+    SELECT source, record_id, version, reason FROM one
+    ON CONFLICT (source, record_id) DO UPDATE
+      SET version = greatest(t.version, excluded.version),
+          reason = CASE WHEN t.reason = 'erase' OR excluded.reason = 'erase' THEN 'erase' ELSE 'seal' END,
+          at = now()
+      WHERE excluded.version > t.version OR (excluded.reason = 'erase' AND t.reason = 'seal')
+    RETURNING t.source, t.record_id
+  ), deleted AS (
+    DELETE FROM search_record s USING one
+    WHERE s.source = one.source AND s.record_id = one.record_id
+    RETURNING s.source, s.record_id
+  ), removed AS (
+    SELECT source, record_id FROM raised UNION SELECT source, record_id FROM deleted
+  )
+  SELECT coalesce(jsonb_agg(jsonb_build_object('source', one.source, 'id', one.record_id, 'version', one.version, 'reason', one.reason) ORDER BY one.source, one.record_id), '[]'::jsonb)
+  INTO removals
+  FROM one JOIN removed USING (source, record_id);
+
+  SELECT coalesce(jsonb_agg(u.r), '[]'::jsonb) INTO todo
+  FROM (
+    SELECT DISTINCT ON (c->'record'->>'source', c->'record'->>'id') c->'record' AS r
+    FROM jsonb_array_elements(changes) c
+    WHERE c->>'op' = 'upsert'
+    ORDER BY c->'record'->>'source', c->'record'->>'id', (c->'record'->>'version')::bigint DESC
+  ) u
+  WHERE NOT EXISTS (
+      SELECT 1 FROM search_tombstone t
+      WHERE t.source = u.r->>'source' AND t.record_id = u.r->>'id' AND (t.reason = 'erase' OR t.version >= (u.r->>'version')::bigint))
+    AND NOT EXISTS (
+      SELECT 1 FROM search_record s
+      WHERE s.source = u.r->>'source' AND s.record_id = u.r->>'id' AND s.version >= (u.r->>'version')::bigint);
+
+  IF jsonb_array_length(todo) > 0 THEN
+    -- The names and identifiers of the records this batch replaces (none in a first load).
+    SELECT coalesce(jsonb_agg(jsonb_build_object('source', s.source, 'id', s.record_id)), '[]'::jsonb) INTO replaced
+    FROM jsonb_array_elements(todo) r JOIN search_record s ON s.source = r->>'source' AND s.record_id = r->>'id';
+    IF jsonb_array_length(replaced) > 0 THEN
+      DELETE FROM search_name n USING jsonb_array_elements(replaced) r WHERE n.source = r->>'source' AND n.record_id = r->>'id';
+      DELETE FROM search_identifier i USING jsonb_array_elements(replaced) r WHERE i.source = r->>'source' AND i.record_id = r->>'id';
+    END IF;
+    WITH written AS (
+      INSERT INTO search_record AS s (source, record_id, version, kind, title, event_date, town, juvenile, body, doc, indexed_at)
+      SELECT r->>'source', r->>'id', (r->>'version')::bigint, r->>'kind', r->>'title', (r->>'date')::date, r->>'town',
+        coalesce((r->>'juvenile')::boolean, false), r,
+        to_tsvector('simple', coalesce(search_norm(concat_ws(' ',
+          r->>'title', r->>'town',
+          (SELECT string_agg(concat_ws(' ', n->>'first', n->>'middle', n->>'last', n->>'suffix'), ' ') FROM jsonb_array_elements(coalesce(r->'person'->'names', '[]'::jsonb)) n),
+          (SELECT string_agg(v || ' ' || regexp_replace(v, '[^A-Za-z0-9]+', '', 'g'), ' ') FROM jsonb_each(coalesce(r->'identifiers', '{}'::jsonb)) e, jsonb_array_elements_text(e.value) v),
+          (SELECT string_agg(f->>'value', ' ') FROM jsonb_array_elements(coalesce(r->'fields', '[]'::jsonb)) f WHERE f->>'label' NOT ILIKE 'protected party%'))), '')),
+        now()
+      FROM jsonb_array_elements(todo) r
+      ON CONFLICT (source, record_id) DO UPDATE
+        SET version = excluded.version, kind = excluded.kind, title = excluded.title, event_date = excluded.event_date, town = excluded.town,
+            juvenile = excluded.juvenile, body = excluded.body, doc = excluded.doc, indexed_at = excluded.indexed_at
+        WHERE excluded.version > s.version
+      RETURNING s.source, s.record_id, s.body
+    ), names AS (
+      INSERT INTO search_name (source, record_id, ord, first_norm, middle_norm, last_norm, full_norm, first_code, last_code, last_code2, dob)
+      SELECT w.source, w.record_id, x.ord::int, x.first_norm, x.middle_norm, x.last_norm,
+        concat_ws(' ', nullif(x.first_norm, ''), nullif(x.middle_norm, ''), nullif(x.last_norm, '')),
+        coalesce(dmetaphone(replace(x.first_norm, ' ', '')), ''),
+        coalesce(dmetaphone(replace(x.last_norm, ' ', '')), ''),
+        coalesce(dmetaphone_alt(replace(x.last_norm, ' ', '')), ''),
+        (w.body->'person'->>'dob')::date
+      FROM written w
+      CROSS JOIN LATERAL (
+        SELECT o AS ord, coalesce(search_norm(n->>'first'), '') AS first_norm, coalesce(search_norm(n->>'middle'), '') AS middle_norm, coalesce(search_norm(n->>'last'), '') AS last_norm
+        FROM jsonb_array_elements(coalesce(w.body->'person'->'names', '[]'::jsonb)) WITH ORDINALITY AS a(n, o)
+      ) x
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    ), idents AS (
+      INSERT INTO search_identifier (source, record_id, kind, value_norm)
+      SELECT DISTINCT w.source, w.record_id, e.key, upper(regexp_replace(v, '[^A-Za-z0-9]+', '', 'g'))
+      FROM written w, jsonb_each(coalesce(w.body->'identifiers', '{}'::jsonb)) e, jsonb_array_elements_text(e.value) v
+      WHERE regexp_replace(v, '[^A-Za-z0-9]+', '', 'g') <> ''
+      ON CONFLICT DO NOTHING
+      RETURNING 1
+    )
+    SELECT count(*) INTO n_applied FROM written;
+  END IF;
+
+  RETURN jsonb_build_object('applied', n_applied, 'removed', jsonb_array_length(removals), 'skipped', total - n_applied - jsonb_array_length(removals), 'removals', removals);
+END
+$$
+-- ;
 -- ---------------------------------------------------------------------------------------------
 -- Who may do what (engine helper's section; keep it last: it grants on the tables above).
 -- Two database users, one per secret, so that the database itself refuses what a function may

@@ -28,6 +28,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, LocalLambda, scopeInvocations } from './la
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
 import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
+import { startSourceApi, type SourceApiSimulator } from './search/source-api';
 import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
@@ -90,6 +91,8 @@ export interface LocalRuntime {
   readonly clients: LocalClients;
   /** The DCJ CMS simulator: what it received, and switches to make it fail. */
   readonly cms: CmsSimulator;
+  /** The source systems CISS Search polls (and their file drops), simulated: take one down, add changes. */
+  readonly searchSources: SourceApiSimulator;
   /** Fault injection into the application's AWS calls, its Lambdas and CMS (`infra/local/faults.ts`). */
   readonly faults: FaultInjector;
   /**
@@ -133,6 +136,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const mailbox = await startMailbox(options.sesPort ?? 8005, localSecret, teardown);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
     const cms = await startCms(options, keys, teardown);
+    const searchSources = await startSourceApi({ seed: 1, people: Number(process.env['CISS_SEARCH_SOURCE_PEOPLE'] ?? 200) });
+    teardown.add(() => searchSources.stop());
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
@@ -147,7 +152,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
     signInPeople(api, issuer, clock, userDirectory(options.users));
-    const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms });
+    const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
@@ -164,6 +169,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
       api: api.gateway,
       clients: api.clients,
       cms,
+      searchSources,
       faults,
       search,
       names: resolvedNames(names, refs),
@@ -430,7 +436,7 @@ function searchDatabase(prefix: string, dataDir: string | undefined, teardown: T
 export const searchDataDir = (dataDir: string | undefined): string | undefined => (dataDir ? path.join(dataDir, 'search') : undefined);
 
 /** What the manifest's references resolve to here (infra/local/refs.ts). */
-function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator }): LocalRefTargets {
+function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator; searchSources: SourceApiSimulator }): LocalRefTargets {
   return {
     names: deps.names,
     functionArn: (name) => deps.lambda.arnOf(name),
@@ -438,7 +444,7 @@ function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFun
     apiUrl: deps.apiUrl,
     keyArn: deps.keys.keyArn,
     secretArn: (name) => deps.keys.secretArn(name),
-    endpoint: () => deps.cms.url,
+    endpoint: (name) => (name === 'search-sources' ? deps.searchSources.url : deps.cms.url),
     searchDbArn: localSearchDbArn(deps.names.prefix),
     searchDbSecretArn: (access) => localSearchDbSecretArn(deps.names.prefix, access),
   };

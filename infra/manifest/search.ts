@@ -3,6 +3,7 @@
  * routes.ts), the ingestion functions, their event rules and schedules, merged into
  * `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
  */
+import { SOURCES } from '../../functions/search/domain/sources';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, SEARCH_DB_NAME } from './shared';
 
 /** Where the search database is, for a function with this access (functions/search/adapters/data-api.ts reads it). */
@@ -50,10 +51,60 @@ export const searchRouteFunctions = {
 } as const;
 
 /** Ingestion: the connectors' functions and the arrest workflow's indexer. */
-export const searchFunctions = {} as const;
+export const searchFunctions = {
+  'search-ingest': {
+    entry: 'functions/search/ingest.ts',
+    description: 'CISS Search: applies the changes a source system pushed (SearchRecordsChanged), mapped by its connector; erasures and seals audited',
+    env: { ...commonEnv, ...searchDbEnv('ingest') },
+    permissions: [auditAppend, { searchDb: 'ingest' }],
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+  'search-poll': {
+    entry: 'functions/search/poll.ts',
+    description: "CISS Search: asks each poll and batch source for its changes after its cursor; one source's outage is recorded and the others go on",
+    env: { ...commonEnv, ...searchDbEnv('ingest'), SEARCH_SOURCES_URL: { ref: 'endpoint', endpoint: 'search-sources' } },
+    permissions: [auditAppend, { searchDb: 'ingest' }],
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
+  'search-index-arrest': {
+    entry: 'functions/search/index-arrest.ts',
+    description: 'CISS Search: indexes an arrest packet as the ciss-arrests source when it becomes available, is adjudicated and becomes historical',
+    env: { ...commonEnv, ...searchDbEnv('ingest') },
+    permissions: [{ table: 'main', access: 'read' }, auditAppend, { searchDb: 'ingest' }],
+    timeoutSeconds: 30,
+  },
+} as const;
 
-export const searchEventRules = {} as const;
+/** The sources that push their changes as events (the arrest workflow is indexed from its own events). */
+const PUSHING_SOURCES = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== 'ciss-arrests').map((s) => `ciss.search.${s.id}`);
 
-export const searchSchedules = {} as const;
+export const searchEventRules = {
+  'search-records-changed': {
+    description: 'A source system pushed changes to its records: apply them to search',
+    pattern: { source: PUSHING_SOURCES, 'detail-type': ['SearchRecordsChanged'] },
+    target: { function: 'search-ingest' },
+  },
+  'search-arrest-published': {
+    description: 'An arrest packet became available or was adjudicated: index it in search',
+    pattern: { source: ['ciss.arrests'], 'detail-type': ['ArrestDataAvailable', 'ArrestPacketAdjudicated'] },
+    target: { function: 'search-index-arrest' },
+  },
+  'search-arrest-historical': {
+    description: "An arrest packet's execution succeeded (its last step makes an adjudicated packet HISTORICAL, which publishes no event): index the packet as it now is",
+    bus: 'default',
+    pattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['SUCCEEDED'], name: [{ prefix: 'ap-' }] } },
+    target: { function: 'search-index-arrest' },
+  },
+} as const;
+
+export const searchSchedules = {
+  'search-poll': {
+    description: "Asks the poll and batch sources for their changes (each source at its own period, sources.json's everyMinutes)",
+    everyMinutes: 15,
+    target: { function: 'search-poll' },
+  },
+} as const;
 
 export { searchDbEnv };

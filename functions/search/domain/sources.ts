@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import registry from './sources.json' with { type: 'json' };
-import { RecordKindSchema, SourceIdSchema } from './record';
+import { IDENTIFIER_KINDS, RecordKindSchema, SourceIdSchema } from './record';
 
 export const DELIVERY_MODES = ['events', 'batch', 'poll'] as const;
 
@@ -17,7 +17,20 @@ export const SourceSchema = z.object({
   delivery: z.object({ mode: z.enum(DELIVERY_MODES), everyMinutes: z.int().min(1).max(10080).optional() }),
   /** What the simulated source stands for, in words. */
   modelledOn: z.string().min(1),
-  /** The source's own field names and the canonical field each maps to (connectors.ts). */
+  /** What every record of the source has: its kind, its title, and an id or identifiers made of several fields (connectors.ts). */
+  record: z
+    .object({
+      kind: RecordKindSchema,
+      /** A template: `{path}` is the source's field at that path. */
+      title: z.string().min(1).max(200),
+      /** When a field maps to `kind`: its values and the kinds they stand for. */
+      kinds: z.record(z.string(), RecordKindSchema).optional(),
+      /** A template for the record id, when the source's id is made of several fields. */
+      id: z.string().min(1).optional(),
+      identifiers: z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().min(1)).optional(),
+    })
+    .optional(),
+  /** The source's own field names (dotted paths) and the canonical targets each maps to (connectors.ts). */
   fields: z.record(z.string(), z.string()).optional(),
 });
 export type Source = z.infer<typeof SourceSchema>;

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { recordAudit } from '#shared/audit';
+import { NotFound } from '#shared/errors';
+import { logger } from '#shared/observability';
+import { taskHandler } from '#shared/task';
+import { nowIso } from '#shared/time';
+import { searchEngine } from './adapters/engine';
+import { sourceOf } from './domain/sources';
+import { ingestFromSource, recordDelivery } from './use-cases/ingest';
+
+/** Where a source's events come from: `ciss.search.<source id>`. */
+export const SOURCE_EVENT_PREFIX = 'ciss.search.';
+
+/** A batch of changes a source pushed (EventBridge `SearchRecordsChanged`), each in the source's own shape. */
+const SourceEvent = z.object({
+  source: z.string().startsWith(SOURCE_EVENT_PREFIX),
+  'detail-type': z.literal('SearchRecordsChanged'),
+  detail: z.object({ changes: z.array(z.unknown()).min(1).max(1000) }),
+});
+
+/**
+ * A source's pushed changes into search: mapped by its connector, checked, applied. A change that
+ * is not right is logged with its place, field and rule (never its values) and the rest go on.
+ */
+export const handler = taskHandler(SourceEvent, async (event) => {
+  const source = sourceOf(event.source.slice(SOURCE_EVENT_PREFIX.length));
+  if (!source) throw new NotFound(`No source system ${event.source}`);
+  const engine = searchEngine('ingest');
+  const outcome = await ingestFromSource(source, event.detail.changes, { engine, audit: recordAudit });
+  await recordDelivery(engine, source.id, { ok: true }, nowIso());
+  if (outcome.rejected.length > 0) logger.warn('search changes rejected', { source: source.id, rejected: outcome.rejected.slice(0, 20), count: outcome.rejected.length });
+  return { applied: outcome.applied, skipped: outcome.skipped, removed: outcome.removed, rejected: outcome.rejected.length };
+});

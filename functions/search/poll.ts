@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { recordAudit } from '#shared/audit';
+import { loadEnv, nonEmpty } from '#shared/env';
+import { logger } from '#shared/observability';
+import { taskHandler } from '#shared/task';
+import { nowIso } from '#shared/time';
+import { searchEngine } from './adapters/engine';
+import { HttpSourceApi } from './adapters/source-api';
+import { pollSources } from './use-cases/poll';
+
+const env = loadEnv({ SEARCH_SOURCES_URL: nonEmpty });
+const api = new HttpSourceApi(env.SEARCH_SOURCES_URL);
+
+/** The schedule's event (its content is not used). */
+const Scheduled = z.object({ source: z.string() });
+
+/** Asks each due poll and batch source for its changes; a source that fails is recorded and the others go on. */
+export const handler = taskHandler(Scheduled, async () => {
+  const outcomes = await pollSources({ engine: searchEngine('ingest'), audit: recordAudit, api, now: nowIso });
+  for (const o of outcomes.filter((x) => !x.ok)) logger.warn('search source failed', { source: o.source, error: o.error });
+  return { sources: outcomes };
+});

@@ -1,0 +1,34 @@
+import { misspell, plainAscii, queriesFor, relevanceOf } from '../../bench/search';
+import { Rng, simulatePerson } from '../../infra/local/search/simulator';
+
+describe('the search bench’s measures', () => {
+  it('scores precision at 5 over the hits returned and recall at 10 over at most ten of the person’s records', () => {
+    const relevant = new Set(['a', 'b', 'c']);
+    expect(relevanceOf(['a', 'x', 'b', 'y', 'z', 'c'], relevant)).toEqual({ precisionAt5: 2 / 5, recallAt10: 1 });
+    expect(relevanceOf(['a'], relevant)).toEqual({ precisionAt5: 1, recallAt10: 1 / 3 });
+    expect(relevanceOf([], relevant)).toEqual({ precisionAt5: 0, recallAt10: 0 });
+    const many = new Set(Array.from({ length: 12 }, (_, i) => `r${i}`));
+    expect(relevanceOf([...many].slice(0, 10), many).recallAt10).toBe(1);
+  });
+
+  it('misspells a name by one slip, the same way for the same seed', () => {
+    const a = misspell('Kowalczyk', new Rng(3));
+    expect(a).not.toBe('Kowalczyk');
+    expect(Math.abs(a.length - 'Kowalczyk'.length)).toBeLessThanOrEqual(1);
+    expect(misspell('Kowalczyk', new Rng(3))).toBe(a);
+    expect(misspell('Li', new Rng(3))).toBe('Li');
+  });
+
+  it('types a name as plain letters: no accents, apostrophes or hyphens', () => {
+    expect(plainAscii("O'Brien-Núñez")).toBe('OBrien Nunez');
+    expect(plainAscii('Zoë')).toBe('Zoe');
+  });
+
+  it('labels each query with the person it is about, and always asks a misspelt and a transposed name', () => {
+    const { person } = simulatePerson(8, 12);
+    const cases = queriesFor(person, new Rng(1));
+    expect(cases.every((c) => c.personId === person.id)).toBe(true);
+    expect(cases.map((c) => c.kind)).toEqual(expect.arrayContaining(['typo', 'transposed']));
+    expect(cases.find((c) => c.kind === 'transposed')?.q).toBe(`${person.last} ${person.first}`);
+  });
+});
