@@ -17,12 +17,14 @@ import * as arrestsRoutes from '../functions/arrests/routes';
 import * as tasksRoutes from '../functions/tasks/routes';
 import * as auditRoutes from '../functions/audit/routes';
 import * as searchRoutes from '../functions/search/routes';
+import * as certificationRoutes from '../functions/certification/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
 import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 import { searchEventRules, searchFunctions, searchRouteFunctions, searchSchedules } from './manifest/search';
+import { certificationFunctions, certificationMachines, certificationRouteFunctions } from './manifest/certification';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -45,7 +47,9 @@ export type Ref =
   /** CISS Search's database cluster: its ARN, which the RDS Data API takes as `resourceArn`. */
   | { readonly ref: 'searchDb' }
   /** The credentials (a Secrets Manager secret) of the search database's user for one kind of access. */
-  | { readonly ref: 'searchDbSecret'; readonly access: SearchDbAccess };
+  | { readonly ref: 'searchDbSecret'; readonly access: SearchDbAccess }
+  /** The people's user pool id (Cognito in AWS; `local` in the embedded runtime, whose issuer reads the grants in the main table). */
+  | { readonly ref: 'userPool' };
 
 /**
  * What a function may do in CISS Search's database, as one of its users: `query` reads the
@@ -70,7 +74,9 @@ export type Permission =
   | { readonly key: 'encrypt' | 'decrypt' }
   | { readonly secret: SecretName; readonly access: 'read' }
   /** The Data API on the search database, as its user for this access (and that user's secret). */
-  | { readonly searchDb: SearchDbAccess };
+  | { readonly searchDb: SearchDbAccess }
+  /** `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles given by a lifecycle). */
+  | { readonly userPool: 'groups' };
 
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root; exports `handler`. */
@@ -197,7 +203,7 @@ export type EndpointName = keyof typeof endpoints;
  * Machine names are written out (and checked against `machines` below) so that permissions on a
  * machine can be typed without the types of functions and machines depending on each other.
  */
-export type MachineName = 'diagnostics' | 'approval' | keyof typeof accessMachines | keyof typeof arrestMachines;
+export type MachineName = 'diagnostics' | 'approval' | keyof typeof accessMachines | keyof typeof arrestMachines | keyof typeof certificationMachines;
 
 export const machines = {
   diagnostics: {
@@ -220,6 +226,7 @@ export const machines = {
     },
   },
   ...accessMachines,
+  ...certificationMachines,
   ...arrestMachines,
 } as const satisfies Record<MachineName, MachineSpec>;
 
@@ -240,6 +247,7 @@ const routeSpecs = [
   ...Object.values(auditRoutes),
   ...Object.values(opsRoutes),
   ...Object.values(searchRoutes),
+  ...Object.values(certificationRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -255,6 +263,7 @@ const routeFunctions = {
   ...opsRouteFunctions,
   ...arrestRouteFunctions,
   ...searchRouteFunctions,
+  ...certificationRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -355,6 +364,7 @@ export const functions = {
   ...arrestFunctions,
   ...monitoringFunctions,
   ...searchFunctions,
+  ...certificationFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 

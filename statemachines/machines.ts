@@ -9,6 +9,7 @@ import accessRequest from './access-request';
 import approval from './approval';
 import arrestPacket from './arrest-packet';
 import diagnostics from './diagnostics';
+import searchCertification from './search-certification';
 
 export const STATEMACHINES_DIR = import.meta.dirname;
 
@@ -18,6 +19,7 @@ export const definitions: Readonly<Record<string, Machine>> = {
   'approval.asl.json': approval,
   'arrest-packet.asl.json': arrestPacket,
   'diagnostics.asl.json': diagnostics,
+  'search-certification.asl.json': searchCertification,
 };
 
 /** The text of a generated file: two-space JSON and a final newline. */

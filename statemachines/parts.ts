@@ -220,3 +220,48 @@ export function humanStep(workflow: Workflow, human: HumanStep): States {
     [names.closeTask]: closeTask,
   };
 }
+
+// ---- Input defaults and continuation ----------------------------------------------------------
+
+/**
+ * `$.<field>` from the input when present, else `value`: a Choice named `names[0]` that goes on
+ * to `next`, and a Pass named `names[1]` that sets the default first.
+ */
+export function defaulted(field: string, value: Json, next: string, names: readonly [check: string, use: string], comment?: string): States {
+  return {
+    [names[0]]: { Type: 'Choice', Choices: [{ Variable: `$.${field}`, IsPresent: true, Next: next }], Default: names[1] },
+    [names[1]]: { Type: 'Pass', ...(comment ? { Comment: comment } : {}), Result: value, ResultPath: `$.${field}`, Next: next },
+  };
+}
+
+export interface Continuation {
+  readonly comment: string;
+  /** The placeholder of the machine's own ARN: `SearchCertificationMachineArn`. */
+  readonly machine: string;
+  /** An intrinsic that names the next execution (the same name on a retried start). */
+  readonly name: string;
+  readonly input: Payload;
+  /** Where the workflow goes once the next execution runs (or was started on an earlier try). */
+  readonly next: string;
+  readonly onError: string;
+}
+
+/**
+ * Continue-as-new: the same machine started again under a derived name with the state the rest
+ * needs, so a wait longer than a Standard execution's year goes on in the next execution. A start
+ * that already happened on an earlier try counts as started.
+ */
+export function continueAsNew(c: Continuation): TaskState {
+  return {
+    Type: 'Task',
+    Comment: c.comment,
+    Resource: 'arn:aws:states:::states:startExecution',
+    Parameters: { StateMachineArn: substitution(c.machine), 'Name.$': c.name, Input: c.input },
+    ResultSelector: { 'executionArn.$': '$.ExecutionArn' },
+    ResultPath: '$.continuation',
+    TimeoutSeconds: 30,
+    Retry: [retrier(['StepFunctions.ExecutionLimitExceeded', 'StepFunctions.SdkClientException', 'StepFunctions.ServiceUnavailable', 'StepFunctions.ThrottlingException'], 2, 5)],
+    Catch: [onErrors(['StepFunctions.ExecutionAlreadyExistsException', 'StepFunctions.ExecutionAlreadyExists'], c.next, null), onAnyError(c.onError)],
+    Next: c.next,
+  };
+}

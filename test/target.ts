@@ -198,6 +198,8 @@ export interface Target {
   token(request: TokenRequest): Promise<string>;
   /** An agency's RMS app client (OAuth client credentials). */
   rmsClient(ori: string): Promise<{ clientId: string; clientSecret: string }>;
+  /** The CISS Search training provider's app client (OAuth client credentials, role exam-provider). */
+  examProviderClient(): Promise<{ clientId: string; clientSecret: string }>;
   /** Every e-mail the application sent (the SES mailbox). */
   mailbox(): Promise<Mail[]>;
   /** The runtime's time, epoch ms: its clock when it has one, else this machine's. */
@@ -299,6 +301,7 @@ async function connect(c: Connection): Promise<Target> {
     executionArn: (machine, name) => `${arns[machine].replace(':stateMachine:', ':execution:')}:${name}`,
     token: async (request) => (await control<{ token: string }>('POST', 'tokens', request)).token,
     rmsClient: (ori) => control('POST', 'rms-clients', { ori }),
+    examProviderClient: () => control('POST', 'exam-provider-client', {}),
     mailbox: async () => {
       const res = await fetch(`${c.mailboxUrl}/store`, { headers: secret });
       if (res.status !== 200) throw new Error(`GET ${c.mailboxUrl}/store: ${res.status}`);

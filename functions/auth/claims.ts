@@ -13,7 +13,10 @@ export const API_SCOPE = 'ciss/api';
  * Roles a machine client can be granted, as scopes of its app client (`ciss/agency-rms`). People
  * get their roles from Cognito groups; no scope can make a client a unit or an auditor.
  */
-export const MACHINE_ROLES = ['agency-rms'] as const satisfies readonly Role[];
+export const MACHINE_ROLES = ['agency-rms', 'exam-provider'] as const satisfies readonly Role[];
+
+/** Machine roles that act for one agency: a client holding one names exactly one ORI scope; any other names none. */
+const AGENCY_MACHINE_ROLES: readonly Role[] = ['agency-rms'];
 
 /** An agency's ORI: two letters, then seven letters or digits (e.g. CT0000100). */
 export const ORI_PATTERN = /^[A-Z]{2}[A-Z0-9]{7}$/;
@@ -60,10 +63,19 @@ export const isClientCredentials = (triggerSource: string): boolean => triggerSo
 export function customizeToken(request: TokenRequest): TokenCustomization {
   if (isClientCredentials(request.triggerSource)) {
     const oris = request.scopes.flatMap((s) => ORI_SCOPE.exec(s)?.[1] ?? []);
-    if (oris.length !== 1) throw new TokenRefused(`Client ${request.clientId} must hold exactly one agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
     const roles = MACHINE_ROLES.filter((role) => request.scopes.includes(roleScope(role)));
-    if (!roles.length) throw new TokenRefused(`Client ${request.clientId} holds no role scope (${MACHINE_ROLES.map(roleScope).join(', ')})`);
-    return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd: request.scopes.includes(API_SCOPE) ? [] : [API_SCOPE], claims: { 'custom:ori': oris[0] ?? '' } };
+    const scopesToAdd = request.scopes.includes(API_SCOPE) ? [] : [API_SCOPE];
+    if (!roles.length) {
+      if (oris.length !== 1) throw new TokenRefused(`Client ${request.clientId} must hold exactly one agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
+      throw new TokenRefused(`Client ${request.clientId} holds no role scope (${MACHINE_ROLES.map(roleScope).join(', ')})`);
+    }
+    if (!roles.some((role) => AGENCY_MACHINE_ROLES.includes(role))) {
+      // The exam provider acts for no agency: an agency scope beside it is a misconfiguration.
+      if (oris.length) throw new TokenRefused(`Client ${request.clientId} acts for no agency and may hold no agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
+      return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd, claims: {} };
+    }
+    if (oris.length !== 1) throw new TokenRefused(`Client ${request.clientId} must hold exactly one agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
+    return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd, claims: { 'custom:ori': oris[0] ?? '' } };
   }
   const roles = request.groups.filter((g): g is Role => (ROLES as readonly string[]).includes(g));
   const claims: Record<string, string> = {};

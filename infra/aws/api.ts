@@ -315,7 +315,8 @@ export class Api extends Construct {
             flows: { clientCredentials: true },
             scopes: [
               cognito.OAuthScope.resourceServer(this.resourceServer, scopes.api),
-              ...scopes.roles.map((s) => cognito.OAuthScope.resourceServer(this.resourceServer, s)),
+              // The agency-rms role only: other machine roles (exam-provider) are other clients'.
+              ...scopes.roles.filter((s) => s.scopeName === 'agency-rms').map((s) => cognito.OAuthScope.resourceServer(this.resourceServer, s)),
               cognito.OAuthScope.resourceServer(this.resourceServer, scopes.ori.get(ori) ?? scopes.api),
             ],
           },

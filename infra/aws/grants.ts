@@ -25,6 +25,8 @@ export interface GrantTargets {
   readonly executionArns: Readonly<Record<MachineName, string>>;
   /** CISS Search's database: grants the Data API on it as the user for one access (and that user's secret). */
   readonly searchDb?: { grantDataApi(grantee: iam.IGrantable, access: SearchDbAccess): void };
+  /** The people's user pool's ARN: `{ userPool: 'groups' }` permissions are on it (set once the API exists). */
+  readonly userPoolArn?: string;
 }
 
 const MACHINE_ACTIONS = {
@@ -162,6 +164,9 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     iam.Grant.addToPrincipal({ grantee, actions: [permission.key === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt'], resourceArns: [targets.key.keyArn] });
   } else if ('secret' in permission) {
     grantSecretRead(grantee, targets.secrets[permission.secret]);
+  } else if ('userPool' in permission) {
+    if (targets.userPoolArn === undefined) throw new Error('A userPool permission was granted before the API (which makes the pool) was created');
+    iam.Grant.addToPrincipal({ grantee, actions: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'], resourceArns: [targets.userPoolArn] });
   } else if ('searchDb' in permission) {
     if (!targets.searchDb) throw new Error('A searchDb permission was granted before the search database was created');
     targets.searchDb.grantDataApi(grantee, permission.searchDb);

@@ -37,6 +37,8 @@ export interface RefTargets {
   readonly portalUrl?: string;
   /** CISS Search's database: the cluster's ARN (the Data API's `resourceArn`) and each access's secret. */
   readonly searchDb?: { readonly clusterArn: string; readonly secretArn: (access: SearchDbAccess) => string };
+  /** The people's user pool id: set once the API (which makes the pool) exists, like `apiUrl`. */
+  readonly userPoolId?: string;
 }
 
 /** The search database, which a `searchDb` ref needs: created before any function that uses it. */
@@ -84,6 +86,9 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
       return searchDbOf(targets).clusterArn;
     case 'searchDbSecret':
       return searchDbOf(targets).secretArn(ref.access);
+    case 'userPool':
+      if (targets.userPoolId === undefined) throw new Error('Ref to the user pool resolved before the API (which makes it) was created');
+      return targets.userPoolId;
   }
 }
 
@@ -93,7 +98,7 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
  * function is created.
  */
 export function isDeferredRef(ref: Ref): boolean {
-  return ref.ref === 'function' || ref.ref === 'machine' || ref.ref === 'apiUrl' || ref.ref === 'portalUrl';
+  return ref.ref === 'function' || ref.ref === 'machine' || ref.ref === 'apiUrl' || ref.ref === 'portalUrl' || ref.ref === 'userPool';
 }
 
 /** `Object.entries` that keeps the manifest's key type. */

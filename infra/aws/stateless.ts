@@ -107,7 +107,7 @@ export class StatelessResources extends Construct {
     //    The portal in front of it: its distribution needs the RestApi id only, so functions
     //    may carry the portal's URL too.
     this.portal = new PortalHosting(this, 'Portal', { stage, api: this.api, routes: manifest.routes, logKey: stateful.key, ...props.portal });
-    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl, portalUrl: this.portal.url };
+    const refTargets: RefTargets = { ...earlyRefTargets, apiUrl: this.api.baseUrl, portalUrl: this.portal.url, userPoolId: this.api.userPool.userPoolId };
 
     // 3. Machines, now that the functions they invoke exist.
     this.machines = mapRecord(machineSpecs, (name, spec) => {
@@ -165,7 +165,7 @@ export class StatelessResources extends Construct {
       for (const [key, ref] of Object.entries(spec.env)) {
         if (isDeferredRef(ref)) fn.addEnvironment(key, resolveRef(ref, refTargets));
       }
-      for (const permission of spec.permissions) grantPermission(fn, permission, grantTargets);
+      for (const permission of spec.permissions) grantPermission(fn, permission, { ...grantTargets, userPoolArn: this.api.userPool.userPoolArn });
     }
 
     // 5. Event rules. `default`-bus rules receive what AWS services publish there (Step

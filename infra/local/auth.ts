@@ -99,6 +99,12 @@ export const LOCAL_WEB_CLIENT = 'local-web-client';
 export class LocalIssuer {
   /** In the runtime, the pre-token Lambda itself (which audits each logon); offline, the pure rules. */
   customizer: TokenCustomizer = (request) => Promise.resolve(customizeToken(request));
+  /**
+   * The roles a person holds by a lifecycle's grant (CISS Search's `search` after certification),
+   * read when their token is minted, as Cognito reads a user's groups: a grant shows in the next
+   * token, a suspension is gone from it. In the runtime, the grants in the main table (grants.ts).
+   */
+  grantedRoles: (email: string) => Promise<readonly Role[]> = () => Promise.resolve([]);
 
   private constructor(private readonly privateKey: Key, private readonly publicKey: Key) {}
 
@@ -127,10 +133,11 @@ export class LocalIssuer {
     };
     const clientId = request.clientId ?? LOCAL_WEB_CLIENT;
     const triggerSource = request.refresh ? 'TokenGeneration_RefreshTokens' : 'TokenGeneration_Authentication';
-    const custom = await this.customizer({ triggerSource, userName: username, clientId, userAttributes, groups: request.roles, scopes: [] }, source);
+    const roles = await this.withGrants(request.roles, userAttributes['email'] ?? '');
+    const custom = await this.customizer({ triggerSource, userName: username, clientId, userAttributes, groups: roles, scopes: [] }, source);
     const scopes = new Set([...(request.scopes ?? ['aws.cognito.signin.user.admin']), ...custom.scopesToAdd]);
     const claims: JWTPayload = {
-      'cognito:groups': [...request.roles],
+      'cognito:groups': roles,
       username,
       client_id: clientId,
       token_use: request.tokenUse ?? 'access',
@@ -150,7 +157,7 @@ export class LocalIssuer {
     const claims: JWTPayload = {
       token_use: 'id',
       'cognito:username': request.username,
-      'cognito:groups': [...request.roles],
+      'cognito:groups': await this.withGrants(request.roles, request.email),
       email: request.email,
       email_verified: true,
       ...(request.name ? { name: request.name } : {}),
@@ -159,6 +166,11 @@ export class LocalIssuer {
       auth_time: request.authTime ?? Math.floor(Date.now() / 1000),
     };
     return this.sign(claims, request.username, request.expiresIn ?? '1h', LOCAL_ISSUER, request.clientId);
+  }
+
+  /** A person's roles and those their grants give, once each. */
+  private async withGrants(roles: readonly Role[], email: string): Promise<Role[]> {
+    return [...new Set([...roles, ...(email ? await this.grantedRoles(email) : [])])];
   }
 
   /** A machine client's access token (OAuth client credentials), for the scopes it was granted. */

@@ -42,6 +42,17 @@ export class LocalClients {
     return { clientId: client.clientId, clientSecret: client.secret };
   }
 
+  /** The CISS Search training provider's client (the exam-provider role, no agency), made on first use. */
+  examProviderClient(name = 'exam-provider'): { clientId: string; clientSecret: string } {
+    let client = this.clients.find((c) => c.name === name);
+    if (!client) {
+      client = { clientId: randomBytes(13).toString('hex'), name, scopes: [API_SCOPE, roleScope('exam-provider')], secret: randomBytes(32).toString('base64url') };
+      this.clients.push(client);
+      this.save();
+    }
+    return { clientId: client.clientId, clientSecret: client.secret };
+  }
+
   /** The client, when the secret is its own (compared in constant time). */
   authenticate(clientId: string, secret: string): LocalClient | undefined {
     const client = this.clients.find((c) => c.clientId === clientId);

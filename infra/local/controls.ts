@@ -18,6 +18,7 @@ import type { LocalEventBridge } from './eventbridge';
  * - `POST /_local/tokens` `{"roles":["court-clerk"],"courts":["GA23"],"username":"…"}`: a token
  *   minted as `runtime.mintToken` does (through the pre-token trigger).
  * - `POST /_local/rms-clients` `{"ori":"CT0000100"}`: that agency's RMS app client (id, secret).
+ * - `POST /_local/exam-provider-client` `{}`: the CISS Search training provider's app client (id, secret).
  * - `GET /_local/clock`: mode, now, and the timers waiting (epoch ms, earliest first).
  * - `GET /_local/events[?source=ciss.arrests]`: every event put on the buses so far.
  * - `GET /_local/cms`: what the CMS simulator received; `POST /_local/cms`
@@ -74,6 +75,9 @@ export function localControls(runtime: ControlledRuntime): Control {
       const request = parse(z.strictObject({ ori: OriSchema }), body);
       if (!request.ok) return request.answer;
       return { status: 200, body: runtime.clients.rmsClient(request.value.ori) };
+    }
+    if (method === 'POST' && pathname === '/_local/exam-provider-client') {
+      return { status: 200, body: runtime.clients.examProviderClient() };
     }
     if (method === 'GET' && pathname === '/_local/clock') {
       const { clock } = runtime;

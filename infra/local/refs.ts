@@ -1,5 +1,6 @@
 import { email, functions, type EndpointName, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { portalHome } from '../../portal/config';
+import { LOCAL_USER_POOL_ID } from '../../functions/certification/adapters/grants';
 
 /** The names a stage's resources get locally: `ciss-<stage>-…`, where the CDK stack names them in AWS. */
 export function localNames(stage: string) {
@@ -73,6 +74,9 @@ export function resolveLocalRef(ref: Ref, targets: LocalRefTargets): string {
       return targets.searchDbArn;
     case 'searchDbSecret':
       return targets.searchDbSecretArn(ref.access);
+    case 'userPool':
+      // No Cognito here: the grant adapter keeps grants in the main table, which the local issuer reads.
+      return LOCAL_USER_POOL_ID;
   }
 }
 

@@ -32,6 +32,7 @@ import { startSourceApi, type SourceApiSimulator } from './search/source-api';
 import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
+import { localGrants } from './grants';
 import { userDirectory, type DemoUser } from './users';
 import { SfnStore } from './stepfunctions/store';
 import { LocalDataApi } from './search/data-api';
@@ -149,6 +150,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
     const issuer = await startIssuer(options.dataDir, lambda);
+    // The local user store: roles granted by a lifecycle (CISS Search certification) join the next token.
+    issuer.grantedRoles = localGrants(dynamodb.client, names.table('main'), clock);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
     signInPeople(api, issuer, clock, userDirectory(options.users));

@@ -32,6 +32,8 @@ export const DEMO_ORI = 'CT0000100';
  * The people of the local user pool: one or more per role of the workflows. The unit's address is
  * the one its mail goes to (`CCHRS_UNIT_EMAIL`, infra/manifest/access.ts); the clerks' courts are
  * those the demo packets are arraigned in (GA23) and one other (GA14), for the court-scoping rule.
+ * Two hold CISS Search's certification (`search`): an officer (sees no juvenile records) and a
+ * prosecutor (sees them, CGS § 46b-124).
  */
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'nhpd-admin', name: 'Dana Whitfield', email: 'admin@nhpd.ct.example', roles: ['agency-admin'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
@@ -42,6 +44,9 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'judge-ga23', name: 'Hon. Ellen Park', email: 'judge.ga23@jud.ct.example', roles: ['judicial'], organization: 'Superior Court, New Haven' },
   { username: 'dcj-attorney', name: 'Marcus Bell', email: 'attorney@dcj.ct.example', roles: ['dcj'], organization: 'Division of Criminal Justice' },
   { username: 'auditor', name: 'Grace Liu', email: 'auditor@dpscs.ct.example', roles: ['auditor'], organization: 'CJIS audit, Department of Emergency Services and Public Protection' },
+  // CISS Search: certified users (the `search` role beside their own), an officer and a prosecutor.
+  { username: 'nhpd-officer', name: 'Officer Rita Alvarez', email: 'officer@nhpd.ct.example', roles: ['agency-staff', 'search'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
+  { username: 'dcj-prosecutor', name: 'Jonah Feld', email: 'prosecutor@dcj.ct.example', roles: ['dcj', 'search'], organization: 'Division of Criminal Justice' },
   { username: 'ops', name: 'Sam Novak', email: 'ops@ciss.ct.example', roles: ['operations'], organization: 'CISS operations' },
 ];
 
@@ -76,4 +81,5 @@ export const ROLE_LABELS: Readonly<Record<(typeof ROLES)[number], string>> = {
   operations: 'Operations',
   auditor: 'Auditor',
   search: 'CISS Search (certified)',
+  'exam-provider': 'CISS Search exam provider (machine)',
 };

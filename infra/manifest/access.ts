@@ -6,7 +6,7 @@ import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, machineRef, ta
  */
 
 /** Where the CCHRS unit (state police) receives its review and verification tasks. */
-const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.ct.example' } } as const;
+export const unitEnv = { CCHRS_UNIT_EMAIL: { ref: 'literal', value: 'cchrs.unit@dpscs.ct.example' } } as const;
 /** Where e-mails about a request lead: its page in the portal (`#/access-requests/<id>`). */
 const portalEnv = { PORTAL_URL: { ref: 'portalUrl' } } as const;
 const stepEnv = { ...commonEnv, ...unitEnv, ...portalEnv, PUBLIC_API_URL: { ref: 'apiUrl' }, TASK_TOKEN_KEY_ID: { ref: 'key' } } as const;

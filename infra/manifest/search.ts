@@ -39,7 +39,10 @@ export const searchRouteFunctions = {
     entry: 'functions/search/sources.ts',
     description: 'CISS Search: the source systems, what each holds and when each last delivered',
     env: { ...commonEnv, ...searchDbEnv('query') },
-    permissions: [{ searchDb: 'query' }],
+    // auditAppend: a caller refused by role is audited (RouteDenied) like on every route.
+    permissions: [auditAppend, { searchDb: 'query' }],
+    // Counts every source's records (a scan of the index) and may meet the engine cold.
+    timeoutSeconds: 29,
   },
   'search-log': {
     entry: 'functions/search/log.ts',

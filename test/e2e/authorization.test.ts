@@ -12,7 +12,7 @@ const tokenRoutes = (routes as readonly RouteSpec[]).filter((r) => r.auth === 't
  * What the matrix puts in each path parameter: an id of the parameter's own format that names
  * nothing (a malformed id is answered 404 before any lookup, without naming it).
  */
-const MISSING_IDS: Readonly<Record<string, string>> = { packetId: 'ap-000000000000000000000000', requestId: 'AR-20000101-0000000000', taskId: 'Nn0SuchTaskAnywhere000', id: 'no-such-execution-0' };
+const MISSING_IDS: Readonly<Record<string, string>> = { packetId: 'ap-000000000000000000000000', requestId: 'AR-20000101-0000000000', taskId: 'Nn0SuchTaskAnywhere000', id: 'no-such-execution-0', source: 'jud-crmvs', certificationId: 'SC-20000101-0000000000' };
 const MISSING_ID = MISSING_IDS['taskId'] ?? '';
 const MISSING_PACKET = MISSING_IDS['packetId'] ?? '';
 const withMissingIds = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => MISSING_IDS[name] ?? name);
@@ -82,6 +82,18 @@ describe('who may call what: every route × every role, and bad tokens', () => {
       body: 'grant_type=client_credentials',
     });
     tokens.set('RMS client', ((await grant.json()) as { access_token: string }).access_token);
+    // The search engine opens on first use (locally PGlite, seconds, more on a busy machine; in
+    // AWS Aurora resuming from zero): opened before the matrix, which is about who may call, not
+    // about a cold engine.
+    await eventually(async () => ((await fetch(`${h.apiUrl}/search/sources`, { headers: { Authorization: `Bearer ${tokens.get('operations') ?? ''}` } })).status === 200 ? true : undefined), 'the search engine open', 60_000);
+    // The CISS Search training provider, by the same grant: the exam-provider role, by scope, no agency.
+    const provider = await h.examProviderClient();
+    const providerGrant = await fetch(`${h.apiUrl}/oauth2/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${Buffer.from(`${provider.clientId}:${provider.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    tokens.set('exam provider client', ((await providerGrant.json()) as { access_token: string }).access_token);
   });
   afterAll(() => stopTarget(h));
 
@@ -106,7 +118,7 @@ describe('who may call what: every route × every role, and bad tokens', () => {
 
     const expected = Object.fromEntries(
       Object.keys(outcome).map((who) => {
-        const role = who === 'RMS client' ? 'agency-rms' : who;
+        const role = who === 'RMS client' ? 'agency-rms' : who === 'exam provider client' ? 'exam-provider' : who;
         if (!(ROLES as readonly string[]).includes(role)) return [who, 401];
         return [who, route.roles.includes(role as Role) ? 'allowed' : 403];
       }),

@@ -105,6 +105,9 @@ function expectedValue(r: Ref): unknown {
     case 'endpoint':
       // The URL is read from the endpoint's SSM parameter at deploy time.
       return { Ref: expect.stringMatching(/^SsmParameterValue/) };
+    case 'userPool':
+      // The people's user pool id (a lifecycle's grant adds them to a group).
+      return ref(onlyLogicalId(template, 'AWS::Cognito::UserPool'));
     case 'searchDb':
       // The cluster's ARN, the Data API's resourceArn.
       return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster:', ref(searchClusterId)]] };
@@ -183,6 +186,16 @@ describe('the secrets', () => {
         }),
       );
     }
+  });
+
+  test('only the functions the manifest names may change group membership, on the people’s user pool only', () => {
+    const members = functionsWith((p) => 'userPool' in p);
+    expect([...members].sort()).toEqual(['certification-grant', 'certification-lapse']);
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+    const onGroups = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(onGroups).toHaveLength(members.length);
+    for (const s of onGroups) expect(s).toMatchObject({ Action: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'], Resource: getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')) });
+    for (const fn of members) expect(JSON.stringify(roleStatements(template, functionRoleId(template, fn)))).toContain('cognito-idp:AdminAddUserToGroup');
   });
 
   test('no policy reads a secret of another resource, or any secret on "*"', () => {

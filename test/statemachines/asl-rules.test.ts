@@ -27,6 +27,8 @@ const HUMAN_WAITS: Readonly<Record<string, readonly string[]>> = {
   // The clerk's review, and Judicial's adjudication (which may take years: it continues as new).
   'arrest-packet.asl.json': ['AwaitClerkReview', 'AwaitAdjudication'],
   'access-request.asl.json': ['AwaitBusinessNeedReview', 'AwaitTrainingAttestation', 'AwaitTrainingVerification'],
+  // The exam result: the training provider's callback, or the unit's entry (issue 17).
+  'search-certification.asl.json': ['AwaitExamResult'],
 };
 
 /** Whether a Retry or Catch list would take an error, as Step Functions matches (States.TaskFailed is every error but a timeout). */

@@ -9,6 +9,7 @@ import { callerFromClaims, errorResponse, illFormedStringAt, json, parseJsonBody
 import type { RouteSpec } from '#shared/routes';
 import { logger } from '#shared/observability';
 import { handler as healthHandler } from '../../functions/health/get';
+import * as certificationRoutes from '../../functions/certification/routes';
 
 const context = {
   callbackWaitsForEmptyEventLoop: false,
@@ -301,6 +302,26 @@ describe('parseJsonBody', () => {
     const own = z.object({ n: z.number().min(1, 'must be one or more') });
 
     expect(() => parseJsonBody(apiEvent({ body: '{"n":0}' }), own)).toThrow(expect.objectContaining({ problems: [{ field: 'n', rule: 'must be one or more' }] }));
+  });
+});
+
+describe('the CISS Search certification routes × every role', () => {
+  /** Who may call each route (issue 17): agencies ask and follow, the unit follows and enters results, the provider's client reports them. */
+  const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+    'certification-create': ['agency-admin'],
+    'certification-list': ['agency-admin', 'unit'],
+    'certification-read': ['agency-admin', 'unit'],
+    'certification-exam-result': ['unit', 'exam-provider'],
+  };
+
+  it.each(Object.values(certificationRoutes).map((r) => [r.id, r] as const))('%s: its roles reach the use case, every other role gets 403', async (_id, route) => {
+    const handler = routeHandler(route as RouteSpec, async () => json(200, { ran: true }));
+    const outcome = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, (await handler(apiEvent({ claims: { sub: 's-1', 'cognito:groups': role, 'custom:ori': 'CT0000100' } }), context)).statusCode] as const)));
+    expect(outcome).toEqual(Object.fromEntries(ROLES.map((role) => [role, ALLOWED[route.id]?.includes(role) ? 200 : 403])));
+  });
+
+  it('gives the exam provider’s machine client its role by scope, with no agency', () => {
+    expect(callerFromClaims({ sub: 'c9', client_id: 'c9', scope: 'ciss/api ciss/exam-provider' })).toEqual({ sub: 'c9', username: 'client:c9', email: undefined, roles: ['exam-provider'], ori: undefined, courts: [] });
   });
 });
 

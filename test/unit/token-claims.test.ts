@@ -52,8 +52,14 @@ describe('access-token customization (the pre-token trigger)', () => {
     ['two agencies', ['ciss/agency-rms', 'ciss/ori.CT0000100', 'ciss/ori.CT0000200']],
     ['no role', ['ciss/api', 'ciss/ori.CT0000100']],
     ['a person’s role only', ['ciss/unit', 'ciss/ori.CT0000100']],
+    ['the exam provider’s role and an agency', ['ciss/exam-provider', 'ciss/ori.CT0000100']],
   ])('refuses a machine client with %s', (_what, scopes) => {
     expect(() => customizeToken(machine(scopes))).toThrow(TokenRefused);
+  });
+
+  it('gives the CISS Search exam provider’s client the API scope and no agency', () => {
+    expect(customizeToken(machine(['ciss/exam-provider']))).toEqual({ kind: 'client', actor: 'client:c1', scopesToAdd: [API_SCOPE], claims: {} });
+    expect(rolesFromScopes('ciss/api ciss/exam-provider')).toEqual(['exam-provider']);
   });
 
   it('lets scopes grant machine roles only', () => {

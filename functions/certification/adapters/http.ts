@@ -1,0 +1,17 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { sourceOf } from '#shared/audit';
+import { NotFound } from '#shared/errors';
+import type { Caller } from '#shared/http';
+import { CertificationIdSchema } from '../domain/certification';
+import type { Acting } from '../ports';
+
+/** The path's certification id, or undefined when malformed: a malformed id names no certification (404). */
+export const CertificationIdParam = z.object({ certificationId: z.string().optional().transform((v) => (v !== undefined && CertificationIdSchema.safeParse(v).success ? v : undefined)) });
+
+export function certificationIdOf(params: z.infer<typeof CertificationIdParam>): string {
+  if (!params.certificationId) throw new NotFound('No such CISS Search certification');
+  return params.certificationId;
+}
+
+export const actingOf = (event: APIGatewayProxyEvent & { caller: Caller }): Acting => ({ caller: event.caller, source: sourceOf(event) });

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { AuditSubject, type AuditEvent } from '#shared/audit';
+import { OriSchema } from '#shared/ids';
+import type { ExamRules } from './exam';
+
+/** `SC-<yyyymmdd>-<10 hex digits>`, functions/certification/create.ts. */
+export const CERTIFICATION_ID = /^SC-\d{8}-[0-9A-F]{10}$/;
+export const CertificationIdSchema = z.string().regex(CERTIFICATION_ID, 'must be a CISS Search certification id (SC-yyyymmdd-XXXXXXXXXX)');
+
+/** The subject type of a certification: the workflow, its human tasks and its audit records name it so. */
+export const CERTIFICATION_SUBJECT = 'search-certification';
+
+/**
+ * Where a CISS Search certification stands:
+ * RECEIVED → TRAINING_ASSIGNED → (RETAKE_ALLOWED →)* EXAM_PASSED → CERTIFIED → LAPSED,
+ * or ATTEMPTS_EXHAUSTED after the last failed attempt, or REQUEST_EXPIRED when no result came.
+ */
+export const CERTIFICATION_STATUSES = ['RECEIVED', 'TRAINING_ASSIGNED', 'RETAKE_ALLOWED', 'EXAM_PASSED', 'CERTIFIED', 'ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED'] as const;
+export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
+
+/** Statuses that end a certification: the employee's e-mail is free for a new request. */
+export const CLOSED_CERTIFICATION_STATUSES: readonly CertificationStatus[] = ['ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED'];
+
+/** Statuses in which an exam result may be recorded. */
+export const AWAITING_EXAM: readonly CertificationStatus[] = ['TRAINING_ASSIGNED', 'RETAKE_ALLOWED'];
+
+/** What the step is, in words, for each status (answers and the portal). */
+const STEPS: Readonly<Record<CertificationStatus, string>> = {
+  RECEIVED: 'CISS Search User Training is being assigned',
+  TRAINING_ASSIGNED: 'the employee takes CISS Search User Training and the certification exam',
+  RETAKE_ALLOWED: 'the employee may retake the certification exam',
+  EXAM_PASSED: 'the search role is being granted',
+  CERTIFIED: 'certified: the employee holds the search role until the certification expires',
+  ATTEMPTS_EXHAUSTED: 'ended: every exam attempt allowed was failed',
+  REQUEST_EXPIRED: 'ended: no exam result came before the last reminder ran out',
+  LAPSED: 'ended: the certification expired and the search role is suspended',
+};
+export const stepOf = (status: CertificationStatus): string => STEPS[status];
+
+export const NewCertificationSchema = z.object({
+  employee: z.object({
+    fullName: z.string().trim().min(3, 'must be the full name (at least 3 characters)').max(120),
+    email: z.string().trim().pipe(z.email('must be the work e-mail address of the employee’s CCHRS account').max(254)),
+  }),
+  ori: OriSchema,
+});
+export type NewCertification = z.infer<typeof NewCertificationSchema>;
+
+/** One exam attempt, as the training provider or the unit reports it. */
+export const ExamResultSchema = z.object({
+  /** The provider's id of the attempt: the same attempt sent again is recognised by it. */
+  attemptId: z.string().trim().regex(/^[A-Za-z0-9._:-]{3,64}$/, 'must be the provider’s attempt id: 3 to 64 letters, digits and . _ : -'),
+  score: z.number().min(0, 'must be a score from 0 to 100').max(100, 'must be a score from 0 to 100'),
+  takenAt: z.iso.datetime({ offset: true, message: 'must be when the attempt was taken, ISO 8601 with a time zone (e.g. 2026-11-30T14:00:00Z)' }),
+});
+export type ExamResult = z.infer<typeof ExamResultSchema>;
+
+export interface ExamAttempt extends ExamResult {
+  readonly passed: boolean;
+  /** The provider's machine client or the unit member who recorded it. */
+  readonly recordedBy: string;
+  readonly channel: 'provider' | 'unit';
+  readonly recordedAt: string;
+  /** The exam task the attempt was recorded under: the one it decides, and never a later retake's. */
+  readonly taskId: string;
+}
+
+/** The Security Awareness Training the request rests on: the employee's CCHRS request whose verified module shows it. */
+export interface AwarenessEvidence {
+  readonly requestId: string;
+  readonly completedOn: string;
+  readonly recordId: string;
+}
+
+export interface Certification {
+  readonly certificationId: string;
+  readonly status: CertificationStatus;
+  readonly ori: string;
+  readonly employee: { readonly fullName: string; readonly email: string };
+  readonly requestedBy: { readonly username: string; readonly email?: string };
+  readonly awareness: AwarenessEvidence;
+  /** The exam rules in force when the request was made: a request keeps them to the end. */
+  readonly rules: ExamRules;
+  readonly attempts: readonly ExamAttempt[];
+  /** After a failed attempt: the earliest a retake may be taken. */
+  readonly retakeAt?: string;
+  readonly grantedAt?: string;
+  /** When the certification, and with it the search role, ends (a year after the pass). */
+  readonly expiresAt?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** An audit event about one certification: ids, codes, counts and scores only. */
+export function certificationAudit(certificationId: string, type: string, actor: string, details: AuditEvent['details'] = {}, outcome: AuditEvent['outcome'] = 'success', source?: AuditEvent['source']): AuditEvent {
+  return { type, outcome, actor, component: 'ciss-search-certification', subject: AuditSubject.of(CERTIFICATION_SUBJECT, certificationId), source, details };
+}

@@ -1,0 +1,71 @@
+import { Conflict, Forbidden, ValidationFailed } from '#shared/errors';
+import { awarenessOf } from '../domain/awareness';
+import { certificationAudit, stepOf, type Certification, type CertificationStatus, type NewCertification } from '../domain/certification';
+import type { ExamRules } from '../domain/exam';
+import type { Acting, AwarenessLookup, Clock, StartWorkflow, Store } from '../ports';
+
+export interface CreatePorts {
+  readonly store: Pick<Store, 'create' | 'get'>;
+  readonly awareness: AwarenessLookup;
+  readonly start: StartWorkflow;
+  readonly now: Clock;
+  /** A new id, `SC-<yyyymmdd>-<10 hex digits>`, for the day of `at`. */
+  readonly newId: (at: string) => string;
+  /** The exam rules in force; the request keeps them. */
+  readonly rules: ExamRules;
+}
+
+export interface Created {
+  readonly outcome: 'new' | 'retried';
+  readonly certificationId: string;
+  readonly status: CertificationStatus;
+  readonly step: string;
+}
+
+/**
+ * An agency administrator requests CISS Search access for one of their employees.
+ * 1. only for the caller's own agency (403)
+ * 2. the employee needs current Security Awareness Training, shown by their ACTIVE CCHRS account
+ *    of this agency (domain/awareness.ts); otherwise 400 naming the rule
+ * 3. store it (RECEIVED) with its audit event and the exam rules in force; one open
+ *    certification per employee: the same request again (same agency, requester, employee) is
+ *    answered with the stored one (200), another is 409
+ * 4. start its execution, named by the certification (a repeated start is the same one)
+ */
+export async function createCertification(ports: CreatePorts, body: NewCertification, { caller, source }: Acting): Promise<Created> {
+  if (body.ori !== caller.ori) throw new Forbidden(`You may request CISS Search access only for your own agency (${caller.ori ?? 'none'}), not ${body.ori}`);
+  const at = ports.now();
+  const email = body.employee.email.toLowerCase();
+  const awareness = awarenessOf(await ports.awareness(email), body.ori, at.slice(0, 10));
+  if ('problem' in awareness) throw new ValidationFailed([{ field: 'employee.email', rule: awareness.problem }]);
+  const certification: Certification = {
+    certificationId: ports.newId(at),
+    status: 'RECEIVED',
+    ori: body.ori,
+    employee: { fullName: body.employee.fullName, email },
+    requestedBy: { username: caller.username, ...(caller.email ? { email: caller.email } : {}) },
+    awareness: awareness.evidence,
+    rules: ports.rules,
+    attempts: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+  try {
+    await ports.store.create(
+      certification,
+      certificationAudit(certification.certificationId, 'SearchCertificationStatusChanged', caller.username, { from: null, to: 'RECEIVED', awarenessRequestId: awareness.evidence.requestId }, 'success', source),
+    );
+  } catch (error) {
+    if (!(error instanceof Conflict)) throw error;
+    const openId = (error.details as { openCertificationId?: string } | undefined)?.openCertificationId;
+    const open = openId ? await ports.store.get(openId) : undefined;
+    const same = open && open.ori === certification.ori && open.requestedBy.username === caller.username && open.employee.fullName === certification.employee.fullName;
+    if (!open || !same) {
+      throw open?.ori === certification.ori ? error : new Conflict(`An open CISS Search certification for ${email} already exists, requested by another agency`);
+    }
+    await ports.start(open.certificationId, { certificationId: open.certificationId });
+    return { outcome: 'retried', certificationId: open.certificationId, status: open.status, step: stepOf(open.status) };
+  }
+  await ports.start(certification.certificationId, { certificationId: certification.certificationId });
+  return { outcome: 'new', certificationId: certification.certificationId, status: 'RECEIVED', step: stepOf('RECEIVED') };
+}

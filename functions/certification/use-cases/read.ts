@@ -1,0 +1,67 @@
+import { DynamoKeySchema } from '#shared/cursor';
+import { Forbidden, NotFound } from '#shared/errors';
+import { certificationAudit, stepOf, type Certification, type CertificationStatus } from '../domain/certification';
+import type { TimelineEntry } from '../adapters/store';
+import type { Acting, ListCursors, RecordAudit, Store } from '../ports';
+
+const isUnit = (acting: Acting): boolean => acting.caller.roles.includes('unit');
+
+/** A certification as the API answers it: the record, its step in words, and its timeline. */
+export function viewOf(c: Certification, timeline?: readonly TimelineEntry[]) {
+  return {
+    certificationId: c.certificationId,
+    status: c.status,
+    step: stepOf(c.status),
+    ori: c.ori,
+    employee: c.employee,
+    requestedBy: c.requestedBy.username,
+    awareness: c.awareness,
+    rules: c.rules,
+    attempts: c.attempts.map((a, i) => ({ attempt: i + 1, attemptId: a.attemptId, score: a.score, takenAt: a.takenAt, passed: a.passed, channel: a.channel, recordedAt: a.recordedAt })),
+    retakeAt: c.retakeAt ?? null,
+    grantedAt: c.grantedAt ?? null,
+    expiresAt: c.expiresAt ?? null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    ...(timeline ? { timeline } : {}),
+  };
+}
+
+/**
+ * One certification with its timeline.
+ * 1. the unit reads any; an agency administrator only their agency's: another's reads as
+ *    missing (404), like one that does not exist
+ * 2. the read is audited (ids only)
+ */
+export async function readCertification(ports: { readonly store: Pick<Store, 'get' | 'timeline'>; readonly audit: RecordAudit }, certificationId: string, acting: Acting) {
+  const c = await ports.store.get(certificationId);
+  if (!c || (!isUnit(acting) && c.ori !== acting.caller.ori)) throw new NotFound(`No CISS Search certification ${certificationId}`);
+  await ports.audit(certificationAudit(certificationId, 'SearchCertificationRead', acting.caller.username, {}, 'success', acting.source));
+  return viewOf(c, await ports.store.timeline(certificationId));
+}
+
+export interface ListPorts {
+  readonly store: Pick<Store, 'list'>;
+  readonly cursors: ListCursors;
+  readonly audit: RecordAudit;
+}
+
+/**
+ * One page of the certifications the caller may see, newest first.
+ * 1. the unit sees every one; an agency administrator their agency's only (403 without an ORI)
+ * 2. the cursor is sealed and bound to the list, the filter and the caller
+ * 3. the listing is audited with its count
+ */
+export async function listCertifications(ports: ListPorts, q: { readonly status?: CertificationStatus; readonly limit: number; readonly nextToken?: string }, acting: Acting) {
+  const { caller } = acting;
+  if (!isUnit(acting) && !caller.ori) throw new Forbidden('Your token names no agency (ORI)');
+  const view = isUnit(acting) ? ({ kind: 'all' } as const) : ({ kind: 'agency', ori: caller.ori ?? '' } as const);
+  const scope = { list: 'search-certifications', caller, query: { status: q.status } };
+  const start = await ports.cursors.open(q.nextToken, scope, DynamoKeySchema, 'nextToken');
+  const page = await ports.store.list(view, { status: q.status, limit: q.limit }, start);
+  await ports.audit(certificationAudit(view.kind === 'agency' ? view.ori : (q.status ?? '*'), 'SearchCertificationsListed', caller.username, { count: page.items.length }, 'success', acting.source));
+  return {
+    items: page.items.map((c) => ({ certificationId: c.certificationId, status: c.status, step: stepOf(c.status), employee: c.employee.fullName, ori: c.ori, createdAt: c.createdAt, expiresAt: c.expiresAt ?? null })),
+    nextToken: await ports.cursors.seal(scope, page.next),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Common given-name equivalences ("Bill" for William, "Peggy" for Margaret): data in
+ * nicknames.json, groups of names each taken for every other of its group. Pure: the portal may
+ * import it. The engine compares the expanded names as search_norm() gives them.
+ */
+import { z } from 'zod';
+import data from './nicknames.json' with { type: 'json' };
+
+const NicknamesSchema = z.object({ version: z.int().min(1), groups: z.array(z.array(z.string().regex(/^[a-z]+$/, 'must be lower-case letters')).min(2)).min(1) });
+
+export const NICKNAMES = NicknamesSchema.parse(data);
+
+const byName = new Map<string, Set<string>>();
+for (const group of NICKNAMES.groups) {
+  for (const name of group) {
+    const set = byName.get(name) ?? new Set<string>();
+    for (const other of group) if (other !== name) set.add(other);
+    byName.set(name, set);
+  }
+}
+
+/** A given name as the nickname list holds it: lower case, without accents or punctuation. */
+export const nameKey = (name: string): string =>
+  name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+
+/** The names taken for this one (not itself), in no particular order; none for a name the list lacks. */
+export function nicknamesOf(first: string): readonly string[] {
+  return [...(byName.get(nameKey(first)) ?? [])];
+}

@@ -1,0 +1,516 @@
+import { z } from 'zod';
+import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
+import type { Cursors } from '#shared/cursor';
+import type { Caller } from '#shared/http';
+import type { MatchedField, MatchHow, PersonGroup, SearchAnswer, SearchHit } from '../domain/answer';
+import { nicknamesOf } from '../domain/nicknames';
+import { normaliseIdentifier, parseQuery, type NameCandidate, type ParsedQuery, type SearchQuery } from '../domain/query';
+import { IDENTIFIER_KINDS, type IdentifierKind, type PersonName, type RecordKind } from '../domain/record';
+import { sourceOf } from '../domain/sources';
+import { hiddenRecordsSql, VISIBILITY_VERSION } from '../domain/visibility';
+import type { SqlEngine, SqlParams, SqlRow } from '../ports';
+import { displayName } from './shared';
+
+/**
+ * What each kind of match adds to a hit's score: the ranking, explained. Each MatchedField of an
+ * answer carries the weight it added; a hit's score is their sum. `*Typo` weights are scaled by
+ * how alike the two names are (0..1: trigram similarity, or 1 - edit distance / length);
+ * `transposed` scales a name read the other way round.
+ */
+export const WEIGHTS = {
+  identifier: 10,
+  lastExact: 5,
+  /** The query's surname is one word of a compound surname, or the other way round. */
+  lastPart: 4,
+  lastTypo: 4,
+  lastPhonetic: 2.5,
+  firstExact: 3,
+  firstNickname: 2.5,
+  firstTypo: 2.5,
+  firstPhonetic: 1.5,
+  firstInitial: 1.5,
+  dobExact: 4,
+  dobSwapped: 3,
+  text: 1.5,
+  transposed: 0.9,
+} as const;
+
+/** At most this many records are scored and grouped for one query (the rest are not shown). */
+export const MAX_HITS = 300;
+/** At most this many candidate rows each way of matching (names, identifiers, text) gives. */
+const MAX_CANDIDATES = 400;
+/**
+ * Name rows read before the record filters: enough that the caller's visibility (a few per cent
+ * of records hidden) leaves MAX_CANDIDATES; unbounded (well, far larger) when the caller filters
+ * by source, kind, dates or town, which may keep only a few of them.
+ */
+const NAME_ROWS = { unfiltered: 2_000, filtered: 50_000 } as const;
+
+export interface SearchPorts {
+  readonly engine: SqlEngine;
+  readonly cursors: Pick<Cursors, 'open' | 'seal'>;
+  /** Appends to the audit trail. */
+  record(event: AuditEvent): Promise<void>;
+  now(): Date;
+  /** A new query id. */
+  newId(): string;
+}
+
+export interface SearchRequest {
+  readonly caller: Caller;
+  readonly source: AuditSource;
+  readonly query: SearchQuery;
+}
+
+const PageCursorSchema = z.object({ offset: z.int().min(0) });
+
+/** The filters and visibility on search_record `r`, as SQL and parameters. */
+function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
+  const visibility = hiddenRecordsSql(roles);
+  const parts = [visibility.sql];
+  const params: Record<string, string> = { ...visibility.params };
+  if (q.source) {
+    parts.push('r.source = :f_source');
+    params['f_source'] = q.source;
+  }
+  if (q.kind) {
+    parts.push('r.kind = :f_kind');
+    params['f_kind'] = q.kind;
+  }
+  if (q.from) {
+    parts.push('r.event_date >= :f_from::date');
+    params['f_from'] = q.from;
+  }
+  if (q.to) {
+    parts.push('r.event_date <= :f_to::date');
+    params['f_to'] = q.to;
+  }
+  if (q.town) {
+    parts.push('search_norm(r.town) = search_norm(:f_town)');
+    params['f_town'] = q.town;
+  }
+  return { sql: parts.join(' AND '), params };
+}
+
+/** Normalised on the engine, as ingestion normalised the indexed names. */
+const NORM = (param: string) => `search_norm(:${param})`;
+const CODE = (param: string) => `dmetaphone(replace(search_norm(:${param}), ' ', ''))`;
+const CODE2 = (param: string) => `dmetaphone_alt(replace(search_norm(:${param}), ' ', ''))`;
+
+/**
+ * One name reading against search_name: candidates by trigram similarity or double metaphone of
+ * the surname, or by date of birth; each with the signals the score is made of. The name rows
+ * come first, best first (a matching date of birth, then the surname's similarity), bounded
+ * before they meet search_record: a common surname costs that many primary-key lookups, not a
+ * scan of every record. (No comments inside the SQL: an apostrophe there would read as a quote.)
+ */
+const nameSql = (where: string, nameRows: number) => `
+SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS dob,
+  ${NORM('l')} AS q_last, ${NORM('f')} AS q_first,
+  (${NORM('l')} <> '' AND replace(n.last_norm, ' ', '') = replace(${NORM('l')}, ' ', '')) AS last_eq,
+  (${NORM('l')} <> '' AND (${NORM('l')} = ANY(string_to_array(n.last_norm, ' ')) OR n.last_norm = ANY(string_to_array(${NORM('l')}, ' ')))) AS last_part,
+  similarity(n.last_norm, ${NORM('l')})::float8 AS last_sim,
+  levenshtein(left(n.last_norm, 100), left(${NORM('l')}, 100))::int AS last_lev,
+  (${NORM('l')} <> '' AND n.last_code <> '' AND (n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')}))) AS last_phon,
+  (${NORM('f')} <> '' AND n.first_norm = ${NORM('f')}) AS first_eq,
+  (n.first_norm <> '' AND n.first_norm = ANY(string_to_array(:nicks, ' '))) AS first_nick,
+  (${NORM('f')} <> '' AND n.first_norm <> '' AND ((length(${NORM('f')}) = 1 AND left(n.first_norm, 1) = ${NORM('f')}) OR (length(n.first_norm) = 1 AND n.first_norm = left(${NORM('f')}, 1)))) AS first_init,
+  similarity(n.first_norm, ${NORM('f')})::float8 AS first_sim,
+  levenshtein(left(n.first_norm, 100), left(${NORM('f')}, 100))::int AS first_lev,
+  (${NORM('f')} <> '' AND n.first_code <> '' AND n.first_code = ${CODE('f')}) AS first_phon
+FROM (
+  SELECT n.* FROM search_name n
+  WHERE (${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})
+       OR (:short AND n.last_norm LIKE left(${NORM('l')}, 1) || '%' AND length(n.last_norm) <= 6 AND levenshtein(left(n.last_norm, 100), ${NORM('l')}) <= 1)))
+     OR n.dob = ANY(string_to_array(:dobs, ' ')::date[])
+  ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
+  LIMIT ${nameRows}
+) n JOIN search_record r ON r.source = n.source AND r.record_id = n.record_id
+WHERE ${where}
+ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
+LIMIT ${MAX_CANDIDATES}`;
+
+const identifierSql = (where: string) => `
+SELECT i.source, i.record_id, i.kind, i.value_norm
+FROM search_identifier i JOIN search_record r ON r.source = i.source AND r.record_id = i.record_id
+WHERE i.value_norm = ANY(string_to_array(:ids, ' ')) AND ${where}
+ORDER BY i.source, i.record_id
+LIMIT ${MAX_CANDIDATES}`;
+
+const textSql = (where: string) => `
+SELECT r.source, r.record_id, ts_rank(r.doc, plainto_tsquery('simple', search_norm(:text)))::float8 AS rank
+FROM search_record r
+WHERE r.doc @@ plainto_tsquery('simple', search_norm(:text)) AND ${where}
+ORDER BY rank DESC, r.source, r.record_id
+LIMIT ${MAX_CANDIDATES}`;
+
+const detailSql = (where: string) => `
+SELECT r.source, r.record_id, r.kind, r.title, r.event_date::text AS date, r.town,
+  (r.body -> 'person')::text AS person, (r.body -> 'identifiers')::text AS identifiers,
+  (SELECT string_agg(DISTINCT n.last_norm || '@' || n.dob::text, ' ') FROM search_name n WHERE n.source = r.source AND n.record_id = r.record_id AND n.dob IS NOT NULL) AS name_keys
+FROM search_record r
+JOIN unnest(string_to_array(:k_sources, ' '), string_to_array(:k_ids, ' ')) AS k(source, record_id) ON r.source = k.source AND r.record_id = k.record_id
+WHERE ${where}`;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : 0);
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** How alike two normalised names are: trigram similarity, or 1 - edit distance / the longer length. */
+export function alike(similarity: number, distance: number, a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  return Math.max(similarity, longer === 0 ? 0 : 1 - distance / longer);
+}
+
+/** Whether two different names are close enough to be a typo of each other. */
+const isTypo = (similarity: number, distance: number, a: string, b: string): boolean => a !== '' && b !== '' && (similarity >= 0.3 || distance <= 1 || (distance <= 2 && Math.max(a.length, b.length) >= 6));
+
+interface Part {
+  readonly how: MatchHow;
+  readonly weight: number;
+}
+
+const best = (parts: readonly (Part | undefined)[]): Part | undefined => parts.filter((p): p is Part => p !== undefined).sort((a, b) => b.weight - a.weight)[0];
+
+/** The surname's match in one name row, if any. */
+export function lastNameMatch(row: SqlRow): Part | undefined {
+  const q = str(row['q_last']);
+  const v = str(row['last_norm']);
+  if (q === '') return undefined;
+  if (row['last_eq'] === true) return { how: 'exact', weight: WEIGHTS.lastExact };
+  const sim = num(row['last_sim']);
+  const lev = num(row['last_lev']);
+  return best([
+    row['last_part'] === true ? { how: 'exact', weight: WEIGHTS.lastPart } : undefined,
+    isTypo(sim, lev, q, v) ? { how: 'typo', weight: round(WEIGHTS.lastTypo * alike(sim, lev, q, v)) } : undefined,
+    row['last_phon'] === true ? { how: 'phonetic', weight: WEIGHTS.lastPhonetic } : undefined,
+  ]);
+}
+
+/** The given name's match in one name row, if any. */
+export function firstNameMatch(row: SqlRow): Part | undefined {
+  const q = str(row['q_first']);
+  const v = str(row['first_norm']);
+  if (q === '' || v === '') return undefined;
+  if (row['first_eq'] === true) return { how: 'exact', weight: WEIGHTS.firstExact };
+  const sim = num(row['first_sim']);
+  const lev = num(row['first_lev']);
+  return best([
+    row['first_nick'] === true ? { how: 'nickname', weight: WEIGHTS.firstNickname } : undefined,
+    isTypo(sim, lev, q, v) && q.length > 1 && v.length > 1 ? { how: 'typo', weight: round(WEIGHTS.firstTypo * alike(sim, lev, q, v)) } : undefined,
+    row['first_phon'] === true ? { how: 'phonetic', weight: WEIGHTS.firstPhonetic } : undefined,
+    row['first_init'] === true ? { how: 'initial', weight: WEIGHTS.firstInitial } : undefined,
+  ]);
+}
+
+/** A name row's contribution: the surname, the given name, the date of birth. */
+interface RowMatch {
+  readonly ord: number;
+  readonly firstNorm: string;
+  readonly lastNorm: string;
+  readonly last?: Part;
+  readonly first?: Part;
+  readonly dob?: Part & { readonly value: string };
+  readonly total: number;
+}
+
+/** Scores one name row for one name reading (transposed readings count a little less). */
+export function scoreNameRow(row: SqlRow, candidate: NameCandidate | undefined, dobs: ParsedQuery['dobs']): RowMatch {
+  const scale = (p: Part | undefined): Part | undefined => (p && candidate?.transposed ? { how: 'transposed', weight: round(p.weight * WEIGHTS.transposed) } : p);
+  const last = candidate ? scale(lastNameMatch(row)) : undefined;
+  const first = candidate && last ? scale(firstNameMatch(row)) : undefined;
+  const dobValue = str(row['dob']);
+  const dobHit = dobs.find((d) => d.date === dobValue);
+  const dob = dobHit ? { how: dobHit.swapped ? ('swapped-date' as const) : ('exact' as const), weight: dobHit.swapped ? WEIGHTS.dobSwapped : WEIGHTS.dobExact, value: dobValue } : undefined;
+  return { ord: num(row['ord']), firstNorm: str(row['first_norm']), lastNorm: str(row['last_norm']), last, first, dob, total: round((last?.weight ?? 0) + (first?.weight ?? 0) + (dob?.weight ?? 0)) };
+}
+
+/** What one record matched, across the ways of matching. */
+interface Candidate {
+  readonly source: string;
+  readonly recordId: string;
+  name?: RowMatch;
+  readonly identifiers: Map<string, IdentifierKind>;
+  text?: number;
+}
+
+const keyOf = (source: string, id: string) => `${source}/${id}`;
+
+/** The words the engine searches as full text: every word typed, when some are not names. */
+function textOf(parsed: ParsedQuery): string {
+  if (parsed.reading.words.length === 0) return '';
+  const nameWords = parsed.names.filter((n) => !n.transposed).slice(0, 1).flatMap((n) => [n.first ?? '', n.last]);
+  return [...nameWords, ...parsed.reading.words].join(' ').trim();
+}
+
+/** The identifiers looked up: each read by pattern, and any other word with a digit in it. */
+function identifiersOf(parsed: ParsedQuery): string[] {
+  const values = [...parsed.reading.identifiers.map((i) => i.value), ...parsed.reading.words.filter((w) => /\d/.test(w) && normaliseIdentifier(w).length >= 4)];
+  return [...new Set(values.map(normaliseIdentifier).filter((v) => v !== ''))];
+}
+
+/**
+ * Finds the candidates: name readings against search_name, identifiers exactly, the other words
+ * as full text; each already filtered (source, kind, dates, town) and limited to what the
+ * caller may see.
+ */
+async function candidates(parsed: ParsedQuery, q: SearchQuery, roles: readonly string[], engine: SqlEngine): Promise<Map<string, Candidate>> {
+  const where = recordConditions(q, roles);
+  const found = new Map<string, Candidate>();
+  const at = (source: string, recordId: string): Candidate => {
+    const key = keyOf(source, recordId);
+    let c = found.get(key);
+    if (!c) {
+      c = { source, recordId, identifiers: new Map() };
+      found.set(key, c);
+    }
+    return c;
+  };
+  const dobs = parsed.dobs.map((d) => d.date).join(' ');
+  const readings: (NameCandidate | undefined)[] = parsed.names.length > 0 ? [...parsed.names] : parsed.dobs.length > 0 ? [undefined] : [];
+  const nameRuns = readings.map(async (candidate) => {
+    // A short surname ("Cen" for Chen) shares too few trigrams with its typo: one edit away, same first letter.
+    const short = (candidate?.last ?? '').replace(/[^\p{L}]/gu, '').length <= 4;
+    const params: SqlParams = { ...where.params, l: candidate?.last ?? '', f: candidate?.first ?? '', nicks: candidate?.first ? nicknamesOf(candidate.first).join(' ') : '', dobs, short };
+    const rows = await engine.query(nameSql(where.sql, q.source || q.kind || q.from || q.to || q.town ? NAME_ROWS.filtered : NAME_ROWS.unfiltered), params);
+    return rows.map((row) => ({ row, match: scoreNameRow(row, candidate, parsed.dobs) }));
+  });
+  const ids = identifiersOf(parsed);
+  const text = textOf(parsed);
+  const [nameRows, idRows, textRows] = await Promise.all([
+    Promise.all(nameRuns),
+    ids.length > 0 ? engine.query(identifierSql(where.sql), { ...where.params, ids: ids.join(' ') }) : Promise.resolve([]),
+    text !== '' ? engine.query(textSql(where.sql), { ...where.params, text }) : Promise.resolve([]),
+  ]);
+  for (const { row, match } of nameRows.flat()) {
+    const c = at(str(row['source']), str(row['record_id']));
+    if (!c.name || match.total > c.name.total) c.name = match;
+  }
+  for (const row of idRows) {
+    const kind = str(row['kind']);
+    if ((IDENTIFIER_KINDS as readonly string[]).includes(kind)) at(str(row['source']), str(row['record_id'])).identifiers.set(str(row['value_norm']), kind as IdentifierKind);
+  }
+  for (const row of textRows) at(str(row['source']), str(row['record_id'])).text = num(row['rank']);
+  return found;
+}
+
+/** Whether a candidate is an answer: with names, the surname (or an identifier, or all the words) must match; else any match. */
+function qualifies(c: Candidate, parsed: ParsedQuery): boolean {
+  if (c.identifiers.size > 0 || c.text !== undefined) return true;
+  if (parsed.names.length > 0) return c.name?.last !== undefined;
+  return c.name?.dob !== undefined;
+}
+
+const scoreOf = (c: Candidate): number => round((c.name?.total ?? 0) + c.identifiers.size * WEIGHTS.identifier + (c.text !== undefined ? WEIGHTS.text : 0));
+
+/** Where `part` is in `text`, ignoring case: one range, or none. */
+function rangeOf(text: string, part: string | undefined): [number, number][] {
+  if (!part) return [];
+  const at = text.toLowerCase().indexOf(part.toLowerCase());
+  return at < 0 ? [] : [[at, at + part.length]];
+}
+
+interface Detail {
+  readonly kind: RecordKind;
+  readonly title: string;
+  readonly date?: string;
+  readonly town?: string;
+  readonly names: readonly PersonName[];
+  readonly dob?: string;
+  readonly identifiers: Partial<Record<IdentifierKind, string[]>>;
+  readonly nameKeys: readonly string[];
+}
+
+function parseJson<T>(text: unknown, fallback: T): T {
+  if (typeof text !== 'string' || text === '') return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function detailOf(row: SqlRow): Detail {
+  const person = parseJson<{ names?: PersonName[]; dob?: string }>(row['person'], {});
+  return {
+    kind: str(row['kind']) as RecordKind,
+    title: str(row['title']),
+    date: str(row['date']) || undefined,
+    town: str(row['town']) || undefined,
+    names: person.names ?? [],
+    dob: person.dob,
+    identifiers: parseJson<Partial<Record<IdentifierKind, string[]>>>(row['identifiers'], {}),
+    nameKeys: str(row['name_keys']).split(' ').filter((k) => k !== ''),
+  };
+}
+
+/** A name about as search_norm() gives it (unaccent does more; this only picks the matched name to show). */
+const roughNorm = (s: string | undefined): string =>
+  (s ?? '')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** Which of the record's names a name row is (rows are numbered by ingestion; the names are matched, not counted). */
+function nameOfRow(names: readonly PersonName[], row: RowMatch): PersonName | undefined {
+  return names.find((n) => roughNorm(n.last) === row.lastNorm && roughNorm(n.first) === row.firstNorm) ?? names.find((n) => roughNorm(n.last) === row.lastNorm) ?? names[0];
+}
+
+/** The hit as the answer gives it: what it is, and each field that matched, with its weight. */
+function hitOf(c: Candidate, d: Detail, parsed: ParsedQuery): SearchHit {
+  const matched: MatchedField[] = [];
+  const name = c.name ? nameOfRow(d.names, c.name) : undefined;
+  if (c.name && name) {
+    const shown = displayName(name);
+    if (c.name.last) matched.push({ field: 'name', value: shown, highlight: rangeOf(shown, name.last), how: c.name.last.how, weight: c.name.last.weight });
+    if (c.name.first) matched.push({ field: 'name', value: shown, highlight: rangeOf(shown, name.first), how: c.name.first.how, weight: c.name.first.weight });
+  }
+  if (c.name?.dob) matched.push({ field: 'dob', value: c.name.dob.value, highlight: [[0, c.name.dob.value.length]], how: c.name.dob.how, weight: c.name.dob.weight });
+  for (const [norm, kind] of c.identifiers) {
+    const value = (d.identifiers[kind] ?? []).find((v) => normaliseIdentifier(v) === norm) ?? norm;
+    matched.push({ field: kind, value, highlight: [[0, value.length]], how: 'identifier', weight: WEIGHTS.identifier });
+  }
+  if (c.text !== undefined) matched.push({ field: 'text', value: d.title, highlight: parsed.reading.words.flatMap((w) => rangeOf(d.title, w)), how: 'text', weight: WEIGHTS.text });
+  const first = d.names[0];
+  return {
+    source: c.source,
+    sourceName: sourceOf(c.source)?.name ?? c.source,
+    recordId: c.recordId,
+    kind: d.kind,
+    title: d.title,
+    ...(d.date ? { date: d.date } : {}),
+    ...(d.town ? { town: d.town } : {}),
+    ...(first ? { name: displayName(first) } : {}),
+    ...(d.dob ? { dob: d.dob } : {}),
+    score: round(matched.reduce((sum, m) => sum + m.weight, 0)),
+    matched,
+  };
+}
+
+/** Identifiers that say two records are one person. */
+const PERSON_IDENTIFIERS: readonly IdentifierKind[] = ['sid', 'fbi', 'licence'];
+const IDENTIFIER_WORDS: Readonly<Record<string, string>> = { sid: 'SID', fbi: 'FBI number', licence: "driver's licence" };
+
+/**
+ * Groups hits by likely person: the same SID, FBI number or driver's licence makes one person;
+ * else the same normalised surname and date of birth. Each group says why.
+ */
+export function groupHits(hits: readonly { readonly hit: SearchHit; readonly detail: Detail }[]): { hits: SearchHit[]; because: string[] }[] {
+  const parent = hits.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const reasons = new Map<number, Set<string>>();
+  const link = (a: number, b: number, why: string) => {
+    const ra = find(a);
+    const rb = find(b);
+    const merged = new Set([...(reasons.get(ra) ?? []), ...(reasons.get(rb) ?? []), why]);
+    parent[rb] = ra;
+    reasons.set(ra, merged);
+    reasons.delete(rb);
+  };
+  const seen = new Map<string, number>();
+  hits.forEach(({ detail }, i) => {
+    for (const kind of PERSON_IDENTIFIERS) {
+      for (const value of detail.identifiers[kind] ?? []) {
+        const key = `${kind}:${normaliseIdentifier(value)}`;
+        const other = seen.get(key);
+        if (other === undefined) seen.set(key, i);
+        else if (find(other) !== find(i)) link(other, i, `same ${IDENTIFIER_WORDS[kind]} ${normaliseIdentifier(value)}`);
+      }
+    }
+  });
+  hits.forEach(({ detail }, i) => {
+    for (const nameKey of detail.nameKeys) {
+      const key = `name:${nameKey}`;
+      const other = seen.get(key);
+      if (other === undefined) seen.set(key, i);
+      else if (find(other) !== find(i)) link(other, i, 'same surname and date of birth');
+    }
+  });
+  const groups = new Map<number, SearchHit[]>();
+  hits.forEach(({ hit }, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), hit]));
+  return [...groups.entries()].map(([root, members]) => ({ hits: members.sort((a, b) => b.score - a.score), because: [...(reasons.get(root) ?? [])] }));
+}
+
+/** The value most of the hits give (the first such, in hit order), if any. */
+function mostCommon(values: readonly (string | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let top: string | undefined;
+  for (const [v, n] of counts) if (top === undefined || n > (counts.get(top) ?? 0)) top = v;
+  return top;
+}
+
+/**
+ * GET /search (certified users): the one box over every source, grouped by likely person.
+ * 1. read the box: names, dates of birth (and their swaps), identifiers, words (domain/query.ts)
+ * 2. the cursor opens only for this query, these filters and this caller (400 naming it otherwise)
+ * 3. candidates from the engine: surnames by trigram and double metaphone, given names with
+ *    their nicknames, dates of birth, identifiers exactly, the other words as full text; each
+ *    filtered and limited to what the caller's roles may see (domain/visibility.ts), in SQL
+ * 4. each candidate scored with the named weights (WEIGHTS), each matched field carrying its own;
+ *    the best MAX_HITS kept
+ * 5. grouped by likely person (same SID, FBI number or licence; else surname and date of birth)
+ * 6. the page of groups, and the cursor for the next
+ * 7. the query's words kept in search_query, the search audited (`SearchPerformed`, ids only)
+ */
+export async function search(request: SearchRequest, ports: SearchPorts): Promise<SearchAnswer> {
+  const { caller, query: q } = request;
+  const parsed = parseQuery(q.q, ports.now());
+  const filters = { source: q.source, kind: q.kind, from: q.from, to: q.to, town: q.town };
+  const scope = { list: 'search', caller, query: { q: q.q, purpose: q.purpose, ...filters } };
+  const cursor = (await ports.cursors.open(q.nextToken, scope, PageCursorSchema)) ?? { offset: 0 };
+
+  const found = await candidates(parsed, q, caller.roles, ports.engine);
+  const scored = [...found.values()]
+    .filter((c) => qualifies(c, parsed))
+    .map((c) => ({ c, score: scoreOf(c) }))
+    .sort((a, b) => b.score - a.score || keyOf(a.c.source, a.c.recordId).localeCompare(keyOf(b.c.source, b.c.recordId)))
+    .slice(0, MAX_HITS);
+
+  let hits: { hit: SearchHit; detail: Detail }[] = [];
+  if (scored.length > 0) {
+    const where = recordConditions(q, caller.roles);
+    const rows = await ports.engine.query(detailSql(where.sql), { ...where.params, k_sources: scored.map((s) => s.c.source).join(' '), k_ids: scored.map((s) => s.c.recordId).join(' ') });
+    const details = new Map(rows.map((row) => [keyOf(str(row['source']), str(row['record_id'])), detailOf(row)]));
+    hits = scored.flatMap(({ c }) => {
+      const detail = details.get(keyOf(c.source, c.recordId));
+      return detail ? [{ hit: hitOf(c, detail, parsed), detail }] : [];
+    });
+  }
+
+  const groups = groupHits(hits)
+    .map((g) => ({ ...g, score: Math.max(...g.hits.map((h) => h.score)) }))
+    .sort((a, b) => b.score - a.score || b.hits.length - a.hits.length || keyOf(a.hits[0]!.source, a.hits[0]!.recordId).localeCompare(keyOf(b.hits[0]!.source, b.hits[0]!.recordId)));
+  const page = groups.slice(cursor.offset, cursor.offset + q.limit);
+  const people: PersonGroup[] = page.map((g, i) => {
+    const dob = mostCommon(g.hits.map((h) => h.dob));
+    return { key: `p${cursor.offset + i + 1}`, name: mostCommon(g.hits.map((h) => h.name)) ?? g.hits[0]!.title, ...(dob ? { dob } : {}), because: g.because, score: g.score, hits: g.hits };
+  });
+  const next = cursor.offset + q.limit < groups.length ? { offset: cursor.offset + q.limit } : undefined;
+
+  const queryId = ports.newId();
+  const at = ports.now().toISOString();
+  const kept = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  await ports.engine.query('INSERT INTO search_query (query_id, actor, at, purpose, text, filters, results) VALUES (:id, :actor, :at::timestamptz, :purpose, :text, :filters::jsonb, :results)', {
+    id: queryId,
+    actor: caller.username,
+    at,
+    purpose: q.purpose,
+    text: q.q,
+    filters: JSON.stringify(kept),
+    results: hits.length,
+  });
+  await ports.record({
+    type: 'SearchPerformed',
+    outcome: 'success',
+    actor: caller.username,
+    component: 'search',
+    subject: AuditSubject.of('search-query', queryId),
+    source: request.source,
+    details: { purpose: q.purpose, results: hits.length, people: groups.length, page: Math.floor(cursor.offset / q.limit) + 1, rules: VISIBILITY_VERSION, ...(q.source ? { sourceFilter: q.source } : {}), ...(q.kind ? { kindFilter: q.kind } : {}), ...(q.town ? { townFilter: q.town } : {}) },
+  });
+  const nextToken = await ports.cursors.seal(scope, next);
+  return { queryId, purpose: q.purpose, reading: parsed.reading, total: hits.length, people, ...(nextToken ? { nextToken } : {}) };
+}
