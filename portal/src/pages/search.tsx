@@ -9,7 +9,7 @@ import { Failure, Page } from '../ui/components';
 import { SelectField, TextField, useSchemaForm } from '../ui/form';
 import { RecordPage } from './search-record';
 import { SearchResults } from './search-results';
-import { readQuery } from './search-standin';
+import { readQuery, SearchQuerySchema } from '../../../functions/search/domain/query';
 import { notCertified, NOT_CERTIFIED, useSearch, type SearchDraft } from './search-state';
 import { kindWords, PURPOSE_OPTIONS, readingParts } from './search-words';
 
@@ -24,7 +24,7 @@ import { kindWords, PURPOSE_OPTIONS, readingParts } from './search-words';
 
 const blank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-/** The search form, checked before anything is sent; GET /search checks the same again. */
+/** The search form, in the page's words first, then as GET /search checks it (SearchQuerySchema). */
 export const SearchFormSchema = z
   .object({
     q: z.string().trim().min(2, 'type at least 2 characters: a name, a date of birth or an identifier').max(200, 'at most 200 characters'),
@@ -35,7 +35,9 @@ export const SearchFormSchema = z
     to: blank(z.iso.date('must be a date')),
     town: blank(z.string().trim().max(60, 'at most 60 characters')),
   })
-  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'must be on or after the "from" date' });
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'must be on or after the "from" date' })
+  // Then the API's own schema, so what it would refuse is said beside the field before sending.
+  .pipe(SearchQuerySchema);
 
 /** GET /search/sources's answer. */
 interface SourcesAnswer {
