@@ -1,4 +1,5 @@
 import type { Page, Request, Route } from 'playwright-core';
+import type { SearchRecordInput } from '../../../functions/search/domain/record';
 import type { LoggedSearch, PersonGroup, RecordAnswer, SearchAnswer, SourceStatus } from '../../../functions/search/domain/answer';
 import { DEMO_USERS, type DemoUser } from '../../../infra/local/users';
 import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from './harness';
@@ -11,9 +12,10 @@ import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from
  * purpose carried, or asks for one when opened cold; a user without the role sees no section and
  * is told they are not certified; the auditor lists the searches.
  *
- * The search API's answers are given here with Playwright's page.route (synthetic records),
- * because the search routes' entries are not on this branch yet: these tests check the rendering
- * and the requests the portal makes, not the engine.
+ * One test drives the real API and engine (records delivered with search_apply, searched and
+ * opened through the portal). The others are given the search API's answers with Playwright's
+ * page.route (synthetic records), written while the routes were not merged: they check the
+ * rendering and the requests the portal makes (none to /search while typing), not the engine.
  */
 const SEARCHER: DemoUser = { username: 'dcj-searcher', name: 'Avery Quinn', email: 'searcher@dcj.ct.example', roles: ['dcj', 'search'], organization: 'Division of Criminal Justice' };
 
@@ -256,6 +258,28 @@ describe('CISS Search in the portal', () => {
     await page.getByRole('button', { name: 'Open the record' }).click();
     await page.getByRole('heading', { level: 1, name: 'Arrest by New Haven PD, 2 charges' }).waitFor();
     expect(calls.at(-1)?.searchParams.get('purpose')).toBe('J');
+  });
+
+  it('finds a person across sources from a misspelt name on the real engine, and opens the record (no answers given in this page)', async () => {
+    const records: SearchRecordInput[] = [
+      { source: 'jud-crmvs', id: 'portal-case-1', version: 1, kind: 'case', title: 'State v. Kowalczyk, larceny 6th degree', date: '2026-02-01', town: 'New Haven', person: { names: [{ first: 'Katherine', last: 'Kowalczyk' }], dob: '1984-03-07' }, identifiers: { sid: ['CT01234567'] }, fields: [{ label: 'Court', value: 'GA23 New Haven' }] },
+      { source: 'despp-cch', id: 'portal-cch-1', version: 1, kind: 'person', title: 'Criminal history of Kate Kowalczyk', person: { names: [{ first: 'Kate', last: 'Kowalczyk' }], dob: '1984-03-07' }, identifiers: { sid: ['CT01234567'] } },
+    ];
+    await p.h.runtime.search.direct().query('SELECT search_apply(:changes::jsonb)::text AS outcome', { changes: JSON.stringify(records.map((record) => ({ op: 'upsert', record }))) });
+    const { context, page: real } = await signedIn(p, SEARCHER.username, '/search');
+    await real.getByRole('searchbox', { name: 'Search for' }).fill('Katherine Kowalzcyk');
+    await real.getByLabel('Purpose of this search').selectOption('C');
+    await real.getByRole('button', { name: 'Search' }).click();
+    const first = real.locator('.search-person').first();
+    await first.waitFor({ timeout: 20_000 });
+    expect(await first.locator('.search-hit').count()).toBe(2);
+    expect(await first.locator('.search-because').textContent()).toContain('CT01234567');
+    expect(await first.locator('mark').count()).toBeGreaterThan(0);
+    expect(await checkPage(real, 'search-real')).toEqual([]);
+    await real.getByRole('link', { name: 'State v. Kowalczyk, larceny 6th degree' }).click();
+    await real.getByRole('heading', { level: 1, name: 'State v. Kowalczyk, larceny 6th degree' }).waitFor();
+    expect(await real.locator('dl[aria-label="As the source gives it"]').textContent()).toContain('GA23 New Haven');
+    await context.close();
   });
 
   it('says so when no record matches', async () => {
