@@ -23,6 +23,8 @@ export interface Section {
   readonly roles: readonly Role[];
   /** The section's first page. */
   readonly home: string;
+  /** What a person without the section's roles is told at its pages, in place of "Page not found" (e.g. not certified for search). */
+  readonly refused?: string;
   readonly routes: readonly PageRoute[];
 }
 

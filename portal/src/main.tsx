@@ -6,7 +6,7 @@ import { Session } from './auth';
 import { Home } from './pages/home';
 import { Welcome } from './pages/welcome';
 import { match, useLocation } from './router';
-import { sectionsFor } from './sections';
+import { SECTIONS, sectionsFor } from './sections';
 import { Failure, Page } from './ui/components';
 import { Layout } from './ui/layout';
 
@@ -47,10 +47,16 @@ function App(props: { readonly portal: Portal; readonly signInError?: Error; rea
       }
     }
   }
+  // A section's page that this person's roles do not open: the section may say why, in its words.
+  const closed = SECTIONS.find((s) => s.refused && s.routes.some((r) => match(r.pattern, loc.path)));
   return (
     <Layout person={person} sections={sections}>
       {loc.path === '/' ? (
         <Home person={person} sections={sections} />
+      ) : closed?.refused ? (
+        <Page title={closed.title}>
+          <Failure error={new Error(closed.refused)} />
+        </Page>
       ) : (
         <Page title="Page not found">
           <Failure error={new Error(`There is no page at ${loc.path} for your roles.`)} />

@@ -231,6 +231,11 @@ function Results(props: { readonly search: Search }) {
   return (
     <section aria-labelledby="audit-results">
       <h2 id="audit-results">Records: {searchLabel(s)}</h2>
+      {s.by === 'actor' ? (
+        <p>
+          <a href={href('/search/log', { actor: s.actor })}>{s.actor}'s CISS searches</a>: the words and purpose of each.
+        </p>
+      ) : null}
       <div class="actions">
         <button type="button" onClick={() => void exportCsv()} disabled={exporting}>
           {exporting ? 'Exporting…' : 'Export all to CSV'}
