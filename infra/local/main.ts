@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     dataDir,
     clock,
     faults: faultsEnv(),
+    searchSources: { people: numberEnv('CISS_SEARCH_SOURCE_PEOPLE', 200) },
   });
   stopOnSignals(runtime);
 

@@ -63,6 +63,14 @@ export interface RuntimeOptions {
    */
   readonly schedules?: boolean;
   /**
+   * The simulated source systems CISS Search polls (their change APIs and file drops), with this
+   * many synthetic people, and the `search-poll` schedule that reads them. Absent, the simulator
+   * serves nobody and `search-poll` does not run: a runtime that is not about search does not
+   * fill the search database every 15 minutes of its clock. `npm start` serves
+   * `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
+   */
+  readonly searchSources?: { readonly people: number; readonly seed?: number };
+  /**
    * A DCJ CMS already running elsewhere, instead of starting the simulator here (the crash test
    * keeps it in the process that survives the kill). It must accept the `cms-credentials` secret
    * of `dataDir`'s keys.
@@ -137,7 +145,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const mailbox = await startMailbox(options.sesPort ?? 8005, localSecret, teardown);
     const keys = LocalKeys.load(names.prefix, options.dataDir);
     const cms = await startCms(options, keys, teardown);
-    const searchSources = await startSourceApi({ seed: 1, people: Number(process.env['CISS_SEARCH_SOURCE_PEOPLE'] ?? 200) });
+    const searchSources = await startSourceApi({ seed: options.searchSources?.seed ?? 1, people: options.searchSources?.people ?? 0 });
     teardown.add(() => searchSources.stop());
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
@@ -159,7 +167,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, teardown);
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll']), teardown);
     const resumed = await stepFunctions.resumeAll();
     const runtime: LocalRuntime = {
       endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: portalHome(api.url) },
@@ -481,10 +489,10 @@ async function createStateMachines(stepFunctions: StepFunctionsService, names: L
 }
 
 /** The manifest's schedules on the clock (unless turned off). At stop they end first, then events in flight are delivered. */
-function startSchedules(lambda: LocalLambda, clock: Clock, eventBridge: LocalEventBridge, enabled: boolean, teardown: Teardown): LocalScheduler {
+function startSchedules(lambda: LocalLambda, clock: Clock, eventBridge: LocalEventBridge, enabled: boolean, skip: ReadonlySet<string>, teardown: Teardown): LocalScheduler {
   teardown.add(() => eventBridge.idle());
   const scheduler = new LocalScheduler(lambda, clock);
-  if (enabled) scheduler.start();
+  if (enabled) scheduler.start(skip);
   teardown.add(() => scheduler.stop());
   return scheduler;
 }

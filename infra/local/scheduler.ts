@@ -37,8 +37,9 @@ export class LocalScheduler {
     }));
   }
 
-  start(): void {
-    this.loops = (Object.entries(schedules) as [string, ScheduleSpec][]).map(([name, spec]) => this.loop(name, spec));
+  /** Starts every schedule but those named in `skip`. */
+  start(skip: ReadonlySet<string> = new Set()): void {
+    this.loops = (Object.entries(schedules) as [string, ScheduleSpec][]).filter(([name]) => !skip.has(name)).map(([name, spec]) => this.loop(name, spec));
   }
 
   /** Stops planning runs and waits for a run under way to finish. */

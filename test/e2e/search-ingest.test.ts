@@ -13,7 +13,7 @@ describe('CISS Search ingestion on the embedded runtime', () => {
   let search: SqlEngine;
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await givenRuntime({ searchSources: { people: 200 } });
     events = new EventBridgeClient({ endpoint: h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     search = h.runtime.search.direct();
   });
