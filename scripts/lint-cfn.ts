@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { App } from 'aws-cdk-lib';
+import { NestedStack, type App } from 'aws-cdk-lib';
 import { synthesizeStack } from '../infra/stack';
 
 function cfnLintVersion(): string | undefined {
@@ -27,23 +27,28 @@ if (!version) {
 }
 
 const stack = synthesizeStack();
-const template = (stack.node.root as App).synth().getStackArtifact(stack.artifactId).template as unknown;
+const assembly = (stack.node.root as App).synth();
+const template = assembly.getStackArtifact(stack.artifactId).template as unknown;
 const dir = mkdtempSync(path.join(tmpdir(), 'ciss-cfn-lint-'));
 const file = path.join(dir, `${stack.stackName}.template.json`);
 writeFileSync(file, JSON.stringify(template, null, 1));
+// The nested stacks' templates (CISS Search's database), as the assembly wrote them.
+const nestedFiles = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack).map((nested) => path.join(assembly.directory, nested.templateFile));
 
-const run = spawnSync('cfn-lint', ['--format', 'parseable', '--non-zero-exit-code', 'error', '--', file], { encoding: 'utf8' });
+const run = spawnSync('cfn-lint', ['--format', 'parseable', '--non-zero-exit-code', 'error', '--', file, ...nestedFiles], { encoding: 'utf8' });
 rmSync(dir, { recursive: true, force: true });
 const findings = run.stdout.split('\n').filter((line) => line.trim());
 // parseable: <file>:<line>:<col>:<end line>:<end col>:<rule>:<message>
+const fileOf = (line: string): string => [file, ...nestedFiles].find((f) => line.startsWith(`${f}:`)) ?? '';
+const ruleOf = (line: string): string => line.slice(fileOf(line).length).split(':')[5] ?? '?';
 const byRule = new Map<string, number>();
 for (const line of findings) {
-  const rule = line.slice(file.length).split(':')[5] ?? '?';
+  const rule = ruleOf(line);
   byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
 }
 const count = (prefix: string): number => [...byRule].filter(([rule]) => rule.startsWith(prefix)).reduce((n, [, c]) => n + c, 0);
-for (const line of findings.filter((l) => (l.slice(file.length).split(':')[5] ?? '').startsWith('E'))) console.log(line.slice(file.length + 1));
+for (const line of findings.filter((l) => ruleOf(l).startsWith('E'))) console.log(`${path.basename(fileOf(line))}:${line.slice(fileOf(line).length + 1)}`);
 const summary = [...byRule].sort(([a], [b]) => a.localeCompare(b)).map(([rule, n]) => `${rule} ×${n}`).join(', ') || 'none';
-console.log(`lint:cfn: ${version} on ${stack.stackName}: ${count('E')} errors, ${count('W')} warnings, ${count('I')} informational (${summary})`);
+console.log(`lint:cfn: ${version} on ${stack.stackName} and ${nestedFiles.length} nested stack(s): ${count('E')} errors, ${count('W')} warnings, ${count('I')} informational (${summary})`);
 if (run.stderr.trim()) console.error(run.stderr.trim());
 process.exit(run.status === null ? 1 : run.status);

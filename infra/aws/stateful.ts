@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -55,6 +55,13 @@ export class StatefulResources extends Construct {
   readonly emailIdentity: ses.EmailIdentity;
   /** CISS Search's database: Aurora PostgreSQL Serverless v2 with the Data API (search-db.ts). */
   readonly searchDb: SearchDatabase;
+  /**
+   * The nested stack CISS Search's database lives in: its ~50 resources (network, cluster, secrets,
+   * rotation, migration) would take the main template past CloudFormation's 500 per stack. CDK
+   * passes the application key in as a parameter and the cluster's and secrets' ARNs out as
+   * outputs; the cdk-nag packs walk the construct tree, so they check it as well.
+   */
+  readonly searchDbStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: StatefulResourcesProps) {
     super(scope, id);
@@ -134,7 +141,8 @@ export class StatefulResources extends Construct {
     }
     this.secrets = secrets as Record<SecretName, secretsmanager.Secret>;
 
-    this.searchDb = new SearchDatabase(this, 'SearchDb', { stage: props.stage, projectRoot: props.projectRoot, logKey: this.key, removalPolicy });
+    this.searchDbStack = new NestedStack(this, 'SearchDbStack', { description: `ciss-workflows (${props.stage}): CISS Search's database (nested stack)` });
+    this.searchDb = new SearchDatabase(this.searchDbStack, 'SearchDb', { stage: props.stage, projectRoot: props.projectRoot, logKey: this.key, removalPolicy });
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: prefix, description: 'Domain events of ciss-workflows' });
 

@@ -1,5 +1,5 @@
 import { machines } from '#infra/manifest';
-import { devTemplate } from './template';
+import { devTemplate, searchDbTemplate } from './template';
 
 // cfn-lint's E3601 reads the `arn:${Partition}:states:::…` Resources of the definitions, which
 // DefinitionSubstitutions fill at deploy, as malformed ARNs (38 errors before the suppression).
@@ -17,5 +17,10 @@ describe('the template carries its cfn-lint suppressions next to what they excus
   it('suppresses no cfn-lint rule on any other resource', () => {
     const others = Object.values(template.toJSON()['Resources'] as Record<string, { Type: string; Metadata?: Record<string, unknown> }>).filter((r) => r.Type !== 'AWS::StepFunctions::StateMachine');
     expect(others.filter((r) => r.Metadata?.['cfn-lint'] !== undefined)).toEqual([]);
+  });
+
+  it("suppresses no cfn-lint rule in the search database's nested stack", () => {
+    const all = Object.values(searchDbTemplate().toJSON()['Resources'] as Record<string, { Metadata?: Record<string, unknown> }>);
+    expect(all.filter((r) => r.Metadata?.['cfn-lint'] !== undefined)).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { manifest, type FunctionName, type MachineName } from '#infra/manifest';
 import { METRIC, metricsNamespace } from '#infra/manifest/monitoring';
-import { appKeyId, devTemplate, expectResourceProperties, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf } from './template';
+import { appKeyId, devTemplate, expectResourceProperties, exportedFromSearchDb, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf, searchDbTemplate } from './template';
+
+/** The search cluster's `Ref`, as the main template reads it from the database's nested stack. */
+const searchClusterRef = (): { 'Fn::GetAtt': [string, string] } =>
+  exportedFromSearchDb(ref(onlyLogicalId(searchDbTemplate(), 'AWS::RDS::DBCluster'))) as { 'Fn::GetAtt': [string, string] };
 
 // One synthesis, shared with the other suites that only read it.
 const template = devTemplate();
@@ -147,7 +151,7 @@ describe('monitoring in AWS', () => {
     });
 
     it("CISS Search's database: 90 % of its ACU ceiling for 15 minutes, and deadlocks in 2 of 3 periods", () => {
-      const cluster = [{ Name: 'DBClusterIdentifier', Value: ref(onlyLogicalId(template, 'AWS::RDS::DBCluster')) }];
+      const cluster = [{ Name: 'DBClusterIdentifier', Value: searchClusterRef() }];
       expectResourceProperties(template, 'AWS::CloudWatch::Alarm', {
         AlarmName: `${PREFIX}-SearchDbAtMaxCapacity`,
         Namespace: 'AWS/RDS',
@@ -215,7 +219,7 @@ describe('monitoring in AWS', () => {
     });
 
     it("shows the search database's capacity, CPU, deadlocks and connections", () => {
-      const cluster = `<Ref:${onlyLogicalId(template, 'AWS::RDS::DBCluster')}>`;
+      const cluster = `<GetAtt:${searchClusterRef()['Fn::GetAtt'].join('.')}>`;
       for (const metric of ['ServerlessDatabaseCapacity', 'ACUUtilization', 'CPUUtilization', 'Deadlocks', 'DatabaseConnections']) {
         expect({ metric, shown: hasMetric(lines, 'AWS/RDS', metric, 'DBClusterIdentifier', cluster) }).toEqual({ metric, shown: true });
       }

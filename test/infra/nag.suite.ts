@@ -11,6 +11,13 @@ describe('cdk-nag (AwsSolutions, NIST 800-53 rev 5)', () => {
     expect(nagFindings(stack).map((f) => `${f.rule} at ${f.path}: ${f.description}`)).toEqual([]);
   });
 
+  test("checks the nested stacks too: a finding in the search database's is reported", () => {
+    const stack = synthesizeStack();
+    new sqs.Queue(stack.stateful.searchDbStack, 'Unchecked');
+
+    expect(nagFindings(stack).map((f) => `${f.rule} at ${f.path}`)).toContainEqual(expect.stringMatching(/^AwsSolutions-SQS3 at .*\/SearchDbStack\/Unchecked\//));
+  });
+
   test('stops synthesis of the app on a finding nobody acknowledged', () => {
     const app = new App();
     addNagChecks(app);

@@ -3,14 +3,17 @@ import { SEARCH_DB_NAME } from '#infra/manifest/shared';
 import { searchSchemaStatements } from '#infra/search-schema';
 import { DATA_API_ACTIONS } from '#infra/aws/search-db';
 import { SEARCH_DB_USERS, searchDbGrantStatements } from '#infra/aws/search-migration/users';
-import { appKeyId, devTemplate, functionRoleId, getAttArn, onlyLogicalId, ref, resourcesOf, roleStatements, type Statement } from './template';
+import { appKeyId, clusterArnOf, devTemplate, exportedFromSearchDb, functionRoleId, getAttArn, onlyLogicalId, passedToSearchDb, ref, resourcesOf, roleStatements, searchDbTemplate, type Statement } from './template';
 
-// CISS Search's database (infra/aws/search-db.ts), read from the shared default-stage template.
-const template = devTemplate();
+// CISS Search's database (infra/aws/search-db.ts) lives in a nested stack: its own template, read
+// here; the search functions are the main template's, which reads the database through the nested
+// stack's outputs.
+const main = devTemplate();
+const template = searchDbTemplate();
 const clusterId = onlyLogicalId(template, 'AWS::RDS::DBCluster');
 const cluster = resourcesOf(template, 'AWS::RDS::DBCluster')[clusterId] as { Properties: Record<string, unknown>; DeletionPolicy?: string };
-const searchKeyId = Object.keys(resourcesOf(template, 'AWS::KMS::Key')).find((id) => id !== appKeyId(template)) ?? '';
-const clusterArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster:', ref(clusterId)]] };
+const searchKeyId = onlyLogicalId(template, 'AWS::KMS::Key');
+const clusterArn = clusterArnOf(ref(clusterId));
 const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
 const secretIdOf = (username: string): string => {
   const ids = Object.entries(secrets)
@@ -24,7 +27,11 @@ const adminSecretId = secretIdOf('search_admin');
 /** How policies name the admin secret: by its attachment to the cluster (the same ARN). */
 const adminAttachmentId =
   Object.entries(resourcesOf(template, 'AWS::SecretsManager::SecretTargetAttachment')).find(([, a]) => JSON.stringify(a.Properties['SecretId']) === JSON.stringify(ref(adminSecretId)))?.[0] ?? '';
-const searchSecretRefs = [...Object.values(userSecretIds), adminSecretId, adminAttachmentId].map((id) => JSON.stringify(ref(id)));
+/** What the main template's policies see of the database: the cluster's ARN, the users' secrets and the key, through the nested stack's outputs. */
+const mainClusterArn = clusterArnOf(exportedFromSearchDb(ref(clusterId)));
+const mainUserSecretRefs: Record<SearchDbAccess, unknown> = { query: exportedFromSearchDb(ref(userSecretIds.query)), ingest: exportedFromSearchDb(ref(userSecretIds.ingest)) };
+const mainSearchKeyArn = exportedFromSearchDb(getAttArn(searchKeyId));
+const searchSecretRefs = Object.values(mainUserSecretRefs).map((r) => JSON.stringify(r));
 
 const functionNames = Object.keys(manifest.functions) as FunctionName[];
 const accessOf = (name: FunctionName): SearchDbAccess | undefined =>
@@ -58,7 +65,7 @@ describe("CISS Search's database", () => {
     expect(cluster.Properties['EnableCloudwatchLogsExports']).toEqual(['postgresql']);
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup')).filter((g) => g.Properties['LogGroupName'] === '/aws/rds/cluster/ciss-workflows-dev-search/postgresql');
     expect(cluster.Properties['DBClusterIdentifier']).toBe('ciss-workflows-dev-search');
-    expect(groups.map((g) => g.Properties)).toEqual([expect.objectContaining({ KmsKeyId: getAttArn(appKeyId(template)), RetentionInDays: 365 })]);
+    expect(groups.map((g) => g.Properties)).toEqual([expect.objectContaining({ KmsKeyId: passedToSearchDb(getAttArn(appKeyId(main))), RetentionInDays: 365 })]);
   });
 
   test('lives in isolated subnets only: no NAT, no internet gateway, no rule in its security group, flow logs on', () => {
@@ -138,6 +145,15 @@ describe("CISS Search's database", () => {
     expect(read).toEqual(expect.arrayContaining([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]));
     expect(read).toHaveLength(3);
   });
+
+  test('is its own nested stack, which gives the main template the cluster, the users\' secrets and the key, never the admin secret', () => {
+    expect(onlyLogicalId(main, 'AWS::CloudFormation::Stack')).toMatch(/^StatefulSearchDbStack/);
+    main.resourceCountIs('AWS::RDS::DBCluster', 0);
+    const outputs = Object.values((template.toJSON()['Outputs'] ?? {}) as Record<string, { Value: unknown }>).map((o) => o.Value);
+    expect(outputs).toEqual(expect.arrayContaining([ref(clusterId), ref(userSecretIds.query), ref(userSecretIds.ingest), getAttArn(searchKeyId)]));
+    expect(exportedFromSearchDb(ref(adminAttachmentId))).toBeUndefined();
+    expect(exportedFromSearchDb(ref(adminSecretId))).toBeUndefined();
+  });
 });
 
 describe('the search functions', () => {
@@ -149,16 +165,16 @@ describe('the search functions', () => {
 
   test.each(searchFunctions)("%s may use the Data API on the cluster, with its access's secret only", (name) => {
     const access = accessOf(name) ?? 'query';
-    const statements = roleStatements(template, functionRoleId(template, name));
+    const statements = roleStatements(main, functionRoleId(main, name));
 
     const dataApi = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')));
-    expect(dataApi).toEqual([expect.objectContaining({ Effect: 'Allow', Action: [...DATA_API_ACTIONS], Resource: clusterArn })]);
+    expect(dataApi).toEqual([expect.objectContaining({ Effect: 'Allow', Action: [...DATA_API_ACTIONS], Resource: mainClusterArn })]);
     const secretsRead = statements.filter((s) => searchSecretRefs.includes(JSON.stringify(s.Resource))).map((s) => s.Resource);
-    expect(secretsRead).toEqual([ref(userSecretIds[access])]);
+    expect(secretsRead).toEqual([mainUserSecretRefs[access]]);
     expect(statements).toContainEqual(
       expect.objectContaining({
         Action: 'kms:Decrypt',
-        Resource: getAttArn(searchKeyId),
+        Resource: mainSearchKeyArn,
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
       }),
     );
@@ -167,7 +183,7 @@ describe('the search functions', () => {
   test('no other function may use the Data API or read a search secret', () => {
     const others = functionNames.filter((name) => accessOf(name) === undefined);
     for (const name of others) {
-      const statements = roleStatements(template, functionRoleId(template, name));
+      const statements = roleStatements(main, functionRoleId(main, name));
       expect({ name, dataApi: statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:'))) }).toEqual({ name, dataApi: [] });
       expect({ name, secrets: statements.filter((s) => searchSecretRefs.includes(JSON.stringify(s.Resource))) }).toEqual({ name, secrets: [] });
     }

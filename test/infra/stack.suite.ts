@@ -9,6 +9,8 @@ import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aw
 import { entriesOf } from '#infra/aws/refs';
 import {
   appKeyId,
+  clusterArnOf,
+  exportedFromSearchDb,
   expectResource,
   expectResourceProperties,
   functionLogicalId,
@@ -18,6 +20,7 @@ import {
   ref,
   resourcesOf,
   roleStatements,
+  searchDbTemplate,
   type Statement,
 } from './template';
 
@@ -57,15 +60,15 @@ function secretLogicalId(name: SecretName): string {
   return found[0][0];
 }
 
-const searchClusterId = onlyLogicalId(template, 'AWS::RDS::DBCluster');
-/** Logical id of the search database's secret for one access (its user's). */
-const searchSecretId = (access: 'query' | 'ingest'): string => {
-  const ids = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret')).filter((id) => id.startsWith(`StatefulSearchDb${access === 'query' ? 'Query' : 'Ingest'}Secret`));
+// CISS Search's database is in its nested stack (search-db.suite.ts); the main template reads it through the nested stack's outputs.
+const searchDb = searchDbTemplate();
+const searchClusterRef = exportedFromSearchDb(ref(onlyLogicalId(searchDb, 'AWS::RDS::DBCluster')));
+/** How the main template names the search database's secret for one access (its user's): the nested stack's output. */
+const searchSecretRef = (access: 'query' | 'ingest'): unknown => {
+  const ids = Object.keys(resourcesOf(searchDb, 'AWS::SecretsManager::Secret')).filter((id) => id.startsWith(`SearchDb${access === 'query' ? 'Query' : 'Ingest'}Secret`));
   if (ids.length !== 1 || !ids[0]) throw new Error(`expected one search secret for ${access}, found ${ids.length}`);
-  return ids[0];
+  return exportedFromSearchDb(ref(ids[0]));
 };
-/** The search database's admin secret, as its attachment to the cluster names it (its ARN). */
-const searchAdminSecretRef = ref(Object.keys(resourcesOf(template, 'AWS::SecretsManager::SecretTargetAttachment')).find((id) => id.startsWith('StatefulSearchDbClusterSecretAttachment')) ?? '');
 
 /** The manifest functions holding a permission that matches. */
 const functionsWith = (matches: (p: Permission) => boolean): FunctionName[] =>
@@ -110,9 +113,9 @@ function expectedValue(r: Ref): unknown {
       return ref(onlyLogicalId(template, 'AWS::Cognito::UserPool'));
     case 'searchDb':
       // The cluster's ARN, the Data API's resourceArn.
-      return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster:', ref(searchClusterId)]] };
+      return clusterArnOf(searchClusterRef);
     case 'searchDbSecret':
-      return ref(searchSecretId(r.access));
+      return searchSecretRef(r.access);
   }
 }
 
@@ -158,8 +161,8 @@ describe('the data layer', () => {
 describe('the secrets', () => {
   test("are exactly the manifest secrets, the portal's edge key and the search database's three, the manifest's generated, encrypted with the app key and kept", () => {
     // The edge key (infra/aws/waf.ts EDGE_HEADER) is the stack's own: CloudFront's origin header and the API's web ACL read it; no function does.
-    // The search database's admin, query and ingest users' secrets are in search-db.suite.ts.
-    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length + 1 + 3);
+    // The search database's admin, query and ingest users' secrets are in its nested stack (search-db.suite.ts).
+    template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length + 1);
     for (const name of secretNames) {
       expect(resourcesOf(template, 'AWS::SecretsManager::Secret')[secretLogicalId(name)]).toMatchObject({
         DeletionPolicy: 'Retain',
@@ -201,8 +204,8 @@ describe('the secrets', () => {
   test('no policy reads a secret of another resource, or any secret on "*"', () => {
     const secretRefs = [
       ...secretNames.map((name) => JSON.stringify(ref(secretLogicalId(name)))),
-      ...(['query', 'ingest'] as const).map((access) => JSON.stringify(ref(searchSecretId(access)))),
-      JSON.stringify(searchAdminSecretRef),
+      // The admin secret is not even exported to the main template (search-db.suite.ts).
+      ...(['query', 'ingest'] as const).map((access) => JSON.stringify(searchSecretRef(access))),
     ];
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
       (p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement,
@@ -242,8 +245,8 @@ describe('the secrets', () => {
 describe('the functions', () => {
   test('are exactly the manifest functions, all on Node 24 arm64 with X-Ray', () => {
     // …and the secret-rotation function, CDK's bucket-deployment function (the portal's bundle),
-    // and the search database's migration and password rotation.
-    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 4);
+    // (the search database's migration and password rotation are in its nested stack).
+    template.resourceCountIs('AWS::Lambda::Function', functionNames.length + 2);
     for (const name of functionNames) {
       const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionLogicalId(template, name)];
       expect(fn?.Properties).toMatchObject({
@@ -681,6 +684,19 @@ describe('the template', () => {
 
   test('has no dependency cycle', () => {
     expect(() => Template.fromJSON(template.toJSON())).not.toThrow();
+  });
+
+  // CloudFormation refuses a stack of more than 500 resources (TooManyResourcesInStack, at synth).
+  // The budget keeps room below it for the next feature (a function alone is four: role, policy,
+  // log group, function, and a fifth for each route): when it fails, move a self-contained part
+  // into a nested stack, as CISS Search's database is (infra/aws/stateful.ts), rather than raise it.
+  // Interim: 490 now (482 in use); the aim is 450, once more of the stack is nested.
+  test('keeps the main template within its resource budget, well below CloudFormation\'s 500', () => {
+    const RESOURCE_BUDGET = 490;
+    const count = Object.keys(template.toJSON()['Resources'] as Record<string, unknown>).length;
+    expect({ count, withinBudget: count <= RESOURCE_BUDGET }).toEqual({ count, withinBudget: true });
+    const nested = Object.keys(searchDb.toJSON()['Resources'] as Record<string, unknown>).length;
+    expect({ nested, withinBudget: nested <= RESOURCE_BUDGET }).toEqual({ nested, withinBudget: true });
   });
 });
 

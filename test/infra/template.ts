@@ -72,9 +72,42 @@ export function functionRoleId(template: Template, name: FunctionName): string {
   return id;
 }
 
-let devStack: Template | undefined;
-/** The default stage's template, synthesized once for the suites that only read it. */
-export function devTemplate(): Template {
-  devStack ??= Template.fromStack(synthesizeStack());
-  return devStack;
+let devStack: ReturnType<typeof synthesizeStack> | undefined;
+let devTemplates: { main: Template; searchDb: Template } | undefined;
+function dev(): { main: Template; searchDb: Template } {
+  devStack ??= synthesizeStack();
+  devTemplates ??= { main: Template.fromStack(devStack), searchDb: Template.fromStack(devStack.stateful.searchDbStack) };
+  return devTemplates;
 }
+/** The default stage's main template, synthesized once for the suites that only read it. */
+export function devTemplate(): Template {
+  return dev().main;
+}
+/** The default stage's nested stack of CISS Search's database (infra/aws/stateful.ts), from the same synthesis. */
+export function searchDbTemplate(): Template {
+  return dev().searchDb;
+}
+
+/**
+ * How the main template reads a value of the search database's nested stack: through the nested
+ * stack's output of that exact value (`Fn::GetAtt [<nested stack>, Outputs.<name>]`); undefined
+ * when the nested stack does not export it, so that the main template cannot reference it.
+ */
+export function exportedFromSearchDb(value: unknown): unknown {
+  const outputs = (searchDbTemplate().toJSON()['Outputs'] ?? {}) as Record<string, { Value: unknown }>;
+  const name = Object.entries(outputs).find(([, o]) => JSON.stringify(o.Value) === JSON.stringify(value))?.[0];
+  return name === undefined ? undefined : { 'Fn::GetAtt': [onlyLogicalId(devTemplate(), 'AWS::CloudFormation::Stack'), `Outputs.${name}`] };
+}
+
+/** How the search database's nested stack reads a value of the main template: the `Ref` of the parameter it is passed as. */
+export function passedToSearchDb(value: unknown): unknown {
+  const parameters = (resourcesOf(devTemplate(), 'AWS::CloudFormation::Stack')[onlyLogicalId(devTemplate(), 'AWS::CloudFormation::Stack')]?.Properties['Parameters'] ?? {}) as Record<string, unknown>;
+  const name = Object.entries(parameters).find(([, v]) => JSON.stringify(v) === JSON.stringify(value))?.[0];
+  if (name === undefined) throw new Error(`the search database's nested stack is not passed ${JSON.stringify(value)}`);
+  return ref(name);
+}
+
+/** The cluster ARN as a policy builds it from the cluster's `Ref` (in whichever template). */
+export const clusterArnOf = (clusterRef: unknown): unknown => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':cluster:', clusterRef]],
+});
