@@ -206,14 +206,9 @@ describe('CISS Search in the portal', () => {
     // A real 403: the API's answer to a user without the search role, whose token is taken from
     // that user's own signed-in page and put on the searcher's request.
     const { context: plain, page: dcj } = await newPage(p);
-    let uncertified = '';
-    dcj.on('response', async (r) => {
-      if (r.request().method() === 'POST' && /token/.test(new URL(r.url()).pathname)) {
-        const answer = (await r.json().catch(() => ({}))) as { access_token?: string };
-        if (answer.access_token) uncertified = `Bearer ${answer.access_token}`;
-      }
-    });
+    const tokenAnswer = dcj.waitForResponse((r) => r.request().method() === 'POST' && /token/.test(new URL(r.url()).pathname));
     await signIn(p, dcj, 'dcj-attorney', '/');
+    const uncertified = `Bearer ${((await (await tokenAnswer).json()) as { access_token: string }).access_token}`;
     expect(uncertified).toMatch(/^Bearer ./);
     await plain.close();
     const { context, page: other } = await signedIn(p, SEARCHER.username, '/');
@@ -232,7 +227,10 @@ describe('CISS Search in the portal', () => {
     await other.getByRole('button', { name: 'Search' }).click();
     await other.locator('#f-q-problem', { hasText: 'must hold a name, a date or an identifier' }).waitFor();
     await other.getByRole('searchbox', { name: 'Search for' }).fill('Marchetti');
+    const refused = other.waitForResponse((r) => new URL(r.url()).pathname === '/search');
     await other.getByRole('button', { name: 'Search' }).click();
+    expect(await (await refused).json()).toMatchObject({ error: 'Forbidden' });
+    expect((await refused).status()).toBe(403);
     await other.getByRole('alert').getByText('Your account is not certified for CISS Search — see your agency administrator.').waitFor();
     expect(await other.locator('#f-q-problem').count()).toBe(0);
     await context.close();
