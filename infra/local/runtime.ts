@@ -9,6 +9,7 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
+import { searchEventRules } from '../manifest/search';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -63,11 +64,13 @@ export interface RuntimeOptions {
    */
   readonly schedules?: boolean;
   /**
-   * The simulated source systems CISS Search polls (their change APIs and file drops), with this
-   * many synthetic people, and the `search-poll` schedule that reads them. Absent, the simulator
-   * serves nobody and `search-poll` does not run: a runtime that is not about search does not
-   * fill the search database every 15 minutes of its clock. `npm start` serves
-   * `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
+   * CISS Search's ingestion: the simulated source systems (their change APIs and file drops, with
+   * this many synthetic people), the `search-poll` schedule that reads them, and the rules that
+   * index pushed changes and arrest packets. Absent, the simulator serves nobody, the schedule
+   * does not run and those rules are disabled (as a DISABLED rule in AWS): PGlite runs on this
+   * process's one thread, and a runtime that is not about search (the workflow load and crash
+   * tests, the bench's workflow parts) should not share it with an index it never reads.
+   * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
   /**
@@ -150,7 +153,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_INGESTION_RULES);
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(names.prefix, options.dataDir, teardown);
     const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
@@ -420,6 +423,9 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   gateway.mount(CONSOLE_PREFIX, redirectConsole);
   return { gateway, url, clients };
 }
+
+/** The rules that feed CISS Search, disabled unless the runtime is asked to ingest (`searchSources`). */
+const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set(Object.keys(searchEventRules));
 
 /** The search database's ARN locally: what the local Data API answers for (infra/local/search/). */
 const localSearchDbArn = (prefix: string): string => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`;
