@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { OriSchema } from '#shared/ids';
-import type { ExamRules } from './exam';
+
+/** The exam's rules, configured per deployment and kept by each request from its start. */
+export const ExamRulesSchema = z.object({
+  /** The lowest passing score (0–100). */
+  passMark: z.number().min(0).max(100),
+  /** How long after a failed attempt a retake may be taken. */
+  retakeWaitHours: z.number().min(0).max(24 * 365),
+  /** Attempts allowed in all; the request ends after the last one fails. */
+  maxAttempts: z.number().int().min(1).max(20),
+});
+export type ExamRules = z.infer<typeof ExamRulesSchema>;
 
 /** `SC-<yyyymmdd>-<10 hex digits>`, functions/certification/create.ts. */
 export const CERTIFICATION_ID = /^SC-\d{8}-[0-9A-F]{10}$/;

@@ -1,16 +1,6 @@
-import { z } from 'zod';
-import type { Certification, ExamResult } from './certification';
+import type { Certification, ExamResult, ExamRules } from './certification';
 
-/** The exam's rules, configured per deployment and kept by each request from its start. */
-export const ExamRulesSchema = z.object({
-  /** The lowest passing score (0–100). */
-  passMark: z.number().min(0).max(100),
-  /** How long after a failed attempt a retake may be taken. */
-  retakeWaitHours: z.number().min(0).max(24 * 365),
-  /** Attempts allowed in all; the request ends after the last one fails. */
-  maxAttempts: z.number().int().min(1).max(20),
-});
-export type ExamRules = z.infer<typeof ExamRulesSchema>;
+export { ExamRulesSchema, type ExamRules } from './certification';
 
 /** What an attempt does to the certification. */
 export type Judgement =
