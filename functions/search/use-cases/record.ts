@@ -18,7 +18,8 @@ export interface RecordRequest {
   readonly caller: Caller;
   readonly source: AuditSource;
   readonly params: { readonly source?: string; readonly id?: string };
-  readonly purpose: Purpose;
+  /** Required for a well-formed source and id; a malformed one is a 404 before the purpose is read. */
+  readonly purpose?: Purpose;
 }
 
 interface StoredRecord {
@@ -39,18 +40,19 @@ export async function viewRecord(request: RecordRequest, ports: RecordPorts): Pr
   const { caller } = request;
   const source = SourceIdSchema.safeParse(request.params.source).data;
   const id = RecordIdSchema.safeParse(request.params.id).data;
-  const shownKey = `${request.params.source ?? ''}/${request.params.id ?? ''}`;
+  // A malformed source or id may be a probe (or a name): it is neither echoed nor audited.
+  const shownKey = source && id ? recordKey(source, id) : '(malformed)';
   const audit = (outcome: 'success' | 'failure', extra: Record<string, string>) =>
     ports.record({
       type: 'SearchRecordViewed',
       outcome,
       actor: caller.username,
       component: 'search',
-      subject: AuditSubject.of('search-record', source && id ? recordKey(source, id) : shownKey.slice(0, 200)),
+      subject: AuditSubject.of('search-record', shownKey),
       source: request.source,
-      details: { purpose: request.purpose, rules: VISIBILITY_VERSION, ...extra },
+      details: { purpose: request.purpose ?? null, rules: VISIBILITY_VERSION, ...extra },
     });
-  const missing = () => new NotFound(`No record ${shownKey} in search`);
+  const missing = () => new NotFound(source && id ? `No record ${shownKey} in search` : 'No record in search by that source and id');
   if (!source || !id || !sourceOf(source)) {
     await audit('failure', { reason: 'not-found' });
     throw missing();
