@@ -16,6 +16,85 @@ import { acknowledge } from './nag';
  */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
+/** A log group as every log of the app is kept: encrypted with `key`, a year, never deleted with the stack. */
+export function keptLogGroup(scope: Construct, id: string, key: kms.IKey, props: Omit<logs.LogGroupProps, 'encryptionKey' | 'removalPolicy'> = {}): logs.LogGroup {
+  return new logs.LogGroup(scope, id, { retention: LOG_RETENTION, ...props, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+}
+
+export interface LambdaFunctionProps {
+  /** The handler module's absolute path (its export `handler`). */
+  readonly entry: string;
+  readonly description: string;
+  /** What the execution role is for (IAM's description). */
+  readonly roleDescription: string;
+  /** Directory that holds `package-lock.json`. */
+  readonly projectRoot: string;
+  /** Encrypts the function's log group. */
+  readonly logKey: kms.IKey;
+  /** @default LOG_RETENTION (one year) */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default 256 */
+  readonly memoryMb?: number;
+  readonly timeout: Duration;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Shell commands run after bundling, from the input to the output directory. */
+  readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
+}
+
+/**
+ * The one place the Lambda defaults live: Node 24 on Graviton, X-Ray, an encrypted log group
+ * with a fixed retention, an own role that may write to that log group only (AC-6), and an ESM
+ * bundle made by the local esbuild with bundling.ts's settings (no Docker needed). Every
+ * function of the app is one: the manifest's, and the few infrastructure ones (rotation, the
+ * search database's migration).
+ */
+export class LambdaFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
+    super(scope, id);
+    this.logGroup = keptLogGroup(this, 'Logs', props.logKey, { retention: props.logRetention ?? LOG_RETENTION });
+    // An own role instead of CDK's default, which attaches AWSLambdaBasicExecutionRole
+    // (logs:CreateLogGroup and friends on every log group of the account).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.roleDescription.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+    const afterBundling = props.afterBundling ?? (() => []);
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      role: this.role,
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb ?? 256,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      // The settings live in bundling.ts, which the benchmark and the bundle test build with too.
+      bundling: {
+        forceDockerBundling: false,
+        target: LAMBDA_BUNDLE.target,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
+        format: nodejs.OutputFormat.ESM,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
+        externalModules: [...LAMBDA_BUNDLE.external],
+        commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling },
+      },
+    });
+  }
+}
+
 export interface ManifestFunctionProps {
   readonly spec: FunctionSpec;
   /** Directory the manifest's `entry` paths are relative to; holds `package-lock.json`. */
@@ -30,72 +109,30 @@ export interface ManifestFunctionProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/**
- * The one place the Lambda defaults live: Node 24 on Graviton, X-Ray, an encrypted log group
- * with a fixed retention, and an ESM bundle made by the local esbuild (no Docker needed).
- */
-export class ManifestFunction extends Construct {
-  readonly fn: nodejs.NodejsFunction;
-  readonly logGroup: logs.LogGroup;
-
+/** A function of the manifest: its spec, on the Lambda defaults. */
+export class ManifestFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: ManifestFunctionProps) {
-    super(scope, id);
     const { spec } = props;
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? LOG_RETENTION,
-      encryptionKey: props.logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+    super(scope, id, {
+      entry: path.join(props.projectRoot, spec.entry),
+      description: spec.description,
+      roleDescription: `Execution role of ${spec.description}`,
+      projectRoot: props.projectRoot,
+      logKey: props.logKey,
+      logRetention: props.logRetention,
+      memoryMb: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
+      environment: props.environment,
+      afterBundling: (inputDir, outputDir) => {
+        const reference = referenceDirOf(props.projectRoot, spec.entry);
+        return reference ? [`cp "${inputDir}/${reference}"/*.csv "${outputDir}/"`] : [];
+      },
     });
-
-    // An own role instead of CDK's default, which attaches AWSLambdaBasicExecutionRole
-    // (logs:CreateLogGroup and friends on every log group of the account): this one may write
-    // to the function's own log group only (AC-6).
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${spec.description}`.slice(0, 1000),
-    });
-    this.logGroup.grantWrite(role);
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
+    acknowledge(this.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
     acknowledge(
-      role,
+      this.role,
       'NIST.800.53.R5-IAMNoInlinePolicy',
       'The role policy is generated from the manifest for this one role; a managed policy would only make it attachable to other principals.',
     );
-
-    this.fn = new nodejs.NodejsFunction(this, 'Function', {
-      role,
-      entry: path.join(props.projectRoot, spec.entry),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
-      description: spec.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: spec.memoryMb ?? 256,
-      timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      // The settings live in bundling.ts, which the benchmark and the bundle test build with too.
-      bundling: {
-        forceDockerBundling: false,
-        target: LAMBDA_BUNDLE.target,
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: LAMBDA_BUNDLE.sourceMap,
-        format: nodejs.OutputFormat.ESM,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        banner: LAMBDA_BUNDLE.banner,
-        externalModules: [...LAMBDA_BUNDLE.external],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => {
-            const reference = referenceDirOf(props.projectRoot, spec.entry);
-            return reference ? [`cp "${inputDir}/${reference}"/*.csv "${outputDir}/"`] : [];
-          },
-        },
-      },
-    });
   }
 }

@@ -4,19 +4,17 @@ import { CfnResource, CustomResource, Duration, RemovalPolicy } from 'aws-cdk-li
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type { SearchDbAccess } from '../manifest';
 import { SEARCH_DB_NAME } from '../manifest/shared';
 import { searchSchemaStatements } from '../search-schema';
-import { LOG_RETENTION } from './function';
+import { keptLogGroup, LambdaFunction } from './function';
 import { grantSecretRead } from './grants';
 import { acknowledge } from './nag';
-import { ROTATION_INTERVAL } from './rotation/rotation';
+import { acknowledgeRotation, ROTATION_INTERVAL } from './rotation/rotation';
 import type { MigrationProperties } from './search-migration/handler';
 import { SEARCH_DB_USERS, searchDbGrantStatements } from './search-migration/users';
 
@@ -97,6 +95,7 @@ export class SearchDatabase extends Construct {
   /** The custom resource that applies the schema, the users and the grants. */
   readonly migration: CustomResource;
   readonly migrationFunction: nodejs.NodejsFunction;
+  private readonly migrationRole: iam.IRole;
   /** Rotates the three users' passwords through the Data API every ROTATION_INTERVAL. */
   readonly rotationFunction: nodejs.NodejsFunction;
   /** Fixed, so that its log group (and the dashboard) can be named before the cluster exists. */
@@ -124,7 +123,7 @@ export class SearchDatabase extends Construct {
       natGateways: 0,
       subnetConfiguration: [{ name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     });
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: LOG_RETENTION, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
+    const flowLogs = keptLogGroup(this, 'FlowLogs', props.logKey);
     const flowLog = this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL });
     acknowledge(flowLog, 'NIST.800.53.R5-IAMNoInlinePolicy', "CDK's flow-log delivery role: it may write to this VPC's flow-log group only, and is meant for this one role.");
     acknowledge(
@@ -141,12 +140,7 @@ export class SearchDatabase extends Construct {
     // Its log export, made here to be encrypted and kept a year like every log of the app (RDS
     // would make it unencrypted, kept for ever). Errors, connections and DDL only: the Data API
     // binds search words as parameters, which PostgreSQL does not log.
-    const logGroup = new logs.LogGroup(this, 'PostgresqlLogs', {
-      logGroupName: `/aws/rds/cluster/${this.clusterIdentifier}/postgresql`,
-      retention: LOG_RETENTION,
-      encryptionKey: props.logKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = keptLogGroup(this, 'PostgresqlLogs', props.logKey, { logGroupName: `/aws/rds/cluster/${this.clusterIdentifier}/postgresql` });
 
     const minCapacity = props.minCapacity ?? 0.5;
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
@@ -194,7 +188,8 @@ export class SearchDatabase extends Construct {
 
     const migration = this.migrationResource(props);
     this.migration = migration.resource;
-    this.migrationFunction = migration.fn;
+    this.migrationFunction = migration.migration.fn;
+    this.migrationRole = migration.migration.role;
     this.rotationFunction = this.passwordRotation(props);
 
     this.acknowledgeFindings();
@@ -223,29 +218,17 @@ export class SearchDatabase extends Construct {
     return secret;
   }
 
-  private migrationResource(props: SearchDatabaseProps): { resource: CustomResource; fn: nodejs.NodejsFunction } {
-    const logGroup = new logs.LogGroup(this, 'MigrationLogs', { retention: LOG_RETENTION, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
-    const role = new iam.Role(this, 'MigrationRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: "Applies CISS Search's schema, users and grants through the Data API",
-    });
-    logGroup.grantWrite(role);
-    const fn = new nodejs.NodejsFunction(this, 'Migration', {
+  private migrationResource(props: SearchDatabaseProps): { resource: CustomResource; migration: LambdaFunction } {
+    const migration = new LambdaFunction(this, 'Migration', {
       entry: path.join(import.meta.dirname, 'search-migration', 'handler.ts'),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
       description: "Applies CISS Search's schema, users and grants to its database at deploy",
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      roleDescription: "Applies CISS Search's schema, users and grants through the Data API",
+      projectRoot: props.projectRoot,
+      logKey: props.logKey,
       // A new index on a full table can take minutes; CloudFormation waits up to an hour.
       timeout: Duration.minutes(15),
-      tracing: lambda.Tracing.ACTIVE,
-      role,
-      logGroup,
-      bundling: { forceDockerBundling: false, minify: true, format: nodejs.OutputFormat.ESM, externalModules: ['@aws-sdk/*'] },
     });
+    const { fn, role } = migration;
     // The admin user for the statements, and each user's secret to set its password from.
     iam.Grant.addToPrincipal({ grantee: role, actions: ['rds-data:ExecuteStatement'], resourceArns: [this.cluster.clusterArn] });
     grantSecretRead(role, this.adminSecret);
@@ -271,7 +254,7 @@ export class SearchDatabase extends Construct {
     });
     // The writer must be up first (Data API statements run there); the secrets are referenced.
     resource.node.addDependency(this.cluster);
-    return { resource, fn };
+    return { resource, migration };
   }
 
   /**
@@ -281,42 +264,24 @@ export class SearchDatabase extends Construct {
    * actions and the key through Secrets Manager only.
    */
   private passwordRotation(props: SearchDatabaseProps): nodejs.NodejsFunction {
-    const logGroup = new logs.LogGroup(this, 'RotationLogs', { retention: LOG_RETENTION, encryptionKey: props.logKey, removalPolicy: RemovalPolicy.RETAIN });
-    const role = new iam.Role(this, 'RotationRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: "Rotates the passwords of CISS Search's database users through the Data API",
-    });
-    logGroup.grantWrite(role);
-    const fn = new nodejs.NodejsFunction(this, 'PasswordRotation', {
+    const rotation = new LambdaFunction(this, 'PasswordRotation', {
       entry: path.join(import.meta.dirname, 'search-migration', 'rotation.ts'),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
       description: "Rotates the passwords of CISS Search's database users (admin, query, ingest) through the Data API",
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      roleDescription: "Rotates the passwords of CISS Search's database users through the Data API",
+      projectRoot: props.projectRoot,
+      logKey: props.logKey,
       timeout: Duration.minutes(1),
-      tracing: lambda.Tracing.ACTIVE,
-      role,
-      logGroup,
       environment: { CLUSTER_ARN: this.cluster.clusterArn, ADMIN_SECRET_ARN: this.adminSecret.secretArn, DATABASE: SEARCH_DB_NAME },
-      bundling: { forceDockerBundling: false, minify: true, format: nodejs.OutputFormat.ESM, externalModules: ['@aws-sdk/*'] },
     });
+    const { fn, role } = rotation;
     iam.Grant.addToPrincipal({ grantee: role, actions: ['rds-data:ExecuteStatement'], resourceArns: [this.cluster.clusterArn] });
     grantSecretRead(role, this.adminSecret);
     for (const secret of [this.adminSecret, ...Object.values(this.secrets)]) {
       secret.addRotationSchedule('Rotation', { rotationLambda: fn, automaticallyAfter: ROTATION_INTERVAL });
     }
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'secretsmanager:GetRandomPassword and the X-Ray tracing actions support no resource-level permissions.');
-    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-      acknowledge(role, `AwsSolutions-IAM5[Action::${action}]`, "CDK's rotation-schedule grant on the secrets' key; usable only through Secrets Manager (kms:ViaService).");
-    }
-    acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', 'The policy names only this cluster and the three secrets this function rotates, for this one role.');
+    acknowledgeRotation(rotation, 'The policy names only this cluster and the three secrets this function rotates, for this one role.');
     acknowledge(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'It calls the Data API and Secrets Manager (AWS endpoints over TLS) and accepts no connection; the VPC has no route out by design.');
-    acknowledge(fn, 'NIST.800.53.R5-LambdaConcurrency', 'Invoked a few times per secret every 90 days by Secrets Manager; no load to bound.');
-    acknowledge(fn, 'NIST.800.53.R5-LambdaDLQ', 'Secrets Manager invokes it synchronously and records a failed rotation on the secret itself.');
-    return fn;
+    return rotation.fn;
   }
 
   private acknowledgeFindings(): void {
@@ -343,11 +308,9 @@ export class SearchDatabase extends Construct {
     acknowledge(fn, 'NIST.800.53.R5-LambdaInsideVPC', 'It calls the Data API and Secrets Manager (AWS endpoints over TLS) and accepts no connection; the VPC has no route out by design.');
     acknowledge(fn, 'NIST.800.53.R5-LambdaConcurrency', 'Invoked by CloudFormation once per deploy that changes the schema; no load to bound.');
     acknowledge(fn, 'NIST.800.53.R5-LambdaDLQ', 'CloudFormation invokes it and waits for its answer; a failure fails (and rolls back) the deploy, where it is seen.');
-    const role = fn.role;
-    if (role) {
-      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
-      acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', "The policy names only this cluster and its three secrets, for this one role.");
-    }
+    const role = this.migrationRole;
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.');
+    acknowledge(role, 'NIST.800.53.R5-IAMNoInlinePolicy', 'The policy names only this cluster and its three secrets, for this one role.');
   }
 }
 

@@ -1,13 +1,6 @@
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
-import {
-  DescribeSecretCommand,
-  GetRandomPasswordCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { rotate as rotateSecret, secretsManagerPorts, type RotationEvent, type SecretRotation, type SecretsPorts } from '../rotation/protocol';
 import { checkRoleName, scramVerifier, userStatements } from './handler';
 
 /**
@@ -22,20 +15,8 @@ import { checkRoleName, scramVerifier, userStatements } from './handler';
  * 4. finishSecret: AWSCURRENT moves to the new version.
  * Between steps 2 and 4 the Data API may refuse the old password for a moment; callers retry.
  */
-interface RotationEvent {
-  readonly SecretId: string;
-  readonly ClientRequestToken: string;
-  readonly Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
-}
-
-/** What the steps need of AWS, so a test runs them without it. */
-export interface RotationPorts {
-  describe(secretId: string): Promise<{ rotationEnabled: boolean; versions: Record<string, string[]> }>;
-  /** The value of a version by stage; undefined when that version does not exist. */
-  value(secretId: string, stage: 'AWSCURRENT' | 'AWSPENDING', versionId?: string): Promise<string | undefined>;
-  randomPassword(): Promise<string>;
-  putPending(secretId: string, token: string, value: string): Promise<void>;
-  moveCurrent(secretId: string, token: string, from: string | undefined): Promise<void>;
+/** What the steps need of AWS, so a test runs them without it: Secrets Manager, and the admin's statements. */
+export interface RotationPorts extends SecretsPorts {
   /** Runs one statement as the admin user. */
   executeAsAdmin(sql: string): Promise<void>;
 }
@@ -56,74 +37,35 @@ function credentials(value: string | undefined, what: string): DatabaseCredentia
   return fields as DatabaseCredentials;
 }
 
-export async function rotate(event: RotationEvent, ports: RotationPorts): Promise<void> {
-  const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
-  const { rotationEnabled, versions } = await ports.describe(secretId);
-  if (!rotationEnabled) throw new Error(`Secret ${secretId} does not have rotation enabled`);
-  const stages = versions[token];
-  if (!stages) throw new Error(`Secret version ${token} has no stage for rotation of ${secretId}`);
-  if (stages.includes('AWSCURRENT')) return; // already finished
-  if (!stages.includes('AWSPENDING')) throw new Error(`Secret version ${token} is not AWSPENDING for ${secretId}`);
+/** A database user's credentials: the same fields with a new password, set by ALTER ROLE. */
+const databaseUser = (ports: RotationPorts): SecretRotation => ({
+  async create(current, password) {
+    return JSON.stringify({ ...credentials(await current(), 'The current value'), password });
+  },
+  async set(value) {
+    const pending = credentials(value, 'The pending value');
+    // ALTER ROLE only: the user exists (the migration made it). Its failure never quotes the verifier.
+    const [, alter] = userStatements(pending.username, scramVerifier(pending.password));
+    try {
+      await ports.executeAsAdmin(alter ?? '');
+    } catch (error) {
+      // eslint-disable-next-line preserve-caught-error -- the cause may quote the password's verifier
+      throw new Error(`Setting the new password of ${pending.username} failed (${error instanceof Error ? error.name : 'Error'})`);
+    }
+  },
+  test(value) {
+    checkRoleName(credentials(value, 'The pending value').username);
+  },
+});
 
-  switch (step) {
-    case 'createSecret': {
-      if ((await ports.value(secretId, 'AWSPENDING', token)) !== undefined) return; // made by an earlier attempt
-      const current = credentials(await ports.value(secretId, 'AWSCURRENT'), `The current value of ${secretId}`);
-      await ports.putPending(secretId, token, JSON.stringify({ ...current, password: await ports.randomPassword() }));
-      return;
-    }
-    case 'setSecret': {
-      const pending = credentials(await ports.value(secretId, 'AWSPENDING', token), `The pending value of ${secretId}`);
-      // ALTER ROLE only: the user exists (the migration made it). Its failure never quotes the verifier.
-      const [, alter] = userStatements(pending.username, scramVerifier(pending.password));
-      try {
-        await ports.executeAsAdmin(alter ?? '');
-      } catch (error) {
-        // eslint-disable-next-line preserve-caught-error -- the cause may quote the password's verifier
-        throw new Error(`Setting the new password of ${pending.username} failed (${error instanceof Error ? error.name : 'Error'})`);
-      }
-      return;
-    }
-    case 'testSecret': {
-      const pending = credentials(await ports.value(secretId, 'AWSPENDING', token), `The pending value of ${secretId}`);
-      checkRoleName(pending.username);
-      return;
-    }
-    case 'finishSecret': {
-      const current = Object.entries(versions).find(([, s]) => s.includes('AWSCURRENT'))?.[0];
-      if (current !== token) await ports.moveCurrent(secretId, token, current);
-      return;
-    }
-  }
+export async function rotate(event: RotationEvent, ports: RotationPorts): Promise<void> {
+  await rotateSecret(event, ports, databaseUser(ports));
 }
 
-const secrets = new SecretsManagerClient({});
 const rdsData = new RDSDataClient({});
 
 const awsPorts: RotationPorts = {
-  async describe(secretId) {
-    const secret = await secrets.send(new DescribeSecretCommand({ SecretId: secretId }));
-    return { rotationEnabled: secret.RotationEnabled === true, versions: secret.VersionIdsToStages ?? {} };
-  },
-  async value(secretId, stage, versionId) {
-    try {
-      return (await secrets.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage, VersionId: versionId }))).SecretString;
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return undefined;
-      throw error;
-    }
-  },
-  async randomPassword() {
-    const { RandomPassword: password } = await secrets.send(new GetRandomPasswordCommand({ PasswordLength: 30, ExcludeCharacters: PASSWORD_EXCLUDE }));
-    if (!password) throw new Error('GetRandomPassword returned no value');
-    return password;
-  },
-  async putPending(secretId, token, value) {
-    await secrets.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: value, VersionStages: ['AWSPENDING'] }));
-  },
-  async moveCurrent(secretId, token, from) {
-    await secrets.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: from }));
-  },
+  ...secretsManagerPorts(new SecretsManagerClient({}), { PasswordLength: 30, ExcludeCharacters: PASSWORD_EXCLUDE }),
   async executeAsAdmin(sql) {
     const env = (name: string): string => {
       const value = process.env[name];
