@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { arrestEvent } from './shared/arrest';
 
 /** The arrest is available to the criminal-justice community (step 6). */

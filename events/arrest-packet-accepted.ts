@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { arrestEvent } from './shared/arrest';
 
 /** The court clerk accepted the packet (step 3). */

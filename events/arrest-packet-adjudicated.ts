@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { arrestEvent } from './shared/arrest';
 
 /** Judicial recorded the disposition of every charge (step 7). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { arrestEvent } from './shared/arrest';
 
 /** DCJ took the packet into its case management system, which gave it a docket number (steps 4 and 5). */

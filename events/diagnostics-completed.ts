@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Published by the diagnostics machine when a run has gone through every step. */
 export const DiagnosticsCompleted = {

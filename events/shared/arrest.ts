@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every arrest event comes from here. */
 export const ARREST_EVENTS_SOURCE = 'ciss.arrests';

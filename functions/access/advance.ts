@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '#shared/task';
 import { ADVANCE_EVENTS } from './domain/advance';
 import { changeStatus, loadRequest, mailer, portalPage } from './ports';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
 import { changeStatus, env, loadRequest, mailer, portalPage, store } from './ports';

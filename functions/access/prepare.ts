@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '#shared/task';
 import { TRAINING_MODULES } from './domain/training';
 import { env, loadRequest } from './ports';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseJsonBody, routeHandler } from '#shared/http';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { PacketStore } from './adapters/packet-store';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TransactItems } from '#shared/adapters/transactions';
 import type { AuditEvent } from '#shared/audit';
 import { NotFound } from '#shared/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';

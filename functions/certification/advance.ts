@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '#shared/task';
 import { CertificationInput, stepPorts } from './adapters/steps';
 import { advanceCertification } from './use-cases/steps';

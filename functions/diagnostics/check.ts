@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { runs } from './ports';

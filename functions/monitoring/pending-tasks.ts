@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TaskStore } from '#shared/adapters/task-store';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger, METRIC, metrics, MetricUnit } from '#shared/observability';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { json, parseWith, routeHandler } from '#shared/http';
 import { duration, operatorOf, opsPorts } from './adapters/http';
 import { opsListTasks } from './routes';

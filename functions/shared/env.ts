@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Parses the variables a handler needs from `process.env` at cold start, so a missing or

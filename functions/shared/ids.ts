@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The formats of the ids a path names, one per kind. A handler checks the path's id against its

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { executionStatus } from '#shared/adapters/workflow';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditSubject } from '#shared/audit';
 import { taskHandler } from '#shared/task';
 import { ports, store } from './ports';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sourceOf } from '#shared/audit';
 import { routeHandler } from '#shared/http';
 import { refusals } from './adapters/refusals';

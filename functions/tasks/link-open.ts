@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sourceOf } from '#shared/audit';
 import { routeHandler } from '#shared/http';
 import { refusals } from './adapters/refusals';

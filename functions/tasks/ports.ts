@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { open, previousSecretBytes, seal, secretBytes } from '#shared/adapters/keys';
 import { AccessStore } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';

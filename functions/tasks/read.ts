@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordAudit, sourceOf } from '#shared/audit';
 import { json, routeHandler } from '#shared/http';
 import { TaskIdSchema } from '#shared/ids';

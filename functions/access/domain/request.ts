@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OriSchema } from '#shared/ids';
 
 /** Where a CCHRS access request stands. */

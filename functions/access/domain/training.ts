@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The two trainings the CCHRS unit assigns, both taken on CJIS Online. */
 export const TRAINING_MODULES = {

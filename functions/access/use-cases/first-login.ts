@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessStore } from '#shared/adapters/access-store';
 import { AuditSubject } from '#shared/audit';
 import { NotFound } from '#shared/errors';

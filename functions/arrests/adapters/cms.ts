@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, TransientFailure } from '#shared/errors';
 
 /** CMS is unreachable or answered 5xx / 429: the machine retries with back-off and jitter. */

@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ArrestDataAvailable } from '#events/arrest-data-available';
 import { ArrestPacketAccepted } from '#events/arrest-packet-accepted';
 import { ArrestPacketAdjudicated } from '#events/arrest-packet-adjudicated';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body of `POST /arrests/{packetId}/adjudication`: Judicial's disposition of every charge.

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OriSchema } from '#shared/ids';
 import { CITATION, CITATION_FORM, OFFENSE_CLASSES } from './statutes';
 

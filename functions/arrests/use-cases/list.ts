@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorParam, DynamoKeySchema } from '#shared/cursor';
 import { Forbidden } from '#shared/errors';
 import { OriSchema } from '#shared/ids';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the auditor may ask of the audit trail (GET /audit), and what a record looks like in the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { OriSchema } from '#shared/ids';
 

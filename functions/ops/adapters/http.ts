@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordAudit, sourceOf } from '#shared/audit';
 import { NotFound } from '#shared/errors';
 import type { Caller } from '#shared/http';

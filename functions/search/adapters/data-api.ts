@@ -10,7 +10,7 @@ import {
   type RDSDataClient,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadEnv, nonEmpty } from '#shared/env';
 import type { SqlEngine, SqlParams, SqlRow, SqlValue } from '../ports';
 

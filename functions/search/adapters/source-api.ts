@@ -6,7 +6,7 @@
  * - a batch source: `GET <base>/<source>/files?after=<file name>` answers the next file of changes
  *   as NDJSON (one change a line), its name in the `X-File-Name` header, or 204 when none is new.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Source } from '../domain/sources';
 import type { SourceApi, SourcePage } from '../use-cases/poll';
 

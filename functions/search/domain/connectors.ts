@@ -10,7 +10,7 @@
  * RecordChangeSchema; what the mapping itself cannot read (a date not in the declared format) is a
  * problem naming the source's field and the rule.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IDENTIFIER_KINDS, RECORD_KINDS, type IdentifierKind, type PersonName, type RecordKind, type SearchRecordInput } from './record';
 import type { Source } from './sources';
 

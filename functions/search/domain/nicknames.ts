@@ -3,7 +3,7 @@
  * nicknames.json, groups of names each taken for every other of its group. Pure: the portal may
  * import it. The engine compares the expanded names as search_norm() gives them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import data from './nicknames.json' with { type: 'json' };
 
 const NicknamesSchema = z.object({ version: z.int().min(1), groups: z.array(z.array(z.string().regex(/^[a-z]+$/, 'must be lower-case letters')).min(2)).min(1) });

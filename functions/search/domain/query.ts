@@ -9,7 +9,7 @@
  * the search README: SID `CT` + 8 digits, FBI number, 9-digit licence, plate, docket, ORI with
  * an incident number.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { QueryReading } from './answer';
 import { PurposeSchema } from './purpose';
 import { RecordKindSchema, SourceIdSchema, type IdentifierKind } from './record';

@@ -4,7 +4,7 @@
  * fields onto this; the engine (PostgreSQL: PGlite locally, Aurora through the Data API in AWS)
  * indexes it; the API shows it. Application vocabulary: infra/ imports it, never the other way.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The kinds of records the source systems hold. */
 export const RECORD_KINDS = ['person', 'arrest', 'case', 'charge', 'disposition', 'protective-order', 'registration', 'licence', 'vehicle', 'custody', 'supervision', 'incident', 'permit'] as const;

@@ -3,7 +3,7 @@
  * they hold and how they deliver. Configuration, checked once when loaded; adding a source is an
  * entry there and its connector's field map, not code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import registry from './sources.json' with { type: 'json' };
 import { IDENTIFIER_KINDS, RecordKindSchema, SourceIdSchema } from './record';
 

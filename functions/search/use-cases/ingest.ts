@@ -10,7 +10,7 @@
  *    batch is applied, so a failure in between is retried with its audit again (at least once),
  *    never removed without one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { connectorOf } from '../domain/connectors';
 import { RecordChangeSchema, recordKey, type RecordChange } from '../domain/record';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import type { Cursors } from '#shared/cursor';
 import type { Caller } from '#shared/http';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OriSchema } from '#shared/ids';
 import { COURT_ROLE, CourtIdSchema } from '#shared/courts';
 import { DECIDER_ROLES, type Role } from '#shared/roles';

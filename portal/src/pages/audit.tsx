@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditDaySchema, AuditQuerySchema, dayRange, type AuditAnswer, type AuditRecordView } from '../../../functions/audit/domain/query';
 import { usePages, usePortal } from '../api';
 import { href, navigate, useLocation } from '../router';

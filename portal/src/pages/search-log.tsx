@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dayRange } from '../../../functions/audit/domain/query';
 import type { LoggedSearch } from '../../../functions/search/domain/answer';
 import { usePages } from '../api';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceStatus } from '../../../functions/search/domain/answer';
 import { PurposeSchema } from '../../../functions/search/domain/purpose';
 import { RECORD_KINDS, RecordKindSchema, SourceIdSchema } from '../../../functions/search/domain/record';

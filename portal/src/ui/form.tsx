@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ApiError } from '../api';
 
 /**
