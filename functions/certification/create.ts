@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseJsonBody, routeHandler } from '#shared/http';
 import { nowIso } from '#shared/time';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The body of `POST /arrests/{packetId}/adjudication`: Judicial's disposition of every charge.
@@ -11,11 +11,10 @@ export const AdjudicationSchema = z.object({
   dispositions: z
     .array(
       z.object({
-        chargeSequenceID: z.number().int().min(1),
+        chargeSequenceID: z.number().check(z.int(), z.gte(1)),
         disposition: z.enum(DISPOSITIONS, { message: `must be one of: ${DISPOSITIONS.join(', ')}` }),
         dispositionDate: z.iso.date('must be a date, YYYY-MM-DD'),
       }),
-    )
-    .min(1, 'must give the disposition of every charge'),
+    ).check(z.minLength(1, 'must give the disposition of every charge')),
 });
 export type Adjudication = z.infer<typeof AdjudicationSchema>;

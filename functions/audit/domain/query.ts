@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What the auditor may ask of the audit trail (GET /audit), and what a record looks like in the
@@ -10,15 +10,13 @@ export const MAX_DAYS = 31;
 
 export const AuditQuerySchema = z
   .object({
-    subjectType: z.string().min(1).max(40).optional(),
-    subject: z.string().min(1).max(120).optional(),
-    actor: z.string().min(1).max(254).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .refine((q) => q.subject || q.actor || q.from, { message: 'give a subject, an actor, or a time range (from, to)', path: ['subject'] })
-  .refine((q) => !q.subject || q.subjectType, { message: 'give the subjectType with the subject (e.g. access-request, arrest-packet, account)', path: ['subjectType'] });
+    subjectType: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+    subject: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
+    actor: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
+    from: z.optional(z.iso.datetime({ offset: true })),
+    to: z.optional(z.iso.datetime({ offset: true })),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+  }).check(z.refine((q) => q.subject || q.actor || q.from, { message: 'give a subject, an actor, or a time range (from, to)', path: ['subject'] }), z.refine((q) => !q.subject || q.subjectType, { message: 'give the subjectType with the subject (e.g. access-request, arrest-packet, account)', path: ['subjectType'] }));
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 /** A day of the audit trail: a UTC date, as the by-day index keys it. */
