@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { AccessStore } from '#shared/adapters/access-store';
 import { recordAudit } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
@@ -15,7 +16,7 @@ const ports = { store: new AccessStore(env.TABLE_NAME), cursors: new Cursors(sec
 const ListQuery = z.object({
   status: z.optional(z.enum(ACCESS_STATUSES, { message: `must be one of: ${ACCESS_STATUSES.join(', ')}` })),
   ori: z.optional(z.string().check(z.maxLength(20))),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 
 /** GET /access-requests?status=&ori=&limit=&nextToken=: one page, newest first (`cursor` is the older name of `nextToken`). */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { recordAudit } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
@@ -14,7 +15,7 @@ const ports = { store: new CertificationStore(env.TABLE_NAME), cursors: new Curs
 
 const ListQuery = z.object({
   status: z.optional(z.enum(CERTIFICATION_STATUSES, { message: `must be one of: ${CERTIFICATION_STATUSES.join(', ')}` })),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 
 /** GET /search-certifications?status=&limit=&nextToken=: one page, newest first. */

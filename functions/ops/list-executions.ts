@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseWith, routeHandler } from '#shared/http';
@@ -14,7 +15,7 @@ const ListQuery = z.object({
   status: z.optional(z.enum(EXECUTION_STATUSES)),
   since: z.optional(duration),
   stuck: z.optional(flag),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 20),
 });
 
 /** GET /ops/executions?workflow=&status=&since=&stuck=&limit=&nextToken=: one page of executions, audited. */

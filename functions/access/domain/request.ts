@@ -36,8 +36,7 @@ export const NewAccessRequestSchema = z.object({
     mfaPhones: z.optional(z.array(phone).check(z.maxLength(3))),
   }),
   ori: OriSchema,
-  justification: z
-    .string().check(z.trim(), z.minLength(40, 'must explain, in at least 40 characters, why this person has a legitimate business need to see criminal history record information'), z.maxLength(2000), z.refine((text) => !EMPTY_JUSTIFICATIONS.test(text) && new Set(text.toLowerCase().split(/\W+/).filter((w) => w.length > 2)).size >= 6, {
+  justification: z.string().check(z.trim(), z.minLength(40, 'must explain, in at least 40 characters, why this person has a legitimate business need to see criminal history record information'), z.maxLength(2000), z.refine((text) => !EMPTY_JUSTIFICATIONS.test(text) && new Set(text.toLowerCase().split(/\W+/).filter((w) => w.length > 2)).size >= 6, {
       message: 'must state the business need in words (which duties require criminal history record information), not a placeholder',
     })),
 });

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
+import { isoDate, isoDateTime } from '#shared/formats';
 import { OriSchema } from '#shared/ids';
 import { CITATION, CITATION_FORM, OFFENSE_CLASSES } from './statutes';
 
@@ -50,21 +51,20 @@ export const ArrestPacketSchema = z.object({
   /** The RMS case / incident number: with the ORI, the packet's idempotency key. */
   incidentNumber: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/, 'must be 1 to 40 letters, digits or hyphens')),
   arrest: z.object({
-    activityDateTime: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }),
+    activityDateTime: isoDateTime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }),
     arrestType: z.enum(ARREST_TYPES, { message: `must be one of: ${ARREST_TYPES.join(', ')}` }),
     location: AddressSchema,
   }),
   arrestee: z.object({
     personName: PersonNameSchema,
-    personBirthDate: z.iso.date('must be a date, YYYY-MM-DD'),
+    personBirthDate: isoDate('must be a date, YYYY-MM-DD'),
     personSex: z.enum(['M', 'F', 'X', 'U'], { message: 'must be M, F, X or U' }),
     personRace: z.enum(['W', 'B', 'A', 'I', 'P', 'U'], { message: 'must be an NCIC race code: W, B, A, I, P or U' }),
     address: AddressSchema,
     stateIdentification: z.optional(z.string().check(z.regex(/^CT\d{8}$/, 'must be a Connecticut SID, CT and 8 digits'))),
     fbiIdentification: z.optional(z.string().check(z.regex(/^[A-Z0-9]{1,9}$/, 'must be up to 9 letters or digits'))),
   }),
-  charges: z
-    .array(ChargeSchema).check(z.minLength(1, 'must list at least one charge'), z.maxLength(50, 'must list at most 50 charges'), z.refine((charges) => new Set(charges.map((c) => c.chargeSequenceID)).size === charges.length, 'must number each charge with a different chargeSequenceID')),
+  charges: z.array(ChargeSchema).check(z.minLength(1, 'must list at least one charge'), z.maxLength(50, 'must list at most 50 charges'), z.refine((charges) => new Set(charges.map((c) => c.chargeSequenceID)).size === charges.length, 'must number each charge with a different chargeSequenceID')),
   arrestingOfficer: z.object({
     personName: z.pick(PersonNameSchema, { givenName: true, surName: true }),
     badgeIdentification: z.string().check(z.regex(/^[A-Za-z0-9-]{1,12}$/, 'must be 1 to 12 letters, digits or hyphens')),
@@ -73,19 +73,17 @@ export const ArrestPacketSchema = z.object({
     gaNumber: z.number().check(z.int(), z.gte(1), z.lte(23)),
     locationName: z.optional(text(60)),
   }),
-  arraignmentDate: z.iso.date('must be a date, YYYY-MM-DD'),
-  release: z
-    .object({
-      releaseType: z.enum(RELEASE_TYPES, { message: `must be one of: ${RELEASE_TYPES.join(', ')}` }),
-      bondAmount: z.optional(z.number().check(z.nonnegative(), z.lte(100_000_000))),
-    }).check(z.refine((r) => !r.releaseType.endsWith('-bond') || r.bondAmount !== undefined, { message: 'must give bondAmount for a bond release', path: ['bondAmount'] })),
-  documents: z
-    .array(
-      z.object({
-        documentType: z.enum(DOCUMENT_TYPES, { message: `must be one of: ${DOCUMENT_TYPES.join(', ')}` }),
-        documentReference: text(200),
-      }),
-    ).check(z.maxLength(20, 'must attach at most 20 documents')),
+  arraignmentDate: isoDate('must be a date, YYYY-MM-DD'),
+  release: z.object({
+    releaseType: z.enum(RELEASE_TYPES, { message: `must be one of: ${RELEASE_TYPES.join(', ')}` }),
+    bondAmount: z.optional(z.number().check(z.nonnegative(), z.lte(100_000_000))),
+  }).check(z.refine((r) => !r.releaseType.endsWith('-bond') || r.bondAmount !== undefined, { message: 'must give bondAmount for a bond release', path: ['bondAmount'] })),
+  documents: z.array(
+    z.object({
+      documentType: z.enum(DOCUMENT_TYPES, { message: `must be one of: ${DOCUMENT_TYPES.join(', ')}` }),
+      documentReference: text(200),
+    }),
+  ).check(z.maxLength(20, 'must attach at most 20 documents')),
 });
 export type ArrestPacket = z.infer<typeof ArrestPacketSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { coercedNumber, isoDate } from '#shared/formats';
 import { cursorParam, DynamoKeySchema } from '#shared/cursor';
 import { Forbidden } from '#shared/errors';
 import { OriSchema } from '#shared/ids';
@@ -10,9 +11,9 @@ import type { ArrestPorts, ArrestRequest } from './ports';
 export const ListQuerySchema = z.object({
   status: z.optional(z.enum(STATUSES, { message: `must be one of: ${STATUSES.join(', ')}` })),
   ori: z.optional(OriSchema),
-  from: z.optional(z.iso.date('must be a date, YYYY-MM-DD')),
-  to: z.optional(z.iso.date('must be a date, YYYY-MM-DD')),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  from: z.optional(isoDate('must be a date, YYYY-MM-DD')),
+  to: z.optional(isoDate('must be a date, YYYY-MM-DD')),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isoDateTime } from '#shared/formats';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { OriSchema } from '#shared/ids';
 
@@ -61,7 +62,7 @@ export const ExamResultSchema = z.object({
   /** The provider's id of the attempt: the same attempt sent again is recognised by it. */
   attemptId: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9._:-]{3,64}$/, 'must be the provider’s attempt id: 3 to 64 letters, digits and . _ : -')),
   score: z.number().check(z.gte(0, 'must be a score from 0 to 100'), z.lte(100, 'must be a score from 0 to 100')),
-  takenAt: z.iso.datetime({ offset: true, message: 'must be when the attempt was taken, ISO 8601 with a time zone (e.g. 2026-11-30T14:00:00Z)' }),
+  takenAt: isoDateTime({ offset: true, message: 'must be when the attempt was taken, ISO 8601 with a time zone (e.g. 2026-11-30T14:00:00Z)' }),
 });
 export type ExamResult = z.infer<typeof ExamResultSchema>;
 

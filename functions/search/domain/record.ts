@@ -5,6 +5,7 @@
  * indexes it; the API shows it. Application vocabulary: infra/ imports it, never the other way.
  */
 import * as z from 'zod/mini';
+import { isoDate } from '#shared/formats';
 
 /** The kinds of records the source systems hold. */
 export const RECORD_KINDS = ['person', 'arrest', 'case', 'charge', 'disposition', 'protective-order', 'registration', 'licence', 'vehicle', 'custody', 'supervision', 'incident', 'permit'] as const;
@@ -20,7 +21,7 @@ export const SourceIdSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/,
 /** A record's id within its source (opaque to search). */
 export const RecordIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be a record id: letters, digits and . _ : -'));
 
-const IsoDate = z.iso.date();
+const IsoDate = isoDate();
 
 /** A name as a source gives it; a record may carry several (aliases, maiden names, spellings). */
 export const PersonNameSchema = z.object({

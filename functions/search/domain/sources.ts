@@ -18,24 +18,22 @@ export const SourceSchema = z.object({
   /** What the simulated source stands for, in words. */
   modelledOn: z.string().check(z.minLength(1)),
   /** What every record of the source has: its kind, its title, and an id or identifiers made of several fields (connectors.ts). */
-  record: z.optional(z
-    .object({
-      kind: RecordKindSchema,
-      /** A template: `{path}` is the source's field at that path. */
-      title: z.string().check(z.minLength(1), z.maxLength(200)),
-      /** When a field maps to `kind`: its values and the kinds they stand for. */
-      kinds: z.optional(z.record(z.string(), RecordKindSchema)),
-      /** A template for the record id, when the source's id is made of several fields. */
-      id: z.optional(z.string().check(z.minLength(1))),
-      identifiers: z.optional(z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().check(z.minLength(1)))),
-    })),
+  record: z.optional(z.object({
+    kind: RecordKindSchema,
+    /** A template: `{path}` is the source's field at that path. */
+    title: z.string().check(z.minLength(1), z.maxLength(200)),
+    /** When a field maps to `kind`: its values and the kinds they stand for. */
+    kinds: z.optional(z.record(z.string(), RecordKindSchema)),
+    /** A template for the record id, when the source's id is made of several fields. */
+    id: z.optional(z.string().check(z.minLength(1))),
+    identifiers: z.optional(z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().check(z.minLength(1)))),
+  })),
   /** The source's own field names (dotted paths) and the canonical targets each maps to (connectors.ts). */
   fields: z.optional(z.record(z.string(), z.string())),
 });
 export type Source = z.infer<typeof SourceSchema>;
 
-export const RegistrySchema = z
-  .object({ version: z.int().check(z.gte(1)), sources: z.array(SourceSchema).check(z.minLength(1)) }).check(z.refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] }));
+export const RegistrySchema = z.object({ version: z.int().check(z.gte(1)), sources: z.array(SourceSchema).check(z.minLength(1)) }).check(z.refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] }));
 
 /** The registry, as loaded and checked. */
 export const REGISTRY = RegistrySchema.parse(registry);

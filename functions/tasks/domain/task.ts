@@ -13,19 +13,17 @@ export const ChoiceSchema = z.object({
    * an API path with `{subjectId}`. The link carries the task and is signed as any task link.
    * @default the approval page, /approvals/{taskId}
    */
-  page: z.optional(z
-    .string().check(z.regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}'), z.maxLength(120))),
+  page: z.optional(z.string().check(z.regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}'), z.maxLength(120))),
 });
 export type Choice = z.infer<typeof ChoiceSchema>;
 
-export const AssigneeSchema = z
-  .object({
-    role: z.enum(DECIDER_ROLES),
-    email: z.email(),
-    ori: z.optional(OriSchema),
-    /** The GA court whose clerks decide (court-clerk tasks), e.g. GA23. */
-    court: z.optional(CourtIdSchema),
-  }).check(z.refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] }));
+export const AssigneeSchema = z.object({
+  role: z.enum(DECIDER_ROLES),
+  email: z.email(),
+  ori: z.optional(OriSchema),
+  /** The GA court whose clerks decide (court-clerk tasks), e.g. GA23. */
+  court: z.optional(CourtIdSchema),
+}).check(z.refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] }));
 export type Assignee = z.infer<typeof AssigneeSchema>;
 
 /** What a workflow's `.waitForTaskToken` step hands the notify function. */
@@ -51,16 +49,15 @@ export const NewTaskSchema = z.object({
    * that nobody reads a status naming a human step before its task exists. Written once: when
    * the subject is already in `to` (a reminder, a retried step), only the task is written.
    */
-  statusChange: z.optional(z
-    .object({
-      from: z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1), z.maxLength(10)),
-      to: z.string().check(z.minLength(1), z.maxLength(40)),
-      note: z.nullish(z.string().check(z.maxLength(2000))),
-      /** The subject's version the change is for, when it has versions (an arrest packet's). */
-      version: z.optional(z.number().check(z.int(), z.positive())),
-      /** Fields the subject gets with the status (an arrest packet's validation warnings); each subject type checks its own. */
-      set: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(40)), z.unknown())),
-    })),
+  statusChange: z.optional(z.object({
+    from: z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1), z.maxLength(10)),
+    to: z.string().check(z.minLength(1), z.maxLength(40)),
+    note: z.nullish(z.string().check(z.maxLength(2000))),
+    /** The subject's version the change is for, when it has versions (an arrest packet's). */
+    version: z.optional(z.number().check(z.int(), z.positive())),
+    /** Fields the subject gets with the status (an arrest packet's validation warnings); each subject type checks its own. */
+    set: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(40)), z.unknown())),
+  })),
 });
 export type NewTask = z.infer<typeof NewTaskSchema>;
 
