@@ -52,6 +52,8 @@ export interface BundleResult {
   readonly coldStartMs: { readonly p50: number; readonly min: number; readonly max: number };
   /** `import()` of the bundle inside the fresh process, the SDK packages it imports already loaded, ms. */
   readonly loadMs: { readonly p50: number; readonly min: number; readonly max: number };
+  /** CPU time of that import, ms (median). */
+  readonly loadCpuMs: number;
   /** `import()` of the SDK packages it imports, before the bundle, ms (median). */
   readonly sdkMs: number;
   readonly sdk: readonly string[];
@@ -59,6 +61,8 @@ export interface BundleResult {
   readonly firstCallMs: { readonly p50: number };
   /** Median module load less the empty handler's median, ms (goal ≤ MODULE_LOAD_GOAL_MS). */
   readonly loadAboveEmptyMs: number;
+  /** The same in CPU time, ms. */
+  readonly loadCpuAboveEmptyMs: number;
 }
 
 /** The empty handler's figures, measured the same way in the same run. */
@@ -66,6 +70,7 @@ export interface EmptyHandlerResult {
   readonly bytes: number;
   readonly runs: number;
   readonly loadMs: { readonly p50: number; readonly min: number; readonly max: number };
+  readonly loadCpuMs: number;
   readonly coldStartMs: { readonly p50: number };
 }
 
@@ -127,6 +132,8 @@ interface ChildTimes {
   readonly beforeImportMs: number;
   /** The SDK packages the bundle imports, loaded before it. */
   readonly sdkMs: number;
+  /** CPU time (user + system) of the bundle's import. */
+  readonly loadCpuMs: number;
   readonly loadMs: number;
   readonly handlerMs: number;
   readonly outcome: string;
@@ -197,7 +204,7 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
   const emptyStart = () => coldStart(empty.file, {}, EMPTY_HANDLER, env);
   await emptyStart();
   for (let i = 0; i < runs; i++) emptySamples.push(await emptyStart());
-  const measured: Omit<BundleResult, 'loadAboveEmptyMs'>[] = [];
+  const measured: Omit<BundleResult, 'loadAboveEmptyMs' | 'loadCpuAboveEmptyMs'>[] = [];
   for (const name of names) {
     const b = built.get(name) as Awaited<ReturnType<typeof bundle>>;
     const { event, label } = coldStartEvent(name);
@@ -218,6 +225,7 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
       coldStartMs: { p50: total.p50, min: Math.min(...samples.map((s) => Math.round(s.totalMs * 10) / 10)), max: total.max },
       loadMs: { p50: load.p50, min: Math.min(...samples.map((s) => Math.round(s.child.loadMs * 10) / 10)), max: load.max },
       sdkMs: summarize(samples.map((s) => s.child.sdkMs)).p50,
+      loadCpuMs: summarize(samples.map((s) => s.child.loadCpuMs)).p50,
       sdk: sdkImportsOf(readFileSync(b.file, 'utf8')),
       firstCallMs: { p50: summarize(samples.map((s) => s.child.handlerMs)).p50 },
     });
@@ -225,12 +233,14 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
     onProgress(name);
   }
   const emptyLoad = summarize(emptySamples.map((s) => s.child.loadMs));
+  const emptyCpu = summarize(emptySamples.map((s) => s.child.loadCpuMs)).p50;
   return {
-    functions: measured.map((m) => ({ ...m, loadAboveEmptyMs: Math.round((m.loadMs.p50 - emptyLoad.p50) * 10) / 10 })),
+    functions: measured.map((m) => ({ ...m, loadAboveEmptyMs: Math.round((m.loadMs.p50 - emptyLoad.p50) * 10) / 10, loadCpuAboveEmptyMs: Math.round((m.loadCpuMs - emptyCpu) * 10) / 10 })),
     empty: {
       bytes: empty.bytes,
       runs: emptySamples.length,
       loadMs: { p50: emptyLoad.p50, min: Math.min(...emptySamples.map((s) => Math.round(s.child.loadMs * 10) / 10)), max: emptyLoad.max },
+      loadCpuMs: emptyCpu,
       coldStartMs: { p50: summarize(emptySamples.map((s) => s.totalMs)).p50 },
     },
   };
