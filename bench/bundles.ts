@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE, LAMBDA_ESBUILD, bundleBudget, referenceDirOf } from '../infra/aws/bundling';
+import { LAMBDA_BUNDLE, LAMBDA_ESBUILD, bundleGoal, referenceDirOf } from '../infra/aws/bundling';
 import { functions, routes, type FunctionName } from '../infra/manifest';
 import { summarize } from '../drive/stats';
 
@@ -42,7 +42,7 @@ export const EMPTY_HANDLER = 'empty ESM handler';
 export interface BundleResult {
   readonly function: FunctionName;
   readonly bytes: number;
-  /** The bundle's budget (infra/aws/bundling.ts), bytes. */
+  /** The bundle's goal (infra/aws/bundling.ts: 100 KB, first-login its own), bytes. */
   readonly budgetBytes: number;
   readonly gzipBytes: number;
   readonly buildMs: number;
@@ -217,7 +217,7 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
     measured.push({
       function: name,
       bytes: b.bytes,
-      budgetBytes: bundleBudget(name),
+      budgetBytes: bundleGoal(name),
       gzipBytes: b.gzipBytes,
       buildMs: Math.round(b.buildMs),
       event: label,
