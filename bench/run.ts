@@ -11,7 +11,8 @@
  *  3. DynamoDB requests per item, counted: the application's (edge taps) and the local Step
  *     Functions emulator's own store (SfnStore.requests), by operation, next to the minimum.
  *  4. Memory of the embedded runtime per 1,000 executions parked at a human task.
- *  5. Per Lambda function: bundle size and cold start.
+ *  5. Per Lambda function: bundle size and cold start; module load against an empty ESM handler's,
+ *     measured the same way in the same run; each beside its goal.
  *  6. State transitions and cost per 1,000 items (Step Functions, Lambda, DynamoDB).
  *
  * A measurement, not a test: nothing is asserted on times. Writes bench/results/<timestamp>.json.
@@ -31,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { functions, type FunctionName } from '../infra/manifest';
 import { AccessDriver } from './access';
 import { ArrestDriver } from './arrests';
-import { measureBundles, type BundleResult } from './bundles';
+import { EMPTY_HANDLER, MODULE_LOAD_GOAL_MS, measureBundles, type BundlesMeasured } from './bundles';
 import { CEILING_WORKFLOWS, ceilingMachine, ceilingTransitions, measureCeiling, type CeilingResult } from './ceiling';
 import { costPer1000, minimumRequests, PRICES, type Cost } from './cost';
 import { tablesOf, type RequestCounts } from './dynamo';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   const results: WorkflowResult[] = [];
   const recordings = new Map<string, CountedRun['recorded']>();
   let memory: Awaited<ReturnType<typeof measureMemory>> | undefined;
-  let bundles: BundleResult[] | undefined;
+  let bundles: BundlesMeasured | undefined;
   try {
     for (const wf of (['arrest', 'access'] as const).filter((w) => only.includes(w))) {
       const driver: WorkflowDriver = wf === 'arrest' ? new ArrestDriver(bench) : new AccessDriver(bench);
@@ -138,10 +139,10 @@ async function main(): Promise<void> {
     }
 
     if (only.includes('bundles')) {
-      const label = `[bundles] esbuild, then ${coldRuns} cold starts per function (after one discarded)`;
+      const label = `[bundles] esbuild, then ${coldRuns} cold starts per function (after one discarded) and of an empty ESM handler`;
       let measured = 0;
       bundles = await phase(label, Object.keys(functions).length, 'functions', (tick) => measureBundles(coldRuns, process.env, () => tick(++measured)));
-      console.log(`\n${label}: ${bundles.length} functions`);
+      console.log(`\n${label}: ${bundles.functions.length} functions and the empty handler`);
     }
   } finally {
     await bench.stop();
@@ -252,6 +253,8 @@ const METHOD = {
   lambdaDuration: 'median in-process duration of each function in the counted run (warm, this machine, not AWS), billed rounded up to 1 ms, at the memory the manifest configures',
   memory: "heap used and RSS of this process (the embedded runtime, the bench and aws-ses-v2-local's mailbox, which is emptied before each reading) after GC, before and after starting N access requests that park at the unit's review; DynamoDB Local RSS from /proc (the JVM rarely gives memory back)",
   coldStart: 'a fresh node (the same Node 24) per run with --enable-source-maps as the functions are configured: spawn → handler result; module load = import() of the bundle inside the child; @aws-sdk/* loaded from node_modules (in Lambda the runtime provides it)',
+  sdkLoad: 'in the child, the @aws-sdk/* packages a bundle imports (external; in Lambda the runtime provides them) are imported before the bundle and timed apart (SDK load ms): the same for every function that uses a client, and outside what a bundle can cut; module load is then the bundle\'s own code',
+  moduleLoadBaseline: `an empty ESM handler (export const handler = async () => ({})) built with the same esbuild settings and cold-started by the same child: one discarded run, N runs first, then one after each function's runs, so it shares the phase's machine load; goal: each function's median module load ≤ the empty handler's median + ${MODULE_LOAD_GOAL_MS} ms`,
 };
 
 /** Runs one phase with a progress line on stderr, wiped when it ends: the caller prints the result on stdout. */
@@ -297,7 +300,7 @@ async function measureMemory(bench: BenchRuntime, driver: AccessDriver, items: n
 
 // ---- report ---------------------------------------------------------------------------------------
 
-function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof measureMemory>> | undefined, bundles: BundleResult[] | undefined, levels: [number, number][]): void {
+function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof measureMemory>> | undefined, bundles: BundlesMeasured | undefined, levels: [number, number][]): void {
   const pct = (a: number, b: number): string => (b > 0 ? `${((a / b) * 100).toFixed(a / b < 0.01 ? 2 : 1)} %` : '-');
   const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
   for (const r of results) {
@@ -361,13 +364,35 @@ function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof mea
   }
 
   if (bundles) {
+    const { empty } = bundles;
+    const ratio = (x: number): string => `${x.toFixed(2)}×`;
     console.log(`\n== Lambda bundles (esbuild as NodejsFunction: ESM, minified, node24, @aws-sdk/* external) and cold starts (fresh node, median)`);
     console.log(
       table(
-        ['function', 'bundle KB', 'gzip KB', 'module load ms', 'cold start ms', 'min–max ms', 'event → outcome'],
-        bundles.map((b) => [b.function, Number(f(b.bytes / 1024)), Number(f(b.gzipBytes / 1024)), b.loadMs.p50, b.coldStartMs.p50, `${f(b.coldStartMs.min)}–${f(b.coldStartMs.max)}`, `${b.event} → ${b.outcome}`]),
+        ['function', 'bundle KB', 'of goal', 'gzip KB', 'SDK load ms', 'module load ms', `above empty ms`, `of ${MODULE_LOAD_GOAL_MS} ms goal`, 'load CPU ms', 'CPU above empty', 'CPU of goal', 'cold start ms', 'min–max ms', 'event → outcome'],
+        [
+          ...bundles.functions.map((b) => [b.function, Number(f(b.bytes / 1024)), ratio(b.bytes / b.budgetBytes), Number(f(b.gzipBytes / 1024)), b.sdk.length ? b.sdkMs : '-', b.loadMs.p50, b.loadAboveEmptyMs, ratio(Math.max(0, b.loadAboveEmptyMs) / MODULE_LOAD_GOAL_MS), b.loadCpuMs, b.loadCpuAboveEmptyMs, ratio(Math.max(0, b.loadCpuAboveEmptyMs) / MODULE_LOAD_GOAL_MS), b.coldStartMs.p50, `${f(b.coldStartMs.min)}–${f(b.coldStartMs.max)}`, `${b.event} → ${b.outcome}`]),
+          [EMPTY_HANDLER, Number(f(empty.bytes / 1024)), '-', '-', '-', empty.loadMs.p50, 0, '-', empty.loadCpuMs, 0, '-', empty.coldStartMs.p50, `${f(empty.loadMs.min)}–${f(empty.loadMs.max)} (load)`, `{} → returned (${empty.runs} runs)`],
+        ],
       ),
     );
+    const fns = bundles.functions;
+    const overSize = fns.filter((b) => b.bytes > b.budgetBytes);
+    const biggest = fns.filter((b) => b.budgetBytes === Math.min(...fns.map((x) => x.budgetBytes))).sort((a, b) => b.bytes - a.bytes)[0];
+    const slowest = [...fns].sort((a, b) => b.loadAboveEmptyMs - a.loadAboveEmptyMs)[0];
+    const overLoad = fns.filter((b) => b.loadAboveEmptyMs > MODULE_LOAD_GOAL_MS);
+    const overCpu = fns.filter((b) => b.loadCpuAboveEmptyMs > MODULE_LOAD_GOAL_MS);
+    const slowestCpu = [...fns].sort((a, b) => b.loadCpuAboveEmptyMs - a.loadCpuAboveEmptyMs)[0];
+    console.log(
+      `Goal, bundles ≤ 100 KB (first-login its own budget): ${fns.length - overSize.length} of ${fns.length} within${overSize.length ? ` (over: ${overSize.map((b) => `${b.function} ${ratio(b.bytes / b.budgetBytes)}`).join(', ')})` : ''}; largest at 100 KB ${biggest ? `${biggest.function} ${ratio(biggest.bytes / biggest.budgetBytes)}` : '-'}.`,
+    );
+    console.log(
+      `Goal, module load ≤ the empty ESM handler's + ${MODULE_LOAD_GOAL_MS} ms (medians, fresh processes, same run, the SDK packages a bundle imports loaded first and timed apart; empty: ${empty.loadMs.p50} ms): ${fns.length - overLoad.length} of ${fns.length} within${overLoad.length ? ` (over: ${[...overLoad].sort((x, y) => y.loadAboveEmptyMs - x.loadAboveEmptyMs).slice(0, 5).map((b) => `${b.function} +${b.loadAboveEmptyMs} ms`).join(', ')}${overLoad.length > 5 ? `, ${overLoad.length - 5} more` : ''})` : ''}; slowest ${slowest ? `${slowest.function} +${slowest.loadAboveEmptyMs} ms = ${ratio(Math.max(0, slowest.loadAboveEmptyMs) / MODULE_LOAD_GOAL_MS)} the goal` : '-'}.`,
+    );
+    console.log(
+      `The same in CPU time (user + system of the import; a busy machine stretches wall-clock time, not this; empty: ${empty.loadCpuMs} ms): ${fns.length - overCpu.length} of ${fns.length} within${overCpu.length ? ` (over: ${[...overCpu].sort((x, y) => y.loadCpuAboveEmptyMs - x.loadCpuAboveEmptyMs).slice(0, 5).map((b) => `${b.function} +${b.loadCpuAboveEmptyMs} ms`).join(', ')}${overCpu.length > 5 ? `, ${overCpu.length - 5} more` : ''})` : ''}; slowest ${slowestCpu ? `${slowestCpu.function} +${slowestCpu.loadCpuAboveEmptyMs} ms = ${ratio(Math.max(0, slowestCpu.loadCpuAboveEmptyMs) / MODULE_LOAD_GOAL_MS)} the goal` : '-'}.`,
+    );
+    console.log(`Load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} on ${os.cpus().length} CPUs.`);
   }
 
   if (results.length) {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { arrestEvent } from './shared/arrest';
 
 /** An agency RMS sent a new arrest packet, or a new version of one (step 1). */

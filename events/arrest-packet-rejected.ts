@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { arrestEvent } from './shared/arrest';
 
 /** The packet failed business rules (step 2); every failed rule is listed and the agency is e-mailed. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { arrestEvent } from './shared/arrest';
 
 /** The packet passed the business rules and waits for the court clerk (step 2); warnings are for the clerk. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Every arrest event comes from here. */
 export const ARREST_EVENTS_SOURCE = 'ciss.arrests';
@@ -8,19 +8,19 @@ export const ARREST_EVENTS_SOURCE = 'ciss.arrests';
  * which agency, its new status, when), then its own. No personal data: consumers read the
  * packet through the API, which checks their role.
  */
-export function arrestEvent<D extends string, S extends string, E extends z.ZodRawShape>(detailType: D, status: S, own: E) {
+export function arrestEvent<D extends string, S extends string, E extends z.core.$ZodShape>(detailType: D, status: S, own: E) {
   return {
     source: ARREST_EVENTS_SOURCE,
     detailType,
     version: '1',
     detail: z.object({
       version: z.literal('1'),
-      packetId: z.string().min(1),
-      packetVersion: z.number().int().positive(),
-      ori: z.string().length(9),
-      incidentNumber: z.string().min(1),
+      packetId: z.string().check(z.minLength(1)),
+      packetVersion: z.number().check(z.int(), z.positive()),
+      ori: z.string().check(z.length(9)),
+      incidentNumber: z.string().check(z.minLength(1)),
       status: z.literal(status),
-      occurredAt: z.string().min(1),
+      occurredAt: z.string().check(z.minLength(1)),
       ...own,
     }),
   } as const;

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
 import { changeStatus, env, loadRequest, mailer, portalPage, store } from './ports';
 
-const Input = z.object({ requestId: z.string().min(1) });
+const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
 
 /**
  * When the temporary password's 24 hours are up: a first login done → ACTIVE; otherwise the

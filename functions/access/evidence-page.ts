@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
-import { routeHandler } from '#shared/http';
+import { orElse, routeHandler } from '#shared/http';
 import { correlate } from '#shared/observability';
 import { evidenceError, evidencePage, fieldsOf, linkOf } from './adapters/evidence-pages';
 import { evidenceLinkPorts } from './adapters/training';
@@ -21,5 +21,5 @@ export const handler = routeHandler(
     correlate({ accessRequestId: event.params.requestId });
     return evidencePage(await openEvidenceLink(ports, event.params.requestId, linkOf(fields), sourceOf(event)), event.params.requestId, fields);
   },
-  { params: z.object({ requestId: z.string().catch('') }), errors: evidenceError },
+  { params: z.object({ requestId: orElse(z.string(), '') }), errors: evidenceError },
 );

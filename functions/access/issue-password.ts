@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
 import { hashPassword, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS } from './domain/password';
 import { changeStatus, env, loadRequest, mailer, store } from './ports';
 
-const Input = z.object({ requestId: z.string().min(1) });
+const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
 
 /**
  * Creates the CCHRS account (once per request) with a temporary password, and e-mails it.

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { AccessStore } from '#shared/adapters/access-store';
 import { recordAudit } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
@@ -13,9 +14,9 @@ const env = loadEnv({ TABLE_NAME: nonEmpty, PUBLIC_API_URL: nonEmpty, CURSOR_KEY
 const ports = { store: new AccessStore(env.TABLE_NAME), cursors: new Cursors(secretCursorKeys(env.CURSOR_KEY_SECRET_ID)), audit: recordAudit, statusUrl: statusUrlOf(env.PUBLIC_API_URL) };
 
 const ListQuery = z.object({
-  status: z.enum(ACCESS_STATUSES, { message: `must be one of: ${ACCESS_STATUSES.join(', ')}` }).optional(),
-  ori: z.string().max(20).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  status: z.optional(z.enum(ACCESS_STATUSES, { message: `must be one of: ${ACCESS_STATUSES.join(', ')}` })),
+  ori: z.optional(z.string().check(z.maxLength(20))),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 
 /** GET /access-requests?status=&ori=&limit=&nextToken=: one page, newest first (`cursor` is the older name of `nextToken`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
 import { sesMailer } from '#shared/adapters/mailer';
 import { loadEnv, nonEmpty } from '#shared/env';
@@ -14,11 +14,11 @@ export { auditOf };
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
   SENDER_EMAIL: nonEmpty,
-  SES_CONFIGURATION_SET: z.string().optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
   PUBLIC_API_URL: nonEmpty,
   CCHRS_UNIT_EMAIL: z.email(),
-  ACCESS_MACHINE_ARN: z.string().optional(),
-  PORTAL_URL: z.string().optional(),
+  ACCESS_MACHINE_ARN: z.optional(z.string()),
+  PORTAL_URL: z.optional(z.string()),
 });
 
 /** The request's page in the portal, where e-mails about it lead (absent when the portal's address is not set). */

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { taskHandler } from '#shared/task';
 import { TRAINING_MODULES } from './domain/training';
 import { env, loadRequest } from './ports';
 
-const Input = z.object({ requestId: z.string().min(1) });
+const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
 
 /**
  * What the human steps show and whom they go to: the employee, the agency, the need. Only

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
 import { sesMailer } from '#shared/adapters/mailer';
 import { recordAudit } from '#shared/audit';
@@ -10,7 +10,7 @@ import { AccountRemovalSchema } from './domain/request';
 import { accessRemove } from './routes';
 import { removeAccount } from './use-cases/remove';
 
-const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.string().optional(), CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.string().optional() });
+const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()), CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.optional(z.string()) });
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 const ports = {
   store: new AccessStore(env.TABLE_NAME),

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
-import { json, parseJsonBody, routeHandler } from '#shared/http';
+import { json, parseJsonBody, orElse, routeHandler } from '#shared/http';
 import { PacketIdSchema } from '#shared/ids';
 import { nowIso } from '#shared/time';
 import { statusEvents } from './adapters/events';
@@ -24,5 +24,5 @@ export const handler = routeHandler(
     return changed ? json(202, packet, { Location: packet.statusUrl }) : json(200, packet);
   },
   // A malformed id names no packet: a 404, as for a missing one (use-cases/packet.ts).
-  { params: z.object({ packetId: PacketIdSchema.optional().catch(undefined) }) },
+  { params: z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) }) },
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { seal } from '#shared/adapters/keys';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { taskHandler } from '#shared/task';
@@ -11,11 +11,11 @@ export { AlreadyAdjudicated } from './use-cases/await-adjudication';
 const keys = loadEnv({ TASK_TOKEN_KEY_ID: nonEmpty });
 
 const Input = z.object({
-  taskToken: z.string().min(1),
-  executionArn: z.string().min(1),
-  packetId: z.string().min(1),
-  version: z.number().int().positive(),
-  generation: z.number().int().positive(),
+  taskToken: z.string().check(z.minLength(1)),
+  executionArn: z.string().check(z.minLength(1)),
+  packetId: z.string().check(z.minLength(1)),
+  version: z.number().check(z.int(), z.positive()),
+  generation: z.number().check(z.int(), z.positive()),
 });
 
 /** Step 7's long wait: registers this execution, its token sealed with KMS, as the one waiting for the adjudication. */

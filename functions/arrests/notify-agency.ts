@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sesMailer } from '#shared/adapters/mailer';
 import { loadEnv } from '#shared/env';
 import { taskHandler } from '#shared/task';
@@ -7,9 +7,9 @@ import { NOTICE_KINDS } from './domain/notice';
 import { env, store } from './ports';
 import { notifyAgency } from './use-cases/notify-agency';
 
-const Input = z.object({ packetId: z.string().min(1), version: z.number().int().positive(), kind: z.enum(NOTICE_KINDS) });
+const Input = z.object({ packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()), kind: z.enum(NOTICE_KINDS) });
 
-const config = loadEnv({ PORTAL_URL: z.string().optional() });
+const config = loadEnv({ PORTAL_URL: z.optional(z.string()) });
 
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 

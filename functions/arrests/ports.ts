@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { PacketStore } from './adapters/packet-store';
 
@@ -7,7 +7,7 @@ export const env = loadEnv({
   TABLE_NAME: nonEmpty,
   EVENT_BUS_NAME: nonEmpty,
   SENDER_EMAIL: nonEmpty,
-  SES_CONFIGURATION_SET: z.string().optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
 });
 
 export const store = new PacketStore(env.TABLE_NAME);

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
-import { json, routeHandler } from '#shared/http';
+import { json, orElse, routeHandler } from '#shared/http';
 import { PacketIdSchema } from '#shared/ids';
 import { executionArnOf } from './adapters/workflow';
 import { store } from './ports';
@@ -17,5 +17,5 @@ export const handler = routeHandler(
   readArrest,
   async (event) => json(200, await readPacket({ caller: event.caller, source: sourceOf(event), packetId: event.params.packetId, resource: event.resource }, ports)),
   // A malformed id names no packet: a 404, as for a missing one (use-cases/packet.ts).
-  { params: z.object({ packetId: PacketIdSchema.optional().catch(undefined) }) },
+  { params: z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) }) },
 );

@@ -1,15 +1,15 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';
 import { env, store } from './ports';
 
 const Input = z.discriminatedUnion('to', [
-  z.object({ to: z.literal('ACCEPTED'), packetId: z.string().min(1), version: z.number().int().positive(), decidedBy: z.string().min(1) }),
-  z.object({ to: z.literal('RETURNED'), packetId: z.string().min(1), version: z.number().int().positive(), decidedBy: z.string().min(1), reason: z.string().min(1) }),
-  z.object({ to: z.literal('REVIEW_TIMED_OUT'), packetId: z.string().min(1), version: z.number().int().positive() }),
-  z.object({ to: z.literal('AVAILABLE'), packetId: z.string().min(1), version: z.number().int().positive() }),
-  z.object({ to: z.literal('HISTORICAL'), packetId: z.string().min(1), version: z.number().int().positive() }),
+  z.object({ to: z.literal('ACCEPTED'), packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()), decidedBy: z.string().check(z.minLength(1)) }),
+  z.object({ to: z.literal('RETURNED'), packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()), decidedBy: z.string().check(z.minLength(1)), reason: z.string().check(z.minLength(1)) }),
+  z.object({ to: z.literal('REVIEW_TIMED_OUT'), packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()) }),
+  z.object({ to: z.literal('AVAILABLE'), packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()) }),
+  z.object({ to: z.literal('HISTORICAL'), packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()) }),
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TransactItems } from '#shared/adapters/transactions';
 import type { AuditEvent } from '#shared/audit';
 import { NotFound } from '#shared/errors';
@@ -9,8 +9,8 @@ import type { PacketStore } from './adapters/packet-store';
 const ClerkReviewChange = z.object({
   from: z.tuple([z.literal('RECEIVED')]),
   to: z.literal('VALIDATED'),
-  version: z.number().int().positive(),
-  set: z.object({ warnings: z.array(z.object({ field: z.string().max(200), rule: z.string().max(2000) })).max(100) }).strict(),
+  version: z.number().check(z.int(), z.positive()),
+  set: z.strictObject({ warnings: z.array(z.object({ field: z.string().check(z.maxLength(200)), rule: z.string().check(z.maxLength(2000)) })).check(z.maxLength(100)) }),
 });
 
 type StatusChange = { readonly from: readonly string[]; readonly to: string; readonly version?: number | undefined; readonly set?: Readonly<Record<string, unknown>> | undefined };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { secretBytes } from '#shared/adapters/keys';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { METRIC, metrics, MetricUnit } from '#shared/observability';
@@ -15,7 +15,7 @@ const config = loadEnv({ CMS_URL: nonEmpty, CMS_CREDENTIALS_SECRET_ID: nonEmpty 
 const cms = new HttpCms(config.CMS_URL, async () => (await secretBytes(config.CMS_CREDENTIALS_SECRET_ID)).toString('utf8'));
 
 /** Step 4: the accepted packet to DCJ's case management system, and its docket number back. */
-export const handler = taskHandler(z.object({ packetId: z.string().min(1), version: z.number().int().positive() }), (input) =>
+export const handler = taskHandler(z.object({ packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()) }), (input) =>
   transmit(input, {
     store,
     cms,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuditSubject, recordAudit } from '#shared/audit';
 import { taskHandler } from '#shared/task';
 
@@ -7,10 +7,10 @@ const EventSchema = z.looseObject({
   detail: z.looseObject({
     eventName: z.string(),
     errorCode: z.string(),
-    sourceIPAddress: z.string().optional(),
-    userAgent: z.string().optional(),
-    requestParameters: z.looseObject({ clientId: z.string().optional(), client_id: z.string().optional() }).nullish(),
-    additionalEventData: z.looseObject({ sub: z.string().optional() }).nullish(),
+    sourceIPAddress: z.optional(z.string()),
+    userAgent: z.optional(z.string()),
+    requestParameters: z.nullish(z.looseObject({ clientId: z.optional(z.string()), client_id: z.optional(z.string()) })),
+    additionalEventData: z.nullish(z.looseObject({ sub: z.optional(z.string()) })),
   }),
 });
 

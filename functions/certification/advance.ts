@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { taskHandler } from '#shared/task';
 import { CertificationInput, stepPorts } from './adapters/steps';
 import { advanceCertification } from './use-cases/steps';
 
-const Input = CertificationInput.extend({
+const Input = z.extend(CertificationInput, {
   event: z.enum(['training-assigned', 'retake-allowed', 'attempts-exhausted', 'request-expired', 'renewal-reminder']),
-  daysLeft: z.number().int().positive().optional(),
+  daysLeft: z.optional(z.number().check(z.int(), z.positive())),
 });
 
 /** Moves the certification on after a workflow step, and tells the employee and the agency. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { coercedNumber } from '#shared/formats';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseJsonBody, routeHandler } from '#shared/http';
 import { nowIso } from '#shared/time';
@@ -17,7 +17,7 @@ const env = loadEnv({ TABLE_NAME: nonEmpty, CERTIFICATION_MACHINE_ARN: nonEmpty,
 let examRules: ExamRules | undefined;
 function rulesInForce(): ExamRules {
   if (!examRules) {
-    const n = loadEnv({ EXAM_PASS_MARK: z.coerce.number(), EXAM_RETAKE_WAIT_HOURS: z.coerce.number(), EXAM_MAX_ATTEMPTS: z.coerce.number() });
+    const n = loadEnv({ EXAM_PASS_MARK: coercedNumber(), EXAM_RETAKE_WAIT_HOURS: coercedNumber(), EXAM_MAX_ATTEMPTS: coercedNumber() });
     examRules = ExamRulesSchema.parse({ passMark: n.EXAM_PASS_MARK, retakeWaitHours: n.EXAM_RETAKE_WAIT_HOURS, maxAttempts: n.EXAM_MAX_ATTEMPTS });
   }
   return examRules;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { recordAudit } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
@@ -13,8 +14,8 @@ const env = loadEnv({ TABLE_NAME: nonEmpty, CURSOR_KEY_SECRET_ID: nonEmpty });
 const ports = { store: new CertificationStore(env.TABLE_NAME), cursors: new Cursors(secretCursorKeys(env.CURSOR_KEY_SECRET_ID)), audit: recordAudit };
 
 const ListQuery = z.object({
-  status: z.enum(CERTIFICATION_STATUSES, { message: `must be one of: ${CERTIFICATION_STATUSES.join(', ')}` }).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  status: z.optional(z.enum(CERTIFICATION_STATUSES, { message: `must be one of: ${CERTIFICATION_STATUSES.join(', ')}` })),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 
 /** GET /search-certifications?status=&limit=&nextToken=: one page, newest first. */

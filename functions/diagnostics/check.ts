@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { runs } from './ports';
@@ -7,8 +7,8 @@ import { check } from './use-cases/check';
 export { DiagnosticsTransientError } from './use-cases/check';
 
 const Input = z.object({
-  runId: z.string().min(1),
-  failuresBeforeSuccess: z.number().int().min(0).max(100).default(0),
+  runId: z.string().check(z.minLength(1)),
+  failuresBeforeSuccess: z._default(z.number().check(z.int(), z.gte(0), z.lte(100)), 0),
 });
 
 /** The run's check: fails transiently as often as asked, to prove the machine's Retry. */

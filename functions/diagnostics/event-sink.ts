@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DiagnosticsCompleted } from '#events/diagnostics-completed';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';

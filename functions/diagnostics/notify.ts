@@ -1,17 +1,17 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sesMailer } from '#shared/adapters/mailer';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { taskHandler } from '#shared/task';
 import { report } from './use-cases/report';
 
-const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.string().optional() });
+const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()) });
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 
 const Input = z.object({
-  runId: z.string().min(1),
+  runId: z.string().check(z.minLength(1)),
   reportTo: z.email(),
-  attempts: z.number().int().positive(),
-  acknowledgedBy: z.string().min(1),
+  attempts: z.number().check(z.int(), z.positive()),
+  acknowledgedBy: z.string().check(z.minLength(1)),
 });
 
 /** Sends the run report: proof that mail leaves the system and reaches a mailbox. */

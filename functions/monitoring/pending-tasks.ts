@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { TaskStore } from '#shared/adapters/task-store';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger, METRIC, metrics, MetricUnit } from '#shared/observability';
@@ -7,7 +8,7 @@ import { now } from '#shared/time';
 import { DECIDER_ROLES } from '#shared/roles';
 import { reportPendingTasks } from './domain/pending-tasks';
 
-const env = loadEnv({ TABLE_NAME: nonEmpty, TASK_SLA_GRACE_SECONDS: z.coerce.number().int().min(0) });
+const env = loadEnv({ TABLE_NAME: nonEmpty, TASK_SLA_GRACE_SECONDS: coercedNumber().check(z.int(), z.gte(0)) });
 const store = new TaskStore(env.TABLE_NAME);
 
 /** The scheduled event (EventBridge in AWS, the runtime's scheduler locally); nothing in it is needed. */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/formats';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseWith, routeHandler } from '#shared/http';
@@ -10,11 +11,11 @@ import { listExecutionsAudited } from './use-cases/list-executions';
 const ports = { ...opsPorts, cursors: new Cursors(secretCursorKeys(loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty }).CURSOR_KEY_SECRET_ID)) };
 
 const ListQuery = z.object({
-  workflow: z.enum(WORKFLOWS).optional(),
-  status: z.enum(EXECUTION_STATUSES).optional(),
-  since: duration.optional(),
-  stuck: flag.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  workflow: z.optional(z.enum(WORKFLOWS)),
+  status: z.optional(z.enum(EXECUTION_STATUSES)),
+  since: z.optional(duration),
+  stuck: z.optional(flag),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 20),
 });
 
 /** GET /ops/executions?workflow=&status=&since=&stuck=&limit=&nextToken=: one page of executions, audited. */

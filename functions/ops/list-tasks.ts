@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { json, parseWith, routeHandler } from '#shared/http';
 import { duration, operatorOf, opsPorts } from './adapters/http';
 import { opsListTasks } from './routes';
 import { listTasksAudited } from './use-cases/list-tasks';
 
-const TasksQuery = z.object({ olderThan: duration.optional() });
+const TasksQuery = z.object({ olderThan: z.optional(duration) });
 
 /** GET /ops/tasks?olderThan=: the human tasks waiting, oldest first; audited with the count. */
 export const handler = routeHandler(opsListTasks, async (event) => {

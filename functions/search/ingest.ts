@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recordAudit } from '#shared/audit';
 import { NotFound } from '#shared/errors';
 import { logger } from '#shared/observability';
@@ -13,9 +13,9 @@ export const SOURCE_EVENT_PREFIX = 'ciss.search.';
 
 /** A batch of changes a source pushed (EventBridge `SearchRecordsChanged`), each in the source's own shape. */
 const SourceEvent = z.object({
-  source: z.string().startsWith(SOURCE_EVENT_PREFIX),
+  source: z.string().check(z.startsWith(SOURCE_EVENT_PREFIX)),
   'detail-type': z.literal('SearchRecordsChanged'),
-  detail: z.object({ changes: z.array(z.unknown()).min(1).max(1000) }),
+  detail: z.object({ changes: z.array(z.unknown()).check(z.minLength(1), z.maxLength(1000)) }),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recordAudit } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { previousSecretBytes, secretBytes } from './adapters/keys';
 import { ValidationFailed } from './errors';
 
@@ -105,7 +105,7 @@ export class Cursors {
    * The position a cursor holds, checked against its schema; undefined when no cursor was given.
    * A cursor that is not one this list gave this caller for this query is a 400 naming `param`.
    */
-  async open<T>(token: string | undefined, scope: CursorScope, schema: z.ZodType<T>, param: string = CURSOR_PARAM): Promise<T | undefined> {
+  async open<T>(token: string | undefined, scope: CursorScope, schema: z.core.$ZodType<T>, param: string = CURSOR_PARAM): Promise<T | undefined> {
     if (token === undefined || token === '') return undefined;
     const refuse = () => new ValidationFailed([{ field: param, rule: `must be the ${CURSOR_PARAM} a previous page of this same list, with the same filters, returned to you, unchanged` }]);
     if (token.length > MAX_CURSOR_CHARS || !token.startsWith(`${VERSION}.`)) throw refuse();
@@ -116,7 +116,7 @@ export class Cursors {
     for (const key of await this.keys.all()) {
       const state = openWith(key, scope, raw);
       if (state === undefined) continue;
-      const parsed = schema.safeParse(state);
+      const parsed = z.safeParse(schema, state);
       if (parsed.success) return parsed.data;
     }
     throw refuse();

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type { FieldProblem } from './errors';
 
 /**
@@ -83,6 +84,15 @@ function sizeWords(origin: string, bound: number | bigint, n: number, inclusive:
 }
 
 const list = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+
+/**
+ * zod's own English for an issue, as classic `zod` gives it by default. zod/mini, which the
+ * functions use (it tree-shakes to the schemas a bundle uses), has no words of its own ("Invalid
+ * input" for everything); the parses that pass an issue's message on as it is give this map. Made on
+ * first use, so a bundle that never calls it leaves the locale out.
+ */
+let english: z.core.$ZodErrorMap | undefined;
+export const zodEnglish: z.core.$ZodErrorMap = (issue) => (english ??= en().localeError)(issue);
 
 /**
  * The rule of a zod issue in words, for the issues whose schema gave none of its own (a message

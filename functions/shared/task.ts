@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { parseWith } from './http';
 import { correlate, correlationKeysOf, logger } from './observability';
 
@@ -31,7 +31,7 @@ export function failureLog(): Middleware {
  * rule or schedule, or a Cognito trigger. The same middlewares for each (logger context,
  * correlation keys, the failure log), and the event through the entry's zod schema.
  */
-export function taskHandler<I, O>(schema: z.ZodType<I>, fn: (input: I, context: Context) => Promise<O>) {
+export function taskHandler<I, O>(schema: z.core.$ZodType<I>, fn: (input: I, context: Context) => Promise<O>) {
   return middy<unknown, O, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(eventCorrelation())

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { executionStatus } from '#shared/adapters/workflow';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
@@ -8,7 +8,7 @@ import { cancelTasks } from './use-cases/cancel';
 /** Step Functions' "Execution Status Change" event, as the rule delivers it. */
 const StatusChange = z.object({
   source: z.literal('aws.states'),
-  detail: z.object({ executionArn: z.string().min(1), status: z.enum(['ABORTED', 'FAILED', 'TIMED_OUT', 'SUCCEEDED', 'RUNNING']) }),
+  detail: z.object({ executionArn: z.string().check(z.minLength(1)), status: z.enum(['ABORTED', 'FAILED', 'TIMED_OUT', 'SUCCEEDED', 'RUNNING']) }),
 });
 
 /** An execution ended: the human tasks it still had open are cancelled, once Step Functions confirms the end. */

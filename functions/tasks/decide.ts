@@ -1,14 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recordAudit, sourceOf } from '#shared/audit';
-import { json, parseJsonBody, routeHandler } from '#shared/http';
+import { json, parseJsonBody, orElse, routeHandler } from '#shared/http';
 import { TaskIdSchema } from '#shared/ids';
 import { ports, store } from './ports';
 import { taskDecision } from './routes';
 import { decideTaskFor } from './use-cases/api';
 
 const DecisionBody = z.object({
-  choice: z.string().min(1),
-  comment: z.string().max(2000).optional(),
+  choice: z.string().check(z.minLength(1)),
+  comment: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 /** POST /tasks/{taskId}/decision: decides a task the caller may decide, once, as its e-mailed link would. */
@@ -19,5 +19,5 @@ export const handler = routeHandler(
     return json(200, await decideTaskFor(request, { ...ports, store, audit: recordAudit }));
   },
   // A malformed id names no task: a 404, as for a missing one.
-  { params: z.object({ taskId: TaskIdSchema.optional().catch(undefined) }) },
+  { params: z.object({ taskId: orElse(z.optional(TaskIdSchema), undefined) }) },
 );

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuditSubject } from '#shared/audit';
 import { taskHandler } from '#shared/task';
 import { ports, store } from './ports';
 
-const Input = z.object({ workflow: z.string().min(1), subjectId: z.string().min(1), step: z.string().min(1), reason: z.string().min(1).default('no decision before the last reminder ran out') });
+const Input = z.object({ workflow: z.string().check(z.minLength(1)), subjectId: z.string().check(z.minLength(1)), step: z.string().check(z.minLength(1)), reason: z._default(z.string().check(z.minLength(1)), 'no decision before the last reminder ran out') });
 
 /**
  * After the last reminder: closes the step's open task as EXPIRED, so its links say so, and

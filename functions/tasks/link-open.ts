@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { routeHandler } from '#shared/http';
 import { refusals } from './adapters/refusals';
@@ -19,5 +19,5 @@ export const handler = routeHandler(
     return linkPage(await openLink(request, { ...ports, linkKeys, refusals }));
   },
   // The id as given, any text: a malformed one is the page for an unknown task, and its refusal is audited by a hash of it.
-  { params: z.object({ taskId: z.string().default('') }), errors: linkErrorPage },
+  { params: z.object({ taskId: z._default(z.string(), '') }), errors: linkErrorPage },
 );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { open, previousSecretBytes, seal, secretBytes } from '#shared/adapters/keys';
 import { AccessStore } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';
@@ -12,11 +12,11 @@ import type { TaskPorts } from './domain/use-cases';
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
   SENDER_EMAIL: nonEmpty,
-  SES_CONFIGURATION_SET: z.string().optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
   PUBLIC_API_URL: nonEmpty,
-  PORTAL_URL: z.string().optional(),
+  PORTAL_URL: z.optional(z.string()),
   TASK_TOKEN_KEY_ID: nonEmpty,
-  LINK_KEY_SECRET_ID: z.string().optional(),
+  LINK_KEY_SECRET_ID: z.optional(z.string()),
 });
 
 export const store = new TaskStore(env.TABLE_NAME);

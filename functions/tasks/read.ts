@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recordAudit, sourceOf } from '#shared/audit';
-import { json, routeHandler } from '#shared/http';
+import { json, orElse, routeHandler } from '#shared/http';
 import { TaskIdSchema } from '#shared/ids';
 import { now } from '#shared/time';
 import { store } from './ports';
@@ -12,5 +12,5 @@ export const handler = routeHandler(
   taskRead,
   async (event) => json(200, await readTaskFor({ caller: event.caller, source: sourceOf(event), taskId: event.params.taskId }, { store, audit: recordAudit, now })),
   // A malformed id names no task: a 404, as for a missing one.
-  { params: z.object({ taskId: TaskIdSchema.optional().catch(undefined) }) },
+  { params: z.object({ taskId: orElse(z.optional(TaskIdSchema), undefined) }) },
 );

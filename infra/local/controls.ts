@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '../manifest';
 import type { TokenRequest } from './auth';
 import type { LocalClients } from './clients';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { functions, type FunctionName } from '../manifest';
 import type { CmsSimulator } from './cms';
 import type { Edge, EdgeAnswer, EdgeReply, EdgeRequest, EdgeTap } from './edge';

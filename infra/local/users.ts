@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ORI_PATTERN } from '../../functions/auth/claims';
 import { CourtIdSchema } from '../../functions/shared/courts';
 import { isAgencyRole, ROLES } from '../../functions/shared/roles';

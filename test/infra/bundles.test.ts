@@ -4,13 +4,16 @@
  * ESM, `@aws-sdk/*` external), in memory, and its code is searched for what belongs to other
  * functions: their descriptions (which only the manifest holds) and the paths of their routes
  * (which only a route table holds). Application code that reaches for the manifest, or a route
- * table shared by every entry, fails here. The bundle sizes are printed.
+ * table shared by every entry, fails here. Each bundle must also keep within its budget
+ * (infra/aws/bundling.ts: 100 KB, first-login's dictionaries apart, and search-query held
+ * where it is until it is cut); one over it fails naming
+ * what weighs most in it. The bundle sizes are printed.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { build } from 'esbuild';
-import { LAMBDA_BUNDLE, LAMBDA_ESBUILD } from '../../infra/aws/bundling';
+import { BUNDLE_BUDGET_EXCEPTIONS, LAMBDA_BUNDLE, LAMBDA_ESBUILD, bundleBudget } from '../../infra/aws/bundling';
 import { functions, routes, type FunctionName } from '../../infra/manifest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -31,35 +34,59 @@ function foreignTo(name: FunctionName): { readonly what: string; readonly owner:
   return [...descriptions, ...paths];
 }
 
-const bundles = new Map<FunctionName, { readonly code: string; readonly bytes: number }>();
+const bundles = new Map<FunctionName, { readonly code: string; readonly bytes: number; readonly heaviest: readonly string[] }>();
+let buildMs = 0;
+
+/** A module path as the package it comes from (`zod`, `@aws-lambda-powertools/logger`), or `functions/<area>`. */
+const packageOf = (input: string): string => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input.split('/').slice(0, 2).join('/');
 
 beforeAll(async () => {
   // One esbuild call for every entry: each output is linked on its own, exactly as a build of
   // that entry alone (same bytes), but each source file is parsed once. No source map: it does
   // not change the code, and its `sourcesContent` would quote every source file, comments too.
+  const t0 = performance.now();
   const out = await build({
     ...LAMBDA_ESBUILD,
     sourcemap: false,
+    metafile: true,
     entryPoints: Object.fromEntries(names.map((name) => [name, path.join(ROOT, functions[name].entry)])),
     outdir: path.join(os.tmpdir(), 'ciss-bundle-test'),
     outExtension: { '.js': path.extname(LAMBDA_BUNDLE.outfile) },
     write: false,
   });
+  buildMs = performance.now() - t0;
   for (const name of names) {
     const js = out.outputFiles.find((f) => path.basename(f.path) === `${name}${path.extname(LAMBDA_BUNDLE.outfile)}`);
     if (!js) throw new Error(`esbuild gave no bundle for ${name}`);
-    bundles.set(name, { code: js.text, bytes: js.contents.byteLength });
+    const meta = Object.entries(out.metafile.outputs).find(([file]) => path.basename(file) === path.basename(js.path))?.[1];
+    const byPackage = new Map<string, number>();
+    for (const [input, { bytesInOutput }] of Object.entries(meta?.inputs ?? {})) byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+    const heaviest = [...byPackage].sort(([, a], [, b]) => b - a).slice(0, 5).map(([p, b]) => `${p} ${(b / 1024).toFixed(1)} KB`);
+    bundles.set(name, { code: js.text, bytes: js.contents.byteLength, heaviest });
   }
   const kb = (b: number): string => `${(b / 1024).toFixed(0)} KB`.padStart(8);
   const width = Math.max(...names.map((n) => n.length));
-  const lines = [...bundles].sort(([, a], [, b]) => b.bytes - a.bytes).map(([name, b]) => `${name.padEnd(width)} ${kb(b.bytes)}`);
-  console.log(`Lambda bundles (minified ESM, @aws-sdk/* external; the source map beside each is not counted):\n${lines.join('\n')}`);
+  const lines = [...bundles].sort(([, a], [, b]) => b.bytes - a.bytes).map(([name, b]) => `${name.padEnd(width)} ${kb(b.bytes)} of ${kb(bundleBudget(name))}`);
+  console.log(`Lambda bundles (minified ESM, @aws-sdk/* external; the source map beside each is not counted), built in one esbuild call in ${Math.round(buildMs)} ms:\n${lines.join('\n')}`);
 }, 120_000);
 
 describe('each Lambda bundle', () => {
   test('is built for every function of the manifest', () => {
     expect([...bundles.keys()].sort()).toEqual([...names].sort());
     for (const [name, b] of bundles) expect({ name, empty: b.bytes === 0 }).toEqual({ name, empty: false });
+  });
+
+  test.each(names)('%s keeps within its budget', (name) => {
+    const b = bundles.get(name);
+    if (!b) throw new Error(`no bundle for ${name}`);
+    // Over budget, the failure names what weighs most in the bundle.
+    expect({ name, kb: Math.ceil(b.bytes / 1024), within: b.bytes <= bundleBudget(name), heaviest: b.heaviest }).toEqual({ name, kb: Math.ceil(b.bytes / 1024), within: true, heaviest: b.heaviest });
+  });
+
+  test('budgets beyond the default are for functions that exist, each with its reason', () => {
+    for (const [name, exception] of Object.entries(BUNDLE_BUDGET_EXCEPTIONS)) {
+      expect({ name, known: names.includes(name as FunctionName), reasoned: exception.why.length > 20 }).toEqual({ name, known: true, reasoned: true });
+    }
   });
 
   test.each(names)("%s holds no other function's description or route path", (name) => {

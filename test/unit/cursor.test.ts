@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Cursors, cursorParam, DynamoKeySchema, type CursorKeys, type CursorScope } from '../../functions/shared/cursor';
 import { ValidationFailed } from '../../functions/shared/errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadEnv, nonEmpty } from '#shared/env';
 
 const shape = { TABLE_NAME: nonEmpty, EVENT_BUS_NAME: nonEmpty, RETRIES: z.coerce.number().int().default(3) };

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { assertProperty } from './property';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '#shared/roles';
 import { NotFound, Unauthorized, ValidationFailed } from '#shared/errors';
 import { callerFromClaims, errorResponse, illFormedStringAt, json, parseJsonBody, parseRoles, routeHandler, type RouteEvent } from '#shared/http';

@@ -1,6 +1,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { correlate, logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { LocalLambda, scopeInvocations } from '../../infra/local/lambda';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { json, routeHandler } from '#shared/http';
 import type { RouteSpec } from '#shared/routes';
 import { correlate, correlationKeysOf, logger } from '#shared/observability';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { NotFound } from '#shared/errors';
 import type { Caller } from '#shared/http';
@@ -8,7 +8,7 @@ import type { Acting } from '../use-cases/ports';
 import { portalPage } from '#shared/portal';
 
 /** The path's request id, or undefined when malformed: a malformed id names no request (404). */
-export const RequestIdParam = z.object({ requestId: z.string().optional().transform((v) => wellFormedId('access-request', v)) });
+export const RequestIdParam = z.object({ requestId: z.pipe(z.optional(z.string()), z.transform((v) => wellFormedId('access-request', v))) });
 
 /** The path's request id; a malformed one is answered as a missing request (404). */
 export function requestIdOf(params: z.infer<typeof RequestIdParam>): string {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { isoDate } from '#shared/formats';
 
 /** The two trainings the CCHRS unit assigns, both taken on CJIS Online. */
 export const TRAINING_MODULES = {
@@ -20,8 +21,8 @@ const ModuleEvidence = z.discriminatedUnion('evidence', [
   z.object({
     module: z.enum(Object.keys(TRAINING_MODULES) as [TrainingModule, ...TrainingModule[]]),
     evidence: z.literal('cjis-online'),
-    completedOn: z.iso.date('must be the completion date on CJIS Online (YYYY-MM-DD)'),
-    recordId: z.string().trim().min(3, 'must be the CJIS Online completion record id').max(64),
+    completedOn: isoDate('must be the completion date on CJIS Online (YYYY-MM-DD)'),
+    recordId: z.string().check(z.trim(), z.minLength(3, 'must be the CJIS Online completion record id'), z.maxLength(64)),
   }),
   z.object({
     module: z.enum(Object.keys(TRAINING_MODULES) as [TrainingModule, ...TrainingModule[]]),
@@ -34,7 +35,7 @@ const ModuleEvidence = z.discriminatedUnion('evidence', [
 ]);
 
 export const TrainingVerificationSchema = z.object({
-  modules: z.array(ModuleEvidence).min(1).max(2),
+  modules: z.array(ModuleEvidence).check(z.minLength(1), z.maxLength(2)),
 });
 export type TrainingVerification = z.infer<typeof TrainingVerificationSchema>;
 

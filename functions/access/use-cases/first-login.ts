@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AccessStore } from '#shared/adapters/access-store';
 import { AuditSubject } from '#shared/audit';
 import { NotFound } from '#shared/errors';
@@ -8,9 +8,9 @@ import type { Acting, RecordAudit } from './ports';
 
 /** What the employee sends: JSON, or the page's form. */
 export const FirstLoginSchema = z.object({
-  email: z.string().max(254),
-  temporaryPassword: z.string().max(PASSWORD_MAX),
-  newPassword: z.string().max(PASSWORD_MAX * 2),
+  email: z.string().check(z.maxLength(254)),
+  temporaryPassword: z.string().check(z.maxLength(PASSWORD_MAX)),
+  newPassword: z.string().check(z.maxLength(PASSWORD_MAX * 2)),
 });
 export type FirstLogin = z.infer<typeof FirstLoginSchema>;
 

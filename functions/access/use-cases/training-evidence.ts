@@ -1,5 +1,6 @@
 import type { TaskStore } from '#shared/adapters/task-store';
 import type { AuditSource } from '#shared/audit';
+import { zodEnglish } from '#shared/messages';
 import { ValidationFailed, type FieldProblem } from '#shared/errors';
 import { standing, type Task } from '../../tasks/domain/task';
 import { linkIsGenuine } from '../../tasks/domain/use-cases';
@@ -66,7 +67,7 @@ export async function openEvidenceLink(ports: EvidenceLinkPorts, requestId: stri
 export async function recordEvidence(ports: EvidenceLinkPorts & RecordTrainingPorts, requestId: string, link: EvidenceLink, answer: unknown, source: AuditSource): Promise<EvidenceOutcome> {
   const opened = await openEvidenceLink(ports, requestId, link, source);
   if (opened.kind !== 'open') return opened;
-  const parsed = TrainingVerificationSchema.safeParse(answer);
+  const parsed = TrainingVerificationSchema.safeParse(answer, { error: zodEnglish });
   if (!parsed.success) return { kind: 'invalid', task: opened.task, problems: parsed.error.issues.map((i) => ({ field: i.path.map(String).join('.'), rule: i.message })) };
   const request = await ports.store.get(requestId);
   if (!request) return { kind: 'unknown' };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppError, TransientFailure } from '#shared/errors';
 
 /** CMS is unreachable or answered 5xx / 429: the machine retries with back-off and jitter. */
@@ -23,7 +23,7 @@ export interface Cms {
   intake(body: CmsCase, idempotencyKey: string): Promise<string>;
 }
 
-const CmsAnswer = z.object({ docketNumber: z.string().min(1) });
+const CmsAnswer = z.object({ docketNumber: z.string().check(z.minLength(1)) });
 
 /**
  * The Division of Criminal Justice's intake API over HTTPS: `POST {url}/cases` with a bearer

@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ArrestDataAvailable } from '#events/arrest-data-available';
 import { ArrestPacketAccepted } from '#events/arrest-packet-accepted';
 import { ArrestPacketAdjudicated } from '#events/arrest-packet-adjudicated';
@@ -15,7 +15,7 @@ import type { PacketRecord } from './packet-store';
 interface EventDefinition {
   readonly source: string;
   readonly detailType: string;
-  readonly detail: z.ZodType;
+  readonly detail: z.ZodMiniType;
 }
 
 /** The event each status change publishes (the timeout of a clerk review and the archive publish none). */

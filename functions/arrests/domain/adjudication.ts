@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { isoDate } from '#shared/formats';
 
 /**
  * The body of `POST /arrests/{packetId}/adjudication`: Judicial's disposition of every charge.
@@ -8,14 +9,12 @@ export const DISPOSITIONS = ['guilty', 'guilty-lesser-offense', 'not-guilty', 'n
 export type Disposition = (typeof DISPOSITIONS)[number];
 
 export const AdjudicationSchema = z.object({
-  dispositions: z
-    .array(
-      z.object({
-        chargeSequenceID: z.number().int().min(1),
-        disposition: z.enum(DISPOSITIONS, { message: `must be one of: ${DISPOSITIONS.join(', ')}` }),
-        dispositionDate: z.iso.date('must be a date, YYYY-MM-DD'),
-      }),
-    )
-    .min(1, 'must give the disposition of every charge'),
+  dispositions: z.array(
+    z.object({
+      chargeSequenceID: z.number().check(z.int(), z.gte(1)),
+      disposition: z.enum(DISPOSITIONS, { message: `must be one of: ${DISPOSITIONS.join(', ')}` }),
+      dispositionDate: isoDate('must be a date, YYYY-MM-DD'),
+    }),
+  ).check(z.minLength(1, 'must give the disposition of every charge')),
 });
 export type Adjudication = z.infer<typeof AdjudicationSchema>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber, isoDate } from '#shared/formats';
 import { cursorParam, DynamoKeySchema } from '#shared/cursor';
 import { Forbidden } from '#shared/errors';
 import { OriSchema } from '#shared/ids';
@@ -8,11 +9,11 @@ import { summary, type PacketSummary } from './packet';
 import type { ArrestPorts, ArrestRequest } from './ports';
 
 export const ListQuerySchema = z.object({
-  status: z.enum(STATUSES, { message: `must be one of: ${STATUSES.join(', ')}` }).optional(),
-  ori: OriSchema.optional(),
-  from: z.iso.date('must be a date, YYYY-MM-DD').optional(),
-  to: z.iso.date('must be a date, YYYY-MM-DD').optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  status: z.optional(z.enum(STATUSES, { message: `must be one of: ${STATUSES.join(', ')}` })),
+  ori: z.optional(OriSchema),
+  from: z.optional(isoDate('must be a date, YYYY-MM-DD')),
+  to: z.optional(isoDate('must be a date, YYYY-MM-DD')),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(100)), 25),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
 

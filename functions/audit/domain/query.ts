@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber, isoDate, isoDateTime } from '#shared/formats';
 
 /**
  * What the auditor may ask of the audit trail (GET /audit), and what a record looks like in the
@@ -8,21 +9,18 @@ import { z } from 'zod';
 /** The longest time range one query may span (the by-day index is read a day at a time). */
 export const MAX_DAYS = 31;
 
-export const AuditQuerySchema = z
-  .object({
-    subjectType: z.string().min(1).max(40).optional(),
-    subject: z.string().min(1).max(120).optional(),
-    actor: z.string().min(1).max(254).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-  })
-  .refine((q) => q.subject || q.actor || q.from, { message: 'give a subject, an actor, or a time range (from, to)', path: ['subject'] })
-  .refine((q) => !q.subject || q.subjectType, { message: 'give the subjectType with the subject (e.g. access-request, arrest-packet, account)', path: ['subjectType'] });
+export const AuditQuerySchema = z.object({
+  subjectType: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  subject: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
+  from: z.optional(isoDateTime({ offset: true })),
+  to: z.optional(isoDateTime({ offset: true })),
+  limit: z._default(coercedNumber().check(z.int(), z.gte(1), z.lte(500)), 100),
+}).check(z.refine((q) => q.subject || q.actor || q.from, { message: 'give a subject, an actor, or a time range (from, to)', path: ['subject'] }), z.refine((q) => !q.subject || q.subjectType, { message: 'give the subjectType with the subject (e.g. access-request, arrest-packet, account)', path: ['subjectType'] }));
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 
 /** A day of the audit trail: a UTC date, as the by-day index keys it. */
-export const AuditDaySchema = z.iso.date({ message: 'must be a date, YYYY-MM-DD (a UTC day)' });
+export const AuditDaySchema = isoDate({ message: 'must be a date, YYYY-MM-DD (a UTC day)' });
 
 /** The time range of one UTC day, as `from` and `to` of a query. */
 export const dayRange = (day: string): { readonly from: string; readonly to: string } => ({ from: `${day}T00:00:00.000Z`, to: `${day}T23:59:59.999Z` });

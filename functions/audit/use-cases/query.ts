@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import { cursorParam, DynamoKeySchema, type Cursors } from '#shared/cursor';
 import { ValidationFailed } from '#shared/errors';
@@ -8,7 +8,7 @@ import { MAX_DAYS, type AuditAnswer, type AuditQuery, type AuditRecordView } fro
 export { AuditQuerySchema, MAX_DAYS, type AuditQuery } from '../domain/query';
 
 /** Where the next page starts: a day of the time range, and a key within it (or within the subject or actor). */
-export const AuditCursorSchema = z.object({ day: z.string().optional(), key: DynamoKeySchema.optional() });
+export const AuditCursorSchema = z.object({ day: z.optional(z.string()), key: z.optional(DynamoKeySchema) });
 export type AuditCursor = z.infer<typeof AuditCursorSchema>;
 
 export interface AuditPage {

@@ -1,26 +1,26 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { customizeToken, isClientCredentials, TokenRefused, type TokenRequest } from '../claims';
 
 /** A string kept to its first `max` characters: a long user agent is recorded in part, never refused. */
-const clipped = (max: number) => z.string().transform((s) => s.slice(0, max)).optional();
+const clipped = (max: number) => z.optional(z.pipe(z.string(), z.transform((s) => s.slice(0, max))));
 
 /** Cognito's pre-token-generation event (trigger version V3_0: people and machine clients). */
 export const PreTokenEventSchema = z.looseObject({
-  triggerSource: z.string().min(1),
-  userName: z.string().default(''),
-  callerContext: z.looseObject({ clientId: z.string().default('') }),
+  triggerSource: z.string().check(z.minLength(1)),
+  userName: z._default(z.string(), ''),
+  callerContext: z.looseObject({ clientId: z._default(z.string(), '') }),
   request: z.looseObject({
-    userAttributes: z.record(z.string(), z.string()).default({}),
-    groupConfiguration: z.looseObject({ groupsToOverride: z.array(z.string()).default([]) }).default({ groupsToOverride: [] }),
-    scopes: z.array(z.string()).default([]),
+    userAttributes: z._default(z.record(z.string(), z.string()), {}),
+    groupConfiguration: z._default(z.looseObject({ groupsToOverride: z._default(z.array(z.string()), []) }), { groupsToOverride: [] }),
+    scopes: z._default(z.array(z.string()), []),
   }),
   /**
    * The embedded runtime's token endpoint adds where the request came from. Cognito's V3 event has
    * no source address (only the client's own `clientMetadata`, which it may set to anything); in
    * AWS the source of a sign-in is in CloudTrail and Cognito's user auth events.
    */
-  localSource: z.object({ ip: clipped(64), userAgent: clipped(256) }).optional(),
+  localSource: z.optional(z.object({ ip: clipped(64), userAgent: clipped(256) })),
 });
 export type PreTokenEvent = z.infer<typeof PreTokenEventSchema>;
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { NotFound } from '#shared/errors';
 import type { Caller } from '#shared/http';
@@ -7,7 +7,7 @@ import { CertificationIdSchema } from '../domain/certification';
 import type { Acting } from '../ports';
 
 /** The path's certification id, or undefined when malformed: a malformed id names no certification (404). */
-export const CertificationIdParam = z.object({ certificationId: z.string().optional().transform((v) => (v !== undefined && CertificationIdSchema.safeParse(v).success ? v : undefined)) });
+export const CertificationIdParam = z.object({ certificationId: z.pipe(z.optional(z.string()), z.transform((v) => (v !== undefined && CertificationIdSchema.safeParse(v).success ? v : undefined))) });
 
 export function certificationIdOf(params: z.infer<typeof CertificationIdParam>): string {
   if (!params.certificationId) throw new NotFound('No such CISS Search certification');

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { recordAudit, sourceOf } from '#shared/audit';
 import { NotFound } from '#shared/errors';
-import type { Caller } from '#shared/http';
+import { orElse, type Caller } from '#shared/http';
 import { DURATION_RULE, parseDuration } from '../domain/duration';
 import { ID_RULE } from '../domain/operations';
 import { ports } from '../ports';
@@ -12,14 +12,14 @@ import type { Operator } from '../use-cases/audit';
 export const opsPorts = { ops: ports, audit: recordAudit };
 
 /** `90s`, `15m`, `2h`, `1d` as seconds. */
-export const duration = z.string().max(20).refine((v) => parseDuration(v) !== undefined, DURATION_RULE).transform((v) => parseDuration(v) ?? 0);
-export const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const duration = z.pipe(z.string().check(z.maxLength(20), z.refine((v) => parseDuration(v) !== undefined, DURATION_RULE)), z.transform((v) => parseDuration(v) ?? 0));
+export const flag = z.pipe(z.enum(['true', 'false']), z.transform((v) => v === 'true'));
 
 /**
  * Path ids are names or ARNs (ours are far shorter; the domain checks their format). A malformed
  * one is answered as every API answers one, as a missing execution (404): undefined here.
  */
-export const ExecutionIdParam = z.object({ id: z.string().min(1).max(300).optional().catch(undefined) });
+export const ExecutionIdParam = z.object({ id: orElse(z.optional(z.string().check(z.minLength(1), z.maxLength(300))), undefined) });
 
 /** The path's execution id; an ARN may arrive percent-encoded (its colons), depending on the client. */
 export function executionIdOf(params: z.infer<typeof ExecutionIdParam>): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
 import type { Task } from '../../tasks/domain/task';
 import { standing } from '../../tasks/domain/task';
@@ -104,11 +104,11 @@ function parseOrUndefined(text: string | undefined): unknown {
 /** Where the next page of executions starts (sealed into the list's `nextToken` by the API). */
 export const ExecutionCursorSchema = z.object({
   /** Index into the workflows listed. */
-  w: z.number().int().min(0),
+  w: z.number().check(z.int(), z.gte(0)),
   /** Step Functions' token for the page being read. */
-  t: z.string().optional(),
+  t: z.optional(z.string()),
   /** How many of that page were already returned. */
-  o: z.number().int().min(0),
+  o: z.number().check(z.int(), z.gte(0)),
 });
 export type ExecutionCursor = z.infer<typeof ExecutionCursorSchema>;
 

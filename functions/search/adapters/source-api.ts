@@ -6,11 +6,11 @@
  * - a batch source: `GET <base>/<source>/files?after=<file name>` answers the next file of changes
  *   as NDJSON (one change a line), its name in the `X-File-Name` header, or 204 when none is new.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Source } from '../domain/sources';
 import type { SourceApi, SourcePage } from '../use-cases/poll';
 
-const Page = z.object({ changes: z.array(z.unknown()), cursor: z.string().min(1), more: z.boolean() });
+const Page = z.object({ changes: z.array(z.unknown()), cursor: z.string().check(z.minLength(1)), more: z.boolean() });
 
 /** A source answered something other than what its API promises. */
 export class SourceFailed extends Error {

@@ -10,7 +10,8 @@
  * RecordChangeSchema; what the mapping itself cannot read (a date not in the declared format) is a
  * problem naming the source's field and the rule.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { zodEnglish } from '#shared/messages';
 import { IDENTIFIER_KINDS, RECORD_KINDS, type IdentifierKind, type PersonName, type RecordKind, type SearchRecordInput } from './record';
 import type { Source } from './sources';
 
@@ -20,7 +21,7 @@ export const NAME_ORDERS = ['LAST, FIRST MIDDLE', 'FIRST MIDDLE LAST', 'LAST FIR
 export type NameOrder = (typeof NAME_ORDERS)[number];
 
 /** A change as a source delivers it: its own record, with the op and the version. */
-export const SourceChangeSchema = z.looseObject({ op: z.enum(['upsert', 'erase', 'seal']), version: z.int().min(1) });
+export const SourceChangeSchema = z.looseObject({ op: z.enum(['upsert', 'erase', 'seal']), version: z.int().check(z.gte(1)) });
 export type SourceChange = z.infer<typeof SourceChangeSchema>;
 
 /** A canonical change as mapped, still to be checked (RecordChangeSchema). */
@@ -223,7 +224,7 @@ class FieldMapConnector implements Connector {
   }
 
   map(change: unknown): Mapped {
-    const envelope = SourceChangeSchema.safeParse(change);
+    const envelope = SourceChangeSchema.safeParse(change, { error: zodEnglish });
     if (!envelope.success) {
       const issue = envelope.error.issues[0]!;
       return { ok: false, problem: { field: issue.path.join('.') || '(change)', rule: issue.message } };

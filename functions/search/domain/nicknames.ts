@@ -3,10 +3,10 @@
  * nicknames.json, groups of names each taken for every other of its group. Pure: the portal may
  * import it. The engine compares the expanded names as search_norm() gives them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import data from './nicknames.json' with { type: 'json' };
 
-const NicknamesSchema = z.object({ version: z.int().min(1), groups: z.array(z.array(z.string().regex(/^[a-z]+$/, 'must be lower-case letters')).min(2)).min(1) });
+const NicknamesSchema = z.object({ version: z.int().check(z.gte(1)), groups: z.array(z.array(z.string().check(z.regex(/^[a-z]+$/, 'must be lower-case letters'))).check(z.minLength(2))).check(z.minLength(1)) });
 
 export const NICKNAMES = NicknamesSchema.parse(data);
 

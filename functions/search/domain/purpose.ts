@@ -2,7 +2,7 @@
  * Why a search is made: a CJIS purpose code, required on every query and record view and kept
  * with it in the query log and the audit trail. The codes search accepts, in words.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const PURPOSES = {
   C: 'Criminal justice: investigation, arrest, prosecution, adjudication, supervision',

@@ -9,7 +9,8 @@
  * the search README: SID `CT` + 8 digits, FBI number, 9-digit licence, plate, docket, ORI with
  * an incident number.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { coercedNumber, isoDate } from '#shared/formats';
 import type { QueryReading } from './answer';
 import { PurposeSchema } from './purpose';
 import { RecordKindSchema, SourceIdSchema, type IdentifierKind } from './record';
@@ -18,22 +19,20 @@ import { RecordKindSchema, SourceIdSchema, type IdentifierKind } from './record'
 export const MAX_LIMIT = 25;
 export const DEFAULT_LIMIT = 10;
 
-const IsoDate = z.iso.date({ error: 'must be a date, YYYY-MM-DD' });
+const IsoDate = isoDate({ error: 'must be a date, YYYY-MM-DD' });
 
 /** GET /search's query string. */
-export const SearchQuerySchema = z
-  .object({
-    q: z.string({ error: 'is required: the words to search for' }).trim().min(2, 'must be at least 2 characters').max(200, 'must be at most 200 characters'),
-    purpose: PurposeSchema,
-    source: SourceIdSchema.optional(),
-    kind: RecordKindSchema.optional(),
-    from: IsoDate.optional(),
-    to: IsoDate.optional(),
-    town: z.string().trim().min(2, 'must be at least 2 characters').max(60, 'must be at most 60 characters').optional(),
-    limit: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`).default(DEFAULT_LIMIT),
-    nextToken: z.string().optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] });
+export const SearchQuerySchema = z.object({
+  q: z.string({ error: 'is required: the words to search for' }).check(z.trim(), z.minLength(2, 'must be at least 2 characters'), z.maxLength(200, 'must be at most 200 characters')),
+  purpose: PurposeSchema,
+  source: z.optional(SourceIdSchema),
+  kind: z.optional(RecordKindSchema),
+  from: z.optional(IsoDate),
+  to: z.optional(IsoDate),
+  town: z.optional(z.string().check(z.trim(), z.minLength(2, 'must be at least 2 characters'), z.maxLength(60, 'must be at most 60 characters'))),
+  limit: z._default(coercedNumber({ error: 'must be a whole number' }).check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), DEFAULT_LIMIT),
+  nextToken: z.optional(z.string()),
+}).check(z.refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] }));
 export type SearchQuery = z.infer<typeof SearchQuerySchema>;
 
 /** GET /search/records/{source}/{id}'s query string. */

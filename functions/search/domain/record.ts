@@ -4,7 +4,8 @@
  * fields onto this; the engine (PostgreSQL: PGlite locally, Aurora through the Data API in AWS)
  * indexes it; the API shows it. Application vocabulary: infra/ imports it, never the other way.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { isoDate } from '#shared/formats';
 
 /** The kinds of records the source systems hold. */
 export const RECORD_KINDS = ['person', 'arrest', 'case', 'charge', 'disposition', 'protective-order', 'registration', 'licence', 'vehicle', 'custody', 'supervision', 'incident', 'permit'] as const;
@@ -16,32 +17,32 @@ export const IDENTIFIER_KINDS = ['sid', 'fbi', 'licence', 'plate', 'docket', 'or
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /** A source system's id, as its registry entry names it (functions/search/domain/sources.json). */
-export const SourceIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a source id: lower-case letters, digits and -');
+export const SourceIdSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be a source id: lower-case letters, digits and -'));
 /** A record's id within its source (opaque to search). */
-export const RecordIdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be a record id: letters, digits and . _ : -');
+export const RecordIdSchema = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be a record id: letters, digits and . _ : -'));
 
-const IsoDate = z.iso.date();
+const IsoDate = isoDate();
 
 /** A name as a source gives it; a record may carry several (aliases, maiden names, spellings). */
 export const PersonNameSchema = z.object({
-  first: z.string().max(80).optional(),
-  middle: z.string().max(80).optional(),
-  last: z.string().min(1).max(80),
-  suffix: z.string().max(10).optional(),
+  first: z.optional(z.string().check(z.maxLength(80))),
+  middle: z.optional(z.string().check(z.maxLength(80))),
+  last: z.string().check(z.minLength(1), z.maxLength(80)),
+  suffix: z.optional(z.string().check(z.maxLength(10))),
 });
 export type PersonName = z.infer<typeof PersonNameSchema>;
 
 /** The person a record is about, as far as the source knows. */
 export const PersonSchema = z.object({
   /** The name the source files the record under first, then any others. */
-  names: z.array(PersonNameSchema).min(1).max(10),
-  dob: IsoDate.optional(),
-  sex: z.enum(['F', 'M', 'X', 'U']).optional(),
+  names: z.array(PersonNameSchema).check(z.minLength(1), z.maxLength(10)),
+  dob: z.optional(IsoDate),
+  sex: z.optional(z.enum(['F', 'M', 'X', 'U'])),
 });
 export type Person = z.infer<typeof PersonSchema>;
 
 /** One field of a record as its detail page shows it: a label and a value (text). */
-export const RecordFieldSchema = z.object({ label: z.string().min(1).max(80), value: z.string().max(2000) });
+export const RecordFieldSchema = z.object({ label: z.string().check(z.minLength(1), z.maxLength(80)), value: z.string().check(z.maxLength(2000)) });
 export type RecordField = z.infer<typeof RecordFieldSchema>;
 
 /**
@@ -51,20 +52,20 @@ export type RecordField = z.infer<typeof RecordFieldSchema>;
 export const SearchRecordSchema = z.object({
   source: SourceIdSchema,
   id: RecordIdSchema,
-  version: z.int().min(1),
+  version: z.int().check(z.gte(1)),
   kind: RecordKindSchema,
   /** A one-line title: "Arrest by New Haven PD, 3 charges", "Registration ABC1234". */
-  title: z.string().min(1).max(200),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
   /** The record's own date: arrest, filing, issue, admission... */
-  date: IsoDate.optional(),
+  date: z.optional(IsoDate),
   /** The Connecticut town the record belongs to, if any. */
-  town: z.string().max(60).optional(),
-  person: PersonSchema.optional(),
-  identifiers: z.partialRecord(z.enum(IDENTIFIER_KINDS), z.array(z.string().min(1).max(40)).max(10)).default({}),
+  town: z.optional(z.string().check(z.maxLength(60))),
+  person: z.optional(PersonSchema),
+  identifiers: z._default(z.partialRecord(z.enum(IDENTIFIER_KINDS), z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(10))), {}),
   /** A juvenile record (CGS § 46b-124): shown only to the roles the visibility rules allow. */
-  juvenile: z.boolean().default(false),
+  juvenile: z._default(z.boolean(), false),
   /** The rest of the record, for its detail page and for free-text search. */
-  fields: z.array(RecordFieldSchema).max(60).default([]),
+  fields: z._default(z.array(RecordFieldSchema).check(z.maxLength(60)), []),
 });
 export type SearchRecord = z.infer<typeof SearchRecordSchema>;
 export type SearchRecordInput = z.input<typeof SearchRecordSchema>;
@@ -78,7 +79,7 @@ export type SearchRecordInput = z.input<typeof SearchRecordSchema>;
  */
 export const RecordChangeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('upsert'), record: SearchRecordSchema }),
-  z.object({ op: z.enum(['erase', 'seal']), source: SourceIdSchema, id: RecordIdSchema, version: z.int().min(1) }),
+  z.object({ op: z.enum(['erase', 'seal']), source: SourceIdSchema, id: RecordIdSchema, version: z.int().check(z.gte(1)) }),
 ]);
 export type RecordChange = z.infer<typeof RecordChangeSchema>;
 

@@ -3,7 +3,7 @@
  * they hold and how they deliver. Configuration, checked once when loaded; adding a source is an
  * entry there and its connector's field map, not code.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import registry from './sources.json' with { type: 'json' };
 import { IDENTIFIER_KINDS, RecordKindSchema, SourceIdSchema } from './record';
 
@@ -11,33 +11,29 @@ export const DELIVERY_MODES = ['events', 'batch', 'poll'] as const;
 
 export const SourceSchema = z.object({
   id: SourceIdSchema,
-  name: z.string().min(1).max(80),
-  agency: z.string().min(1).max(120),
-  kinds: z.array(RecordKindSchema).min(1),
-  delivery: z.object({ mode: z.enum(DELIVERY_MODES), everyMinutes: z.int().min(1).max(10080).optional() }),
+  name: z.string().check(z.minLength(1), z.maxLength(80)),
+  agency: z.string().check(z.minLength(1), z.maxLength(120)),
+  kinds: z.array(RecordKindSchema).check(z.minLength(1)),
+  delivery: z.object({ mode: z.enum(DELIVERY_MODES), everyMinutes: z.optional(z.int().check(z.gte(1), z.lte(10080))) }),
   /** What the simulated source stands for, in words. */
-  modelledOn: z.string().min(1),
+  modelledOn: z.string().check(z.minLength(1)),
   /** What every record of the source has: its kind, its title, and an id or identifiers made of several fields (connectors.ts). */
-  record: z
-    .object({
-      kind: RecordKindSchema,
-      /** A template: `{path}` is the source's field at that path. */
-      title: z.string().min(1).max(200),
-      /** When a field maps to `kind`: its values and the kinds they stand for. */
-      kinds: z.record(z.string(), RecordKindSchema).optional(),
-      /** A template for the record id, when the source's id is made of several fields. */
-      id: z.string().min(1).optional(),
-      identifiers: z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().min(1)).optional(),
-    })
-    .optional(),
+  record: z.optional(z.object({
+    kind: RecordKindSchema,
+    /** A template: `{path}` is the source's field at that path. */
+    title: z.string().check(z.minLength(1), z.maxLength(200)),
+    /** When a field maps to `kind`: its values and the kinds they stand for. */
+    kinds: z.optional(z.record(z.string(), RecordKindSchema)),
+    /** A template for the record id, when the source's id is made of several fields. */
+    id: z.optional(z.string().check(z.minLength(1))),
+    identifiers: z.optional(z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().check(z.minLength(1)))),
+  })),
   /** The source's own field names (dotted paths) and the canonical targets each maps to (connectors.ts). */
-  fields: z.record(z.string(), z.string()).optional(),
+  fields: z.optional(z.record(z.string(), z.string())),
 });
 export type Source = z.infer<typeof SourceSchema>;
 
-export const RegistrySchema = z
-  .object({ version: z.int().min(1), sources: z.array(SourceSchema).min(1) })
-  .refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] });
+export const RegistrySchema = z.object({ version: z.int().check(z.gte(1)), sources: z.array(SourceSchema).check(z.minLength(1)) }).check(z.refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] }));
 
 /** The registry, as loaded and checked. */
 export const REGISTRY = RegistrySchema.parse(registry);

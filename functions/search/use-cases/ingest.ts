@@ -10,7 +10,8 @@
  *    batch is applied, so a failure in between is retried with its audit again (at least once),
  *    never removed without one.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { zodEnglish } from '#shared/messages';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { connectorOf } from '../domain/connectors';
 import { RecordChangeSchema, recordKey, type RecordChange } from '../domain/record';
@@ -60,7 +61,7 @@ export function check(changes: readonly unknown[]): { valid: { index: number; ch
   const valid: { index: number; change: RecordChange }[] = [];
   const rejected: Rejected[] = [];
   changes.forEach((candidate, index) => {
-    const parsed = RecordChangeSchema.safeParse(candidate);
+    const parsed = RecordChangeSchema.safeParse(candidate, { error: zodEnglish });
     if (parsed.success) valid.push({ index, change: parsed.data });
     else {
       const issue = parsed.error.issues[0]!;

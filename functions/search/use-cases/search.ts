@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import type { Cursors } from '#shared/cursor';
 import type { Caller } from '#shared/http';
@@ -62,7 +62,7 @@ export interface SearchRequest {
   readonly query: SearchQuery;
 }
 
-const PageCursorSchema = z.object({ offset: z.int().min(0) });
+const PageCursorSchema = z.object({ offset: z.int().check(z.gte(0)) });
 
 /** The filters and visibility on search_record `r`, as SQL and parameters. */
 function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {

@@ -1,71 +1,63 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { OriSchema } from '#shared/ids';
 import { COURT_ROLE, CourtIdSchema } from '#shared/courts';
 import { DECIDER_ROLES, type Role } from '#shared/roles';
 
 
 export const ChoiceSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word'),
-  label: z.string().min(1).max(80),
-  commentRequired: z.boolean().default(false),
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word')),
+  label: z.string().check(z.minLength(1), z.maxLength(80)),
+  commentRequired: z._default(z.boolean(), false),
   /**
    * The page this choice's e-mailed link opens, when it needs more than a confirmation (a form):
    * an API path with `{subjectId}`. The link carries the task and is signed as any task link.
    * @default the approval page, /approvals/{taskId}
    */
-  page: z
-    .string()
-    .regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}')
-    .max(120)
-    .optional(),
+  page: z.optional(z.string().check(z.regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}'), z.maxLength(120))),
 });
 export type Choice = z.infer<typeof ChoiceSchema>;
 
-export const AssigneeSchema = z
-  .object({
-    role: z.enum(DECIDER_ROLES),
-    email: z.email(),
-    ori: OriSchema.optional(),
-    /** The GA court whose clerks decide (court-clerk tasks), e.g. GA23. */
-    court: CourtIdSchema.optional(),
-  })
-  .refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] });
+export const AssigneeSchema = z.object({
+  role: z.enum(DECIDER_ROLES),
+  email: z.email(),
+  ori: z.optional(OriSchema),
+  /** The GA court whose clerks decide (court-clerk tasks), e.g. GA23. */
+  court: z.optional(CourtIdSchema),
+}).check(z.refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] }));
 export type Assignee = z.infer<typeof AssigneeSchema>;
 
 /** What a workflow's `.waitForTaskToken` step hands the notify function. */
 export const NewTaskSchema = z.object({
-  taskToken: z.string().min(1),
-  executionArn: z.string().min(1),
-  workflow: z.string().min(1).max(60),
-  step: z.string().min(1).max(60),
+  taskToken: z.string().check(z.minLength(1)),
+  executionArn: z.string().check(z.minLength(1)),
+  workflow: z.string().check(z.minLength(1), z.maxLength(60)),
+  step: z.string().check(z.minLength(1), z.maxLength(60)),
   subject: z.object({
-    type: z.string().min(1).max(40),
-    id: z.string().min(1).max(100),
-    title: z.string().min(1).max(200),
-    facts: z.array(z.object({ label: z.string().min(1).max(80), value: z.string().max(2000) })).max(40).default([]),
+    type: z.string().check(z.minLength(1), z.maxLength(40)),
+    id: z.string().check(z.minLength(1), z.maxLength(100)),
+    title: z.string().check(z.minLength(1), z.maxLength(200)),
+    facts: z._default(z.array(z.object({ label: z.string().check(z.minLength(1), z.maxLength(80)), value: z.string().check(z.maxLength(2000)) })).check(z.maxLength(40)), []),
   }),
   assignee: AssigneeSchema,
-  question: z.string().min(1).max(500),
-  choices: z.array(ChoiceSchema).min(1).max(5),
-  timeoutSeconds: z.number().int().positive(),
-  reminder: z.number().int().min(0).default(0),
-  maxReminders: z.number().int().min(0).default(0),
+  question: z.string().check(z.minLength(1), z.maxLength(500)),
+  choices: z.array(ChoiceSchema).check(z.minLength(1), z.maxLength(5)),
+  timeoutSeconds: z.number().check(z.int(), z.positive()),
+  reminder: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  maxReminders: z._default(z.number().check(z.int(), z.gte(0)), 0),
   /**
    * The subject's status this step stands for, written in the same transaction as the task, so
    * that nobody reads a status naming a human step before its task exists. Written once: when
    * the subject is already in `to` (a reminder, a retried step), only the task is written.
    */
-  statusChange: z
-    .object({
-      from: z.array(z.string().min(1).max(40)).min(1).max(10),
-      to: z.string().min(1).max(40),
-      note: z.string().max(2000).nullish(),
-      /** The subject's version the change is for, when it has versions (an arrest packet's). */
-      version: z.number().int().positive().optional(),
-      /** Fields the subject gets with the status (an arrest packet's validation warnings); each subject type checks its own. */
-      set: z.record(z.string().min(1).max(40), z.unknown()).optional(),
-    })
-    .optional(),
+  statusChange: z.optional(z.object({
+    from: z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1), z.maxLength(10)),
+    to: z.string().check(z.minLength(1), z.maxLength(40)),
+    note: z.nullish(z.string().check(z.maxLength(2000))),
+    /** The subject's version the change is for, when it has versions (an arrest packet's). */
+    version: z.optional(z.number().check(z.int(), z.positive())),
+    /** Fields the subject gets with the status (an arrest packet's validation warnings); each subject type checks its own. */
+    set: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(40)), z.unknown())),
+  })),
 });
 export type NewTask = z.infer<typeof NewTaskSchema>;
 

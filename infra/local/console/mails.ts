@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordAudit, type AuditEvent } from '#shared/audit';
 import { callerFromClaims } from '#shared/http';
 import { auditSubject } from '../../../functions/ops/domain/workflows';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditDaySchema, AuditQuerySchema, dayRange, type AuditAnswer, type AuditRecordView } from '../../../functions/audit/domain/query';
 import { usePages, usePortal } from '../api';
 import { href, navigate, useLocation } from '../router';
@@ -20,7 +20,7 @@ const PAGE_SIZES = ['25', '50', '100', '500'] as const;
 /** The export reads with the API's largest page, so a day of a busy court costs few requests. */
 const EXPORT_PAGE = 500;
 
-const optionalDay = z.preprocess((v) => (v === '' ? undefined : v), AuditDaySchema.optional());
+const optionalDay = z.preprocess((v) => (v === '' ? undefined : v), z.optional(AuditDaySchema));
 const required = (max: number, what: string) => z.string().trim().min(1, `give ${what}`).max(max, `at most ${max} characters`);
 
 /** The search form, by what it searches; its API query is then checked with the API's own AuditQuerySchema. */

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dayRange } from '../../../functions/audit/domain/query';
 import type { LoggedSearch } from '../../../functions/search/domain/answer';
 import { usePages } from '../api';
@@ -15,7 +15,7 @@ import { plural, purposeWords } from './search-words';
  * read of the log in the audit trail. The search in the address holds only an actor and dates.
  */
 
-const blank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const blank = <T extends z.core.$ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.optional(schema));
 
 const LogFormSchema = z
   .object({

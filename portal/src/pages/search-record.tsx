@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RecordAnswer } from '../../../functions/search/domain/answer';
 import { PurposeSchema } from '../../../functions/search/domain/purpose';
 import { ApiError, useLoad, usePortal } from '../api';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceStatus } from '../../../functions/search/domain/answer';
 import { PurposeSchema } from '../../../functions/search/domain/purpose';
 import { RECORD_KINDS, RecordKindSchema, SourceIdSchema } from '../../../functions/search/domain/record';
@@ -22,7 +22,7 @@ import { kindWords, PURPOSE_OPTIONS, readingParts } from './search-words';
  * (search-record.tsx), with the purpose carried along.
  */
 
-const blank = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const blank = <T extends z.core.$ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.optional(schema));
 
 /** The search form, in the page's words first, then as GET /search checks it (SearchQuerySchema). */
 export const SearchFormSchema = z

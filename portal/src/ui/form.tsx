@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import type { z } from 'zod';
+import * as z from 'zod';
 import { ApiError } from '../api';
 
 /**
@@ -29,7 +29,7 @@ export interface FormState<Out> {
   clear(): void;
 }
 
-export function useSchemaForm<S extends z.ZodType>(schema: S): FormState<z.output<S>> {
+export function useSchemaForm<S extends z.core.$ZodType>(schema: S): FormState<z.output<S>> {
   const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -38,7 +38,7 @@ export function useSchemaForm<S extends z.ZodType>(schema: S): FormState<z.outpu
     busy,
     error,
     check(value) {
-      const result = schema.safeParse(value);
+      const result = z.safeParse(schema, value);
       if (result.success) {
         setProblems({});
         return result.data;
