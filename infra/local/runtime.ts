@@ -39,6 +39,7 @@ import { SfnStore } from './stepfunctions/store';
 import { LocalDataApi } from './search/data-api';
 import { SEARCH_DB_NAME } from '../manifest/shared';
 import { localSearchDbArn, localSearchDbSecretArn } from './search/names';
+import { openSearchWorker } from './search/session';
 
 export { ensureTable, functionEnvironment, localNames, localSearchDbArn, localSearchDbSecretArn };
 
@@ -438,8 +439,8 @@ function searchDatabase(stage: string, dataDir: string | undefined, teardown: Te
     resourceArn: localSearchDbArn(stage),
     secrets: { [localSearchDbSecretArn(stage, 'query')]: 'search_query', [localSearchDbSecretArn(stage, 'ingest')]: 'search_ingest' },
     database: SEARCH_DB_NAME,
-    // Loaded with the database: PGlite's module is large and most runs never search.
-    open: async () => (await import('./search/engine')).openSearchDatabase(searchDataDir(dataDir)),
+    // PGlite in a thread of its own (loaded there: its module is large and most runs never search).
+    open: () => openSearchWorker(searchDataDir(dataDir)),
   });
   teardown.add(() => search.close());
   return search;

@@ -1,6 +1,5 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { LocalDataApi, TRANSACTION_IDLE_TIMEOUT_MS, type IdleTimer } from '../../infra/local/search/data-api';
-import { openSearchDatabase } from '../../infra/local/search/engine';
+import { openSearchWorker, type SearchSession } from '../../infra/local/search/session';
 
 /** The local Data API without the edge: what it does with its one connection and its transactions. */
 describe('the local Data API', () => {
@@ -16,14 +15,14 @@ describe('the local Data API', () => {
     return () => void (t.cancelled = true);
   };
   let opens = 0;
-  let database: Promise<PGlite> | undefined;
+  let database: Promise<SearchSession> | undefined;
   const api = new LocalDataApi({
     resourceArn,
     secrets: { [ingestSecret]: 'search_ingest', [querySecret]: 'search_query' },
     database: 'ciss_search',
     open: () => {
       opens++;
-      database ??= openSearchDatabase();
+      database ??= openSearchWorker();
       return database;
     },
     timer,
