@@ -9,7 +9,6 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
-import { searchEventRules } from '../manifest/search';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -66,12 +65,12 @@ export interface RuntimeOptions {
    */
   readonly schedules?: boolean;
   /**
-   * CISS Search's ingestion: the simulated source systems (their change APIs and file drops, with
-   * this many synthetic people), the `search-poll` schedule that reads them, and the rules that
-   * index pushed changes and arrest packets. Absent, the simulator serves nobody, the schedule
-   * does not run and those rules are disabled (as a DISABLED rule in AWS): PGlite runs on this
-   * process's one thread, and a runtime that is not about search (the workflow load and crash
-   * tests, the bench's workflow parts) should not share it with an index it never reads.
+   * CISS Search's simulated source systems (their change APIs and file drops, with this many
+   * synthetic people) and the `search-poll` schedule that reads them. Absent, the simulator
+   * serves nobody and the schedule does not run: a runtime that is not about search (the workflow
+   * tests, the bench's workflow parts) does not open the search database every quarter of an
+   * hour of its clock. The rules that index pushed changes and arrest packets run either way
+   * (PGlite runs in a thread of its own and holds up nothing else).
    * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
@@ -110,8 +109,9 @@ export interface LocalRuntime {
   /** Fault injection into the application's AWS calls, its Lambdas and CMS (`infra/local/faults.ts`). */
   readonly faults: FaultInjector;
   /**
-   * The search database behind the edge's RDS Data API (PGlite, opened on first use):
-   * `search.direct()` runs statements on it without the Data API (the bench's ceiling).
+   * The search database behind the edge's RDS Data API (PGlite in a worker thread, opened on
+   * first use): `search.direct()` runs statements on it without the Data API (the bench's
+   * ceiling, bulk loads), taking turns with the Data API's.
    */
   readonly search: LocalDataApi;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
@@ -155,7 +155,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_INGESTION_RULES);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(stage, options.dataDir, teardown);
     const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
@@ -426,13 +426,11 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   return { gateway, url, clients };
 }
 
-/** The rules that feed CISS Search, disabled unless the runtime is asked to ingest (`searchSources`). */
-const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set(Object.keys(searchEventRules));
-
 /**
  * The search database as the Data API serves it on the edge: the local cluster and its two
- * secrets, each its database user (schema.sql's grants). PGlite opens on the first request, under
- * `<dataDir>/search` for `npm start`, in memory for tests.
+ * secrets, each its database user (schema.sql's grants). PGlite opens on the first request, in a
+ * worker thread (search/session.ts), under `<dataDir>/search` for `npm start`, in memory for
+ * tests; the runtime's stop closes it and ends the thread.
  */
 function searchDatabase(stage: string, dataDir: string | undefined, teardown: Teardown): LocalDataApi {
   const search = new LocalDataApi({
