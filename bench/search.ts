@@ -33,8 +33,8 @@ import { sourceOf } from '../functions/search/domain/sources';
 import type { SqlEngine, SqlParams, SqlValue } from '../functions/search/ports';
 import { ingestFromSource } from '../functions/search/use-cases/ingest';
 import { Clock } from '../infra/local/clock';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../infra/local/lambda';
-import { startLocalRuntime, type LocalRuntime } from '../infra/local/runtime';
+import { LOCAL_REGION } from '../infra/local/lambda';
+import { localSearchDbArn, localSearchDbSecretArn, startLocalRuntime, type LocalRuntime } from '../infra/local/runtime';
 import { NICKNAMES } from '../infra/local/search/simulator-data';
 import { Rng, simulate, type SimPerson } from '../infra/local/search/simulator';
 import type { EdgeRequest } from '../infra/local/edge';
@@ -170,10 +170,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 export async function benchSearch(options: SearchBenchOptions): Promise<SearchBenchResult> {
   const runtime: LocalRuntime = await startLocalRuntime({ stage: STAGE, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, clock: new Clock({ mode: 'manual' }), schedules: false });
   try {
-    const prefix = `ciss-${STAGE}`;
     const ingestEngine: SqlEngine = new DataApiEngine(new RDSDataClient({ endpoint: runtime.endpoints.edge, region: LOCAL_REGION, credentials: CREDENTIALS }), {
-      SEARCH_DB_ARN: `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`,
-      SEARCH_DB_SECRET_ARN: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-ingest`,
+      SEARCH_DB_ARN: localSearchDbArn(STAGE),
+      SEARCH_DB_SECRET_ARN: localSearchDbSecretArn(STAGE, 'ingest'),
       SEARCH_DB_NAME: 'ciss_search',
     });
     const direct = runtime.search.direct();

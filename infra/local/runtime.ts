@@ -7,9 +7,8 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { isClientCredentials, TokenRefused, type TokenCustomization } from '../../functions/auth/claims';
 import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
-import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
+import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
-import { searchEventRules } from '../manifest/search';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -25,7 +24,7 @@ import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
 import { FaultInjector, parseFaultPlan, type FaultPlan } from './faults';
 import { LocalKeys } from './keys';
-import { LOCAL_ACCOUNT, LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
+import { LOCAL_REGION, LocalLambda, scopeInvocations } from './lambda';
 import { functionEnvironment, localNames, resolveLocalRef, type LocalNames, type LocalRefTargets } from './refs';
 import { HostedSignIn, PORTAL_CLIENT_ID, PORTAL_CLIENT_SCOPES } from './oauth';
 import { LocalScheduler } from './scheduler';
@@ -38,8 +37,10 @@ import { userDirectory, type DemoUser } from './users';
 import { SfnStore } from './stepfunctions/store';
 import { LocalDataApi } from './search/data-api';
 import { SEARCH_DB_NAME } from '../manifest/shared';
+import { localSearchDbArn, localSearchDbSecretArn } from './search/names';
+import { openSearchWorker } from './search/session';
 
-export { ensureTable, functionEnvironment, localNames };
+export { ensureTable, functionEnvironment, localNames, localSearchDbArn, localSearchDbSecretArn };
 
 export interface RuntimeOptions {
   /** Names every resource `ciss-<stage>-…`; runtimes with different stages can share a DynamoDB. @default 'local' */
@@ -64,12 +65,12 @@ export interface RuntimeOptions {
    */
   readonly schedules?: boolean;
   /**
-   * CISS Search's ingestion: the simulated source systems (their change APIs and file drops, with
-   * this many synthetic people), the `search-poll` schedule that reads them, and the rules that
-   * index pushed changes and arrest packets. Absent, the simulator serves nobody, the schedule
-   * does not run and those rules are disabled (as a DISABLED rule in AWS): PGlite runs on this
-   * process's one thread, and a runtime that is not about search (the workflow load and crash
-   * tests, the bench's workflow parts) should not share it with an index it never reads.
+   * CISS Search's simulated source systems (their change APIs and file drops, with this many
+   * synthetic people) and the `search-poll` schedule that reads them. Absent, the simulator
+   * serves nobody and the schedule does not run: a runtime that is not about search (the workflow
+   * tests, the bench's workflow parts) does not open the search database every quarter of an
+   * hour of its clock. The rules that index pushed changes and arrest packets run either way
+   * (PGlite runs in a thread of its own and holds up nothing else).
    * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
@@ -108,8 +109,9 @@ export interface LocalRuntime {
   /** Fault injection into the application's AWS calls, its Lambdas and CMS (`infra/local/faults.ts`). */
   readonly faults: FaultInjector;
   /**
-   * The search database behind the edge's RDS Data API (PGlite, opened on first use):
-   * `search.direct()` runs statements on it without the Data API (the bench's ceiling).
+   * The search database behind the edge's RDS Data API (PGlite in a worker thread, opened on
+   * first use): `search.direct()` runs statements on it without the Data API (the bench's
+   * ceiling, bulk loads), taking turns with the Data API's.
    */
   readonly search: LocalDataApi;
   /** Resolved physical names, as the CDK stack's outputs give them in AWS. */
@@ -153,9 +155,9 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_INGESTION_RULES);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
     const faults = new FaultInjector(options.faults);
-    const search = searchDatabase(names.prefix, options.dataDir, teardown);
+    const search = searchDatabase(stage, options.dataDir, teardown);
     const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
@@ -166,7 +168,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
     signInPeople(api, issuer, clock, userDirectory(options.users));
-    const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
+    const refs = localRefTargets({ stage, names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
@@ -424,26 +426,19 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   return { gateway, url, clients };
 }
 
-/** The rules that feed CISS Search, disabled unless the runtime is asked to ingest (`searchSources`). */
-const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set(Object.keys(searchEventRules));
-
-/** The search database's ARN locally: what the local Data API answers for (infra/local/search/). */
-const localSearchDbArn = (prefix: string): string => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`;
-/** The ARN of the secret of the search database's user for one access, locally. */
-const localSearchDbSecretArn = (prefix: string, access: SearchDbAccess): string => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-${access}`;
-
 /**
  * The search database as the Data API serves it on the edge: the local cluster and its two
- * secrets, each its database user (schema.sql's grants). PGlite opens on the first request, under
- * `<dataDir>/search` for `npm start`, in memory for tests.
+ * secrets, each its database user (schema.sql's grants). PGlite opens on the first request, in a
+ * worker thread (search/session.ts), under `<dataDir>/search` for `npm start`, in memory for
+ * tests; the runtime's stop closes it and ends the thread.
  */
-function searchDatabase(prefix: string, dataDir: string | undefined, teardown: Teardown): LocalDataApi {
+function searchDatabase(stage: string, dataDir: string | undefined, teardown: Teardown): LocalDataApi {
   const search = new LocalDataApi({
-    resourceArn: localSearchDbArn(prefix),
-    secrets: { [localSearchDbSecretArn(prefix, 'query')]: 'search_query', [localSearchDbSecretArn(prefix, 'ingest')]: 'search_ingest' },
+    resourceArn: localSearchDbArn(stage),
+    secrets: { [localSearchDbSecretArn(stage, 'query')]: 'search_query', [localSearchDbSecretArn(stage, 'ingest')]: 'search_ingest' },
     database: SEARCH_DB_NAME,
-    // Loaded with the database: PGlite's module is large and most runs never search.
-    open: async () => (await import('./search/engine')).openSearchDatabase(searchDataDir(dataDir)),
+    // PGlite in a thread of its own (loaded there: its module is large and most runs never search).
+    open: () => openSearchWorker(searchDataDir(dataDir)),
   });
   teardown.add(() => search.close());
   return search;
@@ -453,7 +448,7 @@ function searchDatabase(prefix: string, dataDir: string | undefined, teardown: T
 export const searchDataDir = (dataDir: string | undefined): string | undefined => (dataDir ? path.join(dataDir, 'search') : undefined);
 
 /** What the manifest's references resolve to here (infra/local/refs.ts). */
-function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator; searchSources: SourceApiSimulator }): LocalRefTargets {
+function localRefTargets(deps: { stage: string; names: LocalNames; lambda: LocalLambda; stepFunctions: StepFunctionsService; apiUrl: string; keys: LocalKeys; cms: CmsSimulator; searchSources: SourceApiSimulator }): LocalRefTargets {
   return {
     names: deps.names,
     functionArn: (name) => deps.lambda.arnOf(name),
@@ -462,8 +457,8 @@ function localRefTargets(deps: { names: LocalNames; lambda: LocalLambda; stepFun
     keyArn: deps.keys.keyArn,
     secretArn: (name) => deps.keys.secretArn(name),
     endpoint: (name) => (name === 'search-sources' ? deps.searchSources.url : deps.cms.url),
-    searchDbArn: localSearchDbArn(deps.names.prefix),
-    searchDbSecretArn: (access) => localSearchDbSecretArn(deps.names.prefix, access),
+    searchDbArn: localSearchDbArn(deps.stage),
+    searchDbSecretArn: (access) => localSearchDbSecretArn(deps.stage, access),
   };
 }
 

@@ -54,7 +54,8 @@ describe('CISS Search through the API', () => {
     uncertified = await h.token({ roles: ['agency-staff'], ori: 'CT0000100', username: `staff-${run}` });
     auditor = await h.token({ roles: ['auditor'], username: `auditor-${run}` });
     await apply(records.map((record) => ({ op: 'upsert', record })));
-  });
+    // The first statement opens the search database (seconds of CPU; more on a busy machine).
+  }, 180_000);
   afterAll(async () => {
     data.destroy();
     await stopTarget(h);

@@ -1,11 +1,13 @@
 /**
  * The RDS Data API, locally: what the edge answers for SigV4 service `rds-data` (REST-JSON,
  * `POST /Execute`, `/BatchExecute`, `/BeginTransaction`, `/CommitTransaction`,
- * `/RollbackTransaction`), on PGlite. Functions reach the search database exactly as they reach
+ * `/RollbackTransaction`), on PGlite in a thread of its own (session.ts). Functions reach the search database exactly as they reach
  * Aurora PostgreSQL in AWS (functions/search/adapters/data-api.ts): the same client, the same
  * requests, the answers in the same shapes, the errors under the same names and HTTP statuses.
  *
- * - PGlite opens on the first call (about 5 s), not at start: most runs never search.
+ * - PGlite opens on the first call (about 2.5 s of its thread's time), not at start: most runs
+ *   never search. It runs in a worker thread: the runtime's own thread (the edge, the API, the
+ *   Lambdas, the clock) goes on meanwhile, and only JSON and the answers' shapes are made here.
  * - One connection (PGlite has one): statements run one at a time; a transaction holds the
  *   connection from BeginTransaction to its commit, rollback or idle timeout.
  * - Each secret is a database user: every statement runs under its role (`SET ROLE`), so the
@@ -16,9 +18,9 @@
  * Requests and answers: https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import type { SqlEngine, SqlParams, SqlRow, SqlValue } from '../../../functions/search/ports';
 import type { EdgeReply } from '../http';
+import type { SearchSession, SessionResult, SessionValue } from './session';
 import { toPositional } from './sql';
 
 /** Aurora's Data API rolls back a transaction left idle for 3 minutes; locally it also blocks every other statement meanwhile. */
@@ -49,8 +51,8 @@ export interface LocalDataApiOptions {
   readonly secrets: Readonly<Record<string, string>>;
   /** The database name the callers name (`SEARCH_DB_NAME`); another is refused as Aurora refuses a database it lacks. */
   readonly database: string;
-  /** Opens the database (called once, on the first request). */
-  readonly open: () => Promise<PGlite>;
+  /** Opens the database (called once, on the first request): `openSearchWorker`. */
+  readonly open: () => Promise<SearchSession>;
   /** @default TRANSACTION_IDLE_TIMEOUT_MS */
   readonly transactionIdleTimeoutMs?: number;
   /** @default wall-clock timers, unref'd */
@@ -92,7 +94,6 @@ const TYPE_HINTS: Readonly<Record<string, string>> = { DATE: 'date', TIME: 'time
 
 /** PostgreSQL type OIDs whose values the Data API gives as PostgreSQL writes them (text), not as PGlite parses them. */
 const AS_TEXT = [1082, 1083, 1114, 1184, 1186, 1266, 114, 3802, 1700, 2950, 3614];
-const TEXT_PARSERS = Object.fromEntries(AS_TEXT.map((oid) => [oid, (value: string) => value]));
 /** Integer types, which the Data API gives as `longValue`. */
 const INTEGER_OIDS = new Set([20, 21, 23, 26]);
 /** JDBC type codes by PostgreSQL type name, for `columnMetadata.type`. */
@@ -113,7 +114,7 @@ interface OpenTransaction {
 
 /** The local Data API: one PGlite, the accepted ARNs, and the transactions under way. */
 export class LocalDataApi {
-  private db?: Promise<PGlite>;
+  private db?: Promise<SearchSession>;
   private readonly connection = new Lock();
   private readonly transactions = new Map<string, OpenTransaction>();
   private readonly idleTimeoutMs: number;
@@ -135,7 +136,7 @@ export class LocalDataApi {
   }
 
   /** The database, opened on first use. */
-  database(): Promise<PGlite> {
+  database(): Promise<SearchSession> {
     // A failed open is tried again by the next request.
     this.db ??= this.options.open().catch((error: unknown) => {
       this.db = undefined;
@@ -149,7 +150,7 @@ export class LocalDataApi {
    * Data API (the bench's ceiling, local tools), taking turns with the Data API's statements.
    */
   direct(): SqlEngine {
-    const run = async <T>(work: (db: PGlite) => Promise<T>): Promise<T> => {
+    const run = async <T>(work: (db: SearchSession) => Promise<T>): Promise<T> => {
       const db = await this.database();
       const release = await this.connection.acquire();
       try {
@@ -168,15 +169,7 @@ export class LocalDataApi {
           const { text, values } = toPositional(sql, params);
           return (await db.query<SqlRow>(text, values)).rows;
         }),
-      batch: (sql: string, paramSets: readonly SqlParams[]) =>
-        run((db) =>
-          db.transaction(async (tx) => {
-            for (const params of paramSets) {
-              const { text, values } = toPositional(sql, params);
-              await tx.query(text, values);
-            }
-          }),
-        ),
+      batch: (sql: string, paramSets: readonly SqlParams[]) => run((db) => db.transaction((tx) => tx.batch(paramSets.map((params) => toPositional(sql, params))))),
     };
   }
 
@@ -212,7 +205,8 @@ export class LocalDataApi {
     }
     const db = this.db;
     this.db = undefined;
-    if (db) await (await db).close();
+    // A database that failed to open has nothing to close.
+    if (db) await (await db.catch(() => undefined))?.close();
   }
 
   /** API_ExecuteStatement. */
@@ -223,7 +217,7 @@ export class LocalDataApi {
     const options = { json: request['formatRecordsAs'] === 'JSON', metadata: request['includeResultMetadata'] === true, resultSet: resultSetOptions(request['resultSetOptions']) };
     const { text, values } = positional(sql, params);
     return this.run(request, role, async (db) => {
-      const result = await db.query<unknown[]>(text, values, { parsers: TEXT_PARSERS, rowMode: 'array' });
+      const result = await db.query<unknown[]>(text, values, { textTypes: AS_TEXT, rowMode: 'array' });
       // The column types' names come from the catalogue, read on the same turn of the connection.
       const metadata = options.metadata && result.fields.length ? await this.columnMetadata(db, result.fields) : undefined;
       return answer(result, metadata, options);
@@ -240,9 +234,7 @@ export class LocalDataApi {
     await this.run(
       request,
       role,
-      async (db) => {
-        for (const { text, values } of statements) await db.query(text, values);
-      },
+      (db) => db.batch(statements),
       true,
     );
     return { updateResults: statements.map(() => ({ generatedFields: [] })) };
@@ -314,7 +306,7 @@ export class LocalDataApi {
   }
 
   /** Runs work on the connection under the role: in the request's transaction, or alone (atomic when `atomic`). */
-  private async run<T>(request: Record<string, unknown>, role: string, work: (db: PGlite | Transaction) => Promise<T>, atomic = false): Promise<T> {
+  private async run<T>(request: Record<string, unknown>, role: string, work: (db: SearchSession) => Promise<T>, atomic = false): Promise<T> {
     const db = await this.database();
     const id = request['transactionId'];
     if (id !== undefined && id !== null) {
@@ -373,11 +365,11 @@ export class LocalDataApi {
     }
   }
 
-  private async columnMetadata(db: PGlite | Transaction, fields: readonly { name: string; dataTypeID: number }[]): Promise<Record<string, unknown>[]> {
+  private async columnMetadata(db: SearchSession, fields: readonly { name: string; dataTypeID: number }[]): Promise<Record<string, unknown>[]> {
     const unknown = [...new Set(fields.map((f) => f.dataTypeID))].filter((oid) => !this.typeNames.has(oid));
     if (unknown.length) {
       // Every role may read the catalogue.
-      const { rows } = await db.query<{ oid: number; typname: string }>('SELECT oid::int AS oid, typname::text AS typname FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
+      const { rows } = await db.query<{ oid: number; typname: string }>('SELECT oid::int AS oid, typname::text AS typname FROM pg_type WHERE oid = ANY($1::oid[])', [`{${unknown.join(',')}}`]);
       for (const row of rows) this.typeNames.set(row.oid, row.typname);
     }
     return fields.map((f) => {
@@ -416,7 +408,7 @@ export const DATA_API_OPERATIONS: Readonly<Record<string, string>> = {
  * Runs work as the role, SET before every statement: a statement that reset or changed the role
  * (`RESET ROLE`) changes nothing for the next. An error of either is the statement's.
  */
-async function asRole<T>(db: PGlite, role: string, work: (db: PGlite) => Promise<T>): Promise<T> {
+async function asRole<T>(db: SearchSession, role: string, work: (db: SearchSession) => Promise<T>): Promise<T> {
   try {
     await db.exec(`SET ROLE ${role}`);
     return await work(db);
@@ -447,7 +439,7 @@ function requiredString(request: Record<string, unknown>, name: string): string 
 }
 
 interface Param {
-  readonly value: SqlValue | Uint8Array;
+  readonly value: SessionValue;
   readonly cast?: string;
 }
 
@@ -465,7 +457,7 @@ function toParams(parameters: unknown): Map<string, Param> {
   return out;
 }
 
-function paramValue(name: string, value: Record<string, unknown> | undefined): SqlValue | Uint8Array {
+function paramValue(name: string, value: Record<string, unknown> | undefined): SessionValue {
   const [key, v] = Object.entries(value ?? {})[0] ?? [];
   switch (key) {
     case 'isNull':
@@ -492,7 +484,7 @@ function paramValue(name: string, value: Record<string, unknown> | undefined): S
 }
 
 /** The statement with positional parameters; a missing one is the caller's error. */
-function positional(sql: string, params: Map<string, Param>): { text: string; values: (SqlValue | Uint8Array)[] } {
+function positional(sql: string, params: Map<string, Param>): { text: string; values: SessionValue[] } {
   const values: Record<string, SqlValue> = {};
   const casts: Record<string, string> = {};
   const blobs = new Map<string, Uint8Array>();
@@ -520,7 +512,7 @@ function resultSetOptions(value: unknown): ResultSet {
 }
 
 /** The answer to ExecuteStatement: rows as `records` or `formattedRecords`, as asked. */
-function answer(result: Results<unknown[]>, metadata: Record<string, unknown>[] | undefined, options: { json: boolean; resultSet: ResultSet }): Record<string, unknown> {
+function answer(result: SessionResult<unknown[]>, metadata: Record<string, unknown>[] | undefined, options: { json: boolean; resultSet: ResultSet }): Record<string, unknown> {
   const out: Record<string, unknown> = { numberOfRecordsUpdated: result.affectedRows ?? 0 };
   if (metadata) out['columnMetadata'] = metadata;
   if (!result.fields.length) return options.json ? { ...out, formattedRecords: '[]' } : out;

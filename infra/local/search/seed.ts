@@ -17,11 +17,10 @@ import { DataApiEngine } from '../../../functions/search/adapters/data-api';
 import { sourceOf } from '../../../functions/search/domain/sources';
 import type { IngestOutcome } from '../../../functions/search/use-cases/ingest';
 import { ingestFromSource, recordDelivery } from '../../../functions/search/use-cases/ingest';
+import { LOCAL_REGION } from '../lambda';
+import { localSearchDbArn, localSearchDbSecretArn } from './names';
 import { simulate } from './simulator';
 
-// The local runtime's account and region (infra/local/lambda.ts), written here so the script loads none of the runtime.
-const LOCAL_ACCOUNT = '000000000000';
-const LOCAL_REGION = 'us-east-1';
 
 const { values } = parseArgs({
   options: {
@@ -43,8 +42,8 @@ const prefix = `ciss-${values.stage}`;
 Object.assign(process.env, { AWS_ENDPOINT_URL: values.edge, AWS_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AUDIT_TABLE_NAME: process.env['AUDIT_TABLE_NAME'] ?? `${prefix}-audit` });
 const { recordAudit } = await import('../../../functions/shared/audit');
 const engine = new DataApiEngine(new RDSDataClient({ endpoint: values.edge, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), {
-  SEARCH_DB_ARN: `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`,
-  SEARCH_DB_SECRET_ARN: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${prefix}-search-ingest`,
+  SEARCH_DB_ARN: localSearchDbArn(values.stage),
+  SEARCH_DB_SECRET_ARN: localSearchDbSecretArn(values.stage, 'ingest'),
   SEARCH_DB_NAME: 'ciss_search',
 });
 // Large batches: a bulk load makes few, big calls (the Data API takes up to 4 MiB a request).

@@ -1,0 +1,67 @@
+/**
+ * The search database's thread (session.ts starts it through worker.mjs): opens PGlite with
+ * search's extensions and schema, says it is ready, then answers the session's calls one at a
+ * time, in the order they came. PostgreSQL's errors go back with their fields (code, position…).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PGlite } from '@electric-sql/pglite';
+import { openSearchDatabase } from './engine';
+import type { SerializedError, SessionResult, WorkerData, WorkerMessage, WorkerRequest } from './session';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts runs as the search database thread (session.ts starts it)');
+
+const send = (message: WorkerMessage) => port.postMessage(message);
+
+/** The fields of a PGlite (PostgreSQL) error that the Data API reports. */
+function serialize(error: unknown): SerializedError {
+  const e = (error ?? {}) as { message?: unknown; code?: unknown; severity?: unknown; position?: unknown; detail?: unknown };
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { message: text(e.message) ?? String(error), code: text(e.code), severity: text(e.severity), position: text(e.position), detail: text(e.detail) };
+}
+
+const textParsers = new Map<string, Record<number, (value: string) => string>>();
+/** Parsers that leave these types' values as PostgreSQL writes them. */
+function asText(oids: readonly number[]): Record<number, (value: string) => string> {
+  const key = oids.join(',');
+  let parsers = textParsers.get(key);
+  if (!parsers) textParsers.set(key, (parsers = Object.fromEntries(oids.map((oid) => [oid, (value: string) => value]))));
+  return parsers;
+}
+
+async function perform(db: PGlite, request: WorkerRequest): Promise<SessionResult<unknown> | undefined> {
+  switch (request.op) {
+    case 'exec':
+      await db.exec(request.sql);
+      return undefined;
+    case 'query': {
+      const result = await db.query<unknown>(request.text, [...request.values], { rowMode: request.rowMode, parsers: asText(request.textTypes) });
+      return { rows: result.rows, fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), affectedRows: result.affectedRows };
+    }
+    case 'batch':
+      for (const statement of request.statements) await db.query(statement.text, [...statement.values]);
+      return undefined;
+    case 'close':
+      await db.close();
+      return undefined;
+  }
+}
+
+const { dataDir } = workerData as WorkerData;
+try {
+  const db = await openSearchDatabase(dataDir);
+  // One call at a time, in order: a call's statements never interleave with the next call's.
+  let turn = Promise.resolve();
+  port.on('message', (request: WorkerRequest) => {
+    turn = turn.then(async () => {
+      try {
+        send({ type: 'answer', id: request.id, ok: true, result: await perform(db, request) });
+      } catch (error) {
+        send({ type: 'answer', id: request.id, ok: false, error: serialize(error) });
+      }
+    });
+  });
+  send({ type: 'ready' });
+} catch (error) {
+  send({ type: 'failed', error: serialize(error) });
+}
