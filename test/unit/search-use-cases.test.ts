@@ -196,6 +196,12 @@ describe('finding a person', () => {
     expect(undated?.matched.map((m) => m.how)).toEqual(['exact', 'exact']);
   });
 
+  it('leaves out a namesake whose given name agrees in nothing (first letter, nickname, likeness) unless the date of birth does', async () => {
+    expect(keysOf(await find(officer, 'Katherine Johnson'))).toEqual([]);
+    expect(keysOf(await find(officer, 'Katherine Johnson 10/10/1962'))).toEqual(['jud-crmvs/case-2']);
+    expect(keysOf(await find(officer, 'Robert Johnson'))).toEqual(['jud-crmvs/case-2']);
+  });
+
   it('finds a surname typed with two neighbouring letters swapped, even a short one', async () => {
     const hit = hitsOf(await find(officer, 'Maria de la Curz')).find((h) => h.recordId === 'pds-1');
     expect(hit?.matched[0]?.how).toBe('typo');
