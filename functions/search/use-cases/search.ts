@@ -119,8 +119,7 @@ const ROW_RANK = `(CASE WHEN ${DOB_HIT} THEN ${WEIGHTS.dobExact} ELSE 0 END
 /**
  * One name reading against search_name: candidates by trigram similarity or double metaphone of
  * the surname (or, for a short surname, one edit or a swap of neighbours away with the same first
- * letter), or by date of
- * birth; each with the signals the score is made of. When the reading has a given name, a row
+ * letter), or by date of birth; each with the signals the score is made of. When the reading has a given name, a row
  * must also agree on it: the same first letter, a nickname, a likeness, no given name, or the
  * date of birth (so "Smith John" read as surname John does not bring every Johnson). The rows
  * come first, best first (ROW_RANK), bounded before they meet search_record: a common surname
