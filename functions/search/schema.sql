@@ -68,6 +68,10 @@ CREATE INDEX IF NOT EXISTS search_name_last_code2 ON search_name (last_code2)
 -- ;
 CREATE INDEX IF NOT EXISTS search_name_dob ON search_name (dob)
 -- ;
+-- A short surname's typo shares too few trigrams with it ("Cen" for Chen): such names are found
+-- by first letter and length, then edit distance.
+CREATE INDEX IF NOT EXISTS search_name_last_initial ON search_name (left(last_norm, 1), length(last_norm))
+-- ;
 -- One row per identifier (SID, FBI number, licence, plate, docket, ORI:incident), normalised:
 -- upper case, letters and digits only.
 CREATE TABLE IF NOT EXISTS search_identifier (

@@ -1,4 +1,4 @@
-import { misspell, plainAscii, queriesFor, relevanceOf } from '../../bench/search';
+import { misspell, plainAscii, queriesFor, relevanceOf, spread } from '../../bench/search';
 import { Rng, simulatePerson } from '../../infra/local/search/simulator';
 
 describe('the search bench’s measures', () => {
@@ -32,5 +32,12 @@ describe('the search bench’s measures', () => {
     const [y, m, d] = person.dob.split('-');
     expect(cases.find((c) => c.kind === 'transposed')?.q).toBe(`${person.last} ${person.first} ${m}/${d}/${y}`);
     expect(cases.find((c) => c.kind === 'name-only')?.q).not.toContain(y);
+  });
+
+  it('times at most so many queries, evenly spread over the set', () => {
+    expect(spread(5, 200)).toEqual([0, 1, 2, 3, 4]);
+    expect(spread(10, 4)).toEqual([0, 2, 5, 7]);
+    expect(new Set(spread(741, 200)).size).toBe(200);
+    expect(Math.max(...spread(741, 200))).toBeLessThan(741);
   });
 });

@@ -44,7 +44,11 @@ const RECORDS: SearchRecordInput[] = [
   // First and last name transposed by the source.
   { source: 'bopp-parole', id: 'par-1', version: 1, kind: 'supervision', title: 'Parole supervision', date: '2022-08-01', person: person('Pritchard', 'Desmond', '1971-02-14') },
   // A juvenile record, and a protective order with its protected party.
-  { source: 'jud-crmvs', id: 'juv-1', version: 1, kind: 'case', title: 'Juvenile matter', date: '2025-05-05', town: 'New Haven', juvenile: true, person: person('Tyler', 'Brennan', '2010-06-01') },
+  { source: 'jud-crmvs', id: 'juv-1', version: 1, kind: 'case', title: 'Juvenile matter', date: '2025-05-05', town: 'New Haven', juvenile: true, person: person('Tyler', 'Brennan', '2010-06-01'), identifiers: { sid: ['CT07654321'] } },
+  // An adult registration under another name with the juvenile's SID: linking must not reveal the juvenile case.
+  { source: 'despp-sor', id: 'sor-1', version: 1, kind: 'registration', title: 'Registration', date: '2026-01-05', person: person('Tyrell', 'Quigley', '2007-06-01'), identifiers: { sid: ['CT07654321'] } },
+  // An incident whose subject gave no date of birth.
+  { source: 'rms-incidents', id: 'inc-undated', version: 1, kind: 'incident', title: 'Incident: noise complaint', date: '2026-02-02', town: 'Hartford', person: person('Lena', 'Okafor') },
   { source: 'jud-por', id: 'po-1', version: 1, kind: 'protective-order', title: 'Protective order, family violence', date: '2026-03-01', town: 'Meriden', person: person('Derek', 'Malone', '1988-12-01'), fields: [{ label: 'Respondent', value: 'Derek Malone' }, { label: 'Protected party', value: 'Jane Roe' }, { label: "Protected party's address", value: '1 Elm St, Meriden' }, { label: 'Expires', value: '2027-03-01' }] },
   // Six Nguyens for paging.
   ...['Anh', 'Binh', 'Chau', 'Dung', 'Hoa', 'Lan'].map((first, i): SearchRecordInput => ({ source: 'cssd-probation', id: `prob-${i}`, version: 1, kind: 'supervision', title: 'Probation supervision', date: `2024-0${i + 1}-01`, person: person(first, 'Nguyen', `198${i}-01-2${i}`) })),
@@ -144,10 +148,65 @@ describe('finding a person', () => {
     ['ab 12345', ['dmv-registrations/reg-1']],
     ['NNH-CR26-0123456-S', ['jud-crmvs/case-1']],
     ['CT0000100 2026-001234', ['rms-incidents/inc-1']],
-  ])('finds by identifier %s exactly', async (q, expected) => {
+  ])('finds by identifier %s exactly, first', async (q, expected) => {
     const answer = await find(officer, q);
-    expect(keysOf(answer).sort()).toEqual(expected);
+    const exact = hitsOf(answer).filter((h) => h.matched.some((m) => m.how === 'identifier'));
+    expect(exact.map((h) => `${h.source}/${h.recordId}`).sort()).toEqual(expected);
+    expect(keysOf(answer).slice(0, expected.length).sort()).toEqual(expected);
     expect(hitsOf(answer)[0]?.matched[0]).toMatchObject({ how: 'identifier', weight: WEIGHTS.identifier });
+  });
+
+  it.each([
+    // The SID's records; the licence record shares the licence with the criminal history record.
+    ['CT01234567', ['dmv-licences/lic-1']],
+    // The case's docket finds the case, whose SID finds the history, whose licence finds the licence record.
+    ['NNH-CR26-0123456-S', ['despp-cch/cch-1', 'dmv-licences/lic-1']],
+    // The plate's registration shares William Johnson's surname and date of birth with an incident.
+    ['ab 12345', ['rms-incidents/inc-1']],
+  ])("brings the person's other records with an identifier (%s), marked as linked and after the exact hits", async (q, linked) => {
+    const answer = await find(officer, q);
+    const brought = hitsOf(answer).filter((h) => h.matched.some((m) => m.how === 'linked'));
+    expect(brought.map((h) => `${h.source}/${h.recordId}`).sort()).toEqual(linked);
+    expect(answer.people).toHaveLength(1);
+    for (const hit of brought) {
+      expect(hit.matched).toEqual([expect.objectContaining({ how: 'linked', weight: WEIGHTS.linked })]);
+      expect(hit.score).toBe(WEIGHTS.linked);
+    }
+  });
+
+  it('does not bring records linked to a hit that is not confident: a surname alone', async () => {
+    const answer = await find(officer, 'Kowalczyk');
+    expect(hitsOf(answer).flatMap((h) => h.matched).some((m) => m.how === 'linked')).toBe(false);
+  });
+
+  it("keeps linked records to what the caller may see: a juvenile record is never brought in for an officer", async () => {
+    const answer = await find(officer, 'CT07654321');
+    expect(keysOf(answer)).toEqual(['despp-sor/sor-1']);
+    expect(keysOf(await find(judge, 'CT07654321')).sort()).toEqual(['despp-sor/sor-1', 'jud-crmvs/juv-1']);
+  });
+
+  it('weighs a date of birth other than the one asked against a record; a record without one loses nothing', async () => {
+    const answer = await find(officer, 'Robert Johnson 05/05/1990');
+    const other = hitsOf(answer).find((h) => h.recordId === 'case-2');
+    expect(other?.matched.find((m) => m.field === 'dob')).toMatchObject({ how: 'differs', weight: WEIGHTS.dobDiffers, value: '1962-10-10', highlight: [] });
+    expect(other?.score).toBeCloseTo(WEIGHTS.lastExact + WEIGHTS.firstExact + WEIGHTS.dobDiffers, 5);
+    const dated = hitsOf(await find(officer, 'Gregory Phillips 01/01/1970')).find((h) => h.recordId === 'permit-1');
+    expect(dated?.matched.some((m) => m.how === 'differs')).toBe(true);
+    const undated = hitsOf(await find(officer, 'Lena Okafor 01/01/1970')).find((h) => h.recordId === 'inc-undated');
+    expect(undated?.matched.map((m) => m.how)).toEqual(['exact', 'exact']);
+  });
+
+  it('leaves out a namesake whose given name agrees in nothing (first letter, nickname, likeness) unless the date of birth does', async () => {
+    expect(keysOf(await find(officer, 'Katherine Johnson'))).toEqual([]);
+    expect(keysOf(await find(officer, 'Katherine Johnson 10/10/1962'))).toEqual(['jud-crmvs/case-2']);
+    expect(keysOf(await find(officer, 'Robert Johnson'))).toEqual(['jud-crmvs/case-2']);
+  });
+
+  it('finds a surname typed with two neighbouring letters swapped, even a short one', async () => {
+    const hit = hitsOf(await find(officer, 'Maria de la Curz')).find((h) => h.recordId === 'pds-1');
+    expect(hit?.matched[0]?.how).toBe('typo');
+    const short = hitsOf(await find(officer, 'Carlos Cehn')).find((h) => h.recordId === 'prob-chen');
+    expect(short?.matched.map((m) => m.how)).toEqual(['typo', 'exact']);
   });
 
   it('finds free text in titles and fields, and finds nothing for nonsense', async () => {

@@ -14,7 +14,9 @@ export type MatchHow =
   | 'swapped-date' // day and month swapped
   | 'transposed' // first and last name the other way round
   | 'identifier'
-  | 'text'; // full text
+  | 'text' // full text
+  | 'differs' // the record's date of birth is none the query gave (a negative weight)
+  | 'linked'; // not asked for: the same person as a confident hit (same SID, FBI number, licence, docket, or surname and date of birth)
 
 /** One field of a hit that matched, with the part of its value that matched (for highlighting). */
 export interface MatchedField {

@@ -31,12 +31,18 @@ export const WEIGHTS = {
   firstInitial: 1.5,
   dobExact: 4,
   dobSwapped: 3,
+  /** The record gives a date of birth and it is none the query gave: evidence of another person (a record without one loses nothing). */
+  dobDiffers: -2,
   text: 1.5,
   transposed: 0.9,
+  /** A record of the same person as a confident hit (the same SID, FBI number, licence or docket, or the same surname and date of birth), brought in for it. */
+  linked: 3,
 } as const;
 
 /** At most this many records are scored and grouped for one query (the rest are not shown). */
 export const MAX_HITS = 300;
+/** At most this many records are brought in for being the same person as a confident hit, each round. */
+const MAX_LINKED = 100;
 /** At most this many candidate rows each way of matching (names, identifiers, text) gives. */
 const MAX_CANDIDATES = 400;
 /**
@@ -97,12 +103,28 @@ const NORM = (param: string) => `search_norm(:${param})`;
 const CODE = (param: string) => `dmetaphone(replace(search_norm(:${param}), ' ', ''))`;
 const CODE2 = (param: string) => `dmetaphone_alt(replace(search_norm(:${param}), ' ', ''))`;
 
+/** The date of birth of name row `n` is one the query gave. */
+const DOB_HIT = `(n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE`;
+
+/**
+ * How likely a name row is the person asked for, as the engine can tell before scoring: the
+ * date of birth, the surname's likeness and the given name (exact or a nickname, else its
+ * likeness), on about the scale of WEIGHTS. It orders the rows that are kept, so that among
+ * thousands of rows with a common surname the ones with the right given name come first.
+ */
+const ROW_RANK = `(CASE WHEN ${DOB_HIT} THEN ${WEIGHTS.dobExact} ELSE 0 END
+  + CASE WHEN replace(n.last_norm, ' ', '') = replace(${NORM('l')}, ' ', '') THEN ${WEIGHTS.lastExact} ELSE ${WEIGHTS.lastTypo} * similarity(n.last_norm, ${NORM('l')}) END
+  + CASE WHEN ${NORM('f')} = '' OR n.first_norm = '' THEN 0 WHEN n.first_norm = ${NORM('f')} OR n.first_norm = ANY(string_to_array(:nicks, ' ')) THEN ${WEIGHTS.firstExact} ELSE ${WEIGHTS.firstTypo} * similarity(n.first_norm, ${NORM('f')}) END)`;
+
 /**
  * One name reading against search_name: candidates by trigram similarity or double metaphone of
- * the surname, or by date of birth; each with the signals the score is made of. The name rows
- * come first, best first (a matching date of birth, then the surname's similarity), bounded
- * before they meet search_record: a common surname costs that many primary-key lookups, not a
- * scan of every record. (No comments inside the SQL: an apostrophe there would read as a quote.)
+ * the surname (or, for a short surname, one edit or a swap of neighbours away with the same first
+ * letter), or by date of birth; each with the signals the score is made of. When the reading has a given name, a row
+ * must also agree on it: the same first letter, a nickname, a likeness, no given name, or the
+ * date of birth (so "Smith John" read as surname John does not bring every Johnson). The rows
+ * come first, best first (ROW_RANK), bounded before they meet search_record: a common surname
+ * costs that many primary-key lookups, not a scan of every record. (No comments inside the SQL:
+ * an apostrophe there would read as a quote.)
  */
 const nameSql = (where: string, nameRows: number) => `
 SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS dob,
@@ -119,15 +141,16 @@ SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS d
   levenshtein(left(n.first_norm, 100), left(${NORM('f')}, 100))::int AS first_lev,
   (${NORM('f')} <> '' AND n.first_code <> '' AND n.first_code = ${CODE('f')}) AS first_phon
 FROM (
-  SELECT n.* FROM search_name n
-  WHERE (${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})
-       OR (:short AND n.last_norm LIKE left(${NORM('l')}, 1) || '%' AND length(n.last_norm) <= 6 AND levenshtein(left(n.last_norm, 100), ${NORM('l')}) <= 1)))
-     OR n.dob = ANY(string_to_array(:dobs, ' ')::date[])
-  ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
+  SELECT n.*, ${ROW_RANK} AS rank FROM search_name n
+  WHERE ((${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})
+       OR (:short AND left(n.last_norm, 1) = left(${NORM('l')}, 1) AND length(n.last_norm) BETWEEN length(${NORM('l')}) - 1 AND length(${NORM('l')}) + 1 AND levenshtein(left(n.last_norm, 100), ${NORM('l')}) <= CASE WHEN length(n.last_norm) = length(${NORM('l')}) THEN 2 ELSE 1 END)))
+     AND (${NORM('f')} = '' OR n.first_norm = '' OR left(n.first_norm, 1) = left(${NORM('f')}, 1) OR n.first_norm = ANY(string_to_array(:nicks, ' ')) OR n.first_norm % ${NORM('f')} OR ${DOB_HIT}))
+     OR ${DOB_HIT}
+  ORDER BY rank DESC, n.source, n.record_id, n.ord
   LIMIT ${nameRows}
 ) n JOIN search_record r ON r.source = n.source AND r.record_id = n.record_id
 WHERE ${where}
-ORDER BY (n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE DESC, similarity(n.last_norm, ${NORM('l')}) DESC, n.source, n.record_id, n.ord
+ORDER BY n.rank DESC, n.source, n.record_id, n.ord
 LIMIT ${MAX_CANDIDATES}`;
 
 const identifierSql = (where: string) => `
@@ -144,26 +167,59 @@ WHERE r.doc @@ plainto_tsquery('simple', search_norm(:text)) AND ${where}
 ORDER BY rank DESC, r.source, r.record_id
 LIMIT ${MAX_CANDIDATES}`;
 
-const detailSql = (where: string) => `
-SELECT r.source, r.record_id, r.kind, r.title, r.event_date::text AS date, r.town,
+/** What a hit shows, and what groups it: a record's kind, title, date, town, names, identifiers and name keys (surname@dob). */
+const DETAIL_COLUMNS = `r.source, r.record_id, r.kind, r.title, r.event_date::text AS date, r.town,
   (r.body -> 'person')::text AS person, (r.body -> 'identifiers')::text AS identifiers,
-  (SELECT string_agg(DISTINCT n.last_norm || '@' || n.dob::text, ' ') FROM search_name n WHERE n.source = r.source AND n.record_id = r.record_id AND n.dob IS NOT NULL) AS name_keys
+  (SELECT string_agg(DISTINCT n.last_norm || '@' || n.dob::text, '|') FROM search_name n WHERE n.source = r.source AND n.record_id = r.record_id AND n.dob IS NOT NULL) AS name_keys`;
+
+const detailSql = (where: string) => `
+SELECT ${DETAIL_COLUMNS}
 FROM search_record r
 JOIN unnest(string_to_array(:k_sources, ' '), string_to_array(:k_ids, ' ')) AS k(source, record_id) ON r.source = k.source AND r.record_id = k.record_id
 WHERE ${where}`;
+
+/** Identifiers that name one person (or one case, whose defendant is the person): what links a person's records. */
+export const LINK_IDENTIFIERS: readonly IdentifierKind[] = ['sid', 'fbi', 'licence', 'docket'];
+
+/**
+ * The records that share a person identifier (SID, FBI number, licence, docket) or a surname and
+ * date of birth (`surname@dob`) with confident hits, with what each shares and its detail; the
+ * caller's filters and visibility apply as to every hit.
+ */
+const linkSql = (where: string) => `
+WITH link AS (
+  SELECT i.source, i.record_id, i.kind AS link_kind, i.value_norm AS link_value FROM search_identifier i
+  WHERE i.value_norm = ANY(string_to_array(:links, ' ')) AND i.kind IN (${LINK_IDENTIFIERS.map((k) => `'${k}'`).join(', ')})
+  UNION ALL
+  SELECT n.source, n.record_id, 'name' AS link_kind, n.last_norm || '@' || n.dob::text AS link_value FROM search_name n
+  WHERE n.dob = ANY(string_to_array(:link_dobs, ' ')::date[]) AND n.last_norm || '@' || n.dob::text = ANY(string_to_array(:name_keys, '|'))
+)
+SELECT DISTINCT ON (r.source, r.record_id) ${DETAIL_COLUMNS}, l.link_kind, l.link_value
+FROM link l JOIN search_record r ON r.source = l.source AND r.record_id = l.record_id
+WHERE ${where}
+ORDER BY r.source, r.record_id, (l.link_kind = 'name'), l.link_kind
+LIMIT ${MAX_LINKED}`;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : 0);
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-/** How alike two normalised names are: trigram similarity, or 1 - edit distance / the longer length. */
+/** Whether `b` is `a` with two neighbouring letters swapped ("pnea" for pena): one slip, though Levenshtein counts two edits. */
+export function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  const at = [...a].findIndex((ch, i) => ch !== b[i]);
+  return at >= 0 && at < a.length - 1 && a[at] === b[at + 1] && a[at + 1] === b[at] && a.slice(at + 2) === b.slice(at + 2);
+}
+
+/** How alike two normalised names are: trigram similarity, or 1 - edit distance / the longer length (a swap of neighbours is one edit). */
 export function alike(similarity: number, distance: number, a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
-  return Math.max(similarity, longer === 0 ? 0 : 1 - distance / longer);
+  const edits = isSwap(a, b) ? 1 : distance;
+  return Math.max(similarity, longer === 0 ? 0 : 1 - edits / longer);
 }
 
 /** Whether two different names are close enough to be a typo of each other. */
-const isTypo = (similarity: number, distance: number, a: string, b: string): boolean => a !== '' && b !== '' && (similarity >= 0.3 || distance <= 1 || (distance <= 2 && Math.max(a.length, b.length) >= 6));
+const isTypo = (similarity: number, distance: number, a: string, b: string): boolean => a !== '' && b !== '' && (similarity >= 0.3 || distance <= 1 || isSwap(a, b) || (distance <= 2 && Math.max(a.length, b.length) >= 6));
 
 interface Part {
   readonly how: MatchHow;
@@ -211,6 +267,8 @@ interface RowMatch {
   readonly last?: Part;
   readonly first?: Part;
   readonly dob?: Part & { readonly value: string };
+  /** The query gave dates of birth and this row gives another. */
+  readonly dobDiffers?: Part & { readonly value: string };
   readonly total: number;
 }
 
@@ -222,7 +280,8 @@ export function scoreNameRow(row: SqlRow, candidate: NameCandidate | undefined, 
   const dobValue = str(row['dob']);
   const dobHit = dobs.find((d) => d.date === dobValue);
   const dob = dobHit ? { how: dobHit.swapped ? ('swapped-date' as const) : ('exact' as const), weight: dobHit.swapped ? WEIGHTS.dobSwapped : WEIGHTS.dobExact, value: dobValue } : undefined;
-  return { ord: num(row['ord']), firstNorm: str(row['first_norm']), lastNorm: str(row['last_norm']), last, first, dob, total: round((last?.weight ?? 0) + (first?.weight ?? 0) + (dob?.weight ?? 0)) };
+  const dobDiffers = !dobHit && dobValue !== '' && dobs.length > 0 && last ? { how: 'differs' as const, weight: WEIGHTS.dobDiffers, value: dobValue } : undefined;
+  return { ord: num(row['ord']), firstNorm: str(row['first_norm']), lastNorm: str(row['last_norm']), last, first, dob, dobDiffers, total: round((last?.weight ?? 0) + (first?.weight ?? 0) + (dob?.weight ?? 0) + (dobDiffers?.weight ?? 0)) };
 }
 
 /** What one record matched, across the ways of matching. */
@@ -232,6 +291,8 @@ interface Candidate {
   name?: RowMatch;
   readonly identifiers: Map<string, IdentifierKind>;
   text?: number;
+  /** Brought in as the same person as a confident hit: what it shares with it. */
+  link?: { readonly kind: IdentifierKind | 'name'; readonly value: string };
 }
 
 const keyOf = (source: string, id: string) => `${source}/${id}`;
@@ -269,7 +330,7 @@ async function candidates(parsed: ParsedQuery, q: SearchQuery, roles: readonly s
   const dobs = parsed.dobs.map((d) => d.date).join(' ');
   const readings: (NameCandidate | undefined)[] = parsed.names.length > 0 ? [...parsed.names] : parsed.dobs.length > 0 ? [undefined] : [];
   const nameRuns = readings.map(async (candidate) => {
-    // A short surname ("Cen" for Chen) shares too few trigrams with its typo: one edit away, same first letter.
+    // A short surname ("Cen" for Chen, "Pnea" for Peña) shares too few trigrams with its typo: one edit (or a swap) away, same first letter.
     const short = (candidate?.last ?? '').replace(/[^\p{L}]/gu, '').length <= 4;
     const params: SqlParams = { ...where.params, l: candidate?.last ?? '', f: candidate?.first ?? '', nicks: candidate?.first ? nicknamesOf(candidate.first).join(' ') : '', dobs, short };
     const rows = await engine.query(nameSql(where.sql, q.source || q.kind || q.from || q.to || q.town ? NAME_ROWS.filtered : NAME_ROWS.unfiltered), params);
@@ -296,12 +357,12 @@ async function candidates(parsed: ParsedQuery, q: SearchQuery, roles: readonly s
 
 /** Whether a candidate is an answer: with names, the surname (or an identifier, or all the words) must match; else any match. */
 function qualifies(c: Candidate, parsed: ParsedQuery): boolean {
-  if (c.identifiers.size > 0 || c.text !== undefined) return true;
+  if (c.identifiers.size > 0 || c.text !== undefined || c.link) return true;
   if (parsed.names.length > 0) return c.name?.last !== undefined;
   return c.name?.dob !== undefined;
 }
 
-const scoreOf = (c: Candidate): number => round((c.name?.total ?? 0) + c.identifiers.size * WEIGHTS.identifier + (c.text !== undefined ? WEIGHTS.text : 0));
+const scoreOf = (c: Candidate): number => round((c.name?.total ?? 0) + c.identifiers.size * WEIGHTS.identifier + (c.text !== undefined ? WEIGHTS.text : 0) + (c.link ? WEIGHTS.linked : 0));
 
 /** Where `part` is in `text`, ignoring case: one range, or none. */
 function rangeOf(text: string, part: string | undefined): [number, number][] {
@@ -340,7 +401,7 @@ function detailOf(row: SqlRow): Detail {
     names: person.names ?? [],
     dob: person.dob,
     identifiers: parseJson<Partial<Record<IdentifierKind, string[]>>>(row['identifiers'], {}),
-    nameKeys: str(row['name_keys']).split(' ').filter((k) => k !== ''),
+    nameKeys: str(row['name_keys']).split('|').filter((k) => k !== ''),
   };
 }
 
@@ -368,11 +429,22 @@ function hitOf(c: Candidate, d: Detail, parsed: ParsedQuery): SearchHit {
     if (c.name.first) matched.push({ field: 'name', value: shown, highlight: rangeOf(shown, name.first), how: c.name.first.how, weight: c.name.first.weight });
   }
   if (c.name?.dob) matched.push({ field: 'dob', value: c.name.dob.value, highlight: [[0, c.name.dob.value.length]], how: c.name.dob.how, weight: c.name.dob.weight });
+  if (c.name?.dobDiffers) matched.push({ field: 'dob', value: c.name.dobDiffers.value, highlight: [], how: 'differs', weight: c.name.dobDiffers.weight });
   for (const [norm, kind] of c.identifiers) {
     const value = (d.identifiers[kind] ?? []).find((v) => normaliseIdentifier(v) === norm) ?? norm;
     matched.push({ field: kind, value, highlight: [[0, value.length]], how: 'identifier', weight: WEIGHTS.identifier });
   }
   if (c.text !== undefined) matched.push({ field: 'text', value: d.title, highlight: parsed.reading.words.flatMap((w) => rangeOf(d.title, w)), how: 'text', weight: WEIGHTS.text });
+  if (c.link?.kind === 'name') {
+    const [last = '', dob = ''] = c.link.value.split('@');
+    const named = d.names.find((n) => roughNorm(n.last) === last) ?? d.names[0];
+    const shown = named ? displayName(named) : last;
+    matched.push({ field: 'name', value: `${shown}, born ${dob}`, highlight: rangeOf(shown, named?.last), how: 'linked', weight: WEIGHTS.linked });
+  } else if (c.link) {
+    const kind = c.link.kind;
+    const value = (d.identifiers[kind] ?? []).find((v) => normaliseIdentifier(v) === c.link?.value) ?? c.link.value;
+    matched.push({ field: kind, value, highlight: [[0, value.length]], how: 'linked', weight: WEIGHTS.linked });
+  }
   const first = d.names[0];
   return {
     source: c.source,
@@ -389,12 +461,70 @@ function hitOf(c: Candidate, d: Detail, parsed: ParsedQuery): SearchHit {
   };
 }
 
-/** Identifiers that say two records are one person. */
-const PERSON_IDENTIFIERS: readonly IdentifierKind[] = ['sid', 'fbi', 'licence'];
-const IDENTIFIER_WORDS: Readonly<Record<string, string>> = { sid: 'SID', fbi: 'FBI number', licence: "driver's licence" };
+/** A hit confident enough to bring in its person's other records: an identifier typed, or the name and the date of birth agreeing. */
+const isAnchor = (c: Candidate): boolean => c.identifiers.size > 0 || (c.name?.last !== undefined && c.name.first !== undefined && c.name.dob !== undefined);
+
+interface Found {
+  readonly c: Candidate;
+  readonly detail: Detail;
+}
 
 /**
- * Groups hits by likely person: the same SID, FBI number or driver's licence makes one person;
+ * The person's other records: those that share a SID, FBI number, licence or docket, or a surname
+ * and date of birth, with a confident hit (isAnchor), in two rounds (a SID finds a case, whose
+ * docket finds the public defender's file); the second round follows only what the first found
+ * by an identifier. Each is marked with what it shares (`linked`); a record already among the
+ * candidates keeps what it matched of the query too.
+ */
+async function linkedRecords(anchors: readonly Found[], known: Set<string>, found: ReadonlyMap<string, Candidate>, where: { sql: string; params: Record<string, string> }, engine: SqlEngine): Promise<Found[]> {
+  const out: Found[] = [];
+  const usedLinks = new Set<string>();
+  const usedKeys = new Set<string>();
+  let from = anchors;
+  for (let round = 0; round < 2 && from.length > 0; round++) {
+    const links = new Set<string>();
+    const keys = new Set<string>();
+    for (const { detail } of from) {
+      for (const kind of LINK_IDENTIFIERS) {
+        for (const v of detail.identifiers[kind] ?? []) {
+          const norm = normaliseIdentifier(v);
+          if (norm !== '' && !usedLinks.has(norm)) links.add(norm);
+        }
+      }
+      for (const k of detail.nameKeys) if (!usedKeys.has(k)) keys.add(k);
+    }
+    if (links.size === 0 && keys.size === 0) break;
+    for (const l of links) usedLinks.add(l);
+    for (const k of keys) usedKeys.add(k);
+    const rows = await engine.query(linkSql(where.sql), {
+      ...where.params,
+      links: [...links].join(' '),
+      name_keys: [...keys].join('|'),
+      link_dobs: [...new Set([...keys].map((k) => k.split('@')[1] ?? ''))].join(' '),
+    });
+    const next: Found[] = [];
+    for (const row of rows) {
+      const key = keyOf(str(row['source']), str(row['record_id']));
+      if (known.has(key)) continue;
+      known.add(key);
+      const kind = str(row['link_kind']);
+      const c: Candidate = found.get(key) ?? { source: str(row['source']), recordId: str(row['record_id']), identifiers: new Map() };
+      c.link = { kind: kind === 'name' ? 'name' : (kind as IdentifierKind), value: str(row['link_value']) };
+      const one = { c, detail: detailOf(row) };
+      out.push(one);
+      if (kind !== 'name') next.push(one);
+    }
+    from = next;
+  }
+  return out;
+}
+
+/** Identifiers that say two records are one person: the person's own, or a case's docket (its defendant). */
+const PERSON_IDENTIFIERS: readonly IdentifierKind[] = LINK_IDENTIFIERS;
+const IDENTIFIER_WORDS: Readonly<Record<string, string>> = { sid: 'SID', fbi: 'FBI number', licence: "driver's licence", docket: 'docket' };
+
+/**
+ * Groups hits by likely person: the same SID, FBI number, driver's licence or docket makes one person;
  * else the same normalised surname and date of birth. Each group says why.
  */
 export function groupHits(hits: readonly { readonly hit: SearchHit; readonly detail: Detail }[]): { hits: SearchHit[]; because: string[] }[] {
@@ -451,9 +581,11 @@ function mostCommon(values: readonly (string | undefined)[]): string | undefined
  *    filtered and limited to what the caller's roles may see (domain/visibility.ts), in SQL
  * 4. each candidate scored with the named weights (WEIGHTS), each matched field carrying its own;
  *    the best MAX_HITS kept
- * 5. grouped by likely person (same SID, FBI number or licence; else surname and date of birth)
- * 6. the page of groups, and the cursor for the next
- * 7. the query's words kept in search_query, the search audited (`SearchPerformed`, ids only)
+ * 5. the person's other records: those sharing a SID, FBI number, licence or docket, or a surname and
+ *    date of birth, with a confident hit (an identifier typed, or name and date of birth agreeing)
+ * 6. grouped by likely person (same SID, FBI number, licence or docket; else surname and date of birth)
+ * 7. the page of groups, and the cursor for the next
+ * 8. the query's words kept in search_query, the search audited (`SearchPerformed`, ids only)
  */
 export async function search(request: SearchRequest, ports: SearchPorts): Promise<SearchAnswer> {
   const { caller, query: q } = request;
@@ -474,10 +606,18 @@ export async function search(request: SearchRequest, ports: SearchPorts): Promis
     const where = recordConditions(q, caller.roles);
     const rows = await ports.engine.query(detailSql(where.sql), { ...where.params, k_sources: scored.map((s) => s.c.source).join(' '), k_ids: scored.map((s) => s.c.recordId).join(' ') });
     const details = new Map(rows.map((row) => [keyOf(str(row['source']), str(row['record_id'])), detailOf(row)]));
-    hits = scored.flatMap(({ c }) => {
+    const shown: Found[] = scored.flatMap(({ c }) => {
       const detail = details.get(keyOf(c.source, c.recordId));
-      return detail ? [{ hit: hitOf(c, detail, parsed), detail }] : [];
+      return detail ? [{ c, detail }] : [];
     });
+    const linked = await linkedRecords(
+      shown.filter(({ c }) => isAnchor(c)),
+      new Set(shown.map(({ c }) => keyOf(c.source, c.recordId))),
+      found,
+      where,
+      ports.engine,
+    );
+    hits = [...shown, ...linked].map(({ c, detail }) => ({ hit: hitOf(c, detail, parsed), detail }));
   }
 
   const groups = groupHits(hits)

@@ -60,6 +60,8 @@ export const HOW_WORDS: Readonly<Record<MatchHow, string>> = {
   transposed: 'first and last name swapped',
   identifier: 'same identifier',
   text: 'word in the record',
+  differs: 'not the date asked',
+  linked: 'same person as another hit',
 };
 
 /** What a matched field is: `Name`, `Born`, an identifier's name, or `Text`. */
