@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { OriSchema } from '#shared/ids';
 
 /** The exam's rules, configured per deployment and kept by each request from its start. */
@@ -129,9 +128,4 @@ export interface Certification {
   readonly seeded?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
-
-/** An audit event about one certification: ids, codes, counts and scores only. */
-export function certificationAudit(certificationId: string, type: string, actor: string, details: AuditEvent['details'] = {}, outcome: AuditEvent['outcome'] = 'success', source?: AuditEvent['source']): AuditEvent {
-  return { type, outcome, actor, component: 'ciss-search-certification', subject: AuditSubject.of(CERTIFICATION_SUBJECT, certificationId), source, details };
 }

@@ -1,6 +1,7 @@
 import { NotFound, ValidationFailed } from '#shared/errors';
 import { awarenessCurrentUntil, awarenessOf, AWARENESS_VALID_DAYS } from '../domain/awareness';
-import { certificationAudit, type AwarenessCompletion } from '../domain/certification';
+import type { AwarenessCompletion } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import type { Acting, AwarenessLookup, Clock, Store } from '../ports';
 
 export interface AwarenessPorts {

@@ -1,6 +1,7 @@
 import { Conflict, Forbidden, ValidationFailed } from '#shared/errors';
 import { awarenessOf } from '../domain/awareness';
-import { certificationAudit, renewalOpensAt, RENEWAL_WINDOW_DAYS, stepOf, type Certification, type CertificationStatus, type NewCertification } from '../domain/certification';
+import { renewalOpensAt, RENEWAL_WINDOW_DAYS, stepOf, type Certification, type CertificationStatus, type NewCertification } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import type { ExamRules } from '../domain/exam';
 import type { Acting, AwarenessLookup, Clock, StartWorkflow, Store } from '../ports';
 

@@ -1,6 +1,7 @@
 import { DynamoKeySchema } from '#shared/cursor';
 import { Forbidden, NotFound } from '#shared/errors';
-import { certificationAudit, stepOf, type Certification, type CertificationStatus } from '../domain/certification';
+import { stepOf, type Certification, type CertificationStatus } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import type { TimelineEntry } from '../adapters/store';
 import { SEARCH_ROLE } from '#shared/roles';
 import { rolesHeld, type RoleGrant } from '../domain/grant';

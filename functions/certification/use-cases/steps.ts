@@ -1,6 +1,7 @@
 import { Conflict, NotFound } from '#shared/errors';
 import { SEARCH_ROLE } from '#shared/roles';
-import { certificationAudit, type Certification, type CertificationStatus } from '../domain/certification';
+import type { Certification, CertificationStatus } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import { certificationMail, type CertificationEvent } from '../domain/messages';
 import { awarenessReminder } from '../domain/awareness';
 import type { AwarenessLookup, Clock, RoleGrants, Send, Store } from '../ports';
