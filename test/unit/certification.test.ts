@@ -197,7 +197,7 @@ describe('requesting a certification', () => {
   it('lets an agency administrator read only their agency’s certification (404 for another), the unit any', async () => {
     const store = new FakeStore();
     store.items.set(ID, aCertification());
-    const ports = { store, audit: async (e: AuditEvent) => void store.audits.push(e) };
+    const ports = { store, audit: async (e: AuditEvent) => void store.audits.push(e), now: () => CREATED };
     await expect(readCertification(ports, ID, acting({ ori: 'CT0000200' }))).rejects.toBeInstanceOf(NotFound);
     await expect(readCertification(ports, ID, acting({ roles: ['unit'], ori: undefined }))).resolves.toMatchObject({ certificationId: ID, status: 'TRAINING_ASSIGNED' });
     expect(store.audits.map((a) => a.type)).toEqual(['SearchCertificationRead']);

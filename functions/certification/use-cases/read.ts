@@ -1,6 +1,6 @@
 import { DynamoKeySchema } from '#shared/cursor';
 import { Forbidden, NotFound } from '#shared/errors';
-import { stepOf, type Certification, type CertificationStatus } from '../domain/certification';
+import { renewalOpensAt, stepOf, type Certification, type CertificationStatus } from '../domain/certification';
 import { certificationAudit } from '../domain/audit';
 import type { TimelineEntry } from '../adapters/store';
 import { SEARCH_ROLE } from '#shared/roles';
@@ -9,8 +9,14 @@ import type { Acting, Clock, ListCursors, RecordAudit, Store } from '../ports';
 
 const isUnit = (acting: Acting): boolean => acting.caller.roles.includes('unit');
 
-/** A certification as the API answers it: the record, its step in words, and its timeline. */
-export function viewOf(c: Certification, timeline?: readonly TimelineEntry[]) {
+/** When a running certification's renewal may be requested, and whether that day has come (the server's clock: the portal's may differ). */
+function renewal(c: Certification, now: string) {
+  const opens = c.status === 'CERTIFIED' && c.expiresAt ? renewalOpensAt(c.expiresAt) : null;
+  return { renewalOpensAt: opens, renewalDue: opens !== null && Date.parse(now) >= Date.parse(opens) };
+}
+
+/** A certification as the API answers it: the record, its step in words, when its renewal is due, and its timeline. */
+export function viewOf(c: Certification, now: string, timeline?: readonly TimelineEntry[]) {
   return {
     certificationId: c.certificationId,
     status: c.status,
@@ -27,6 +33,7 @@ export function viewOf(c: Certification, timeline?: readonly TimelineEntry[]) {
     ...(c.seeded ? { seeded: c.seeded } : {}),
     grantedAt: c.grantedAt ?? null,
     expiresAt: c.expiresAt ?? null,
+    ...renewal(c, now),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     ...(timeline ? { timeline } : {}),
@@ -39,17 +46,18 @@ export function viewOf(c: Certification, timeline?: readonly TimelineEntry[]) {
  *    missing (404), like one that does not exist
  * 2. the read is audited (ids only)
  */
-export async function readCertification(ports: { readonly store: Pick<Store, 'get' | 'timeline'>; readonly audit: RecordAudit }, certificationId: string, acting: Acting) {
+export async function readCertification(ports: { readonly store: Pick<Store, 'get' | 'timeline'>; readonly audit: RecordAudit; readonly now: Clock }, certificationId: string, acting: Acting) {
   const c = await ports.store.get(certificationId);
   if (!c || (!isUnit(acting) && c.ori !== acting.caller.ori)) throw new NotFound(`No CISS Search certification ${certificationId}`);
   await ports.audit(certificationAudit(certificationId, 'SearchCertificationRead', acting.caller.username, {}, 'success', acting.source));
-  return viewOf(c, await ports.store.timeline(certificationId));
+  return viewOf(c, ports.now(), await ports.store.timeline(certificationId));
 }
 
 export interface ListPorts {
   readonly store: Pick<Store, 'list'>;
   readonly cursors: ListCursors;
   readonly audit: RecordAudit;
+  readonly now: Clock;
 }
 
 /**
@@ -65,9 +73,10 @@ export async function listCertifications(ports: ListPorts, q: { readonly status?
   const scope = { list: 'search-certifications', caller, query: { status: q.status } };
   const start = await ports.cursors.open(q.nextToken, scope, DynamoKeySchema, 'nextToken');
   const page = await ports.store.list(view, { status: q.status, limit: q.limit }, start);
+  const now = ports.now();
   await ports.audit(certificationAudit(view.kind === 'agency' ? view.ori : (q.status ?? '*'), 'SearchCertificationsListed', caller.username, { count: page.items.length }, 'success', acting.source));
   return {
-    items: page.items.map((c) => ({ certificationId: c.certificationId, status: c.status, step: stepOf(c.status), employee: c.employee.fullName, ori: c.ori, createdAt: c.createdAt, expiresAt: c.expiresAt ?? null, renews: c.renews ?? null })),
+    items: page.items.map((c) => ({ certificationId: c.certificationId, status: c.status, step: stepOf(c.status), employee: c.employee.fullName, ori: c.ori, createdAt: c.createdAt, expiresAt: c.expiresAt ?? null, renews: c.renews ?? null, renewalDue: renewal(c, now).renewalDue })),
     nextToken: await ports.cursors.seal(scope, page.next),
   };
 }
@@ -96,7 +105,7 @@ export async function myCertification(ports: MinePorts, acting: Acting) {
   if (c) await ports.audit(certificationAudit(c.certificationId, 'SearchCertificationRead', acting.caller.username, {}, 'success', acting.source));
   const held = grant ? rolesHeld([grant], ports.now()).includes(SEARCH_ROLE) : false;
   return {
-    certification: c ? viewOf(c) : null,
+    certification: c ? viewOf(c, ports.now()) : null,
     role: grant ? { held, status: grant.status, certificationId: grant.certificationId, expiresAt: grant.expiresAt, ...(grant.seeded ? { seeded: grant.seeded } : {}) } : null,
   };
 }

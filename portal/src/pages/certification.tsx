@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { CERTIFICATION_STATUSES, NewCertificationSchema, renewalOpensAt } from '../../../functions/certification/domain/certification';
+import { CERTIFICATION_STATUSES, NewCertificationSchema } from '../../../functions/certification/domain/certification';
 import type { listCertifications, myCertification } from '../../../functions/certification/use-cases/read';
 import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import type { Section } from '../kinds';
@@ -22,12 +22,9 @@ type Mine = Awaited<ReturnType<typeof myCertification>>;
 const useCertificationPages = (status: string) =>
   usePages((api, nextToken) => api.get<ListPage<Summary>>('/search-certifications', { status, limit: 25, nextToken }), [status]);
 
-/** When the renewal is due: from 30 days before expiry, while the certification runs. */
-const renewalDue = (status: string, expiresAt: string | null | undefined, now: number) => status === 'CERTIFIED' && Boolean(expiresAt) && now >= Date.parse(renewalOpensAt(expiresAt ?? ''));
 
 function CertificationTable(props: { readonly items: readonly Summary[]; readonly unit: boolean; readonly caption: string }) {
   if (!props.items.length) return <p>No certifications.</p>;
-  const now = Date.now();
   return (
     <div class="table-wrap" role="region" aria-label={`Certifications: ${props.caption}`} tabIndex={0}>
       <table class="certifications">
@@ -51,7 +48,7 @@ function CertificationTable(props: { readonly items: readonly Summary[]; readonl
               </td>
               <td>
                 <Status value={c.status} />
-                {renewalDue(c.status, c.expiresAt, now) ? <span class="badge tone-wait">renewal due</span> : null}
+                {c.renewalDue ? <span class="badge tone-wait">renewal due</span> : null}
               </td>
               <td>{c.step}</td>
               <td>
@@ -94,7 +91,7 @@ function MyStanding(props: { readonly mine: Mine }) {
         items={[
           ['Search role', role ? (role.held ? <>yours until <When at={role.expiresAt} /></> : <>not yours now ({role.status === 'SUSPENDED' ? 'suspended' : 'expired'})</>) : 'not granted yet'],
           ['Expires', c.expiresAt ? <When at={c.expiresAt} /> : null],
-          ['Renewal', renewalDue(c.status, c.expiresAt, Date.now()) ? 'due now: ask your agency administrator, and keep your Security Awareness Training current' : null],
+          ['Renewal', c.renewalDue ? 'due now: ask your agency administrator, and keep your Security Awareness Training current' : null],
           ['Exam attempts', c.attempts.length ? c.attempts.map((a) => `${a.score}${a.passed ? ' (passed)' : ''}`).join(', ') : null],
           ['Certification', <code>{c.certificationId}</code>],
           ['Demo seed', c.seeded ? `seeded by ${c.seeded}, not an exam taken` : null],
@@ -198,7 +195,8 @@ function Renewal(props: { readonly c: CertificationView }) {
   const { api } = usePortal();
   const [state, setState] = useState<{ busy?: boolean; error?: Error }>({});
   const { c } = props;
-  const due = renewalDue(c.status, c.expiresAt, Date.now()) || c.status === 'LAPSED';
+  // Due by the API's clock (the browser's may differ): from 30 days before expiry, or after a lapse.
+  const due = c.renewalDue || c.status === 'LAPSED';
   if (c.status !== 'CERTIFIED' && c.status !== 'LAPSED') return null;
   async function renew() {
     setState({ busy: true });
@@ -216,7 +214,7 @@ function Renewal(props: { readonly c: CertificationView }) {
         <p>The renewal runs CISS Search User Training and the certification exam again; the employee’s Security Awareness Training must be current today.</p>
       ) : (
         <p>
-          The renewal may be requested from <When at={renewalOpensAt(c.expiresAt ?? '')} />, 30 days before the certification expires.
+          The renewal may be requested from <When at={c.renewalOpensAt} />, 30 days before the certification expires.
         </p>
       )}
       {state.error ? <Failure error={state.error instanceof ApiError && state.error.problems.length ? new Error(state.error.problems.map((p) => p.rule).join('; ')) : state.error} /> : null}
