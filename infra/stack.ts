@@ -89,6 +89,10 @@ export class CissWorkflowsStack extends Stack {
     for (const [name, client] of Object.entries(this.stateless.api.rmsClients)) {
       new CfnOutput(this, `RmsClientId${outputId(name)}`, { value: client.userPoolClientId, description: `App client of the ${name} RMS (its secret: aws cognito-idp describe-user-pool-client)` });
     }
+    new CfnOutput(this, 'ExamProviderClientId', {
+      value: this.stateless.api.examProviderClient.userPoolClientId,
+      description: 'App client of the CISS Search training provider, which reports exam results (its secret: aws cognito-idp describe-user-pool-client)',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.stateful.bus.eventBusName });
     for (const [name, table] of entriesOf(this.stateful.tables)) {
       new CfnOutput(this, `TableName${outputId(name)}`, { value: table.tableName });

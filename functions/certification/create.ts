@@ -5,7 +5,8 @@ import { json, parseJsonBody, routeHandler } from '#shared/http';
 import { nowIso } from '#shared/time';
 import { actingOf } from './adapters/http';
 import { CertificationStore } from './adapters/store';
-import { awarenessOn, certificationWorkflow } from './adapters/wiring';
+import { awarenessOn } from './adapters/awareness';
+import { certificationWorkflow } from './adapters/wiring';
 import { NewCertificationSchema } from './domain/certification';
 import { ExamRulesSchema, type ExamRules } from './domain/exam';
 import { certificationCreate } from './routes';
@@ -37,6 +38,6 @@ const ports = {
 /** POST /search-certifications: 202 for a new request, 200 for the same request sent again. */
 export const handler = routeHandler(certificationCreate, async (event) => {
   const created = await createCertification(ports, parseJsonBody(event, NewCertificationSchema), actingOf(event));
-  const { certificationId, status, step } = created;
-  return json(created.outcome === 'new' ? 202 : 200, { certificationId, status, step }, { Location: `/search-certifications/${certificationId}` });
+  const { certificationId, status, step, renews } = created;
+  return json(created.outcome === 'new' ? 202 : 200, { certificationId, status, step, ...(renews ? { renews } : {}) }, { Location: `/search-certifications/${certificationId}` });
 });

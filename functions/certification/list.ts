@@ -3,6 +3,7 @@ import { coercedNumber } from '#shared/formats';
 import { recordAudit } from '#shared/audit';
 import { Cursors, cursorParam, secretCursorKeys } from '#shared/cursor';
 import { loadEnv, nonEmpty } from '#shared/env';
+import { nowIso } from '#shared/time';
 import { json, parseWith, routeHandler } from '#shared/http';
 import { actingOf } from './adapters/http';
 import { CertificationStore } from './adapters/store';
@@ -11,7 +12,7 @@ import { certificationList } from './routes';
 import { listCertifications } from './use-cases/read';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty, CURSOR_KEY_SECRET_ID: nonEmpty });
-const ports = { store: new CertificationStore(env.TABLE_NAME), cursors: new Cursors(secretCursorKeys(env.CURSOR_KEY_SECRET_ID)), audit: recordAudit };
+const ports = { store: new CertificationStore(env.TABLE_NAME), cursors: new Cursors(secretCursorKeys(env.CURSOR_KEY_SECRET_ID)), audit: recordAudit, now: nowIso };
 
 const ListQuery = z.object({
   status: z.optional(z.enum(CERTIFICATION_STATUSES, { message: `must be one of: ${CERTIFICATION_STATUSES.join(', ')}` })),

@@ -14,7 +14,7 @@ import type { RoleGrant } from './domain/grant';
  * DynamoDB, Step Functions, SES and Cognito adapters; the unit tests pass fakes.
  */
 
-export type Store = Pick<CertificationStore, 'get' | 'create' | 'transition' | 'timeline' | 'list'>;
+export type Store = Pick<CertificationStore, 'get' | 'create' | 'transition' | 'timeline' | 'list' | 'openFor'>;
 
 /**
  * Where a role given by a lifecycle is held: the main table's grant, and in AWS also the Cognito

@@ -21,3 +21,29 @@ export const certificationExamResult = {
   roles: ['unit', 'exam-provider'],
   oriScoped: false,
 } as const satisfies RouteSpec;
+
+/**
+ * POST /search-certifications/{certificationId}/awareness: the unit records the employee's renewed
+ * Security Awareness Training (its CJIS Online completion), which a renewal needs current.
+ */
+export const certificationAwareness = {
+  id: 'certification-awareness',
+  method: 'POST',
+  path: '/search-certifications/{certificationId}/awareness',
+  auth: 'token',
+  roles: ['unit'],
+  oriScoped: false,
+} as const satisfies RouteSpec;
+
+/**
+ * GET /me/search-certification: the signed-in person's own CISS Search certification (status,
+ * step, expiry), whatever their other roles: every person role, no machine client.
+ */
+export const certificationMine = {
+  id: 'certification-mine',
+  method: 'GET',
+  path: '/me/search-certification',
+  auth: 'token',
+  roles: ['agency-admin', 'agency-staff', 'unit', 'court-clerk', 'dcj', 'judicial', 'community', 'operations', 'auditor', 'search'],
+  oriScoped: false,
+} as const satisfies RouteSpec;

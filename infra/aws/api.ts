@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { API_SCOPE, MACHINE_ROLES, ORI_PATTERN } from '../../functions/auth/claims';
+import { EXAM_PROVIDER_ROLE } from '../../functions/shared/roles';
 import { ROLES, manifest, type FunctionName } from '../manifest';
 import { LOG_RETENTION } from './function';
 import { acknowledge } from './nag';
@@ -108,6 +109,8 @@ export class Api extends Construct {
   readonly resourceServer: cognito.UserPoolResourceServer;
   /** One app client per agency RMS (client credentials), by name. */
   readonly rmsClients: Readonly<Record<string, cognito.UserPoolClient>>;
+  /** The CISS Search training provider's app client (client credentials; the exam-provider role, no agency). */
+  readonly examProviderClient: cognito.UserPoolClient;
   readonly restApi: apigw.RestApi;
   /**
    * `https://<id>.execute-api.<region>.<suffix>/<stage>`, no trailing slash: the same URL as
@@ -156,6 +159,7 @@ export class Api extends Construct {
     this.addTokenDomain(domainPrefix);
     this.authBaseUrl = `https://${domainPrefix}.auth.${Stack.of(this).region}.amazoncognito.com`;
     this.rmsClients = this.addMachineClients(prefix, rms, scopes);
+    this.examProviderClient = this.addExamProviderClient(prefix, scopes);
 
     // The REST API: its stage with access logs, throttling and tracing, the firewall in front,
     // its public URL, and one method per manifest route.
@@ -304,33 +308,38 @@ export class Api extends Construct {
 
   /** One app client per agency RMS: the client-credentials grant, the API, the agency-rms role and its one agency as scopes. */
   private addMachineClients(prefix: string, rms: readonly (readonly [string, string])[], scopes: ApiScopes): Record<string, cognito.UserPoolClient> {
-    const clients = Object.fromEntries(
-      rms.map(([name, ori]) => [
-        name,
-        this.userPool.addClient(`Rms-${name}`, {
-          userPoolClientName: `${prefix}-rms-${name}`,
-          generateSecret: true,
-          authFlows: {},
-          oAuth: {
-            flows: { clientCredentials: true },
-            scopes: [
-              cognito.OAuthScope.resourceServer(this.resourceServer, scopes.api),
-              // The agency-rms role only: other machine roles (exam-provider) are other clients'.
-              ...scopes.roles.filter((s) => s.scopeName === 'agency-rms').map((s) => cognito.OAuthScope.resourceServer(this.resourceServer, s)),
-              cognito.OAuthScope.resourceServer(this.resourceServer, scopes.ori.get(ori) ?? scopes.api),
-            ],
-          },
-          accessTokenValidity: Duration.hours(1),
-          preventUserExistenceErrors: true,
-        }),
-      ]),
-    );
-    // A machine client signs in by its secret only: no user sign-in flow (Cognito's default
-    // list, SRP and custom auth, applies when none is named), and refresh is its only other flow.
-    for (const client of Object.values(clients)) {
-      (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
-    }
-    return clients;
+    // The agency-rms role only: other machine roles (exam-provider) are other clients'.
+    const role = roleScope(scopes, 'agency-rms');
+    return Object.fromEntries(rms.map(([name, ori]) => [name, this.addMachineClient(`Rms-${name}`, `${prefix}-rms-${name}`, [scopes.api, role, scopes.ori.get(ori) ?? scopes.api])]));
+  }
+
+  /**
+   * The CISS Search training provider's app client (issue 17): it reports exam results
+   * (`POST /search-certifications/{id}/exam-results`). The client-credentials grant, the API and
+   * the exam-provider role as scopes, and no agency scope: the provider acts for none
+   * (functions/auth/claims.ts gives a client with this role no ORI).
+   */
+  private addExamProviderClient(prefix: string, scopes: ApiScopes): cognito.UserPoolClient {
+    return this.addMachineClient('ExamProvider', `${prefix}-exam-provider`, [scopes.api, roleScope(scopes, EXAM_PROVIDER_ROLE)]);
+  }
+
+  /**
+   * A machine's app client: a secret, the client-credentials grant and the given scopes of the
+   * API's resource server, one-hour access tokens. It signs in by its secret only: no user sign-in
+   * flow (Cognito's default list, SRP and custom auth, applies when none is named), and refresh
+   * is its only other flow.
+   */
+  private addMachineClient(id: string, clientName: string, allowed: readonly cognito.ResourceServerScope[]): cognito.UserPoolClient {
+    const client = this.userPool.addClient(id, {
+      userPoolClientName: clientName,
+      generateSecret: true,
+      authFlows: {},
+      oAuth: { flows: { clientCredentials: true }, scopes: allowed.map((scope) => cognito.OAuthScope.resourceServer(this.resourceServer, scope)) },
+      accessTokenValidity: Duration.hours(1),
+      preventUserExistenceErrors: true,
+    });
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return client;
   }
 
   /**
@@ -510,6 +519,13 @@ interface ApiScopes {
   readonly api: cognito.ResourceServerScope;
   readonly roles: readonly cognito.ResourceServerScope[];
   readonly ori: ReadonlyMap<string, cognito.ResourceServerScope>;
+}
+
+/** The scope of one machine role (every machine role has one: apiScopes). */
+function roleScope(scopes: ApiScopes, role: (typeof MACHINE_ROLES)[number]): cognito.ResourceServerScope {
+  const found = scopes.roles.find((s) => s.scopeName === role);
+  if (!found) throw new Error(`No scope for the machine role ${role}`);
+  return found;
 }
 
 /** The `rmsClients` prop as name → ORI pairs; an ORI that is not one is refused, naming the client. */

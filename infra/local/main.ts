@@ -6,7 +6,8 @@ import { parseFaultPlan, type FaultPlan } from './faults';
 import { formatBanner } from './banner';
 import { makePrivateDir, writePrivateFile } from './private-files';
 import { searchDataDir, startLocalRuntime, type LocalRuntime } from './runtime';
-import { isAgencyRole } from '../../functions/shared/roles';
+import { isAgencyRole, SEARCH_ROLE } from '../../functions/shared/roles';
+import { DEMO_CERTIFIED } from './users';
 
 /** The ORI of the demo agency whose users the demo tokens are for. */
 const DEMO_ORI = 'CT0000100';
@@ -53,11 +54,15 @@ async function main(): Promise<void> {
     clock,
     faults: faultsEnv(),
     searchSources: { people: numberEnv('CISS_SEARCH_SOURCE_PEOPLE', 200) },
+    // The demo searchers (nhpd-officer, dcj-prosecutor): `search` through a seeded certification, never by hand.
+    certified: DEMO_CERTIFIED,
   });
   stopOnSignals(runtime);
 
   const tokens: Record<string, string> = {};
-  for (const role of ROLES) {
+  // No `search` token: that role comes only through a certification (the seeded searchers sign in).
+  const tokenRoles = ROLES.filter((role) => role !== SEARCH_ROLE);
+  for (const role of tokenRoles) {
     tokens[role] = await runtime.mintToken({ roles: [role], ori: isAgencyRole(role) ? DEMO_ORI : undefined, courts: role === 'court-clerk' ? DEMO_COURTS : undefined, expiresIn: '12h' });
   }
   writePrivateFile(path.join(dataDir, 'tokens.json'), JSON.stringify(tokens, null, 2));
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
   console.log(
     formatBanner({
       endpoints: runtime.endpoints,
-      roles: ROLES,
+      roles: tokenRoles,
       demoOri: DEMO_ORI,
       dataDir,
       localSecret: runtime.localSecret,

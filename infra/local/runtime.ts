@@ -33,7 +33,8 @@ import { createTables, ensureTable } from './tables';
 import { startLocalSes, type LocalSes } from './ses';
 import { StepFunctionsService } from './stepfunctions/service';
 import { localGrants } from './grants';
-import { userDirectory, type DemoUser } from './users';
+import { seedCertifications, seededPeople } from './certifications';
+import { userDirectory, type DemoUser, type SeededCertification } from './users';
 import { SfnStore } from './stepfunctions/store';
 import { LocalDataApi } from './search/data-api';
 import { SEARCH_DB_NAME } from '../manifest/shared';
@@ -86,6 +87,13 @@ export interface RuntimeOptions {
   readonly localSecret?: string;
   /** The people of the local user pool, listed on the sign-in page (infra/local/users.ts). @default DEMO_USERS */
   readonly users?: readonly DemoUser[];
+  /**
+   * People of `users` who start with a CISS Search certification, seeded as the lifecycle's grant
+   * leaves one (infra/local/certifications.ts): the only way a person starts with `search`.
+   * `npm start` passes DEMO_CERTIFIED. A restarted runtime keeps the ones it has.
+   * @default none
+   */
+  readonly certified?: readonly SeededCertification[];
 }
 
 export interface LocalRuntime {
@@ -167,13 +175,16 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     issuer.grantedRoles = localGrants(dynamodb.client, names.table('main'), clock);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
-    signInPeople(api, issuer, clock, userDirectory(options.users));
+    const people = userDirectory(options.users);
+    signInPeople(api, issuer, clock, people);
     const refs = localRefTargets({ stage, names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
     const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll']), teardown);
     const resumed = await stepFunctions.resumeAll();
+    // After the resume, so a first start's seeded renewal executions are not counted as carried on.
+    await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), clock });
     const runtime: LocalRuntime = {
       endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: portalHome(api.url) },
       clock,

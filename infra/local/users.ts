@@ -1,7 +1,11 @@
 import * as z from 'zod';
 import { ORI_PATTERN } from '../../functions/auth/claims';
 import { CourtIdSchema } from '../../functions/shared/courts';
-import { isAgencyRole, ROLES } from '../../functions/shared/roles';
+import { isAgencyRole, ROLES, SEARCH_ROLE } from '../../functions/shared/roles';
+
+/** Why no person of the user pool may be listed with `search`. */
+export const SEARCH_BY_HAND_RULE =
+  'must not include "search": CISS Search access is obtainable only through the certification lifecycle (training, the exam, a year’s grant); for a demo searcher, list a seeded certification (RuntimeOptions.certified, DEMO_CERTIFIED)';
 
 /**
  * A person of the local user pool, as Cognito holds one in AWS: the user name, the attributes
@@ -22,8 +26,19 @@ export const DemoUserSchema = z
     organization: z.string().min(1).max(100),
   })
   .refine((u) => !u.roles.some(isAgencyRole) || u.ori !== undefined, { message: 'an agency role needs its ori', path: ['ori'] })
-  .refine((u) => !u.roles.includes('court-clerk') || (u.courts?.length ?? 0) > 0, { message: 'a court clerk needs at least one court', path: ['courts'] });
+  .refine((u) => !u.roles.includes('court-clerk') || (u.courts?.length ?? 0) > 0, { message: 'a court clerk needs at least one court', path: ['courts'] })
+  .refine((u) => !u.roles.includes(SEARCH_ROLE), { message: SEARCH_BY_HAND_RULE, path: ['roles'] });
 export type DemoUser = z.infer<typeof DemoUserSchema>;
+
+/**
+ * A person the local runtime starts with a CISS Search certification (infra/local/certifications.ts):
+ * written as the lifecycle's grant leaves one, marked seeded, expiring a year after start-up.
+ */
+export interface SeededCertification {
+  readonly username: string;
+  /** The agency the certification is recorded under. @default the person's own `ori` */
+  readonly ori?: string;
+}
 
 /** The demo agency (New Haven PD), whose requests and packets the demo data are. */
 export const DEMO_ORI = 'CT0000100';
@@ -32,8 +47,8 @@ export const DEMO_ORI = 'CT0000100';
  * The people of the local user pool: one or more per role of the workflows. The unit's address is
  * the one its mail goes to (`CCHRS_UNIT_EMAIL`, infra/manifest/access.ts); the clerks' courts are
  * those the demo packets are arraigned in (GA23) and one other (GA14), for the court-scoping rule.
- * Two hold CISS Search's certification (`search`): an officer (sees no juvenile records) and a
- * prosecutor (sees them, CGS § 46b-124).
+ * Nobody is listed with `search` (DemoUserSchema refuses it): `npm start` certifies two through
+ * DEMO_CERTIFIED, an officer (sees no juvenile records) and a prosecutor (sees them, CGS § 46b-124).
  */
 export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'nhpd-admin', name: 'Dana Whitfield', email: 'admin@nhpd.ct.example', roles: ['agency-admin'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
@@ -44,11 +59,20 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'judge-ga23', name: 'Hon. Ellen Park', email: 'judge.ga23@jud.ct.example', roles: ['judicial'], organization: 'Superior Court, New Haven' },
   { username: 'dcj-attorney', name: 'Marcus Bell', email: 'attorney@dcj.ct.example', roles: ['dcj'], organization: 'Division of Criminal Justice' },
   { username: 'auditor', name: 'Grace Liu', email: 'auditor@dpscs.ct.example', roles: ['auditor'], organization: 'CJIS audit, Department of Emergency Services and Public Protection' },
-  // CISS Search: certified users (the `search` role beside their own), an officer and a prosecutor.
-  { username: 'nhpd-officer', name: 'Officer Rita Alvarez', email: 'officer@nhpd.ct.example', roles: ['agency-staff', 'search'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
-  { username: 'dcj-prosecutor', name: 'Jonah Feld', email: 'prosecutor@dcj.ct.example', roles: ['dcj', 'search'], organization: 'Division of Criminal Justice' },
+  // CISS Search's demo searchers: certified by a seed (DEMO_CERTIFIED), never by hand.
+  { username: 'nhpd-officer', name: 'Officer Rita Alvarez', email: 'officer@nhpd.ct.example', roles: ['agency-staff'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
+  { username: 'dcj-prosecutor', name: 'Jonah Feld', email: 'prosecutor@dcj.ct.example', roles: ['dcj'], organization: 'Division of Criminal Justice' },
   { username: 'ops', name: 'Sam Novak', email: 'ops@ciss.ct.example', roles: ['operations'], organization: 'CISS operations' },
 ];
+
+/** The ORI the Division of Criminal Justice's demo certification is recorded under (a synthetic one). */
+export const DEMO_DCJ_ORI = 'CTDCJ0000';
+
+/**
+ * `npm start`'s CISS Search certifications: the officer and the prosecutor hold `search` through
+ * a seeded certification (a year from start-up; reminders and the lapse run as on any other).
+ */
+export const DEMO_CERTIFIED: readonly SeededCertification[] = [{ username: 'nhpd-officer' }, { username: 'dcj-prosecutor', ori: DEMO_DCJ_ORI }];
 
 /** The user names a browser test signs in as (the sign-in page's buttons carry them as `value`). */
 export const DEMO_USERNAMES = DEMO_USERS.map((u) => u.username);

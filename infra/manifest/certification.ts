@@ -51,6 +51,18 @@ export const certificationRouteFunctions = {
     env: taskPortsEnv,
     permissions: [rw, auditAppend, { key: 'decrypt' }, { machine: 'search-certification', actions: ['callback'] }],
   },
+  'certification-awareness': {
+    entry: 'functions/certification/awareness.ts',
+    description: "CISS Search certification: the unit records an employee's renewed Security Awareness Training (CJIS Online), which a renewal needs current",
+    env: routeEnv,
+    permissions: [rw, auditAppend],
+  },
+  'certification-mine': {
+    entry: 'functions/certification/mine.ts',
+    description: "CISS Search certification: the signed-in person's own certification, its expiry, and whether the search role is theirs now",
+    env: routeEnv,
+    permissions: [read, auditAppend],
+  },
 } as const;
 
 export const certificationFunctions = {

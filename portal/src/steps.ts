@@ -1,6 +1,7 @@
 import type { StepView } from './kinds';
 import { ACCESS_STEP_VIEWS } from './pages/access-steps';
 import { ClerkReview } from './pages/arrests-packet';
+import { CERTIFICATION_STEP_VIEWS } from './pages/certification-parts';
 
 /**
  * What a human task's page shows above its decision, by workflow and step
@@ -10,4 +11,5 @@ import { ClerkReview } from './pages/arrests-packet';
 export const STEP_VIEWS: Readonly<Record<string, StepView>> = {
   'arrest-packet/clerk-review': ClerkReview,
   ...ACCESS_STEP_VIEWS,
+  ...CERTIFICATION_STEP_VIEWS,
 };

@@ -21,7 +21,7 @@ describe('RMS machine clients in the Cognito user pool', () => {
   });
 
   test('gives each RMS its own secret client with the client-credentials grant, its role and its one agency', () => {
-    const rms = clients.filter((c) => c.Properties['GenerateSecret'] === true);
+    const rms = clients.filter((c) => c.Properties['GenerateSecret'] === true && String(c.Properties['ClientName']).includes('-rms-'));
     expect(rms).toHaveLength(2);
     for (const [client, ori] of [
       [rms.find((c) => String(c.Properties['ClientName']).endsWith('new-haven-pd')), 'CT0000100'],
@@ -70,6 +70,21 @@ describe('RMS machine clients in the Cognito user pool', () => {
       EventPattern: Match.objectLike({ source: ['aws.cognito-idp'], 'detail-type': ['AWS API Call via CloudTrail'] }),
       Targets: [Match.objectLike({ Arn: getAttArn(functionLogicalId(template, 'auth-logon-failed')) })],
     });
+  });
+
+  test('gives the CISS Search training provider one secret client: client credentials, the API and the exam-provider role, no agency, no user sign-in', () => {
+    const provider = clients.filter((c) => String(c.Properties['ClientName']).endsWith('-exam-provider'));
+    expect(provider).toHaveLength(1);
+    expect(provider[0]?.Properties).toMatchObject({ ClientName: 'ciss-workflows-dev-exam-provider', GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] });
+    const scopes = JSON.stringify(provider[0]?.Properties['AllowedOAuthScopes']);
+    expect(scopes).toContain('/api');
+    expect(scopes).toContain('/exam-provider');
+    expect(scopes).not.toContain('/agency-rms');
+    expect(scopes).not.toContain('/ori.');
+    // No RMS client may act as the provider.
+    for (const rms of clients.filter((c) => String(c.Properties['ClientName']).includes('-rms-'))) expect(JSON.stringify(rms.Properties['AllowedOAuthScopes'])).not.toContain('/exam-provider');
+    expectResourceProperties(template, 'AWS::Cognito::UserPoolResourceServer', { Scopes: Match.arrayWith([Match.objectLike({ ScopeName: 'exam-provider' })]) });
+    expect(Object.keys(template.findOutputs('ExamProviderClientId'))).toEqual(['ExamProviderClientId']);
   });
 
   test('refuses an RMS configured with something that is not an ORI', () => {

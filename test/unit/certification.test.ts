@@ -9,13 +9,14 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors'
 import type { Caller } from '#shared/http';
 import type { Role } from '#shared/roles';
 import type { CertificationView, TimelineEntry } from '../../functions/certification/adapters/store';
-import { awarenessOf, type AwarenessFacts } from '../../functions/certification/domain/awareness';
+import { awarenessOf, awarenessReminder, type AwarenessFacts } from '../../functions/certification/domain/awareness';
 import type { Certification, CertificationStatus, ExamResult } from '../../functions/certification/domain/certification';
 import { attemptRefusal, judgeAttempt, type ExamRules } from '../../functions/certification/domain/exam';
 import { rolesHeld, type RoleGrant } from '../../functions/certification/domain/grant';
 import type { Acting, RoleGrants, Store } from '../../functions/certification/ports';
 import { createCertification } from '../../functions/certification/use-cases/create';
-import { readCertification } from '../../functions/certification/use-cases/read';
+import { recordAwareness } from '../../functions/certification/use-cases/awareness';
+import { myCertification, readCertification } from '../../functions/certification/use-cases/read';
 import { recordExamResult, type ExamReporter, type RecordExamPorts } from '../../functions/certification/use-cases/record-exam';
 import { advanceCertification, examOutcome, grantSearchRole, lapseCertification, type StepPorts } from '../../functions/certification/use-cases/steps';
 import type { Task } from '../../functions/tasks/domain/task';
@@ -65,7 +66,7 @@ class FakeStore implements Store {
   }
   async create(c: Certification, audit: AuditEvent) {
     const open = this.open.get(c.employee.email);
-    if (open) throw new Conflict('open', { openCertificationId: open });
+    if (c.renews ? open !== c.renews : open) throw new Conflict('open', { openCertificationId: open });
     this.items.set(c.certificationId, c);
     this.open.set(c.employee.email, c.certificationId);
     this.audits.push(audit);
@@ -74,7 +75,7 @@ class FakeStore implements Store {
     const stored = this.items.get(c.certificationId);
     if (!stored || !from.includes(stored.status) || (attemptsSeen !== undefined && stored.attempts.length !== attemptsSeen)) return false;
     this.items.set(c.certificationId, { ...stored, ...fields, status: to, updatedAt });
-    if (['ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED'].includes(to)) this.open.delete(stored.employee.email);
+    if (['ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED', 'RENEWED'].includes(to) && this.open.get(stored.employee.email) === c.certificationId) this.open.delete(stored.employee.email);
     this.audits.push(audit);
     return true;
   }
@@ -83,6 +84,9 @@ class FakeStore implements Store {
   }
   async list(_view: CertificationView) {
     return { items: [...this.items.values()] };
+  }
+  async openFor(email: string) {
+    return this.open.get(email);
   }
 }
 
@@ -193,7 +197,7 @@ describe('requesting a certification', () => {
   it('lets an agency administrator read only their agency’s certification (404 for another), the unit any', async () => {
     const store = new FakeStore();
     store.items.set(ID, aCertification());
-    const ports = { store, audit: async (e: AuditEvent) => void store.audits.push(e) };
+    const ports = { store, audit: async (e: AuditEvent) => void store.audits.push(e), now: () => CREATED };
     await expect(readCertification(ports, ID, acting({ ori: 'CT0000200' }))).rejects.toBeInstanceOf(NotFound);
     await expect(readCertification(ports, ID, acting({ roles: ['unit'], ori: undefined }))).resolves.toMatchObject({ certificationId: ID, status: 'TRAINING_ASSIGNED' });
     expect(store.audits.map((a) => a.type)).toEqual(['SearchCertificationRead']);
@@ -274,8 +278,7 @@ describe('recording exam results', () => {
   });
 });
 
-describe('the workflow steps: training, grant with expiry, reminders, lapse', () => {
-  const setup = (c: Certification) => {
+function setupSteps(c: Certification, facts: AwarenessFacts = activeAccount) {
     const store = new FakeStore();
     store.items.set(c.certificationId, c);
     const sent: Email[] = [];
@@ -283,9 +286,12 @@ describe('the workflow steps: training, grant with expiry, reminders, lapse', ()
     const suspended: string[] = [];
     const clock = { now: at(48) };
     const roleGrants: RoleGrants = { grant: async (g) => void grants.push(g), suspend: async (email, role, certificationId) => void suspended.push(`${email}:${role}:${certificationId}`) };
-    const ports: StepPorts & { grants: RoleGrants } = { store, send: async (e) => void sent.push(e), now: () => clock.now, unitEmail: 'cchrs.unit@dpscs.ct.example', grants: roleGrants };
+    const ports: StepPorts & { grants: RoleGrants } = { store, send: async (e) => void sent.push(e), now: () => clock.now, unitEmail: 'cchrs.unit@dpscs.ct.example', grants: roleGrants, awareness: async () => facts };
     return { store, sent, grants, suspended, clock, ports };
-  };
+}
+
+describe('the workflow steps: training, grant with expiry, reminders, lapse', () => {
+  const setup = setupSteps;
   const passed = { ...result(88, 40), passed: true, recordedBy: 'p', channel: 'provider' as const, recordedAt: at(41), taskId: 'task-1' };
 
   it('assigns the training once, e-mailing the employee and the agency', async () => {
@@ -336,5 +342,127 @@ describe('the workflow steps: training, grant with expiry, reminders, lapse', ()
     expect(rolesHeld([grant('ACTIVE', at(10))], at(9))).toEqual(['search']);
     expect(rolesHeld([grant('ACTIVE', at(10))], at(10))).toEqual([]);
     expect(rolesHeld([grant('SUSPENDED', at(10))], at(1))).toEqual([]);
+  });
+});
+
+describe('renewal: Security Awareness Training current on the renewal’s day', () => {
+  const DAY = 24 * HOUR;
+  const OLD = 'SC-20261130-00000000AA';
+  const NEW = 'SC-20271105-00000000BB';
+  /** Certified on day 2 (the pass at hour 40), expiring a year later. */
+  const expiresAt = new Date(Date.parse(at(40)) + 365 * DAY).toISOString();
+  const dayOf = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
+  const passed = { ...result(88, 40), passed: true, recordedBy: 'p', channel: 'provider' as const, recordedAt: at(41), taskId: 'task-1' };
+  const certified = aCertification({ certificationId: OLD, status: 'CERTIFIED', attempts: [passed], grantedAt: at(48), expiresAt });
+  const renewedSat = (completedOn: string): AwarenessFacts => ({ ...activeAccount, renewed: { completedOn, recordId: 'CJIS-SA-2' } });
+  const body = { employee: { fullName: 'Jordan Rivera', email: 'jordan.rivera@nhpd.ct.example' }, ori: ORI };
+  const creating = (facts: AwarenessFacts, now: string) => {
+    const store = new FakeStore();
+    store.items.set(OLD, certified);
+    store.open.set(certified.employee.email, OLD);
+    const started: string[] = [];
+    return { store, started, ports: { store, awareness: async () => facts, start: async (name: string) => void started.push(name), now: () => now, newId: () => NEW, rules: RULES } };
+  };
+
+  it('counts the newest completion: one the unit recorded after the CCHRS account’s own', () => {
+    expect(awarenessOf(renewedSat('2027-10-15'), ORI, '2027-12-01')).toEqual({ evidence: { requestId: 'AR-20261101-00000000AA', completedOn: '2027-10-15', recordId: 'CJIS-SA-2' } });
+    expect(awarenessOf(renewedSat('2026-10-01'), ORI, '2027-11-20')).toEqual({ problem: expect.stringContaining('completed on 2026-11-01, more than 365 days ago') });
+  });
+
+  it('says in each reminder whether the training will be current for the renewal, and what to do', () => {
+    expect(awarenessReminder(renewedSat('2027-10-15'), ORI, '2027-11-01', expiresAt)).toBe('Security Awareness Training (completed 2027-10-15 on CJIS Online) is current until 2028-10-14: the renewal can be requested now.');
+    expect(awarenessReminder(activeAccount, ORI, '2027-10-31', expiresAt)).toContain('runs out on 2027-11-01, before the certification');
+    expect(awarenessReminder(activeAccount, ORI, '2027-11-25', expiresAt)).toMatch(/^Security Awareness Training is not shown current today .*more than 365 days ago.*A renewal is refused until it is/);
+  });
+
+  it('puts the training’s standing in the renewal reminders', async () => {
+    const { ports, sent, clock } = setupSteps(certified, activeAccount);
+    clock.now = dayOf(expiresAt, -7);
+    await advanceCertification(ports, { certificationId: OLD, event: 'renewal-reminder', daysLeft: 7 });
+    expect(sent[0]?.text).toContain('the agency administrator requests the renewal');
+    expect(sent[0]?.text).toContain('Security Awareness Training is not shown current today');
+  });
+
+  it('refuses a renewal before its window (409 naming the first day), then opens one in it with current training', async () => {
+    const early = creating(renewedSat('2027-10-15'), dayOf(expiresAt, -31));
+    await expect(createCertification(early.ports, body, acting())).rejects.toThrow(`its renewal may be requested from ${dayOf(expiresAt, -30).slice(0, 10)}`);
+    const { ports, store, started } = creating(renewedSat('2027-10-15'), dayOf(expiresAt, -29));
+    await expect(createCertification(ports, body, acting())).resolves.toMatchObject({ outcome: 'new', certificationId: NEW, renews: OLD, status: 'RECEIVED' });
+    expect(store.items.get(NEW)).toMatchObject({ renews: OLD, awareness: { completedOn: '2027-10-15', recordId: 'CJIS-SA-2' } });
+    expect(store.open.get(certified.employee.email)).toBe(NEW);
+    expect(store.items.get(OLD)?.status).toBe('CERTIFIED');
+    expect(started).toEqual([NEW]);
+    expect(store.audits.at(-1)?.details).toMatchObject({ to: 'RECEIVED', renews: OLD });
+  });
+
+  it('refuses a renewal when the training is not current on its day (400 on employee.email)', async () => {
+    const { ports, store } = creating(activeAccount, dayOf(expiresAt, -10));
+    await expect(createCertification(ports, body, acting())).rejects.toMatchObject({ problems: [{ field: 'employee.email', rule: expect.stringContaining('must be current') }] });
+    expect(store.items.has(NEW)).toBe(false);
+  });
+
+  it('hands the role over when the renewal is granted: the renewed one ends RENEWED, and its reminders and lapse do nothing', async () => {
+    const renewal = aCertification({ certificationId: NEW, status: 'EXAM_PASSED', renews: OLD, createdAt: dayOf(expiresAt, -20), attempts: [{ ...passed, takenAt: dayOf(expiresAt, -15) }] });
+    const { ports, store, sent, grants, suspended, clock } = setupSteps(renewal, renewedSat('2027-10-15'));
+    store.items.set(OLD, certified);
+    clock.now = dayOf(expiresAt, -14);
+    await grantSearchRole(ports, NEW);
+    expect(grants.map((g) => [g.certificationId, g.expiresAt])).toEqual([[NEW, dayOf(expiresAt, 350)]]);
+    expect(store.items.get(OLD)).toMatchObject({ status: 'RENEWED', renewedBy: NEW });
+    expect(sent.map((m) => m.subject)).toEqual(['CISS Search access renewed: Jordan Rivera']);
+    clock.now = dayOf(expiresAt, -7);
+    await expect(advanceCertification(ports, { certificationId: OLD, event: 'renewal-reminder', daysLeft: 7 })).resolves.toEqual({ status: 'RENEWED' });
+    clock.now = expiresAt;
+    await expect(lapseCertification(ports, OLD)).resolves.toEqual({ status: 'RENEWED' });
+    expect(suspended).toEqual([]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('lets the unit record renewed training only if current and not in the future, and answers where it stands', async () => {
+    const store = new FakeStore();
+    store.items.set(OLD, certified);
+    const kept: { email: string; completedOn: string }[] = [];
+    const audits: AuditEvent[] = [];
+    const facts: { now: AwarenessFacts } = { now: activeAccount };
+    const ports = {
+      store,
+      renewals: {
+        record: async (email: string, c: { completedOn: string }, _by: string, _at: string, audit: AuditEvent) => {
+          kept.push({ email, completedOn: c.completedOn });
+          audits.push(audit);
+          facts.now = renewedSat(c.completedOn);
+          return true;
+        },
+      },
+      awareness: async () => facts.now,
+      now: () => '2027-11-10T12:00:00.000Z',
+    };
+    const unit = acting({ username: 'cchrs-unit', roles: ['unit'], ori: undefined });
+    await expect(recordAwareness(ports, OLD, () => ({ completedOn: '2027-11-11', recordId: 'CJIS-SA-2' }), unit)).rejects.toMatchObject({ problems: [{ field: 'completedOn', rule: 'must not be in the future' }] });
+    await expect(recordAwareness(ports, OLD, () => ({ completedOn: '2026-11-09', recordId: 'CJIS-SA-2' }), unit)).rejects.toMatchObject({ problems: [{ field: 'completedOn', rule: expect.stringContaining('within the last 365 days') }] });
+    await expect(recordAwareness(ports, 'SC-20261130-00000000FF', () => ({ completedOn: '2027-11-01', recordId: 'CJIS-SA-2' }), unit)).rejects.toBeInstanceOf(NotFound);
+    await expect(recordAwareness(ports, OLD, () => ({ completedOn: '2027-11-01', recordId: 'CJIS-SA-2' }), unit)).resolves.toEqual({
+      certificationId: OLD,
+      recorded: true,
+      awareness: { current: true, completedOn: '2027-11-01', currentUntil: '2028-10-31', problem: null },
+    });
+    expect(kept).toEqual([{ email: 'jordan.rivera@nhpd.ct.example', completedOn: '2027-11-01' }]);
+    expect(audits).toEqual([expect.objectContaining({ type: 'SecurityAwarenessRecorded', actor: 'cchrs-unit', subject: { type: 'search-certification', id: OLD }, details: { completedOn: '2027-11-01' } })]);
+  });
+
+  it('shows a person their own certification and whether the role is theirs now', async () => {
+    const store = new FakeStore();
+    store.items.set(OLD, { ...certified, status: 'LAPSED' });
+    const grant: RoleGrant = { email: certified.employee.email, role: 'search', certificationId: OLD, grantedAt: at(48), expiresAt, status: 'SUSPENDED' };
+    const audits: AuditEvent[] = [];
+    const ports = { store, grants: { get: async (email: string) => (email === grant.email ? grant : undefined) }, audit: async (e: AuditEvent) => void audits.push(e), now: () => dayOf(expiresAt, 1) };
+    const employee = (email?: string) => acting({ username: 'jordan', roles: ['agency-staff'], email });
+    await expect(myCertification(ports, employee())).resolves.toEqual({ certification: null, role: null });
+    await expect(myCertification(ports, employee('someone.else@nhpd.ct.example'))).resolves.toEqual({ certification: null, role: null });
+    await expect(myCertification(ports, employee('Jordan.Rivera@nhpd.ct.example'))).resolves.toMatchObject({ certification: { certificationId: OLD, status: 'LAPSED', expiresAt }, role: { held: false, status: 'SUSPENDED' } });
+    store.items.set(NEW, aCertification({ certificationId: NEW, status: 'TRAINING_ASSIGNED', renews: OLD }));
+    store.open.set(certified.employee.email, NEW);
+    await expect(myCertification(ports, employee('jordan.rivera@nhpd.ct.example'))).resolves.toMatchObject({ certification: { certificationId: NEW, renews: OLD, step: expect.stringContaining('takes CISS Search User Training') } });
+    expect(audits.map((a) => [a.type, a.subject.id])).toEqual([['SearchCertificationRead', OLD], ['SearchCertificationRead', NEW]]);
   });
 });

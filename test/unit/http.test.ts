@@ -312,6 +312,9 @@ describe('the CISS Search certification routes × every role', () => {
     'certification-list': ['agency-admin', 'unit'],
     'certification-read': ['agency-admin', 'unit'],
     'certification-exam-result': ['unit', 'exam-provider'],
+    'certification-awareness': ['unit'],
+    // Every person reads their own; no machine client has one.
+    'certification-mine': ROLES.filter((role) => role !== 'agency-rms' && role !== 'exam-provider'),
   };
 
   it.each(Object.values(certificationRoutes).map((r) => [r.id, r] as const))('%s: its roles reach the use case, every other role gets 403', async (_id, route) => {

@@ -49,14 +49,21 @@ export class CertificationStore {
     return out.Item ? strip(out.Item) : undefined;
   }
 
-  /** Stores a new certification; one open per employee e-mail (the Conflict names the open one). */
+  /**
+   * Stores a new certification; one open per employee e-mail (the Conflict names the open one).
+   * A renewal (`renews`) takes the open place over from the certification it renews, only while
+   * that one holds it.
+   */
   async create(certification: Certification, audit: AuditEvent): Promise<void> {
+    const open = certification.renews
+      ? { ConditionExpression: 'certificationId = :renews', ExpressionAttributeValues: { ':renews': certification.renews } }
+      : { ConditionExpression: 'attribute_not_exists(pk)' };
     try {
       await dynamo.send(
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: this.tableName, Item: { ...certKey(certification.certificationId), ...indexKeys(certification), ...certification }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.tableName, Item: { ...openKey(certification.employee.email), certificationId: certification.certificationId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: { ...openKey(certification.employee.email), certificationId: certification.certificationId }, ...open } },
             auditPut(audit),
           ],
         }),
@@ -98,8 +105,17 @@ export class CertificationStore {
         },
       },
     ];
-    if (CLOSED_CERTIFICATION_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(certification.employee.email) } });
+    // A closing certification frees the employee's open place, unless a renewal holds it now.
+    if (CLOSED_CERTIFICATION_STATUSES.includes(to) && (await this.openFor(certification.employee.email)) === certification.certificationId) {
+      items.push({ Delete: { TableName: this.tableName, Key: openKey(certification.employee.email), ConditionExpression: 'certificationId = :mine', ExpressionAttributeValues: { ':mine': certification.certificationId } } });
+    }
     return writeWithAudit(items, audit);
+  }
+
+  /** The id of the employee's open certification (requested, in the exam, or certified), if any. */
+  async openFor(email: string): Promise<string | undefined> {
+    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: openKey(email), ConsistentRead: true }));
+    return typeof out.Item?.['certificationId'] === 'string' ? out.Item['certificationId'] : undefined;
   }
 
   /** What happened to the certification, from its audit events (reads left out). */

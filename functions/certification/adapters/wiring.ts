@@ -1,9 +1,10 @@
-import { AccessStore } from '#shared/adapters/access-store';
 import { startExecution } from '#shared/adapters/workflow';
 import { correlate } from '#shared/observability';
-import type { AwarenessLookup, RoleGrants, StartWorkflow } from '../ports';
+import type { RoleGrants, StartWorkflow } from '../ports';
 import { cognitoGroups } from './cognito';
 import { cognitoGrants, GrantStore, LOCAL_USER_POOL_ID, tableGrants } from './grants';
+
+export { awarenessOn } from './awareness';
 
 /** The certification machine's starter (Step Functions); each execution's ARN goes on the log lines. */
 export const certificationWorkflow =
@@ -12,16 +13,6 @@ export const certificationWorkflow =
     const executionArn = await startExecution(stateMachineArn, name, input);
     if (executionArn) correlate({ executionArn });
   };
-
-/** The employee's CCHRS account and the request it was created by (functions/shared/adapters/access-store.ts). */
-export function awarenessOn(tableName: string): AwarenessLookup {
-  const access = new AccessStore(tableName);
-  return async (email) => {
-    const account = await access.account(email);
-    const request = account ? await access.get(account.requestId) : undefined;
-    return { account, request };
-  };
-}
 
 /**
  * Where grants go: the Cognito user pool and the table in AWS; the table alone in the embedded

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { isoDateTime } from '#shared/formats';
-import { AuditSubject, type AuditEvent } from '#shared/audit';
+import { isoDate, isoDateTime } from '#shared/formats';
 import { OriSchema } from '#shared/ids';
 
 /** The exam's rules, configured per deployment and kept by each request from its start. */
@@ -24,13 +23,23 @@ export const CERTIFICATION_SUBJECT = 'search-certification';
 /**
  * Where a CISS Search certification stands:
  * RECEIVED → TRAINING_ASSIGNED → (RETAKE_ALLOWED →)* EXAM_PASSED → CERTIFIED → LAPSED,
- * or ATTEMPTS_EXHAUSTED after the last failed attempt, or REQUEST_EXPIRED when no result came.
+ * or ATTEMPTS_EXHAUSTED after the last failed attempt, or REQUEST_EXPIRED when no result came;
+ * CERTIFIED → RENEWED when a renewal (a later certification of the same employee) is granted.
  */
-export const CERTIFICATION_STATUSES = ['RECEIVED', 'TRAINING_ASSIGNED', 'RETAKE_ALLOWED', 'EXAM_PASSED', 'CERTIFIED', 'ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED'] as const;
+export const CERTIFICATION_STATUSES = ['RECEIVED', 'TRAINING_ASSIGNED', 'RETAKE_ALLOWED', 'EXAM_PASSED', 'CERTIFIED', 'ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED', 'RENEWED'] as const;
 export type CertificationStatus = (typeof CERTIFICATION_STATUSES)[number];
 
 /** Statuses that end a certification: the employee's e-mail is free for a new request. */
-export const CLOSED_CERTIFICATION_STATUSES: readonly CertificationStatus[] = ['ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED'];
+export const CLOSED_CERTIFICATION_STATUSES: readonly CertificationStatus[] = ['ATTEMPTS_EXHAUSTED', 'REQUEST_EXPIRED', 'LAPSED', 'RENEWED'];
+
+/**
+ * A renewal may be requested while the certification still runs, from this many days before it
+ * expires (the first reminder's day), so the role need not lapse in between; after a lapse, any time.
+ */
+export const RENEWAL_WINDOW_DAYS = 30;
+
+/** The first day a renewal of a certification expiring at `expiresAt` may be requested. */
+export const renewalOpensAt = (expiresAt: string): string => new Date(Date.parse(expiresAt) - RENEWAL_WINDOW_DAYS * 86_400_000).toISOString();
 
 /** Statuses in which an exam result may be recorded. */
 export const AWAITING_EXAM: readonly CertificationStatus[] = ['TRAINING_ASSIGNED', 'RETAKE_ALLOWED'];
@@ -45,6 +54,7 @@ const STEPS: Readonly<Record<CertificationStatus, string>> = {
   ATTEMPTS_EXHAUSTED: 'ended: every exam attempt allowed was failed',
   REQUEST_EXPIRED: 'ended: no exam result came before the last reminder ran out',
   LAPSED: 'ended: the certification expired and the search role is suspended',
+  RENEWED: 'ended: renewed; the search role continues under the renewal',
 };
 export const stepOf = (status: CertificationStatus): string => STEPS[status];
 
@@ -83,6 +93,16 @@ export interface AwarenessEvidence {
   readonly recordId: string;
 }
 
+/**
+ * A Security Awareness Training completion the unit verified on CJIS Online after the CCHRS
+ * account's own (SAT is renewed yearly): the date and the CJIS Online record id.
+ */
+export const AwarenessCompletionSchema = z.object({
+  completedOn: isoDate('must be the completion date on CJIS Online (YYYY-MM-DD)'),
+  recordId: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9._:-]{3,64}$/, 'must be the CJIS Online completion record id: 3 to 64 letters, digits and . _ : -')),
+});
+export type AwarenessCompletion = z.infer<typeof AwarenessCompletionSchema>;
+
 export interface Certification {
   readonly certificationId: string;
   readonly status: CertificationStatus;
@@ -98,11 +118,15 @@ export interface Certification {
   readonly grantedAt?: string;
   /** When the certification, and with it the search role, ends (a year after the pass). */
   readonly expiresAt?: string;
+  /** The certification this one renews (requested in its last 30 days, or after its lapse). */
+  readonly renews?: string;
+  /** The renewal that took over from this one once granted (status RENEWED). */
+  readonly renewedBy?: string;
+  /**
+   * Set only on a certification written by the local runtime's demo seed (infra/local), never by
+   * the API: it names the seed, so nobody takes it for an exam that was passed.
+   */
+  readonly seeded?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
-}
-
-/** An audit event about one certification: ids, codes, counts and scores only. */
-export function certificationAudit(certificationId: string, type: string, actor: string, details: AuditEvent['details'] = {}, outcome: AuditEvent['outcome'] = 'success', source?: AuditEvent['source']): AuditEvent {
-  return { type, outcome, actor, component: 'ciss-search-certification', subject: AuditSubject.of(CERTIFICATION_SUBJECT, certificationId), source, details };
 }

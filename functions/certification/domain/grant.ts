@@ -15,6 +15,8 @@ export interface RoleGrant {
   readonly suspendedAt?: string;
   /** Why it was suspended: a code (`lapsed`), never free text. */
   readonly reason?: string;
+  /** Set only on a grant the local runtime's demo seed wrote (infra/local/certifications.ts): the seed's name. */
+  readonly seeded?: string;
 }
 
 /** The key of a person's grant of one role. */

@@ -16,7 +16,7 @@ export type CertificationEvent = (typeof CERTIFICATION_EVENTS)[number];
 const day = (iso: string | undefined): string => (iso ?? '').slice(0, 10);
 
 /** The e-mail of each event, to the employee and the agency administrator who asked. */
-export function certificationMail(event: CertificationEvent, c: Certification, daysLeft?: number): Email {
+export function certificationMail(event: CertificationEvent, c: Certification, daysLeft?: number, awareness?: string): Email {
   const to = [c.employee.email, c.requestedBy.email];
   const who = `${c.employee.fullName} (${c.employee.email})`;
   const ref = `CISS Search certification ${c.certificationId}`;
@@ -41,14 +41,15 @@ export function certificationMail(event: CertificationEvent, c: Certification, d
     case 'request-expired':
       return mail(to, `CISS Search certification expired unfinished: ${c.employee.fullName}`, [`No exam result came for ${ref} before the last reminder ran out; it has ended. The agency may make a new request.`]);
     case 'granted':
-      return mail(to, `CISS Search access granted: ${c.employee.fullName}`, [
-        `${who} passed the CISS Search certification exam and holds the search role until ${day(c.expiresAt)} (${ref}).`,
+      return mail(to, `CISS Search access ${c.renews ? 'renewed' : 'granted'}: ${c.employee.fullName}`, [
+        `${who} passed the CISS Search certification exam and holds the search role until ${day(c.expiresAt)} (${ref}${c.renews ? `, renewing ${c.renews}` : ''}).`,
         'Sign in again for the role to appear. Security Awareness Training and the certification are renewed yearly.',
       ]);
     case 'renewal-reminder':
       return mail(to, `CISS Search certification expires in ${daysLeft ?? '?'} days: ${c.employee.fullName}`, [
         `The CISS Search certification of ${who} expires on ${day(c.expiresAt)} (${ref}).`,
-        'Renew Security Awareness Training and the certification before then, or the search role is suspended.',
+        'Renew Security Awareness Training and the certification before then, or the search role is suspended: the agency administrator requests the renewal (CISS Search User Training and the exam again) in the portal.',
+        ...(awareness ? [awareness] : []),
       ]);
     case 'lapsed':
       return mail(to, `CISS Search certification lapsed: ${c.employee.fullName}`, [

@@ -1,6 +1,7 @@
 import { Conflict, Forbidden, ValidationFailed } from '#shared/errors';
 import { awarenessOf } from '../domain/awareness';
-import { certificationAudit, stepOf, type Certification, type CertificationStatus, type NewCertification } from '../domain/certification';
+import { renewalOpensAt, RENEWAL_WINDOW_DAYS, stepOf, type Certification, type CertificationStatus, type NewCertification } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import type { ExamRules } from '../domain/exam';
 import type { Acting, AwarenessLookup, Clock, StartWorkflow, Store } from '../ports';
 
@@ -18,6 +19,8 @@ export interface CreatePorts {
 export interface Created {
   readonly outcome: 'new' | 'retried';
   readonly certificationId: string;
+  /** The certification a renewal renews. */
+  readonly renews?: string;
   readonly status: CertificationStatus;
   readonly step: string;
 }
@@ -50,15 +53,24 @@ export async function createCertification(ports: CreatePorts, body: NewCertifica
     createdAt: at,
     updatedAt: at,
   };
+  const audit = (c: Certification) =>
+    certificationAudit(c.certificationId, 'SearchCertificationStatusChanged', caller.username, { from: null, to: 'RECEIVED', awarenessRequestId: awareness.evidence.requestId, ...(c.renews ? { renews: c.renews } : {}) }, 'success', source);
   try {
-    await ports.store.create(
-      certification,
-      certificationAudit(certification.certificationId, 'SearchCertificationStatusChanged', caller.username, { from: null, to: 'RECEIVED', awarenessRequestId: awareness.evidence.requestId }, 'success', source),
-    );
+    await ports.store.create(certification, audit(certification));
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;
     const openId = (error.details as { openCertificationId?: string } | undefined)?.openCertificationId;
     const open = openId ? await ports.store.get(openId) : undefined;
+    if (open?.status === 'CERTIFIED' && open.ori === certification.ori && open.expiresAt) {
+      const opens = renewalOpensAt(open.expiresAt);
+      if (Date.parse(at) < Date.parse(opens)) {
+        throw new Conflict(`${email} holds CISS Search certification ${open.certificationId} until ${open.expiresAt.slice(0, 10)}; its renewal may be requested from ${opens.slice(0, 10)} (${RENEWAL_WINDOW_DAYS} days before it expires)`);
+      }
+      const renewal: Certification = { ...certification, renews: open.certificationId };
+      await ports.store.create(renewal, audit(renewal));
+      await ports.start(renewal.certificationId, { certificationId: renewal.certificationId });
+      return { outcome: 'new', certificationId: renewal.certificationId, renews: open.certificationId, status: 'RECEIVED', step: stepOf('RECEIVED') };
+    }
     const same = open && open.ori === certification.ori && open.requestedBy.username === caller.username && open.employee.fullName === certification.employee.fullName;
     if (!open || !same) {
       throw open?.ori === certification.ori ? error : new Conflict(`An open CISS Search certification for ${email} already exists, requested by another agency`);

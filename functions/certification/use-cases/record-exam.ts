@@ -1,6 +1,7 @@
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
 import type { Actor } from '../../tasks/domain/use-cases';
-import { CERTIFICATION_SUBJECT, certificationAudit, type Certification, type CertificationStatus, type ExamAttempt, type ExamResult } from '../domain/certification';
+import { CERTIFICATION_SUBJECT, type Certification, type CertificationStatus, type ExamAttempt, type ExamResult } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import { attemptRefusal, isSameAttempt, judgeAttempt, type Judgement } from '../domain/exam';
 import type { Clock, ExamTask, RecordAudit, Store } from '../ports';
 

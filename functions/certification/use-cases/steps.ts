@@ -1,8 +1,10 @@
 import { Conflict, NotFound } from '#shared/errors';
 import { SEARCH_ROLE } from '#shared/roles';
-import { certificationAudit, type Certification, type CertificationStatus } from '../domain/certification';
+import type { Certification, CertificationStatus } from '../domain/certification';
+import { certificationAudit } from '../domain/audit';
 import { certificationMail, type CertificationEvent } from '../domain/messages';
-import type { Clock, RoleGrants, Send, Store } from '../ports';
+import { awarenessReminder } from '../domain/awareness';
+import type { AwarenessLookup, Clock, RoleGrants, Send, Store } from '../ports';
 
 /** A certification lasts a year from the pass; reminders go out 30 and 7 days before it ends (the workflow's waits). */
 export const CERTIFICATION_DAYS = 365;
@@ -13,6 +15,8 @@ export interface StepPorts {
   readonly send: Send;
   readonly now: Clock;
   readonly unitEmail: string;
+  /** The employee's Security Awareness Training, as a renewal will read it (the reminders say where it stands). */
+  readonly awareness: AwarenessLookup;
 }
 
 async function load(ports: Pick<StepPorts, 'store'>, certificationId: string): Promise<Certification> {
@@ -65,13 +69,17 @@ const MOVES: Readonly<Record<Exclude<CertificationEvent, 'granted' | 'lapsed'>, 
  * The workflow moves the certification on and tells the employee and the agency.
  * 1. an event with a status moves it once; a retry finds it moved and mails nothing again
  * 2. an event without one checks where it stands (409 otherwise) and mails
+ * 3. a renewal reminder says where Security Awareness Training stands today (a renewal needs it
+ *    current on its day); none goes out once a renewal took over (RENEWED)
  */
 export async function advanceCertification(ports: StepPorts, input: { readonly certificationId: string; readonly event: keyof typeof MOVES; readonly daysLeft?: number }): Promise<{ status: CertificationStatus }> {
   const c = await load(ports, input.certificationId);
   const rule = MOVES[input.event];
+  if (input.event === 'renewal-reminder' && c.status === 'RENEWED') return { status: c.status };
   if (!rule.to) {
     if (!rule.from.includes(c.status)) throw new Conflict(`CISS Search certification ${c.certificationId} is ${c.status}; "${input.event}" is not expected now`);
-    await ports.send(certificationMail(input.event, c, input.daysLeft));
+    const awareness = input.event === 'renewal-reminder' && c.expiresAt ? awarenessReminder(await ports.awareness(c.employee.email), c.ori, ports.now().slice(0, 10), c.expiresAt) : undefined;
+    await ports.send(certificationMail(input.event, c, input.daysLeft, awareness));
     return { status: c.status };
   }
   if (await move(ports, c, rule.from, rule.to)) await ports.send(certificationMail(input.event, { ...c, status: rule.to }));
@@ -105,6 +113,8 @@ export async function grantSearchRole(ports: StepPorts & { readonly grants: Role
     const granted = { ...c, grantedAt, expiresAt };
     if (await move(ports, c, ['EXAM_PASSED'], 'CERTIFIED', { grantedAt, expiresAt }, { role: SEARCH_ROLE, expiresAt })) await ports.send(certificationMail('granted', granted));
   }
+  const renewed = c.renews ? await ports.store.get(c.renews) : undefined;
+  if (renewed?.status === 'CERTIFIED') await move(ports, renewed, ['CERTIFIED'], 'RENEWED', { renewedBy: certificationId }, { renewedBy: certificationId });
   const before = (days: number) => new Date(Date.parse(expiresAt) - days * DAY_MS).toISOString();
   return { expiresAt, remind30At: before(30), remind7At: before(7) };
 }
@@ -115,7 +125,7 @@ export async function grantSearchRole(ports: StepPorts & { readonly grants: Role
  */
 export async function lapseCertification(ports: StepPorts & { readonly grants: RoleGrants }, certificationId: string): Promise<{ status: CertificationStatus }> {
   const c = await load(ports, certificationId);
-  if (c.status === 'LAPSED') return { status: c.status };
+  if (c.status === 'LAPSED' || c.status === 'RENEWED') return { status: c.status };
   if (c.expiresAt && Date.parse(c.expiresAt) > Date.parse(ports.now())) throw new Conflict(`CISS Search certification ${certificationId} runs until ${c.expiresAt}; it has not lapsed`);
   await ports.grants.suspend(c.employee.email, SEARCH_ROLE, certificationId, ports.now(), 'lapsed');
   if (await move(ports, c, ['CERTIFIED'], 'LAPSED', {}, { role: SEARCH_ROLE, reason: 'lapsed' })) await ports.send(certificationMail('lapsed', c));

@@ -9,7 +9,7 @@ import type { Section } from '../kinds';
 import { stepKey } from '../kinds';
 import { STEP_VIEWS } from '../steps';
 
-const workflowName: Readonly<Record<string, string>> = { 'access-request': 'CCHRS access request', 'arrest-packet': 'Arrest packet', approval: 'Approval' };
+const workflowName: Readonly<Record<string, string>> = { 'access-request': 'CCHRS access request', 'arrest-packet': 'Arrest packet', approval: 'Approval', 'search-certification': 'CISS Search certification' };
 
 /** GET /tasks: what waits for this person, oldest first. */
 function TaskList() {

@@ -46,7 +46,7 @@ export function Facts(props: { readonly items: readonly Fact[]; readonly label?:
 /** A status as a badge, coloured by what it means to the reader (waiting, done, stopped). */
 export function Status(props: { readonly value: string }) {
   const v = props.value.toUpperCase();
-  const tone = /FAIL|DENIED|REJECT|RETURN|EXPIRED|CANCEL|TIMED_OUT|ABORT|REMOVED|LOCKED/.test(v) ? 'bad' : /ACTIVE|AVAILABLE|HISTORICAL|SUCCEEDED|DECIDED|ACCEPTED|TRANSMITTED|ADJUDICATED|DONE/.test(v) ? 'ok' : 'wait';
+  const tone = /FAIL|DENIED|REJECT|RETURN|EXPIRED|CANCEL|TIMED_OUT|ABORT|REMOVED|LOCKED|LAPSED|EXHAUSTED|SUSPENDED/.test(v) ? 'bad' : /ACTIVE|AVAILABLE|HISTORICAL|SUCCEEDED|DECIDED|ACCEPTED|TRANSMITTED|ADJUDICATED|DONE|CERTIFIED|RENEWED/.test(v) ? 'ok' : 'wait';
   return <span class={`badge tone-${tone}`}>{props.value.replace(/_/g, ' ')}</span>;
 }
 

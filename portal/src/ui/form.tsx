@@ -105,7 +105,7 @@ function Field(props: FieldProps & { readonly control: (a11y: { id: string; 'ari
 
 /** What a text field may say of its input, beyond its name and value. */
 interface InputProps {
-  readonly type?: 'text' | 'email' | 'date' | 'number' | 'search' | 'tel';
+  readonly type?: 'text' | 'email' | 'date' | 'datetime-local' | 'number' | 'search' | 'tel';
   readonly required?: boolean;
   readonly autoComplete?: string;
   readonly placeholder?: string;

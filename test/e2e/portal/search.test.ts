@@ -1,18 +1,19 @@
 import type { Page, Request } from 'playwright-core';
 import type { SearchRecordInput } from '../../../functions/search/domain/record';
-import { DEMO_USERS, type DemoUser } from '../../../infra/local/users';
+import { DEMO_DCJ_ORI, DEMO_USERS, type DemoUser } from '../../../infra/local/users';
 import { checkPage, givenPortal, newPage, signIn, signedIn, stopPortal, type PortalHarness } from './harness';
 
 /**
  * CISS Search in the portal, in Chromium, on the real API and engine: synthetic records are
  * delivered once through search_apply (PGlite), then a certified user (the `search` role beside
- * their own) types a query and sees how the box reads it, with no request to /search until they
+ * their own, from a seeded certification) types a query and sees how the box reads it, with no request to /search until they
  * press Search; the purpose is required beside its field; the answer is grouped by person with each
  * record's matched field highlighted and the kind of match in words; a record opens with its
  * purpose carried, or asks for one when opened cold; a user without the role sees no section and
  * is told they are not certified; the auditor lists the searches this file made.
  */
-const SEARCHER: DemoUser = { username: 'dcj-searcher', name: 'Avery Quinn', email: 'searcher@dcj.ct.example', roles: ['dcj', 'search'], organization: 'Division of Criminal Justice' };
+/** A prosecutor certified for CISS Search by a seeded certification (the role is never given by hand). */
+const SEARCHER: DemoUser = { username: 'dcj-searcher', name: 'Avery Quinn', email: 'searcher@dcj.ct.example', roles: ['dcj'], organization: 'Division of Criminal Justice' };
 
 /** Twelve people of one surname (more than the page's 10 people), across three sources. */
 const FIRSTS = ['Alba', 'Bruno', 'Carla', 'Dario', 'Elena', 'Fabio', 'Gina', 'Hugo', 'Irene', 'Luca', 'Marta', 'Nico'] as const;
@@ -53,7 +54,7 @@ describe('CISS Search in the portal', () => {
   };
 
   beforeAll(async () => {
-    p = await givenPortal({ users: [...DEMO_USERS, SEARCHER] });
+    p = await givenPortal({ users: [...DEMO_USERS, SEARCHER], certified: [{ username: SEARCHER.username, ori: DEMO_DCJ_ORI }] });
     const changes = [...MARCHETTI, ...KOWALCZYK, WHITLOCK].map((record) => ({ op: 'upsert', record }));
     await p.h.runtime.search.direct().query('SELECT search_apply(:changes::jsonb)::text AS outcome', { changes: JSON.stringify(changes) });
     ({ page } = await signedIn(p, SEARCHER.username, '/'));

@@ -1,0 +1,66 @@
+import { SEARCH_ROLE } from '#shared/roles';
+import { certificationAudit } from '../domain/audit';
+import type { Certification } from '../domain/certification';
+import type { ExamRules } from '../domain/exam';
+import type { RoleGrants, Store } from '../ports';
+import { CERTIFICATION_DAYS } from './steps';
+
+const DAY_MS = 86_400_000;
+
+/** What names the seed on every record it writes: nobody takes a seeded certification for an exam passed. */
+export const DEMO_SEED = 'local demo seed (infra/local/users.ts DEMO_CERTIFIED)';
+
+/** A person the local runtime's demo starts certified: their e-mail, name and the agency the certification is recorded under. */
+export interface SeededPerson {
+  readonly email: string;
+  readonly fullName: string;
+  readonly ori: string;
+}
+
+export interface SeedPorts {
+  readonly store: Pick<Store, 'create' | 'openFor'>;
+  readonly grants: Pick<RoleGrants, 'grant'>;
+  readonly now: () => string;
+  readonly newId: (at: string) => string;
+  readonly rules: ExamRules;
+}
+
+/**
+ * The local demo's searchers, certified as the lifecycle leaves a certification after its grant,
+ * and marked as seeded everywhere (the certification, its grant, its audit event) — the `search`
+ * role is never given by hand (infra/local/users.ts refuses it):
+ * 1. nothing when the person has an open certification already (a restarted runtime keeps its own)
+ * 2. the certification, CERTIFIED for a year from now, with no exam attempt (none was taken) and
+ *    the seed named where the Security Awareness Training evidence would be
+ * 3. the grant, as the grant step writes it (role, expiry, ACTIVE), marked seeded
+ *
+ * The renewal continuation the grant step starts (`<id>-renewal`: reminders, lapse) is not started
+ * for a seed: under `npm start`'s real clock the local engine ended those executions at once with an
+ * unhandled "Execution ended" rejection, which stops `npm start` (cause not found; the session note
+ * has it). The grant's expiry still ends the role: the local issuer gives only unexpired grants.
+ */
+export async function seedCertification(ports: SeedPorts, person: SeededPerson): Promise<{ certificationId: string; expiresAt: string } | undefined> {
+  const email = person.email.toLowerCase();
+  if (await ports.store.openFor(email)) return undefined;
+  const at = ports.now();
+  const expiresAt = new Date(Date.parse(at) + CERTIFICATION_DAYS * DAY_MS).toISOString();
+  const certificationId = ports.newId(at);
+  const certification: Certification = {
+    certificationId,
+    status: 'CERTIFIED',
+    ori: person.ori,
+    employee: { fullName: person.fullName, email },
+    requestedBy: { username: 'local-seed' },
+    awareness: { requestId: 'seeded', completedOn: at.slice(0, 10), recordId: 'seeded' },
+    rules: ports.rules,
+    attempts: [],
+    grantedAt: at,
+    expiresAt,
+    seeded: DEMO_SEED,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await ports.store.create(certification, certificationAudit(certificationId, 'SearchCertificationSeeded', 'local-seed', { to: 'CERTIFIED', role: SEARCH_ROLE, expiresAt }));
+  await ports.grants.grant({ email, role: SEARCH_ROLE, certificationId, grantedAt: at, expiresAt, status: 'ACTIVE', seeded: DEMO_SEED });
+  return { certificationId, expiresAt };
+}

@@ -1,0 +1,151 @@
+/**
+ * CISS Search certification renewal (issue 17, step 5), on the runtime's clock across the year:
+ * the employee's Security Awareness Training (SAT) comes from their ACTIVE CCHRS account and
+ * counts for 365 days; the certification, passed a week later, outlives it. The renewal
+ * reminders say where SAT stands; a renewal asked for once SAT ran out is refused, the unit
+ * records the renewed SAT, the renewal is then accepted, passed, and takes the search role over
+ * before the first certification expires: the role never lapses, and the old one ends RENEWED.
+ */
+import { decodeJwt } from 'jose';
+import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
+import { eventually } from './steps';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const UNIT = 'cchrs.unit@dpscs.ct.example';
+const ADMIN = 'admin@nhpd.ct.example';
+const ORI = 'CT0000100';
+const EMPLOYEE = { fullName: 'Morgan Renwick', email: 'morgan.renwick@nhpd.ct.example', jobTitle: 'Detective' };
+
+const cases = await casesFor(it);
+
+describe('CISS Search certification renewal, across the year', () => {
+  let h: Target;
+  let admin: string;
+  let unit: string;
+
+  beforeAll(async () => {
+    h = await givenTarget();
+    admin = await h.token({ roles: ['agency-admin'], ori: ORI, username: 'nhpd-admin', email: ADMIN });
+    unit = await h.token({ roles: ['unit'], username: 'cchrs-unit', email: UNIT });
+  });
+  afterAll(() => stopTarget(h));
+
+  const api = (path: string, token: string, init: RequestInit = {}) => fetch(`${h.apiUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+  const post = (path: string, token: string, body: unknown) => api(path, token, { method: 'POST', body: JSON.stringify(body) });
+  const mails = async (to: string, subjectPart: string) => (await h.mailbox()).filter((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart));
+  const mailTo = (to: string, subjectPart: string, count = 1): Promise<Mail> =>
+    eventually(async () => (await mails(to, subjectPart)).at(count - 1), `mail ${count} to ${to} about "${subjectPart}"`, 30_000);
+  function link(mail: Mail, label: string): string {
+    const match = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(mail.body.text ?? '');
+    if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.body.text}`);
+    return match[1];
+  }
+  async function decide(url: string): Promise<void> {
+    const q = new URL(url).searchParams;
+    const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' });
+    expect((await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
+  }
+  async function read(path: string, token: string): Promise<Record<string, unknown>> {
+    const res = await api(path, token);
+    expect(res.status).toBe(200);
+    return (await res.json()) as Record<string, unknown>;
+  }
+  const statusBecomes = (path: string, wanted: string) => eventually(async () => ((await read(path, unit))['status'] === wanted ? true : undefined), `${path} to be ${wanted}`, 30_000);
+  const today = async (offsetDays = 0) => new Date((await h.now()) + offsetDays * DAY).toISOString().slice(0, 10);
+  const nowIso = async () => new Date(await h.now()).toISOString();
+  const until = async (iso: string) => h.clock.advance(Math.max(0, Date.parse(iso) - (await h.now())));
+
+  /** The employee's CCHRS account, ACTIVE through the access workflow, its SAT verified as completed today. */
+  async function activeCchrsAccount(): Promise<void> {
+    const completedOn = await today();
+    const res = await post('/access-requests', admin, { employee: EMPLOYEE, ori: ORI, justification: 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.' });
+    expect(res.status).toBe(202);
+    const { requestId } = (await res.json()) as { requestId: string };
+    await decide(link(await mailTo(UNIT, `CCHRS access for ${EMPLOYEE.fullName}`), 'Approve'));
+    await decide(link(await mailTo(ADMIN, `Has the employee completed both trainings on CJIS Online? (CCHRS access for ${EMPLOYEE.fullName}`), 'Both trainings'));
+    await statusBecomes(`/access-requests/${requestId}`, 'TRAINING_VERIFICATION');
+    const modules = [
+      { module: 'security-awareness', evidence: 'cjis-online', completedOn, recordId: 'CJIS-SA-51001' },
+      { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn, recordId: 'CJIS-NGI-51002' },
+    ];
+    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules })).status).toBe(200);
+    const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
+    const temporaryPassword = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1];
+    const login = await fetch(`${h.apiUrl}/auth/first-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword, newPassword: 'Copper-Meadow-Falcon-71' }) });
+    expect(login.status).toBe(200);
+    await statusBecomes(`/access-requests/${requestId}`, 'ACTIVE');
+  }
+
+  /** Requests CISS Search for the employee, and the unit enters a passing exam result an hour later: CERTIFIED. */
+  async function certify(expected: number): Promise<{ certificationId: string; renews?: string }> {
+    const created = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
+    expect(created.status).toBe(202);
+    const answer = (await created.json()) as { certificationId: string; renews?: string };
+    const path = `/search-certifications/${answer.certificationId}`;
+    await statusBecomes(path, 'TRAINING_ASSIGNED');
+    await mailTo(EMPLOYEE.email, 'CISS Search User Training assigned', expected);
+    await h.clock.advance(HOUR);
+    await eventually(async () => ((await post(`${path}/exam-results`, unit, { attemptId: `QZ-${expected}01`, score: 90, takenAt: await nowIso() })).status === 200 ? true : undefined), 'the pass to be recorded');
+    await statusBecomes(path, 'CERTIFIED');
+    return answer;
+  }
+
+  const employeeToken = () => h.token({ roles: ['agency-staff'], ori: ORI, username: 'morgan-renwick', email: EMPLOYEE.email });
+  const employeeRoles = async () => decodeJwt(await employeeToken())['cognito:groups'];
+
+  cases.needs(['clock'])(
+    'reminds with where Security Awareness Training stands, refuses a renewal once it ran out, accepts one after the unit records it, and hands the role over without a lapse',
+    async () => {
+      await activeCchrsAccount();
+      const satUntil = await today(365);
+      // The certification a week later: it outlives the training it rests on.
+      await h.clock.advance(7 * DAY);
+      const { certificationId: first } = await certify(1);
+      const firstPath = `/search-certifications/${first}`;
+      const { expiresAt } = (await read(firstPath, unit)) as { expiresAt: string };
+      expect(await employeeRoles()).toEqual(['agency-staff', 'search']);
+
+      // Too early for a renewal: 409 naming the day the window opens.
+      const early = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
+      expect(early.status).toBe(409);
+      expect(((await early.json()) as { message: string }).message).toContain(`its renewal may be requested from ${new Date(Date.parse(expiresAt) - 30 * DAY).toISOString().slice(0, 10)}`);
+
+      await until(new Date(Date.parse(expiresAt) - 30 * DAY).toISOString());
+      const reminder30 = await mailTo(EMPLOYEE.email, 'CISS Search certification expires in 30 days');
+      expect(reminder30.body.text).toContain(`runs out on ${satUntil}, before the certification`);
+
+      // SAT has run out (365 days and a day); the certification still runs: a renewal is refused.
+      await until(`${satUntil}T12:00:00.000Z`);
+      await h.clock.advance(DAY);
+      const refused = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ problems: [{ field: 'employee.email', rule: expect.stringContaining('Security Awareness Training must be current') }] });
+      const reminder7 = await mailTo(EMPLOYEE.email, 'CISS Search certification expires in 7 days');
+      expect(reminder7.body.text).toContain('Security Awareness Training is not shown current today');
+
+      // The unit records the renewed SAT (CJIS Online, today); the renewal is accepted.
+      const recorded = await post(`${firstPath}/awareness`, unit, { completedOn: await today(), recordId: 'CJIS-SA-61001' });
+      expect(recorded.status).toBe(200);
+      expect(await recorded.json()).toMatchObject({ recorded: true, awareness: { current: true, completedOn: await today(), currentUntil: await today(365) } });
+      const renewal = await certify(2);
+      expect(renewal.renews).toBe(first);
+      const renewed = await read(`/search-certifications/${renewal.certificationId}`, admin);
+      expect(renewed).toMatchObject({ renews: first, awareness: { completedOn: await today(), recordId: 'CJIS-SA-61001' } });
+      await statusBecomes(firstPath, 'RENEWED');
+      await mailTo(EMPLOYEE.email, 'CISS Search access renewed');
+
+      // The first certification's own expiry passes: no lapse, the role stays, under the renewal.
+      await until(new Date(Date.parse(expiresAt) + DAY).toISOString());
+      expect(await employeeRoles()).toEqual(['agency-staff', 'search']);
+      expect(await mails(EMPLOYEE.email, 'CISS Search certification lapsed')).toEqual([]);
+      const mine = await read('/me/search-certification', await employeeToken());
+      expect(mine).toMatchObject({ certification: { certificationId: renewal.certificationId, status: 'CERTIFIED', renews: first }, role: { held: true, status: 'ACTIVE', certificationId: renewal.certificationId } });
+      expect(Date.parse(String((mine['role'] as { expiresAt: string }).expiresAt))).toBeGreaterThan(Date.parse(expiresAt) + 300 * DAY);
+      const timeline = ((await read(firstPath, unit))['timeline'] as { type: string; status?: string }[]).map((t) => t.status ?? t.type);
+      expect(timeline).toEqual(expect.arrayContaining(['CERTIFIED', 'SecurityAwarenessRecorded', 'RENEWED']));
+      expect(timeline).not.toContain('LAPSED');
+    },
+    300_000,
+  );
+});
