@@ -13,6 +13,6 @@ const ports = { store: new AccountStore(env.TABLE_NAME), directory: directoryOn(
 /** The daily schedule (EventBridge Scheduler in AWS, the local scheduler at home): inactivity and the quarterly reviews. */
 export const handler = taskHandler(z.looseObject({}), async () => {
   const outcome = await sweepAccounts(ports);
-  logger.info('accounts swept', { ...outcome });
+  logger.info('accounts swept', { ...outcome, at: ports.now() });
   return outcome;
 });

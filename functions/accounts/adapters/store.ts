@@ -85,13 +85,14 @@ export class AccountStore {
     }
   }
 
-  /** ACTIVE accounts whose last sign-in is before `before` (the sweep's candidates), all pages. */
+  /** ACTIVE accounts whose last sign-in is at or before `before` (the sweep's candidates), all pages. */
   async idleSince(before: string): Promise<PersonAccount[]> {
     const items = await allPages({
       TableName: this.tableName,
       IndexName: 'byStatus',
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-      ExpressionAttributeValues: { ':pk': `${ACCOUNT_KEY_PREFIX}STATUS#ACTIVE`, ':before': before },
+      // `~` sorts after the `#` that follows the time: the cut-off itself is included.
+      ExpressionAttributeValues: { ':pk': `${ACCOUNT_KEY_PREFIX}STATUS#ACTIVE`, ':before': `${before}~` },
     });
     return Promise.all(items.map(async (i) => (await this.get(String(i['accountId']))) ?? stripKeys<PersonAccount>(i)));
   }
@@ -207,9 +208,9 @@ export class AccountStore {
     );
   }
 
-  /** OPEN reviews due before `before` (the sweep closes them). */
+  /** OPEN reviews due at or before `before` (the sweep closes them). */
   async reviewsDue(before: string): Promise<AccessReview[]> {
-    const items = await allPages({ TableName: this.tableName, IndexName: 'byStatus', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before', ExpressionAttributeValues: { ':pk': 'REVIEW#STATUS#OPEN', ':before': before } });
+    const items = await allPages({ TableName: this.tableName, IndexName: 'byStatus', KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before', ExpressionAttributeValues: { ':pk': 'REVIEW#STATUS#OPEN', ':before': `${before}~` } });
     return Promise.all(items.map(async (i) => (await this.review(String(i['reviewId']))) ?? stripKeys<AccessReview>(i)));
   }
 
