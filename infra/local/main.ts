@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     clock,
     faults: faultsEnv(),
     searchSources: { people: numberEnv('CISS_SEARCH_SOURCE_PEOPLE', 200) },
+    accountsSweep: true,
   });
   stopOnSignals(runtime);
 

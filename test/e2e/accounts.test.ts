@@ -30,9 +30,9 @@ describe('accounts that end, end to end', () => {
   let unit: string;
 
   beforeAll(async () => {
-    // The sweep runs when a case says (its schedule fires at the case's time), not also at whatever
-    // time a jump of the clock passes its daily timer: each step is then exact.
-    h = await givenTarget({ runtime: { schedules: false } });
+    // The embedded runtime runs the sweep only when asked (its schedule is off in tests): each
+    // case runs it at the time it means, as its daily schedule would.
+    h = await givenTarget();
     unit = await h.token({ roles: ['unit'], username: 'cchrs-unit', email: UNIT });
   });
   afterAll(() => stopTarget(h));
