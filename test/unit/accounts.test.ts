@@ -13,6 +13,8 @@ import { inactivityDue, quarterOf, type AccessReview, type PersonAccount } from 
 import { sweepAccounts, type SweepPorts } from '../../functions/accounts/use-cases/sweep';
 import { removeAccount, type RemovePorts } from '../../functions/accounts/use-cases/remove';
 import { confirmReview } from '../../functions/accounts/use-cases/review';
+import { TokenRefused } from '../../functions/auth/claims';
+import { preToken, PreTokenEventSchema } from '../../functions/auth/use-cases/pre-token';
 
 const DAY = 86_400_000;
 const T0 = '2026-01-10T12:00:00.000Z';
@@ -238,5 +240,28 @@ describe('the accounts routes × every role', () => {
     const event = (role: string) => ({ httpMethod: route.method, resource: route.path, path: route.path, body: null, isBase64Encoded: false, headers: {}, multiValueHeaders: {}, pathParameters: null, queryStringParameters: null, multiValueQueryStringParameters: null, stageVariables: null, requestContext: { authorizer: { claims: { sub: 's-1', 'cognito:groups': role, 'custom:ori': 'CT0000100' } }, requestId: 'r1', identity: {} } }) as unknown as APIGatewayProxyEvent;
     const outcome = Object.fromEntries(await Promise.all(ROLES.map(async (role) => [role, (await handler(event(role), context)).statusCode] as const)));
     expect(outcome).toEqual(Object.fromEntries(ROLES.map((role) => [role, ALLOWED[route.id]?.includes(role) ? 200 : 403])));
+  });
+});
+
+describe('the sign-in, recorded by the pre-token trigger (both back-ends)', () => {
+  const event = (triggerSource: string, attributes: Record<string, string> = {}) =>
+    PreTokenEventSchema.parse({ triggerSource, userName: 'jrivera', callerContext: { clientId: 'web' }, request: { userAttributes: { email: 'j@agency.ct.example', 'custom:ori': 'CT0000100', ...attributes }, groupConfiguration: { groupsToOverride: ['agency-staff', 'search'] }, scopes: ['ciss/api'] } });
+
+  it("records a person's sign-in and refresh on their account by Cognito's sub (the user name locally), with the roles it carries", async () => {
+    const seen: unknown[] = [];
+    const signIn = (s: unknown) => Promise.resolve(void seen.push(s)).then(() => true);
+    await preToken(event('TokenGeneration_Authentication', { sub: 'a1b2-uuid' }), { record: () => Promise.resolve(), warn: () => undefined, signIn });
+    await preToken(event('TokenGeneration_RefreshTokens'), { record: () => Promise.resolve(), warn: () => undefined, signIn });
+    await preToken(PreTokenEventSchema.parse({ triggerSource: 'TokenGeneration_ClientCredentials', userName: 'c1', callerContext: { clientId: 'c1' }, request: { scopes: ['ciss/agency-rms', 'ciss/ori.CT0000100'] } }), { record: () => Promise.resolve(), warn: () => undefined, signIn });
+    expect(seen).toEqual([
+      { accountId: 'a1b2-uuid', email: 'j@agency.ct.example', ori: 'CT0000100', roles: ['agency-staff', 'search'] },
+      { accountId: 'jrivera', email: 'j@agency.ct.example', ori: 'CT0000100', roles: ['agency-staff', 'search'] },
+    ]);
+  });
+
+  it('issues no token to a disabled or removed account, and audits the refused logon', async () => {
+    const records: AuditEvent[] = [];
+    await expect(preToken(event('TokenGeneration_RefreshTokens'), { record: (e) => Promise.resolve(void records.push(e)), warn: () => undefined, signIn: () => Promise.resolve(false) })).rejects.toBeInstanceOf(TokenRefused);
+    expect(records.map((r) => [r.type, r.outcome])).toEqual([['TokenRefreshed', 'failure']]);
   });
 });

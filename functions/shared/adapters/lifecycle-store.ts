@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeVal
 import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
 import { dynamo } from '../clients';
 import type { DynamoKey } from '../cursor';
-import { Conflict } from '../errors';
+import type { Conflict } from '../errors';
 import { queryPage } from './query-page';
 import { fieldUpdate, isConditionFailure, type TransactItems } from './transactions';
 
