@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { AccessReview } from '../../../functions/accounts/domain/account';
-import { RemovalSchema } from '../../../functions/accounts/domain/account';
+import { RemovalSchema } from '../../../functions/accounts/domain/schemas';
 import type { AccountView } from '../../../functions/accounts/use-cases/review';
 import { useLoad, usePortal } from '../api';
 import type { Section } from '../kinds';

@@ -16,18 +16,18 @@ describe('accounts in the portal: the agency administrator and the unit', () => 
     // Two employees of the agency have signed in (their accounts exist), and the quarter's review is listed.
     await p.h.runtime.mintToken({ roles: ['agency-staff'], ori: 'CT0000100', username: 'nhpd-leaver', email: 'leaver@nhpd.ct.example' });
     await p.h.runtime.mintToken({ roles: ['agency-staff'], ori: 'CT0000100', username: 'nhpd-stayer', email: 'stayer@nhpd.ct.example' });
-    admin = (await signedIn(p, 'nhpd-admin', '/accounts')).page;
     const run = await p.h.runtime.scheduler.runNow('accounts-sweep');
     expect(run?.ok).toBe(true);
-  });
+  }, 180_000);
   afterAll(() => stopPortal(p));
 
   it("shows the agency's accounts, with their access and last sign-in", async () => {
+    admin = (await signedIn(p, 'nhpd-admin', '/accounts')).page;
     await admin.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
     await admin.locator('tr[data-account="nhpd-leaver"]').waitFor();
     expect(await admin.locator('tr[data-account="nhpd-leaver"]').textContent()).toContain('agency-staff');
     expect(await checkPage(admin, 'accounts-admin')).toEqual([]);
-  });
+  }, 120_000);
 
   it('removes a leaver: the empty reason refused beside its field, then the account REMOVED at once', async () => {
     await admin.getByRole('button', { name: 'Remove nhpd-leaver…' }).click();
