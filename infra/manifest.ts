@@ -25,6 +25,8 @@ import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 import { searchEventRules, searchFunctions, searchRouteFunctions, searchSchedules } from './manifest/search';
 import { certificationFunctions, certificationMachines, certificationRouteFunctions } from './manifest/certification';
+import * as accountsRoutes from '../functions/accounts/routes';
+import { accountCheck, accountsFunctions, accountsRouteFunctions, accountsSchedules } from './manifest/accounts';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -75,8 +77,14 @@ export type Permission =
   | { readonly secret: SecretName; readonly access: 'read' }
   /** The Data API on the search database, as its user for this access (and that user's secret). */
   | { readonly searchDb: SearchDbAccess }
-  /** `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles given by a lifecycle). */
-  | { readonly userPool: 'groups' };
+  /**
+   * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles
+   * given by a lifecycle); `accounts`: AdminDisableUser, AdminUserGlobalSignOut and
+   * AdminRemoveUserFromGroup (accounts that end).
+   */
+  | { readonly userPool: 'groups' | 'accounts' }
+  /** `check`: GetItem on the people's account records (`PERSON#…`) only: every token route's revocation check. */
+  | { readonly accounts: 'check' };
 
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root; exports `handler`. */
@@ -248,6 +256,7 @@ const routeSpecs = [
   ...Object.values(opsRoutes),
   ...Object.values(searchRoutes),
   ...Object.values(certificationRoutes),
+  ...Object.values(accountsRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -264,6 +273,7 @@ const routeFunctions = {
   ...arrestRouteFunctions,
   ...searchRouteFunctions,
   ...certificationRouteFunctions,
+  ...accountsRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -304,7 +314,7 @@ const routeFunctions = {
 } as const;
 
 export const functions = {
-  ...routeFunctions,
+  ...accountCheck(routeFunctions),
   'diagnostics-check': {
     entry: 'functions/diagnostics/check.ts',
     description: 'Diagnostics: an ordinary Lambda step that can be told to fail transiently N times',
@@ -346,7 +356,8 @@ export const functions = {
     entry: 'functions/auth/pre-token.ts',
     description: 'Cognito pre-token generation: the API scope, agency and e-mail in access tokens (people and RMS clients); audits each logon',
     env: commonEnv,
-    permissions: [auditAppend],
+    // A person's sign-in is recorded on their account, and refused when it was disabled or removed.
+    permissions: [auditAppend, { table: 'main', access: 'readwrite' }],
   },
   'auth-logon-failed': {
     entry: 'functions/auth/logon-failed.ts',
@@ -365,6 +376,7 @@ export const functions = {
   ...monitoringFunctions,
   ...searchFunctions,
   ...certificationFunctions,
+  ...accountsFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -407,6 +419,7 @@ export const eventRules = {
 export const schedules = {
   ...monitoringSchedules,
   ...searchSchedules,
+  ...accountsSchedules,
 } as const satisfies Record<string, ScheduleSpec>;
 
 export const email = {

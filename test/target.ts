@@ -200,6 +200,8 @@ export interface Target {
   rmsClient(ori: string): Promise<{ clientId: string; clientSecret: string }>;
   /** The CISS Search training provider's app client (OAuth client credentials, role exam-provider). */
   examProviderClient(): Promise<{ clientId: string; clientSecret: string }>;
+  /** Runs a manifest schedule's target now and waits for the run (`POST /_local/schedules/run`; in AWS: invoking its target). */
+  runSchedule(name: string): Promise<{ ok: boolean; at: string; error?: string }>;
   /** Every e-mail the application sent (the SES mailbox). */
   mailbox(): Promise<Mail[]>;
   /** The runtime's time, epoch ms: its clock when it has one, else this machine's. */
@@ -302,6 +304,7 @@ async function connect(c: Connection): Promise<Target> {
     token: async (request) => (await control<{ token: string }>('POST', 'tokens', request)).token,
     rmsClient: (ori) => control('POST', 'rms-clients', { ori }),
     examProviderClient: () => control('POST', 'exam-provider-client', {}),
+    runSchedule: (name: string) => control('POST', 'schedules/run', { schedule: name }),
     mailbox: async () => {
       const res = await fetch(`${c.mailboxUrl}/store`, { headers: secret });
       if (res.status !== 200) throw new Error(`GET ${c.mailboxUrl}/store: ${res.status}`);

@@ -9,6 +9,7 @@ import { AuditSubject, recordAudit, sourceOf } from './audit';
 import { COURTS_CLAIM, lacksCourt, NO_COURT_MESSAGE, parseCourts } from './courts';
 import { AppError, Forbidden, Unauthorized, ValidationFailed, type FieldProblem } from './errors';
 import { withMessage, wordsForIssue } from './messages';
+import { accountRefusal } from './adapters/account-check';
 import { correlate, correlationKeysOfPath, logger } from './observability';
 
 /** Who is calling, from the authorizer's claims (Cognito in AWS, the local issuer locally). */
@@ -227,7 +228,15 @@ export function accessControl(route: RouteSpec): Middleware {
   return {
     before: async (request) => {
       const event = request.event;
-      const caller = callerFromClaims(event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined);
+      const claims = event.requestContext?.authorizer?.['claims'] as Record<string, unknown> | undefined;
+      const caller = callerFromClaims(claims);
+      // A person's token issued before their account ended (issue 17): refused at once.
+      const person = claims?.['username'] !== undefined || claims?.['cognito:username'] !== undefined;
+      const ended = person ? await accountRefusal(caller.sub, Number(claims?.['iat']) || undefined) : undefined;
+      if (ended) {
+        await auditRefusal(event, caller, route, `account ${ended}`);
+        throw new Unauthorized(`revoked: this token was issued before the account was ${ended === 'revoked' ? 'removed' : ended}; sign in again`);
+      }
       if (!caller.roles.some((r) => route.roles.includes(r))) {
         await auditRefusal(event, caller, route);
         throw new Forbidden(`Your role may not call ${routeName(route)}`);

@@ -8,6 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { manifest, type FunctionName, type MachineName, type Permission, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { Construct, type IConstruct } from 'constructs';
 import { isReadOnlyDynamoDbAction, type MachineAccess } from './asl';
+import { ACCOUNT_KEY_PREFIX } from '../../functions/shared/accounts';
 import { acknowledge, nagSpelling } from './nag';
 
 /** The resources a grant can be scoped to. */
@@ -166,7 +167,15 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     grantSecretRead(grantee, targets.secrets[permission.secret]);
   } else if ('userPool' in permission) {
     if (targets.userPoolArn === undefined) throw new Error('A userPool permission was granted before the API (which makes the pool) was created');
-    iam.Grant.addToPrincipal({ grantee, actions: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'], resourceArns: [targets.userPoolArn] });
+    const actions = permission.userPool === 'groups' ? ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'] : ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'];
+    iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [targets.userPoolArn] });
+  } else if ('accounts' in permission) {
+    // The account check of every token route: GetItem on the people's account records only.
+    const table = targets.tables.main;
+    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: [table.tableArn], conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCOUNT_KEY_PREFIX}*`] } } });
+    if (table.encryptionKey) {
+      iam.Grant.addToPrincipal({ grantee, actions: KMS_FOR_READ, resourceArns: [table.encryptionKey.keyArn], conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(table).region}.amazonaws.com` } } });
+    }
   } else if ('searchDb' in permission) {
     if (!targets.searchDb) throw new Error('A searchDb permission was granted before the search database was created');
     targets.searchDb.grantDataApi(grantee, permission.searchDb);

@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { CmsSimulator } from './cms';
 import { OriSchema } from '../../functions/shared/ids';
 import type { LocalEventBridge } from './eventbridge';
+import type { LocalScheduler } from './scheduler';
 
 /**
  * `/_local/*` controls for a test harness that reaches the runtime only over HTTP (the e2e
@@ -21,6 +22,8 @@ import type { LocalEventBridge } from './eventbridge';
  * - `POST /_local/exam-provider-client` `{}`: the CISS Search training provider's app client (id, secret).
  * - `GET /_local/clock`: mode, now, and the timers waiting (epoch ms, earliest first).
  * - `GET /_local/events[?source=ciss.arrests]`: every event put on the buses so far.
+ * - `POST /_local/schedules/run` `{"schedule":"accounts-sweep"}`: runs that schedule's target now,
+ *   on the runtime's clock, and answers with the run once it ended (404: no such schedule).
  * - `GET /_local/cms`: what the CMS simulator received; `POST /_local/cms`
  *   `{"failNext":2}` or `{"down":true}` makes it answer 503.
  */
@@ -61,6 +64,7 @@ export interface ControlledRuntime {
   readonly eventBridge: LocalEventBridge;
   readonly cms: CmsSimulator;
   readonly clock: Clock;
+  readonly scheduler: Pick<LocalScheduler, 'runNow'>;
 }
 
 export function localControls(runtime: ControlledRuntime): Control {
@@ -86,6 +90,12 @@ export function localControls(runtime: ControlledRuntime): Control {
     if (method === 'GET' && pathname === '/_local/events') {
       const source = searchParams.get('source');
       return { status: 200, body: { events: runtime.eventBridge.published.filter((e) => source === null || e.source === source) } };
+    }
+    if (method === 'POST' && pathname === '/_local/schedules/run') {
+      const request = parse(z.strictObject({ schedule: z.string().min(1) }), body);
+      if (!request.ok) return request.answer;
+      const run = await runtime.scheduler.runNow(request.value.schedule);
+      return run ? { status: 200, body: run } : { status: 404, body: { message: `No schedule ${request.value.schedule}` } };
     }
     if (pathname === '/_local/cms') {
       if (method === 'GET') return { status: 200, body: { requests: runtime.cms.requests, records: runtime.cms.records } };

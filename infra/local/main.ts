@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     searchSources: { people: numberEnv('CISS_SEARCH_SOURCE_PEOPLE', 200) },
     // The demo searchers (nhpd-officer, dcj-prosecutor): `search` through a seeded certification, never by hand.
     certified: DEMO_CERTIFIED,
+    accountsSweep: true,
   });
   stopOnSignals(runtime);
 

@@ -76,6 +76,14 @@ export interface RuntimeOptions {
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
   /**
+   * Run the daily accounts sweep (inactivity, quarterly reviews) on its schedule. Off by default:
+   * a test that moves the clock through months would find every person it signed in disabled for
+   * inactivity; tests run the sweep when they mean to (`POST /_local/schedules/run`).
+   * `npm start` asks for it.
+   * @default false
+   */
+  readonly accountsSweep?: boolean;
+  /**
    * A DCJ CMS already running elsewhere, instead of starting the simulator here (the crash test
    * keeps it in the process that survives the kill). It must accept the `cms-credentials` secret
    * of `dataDir`'s keys.
@@ -181,7 +189,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll']), teardown);
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set([...(options.searchSources ? [] : ['search-poll']), ...(options.accountsSweep ? [] : ['accounts-sweep'])]), teardown);
     const resumed = await stepFunctions.resumeAll();
     // After the resume, so a first start's seeded renewal executions are not counted as carried on.
     await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), clock });

@@ -48,28 +48,43 @@ export class LocalScheduler {
     await Promise.allSettled(this.loops);
   }
 
+  /**
+   * Runs one schedule's target now, as its rule would (a harness's "run it now", like
+   * invoking the target in AWS), and answers with the run once it ended.
+   */
+  async runNow(name: string): Promise<ScheduledRun | undefined> {
+    const spec = (schedules as Readonly<Record<string, ScheduleSpec>>)[name];
+    return spec ? this.run(name, spec) : undefined;
+  }
+
+  private async run(name: string, spec: ScheduleSpec): Promise<ScheduledRun> {
+    const at = this.clock.nowIso();
+    const event = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: LOCAL_ACCOUNT,
+      time: at.replace(/\.\d{3}Z$/, 'Z'),
+      region: LOCAL_REGION,
+      resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`],
+      detail: {},
+    };
+    const result = await this.lambda.invoke(spec.target.function, event);
+    const error = result.error ? `${result.error.errorType}: ${result.error.errorMessage}` : undefined;
+    const run: ScheduledRun = { schedule: name, target: spec.target.function, at, ok: !error, ...(error ? { error } : {}) };
+    this.runs.push(run);
+    if (error) console.error(`[scheduler] ${name}: ${spec.target.function} failed: ${error}`);
+    return run;
+  }
+
   private async loop(name: string, spec: ScheduleSpec): Promise<void> {
     const period = spec.everyMinutes * 60_000;
     const signal = this.stopping.signal;
     for (let next = this.clock.now() + period; ; next = this.clock.now() + period) {
       await this.clock.sleepUntil(next, signal);
       if (signal.aborted) return;
-      const at = this.clock.nowIso();
-      const event = {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: LOCAL_ACCOUNT,
-        time: at.replace(/\.\d{3}Z$/, 'Z'),
-        region: LOCAL_REGION,
-        resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${name}`],
-        detail: {},
-      };
-      const result = await this.lambda.invoke(spec.target.function, event);
-      const error = result.error ? `${result.error.errorType}: ${result.error.errorMessage}` : undefined;
-      this.runs.push({ schedule: name, target: spec.target.function, at, ok: !error, ...(error ? { error } : {}) });
-      if (error) console.error(`[scheduler] ${name}: ${spec.target.function} failed: ${error}`);
+      await this.run(name, spec);
     }
   }
 }

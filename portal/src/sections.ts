@@ -1,5 +1,6 @@
 import type { Section } from './kinds';
 import { accessPages } from './pages/access';
+import { accountPages } from './pages/accounts';
 import { arrestPages } from './pages/arrests';
 import { auditPages } from './pages/audit';
 import { certificationPages } from './pages/certification';
@@ -13,6 +14,6 @@ import { taskPages } from './pages/tasks';
  * The API decides what each person may see and do: a section only spares people links that
  * would be refused.
  */
-export const SECTIONS: readonly Section[] = [taskPages, arrestPages, searchPages, auditPages, searchLogPages, opsPages, accessPages, certificationPages];
+export const SECTIONS: readonly Section[] = [taskPages, arrestPages, searchPages, auditPages, searchLogPages, opsPages, accessPages, certificationPages, accountPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));

@@ -191,14 +191,32 @@ describe('the secrets', () => {
     }
   });
 
-  test('only the functions the manifest names may change group membership, on the people’s user pool only', () => {
+  test('only the functions the manifest names may change group membership or end accounts, on the people’s user pool only', () => {
     const members = functionsWith((p) => 'userPool' in p);
-    expect([...members].sort()).toEqual(['certification-grant', 'certification-lapse']);
+    expect([...members].sort()).toEqual(['accounts-remove', 'accounts-sweep', 'certification-grant', 'certification-lapse']);
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
-    const onGroups = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
-    expect(onGroups).toHaveLength(members.length);
-    for (const s of onGroups) expect(s).toMatchObject({ Action: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'], Resource: getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')) });
-    for (const fn of members) expect(JSON.stringify(roleStatements(template, functionRoleId(template, fn)))).toContain('cognito-idp:AdminAddUserToGroup');
+    const onPool = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    expect(onPool).toHaveLength(members.length);
+    const groups = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'];
+    const accounts = ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'];
+    for (const s of onPool) {
+      expect([groups, accounts]).toContainEqual(s.Action);
+      expect(s.Resource).toEqual(getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')));
+    }
+    for (const fn of ['certification-grant', 'certification-lapse'] as const) expect(JSON.stringify(roleStatements(template, functionRoleId(template, fn)))).toContain('cognito-idp:AdminAddUserToGroup');
+    for (const fn of ['accounts-remove', 'accounts-sweep'] as const) {
+      const role = JSON.stringify(roleStatements(template, functionRoleId(template, fn)));
+      expect(role).toContain('cognito-idp:AdminUserGlobalSignOut');
+      expect(role).not.toContain('cognito-idp:AdminAddUserToGroup');
+    }
+  });
+
+  test('every route function reads the people’s account records (the revocation check), and only them by that grant', () => {
+    const checked = functionsWith((p) => 'accounts' in p);
+    expect([...checked].sort()).toEqual(manifest.routes.map((r) => r.function).sort());
+    const statements = roleStatements(template, functionRoleId(template, 'health'));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'dynamodb:GetItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PERSON#*'] } } }));
+    expect(JSON.stringify(statements)).not.toContain('dynamodb:Query');
   });
 
   test('no policy reads a secret of another resource, or any secret on "*"', () => {

@@ -28,6 +28,11 @@ export interface PreTokenPorts {
   /** Writes one record of the audit trail. */
   readonly record: (event: AuditEvent) => Promise<void>;
   readonly warn: (message: string, fields: Record<string, string>) => void;
+  /**
+   * Records a person's sign-in (or refresh) on their account (functions/accounts): false when the
+   * account was disabled or removed, and then no token is issued. Absent: nothing is recorded.
+   */
+  readonly signIn?: (signIn: { readonly accountId: string; readonly email: string; readonly ori?: string; readonly roles: readonly string[] }) => Promise<boolean>;
 }
 
 /** The event with Cognito's answer: the claims and scopes to add to the access token. */
@@ -51,8 +56,10 @@ export function tokenRequestOf(event: PreTokenEvent): TokenRequest {
  * Every sign-in, refresh and client-credentials grant passes here before Cognito issues a token
  * (CJIS AU-2: each logon is audited).
  * 1. shape the access token (claims.ts: the API scope, agency, courts, e-mail)
- * 2. record the logon (or refresh) as a success, naming who, and answer Cognito with the claims
- * 3. a refused token (a misconfigured machine client): record the failure with its reason, warn,
+ * 2. a person's sign-in or refresh is recorded on their account (its last sign-in, the roles it
+ *    carries); a disabled or removed account gets no token (TokenRefused)
+ * 3. record the logon (or refresh) as a success, naming who, and answer Cognito with the claims
+ * 4. a refused token (a misconfigured machine client): record the failure with its reason, warn,
  *    and let TokenRefused through, so Cognito refuses the request
  */
 export async function preToken(event: PreTokenEvent, ports: PreTokenPorts): Promise<PreTokenAnswer> {
@@ -61,6 +68,11 @@ export async function preToken(event: PreTokenEvent, ports: PreTokenPorts): Prom
   const details = { trigger: event.triggerSource, clientId: request.clientId };
   try {
     const custom = customizeToken(request);
+    if (custom.kind === 'user' && ports.signIn) {
+      const attributes = request.userAttributes;
+      const signedIn = await ports.signIn({ accountId: attributes['sub'] ?? request.userName, email: attributes['email'] ?? '', ori: attributes['custom:ori'], roles: request.groups });
+      if (!signedIn) throw new TokenRefused(`The account of ${request.userName} has been disabled or removed`);
+    }
     await ports.record({ type, outcome: 'success', actor: custom.actor, component: 'cognito', subject: AuditSubject.of('identity', custom.actor), source: event.localSource, details });
     return { ...event, response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: custom.claims, scopesToAdd: [...custom.scopesToAdd] } } } };
   } catch (error) {

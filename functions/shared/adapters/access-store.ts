@@ -1,27 +1,15 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
-import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
-import type { DynamoKey } from '../cursor';
-import { queryPage } from './query-page';
-import { fieldUpdate, isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
+import type { AuditEvent } from '../audit';
+import { LifecycleStore, stripKeys, type LifecycleView } from './lifecycle-store';
+import { isConditionFailure, writeWithAudit } from './transactions';
 import { dynamo } from '../clients';
 import { Conflict } from '../errors';
 
-const requestKey = (id: string) => ({ pk: `ACCESS#${id}`, sk: 'REQUEST' });
-const openKey = (email: string) => ({ pk: `ACCESS_OPEN#${email.toLowerCase()}`, sk: 'OPEN' });
 const accountKey = (email: string) => ({ pk: `ACCOUNT#${email.toLowerCase()}`, sk: 'ACCOUNT' });
-/** Every request, newest first (the unit's list). */
-const KIND = 'ACCESS';
-const indexKeys = (r: Pick<AccessRequest, 'status' | 'ori' | 'createdAt' | 'requestId'>) => ({
-  gsi1pk: `ACCESS#STATUS#${r.status}`,
-  gsi1sk: `${r.createdAt}#${r.requestId}`,
-  gsi2pk: `AGENCY#${r.ori}`,
-  gsi2sk: `ACCESS#${r.createdAt}#${r.requestId}`,
-  gsi3pk: KIND,
-  gsi3sk: `${r.createdAt}#${r.requestId}`,
-});
+
 /** Which requests a caller may list: one agency's, or every one (the CCHRS unit). */
-export type AccessView = { readonly kind: 'agency'; readonly ori: string } | { readonly kind: 'all' };
+export type AccessView = LifecycleView;
 
 /** REMOVED: disabled at the agency's request (the employee left); it can no longer log in. */
 export type AccountStatus = 'PENDING_FIRST_LOGIN' | 'ACTIVE' | 'EXPIRED' | 'REMOVED';
@@ -43,42 +31,20 @@ export interface Account {
   readonly lockedUntil?: string;
 }
 
-function strip<T>(item: Record<string, NativeAttributeValue>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
-  return rest as T;
-}
-
-
 /**
- * CCHRS access requests and accounts. Each status change is one conditional write with its
- * audit event; the timeline is read back from those events.
+ * CCHRS access requests and accounts: the shared lifecycle layout (`ACCESS#<id>`/`REQUEST`, one
+ * open request per employee e-mail) and the account beside it. Each status change is one
+ * conditional write with its audit event; the timeline is read back from those events.
  */
-export class AccessStore {
-  constructor(private readonly tableName: string) {}
-
-  async get(requestId: string): Promise<AccessRequest | undefined> {
-    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: requestKey(requestId), ConsistentRead: true }));
-    return out.Item ? strip<AccessRequest>(out.Item) : undefined;
-  }
-
-  /** Records a new request; one open request per employee e-mail (409 names the open one). */
-  async create(request: AccessRequest, audit: AuditEvent): Promise<void> {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.tableName, Item: { ...requestKey(request.requestId), ...indexKeys(request), ...request }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: this.tableName, Item: { ...openKey(request.employee.email), requestId: request.requestId }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            auditPut(audit),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const open = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: openKey(request.employee.email), ConsistentRead: true }));
-      const openId = typeof open.Item?.['requestId'] === 'string' ? open.Item['requestId'] : undefined;
-      throw new Conflict(`An open access request for ${request.employee.email} already exists: ${openId ?? 'unknown'}`, { openRequestId: openId });
-    }
+export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
+  constructor(tableName: string) {
+    super(tableName, {
+      kind: 'ACCESS',
+      sk: 'REQUEST',
+      idField: 'requestId',
+      closed: CLOSED_STATUSES,
+      conflict: (email, openId) => new Conflict(`An open access request for ${email} already exists: ${openId ?? 'unknown'}`, { openRequestId: openId }),
+    });
   }
 
   /**
@@ -87,38 +53,7 @@ export class AccessStore {
    * when a field of `unchanged` no longer holds the value it was read with (absent: absent).
    */
   async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string, unchanged?: Partial<AccessRequest>): Promise<boolean> {
-    return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt, unchanged), audit);
-  }
-
-  /** The writes of a status change (without its audit event), to be put in a transaction. */
-  transitionItems(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, updatedAt: string, unchanged: Partial<AccessRequest> = {}): TransactItems {
-    const { set, names, values } = fieldUpdate({ ...fields, gsi1pk: indexKeys({ ...request, status: to }).gsi1pk });
-    set.unshift('#status = :to', 'updatedAt = :updatedAt');
-    names['#status'] = 'status';
-    Object.assign(values, { ':to': to, ':updatedAt': updatedAt, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) });
-    const conditions = [`#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`];
-    for (const [i, [field, value]] of Object.entries(unchanged).entries()) {
-      names[`#seen${i}`] = field;
-      if (value === undefined) conditions.push(`attribute_not_exists(#seen${i})`);
-      else {
-        values[`:seen${i}`] = value;
-        conditions.push(`#seen${i} = :seen${i}`);
-      }
-    }
-    const items: TransactItems = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: requestKey(request.requestId),
-          UpdateExpression: `SET ${set.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-    ];
-    if (CLOSED_STATUSES.includes(to)) items.push({ Delete: { TableName: this.tableName, Key: openKey(request.employee.email) } });
-    return items;
+    return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt, { fields: unchanged }), audit);
   }
 
   /**
@@ -132,7 +67,7 @@ export class AccessStore {
         {
           Update: {
             TableName: this.tableName,
-            Key: requestKey(requestId),
+            Key: this.recordKey(requestId),
             UpdateExpression: 'SET reissue = :claim',
             ConditionExpression: '#status = :expired AND (attribute_not_exists(reissue) OR reissue.#issue < :issue)',
             ExpressionAttributeNames: { '#status': 'status', '#issue': 'issue' },
@@ -173,7 +108,7 @@ export class AccessStore {
   async releaseReissue(requestId: string, issue: number): Promise<void> {
     try {
       await dynamo.send(
-        new UpdateCommand({ TableName: this.tableName, Key: requestKey(requestId), UpdateExpression: 'REMOVE reissue', ConditionExpression: 'reissue.#issue = :issue', ExpressionAttributeNames: { '#issue': 'issue' }, ExpressionAttributeValues: { ':issue': issue } }),
+        new UpdateCommand({ TableName: this.tableName, Key: this.recordKey(requestId), UpdateExpression: 'REMOVE reissue', ConditionExpression: 'reissue.#issue = :issue', ExpressionAttributeNames: { '#issue': 'issue' }, ExpressionAttributeValues: { ':issue': issue } }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -181,50 +116,15 @@ export class AccessStore {
   }
 
   async timeline(requestId: string): Promise<TimelineEntry[]> {
-    const out = await dynamo.send(new QueryCommand({ TableName: auditTable(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition({ type: 'access-request', id: requestId }) } }));
-    return (out.Items ?? [])
-      // What happened to the request: not its reads, nor the attempts refused to callers who may
-      // not act on it (another agency's administrator, say); both stay in the audit trail.
-      .filter((i) => i['type'] !== 'AccessRequestRead' && i['outcome'] !== 'denied')
-      .map((i) => {
-        const details = (i['details'] ?? {}) as Record<string, unknown>;
-        return { at: String(i['at']), type: String(i['type']), actor: String(i['actor']), status: details['to'] as AccessStatus | undefined, note: typeof details['note'] === 'string' ? details['note'] : undefined };
-      });
-  }
-
-  /**
-   * A page of the requests a view may see, newest first: an agency's partition of the by-agency
-   * index; for the unit, the by-status index for a status, the by-agency index for an agency,
-   * and the by-kind index for every request.
-   */
-  async list(view: AccessView, filter: { status?: AccessStatus; ori?: string; limit: number }, start?: DynamoKey): Promise<{ items: AccessRequest[]; next?: DynamoKey }> {
-    const ori = view.kind === 'agency' ? view.ori : filter.ori;
-    const byStatus = filter.status !== undefined && ori === undefined;
-    const [index, pk, sk] = ori !== undefined ? ['byAgency', 'gsi2pk', 'gsi2sk'] : byStatus ? ['byStatus', 'gsi1pk', 'gsi1sk'] : ['byKind', 'gsi3pk', 'gsi3sk'];
-    const filtered = ori !== undefined && filter.status !== undefined;
-    const page = await queryPage(
-      {
-        TableName: this.tableName,
-        IndexName: index,
-        KeyConditionExpression: ori !== undefined ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : `${pk} = :pk`,
-        ExpressionAttributeValues: {
-          ':pk': ori !== undefined ? `AGENCY#${ori}` : byStatus ? `ACCESS#STATUS#${filter.status}` : KIND,
-          ...(ori !== undefined ? { ':prefix': 'ACCESS#' } : {}),
-          ...(filtered ? { ':status': filter.status } : {}),
-        },
-        FilterExpression: filtered ? '#status = :status' : undefined,
-        ExpressionAttributeNames: filtered ? { '#status': 'status' } : undefined,
-      },
-      ['pk', 'sk', pk, sk],
-      filter.limit,
-      start,
-    );
-    return { items: page.items.map((i) => strip<AccessRequest>(i)), next: page.next };
+    return (await this.events({ type: 'access-request', id: requestId }, 'AccessRequestRead')).map((i) => {
+      const details = (i['details'] ?? {}) as Record<string, unknown>;
+      return { at: String(i['at']), type: String(i['type']), actor: String(i['actor']), status: details['to'] as AccessStatus | undefined, note: typeof details['note'] === 'string' ? details['note'] : undefined };
+    });
   }
 
   async account(email: string): Promise<Account | undefined> {
     const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: accountKey(email), ConsistentRead: true }));
-    return out.Item ? strip<Account>(out.Item) : undefined;
+    return out.Item ? stripKeys<Account>(out.Item) : undefined;
   }
 
   /**

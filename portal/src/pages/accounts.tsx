@@ -1,0 +1,229 @@
+import { useState } from 'preact/hooks';
+import type { AccessReview } from '../../../functions/accounts/domain/account';
+import { RemovalSchema } from '../../../functions/accounts/domain/schemas';
+import type { AccountView } from '../../../functions/accounts/use-cases/review';
+import { useLoad, usePortal } from '../api';
+import type { Section } from '../kinds';
+import { navigate, useLocation } from '../router';
+import { Done, Failure, Loading, Page, Status, When } from '../ui/components';
+import { TextField, useSchemaForm } from '../ui/form';
+
+/**
+ * Accounts that end (issue 17): an agency administrator sees the agency's accounts (access, last
+ * sign-in, how each ended), removes a leaver's account, and confirms the quarter's access review;
+ * the unit sees any agency's. The API decides who may do what; this page only asks.
+ */
+
+const ORI = /^[A-Z]{2}[A-Z0-9]{7}$/;
+
+function RemoveForm(props: { readonly accountId: string; readonly onRemoved: () => void; readonly onCancel: () => void }) {
+  const { api } = usePortal();
+  const [reason, setReason] = useState('');
+  const form = useSchemaForm(RemovalSchema);
+  const id = props.accountId;
+  return (
+    <form
+      class="card"
+      aria-labelledby="removal"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void form.submit({ reason }, (body) => api.post(`/accounts/${encodeURIComponent(id)}/removal`, body).then(props.onRemoved));
+      }}
+    >
+      <h3 id="removal">Remove {id}</h3>
+      <p>Access ends at once: the person is signed out, their grants are suspended, and their open tasks come to you. The record stays, for audit.</p>
+      <TextField name="reason" label="Why the account is removed" hint="e.g. left the department on 27 November" problems={form.problems} value={reason} onValue={setReason} maxLength={500} autoComplete="off" />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={form.busy}>
+          Remove {id} now
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+      {form.error ? <Failure error={form.error} /> : null}
+    </form>
+  );
+}
+
+function Accounts(props: { readonly ori?: string; readonly canRemove: boolean }) {
+  const list = useLoad((api) => api.get<{ ori: string; items: AccountView[] }>('/accounts', { ori: props.ori }), [props.ori]);
+  const [removed, setRemoved] = useState<string>();
+  const [removing, setRemoving] = useState<string>();
+  if (!list.data) return list.error ? <Failure error={list.error} /> : <Loading what="the accounts" />;
+  const rows = list.data.items;
+  return (
+    <section aria-labelledby="accounts">
+      <h2 id="accounts">Accounts of {list.data.ori}</h2>
+      {removed ? <Done>Account {removed} removed: its access ended at once.</Done> : null}
+      {!rows.length ? <p>No account of this agency has signed in yet.</p> : null}
+      {rows.length ? (
+        <div class="table-wrap" role="region" aria-label="Accounts" tabIndex={0}>
+          <table class="accounts">
+            <caption>Who holds which access, and when they last signed in</caption>
+            <thead>
+              <tr>
+                <th scope="col">Account</th>
+                <th scope="col">Status</th>
+                <th scope="col">Access</th>
+                <th scope="col">Last sign-in</th>
+                {props.canRemove ? <th scope="col">Removal</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a) => (
+                <tr key={a.accountId} data-account={a.accountId}>
+                  <th scope="row">{a.accountId}</th>
+                  <td>
+                    <Status value={a.status} />
+                    {a.disabledReason ? ` (${a.disabledReason === 'inactive' ? 'no sign-in for 90 days' : 'not confirmed in the review'})` : ''}
+                    {a.removal ? ` by ${a.removal.by}` : ''}
+                  </td>
+                  <td>{a.roles.join(', ')}</td>
+                  <td>
+                    <When at={a.lastSignInAt} />
+                  </td>
+                  {props.canRemove ? (
+                    <td>
+                      {a.status === 'REMOVED' ? null : (
+                        <button type="button" onClick={() => setRemoving(a.accountId)}>
+                          Remove {a.accountId}…
+                        </button>
+                      )}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {removing ? (
+        <RemoveForm
+          key={removing}
+          accountId={removing}
+          onCancel={() => setRemoving(undefined)}
+          onRemoved={() => {
+            setRemoved(removing);
+            setRemoving(undefined);
+            list.reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function ReviewCard(props: { readonly review: AccessReview; readonly canConfirm: boolean; readonly onChanged: () => void }) {
+  const { api } = usePortal();
+  const r = props.review;
+  const open = r.entries.filter((e) => !e.confirmedAt).map((e) => e.accountId);
+  const [chosen, setChosen] = useState<readonly string[]>(open);
+  const [error, setError] = useState<Error>();
+  return (
+    <article class="card" aria-labelledby={`review-${r.reviewId}`}>
+      <h3 id={`review-${r.reviewId}`}>
+        Access review {r.quarter}, {r.ori}: <Status value={r.status} />
+      </h3>
+      <p>
+        Listed <When at={r.listedAt} />; to be confirmed by <When at={r.dueAt} />. An account not confirmed by then is disabled.
+      </p>
+      <form
+        noValidate
+        aria-label={`Confirm the review ${r.reviewId}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          api.post(`/access-reviews/${r.reviewId}/confirmation`, { accountIds: chosen }).then(props.onChanged, (err: unknown) => setError(err instanceof Error ? err : new Error(String(err))));
+        }}
+      >
+        <fieldset>
+          <legend>Accounts that still need their access</legend>
+          <ul class="review-entries">
+            {r.entries.map((e) => (
+              <li key={e.accountId}>
+                <label>
+                  <input
+                    type="checkbox"
+                    name="accountIds"
+                    value={e.accountId}
+                    disabled={!props.canConfirm || r.status !== 'OPEN' || Boolean(e.confirmedAt)}
+                    checked={Boolean(e.confirmedAt) || chosen.includes(e.accountId)}
+                    onChange={(ev) => setChosen((c) => ((ev.target as HTMLInputElement).checked ? [...c, e.accountId] : c.filter((x) => x !== e.accountId)))}
+                  />{' '}
+                  {e.accountId}: {e.roles.join(', ')}; last sign-in <When at={e.lastSignInAt} />
+                  {e.confirmedAt ? ` (confirmed by ${e.confirmedBy ?? 'the agency'})` : ''}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        {props.canConfirm && r.status === 'OPEN' ? (
+          <button type="submit" class="primary" disabled={!chosen.length}>
+            Confirm the chosen accounts
+          </button>
+        ) : null}
+        {error ? <Failure error={error} /> : null}
+      </form>
+    </article>
+  );
+}
+
+function Reviews(props: { readonly ori?: string; readonly canConfirm: boolean }) {
+  const list = useLoad((api) => api.get<{ items: AccessReview[] }>('/access-reviews', { ori: props.ori }), [props.ori]);
+  if (!list.data) return list.error ? <Failure error={list.error} /> : <Loading what="the access reviews" />;
+  return (
+    <section aria-labelledby="reviews">
+      <h2 id="reviews">Quarterly access reviews</h2>
+      {!list.data.items.length ? <p>No access review has been listed yet.</p> : null}
+      {list.data.items.map((r) => (
+        <ReviewCard key={`${r.reviewId}-${r.status}-${r.entries.filter((e) => e.confirmedAt).length}`} review={r} canConfirm={props.canConfirm} onChanged={list.reload} />
+      ))}
+    </section>
+  );
+}
+
+function AccountsPage() {
+  const { session } = usePortal();
+  const loc = useLocation();
+  const roles = session.person?.roles ?? [];
+  const unit = roles.includes('unit');
+  const admin = roles.includes('agency-admin');
+  const asked = loc.query.get('ori') ?? '';
+  const ori = ORI.test(asked) ? asked : undefined;
+  const [draft, setDraft] = useState(asked);
+  return (
+    <Page title="Accounts" lead="Who holds which access, when they last signed in, and how accounts end: removal when someone leaves, 90 days without a sign-in, and the quarterly review.">
+      {unit ? (
+        <form
+          class="card"
+          role="search"
+          aria-label="Choose an agency"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            navigate('/accounts', { ori: draft.trim().toUpperCase() });
+          }}
+        >
+          <TextField name="ori" label="Agency (ORI)" hint="e.g. CT0000100" problems={asked && !ori ? { ori: 'must be 2 letters and 7 letters or digits, e.g. CT0000100' } : {}} value={draft} onValue={setDraft} maxLength={9} autoComplete="off" />
+          <div class="actions">
+            <button type="submit" class="primary">
+              Show the agency
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {admin || ori ? <Accounts key={ori ?? 'own'} ori={unit ? ori : undefined} canRemove={admin && !unit} /> : null}
+      <Reviews key={ori ?? 'all'} ori={unit ? ori : undefined} canConfirm={admin && !unit} />
+    </Page>
+  );
+}
+
+export const accountPages: Section = {
+  id: 'accounts',
+  title: 'Accounts',
+  summary: "The agency's accounts: access, last sign-in, removal of a leaver, and the quarterly access review.",
+  roles: ['agency-admin', 'unit'],
+  home: '/accounts',
+  routes: [{ pattern: '/accounts', render: () => <AccountsPage /> }],
+};
