@@ -18,6 +18,7 @@ import * as tasksRoutes from '../functions/tasks/routes';
 import * as auditRoutes from '../functions/audit/routes';
 import * as searchRoutes from '../functions/search/routes';
 import * as certificationRoutes from '../functions/certification/routes';
+import * as disseminationRoutes from '../functions/dissemination/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
@@ -25,6 +26,7 @@ import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 import { searchEventRules, searchFunctions, searchRouteFunctions, searchSchedules } from './manifest/search';
 import { certificationFunctions, certificationMachines, certificationRouteFunctions } from './manifest/certification';
+import { disseminationEventRules, disseminationFunctions, disseminationRouteFunctions, disseminationSchedules } from './manifest/dissemination';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -248,6 +250,7 @@ const routeSpecs = [
   ...Object.values(opsRoutes),
   ...Object.values(searchRoutes),
   ...Object.values(certificationRoutes),
+  ...Object.values(disseminationRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -264,6 +267,7 @@ const routeFunctions = {
   ...arrestRouteFunctions,
   ...searchRouteFunctions,
   ...certificationRouteFunctions,
+  ...disseminationRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -365,6 +369,7 @@ export const functions = {
   ...monitoringFunctions,
   ...searchFunctions,
   ...certificationFunctions,
+  ...disseminationFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -402,11 +407,13 @@ export const eventRules = {
   ...accessEventRules,
   ...arrestEventRules,
   ...searchEventRules,
+  ...disseminationEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
 export const schedules = {
   ...monitoringSchedules,
   ...searchSchedules,
+  ...disseminationSchedules,
 } as const satisfies Record<string, ScheduleSpec>;
 
 export const email = {

@@ -1,0 +1,15 @@
+import * as z from 'zod';
+import { sourceOf } from '#shared/audit';
+import { json, parseJsonBody, routeHandler } from '#shared/http';
+import { nowIso } from '#shared/time';
+import { noticeStore } from './adapters/wiring';
+import { disseminationRuleSwitch } from './routes';
+import { switchRule } from './use-cases/operate';
+
+const store = noticeStore();
+export const SwitchBodySchema = z.strictObject({ enabled: z.boolean(), reason: z.string().trim().min(3, 'must say why, in at least 3 characters').max(300) });
+
+/** POST /dissemination/rules/{ruleId}/switch {enabled, reason}: a rule off or on from the next event; audited. */
+export const handler = routeHandler(disseminationRuleSwitch, async (event) =>
+  json(200, await switchRule(event.params['ruleId'], parseJsonBody(event, SwitchBodySchema), { username: event.caller.username, source: sourceOf(event) }, nowIso(), store)),
+);
