@@ -47,6 +47,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
   // CISS Search: certified users (the `search` role beside their own), an officer and a prosecutor.
   { username: 'nhpd-officer', name: 'Officer Rita Alvarez', email: 'officer@nhpd.ct.example', roles: ['agency-staff', 'search'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
   { username: 'dcj-prosecutor', name: 'Jonah Feld', email: 'prosecutor@dcj.ct.example', roles: ['dcj', 'search'], organization: 'Division of Criminal Justice' },
+  // Dissemination: a probation officer, told of a supervisee's arrest (the simulated CSSD records name her).
+  { username: 'cssd-officer', name: 'Officer Nadia Brooks', email: 'officer.brooks@cssd.ct.example', roles: ['community'], organization: 'Court Support Services Division, Adult Probation' },
   { username: 'ops', name: 'Sam Novak', email: 'ops@ciss.ct.example', roles: ['operations'], organization: 'CISS operations' },
 ];
 
