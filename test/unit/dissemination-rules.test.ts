@@ -9,7 +9,6 @@ import { listFailed, listRules, redriveNotice, switchRule } from '../../function
 import type { SearchRecordInput } from '../../functions/search/domain/record';
 import { givenPorts, packetRecord } from './dissemination-fakes';
 
-const SID = 'CT01234567';
 const OFFICER = 'officer.brooks@cssd.ct.example';
 const PACKET = 'ap-0123456789abcdef01234567';
 const event = (detailType: string, packetVersion = 1) => ({ detailType, packetId: PACKET, packetVersion });
@@ -183,7 +182,7 @@ describe("rule packet-accepted-to-prosecutor: DCJ's office for the court hears o
 
 describe('rule disposition-to-arresting-agency: the arresting agency hears of the disposition', () => {
   it("tells the agency's contact the dispositions, and its people see it in the portal (not another agency's)", async () => {
-    const { ports, store, mailer } = givenPorts(packetRecord({ status: 'ADJUDICATED', docketNumber: 'NNH-CR26-0001234', dispositions: [{ chargeSequenceID: 1, disposition: 'guilty' }, { chargeSequenceID: 2, disposition: 'nolle' }] }));
+    const { ports, store, mailer } = givenPorts(packetRecord({ status: 'ADJUDICATED', docketNumber: 'NNH-CR26-0001234', dispositions: [{ chargeSequenceID: 1, disposition: 'guilty', dispositionDate: '2026-11-30' }, { chargeSequenceID: 2, disposition: 'nolle', dispositionDate: '2026-11-30' }] }));
     expect((await disseminate(event('ArrestPacketAdjudicated'), ports)).map((o) => o.result)).toEqual(['sent']);
     expect(mailer.sent[0]?.to).toEqual(['records@nhpd.ct.example']);
     const [notice] = [...store.notices.values()];
