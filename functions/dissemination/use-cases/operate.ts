@@ -5,9 +5,17 @@
 import { AuditSubject, type AuditSource } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
 import { NOTICE_ID } from '../domain/notice';
-import { RULES, ruleOf, type Rule } from '../domain/rules';
+import { RuleIdSchema, RULES, ruleOf, type Rule } from '../domain/rules';
 import type { DeliveryPorts, NoticeStore, RuleSwitch } from '../ports';
 import { deliverNotice, noticeAudit, type DeliveryOutcome } from './deliver';
+
+/** The rule a path names: 404 for none (a malformed id is not echoed). */
+export function ruleNamed(ruleId: string | undefined, rules: readonly Rule[] = RULES): Rule {
+  const wellFormed = RuleIdSchema.safeParse(ruleId).success;
+  const rule = wellFormed && ruleId ? ruleOf(ruleId, rules) : undefined;
+  if (!rule) throw new NotFound(wellFormed ? `No dissemination rule ${ruleId}` : 'No such dissemination rule');
+  return rule;
+}
 
 export interface RuleView extends Rule {
   readonly enabled: boolean;
@@ -31,8 +39,7 @@ export async function listRules(store: Pick<NoticeStore, 'switches'>, rules: rea
  * Audited DisseminationRuleSwitched (the rule, its version, on or off; the reason stays on the switch).
  */
 export async function switchRule(ruleId: string | undefined, body: { enabled: boolean; reason: string }, by: { username: string; source: AuditSource }, at: string, store: Pick<NoticeStore, 'setSwitch'>, rules: readonly Rule[] = RULES): Promise<RuleSwitch> {
-  const rule = ruleId ? ruleOf(ruleId, rules) : undefined;
-  if (!rule) throw new NotFound('No such dissemination rule');
+  const rule = ruleNamed(ruleId, rules);
   const value: RuleSwitch = { rule: rule.id, enabled: body.enabled, reason: body.reason, by: by.username, at };
   await store.setSwitch(value, {
     type: 'DisseminationRuleSwitched',
