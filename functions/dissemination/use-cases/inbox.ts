@@ -26,7 +26,7 @@ export interface InboxAnswer {
   readonly notices: readonly NoticeView[];
   /** Rules the caller muted. */
   readonly muted: readonly string[];
-  /** Rules the caller may mute, for the page's switches. */
+  /** Rules the caller may mute (they allow it, and may send to one of the caller's roles), for the page's switches. */
   readonly mutable: readonly { readonly id: string; readonly title: string }[];
 }
 
@@ -56,7 +56,9 @@ export function isFor(caller: Caller, n: NoticeRecord): boolean {
 export async function listInbox(caller: Caller, store: Pick<NoticeStore, 'inbox' | 'mutes'>, rules: readonly Rule[] = RULES): Promise<InboxAnswer> {
   const muted = caller.email ? await store.mutes(caller.email) : [];
   const notices = (await store.inbox(caller.email, inboxKeysOf(caller), INBOX_LIMIT)).filter((n) => !muted.includes(n.rule) && isFor(caller, n));
-  return { notices: notices.map((n) => viewOf(n, rules)), muted, mutable: rules.filter((r) => r.mutable).map((r) => ({ id: r.id, title: r.title })) };
+  // The rules the caller may mute: those that allow it and may send to one of their roles.
+  const theirs = rules.filter((r) => r.mutable && r.recipients.some((x) => caller.roles.includes(x.role)));
+  return { notices: notices.map((n) => viewOf(n, rules)), muted, mutable: theirs.map((r) => ({ id: r.id, title: r.title })) };
 }
 
 /** GET /notices/{noticeId}: one of the caller's notices; another's, a missing or a malformed id alike answer 404. */
