@@ -10,6 +10,7 @@ import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SearchDbAccess, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
 import { searchEventRules } from '../manifest/search';
+import { disseminationEventRules, disseminationSchedules } from '../manifest/dissemination';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -67,7 +68,7 @@ export interface RuntimeOptions {
    * CISS Search's ingestion: the simulated source systems (their change APIs and file drops, with
    * this many synthetic people), the `search-poll` schedule that reads them, and the rules that
    * index pushed changes and arrest packets. Absent, the simulator serves nobody, the schedule
-   * does not run and those rules are disabled (as a DISABLED rule in AWS): PGlite runs on this
+   * does not run and those rules (and dissemination's, which read the index) are disabled (as a DISABLED rule in AWS): PGlite runs on this
    * process's one thread, and a runtime that is not about search (the workflow load and crash
    * tests, the bench's workflow parts) should not share it with an index it never reads.
    * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
@@ -170,7 +171,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll']), teardown);
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll', ...Object.keys(disseminationSchedules)]), teardown);
     const resumed = await stepFunctions.resumeAll();
     const runtime: LocalRuntime = {
       endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: portalHome(api.url) },
@@ -425,7 +426,9 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
 }
 
 /** The rules that feed CISS Search, disabled unless the runtime is asked to ingest (`searchSources`). */
-const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set(Object.keys(searchEventRules));
+// Dissemination's rules read CISS Search's index (their conditions) and mail receivers beside the
+// workflows' own mail, so they run where search runs: a workflow test's mailbox stays as it was.
+const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set([...Object.keys(searchEventRules), ...Object.keys(disseminationEventRules)]);
 
 /** The search database's ARN locally: what the local Data API answers for (infra/local/search/). */
 const localSearchDbArn = (prefix: string): string => `arn:aws:rds:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster:${prefix}-search`;

@@ -57,7 +57,8 @@ describe('dissemination by rules on the embedded runtime', () => {
   };
 
   beforeAll(async () => {
-    h = await givenTarget();
+    // Dissemination runs where CISS Search runs (npm start): its conditions read the index.
+    h = await givenTarget({ runtime: { searchSources: { people: 0 } } });
     const config = { endpoint: h.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
     data = new RDSDataClient(config);
     events = new EventBridgeClient(config);

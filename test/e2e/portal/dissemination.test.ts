@@ -21,7 +21,7 @@ describe('notices and dissemination rules in the portal', () => {
   let packetId: string;
 
   beforeAll(async () => {
-    p = await givenPortal();
+    p = await givenPortal({ searchSources: { people: 0 } });
     const parole: SearchRecordInput = {
       source: 'bopp-parole',
       id: 'BP-70000002',
