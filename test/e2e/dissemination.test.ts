@@ -4,9 +4,10 @@ import { custodialPacket } from '../../drive/arrest-packet';
 import type { InboxAnswer, NoticeView } from '../../functions/dissemination/use-cases/inbox';
 import type { FailedNoticeView, RuleView } from '../../functions/dissemination/use-cases/operate';
 import type { SearchRecordInput } from '../../functions/search/domain/record';
-import { givenTarget, stopTarget, type Mail, type Target } from '../target';
+import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
 import { eventually, scanAll } from './steps';
 
+const cases = await casesFor(it);
 const MINUTE = 60_000;
 const ORI = 'CT0000100';
 /** The demo probation officer (infra/local/users.ts), whom the supervision record names. */
@@ -44,7 +45,7 @@ describe('dissemination by rules on the embedded runtime', () => {
     await eventually(async () => ((await noticesOf(rule)).some((n) => n['event'] === event && done(n)) ? true : undefined), what, 30_000);
   };
   const audits = async (type: string, noticeId: string) => (await scanAll(h, [h.table('audit')])).filter((r) => r['type'] === type && (r['subject'] as { id: string }).id === noticeId);
-  /** Puts an arrest event on the bus, as the workflow does; waits until the rules ran on it (their log line). */
+  /** Puts an arrest event on the bus, as the workflow does; waits until the rules ran on it (their log line: the `logs` capability). */
   const arrestEvent = async (detailType: string, packetVersion: number, expect: string) => {
     const before = (await h.logs()).split(expect).length;
     const out = await events.send(
@@ -133,13 +134,13 @@ describe('dissemination by rules on the embedded runtime', () => {
     expect(JSON.stringify(sent)).not.toMatch(/@|Doe|1990-04-12|CT07000001/);
   }, 180_000);
 
-  it('sends a notice once however often its event comes again', async () => {
+  cases.needs(['logs'])('sends a notice once however often its event comes again', async () => {
     await arrestEvent('ArrestDataAvailable', 1, 'supervisee-arrested:duplicate');
     expect(await mailsTo(OFFICER)).toHaveLength(1);
     expect(((await api('GET', '/notices', officer)).body as InboxAnswer).notices).toHaveLength(1);
   }, 180_000);
 
-  it('tries a failed e-mail again after the backoff, and sends it once', async () => {
+  cases.needs(['logs', 'faults', 'clock'])('tries a failed e-mail again after the backoff, and sends it once', async () => {
     const before = (await mailsTo(DCJ_GA23)).length;
     // Every SDK attempt of the first try fails (a 500 from SES), none after.
     await h.faults.set({ services: { ses: { error: 1, times: 3, match: DCJ_GA23 } } });
@@ -157,7 +158,7 @@ describe('dissemination by rules on the embedded runtime', () => {
     expect(await mailsTo(DCJ_GA23)).toHaveLength(before + 1);
   }, 180_000);
 
-  it('shows a notice that kept failing to operations, who redrive it (audited)', async () => {
+  cases.needs(['logs', 'faults', 'clock'])('shows a notice that kept failing to operations, who redrive it (audited)', async () => {
     await h.faults.set({ services: { ses: { error: 1, match: AGENCY } } });
     await arrestEvent('ArrestPacketAdjudicated', 1, 'disposition-to-arresting-agency:retry');
     const event = `ArrestPacketAdjudicated:${packetId}:v1`;
@@ -179,7 +180,7 @@ describe('dissemination by rules on the embedded runtime', () => {
     expect(((await api('GET', '/notices', staff)).body as InboxAnswer).notices.map((n: NoticeView) => n.noticeId)).toContain(failed.noticeId);
   }, 180_000);
 
-  it("lets a receiver mute a rule that allows it, not one that does not; a rule switched off sends nothing until it is on again", async () => {
+  cases.needs(['logs'])("lets a receiver mute a rule that allows it, not one that does not; a rule switched off sends nothing until it is on again", async () => {
     const dcjOffice = await h.token({ roles: ['dcj'], username: 'dcj-ga23-intake', email: DCJ_GA23 });
     expect(await api('POST', '/notices/mutes', dcjOffice, { rule: 'packet-accepted-to-prosecutor', muted: true })).toEqual({ status: 200, body: { rule: 'packet-accepted-to-prosecutor', muted: true } });
     const refused = await api('POST', '/notices/mutes', officer, { rule: 'supervisee-arrested', muted: true });
