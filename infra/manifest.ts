@@ -18,6 +18,7 @@ import * as tasksRoutes from '../functions/tasks/routes';
 import * as auditRoutes from '../functions/audit/routes';
 import * as searchRoutes from '../functions/search/routes';
 import * as certificationRoutes from '../functions/certification/routes';
+import * as disseminationRoutes from '../functions/dissemination/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
@@ -27,6 +28,7 @@ import { searchEventRules, searchFunctions, searchRouteFunctions, searchSchedule
 import { certificationFunctions, certificationMachines, certificationRouteFunctions } from './manifest/certification';
 import * as accountsRoutes from '../functions/accounts/routes';
 import { accountCheck, accountsFunctions, accountsRouteFunctions, accountsSchedules } from './manifest/accounts';
+import { disseminationEventRules, disseminationFunctions, disseminationRouteFunctions, disseminationSchedules } from './manifest/dissemination';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -257,6 +259,7 @@ const routeSpecs = [
   ...Object.values(searchRoutes),
   ...Object.values(certificationRoutes),
   ...Object.values(accountsRoutes),
+  ...Object.values(disseminationRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -274,6 +277,7 @@ const routeFunctions = {
   ...searchRouteFunctions,
   ...certificationRouteFunctions,
   ...accountsRouteFunctions,
+  ...disseminationRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -377,6 +381,7 @@ export const functions = {
   ...searchFunctions,
   ...certificationFunctions,
   ...accountsFunctions,
+  ...disseminationFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -414,12 +419,14 @@ export const eventRules = {
   ...accessEventRules,
   ...arrestEventRules,
   ...searchEventRules,
+  ...disseminationEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
 export const schedules = {
   ...monitoringSchedules,
   ...searchSchedules,
   ...accountsSchedules,
+  ...disseminationSchedules,
 } as const satisfies Record<string, ScheduleSpec>;
 
 export const email = {

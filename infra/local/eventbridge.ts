@@ -38,7 +38,16 @@ export class LocalEventBridge {
   readonly deliveries: Delivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly busName: string, private readonly lambda: LocalLambda, private readonly clock: Clock) {}
+  /**
+   * @param disabled rules that match nothing, as a rule in state DISABLED in AWS (the runtime
+   *   turns dissemination's rules off when it is not asked to ingest CISS Search's sources).
+   */
+  constructor(
+    private readonly busName: string,
+    private readonly lambda: LocalLambda,
+    private readonly clock: Clock,
+    private readonly disabled: ReadonlySet<string> = new Set(),
+  ) {}
 
   get busArn(): string {
     return `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:event-bus/${this.busName}`;
@@ -117,7 +126,7 @@ export class LocalEventBridge {
     };
     this.published.push(event);
     for (const [rule, spec] of Object.entries(eventRules) as [string, EventRuleSpec][]) {
-      if ((spec.bus ?? 'app') !== bus || !matchesPattern(spec.pattern, event)) continue;
+      if ((spec.bus ?? 'app') !== bus || this.disabled.has(rule) || !matchesPattern(spec.pattern, event)) continue;
       const delivery = this.deliver(rule, spec.target.function, event);
       this.inFlight.add(delivery);
       void delivery.finally(() => this.inFlight.delete(delivery));

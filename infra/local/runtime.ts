@@ -9,6 +9,7 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
+import { disseminationEventRules, disseminationSchedules } from '../manifest/dissemination';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -71,7 +72,9 @@ export interface RuntimeOptions {
    * serves nobody and the schedule does not run: a runtime that is not about search (the workflow
    * tests, the bench's workflow parts) does not open the search database every quarter of an
    * hour of its clock. The rules that index pushed changes and arrest packets run either way
-   * (PGlite runs in a thread of its own and holds up nothing else).
+   * (PGlite runs in a thread of its own and holds up nothing else). Dissemination's rules and
+   * schedule, which read the index and mail receivers beside the workflows' own mail, run only
+   * where search ingests, so a workflow test's mailbox stays as it was.
    * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
@@ -171,7 +174,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : new Set(Object.keys(disseminationEventRules)));
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(stage, options.dataDir, teardown);
     const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
@@ -189,7 +192,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set([...(options.searchSources ? [] : ['search-poll']), ...(options.accountsSweep ? [] : ['accounts-sweep'])]), teardown);
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set([...(options.searchSources ? [] : ['search-poll', ...Object.keys(disseminationSchedules)]), ...(options.accountsSweep ? [] : ['accounts-sweep'])]), teardown);
     const resumed = await stepFunctions.resumeAll();
     // After the resume, so a first start's seeded renewal executions are not counted as carried on.
     await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), clock });

@@ -62,6 +62,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
   // CISS Search's demo searchers: certified by a seed (DEMO_CERTIFIED), never by hand.
   { username: 'nhpd-officer', name: 'Officer Rita Alvarez', email: 'officer@nhpd.ct.example', roles: ['agency-staff'], ori: DEMO_ORI, organization: 'New Haven Police Department' },
   { username: 'dcj-prosecutor', name: 'Jonah Feld', email: 'prosecutor@dcj.ct.example', roles: ['dcj'], organization: 'Division of Criminal Justice' },
+  // Dissemination: a probation officer, told of a supervisee's arrest (the simulated CSSD records name her).
+  { username: 'cssd-officer', name: 'Officer Nadia Brooks', email: 'officer.brooks@cssd.ct.example', roles: ['community'], organization: 'Court Support Services Division, Adult Probation' },
   { username: 'ops', name: 'Sam Novak', email: 'ops@ciss.ct.example', roles: ['operations'], organization: 'CISS operations' },
 ];
 

@@ -4,6 +4,8 @@ import { accountPages } from './pages/accounts';
 import { arrestPages } from './pages/arrests';
 import { auditPages } from './pages/audit';
 import { certificationPages } from './pages/certification';
+import { noticePages } from './pages/notices';
+import { disseminationPages } from './pages/notices-rules';
 import { opsPages } from './pages/ops';
 import { searchPages } from './pages/search';
 import { searchLogPages } from './pages/search-log';
@@ -14,6 +16,6 @@ import { taskPages } from './pages/tasks';
  * The API decides what each person may see and do: a section only spares people links that
  * would be refused.
  */
-export const SECTIONS: readonly Section[] = [taskPages, arrestPages, searchPages, auditPages, searchLogPages, opsPages, accessPages, certificationPages, accountPages];
+export const SECTIONS: readonly Section[] = [taskPages, arrestPages, noticePages, searchPages, auditPages, searchLogPages, opsPages, disseminationPages, accessPages, certificationPages, accountPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));

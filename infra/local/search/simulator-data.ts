@@ -125,3 +125,12 @@ export const MAKES: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 export const DOC_FACILITIES = ['Bridgeport CC', 'Hartford CC', 'New Haven CC', 'Corrigan-Radgowski CC', 'MacDougall-Walker CI', 'Osborn CI', 'York CI', 'Cheshire CI', 'Robinson CI'] as const;
+
+/**
+ * The supervising officers simulated supervision records name (field "Supervising officer", an
+ * e-mail address: dissemination tells them of a supervisee's arrest). Chosen by the person's
+ * index, not drawn, so the generator's random sequence is unchanged. The first probation officer
+ * is the demo person `cssd-officer` (infra/local/users.ts), who signs in to read the notices.
+ */
+export const PROBATION_OFFICERS = ['officer.brooks@cssd.ct.example', 'officer.santos@cssd.ct.example', 'officer.nguyen@cssd.ct.example'] as const;
+export const PAROLE_OFFICERS = ['officer.malone@bopp.ct.example', 'officer.idowu@bopp.ct.example'] as const;

@@ -13,7 +13,7 @@
  * the relevance measures read it; search never sees it.
  */
 import type { SourceChange } from '../../../functions/search/domain/connectors';
-import { COURTS, DOC_FACILITIES, FIRST_FEMALE, FIRST_MALE, LAST, MAKES, NICKNAMES, OFFENSES, TOWNS } from './simulator-data';
+import { COURTS, DOC_FACILITIES, FIRST_FEMALE, FIRST_MALE, LAST, MAKES, NICKNAMES, OFFENSES, PAROLE_OFFICERS, PROBATION_OFFICERS, TOWNS } from './simulator-data';
 
 /** A synthetic person as the simulator made them: the truth the records vary from. */
 export interface SimPerson {
@@ -410,7 +410,7 @@ function criminalHistory(world: PersonWorld, rng: Rng, person: SimPerson, since:
       const cw = write(rng, person, { typo: 0.05, dobSwap: 0.03 });
       const cssdCaseNo = `CSSD-${pad(nextSeq(), 9)}`;
       const start = isoOf(Math.min(msOf(date) + 60 * DAY, msOf(SIM_TODAY)));
-      world.add('cssd-probation', cssdCaseNo, [{ cssdCaseNo, client: { last: cw.last, first: cw.first, birthDate: writeDate(cw.dob, 'MM-DD-YYYY') }, docket, officeTown: person.town, startDate: start, endDate: isoOf(msOf(start) + rng.int(1, 3) * 365 * DAY), conditions: rng.chance(0.5) ? ['Report monthly', 'No contact with the victim'] : ['Report monthly'], juvenile: juvenile ? 'true' : 'false' }], { juvenile, removal: juvenile && rng.chance(0.4) ? 'seal' : undefined, idFields: { cssdCaseNo } });
+      world.add('cssd-probation', cssdCaseNo, [{ cssdCaseNo, client: { last: cw.last, first: cw.first, birthDate: writeDate(cw.dob, 'MM-DD-YYYY') }, docket, officeTown: person.town, startDate: start, endDate: isoOf(msOf(start) + rng.int(1, 3) * 365 * DAY), conditions: rng.chance(0.5) ? ['Report monthly', 'No contact with the victim'] : ['Report monthly'], juvenile: juvenile ? 'true' : 'false', officer: PROBATION_OFFICERS[person.index % PROBATION_OFFICERS.length] }], { juvenile, removal: juvenile && rng.chance(0.4) ? 'seal' : undefined, idFields: { cssdCaseNo } });
     }
   }
   if (guilty && rng.chance(0.15) && ageAt(person.dob, SIM_TODAY) >= 18) {
@@ -424,7 +424,7 @@ function criminalHistory(world: PersonWorld, rng: Rng, person: SimPerson, since:
     if (paroled) {
       const bw = write(rng, person, { nickname: 0.05, typo: 0.03 });
       const caseId = `BP-${pad(person.index, 8)}`;
-      world.add('bopp-parole', caseId, [{ caseId, parolee: { fullName: full(bw), dob: bw.dob }, sid, startDate: isoOf(Math.min(msOf(admitted) + 400 * DAY, msOf(SIM_TODAY))), office: rng.pick(['Hartford', 'New Haven', 'Bridgeport', 'Waterbury', 'Norwich']) + ' Parole Office', town: person.town, status: 'Active' }]);
+      world.add('bopp-parole', caseId, [{ caseId, parolee: { fullName: full(bw), dob: bw.dob }, sid, startDate: isoOf(Math.min(msOf(admitted) + 400 * DAY, msOf(SIM_TODAY))), office: rng.pick(['Hartford', 'New Haven', 'Bridgeport', 'Waterbury', 'Norwich']) + ' Parole Office', town: person.town, status: 'Active', officer: PAROLE_OFFICERS[person.index % PAROLE_OFFICERS.length] }]);
     }
   }
   if (rng.chance(0.02) && ageAt(person.dob, SIM_TODAY) >= 18) {

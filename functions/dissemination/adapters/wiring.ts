@@ -1,0 +1,20 @@
+/**
+ * The dissemination entries' adapters, made once per process from the environment: the store
+ * (TABLE_NAME), and for the entries that send, the mailer (SENDER_EMAIL, SES_CONFIGURATION_SET)
+ * and the portal's address for the notice's link (PORTAL_URL, optional).
+ */
+import * as z from 'zod/mini';
+import { sesMailer } from '#shared/adapters/mailer';
+import { loadEnv, nonEmpty } from '#shared/env';
+import { nowIso } from '#shared/time';
+import type { DeliveryPorts } from '../ports';
+import { DynamoNoticeStore } from './notice-store';
+
+export const noticeStore = (): DynamoNoticeStore => new DynamoNoticeStore(loadEnv({ TABLE_NAME: nonEmpty }).TABLE_NAME);
+
+/** What an entry that sends notices needs. */
+export function deliveryPorts(): DeliveryPorts {
+  const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()), PORTAL_URL: z.optional(z.string()) });
+  const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+  return { store: new DynamoNoticeStore(env.TABLE_NAME), send: (email) => mailer.send(email), now: nowIso, ...(env.PORTAL_URL ? { portalUrl: env.PORTAL_URL } : {}) };
+}

@@ -1,0 +1,124 @@
+/**
+ * An arrest event, through the dissemination rules (domain/rules.json) to the notices they send.
+ */
+import type { PacketRecord } from '../../arrests/adapters/packet-store';
+import { courtFor } from '../../arrests/domain/courts';
+import { connectorOf } from '../../search/domain/connectors';
+import { SearchRecordSchema, type SearchRecord } from '../../search/domain/record';
+import { ARRESTS_SOURCE, sourceOf } from '../../search/domain/sources';
+import { arrestChange } from '../../search/use-cases/index-arrest';
+import { draftFields, eventKeyOf, noticeIdOf, officeRecipient, supervisingOfficer, type PacketFacts, type ResolvedRecipient, type RuleEventFacts } from '../domain/notice';
+import { RULES, rulesFor, type Rule } from '../domain/rules';
+import type { DisseminatePorts, NoticeRecord, PersonRecords } from '../ports';
+import { deliverNotice, type DeliveryOutcome } from './deliver';
+
+/** What became of one rule for one receiver. */
+export interface RuleOutcome {
+  readonly rule: string;
+  readonly noticeId?: string;
+  readonly result: 'switched-off' | 'no-match' | 'no-recipient' | 'muted' | 'withheld' | 'duplicate' | DeliveryOutcome;
+}
+
+/** The arrest as CISS Search's ciss-arrests source maps it: the same names, fields and labels search shows. */
+export function arrestRecord(packet: PacketRecord): SearchRecord | undefined {
+  const mapped = connectorOf(sourceOf(ARRESTS_SOURCE)!).map(arrestChange(packet));
+  return mapped.ok && mapped.change.op === 'upsert' ? SearchRecordSchema.parse(mapped.change.record) : undefined;
+}
+
+const today = (iso: string) => iso.slice(0, 10);
+
+/** Whether a matched record still holds: its Status (when it has one) is Active, and its end or expiry (when it has one) has not passed. */
+export function isActive(record: SearchRecord, now: string): boolean {
+  const field = (label: string) => record.fields.find((f) => f.label === label)?.value;
+  const status = field('Status');
+  if (status !== undefined && status.trim().toLowerCase() !== 'active') return false;
+  const ends = field('Ends') ?? field('Expires');
+  return ends === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(ends) || ends >= today(now);
+}
+
+/** The records the rule's condition matched (`[undefined]` for a rule that needs none; `[]` when it does not hold). */
+export async function matchedRecords(rule: Rule, arrest: SearchRecord, records: PersonRecords, now: string): Promise<readonly (SearchRecord | undefined)[]> {
+  const condition = rule.condition;
+  if (condition.kind === 'always') return [undefined];
+  const name = arrest.person?.names[0];
+  const sid = condition.matchBy.includes('sid') ? arrest.identifiers.sid?.[0] : undefined;
+  const byName = condition.matchBy.includes('name-and-dob') && name?.first && arrest.person?.dob ? { last: name.last, first: name.first, dob: arrest.person.dob } : {};
+  if (!sid && !('last' in byName)) return [];
+  const found = await records.matching(condition.recordKind, { ...(sid ? { sid } : {}), ...byName });
+  return condition.activeOnly ? found.filter((r) => isActive(r, now)) : found;
+}
+
+/** The receivers of a rule for one matched record (each address once). */
+export function recipientsOf(rule: Rule, packet: PacketFacts, matched: SearchRecord | undefined): ResolvedRecipient[] {
+  return rule.recipients.flatMap((r) => {
+    const resolved = r.kind === 'office' ? officeRecipient(r.role, r.of, packet, (ga) => courtFor(ga)?.clerkEmail) : supervisingOfficer(r.role, matched);
+    return resolved ? [resolved] : [];
+  });
+}
+
+export const packetFacts = (p: PacketRecord): PacketFacts => ({ packetId: p.packetId, ori: p.ori, status: p.status, incidentNumber: p.incidentNumber, courtGa: p.packet.court.gaNumber, agencyEmail: p.packet.agency.contactEmail });
+
+/**
+ * 1. the rules listening to the event, less those switched off at run time
+ * 2. read the packet as it now is (the event carries no personal data) and map it as search does
+ * 3. for each rule, its condition over the arrestee and the search sources' records
+ * 4. its receivers: an office's mailbox, or the person the matched record names
+ * 5. skip a receiver who muted the rule (where it allows), and withhold what their role may not see
+ * 6. write the notice, once per rule, event and receiver (a repeated event finds it written), and deliver it
+ */
+export async function disseminate(event: RuleEventFacts, ports: DisseminatePorts, rules: readonly Rule[] = RULES): Promise<RuleOutcome[]> {
+  const listening = rulesFor(event.detailType, rules);
+  if (listening.length === 0) return [];
+  const off = new Set((await ports.store.switches()).filter((s) => !s.enabled).map((s) => s.rule));
+  const outcomes: RuleOutcome[] = listening.filter((r) => off.has(r.id)).map((r) => ({ rule: r.id, result: 'switched-off' as const }));
+  const active = listening.filter((r) => !off.has(r.id));
+  if (active.length === 0) return outcomes;
+  const packet = await ports.packet(event.packetId);
+  const arrest = packet && arrestRecord(packet);
+  if (!packet || !arrest) return [...outcomes, ...active.map((r) => ({ rule: r.id, result: 'no-match' as const }))];
+  const facts = packetFacts(packet);
+  const eventKey = eventKeyOf(event);
+  const now = ports.now();
+
+  for (const rule of active) {
+    const matches = await matchedRecords(rule, arrest, ports.records, now);
+    if (matches.length === 0) {
+      outcomes.push({ rule: rule.id, result: 'no-match' });
+      continue;
+    }
+    const seen = new Set<string>();
+    const receivers = matches.flatMap((matched) => recipientsOf(rule, facts, matched).map((recipient) => ({ recipient, matched }))).filter(({ recipient }) => !seen.has(recipient.address) && seen.add(recipient.address));
+    if (receivers.length === 0) outcomes.push({ rule: rule.id, result: 'no-recipient' });
+    for (const { recipient, matched } of receivers) {
+      const noticeId = noticeIdOf(rule.id, eventKey, recipient.address);
+      if (rule.mutable && (await ports.store.mutes(recipient.address)).includes(rule.id)) {
+        outcomes.push({ rule: rule.id, noticeId, result: 'muted' });
+        continue;
+      }
+      const draft = draftFields(rule, recipient, facts, arrest, matched);
+      if (draft.withheld) {
+        outcomes.push({ rule: rule.id, noticeId, result: 'withheld' });
+        continue;
+      }
+      const notice: NoticeRecord = {
+        noticeId,
+        rule: rule.id,
+        ruleVersion: rule.version,
+        ruleTitle: rule.title,
+        event: eventKey,
+        packetId: event.packetId,
+        recipient,
+        fields: draft.fields,
+        status: 'PENDING',
+        attempts: 0,
+        createdAt: now,
+        nextAttemptAt: now,
+      };
+      const created = await ports.store.create(notice);
+      // A repeated event finds the notice written: it is not sent again, but one still due is tried.
+      const delivered = await deliverNotice(noticeId, ports, rules);
+      outcomes.push({ rule: rule.id, noticeId, result: created ? delivered : delivered === 'not-due' ? 'duplicate' : delivered });
+    }
+  }
+  return outcomes;
+}

@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core';
+import { custodialPacket } from '../../../drive/arrest-packet';
+import type { SearchRecordInput } from '../../../functions/search/domain/record';
+import { eventually, mailbox } from '../steps';
+import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from './harness';
+
+const ORI = 'CT0000100';
+const SID = 'CT07000002';
+/** The demo probation officer `cssd-officer` (infra/local/users.ts). */
+const OFFICER = 'officer.brooks@cssd.ct.example';
+
+/**
+ * Dissemination in the portal, in Chromium, on the real API: a supervisee's arrest goes through
+ * the workflow (RMS, the clerk's e-mailed link, the CMS), the supervising officer signs in and
+ * reads the notice with only its rule's fields; a prosecutor reads the accepted packet's notice
+ * and mutes that rule for themselves; operations see the rules with their switches. Every page
+ * passes axe and reads at 320 px.
+ */
+describe('notices and dissemination rules in the portal', () => {
+  let p: PortalHarness;
+  let packetId: string;
+
+  beforeAll(async () => {
+    p = await givenPortal({ searchSources: { people: 0 } });
+    const parole: SearchRecordInput = {
+      source: 'bopp-parole',
+      id: 'BP-70000002',
+      version: 1,
+      kind: 'supervision',
+      title: 'Parole case BP-70000002',
+      person: { names: [{ first: 'John', last: 'Doe' }], dob: '1990-04-12' },
+      identifiers: { sid: [SID] },
+      fields: [{ label: 'Status', value: 'Active' }, { label: 'Supervising officer', value: OFFICER }],
+    };
+    await p.h.runtime.search.direct().query('SELECT search_apply(:changes::jsonb)::text AS outcome', { changes: JSON.stringify([{ op: 'upsert', record: parole }]) });
+    const rms = await p.h.runtime.mintToken({ roles: ['agency-rms'], ori: ORI, username: 'nhpd-rms' });
+    const packet = custodialPacket('PORTAL-DISSEM', p.h.runtime.clock.now());
+    Object.assign(packet.arrestee, { stateIdentification: SID });
+    const res = await fetch(`${p.h.runtime.endpoints.api}/arrests`, { method: 'POST', headers: { Authorization: `Bearer ${rms}`, 'Content-Type': 'application/json' }, body: JSON.stringify(packet) });
+    packetId = ((await res.json()) as { packetId: string }).packetId;
+    const review = await eventually(async () => (await mailbox(p.h.runtime)).find((m) => m.subject.includes('Arrest packet PORTAL-DISSEM ')), 'the clerk review mail', 60_000);
+    const accept = new URL(/^Accept: (\S+)$/m.exec(review.body.text ?? '')?.[1] ?? '');
+    await fetch(accept, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ choice: accept.searchParams.get('choice') ?? '', expires: accept.searchParams.get('expires') ?? '', sig: accept.searchParams.get('sig') ?? '' }) });
+    await eventually(async () => (await mailbox(p.h.runtime)).find((m) => m.destination.to.includes(OFFICER)), "the officer's notice", 60_000);
+  }, 240_000);
+  afterAll(() => stopPortal(p));
+
+  const open = async (username: string, route: string, heading: string): Promise<Page> => {
+    const { page } = await signedIn(p, username, '/');
+    await page.evaluate(`void (location.hash = ${JSON.stringify(`#${route}`)})`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    return page;
+  };
+
+  it("shows the supervising officer the supervisee's arrest, only the rule's fields, and the notice on its own page", async () => {
+    const page = await open('cssd-officer', '/notices', 'Notices');
+    const card = page.getByRole('article', { name: "A supervisee's arrest, to the supervising officer" });
+    await card.waitFor();
+    const labels = await card.locator('dl[aria-label="What the notice says"] dt').allTextContents();
+    expect(labels).toEqual(['Arrestee', 'Date of birth', 'SID', 'Arrest date', 'Arresting agency', 'Statutes', 'Charges', 'Court (GA)', 'Docket', 'Supervision']);
+    expect(await card.textContent()).not.toMatch(/Elm Street|06514/);
+    expect(await checkPage(page, 'notices-officer')).toEqual([]);
+    await card.getByRole('link', { name: "A supervisee's arrest, to the supervising officer" }).click();
+    await page.getByRole('heading', { level: 1, name: 'Notice' }).waitFor();
+    await page.getByRole('article', { name: "A supervisee's arrest, to the supervising officer" }).waitFor();
+    expect(await page.getByRole('link', { name: packetId }).count()).toBe(1);
+    expect(await checkPage(page, 'notice-officer')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
+
+  it("shows a prosecutor the accepted packet's notice and lets them mute that rule for themselves", async () => {
+    const page = await open('dcj-attorney', '/notices', 'Notices');
+    await page.getByRole('article', { name: "Each accepted packet, to the prosecutor's office for the court" }).waitFor();
+    await page.getByRole('button', { name: "Mute: Each accepted packet, to the prosecutor's office for the court" }).click();
+    await page.getByText('Muted: you will not receive').waitFor();
+    // The muted rule's notices leave the list.
+    await page.getByText('No notices for you.').waitFor();
+    expect(await checkPage(page, 'notices-prosecutor-muted')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
+
+  it('shows operations the rules as data with their switches, and no failed notice', async () => {
+    const page = await open('ops', '/dissemination', 'Dissemination rules');
+    await page.getByRole('heading', { level: 2, name: 'Notices whose e-mail failed' }).waitFor();
+    expect(await page.getByRole('article').count()).toBe(4);
+    expect(await page.getByRole('button', { name: 'Switch off' }).count()).toBe(4);
+    expect(await checkPage(page, 'dissemination-rules')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
+});

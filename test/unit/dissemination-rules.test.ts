@@ -1,0 +1,246 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Caller } from '../../functions/shared/http';
+import { NOTICE_ID, noticeIdOf } from '../../functions/dissemination/domain/notice';
+import { RULES, RuleSchema, RuleSetSchema, ruleOf, type Rule } from '../../functions/dissemination/domain/rules';
+import { deliverDue, MAX_ATTEMPTS } from '../../functions/dissemination/use-cases/deliver';
+import { disseminate } from '../../functions/dissemination/use-cases/disseminate';
+import { listInbox, readNotice, setMute } from '../../functions/dissemination/use-cases/inbox';
+import { listFailed, listRules, redriveNotice, switchRule } from '../../functions/dissemination/use-cases/operate';
+import type { SearchRecordInput } from '../../functions/search/domain/record';
+import { givenPorts, packetRecord } from './dissemination-fakes';
+
+const OFFICER = 'officer.brooks@cssd.ct.example';
+const PACKET = 'ap-0123456789abcdef01234567';
+const event = (detailType: string, packetVersion = 1) => ({ detailType, packetId: PACKET, packetVersion });
+
+/** The arrestee of the custodial packet (John Q Doe, 12 Apr 1990), on parole, supervised by OFFICER. */
+const parole = (overrides: Partial<SearchRecordInput> = {}): SearchRecordInput => ({
+  source: 'bopp-parole',
+  id: 'BP-00000001',
+  version: 1,
+  kind: 'supervision',
+  title: 'Parole case BP-00000001',
+  person: { names: [{ first: 'John', last: 'Doe' }], dob: '1990-04-12' },
+  identifiers: { sid: ['CT-0123-4567'] },
+  fields: [
+    { label: 'Parole office', value: 'New Haven Parole Office' },
+    { label: 'Status', value: 'Active' },
+    { label: 'Supervising officer', value: OFFICER },
+  ],
+  ...overrides,
+});
+
+/** An active protective order against the arrestee, protecting a (synthetic) other person. */
+const order: SearchRecordInput = {
+  source: 'jud-por',
+  id: 'PO-2026-000123',
+  version: 1,
+  kind: 'protective-order',
+  title: 'Protective order PO-2026-000123',
+  person: { names: [{ first: 'John', last: 'Doe' }], dob: '1990-04-12' },
+  fields: [
+    { label: 'Court', value: 'New Haven GA23' },
+    { label: 'Expires', value: '2027-06-01' },
+    { label: 'Protected party', value: 'Jane Roe' },
+    { label: 'Protected party date of birth', value: '1992-01-01' },
+    { label: 'Status', value: 'Active' },
+  ],
+};
+
+const mustRule = (id: string): Rule => ruleOf(id) ?? (() => { throw new Error(`no rule ${id}`); })();
+const caller = (c: Partial<Caller>): Caller => ({ sub: 's', username: 'u', roles: [], courts: [], ...c });
+
+describe('the dissemination rules file', () => {
+  it('holds the four Connecticut rules, each versioned and reviewed', () => {
+    expect(RULES.map((r) => r.id)).toEqual(['supervisee-arrested', 'protective-order-respondent-arrested', 'packet-accepted-to-prosecutor', 'disposition-to-arresting-agency']);
+    for (const r of RULES) expect(r).toMatchObject({ version: expect.any(Number), review: { by: expect.any(String), on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
+  });
+
+  it('refuses a field no notice can carry, a supervision field without a supervision match, an office a role has not got, a rule id twice', () => {
+    const base = mustRule('packet-accepted-to-prosecutor');
+    const problems = (candidate: unknown) => RuleSchema.safeParse(candidate).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(problems({ ...base, fields: ['arrestee.address'] })[0]).toMatch(/^fields\.0: /);
+    expect(problems({ ...base, fields: ['supervision.case'] })).toContain('fields: supervision fields need a condition that matches a supervision record');
+    expect(problems({ ...base, recipients: [{ kind: 'office', role: 'community', of: 'packet-court' }] })[0]).toMatch(/^recipients\.0\.role: must be an office there/);
+    expect(problems({ ...base, recipients: [{ kind: 'record-assignee', assignee: 'supervising-officer', role: 'community' }] })).toContain('recipients: a supervising officer is named only by a matched supervision record');
+    expect(RuleSetSchema.safeParse({ rules: [base, base] }).success).toBe(false);
+  });
+});
+
+describe('rule supervisee-arrested: the supervising officer hears of a supervisee\'s arrest', () => {
+  it('sends the officer the rule\'s fields and no other, when the arrestee\'s SID matches an active supervision record', async () => {
+    const { ports, records, mailer, store } = givenPorts(packetRecord({ docketNumber: 'NNH-CR26-0001234' }));
+    records.add(parole());
+    const outcomes = await disseminate(event('ArrestDataAvailable'), ports);
+    expect(outcomes).toEqual([{ rule: 'supervisee-arrested', noticeId: noticeIdOf('supervisee-arrested', `ArrestDataAvailable:${PACKET}:v1`, OFFICER), result: 'sent' }]);
+    const [notice] = [...store.notices.values()];
+    expect(notice?.recipient).toEqual({ kind: 'person', role: 'community', address: OFFICER });
+    expect(notice?.fields.map((f) => f.name)).toEqual(['arrestee.name', 'arrestee.dob', 'arrestee.sid', 'arrest.date', 'arrest.agency', 'arrest.statutes', 'arrest.charges', 'arrest.court', 'arrest.docket', 'supervision.case']);
+    expect(notice?.fields.find((f) => f.name === 'arrestee.name')?.value).toBe('John Q Doe');
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]?.to).toEqual([OFFICER]);
+    // Nothing the rule does not name: not the arrestee's address, race, the arresting officer.
+    expect(mailer.sent[0]?.text).not.toMatch(/Elm Street|Hamden|06514/);
+    expect(mailer.sent[0]?.text).toContain(`https://ciss.example/portal/#/notices/${notice?.noticeId}`);
+  });
+
+  it('matches a probation record without a SID by surname, given name and date of birth', async () => {
+    const { ports, records } = givenPorts(packetRecord({ sid: null }));
+    records.add(parole({ source: 'cssd-probation', id: 'CSSD-000000001', identifiers: {}, fields: [{ label: 'Ends', value: '2027-01-01' }, { label: 'Supervising officer', value: OFFICER }] }));
+    expect((await disseminate(event('ArrestDataAvailable'), ports)).map((o) => o.result)).toEqual(['sent']);
+  });
+
+  it('sends nothing when the supervision has ended, no record matches, or the record names no officer', async () => {
+    for (const fields of [[{ label: 'Status', value: 'Discharged' }, { label: 'Supervising officer', value: OFFICER }], [{ label: 'Ends', value: '2026-01-01' }, { label: 'Supervising officer', value: OFFICER }]]) {
+      const { ports, records, mailer } = givenPorts(packetRecord());
+      records.add(parole({ fields }));
+      expect((await disseminate(event('ArrestDataAvailable'), ports)).map((o) => o.result)).toEqual(['no-match']);
+      expect(mailer.sent).toHaveLength(0);
+    }
+    const stranger = givenPorts(packetRecord({ sid: 'CT09999999' }));
+    stranger.records.add(parole({ person: { names: [{ first: 'Ann', last: 'Other' }], dob: '1970-01-01' } }));
+    expect((await disseminate(event('ArrestDataAvailable'), stranger.ports)).map((o) => o.result)).toEqual(['no-match']);
+    const unnamed = givenPorts(packetRecord());
+    unnamed.records.add(parole({ fields: [{ label: 'Status', value: 'Active' }] }));
+    expect((await disseminate(event('ArrestDataAvailable'), unnamed.ports)).map((o) => o.result)).toEqual(['no-recipient']);
+  });
+
+  it("withholds the notice when the officer's role may not see the supervision record (a juvenile record, CGS § 46b-124)", async () => {
+    const { ports, records, mailer } = givenPorts(packetRecord());
+    records.add(parole({ juvenile: true }));
+    expect((await disseminate(event('ArrestDataAvailable'), ports)).map((o) => o.result)).toEqual(['withheld']);
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('may not be muted by the officer (400 naming the field and the rule)', async () => {
+    const { store } = givenPorts(undefined);
+    await expect(setMute(caller({ email: OFFICER, roles: ['community'] }), { rule: 'supervisee-arrested', muted: true }, {}, '2026-11-30T12:00:00Z', store)).rejects.toMatchObject({ statusCode: 400, problems: [{ field: 'rule', rule: expect.stringContaining('may not') }] });
+  });
+});
+
+describe('rule protective-order-respondent-arrested: the court hears of an arrest of a person a protective order names', () => {
+  it("tells the arraigning court's clerk, with the order and its protected party (the court may see them)", async () => {
+    const { ports, records, store, mailer } = givenPorts(packetRecord({ status: 'RECEIVED' }));
+    records.add(order);
+    expect((await disseminate(event('ArrestPacketReceived'), ports)).map((o) => o.result)).toEqual(['sent']);
+    const [notice] = [...store.notices.values()];
+    expect(notice?.recipient).toEqual({ kind: 'office', role: 'court-clerk', address: 'clerk.ga23@jud.ct.example', court: 'GA23' });
+    expect(notice?.fields.map((f) => [f.label, f.value])).toEqual(expect.arrayContaining([['Protective order', 'Protective order PO-2026-000123'], ['Protected party', 'Jane Roe'], ['Expires', '2027-06-01']]));
+    expect(mailer.sent[0]?.text).toContain('Protected party: Jane Roe');
+  });
+
+  it("leaves out the protected party for a receiver whose role may not see it: search's visibility rules decide", async () => {
+    const toProsecutor: Rule = { ...mustRule('protective-order-respondent-arrested'), recipients: [{ kind: 'office', role: 'dcj', of: 'packet-court' }] };
+    const { ports, records, store } = givenPorts(packetRecord({ status: 'RECEIVED' }));
+    records.add(order);
+    expect((await disseminate(event('ArrestPacketReceived'), ports, [toProsecutor])).map((o) => o.result)).toEqual(['sent']);
+    const [notice] = [...store.notices.values()];
+    expect(notice?.fields.map((f) => f.label)).toEqual(['Arrestee', 'Date of birth', 'Arrest date', 'Arresting agency', 'Statutes', 'Court (GA)', 'Protective order', 'Court', 'Expires']);
+    expect(JSON.stringify(notice)).not.toContain('Jane Roe');
+  });
+
+  it('sends nothing for an expired order; to a judge it sends the protected party, to agency staff (who see orders) not', async () => {
+    const expired = givenPorts(packetRecord({ status: 'RECEIVED' }));
+    expired.records.add({ ...order, fields: [{ label: 'Expires', value: '2025-01-01' }, { label: 'Status', value: 'Active' }] });
+    expect((await disseminate(event('ArrestPacketReceived'), expired.ports)).map((o) => o.result)).toEqual(['no-match']);
+    const toJudge: Rule = { ...mustRule('protective-order-respondent-arrested'), recipients: [{ kind: 'office', role: 'judicial', of: 'packet-court' }] };
+    const toAgency: Rule = { ...mustRule('protective-order-respondent-arrested'), id: 'po-to-agency', recipients: [{ kind: 'office', role: 'agency-staff', of: 'packet-agency' }] };
+    const { ports, records, store } = givenPorts(packetRecord({ status: 'RECEIVED' }));
+    records.add(order);
+    expect((await disseminate(event('ArrestPacketReceived'), ports, [toJudge, toAgency])).map((o) => o.result)).toEqual(['sent', 'sent']);
+    const partyFor = (role: string) => [...store.notices.values()].find((n) => n.recipient.role === role)?.fields.some((f) => f.label === 'Protected party');
+    expect(partyFor('judicial')).toBe(true);
+    expect(partyFor('agency-staff')).toBe(false);
+  });
+});
+
+describe("rule packet-accepted-to-prosecutor: DCJ's office for the court hears of each accepted packet", () => {
+  it("tells the court's DCJ office, and every DCJ person sees it in the portal", async () => {
+    const { ports, store, mailer } = givenPorts(packetRecord({ status: 'ACCEPTED' }));
+    expect((await disseminate(event('ArrestPacketAccepted'), ports)).map((o) => o.result)).toEqual(['sent']);
+    expect(mailer.sent[0]?.to).toEqual(['dcj.ga23@dcj.ct.example']);
+    const inbox = await listInbox(caller({ email: 'attorney@dcj.ct.example', roles: ['dcj'] }), store);
+    expect(inbox.notices.map((n) => n.rule.id)).toEqual(['packet-accepted-to-prosecutor']);
+    expect(inbox.notices[0]?.fields.map((f) => f.name)).toEqual(['arrestee.name', 'arrestee.dob', 'arrest.date', 'arrest.agency', 'arrest.statutes', 'arrest.charges', 'arrest.court', 'arrest.arraignment']);
+    expect((await listInbox(caller({ email: 'clerk.ga14@jud.ct.example', roles: ['court-clerk'], courts: ['GA14'] }), store)).notices).toEqual([]);
+  });
+
+  it('is not sent to a DCJ mailbox that muted it, nor by anyone once the rule is switched off', async () => {
+    const muted = givenPorts(packetRecord({ status: 'ACCEPTED' }));
+    await setMute(caller({ email: 'dcj.ga23@dcj.ct.example', roles: ['dcj'], username: 'dcj-ga23' }), { rule: 'packet-accepted-to-prosecutor', muted: true }, {}, '2026-11-30T12:00:00Z', muted.store);
+    expect((await disseminate(event('ArrestPacketAccepted'), muted.ports)).map((o) => o.result)).toEqual(['muted']);
+    expect(muted.store.audits.map((a) => [a.type, a.subject, a.details])).toEqual([['NoticeMuted', { type: 'dissemination-rule', id: 'packet-accepted-to-prosecutor' }, { rule: 'packet-accepted-to-prosecutor', ruleVersion: 1, muted: true }]]);
+
+    const off = givenPorts(packetRecord({ status: 'ACCEPTED' }));
+    await switchRule('packet-accepted-to-prosecutor', { enabled: false, reason: 'DCJ intake moved' }, { username: 'ops', source: {} }, '2026-11-30T12:00:00Z', off.store);
+    expect((await disseminate(event('ArrestPacketAccepted'), off.ports)).map((o) => o.result)).toEqual(['switched-off']);
+    expect((await listRules(off.store)).rules.find((r) => r.id === 'packet-accepted-to-prosecutor')).toMatchObject({ enabled: false, switched: { reason: 'DCJ intake moved', by: 'ops' } });
+    await switchRule('packet-accepted-to-prosecutor', { enabled: true, reason: 'back' }, { username: 'ops', source: {} }, '2026-11-30T12:05:00Z', off.store);
+    expect((await disseminate(event('ArrestPacketAccepted'), off.ports)).map((o) => o.result)).toEqual(['sent']);
+  });
+});
+
+describe('rule disposition-to-arresting-agency: the arresting agency hears of the disposition', () => {
+  it("tells the agency's contact the dispositions, and its people see it in the portal (not another agency's)", async () => {
+    const { ports, store, mailer } = givenPorts(packetRecord({ status: 'ADJUDICATED', docketNumber: 'NNH-CR26-0001234', dispositions: [{ chargeSequenceID: 1, disposition: 'guilty', dispositionDate: '2026-11-30' }, { chargeSequenceID: 2, disposition: 'nolle', dispositionDate: '2026-11-30' }] }));
+    expect((await disseminate(event('ArrestPacketAdjudicated'), ports)).map((o) => o.result)).toEqual(['sent']);
+    expect(mailer.sent[0]?.to).toEqual(['records@nhpd.ct.example']);
+    const [notice] = [...store.notices.values()];
+    expect(notice?.fields.map((f) => [f.name, f.value])).toEqual([
+      ['arrest.incident', 'INC-1'],
+      ['arrest.date', expect.any(String)],
+      ['arrest.statutes', '53a-61; 53a-181'],
+      ['arrest.docket', 'NNH-CR26-0001234'],
+      ['arrest.dispositions', 'guilty; nolle'],
+    ]);
+    expect((await listInbox(caller({ email: 'staff@nhpd.ct.example', roles: ['agency-staff'], ori: 'CT0000100' }), store)).notices).toHaveLength(1);
+    expect((await listInbox(caller({ email: 'staff@hpd.ct.example', roles: ['agency-staff'], ori: 'CT0006400' }), store)).notices).toHaveLength(0);
+    await expect(readNotice(caller({ roles: ['agency-staff'], ori: 'CT0006400' }), notice?.noticeId, store)).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('delivery: once, with retries, failures visible and redriven', () => {
+  it('writes and sends one notice however often the same event arrives', async () => {
+    const { ports, mailer, store } = givenPorts(packetRecord({ status: 'ACCEPTED' }));
+    await disseminate(event('ArrestPacketAccepted'), ports);
+    const again = await disseminate(event('ArrestPacketAccepted'), ports);
+    expect(again.map((o) => o.result)).toEqual(['duplicate']);
+    expect(mailer.sent).toHaveLength(1);
+    expect(store.audits.filter((a) => a.type === 'NoticeSent')).toHaveLength(1);
+    expect(NOTICE_ID.test([...store.notices.keys()][0] ?? '')).toBe(true);
+  });
+
+  it('tries again after a backoff and sends once; after the last attempt the notice is FAILED, and a redrive sends it', async () => {
+    const { ports, mailer, store, clock } = givenPorts(packetRecord({ status: 'ACCEPTED' }));
+    mailer.failNext = 1;
+    expect((await disseminate(event('ArrestPacketAccepted'), ports)).map((o) => o.result)).toEqual(['retry']);
+    expect(await deliverDue(ports)).toMatchObject({ sent: 0 });
+    clock.advanceMinutes(5);
+    expect(await deliverDue(ports)).toMatchObject({ sent: 1 });
+    expect(mailer.sent).toHaveLength(1);
+    expect(store.audits.filter((a) => a.type === 'NoticeSent').map((a) => a.details?.['attempts'])).toEqual([2]);
+
+    const failing = givenPorts(packetRecord({ status: 'ACCEPTED' }));
+    failing.mailer.failNext = MAX_ATTEMPTS;
+    await disseminate(event('ArrestPacketAccepted'), failing.ports);
+    failing.clock.advanceMinutes(5);
+    await deliverDue(failing.ports);
+    failing.clock.advanceMinutes(15);
+    expect(await deliverDue(failing.ports)).toMatchObject({ failed: 1 });
+    const [failed] = (await listFailed(failing.store)).notices;
+    expect(failed).toMatchObject({ rule: 'packet-accepted-to-prosecutor', recipient: { kind: 'office', role: 'dcj', court: 'GA23' }, attempts: 3, lastError: 'TooManyRequestsException' });
+    expect(JSON.stringify(failed)).not.toMatch(/@|Doe/);
+    expect(await redriveNotice(failed?.noticeId, { username: 'ops', source: {} }, failing.ports)).toMatchObject({ outcome: 'sent' });
+    await expect(redriveNotice(failed?.noticeId, { username: 'ops', source: {} }, failing.ports)).rejects.toMatchObject({ statusCode: 409 });
+    expect(failing.store.audits.map((a) => a.type)).toEqual(['NoticeFailed', 'NoticeRedriven', 'NoticeSent']);
+  });
+
+  it('audits each notice with ids only: rule and version, event, the receiver\'s role and office, never a name or an address', async () => {
+    const { ports, records, store } = givenPorts(packetRecord());
+    records.add(parole());
+    await disseminate(event('ArrestDataAvailable'), ports);
+    const [sent] = store.audits;
+    expect(sent).toMatchObject({ type: 'NoticeSent', actor: 'system', component: 'dissemination', subject: { type: 'notice' }, details: { rule: 'supervisee-arrested', ruleVersion: 1, event: `ArrestDataAvailable:${PACKET}:v1`, recipientRole: 'community' } });
+    expect(JSON.stringify(store.audits)).not.toMatch(/@|Doe|1990-04-12|CT01234567/);
+  });
+});
