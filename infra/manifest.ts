@@ -18,6 +18,8 @@ import * as tasksRoutes from '../functions/tasks/routes';
 import * as auditRoutes from '../functions/audit/routes';
 import * as searchRoutes from '../functions/search/routes';
 import * as certificationRoutes from '../functions/certification/routes';
+import * as agenciesRoutes from '../functions/agencies/routes';
+import * as metricsRoutes from '../functions/metrics/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
@@ -25,6 +27,8 @@ import { opsRouteFunctions } from './manifest/ops';
 import { monitoringFunctions, monitoringSchedules } from './manifest/monitoring';
 import { searchEventRules, searchFunctions, searchRouteFunctions, searchSchedules } from './manifest/search';
 import { certificationFunctions, certificationMachines, certificationRouteFunctions } from './manifest/certification';
+import { agenciesEventRules, agenciesFunctions, agenciesRouteFunctions } from './manifest/agencies';
+import { metricsFunctions, metricsRouteFunctions, metricsSchedules } from './manifest/metrics';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -75,8 +79,11 @@ export type Permission =
   | { readonly secret: SecretName; readonly access: 'read' }
   /** The Data API on the search database, as its user for this access (and that user's secret). */
   | { readonly searchDb: SearchDbAccess }
-  /** `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles given by a lifecycle). */
-  | { readonly userPool: 'groups' };
+  /**
+   * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles given by a lifecycle);
+   * `clients`: CreateUserPoolClient, DescribeResourceServer and UpdateResourceServer (an agency's RMS client, provisioned).
+   */
+  | { readonly userPool: 'groups' | 'clients' };
 
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root; exports `handler`. */
@@ -172,6 +179,12 @@ export const tables = {
     indexes: {
       byActor: { partitionKey: 'actor', sortKey: 'sk' },
       byDay: { partitionKey: 'day', sortKey: 'sk' },
+      /**
+       * Every record of one type in time order: the program's figures count a month of one type
+       * (SearchPerformed, ArrestPacketReceived…) by one query, never a scan. One partition per
+       * type; the busiest (searches) is a few thousand writes a month.
+       */
+      byType: { partitionKey: 'type', sortKey: 'sk' },
     },
   },
 } as const satisfies Record<string, TableSpec>;
@@ -248,6 +261,8 @@ const routeSpecs = [
   ...Object.values(opsRoutes),
   ...Object.values(searchRoutes),
   ...Object.values(certificationRoutes),
+  ...Object.values(agenciesRoutes),
+  ...Object.values(metricsRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -264,6 +279,8 @@ const routeFunctions = {
   ...arrestRouteFunctions,
   ...searchRouteFunctions,
   ...certificationRouteFunctions,
+  ...agenciesRouteFunctions,
+  ...metricsRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -365,6 +382,8 @@ export const functions = {
   ...monitoringFunctions,
   ...searchFunctions,
   ...certificationFunctions,
+  ...agenciesFunctions,
+  ...metricsFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -402,11 +421,13 @@ export const eventRules = {
   ...accessEventRules,
   ...arrestEventRules,
   ...searchEventRules,
+  ...agenciesEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
 export const schedules = {
   ...monitoringSchedules,
   ...searchSchedules,
+  ...metricsSchedules,
 } as const satisfies Record<string, ScheduleSpec>;
 
 export const email = {

@@ -166,7 +166,8 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     grantSecretRead(grantee, targets.secrets[permission.secret]);
   } else if ('userPool' in permission) {
     if (targets.userPoolArn === undefined) throw new Error('A userPool permission was granted before the API (which makes the pool) was created');
-    iam.Grant.addToPrincipal({ grantee, actions: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'], resourceArns: [targets.userPoolArn] });
+    const actions = permission.userPool === 'clients' ? ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'] : ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'];
+    iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [targets.userPoolArn] });
   } else if ('searchDb' in permission) {
     if (!targets.searchDb) throw new Error('A searchDb permission was granted before the search database was created');
     targets.searchDb.grantDataApi(grantee, permission.searchDb);

@@ -13,6 +13,7 @@ import { searchEventRules } from '../manifest/search';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
+import { LocalUserPoolApi } from './user-pool-api';
 import { Clock } from './clock';
 import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
@@ -156,7 +157,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_INGESTION_RULES);
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(names.prefix, options.dataDir, teardown);
-    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
+    // Agency provisioning makes machine clients through the edge (Cognito's API) in the issuer's list, which the API holds.
+    let machineClients: LocalClients | undefined;
+    const userPool = new LocalUserPoolApi(() => machineClients);
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search, userPool }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
@@ -165,6 +169,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     issuer.grantedRoles = localGrants(dynamodb.client, names.table('main'), clock);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
+    machineClients = api.clients;
     signInPeople(api, issuer, clock, userDirectory(options.users));
     const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);
@@ -262,6 +267,8 @@ interface EdgeDeps {
   readonly diagnostics: DiagnosticsCallbacks;
   /** The search database's Data API. */
   readonly search: LocalDataApi;
+  /** Cognito's user-pool API, as agency provisioning calls it. */
+  readonly userPool: LocalUserPoolApi;
 }
 
 /**
@@ -282,6 +289,7 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
     kms: deps.keys.kms,
     secretsManager: deps.keys.secretsManager,
     rdsData: deps.search,
+    cognitoIdp: deps.userPool,
     localSecret: deps.localSecret,
     control: async (method, url, body) => deps.diagnostics.control(method, url) ?? (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
   });
