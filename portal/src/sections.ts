@@ -3,6 +3,7 @@ import { accessPages } from './pages/access';
 import { arrestPages } from './pages/arrests';
 import { auditPages } from './pages/audit';
 import { opsPages } from './pages/ops';
+import { programPages } from './pages/program';
 import { searchPages } from './pages/search';
 import { searchLogPages } from './pages/search-log';
 import { taskPages } from './pages/tasks';
@@ -12,6 +13,6 @@ import { taskPages } from './pages/tasks';
  * The API decides what each person may see and do: a section only spares people links that
  * would be refused.
  */
-export const SECTIONS: readonly Section[] = [taskPages, arrestPages, searchPages, auditPages, searchLogPages, opsPages, accessPages];
+export const SECTIONS: readonly Section[] = [taskPages, arrestPages, searchPages, auditPages, searchLogPages, programPages, opsPages, accessPages];
 
 export const sectionsFor = (roles: readonly string[]): Section[] => SECTIONS.filter((s) => s.roles.some((r) => roles.includes(r)));

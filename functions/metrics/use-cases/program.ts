@@ -47,7 +47,8 @@ export interface ProgramFigures {
   readonly days: readonly Period[];
   readonly municipalities: { readonly connected: number; readonly total: number; readonly share: number };
   readonly agencies: { readonly total: number; readonly provisioned: number; readonly connected: number; readonly provisionedInRange: number; readonly connectedInRange: number };
-  readonly sources: { readonly live: number; readonly total: number; readonly liveWithinHours: number; readonly ids: readonly string[] };
+  /** Source systems live now; `unavailable` (and nulls) when the search database did not answer. */
+  readonly sources: { readonly live: number | null; readonly total: number | null; readonly liveWithinHours: number; readonly ids: readonly string[]; readonly unavailable?: true };
   readonly medians: { readonly arrestToAvailable: Median; readonly requestToActive: Median };
 }
 
@@ -74,7 +75,8 @@ function rangeOf(query: ProgramQuery, now: string): { from: string; to: string; 
  *    request's receipt to ACTIVE, for those that ended in the range (their start from the
  *    subject's own trail)
  * 4. municipalities connected and agencies provisioned and connected, from the registry, as of
- *    the range's end; source systems live now (delivered within SOURCE_LIVE_HOURS)
+ *    the range's end; source systems live now (delivered within SOURCE_LIVE_HOURS), or said to be
+ *    unavailable when the search database does not answer (the rest still does)
  */
 export async function programFigures(query: ProgramQuery, ports: ProgramPorts): Promise<ProgramFigures> {
   const now = ports.now();
@@ -103,8 +105,9 @@ export async function programFigures(query: ProgramQuery, ports: ProgramPorts): 
   const asOf = range.end < now ? range.end : now;
   const agencies = await ports.agencies();
   const inRange = (at: string | undefined) => at !== undefined && at >= start && at < range.end;
-  const sources = await ports.sources();
-  const live = liveSources(sources, now);
+  // The search database may be cold or down: the other figures still answer, and this one says so.
+  const sources = await ports.sources().catch(() => undefined);
+  const live = sources ? liveSources(sources, now) : undefined;
   return {
     from: range.from,
     to: range.to,
@@ -120,7 +123,7 @@ export async function programFigures(query: ProgramQuery, ports: ProgramPorts): 
       provisionedInRange: agencies.filter((a) => inRange(a.provisionedAt)).length,
       connectedInRange: agencies.filter((a) => inRange(a.connectedAt)).length,
     },
-    sources: { live: live.length, total: sources.length, liveWithinHours: SOURCE_LIVE_HOURS, ids: live.map((s) => s.id) },
+    sources: sources && live ? { live: live.length, total: sources.length, liveWithinHours: SOURCE_LIVE_HOURS, ids: live.map((s) => s.id) } : { live: null, total: null, liveWithinHours: SOURCE_LIVE_HOURS, ids: [], unavailable: true },
     medians: {
       arrestToAvailable: { seconds: median(arrestToAvailable), count: arrestToAvailable.length },
       requestToActive: { seconds: median(requestToActive), count: requestToActive.length },

@@ -38,7 +38,8 @@ export async function hourFigures(ports: ProgramPorts): Promise<HourFigures> {
   ]);
   const startsOf = async (records: readonly TrailRecord[]) => new Map((await Promise.all(records.map(async (r) => [r.subject.id, await ports.trail.firstAt(r.subject)] as const))).flatMap(([id, at]) => (at ? [[id, at] as const] : [])));
   const activated = access.filter((r) => r.details['to'] === 'ACTIVE');
-  const [availableStarts, activeStarts, agencies, sources] = await Promise.all([startsOf(available), startsOf(activated), ports.agencies(), ports.sources()]);
+  // The search database may be cold or down: the other figures are published without this one.
+  const [availableStarts, activeStarts, agencies, sources] = await Promise.all([startsOf(available), startsOf(activated), ports.agencies(), ports.sources().catch(() => undefined)]);
   const seconds = (name: string, values: readonly number[]): MetricValue[] => values.map((value) => ({ name, unit: 'Seconds', value }));
   return {
     from,
@@ -48,7 +49,7 @@ export async function hourFigures(ports: ProgramPorts): Promise<HourFigures> {
       { name: PROGRAM_METRIC.documentExchanges, unit: 'Count', value: exchanges.reduce((n, list) => n + list.length, 0) },
       { name: PROGRAM_METRIC.municipalitiesConnectedPercent, unit: 'Percent', value: Math.round(municipalitiesConnected(agencies, now).share * 1000) / 10 },
       { name: PROGRAM_METRIC.agenciesConnected, unit: 'Count', value: agencies.filter((a) => a.connectedAt !== undefined).length },
-      { name: PROGRAM_METRIC.sourceSystemsLive, unit: 'Count', value: liveSources(sources, now).length },
+      ...(sources ? [{ name: PROGRAM_METRIC.sourceSystemsLive, unit: 'Count' as const, value: liveSources(sources, now).length }] : []),
       ...seconds(PROGRAM_METRIC.arrestToAvailableSeconds, durations(available, availableStarts)),
       ...seconds(PROGRAM_METRIC.requestToActiveSeconds, durations(activated, activeStarts)),
     ],
