@@ -175,7 +175,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll']), teardown);
+    // The program figures' hourly run reads the search database (its sources), which opens only when search is asked for.
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, options.searchSources ? new Set() : new Set(['search-poll', 'program-figures']), teardown);
     const resumed = await stepFunctions.resumeAll();
     const runtime: LocalRuntime = {
       endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: portalHome(api.url) },

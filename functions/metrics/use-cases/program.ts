@@ -52,6 +52,9 @@ export interface ProgramFigures {
   readonly medians: { readonly arrestToAvailable: Median; readonly requestToActive: Median };
 }
 
+/** A day that is on the calendar (2026-02-31 is not: Date would roll it into March). */
+const realDay = (day: string): boolean => !Number.isNaN(Date.parse(day)) && new Date(Date.parse(day)).toISOString().slice(0, 10) === day;
+
 /** The range as instants: from the start of `from` to the end of `to` (or now, when earlier). */
 function rangeOf(query: ProgramQuery, now: string): { from: string; to: string; end: string } {
   const month = now.slice(0, 7);
@@ -59,8 +62,8 @@ function rangeOf(query: ProgramQuery, now: string): { from: string; to: string; 
   const nextMonth = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1));
   const to = query.to ?? new Date(nextMonth.getTime() - 86_400_000).toISOString().slice(0, 10);
   const problems: FieldProblem[] = [];
-  if (Number.isNaN(Date.parse(from))) problems.push({ field: 'from', rule: 'must be a real day' });
-  if (Number.isNaN(Date.parse(to))) problems.push({ field: 'to', rule: 'must be a real day' });
+  if (!realDay(from)) problems.push({ field: 'from', rule: 'must be a real day' });
+  if (!realDay(to)) problems.push({ field: 'to', rule: 'must be a real day' });
   if (!problems.length && to < from) problems.push({ field: 'to', rule: 'must not be before from' });
   if (!problems.length && (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_RANGE_DAYS) problems.push({ field: 'to', rule: `must be at most ${MAX_RANGE_DAYS} days after from, counting both` });
   if (problems.length) throw new ValidationFailed(problems);
