@@ -136,11 +136,12 @@ describe('program figures, end to end', () => {
     const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
     const temporaryPassword = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1];
     await h.clock.advance(2 * HOUR);
-    // scrypt on a loaded machine can outlast a call's timeout (a 5xx): the employee tries again.
+    // scrypt on a loaded machine can outlast a call's timeout (a 5xx after the password was set):
+    // the employee tries again; whichever attempt set it, the request is ACTIVE.
     const firstLogin = () => fetch(`${h.apiUrl}/auth/first-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword, newPassword: 'Granite-Harbor-Lantern-38' }) });
-    let login = await firstLogin();
-    for (let attempt = 1; attempt < 3 && login.status >= 500; attempt++) login = await firstLogin();
-    expect(login.status).toBe(200);
+    const login = await firstLogin();
+    if (login.status !== 200) expect(login.status).toBeGreaterThanOrEqual(500);
+    if (login.status >= 500 && (await read<{ status: string }>(`/access-requests/${requestId}`, unit)).status !== 'ACTIVE') expect((await firstLogin()).status).toBe(200);
     await requestStatus(requestId, 'ACTIVE');
     return requestId;
   }

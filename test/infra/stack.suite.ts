@@ -192,13 +192,24 @@ describe('the secrets', () => {
   });
 
   test('only the functions the manifest names may change group membership, on the people’s user pool only', () => {
-    const members = functionsWith((p) => 'userPool' in p);
+    const members = functionsWith((p) => 'userPool' in p && p.userPool === 'groups');
     expect([...members].sort()).toEqual(['certification-grant', 'certification-lapse']);
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
-    const onGroups = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    const onGroups = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:Admin')));
     expect(onGroups).toHaveLength(members.length);
     for (const s of onGroups) expect(s).toMatchObject({ Action: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'], Resource: getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')) });
     for (const fn of members) expect(JSON.stringify(roleStatements(template, functionRoleId(template, fn)))).toContain('cognito-idp:AdminAddUserToGroup');
+  });
+
+  test('only agency provisioning may make app clients and change the resource server, on the people’s user pool only', () => {
+    const members = functionsWith((p) => 'userPool' in p && p.userPool === 'clients');
+    expect([...members]).toEqual(['agencies-provision']);
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+    const onClients = statements.filter((s) => [s.Action].flat().some((a) => a === 'cognito-idp:CreateUserPoolClient'));
+    expect(onClients).toEqual([
+      expect.objectContaining({ Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'], Resource: getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')) }),
+    ]);
+    expect(JSON.stringify(roleStatements(template, functionRoleId(template, 'agencies-provision')))).toContain('cognito-idp:CreateUserPoolClient');
   });
 
   test('no policy reads a secret of another resource, or any secret on "*"', () => {
