@@ -85,7 +85,13 @@ function DailyChart(props: { readonly days: ProgramFigures['days']; readonly lab
       data,
       el,
     );
-    return () => chart.destroy();
+    // The chart follows its column's width (a narrow window, a zoomed page): 320 px must read.
+    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(260, el.clientWidth), height: 240 }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      chart.destroy();
+    };
   }, [props.days]);
   return (
     <figure class="chart">
