@@ -158,8 +158,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(names.prefix, options.dataDir, teardown);
     // Agency provisioning makes machine clients through the edge (Cognito's API) in the issuer's list, which the API holds.
-    let machineClients: LocalClients | undefined;
-    const userPool = new LocalUserPoolApi(() => machineClients);
+    const machineClients: { current?: LocalClients } = {};
+    const userPool = new LocalUserPoolApi(() => machineClients.current);
     const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search, userPool }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
@@ -169,7 +169,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     issuer.grantedRoles = localGrants(dynamodb.client, names.table('main'), clock);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
-    machineClients = api.clients;
+    machineClients.current = api.clients;
     signInPeople(api, issuer, clock, userDirectory(options.users));
     const refs = localRefTargets({ names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);

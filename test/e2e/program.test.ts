@@ -235,9 +235,9 @@ describe('program figures, end to end', () => {
     const toAvailable = timelines.slice(0, 3).map((t) => (Date.parse(at(t, 'ArrestDataAvailable')) - Date.parse(at(t, 'ArrestPacketReceived'))) / 1000);
     expect(figures.medians.arrestToAvailable).toEqual({ seconds: median(toAvailable), count: 3 });
     expect(figures.medians.arrestToAvailable.seconds).toBeGreaterThanOrEqual(3 * 3600);
-    const request = await read<{ timeline: { at: string; details: { to?: string } }[] }>(`/access-requests/${requestId}`, unit);
+    const request = await read<{ timeline: { at: string; status?: string }[] }>(`/access-requests/${requestId}`, unit);
     const received = request.timeline.map((e) => e.at).sort()[0]!;
-    const active = request.timeline.find((e) => e.details.to === 'ACTIVE')!.at;
+    const active = request.timeline.find((e) => e.status === 'ACTIVE')!.at;
     expect(figures.medians.requestToActive).toEqual({ seconds: (Date.parse(active) - Date.parse(received)) / 1000, count: 1 });
     expect(figures.medians.requestToActive.seconds).toBeGreaterThanOrEqual(5 * 3600);
   }, 600_000);
