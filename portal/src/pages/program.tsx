@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import * as z from 'zod';
 import type { ProgramFigures } from '../../../functions/metrics/use-cases/program';
 import { useLoad } from '../api';
@@ -67,36 +67,50 @@ function RangeForm(props: { readonly current: Range }) {
 /** The daily series as a uPlot chart: the picture; the table below carries the same numbers. */
 function DailyChart(props: { readonly days: ProgramFigures['days']; readonly label: string }) {
   const box = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState(false);
   useEffect(() => {
     const el = box.current;
     if (!el) return undefined;
-    const xs = props.days.map((d) => Date.parse(`${d.period}T00:00:00Z`) / 1000);
-    const data: uPlot.AlignedData = [xs, props.days.map((d) => d.searches), props.days.map((d) => d.exchanges.total)];
-    const chart = new uPlot(
-      {
-        width: Math.max(260, el.clientWidth),
-        height: 240,
-        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-        legend: { show: false },
-        cursor: { show: false },
-        series: [{}, { label: 'Searches', stroke: '#1f5f99', width: 2 }, { label: 'Document exchanges', stroke: '#a33c00', width: 2, dash: [6, 4] }],
-        axes: [{}, { label: 'per day' }],
-      },
-      data,
-      el,
-    );
-    // The chart follows its column's width (a narrow window, a zoomed page): 320 px must read.
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(260, el.clientWidth), height: 240 }));
-    resize.observe(el);
+    let chart: uPlot | undefined;
+    let resize: ResizeObserver | undefined;
+    let live = true;
+    // Loaded when a chart is drawn, not with the portal: uPlot reads the browser's language when it
+    // loads, and a tag Intl refuses (Chromium's "en-US@posix") must cost the chart, not the portal.
+    import('uplot')
+      .then(({ default: UPlot }) => {
+        if (!live) return;
+        const xs = props.days.map((d) => Date.parse(`${d.period}T00:00:00Z`) / 1000);
+        const data: uPlot.AlignedData = [xs, props.days.map((d) => d.searches), props.days.map((d) => d.exchanges.total)];
+        chart = new UPlot(
+          {
+            width: Math.max(260, el.clientWidth),
+            height: 240,
+            tzDate: (ts) => UPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+            legend: { show: false },
+            cursor: { show: false },
+            series: [{}, { label: 'Searches', stroke: '#1f5f99', width: 2 }, { label: 'Document exchanges', stroke: '#a33c00', width: 2, dash: [6, 4] }],
+            axes: [{}, { label: 'per day' }],
+          },
+          data,
+          el,
+        );
+        // The chart follows its column's width (a narrow window, a zoomed page): 320 px must read.
+        const drawn = chart;
+        resize = new ResizeObserver(() => drawn.setSize({ width: Math.max(260, el.clientWidth), height: 240 }));
+        resize.observe(el);
+      })
+      .catch(() => live && setFailed(true));
     return () => {
-      resize.disconnect();
-      chart.destroy();
+      live = false;
+      resize?.disconnect();
+      chart?.destroy();
     };
   }, [props.days]);
   return (
     <figure class="chart">
       <div ref={box} role="img" aria-label={props.label} />
       <figcaption>
+        {failed ? 'The chart could not be drawn in this browser; the table below holds the numbers. ' : ''}
         Per day (UTC): <span class="series-searches">searches, solid line</span>; <span class="series-exchanges">document exchanges, dashed line</span>. The table below holds the same numbers.
       </figcaption>
     </figure>
