@@ -19,6 +19,8 @@ import * as auditRoutes from '../functions/audit/routes';
 import * as searchRoutes from '../functions/search/routes';
 import * as certificationRoutes from '../functions/certification/routes';
 import * as disseminationRoutes from '../functions/dissemination/routes';
+import * as agenciesRoutes from '../functions/agencies/routes';
+import * as metricsRoutes from '../functions/metrics/routes';
 import { auditAppend, commonEnv, cursorEnv, cursorKeyRead, fnRef, tableRef, taskEnv } from './manifest/shared';
 import { accessEventRules, accessFunctions, accessMachines, accessRouteFunctions } from './manifest/access';
 import { arrestEventRules, arrestFunctions, arrestMachines, arrestRouteFunctions } from './manifest/arrests';
@@ -29,6 +31,8 @@ import { certificationFunctions, certificationMachines, certificationRouteFuncti
 import * as accountsRoutes from '../functions/accounts/routes';
 import { accountCheck, accountsFunctions, accountsRouteFunctions, accountsSchedules } from './manifest/accounts';
 import { disseminationEventRules, disseminationFunctions, disseminationRouteFunctions, disseminationSchedules } from './manifest/dissemination';
+import { agenciesEventRules, agenciesFunctions, agenciesRouteFunctions } from './manifest/agencies';
+import { metricsFunctions, metricsRouteFunctions, metricsSchedules } from './manifest/metrics';
 
 /** A value resolved per back-end. */
 export type Ref =
@@ -82,9 +86,10 @@ export type Permission =
   /**
    * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles
    * given by a lifecycle); `accounts`: AdminDisableUser, AdminUserGlobalSignOut and
-   * AdminRemoveUserFromGroup (accounts that end).
+   * AdminRemoveUserFromGroup (accounts that end); `clients`: CreateUserPoolClient,
+   * DescribeResourceServer and UpdateResourceServer (an agency's RMS client, provisioned).
    */
-  | { readonly userPool: 'groups' | 'accounts' }
+  | { readonly userPool: 'groups' | 'accounts' | 'clients' }
   /** `check`: GetItem on the people's account records (`PERSON#…`) only: every token route's revocation check. */
   | { readonly accounts: 'check' };
 
@@ -182,6 +187,12 @@ export const tables = {
     indexes: {
       byActor: { partitionKey: 'actor', sortKey: 'sk' },
       byDay: { partitionKey: 'day', sortKey: 'sk' },
+      /**
+       * Every record of one type in time order: the program's figures count a month of one type
+       * (SearchPerformed, ArrestPacketReceived…) by one query, never a scan. One partition per
+       * type; the busiest (searches) is a few thousand writes a month.
+       */
+      byType: { partitionKey: 'type', sortKey: 'sk' },
     },
   },
 } as const satisfies Record<string, TableSpec>;
@@ -260,6 +271,8 @@ const routeSpecs = [
   ...Object.values(certificationRoutes),
   ...Object.values(accountsRoutes),
   ...Object.values(disseminationRoutes),
+  ...Object.values(agenciesRoutes),
+  ...Object.values(metricsRoutes),
 ] as const;
 export type RouteId = (typeof routeSpecs)[number]['id'];
 
@@ -278,6 +291,8 @@ const routeFunctions = {
   ...certificationRouteFunctions,
   ...accountsRouteFunctions,
   ...disseminationRouteFunctions,
+  ...agenciesRouteFunctions,
+  ...metricsRouteFunctions,
   'tasks-list': {
     entry: 'functions/tasks/list.ts',
     description: 'Human tasks: lists the pending tasks the caller may decide (GET /tasks)',
@@ -382,6 +397,8 @@ export const functions = {
   ...certificationFunctions,
   ...accountsFunctions,
   ...disseminationFunctions,
+  ...agenciesFunctions,
+  ...metricsFunctions,
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -420,6 +437,7 @@ export const eventRules = {
   ...arrestEventRules,
   ...searchEventRules,
   ...disseminationEventRules,
+  ...agenciesEventRules,
 } as const satisfies Record<string, EventRuleSpec>;
 
 export const schedules = {
@@ -427,6 +445,7 @@ export const schedules = {
   ...searchSchedules,
   ...accountsSchedules,
   ...disseminationSchedules,
+  ...metricsSchedules,
 } as const satisfies Record<string, ScheduleSpec>;
 
 export const email = {

@@ -30,6 +30,7 @@ export async function buildPortal(): Promise<PortalBundle> {
   });
   const script = result.outputFiles[0]?.text;
   if (!script) throw new Error('esbuild produced no portal.js');
-  const [html, css] = await Promise.all([readFile(here('./static/index.html'), 'utf8'), readFile(here('./static/portal.css'), 'utf8')]);
-  return { files: { 'index.html': html, 'portal.js': script, 'portal.css': css } };
+  // uPlot's own stylesheet (the program figures' charts) goes first, so the portal's rules win.
+  const [html, css, chartCss] = await Promise.all([readFile(here('./static/index.html'), 'utf8'), readFile(here('./static/portal.css'), 'utf8'), readFile(here('../node_modules/uplot/dist/uPlot.min.css'), 'utf8')]);
+  return { files: { 'index.html': html, 'portal.js': script, 'portal.css': `${chartCss}\n${css}` } };
 }

@@ -17,3 +17,25 @@ export const METRIC = {
   /** PENDING human tasks past their SLA (functions/monitoring/domain/pending-tasks.ts), every 5 minutes. */
   pendingTasksPastSla: 'PendingTasksPastSla',
 } as const;
+
+/**
+ * The program's figures (functions/metrics), published each hour for the hour before: counts to sum
+ * over a month, gauges of the registry and the sources, and each duration that ended in the hour
+ * as one value (so CloudWatch's p50 over any period is the median).
+ */
+export const PROGRAM_METRIC = {
+  /** `SearchPerformed` records in the hour. */
+  searches: 'ProgramSearches',
+  /** Document exchanges in the hour (sent, transmitted, notified, disseminated: functions/metrics/domain/figures.ts). */
+  documentExchanges: 'ProgramDocumentExchanges',
+  /** Share of the 169 municipalities whose agency is connected, in percent. */
+  municipalitiesConnectedPercent: 'MunicipalitiesConnectedPercent',
+  /** Agencies of the registry connected (their first packet received). */
+  agenciesConnected: 'AgenciesConnected',
+  /** CISS Search source systems that delivered within the last 24 hours. */
+  sourceSystemsLive: 'SourceSystemsLive',
+  /** Seconds from a packet's first receipt to AVAILABLE, one value per packet made available in the hour. */
+  arrestToAvailableSeconds: 'ArrestToAvailableSeconds',
+  /** Seconds from an access request's receipt to ACTIVE, one value per request activated in the hour. */
+  requestToActiveSeconds: 'RequestToActiveSeconds',
+} as const;

@@ -167,7 +167,11 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     grantSecretRead(grantee, targets.secrets[permission.secret]);
   } else if ('userPool' in permission) {
     if (targets.userPoolArn === undefined) throw new Error('A userPool permission was granted before the API (which makes the pool) was created');
-    const actions = permission.userPool === 'groups' ? ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'] : ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'];
+    const actions = {
+      groups: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'],
+      accounts: ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'],
+      clients: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
+    }[permission.userPool];
     iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [targets.userPoolArn] });
   } else if ('accounts' in permission) {
     // The account check of every token route: GetItem on the people's account records only.

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FunctionName, MachineName } from '../manifest';
-import { METRIC, METRICS_SERVICE, metricsNamespace } from '../manifest/monitoring';
+import { METRIC, METRICS_SERVICE, metricsNamespace, PROGRAM_METRIC } from '../manifest/monitoring';
 import { entriesOf } from './refs';
 import { SES_METRIC_DIMENSION, type StatefulResources } from './stateful';
 import type { StatelessResources } from './stateless';
@@ -279,6 +279,7 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({ title: 'SES bounces and complaints', width: 8, left: [sesMetric('Bounce'), sesMetric('Complaint')], right: [sesMetric('Send')] }),
           new cloudwatch.GraphWidget({ title: 'API 5xx', width: 8, left: [api5xx], right: [apiRequests] }),
         ],
+        programWidgets(custom),
         [
           new cloudwatch.GraphWidget({
             title: 'Search database capacity (ACUs)',
@@ -298,4 +299,43 @@ export class Monitoring extends Construct {
       ],
     });
   }
+}
+
+const DAY = Duration.days(1);
+
+/**
+ * The program's figures (functions/metrics, published hourly by `metrics-publish`): searches and
+ * document exchanges per day beside the program's monthly goals, municipalities connected and
+ * source systems live, and the median times (p50 of one value per packet or request), over the
+ * last 30 days. The same figures, month by month, are GET /metrics/program and the portal's page.
+ */
+function programWidgets(custom: (metricName: string, statistic: string, period?: Duration) => cloudwatch.Metric): cloudwatch.IWidget[] {
+  const hours = (id: string, name: string, label: string) =>
+    new cloudwatch.MathExpression({ expression: `${id} / 3600`, usingMetrics: { [id]: custom(name, 'p50', Duration.days(30)) }, period: Duration.days(30), label });
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Program: searches and document exchanges per day',
+      width: 8,
+      left: [custom(PROGRAM_METRIC.searches, 'Sum', DAY).with({ label: 'searches' }), custom(PROGRAM_METRIC.documentExchanges, 'Sum', DAY).with({ label: 'document exchanges' })],
+      // The published goals, 5,000 searches and 4,000 exchanges a month, as a day's share of 30.
+      leftAnnotations: [
+        { value: 5000 / 30, label: 'searches goal (5,000 a month)' },
+        { value: 4000 / 30, label: 'exchanges goal (4,000 a month)' },
+      ],
+      period: DAY,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Program: municipalities connected (%) and source systems live',
+      width: 8,
+      left: [custom(PROGRAM_METRIC.municipalitiesConnectedPercent, 'Maximum', Duration.hours(1)).with({ label: 'municipalities connected, %' })],
+      leftAnnotations: [{ value: 70, label: 'goal: over 70 %' }],
+      right: [custom(PROGRAM_METRIC.sourceSystemsLive, 'Minimum', Duration.hours(1)).with({ label: 'source systems live' }), custom(PROGRAM_METRIC.agenciesConnected, 'Maximum', Duration.hours(1)).with({ label: 'agencies connected' })],
+    }),
+    new cloudwatch.SingleValueWidget({
+      title: 'Program: median times, last 30 days (hours)',
+      width: 8,
+      metrics: [hours('arrest', PROGRAM_METRIC.arrestToAvailableSeconds, 'arrest to AVAILABLE'), hours('request', PROGRAM_METRIC.requestToActiveSeconds, 'request to ACTIVE')],
+      setPeriodToTimeRange: false,
+    }),
+  ];
 }

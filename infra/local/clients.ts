@@ -53,6 +53,17 @@ export class LocalClients {
     return { clientId: client.clientId, clientSecret: client.secret };
   }
 
+  /**
+   * A new machine client with these scopes, as Cognito's CreateUserPoolClient makes one (an
+   * agency provisioned through the API: user-pool-api.ts). Always a new id and secret.
+   */
+  addClient(name: string, scopes: readonly string[]): { clientId: string; clientSecret: string } {
+    const client: StoredClient = { clientId: randomBytes(13).toString('hex'), name, scopes: [...scopes], secret: randomBytes(32).toString('base64url') };
+    this.clients.push(client);
+    this.save();
+    return { clientId: client.clientId, clientSecret: client.secret };
+  }
+
   /** The client, when the secret is its own (compared in constant time). */
   authenticate(clientId: string, secret: string): LocalClient | undefined {
     const client = this.clients.find((c) => c.clientId === clientId);

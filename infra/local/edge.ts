@@ -28,6 +28,8 @@ export interface EdgeRoutes {
   readonly eventBridge: JsonService;
   readonly kms: JsonService;
   readonly secretsManager: JsonService;
+  /** Cognito's user-pool API (JSON 1.1), the part agency provisioning calls (user-pool-api.ts); absent, its requests are unknown operations. */
+  readonly cognitoIdp?: JsonService;
   /** The RDS Data API (REST-JSON) on the search database (infra/local/search/data-api.ts); absent, its requests are unknown operations. */
   readonly rdsData?: RestService;
   /** The per-run secret every `/_local/*` control but `/_local/health` asks for. */
@@ -130,6 +132,7 @@ export class Edge {
     if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
     if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
     if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
+    if (target.startsWith('AWSCognitoIdentityProviderService.') && this.routes.cognitoIdp) return this.json(this.routes.cognitoIdp, target, body, res, '1.1', 'com.amazonaws.cognitoidentityprovider');
     if (scope === 'rds-data' && this.routes.rdsData) {
       const answer = await this.routes.rdsData.handle(req.method ?? 'GET', url, body.toString('utf8'));
       return send(res, answer.status, answer.body, { ...answer.headers });

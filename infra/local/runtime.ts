@@ -13,6 +13,7 @@ import { disseminationEventRules, disseminationSchedules } from '../manifest/dis
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
+import { LocalUserPoolApi } from './user-pool-api';
 import { Clock } from './clock';
 import { DiagnosticsCallbacks } from './diagnostics-callbacks';
 import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
@@ -177,7 +178,10 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : new Set(Object.keys(disseminationEventRules)));
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(stage, options.dataDir, teardown);
-    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search }, teardown);
+    // Agency provisioning makes machine clients through the edge (Cognito's API) in the issuer's list, which the API holds.
+    const machineClients: { current?: LocalClients } = {};
+    const userPool = new LocalUserPoolApi(() => machineClients.current);
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search, userPool }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
@@ -186,13 +190,17 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     issuer.grantedRoles = localGrants(dynamodb.client, names.table('main'), clock);
     // The API listens before handlers get their environment: links in e-mails start with its URL.
     const api = await startApi({ stage, port: options.apiPort ?? 3000, dataDir: options.dataDir, lambda, issuer, clock, eventBridge, mailbox, localSecret }, teardown);
+    machineClients.current = api.clients;
     const people = userDirectory(options.users);
     signInPeople(api, issuer, clock, people);
     const refs = localRefTargets({ stage, names, lambda, stepFunctions, apiUrl: api.url, keys, cms, searchSources });
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set([...(options.searchSources ? [] : ['search-poll', ...Object.keys(disseminationSchedules)]), ...(options.accountsSweep ? [] : ['accounts-sweep'])]), teardown);
+    // Without search's sources: no polling, and neither dissemination's retries nor the program
+    // figures' hourly run, which read the search database (it opens only when search is asked for).
+    const searchOnly = options.searchSources ? [] : ['search-poll', 'program-figures', ...Object.keys(disseminationSchedules)];
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set([...searchOnly, ...(options.accountsSweep ? [] : ['accounts-sweep'])]), teardown);
     const resumed = await stepFunctions.resumeAll();
     // After the resume, so a first start's seeded renewal executions are not counted as carried on.
     await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), clock });
@@ -286,6 +294,8 @@ interface EdgeDeps {
   readonly diagnostics: DiagnosticsCallbacks;
   /** The search database's Data API. */
   readonly search: LocalDataApi;
+  /** Cognito's user-pool API, as agency provisioning calls it. */
+  readonly userPool: LocalUserPoolApi;
 }
 
 /**
@@ -306,6 +316,7 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
     kms: deps.keys.kms,
     secretsManager: deps.keys.secretsManager,
     rdsData: deps.search,
+    cognitoIdp: deps.userPool,
     localSecret: deps.localSecret,
     control: async (method, url, body) => deps.diagnostics.control(method, url) ?? (await control(deps.clock, deps.faults, method, url, body)) ?? more?.(method, url, body),
   });

@@ -11,7 +11,7 @@ import { tableRef } from './shared';
  */
 export const metricsNamespace = (stage: string): string => `CissWorkflows/${stage}`;
 
-export { METRIC, METRICS_SERVICE } from '../../functions/shared/metrics';
+export { METRIC, METRICS_SERVICE, PROGRAM_METRIC } from '../../functions/shared/metrics';
 
 /**
  * How long a human task may stay PENDING past its own deadline (`expiresAt`) before it counts as

@@ -12,7 +12,7 @@ const tokenRoutes = (routes as readonly RouteSpec[]).filter((r) => r.auth === 't
  * What the matrix puts in each path parameter: an id of the parameter's own format that names
  * nothing (a malformed id is answered 404 before any lookup, without naming it).
  */
-const MISSING_IDS: Readonly<Record<string, string>> = { packetId: 'ap-000000000000000000000000', requestId: 'AR-20000101-0000000000', taskId: 'Nn0SuchTaskAnywhere000', id: 'no-such-execution-0', source: 'jud-crmvs', certificationId: 'SC-20000101-0000000000', accountId: 'no-such-account-0', reviewId: '2000-Q1-CT0000100', noticeId: 'nt-000000000000000000000000', ruleId: 'no-such-rule' };
+const MISSING_IDS: Readonly<Record<string, string>> = { packetId: 'ap-000000000000000000000000', requestId: 'AR-20000101-0000000000', taskId: 'Nn0SuchTaskAnywhere000', id: 'no-such-execution-0', source: 'jud-crmvs', certificationId: 'SC-20000101-0000000000', accountId: 'no-such-account-0', reviewId: '2000-Q1-CT0000100', noticeId: 'nt-000000000000000000000000', ruleId: 'no-such-rule', ori: 'CT0099900' };
 const MISSING_ID = MISSING_IDS['taskId'] ?? '';
 const MISSING_PACKET = MISSING_IDS['packetId'] ?? '';
 const withMissingIds = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => MISSING_IDS[name] ?? name);

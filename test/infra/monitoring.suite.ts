@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { manifest, type FunctionName, type MachineName } from '#infra/manifest';
-import { METRIC, metricsNamespace } from '#infra/manifest/monitoring';
+import { METRIC, metricsNamespace, PROGRAM_METRIC } from '#infra/manifest/monitoring';
 import { appKeyId, devTemplate, expectResourceProperties, exportedFromSearchDb, functionLogicalId, getAttArn, onlyLogicalId, ref, resourcesOf, searchDbTemplate } from './template';
 
 /** The search cluster's `Ref`, as the main template reads it from the database's nested stack. */
@@ -200,6 +200,17 @@ describe('monitoring in AWS', () => {
       for (const metric of Object.values(METRIC)) expect(hasMetric(lines, NAMESPACE, metric, 'service', 'ciss-workflows')).toBe(true);
     });
 
+    it('shows the program figures: searches and exchanges per day against the goals, connection, sources live and the median times', () => {
+      for (const metric of Object.values(PROGRAM_METRIC)) expect({ metric, shown: hasMetric(lines, NAMESPACE, metric, 'service', 'ciss-workflows') }).toEqual({ metric, shown: true });
+      const widgets = dashboardBody().widgets;
+      const perDay = widgets.find((w) => w.properties['title'] === 'Program: searches and document exchanges per day');
+      expect(perDay?.properties['period']).toBe(86400);
+      expect(JSON.stringify(perDay?.properties['annotations'])).toContain('searches goal (5,000 a month)');
+      const medians = widgets.find((w) => w.properties['title'] === 'Program: median times, last 30 days (hours)');
+      expect(JSON.stringify(medians?.properties['metrics'])).toContain('"stat":"p50"');
+      expect(JSON.stringify(medians?.properties['metrics'])).toContain('"expression":"arrest / 3600"');
+    });
+
     it('shows errors, throttles and p99 duration of every function', () => {
       for (const name of functionNames) {
         const fn = `<Ref:${functionLogicalId(template, name)}>`;
@@ -242,6 +253,13 @@ describe('monitoring in AWS', () => {
         ScheduleExpression: 'rate(5 minutes)',
         State: 'ENABLED',
         Targets: [Match.objectLike({ Arn: getAttArn(functionLogicalId(template, 'monitoring-pending-tasks')) })],
+      });
+    });
+
+    it('runs the program figures every hour', () => {
+      expectResourceProperties(template, 'AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [Match.objectLike({ Arn: getAttArn(functionLogicalId(template, 'metrics-publish')) })],
       });
     });
 

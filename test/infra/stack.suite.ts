@@ -192,10 +192,10 @@ describe('the secrets', () => {
   });
 
   test('only the functions the manifest names may change group membership or end accounts, on the people’s user pool only', () => {
-    const members = functionsWith((p) => 'userPool' in p);
+    const members = functionsWith((p) => 'userPool' in p && p.userPool !== 'clients');
     expect([...members].sort()).toEqual(['accounts-remove', 'accounts-sweep', 'certification-grant', 'certification-lapse']);
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
-    const onPool = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:')));
+    const onPool = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:Admin')));
     expect(onPool).toHaveLength(members.length);
     const groups = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'];
     const accounts = ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'];
@@ -217,6 +217,17 @@ describe('the secrets', () => {
     const statements = roleStatements(template, functionRoleId(template, 'health'));
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'dynamodb:GetItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PERSON#*'] } } }));
     expect(JSON.stringify(statements)).not.toContain('dynamodb:Query');
+  });
+
+  test('only agency provisioning may make app clients and change the resource server, on the people’s user pool only', () => {
+    const members = functionsWith((p) => 'userPool' in p && p.userPool === 'clients');
+    expect([...members]).toEqual(['agencies-provision']);
+    const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+    const onClients = statements.filter((s) => [s.Action].flat().some((a) => a === 'cognito-idp:CreateUserPoolClient'));
+    expect(onClients).toEqual([
+      expect.objectContaining({ Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'], Resource: getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')) }),
+    ]);
+    expect(JSON.stringify(roleStatements(template, functionRoleId(template, 'agencies-provision')))).toContain('cognito-idp:CreateUserPoolClient');
   });
 
   test('no policy reads a secret of another resource, or any secret on "*"', () => {

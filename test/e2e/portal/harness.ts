@@ -40,7 +40,8 @@ export async function stopPortal(p: PortalHarness | undefined): Promise<void> {
 
 /** A fresh browser context (no cookies, no storage) with one page, its problems collected. */
 export async function newPage(p: PortalHarness, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await p.browser.newContext({ viewport });
+  // A locale Intl knows: headless Chromium under LANG=C says en-US@posix, which Intl refuses.
+  const context = await p.browser.newContext({ viewport, locale: 'en-US' });
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') p.problems.push(`${page.url()}: console: ${m.text()}`);
