@@ -42,8 +42,18 @@ export const BUNDLE_BUDGET_EXCEPTIONS: Readonly<Record<string, { readonly bytes:
     why: "zxcvbn's English and common password dictionaries (1.6 MB), loaded on first use: checking a new password against them is the point of first login",
   },
   'search-query': {
-    bytes: 110 * 1024,
+    bytes: 114 * 1024,
     why: 'the whole source registry (sources.json, 10 KB, every connector\'s field map) rides along for the source names, with the nickname table (6 KB); the cut: the query reads names from a registry without the field maps',
+    overGoal: true,
+  },
+  'dissemination-disseminate': {
+    bytes: 120 * 1024,
+    why: "the search source registry and its connectors (16 KB) ride along for the supervision and protective-order fields, with the arrest packet store (6 KB); the cut: read the matched record's fields without the connectors' module",
+    overGoal: true,
+  },
+  'access-evidence-record': {
+    bytes: 104 * 1024,
+    why: 'the shared lifecycle store (4 KB) beside the access store and the evidence pages; the cut: the evidence record needs only the status change, not the lists',
     overGoal: true,
   },
 };
