@@ -2,7 +2,7 @@ import http from 'node:http';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { ended, eventually, scanAll, throughRetries } from './steps';
+import { ended, eventually, scanAll, throughRetries, mailLink as link } from './steps';
 
 const DAY_MS = 24 * 3600 * 1000;
 const UNIT = 'cchrs.unit@dpscs.ct.example';
@@ -50,11 +50,6 @@ describe('CCHRS access request, end to end', () => {
     return mails[count - 1] as Mail;
   }
 
-  function link(mail: Mail, label: string): string {
-    const match = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(mail.body.text ?? '');
-    if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.body.text}`);
-    return match[1];
-  }
 
   async function decide(url: string, comment?: string): Promise<number> {
     expect((await fetch(url)).status).toBe(200);

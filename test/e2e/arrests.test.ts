@@ -1,7 +1,7 @@
 import { ListExecutionsCommand, RedriveExecutionCommand, StopExecutionCommand, type ExecutionListItem } from '@aws-sdk/client-sfn';
 import { custodialPacket, type ArrestPacket } from '../../drive/arrest-packet';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { ended, eventually, throughRetries } from './steps';
+import { ended, eventually, throughRetries, mailLink as link } from './steps';
 
 const DAY = 24 * 3600 * 1000;
 const ORI = 'CT0000100';
@@ -77,11 +77,6 @@ describe('CISS arrest workflow, end to end', () => {
     }, `${count} mail(s) to ${address} about ${about}`);
   }
 
-  function link(mail: Mail, label: string): string {
-    const match = new RegExp(`^${label}: (\\S+)$`, 'm').exec(mail.body.text ?? '');
-    if (!match?.[1]) throw new Error(`no ${label} link in ${mail.body.text}`);
-    return match[1];
-  }
 
   /** Follows an e-mailed link as the clerk does: the page first (no effect), then the decision. */
   async function decide(linkUrl: string, comment?: string): Promise<void> {

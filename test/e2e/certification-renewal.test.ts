@@ -8,7 +8,7 @@
  */
 import { decodeJwt } from 'jose';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { eventually } from './steps';
+import { eventually, mailLink as link, decideByLink as decide } from './steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -36,16 +36,6 @@ describe('CISS Search certification renewal, across the year', () => {
   const mails = async (to: string, subjectPart: string) => (await h.mailbox()).filter((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart));
   const mailTo = (to: string, subjectPart: string, count = 1): Promise<Mail> =>
     eventually(async () => (await mails(to, subjectPart)).at(count - 1), `mail ${count} to ${to} about "${subjectPart}"`, 30_000);
-  function link(mail: Mail, label: string): string {
-    const match = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(mail.body.text ?? '');
-    if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.body.text}`);
-    return match[1];
-  }
-  async function decide(url: string): Promise<void> {
-    const q = new URL(url).searchParams;
-    const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' });
-    expect((await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
-  }
   async function read(path: string, token: string): Promise<Record<string, unknown>> {
     const res = await api(path, token);
     expect(res.status).toBe(200);

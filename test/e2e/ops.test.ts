@@ -1,6 +1,6 @@
 import { main, type CliIo } from '../../cli/ciss';
 import type { ExecutionDetail, ExecutionPage, PendingTaskList, RedriveResult } from '../../functions/ops/contract';
-import { eventually, givenRuntime, mailbox, packetIdFor, scanAll, stopHarness, throughRetries, type Harness, type Mail } from './steps';
+import { eventually, givenRuntime, mailbox, packetIdFor, scanAll, stopHarness, throughRetries, type Harness, type Mail, mailLink as link, decideByLink as decide } from './steps';
 import { custodialPacket } from '../../drive/arrest-packet';
 
 const ORI = 'CT0000100';
@@ -69,17 +69,7 @@ describe('operations: what runs, what failed, what is stuck, and redrive', () =>
     return eventually(async () => (await mailbox(h.runtime)).find((m) => m.destination.to.includes(address) && m.subject.includes(about)), `mail to ${address} about ${about}`);
   }
 
-  function link(mail: Mail, label: string): string {
-    const match = new RegExp(`^${label}: (\\S+)$`, 'm').exec(mail.body.text ?? '');
-    if (!match?.[1]) throw new Error(`no ${label} link in ${mail.body.text}`);
-    return match[1];
-  }
 
-  async function decide(url: string): Promise<void> {
-    const q = new URL(url).searchParams;
-    const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' });
-    expect((await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
-  }
 
   /** Runs the CLI's main as `npx ciss` would, against this runtime's API. */
   async function ciss(args: string[], answer = ''): Promise<{ code: number; out: string; err: string }> {

@@ -8,7 +8,7 @@
  */
 import { decodeJwt } from 'jose';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { ended, eventually } from './steps';
+import { ended, eventually, mailLink as link, decideByLink as decide } from './steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -36,16 +36,6 @@ describe('CISS Search certification, end to end', () => {
 
   async function mailTo(to: string, subjectPart: string): Promise<Mail> {
     return eventually(async () => (await h.mailbox()).find((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart)), `mail to ${to} about "${subjectPart}"`, 30_000);
-  }
-  function link(mail: Mail, label: string): string {
-    const match = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(mail.body.text ?? '');
-    if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.body.text}`);
-    return match[1];
-  }
-  async function decide(url: string): Promise<void> {
-    const q = new URL(url).searchParams;
-    const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' });
-    expect((await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
   }
   async function read(path: string, token: string): Promise<Record<string, unknown>> {
     const res = await api(path, token);

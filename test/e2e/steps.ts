@@ -146,3 +146,18 @@ export function throughRetries<T>(h: Harness | Target, executionArn: string, don
 function inProcessClock(clock: Clock): TargetClock {
   return { now: async () => clock.now(), pending: async () => clock.pending(), advance: (ms) => clock.advance(ms) };
 }
+
+/** The link after `<label>…: ` on a line of an e-mail's text (the approval and evidence links). */
+export function mailLink(mail: Mail, label: string): string {
+  const match = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(mail.body.text ?? '');
+  if (!match?.[1]) throw new Error(`no "${label}" link in: ${mail.body.text}`);
+  return match[1];
+}
+
+/** Decides a task as its e-mailed link's page does (the form's POST), and expects it taken. */
+export async function decideByLink(url: string): Promise<void> {
+  const q = new URL(url).searchParams;
+  const body = new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' });
+  const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  if (res.status !== 200) throw new Error(`deciding through ${new URL(url).pathname} answered ${res.status}`);
+}

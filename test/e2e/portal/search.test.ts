@@ -121,7 +121,7 @@ describe('CISS Search in the portal', () => {
     // The misspelt surname found as a typo, the first name and date of birth exactly, each <mark>ed.
     expect(await hit.locator('mark').allTextContents()).toEqual(['Kowalczyk', 'Katherine', '1984-03-07']);
     expect(await hit.locator('.search-how').allTextContents()).toEqual(['typo', 'exact', 'exact']);
-    expect(await hit.locator('.search-rank li').allTextContents()).toEqual(['Name, typo: +3.11', 'Name, exact: +3', 'Born, exact: +4']);
+    expect(await hit.locator('.search-rank li').allTextContents()).toEqual(['Name, typo: +3.56', 'Name, exact: +3', 'Born, exact: +4']);
     // The other source's record, under "Kate": a nickname of Katherine.
     const other = first.locator('.search-hit', { hasText: 'Criminal history of Kate Kowalczyk' });
     expect(await other.locator('.search-how').allTextContents()).toEqual(['typo', 'nickname of', 'exact']);
