@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
-import { json, routeHandler } from '#shared/http';
+import { json, orElse, routeHandler } from '#shared/http';
 import { OriSchema } from '#shared/ids';
 import { nowIso } from '#shared/time';
 import { cognitoRmsClients } from './adapters/cognito';
@@ -19,5 +19,6 @@ export const handler = routeHandler(
     const out = await provisionAgency({ ori: event.params.ori, actor: event.caller.username, source: sourceOf(event) }, ports);
     return json(201, { ori: out.agency.ori, name: out.agency.name, clientId: out.clientId, clientSecret: out.clientSecret, provisionedAt: out.provisionedAt }, { 'Cache-Control': 'no-store' });
   },
-  { params: z.object({ ori: OriSchema }) },
+  // A malformed ORI reads as one not in the registry (404), never echoed.
+  { params: z.object({ ori: orElse(OriSchema, '') }) },
 );

@@ -40,7 +40,7 @@ export class LocalEventBridge {
 
   /**
    * @param disabled rules that match nothing, as a rule in state DISABLED in AWS (the runtime
-   *   turns dissemination's rules off when it is not asked to ingest CISS Search's sources).
+   *   turns CISS Search's ingestion rules and dissemination's off when it is not asked to ingest).
    */
   constructor(
     private readonly busName: string,

@@ -10,6 +10,7 @@ import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
 import { disseminationEventRules, disseminationSchedules } from '../manifest/dissemination';
+import { searchEventRules } from '../manifest/search';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -72,10 +73,8 @@ export interface RuntimeOptions {
    * synthetic people) and the `search-poll` schedule that reads them. Absent, the simulator
    * serves nobody and the schedule does not run: a runtime that is not about search (the workflow
    * tests, the bench's workflow parts) does not open the search database every quarter of an
-   * hour of its clock. The rules that index pushed changes and arrest packets run either way
-   * (PGlite runs in a thread of its own and holds up nothing else). Dissemination's rules and
-   * schedule, which read the index and mail receivers beside the workflows' own mail, run only
-   * where search ingests, so a workflow test's mailbox stays as it was.
+   * hour of its clock; nor do the rules that index pushed changes and arrest packets, nor
+   * dissemination's (SEARCH_INGESTION_RULES).
    * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
@@ -175,7 +174,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : new Set(Object.keys(disseminationEventRules)));
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_INGESTION_RULES);
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(stage, options.dataDir, teardown);
     // Agency provisioning makes machine clients through the edge (Cognito's API) in the issuer's list, which the API holds.
@@ -458,6 +457,15 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
   gateway.mount(CONSOLE_PREFIX, redirectConsole);
   return { gateway, url, clients };
 }
+
+/**
+ * The rules that feed CISS Search's index and those that read it (dissemination's), disabled (as
+ * a DISABLED rule in AWS) unless the runtime is asked to ingest (`searchSources`). PGlite runs in
+ * a thread of its own, but opening it still costs a core for seconds: a runtime that is not
+ * about search (the workflow load and crash tests, the bench's workflow parts) should not pay for
+ * an index it never reads, and its mailbox stays the workflows' own.
+ */
+const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set([...Object.keys(searchEventRules), ...Object.keys(disseminationEventRules)]);
 
 /**
  * The search database as the Data API serves it on the edge: the local cluster and its two
