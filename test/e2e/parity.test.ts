@@ -1,6 +1,7 @@
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { functions, machines, routes, schedules, type FunctionName } from '../../infra/manifest';
-import { synthesizeTemplate } from '../../infra/stack';
+import { synthesizeStack } from '../../infra/stack';
+import { appTemplate } from '../infra/template';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 interface CfnResource {
@@ -14,7 +15,8 @@ interface CfnResource {
  */
 describe('AWS and local back-ends built from one manifest', () => {
   let h: Harness;
-  const template = synthesizeTemplate();
+  // The function areas' nested stacks folded into the main template: one application either way.
+  const template = appTemplate(synthesizeStack());
   const byType = (type: string) => template.findResources(type) as Record<string, CfnResource>;
 
   beforeAll(async () => {
