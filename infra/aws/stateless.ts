@@ -208,9 +208,7 @@ export class StatelessResources extends Construct {
     this.schedules = mapRecord(scheduleSpecs, (name, spec) =>
       new events.Rule(this, `Schedule-${name}`, {
         description: spec.description,
-        // In the manifest's own unit, as the local runtime and EventBridge's API write it
-        // (`Schedule.rate` would turn 1440 minutes into `rate(1 day)`).
-        schedule: events.Schedule.expression(`rate(${spec.everyMinutes} minute${spec.everyMinutes === 1 ? '' : 's'})`),
+        schedule: events.Schedule.rate(Duration.minutes(spec.everyMinutes)),
         targets: [
           new targets.LambdaFunction(this.functions[spec.target.function].fn, {
             retryAttempts: 2,
