@@ -59,6 +59,13 @@ export interface ApiProps {
  * Request bodies over this size are blocked by WAF, which cannot see further into a body of a
  * regional API (16 KB), except on LARGE_BODY_PATHS.
  */
+/**
+ * The functions the user pool itself invokes (its triggers). They stay in the main template:
+ * the pool references them and their permission references the pool, so in a nested stack
+ * they would make a cycle (pool → nested stack → pool). See `StatelessResources.areaStacks`.
+ */
+export const USER_POOL_TRIGGERS: readonly FunctionName[] = ['auth-pre-token'];
+
 export const WAF_BODY_INSPECTION_BYTES = 16 * 1024;
 
 /**

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { manifest, type EventRuleSpec, type FunctionName, type FunctionSpec, type MachineName, type MachineSpec, type ScheduleSpec } from '../manifest';
-import { Api } from './api';
+import { Api, USER_POOL_TRIGGERS } from './api';
 import { PARTITION_PLACEHOLDER, checkSubstitutions, machineAccess, readAsl, withPartition } from './asl';
 import { LOG_RETENTION, ManifestFunction } from './function';
 import { grantMachineAccess, grantPermission, type GrantTargets } from './grants';
@@ -38,6 +38,15 @@ export interface StatelessResourcesProps {
  */
 export class StatelessResources extends Construct {
   readonly functions: Readonly<Record<FunctionName, ManifestFunction>>;
+  /**
+   * One nested stack per area of the app (`functions/<area>/`, from each function's entry), which
+   * holds that area's functions: their roles, policies and log groups. The main template keeps
+   * what joins them (API, machines, rules, schedules, alarms) and stays small as areas are added;
+   * a new area gets its own stack with no change here. CloudFormation passes what crosses over
+   * as parameters and outputs. The user pool's triggers stay in the main template (see
+   * `USER_POOL_TRIGGERS`).
+   */
+  readonly areaStacks: Readonly<Record<string, NestedStack>>;
   readonly machines: Readonly<Record<MachineName, sfn.StateMachine>>;
   readonly api: Api;
   /** The CISS portal: bucket, distribution, its app client and the deployed bundle. */
@@ -89,17 +98,25 @@ export class StatelessResources extends Construct {
     const scheduleSpecs: Readonly<Record<string, ScheduleSpec>> = manifest.schedules;
     const eventTargets = new Set<FunctionName>(Object.values<EventRuleSpec>(manifest.eventRules).map((rule) => rule.target.function));
     const scheduleTargets = new Set<FunctionName>(Object.values(scheduleSpecs).map((schedule) => schedule.target.function));
+    const areaStacks: Record<string, NestedStack> = {};
+    const scopeOf = (name: FunctionName, spec: FunctionSpec): Construct => {
+      if (USER_POOL_TRIGGERS.includes(name)) return this;
+      const area = functionArea(spec.entry);
+      areaStacks[area] ??= new NestedStack(this, `Area-${area}`, { description: `ciss-workflows (${stage}): the functions of ${area} (nested stack)` });
+      return areaStacks[area];
+    };
     this.functions = mapRecord(functionSpecs, (name, spec) => {
       const environment = Object.fromEntries(
         Object.entries(spec.env)
           .filter(([, ref]) => !isDeferredRef(ref))
           .map(([key, ref]) => [key, resolveRef(ref, earlyRefTargets)]),
       );
-      const fn = new ManifestFunction(this, `Fn-${name}`, { spec, projectRoot: props.projectRoot, environment, logKey: stateful.key });
+      const fn = new ManifestFunction(scopeOf(name, spec), `Fn-${name}`, { spec, projectRoot: props.projectRoot, environment, logKey: stateful.key });
       lambdas[name] = fn.fn;
       acknowledgeFunction(fn.fn, eventTargets.has(name) ? 'event' : scheduleTargets.has(name) ? 'schedule' : 'sync');
       return fn;
     });
+    this.areaStacks = areaStacks;
 
     // 2. The API, now that the functions behind its routes exist. Its base URL is made of the
     //    RestApi id and stage name, not the deployment, so functions may carry it (step 4).
@@ -201,6 +218,16 @@ export class StatelessResources extends Construct {
       }),
     );
   }
+}
+
+/**
+ * The area a function belongs to: the directory under `functions/` its entry is in
+ * (`functions/search/query.ts` → `search`). Each area's functions get one nested stack.
+ */
+export function functionArea(entry: string): string {
+  const area = /^(?:\.\/)?functions\/([A-Za-z0-9-]+)\//.exec(entry)?.[1];
+  if (area === undefined) throw new Error(`Function entry "${entry}" is not in a functions/<area>/ directory`);
+  return area;
 }
 
 /** The findings every manifest function has, and why they stand. */

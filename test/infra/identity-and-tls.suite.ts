@@ -1,10 +1,10 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { synthesizeStack } from '#infra/stack';
-import { expectResourceProperties, functionLogicalId, getAttArn, resourcesOf } from './template';
+import { appTemplate, expectResourceProperties, functionLogicalId, getAttArn, resourcesOf } from './template';
 
 /** Agency RMS systems authenticate as machines: OAuth client credentials with scopes (issue 6). */
 describe('RMS machine clients in the Cognito user pool', () => {
-  const template = Template.fromStack(synthesizeStack({ rmsClients: { 'new-haven-pd': 'CT0000100', 'hartford-pd': 'CT0006400' } }));
+  const template = appTemplate(synthesizeStack({ rmsClients: { 'new-haven-pd': 'CT0000100', 'hartford-pd': 'CT0006400' } }));
   // The portal's own client (code + PKCE, exact URLs) is tested in portal.suite.ts.
   const clients = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient')).filter((c) => !String(c.Properties['ClientName']).endsWith('-portal'));
 
@@ -93,7 +93,7 @@ describe('RMS machine clients in the Cognito user pool', () => {
 });
 
 describe('TLS 1.2 only, on the API’s own domain (SC-8, SC-13)', () => {
-  const template = Template.fromStack(
+  const template = appTemplate(
     synthesizeStack({ stage: 'prod', customDomain: { domainName: 'api.ciss.ct.example', certificateArn: 'arn:aws:acm:us-east-1:111122223333:certificate/abc' } }),
   );
 

@@ -1,9 +1,9 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { replacePlaceholders } from '#shared/asl';
 import { manifest, type MachineName } from '#infra/manifest';
 import { synthesizeStack } from '#infra/stack';
 import { PARTITION_PLACEHOLDER } from '#infra/aws/asl';
-import { resourcesOf } from './template';
+import { appTemplate, resourcesOf } from './template';
 
 const machineNames = Object.keys(manifest.machines) as MachineName[];
 
@@ -31,7 +31,7 @@ describe.each([
   ['a commercial region', 'us-east-1', 'aws'],
 ])('synthesized for %s', (_, region, partition) => {
   const stack = synthesizeStack({ env: { account: '123456789012', region } });
-  const template = Template.fromStack(stack);
+  const template = appTemplate(stack);
   const text = JSON.stringify(template.toJSON());
 
   test('writes every ARN of every machine with the partition placeholder', () => {

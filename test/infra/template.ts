@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthesizeStack } from '#infra/stack';
+import { Stack } from 'aws-cdk-lib';
+import { synthesizeStack, type CissWorkflowsStack } from '#infra/stack';
 import { manifest, type FunctionName } from '#infra/manifest';
 
 /** The slice of a CloudFormation resource these tests read. */
@@ -72,16 +73,85 @@ export function functionRoleId(template: Template, name: FunctionName): string {
   return id;
 }
 
+type Json = unknown;
+
+/** `value` with every `{Ref: name}` / `{'Fn::GetAtt': [id, attribute]}` that `replace` knows replaced, deeply. */
+function substitute(value: Json, replace: (node: Record<string, unknown>) => Json | undefined): Json {
+  if (Array.isArray(value)) return value.map((v) => substitute(v, replace));
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  const replaced = replace(node);
+  if (replaced !== undefined) return substitute(replaced, replace);
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, substitute(v, replace)]));
+}
+
+/**
+ * The stack with its function areas' nested stacks (`stateless.areaStacks`) folded back into
+ * the main template, as if it were one: each nested stack's resources, with its parameters
+ * replaced by what the main template passes and the main template's reads of its outputs
+ * replaced by the outputs' values. The suites check the application's wiring (who may do what
+ * to which table), which does not depend on where CloudFormation draws the line between
+ * templates; the budget test reads the templates as they are (`Template.fromStack`).
+ * CISS Search's database stays nested (see `exportedFromSearchDb`).
+ */
+export function appTemplate(stack: CissWorkflowsStack): Template {
+  const main = Template.fromStack(stack).toJSON() as { Resources: Record<string, Record<string, unknown>> };
+  const resources: Record<string, Record<string, unknown>> = { ...main.Resources };
+  const outputs = new Map<string, Json>();
+  for (const nested of Object.values(stack.stateless.areaStacks)) {
+    const resource = nested.nestedStackResource;
+    if (!resource) throw new Error(`nested stack ${nested.node.path} has no resource in its parent`);
+    const id = Stack.of(resource).resolve(resource.logicalId) as string;
+    const parameters = ((resources[id]?.['Properties'] as { Parameters?: Record<string, Json> } | undefined)?.Parameters ?? {});
+    const inner = substitute(Template.fromStack(nested).toJSON(), (node) => {
+      const name = node['Ref'];
+      return typeof name === 'string' && Object.keys(node).length === 1 && name in parameters ? parameters[name] : undefined;
+    }) as { Resources: Record<string, Record<string, unknown>>; Outputs?: Record<string, { Value: Json }> };
+    for (const [name, output] of Object.entries(inner.Outputs ?? {})) outputs.set(`${id}.${name}`, output.Value);
+    for (const [innerId, r] of Object.entries(inner.Resources)) {
+      if (innerId in resources) throw new Error(`logical id ${innerId} is in the main template and in ${nested.node.path}`);
+      resources[innerId] = r;
+    }
+    delete resources[id];
+  }
+  const stackIds = new Set([...outputs.keys()].map((k) => k.split('.')[0]));
+  const folded = substitute(resources, (node) => {
+    const att = node['Fn::GetAtt'];
+    if (!Array.isArray(att) || Object.keys(node).length !== 1) return undefined;
+    const [id, attribute] = att as [unknown, unknown];
+    if (typeof id !== 'string' || typeof attribute !== 'string' || !attribute.startsWith('Outputs.')) return undefined;
+    return outputs.get(`${id}.${attribute.slice('Outputs.'.length)}`);
+  }) as Record<string, Record<string, unknown>>;
+  for (const r of Object.values(folded)) {
+    const dependsOn = r['DependsOn'];
+    if (Array.isArray(dependsOn)) r['DependsOn'] = dependsOn.filter((d) => !stackIds.has(String(d)));
+  }
+  return Template.fromJSON({ ...main, Resources: folded });
+}
+
 let devStack: ReturnType<typeof synthesizeStack> | undefined;
-let devTemplates: { main: Template; searchDb: Template } | undefined;
-function dev(): { main: Template; searchDb: Template } {
+let devTemplates: { app: Template; main: Template; searchDb: Template } | undefined;
+function dev(): { app: Template; main: Template; searchDb: Template } {
   devStack ??= synthesizeStack();
-  devTemplates ??= { main: Template.fromStack(devStack), searchDb: Template.fromStack(devStack.stateful.searchDbStack) };
+  devTemplates ??= { app: appTemplate(devStack), main: Template.fromStack(devStack), searchDb: Template.fromStack(devStack.stateful.searchDbStack) };
   return devTemplates;
 }
-/** The default stage's main template, synthesized once for the suites that only read it. */
+/**
+ * The default stage's template with the function areas folded in (`appTemplate`), synthesized
+ * once for the suites that only read it.
+ */
 export function devTemplate(): Template {
+  return dev().app;
+}
+/** The default stage's main template as CloudFormation receives it (its nested stacks unfolded). */
+export function devMainTemplate(): Template {
   return dev().main;
+}
+/** The default stage's stack itself (the construct tree), from the same synthesis. */
+export function devSynthesizedStack(): CissWorkflowsStack {
+  dev();
+  if (!devStack) throw new Error('not synthesized');
+  return devStack;
 }
 /** The default stage's nested stack of CISS Search's database (infra/aws/stateful.ts), from the same synthesis. */
 export function searchDbTemplate(): Template {
