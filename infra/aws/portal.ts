@@ -82,9 +82,12 @@ export const PORTAL_REQUEST_FUNCTION = `function handler(event) {
 export const CLOUDFRONT_BEHAVIOURS_QUOTA = 25;
 
 /**
- * The path patterns CloudFront forwards to the API: for the first segment of every route,
- * the segment itself and everything under it (`/arrests`, `/arrests/*`). Derived from the
- * manifest, so a new route area is forwarded with no change here.
+ * The path patterns CloudFront forwards to the API: one per first segment of the routes,
+ * `/<segment>*`, which covers the segment and everything under it (`/arrests`, `/arrests/…`) in
+ * one cache behaviour; a segment another one starts (`/search` before `/search-certifications`)
+ * covers both. What else such a pattern catches (`/arrestsX`) reaches the API, which answers it
+ * as an unknown path. Derived from the manifest, so a new route area is forwarded with no change
+ * here, and the behaviours stay within CloudFront's default quota as areas are added.
  */
 export function apiPathPatterns(routes: readonly Pick<ManifestRoute, 'path'>[]): string[] {
   const segments = new Set<string>();
@@ -94,7 +97,8 @@ export function apiPathPatterns(routes: readonly Pick<ManifestRoute, 'path'>[]):
     if (`/${segment}/` === PORTAL_PATH) throw new Error(`Route ${route.path}: ${PORTAL_PATH} is the portal's; no API route may start with it`);
     segments.add(segment);
   }
-  return [...segments].sort().flatMap((segment) => [`/${segment}`, `/${segment}/*`]);
+  const sorted = [...segments].sort();
+  return sorted.filter((segment) => !sorted.some((other) => other !== segment && segment.startsWith(other))).map((segment) => `/${segment}*`);
 }
 
 /** Stands in for the user pool's domain, which holds a deploy-time token (the region) that `portalCsp` cannot parse as a URL. */
@@ -270,7 +274,7 @@ export class PortalHosting extends Construct {
     if (apiPatterns.length + 1 > CLOUDFRONT_BEHAVIOURS_QUOTA) {
       Annotations.of(this).addWarningV2(
         'ciss:portal-behaviours',
-        `The portal's distribution has ${apiPatterns.length + 1} cache behaviours (two per route area, and /portal/*); CloudFront allows ${CLOUDFRONT_BEHAVIOURS_QUOTA} unless the account's quota is raised.`,
+        `The portal's distribution has ${apiPatterns.length + 1} cache behaviours (one per route area, and /portal/*); CloudFront allows ${CLOUDFRONT_BEHAVIOURS_QUOTA} unless the account's quota is raised.`,
       );
     }
     const distribution = new cloudfront.Distribution(this, 'Distribution', {

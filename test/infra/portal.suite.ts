@@ -166,7 +166,9 @@ describe('the CISS portal in AWS (issue 15)', () => {
     });
 
     test('derives the forwarded paths from the routes: a new route area is forwarded, the portal path and parameter-first paths are refused', () => {
-      expect(apiPathPatterns([{ path: '/arrests/{packetId}' }, { path: '/arrests' }, { path: '/new-area/{id}/x' }])).toEqual(['/arrests', '/arrests/*', '/new-area', '/new-area/*']);
+      expect(apiPathPatterns([{ path: '/arrests/{packetId}' }, { path: '/arrests' }, { path: '/new-area/{id}/x' }])).toEqual(['/arrests*', '/new-area*']);
+      // A segment that starts another covers it: one behaviour for both.
+      expect(apiPathPatterns([{ path: '/search' }, { path: '/search-certifications/{id}' }, { path: '/search/records' }])).toEqual(['/search*']);
       expect(() => apiPathPatterns([{ path: '/portal/x' }])).toThrow(/portal/);
       expect(() => apiPathPatterns([{ path: '/{id}' }])).toThrow(/first path segment/);
     });
