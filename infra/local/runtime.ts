@@ -9,8 +9,10 @@ import { setTimeSource } from '../../functions/shared/time';
 import { aslText, ROOT, substitute } from '../asl';
 import { functions, machines, tables, type FunctionName, type MachineName, type Ref, type SecretName, type TableName } from '../manifest';
 import { metricsNamespace } from '../manifest/monitoring';
+import { accountsSchedules } from '../manifest/accounts';
 import { disseminationEventRules, disseminationSchedules } from '../manifest/dissemination';
-import { searchEventRules } from '../manifest/search';
+import { metricsSchedules } from '../manifest/metrics';
+import { searchEventRules, searchSchedules } from '../manifest/search';
 import { LocalApiGateway } from './apigateway';
 import { LocalIssuer, type TokenCustomizer, type TokenRequest } from './auth';
 import { LocalClients } from './clients';
@@ -74,7 +76,7 @@ export interface RuntimeOptions {
    * serves nobody and the schedule does not run: a runtime that is not about search (the workflow
    * tests, the bench's workflow parts) does not open the search database every quarter of an
    * hour of its clock; nor do the rules that index pushed changes and arrest packets, nor
-   * dissemination's (SEARCH_INGESTION_RULES).
+   * dissemination's (SEARCH_BOUND).
    * `npm start` asks for it, with `CISS_SEARCH_SOURCE_PEOPLE` people (200 by default).
    */
   readonly searchSources?: { readonly people: number; readonly seed?: number };
@@ -174,7 +176,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const lambda = new LocalLambda(names.prefix, ROOT);
     const diagnostics = DiagnosticsCallbacks.at(options.dataDir);
     lambda.watchers.add(diagnostics.watch);
-    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_INGESTION_RULES);
+    const eventBridge = new LocalEventBridge(names.bus, lambda, clock, options.searchSources ? new Set() : SEARCH_BOUND.rules);
     const faults = new FaultInjector(options.faults);
     const search = searchDatabase(stage, options.dataDir, teardown);
     // Agency provisioning makes machine clients through the edge (Cognito's API) in the issuer's list, which the API holds.
@@ -196,10 +198,8 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     setHandlerEnvironment(stage, edge.url, refs);
     await createTables(dynamodb.client, names);
     await createStateMachines(stepFunctions, names, refs);
-    // Without search's sources: no polling, and neither dissemination's retries nor the program
-    // figures' hourly run, which read the search database (it opens only when search is asked for).
-    const searchOnly = options.searchSources ? [] : ['search-poll', 'program-figures', ...Object.keys(disseminationSchedules)];
-    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set([...searchOnly, ...(options.accountsSweep ? [] : ['accounts-sweep'])]), teardown);
+    const skipped = [...(options.searchSources ? [] : SEARCH_BOUND.schedules), ...(options.accountsSweep ? [] : Object.keys(accountsSchedules))];
+    const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set(skipped), teardown);
     const resumed = await stepFunctions.resumeAll();
     // After the resume, so a first start's seeded renewal executions are not counted as carried on.
     await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), clock });
@@ -459,13 +459,17 @@ async function startApi(deps: ApiDeps, teardown: Teardown): Promise<{ gateway: L
 }
 
 /**
- * The rules that feed CISS Search's index and those that read it (dissemination's), disabled (as
- * a DISABLED rule in AWS) unless the runtime is asked to ingest (`searchSources`). PGlite runs in
+ * What feeds or reads CISS Search's database, off unless the runtime is asked to ingest
+ * (`searchSources`): the rules that index and disseminate (as a DISABLED rule in AWS), and the
+ * schedules that poll the sources, retry notices and publish the program figures. PGlite runs in
  * a thread of its own, but opening it still costs a core for seconds: a runtime that is not
  * about search (the workflow load and crash tests, the bench's workflow parts) should not pay for
  * an index it never reads, and its mailbox stays the workflows' own.
  */
-const SEARCH_INGESTION_RULES: ReadonlySet<string> = new Set([...Object.keys(searchEventRules), ...Object.keys(disseminationEventRules)]);
+const SEARCH_BOUND = {
+  rules: new Set([...Object.keys(searchEventRules), ...Object.keys(disseminationEventRules)]) as ReadonlySet<string>,
+  schedules: [...Object.keys(searchSchedules), ...Object.keys(disseminationSchedules), ...Object.keys(metricsSchedules)],
+};
 
 /**
  * The search database as the Data API serves it on the edge: the local cluster and its two
