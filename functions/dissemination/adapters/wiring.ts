@@ -4,7 +4,7 @@
  * and the portal's address for the notice's link (PORTAL_URL, optional).
  */
 import * as z from 'zod/mini';
-import { sesMailer } from '#shared/adapters/mailer';
+import { envMailer } from '#shared/adapters/mailer';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { nowIso } from '#shared/time';
 import type { DeliveryPorts } from '../ports';
@@ -14,7 +14,7 @@ export const noticeStore = (): DynamoNoticeStore => new DynamoNoticeStore(loadEn
 
 /** What an entry that sends notices needs. */
 export function deliveryPorts(): DeliveryPorts {
-  const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()), PORTAL_URL: z.optional(z.string()) });
-  const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+  const env = loadEnv({ TABLE_NAME: nonEmpty, PORTAL_URL: z.optional(z.string()) });
+  const mailer = envMailer();
   return { store: new DynamoNoticeStore(env.TABLE_NAME), send: (email) => mailer.send(email), now: nowIso, ...(env.PORTAL_URL ? { portalUrl: env.PORTAL_URL } : {}) };
 }

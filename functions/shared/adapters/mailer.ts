@@ -1,5 +1,7 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import * as z from 'zod/mini';
 import { ses } from '../clients';
+import { loadEnv, nonEmpty } from '../env';
 
 export interface Email {
   readonly to: readonly string[];
@@ -32,4 +34,10 @@ export function sesMailer(from: string, configurationSet?: string): Mailer {
       return { messageId: out.MessageId ?? '' };
     },
   };
+}
+
+/** The mailer a function's environment names: its sender (SENDER_EMAIL) and configuration set (SES_CONFIGURATION_SET, optional). */
+export function envMailer(): Mailer {
+  const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()) });
+  return sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 }
