@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { TaskStore } from '#shared/adapters/task-store';
-import { stepFunctions } from '#shared/clients';
+import { stepFunctions } from '#shared/clients/step-functions';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { Conflict, NotFound } from '#shared/errors';
 import { now } from '#shared/time';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from './clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { nowIso } from './time';
 
 declare const onlyTypeAndId: unique symbol;

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#shared/audit';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { stripKeys } from '#shared/adapters/lifecycle-store';
 import { isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
 import { ACCOUNT_KEY_PREFIX, accountKey } from '#shared/accounts';

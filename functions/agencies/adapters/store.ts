@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#shared/audit';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { writeWithAudit } from '#shared/adapters/transactions';
 import type { AgencyState } from '../domain/state';
 import type { AgencyStates } from '../ports';

@@ -8,7 +8,7 @@ import { ArrestPacketRejected } from '#events/arrest-packet-rejected';
 import { ArrestPacketReturned } from '#events/arrest-packet-returned';
 import { ArrestPacketTransmitted } from '#events/arrest-packet-transmitted';
 import { ArrestPacketValidated } from '#events/arrest-packet-validated';
-import { eventBridge } from '#shared/clients';
+import { eventBridge } from '#shared/clients/event-bridge';
 import type { PacketStatus } from '../domain/status';
 import type { PacketRecord } from './packet-store';
 

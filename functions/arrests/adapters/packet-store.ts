@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type NativeAttributeValue } fr
 import { queryPage } from '#shared/adapters/query-page';
 import { fieldUpdate, isConditionFailure, writeWithAudit, type TransactItems } from '#shared/adapters/transactions';
 import { AuditSubject, auditPartition, auditTable, recordAudit, type AuditEvent } from '#shared/audit';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import type { DynamoKey } from '#shared/cursor';
 import { Conflict, NotFound } from '#shared/errors';
 import type { FieldProblem } from '#shared/errors';

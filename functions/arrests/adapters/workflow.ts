@@ -1,7 +1,7 @@
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { open } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
-import { stepFunctions } from '#shared/clients';
+import { stepFunctions } from '#shared/clients/step-functions';
 import type { AdjudicationWait, PacketWorkflow } from '../use-cases/ports';
 
 export function executionArnOf(machineArn: string, name: string): string {

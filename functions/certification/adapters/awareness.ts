@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AccessStore } from '#shared/adapters/access-store';
 import type { AuditEvent } from '#shared/audit';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { writeWithAudit } from '#shared/adapters/transactions';
 import type { AwarenessCompletion } from '../domain/certification';
 import type { AwarenessLookup } from '../ports';

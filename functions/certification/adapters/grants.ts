@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import type { Role } from '#shared/roles';
 import { isConditionFailure } from '#shared/adapters/transactions';
 import { grantKey, grantPartition, type RoleGrant } from '../domain/grant';

@@ -1,5 +1,5 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 
 const runKey = (runId: string, sk: 'CHECK' | 'PARKED' | 'EVENT') => ({ pk: `DIAG#${runId}`, sk });
 

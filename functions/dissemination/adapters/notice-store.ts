@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '#shared/audit';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { isConditionFailure, writeWithAudit } from '#shared/adapters/transactions';
 import { audienceKeyOf } from '../domain/notice';
 import type { NoticeRecord, NoticeStore, RuleSwitch } from '../ports';

@@ -1,6 +1,6 @@
 import { QueryCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { auditPartition } from '#shared/audit';
-import { dynamo } from '#shared/clients';
+import { dynamo } from '#shared/clients/dynamo';
 import type { TrailRecord } from '../domain/figures';
 import type { TrailByType } from '../ports';
 

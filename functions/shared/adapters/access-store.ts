@@ -3,7 +3,7 @@ import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEn
 import type { AuditEvent } from '../audit';
 import { LifecycleStore, stripKeys, type LifecycleView } from './lifecycle-store';
 import { isConditionFailure, writeWithAudit } from './transactions';
-import { dynamo } from '../clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { Conflict } from '../errors';
 
 const accountKey = (email: string) => ({ pk: `ACCOUNT#${email.toLowerCase()}`, sk: 'ACCOUNT' });

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { auditPartition, auditPut, auditTable, type AuditEvent } from '../audit';
-import { dynamo } from '../clients';
+import { dynamo } from '#shared/clients/dynamo';
 import type { DynamoKey } from '../cursor';
 import type { Conflict } from '../errors';
 import { queryPage } from './query-page';

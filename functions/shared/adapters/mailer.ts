@@ -1,6 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import * as z from 'zod/mini';
-import { ses } from '../clients';
+import { ses } from '#shared/clients/ses';
 import { loadEnv, nonEmpty } from '../env';
 
 export interface Email {

@@ -1,5 +1,5 @@
 import { QueryCommand, type NativeAttributeValue, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../clients';
+import { dynamo } from '#shared/clients/dynamo';
 import type { DynamoKey } from '../cursor';
 
 /** A query of one index partition, newest first; `FilterExpression` narrows it to what the caller may see. */

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../clients';
+import { dynamo } from '#shared/clients/dynamo';
 import { isConditionFailure } from './transactions';
 
 /**

@@ -3,7 +3,7 @@ import type { Role } from '#shared/roles';
 import type { Decision, Task, TaskStatus } from '../../tasks/domain/task';
 import { auditPut, type AuditEvent } from '../audit';
 import { fieldUpdate, writeWithAudit, type TransactItems } from './transactions';
-import { dynamo } from '../clients';
+import { dynamo } from '#shared/clients/dynamo';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 const stepKey = (t: Pick<Task, 'workflow' | 'step'> & { subjectId: string }) => ({ pk: `TASKSTEP#${t.workflow}#${t.subjectId}#${t.step}`, sk: 'CURRENT' });

@@ -1,6 +1,6 @@
 import { TransactWriteCommand, type NativeAttributeValue, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { auditPut, type AuditEvent } from '../audit';
-import { dynamo } from '../clients';
+import { dynamo } from '#shared/clients/dynamo';
 
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type ExecutionStatus } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../clients';
+import { stepFunctions } from '#shared/clients/step-functions';
 
 /** The execution no longer waits for this token (stopped, timed out, or already answered). */
 export class WorkflowGone extends Error {}
