@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../../infra/asl';
-import { dynamoDbLocalCommand } from '../../infra/local/dynamodb';
+import { DYNAMODB_LOCAL_HEAP, dynamoDbLocalCommand } from '../../infra/local/dynamodb';
 
 /**
  * DynamoDB Local's launcher (infra/local/java) is kept compiled beside its source, for machines
@@ -50,6 +50,9 @@ describe('the DynamoDB Local launcher', () => {
     const memory = dynamoDbLocalCommand(8000);
     expect(memory.command).toBe('java');
     expect(memory.args).toEqual(expect.arrayContaining(['LoopbackDynamoDbLocal', '-port', '8000', '-disableTelemetry', '-inMemory', '-sharedDb']));
+    // The heap is bounded, as a JVM option (before the main class, or java would pass it to DynamoDB Local).
+    const heap = memory.args.indexOf(`-Xmx${DYNAMODB_LOCAL_HEAP}`);
+    expect({ bounded: heap >= 0, beforeMainClass: heap < memory.args.indexOf('LoopbackDynamoDbLocal') }).toEqual({ bounded: true, beforeMainClass: true });
     const disk = dynamoDbLocalCommand(8000, '/data/dynamodb');
     expect(disk.args.slice(0, 2)).toEqual(['-c', 'umask 077 && exec java "$@"']);
     expect(disk.args).toEqual(expect.arrayContaining(['-dbPath', '/data/dynamodb']));
