@@ -94,7 +94,7 @@ describe('the source simulator', () => {
 
   it("names each town's police agency by the agency registry's ORI and name: an RMS incident, a criminal-history arrest, the demo town's CT0000100", () => {
     for (const [town] of TOWNS) expect(agencyOfTown(town)).toBeDefined();
-    const incidents = upserts.filter((d) => d.source === 'rms-incidents').map((d) => d.change as { ori: string; agency: string; town: string });
+    const incidents = upserts.filter((d) => d.source === 'rms-incidents').map((d) => d.change as unknown as { ori: string; agency: string; town: string });
     expect(incidents.length).toBeGreaterThan(50);
     const wrong = incidents.filter((i) => agencyOfTown(i.town)?.ori !== i.ori || agencyOfTown(i.town)?.name !== i.agency);
     expect(wrong).toEqual([]);
