@@ -87,4 +87,24 @@ describe('CISS Search ingestion on the embedded runtime', () => {
     const [row] = await search.query("SELECT kind, body->'identifiers' ? 'ori-incident' AS has_incident FROM search_record WHERE source = 'ciss-arrests' AND record_id = :id", { id: packetId });
     expect(row).toEqual({ kind: 'arrest', has_incident: true });
   });
+
+  it("purges the query log's words after their 366 days on its daily schedule, as the purge user, and audits the count", async () => {
+    const now = h.runtime.clock.now();
+    const log = (id: string, daysAgo: number) =>
+      search.query(`INSERT INTO search_query (query_id, actor, at, purpose, text, results) VALUES (:id, 'purge-e2e', :at::timestamptz, 'C', 'smith', 1)`, { id, at: new Date(now - daysAgo * 24 * 60 * MINUTE).toISOString() });
+    await log('q-purge-old', 367);
+    await log('q-purge-kept', 300);
+    expect(h.runtime.scheduler.table()).toContainEqual({ schedule: 'search-purge', expression: 'rate(1440 minutes)', target: 'search-purge' });
+
+    const run = await h.runtime.scheduler.runNow('search-purge');
+
+    expect(run).toMatchObject({ ok: true });
+    const left = (await search.query(`SELECT query_id FROM search_query WHERE actor = 'purge-e2e'`)).map((r) => r['query_id']);
+    expect(left).toEqual(['q-purge-kept']);
+    const purged = await eventually(async () => {
+      const items = (await h.dynamo.send(new ScanCommand({ TableName: h.runtime.names.tables.audit }))).Items ?? [];
+      return items.find((i) => i['type'] === 'SearchQueryLogPurged');
+    }, 'the purge in the audit trail');
+    expect(purged?.['details']).toMatchObject({ purged: 1, retentionDays: 366 });
+  });
 });
