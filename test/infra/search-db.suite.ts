@@ -2,6 +2,7 @@ import { manifest, type FunctionName, type Permission, type SearchDbAccess } fro
 import { SEARCH_DB_NAME } from '#infra/manifest/shared';
 import { searchSchemaStatements } from '#infra/search-schema';
 import { DATA_API_ACTIONS } from '#infra/aws/search-db';
+import { PUSHING_SOURCES } from '#infra/aws/search-sources';
 import { SEARCH_DB_USERS, searchDbGrantStatements } from '#infra/aws/search-migration/users';
 import { appKeyId, clusterArnOf, devTemplate, exportedFromSearchDb, functionRoleId, getAttArn, onlyLogicalId, passedToSearchDb, ref, resourcesOf, roleStatements, searchDbTemplate, type Statement } from './template';
 
@@ -188,6 +189,46 @@ describe('the search functions', () => {
       const statements = roleStatements(main, functionRoleId(main, name));
       expect({ name, dataApi: statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:'))) }).toEqual({ name, dataApi: [] });
       expect({ name, secrets: statements.filter((s) => searchSecretRefs.includes(JSON.stringify(s.Resource))) }).toEqual({ name, secrets: [] });
+    }
+  });
+});
+
+describe("CISS Search's pushing sources on the bus", () => {
+  const roles = Object.entries(resourcesOf(main, 'AWS::IAM::Role')).filter(([, r]) => String(r.Properties['RoleName']).startsWith('ciss-workflows-dev-search-source-'));
+  const busId = onlyLogicalId(main, 'AWS::Events::EventBus');
+  const busArn = getAttArn(busId);
+  const roleIdOf = (sourceId: string) => roles.find(([, r]) => r.Properties['RoleName'] === `ciss-workflows-dev-search-source-${sourceId}`)?.[0] ?? '';
+
+  test('each has its own role, whose one permission is PutEvents of its own ciss.search.<id> on the bus', () => {
+    expect(roles.map(([, r]) => r.Properties['RoleName']).sort()).toEqual(PUSHING_SOURCES.map((s) => `ciss-workflows-dev-search-source-${s.id}`).sort());
+    for (const source of PUSHING_SOURCES) {
+      const roleId = roleIdOf(source.id);
+      const attached = (resourcesOf(main, 'AWS::IAM::Role')[roleId]?.Properties['ManagedPolicyArns'] ?? []) as unknown[];
+      const policies = Object.entries(resourcesOf(main, 'AWS::IAM::ManagedPolicy')).filter(([id]) => attached.some((arn) => JSON.stringify(arn) === JSON.stringify(ref(id)))).map(([, p]) => p);
+      expect(policies).toHaveLength(attached.length);
+      const statements = policies.flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+      expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'events:source': `ciss.search.${source.id}` } } }]);
+      expect(roleStatements(main, roleId)).toEqual([]);
+    }
+  });
+
+  test("the bus denies a source's ciss.search.<id> events to every principal but that source's role", () => {
+    const policies = Object.values(resourcesOf(main, 'AWS::Events::EventBusPolicy')).map((p) => p.Properties as { EventBusName: unknown; Statement: Record<string, unknown> });
+    for (const source of PUSHING_SOURCES) {
+      const deny = policies.filter((p) => JSON.stringify(p.Statement['Condition']).includes(`"ciss.search.${source.id}"`));
+      expect(deny).toEqual([
+        {
+          EventBusName: ref(busId),
+          StatementId: expect.stringMatching(/^cdk-OnlySource/),
+          Statement: expect.objectContaining({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'events:PutEvents',
+            Resource: busArn,
+            Condition: { StringEquals: { 'events:source': `ciss.search.${source.id}` }, ArnNotEquals: { 'aws:PrincipalArn': getAttArn(roleIdOf(source.id)) } },
+          }),
+        },
+      ]);
     }
   });
 });
