@@ -1,13 +1,14 @@
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SOURCES, type Source } from '../../functions/search/domain/sources';
+import type { Source } from '../../functions/search/domain/sources';
+import { SEARCH_PUSHING_SOURCES } from '../manifest/search';
 
 /** Where a source's pushed changes come from on the bus: `ciss.search.<source id>` (functions/search/ingest.ts). */
 export const sourceEventName = (sourceId: string): string => `ciss.search.${sourceId}`;
 
-/** The sources that push their changes as events (the arrest workflow is indexed from its own events). */
-export const PUSHING_SOURCES: readonly Source[] = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== 'ciss-arrests');
+/** The sources that push their changes as events (the manifest's, whose rule takes their events). */
+export const PUSHING_SOURCES: readonly Source[] = SEARCH_PUSHING_SOURCES;
 
 export interface SearchSourceAccessProps {
   /** Deployment stage: names the roles (`ciss-workflows-<stage>-search-source-<id>`). */

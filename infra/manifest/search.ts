@@ -89,8 +89,12 @@ export const searchFunctions = {
   },
 } as const;
 
-/** The sources that push their changes as events (the arrest workflow is indexed from its own events). */
-const PUSHING_SOURCES = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== 'ciss-arrests').map((s) => `ciss.search.${s.id}`);
+/**
+ * The sources that push their changes as events (the arrest workflow is indexed from its own
+ * events). Each may put only its own `ciss.search.<id>` (infra/aws/search-sources.ts).
+ */
+export const SEARCH_PUSHING_SOURCES = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== 'ciss-arrests');
+const PUSHING_SOURCES = SEARCH_PUSHING_SOURCES.map((s) => `ciss.search.${s.id}`);
 
 export const searchEventRules = {
   'search-records-changed': {
