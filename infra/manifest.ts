@@ -64,7 +64,7 @@ export type Ref =
  * index and writes the query log; `ingest` changes the index. Each is its own database user, so
  * the database enforces it too.
  */
-export type SearchDbAccess = 'query' | 'ingest';
+export type SearchDbAccess = 'query' | 'ingest' | 'purge';
 
 export { SEARCH_DB_NAME } from './manifest/shared';
 

@@ -244,7 +244,7 @@ $$
 -- ;
 -- ---------------------------------------------------------------------------------------------
 -- Who may do what (engine helper's section; keep it last: it grants on the tables above).
--- Two database users, one per secret, so that the database itself refuses what a function may
+-- Three database users, one per secret, so that the database itself refuses what a function may
 -- not do. Locally the Data API on the edge runs each statement under the secret's role (SET
 -- ROLE); in Aurora each secret holds that user's password. The roles are made NOLOGIN here, if
 -- absent: in Aurora the deployment gives them LOGIN and the password of their secret
@@ -253,19 +253,24 @@ $$
 --                 read the index and the sources' state; write and read the query log.
 --   search_ingest the connectors and the indexer: everything on the index, the tombstones and the
 --                 sources' state; nothing on the query log (the words people searched for).
+--   search_purge  the query log's retention (search-purge): deletes from the query log, reading
+--                 only its dates to choose what; nothing else.
 -- Functions (search_norm, search_apply) run with the caller's rights (SECURITY INVOKER), so a
 -- function cannot do for search_query what search_query may not do itself.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'search_query') THEN CREATE ROLE search_query NOLOGIN; END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'search_ingest') THEN CREATE ROLE search_ingest NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'search_purge') THEN CREATE ROLE search_purge NOLOGIN; END IF;
 END
 $$
 -- ;
-GRANT USAGE ON SCHEMA public TO search_query, search_ingest
+GRANT USAGE ON SCHEMA public TO search_query, search_ingest, search_purge
 -- ;
 GRANT SELECT ON search_record, search_name, search_identifier, search_source_state TO search_query
 -- ;
 GRANT SELECT, INSERT ON search_query TO search_query
 -- ;
 GRANT SELECT, INSERT, UPDATE, DELETE ON search_record, search_name, search_identifier, search_tombstone, search_source_state TO search_ingest
+-- ;
+GRANT SELECT (at), DELETE ON search_query TO search_purge

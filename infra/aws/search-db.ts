@@ -75,8 +75,8 @@ export interface SearchDatabaseProps {
  * functions over HTTPS (IAM, then a user's secret), never over the network. The cluster sits in
  * a VPC of isolated subnets only (no NAT, no internet gateway, a security group with no rule),
  * encrypted with its own key; an admin user (its secret generated at creation) runs the
- * migration, and two users with their own secrets are what functions use: `search_query` and
- * `search_ingest` (see ./search-migration/users.ts).
+ * migration, and three users with their own secrets are what functions use: `search_query`,
+ * `search_ingest` and `search_purge` (see ./search-migration/users.ts).
  *
  * Its own KMS key rather than the application's: the search index is a second copy of fourteen
  * systems' criminal-justice records, with its own erasure duties. Its key's use (storage, its
@@ -180,6 +180,7 @@ export class SearchDatabase extends Construct {
     this.secrets = {
       query: this.userSecret('QuerySecret', 'query', removalPolicy),
       ingest: this.userSecret('IngestSecret', 'ingest', removalPolicy),
+      purge: this.userSecret('PurgeSecret', 'purge', removalPolicy),
     };
 
     // What holds data or the way to it stays when the stack goes: the cluster and its writer,
@@ -266,7 +267,7 @@ export class SearchDatabase extends Construct {
   private passwordRotation(props: SearchDatabaseProps): nodejs.NodejsFunction {
     const rotation = new LambdaFunction(this, 'PasswordRotation', {
       entry: path.join(import.meta.dirname, 'search-migration', 'rotation.ts'),
-      description: "Rotates the passwords of CISS Search's database users (admin, query, ingest) through the Data API",
+      description: "Rotates the passwords of CISS Search's database users (admin, query, ingest, purge) through the Data API",
       roleDescription: "Rotates the passwords of CISS Search's database users through the Data API",
       projectRoot: props.projectRoot,
       logKey: props.logKey,

@@ -12,6 +12,7 @@ import { acknowledge } from './nag';
 import { entriesOf } from './refs';
 import { RandomSecretRotation, ROTATION_INTERVAL } from './rotation/rotation';
 import { SearchDatabase } from './search-db';
+import { SearchSourceAccess } from './search-sources';
 
 export interface StatefulResourcesProps {
   /** Deployment stage; names the bus, the key alias and the SES configuration set. */
@@ -55,6 +56,8 @@ export class StatefulResources extends Construct {
   readonly emailIdentity: ses.EmailIdentity;
   /** CISS Search's database: Aurora PostgreSQL Serverless v2 with the Data API (search-db.ts). */
   readonly searchDb: SearchDatabase;
+  /** The pushing search sources' roles and the bus policy that keeps each to its own events. */
+  readonly searchSources: SearchSourceAccess;
   /**
    * The nested stack CISS Search's database lives in: its ~50 resources (network, cluster, secrets,
    * rotation, migration) would take the main template past CloudFormation's 500 per stack. CDK
@@ -145,6 +148,8 @@ export class StatefulResources extends Construct {
     this.searchDb = new SearchDatabase(this.searchDbStack, 'SearchDb', { stage: props.stage, projectRoot: props.projectRoot, logKey: this.key, removalPolicy });
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: prefix, description: 'Domain events of ciss-workflows' });
+    // Each CISS Search source puts only its own events, and only it may (search-sources.ts).
+    this.searchSources = new SearchSourceAccess(this, 'SearchSources', { stage: props.stage, bus: this.bus });
 
     this.configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
       configurationSetName: prefix,

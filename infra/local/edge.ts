@@ -9,7 +9,8 @@ export type { EdgeReply } from './http';
 
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
-  handle(operation: string, body: Record<string, unknown>): Promise<unknown>;
+  /** `caller`: who signed the request (EventBridge decides by it which event sources it may put). */
+  handle(operation: string, body: Record<string, unknown>, caller?: { readonly accessKeyId?: string }): Promise<unknown>;
 }
 
 /** A service behind the edge that speaks AWS REST-JSON: it answers the request whole. */
@@ -106,6 +107,7 @@ export class Edge {
     const url = req.url ?? '/';
     const target = String(req.headers['x-amz-target'] ?? '');
     const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    const accessKeyId = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
 
     if (url.startsWith('/_local/')) {
       // Health tells only that the runtime runs and what its clock says; the controls change it
@@ -129,7 +131,7 @@ export class Edge {
     }
     if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.dynamodb(target, req, res, body);
     if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, res, '1.0', 'com.amazonaws.swf.service.v2.model');
-    if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge');
+    if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge', { ...(accessKeyId ? { accessKeyId } : {}) });
     if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
     if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
     if (target.startsWith('AWSCognitoIdentityProviderService.') && this.routes.cognitoIdp) return this.json(this.routes.cognitoIdp, target, body, res, '1.1', 'com.amazonaws.cognitoidentityprovider');
@@ -192,7 +194,7 @@ export class Edge {
     send(res, answer.status, answer.body, { ...answer.headers });
   }
 
-  private async json(service: JsonService, target: string, body: Buffer, res: http.ServerResponse, version: string, namespace: string): Promise<void> {
+  private async json(service: JsonService, target: string, body: Buffer, res: http.ServerResponse, version: string, namespace: string, caller: { readonly accessKeyId?: string } = {}): Promise<void> {
     const operation = target.slice(target.indexOf('.') + 1);
     const contentType = `application/x-amz-json-${version}`;
     let parsed: Record<string, unknown>;
@@ -202,7 +204,7 @@ export class Edge {
       return send(res, 400, { __type: `${namespace}#SerializationException`, message: 'Body is not JSON' }, { 'Content-Type': contentType });
     }
     try {
-      const out = await service.handle(operation, parsed);
+      const out = await service.handle(operation, parsed, caller);
       send(res, 200, out ?? {}, { 'Content-Type': contentType });
     } catch (error) {
       const err = error as Error & { type?: string };

@@ -4,6 +4,7 @@ import { EventBridgeCatalogue, EventBridgeError } from './eventbridge-api';
 import type { Clock } from './clock';
 import { matchesPattern } from './event-pattern';
 import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalLambda } from './lambda';
+import { mayPutEventSource, type LocalCaller } from './search/names';
 
 export interface BusEvent {
   readonly version: '0';
@@ -55,12 +56,14 @@ export class LocalEventBridge {
 
   /**
    * The public API (through the edge). As in AWS, nobody may put an event in an AWS service's
-   * name (`aws.*` sources): those come only from the services themselves (`publishAwsEvent`).
+   * name (`aws.*` sources): those come only from the services themselves (`publishAwsEvent`);
+   * and, as the bus policy says in AWS, a CISS Search source's events (`ciss.search.<id>`) come
+   * only from that source's own principal, which may put nothing else (`mayPutEventSource`).
    */
-  async handle(operation: string, body: Record<string, unknown>): Promise<unknown> {
+  async handle(operation: string, body: Record<string, unknown>, caller: LocalCaller = {}): Promise<unknown> {
     switch (operation) {
       case 'PutEvents':
-        return this.putEvents(body);
+        return this.putEvents(body, caller);
       case 'ListEventBuses':
       case 'DescribeEventBus':
       case 'ListRules':
@@ -77,10 +80,10 @@ export class LocalEventBridge {
     return new EventBridgeCatalogue(this.busName, this.lambda);
   }
 
-  private putEvents(body: Record<string, unknown>): unknown {
+  private putEvents(body: Record<string, unknown>, caller: LocalCaller): unknown {
     const entries = Array.isArray(body['Entries']) ? (body['Entries'] as Record<string, unknown>[]) : [];
     const results = entries.map((entry) =>
-      typeof entry['Source'] === 'string' && entry['Source'].startsWith('aws.')
+      typeof entry['Source'] === 'string' && (entry['Source'].startsWith('aws.') || !mayPutEventSource(caller, entry['Source']))
         ? { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'You do not have permissions to publish events with this source onto this event bus.' }
         : this.put(entry),
     );

@@ -480,7 +480,7 @@ const SEARCH_BOUND = {
 function searchDatabase(stage: string, dataDir: string | undefined, teardown: Teardown): LocalDataApi {
   const search = new LocalDataApi({
     resourceArn: localSearchDbArn(stage),
-    secrets: { [localSearchDbSecretArn(stage, 'query')]: 'search_query', [localSearchDbSecretArn(stage, 'ingest')]: 'search_ingest' },
+    secrets: { [localSearchDbSecretArn(stage, 'query')]: 'search_query', [localSearchDbSecretArn(stage, 'ingest')]: 'search_ingest', [localSearchDbSecretArn(stage, 'purge')]: 'search_purge' },
     database: SEARCH_DB_NAME,
     // PGlite in a thread of its own (loaded there: its module is large and most runs never search).
     open: () => openSearchWorker(searchDataDir(dataDir)),

@@ -15,6 +15,7 @@ const searchDb = { SEARCH_DB_ARN: { ref: 'searchDb' }, SEARCH_DB_NAME: { ref: 'l
 const searchDbEnvs = {
   query: { ...searchDb, SEARCH_DB_QUERY_SECRET_ARN: { ref: 'searchDbSecret', access: 'query' } },
   ingest: { ...searchDb, SEARCH_DB_INGEST_SECRET_ARN: { ref: 'searchDbSecret', access: 'ingest' } },
+  purge: { ...searchDb, SEARCH_DB_PURGE_SECRET_ARN: { ref: 'searchDbSecret', access: 'purge' } },
 } as const;
 const searchDbEnv = <A extends keyof typeof searchDbEnvs>(access: A): (typeof searchDbEnvs)[A] => searchDbEnvs[access];
 
@@ -71,6 +72,14 @@ export const searchFunctions = {
     timeoutSeconds: 300,
     memoryMb: 512,
   },
+  'search-purge': {
+    entry: 'functions/search/purge.ts',
+    description: "CISS Search: purges the words of searches older than the query log's retention (366 days; CJIS AU-11 asks at least a year), as the one database user that may delete them; audited as a count",
+    // 366: a full year even across a 29 February (functions/search/use-cases/purge.ts).
+    env: { ...commonEnv, ...searchDbEnv('purge'), SEARCH_QUERY_LOG_RETENTION_DAYS: { ref: 'literal', value: '366' } },
+    permissions: [auditAppend, { searchDb: 'purge' }],
+    timeoutSeconds: 60,
+  },
   'search-index-arrest': {
     entry: 'functions/search/index-arrest.ts',
     description: 'CISS Search: indexes an arrest packet as the ciss-arrests source when it becomes available, is adjudicated and becomes historical',
@@ -80,8 +89,12 @@ export const searchFunctions = {
   },
 } as const;
 
-/** The sources that push their changes as events (the arrest workflow is indexed from its own events). */
-const PUSHING_SOURCES = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== 'ciss-arrests').map((s) => `ciss.search.${s.id}`);
+/**
+ * The sources that push their changes as events (the arrest workflow is indexed from its own
+ * events). Each may put only its own `ciss.search.<id>` (infra/aws/search-sources.ts).
+ */
+export const SEARCH_PUSHING_SOURCES = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== 'ciss-arrests');
+const PUSHING_SOURCES = SEARCH_PUSHING_SOURCES.map((s) => `ciss.search.${s.id}`);
 
 export const searchEventRules = {
   'search-records-changed': {
@@ -107,6 +120,11 @@ export const searchSchedules = {
     description: "Asks the poll and batch sources for their changes (each source at its own period, sources.json's everyMinutes)",
     everyMinutes: 15,
     target: { function: 'search-poll' },
+  },
+  'search-purge': {
+    description: "Purges the words of searches past the query log's retention, once a day",
+    everyMinutes: 1440,
+    target: { function: 'search-purge' },
   },
 } as const;
 

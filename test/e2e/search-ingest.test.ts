@@ -2,6 +2,7 @@ import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { custodialPacket } from '../../drive/arrest-packet';
 import type { SqlEngine } from '../../functions/search/ports';
+import { localSourceAccessKeyId } from '../../infra/local/search/names';
 import { sourceDeliveries } from '../../infra/local/search/simulator';
 import { eventually, givenRuntime, mailbox, stopHarness, type Harness, type Mail } from './steps';
 
@@ -9,16 +10,21 @@ const MINUTE = 60_000;
 
 describe('CISS Search ingestion on the embedded runtime', () => {
   let h: Harness;
+  /** Signed as the Judicial case system, the one principal whose ciss.search.jud-crmvs events the bus takes. */
   let events: EventBridgeClient;
+  let otherSource: EventBridgeClient;
   let search: SqlEngine;
 
   beforeAll(async () => {
     h = await givenRuntime({ searchSources: { people: 200 } });
-    events = new EventBridgeClient({ endpoint: h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const as = (accessKeyId: string) => new EventBridgeClient({ endpoint: h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'local' } });
+    events = as(localSourceAccessKeyId('jud-crmvs'));
+    otherSource = as(localSourceAccessKeyId('rms-incidents'));
     search = h.runtime.search.direct();
   });
   afterAll(async () => {
     events?.destroy();
+    otherSource?.destroy();
     await stopHarness(h);
   });
 
@@ -32,9 +38,11 @@ describe('CISS Search ingestion on the embedded runtime', () => {
     expect(erased).toBeDefined();
     const present = new Set(deliveries.map((d) => d.key));
     for (const d of deliveries) if (d.change.op !== 'upsert') present.delete(d.key);
-    const out = await events.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: h.runtime.names.bus, Source: 'ciss.search.jud-crmvs', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: deliveries.map((d) => d.change) }) }] }),
-    );
+    const put = new PutEventsCommand({ Entries: [{ EventBusName: h.runtime.names.bus, Source: 'ciss.search.jud-crmvs', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: deliveries.map((d) => d.change) }) }] });
+    // Another source may not speak for this one (the bus policy in AWS, the edge locally).
+    const spoofed = await otherSource.send(put);
+    expect(spoofed.Entries?.[0]?.ErrorCode).toBe('NotAuthorizedForSourceException');
+    const out = await events.send(put);
     expect(out.FailedEntryCount).toBe(0);
     await eventually(async () => ((await count('jud-crmvs')) === present.size ? true : undefined), `${present.size} jud-crmvs records`, 30_000);
     expect(await count('jud-crmvs', erased!.key.split('/')[1])).toBe(0);
@@ -78,5 +86,25 @@ describe('CISS Search ingestion on the embedded runtime', () => {
     await eventually(async () => ((await count('ciss-arrests', packetId)) === 1 ? true : undefined), 'the packet in search', 30_000);
     const [row] = await search.query("SELECT kind, body->'identifiers' ? 'ori-incident' AS has_incident FROM search_record WHERE source = 'ciss-arrests' AND record_id = :id", { id: packetId });
     expect(row).toEqual({ kind: 'arrest', has_incident: true });
+  });
+
+  it("purges the query log's words after their 366 days on its daily schedule, as the purge user, and audits the count", async () => {
+    const now = h.runtime.clock.now();
+    const log = (id: string, daysAgo: number) =>
+      search.query(`INSERT INTO search_query (query_id, actor, at, purpose, text, results) VALUES (:id, 'purge-e2e', :at::timestamptz, 'C', 'smith', 1)`, { id, at: new Date(now - daysAgo * 24 * 60 * MINUTE).toISOString() });
+    await log('q-purge-old', 367);
+    await log('q-purge-kept', 300);
+    expect(h.runtime.scheduler.table()).toContainEqual({ schedule: 'search-purge', expression: 'rate(1440 minutes)', target: 'search-purge' });
+
+    const run = await h.runtime.scheduler.runNow('search-purge');
+
+    expect(run).toMatchObject({ ok: true });
+    const left = (await search.query(`SELECT query_id FROM search_query WHERE actor = 'purge-e2e'`)).map((r) => r['query_id']);
+    expect(left).toEqual(['q-purge-kept']);
+    const purged = await eventually(async () => {
+      const items = (await h.dynamo.send(new ScanCommand({ TableName: h.runtime.names.tables.audit }))).Items ?? [];
+      return items.find((i) => i['type'] === 'SearchQueryLogPurged');
+    }, 'the purge in the audit trail');
+    expect(purged?.['details']).toMatchObject({ purged: 1, retentionDays: 366 });
   });
 });

@@ -2,6 +2,7 @@ import { manifest, type FunctionName, type Permission, type SearchDbAccess } fro
 import { SEARCH_DB_NAME } from '#infra/manifest/shared';
 import { searchSchemaStatements } from '#infra/search-schema';
 import { DATA_API_ACTIONS } from '#infra/aws/search-db';
+import { PUSHING_SOURCES } from '#infra/aws/search-sources';
 import { SEARCH_DB_USERS, searchDbGrantStatements } from '#infra/aws/search-migration/users';
 import { appKeyId, clusterArnOf, devTemplate, exportedFromSearchDb, functionRoleId, getAttArn, onlyLogicalId, passedToSearchDb, ref, resourcesOf, roleStatements, searchDbTemplate, type Statement } from './template';
 
@@ -22,14 +23,14 @@ const secretIdOf = (username: string): string => {
   if (ids.length !== 1 || !ids[0]) throw new Error(`expected one secret for database user ${username}, found ${ids.length}`);
   return ids[0];
 };
-const userSecretIds: Record<SearchDbAccess, string> = { query: secretIdOf(SEARCH_DB_USERS.query), ingest: secretIdOf(SEARCH_DB_USERS.ingest) };
+const userSecretIds: Record<SearchDbAccess, string> = { query: secretIdOf(SEARCH_DB_USERS.query), ingest: secretIdOf(SEARCH_DB_USERS.ingest), purge: secretIdOf(SEARCH_DB_USERS.purge) };
 const adminSecretId = secretIdOf('search_admin');
 /** How policies name the admin secret: by its attachment to the cluster (the same ARN). */
 const adminAttachmentId =
   Object.entries(resourcesOf(template, 'AWS::SecretsManager::SecretTargetAttachment')).find(([, a]) => JSON.stringify(a.Properties['SecretId']) === JSON.stringify(ref(adminSecretId)))?.[0] ?? '';
 /** What the main template's policies see of the database: the cluster's ARN, the users' secrets and the key, through the nested stack's outputs. */
 const mainClusterArn = clusterArnOf(exportedFromSearchDb(ref(clusterId)));
-const mainUserSecretRefs: Record<SearchDbAccess, unknown> = { query: exportedFromSearchDb(ref(userSecretIds.query)), ingest: exportedFromSearchDb(ref(userSecretIds.ingest)) };
+const mainUserSecretRefs: Record<SearchDbAccess, unknown> = { query: exportedFromSearchDb(ref(userSecretIds.query)), ingest: exportedFromSearchDb(ref(userSecretIds.ingest)), purge: exportedFromSearchDb(ref(userSecretIds.purge)) };
 const mainSearchKeyArn = exportedFromSearchDb(getAttArn(searchKeyId));
 const searchSecretRefs = Object.values(mainUserSecretRefs).map((r) => JSON.stringify(r));
 
@@ -89,6 +90,7 @@ describe("CISS Search's database", () => {
     ['the admin', 'search_admin'],
     ['the query user', SEARCH_DB_USERS.query],
     ['the ingest user', SEARCH_DB_USERS.ingest],
+    ['the purge user', SEARCH_DB_USERS.purge],
   ])("keeps %s's generated password in its own secret, encrypted with the database's key", (_, username) => {
     expect(secrets[secretIdOf(username)]).toMatchObject({
       DeletionPolicy: 'Retain',
@@ -108,11 +110,12 @@ describe("CISS Search's database", () => {
       Users: [
         { Name: SEARCH_DB_USERS.query, SecretArn: ref(userSecretIds.query) },
         { Name: SEARCH_DB_USERS.ingest, SecretArn: ref(userSecretIds.ingest) },
+        { Name: SEARCH_DB_USERS.purge, SecretArn: ref(userSecretIds.purge) },
       ],
       SchemaHash: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(migration?.Properties['Grants']).toEqual(searchDbGrantStatements(SEARCH_DB_NAME, searchSchemaStatements()));
-    expect(migration?.Properties['Grants']).toContain(`GRANT CONNECT, TEMPORARY ON DATABASE ${SEARCH_DB_NAME} TO search_query, search_ingest`);
+    expect(migration?.Properties['Grants']).toContain(`GRANT CONNECT, TEMPORARY ON DATABASE ${SEARCH_DB_NAME} TO search_query, search_ingest, search_purge`);
     // Runs once the writer exists (Data API statements run there); the secrets it reads are referenced above.
     const writerId = onlyLogicalId(template, 'AWS::RDS::DBInstance');
     expect(migration?.DependsOn).toEqual(expect.arrayContaining([writerId, clusterId]));
@@ -122,35 +125,35 @@ describe("CISS Search's database", () => {
     expect(text).toContain(`resolve:secretsmanager:",{"Ref":"${adminSecretId}"`);
   });
 
-  test("rotates the three users' passwords every 90 days with its own function, which may rotate those secrets only", () => {
+  test("rotates the four users' passwords every 90 days with its own function, which may rotate those secrets only", () => {
     const fnId = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, f]) => String(f.Properties['Description']).startsWith("Rotates the passwords of CISS Search's"))?.[0] ?? '';
     const schedules = Object.values(resourcesOf(template, 'AWS::SecretsManager::RotationSchedule')).filter(
       (r) => JSON.stringify(r.Properties['RotationLambdaARN']) === JSON.stringify(getAttArn(fnId)),
     );
-    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]);
+    expect(schedules.map((r) => r.Properties['SecretId'])).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest), ref(userSecretIds.purge)]);
     for (const schedule of schedules) expect(schedule.Properties['RotationRules']).toEqual({ ScheduleExpression: 'rate(90 days)' });
     const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[fnId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const statements = roleStatements(template, roleId);
     const rotating = statements.filter((s) => actionsOf(s).includes('secretsmanager:PutSecretValue')).map((s) => s.Resource);
-    expect(rotating).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]);
+    expect(rotating).toEqual([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest), ref(userSecretIds.purge)]);
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')))).toEqual([expect.objectContaining({ Action: 'rds-data:ExecuteStatement', Resource: clusterArn })]);
   });
 
-  test('lets the migration run statements and read the three secrets, and nothing more on the database', () => {
+  test('lets the migration run statements and read the four secrets, and nothing more on the database', () => {
     const fnId = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).find(([, f]) => String(f.Properties['Description']).startsWith("Applies CISS Search's schema"))?.[0] ?? '';
     const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[fnId]?.Properties['Role'] as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const statements = roleStatements(template, roleId);
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:')))).toEqual([expect.objectContaining({ Action: 'rds-data:ExecuteStatement', Resource: clusterArn })]);
     const read = statements.filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue')).map((s) => s.Resource);
-    expect(read).toEqual(expect.arrayContaining([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest)]));
-    expect(read).toHaveLength(3);
+    expect(read).toEqual(expect.arrayContaining([ref(adminAttachmentId), ref(userSecretIds.query), ref(userSecretIds.ingest), ref(userSecretIds.purge)]));
+    expect(read).toHaveLength(4);
   });
 
   test('is its own nested stack, which gives the main template the cluster, the users\' secrets and the key, never the admin secret', () => {
     expect(onlyLogicalId(main, 'AWS::CloudFormation::Stack')).toMatch(/^StatefulSearchDbStack/);
     main.resourceCountIs('AWS::RDS::DBCluster', 0);
     const outputs = Object.values((template.toJSON()['Outputs'] ?? {}) as Record<string, { Value: unknown }>).map((o) => o.Value);
-    expect(outputs).toEqual(expect.arrayContaining([ref(clusterId), ref(userSecretIds.query), ref(userSecretIds.ingest), getAttArn(searchKeyId)]));
+    expect(outputs).toEqual(expect.arrayContaining([ref(clusterId), ref(userSecretIds.query), ref(userSecretIds.ingest), ref(userSecretIds.purge), getAttArn(searchKeyId)]));
     expect(exportedFromSearchDb(ref(adminAttachmentId))).toBeUndefined();
     expect(exportedFromSearchDb(ref(adminSecretId))).toBeUndefined();
   });
@@ -186,6 +189,46 @@ describe('the search functions', () => {
       const statements = roleStatements(main, functionRoleId(main, name));
       expect({ name, dataApi: statements.filter((s) => actionsOf(s).some((a) => a.startsWith('rds-data:'))) }).toEqual({ name, dataApi: [] });
       expect({ name, secrets: statements.filter((s) => searchSecretRefs.includes(JSON.stringify(s.Resource))) }).toEqual({ name, secrets: [] });
+    }
+  });
+});
+
+describe("CISS Search's pushing sources on the bus", () => {
+  const roles = Object.entries(resourcesOf(main, 'AWS::IAM::Role')).filter(([, r]) => String(r.Properties['RoleName']).startsWith('ciss-workflows-dev-search-source-'));
+  const busId = onlyLogicalId(main, 'AWS::Events::EventBus');
+  const busArn = getAttArn(busId);
+  const roleIdOf = (sourceId: string) => roles.find(([, r]) => r.Properties['RoleName'] === `ciss-workflows-dev-search-source-${sourceId}`)?.[0] ?? '';
+
+  test('each has its own role, whose one permission is PutEvents of its own ciss.search.<id> on the bus', () => {
+    expect(roles.map(([, r]) => r.Properties['RoleName']).sort()).toEqual(PUSHING_SOURCES.map((s) => `ciss-workflows-dev-search-source-${s.id}`).sort());
+    for (const source of PUSHING_SOURCES) {
+      const roleId = roleIdOf(source.id);
+      const attached = (resourcesOf(main, 'AWS::IAM::Role')[roleId]?.Properties['ManagedPolicyArns'] ?? []) as unknown[];
+      const policies = Object.entries(resourcesOf(main, 'AWS::IAM::ManagedPolicy')).filter(([id]) => attached.some((arn) => JSON.stringify(arn) === JSON.stringify(ref(id)))).map(([, p]) => p);
+      expect(policies).toHaveLength(attached.length);
+      const statements = policies.flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+      expect(statements).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'events:source': `ciss.search.${source.id}` } } }]);
+      expect(roleStatements(main, roleId)).toEqual([]);
+    }
+  });
+
+  test("the bus denies a source's ciss.search.<id> events to every principal but that source's role", () => {
+    const policies = Object.values(resourcesOf(main, 'AWS::Events::EventBusPolicy')).map((p) => p.Properties as { EventBusName: unknown; Statement: Record<string, unknown> });
+    for (const source of PUSHING_SOURCES) {
+      const deny = policies.filter((p) => JSON.stringify(p.Statement['Condition']).includes(`"ciss.search.${source.id}"`));
+      expect(deny).toEqual([
+        {
+          EventBusName: ref(busId),
+          StatementId: expect.stringMatching(/^cdk-OnlySource/),
+          Statement: expect.objectContaining({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'events:PutEvents',
+            Resource: busArn,
+            Condition: { StringEquals: { 'events:source': `ciss.search.${source.id}` }, ArnNotEquals: { 'aws:PrincipalArn': getAttArn(roleIdOf(source.id)) } },
+          }),
+        },
+      ]);
     }
   });
 });

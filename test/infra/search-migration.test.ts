@@ -10,7 +10,7 @@ import { rotate, type RotationPorts } from '#infra/aws/search-migration/rotation
  * local runtime uses) in place of the Data API: what it does to roles, passwords and grants.
  */
 const statements = searchSchemaStatements();
-const passwords: Record<string, string> = { 'arn:query': 'q-Pw0rd-generated-by-secrets-manager', 'arn:ingest': 'i-Pw0rd-generated-by-secrets-manager' };
+const passwords: Record<string, string> = { 'arn:query': 'q-Pw0rd-generated-by-secrets-manager', 'arn:ingest': 'i-Pw0rd-generated-by-secrets-manager', 'arn:purge': 'p-Pw0rd-generated-by-secrets-manager' };
 const props: MigrationProperties = {
   ClusterArn: 'arn:aws:rds:us-east-1:000000000000:cluster:ciss-workflows-test-search',
   AdminSecretArn: 'arn:admin',
@@ -19,6 +19,7 @@ const props: MigrationProperties = {
   Users: [
     { Name: SEARCH_DB_USERS.query, SecretArn: 'arn:query' },
     { Name: SEARCH_DB_USERS.ingest, SecretArn: 'arn:ingest' },
+    { Name: SEARCH_DB_USERS.purge, SecretArn: 'arn:purge' },
   ],
   Grants: searchDbGrantStatements('postgres', statements),
   SchemaHash: 'test',
@@ -64,12 +65,13 @@ afterAll(async () => {
 });
 
 describe('the search database migration', () => {
-  it('creates both users as plain login roles', async () => {
+  it('creates the three users as plain login roles', async () => {
     const { rows } = await db.query<{ rolname: string; rolcanlogin: boolean; rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean }>(
       `SELECT rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname LIKE 'search\\_%' ORDER BY rolname`,
     );
     expect(rows).toEqual([
       { rolname: 'search_ingest', rolcanlogin: true, rolsuper: false, rolcreaterole: false, rolcreatedb: false },
+      { rolname: 'search_purge', rolcanlogin: true, rolsuper: false, rolcreaterole: false, rolcreatedb: false },
       { rolname: 'search_query', rolcanlogin: true, rolsuper: false, rolcreaterole: false, rolcreatedb: false },
     ]);
   });
@@ -109,6 +111,17 @@ describe('the search database migration', () => {
     expect(await allowedAs('search_ingest', `DELETE FROM search_record WHERE source = 's'`)).toBe(true);
     expect(await allowedAs('search_ingest', `SELECT text FROM search_query`)).toBe(false);
     expect(await allowedAs('search_ingest', `CREATE TABLE intruder (id int)`)).toBe(false);
+  });
+
+  it("lets the purge user delete from the query log by its dates, and nothing else: not read the words, not add to the log, not touch the index", async () => {
+    expect(await allowedAs('search_purge', `DELETE FROM search_query WHERE at < now() - interval '366 days'`)).toBe(true);
+    expect(await allowedAs('search_purge', `WITH gone AS (DELETE FROM search_query WHERE at < now() RETURNING 1) SELECT count(*) FROM gone`)).toBe(true);
+    expect(await allowedAs('search_purge', `SELECT text FROM search_query`)).toBe(false);
+    expect(await allowedAs('search_purge', `DELETE FROM search_query WHERE text = 'smith'`)).toBe(false);
+    expect(await allowedAs('search_purge', `INSERT INTO search_query (query_id, actor, at, purpose, text, results) VALUES ('q2', 'u1', now(), 'C', 'smith', 0)`)).toBe(false);
+    expect(await allowedAs('search_purge', `DELETE FROM search_record`)).toBe(false);
+    expect(await allowedAs('search_purge', `SELECT 1 FROM search_record LIMIT 1`)).toBe(false);
+    expect(await allowedAs('search_purge', `CREATE TABLE intruder (id int)`)).toBe(false);
   });
 
   it("adds only the database-level grants once the schema grants the users their tables itself", () => {

@@ -3,7 +3,7 @@ import { replacePlaceholders } from '#shared/asl';
 import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack, type App } from 'aws-cdk-lib';
-import { ROLES, manifest, type EventRuleSpec, type FunctionName, type MachineName, type Permission, type Ref, type SecretName } from '#infra/manifest';
+import { ROLES, manifest, type EventRuleSpec, type FunctionName, type MachineName, type Permission, type Ref, type SearchDbAccess, type SecretName } from '#infra/manifest';
 import { PROJECT_ROOT, synthesizeStack } from '#infra/stack';
 import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aws/asl';
 import { entriesOf } from '#infra/aws/refs';
@@ -68,8 +68,8 @@ function secretLogicalId(name: SecretName): string {
 const searchDb = searchDbTemplate();
 const searchClusterRef = exportedFromSearchDb(ref(onlyLogicalId(searchDb, 'AWS::RDS::DBCluster')));
 /** How the main template names the search database's secret for one access (its user's): the nested stack's output. */
-const searchSecretRef = (access: 'query' | 'ingest'): unknown => {
-  const ids = Object.keys(resourcesOf(searchDb, 'AWS::SecretsManager::Secret')).filter((id) => id.startsWith(`SearchDb${access === 'query' ? 'Query' : 'Ingest'}Secret`));
+const searchSecretRef = (access: SearchDbAccess): unknown => {
+  const ids = Object.keys(resourcesOf(searchDb, 'AWS::SecretsManager::Secret')).filter((id) => id.startsWith(`SearchDb${access.charAt(0).toUpperCase()}${access.slice(1)}Secret`));
   if (ids.length !== 1 || !ids[0]) throw new Error(`expected one search secret for ${access}, found ${ids.length}`);
   return exportedFromSearchDb(ref(ids[0]));
 };
@@ -165,7 +165,7 @@ describe('the data layer', () => {
 describe('the secrets', () => {
   test("are exactly the manifest secrets, the portal's edge key and the search database's three, the manifest's generated, encrypted with the app key and kept", () => {
     // The edge key (infra/aws/waf.ts EDGE_HEADER) is the stack's own: CloudFront's origin header and the API's web ACL read it; no function does.
-    // The search database's admin, query and ingest users' secrets are in its nested stack (search-db.suite.ts).
+    // The search database's admin, query, ingest and purge users' secrets are in its nested stack (search-db.suite.ts).
     template.resourceCountIs('AWS::SecretsManager::Secret', secretNames.length + 1);
     for (const name of secretNames) {
       expect(resourcesOf(template, 'AWS::SecretsManager::Secret')[secretLogicalId(name)]).toMatchObject({
@@ -238,7 +238,7 @@ describe('the secrets', () => {
     const secretRefs = [
       ...secretNames.map((name) => JSON.stringify(ref(secretLogicalId(name)))),
       // The admin secret is not even exported to the main template (search-db.suite.ts).
-      ...(['query', 'ingest'] as const).map((access) => JSON.stringify(searchSecretRef(access))),
+      ...(['query', 'ingest', 'purge'] as const).map((access) => JSON.stringify(searchSecretRef(access))),
     ];
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
       (p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement,

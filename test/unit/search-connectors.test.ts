@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { connectorOf, parseTarget, readDate, readName, townCase, valuesAt } from '../../functions/search/domain/connectors';
+import { connectorOf, parseTarget, readDate, readName, readNames, townCase, valuesAt, type NameOrder } from '../../functions/search/domain/connectors';
 import { RecordChangeSchema } from '../../functions/search/domain/record';
 import { SOURCES, SourceSchema, sourceOf } from '../../functions/search/domain/sources';
 import { assertProperty } from './property';
@@ -113,5 +113,105 @@ describe('reading dates, names and paths', () => {
   it('writes an upper-case town as its name and leaves a written one alone', () => {
     expect(townCase('WEST HARTFORD')).toBe('West Hartford');
     expect(townCase('New Haven')).toBe('New Haven');
+  });
+});
+
+describe('names survive every source\'s mapping', () => {
+  it("reads a DMV owner name whose apostrophe the system wrote as a space: 'CHEN-D SOUZA LINDA' is Linda Chen-D'Souza, 'O BRIEN JOHN P' John P. O'Brien", () => {
+    const owner = (name: string) => upserted('dmv-registrations', { op: 'upsert', version: 1, REG_ID: 'R000000001', PLATE: 'AB 12345', OWNER_NAME: name }).record.person?.names;
+    expect(owner('CHEN-D SOUZA LINDA')).toEqual([{ last: 'CHEN-D SOUZA', first: 'LINDA' }]);
+    expect(owner('O BRIEN JOHN P')).toEqual([{ last: 'O BRIEN', first: 'JOHN', middle: 'P' }]);
+    expect(owner('O SUILLEABHAIN MARY')).toEqual([{ last: 'O SUILLEABHAIN', first: 'MARY' }]);
+  });
+
+  it('gives both readings of a lone O, D or L before the surname in natural order (an initial, or an apostrophe written as a space), the initial first', () => {
+    expect(readNames('John O Brien', 'FIRST MIDDLE LAST')).toEqual([
+      { first: 'John', middle: 'O', last: 'Brien' },
+      { first: 'John', last: 'O Brien' },
+    ]);
+    expect(readNames('Linda Chen-D Souza', 'FIRST MIDDLE LAST')).toEqual([{ first: 'Linda', last: 'Chen-D Souza' }]);
+    expect(readNames('Mary Ó Súilleabháin', 'FIRST MIDDLE LAST')).toEqual([{ first: 'Mary', last: 'Ó Súilleabháin' }]);
+    expect(readNames('SMITH JOHN D', 'LAST FIRST MIDDLE')).toEqual([{ last: 'SMITH', first: 'JOHN', middle: 'D' }]);
+  });
+
+  /** As search compares names (schema.sql search_norm): no accents, lower case, punctuation as spaces. */
+  const norm = (s: string | undefined) => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const stripAccents = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  /** How a source may write a name: as given, upper case, or without accents and with its apostrophes as spaces or dropped. */
+  const WRITINGS = {
+    'as given': (s: string) => s,
+    upper: (s: string) => s.toUpperCase(),
+    'ascii, apostrophe as a space': (s: string) => stripAccents(s).replace(/'/g, ' ').toUpperCase(),
+    'ascii, apostrophe dropped': (s: string) => stripAccents(s).replace(/'/g, ''),
+  } as const;
+  const word = fc.constantFrom('Brien', 'Souza', 'Angelo', 'Chen', 'Núñez', 'Peña', 'Gonçalves', 'Müller', 'Wiśniewski', 'Côté', 'Smith', 'Kowalski', 'Heureux');
+  const surname = fc.oneof(
+    word,
+    word.map((w) => `O'${w}`),
+    word.map((w) => `D'${w}`),
+    word.map((w) => `L'${w}`),
+    fc.tuple(word, word).map(([a, b]) => `${a}-${b}`),
+    fc.tuple(word, word).map(([a, b]) => `${a}-D'${b}`),
+    fc.tuple(fc.constantFrom('de', 'de la', 'del', 'De', 'van', 'van der', 'Van der', 'St.', 'Ó', 'di', 'dos'), word).map(([p, w]) => `${p} ${w}`),
+  );
+  const given = fc.constantFrom('John', 'Zoë', 'Jean-Luc', 'Siobhán', 'Mary-Kate', 'José', 'Bríd', 'Ngozi', 'Ángel', 'Anaïs', 'Wei');
+  const person = fc.record({ first: given, middle: fc.option(fc.oneof(given, fc.constantFrom('P', 'D', 'O', 'L')), { nil: undefined }), last: surname, writing: fc.constantFrom(...(Object.keys(WRITINGS) as (keyof typeof WRITINGS)[])) });
+
+  /** Sets a value at a dotted path of the source's own shape (a `[]` segment as a list of one). */
+  const setAt = (target: Record<string, unknown>, path: string, value: unknown) => {
+    const segments = path.split('.');
+    let at: Record<string, unknown> = target;
+    segments.forEach((segment, i) => {
+      const list = segment.endsWith('[]');
+      const key = list ? segment.slice(0, -2) : segment;
+      const last = i === segments.length - 1;
+      if (list) {
+        const item = last ? value : {};
+        at[key] = [item];
+        at = item as Record<string, unknown>;
+      } else if (last) at[key] = value;
+      else at = (at[key] ??= {}) as Record<string, unknown>;
+    });
+  };
+  const written = (order: NameOrder, n: { first: string; middle?: string; last: string }) =>
+    order === 'LAST, FIRST MIDDLE' ? `${n.last}, ${[n.first, n.middle].filter(Boolean).join(' ')}` : order === 'LAST FIRST MIDDLE' ? [n.last, n.first, n.middle].filter(Boolean).join(' ') : [n.first, n.middle, n.last].filter(Boolean).join(' ');
+
+  /** The change a source would send for this name: its id fields, and the name in its own fields or its own order. */
+  function changeOf(source: (typeof SOURCES)[number], n: { first: string; middle?: string; last: string }): { change: Record<string, unknown>; order?: NameOrder } {
+    const change: Record<string, unknown> = { op: 'upsert', version: 1 };
+    for (const m of (source.record?.id ?? '').matchAll(/\{([^}]+)\}/g)) setAt(change, m[1]!, 'R1');
+    let order: NameOrder | undefined;
+    const parts = Object.entries(source.fields ?? {}).map(([path, spec]) => [path, spec.split('|').map((t) => t.trim())] as const);
+    for (const [path, targets] of parts) {
+      if (targets.includes('id')) setAt(change, path, 'R1');
+      const part = targets.map((t) => /^name\.(first|middle|last)$/.exec(t)?.[1]).find(Boolean) as 'first' | 'middle' | 'last' | undefined;
+      if (part && n[part]) setAt(change, path, n[part]);
+    }
+    if (!parts.some(([, ts]) => ts.some((t) => t.startsWith('name.')))) {
+      const [path, targets] = parts.find(([, ts]) => ts.some((t) => t.startsWith('name:')))!;
+      order = targets.find((t) => t.startsWith('name:'))!.slice('name:'.length) as NameOrder;
+      setAt(change, path, written(order, n));
+    }
+    return { change, ...(order ? { order } : {}) };
+  }
+
+  it.each(SOURCES.map((s) => [s.id, s] as const))('%s: a name with apostrophes, hyphens, accents and particles comes back as its parts, as the source wrote them', (_id, source) => {
+    assertProperty(
+      fc.property(person, ({ writing, ...truth }) => {
+        const write = WRITINGS[writing];
+        // A source without a middle-name field drops the middle name.
+        const keepsMiddle = Object.values(source.fields ?? {}).some((spec) => /name\.middle|name:/.test(spec));
+        const n = { first: write(truth.first), last: write(truth.last), ...(truth.middle && keepsMiddle ? { middle: write(truth.middle) } : {}) };
+        const { change, order } = changeOf(source, n);
+        const mapped = map(source.id, change);
+        if (!mapped.ok || mapped.change.op !== 'upsert') return false;
+        const names = mapped.change.record.person?.names ?? [];
+        const same = (m: { first?: string; middle?: string; last: string }) => norm(m.last) === norm(n.last) && norm(m.first) === norm(n.first) && norm(m.middle) === norm(n.middle);
+        // Natural order with a lone O, D or L before the surname reads two ways; any reading may be the right one.
+        const open = order === 'FIRST MIDDLE LAST' && /(^| )[ODL] /i.test(written(order, n));
+        return open ? names.some(same) : names[0] !== undefined && same(names[0]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

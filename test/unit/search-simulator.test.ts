@@ -1,7 +1,9 @@
 import { connectorOf } from '../../functions/search/domain/connectors';
 import { RecordChangeSchema } from '../../functions/search/domain/record';
 import { SOURCES, sourceOf } from '../../functions/search/domain/sources';
+import { agencyOf as registryAgency, agencyOfTown, DEMO_TOWN } from '../../functions/agencies/domain/registry';
 import { simulate, simulatePerson, sourceDeliveries, type SimWorldPart } from '../../infra/local/search/simulator';
+import { TOWNS } from '../../infra/local/search/simulator-data';
 
 const PEOPLE = 3000;
 const world: SimWorldPart[] = [...simulate({ seed: 7, people: PEOPLE })];
@@ -88,5 +90,19 @@ describe('the source simulator', () => {
       expect(d.change.version).toBe((last.get(d.key) ?? 0) + 1);
       last.set(d.key, d.change.version);
     }
+  });
+
+  it("names each town's police agency by the agency registry's ORI and name: an RMS incident, a criminal-history arrest, the demo town's CT0000100", () => {
+    for (const [town] of TOWNS) expect(agencyOfTown(town)).toBeDefined();
+    const incidents = upserts.filter((d) => d.source === 'rms-incidents').map((d) => d.change as unknown as { ori: string; agency: string; town: string });
+    expect(incidents.length).toBeGreaterThan(50);
+    const wrong = incidents.filter((i) => agencyOfTown(i.town)?.ori !== i.ori || agencyOfTown(i.town)?.name !== i.agency);
+    expect(wrong).toEqual([]);
+    const demo = incidents.filter((i) => i.town === DEMO_TOWN);
+    expect(demo.length).toBeGreaterThan(0);
+    expect(new Set(demo.map((i) => i.ori))).toEqual(new Set(['CT0000100']));
+    const arrests = upserts.filter((d) => d.source === 'despp-cch' && d.change['REC_TYPE'] === 'ARR').map((d) => String(d.change['ARREST_ORI']));
+    expect(arrests.length).toBeGreaterThan(20);
+    expect(arrests.filter((ori) => registryAgency(ori)?.kind !== 'municipal')).toEqual([]);
   });
 });

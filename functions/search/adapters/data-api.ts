@@ -19,7 +19,7 @@ export const SearchDbEnvSchema = { SEARCH_DB_ARN: nonEmpty, SEARCH_DB_SECRET_ARN
 export type SearchDbEnv = z.infer<z.ZodMiniObject<typeof SearchDbEnvSchema>>;
 
 /** How a function uses the search database: as which of its users (infra/manifest/search.ts). */
-export type SearchDbAccess = 'query' | 'ingest';
+export type SearchDbAccess = 'query' | 'ingest' | 'purge';
 
 /**
  * The search database from the function's environment, as the user for `access` (fails naming

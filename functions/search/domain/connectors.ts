@@ -142,41 +142,73 @@ export function readDate(value: string, format: DateFormat): string | undefined 
 
 const SUFFIXES = new Set(['JR', 'SR', 'II', 'III', 'IV', 'V']);
 /** Words that belong to the surname that follows them: de la Cruz, Van der Berg, St. John. */
-const PARTICLES = new Set(['DE', 'DEL', 'DELLA', 'LA', 'LE', 'DA', 'DI', 'DOS', 'DAS', 'DU', 'VAN', 'VON', 'DER', 'DEN', 'TER', 'ST', 'ST.', 'BIN', 'AL', 'EL', 'MAC', 'MC', 'Y']);
+const PARTICLES = new Set(['DE', 'DEL', 'DELLA', 'LA', 'LE', 'DA', 'DI', 'DOS', 'DAS', 'DU', 'VAN', 'VON', 'DER', 'DEN', 'TER', 'ST', 'ST.', 'BIN', 'AL', 'EL', 'MAC', 'MC', 'Y', 'Ó']);
 const isParticle = (w: string) => PARTICLES.has(w.toUpperCase());
 const isSuffix = (w: string) => SUFFIXES.has(w.toUpperCase().replace(/\.$/, ''));
+/**
+ * What is left of a surname's elided particle when a system cannot store the apostrophe and
+ * writes a space instead: "O BRIEN" for O'Brien, "D SOUZA" for D'Souza, "CHEN-D SOUZA" for
+ * Chen-D'Souza. (The Irish "Ó", written apart as in "Ó Súilleabháin", is a particle.)
+ */
+const ELIDED = /^[ODL]$/i;
+const ENDS_ELIDED = /\p{L}-[ODL]$/iu;
+/** A word that is the first of a surname: a particle, a lone elided letter, or a hyphenated word ending in one. */
+const startsSurname = (w: string) => isParticle(w) || ELIDED.test(w) || ENDS_ELIDED.test(w);
 
-/** A whole name as written in a given order, as its parts; undefined when it has no surname. */
+const withParts = (last: string | undefined, firstAndMiddle: readonly string[], suffix: string | undefined): PersonName | undefined => {
+  if (!last) return undefined;
+  const [first, ...middle] = firstAndMiddle;
+  return { last, ...(first ? { first } : {}), ...(middle.length ? { middle: middle.join(' ') } : {}), ...(suffix ? { suffix } : {}) };
+};
+
+/**
+ * A whole name as written in a given order, as its parts; undefined when it has no surname. Where
+ * the order leaves it open, the likelier reading (readNames gives the others too).
+ */
 export function readName(value: string, order: NameOrder): PersonName | undefined {
+  return readNames(value, order)[0];
+}
+
+/**
+ * Every reading of a whole name written in a given order, the likelier first; none when it has no
+ * surname. Only one case has two: natural order with a lone O, D or L before the surname
+ * ("JOHN O BRIEN"), which is a middle initial or O'Brien with its apostrophe turned into a space;
+ * the record carries both names, so either spelling finds it.
+ */
+export function readNames(value: string, order: NameOrder): PersonName[] {
   const clean = value.replace(/\s+/g, ' ').trim();
-  if (!clean) return undefined;
-  let first: string | undefined, middle: string[], last: string | undefined, suffix: string | undefined;
+  if (!clean) return [];
+  let suffix: string | undefined;
   if (order === 'LAST, FIRST MIDDLE') {
     const comma = clean.indexOf(',');
-    if (comma < 0) return readName(clean, 'LAST FIRST MIDDLE');
+    if (comma < 0) return readNames(clean, 'LAST FIRST MIDDLE');
     const surname = clean.slice(0, comma).trim().split(' ');
     if (surname.length > 1 && isSuffix(surname.at(-1)!)) suffix = surname.pop();
-    last = surname.join(' ');
     const rest = clean.slice(comma + 1).split(/[ ,]+/).filter(Boolean);
     if (rest.length > 1 && isSuffix(rest.at(-1)!)) suffix = rest.pop();
-    [first, ...middle] = rest;
-  } else {
-    const words = clean.split(' ');
-    if (words.length > 1 && isSuffix(words.at(-1)!)) suffix = words.pop();
-    if (order === 'FIRST MIDDLE LAST') {
-      let start = words.length - 1;
-      while (start > 1 && isParticle(words[start - 1]!)) start--;
-      last = words.slice(start).join(' ');
-      [first, ...middle] = words.slice(0, start);
-    } else {
-      let end = 1;
-      while (end < words.length - 1 && isParticle(words[end - 1]!)) end++;
-      last = words.slice(0, end).join(' ');
-      [first, ...middle] = words.slice(end);
-    }
+    const name = withParts(surname.join(' '), rest, suffix);
+    return name ? [name] : [];
   }
-  if (!last) return undefined;
-  return { last, ...(first ? { first } : {}), ...(middle.length ? { middle: middle.join(' ') } : {}), ...(suffix ? { suffix } : {}) };
+  const words = clean.split(' ');
+  if (words.length > 1 && isSuffix(words.at(-1)!)) suffix = words.pop();
+  if (order === 'LAST FIRST MIDDLE') {
+    // The surname comes first, so a lone letter there is never an initial.
+    let end = 1;
+    while (end < words.length - 1 && startsSurname(words[end - 1]!)) end++;
+    const name = withParts(words.slice(0, end).join(' '), words.slice(end), suffix);
+    return name ? [name] : [];
+  }
+  // FIRST MIDDLE LAST: particles and a hyphenated word ending in an elided letter belong to the
+  // surname; a lone elided letter may be a middle initial, so it gives a second reading.
+  let start = words.length - 1;
+  while (start > 1 && (isParticle(words[start - 1]!) || ENDS_ELIDED.test(words[start - 1]!))) start--;
+  const name = withParts(words.slice(start).join(' '), words.slice(0, start), suffix);
+  if (!name) return [];
+  if (start > 1 && ELIDED.test(words[start - 1]!)) {
+    const joined = withParts(words.slice(start - 1).join(' '), words.slice(0, start - 1), suffix);
+    if (joined) return [name, joined];
+  }
+  return [name];
 }
 
 /** A town as places are written ("NEW LONDON" from an upper-case system as "New London"), so the town filter meets one spelling. */
@@ -286,9 +318,10 @@ class FieldMapConnector implements Connector {
           case 'name':
           case 'alias':
             for (const v of values) {
-              const read = readName(v, target.order);
-              if (read) (target.to === 'name' ? names : aliases).push(read);
-              else problems.push({ field: path, rule: `must be a name written ${target.order}` });
+              const [read, ...others] = readNames(v, target.order);
+              if (!read) problems.push({ field: path, rule: `must be a name written ${target.order}` });
+              else if (target.to === 'name') names.push(read, ...others);
+              else aliases.push(read, ...others);
             }
             break;
           case 'identifier':

@@ -9,11 +9,13 @@
  *   (`search_query`: each search's words, kept beside the audit trail).
  * - `search_ingest` (ingestion): reads and writes every table but the query log, which it never
  *   sees.
+ * - `search_purge` (the query log's retention): deletes from the query log and reads its dates,
+ *   nothing else.
  * Either way neither may create anything: objects are the admin user's, made by the migration.
  */
 import type { SearchDbAccess } from '../../manifest';
 
-export const SEARCH_DB_USERS: Readonly<Record<SearchDbAccess, string>> = { query: 'search_query', ingest: 'search_ingest' };
+export const SEARCH_DB_USERS: Readonly<Record<SearchDbAccess, string>> = { query: 'search_query', ingest: 'search_ingest', purge: 'search_purge' };
 
 /** The table of query words: the query user's to write, never the ingest user's to read. */
 const QUERY_LOG_TABLE = 'search_query';
@@ -31,12 +33,13 @@ export function schemaGrantsUsers(statements: readonly string[]): boolean {
 
 /** The grant statements for the users, on the tables of `statements`, in database `database`. */
 export function searchDbGrantStatements(database: string, statements: readonly string[]): string[] {
-  const { query, ingest } = SEARCH_DB_USERS;
+  const { query, ingest, purge } = SEARCH_DB_USERS;
+  const users = Object.values(SEARCH_DB_USERS).join(', ');
   const hardening = [
     `REVOKE CREATE ON SCHEMA public FROM PUBLIC`,
     `REVOKE ALL ON DATABASE ${database} FROM PUBLIC`,
-    `GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${query}, ${ingest}`,
-    `GRANT USAGE ON SCHEMA public TO ${query}, ${ingest}`,
+    `GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${users}`,
+    `GRANT USAGE ON SCHEMA public TO ${users}`,
   ];
   if (schemaGrantsUsers(statements)) return hardening;
   const tables = schemaTables(statements);
@@ -47,5 +50,6 @@ export function searchDbGrantStatements(database: string, statements: readonly s
     ...(tables.includes(QUERY_LOG_TABLE) ? [`GRANT INSERT ON ${QUERY_LOG_TABLE} TO ${query}`] : []),
     ...(ingestTables.length > 0 ? [`GRANT SELECT, INSERT, UPDATE, DELETE ON ${ingestTables.join(', ')} TO ${ingest}`] : []),
     ...(tables.includes(QUERY_LOG_TABLE) ? [`REVOKE ALL ON ${QUERY_LOG_TABLE} FROM ${ingest}`] : []),
+    ...(tables.includes(QUERY_LOG_TABLE) ? [`GRANT SELECT (at), DELETE ON ${QUERY_LOG_TABLE} TO ${purge}`] : []),
   ];
 }

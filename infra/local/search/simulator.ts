@@ -12,6 +12,7 @@
  * Ground truth (which records are whose) comes with each delivery, beside the record, never in it:
  * the relevance measures read it; search never sees it.
  */
+import { agencyOfTown, type Agency } from '../../../functions/agencies/domain/registry';
 import type { SourceChange } from '../../../functions/search/domain/connectors';
 import { COURTS, DOC_FACILITIES, FIRST_FEMALE, FIRST_MALE, LAST, MAKES, NICKNAMES, OFFENSES, PAROLE_OFFICERS, PROBATION_OFFICERS, TOWNS } from './simulator-data';
 
@@ -234,8 +235,17 @@ const lastFirstNoComma = (w: Written) => [w.last, w.first, w.middle].filter(Bool
 // ---- people ---------------------------------------------------------------------------------
 
 const townOf = (rng: Rng) => rng.weighted(TOWNS);
-const ORI_OF = new Map(TOWNS.map(([town], i) => [town, `CT${pad(i * 10 + 1, 5)}00`]));
-const oriOf = (town: string) => ORI_OF.get(town)!;
+/**
+ * A town's police agency as the agency registry has it (functions/agencies), so an RMS incident,
+ * a criminal-history arrest and the workflow's own packets name one agency by one ORI (New Haven,
+ * the demo agency, is CT0000100 everywhere). Every town of TOWNS is a municipality of the registry.
+ */
+export function agencyOf(town: string): Agency {
+  const agency = agencyOfTown(town);
+  if (!agency) throw new Error(`The simulator's town ${town} is not a municipality of the agency registry`);
+  return agency;
+}
+const oriOf = (town: string) => agencyOf(town).ori;
 
 function makePerson(rng: Rng, index: number): SimPerson {
   const sex = rng.chance(0.5) ? 'M' : 'F';
@@ -357,7 +367,7 @@ function incident(world: PersonWorld, rng: Rng, person: SimPerson, since: string
   const w = write(rng, person, { nickname: 0.25, typo: 0.08, transpose: 0.05, dobSwap: 0.05 });
   const juvenile = ageAt(person.dob, date) < 18;
   const [statute, offense] = rng.pick(OFFENSES);
-  const record = { agency: `${town} Police Department`, ori, incidentNumber, reportedAt: `${date}T${pad(rng.int(0, 23), 2)}:${pad(rng.int(0, 59), 2)}:00-05:00`, town, offense: `${offense} (${statute})`, subject: { name: full(w), dob: rng.chance(0.85) ? writeDate(w.dob, 'MM/DD/YYYY') : undefined, role }, plate: role === 'driver' ? plates[0] : undefined, juvenile: juvenile ? 'Y' : 'N' };
+  const record = { agency: agencyOf(town).name, ori, incidentNumber, reportedAt: `${date}T${pad(rng.int(0, 23), 2)}:${pad(rng.int(0, 59), 2)}:00-05:00`, town, offense: `${offense} (${statute})`, subject: { name: full(w), dob: rng.chance(0.85) ? writeDate(w.dob, 'MM/DD/YYYY') : undefined, role }, plate: role === 'driver' ? plates[0] : undefined, juvenile: juvenile ? 'Y' : 'N' };
   world.add('rms-incidents', `${ori}:${incidentNumber}`, [record], { juvenile, removal: juvenile && rng.chance(0.3) ? 'seal' : undefined, idFields: { ori, incidentNumber } });
   return { ori, incidentNumber, date, town };
 }
