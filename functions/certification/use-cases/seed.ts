@@ -2,7 +2,7 @@ import { SEARCH_ROLE } from '#shared/roles';
 import { certificationAudit } from '../domain/audit';
 import type { Certification } from '../domain/certification';
 import type { ExamRules } from '../domain/exam';
-import type { RoleGrants, Store } from '../ports';
+import type { RoleGrants, StartWorkflow, Store } from '../ports';
 import { CERTIFICATION_DAYS } from './steps';
 
 const DAY_MS = 86_400_000;
@@ -20,6 +20,8 @@ export interface SeededPerson {
 export interface SeedPorts {
   readonly store: Pick<Store, 'create' | 'openFor'>;
   readonly grants: Pick<RoleGrants, 'grant'>;
+  /** Starts the certification machine's execution called `name`. */
+  readonly start: StartWorkflow;
   readonly now: () => string;
   readonly newId: (at: string) => string;
   readonly rules: ExamRules;
@@ -33,11 +35,8 @@ export interface SeedPorts {
  * 2. the certification, CERTIFIED for a year from now, with no exam attempt (none was taken) and
  *    the seed named where the Security Awareness Training evidence would be
  * 3. the grant, as the grant step writes it (role, expiry, ACTIVE), marked seeded
- *
- * The renewal continuation the grant step starts (`<id>-renewal`: reminders, lapse) is not started
- * for a seed: under `npm start`'s real clock the local engine ended those executions at once with an
- * unhandled "Execution ended" rejection, which stops `npm start` (cause not found; the session note
- * has it). The grant's expiry still ends the role: the local issuer gives only unexpired grants.
+ * 4. the renewal continuation the grant step starts (`<id>-renewal`): the reminders 30 and 7 days
+ *    before expiry and the lapse run on it as on any certification
  */
 export async function seedCertification(ports: SeedPorts, person: SeededPerson): Promise<{ certificationId: string; expiresAt: string } | undefined> {
   const email = person.email.toLowerCase();
@@ -62,5 +61,7 @@ export async function seedCertification(ports: SeedPorts, person: SeededPerson):
   };
   await ports.store.create(certification, certificationAudit(certificationId, 'SearchCertificationSeeded', 'local-seed', { to: 'CERTIFIED', role: SEARCH_ROLE, expiresAt }));
   await ports.grants.grant({ email, role: SEARCH_ROLE, certificationId, grantedAt: at, expiresAt, status: 'ACTIVE', seeded: DEMO_SEED });
+  const before = (days: number) => new Date(Date.parse(expiresAt) - days * DAY_MS).toISOString();
+  await ports.start(`${certificationId}-renewal`, { certificationId, renewal: true, grant: { expiresAt, remind30At: before(30), remind7At: before(7) } });
   return { certificationId, expiresAt };
 }
