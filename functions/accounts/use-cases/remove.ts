@@ -5,7 +5,7 @@ import type { Acting, Clock, Directory, ReassignTasks, RecordAudit, RevokeGrants
 
 export interface RemovePorts {
   readonly store: Pick<Store, 'get' | 'remove'>;
-  readonly directory: Directory;
+  readonly directory: Pick<Directory, 'disable' | 'signOut'>;
   readonly revokeGrants: RevokeGrants;
   readonly reassignTasks: ReassignTasks;
   readonly audit: RecordAudit;
