@@ -55,7 +55,6 @@ describe('accounts in the portal: the agency administrator and the unit', () => 
   });
 
   it('asks for a disabled account to be enabled again: the unit is to approve, the account stays disabled until then', async () => {
-    await admin.reload();
     await admin.getByRole('button', { name: 'Ask to enable nhpd-idle…' }).click();
     await admin.getByLabel('Why the person still needs CISS access').fill('Back from leave; still runs records checks');
     await admin.getByRole('button', { name: 'Ask to enable nhpd-idle now' }).click();
