@@ -111,7 +111,7 @@ describe('the daily sweep', () => {
     const disabledInDirectory: string[] = [];
     const ports: SweepPorts = {
       store: memory.store,
-      directory: { disable: (email) => Promise.resolve(void disabledInDirectory.push(email)), signOut: () => Promise.resolve() },
+      directory: { disable: (email) => Promise.resolve(void disabledInDirectory.push(email)) },
       send: (email) => Promise.resolve(void sent.push(`${email.to.join(',')}: ${email.subject}`)),
       now: () => now,
       unitEmail: 'unit@dpscs.ct.example',
