@@ -6,12 +6,9 @@
  * records the renewed SAT, the renewal is then accepted, passed, and takes the search role over
  * before the first certification expires: the role never lapses, and the old one ends RENEWED.
  */
-import { GetExecutionHistoryCommand, ListExecutionsCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { decodeJwt } from 'jose';
-import { Clock } from '../../infra/local/clock';
-import { DEMO_CERTIFIED } from '../../infra/local/users';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { eventually, givenRuntime, mailLink as link, decideByLink as decide, stopHarness, type Harness } from './steps';
+import { eventually, mailLink as link, decideByLink as decide } from './steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -157,46 +154,4 @@ describe('CISS Search certification renewal, across the year', () => {
     },
     300_000,
   );
-});
-
-/**
- * As `npm start` runs it: the real clock and the demo's seeded searchers (DEMO_CERTIFIED). Each
- * seeded certification gets its renewal execution, as a grant does, waiting for the reminder 30
- * days before expiry; stopping one while its Wait is pending ends it ABORTED, and nothing of its
- * end reaches the process as an unhandled rejection (which stopped `npm start` before).
- */
-describe('seeded certifications under the real clock, as npm start runs them', () => {
-  let r: Harness;
-  const unhandled: unknown[] = [];
-  const listen = (reason: unknown): void => void unhandled.push(reason);
-
-  beforeAll(async () => {
-    process.on('unhandledRejection', listen);
-    r = await givenRuntime({ clock: new Clock(), certified: DEMO_CERTIFIED, schedules: false });
-  }, 120_000);
-  afterAll(async () => {
-    await stopHarness(r);
-    process.off('unhandledRejection', listen);
-  });
-
-  it('starts a renewal execution per seeded certification, waiting a year away, and survives one being stopped', async () => {
-    const machineArn = r.runtime.names.machines['search-certification'];
-    const executions = async () => (await r.sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }))).executions ?? [];
-    const waiting = await eventually(async () => {
-      const all = await executions();
-      const entered = await Promise.all(all.map(async (e) => ((await r.sfn.send(new GetExecutionHistoryCommand({ executionArn: e.executionArn }))).events ?? []).some((ev) => ev.stateEnteredEventDetails?.name === 'WaitUntil30DaysBeforeExpiry')));
-      return all.length === DEMO_CERTIFIED.length && entered.every(Boolean) ? all : undefined;
-    }, 'both seeded renewal executions waiting for the 30-day reminder');
-    expect(waiting.map((e) => [/^SC-\d{8}-[0-9A-F]{10}-renewal$/.test(e.name ?? ''), e.status])).toEqual(DEMO_CERTIFIED.map(() => [true, 'RUNNING']));
-    // The reminders are 335 days away on the real clock: nothing moves before then.
-    const day = 86_400_000;
-    expect(r.runtime.clock.pending().filter((at) => at > Date.now() + 300 * day)).toHaveLength(DEMO_CERTIFIED.length);
-
-    const [first] = waiting;
-    await r.sfn.send(new StopExecutionCommand({ executionArn: first?.executionArn }));
-    await eventually(async () => ((await executions()).find((e) => e.executionArn === first?.executionArn)?.status === 'ABORTED' ? true : undefined), 'the stopped renewal to be ABORTED');
-    expect((await executions()).filter((e) => e.status === 'RUNNING')).toHaveLength(DEMO_CERTIFIED.length - 1);
-    expect((await fetch(`${r.runtime.endpoints.edge}/_local/health`)).status).toBeLessThan(500);
-    expect(unhandled).toEqual([]);
-  }, 120_000);
 });
