@@ -39,13 +39,14 @@ describe('nobody is given the search role by hand', () => {
 });
 
 describe('the seed writes what the grant step leaves, marked seeded', () => {
-  const setup = (open?: string) => {
+  const setup = (open?: string, kept?: Certification) => {
     const created: { c: Certification; audit: AuditEvent }[] = [];
     const grants: RoleGrant[] = [];
     const started: { name: string; input: unknown }[] = [];
     const ports: SeedPorts = {
       store: {
         openFor: async () => open,
+        get: async (id) => (kept?.certificationId === id ? kept : undefined),
         create: async (c, audit) => {
           if (open) throw new Conflict('open');
           created.push({ c, audit });
@@ -78,5 +79,15 @@ describe('the seed writes what the grant step leaves, marked seeded', () => {
     const { ports, created, grants, started } = setup('SC-20261001-00000000BB');
     await expect(seedCertification(ports, officer)).resolves.toBeUndefined();
     expect([created, grants, started]).toEqual([[], [], []]);
+  });
+
+  it('gives a seeded certification an older runtime left without its renewal execution the same one again (a running or ended one stays as it is)', async () => {
+    const first = setup();
+    await seedCertification(first.ports, officer);
+    const seeded = first.created[0]?.c;
+    const { ports, created, grants, started } = setup(seeded?.certificationId, seeded);
+    await expect(seedCertification(ports, officer)).resolves.toBeUndefined();
+    expect([created, grants]).toEqual([[], []]);
+    expect(started).toEqual(first.started);
   });
 });
