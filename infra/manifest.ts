@@ -85,8 +85,8 @@ export type Permission =
   | { readonly searchDb: SearchDbAccess }
   /**
    * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles
-   * given by a lifecycle); `accounts`: AdminDisableUser, AdminUserGlobalSignOut and
-   * AdminRemoveUserFromGroup (accounts that end); `clients`: CreateUserPoolClient,
+   * given by a lifecycle); `accounts`: AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut
+   * and AdminRemoveUserFromGroup (accounts that end, or enabled again); `clients`: CreateUserPoolClient,
    * DescribeResourceServer and UpdateResourceServer (an agency's RMS client, provisioned).
    */
   | { readonly userPool: 'groups' | 'accounts' | 'clients' }

@@ -9,6 +9,7 @@ import { actingOf, portalPageOf, requestIdOf, RequestIdParam } from './adapters/
 import { AccountRemovalSchema } from './domain/request';
 import { accessRemove } from './routes';
 import { removeAccount } from './use-cases/remove';
+import { endAccessFromEnv } from '../accounts/adapters/end-access';
 
 const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()), CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.optional(z.string()) });
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
@@ -19,6 +20,8 @@ const ports = {
   now: nowIso,
   unitEmail: env.CCHRS_UNIT_EMAIL,
   ...(env.PORTAL_URL ? { portalPage: portalPageOf(env.PORTAL_URL) } : {}),
+  // The accounts area's one revocation: a CCHRS removal ends the person's access as its own route does.
+  endAccess: endAccessFromEnv(),
 };
 
 /** POST /access-requests/{requestId}/removal: 200 once the account is disabled (the same again: 200). */

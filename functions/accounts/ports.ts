@@ -7,15 +7,17 @@ import type { AccountStore } from './adapters/store';
  * What the accounts use cases need from the world, as arguments: the entries pass the DynamoDB,
  * SES and Cognito adapters; the unit tests pass fakes.
  */
-export type Store = Pick<AccountStore, 'get' | 'idleSince' | 'ofAgency' | 'activeAgencies' | 'markNotice' | 'disable' | 'remove' | 'review' | 'openReview' | 'updateReview' | 'reviewsDue' | 'reviews'>;
+export type Store = Pick<AccountStore, 'get' | 'idleSince' | 'ofAgency' | 'activeAgencies' | 'markNotice' | 'disable' | 'remove' | 'askEnablement' | 'enable' | 'review' | 'openReview' | 'updateReview' | 'reviewsDue' | 'reviews'>;
 
 /**
  * Where an account ends outside the table: Cognito in AWS (AdminDisableUser, AdminUserGlobalSignOut:
- * refresh tokens revoked). In the embedded runtime nothing more is needed: the local issuer's
+ * refresh tokens revoked; AdminEnableUser when a disabled account is enabled again). In the embedded runtime nothing more is needed: the local issuer's
  * pre-token trigger reads the account record at every sign-in and refresh, and refuses an ended one.
  */
 export interface Directory {
   disable(email: string): Promise<void>;
+  /** AdminEnableUser: a DISABLED account may sign in again. */
+  enable(email: string): Promise<void>;
   signOut(email: string): Promise<void>;
 }
 

@@ -169,7 +169,7 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     if (targets.userPoolArn === undefined) throw new Error('A userPool permission was granted before the API (which makes the pool) was created');
     const actions = {
       groups: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'],
-      accounts: ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'],
+      accounts: ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'],
       clients: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
     }[permission.userPool];
     iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [targets.userPoolArn] });

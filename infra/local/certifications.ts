@@ -22,20 +22,22 @@ export function seededPeople(seeds: readonly SeededCertification[], users: reado
 /**
  * The demo's CISS Search certifications, written at start-up by the certification area's own
  * seed use case (functions/certification/use-cases/seed.ts) through its own adapters, as the
- * grant step leaves a certification: CERTIFIED for a year and the grant the local issuer reads
- * (not the renewal execution: see seed.ts). Each is marked seeded. The application's
+ * grant step leaves a certification: CERTIFIED for a year, the grant the local issuer reads,
+ * the renewal execution that reminds and lapses it. Each is marked seeded. The application's
  * modules are loaded here, once the handlers' environment (endpoints, table names) is set.
  */
-export async function seedCertifications(people: readonly SeededPerson[], deps: { readonly tableName: string; readonly clock: Clock }): Promise<void> {
+export async function seedCertifications(people: readonly SeededPerson[], deps: { readonly tableName: string; readonly machineArn: string; readonly clock: Clock }): Promise<void> {
   if (!people.length) return;
-  const [{ seedCertification }, { CertificationStore }, { GrantStore, tableGrants }] = await Promise.all([
+  const [{ seedCertification }, { CertificationStore }, { GrantStore, tableGrants }, { certificationWorkflow }] = await Promise.all([
     import('../../functions/certification/use-cases/seed'),
     import('../../functions/certification/adapters/store'),
     import('../../functions/certification/adapters/grants'),
+    import('../../functions/certification/adapters/wiring'),
   ]);
   const ports = {
     store: new CertificationStore(deps.tableName),
     grants: tableGrants(new GrantStore(deps.tableName)),
+    start: certificationWorkflow(deps.machineArn),
     now: () => deps.clock.nowIso(),
     newId: (at: string) => `SC-${at.slice(0, 10).replaceAll('-', '')}-${randomBytes(5).toString('hex').toUpperCase()}`,
     rules: RULES,

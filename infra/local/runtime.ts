@@ -202,7 +202,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const scheduler = startSchedules(lambda, clock, eventBridge, options.schedules ?? true, new Set(skipped), teardown);
     const resumed = await stepFunctions.resumeAll();
     // After the resume, so a first start's seeded renewal executions are not counted as carried on.
-    await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), clock });
+    await seedCertifications(seededPeople(options.certified ?? [], people), { tableName: names.table('main'), machineArn: refs.machineArn('search-certification'), clock });
     const runtime: LocalRuntime = {
       endpoints: { edge: edge.url, api: api.url, mailbox: mailbox.endpoint, dynamodb: dynamodb.endpoint, cms: cms.url, console: `${api.url}${CONSOLE_PREFIX}/`, portal: portalHome(api.url) },
       clock,

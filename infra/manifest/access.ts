@@ -67,9 +67,9 @@ export const accessRouteFunctions = {
   },
   'access-remove': {
     entry: 'functions/access/remove.ts',
-    description: "CCHRS access requests: an agency administrator asks for a departed employee's account to be removed; it is disabled at once and the unit e-mailed",
-    env: { ...routeEnv, ...unitEnv, ...portalEnv, SENDER_EMAIL: { ref: 'sender' }, SES_CONFIGURATION_SET: { ref: 'configurationSet' } },
-    permissions: [rw, auditAppend, { ses: 'send' }],
+    description: "CCHRS access requests: an agency administrator asks for a departed employee's account to be removed; it is disabled at once, the person's access ends as an account removal does (functions/accounts), and the unit e-mailed",
+    env: { ...routeEnv, ...unitEnv, ...portalEnv, SENDER_EMAIL: { ref: 'sender' }, SES_CONFIGURATION_SET: { ref: 'configurationSet' }, USER_POOL_ID: { ref: 'userPool' } },
+    permissions: [rw, auditAppend, { ses: 'send' }, { userPool: 'accounts' }],
   },
   'access-evidence-form': {
     entry: 'functions/access/evidence-page.ts',

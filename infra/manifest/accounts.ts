@@ -43,6 +43,12 @@ export const accountsRouteFunctions = {
     env: directoryEnv,
     permissions: [rw, auditAppend, { ses: 'send' }, { userPool: 'accounts' }],
   },
+  'accounts-enable': {
+    entry: 'functions/accounts/enable.ts',
+    description: 'Accounts: a disabled account enabled again: the agency administrator asks, the unit approves (never a removed one)',
+    env: directoryEnv,
+    permissions: [rw, auditAppend, { ses: 'send' }, { userPool: 'accounts' }],
+  },
   'access-reviews-list': {
     entry: 'functions/accounts/reviews.ts',
     description: "Accounts: the quarterly access reviews (an agency administrator: their agency's; the unit: every agency's)",

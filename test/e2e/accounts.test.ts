@@ -108,6 +108,11 @@ describe('accounts that end, end to end', () => {
     // The record stays, with who asked; the grant is suspended; a retry answers the same.
     expect(await statusOf(leaver)).toMatchObject({ status: 'REMOVED', removal: { by: admin.username } });
     expect((await post(`/accounts/${leaver.username}/removal`, adminToken, { reason: 'Left the department on 27 November' })).status).toBe(200);
+    // A removed account is never enabled again, by either role.
+    const enable = await post(`/accounts/${leaver.username}/enablement`, unit, { reason: 'Came back' });
+    expect(enable.status).toBe(409);
+    expect(((await enable.json()) as { message: string }).message).toContain('a removed account is never enabled again');
+    expect((await post(`/accounts/${leaver.username}/enablement`, adminToken, { reason: 'Came back' })).status).toBe(409);
     const trail = await auditOf('account', leaver.username);
     expect(trail.filter((e) => e.type === 'AccountRemoved')).toEqual([expect.objectContaining({ actor: admin.username, outcome: 'success' })]);
     expect(trail.filter((e) => e.type === 'AccessRevoked')).toEqual([expect.objectContaining({ actor: admin.username, details: expect.objectContaining({ roles: 'search' }) })]);
@@ -150,6 +155,30 @@ describe('accounts that end, end to end', () => {
     expect((await auditOf('account', drop.username)).filter((e) => e.type === 'AccountDisabled')).toEqual([expect.objectContaining({ details: expect.objectContaining({ reason: 'review', reviewId: review.reviewId }) })]);
     expect((await auditOf('access-review', review.reviewId)).map((e) => e.type)).toEqual(expect.arrayContaining(['AccessReviewListed', 'AccessReviewConfirmed', 'AccessReviewClosed']));
     expect((await auditOf('access-review', review.reviewId)).filter((e) => e.type === 'AccessReviewClosed')).toHaveLength(1);
+
+    // Enabled again: the agency administrator asks (still DISABLED), the unit approves; the person
+    // signs in again, and the next sweeps leave the account alone.
+    const asked = await post(`/accounts/${drop.username}/enablement`, adminToken, { reason: 'Still needs CISS: the review was missed during leave' });
+    expect(asked.status).toBe(202);
+    expect(await asked.json()).toMatchObject({ status: 'DISABLED', enablement: { by: admin.username } });
+    await expect(signIn(drop)).rejects.toThrow();
+    expect(await mailsTo(UNIT, `Account enablement asked: ${drop.username}`)).toHaveLength(1);
+    const approved = await post(`/accounts/${drop.username}/enablement`, unit, { reason: 'Confirmed with the agency' });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ status: 'ACTIVE', enabled: { requestedBy: admin.username, approvedBy: 'cchrs-unit' } });
+    expect((await api('/health', await signIn(drop))).status).toBe(200);
+    await advanceDays(1);
+    await sweep();
+    expect((await statusOf(drop))?.status).toBe('ACTIVE');
+    expect((await post(`/accounts/${drop.username}/enablement`, unit, { reason: 'Again' })).status).toBe(409);
+    const enabledTrail = (await auditOf('account', drop.username)).filter((e) => e.type === 'AccountEnablementRequested' || e.type === 'AccountEnabled');
+    // Asked and approved at the same instant of the test's clock: compared without their order.
+    expect(enabledTrail.map((e) => [e.type, e.actor]).sort()).toEqual([
+      ['AccountEnabled', 'cchrs-unit'],
+      ['AccountEnablementRequested', admin.username],
+    ]);
+    expect(enabledTrail.find((e) => e.type === 'AccountEnabled')?.details).toMatchObject({ requestedBy: admin.username, approvedBy: 'cchrs-unit', disabledReason: 'review' });
+    expect(JSON.stringify(enabledTrail)).not.toMatch(/missed during leave|@agency/);
   });
 
   cases.needs(['clock'])('90 days without a sign-in disable an account after a notice at 75; a sign-in on day 89 keeps another; the sweep run twice does nothing new', async () => {

@@ -47,7 +47,7 @@ describe('CISS Search certification renewal, across the year', () => {
   const until = async (iso: string) => h.clock.advance(Math.max(0, Date.parse(iso) - (await h.now())));
 
   /** The employee's CCHRS account, ACTIVE through the access workflow, its SAT verified as completed today. */
-  async function activeCchrsAccount(): Promise<void> {
+  async function activeCchrsAccount(): Promise<string> {
     const completedOn = await today();
     const res = await post('/access-requests', admin, { employee: EMPLOYEE, ori: ORI, justification: 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.' });
     expect(res.status).toBe(202);
@@ -65,6 +65,7 @@ describe('CISS Search certification renewal, across the year', () => {
     const login = await fetch(`${h.apiUrl}/auth/first-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword, newPassword: 'Copper-Meadow-Falcon-71' }) });
     expect(login.status).toBe(200);
     await statusBecomes(`/access-requests/${requestId}`, 'ACTIVE');
+    return requestId;
   }
 
   /** Requests CISS Search for the employee, and the unit enters a passing exam result an hour later: CERTIFIED. */
@@ -87,7 +88,7 @@ describe('CISS Search certification renewal, across the year', () => {
   cases.needs(['clock'])(
     'reminds with where Security Awareness Training stands, refuses a renewal once it ran out, accepts one after the unit records it, and hands the role over without a lapse',
     async () => {
-      await activeCchrsAccount();
+      const cchrsRequest = await activeCchrsAccount();
       const satUntil = await today(365);
       // The certification a week later: it outlives the training it rests on.
       await h.clock.advance(7 * DAY);
@@ -135,6 +136,21 @@ describe('CISS Search certification renewal, across the year', () => {
       const timeline = ((await read(firstPath, unit))['timeline'] as { type: string; status?: string }[]).map((t) => t.status ?? t.type);
       expect(timeline).toEqual(expect.arrayContaining(['CERTIFIED', 'SecurityAwarenessRecorded', 'RENEWED']));
       expect(timeline).not.toContain('LAPSED');
+
+      // The employee leaves: the CCHRS lifecycle's removal ends their access at once, by the same
+      // revocation as the accounts' removal: a token issued before it is refused on its next
+      // request, no new one is issued, and the account record is REMOVED (its grants suspended).
+      const earlier = await employeeToken();
+      expect((await api('/me/search-certification', earlier)).status).toBe(200);
+      const removed = await post(`/access-requests/${cchrsRequest}/removal`, admin, { reason: 'Left the department on 30 November' });
+      expect(removed.status).toBe(200);
+      const afterRemoval = await api('/me/search-certification', earlier);
+      expect(afterRemoval.status).toBe(401);
+      expect(((await afterRemoval.json()) as { message: string }).message).toMatch(/revoked|removed/);
+      await expect(employeeToken()).rejects.toThrow();
+      const accounts = (await read(`/accounts?ori=${ORI}`, unit))['items'] as { accountId: string; status: string; removal?: { by: string } }[];
+      expect(accounts.find((a) => a.accountId === 'morgan-renwick')).toMatchObject({ status: 'REMOVED', removal: { by: 'nhpd-admin' } });
+      expect(await read(`/search-certifications/${renewal.certificationId}`, unit)).toMatchObject({ status: 'CERTIFIED' });
     },
     300_000,
   );

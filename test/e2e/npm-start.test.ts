@@ -1,3 +1,4 @@
+import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,38 @@ describe('npm start', () => {
     expect(modes).toEqual(Object.fromEntries(Object.entries(modes).map(([k]) => [k, statSync(path.join(dataDir, k)).isDirectory() ? '700' : '600'])));
     const runtime = JSON.parse(readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as { localSecret: string; header: string };
     expect(runtime).toEqual(expect.objectContaining({ localSecret: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/), header: 'X-Ciss-Local-Secret' }));
+  });
+
+  it('gives the seeded searchers their renewal executions on the real clock, and lives on when one of them ends', async () => {
+    // Issue 17: these executions once took `npm start` down (an execution's end left a rejection nobody handled).
+    const { edge } = JSON.parse(readFileSync(path.join(dataDir, 'endpoints.json'), 'utf8')) as { edge: string };
+    const sfn = new SFNClient({ endpoint: edge, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const machine = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines?.find((m) => m.name?.endsWith('-search-certification'));
+      const waiting = async () => {
+        const all = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn }))).executions ?? [];
+        const entered = await Promise.all(all.map(async (e) => ((await sfn.send(new GetExecutionHistoryCommand({ executionArn: e.executionArn }))).events ?? []).some((ev) => ev.stateEnteredEventDetails?.name === 'WaitUntil30DaysBeforeExpiry')));
+        return entered.every(Boolean) ? all : [];
+      };
+      let renewals = await waiting();
+      for (let i = 0; i < 50 && renewals.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        renewals = await waiting();
+      }
+      // nhpd-officer and dcj-prosecutor (DEMO_CERTIFIED), each waiting for the reminder 30 days before its expiry.
+      expect(renewals.map((e) => [/-renewal$/.test(e.name ?? ''), e.status])).toEqual([
+        [true, 'RUNNING'],
+        [true, 'RUNNING'],
+      ]);
+      await sfn.send(new StopExecutionCommand({ executionArn: renewals[0]?.executionArn }));
+      await new Promise((r) => setTimeout(r, 1000));
+      const after = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine?.stateMachineArn }))).executions ?? [];
+      expect(after.map((e) => e.status).sort()).toEqual(['ABORTED', 'RUNNING']);
+      expect(alive(npm?.pid ?? 0)).toBe(true);
+      expect(output).not.toMatch(/Execution ended|unhandled/i);
+    } finally {
+      sfn.destroy();
+    }
   });
 
   it('stops every process it started (the runtime, DynamoDB Local’s java) when npm gets SIGTERM', async () => {

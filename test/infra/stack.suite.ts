@@ -197,18 +197,18 @@ describe('the secrets', () => {
 
   test('only the functions the manifest names may change group membership or end accounts, on the people’s user pool only', () => {
     const members = functionsWith((p) => 'userPool' in p && p.userPool !== 'clients');
-    expect([...members].sort()).toEqual(['accounts-remove', 'accounts-sweep', 'certification-grant', 'certification-lapse']);
+    expect([...members].sort()).toEqual(['access-remove', 'accounts-enable', 'accounts-remove', 'accounts-sweep', 'certification-grant', 'certification-lapse']);
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
     const onPool = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('cognito-idp:Admin')));
     expect(onPool).toHaveLength(members.length);
     const groups = ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'];
-    const accounts = ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'];
+    const accounts = ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'];
     for (const s of onPool) {
       expect([groups, accounts]).toContainEqual(s.Action);
       expect(s.Resource).toEqual(getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')));
     }
     for (const fn of ['certification-grant', 'certification-lapse'] as const) expect(JSON.stringify(roleStatements(template, functionRoleId(template, fn)))).toContain('cognito-idp:AdminAddUserToGroup');
-    for (const fn of ['accounts-remove', 'accounts-sweep'] as const) {
+    for (const fn of ['access-remove', 'accounts-enable', 'accounts-remove', 'accounts-sweep'] as const) {
       const role = JSON.stringify(roleStatements(template, functionRoleId(template, fn)));
       expect(role).toContain('cognito-idp:AdminUserGlobalSignOut');
       expect(role).not.toContain('cognito-idp:AdminAddUserToGroup');

@@ -339,17 +339,21 @@ describe('removing an account when the employee leaves', () => {
   const REASON = 'Jane Q. Doe left the department on 27 November 2026.';
   function ports(store: FakeStore) {
     const sent: Email[] = [];
-    return { sent, p: { store, audit: async (e: AuditEvent) => void store.audits.push(e), send: async (e: Email) => void sent.push(e), now: () => NOW, unitEmail: 'unit@cchrs.example', portalPage: (id: string) => `https://portal.example/portal/#/access-requests/${id}` } };
+    const ended: string[] = [];
+    const endAccess = async (employee: { email: string; ori: string }, removal: { at: string }, by: Acting) => void ended.push(`${employee.email} ${employee.ori} at ${removal.at} by ${by.caller.username}`);
+    return { sent, ended, p: { store, audit: async (e: AuditEvent) => void store.audits.push(e), send: async (e: Email) => void sent.push(e), now: () => NOW, unitEmail: 'unit@cchrs.example', portalPage: (id: string) => `https://portal.example/portal/#/access-requests/${id}`, endAccess } };
   }
   const id = 'AR-20261129-00000000AA';
 
   it.each(['ACTIVE', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] as const)('disables the account of a %s request at once, tells the unit with the reason and the portal page, and audits who asked without the reason', async (status) => {
     const store = new FakeStore(aRequest({ status }));
-    const { p, sent } = ports(store);
+    const { p, sent, ended } = ports(store);
 
     await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).resolves.toEqual({ requestId: id, status: 'ACCOUNT_REMOVED', removal: { by: 'admin.a', at: NOW } });
     expect(store.requests.get(id)).toMatchObject({ status: 'ACCOUNT_REMOVED', removal: { by: 'admin.a', at: NOW, reason: REASON } });
     expect(store.removedAccounts).toEqual(['jane.doe@police.ct.example']);
+    // The person's access ends by the accounts' one revocation (account record, tokens, grants, tasks).
+    expect(ended).toEqual([`jane.doe@police.ct.example CT0000100 at ${NOW} by admin.a`]);
     expect(sent).toEqual([expect.objectContaining({ to: ['unit@cchrs.example'] })]);
     expect(sent[0]?.text).toContain(`Reason: ${REASON}`);
     expect(sent[0]?.text).toContain(`Open in the portal: https://portal.example/portal/#/access-requests/${id}`);
@@ -359,12 +363,13 @@ describe('removing an account when the employee leaves', () => {
 
   it.each(['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION'] as const)('refuses a request still in progress (%s) with 409: it can be left to expire or be denied', async (status) => {
     const store = new FakeStore(aRequest({ status }));
-    const { p, sent } = ports(store);
+    const { p, sent, ended } = ports(store);
 
     await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).rejects.toThrow(new Conflict(`No account exists yet: the request is still in progress (${status}). It can be left to expire (it does if the trainings are not attested in time), or the CCHRS unit can deny it.`));
     expect(store.requests.get(id)?.status).toBe(status);
     expect(store.removedAccounts).toEqual([]);
     expect(sent).toEqual([]);
+    expect(ended).toEqual([]);
   });
 
   it('refuses a request that ended without an account', async () => {
@@ -387,11 +392,13 @@ describe('removing an account when the employee leaves', () => {
 
   it('answers a retry after a lost answer as done, without a second e-mail', async () => {
     const store = new FakeStore(aRequest({ status: 'ACTIVE' }));
-    const { p, sent } = ports(store);
+    const { p, sent, ended } = ports(store);
     await removeAccount(p, id, () => ({ reason: REASON }), acting());
     await expect(removeAccount(p, id, () => ({ reason: REASON }), acting())).resolves.toEqual({ requestId: id, status: 'ACCOUNT_REMOVED', removal: { by: 'admin.a', at: NOW } });
     expect(sent).toHaveLength(1);
     expect(store.audits).toHaveLength(1);
+    // The revocation is asked again (it is idempotent): a first call that stopped before it is completed.
+    expect(ended).toHaveLength(2);
   });
 });
 

@@ -9,9 +9,10 @@ import { ROLES } from '#shared/roles';
 import type { RouteSpec } from '#shared/routes';
 import { accountRefusal } from '#shared/adapters/account-check';
 import * as accountsRoutes from '../../functions/accounts/routes';
-import { inactivityDue, quarterOf, type AccessReview, type PersonAccount } from '../../functions/accounts/domain/account';
+import { idleFrom, inactivityDue, quarterOf, type AccessReview, type PersonAccount } from '../../functions/accounts/domain/account';
 import { sweepAccounts, type SweepPorts } from '../../functions/accounts/use-cases/sweep';
 import { removeAccount, type RemovePorts } from '../../functions/accounts/use-cases/remove';
+import { enableAccount, type EnablePorts } from '../../functions/accounts/use-cases/enable';
 import { confirmReview } from '../../functions/accounts/use-cases/review';
 import { TokenRefused } from '../../functions/auth/claims';
 import { preToken, PreTokenEventSchema } from '../../functions/auth/use-cases/pre-token';
@@ -43,7 +44,7 @@ function memoryStore(accounts: PersonAccount[]) {
   const audits: AuditEvent[] = [];
   const store = {
     get: (id: string) => Promise.resolve(byId.get(id)),
-    idleSince: (before: string) => Promise.resolve([...byId.values()].filter((a) => a.status === 'ACTIVE' && a.lastSignInAt <= before)),
+    idleSince: (before: string) => Promise.resolve([...byId.values()].filter((a) => a.status === 'ACTIVE' && idleFrom(a) <= before)),
     ofAgency: (ori: string) => Promise.resolve([...byId.values()].filter((a) => a.ori === ori)),
     activeAgencies: () => Promise.resolve([...new Set([...byId.values()].filter((a) => a.status === 'ACTIVE').flatMap((a) => (a.ori ? [a.ori] : [])))]),
     markNotice: (a: PersonAccount, audit: AuditEvent) => {
@@ -64,6 +65,21 @@ function memoryStore(accounts: PersonAccount[]) {
       const now = byId.get(a.accountId);
       if (!now || now.status === 'REMOVED') return Promise.resolve(false);
       byId.set(a.accountId, { ...now, status: 'REMOVED', removal });
+      audits.push(audit);
+      return Promise.resolve(true);
+    },
+    askEnablement: (a: PersonAccount, enablement: { by: string; at: string }, audit: AuditEvent) => {
+      const now = byId.get(a.accountId);
+      if (!now || now.status !== 'DISABLED') return Promise.resolve(false);
+      byId.set(a.accountId, { ...now, enablement: { by: enablement.by, at: enablement.at } });
+      audits.push(audit);
+      return Promise.resolve(true);
+    },
+    enable: (a: PersonAccount, enabled: { requestedBy: string; approvedBy: string; at: string }, audit: AuditEvent) => {
+      const now = byId.get(a.accountId);
+      if (!now || now.status !== 'DISABLED') return Promise.resolve(false);
+      const { enablement: _e, disabledAt: _d, disabledReason: _r, noticeFor: _n, notBefore: _nb, ...rest } = now;
+      byId.set(a.accountId, { ...rest, status: 'ACTIVE', enabled: { requestedBy: enabled.requestedBy, approvedBy: enabled.approvedBy, at: enabled.at } });
       audits.push(audit);
       return Promise.resolve(true);
     },
@@ -95,7 +111,7 @@ describe('the daily sweep', () => {
     const disabledInDirectory: string[] = [];
     const ports: SweepPorts = {
       store: memory.store,
-      directory: { disable: (email) => Promise.resolve(void disabledInDirectory.push(email)), signOut: () => Promise.resolve() },
+      directory: { disable: (email) => Promise.resolve(void disabledInDirectory.push(email)) },
       send: (email) => Promise.resolve(void sent.push(`${email.to.join(',')}: ${email.subject}`)),
       now: () => now,
       unitEmail: 'unit@dpscs.ct.example',
@@ -186,6 +202,64 @@ describe('removing an account', () => {
   });
 });
 
+describe('enabling a disabled account again', () => {
+  const UNIT: Caller = { sub: 'unit-1', username: 'unit-1', email: 'unit@dpscs.ct.example', roles: ['unit'], courts: [] };
+  function given(accounts: PersonAccount[]) {
+    const memory = memoryStore(accounts);
+    const audits: AuditEvent[] = [];
+    const calls: string[] = [];
+    const ports: EnablePorts = {
+      store: memory.store,
+      directory: { enable: (e) => Promise.resolve(void calls.push(`enable ${e}`)) },
+      audit: (e) => Promise.resolve(void audits.push(e)),
+      send: (m) => Promise.resolve(void calls.push(`mail ${m.to.join(',')}: ${m.subject}`)),
+      now: () => at(100),
+      unitEmail: 'unit@dpscs.ct.example',
+    };
+    return { ...memory, ports, own: audits, calls };
+  }
+  const body = () => ({ reason: 'Back from leave; still works records' });
+  const idle = (id: string) => account(id, { status: 'DISABLED', disabledReason: 'inactive', disabledAt: at(90), noticeFor: T0, notBefore: 1 });
+
+  it('the agency administrator asks, the unit approves: ACTIVE with who asked and who approved, in Cognito too, idle time counted from then', async () => {
+    const w = given([idle('back')]);
+    const asked = await enableAccount(w.ports, 'back', body, { caller: ADMIN, source: {} });
+    expect(asked).toEqual({ accountId: 'back', status: 'DISABLED', enablement: { by: 'admin-1', at: at(100) } });
+    expect(await enableAccount(w.ports, 'back', body, { caller: ADMIN, source: {} })).toEqual(asked);
+    expect(w.audits.map((a) => [a.type, a.actor])).toEqual([['AccountEnablementRequested', 'admin-1']]);
+    expect(w.calls).toEqual(['mail unit@dpscs.ct.example: Account enablement asked: back (CT0000100)']);
+
+    const enabled = await enableAccount(w.ports, 'back', body, { caller: UNIT, source: {} });
+    expect(enabled).toEqual({ accountId: 'back', status: 'ACTIVE', enabled: { requestedBy: 'admin-1', approvedBy: 'unit-1', at: at(100) } });
+    expect(w.audits.at(-1)).toMatchObject({ type: 'AccountEnabled', actor: 'unit-1', subject: { id: 'back' }, details: { from: 'DISABLED', disabledReason: 'inactive', requestedBy: 'admin-1', approvedBy: 'unit-1' } });
+    expect(JSON.stringify(w.audits)).not.toMatch(/Back from leave|@agency/);
+    expect(w.calls.slice(1)).toEqual(['enable back@agency.ct.example', 'mail back@agency.ct.example: Your CISS account is enabled again']);
+    const now = w.byId.get('back');
+    expect(now).toMatchObject({ status: 'ACTIVE', lastSignInAt: T0 });
+    expect(now).not.toHaveProperty('notBefore');
+    // Not disabled again by the next sweep: 90 days count from the enablement.
+    expect(now && inactivityDue(now, at(101))).toBeUndefined();
+    expect(now && inactivityDue(now, at(175))).toBe('notice');
+    expect(now && inactivityDue(now, at(190))).toBe('disable');
+  });
+
+  it('refuses a removed account (the holder left) with 409 saying so, and an active one', async () => {
+    const w = given([account('gone', { status: 'REMOVED', removal: { by: 'admin-1', at: at(50) } }), account('fine')]);
+    await expect(enableAccount(w.ports, 'gone', body, { caller: UNIT, source: {} })).rejects.toMatchObject({ statusCode: 409, message: expect.stringContaining('a removed account is never enabled again') });
+    await expect(enableAccount(w.ports, 'gone', body, { caller: ADMIN, source: {} })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(enableAccount(w.ports, 'fine', body, { caller: UNIT, source: {} })).rejects.toMatchObject({ statusCode: 409, message: expect.stringContaining('only a DISABLED account') });
+    expect(w.byId.get('gone')?.status).toBe('REMOVED');
+    expect(w.calls).toEqual([]);
+  });
+
+  it("answers another agency's account as missing to an agency administrator (audited as denied); the unit reaches every agency", async () => {
+    const w = given([idle('other')].map((a) => ({ ...a, ori: 'CT0000900' })));
+    await expect(enableAccount(w.ports, 'other', body, { caller: ADMIN, source: {} })).rejects.toMatchObject({ statusCode: 404 });
+    expect(w.own.map((a) => [a.type, a.outcome])).toEqual([['AccountEnablementRequested', 'denied']]);
+    expect(await enableAccount(w.ports, 'other', body, { caller: UNIT, source: {} })).toMatchObject({ status: 'ACTIVE', enabled: { requestedBy: 'unit-1', approvedBy: 'unit-1' } });
+  });
+});
+
 describe('the account check of every token route', () => {
   const dynamo = mockClient(DynamoDBDocumentClient);
   afterEach(() => dynamo.reset());
@@ -230,6 +304,7 @@ describe('the accounts routes × every role', () => {
   const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'accounts-list': ['agency-admin', 'unit'],
     'accounts-remove': ['agency-admin'],
+    'accounts-enable': ['agency-admin', 'unit'],
     'access-reviews-list': ['agency-admin', 'unit'],
     'access-reviews-confirm': ['agency-admin'],
   };

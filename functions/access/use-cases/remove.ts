@@ -14,6 +14,12 @@ export interface RemovalPorts {
   readonly unitEmail: string;
   /** The request's page in the portal, when the portal's address is known. */
   readonly portalPage?: (requestId: string) => string;
+  /**
+   * Ends the employee's access everywhere at once, as the accounts route does (functions/accounts
+   * `endAccess`: the account record REMOVED so earlier tokens are refused, grants suspended,
+   * sessions signed out, open tasks handed to the administrator). Idempotent.
+   */
+  readonly endAccess: (employee: { readonly email: string; readonly ori: string }, removal: { readonly at: string; readonly reason: string }, acting: Acting) => Promise<unknown>;
 }
 
 export interface RemovalOutcome {
@@ -56,9 +62,9 @@ function unitMail(ports: RemovalPorts, request: AccessRequest, removal: NonNulla
  * 4. in one transaction: the request becomes ACCOUNT_REMOVED, the account is disabled, and the
  *    audit event names who asked and that a reason was given (never the reason: it may name a
  *    person); a race with another change is a 409 with the status found
- * 5. the CCHRS unit is e-mailed, with the reason and the portal's page for the request
- * Ending the account elsewhere (directory groups, tokens: issue 17) comes after step 4, as
- * further ports of this use case.
+ * 5. access ends at once, by the accounts' one revocation (`endAccess`): the person's account
+ *    REMOVED (earlier tokens refused), grants suspended, signed out, open tasks handed over
+ * 6. the CCHRS unit is e-mailed, with the reason and the portal's page for the request
  */
 export async function removeAccount(ports: RemovalPorts, requestId: string, readBody: () => AccountRemoval, { caller, source }: Acting): Promise<RemovalOutcome> {
   const request = await ports.store.get(requestId);
@@ -68,7 +74,11 @@ export async function removeAccount(ports: RemovalPorts, requestId: string, read
     throw new NotFound(`No access request ${requestId}`);
   }
   const body = readBody();
-  if (request.status === 'ACCOUNT_REMOVED' && request.removal) return { requestId, status: request.status, removal: { by: request.removal.by, at: request.removal.at } };
+  if (request.status === 'ACCOUNT_REMOVED' && request.removal) {
+    // A retry: the access ends again if an earlier call stopped before it had (nothing happens twice).
+    await ports.endAccess({ email: request.employee.email, ori: request.ori }, { at: request.removal.at, reason: request.removal.reason }, { caller, source });
+    return { requestId, status: request.status, removal: { by: request.removal.by, at: request.removal.at } };
+  }
   if (!REMOVABLE_STATUSES.includes(request.status)) throw refusal(request);
   const removal = { by: caller.username, at: ports.now(), reason: body.reason };
   const audit = auditOf(request, 'AccessRequestStatusChanged', caller.username, { from: request.status, to: 'ACCOUNT_REMOVED', note: 'account removal requested by the agency', reasonGiven: true }, 'success', source);
@@ -77,6 +87,7 @@ export async function removeAccount(ports: RemovalPorts, requestId: string, read
     if (fresh?.status === 'ACCOUNT_REMOVED' && fresh.removal) return { requestId, status: fresh.status, removal: { by: fresh.removal.by, at: fresh.removal.at } };
     throw fresh && !REMOVABLE_STATUSES.includes(fresh.status) ? refusal(fresh) : new Conflict(`Access request ${requestId} changed while its removal was asked; try again.`);
   }
+  await ports.endAccess({ email: request.employee.email, ori: request.ori }, removal, { caller, source });
   await ports.send(unitMail(ports, request, removal));
   return { requestId, status: 'ACCOUNT_REMOVED', removal: { by: removal.by, at: removal.at } };
 }

@@ -1,4 +1,4 @@
-import { AdminDisableUserCommand, AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient, CognitoIdentityProviderServiceException } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminDisableUserCommand, AdminEnableUserCommand, AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient, CognitoIdentityProviderServiceException } from '@aws-sdk/client-cognito-identity-provider';
 import { GrantStore, LOCAL_USER_POOL_ID } from '../../certification/adapters/grants';
 import { roleGrantsOn } from '../../certification/adapters/wiring';
 import type { Directory, RevokeGrants } from '../ports';
@@ -8,11 +8,11 @@ import type { Directory, RevokeGrants } from '../ports';
  * APIs) and AdminUserGlobalSignOut (every refresh token revoked). People sign in by e-mail, so the
  * e-mail is the user name these calls take. A user Cognito does not know is no failure: there is
  * nothing to end. Other failures are rethrown with the error's name only (the message can name
- * the user). In the embedded runtime nothing is called: the local issuer's pre-token trigger
+ * the user). AdminEnableUser undoes AdminDisableUser for an account enabled again. In the embedded runtime nothing is called: the local issuer's pre-token trigger
  * reads the account record at every sign-in and refresh.
  */
 export function directoryOn(userPoolId: string, client?: CognitoIdentityProviderClient): Directory {
-  if (userPoolId === LOCAL_USER_POOL_ID) return { disable: () => Promise.resolve(), signOut: () => Promise.resolve() };
+  if (userPoolId === LOCAL_USER_POOL_ID) return { disable: () => Promise.resolve(), enable: () => Promise.resolve(), signOut: () => Promise.resolve() };
   const cognito = client ?? new CognitoIdentityProviderClient({});
   async function call(action: string, send: () => Promise<unknown>): Promise<void> {
     try {
@@ -25,6 +25,7 @@ export function directoryOn(userPoolId: string, client?: CognitoIdentityProvider
   }
   return {
     disable: (email) => call('AdminDisableUser', () => cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: email }))),
+    enable: (email) => call('AdminEnableUser', () => cognito.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: email }))),
     signOut: (email) => call('AdminUserGlobalSignOut', () => cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: email }))),
   };
 }

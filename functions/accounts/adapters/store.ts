@@ -146,6 +146,51 @@ export class AccountStore {
     return this.end(account, 'REMOVED', { removal }, removal.at, audit);
   }
 
+  /** Notes a DISABLED account's enablement as asked (by its agency administrator), with its audit event; false unless still DISABLED. */
+  async askEnablement(account: PersonAccount, enablement: { by: string; at: string; reason: string }, audit: AuditEvent): Promise<boolean> {
+    return writeWithAudit(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: accountKey(account.accountId),
+            UpdateExpression: 'SET enablement = :enablement',
+            ConditionExpression: '#status = :disabled',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':enablement': enablement, ':disabled': 'DISABLED' },
+          },
+        },
+      ],
+      audit,
+    );
+  }
+
+  /**
+   * Enables a DISABLED account again (never a REMOVED one), with its audit event: ACTIVE, its
+   * idle time counted from `enabled.at` (the sweep's index too), the notice of its last idle spell
+   * forgotten, its not-before dropped (it only ever served to refuse tokens while the account was
+   * ended; locally the issuer stamps tokens on the wall clock while the not-before is the runtime's,
+   * which a test moves ahead). False when a condition refused it.
+   */
+  async enable(account: PersonAccount, enabled: { requestedBy: string; approvedBy: string; at: string; reason: string }, audit: AuditEvent): Promise<boolean> {
+    const index = accountIndex({ ...account, status: 'ACTIVE', lastSignInAt: enabled.at > account.lastSignInAt ? enabled.at : account.lastSignInAt });
+    return writeWithAudit(
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: accountKey(account.accountId),
+            UpdateExpression: 'SET #status = :active, enabled = :enabled, gsi1pk = :g1pk, gsi1sk = :g1sk REMOVE enablement, disabledAt, disabledReason, noticeFor, notBefore',
+            ConditionExpression: '#status = :disabled',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'ACTIVE', ':disabled': 'DISABLED', ':enabled': enabled, ':g1pk': index.gsi1pk, ':g1sk': index.gsi1sk },
+          },
+        },
+      ],
+      audit,
+    );
+  }
+
   private async end(account: PersonAccount, to: AccountStatus, fields: Record<string, NativeAttributeValue>, at: string, audit: AuditEvent, lastSignInAt?: string): Promise<boolean> {
     const from = to === 'REMOVED' ? ['ACTIVE', 'DISABLED'] : ['ACTIVE'];
     const index = accountIndex({ ...account, status: to });

@@ -28,6 +28,10 @@ export interface PersonAccount {
   readonly disabledAt?: string;
   readonly disabledReason?: DisabledReason;
   readonly removal?: { readonly by: string; readonly at: string };
+  /** A DISABLED account's enablement, asked by its agency administrator and waiting for the unit's approval. */
+  readonly enablement?: { readonly by: string; readonly at: string };
+  /** The last time a DISABLED account was enabled again: who asked, who approved, when (its idle time counts from then). */
+  readonly enabled?: { readonly requestedBy: string; readonly approvedBy: string; readonly at: string };
   /** Epoch seconds: an access token issued before this no longer reaches the API. */
   readonly notBefore?: number;
 }
@@ -40,10 +44,17 @@ export const REVIEW_CONFIRM_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Since when an account counts as idle: its last sign-in, or its enablement when that came later
+ * (an account enabled again gets its 90 days to sign in, not an instant disable by the next sweep).
+ */
+export const idleFrom = (account: Pick<PersonAccount, 'lastSignInAt' | 'enabled'>): string =>
+  account.enabled && account.enabled.at > account.lastSignInAt ? account.enabled.at : account.lastSignInAt;
+
 /** What the sweep owes an account at `now`: a notice, disabling, or nothing. */
-export function inactivityDue(account: Pick<PersonAccount, 'status' | 'lastSignInAt' | 'noticeFor'>, now: string): 'disable' | 'notice' | undefined {
+export function inactivityDue(account: Pick<PersonAccount, 'status' | 'lastSignInAt' | 'noticeFor' | 'enabled'>, now: string): 'disable' | 'notice' | undefined {
   if (account.status !== 'ACTIVE') return undefined;
-  const idleDays = (Date.parse(now) - Date.parse(account.lastSignInAt)) / DAY_MS;
+  const idleDays = (Date.parse(now) - Date.parse(idleFrom(account))) / DAY_MS;
   if (idleDays >= INACTIVITY_DISABLE_DAYS) return 'disable';
   if (idleDays >= INACTIVITY_NOTICE_DAYS && account.noticeFor !== account.lastSignInAt) return 'notice';
   return undefined;
@@ -86,7 +97,7 @@ export const dueAtOf = (listedAt: string): string => new Date(Date.parse(listedA
 export const ACCOUNT_SUBJECT = 'account';
 export const REVIEW_SUBJECT = 'access-review';
 
-export type AccountAuditType = 'AccountDisabled' | 'AccountInactivityNotice' | 'AccountRemoved' | 'AccessRevoked' | 'AccessReviewListed' | 'AccessReviewConfirmed' | 'AccountSignIn' | 'AccountRemovalRequested' | 'TaskReassigned';
+export type AccountAuditType = 'AccountDisabled' | 'AccountInactivityNotice' | 'AccountRemoved' | 'AccessRevoked' | 'AccessReviewListed' | 'AccessReviewConfirmed' | 'AccountSignIn' | 'AccountRemovalRequested' | 'TaskReassigned' | 'AccountEnablementRequested' | 'AccountEnabled';
 
 export function accountAudit(type: AccountAuditType, accountId: string, actor: string, details: AuditEvent['details'] = {}, outcome: AuditEvent['outcome'] = 'success', source?: AuditSource): AuditEvent {
   return { type, outcome, actor, component: 'ciss-accounts', subject: AuditSubject.of(ACCOUNT_SUBJECT, accountId), source, details };
@@ -96,4 +107,4 @@ export function reviewAudit(type: 'AccessReviewListed' | 'AccessReviewConfirmed'
   return { type, outcome, actor, component: 'ciss-accounts', subject: AuditSubject.of(REVIEW_SUBJECT, reviewId), source, details };
 }
 
-export { ConfirmationSchema, RemovalSchema, type Removal } from './schemas';
+export { ConfirmationSchema, EnablementSchema, RemovalSchema, type Enablement, type Removal } from './schemas';

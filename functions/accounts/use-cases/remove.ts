@@ -5,7 +5,7 @@ import type { Acting, Clock, Directory, ReassignTasks, RecordAudit, RevokeGrants
 
 export interface RemovePorts {
   readonly store: Pick<Store, 'get' | 'remove'>;
-  readonly directory: Directory;
+  readonly directory: Pick<Directory, 'disable' | 'signOut'>;
   readonly revokeGrants: RevokeGrants;
   readonly reassignTasks: ReassignTasks;
   readonly audit: RecordAudit;
@@ -26,19 +26,60 @@ export interface RemovalOutcome {
 const done = (account: PersonAccount): RemovalOutcome | undefined =>
   account.status === 'REMOVED' && account.removal ? { accountId: account.accountId, status: 'REMOVED', removal: account.removal, revoked: [], tasksReassigned: [] } : undefined;
 
+/** What ended with a removal: the roles whose grants were suspended, the tasks handed over. */
+export interface AccessEnded {
+  readonly revoked: readonly string[];
+  readonly tasksReassigned: readonly string[];
+}
+
+export type EndAccessPorts = Pick<RemovePorts, 'store' | 'directory' | 'revokeGrants' | 'reassignTasks' | 'audit'>;
+
+/**
+ * The one revocation of a leaver's access (CJIS AC-2: promptly), whichever route asked for it —
+ * the accounts route (`POST /accounts/{id}/removal`) or the CCHRS lifecycle's
+ * (`POST /access-requests/{id}/removal`, whose employee is known by e-mail):
+ * 1. the account record (if the person ever signed in) becomes REMOVED with its not-before now,
+ *    one conditional write with `AccountRemoved`: every token issued before is refused by the
+ *    next request's account check, and the issuer refuses new ones (sign-in and refresh)
+ * 2. the lifecycle grants suspended (the Cognito group removed), and in AWS the user signed out
+ *    everywhere (refresh tokens revoked) and disabled; `AccessRevoked` on the account
+ * 3. open human tasks assigned to the person go to the administrator who asked, each audited
+ * Undefined when the account was removed already (a retry, or the other route first).
+ */
+export async function endAccess(ports: EndAccessPorts, person: { readonly email: string; readonly ori?: string; readonly account?: PersonAccount }, removal: { readonly at: string; readonly reason: string }, { caller, source }: Acting): Promise<AccessEnded | undefined> {
+  const { account } = person;
+  if (account) {
+    if (account.status === 'REMOVED') return undefined;
+    const written = await ports.store.remove(account, { by: caller.username, at: removal.at, reason: removal.reason }, accountAudit('AccountRemoved', account.accountId, caller.username, { from: account.status, reasonGiven: true }, 'success', source));
+    if (!written) {
+      const fresh = await ports.store.get(account.accountId);
+      if (fresh?.status === 'REMOVED') return undefined;
+      throw new Conflict(`Account ${account.accountId} changed while its removal was asked; try again.`);
+    }
+  }
+  const revoked = await ports.revokeGrants(person.email, removal.at, 'removed');
+  await ports.directory.signOut(person.email);
+  await ports.directory.disable(person.email);
+  if (account) await ports.audit(accountAudit('AccessRevoked', account.accountId, caller.username, { roles: revoked.join(' '), refreshTokens: 'revoked', tokensBefore: removal.at }, 'success', source));
+  const tasksReassigned = caller.email && account ? await ports.reassignTasks({ accountId: account.accountId, email: person.email, ori: person.ori, roles: account.roles }, caller.email, caller.username) : [];
+  return { revoked, tasksReassigned };
+}
+
+/** The person's account record in their agency, found by e-mail (the CCHRS lifecycle knows its employee so). */
+export async function accountByEmail(store: Pick<Store, 'ofAgency'>, email: string, ori: string): Promise<PersonAccount | undefined> {
+  const wanted = email.toLowerCase();
+  return (await store.ofAgency(ori)).find((a) => a.email.toLowerCase() === wanted);
+}
+
 /**
  * An agency administrator removes the account of an employee who left (CJIS AC-2: promptly).
  * 1. the account must be the caller's agency's: another agency's reads as missing (404), audited as denied
  * 2. already removed (a retry): answered as done
- * 3. one conditional write with its audit event (`AccountRemoved`, who asked): the account is
- *    REMOVED and its not-before is now, so every token issued before this is refused by the next
- *    request's account check, and the issuer refuses new ones (sign-in and refresh alike)
- * 4. access revoked: the lifecycle grants suspended (the Cognito group removed), and in AWS the
- *    user signed out everywhere (refresh tokens revoked) and disabled; `AccessRevoked`, who asked
- * 5. open human tasks assigned to the person go to the administrator who asked, each audited
- * 6. the unit is e-mailed; the record stays for audit
+ * 3. access ends at once (`endAccess`: the record REMOVED with who asked, tokens, grants, sign-out, tasks)
+ * 4. the unit is e-mailed; the record stays for audit
  */
-export async function removeAccount(ports: RemovePorts, accountId: string, readBody: () => Removal, { caller, source }: Acting): Promise<RemovalOutcome> {
+export async function removeAccount(ports: RemovePorts, accountId: string, readBody: () => Removal, acting: Acting): Promise<RemovalOutcome> {
+  const { caller, source } = acting;
   const account = await ports.store.get(accountId);
   if (!account) throw new NotFound(`No account ${accountId}`);
   if (account.ori === undefined || account.ori !== caller.ori) {
@@ -49,23 +90,19 @@ export async function removeAccount(ports: RemovePorts, accountId: string, readB
   const already = done(account);
   if (already) return already;
   const at = ports.now();
-  const removal = { by: caller.username, at };
-  if (!(await ports.store.remove(account, { ...removal, reason }, accountAudit('AccountRemoved', accountId, caller.username, { from: account.status, reasonGiven: true }, 'success', source)))) {
+  const ended = await endAccess(ports, { email: account.email, ori: account.ori, account }, { at, reason }, acting);
+  if (!ended) {
     const fresh = await ports.store.get(accountId);
     const retried = fresh && done(fresh);
     if (retried) return retried;
     throw new Conflict(`Account ${accountId} changed while its removal was asked; try again.`);
   }
-  const revoked = await ports.revokeGrants(account.email, at, 'removed');
-  await ports.directory.signOut(account.email);
-  await ports.directory.disable(account.email);
-  await ports.audit(accountAudit('AccessRevoked', accountId, caller.username, { roles: revoked.join(' '), refreshTokens: 'revoked', tokensBefore: at }, 'success', source));
-  const tasksReassigned = caller.email ? await ports.reassignTasks({ accountId, email: account.email, ori: account.ori, roles: account.roles }, caller.email, caller.username) : [];
+  const { revoked, tasksReassigned } = ended;
   const lines = [
     `The agency ${account.ori} removed account ${accountId} (the holder left), asked by ${caller.username} at ${new Date(at).toUTCString()}.`,
     `Access ended at once: ${revoked.length ? `grants suspended (${revoked.join(', ')}), ` : ''}sessions signed out, tokens issued before the removal refused.`,
     tasksReassigned.length ? `Open tasks handed to the administrator who asked: ${tasksReassigned.join(', ')}.` : 'No open tasks were assigned to the account.',
   ];
   await ports.send({ to: [ports.unitEmail], subject: `Account removed: ${accountId} (${account.ori})`, text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') });
-  return { accountId, status: 'REMOVED', removal, revoked, tasksReassigned };
+  return { accountId, status: 'REMOVED', removal: { by: caller.username, at }, revoked, tasksReassigned };
 }

@@ -11,6 +11,10 @@ export interface AccountView {
   readonly lastSignInAt: string;
   readonly disabledReason?: string;
   readonly removal?: { readonly by: string; readonly at: string };
+  /** A DISABLED account's enablement, asked and waiting for the unit. */
+  readonly enablement?: { readonly by: string; readonly at: string };
+  /** Its last enablement: who asked, who approved, when. */
+  readonly enabled?: { readonly requestedBy: string; readonly approvedBy: string; readonly at: string };
 }
 
 const view = (a: PersonAccount): AccountView => ({
@@ -21,6 +25,8 @@ const view = (a: PersonAccount): AccountView => ({
   lastSignInAt: a.lastSignInAt,
   ...(a.disabledReason ? { disabledReason: a.disabledReason } : {}),
   ...(a.removal ? { removal: { by: a.removal.by, at: a.removal.at } } : {}),
+  ...(a.enablement ? { enablement: { by: a.enablement.by, at: a.enablement.at } } : {}),
+  ...(a.enabled ? { enabled: { requestedBy: a.enabled.requestedBy, approvedBy: a.enabled.approvedBy, at: a.enabled.at } } : {}),
 });
 
 /** Which agency a caller may see: an agency administrator their own; the unit any one it names (or none: every agency, for reviews). */

@@ -3,6 +3,7 @@ import { escapeHtml } from '#shared/html';
 import {
   accountAudit,
   dueAtOf,
+  idleFrom,
   idleSince,
   inactivityDue,
   INACTIVITY_DISABLE_DAYS,
@@ -17,7 +18,7 @@ import type { Clock, Directory, Send, Store } from '../ports';
 
 export interface SweepPorts {
   readonly store: Store;
-  readonly directory: Directory;
+  readonly directory: Pick<Directory, 'disable'>;
   readonly send: Send;
   readonly now: Clock;
   readonly unitEmail: string;
@@ -66,7 +67,7 @@ export async function sweepAccounts(ports: SweepPorts): Promise<SweepOutcome> {
       if (await disableOne(ports, account, 'inactive', now, { days: INACTIVITY_DISABLE_DAYS })) disabledInactive++;
     } else if (due === 'notice' && (await ports.store.markNotice(account, accountAudit('AccountInactivityNotice', account.accountId, SWEEP, { days: INACTIVITY_NOTICE_DAYS, disableAfterDays: INACTIVITY_DISABLE_DAYS })))) {
       notices++;
-      const disableOn = new Date(Date.parse(account.lastSignInAt) + INACTIVITY_DISABLE_DAYS * 86_400_000).toUTCString();
+      const disableOn = new Date(Date.parse(idleFrom(account)) + INACTIVITY_DISABLE_DAYS * 86_400_000).toUTCString();
       await ports.send(
         mail(account.email, 'CISS account: sign in to keep it', [
           `You have not signed in to CISS for ${INACTIVITY_NOTICE_DAYS} days.`,

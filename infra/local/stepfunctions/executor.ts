@@ -41,9 +41,14 @@ export class Executor {
     const history = new History(this.deps.store, this.deps.clock, record, firstEventId);
     const run: Running = { record, machine, abort, history, resume, done: Promise.resolve() };
     this.running.set(record.executionArn, run);
-    run.done = this.drive(run, startAt, input).finally(() => {
-      if (this.running.get(record.executionArn) === run) this.running.delete(record.executionArn);
-    });
+    // Nothing of an execution's end may reach the process as an unhandled rejection (Node stops
+    // on one, and with it `npm start`): a drive that fails (its end could not be stored) is
+    // logged, and the execution is carried on at the next start, as after a crash.
+    run.done = this.drive(run, startAt, input)
+      .catch((error: unknown) => console.error(`[stepfunctions] ${record.name} could not be driven to its end: ${(error as Error).message}`))
+      .finally(() => {
+        if (this.running.get(record.executionArn) === run) this.running.delete(record.executionArn);
+      });
     return run;
   }
 
@@ -114,7 +119,12 @@ export class Executor {
       } else if (state.Type === 'Task' || state.Type === 'Wait') {
         handlers[stateName] = (wrapped) => {
           const { raw, params } = wrapped as { raw: Json; params?: Json };
-          return tasks.run(run, stateName, state, 'params' in (wrapped as object) ? (params as Json) : raw, raw);
+          const running = tasks.run(run, stateName, state, 'params' in (wrapped as object) ? (params as Json) : raw, raw);
+          // The engine takes this promise's failure (Retry, Catch), but once the execution ended
+          // (stopped, timed out, shut down) it may have let go of it: a Wait or parked task then
+          // fails "Execution ended" with nobody listening, which must not stop the process.
+          running.catch(() => undefined);
+          return running;
         };
       }
     }

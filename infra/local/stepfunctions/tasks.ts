@@ -220,14 +220,18 @@ export class Tasks {
         const mine = new AbortController();
         tick = mine;
         const deadline = Math.min(parked.deadline, heartbeatDeadline ?? Number.POSITIVE_INFINITY);
-        void this.deps.clock.sleepUntil(deadline, mine.signal).then(async () => {
-          if (settled || mine.signal.aborted) return;
-          const which = heartbeatDeadline !== undefined && heartbeatDeadline < parked.deadline ? 'States.HeartbeatTimeout' : 'States.Timeout';
-          if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
-          // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
-          // a timeout before a restart. Either way the wait is over.
-          done((await storedOutcome()) ?? { timedOut: which });
-        });
+        void this.deps.clock
+          .sleepUntil(deadline, mine.signal)
+          .then(async () => {
+            if (settled || mine.signal.aborted) return;
+            const which = heartbeatDeadline !== undefined && heartbeatDeadline < parked.deadline ? 'States.HeartbeatTimeout' : 'States.Timeout';
+            if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
+            // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
+            // a timeout before a restart. Either way the wait is over.
+            done((await storedOutcome()) ?? { timedOut: which });
+          })
+          // A store that fails here fails the task (its Retry and Catch apply), never the process.
+          .catch((error: unknown) => done(error instanceof Error ? error : new TaskError('States.Runtime', String(error))));
       };
       const storedOutcome = async (): Promise<Outcome | undefined> => {
         const stored = await this.deps.store.getToken(parked.tokenHash);

@@ -5,8 +5,9 @@ import type { TaskView } from '../../../functions/tasks/use-cases/api';
 import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import { href, navigate } from '../router';
 import type { Section } from '../kinds';
-import { Done, Facts, Failure, Loading, More, Page, Status, When } from '../ui/components';
-import { OtherProblems, SelectField, TextArea, TextField, useSchemaForm } from '../ui/form';
+import { Done, Failure, Loading, More, Page, Status, When } from '../ui/components';
+import { SelectField, TextArea, TextField, useSchemaForm } from '../ui/form';
+import { EmployeeRequestForm } from './employee-request';
 import { TaskTable } from './tasks';
 import { ACCESS_STEPS, NextStep, openTaskFor, RequestFacts, TrainingList, useAccessRequest, type AccessRequestView } from './access-words';
 
@@ -152,25 +153,24 @@ function NewRequest() {
       async (body) => navigate(`/access-requests/${(await api.post<{ requestId: string }>('/access-requests', body)).requestId}`),
     );
 
-  const shown = ['employee.fullName', 'employee.email', 'employee.jobTitle', 'employee.mfaPhones.0', 'justification'];
   return (
     <Page title="Request CCHRS access for an employee" lead="The CCHRS unit reviews the business need; then the employee completes two trainings on CJIS Online, you attest them, and the unit verifies them.">
-      <form
-        class="card"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
+      <EmployeeRequestForm
+        ori={ori}
+        form={form}
+        employee={fields}
+        onEmployee={set}
+        emailHint="The temporary password goes to this address."
+        moreEmployee={
+          <>
+            <TextField name="employee.jobTitle" label="Job title" autoComplete="off" problems={form.problems} value={fields.jobTitle} onValue={set('jobTitle')} />
+            <TextField name="employee.mfaPhones.0" label="Phone for sign-in codes (optional)" type="tel" autoComplete="off" problems={form.problems} value={fields.phone} onValue={set('phone')} />
+          </>
+        }
+        shown={['employee.jobTitle', 'employee.mfaPhones.0', 'justification']}
+        cancelTo="/access-requests"
+        onSubmit={() => void submit()}
       >
-        <Facts items={[['Agency (ORI)', ori || 'Your sign-in names no agency']]} />
-        <fieldset>
-          <legend>The employee</legend>
-          <TextField name="employee.fullName" label="Full name" autoComplete="off" problems={form.problems} value={fields.fullName} onValue={set('fullName')} />
-          <TextField name="employee.email" label="Work e-mail" type="email" autoComplete="off" hint="The temporary password goes to this address." problems={form.problems} value={fields.email} onValue={set('email')} />
-          <TextField name="employee.jobTitle" label="Job title" autoComplete="off" problems={form.problems} value={fields.jobTitle} onValue={set('jobTitle')} />
-          <TextField name="employee.mfaPhones.0" label="Phone for sign-in codes (optional)" type="tel" autoComplete="off" problems={form.problems} value={fields.phone} onValue={set('phone')} />
-        </fieldset>
         <TextArea
           name="justification"
           label="Business need"
@@ -180,15 +180,7 @@ function NewRequest() {
           value={fields.justification}
           onValue={set('justification')}
         />
-        <OtherProblems problems={form.problems} shown={shown} />
-        {form.error ? <Failure error={form.error} /> : null}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={form.busy}>
-            Send the request
-          </button>
-          <a href={href('/access-requests')}>Cancel</a>
-        </div>
-      </form>
+      </EmployeeRequestForm>
     </Page>
   );
 }

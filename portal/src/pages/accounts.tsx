@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { AccessReview } from '../../../functions/accounts/domain/account';
-import { RemovalSchema } from '../../../functions/accounts/domain/schemas';
+import { EnablementSchema, RemovalSchema } from '../../../functions/accounts/domain/schemas';
 import type { AccountView } from '../../../functions/accounts/use-cases/review';
 import { useLoad, usePortal } from '../api';
 import type { Section } from '../kinds';
@@ -10,33 +10,64 @@ import { TextField, useSchemaForm } from '../ui/form';
 
 /**
  * Accounts that end (issue 17): an agency administrator sees the agency's accounts (access, last
- * sign-in, how each ended), removes a leaver's account, and confirms the quarter's access review;
- * the unit sees any agency's. The API decides who may do what; this page only asks.
+ * sign-in, how each ended), removes a leaver's account, asks for a disabled one to be enabled
+ * again, and confirms the quarter's access review; the unit sees any agency's and enables. The API decides who may do what; this page only asks.
  */
 
 const ORI = /^[A-Z]{2}[A-Z0-9]{7}$/;
 
-function RemoveForm(props: { readonly accountId: string; readonly onRemoved: () => void; readonly onCancel: () => void }) {
+/** What a form on an account asks the API: a leaver's removal, or a disabled account enabled again (asked, or approved by the unit). */
+type AccountAction = 'removal' | 'ask-enablement' | 'enable';
+
+const ACTION_TEXT: Readonly<Record<AccountAction, { title: string; lead: string; label: string; hint: string; submit: string }>> = {
+  removal: {
+    title: 'Remove',
+    lead: 'Access ends at once: the person is signed out, their grants are suspended, and their open tasks come to you. The record stays, for audit.',
+    label: 'Why the account is removed',
+    hint: 'e.g. left the department on 27 November',
+    submit: 'now',
+  },
+  'ask-enablement': {
+    title: 'Ask to enable',
+    lead: 'The CCHRS unit approves the enablement; the account stays disabled until then. A removed account is never enabled again.',
+    label: 'Why the person still needs CISS access',
+    hint: 'e.g. back from leave; still runs records checks',
+    submit: 'now',
+  },
+  enable: {
+    title: 'Enable',
+    lead: 'The account may sign in again at once, and has 90 days to do so. Who asked and who approved are recorded.',
+    label: 'Why the account is enabled again',
+    hint: 'e.g. confirmed with the agency administrator',
+    submit: 'now',
+  },
+};
+
+function AccountActionForm(props: { readonly accountId: string; readonly action: AccountAction; readonly onDone: () => void; readonly onCancel: () => void }) {
   const { api } = usePortal();
   const [reason, setReason] = useState('');
-  const form = useSchemaForm(RemovalSchema);
+  const form = useSchemaForm(props.action === 'removal' ? RemovalSchema : EnablementSchema);
   const id = props.accountId;
+  const text = ACTION_TEXT[props.action];
+  const path = `/accounts/${encodeURIComponent(id)}/${props.action === 'removal' ? 'removal' : 'enablement'}`;
   return (
     <form
       class="card"
-      aria-labelledby="removal"
+      aria-labelledby="account-action"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void form.submit({ reason }, (body) => api.post(`/accounts/${encodeURIComponent(id)}/removal`, body).then(props.onRemoved));
+        void form.submit({ reason }, (body) => api.post(path, body).then(props.onDone));
       }}
     >
-      <h3 id="removal">Remove {id}</h3>
-      <p>Access ends at once: the person is signed out, their grants are suspended, and their open tasks come to you. The record stays, for audit.</p>
-      <TextField name="reason" label="Why the account is removed" hint="e.g. left the department on 27 November" problems={form.problems} value={reason} onValue={setReason} maxLength={500} autoComplete="off" />
+      <h3 id="account-action">
+        {text.title} {id}
+      </h3>
+      <p>{text.lead}</p>
+      <TextField name="reason" label={text.label} hint={text.hint} problems={form.problems} value={reason} onValue={setReason} maxLength={500} autoComplete="off" />
       <div class="actions">
         <button type="submit" class="primary" disabled={form.busy}>
-          Remove {id} now
+          {text.title} {id} {text.submit}
         </button>
         <button type="button" onClick={props.onCancel}>
           Cancel
@@ -47,16 +78,36 @@ function RemoveForm(props: { readonly accountId: string; readonly onRemoved: () 
   );
 }
 
-function Accounts(props: { readonly ori?: string; readonly canRemove: boolean }) {
+const DONE_TEXT: Readonly<Record<AccountAction, string>> = {
+  removal: 'removed: its access ended at once.',
+  'ask-enablement': 'is to be enabled again: the CCHRS unit has been asked to approve.',
+  enable: 'enabled again: the person may sign in.',
+};
+
+function Accounts(props: { readonly ori?: string; readonly admin: boolean; readonly unit: boolean }) {
   const list = useLoad((api) => api.get<{ ori: string; items: AccountView[] }>('/accounts', { ori: props.ori }), [props.ori]);
-  const [removed, setRemoved] = useState<string>();
-  const [removing, setRemoving] = useState<string>();
+  const [done, setDone] = useState<{ accountId: string; action: AccountAction }>();
+  const [acting, setActing] = useState<{ accountId: string; action: AccountAction }>();
   if (!list.data) return list.error ? <Failure error={list.error} /> : <Loading what="the accounts" />;
   const rows = list.data.items;
+  /** What the caller may do with an account, if anything: the agency administrator removes and asks; the unit enables. */
+  const actionsFor = (a: AccountView): AccountAction[] => {
+    if (a.status === 'REMOVED') return [];
+    const mine: AccountAction[] = [];
+    if (props.admin && !props.unit) mine.push('removal');
+    if (a.status === 'DISABLED' && props.unit) mine.push('enable');
+    if (a.status === 'DISABLED' && props.admin && !props.unit && !a.enablement) mine.push('ask-enablement');
+    return mine;
+  };
+  const anyActions = rows.some((a) => actionsFor(a).length > 0);
   return (
     <section aria-labelledby="accounts">
       <h2 id="accounts">Accounts of {list.data.ori}</h2>
-      {removed ? <Done>Account {removed} removed: its access ended at once.</Done> : null}
+      {done ? (
+        <Done>
+          Account {done.accountId} {DONE_TEXT[done.action]}
+        </Done>
+      ) : null}
       {!rows.length ? <p>No account of this agency has signed in yet.</p> : null}
       {rows.length ? (
         <div class="table-wrap" role="region" aria-label="Accounts" tabIndex={0}>
@@ -68,7 +119,7 @@ function Accounts(props: { readonly ori?: string; readonly canRemove: boolean })
                 <th scope="col">Status</th>
                 <th scope="col">Access</th>
                 <th scope="col">Last sign-in</th>
-                {props.canRemove ? <th scope="col">Removal</th> : null}
+                {anyActions ? <th scope="col">Actions</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -79,18 +130,20 @@ function Accounts(props: { readonly ori?: string; readonly canRemove: boolean })
                     <Status value={a.status} />
                     {a.disabledReason ? ` (${a.disabledReason === 'inactive' ? 'no sign-in for 90 days' : 'not confirmed in the review'})` : ''}
                     {a.removal ? ` by ${a.removal.by}` : ''}
+                    {a.enablement ? `; enablement asked by ${a.enablement.by}, waiting for the unit` : ''}
+                    {a.status === 'ACTIVE' && a.enabled ? `; enabled again (asked by ${a.enabled.requestedBy}, approved by ${a.enabled.approvedBy})` : ''}
                   </td>
                   <td>{a.roles.join(', ')}</td>
                   <td>
                     <When at={a.lastSignInAt} />
                   </td>
-                  {props.canRemove ? (
+                  {anyActions ? (
                     <td>
-                      {a.status === 'REMOVED' ? null : (
-                        <button type="button" onClick={() => setRemoving(a.accountId)}>
-                          Remove {a.accountId}…
+                      {actionsFor(a).map((action) => (
+                        <button key={action} type="button" onClick={() => setActing({ accountId: a.accountId, action })}>
+                          {ACTION_TEXT[action].title} {a.accountId}…
                         </button>
-                      )}
+                      ))}
                     </td>
                   ) : null}
                 </tr>
@@ -99,14 +152,15 @@ function Accounts(props: { readonly ori?: string; readonly canRemove: boolean })
           </table>
         </div>
       ) : null}
-      {removing ? (
-        <RemoveForm
-          key={removing}
-          accountId={removing}
-          onCancel={() => setRemoving(undefined)}
-          onRemoved={() => {
-            setRemoved(removing);
-            setRemoving(undefined);
+      {acting ? (
+        <AccountActionForm
+          key={`${acting.accountId}-${acting.action}`}
+          accountId={acting.accountId}
+          action={acting.action}
+          onCancel={() => setActing(undefined)}
+          onDone={() => {
+            setDone(acting);
+            setActing(undefined);
             list.reload();
           }}
         />
@@ -213,7 +267,7 @@ function AccountsPage() {
           </div>
         </form>
       ) : null}
-      {admin || ori ? <Accounts key={ori ?? 'own'} ori={unit ? ori : undefined} canRemove={admin && !unit} /> : null}
+      {admin || ori ? <Accounts key={ori ?? 'own'} ori={unit ? ori : undefined} admin={admin} unit={unit} /> : null}
       <Reviews key={ori ?? 'all'} ori={unit ? ori : undefined} canConfirm={admin && !unit} />
     </Page>
   );

@@ -5,7 +5,8 @@ import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import type { Section } from '../kinds';
 import { href, navigate } from '../router';
 import { Done, Facts, Failure, Loading, More, Page, Status, When } from '../ui/components';
-import { OtherProblems, SelectField, TextField, useSchemaForm } from '../ui/form';
+import { SelectField, useSchemaForm } from '../ui/form';
+import { EmployeeRequestForm } from './employee-request';
 import { AttemptTable, AwarenessForm, CertificationFacts, ExamResultForm, NextCertificationStep, PERSON_ROLES, statusWords, useCertification, type CertificationView } from './certification-parts';
 
 /**
@@ -163,29 +164,7 @@ function NewCertification() {
       title="Request CISS Search access for an employee"
       lead="The employee needs an active CCHRS account of your agency with Security Awareness Training completed on CJIS Online within the last year. CISS Search User Training is then assigned; a pass at the certification exam grants the search role for a year."
     >
-      <form
-        class="card"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Facts items={[['Agency (ORI)', ori || 'Your sign-in names no agency']]} />
-        <fieldset>
-          <legend>The employee</legend>
-          <TextField name="employee.fullName" label="Full name" autoComplete="off" problems={form.problems} value={fields.fullName} onValue={set('fullName')} />
-          <TextField name="employee.email" label="Work e-mail" type="email" autoComplete="off" hint="The e-mail of the employee’s CCHRS account." problems={form.problems} value={fields.email} onValue={set('email')} />
-        </fieldset>
-        <OtherProblems problems={form.problems} shown={['employee.fullName', 'employee.email']} />
-        {form.error ? <Failure error={form.error} /> : null}
-        <div class="actions">
-          <button type="submit" class="primary" disabled={form.busy}>
-            Send the request
-          </button>
-          <a href={href('/search-certifications')}>Cancel</a>
-        </div>
-      </form>
+      <EmployeeRequestForm ori={ori} form={form} employee={fields} onEmployee={set} emailHint="The e-mail of the employee’s CCHRS account." shown={[]} cancelTo="/search-certifications" onSubmit={() => void submit()} />
     </Page>
   );
 }
