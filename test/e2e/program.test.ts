@@ -166,6 +166,11 @@ describe('program figures, end to end', () => {
     expect(await listed()).toMatchObject({ provisionedAt: client.provisionedAt, clientId: client.clientId });
     expect((await listed())?.connectedAt).toBeUndefined();
     const newRms = await clientToken(client);
+    // Its agency comes from the registry's map of its client (the pre-token trigger), not from a
+    // scope: the token holds the API and the role, and no scope was added to the resource server.
+    const claims = JSON.parse(Buffer.from(newRms.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ client_id: client.clientId, 'custom:ori': NEW_AGENCY.ori });
+    expect(String(claims['scope']).split(' ').sort()).toEqual(['ciss/agency-rms', 'ciss/api']);
     await h.clock.advance(HOUR);
     const first = await send(newRms, NEW_AGENCY.ori, 'ham-1');
     const connected = await eventually(async () => (await listed())?.connectedAt, 'the new agency to be connected', 30_000);

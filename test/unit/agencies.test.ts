@@ -1,6 +1,6 @@
 /** The agency registry: its reference data, provisioning (the RMS client made once, audited) and connection on the first packet. */
 import { jest } from '@jest/globals';
-import { CreateUserPoolClientCommand, DescribeResourceServerCommand, CognitoIdentityProviderClient, UpdateResourceServerCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AuditEvent } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
@@ -116,28 +116,16 @@ describe('the RMS client in Cognito', () => {
   const cognito = mockClient(CognitoIdentityProviderClient);
   afterEach(() => cognito.reset());
 
-  it('adds the agency’s scope to the resource server when missing, then makes a client-credentials client with its three scopes', async () => {
-    cognito.on(DescribeResourceServerCommand).resolves({ ResourceServer: { UserPoolId: 'pool', Identifier: 'ciss', Name: 'ciss-dev-api', Scopes: [{ ScopeName: 'api', ScopeDescription: 'API' }] } });
-    cognito.on(UpdateResourceServerCommand).resolves({});
+  it('makes a client-credentials client with the API and agency-rms scopes only, and never touches the resource server (its agency is the registry’s map)', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc', ClientSecret: 's3cr3t' } });
     const out = await cognitoRmsClients('pool', new CognitoIdentityProviderClient({})).create('CT0007200');
     expect(out).toEqual({ clientId: 'abc', clientSecret: 's3cr3t' });
-    expect(cognito.commandCalls(UpdateResourceServerCommand)[0]?.args[0].input.Scopes).toEqual([
-      { ScopeName: 'api', ScopeDescription: 'API' },
-      { ScopeName: 'ori.CT0007200', ScopeDescription: 'Act for agency CT0007200' },
-    ]);
     expect(cognito.commandCalls(CreateUserPoolClientCommand)[0]?.args[0].input).toMatchObject({
       UserPoolId: 'pool',
       GenerateSecret: true,
       AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthScopes: ['ciss/api', 'ciss/agency-rms', 'ciss/ori.CT0007200'],
+      AllowedOAuthScopes: ['ciss/api', 'ciss/agency-rms'],
     });
-  });
-
-  it('leaves the resource server alone when it has the scope', async () => {
-    cognito.on(DescribeResourceServerCommand).resolves({ ResourceServer: { UserPoolId: 'pool', Identifier: 'ciss', Name: 'n', Scopes: [{ ScopeName: 'ori.CT0007200', ScopeDescription: 'x' }] } });
-    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc', ClientSecret: 's' } });
-    await cognitoRmsClients('pool', new CognitoIdentityProviderClient({})).create('CT0007200');
-    expect(cognito.commandCalls(UpdateResourceServerCommand)).toHaveLength(0);
+    expect(cognito.calls()).toHaveLength(1);
   });
 });
