@@ -86,8 +86,8 @@ export type Permission =
   /**
    * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles
    * given by a lifecycle); `accounts`: AdminDisableUser, AdminUserGlobalSignOut and
-   * AdminRemoveUserFromGroup (accounts that end); `clients`: CreateUserPoolClient,
-   * DescribeResourceServer and UpdateResourceServer (an agency's RMS client, provisioned).
+   * AdminRemoveUserFromGroup (accounts that end); `clients`: CreateUserPoolClient only (an
+   * agency's RMS client, provisioned; its agency is the registry's, never a new scope).
    */
   | { readonly userPool: 'groups' | 'accounts' | 'clients' }
   /** `check`: GetItem on the people's account records (`PERSON#…`) only: every token route's revocation check. */
