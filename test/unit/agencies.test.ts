@@ -10,6 +10,8 @@ import { municipalitiesConnected, withState, type AgencyState } from '../../func
 import type { AgencyStates } from '../../functions/agencies/ports';
 import { connectAgency } from '../../functions/agencies/use-cases/connect';
 import { provisionAgency } from '../../functions/agencies/use-cases/provision';
+import { LocalClients } from '../../infra/local/clients';
+import { LocalUserPoolApi } from '../../infra/local/user-pool-api';
 import { DEMO_ORI, DEMO_USERS } from '../../infra/local/users';
 
 /** The registry's table in memory, with the audit events written beside each change. */
@@ -127,5 +129,21 @@ describe('the RMS client in Cognito', () => {
       AllowedOAuthScopes: ['ciss/api', 'ciss/agency-rms'],
     });
     expect(cognito.calls()).toHaveLength(1);
+  });
+});
+
+describe("the local user pool's API (the edge's Cognito calls)", () => {
+  const create = (scopes: string[]) => ({ UserPoolId: 'local', ClientName: 'rms-ct0006300', GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: scopes });
+
+  it('makes a machine client with the declared scopes, which the issuer then knows by its secret', async () => {
+    const clients = LocalClients.load();
+    const out = (await new LocalUserPoolApi(() => clients).handle('CreateUserPoolClient', create(['ciss/api', 'ciss/agency-rms']))) as { UserPoolClient: { ClientId: string; ClientSecret: string } };
+    expect(clients.authenticate(out.UserPoolClient.ClientId, out.UserPoolClient.ClientSecret)?.scopes).toEqual(['ciss/api', 'ciss/agency-rms']);
+  });
+
+  it('refuses a scope the resource server does not declare, as Cognito does, and changes no resource server', async () => {
+    const api = new LocalUserPoolApi(() => LocalClients.load());
+    await expect(api.handle('CreateUserPoolClient', create(['ciss/api', 'ciss/agency-rms', 'ciss/ori.CT0006300']))).rejects.toMatchObject({ type: 'ScopeDoesNotExistException' });
+    await expect(api.handle('UpdateResourceServer', { UserPoolId: 'local', Identifier: 'ciss', Name: 'ciss', Scopes: [] })).rejects.toMatchObject({ type: 'UnknownOperationException' });
   });
 });
