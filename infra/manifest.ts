@@ -86,8 +86,9 @@ export type Permission =
   /**
    * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles
    * given by a lifecycle); `accounts`: AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut
-   * and AdminRemoveUserFromGroup (accounts that end, or enabled again); `clients`: CreateUserPoolClient,
-   * DescribeResourceServer and UpdateResourceServer (an agency's RMS client, provisioned).
+   * and AdminRemoveUserFromGroup (accounts that end, or enabled again); `clients`:
+   * CreateUserPoolClient only (an agency's RMS client, provisioned; its agency is the registry's,
+   * never a new scope).
    */
   | { readonly userPool: 'groups' | 'accounts' | 'clients' }
   /** `check`: GetItem on the people's account records (`PERSON#…`) only: every token route's revocation check. */

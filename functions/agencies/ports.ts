@@ -5,7 +5,7 @@ import type { AgencyState } from './domain/state';
 export interface AgencyStates {
   all(): Promise<AgencyState[]>;
   get(ori: string): Promise<AgencyState | undefined>;
-  /** Records the provisioning once, with its audit event; false when the agency was already provisioned. */
+  /** Records the provisioning once, and the client's map to the agency, with its audit event; false when the agency was already provisioned. */
   provisioned(ori: string, at: string, clientId: string, audit: AuditEvent): Promise<boolean>;
   /** Records the connection once, with its audit event; false when the agency was already connected. */
   connected(ori: string, at: string, packetId: string, audit: AuditEvent): Promise<boolean>;
@@ -13,6 +13,6 @@ export interface AgencyStates {
 
 /** The identity provider's machine clients: Cognito app clients in AWS, the local issuer's at home. */
 export interface RmsClients {
-  /** Makes the agency's RMS client (client credentials; the API, agency-rms and its one agency as scopes). */
+  /** Makes the agency's RMS client (client credentials; the API and agency-rms as scopes: its agency is the registry's map, not a scope). */
   create(ori: string): Promise<{ clientId: string; clientSecret: string }>;
 }

@@ -21,7 +21,11 @@ const AGENCY_MACHINE_ROLES: readonly Role[] = ['agency-rms'];
 /** An agency's ORI: two letters, then seven letters or digits (e.g. CT0000100). */
 export const ORI_PATTERN = /^[A-Z]{2}[A-Z0-9]{7}$/;
 
-/** The agency a machine client acts for: exactly one `ciss/ori.<ORI>` scope on its app client. */
+/**
+ * The agency a machine client the stack declares acts for: exactly one `ciss/ori.<ORI>` scope on
+ * its app client (infra/aws/api.ts `rmsClients`). An agency provisioned at run time holds no such
+ * scope: the registry maps its client to its ORI (functions/agencies), and the trigger reads it.
+ */
 const ORI_SCOPE = new RegExp(`^ciss/ori\\.(${ORI_PATTERN.source.slice(1, -1)})$`);
 
 export const roleScope = (role: Role): string => `ciss/${role}`;
@@ -36,6 +40,11 @@ export interface TokenRequest {
   readonly groups: readonly string[];
   /** The scopes requested and granted (client credentials only). */
   readonly scopes: readonly string[];
+  /**
+   * The agency the registry maps this machine client to (an agency provisioned through
+   * `POST /agencies/{ori}/rms-client`), when it maps it; client credentials only.
+   */
+  readonly registeredOri?: string;
 }
 
 /** What to add to the access token, and whom the audit trail names. */
@@ -74,8 +83,8 @@ export function customizeToken(request: TokenRequest): TokenCustomization {
       if (oris.length) throw new TokenRefused(`Client ${request.clientId} acts for no agency and may hold no agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
       return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd, claims: {} };
     }
-    if (oris.length !== 1) throw new TokenRefused(`Client ${request.clientId} must hold exactly one agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
-    return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd, claims: { 'custom:ori': oris[0] ?? '' } };
+    const ori = agencyOfClient(request, oris);
+    return { kind: 'client', actor: `client:${request.clientId}`, scopesToAdd, claims: { 'custom:ori': ori } };
   }
   const roles = request.groups.filter((g): g is Role => (ROLES as readonly string[]).includes(g));
   const claims: Record<string, string> = {};
@@ -87,6 +96,21 @@ export function customizeToken(request: TokenRequest): TokenCustomization {
   const email = request.userAttributes['email'];
   if (email && request.userAttributes['email_verified'] === 'true') claims['email'] = email;
   return { kind: 'user', actor: request.userName, scopesToAdd: roles.length ? [API_SCOPE] : [], claims };
+}
+
+/**
+ * The one agency an RMS client acts for: the registry's (a provisioned agency, no scope needed)
+ * or its one agency scope (a client the stack declares); both, they must agree.
+ */
+function agencyOfClient(request: TokenRequest, oris: readonly string[]): string {
+  const registered = request.registeredOri;
+  if (registered !== undefined) {
+    if (!ORI_PATTERN.test(registered)) throw new TokenRefused(`Client ${request.clientId} is mapped to a malformed agency in the registry`);
+    if (oris.some((o) => o !== registered)) throw new TokenRefused(`Client ${request.clientId} holds an agency scope that is not its agency in the registry`);
+    return registered;
+  }
+  if (oris.length !== 1) throw new TokenRefused(`Client ${request.clientId} acts for no agency: the registry maps it to none (POST /agencies/{ori}/rms-client) and it must otherwise hold exactly one agency scope (ciss/ori.<ORI>); it asked for ${oris.length}`);
+  return oris[0] ?? '';
 }
 
 /** Roles a machine client holds by its scopes (`scope` claim: space-separated). */

@@ -22,6 +22,8 @@ export interface NoticeRecord {
   /** The event's key (eventKeyOf): detail-type, packet and version. */
   readonly event: string;
   readonly packetId: string;
+  /** For a source's record event: the record it wrote (`<source>/<record id>`), the notice's other subject. */
+  readonly record?: string;
   readonly recipient: ResolvedRecipient;
   readonly fields: readonly NoticeField[];
   readonly status: NoticeStatus;

@@ -13,7 +13,7 @@ export interface ProgramPorts {
   readonly trail: TrailByType;
   /** The agency registry with each agency's provisioning and connection. */
   readonly agencies: () => Promise<RegisteredAgency[]>;
-  /** CISS Search's source systems and when each last delivered. */
-  readonly sources: () => Promise<SourceState[]>;
+  /** CISS Search's source systems and when each last delivered; with a range of days, on how many of them each delivered. */
+  readonly sources: (range?: { readonly from: string; readonly to: string }) => Promise<SourceState[]>;
   readonly now: () => string;
 }

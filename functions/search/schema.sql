@@ -105,6 +105,16 @@ CREATE TABLE IF NOT EXISTS search_source_state (
   last_try_at timestamptz
 )
 -- ;
+-- The days each source delivered on (a push of its changes, or a poll or batch that answered
+-- without error), UTC: the program's figures count a source live in a period when it delivered
+-- in it (functions/metrics). One row per source and day.
+CREATE TABLE IF NOT EXISTS search_source_day (
+  source     text    NOT NULL,
+  day        date    NOT NULL,
+  deliveries integer NOT NULL DEFAULT 1,
+  PRIMARY KEY (source, day)
+)
+-- ;
 -- The text of each query, kept beside the audit trail: the trail (append-only, kept for good) names
 -- the query by id only; its words, which name people, live here and are purged after the
 -- retention period (CJIS AU-11: at least a year).
@@ -267,10 +277,10 @@ $$
 -- ;
 GRANT USAGE ON SCHEMA public TO search_query, search_ingest, search_purge
 -- ;
-GRANT SELECT ON search_record, search_name, search_identifier, search_source_state TO search_query
+GRANT SELECT ON search_record, search_name, search_identifier, search_source_state, search_source_day TO search_query
 -- ;
 GRANT SELECT, INSERT ON search_query TO search_query
 -- ;
-GRANT SELECT, INSERT, UPDATE, DELETE ON search_record, search_name, search_identifier, search_tombstone, search_source_state TO search_ingest
+GRANT SELECT, INSERT, UPDATE, DELETE ON search_record, search_name, search_identifier, search_tombstone, search_source_state, search_source_day TO search_ingest
 -- ;
 GRANT SELECT (at), DELETE ON search_query TO search_purge

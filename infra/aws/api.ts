@@ -40,7 +40,9 @@ export interface ApiProps {
   /**
    * The agencies' records management systems, as machine clients: name → ORI. Each gets an app
    * client with a secret and the client-credentials grant, allowed the API, the agency-rms role
-   * and its one agency as scopes (`ciss/ori.<ORI>`).
+   * and its one agency as scopes (`ciss/ori.<ORI>`). Agencies provisioned at run time
+   * (`POST /agencies/{ori}/rms-client`) need no scope here: the registry maps their client to
+   * their ORI and the pre-token trigger reads it (a resource server holds at most 100 scopes).
    * @default {}
    */
   readonly rmsClients?: Readonly<Record<string, string>>;

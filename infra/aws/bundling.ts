@@ -47,8 +47,8 @@ export const BUNDLE_BUDGET_EXCEPTIONS: Readonly<Record<string, { readonly bytes:
     overGoal: true,
   },
   'dissemination-disseminate': {
-    bytes: 120 * 1024,
-    why: "the search source registry and its connectors (16 KB) ride along for the supervision and protective-order fields, with the arrest packet store (6 KB); the cut: read the matched record's fields without the connectors' module",
+    bytes: 124 * 1024,
+    why: "the search source registry and its connectors (16 KB) ride along for the supervision and protective-order fields and to map a source's record event as search does, with the arrest packet store (6 KB); the cut: read the matched record's fields without the connectors' module",
     overGoal: true,
   },
   'access-evidence-record': {

@@ -170,7 +170,7 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
     const actions = {
       groups: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup'],
       accounts: ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminRemoveUserFromGroup'],
-      clients: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'],
+      clients: ['cognito-idp:CreateUserPoolClient'],
     }[permission.userPool];
     iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [targets.userPoolArn] });
   } else if ('accounts' in permission) {

@@ -15,6 +15,7 @@ const OFFICER = 'officer.brooks@cssd.ct.example';
 const SID = 'CT07000001';
 const DCJ_GA23 = 'dcj.ga23@dcj.ct.example';
 const AGENCY = 'records@nhpd.ct.example';
+const CLERK_GA23 = 'clerk.ga23@jud.ct.example';
 
 /**
  * Dissemination end to end, reached only from outside: a packet through the API, the clerk's
@@ -52,6 +53,8 @@ describe('dissemination by rules on the embedded runtime', () => {
     }
     await eventually(reached, what, 30_000);
   };
+  /** The search database as the Data API serves it, as one of its two users. */
+  const searchDb = (user: 'query' | 'ingest') => ({ resourceArn: `arn:aws:rds:us-east-1:000000000000:cluster:ciss-${h.stage}-search`, secretArn: `arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-${h.stage}-search-${user}`, database: 'ciss_search' });
   const audits = async (type: string, noticeId: string) => (await scanAll(h, [h.table('audit')])).filter((r) => r['type'] === type && (r['subject'] as { id: string }).id === noticeId);
   /** Puts an arrest event on the bus, as the workflow does; waits until the rules ran on it (their log line: the `logs` capability). */
   const arrestEvent = async (detailType: string, packetVersion: number, expect: string) => {
@@ -90,9 +93,7 @@ describe('dissemination by rules on the embedded runtime', () => {
     };
     await data.send(
       new ExecuteStatementCommand({
-        resourceArn: `arn:aws:rds:us-east-1:000000000000:cluster:ciss-${h.stage}-search`,
-        secretArn: `arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-${h.stage}-search-ingest`,
-        database: 'ciss_search',
+        ...searchDb('ingest'),
         sql: 'SELECT search_apply(:changes::jsonb)::text AS result',
         parameters: [{ name: 'changes', value: { stringValue: JSON.stringify([{ op: 'upsert', record: parole }]) } }],
       }),
@@ -109,31 +110,35 @@ describe('dissemination by rules on the embedded runtime', () => {
     await stopTarget(h);
   });
 
-  it("takes a supervised person's arrest to the supervising officer, with only the rule's fields, and audits it with ids only", async () => {
+  it("takes a supervised person's arrest to the supervising officer from its receipt, with only the arrest's facts, and audits it with ids only", async () => {
     const rms = await h.token({ roles: ['agency-rms'], ori: ORI, username: 'dissem-rms' });
     const packet = custodialPacket('dissem-1', await h.now());
     Object.assign(packet.arrestee, { stateIdentification: SID });
     const posted = await fetch(`${h.apiUrl}/arrests`, { method: 'POST', headers: { Authorization: `Bearer ${rms}`, 'Content-Type': 'application/json' }, body: JSON.stringify(packet) });
     expect(posted.status).toBe(202);
     packetId = ((await posted.json()) as { packetId: string }).packetId;
+    // The officer hears at receipt, before the clerk has decided anything.
+    const [mail] = await mailTo(OFFICER, "the supervising officer's notice");
+    // The packet itself stays closed to the community role until it is published.
+    expect((await api('GET', `/arrests/${packetId}`, officer)).status).toBe(404);
     const review = await eventually(async () => (await h.mailbox()).find((m) => m.subject.includes('Arrest packet dissem-1 ')), 'the clerk review mail', 30_000);
     const accept = /^Accept: (\S+)$/m.exec(review.body.text ?? '')?.[1] ?? '';
     const q = new URL(accept).searchParams;
     const decided = await fetch(accept, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' }) });
     expect(decided.status).toBe(200);
 
-    const [mail] = await mailTo(OFFICER, "the supervising officer's notice");
     expect(mail?.subject).toBe(`CISS notice: A supervisee's arrest, to the supervising officer (packet ${packetId})`);
     const labels = (mail?.body.text ?? '').split('\n\n')[0]?.split('\n').map((line) => line.split(': ')[0]);
-    expect(labels).toEqual(['Arrestee', 'Date of birth', 'SID', 'Arrest date', 'Arresting agency', 'Statutes', 'Charges', 'Court (GA)', 'Docket', 'Supervision']);
-    expect(mail?.body.text).not.toMatch(/Elm Street|06514|Race|badge/i);
+    // The arrest's facts: the charges' words, the docket and the rest of the packet wait until the community may read it.
+    expect(labels).toEqual(['Arrestee', 'Date of birth', 'SID', 'Arrest date', 'Arresting agency', 'Statutes', 'Court (GA)', 'Arraignment date', 'Supervision']);
+    expect(mail?.body.text).not.toMatch(/Elm Street|06514|Race|badge|Charges|Docket/i);
     // The accepted packet went to the prosecutor's office for GA23 too (another rule).
     await mailTo(DCJ_GA23, "the DCJ office's notice");
 
     const inbox = (await api('GET', '/notices', officer)).body as InboxAnswer;
     expect(inbox.notices).toHaveLength(1);
     const notice = inbox.notices[0]!;
-    expect(notice).toMatchObject({ rule: { id: 'supervisee-arrested', version: 1, mutable: false }, packetId, email: 'SENT', recipient: { kind: 'person', role: 'community' } });
+    expect(notice).toMatchObject({ rule: { id: 'supervisee-arrested', version: 2, mutable: false }, packetId, email: 'SENT', recipient: { kind: 'person', role: 'community' } });
     expect(notice.fields.find((f) => f.name === 'arrestee.sid')?.value).toBe(SID);
     expect(mail?.body.text).toContain(`#/notices/${notice.noticeId}`);
     expect((await api('GET', `/notices/${notice.noticeId}`, officer)).status).toBe(200);
@@ -142,12 +147,40 @@ describe('dissemination by rules on the embedded runtime', () => {
     expect(((await api('GET', '/notices', stranger)).body as InboxAnswer).notices).toEqual([]);
 
     const [sent] = await eventually(async () => ((await audits('NoticeSent', notice.noticeId)).length ? audits('NoticeSent', notice.noticeId) : undefined), 'NoticeSent');
-    expect(sent).toMatchObject({ actor: 'system', component: 'dissemination', subject: { type: 'notice', id: notice.noticeId }, details: { rule: 'supervisee-arrested', ruleVersion: 1, recipientRole: 'community', event: expect.stringMatching(/^ArrestDataAvailable:ap-/) } });
+    expect(sent).toMatchObject({ actor: 'system', component: 'dissemination', subject: { type: 'notice', id: notice.noticeId }, details: { rule: 'supervisee-arrested', ruleVersion: 2, recipientRole: 'community', event: expect.stringMatching(/^ArrestPacketReceived:ap-/) } });
     expect(JSON.stringify(sent)).not.toMatch(/@|Doe|1990-04-12|CT07000001/);
   }, 180_000);
 
+  it("takes a protective order the registry issues against the defendant of an open arrest to the clerk of that court, as the registry's own record event", async () => {
+    // The arrest is open once published (AVAILABLE) and indexed by search as ciss-arrests.
+    const indexed = async () => {
+      const out = await data.send(new ExecuteStatementCommand({ ...searchDb('query'), sql: "SELECT body::text AS b FROM search_record WHERE source = 'ciss-arrests' AND record_id = :id", parameters: [{ name: 'id', value: { stringValue: packetId } }] }));
+      return String(out.records?.[0]?.[0]?.stringValue ?? '').includes('"AVAILABLE"') ? true : undefined;
+    };
+    await eventually(indexed, 'the arrest published and indexed', 60_000);
+    const order = { op: 'upsert', version: 1, orderNumber: 'PO-2026-700001', orderType: 'Criminal protective order', respondent: { last: 'Doe', first: 'John', dob: '04/12/1990', sex: 'M' }, issued: '11/30/2026', expires: '2027-11-30', town: 'New Haven', court: 'New Haven GA23', protectedParty: { name: 'Jane Roe', dob: '01/01/1992' }, status: 'Active' };
+    const out = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: `ciss-${h.stage}-bus`, Source: 'ciss.search.jud-por', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: [order] }) }] }));
+    expect(out.FailedEntryCount ?? 0).toBe(0);
+
+    const [mail] = await eventually(async () => {
+      const found = (await mailsTo(CLERK_GA23)).filter((m) => m.subject.startsWith('CISS notice: A protective order issued against a defendant'));
+      return found.length ? found : undefined;
+    }, "the clerk's notice of the order", 60_000);
+    expect(mail?.subject).toBe(`CISS notice: A protective order issued against a defendant with an open arrest, to the court (packet ${packetId})`);
+    expect(mail?.body.text).toContain('Protective order: Criminal protective order PO-2026-700001');
+    expect(mail?.body.text).toContain('Protected party: Jane Roe');
+    const clerk = await h.token({ roles: ['court-clerk'], courts: ['GA23'], username: 'clerk-ga23-dissem', email: 'someone.else@jud.ct.example' });
+    const notice = ((await api('GET', '/notices', clerk)).body as InboxAnswer).notices.find((n) => n.rule.id === 'protective-order-issued-against-defendant');
+    expect(notice).toMatchObject({ packetId, record: 'jud-por/PO-2026-700001', recipient: { kind: 'office', role: 'court-clerk', court: 'GA23' } });
+    // The officer, who may not see protective orders, heard nothing of it; the audit names ids only.
+    expect(((await api('GET', '/notices', officer)).body as InboxAnswer).notices.map((n) => n.rule.id)).toEqual(['supervisee-arrested']);
+    const [sent] = await eventually(async () => ((await audits('NoticeSent', notice!.noticeId)).length ? audits('NoticeSent', notice!.noticeId) : undefined), 'NoticeSent');
+    expect(sent).toMatchObject({ details: { rule: 'protective-order-issued-against-defendant', record: 'jud-por/PO-2026-700001', packetId } });
+    expect(JSON.stringify(sent)).not.toMatch(/@|Doe|Roe|1990/);
+  }, 180_000);
+
   cases.needs(['logs'])('sends a notice once however often its event comes again', async () => {
-    await arrestEvent('ArrestDataAvailable', 1, 'supervisee-arrested:duplicate');
+    await arrestEvent('ArrestPacketReceived', 1, 'supervisee-arrested:duplicate');
     expect(await mailsTo(OFFICER)).toHaveLength(1);
     expect(((await api('GET', '/notices', officer)).body as InboxAnswer).notices).toHaveLength(1);
   }, 180_000);

@@ -4,7 +4,11 @@
  * rejected, accepted and made available, searches, an access request made ACTIVE), then
  * GET /metrics/program for that month is checked against what was seeded, figure by figure.
  */
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { custodialPacket, type ArrestPacket } from '../../drive/arrest-packet';
+import { DataApiEngine } from '../../functions/search/adapters/data-api';
+import { SOURCES } from '../../functions/search/domain/sources';
+import { recordDelivery } from '../../functions/search/use-cases/ingest';
 import { AGENCIES, agencyOfTown } from '../../functions/agencies/domain/registry';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
 import { eventually, mailLink as link, decideByLink as decide } from './steps';
@@ -31,7 +35,7 @@ interface Figures {
   days: { period: string; searches: number; exchanges: Exchanges }[];
   municipalities: { connected: number; total: number; share: number };
   agencies: { total: number; provisioned: number; connected: number; provisionedInRange: number; connectedInRange: number };
-  sources: { live: number; total: number; ids: string[] };
+  sources: { live: number; total: number; ids: string[]; down: string[]; daysDelivered: Record<string, number>; liveNow: number; liveWithinHours: number };
   medians: { arrestToAvailable: { seconds: number | null; count: number }; requestToActive: { seconds: number | null; count: number } };
 }
 interface Timeline {
@@ -166,6 +170,11 @@ describe('program figures, end to end', () => {
     expect(await listed()).toMatchObject({ provisionedAt: client.provisionedAt, clientId: client.clientId });
     expect((await listed())?.connectedAt).toBeUndefined();
     const newRms = await clientToken(client);
+    // Its agency comes from the registry's map of its client (the pre-token trigger), not from a
+    // scope: the token holds the API and the role, and no scope was added to the resource server.
+    const claims = JSON.parse(Buffer.from(newRms.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ client_id: client.clientId, 'custom:ori': NEW_AGENCY.ori });
+    expect(String(claims['scope']).split(' ').sort()).toEqual(['ciss/agency-rms', 'ciss/api']);
     await h.clock.advance(HOUR);
     const first = await send(newRms, NEW_AGENCY.ori, 'ham-1');
     const connected = await eventually(async () => (await listed())?.connectedAt, 'the new agency to be connected', 30_000);
@@ -191,6 +200,19 @@ describe('program figures, end to end', () => {
     // An access request, through to ACTIVE.
     const requestId = await activeAccount();
 
+    // The sources' deliveries, as search's ingestion records them (through the Data API on the
+    // edge): the registry on two days of the month, custody on one, the criminal cases only after
+    // the range, DMV licences failing (down all month).
+    const data = new RDSDataClient({ endpoint: h.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const ingestDb = new DataApiEngine(data, { SEARCH_DB_ARN: `arn:aws:rds:us-east-1:000000000000:cluster:ciss-${h.stage}-search`, SEARCH_DB_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:000000000000:secret:ciss-${h.stage}-search-ingest`, SEARCH_DB_NAME: 'ciss_search' });
+    await recordDelivery(ingestDb, 'jud-por', { ok: true }, `${monthKey}-01T01:00:00.000Z`);
+    await recordDelivery(ingestDb, 'jud-por', { ok: true }, `${monthKey}-01T02:00:00.000Z`);
+    await recordDelivery(ingestDb, 'jud-por', { ok: true }, `${monthKey}-02T01:00:00.000Z`);
+    await recordDelivery(ingestDb, 'doc-custody', { ok: true, cursor: 'c-1' }, `${monthKey}-03T01:00:00.000Z`);
+    await recordDelivery(ingestDb, 'jud-crmvs', { ok: true }, `${monthKey}-29T00:30:00.000Z`);
+    await recordDelivery(ingestDb, 'dmv-licences', { ok: false, error: 'connect ETIMEDOUT' }, `${monthKey}-01T03:00:00.000Z`);
+    data.destroy();
+
     const figures = await read<Figures>(`/metrics/program?from=${monthKey}-01&to=${monthKey}-28`, auditor);
     expect(await read<Figures>(`/metrics/program?from=${monthKey}-01&to=${monthKey}-28`, ops)).toEqual(figures);
 
@@ -213,12 +235,23 @@ describe('program figures, end to end', () => {
     expect(figures.municipalities).toEqual({ connected: 2, total: 169, share: 2 / 169 });
     expect(figures.agencies).toMatchObject({ total: AGENCIES.length, provisioned: 1, connected: 2, provisionedInRange: 1, connectedInRange: 2 });
 
-    // Sources live: those GET /search/sources says delivered within 24 hours (here the runtime
-    // ingests nothing unless asked, so none: the figure counts what the sources' state says).
+    // Sources live in the month: those that delivered on one of its days (the registry on two, custody
+    // on one); the failing one and the one that delivered only after the range are not. Live now:
+    // those GET /search/sources says delivered within 24 hours.
+    const liveInMonth = ['jud-por', 'doc-custody'];
     const { sources } = await read<{ sources: { id: string; lastDeliveredAt?: string }[] }>('/search/sources', ops);
     const nowMs = await h.now();
-    const live = sources.filter((s) => s.lastDeliveredAt && nowMs - Date.parse(s.lastDeliveredAt) <= 24 * HOUR).map((s) => s.id);
-    expect(figures.sources).toEqual({ live: live.length, total: 14, liveWithinHours: 24, ids: live });
+    const liveNow = sources.filter((s) => s.lastDeliveredAt && Date.parse(s.lastDeliveredAt) <= nowMs && nowMs - Date.parse(s.lastDeliveredAt) <= 24 * HOUR);
+    expect(figures.sources).toEqual({
+      live: 2,
+      total: 14,
+      ids: liveInMonth,
+      down: SOURCES.map((x) => x.id).filter((id) => !liveInMonth.includes(id)),
+      daysDelivered: { 'jud-por': 2, 'doc-custody': 1 },
+      liveNow: liveNow.length,
+      liveWithinHours: 24,
+    });
+    expect(figures.sources.down).toEqual(expect.arrayContaining(['dmv-licences', 'jud-crmvs']));
 
     // Medians: from each packet's receipt to AVAILABLE (1, 3 and 6 hours of clock, plus the
     // workflow's own steps), and from the request's receipt to ACTIVE.

@@ -223,14 +223,13 @@ describe('the secrets', () => {
     expect(JSON.stringify(statements)).not.toContain('dynamodb:Query');
   });
 
-  test('only agency provisioning may make app clients and change the resource server, on the people’s user pool only', () => {
+  test('only agency provisioning may make app clients, on the people’s user pool only, and nothing may change the resource server (CloudFormation owns its scopes)', () => {
     const members = functionsWith((p) => 'userPool' in p && p.userPool === 'clients');
     expect([...members]).toEqual(['agencies-provision']);
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
     const onClients = statements.filter((s) => [s.Action].flat().some((a) => a === 'cognito-idp:CreateUserPoolClient'));
-    expect(onClients).toEqual([
-      expect.objectContaining({ Action: ['cognito-idp:CreateUserPoolClient', 'cognito-idp:DescribeResourceServer', 'cognito-idp:UpdateResourceServer'], Resource: getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool')) }),
-    ]);
+    expect(onClients.map((s) => [[s.Action].flat(), s.Resource])).toEqual([[['cognito-idp:CreateUserPoolClient'], getAttArn(onlyLogicalId(template, 'AWS::Cognito::UserPool'))]]);
+    expect(statements.filter((s) => [s.Action].flat().some((a) => String(a).includes('ResourceServer')))).toEqual([]);
     expect(JSON.stringify(roleStatements(template, functionRoleId(template, 'agencies-provision')))).toContain('cognito-idp:CreateUserPoolClient');
   });
 

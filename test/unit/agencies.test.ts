@@ -1,6 +1,6 @@
 /** The agency registry: its reference data, provisioning (the RMS client made once, audited) and connection on the first packet. */
 import { jest } from '@jest/globals';
-import { CreateUserPoolClientCommand, DescribeResourceServerCommand, CognitoIdentityProviderClient, UpdateResourceServerCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AuditEvent } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
@@ -10,6 +10,8 @@ import { municipalitiesConnected, withState, type AgencyState } from '../../func
 import type { AgencyStates } from '../../functions/agencies/ports';
 import { connectAgency } from '../../functions/agencies/use-cases/connect';
 import { provisionAgency } from '../../functions/agencies/use-cases/provision';
+import { LocalClients } from '../../infra/local/clients';
+import { LocalUserPoolApi } from '../../infra/local/user-pool-api';
 import { DEMO_ORI, DEMO_USERS } from '../../infra/local/users';
 
 /** The registry's table in memory, with the audit events written beside each change. */
@@ -116,28 +118,32 @@ describe('the RMS client in Cognito', () => {
   const cognito = mockClient(CognitoIdentityProviderClient);
   afterEach(() => cognito.reset());
 
-  it('adds the agency’s scope to the resource server when missing, then makes a client-credentials client with its three scopes', async () => {
-    cognito.on(DescribeResourceServerCommand).resolves({ ResourceServer: { UserPoolId: 'pool', Identifier: 'ciss', Name: 'ciss-dev-api', Scopes: [{ ScopeName: 'api', ScopeDescription: 'API' }] } });
-    cognito.on(UpdateResourceServerCommand).resolves({});
+  it('makes a client-credentials client with the API and agency-rms scopes only, and never touches the resource server (its agency is the registry’s map)', async () => {
     cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc', ClientSecret: 's3cr3t' } });
     const out = await cognitoRmsClients('pool', new CognitoIdentityProviderClient({})).create('CT0007200');
     expect(out).toEqual({ clientId: 'abc', clientSecret: 's3cr3t' });
-    expect(cognito.commandCalls(UpdateResourceServerCommand)[0]?.args[0].input.Scopes).toEqual([
-      { ScopeName: 'api', ScopeDescription: 'API' },
-      { ScopeName: 'ori.CT0007200', ScopeDescription: 'Act for agency CT0007200' },
-    ]);
     expect(cognito.commandCalls(CreateUserPoolClientCommand)[0]?.args[0].input).toMatchObject({
       UserPoolId: 'pool',
       GenerateSecret: true,
       AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthScopes: ['ciss/api', 'ciss/agency-rms', 'ciss/ori.CT0007200'],
+      AllowedOAuthScopes: ['ciss/api', 'ciss/agency-rms'],
     });
+    expect(cognito.calls()).toHaveLength(1);
+  });
+});
+
+describe("the local user pool's API (the edge's Cognito calls)", () => {
+  const create = (scopes: string[]) => ({ UserPoolId: 'local', ClientName: 'rms-ct0006300', GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: scopes });
+
+  it('makes a machine client with the declared scopes, which the issuer then knows by its secret', async () => {
+    const clients = LocalClients.load();
+    const out = (await new LocalUserPoolApi(() => clients).handle('CreateUserPoolClient', create(['ciss/api', 'ciss/agency-rms']))) as { UserPoolClient: { ClientId: string; ClientSecret: string } };
+    expect(clients.authenticate(out.UserPoolClient.ClientId, out.UserPoolClient.ClientSecret)?.scopes).toEqual(['ciss/api', 'ciss/agency-rms']);
   });
 
-  it('leaves the resource server alone when it has the scope', async () => {
-    cognito.on(DescribeResourceServerCommand).resolves({ ResourceServer: { UserPoolId: 'pool', Identifier: 'ciss', Name: 'n', Scopes: [{ ScopeName: 'ori.CT0007200', ScopeDescription: 'x' }] } });
-    cognito.on(CreateUserPoolClientCommand).resolves({ UserPoolClient: { ClientId: 'abc', ClientSecret: 's' } });
-    await cognitoRmsClients('pool', new CognitoIdentityProviderClient({})).create('CT0007200');
-    expect(cognito.commandCalls(UpdateResourceServerCommand)).toHaveLength(0);
+  it('refuses a scope the resource server does not declare, as Cognito does, and changes no resource server', async () => {
+    const api = new LocalUserPoolApi(() => LocalClients.load());
+    await expect(api.handle('CreateUserPoolClient', create(['ciss/api', 'ciss/agency-rms', 'ciss/ori.CT0006300']))).rejects.toMatchObject({ type: 'ScopeDoesNotExistException' });
+    await expect(api.handle('UpdateResourceServer', { UserPoolId: 'local', Identifier: 'ciss', Name: 'ciss', Scopes: [] })).rejects.toMatchObject({ type: 'UnknownOperationException' });
   });
 });

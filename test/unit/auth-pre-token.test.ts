@@ -49,6 +49,19 @@ describe('the pre-token trigger', () => {
     expect(warnings).toEqual([{ actor: 'client:c1', reason: expect.stringContaining('exactly one agency scope') }]);
   });
 
+  it('gives a provisioned agency’s client its agency from the registry, read by client id for client-credentials grants only', async () => {
+    const { p, records } = ports();
+    const asked: string[] = [];
+    const registry: PreTokenPorts = { ...p, agencyOfClient: async (clientId) => (asked.push(clientId), clientId === 'c1' ? 'CT0007200' : undefined) };
+
+    const answer = await preToken(clientGrant(['ciss/api', 'ciss/agency-rms']), registry);
+
+    expect(answer.response.claimsAndScopeOverrideDetails.accessTokenGeneration).toEqual({ claimsToAddOrOverride: { 'custom:ori': 'CT0007200' }, scopesToAdd: [] });
+    expect(records.map((r) => [r.type, r.outcome, r.actor])).toEqual([['Logon', 'success', 'client:c1']]);
+    await preToken(signIn(), registry);
+    expect(asked).toEqual(['c1']);
+  });
+
   it('records no refusal for a failure that is not one (the audit write itself failing)', async () => {
     const { p: working, warnings } = ports();
     const attempts: AuditEvent[] = [];

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Caller } from '../../functions/shared/http';
-import { NOTICE_ID, noticeIdOf } from '../../functions/dissemination/domain/notice';
+import type { PacketRecord } from '../../functions/arrests/adapters/packet-store';
+import type { Role } from '../../functions/shared/roles';
+import { draftFields, NOTICE_ID, noticeIdOf } from '../../functions/dissemination/domain/notice';
 import { RULES, RuleSchema, RuleSetSchema, ruleOf, type Rule } from '../../functions/dissemination/domain/rules';
 import { deliverDue, MAX_ATTEMPTS } from '../../functions/dissemination/use-cases/deliver';
-import { disseminate } from '../../functions/dissemination/use-cases/disseminate';
+import { arrestRecord, disseminate, disseminateRecords, packetFacts } from '../../functions/dissemination/use-cases/disseminate';
 import { listInbox, readNotice, setMute } from '../../functions/dissemination/use-cases/inbox';
 import { listFailed, listRules, redriveNotice, switchRule } from '../../functions/dissemination/use-cases/operate';
 import type { SearchRecordInput } from '../../functions/search/domain/record';
@@ -48,11 +50,17 @@ const order: SearchRecordInput = {
 };
 
 const mustRule = (id: string): Rule => ruleOf(id) ?? (() => { throw new Error(`no rule ${id}`); })();
+const officerRule = mustRule('supervisee-arrested');
+/** The draft of a rule for a receiver, for the custodial packet at a status (no matched record). */
+const draftOf = (rule: Rule, recipient: { kind: 'office' | 'person'; role: Role }, status: PacketRecord['status']) => {
+  const packet = packetRecord({ status });
+  return draftFields(rule, recipient, packetFacts(packet), arrestRecord(packet)!, undefined);
+};
 const caller = (c: Partial<Caller>): Caller => ({ sub: 's', username: 'u', roles: [], courts: [], ...c });
 
 describe('the dissemination rules file', () => {
-  it('holds the four Connecticut rules, each versioned and reviewed', () => {
-    expect(RULES.map((r) => r.id)).toEqual(['supervisee-arrested', 'protective-order-respondent-arrested', 'packet-accepted-to-prosecutor', 'disposition-to-arresting-agency']);
+  it('holds the Connecticut rules, each versioned and reviewed', () => {
+    expect(RULES.map((r) => r.id)).toEqual(['supervisee-arrested', 'protective-order-respondent-arrested', 'protective-order-issued-against-defendant', 'packet-accepted-to-prosecutor', 'disposition-to-arresting-agency']);
     for (const r of RULES) expect(r).toMatchObject({ version: expect.any(Number), review: { by: expect.any(String), on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
   });
 
@@ -65,17 +73,34 @@ describe('the dissemination rules file', () => {
     expect(problems({ ...base, recipients: [{ kind: 'record-assignee', assignee: 'supervising-officer', role: 'community' }] })).toContain('recipients: a supervising officer is named only by a matched supervision record');
     expect(RuleSetSchema.safeParse({ rules: [base, base] }).success).toBe(false);
   });
+
+  it("refuses a source record rule without a pushing source or with an arrest condition, and a supervising officer sent a packet's content before it is published", () => {
+    const problems = (candidate: unknown) => RuleSchema.safeParse(candidate).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    const heard = mustRule('protective-order-issued-against-defendant');
+    expect(problems({ ...heard, source: 'bopp-parole' })[0]).toMatch(/^source: must name a source that pushes its record events \(jud-crmvs, jud-por, /);
+    expect(problems({ ...heard, source: undefined })[0]).toMatch(/^source: /);
+    expect(problems({ ...heard, source: 'jud-crmvs' })).toContain("condition.recordKind: must be a kind of record the rule's source holds");
+    expect(problems({ ...heard, condition: { kind: 'always' }, fields: ['arrest.date'] })[0]).toMatch(/^condition: a rule on SearchRecordsChanged needs the condition record-person-has-open-arrest/);
+    expect(problems({ ...mustRule('packet-accepted-to-prosecutor'), source: 'jud-por' })[0]).toMatch(/^source: /);
+    const officer = mustRule('supervisee-arrested');
+    expect(problems({ ...officer, fields: [...officer.fields, 'arrest.charges'] })[0]).toMatch(/^fields: a supervising officer hears of an arrest before it is published only its facts/);
+    // Once the packet is published (AVAILABLE), the officer's role may read it: any field.
+    expect(problems({ ...officer, on: 'ArrestDataAvailable', fields: [...officer.fields, 'arrest.charges', 'arrest.docket'] })).toEqual([]);
+  });
 });
 
 describe('rule supervisee-arrested: the supervising officer hears of a supervisee\'s arrest', () => {
-  it('sends the officer the rule\'s fields and no other, when the arrestee\'s SID matches an active supervision record', async () => {
-    const { ports, records, mailer, store } = givenPorts(packetRecord({ docketNumber: 'NNH-CR26-0001234' }));
+  it('sends the officer the rule\'s fields and no other at receipt, when the arrestee\'s SID matches an active supervision record', async () => {
+    const { ports, records, mailer, store } = givenPorts(packetRecord({ status: 'RECEIVED' }));
     records.add(parole());
-    const outcomes = await disseminate(event('ArrestDataAvailable'), ports);
-    expect(outcomes).toEqual([{ rule: 'supervisee-arrested', noticeId: noticeIdOf('supervisee-arrested', `ArrestDataAvailable:${PACKET}:v1`, OFFICER), result: 'sent' }]);
+    const outcomes = await disseminate(event('ArrestPacketReceived'), ports);
+    expect(outcomes).toEqual([
+      { rule: 'supervisee-arrested', noticeId: noticeIdOf('supervisee-arrested', `ArrestPacketReceived:${PACKET}:v1`, OFFICER), result: 'sent' },
+      { rule: 'protective-order-respondent-arrested', result: 'no-match' },
+    ]);
     const [notice] = [...store.notices.values()];
     expect(notice?.recipient).toEqual({ kind: 'person', role: 'community', address: OFFICER });
-    expect(notice?.fields.map((f) => f.name)).toEqual(['arrestee.name', 'arrestee.dob', 'arrestee.sid', 'arrest.date', 'arrest.agency', 'arrest.statutes', 'arrest.charges', 'arrest.court', 'arrest.docket', 'supervision.case']);
+    expect(notice?.fields.map((f) => f.name)).toEqual(['arrestee.name', 'arrestee.dob', 'arrestee.sid', 'arrest.date', 'arrest.agency', 'arrest.statutes', 'arrest.court', 'arrest.arraignment', 'supervision.case']);
     expect(notice?.fields.find((f) => f.name === 'arrestee.name')?.value).toBe('John Q Doe');
     expect(mailer.sent).toHaveLength(1);
     expect(mailer.sent[0]?.to).toEqual([OFFICER]);
@@ -84,31 +109,48 @@ describe('rule supervisee-arrested: the supervising officer hears of a supervise
     expect(mailer.sent[0]?.text).toContain(`https://ciss.example/portal/#/notices/${notice?.noticeId}`);
   });
 
+  it("gives the officer, before the packet is published, the arrest's facts only: never the packet's content their role may not read yet", async () => {
+    // A rule (not in force) that would send the officer the charges' words and the docket at receipt: the draft leaves them out.
+    const eager: Rule = { ...mustRule('supervisee-arrested'), fields: ['arrestee.name', 'arrest.date', 'arrest.charges', 'arrest.docket', 'arrest.incident', 'supervision.case'] };
+    const { ports, records, store } = givenPorts(packetRecord({ status: 'ACCEPTED', docketNumber: 'NNH-CR26-0001234' }));
+    records.add(parole());
+    expect((await disseminate(event('ArrestPacketReceived'), ports, [eager])).map((o) => o.result)).toEqual(['sent']);
+    expect([...store.notices.values()][0]?.fields.map((f) => f.name)).toEqual(['arrestee.name', 'arrest.date', 'supervision.case']);
+    // Published: their role reads the packet, so the same rule sends it all.
+    const later = givenPorts(packetRecord({ status: 'AVAILABLE', docketNumber: 'NNH-CR26-0001234' }));
+    later.records.add(parole());
+    await disseminate(event('ArrestPacketReceived'), later.ports, [eager]);
+    expect([...later.store.notices.values()][0]?.fields.map((f) => f.name)).toEqual(['arrestee.name', 'arrest.date', 'arrest.charges', 'arrest.docket', 'arrest.incident', 'supervision.case']);
+    // An office of the community (no record names it) still gets nothing before publication.
+    const office: Rule = { ...mustRule('packet-accepted-to-prosecutor'), recipients: [{ kind: 'office', role: 'judicial', of: 'packet-court' }] };
+    expect(draftOf(office, { kind: 'office', role: 'community' }, 'RECEIVED')).toEqual({ withheld: true, reason: 'packet-not-visible' });
+  });
+
   it('matches a probation record without a SID by surname, given name and date of birth', async () => {
-    const { ports, records } = givenPorts(packetRecord({ sid: null }));
+    const { ports, records } = givenPorts(packetRecord({ sid: null, status: 'RECEIVED' }));
     records.add(parole({ source: 'cssd-probation', id: 'CSSD-000000001', identifiers: {}, fields: [{ label: 'Ends', value: '2027-01-01' }, { label: 'Supervising officer', value: OFFICER }] }));
-    expect((await disseminate(event('ArrestDataAvailable'), ports)).map((o) => o.result)).toEqual(['sent']);
+    expect((await disseminate(event('ArrestPacketReceived'), ports, [mustRule('supervisee-arrested')])).map((o) => o.result)).toEqual(['sent']);
   });
 
   it('sends nothing when the supervision has ended, no record matches, or the record names no officer', async () => {
     for (const fields of [[{ label: 'Status', value: 'Discharged' }, { label: 'Supervising officer', value: OFFICER }], [{ label: 'Ends', value: '2026-01-01' }, { label: 'Supervising officer', value: OFFICER }]]) {
-      const { ports, records, mailer } = givenPorts(packetRecord());
+      const { ports, records, mailer } = givenPorts(packetRecord({ status: 'RECEIVED' }));
       records.add(parole({ fields }));
-      expect((await disseminate(event('ArrestDataAvailable'), ports)).map((o) => o.result)).toEqual(['no-match']);
+      expect((await disseminate(event('ArrestPacketReceived'), ports, [officerRule])).map((o) => o.result)).toEqual(['no-match']);
       expect(mailer.sent).toHaveLength(0);
     }
-    const stranger = givenPorts(packetRecord({ sid: 'CT09999999' }));
+    const stranger = givenPorts(packetRecord({ sid: 'CT09999999', status: 'RECEIVED' }));
     stranger.records.add(parole({ person: { names: [{ first: 'Ann', last: 'Other' }], dob: '1970-01-01' } }));
-    expect((await disseminate(event('ArrestDataAvailable'), stranger.ports)).map((o) => o.result)).toEqual(['no-match']);
-    const unnamed = givenPorts(packetRecord());
+    expect((await disseminate(event('ArrestPacketReceived'), stranger.ports, [officerRule])).map((o) => o.result)).toEqual(['no-match']);
+    const unnamed = givenPorts(packetRecord({ status: 'RECEIVED' }));
     unnamed.records.add(parole({ fields: [{ label: 'Status', value: 'Active' }] }));
-    expect((await disseminate(event('ArrestDataAvailable'), unnamed.ports)).map((o) => o.result)).toEqual(['no-recipient']);
+    expect((await disseminate(event('ArrestPacketReceived'), unnamed.ports, [officerRule])).map((o) => o.result)).toEqual(['no-recipient']);
   });
 
   it("withholds the notice when the officer's role may not see the supervision record (a juvenile record, CGS § 46b-124)", async () => {
-    const { ports, records, mailer } = givenPorts(packetRecord());
+    const { ports, records, mailer } = givenPorts(packetRecord({ status: 'RECEIVED' }));
     records.add(parole({ juvenile: true }));
-    expect((await disseminate(event('ArrestDataAvailable'), ports)).map((o) => o.result)).toEqual(['withheld']);
+    expect((await disseminate(event('ArrestPacketReceived'), ports, [officerRule])).map((o) => o.result)).toEqual(['withheld']);
     expect(mailer.sent).toHaveLength(0);
   });
 
@@ -122,7 +164,7 @@ describe('rule protective-order-respondent-arrested: the court hears of an arres
   it("tells the arraigning court's clerk, with the order and its protected party (the court may see them)", async () => {
     const { ports, records, store, mailer } = givenPorts(packetRecord({ status: 'RECEIVED' }));
     records.add(order);
-    expect((await disseminate(event('ArrestPacketReceived'), ports)).map((o) => o.result)).toEqual(['sent']);
+    expect((await disseminate(event('ArrestPacketReceived'), ports)).map((o) => o.result)).toEqual(['no-match', 'sent']);
     const [notice] = [...store.notices.values()];
     expect(notice?.recipient).toEqual({ kind: 'office', role: 'court-clerk', address: 'clerk.ga23@jud.ct.example', court: 'GA23' });
     expect(notice?.fields.map((f) => [f.label, f.value])).toEqual(expect.arrayContaining([['Protective order', 'Protective order PO-2026-000123'], ['Protected party', 'Jane Roe'], ['Expires', '2027-06-01']]));
@@ -142,7 +184,7 @@ describe('rule protective-order-respondent-arrested: the court hears of an arres
   it('sends nothing for an expired order; to a judge it sends the protected party, to agency staff (who see orders) not', async () => {
     const expired = givenPorts(packetRecord({ status: 'RECEIVED' }));
     expired.records.add({ ...order, fields: [{ label: 'Expires', value: '2025-01-01' }, { label: 'Status', value: 'Active' }] });
-    expect((await disseminate(event('ArrestPacketReceived'), expired.ports)).map((o) => o.result)).toEqual(['no-match']);
+    expect((await disseminate(event('ArrestPacketReceived'), expired.ports)).map((o) => o.result)).toEqual(['no-match', 'no-match']);
     const toJudge: Rule = { ...mustRule('protective-order-respondent-arrested'), recipients: [{ kind: 'office', role: 'judicial', of: 'packet-court' }] };
     const toAgency: Rule = { ...mustRule('protective-order-respondent-arrested'), id: 'po-to-agency', recipients: [{ kind: 'office', role: 'agency-staff', of: 'packet-agency' }] };
     const { ports, records, store } = givenPorts(packetRecord({ status: 'RECEIVED' }));
@@ -151,6 +193,87 @@ describe('rule protective-order-respondent-arrested: the court hears of an arres
     const partyFor = (role: string) => [...store.notices.values()].find((n) => n.recipient.role === role)?.fields.some((f) => f.label === 'Protected party');
     expect(partyFor('judicial')).toBe(true);
     expect(partyFor('agency-staff')).toBe(false);
+  });
+});
+
+describe('rule protective-order-issued-against-defendant: the court hears of an order the registry issues against a defendant whose arrest is open', () => {
+  /** The registry's own change (jud-por's shape), as it pushes it on the bus. */
+  const issued = (over: Record<string, unknown> = {}) => ({
+    op: 'upsert',
+    version: 1,
+    orderNumber: 'PO-2026-000777',
+    orderType: 'Criminal protective order',
+    respondent: { last: 'Doe', first: 'John', dob: '04/12/1990', sex: 'M' },
+    issued: '11/30/2026',
+    expires: '2027-11-30',
+    town: 'New Haven',
+    court: 'New Haven GA23',
+    protectedParty: { name: 'Jane Roe', dob: '01/01/1992' },
+    status: 'Active',
+    ...over,
+  });
+  /** The defendant's arrest: AVAILABLE (awaiting adjudication) and indexed by search as ciss-arrests. */
+  const openArrest = (status: PacketRecord['status'] = 'AVAILABLE') => {
+    const packet = packetRecord({ status, docketNumber: 'NNH-CR26-0001234' });
+    const given = givenPorts(packet);
+    given.records.add(arrestRecord(packet)!);
+    return given;
+  };
+  const heard = (changes: unknown[]) => ({ source: 'jud-por', changes });
+  const RECORD_EVENT = `SearchRecordsChanged:jud-por/PO-2026-000777:v1:${PACKET}`;
+
+  it("tells the clerk of the open arrest's court of the order, with its protected party, and audits the notice with ids only", async () => {
+    const { ports, store, mailer } = openArrest();
+    const outcomes = await disseminateRecords(heard([issued()]), ports);
+    expect(outcomes).toEqual([{ rule: 'protective-order-issued-against-defendant', noticeId: noticeIdOf('protective-order-issued-against-defendant', RECORD_EVENT, 'clerk.ga23@jud.ct.example'), result: 'sent' }]);
+    const [notice] = [...store.notices.values()];
+    expect(notice).toMatchObject({ packetId: PACKET, record: 'jud-por/PO-2026-000777', event: RECORD_EVENT, recipient: { kind: 'office', role: 'court-clerk', court: 'GA23' } });
+    expect(notice?.fields.map((f) => [f.label, f.value])).toEqual([
+      ['Arrestee', 'John Q Doe'],
+      ['Date of birth', '1990-04-12'],
+      ['Arrest date', expect.any(String)],
+      ['Arresting agency', expect.any(String)],
+      ['Court (GA)', '23'],
+      ['Docket', 'NNH-CR26-0001234'],
+      ['Protective order', 'Criminal protective order PO-2026-000777'],
+      ['Order type', 'Criminal protective order'],
+      ['Issued', '2026-11-30'],
+      ['Court', 'New Haven GA23'],
+      ['Expires', '2027-11-30'],
+      ['Protected party', 'Jane Roe'],
+    ]);
+    expect(mailer.sent[0]?.to).toEqual(['clerk.ga23@jud.ct.example']);
+    expect(store.audits.map((a) => [a.type, a.details?.['record'], a.details?.['packetId']])).toEqual([['NoticeSent', 'jud-por/PO-2026-000777', PACKET]]);
+    expect(JSON.stringify(store.audits)).not.toMatch(/@|Doe|Roe|1990/);
+    const clerk = await listInbox(caller({ email: 'someone@jud.ct.example', roles: ['court-clerk'], courts: ['GA23'] }), store);
+    expect(clerk.notices.map((n) => [n.rule.id, n.record])).toEqual([['protective-order-issued-against-defendant', 'jud-por/PO-2026-000777']]);
+  });
+
+  it('sends once per version of the order: the same event again is a duplicate, a changed order a new notice', async () => {
+    const { ports, mailer } = openArrest();
+    await disseminateRecords(heard([issued()]), ports);
+    expect((await disseminateRecords(heard([issued()]), ports)).map((o) => o.result)).toEqual(['duplicate']);
+    expect((await disseminateRecords(heard([issued({ version: 2, expires: '2028-01-01' })]), ports)).map((o) => o.result)).toEqual(['sent']);
+    expect(mailer.sent).toHaveLength(2);
+  });
+
+  it('tells no one of an order not in force, an erasure, another person, or a defendant whose arrest is adjudicated', async () => {
+    for (const change of [issued({ status: 'Vacated' }), issued({ expires: '2026-01-01' }), { op: 'erase', version: 2, orderNumber: 'PO-2026-000777' }, issued({ respondent: { last: 'Other', first: 'Ann', dob: '01/01/1970' } })]) {
+      const { ports, mailer } = openArrest();
+      expect((await disseminateRecords(heard([change]), ports)).map((o) => o.result)).toEqual(['no-match']);
+      expect(mailer.sent).toHaveLength(0);
+    }
+    const adjudicated = openArrest('ADJUDICATED');
+    expect((await disseminateRecords(heard([issued()]), adjudicated.ports)).map((o) => o.result)).toEqual(['no-match']);
+    // Another source's record event: no rule names it.
+    expect(await disseminateRecords({ source: 'jud-crmvs', changes: [issued()] }, openArrest().ports)).toEqual([]);
+  });
+
+  it("cuts what a receiver's role may not see: to DCJ's office, the order without its protected party", async () => {
+    const toProsecutor: Rule = { ...mustRule('protective-order-issued-against-defendant'), recipients: [{ kind: 'office', role: 'dcj', of: 'packet-court' }] };
+    const { ports, store } = openArrest();
+    expect((await disseminateRecords(heard([issued()]), ports, [toProsecutor])).map((o) => o.result)).toEqual(['sent']);
+    expect(JSON.stringify([...store.notices.values()][0]?.fields)).not.toContain('Jane Roe');
   });
 });
 
@@ -236,11 +359,11 @@ describe('delivery: once, with retries, failures visible and redriven', () => {
   });
 
   it('audits each notice with ids only: rule and version, event, the receiver\'s role and office, never a name or an address', async () => {
-    const { ports, records, store } = givenPorts(packetRecord());
+    const { ports, records, store } = givenPorts(packetRecord({ status: 'RECEIVED' }));
     records.add(parole());
-    await disseminate(event('ArrestDataAvailable'), ports);
+    await disseminate(event('ArrestPacketReceived'), ports);
     const [sent] = store.audits;
-    expect(sent).toMatchObject({ type: 'NoticeSent', actor: 'system', component: 'dissemination', subject: { type: 'notice' }, details: { rule: 'supervisee-arrested', ruleVersion: 1, event: `ArrestDataAvailable:${PACKET}:v1`, recipientRole: 'community' } });
+    expect(sent).toMatchObject({ type: 'NoticeSent', actor: 'system', component: 'dissemination', subject: { type: 'notice' }, details: { rule: 'supervisee-arrested', ruleVersion: 2, event: `ArrestPacketReceived:${PACKET}:v1`, recipientRole: 'community' } });
     expect(JSON.stringify(store.audits)).not.toMatch(/@|Doe|1990-04-12|CT01234567/);
   });
 });

@@ -76,16 +76,19 @@ describe('the program figures', () => {
     expect(f.agencies).toEqual({ total: AGENCIES.length, provisioned: 1, connected: 2, provisionedInRange: 1, connectedInRange: 1 });
   });
 
-  it('counts source systems live when they delivered within 24 hours of now, and says when the search database does not answer', async () => {
+  it('counts a source live in the range when it delivered on one of its days, and live now within 24 hours; says when the search database does not answer', async () => {
     const sources = [
-      { id: 'a', name: 'A', lastDeliveredAt: '2026-12-10T01:00:00.000Z' },
-      { id: 'b', name: 'B', lastDeliveredAt: '2026-12-08T00:00:00.000Z' },
-      { id: 'c', name: 'C' },
+      { id: 'a', name: 'A', lastDeliveredAt: '2026-12-10T01:00:00.000Z', daysDelivered: 9 },
+      { id: 'b', name: 'B', lastDeliveredAt: '2026-12-08T00:00:00.000Z', daysDelivered: 2 },
+      { id: 'c', name: 'C', daysDelivered: 0 },
     ];
-    const f = await programFigures({ from: '2026-12-01', to: '2026-12-31' }, ports({}, '2026-12-10T12:00:00.000Z', { sources }));
-    expect(f.sources).toEqual({ live: 1, total: 3, liveWithinHours: 24, ids: ['a'] });
+    const asked: unknown[] = [];
+    const p = ports({}, '2026-12-10T12:00:00.000Z', { sources });
+    const f = await programFigures({ from: '2026-12-01', to: '2026-12-31' }, { ...p, sources: (range) => (asked.push(range), p.sources(range)) });
+    expect(asked).toEqual([{ from: '2026-12-01', to: '2026-12-31' }]);
+    expect(f.sources).toEqual({ live: 2, total: 3, ids: ['a', 'b'], down: ['c'], daysDelivered: { a: 9, b: 2 }, liveNow: 1, liveWithinHours: 24 });
     const down = await programFigures({ from: '2026-12-01', to: '2026-12-31' }, ports(DECEMBER, '2026-12-10T12:00:00.000Z', { sources: new Error('timeout') }));
-    expect(down.sources).toEqual({ live: null, total: null, liveWithinHours: 24, ids: [], unavailable: true });
+    expect(down.sources).toEqual({ live: null, total: null, ids: [], down: [], daysDelivered: {}, liveNow: null, liveWithinHours: 24, unavailable: true });
     expect(down.totals.searches).toBe(3);
   });
 

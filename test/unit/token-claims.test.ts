@@ -47,6 +47,15 @@ describe('access-token customization (the pre-token trigger)', () => {
     expect(customizeToken(machine(['ciss/agency-rms', 'ciss/ori.CT0000100']))).toMatchObject({ kind: 'client', actor: 'client:c1', scopesToAdd: [API_SCOPE], claims: { 'custom:ori': 'CT0000100' } });
   });
 
+  it('takes a provisioned agency’s client’s agency from the registry, with no agency scope; a scope that disagrees with the registry is refused', () => {
+    expect(customizeToken({ ...machine(['ciss/api', 'ciss/agency-rms']), registeredOri: 'CT0007200' })).toEqual({ kind: 'client', actor: 'client:c1', scopesToAdd: [], claims: { 'custom:ori': 'CT0007200' } });
+    expect(customizeToken({ ...machine(['ciss/agency-rms', 'ciss/ori.CT0007200']), registeredOri: 'CT0007200' }).claims).toEqual({ 'custom:ori': 'CT0007200' });
+    expect(() => customizeToken({ ...machine(['ciss/agency-rms', 'ciss/ori.CT0000100']), registeredOri: 'CT0007200' })).toThrow(/not its agency in the registry/);
+    expect(() => customizeToken({ ...machine(['ciss/agency-rms']), registeredOri: 'not-an-ori' })).toThrow(TokenRefused);
+    // The exam provider acts for no agency, whatever the registry says.
+    expect(() => customizeToken({ ...machine(['ciss/exam-provider', 'ciss/ori.CT0000100']), registeredOri: 'CT0007200' })).toThrow(TokenRefused);
+  });
+
   it.each([
     ['no agency', ['ciss/api', 'ciss/agency-rms']],
     ['two agencies', ['ciss/agency-rms', 'ciss/ori.CT0000100', 'ciss/ori.CT0000200']],

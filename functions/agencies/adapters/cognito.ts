@@ -1,22 +1,16 @@
-import {
-  CognitoIdentityProviderClient,
-  CognitoIdentityProviderServiceException,
-  CreateUserPoolClientCommand,
-  DescribeResourceServerCommand,
-  UpdateResourceServerCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
-import { API_SCOPE, oriScope, roleScope } from '../../auth/claims';
+import { CognitoIdentityProviderClient, CognitoIdentityProviderServiceException, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { API_SCOPE, roleScope } from '../../auth/claims';
 import type { RmsClients } from '../ports';
 
-/** The resource server whose scopes the API and the machine clients name (`ciss`). */
-const RESOURCE_SERVER = API_SCOPE.split('/')[0] ?? 'ciss';
-
 /**
- * An agency's RMS machine client as a Cognito app client, made as the CDK stack makes those of
- * `rmsClients` (infra/aws/api.ts): the client-credentials grant with a secret, the API, the
- * agency-rms role and the agency's own scope (`ciss/ori.<ORI>`), added to the resource server
- * first when it lacks it; one-hour tokens. The same calls reach the local issuer through the
- * edge (infra/local/user-pool-api.ts). A failure is rethrown with the error's name only.
+ * An agency's RMS machine client as a Cognito app client: the client-credentials grant with a
+ * secret, the API and the agency-rms role as scopes, one-hour tokens. No agency scope: the
+ * registry maps the client's id to its ORI (adapters/store.ts, in the provisioning's
+ * transaction) and the pre-token trigger (functions/auth) puts it in each token. A scope per
+ * agency would be added to a resource server CloudFormation owns (the next deploy drops it) and
+ * meet Cognito's quota of 100 custom scopes per resource server, against 181 agencies. The same
+ * call reaches the local issuer through the edge (infra/local/user-pool-api.ts). A failure is
+ * rethrown with the error's name only.
  */
 export function cognitoRmsClients(userPoolId: string, client = new CognitoIdentityProviderClient({})): RmsClients {
   async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
@@ -29,21 +23,6 @@ export function cognitoRmsClients(userPoolId: string, client = new CognitoIdenti
   }
   return {
     async create(ori) {
-      const scopeName = oriScope(ori).slice(RESOURCE_SERVER.length + 1);
-      const described = await call('DescribeResourceServer', () => client.send(new DescribeResourceServerCommand({ UserPoolId: userPoolId, Identifier: RESOURCE_SERVER })));
-      const scopes = described.ResourceServer?.Scopes ?? [];
-      if (!scopes.some((s) => s.ScopeName === scopeName)) {
-        await call('UpdateResourceServer', () =>
-          client.send(
-            new UpdateResourceServerCommand({
-              UserPoolId: userPoolId,
-              Identifier: RESOURCE_SERVER,
-              Name: described.ResourceServer?.Name ?? RESOURCE_SERVER,
-              Scopes: [...scopes, { ScopeName: scopeName, ScopeDescription: `Act for agency ${ori}` }],
-            }),
-          ),
-        );
-      }
       const out = await call('CreateUserPoolClient', () =>
         client.send(
           new CreateUserPoolClientCommand({
@@ -52,7 +31,7 @@ export function cognitoRmsClients(userPoolId: string, client = new CognitoIdenti
             GenerateSecret: true,
             AllowedOAuthFlowsUserPoolClient: true,
             AllowedOAuthFlows: ['client_credentials'],
-            AllowedOAuthScopes: [API_SCOPE, roleScope('agency-rms'), oriScope(ori)],
+            AllowedOAuthScopes: [API_SCOPE, roleScope('agency-rms')],
             ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
             AccessTokenValidity: 1,
             TokenValidityUnits: { AccessToken: 'hours' },

@@ -33,6 +33,11 @@ export interface PreTokenPorts {
    * account was disabled or removed, and then no token is issued. Absent: nothing is recorded.
    */
   readonly signIn?: (signIn: { readonly accountId: string; readonly email: string; readonly ori?: string; readonly roles: readonly string[] }) => Promise<boolean>;
+  /**
+   * The agency the registry maps a machine client to (functions/agencies: one read by client
+   * id), when it maps it. Absent: only the stack's agency scopes name an agency.
+   */
+  readonly agencyOfClient?: (clientId: string) => Promise<string | undefined>;
 }
 
 /** The event with Cognito's answer: the claims and scopes to add to the access token. */
@@ -55,7 +60,9 @@ export function tokenRequestOf(event: PreTokenEvent): TokenRequest {
 /**
  * Every sign-in, refresh and client-credentials grant passes here before Cognito issues a token
  * (CJIS AU-2: each logon is audited).
- * 1. shape the access token (claims.ts: the API scope, agency, courts, e-mail)
+ * 1. shape the access token (claims.ts: the API scope, agency, courts, e-mail); a machine
+ *    client's agency is the registry's for its client id (a provisioned agency), else its one
+ *    agency scope (a client the stack declares)
  * 2. a person's sign-in or refresh is recorded on their account (its last sign-in, the roles it
  *    carries); a disabled or removed account gets no token (TokenRefused)
  * 3. record the logon (or refresh) as a success, naming who, and answer Cognito with the claims
@@ -63,7 +70,9 @@ export function tokenRequestOf(event: PreTokenEvent): TokenRequest {
  *    and let TokenRefused through, so Cognito refuses the request
  */
 export async function preToken(event: PreTokenEvent, ports: PreTokenPorts): Promise<PreTokenAnswer> {
-  const request = tokenRequestOf(event);
+  const asked = tokenRequestOf(event);
+  const registeredOri = isClientCredentials(event.triggerSource) && asked.clientId && ports.agencyOfClient ? await ports.agencyOfClient(asked.clientId) : undefined;
+  const request: TokenRequest = registeredOri ? { ...asked, registeredOri } : asked;
   const type = event.triggerSource === 'TokenGeneration_RefreshTokens' ? 'TokenRefreshed' : 'Logon';
   const details = { trigger: event.triggerSource, clientId: request.clientId };
   try {

@@ -13,7 +13,7 @@ import { maySee as maySeePacket } from '../../arrests/domain/audience';
 import type { PacketStatus } from '../../arrests/domain/status';
 import type { SearchRecord } from '../../search/domain/record';
 import { maySee, redactFields } from '../../search/domain/visibility';
-import type { NoticeFieldName, Rule } from './rules';
+import { ARREST_FACT_FIELDS, type NoticeFieldName, type Rule } from './rules';
 
 /** Where a notice goes: an e-mail address, and for an office the portal audience (role and court or agency). */
 export const ResolvedRecipientSchema = z.object({
@@ -82,6 +82,8 @@ const FIELD_SOURCES: Readonly<Record<NoticeFieldName, { readonly label: string; 
   'supervision.case': { label: 'Supervision', from: 'matched', read: (r) => r.title },
   'supervision.office': { label: 'Supervising office', from: 'matched', read: (r) => fieldValue(r, 'Parole office') ?? r.town },
   'order.title': { label: 'Protective order', from: 'matched', read: (r) => r.title },
+  'order.type': { label: 'Order type', from: 'matched', read: (r) => fieldValue(r, 'Order type') },
+  'order.issued': { label: 'Issued', from: 'matched', read: (r) => r.date },
   'order.court': { label: 'Court', from: 'matched', read: (r) => fieldValue(r, 'Court') },
   'order.expires': { label: 'Expires', from: 'matched', read: (r) => fieldValue(r, 'Expires') },
   // The label search's field rule names ("protected party"): the visibility rules keep it to the court.
@@ -98,14 +100,27 @@ export type Drafted = { readonly withheld: false; readonly fields: readonly Noti
  * The fields a receiver gets: the rule's fields in its order, each read from its record, then
  * every field the receiver's role may not see left out (search's visibility rules, applied per
  * record); a receiver who may not see the packet or the matched record at all gets nothing.
+ *
+ * One exception, for the person a matched record names as responsible for the arrestee (the
+ * supervising officer): before the packet is published their role may not read it, yet they
+ * have a need to know that their supervisee was arrested from the moment it reaches CISS: the
+ * Court Support Services Division and the Board of Pardons and Paroles are criminal justice
+ * agencies (CGS § 54-142g(b)), among which CJIS shares criminal history record information
+ * (§ 54-142q), and a new arrest is what a violation of probation rests on (§ 53a-32). They get
+ * the arrest's facts only (ARREST_FACT_FIELDS); the packet's content waits until their role may
+ * read it.
  */
-export function draftFields(rule: Rule, recipient: Pick<ResolvedRecipient, 'role' | 'ori' | 'court'>, packet: PacketFacts, arrest: SearchRecord, matched: SearchRecord | undefined): Withheld | Drafted {
+export function draftFields(rule: Rule, recipient: Pick<ResolvedRecipient, 'kind' | 'role' | 'ori' | 'court'>, packet: PacketFacts, arrest: SearchRecord, matched: SearchRecord | undefined): Withheld | Drafted {
   const roles: readonly Role[] = [recipient.role];
   const audience = { roles, ori: recipient.ori, courts: recipient.court ? [recipient.court] : [] };
-  if (!maySeePacket(audience, { ori: packet.ori, status: packet.status, packet: { court: { gaNumber: packet.courtGa } } }) || !maySee(roles, arrest)) return { withheld: true, reason: 'packet-not-visible' };
+  if (!maySee(roles, arrest)) return { withheld: true, reason: 'packet-not-visible' };
+  const packetVisible = maySeePacket(audience, { ori: packet.ori, status: packet.status, packet: { court: { gaNumber: packet.courtGa } } });
+  const namedByRecord = recipient.kind === 'person' && matched !== undefined;
+  if (!packetVisible && !namedByRecord) return { withheld: true, reason: 'packet-not-visible' };
   if (matched && !maySee(roles, matched)) return { withheld: true, reason: 'record-not-visible' };
   const fields: NoticeField[] = [];
   for (const name of rule.fields) {
+    if (!packetVisible && FIELD_SOURCES[name].from === 'arrest' && !(ARREST_FACT_FIELDS as readonly string[]).includes(name)) continue;
     const source = FIELD_SOURCES[name];
     const record = source.from === 'arrest' ? arrest : matched;
     const value = record && source.read(record);

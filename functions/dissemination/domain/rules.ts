@@ -16,10 +16,24 @@ import { ArrestPacketAdjudicated } from '#events/arrest-packet-adjudicated';
 import { ArrestPacketReceived } from '#events/arrest-packet-received';
 import data from './rules.json' with { type: 'json' };
 import { isoDate } from '#shared/formats';
+import { ARRESTS_SOURCE, SOURCES, sourceOf } from '../../search/domain/sources';
 
-/** The events a rule may listen to: the arrest workflow's, by their EventBridge detail-type. */
+/** The arrest workflow's events a rule may listen to, by their EventBridge detail-type (source `ciss.arrests`). */
 export const RULE_EVENTS = [ArrestPacketReceived.detailType, ArrestPacketAccepted.detailType, ArrestDataAvailable.detailType, ArrestPacketAdjudicated.detailType] as const;
-export type RuleEvent = (typeof RULE_EVENTS)[number];
+export type ArrestRuleEvent = (typeof RULE_EVENTS)[number];
+
+/**
+ * The search sources' record events: a source that pushes its changes (delivery `events` in
+ * search's sources.json) puts them on the bus as `SearchRecordsChanged` from `ciss.search.<id>`;
+ * search ingests them, and a rule naming the source hears the same event.
+ */
+export const SOURCE_RECORD_EVENT = 'SearchRecordsChanged' as const;
+/** Where a source's record events come from (functions/search/ingest.ts reads the same prefix). */
+export const SOURCE_EVENT_PREFIX = 'ciss.search.';
+export type RuleEvent = ArrestRuleEvent | typeof SOURCE_RECORD_EVENT;
+
+/** The sources whose record events a rule may name: those that push their changes (the arrest workflow has its own events). */
+export const PUSHING_SOURCES: readonly string[] = SOURCES.filter((s) => s.delivery.mode === 'events' && s.id !== ARRESTS_SOURCE).map((s) => s.id);
 
 /** The fields a notice may carry, each read from one record (see notice.ts). */
 export const NOTICE_FIELDS = [
@@ -39,14 +53,20 @@ export const NOTICE_FIELDS = [
   'supervision.case',
   'supervision.office',
   'order.title',
+  'order.type',
+  'order.issued',
   'order.court',
   'order.expires',
   'order.protected-party',
 ] as const;
 export type NoticeFieldName = (typeof NOTICE_FIELDS)[number];
 
-/** The kinds of search record a condition may look for about the arrestee. */
-export const MATCHED_KINDS = ['supervision', 'protective-order'] as const;
+/** The kinds of search record a condition may look for about a person: a supervision, a protective order, an open arrest. */
+export const MATCHED_KINDS = ['supervision', 'protective-order', 'arrest'] as const;
+/** The kinds a rule on the arrest workflow's events matches the arrestee against. */
+const ARRESTEE_KINDS = ['supervision', 'protective-order'] as const;
+/** The kinds of a source's record a rule on its record events may look at. */
+export const SOURCE_RECORD_KINDS = ['supervision', 'protective-order'] as const;
 export type MatchedKind = (typeof MATCHED_KINDS)[number];
 
 export const ConditionSchema = z.discriminatedUnion('kind', [
@@ -59,7 +79,20 @@ export const ConditionSchema = z.discriminatedUnion('kind', [
    */
   z.strictObject({
     kind: z.literal('arrestee-has-record'),
-    recordKind: z.enum(MATCHED_KINDS),
+    recordKind: z.enum(ARRESTEE_KINDS),
+    matchBy: z.array(z.enum(['sid', 'name-and-dob'])).check(z.minLength(1)),
+    activeOnly: z.boolean(),
+  }),
+  /**
+   * A source's record event: a record of this kind was written (an upsert; an erase or a seal
+   * tells no one), and its person has an open arrest in CISS Search: a ciss-arrests record whose
+   * packet is AVAILABLE (published, not yet adjudicated), the same SID or surname, given name and
+   * date of birth. `activeOnly`: the written record must be in force (Status Active when it has
+   * one, its end or expiry not passed). The notice is about the open arrest's packet.
+   */
+  z.strictObject({
+    kind: z.literal('record-person-has-open-arrest'),
+    recordKind: z.enum(SOURCE_RECORD_KINDS),
     matchBy: z.array(z.enum(['sid', 'name-and-dob'])).check(z.minLength(1)),
     activeOnly: z.boolean(),
   }),
@@ -83,6 +116,21 @@ export const RecipientSchema = z.discriminatedUnion('kind', [
 ]);
 export type Recipient = z.infer<typeof RecipientSchema>;
 
+/** The kind of record a condition matches or looks at (none for `always`). */
+export const recordKindOf = (c: Condition): MatchedKind | undefined => (c.kind === 'always' ? undefined : c.recordKind);
+
+/**
+ * The facts of an arrest a supervising officer hears of before the packet is published (before
+ * AVAILABLE, the justice community's roles may not read it): who was arrested (what their own
+ * supervision record already says), when, by which agency, for which statutes, and which court
+ * arraigns. The packet's other content (charge narratives, incident, docket, dispositions) waits
+ * until their role may read the packet (domain/notice.ts applies the same list).
+ */
+export const ARREST_FACT_FIELDS = ['arrestee.name', 'arrestee.dob', 'arrestee.sid', 'arrest.date', 'arrest.agency', 'arrest.statutes', 'arrest.court', 'arrest.arraignment'] as const satisfies readonly NoticeFieldName[];
+
+/** Whether a rule's event comes before the packet is published (AVAILABLE): receipt or acceptance. */
+const beforePublication = (r: { readonly on: string }): boolean => r.on === ArrestPacketReceived.detailType || r.on === ArrestPacketAccepted.detailType;
+
 export const RuleIdSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be a rule id: lower-case letters, digits and -'));
 
 export const RuleSchema = z
@@ -94,7 +142,9 @@ export const RuleSchema = z
     purpose: z.string().check(z.minLength(1), z.maxLength(400)),
     /** Who reviewed this version, and when. */
     review: z.strictObject({ by: z.string().check(z.minLength(1), z.maxLength(120)), on: isoDate() }),
-    on: z.enum(RULE_EVENTS),
+    on: z.enum([...RULE_EVENTS, SOURCE_RECORD_EVENT]),
+    /** For `SearchRecordsChanged`: the source whose record events the rule hears (one that pushes its changes). */
+    source: z.optional(z.string()),
     condition: ConditionSchema,
     recipients: z.array(RecipientSchema).check(z.minLength(1), z.maxLength(5)),
     /** The fields sent, in this order: the minimum the receiver needs. */
@@ -104,17 +154,33 @@ export const RuleSchema = z
   })
   .check(
     z.refine((r) => new Set(r.fields).size === r.fields.length, { message: 'must name each field once', path: ['fields'] }),
-    z.refine((r) => r.fields.every((f) => !f.startsWith('supervision.') || (r.condition.kind === 'arrestee-has-record' && r.condition.recordKind === 'supervision')), {
+    z.refine((r) => r.fields.every((f) => !f.startsWith('supervision.') || recordKindOf(r.condition) === 'supervision'), {
       message: 'supervision fields need a condition that matches a supervision record',
       path: ['fields'],
     }),
-    z.refine((r) => r.fields.every((f) => !f.startsWith('order.') || (r.condition.kind === 'arrestee-has-record' && r.condition.recordKind === 'protective-order')), {
+    z.refine((r) => r.fields.every((f) => !f.startsWith('order.') || recordKindOf(r.condition) === 'protective-order'), {
       message: 'order fields need a condition that matches a protective order',
       path: ['fields'],
     }),
-    z.refine((r) => r.recipients.every((x) => x.kind !== 'record-assignee' || (r.condition.kind === 'arrestee-has-record' && r.condition.recordKind === 'supervision')), {
+    z.refine((r) => r.recipients.every((x) => x.kind !== 'record-assignee' || recordKindOf(r.condition) === 'supervision'), {
       message: 'a supervising officer is named only by a matched supervision record',
       path: ['recipients'],
+    }),
+    z.refine((r) => (r.on === SOURCE_RECORD_EVENT) === (r.condition.kind === 'record-person-has-open-arrest'), {
+      message: `a rule on ${SOURCE_RECORD_EVENT} needs the condition record-person-has-open-arrest, and that condition needs ${SOURCE_RECORD_EVENT}`,
+      path: ['condition'],
+    }),
+    z.refine((r) => (r.on === SOURCE_RECORD_EVENT ? r.source !== undefined && PUSHING_SOURCES.includes(r.source) : r.source === undefined), {
+      message: `must name a source that pushes its record events (${PUSHING_SOURCES.join(', ')}) on ${SOURCE_RECORD_EVENT}, and none on an arrest event`,
+      path: ['source'],
+    }),
+    z.refine((r) => r.condition.kind !== 'record-person-has-open-arrest' || (sourceOf(r.source ?? '')?.kinds as readonly string[] | undefined)?.includes(r.condition.recordKind) === true, {
+      message: "must be a kind of record the rule's source holds",
+      path: ['condition', 'recordKind'],
+    }),
+    z.refine((r) => !beforePublication(r) || r.recipients.every((x) => x.kind !== 'record-assignee') || r.fields.every((f) => (ARREST_FACT_FIELDS as readonly string[]).includes(f) || !f.startsWith('arrest')), {
+      message: `a supervising officer hears of an arrest before it is published only its facts (${ARREST_FACT_FIELDS.join(', ')}) and their own record's fields`,
+      path: ['fields'],
     }),
   );
 export type Rule = z.infer<typeof RuleSchema>;
@@ -128,5 +194,8 @@ export const RULES: readonly Rule[] = RuleSetSchema.parse(data).rules;
 
 export const ruleOf = (id: string, rules: readonly Rule[] = RULES): Rule | undefined => rules.find((r) => r.id === id);
 
-/** The rules listening to an event. */
-export const rulesFor = (event: string, rules: readonly Rule[] = RULES): readonly Rule[] => rules.filter((r) => r.on === event);
+/** The rules listening to an event (for a source's record events, those naming the source). */
+export const rulesFor = (event: string, rules: readonly Rule[] = RULES, source?: string): readonly Rule[] => rules.filter((r) => r.on === event && r.source === source);
+
+/** The sources whose record events the rules in force listen to (the event rule's pattern names them). */
+export const sourcesHeard = (rules: readonly Rule[] = RULES): string[] => [...new Set(rules.flatMap((r) => (r.source ? [r.source] : [])))].sort();

@@ -30,6 +30,7 @@ export function noticeAudit(type: 'NoticeSent' | 'NoticeFailed' | 'NoticeRedrive
       ruleVersion: notice.ruleVersion,
       event: notice.event,
       packetId: notice.packetId,
+      ...(notice.record ? { record: notice.record } : {}),
       recipientRole: notice.recipient.role,
       recipientKind: notice.recipient.kind,
       ...(notice.recipient.ori ? { agency: notice.recipient.ori } : {}),

@@ -4,11 +4,11 @@
 import type { PacketRecord } from '../../arrests/adapters/packet-store';
 import { courtFor } from '../../arrests/domain/courts';
 import { connectorOf } from '../../search/domain/connectors';
-import { SearchRecordSchema, type SearchRecord } from '../../search/domain/record';
+import { recordKey, SearchRecordSchema, type SearchRecord } from '../../search/domain/record';
 import { ARRESTS_SOURCE, sourceOf } from '../../search/domain/sources';
 import { arrestChange } from '../../search/use-cases/index-arrest';
 import { draftFields, eventKeyOf, noticeIdOf, officeRecipient, supervisingOfficer, type PacketFacts, type ResolvedRecipient, type RuleEventFacts } from '../domain/notice';
-import { RULES, rulesFor, type Rule } from '../domain/rules';
+import { RULES, rulesFor, SOURCE_RECORD_EVENT, type Rule } from '../domain/rules';
 import type { DisseminatePorts, NoticeRecord, PersonRecords } from '../ports';
 import { deliverNotice, type DeliveryOutcome } from './deliver';
 
@@ -58,6 +58,59 @@ export function recipientsOf(rule: Rule, packet: PacketFacts, matched: SearchRec
 
 export const packetFacts = (p: PacketRecord): PacketFacts => ({ packetId: p.packetId, ori: p.ori, status: p.status, incidentNumber: p.incidentNumber, courtGa: p.packet.court.gaNumber, agencyEmail: p.packet.agency.contactEmail });
 
+/** Notices for one rule and its receivers: each muted, withheld, or written once and delivered. */
+async function notify(
+  rule: Rule,
+  event: { readonly key: string; readonly packetId: string; readonly record?: string },
+  facts: PacketFacts,
+  arrest: SearchRecord,
+  receivers: readonly { readonly recipient: ResolvedRecipient; readonly matched: SearchRecord | undefined }[],
+  ports: DisseminatePorts,
+  rules: readonly Rule[],
+): Promise<RuleOutcome[]> {
+  const outcomes: RuleOutcome[] = [];
+  const now = ports.now();
+  for (const { recipient, matched } of receivers) {
+    const noticeId = noticeIdOf(rule.id, event.key, recipient.address);
+    if (rule.mutable && (await ports.store.mutes(recipient.address)).includes(rule.id)) {
+      outcomes.push({ rule: rule.id, noticeId, result: 'muted' });
+      continue;
+    }
+    const draft = draftFields(rule, recipient, facts, arrest, matched);
+    if (draft.withheld) {
+      outcomes.push({ rule: rule.id, noticeId, result: 'withheld' });
+      continue;
+    }
+    const notice: NoticeRecord = {
+      noticeId,
+      rule: rule.id,
+      ruleVersion: rule.version,
+      ruleTitle: rule.title,
+      event: event.key,
+      packetId: event.packetId,
+      ...(event.record ? { record: event.record } : {}),
+      recipient,
+      fields: draft.fields,
+      status: 'PENDING',
+      attempts: 0,
+      createdAt: now,
+      nextAttemptAt: now,
+    };
+    const created = await ports.store.create(notice);
+    // A repeated event finds the notice written: it is not sent again, but one still due is tried.
+    const delivered = await deliverNotice(noticeId, ports, rules);
+    outcomes.push({ rule: rule.id, noticeId, result: created ? delivered : delivered === 'not-due' ? 'duplicate' : delivered });
+  }
+  return outcomes;
+}
+
+/** The rules listening, less those switched off at run time (each of those an outcome). */
+async function rulesInForce(listening: readonly Rule[], ports: DisseminatePorts): Promise<{ active: Rule[]; outcomes: RuleOutcome[] }> {
+  if (listening.length === 0) return { active: [], outcomes: [] };
+  const off = new Set((await ports.store.switches()).filter((s) => !s.enabled).map((s) => s.rule));
+  return { active: listening.filter((r) => !off.has(r.id)), outcomes: listening.filter((r) => off.has(r.id)).map((r) => ({ rule: r.id, result: 'switched-off' as const })) };
+}
+
 /**
  * 1. the rules listening to the event, less those switched off at run time
  * 2. read the packet as it now is (the event carries no personal data) and map it as search does
@@ -67,17 +120,13 @@ export const packetFacts = (p: PacketRecord): PacketFacts => ({ packetId: p.pack
  * 6. write the notice, once per rule, event and receiver (a repeated event finds it written), and deliver it
  */
 export async function disseminate(event: RuleEventFacts, ports: DisseminatePorts, rules: readonly Rule[] = RULES): Promise<RuleOutcome[]> {
-  const listening = rulesFor(event.detailType, rules);
-  if (listening.length === 0) return [];
-  const off = new Set((await ports.store.switches()).filter((s) => !s.enabled).map((s) => s.rule));
-  const outcomes: RuleOutcome[] = listening.filter((r) => off.has(r.id)).map((r) => ({ rule: r.id, result: 'switched-off' as const }));
-  const active = listening.filter((r) => !off.has(r.id));
+  const { active, outcomes } = await rulesInForce(rulesFor(event.detailType, rules), ports);
   if (active.length === 0) return outcomes;
   const packet = await ports.packet(event.packetId);
   const arrest = packet && arrestRecord(packet);
   if (!packet || !arrest) return [...outcomes, ...active.map((r) => ({ rule: r.id, result: 'no-match' as const }))];
   const facts = packetFacts(packet);
-  const eventKey = eventKeyOf(event);
+  const key = eventKeyOf(event);
   const now = ports.now();
 
   for (const rule of active) {
@@ -89,36 +138,77 @@ export async function disseminate(event: RuleEventFacts, ports: DisseminatePorts
     const seen = new Set<string>();
     const receivers = matches.flatMap((matched) => recipientsOf(rule, facts, matched).map((recipient) => ({ recipient, matched }))).filter(({ recipient }) => !seen.has(recipient.address) && seen.add(recipient.address));
     if (receivers.length === 0) outcomes.push({ rule: rule.id, result: 'no-recipient' });
-    for (const { recipient, matched } of receivers) {
-      const noticeId = noticeIdOf(rule.id, eventKey, recipient.address);
-      if (rule.mutable && (await ports.store.mutes(recipient.address)).includes(rule.id)) {
-        outcomes.push({ rule: rule.id, noticeId, result: 'muted' });
-        continue;
+    outcomes.push(...(await notify(rule, { key, packetId: event.packetId }, facts, arrest, receivers, ports, rules)));
+  }
+  return outcomes;
+}
+
+/** A source's record event as the rules see it: which source, and its changes in the source's own shape. */
+export interface SourceRecordsFacts {
+  readonly source: string;
+  readonly changes: readonly unknown[];
+}
+
+/** The records a source's event wrote (upserts its connector maps; erasures and seals tell no one), in search's shape. */
+export function writtenRecords(source: string, changes: readonly unknown[]): SearchRecord[] {
+  const registered = sourceOf(source);
+  if (!registered) return [];
+  const connector = connectorOf(registered);
+  return changes.flatMap((change) => {
+    const mapped = connector.map(change);
+    if (!mapped.ok || mapped.change.op !== 'upsert') return [];
+    const record = SearchRecordSchema.safeParse(mapped.change.record);
+    return record.success ? [record.data] : [];
+  });
+}
+
+/** An arrest search holds whose packet awaits adjudication: published (AVAILABLE), not yet adjudicated. */
+const OPEN_ARREST_STATUS = 'AVAILABLE';
+
+/** The open arrests of the person a written record names: by SID or surname, given name and date of birth, as the index holds them. */
+export async function openArrestsOf(rule: Rule, record: SearchRecord, records: PersonRecords): Promise<readonly SearchRecord[]> {
+  const condition = rule.condition;
+  if (condition.kind !== 'record-person-has-open-arrest') return [];
+  const name = record.person?.names[0];
+  const sid = condition.matchBy.includes('sid') ? record.identifiers.sid?.[0] : undefined;
+  const byName = condition.matchBy.includes('name-and-dob') && name?.first && record.person?.dob ? { last: name.last, first: name.first, dob: record.person.dob } : {};
+  if (!sid && !('last' in byName)) return [];
+  const found = await records.matching('arrest', { ...(sid ? { sid } : {}), ...byName });
+  return found.filter((r) => r.source === ARRESTS_SOURCE && r.fields.find((f) => f.label === 'Status')?.value === OPEN_ARREST_STATUS);
+}
+
+/**
+ * A source's record event (SearchRecordsChanged from ciss.search.<source>), through the rules that name the source.
+ * 1. the rules naming the source, less those switched off at run time
+ * 2. the records the event wrote, mapped by the source's connector as search ingests them; of the rule's kind, in force
+ * 3. for each, the open arrests of its person in CISS Search; each one's packet read as it now is (still AVAILABLE)
+ * 4. the rule's receivers for that packet (e.g. the clerk of its court), the written record as the matched one
+ * 5. as for an arrest event: mutes, what the receiver's role may see, once per rule, record version, packet and receiver
+ */
+export async function disseminateRecords(event: SourceRecordsFacts, ports: DisseminatePorts, rules: readonly Rule[] = RULES): Promise<RuleOutcome[]> {
+  const { active, outcomes } = await rulesInForce(rulesFor(SOURCE_RECORD_EVENT, rules, event.source), ports);
+  if (active.length === 0) return outcomes;
+  const written = writtenRecords(event.source, event.changes);
+  const now = ports.now();
+  for (const rule of active) {
+    const condition = rule.condition;
+    const heard = written.filter((r) => condition.kind === 'record-person-has-open-arrest' && r.kind === condition.recordKind && (!condition.activeOnly || isActive(r, now)));
+    let notified = false;
+    for (const record of heard) {
+      for (const open of await openArrestsOf(rule, record, ports.records)) {
+        const packet = await ports.packet(open.id);
+        const arrest = packet && packet.status === OPEN_ARREST_STATUS ? arrestRecord(packet) : undefined;
+        if (!packet || !arrest) continue;
+        const facts = packetFacts(packet);
+        const seen = new Set<string>();
+        const receivers = recipientsOf(rule, facts, record).filter((r) => !seen.has(r.address) && seen.add(r.address)).map((recipient) => ({ recipient, matched: record }));
+        const key = `${SOURCE_RECORD_EVENT}:${recordKey(record.source, record.id)}:v${record.version}:${packet.packetId}`;
+        notified = true;
+        if (receivers.length === 0) outcomes.push({ rule: rule.id, result: 'no-recipient' });
+        outcomes.push(...(await notify(rule, { key, packetId: packet.packetId, record: recordKey(record.source, record.id) }, facts, arrest, receivers, ports, rules)));
       }
-      const draft = draftFields(rule, recipient, facts, arrest, matched);
-      if (draft.withheld) {
-        outcomes.push({ rule: rule.id, noticeId, result: 'withheld' });
-        continue;
-      }
-      const notice: NoticeRecord = {
-        noticeId,
-        rule: rule.id,
-        ruleVersion: rule.version,
-        ruleTitle: rule.title,
-        event: eventKey,
-        packetId: event.packetId,
-        recipient,
-        fields: draft.fields,
-        status: 'PENDING',
-        attempts: 0,
-        createdAt: now,
-        nextAttemptAt: now,
-      };
-      const created = await ports.store.create(notice);
-      // A repeated event finds the notice written: it is not sent again, but one still due is tried.
-      const delivered = await deliverNotice(noticeId, ports, rules);
-      outcomes.push({ rule: rule.id, noticeId, result: created ? delivered : delivered === 'not-due' ? 'duplicate' : delivered });
     }
+    if (!notified) outcomes.push({ rule: rule.id, result: 'no-match' });
   }
   return outcomes;
 }

@@ -16,6 +16,8 @@ export interface NoticeView {
   readonly noticeId: string;
   readonly rule: { readonly id: string; readonly version: number; readonly title: string; readonly mutable: boolean };
   readonly packetId: string;
+  /** For a source's record event: the record it wrote (`<source>/<record id>`). */
+  readonly record?: string;
   readonly createdAt: string;
   readonly email: NoticeStatus;
   readonly recipient: { readonly kind: 'office' | 'person'; readonly role: string; readonly agency?: string; readonly court?: string };
@@ -35,6 +37,7 @@ export function viewOf(n: NoticeRecord, rules: readonly Rule[] = RULES): NoticeV
     noticeId: n.noticeId,
     rule: { id: n.rule, version: n.ruleVersion, title: n.ruleTitle, mutable: ruleOf(n.rule, rules)?.mutable ?? false },
     packetId: n.packetId,
+    ...(n.record ? { record: n.record } : {}),
     createdAt: n.createdAt,
     email: n.status,
     recipient: { kind: n.recipient.kind, role: n.recipient.role, ...(n.recipient.ori ? { agency: n.recipient.ori } : {}), ...(n.recipient.court ? { court: n.recipient.court } : {}) },

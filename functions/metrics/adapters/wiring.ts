@@ -14,7 +14,7 @@ export function programPorts(tableName: string): ProgramPorts {
   return {
     trail: new DynamoTrailByType(auditTable),
     agencies: async () => withState(AGENCIES, await states.all()),
-    sources: () => sourceStates(searchEngine('query')),
+    sources: (range) => sourceStates(searchEngine('query'), range),
     now: nowIso,
   };
 }

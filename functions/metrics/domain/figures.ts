@@ -91,6 +91,18 @@ export interface SourceState {
   readonly id: string;
   readonly name: string;
   readonly lastDeliveredAt?: string;
+  /** The days of the range asked for on which it delivered (search_source_day), when a range was asked. */
+  readonly daysDelivered?: number;
+}
+
+/**
+ * A source system is live in a period when it delivered in it: pushed its changes, or answered a
+ * poll or a batch run without error, on at least one day of the period (a source with nothing new
+ * that answers is live; one that errs or is silent all period is not). Search records each
+ * source's delivery days (search_source_day) as it records its state.
+ */
+export function liveInRange(sources: readonly SourceState[]): { live: SourceState[]; down: SourceState[] } {
+  return { live: sources.filter((s) => (s.daysDelivered ?? 0) > 0), down: sources.filter((s) => (s.daysDelivered ?? 0) === 0) };
 }
 
 /** The sources whose last successful delivery is within `SOURCE_LIVE_HOURS` of `at`. */

@@ -9,6 +9,7 @@ import {
   EXCHANGE_KINDS,
   EXCHANGE_TYPES,
   firstPerSubject,
+  liveInRange,
   liveSources,
   median,
   periods,
@@ -47,8 +48,21 @@ export interface ProgramFigures {
   readonly days: readonly Period[];
   readonly municipalities: { readonly connected: number; readonly total: number; readonly share: number };
   readonly agencies: { readonly total: number; readonly provisioned: number; readonly connected: number; readonly provisionedInRange: number; readonly connectedInRange: number };
-  /** Source systems live now; `unavailable` (and nulls) when the search database did not answer. */
-  readonly sources: { readonly live: number | null; readonly total: number | null; readonly liveWithinHours: number; readonly ids: readonly string[]; readonly unavailable?: true };
+  /**
+   * Source systems live in the range (delivered on at least one of its days: `ids`, with the days
+   * each delivered on) and those not (`down`); `liveNow`: delivered within `liveWithinHours` of
+   * the answer. `unavailable` (and nulls) when the search database did not answer.
+   */
+  readonly sources: {
+    readonly live: number | null;
+    readonly total: number | null;
+    readonly ids: readonly string[];
+    readonly down: readonly string[];
+    readonly daysDelivered: Readonly<Record<string, number>>;
+    readonly liveNow: number | null;
+    readonly liveWithinHours: number;
+    readonly unavailable?: true;
+  };
   readonly medians: { readonly arrestToAvailable: Median; readonly requestToActive: Median };
 }
 
@@ -78,8 +92,9 @@ function rangeOf(query: ProgramQuery, now: string): { from: string; to: string; 
  *    request's receipt to ACTIVE, for those that ended in the range (their start from the
  *    subject's own trail)
  * 4. municipalities connected and agencies provisioned and connected, from the registry, as of
- *    the range's end; source systems live now (delivered within SOURCE_LIVE_HOURS), or said to be
- *    unavailable when the search database does not answer (the rest still does)
+ *    the range's end; source systems live in the range (delivered on one of its days) and now
+ *    (within SOURCE_LIVE_HOURS), or said to be unavailable when the search database does not
+ *    answer (the rest still does)
  */
 export async function programFigures(query: ProgramQuery, ports: ProgramPorts): Promise<ProgramFigures> {
   const now = ports.now();
@@ -109,8 +124,8 @@ export async function programFigures(query: ProgramQuery, ports: ProgramPorts): 
   const agencies = await ports.agencies();
   const inRange = (at: string | undefined) => at !== undefined && at >= start && at < range.end;
   // The search database may be cold or down: the other figures still answer, and this one says so.
-  const sources = await ports.sources().catch(() => undefined);
-  const live = sources ? liveSources(sources, now) : undefined;
+  const sources = await ports.sources({ from: range.from, to: range.to }).catch(() => undefined);
+  const inPeriod = sources ? liveInRange(sources) : undefined;
   return {
     from: range.from,
     to: range.to,
@@ -126,7 +141,18 @@ export async function programFigures(query: ProgramQuery, ports: ProgramPorts): 
       provisionedInRange: agencies.filter((a) => inRange(a.provisionedAt)).length,
       connectedInRange: agencies.filter((a) => inRange(a.connectedAt)).length,
     },
-    sources: sources && live ? { live: live.length, total: sources.length, liveWithinHours: SOURCE_LIVE_HOURS, ids: live.map((s) => s.id) } : { live: null, total: null, liveWithinHours: SOURCE_LIVE_HOURS, ids: [], unavailable: true },
+    sources:
+      sources && inPeriod
+        ? {
+            live: inPeriod.live.length,
+            total: sources.length,
+            ids: inPeriod.live.map((s) => s.id),
+            down: inPeriod.down.map((s) => s.id),
+            daysDelivered: Object.fromEntries(inPeriod.live.map((s) => [s.id, s.daysDelivered ?? 0])),
+            liveNow: liveSources(sources, now).length,
+            liveWithinHours: SOURCE_LIVE_HOURS,
+          }
+        : { live: null, total: null, ids: [], down: [], daysDelivered: {}, liveNow: null, liveWithinHours: SOURCE_LIVE_HOURS, unavailable: true },
     medians: {
       arrestToAvailable: { seconds: median(arrestToAvailable), count: arrestToAvailable.length },
       requestToActive: { seconds: median(requestToActive), count: requestToActive.length },

@@ -173,9 +173,14 @@ export async function recordDelivery(
   at: string,
 ): Promise<void> {
   if (outcome.ok) {
+    // The day it delivered on too (search_source_day: the program's figures count sources live in a period by it).
     await engine.query(
-      `INSERT INTO search_source_state (source, cursor, last_ok_at, last_try_at) VALUES (:source, :cursor, :at::timestamptz, CASE WHEN :behind THEN NULL ELSE :at::timestamptz END)
-       ON CONFLICT (source) DO UPDATE SET cursor = coalesce(excluded.cursor, search_source_state.cursor), last_ok_at = excluded.last_ok_at, last_try_at = excluded.last_try_at`,
+      `WITH state AS (
+         INSERT INTO search_source_state (source, cursor, last_ok_at, last_try_at) VALUES (:source, :cursor, :at::timestamptz, CASE WHEN :behind THEN NULL ELSE :at::timestamptz END)
+         ON CONFLICT (source) DO UPDATE SET cursor = coalesce(excluded.cursor, search_source_state.cursor), last_ok_at = excluded.last_ok_at, last_try_at = excluded.last_try_at
+         RETURNING source)
+       INSERT INTO search_source_day (source, day, deliveries) SELECT source, (:at::timestamptz AT TIME ZONE 'UTC')::date, 1 FROM state
+       ON CONFLICT (source, day) DO UPDATE SET deliveries = search_source_day.deliveries + 1`,
       { source, cursor: outcome.cursor ?? null, at, behind: outcome.behind === true },
     );
   } else {

@@ -28,6 +28,7 @@ function NoticeCard(props: { readonly notice: NoticeView; readonly open?: boolea
           ['E-mail', <Status value={n.email} />],
           ['To', recipientWords(n.recipient)],
           ['Arrest packet', <a href={href(`/arrests/${n.packetId}`)}>{n.packetId}</a>],
+          ...(n.record ? ([['Source record', n.record]] as const) : []),
           ['Rule', `${n.rule.id}, version ${n.rule.version}`],
         ]}
       />

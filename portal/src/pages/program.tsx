@@ -136,7 +136,8 @@ function Figures(props: { readonly range: Range }) {
             ['Document exchanges', `${x.total} (sent ${x.sent}, transmitted ${x.transmitted}, notified ${x.notified}, disseminated ${x.disseminated})`],
             ['Municipalities connected', `${f.municipalities.connected} of ${f.municipalities.total} (${percent(f.municipalities.share)})`],
             ['Agencies connected', `${f.agencies.connected} of ${f.agencies.total} (${f.agencies.connectedInRange} in the range; ${f.agencies.provisioned} provisioned)`],
-            ['Source systems live', f.sources.live === null ? 'not known: the search database did not answer' : `${f.sources.live} of ${f.sources.total} (delivered within ${f.sources.liveWithinHours} hours)`],
+            ['Source systems live', f.sources.live === null ? 'not known: the search database did not answer' : `${f.sources.live} of ${f.sources.total} delivered in the range (${f.sources.liveNow ?? 0} within the last ${f.sources.liveWithinHours} hours)`],
+            ...(f.sources.down.length ? ([['Source systems that did not deliver', f.sources.down.join(', ')]] as [string, string][]) : []),
             ['Median, arrest to AVAILABLE', `${duration(f.medians.arrestToAvailable.seconds)} (${f.medians.arrestToAvailable.count} packets)`],
             ['Median, request to ACTIVE', `${duration(f.medians.requestToActive.seconds)} (${f.medians.requestToActive.count} requests)`],
           ]}

@@ -1,3 +1,4 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Page } from 'playwright-core';
 import { custodialPacket } from '../../../drive/arrest-packet';
 import type { SearchRecordInput } from '../../../functions/search/domain/record';
@@ -57,14 +58,33 @@ describe('notices and dissemination rules in the portal', () => {
     const card = page.getByRole('article', { name: "A supervisee's arrest, to the supervising officer" });
     await card.waitFor();
     const labels = await card.locator('dl[aria-label="What the notice says"] dt').allTextContents();
-    expect(labels).toEqual(['Arrestee', 'Date of birth', 'SID', 'Arrest date', 'Arresting agency', 'Statutes', 'Charges', 'Court (GA)', 'Docket', 'Supervision']);
-    expect(await card.textContent()).not.toMatch(/Elm Street|06514/);
+    // Sent at receipt: the arrest's facts, not the packet's content (charges' words, docket), which the community reads once it is published.
+    expect(labels).toEqual(['Arrestee', 'Date of birth', 'SID', 'Arrest date', 'Arresting agency', 'Statutes', 'Court (GA)', 'Arraignment date', 'Supervision']);
+    expect(await card.textContent()).not.toMatch(/Elm Street|06514|Charges|Docket/);
     expect(await checkPage(page, 'notices-officer')).toEqual([]);
     await card.getByRole('link', { name: "A supervisee's arrest, to the supervising officer" }).click();
     await page.getByRole('heading', { level: 1, name: 'Notice' }).waitFor();
     await page.getByRole('article', { name: "A supervisee's arrest, to the supervising officer" }).waitFor();
     expect(await page.getByRole('link', { name: packetId }).count()).toBe(1);
     expect(await checkPage(page, 'notice-officer')).toEqual([]);
+    expect(p.problems).toEqual([]);
+  });
+
+  it("shows the court's clerk a protective order the registry pushed against the open arrest's defendant, with the source record it came from", async () => {
+    // Published (AVAILABLE) and indexed as ciss-arrests: the arrest is open.
+    await eventually(async () => ((await p.h.runtime.search.direct().query("SELECT 1 AS one FROM search_record WHERE source = 'ciss-arrests' AND record_id = :id AND body::text LIKE '%AVAILABLE%'", { id: packetId })).length ? true : undefined), 'the arrest indexed', 60_000);
+    const events = new EventBridgeClient({ endpoint: p.h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const order = { op: 'upsert', version: 1, orderNumber: 'PO-2026-800002', orderType: 'Criminal protective order', respondent: { last: 'Doe', first: 'John', dob: '04/12/1990' }, issued: '11/30/2026', expires: '2027-11-30', court: 'New Haven GA23', protectedParty: { name: 'Jane Roe' }, status: 'Active' };
+    await events.send(new PutEventsCommand({ Entries: [{ EventBusName: p.h.runtime.names.bus, Source: 'ciss.search.jud-por', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: [order] }) }] }));
+    events.destroy();
+    const title = 'A protective order issued against a defendant with an open arrest, to the court';
+    await eventually(async () => (await mailbox(p.h.runtime)).find((m) => m.subject.startsWith(`CISS notice: ${title}`)), "the clerk's notice", 60_000);
+    const page = await open('clerk-ga23', '/notices', 'Notices');
+    const card = page.getByRole('article', { name: title });
+    await card.waitFor();
+    expect(await card.locator('dl[aria-label="What the notice says"] dt').allTextContents()).toEqual(expect.arrayContaining(['Protective order', 'Protected party', 'Docket']));
+    expect(await card.locator('dl[aria-label="About the notice"]').textContent()).toContain('jud-por/PO-2026-800002');
+    expect(await checkPage(page, 'notices-clerk-order')).toEqual([]);
     expect(p.problems).toEqual([]);
   });
 
@@ -82,8 +102,8 @@ describe('notices and dissemination rules in the portal', () => {
   it('shows operations the rules as data with their switches, and no failed notice', async () => {
     const page = await open('ops', '/dissemination', 'Dissemination rules');
     await page.getByRole('heading', { level: 2, name: 'Notices whose e-mail failed' }).waitFor();
-    expect(await page.getByRole('article').count()).toBe(4);
-    expect(await page.getByRole('button', { name: 'Switch off' }).count()).toBe(4);
+    expect(await page.getByRole('article').count()).toBe(5);
+    expect(await page.getByRole('button', { name: 'Switch off' }).count()).toBe(5);
     expect(await checkPage(page, 'dissemination-rules')).toEqual([]);
     expect(p.problems).toEqual([]);
   });

@@ -49,6 +49,11 @@ describe('the program figures in the portal', () => {
     expect(await fact('Document exchanges').textContent()).toContain(`${figures.totals.exchanges.total} (sent 2,`);
     expect(await fact('Municipalities connected').textContent()).toBe('1 of 169 (0.6 %)');
     expect(await fact('Median, arrest to AVAILABLE').textContent()).toContain('packets)');
+    // Sources live in the range (none delivered here: the runtime polls no source), and those that did not deliver, by id.
+    const { sources } = figures;
+    expect(await fact('Source systems live').textContent()).toBe(sources.live === null ? 'not known: the search database did not answer' : `${sources.live} of ${sources.total} delivered in the range (${sources.liveNow} within the last 24 hours)`);
+    const notDelivered = sources.down.length ? await fact('Source systems that did not deliver').textContent() : '';
+    expect(notDelivered).toBe(sources.down.join(', '));
   });
 
   it('draws the days with uPlot, and carries the same numbers in a table', async () => {
