@@ -42,6 +42,7 @@ import { pool } from '../drive/stats';
 import { Progress } from './progress';
 import { benchSearch, reportSearch } from './search';
 import { parseLevels, table } from './stats';
+import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
 const PARTS: readonly Part[] = ['arrest', 'access', 'memory', 'bundles'];
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' } } });
   if (positionals[0] === 'search') return searchBench({ quick: values.quick ?? false, records: values.records, seed: values.seed });
-  if (positionals.length) throw new Error(`npm run bench: unknown part "${positionals.join(' ')}" (the one named part is "search": npm run bench -- search)`);
+  if (positionals[0] === 'trace') return trace();
+  if (positionals.length) throw new Error(`npm run bench: unknown part "${positionals.join(' ')}" (the named parts are "search" and "trace": npm run bench -- search)`);
   const only = (values.only ? values.only.split(',') : PARTS) as Part[];
   for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (${PARTS.join(', ')})`);
   const quick = values.quick ?? false;
