@@ -61,6 +61,9 @@ export function costPer1000(input: CostInput, prices: Prices = PRICES): Cost {
   return { stepFunctions, lambdaRequests, lambdaDuration, dynamo, total: stepFunctions + lambdaRequests + lambdaDuration + dynamo, lambdaGbSeconds: gbSeconds };
 }
 
+/** Issue 19's goal: DynamoDB requests per item at most this many times the minimum below. */
+export const REQUESTS_GOAL_RATIO = 1.3;
+
 /**
  * The fewest DynamoDB requests the workflow's recorded facts need: each status change is one
  * TransactWriteItems (the conditional update of the item and its audit event), and each human

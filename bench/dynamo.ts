@@ -122,6 +122,17 @@ export function tablesOf(body: string): string[] {
   return [...names];
 }
 
+/**
+ * Whether a request is a token route's account check (functions/shared/adapters/account-check.ts):
+ * the GetItem of the person's account record that every person's API call makes, whatever the
+ * item. It is counted per API call, not per item, so the figures name it apart.
+ */
+export function isAccountCheck(request: WireRequest): boolean {
+  if (request.operation !== 'GetItem') return false;
+  const key = (JSON.parse(request.body) as { Key?: { pk?: { S?: string }; sk?: { S?: string } } }).Key;
+  return key?.sk?.S === 'ACCOUNT' && (key.pk?.S ?? '').startsWith('PERSON#');
+}
+
 /** Whose request it is: the emulator's own store table, or the application's tables. */
 export function sourceOf(body: string, emulatorTable: string): 'application' | 'emulator' {
   return tablesOf(body).includes(emulatorTable) ? 'emulator' : 'application';

@@ -13,7 +13,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../infra/local/dynamodb'
 import { startLocalRuntime, localNames, type LocalRuntime } from '../infra/local/runtime';
 import { SfnStore } from '../infra/local/stepfunctions/store';
 import type { FunctionName } from '../infra/manifest';
-import { countRequests, delta, perUnit, sourceOf, type RequestCounts, type WireRequest } from './dynamo';
+import { countRequests, delta, isAccountCheck, perUnit, sourceOf, type RequestCounts, type WireRequest } from './dynamo';
 import { LambdaWatch, sleep } from './observe';
 import { RecordingPipe } from './recorder';
 import { pool, summarize, type Summary } from '../drive/stats';
@@ -81,6 +81,8 @@ export interface CountedRun {
   readonly recorded: { readonly path: Recorded; readonly rest: Recorded };
   /** The pipe saw the same application requests the edge taps counted. */
   readonly crossCheck: { readonly tapApplication: number; readonly pipeApplication: number; readonly storeEmulator: number; readonly pipeEmulator: number };
+  /** Of the application's requests over the whole life, the token routes' account checks: one GetItem per person's API call (dynamo.ts isAccountCheck). */
+  readonly accountChecks: number;
   readonly transitions: { readonly path: number; readonly fullLife: number; readonly states: string[]; readonly status: string };
   readonly statusChanges: string[];
   readonly humanTasks: number;
@@ -100,8 +102,9 @@ export class BenchRuntime {
 
   private constructor(
     readonly runtime: LocalRuntime,
-    readonly dynamo: DynamoDbLocal,
+    readonly dynamo: Pick<DynamoDbLocal, 'port' | 'stop'>,
     readonly pipe: RecordingPipe,
+    readonly stage: string,
   ) {
     this.counters = { ...this.counters, lambda: runtime.lambda.invocations };
     runtime.edge.taps.push((request) => {
@@ -114,19 +117,24 @@ export class BenchRuntime {
     this.sfn = new SFNClient({ endpoint: runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   }
 
-  static async start(): Promise<BenchRuntime> {
-    const dynamo = await startDynamoDbLocal();
+  /**
+   * @param options.dynamoPort a DynamoDB Local already running (a test suite's), instead of one
+   *   of its own; `stopDynamo` then leaves it running. `stage` keeps its tables apart. @default STAGE
+   */
+  static async start(options: { readonly dynamoPort?: number; readonly stage?: string } = {}): Promise<BenchRuntime> {
+    const stage = options.stage ?? STAGE;
+    const dynamo = options.dynamoPort ? { port: options.dynamoPort, stop: async () => undefined } : await startDynamoDbLocal();
     const pipe = new RecordingPipe(dynamo.port);
     await pipe.start();
-    const runtime = await startLocalRuntime({ stage: STAGE, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: pipe.endpoint, clock: new Clock({ mode: 'manual' }),
+    const runtime = await startLocalRuntime({ stage, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: pipe.endpoint, clock: new Clock({ mode: 'manual' }),
       // The pending-task monitor runs on a schedule, not per item: it would be counted as an item's requests.
       schedules: false,
     });
-    return new BenchRuntime(runtime, dynamo, pipe);
+    return new BenchRuntime(runtime, dynamo, pipe, stage);
   }
 
   get emulatorTable(): string {
-    return localNames(STAGE).sfnTable;
+    return localNames(this.stage).sfnTable;
   }
 
   snapshot(): Counters {
@@ -236,6 +244,7 @@ export class BenchRuntime {
       path,
       fullLife,
       recorded,
+      accountChecks: [...recorded.path.application, ...recorded.rest.application].filter(isAccountCheck).length,
       crossCheck: {
         tapApplication: path.application.total,
         pipeApplication: recorded.path.application.length,

@@ -24,13 +24,23 @@ export class LambdaWatch {
   /** Durations (ms) per function while `timing` is on: the bench's measured Lambda durations. */
   readonly durations = new Map<FunctionName, number[]>();
   timing = false;
+  /** Invocations running now, by function (the trace names who made a request). */
+  readonly running = new Map<FunctionName, number>();
   private readonly original: LocalLambda['invoke'];
 
   constructor(private readonly lambda: LocalLambda) {
     this.original = lambda.invoke.bind(lambda);
     lambda.invoke = async (name, event) => {
       const started = performance.now();
-      const result = await this.original(name, event);
+      this.running.set(name, (this.running.get(name) ?? 0) + 1);
+      let result: InvokeResult;
+      try {
+        result = await this.original(name, event);
+      } finally {
+        const left = (this.running.get(name) ?? 1) - 1;
+        if (left > 0) this.running.set(name, left);
+        else this.running.delete(name);
+      }
       const ended = performance.now();
       if (this.timing) this.durations.set(name, [...(this.durations.get(name) ?? []), ended - started]);
       for (const listener of this.listeners) listener({ name, event, started, ended, result });

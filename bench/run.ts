@@ -34,7 +34,7 @@ import { AccessDriver } from './access';
 import { ArrestDriver } from './arrests';
 import { EMPTY_HANDLER, MODULE_LOAD_GOAL_MS, measureBundles, type BundlesMeasured } from './bundles';
 import { CEILING_WORKFLOWS, ceilingMachine, ceilingTransitions, measureCeiling, type CeilingResult } from './ceiling';
-import { costPer1000, minimumRequests, PRICES, type Cost } from './cost';
+import { costPer1000, minimumRequests, PRICES, REQUESTS_GOAL_RATIO, type Cost } from './cost';
 import { tablesOf, type RequestCounts } from './dynamo';
 import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
@@ -42,6 +42,7 @@ import { pool } from '../drive/stats';
 import { Progress } from './progress';
 import { benchSearch, reportSearch } from './search';
 import { parseLevels, table } from './stats';
+import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
 const PARTS: readonly Part[] = ['arrest', 'access', 'memory', 'bundles'];
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, records: { type: 'string' }, seed: { type: 'string' } } });
   if (positionals[0] === 'search') return searchBench({ quick: values.quick ?? false, records: values.records, seed: values.seed });
-  if (positionals.length) throw new Error(`npm run bench: unknown part "${positionals.join(' ')}" (the one named part is "search": npm run bench -- search)`);
+  if (positionals[0] === 'trace') return trace();
+  if (positionals.length) throw new Error(`npm run bench: unknown part "${positionals.join(' ')}" (the named parts are "search" and "trace": npm run bench -- search)`);
   const only = (values.only ? values.only.split(',') : PARTS) as Part[];
   for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part "${p}" (${PARTS.join(', ')})`);
   const quick = values.quick ?? false;
@@ -339,9 +341,17 @@ function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof mea
       rows.push(row(`${r.workflow}: emulator store, whole life`, c.fullLife.emulator));
       rows.push([`${r.workflow}: minimum, whole life`, min.reads, 0, min.transactions, min.transactions, `${c.statusChanges.length} status changes + ${c.humanTasks} human task(s) × 2 (open, decide)`]);
     }
+    const goals = results.map((r) => {
+      const c = r.counted;
+      const min = minimumRequests(c.statusChanges.length, c.humanTasks).transactions;
+      const all = c.fullLife.application.total;
+      const ratio = (n: number): string => `${(n / min).toFixed(2)}× (${((n / min / REQUESTS_GOAL_RATIO) * 100).toFixed(0)} % of the goal's ${REQUESTS_GOAL_RATIO}×)`;
+      return `${r.workflow}: ${all} requests over the whole life = ${ratio(all)} the minimum of ${min}; of them ${c.accountChecks} account checks (one GetItem per person's API call, ${c.accountChecks} calls in this drive): without them ${all - c.accountChecks} = ${ratio(all - c.accountChecks)}`;
+    });
     console.log(table(['workflow / whose requests', 'reads', 'writes', 'transactions', 'total', 'by operation'], rows));
     console.log("Application = handlers and ASL service integrations, through the edge (runtime.edge.taps); emulator store = the local Step Functions service's own table (SfnStore). AWS Step Functions' own storage is not billed as DynamoDB.");
     console.log('Minimum = one TransactWriteItems (conditional update + audit event) per status change, and per human task one to open it and one to decide it; no reads (the execution could carry what steps read).');
+    for (const g of goals) console.log(`Goal, requests ≤ ${REQUESTS_GOAL_RATIO}× the minimum: ${g}`);
     for (const r of results) {
       const cc = r.counted.crossCheck;
       console.log(`${r.workflow}: status changes ${r.counted.statusChanges.join(' → ')}; pipe saw ${cc.pipeApplication} application (taps: ${cc.tapApplication}) and ${cc.pipeEmulator} emulator (store: ${cc.storeEmulator}) requests on the path`);

@@ -88,6 +88,22 @@ export class StorageReplay {
     return { readUnits, writeUnits, errors };
   }
 
+  /** One copy with ReturnConsumedCapacity: TOTAL; what each request consumed, in order. */
+  async capacityEach(): Promise<{ readUnits: number; writeUnits: number; error?: string }[]> {
+    const bodies = this.bodies({ ReturnConsumedCapacity: 'TOTAL' });
+    const out: { readUnits: number; writeUnits: number; error?: string }[] = [];
+    for (const [i, r] of this.requests.entries()) {
+      const res = await send(this.port, this.agent, r.operation, bodies[i] ?? '', r.headers);
+      if (res.status !== 200) {
+        out.push({ readUnits: 0, writeUnits: 0, error: `${r.operation} ${res.status} ${res.body.slice(0, 200)}` });
+        continue;
+      }
+      const u = consumedUnits(res.body, kindOf(r.operation));
+      out.push({ readUnits: u.read, writeUnits: u.write });
+    }
+    return out;
+  }
+
   /** Replays `items` copies at `concurrency`; `onDone` hears each copy finish. */
   async level(concurrency: number, items: number, onDone?: (done: number) => void): Promise<StorageResult> {
     const copies = Array.from({ length: items }, () => this.bodies());

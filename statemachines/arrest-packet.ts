@@ -8,11 +8,18 @@ const arrest: Workflow = { name: 'arrest-packet', subjectId: '$.packetId', onErr
 
 const packet: Payload = { 'packetId.$': '$.packetId', 'version.$': '$.version' };
 
+/**
+ * What the status events say of the packet, from ValidatePacket's answer: the steps after it
+ * change the status without reading the packet (the execution's input is ours, never a caller's).
+ */
+const described: Payload = { 'ori.$': '$.validation.ori', 'incidentNumber.$': '$.validation.incidentNumber' };
+
 /** The packet's status becomes `to` (arrests-record). */
 const record = (to: string, next: string, more: Payload = {}) => lambdaStep(arrest, { fn: 'RecordFunctionArn', payload: { ...packet, to, ...more }, next });
 
 /** The agency is told by e-mail (arrests-notify-agency); `kind` names the message. */
-const tellAgency = (kind: string, next: string, onError = arrest.onError) => lambdaStep(arrest, { fn: 'NotifyAgencyFunctionArn', payload: { ...packet, kind }, onError, next });
+const tellAgency = (kind: string, next: string, onError = arrest.onError, keep?: { fields: string[]; at: string }) =>
+  lambdaStep(arrest, { fn: 'NotifyAgencyFunctionArn', payload: { ...packet, kind }, onError, ...(keep ? { keep } : {}), next });
 
 export default machine({
   Comment:
@@ -30,7 +37,7 @@ export default machine({
       ValidatePacket: lambdaStep(arrest, {
         fn: 'ValidateFunctionArn',
         payload: packet,
-        keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings'], at: '$.validation' },
+        keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings', 'ori', 'incidentNumber'], at: '$.validation' },
         next: 'IsPacketValid',
       }),
       IsPacketValid: {
@@ -66,14 +73,14 @@ export default machine({
           ResultPath: '$.review',
         },
       },
-      statusChange: statusChange(['RECEIVED'], 'VALIDATED', { 'version.$': '$.version', set: { 'warnings.$': '$.validation.warnings' } }),
+      statusChange: statusChange(['RECEIVED'], 'VALIDATED', { 'version.$': '$.version', set: { 'warnings.$': '$.validation.warnings' }, about: described }),
       decided: 'WhatDidTheClerkDecide',
       timedOut: 'RecordReviewTimedOut',
       // Any failure to close (the task not found yet, for one) is tried again; the packet still times out.
       close: { retry: [lambdaServiceRetrier(), retrier(['States.TaskFailed'], 1, 4, 30), retrier(['States.Timeout'], 2, 2)] },
     }),
     {
-      RecordReviewTimedOut: record('REVIEW_TIMED_OUT', 'TellAgencyReviewTimedOut'),
+      RecordReviewTimedOut: record('REVIEW_TIMED_OUT', 'TellAgencyReviewTimedOut', described),
       TellAgencyReviewTimedOut: tellAgency('review-timed-out', 'ClerkReviewTimedOut', [onAnyError('ClerkReviewTimedOut')]),
       ClerkReviewTimedOut: {
         Type: 'Fail',
@@ -81,10 +88,10 @@ export default machine({
         Cause: 'The court clerk did not decide before the last reminder ran out; the packet is REVIEW_TIMED_OUT and the agency was told',
       },
       WhatDidTheClerkDecide: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'accept', Next: 'RecordAcceptance' }], Default: 'RecordReturn' },
-      RecordReturn: record('RETURNED', 'TellAgencyOfReturn', { 'decidedBy.$': '$.decision.decidedBy', 'reason.$': '$.decision.comment' }),
+      RecordReturn: record('RETURNED', 'TellAgencyOfReturn', { 'decidedBy.$': '$.decision.decidedBy', 'reason.$': '$.decision.comment', ...described }),
       TellAgencyOfReturn: tellAgency('returned', 'PacketReturned'),
       PacketReturned: { Type: 'Succeed', Comment: "Status RETURNED with the clerk's reason; the agency was told and amends with a new version." },
-      RecordAcceptance: record('ACCEPTED', 'TransmitToCms', { 'decidedBy.$': '$.decision.decidedBy' }),
+      RecordAcceptance: record('ACCEPTED', 'TransmitToCms', { 'decidedBy.$': '$.decision.decidedBy', ...described }),
       TransmitToCms: lambdaStep(arrest, {
         comment:
           'No Catch for CMS failures on purpose: when CMS stays down or refuses, the execution fails here, visibly, and RedriveExecution resumes it at this step; the Idempotency-Key (packet version) keeps one copy in CMS.',
@@ -96,8 +103,9 @@ export default machine({
         onError: [superseded],
         next: 'NotifyAgency',
       }),
-      NotifyAgency: tellAgency('processed', 'MakeAvailable'),
-      MakeAvailable: record('AVAILABLE', 'StartAdjudicationWait'),
+      NotifyAgency: tellAgency('processed', 'MakeAvailable', arrest.onError, { fields: ['notifiedAt'], at: '$.notice' }),
+      // When the agency was told goes on the packet with AVAILABLE, in that change's one write.
+      MakeAvailable: record('AVAILABLE', 'StartAdjudicationWait', { 'docketNumber.$': '$.cms.docketNumber', 'agencyNotifiedAt.$': '$.notice.notifiedAt', ...described }),
       StartAdjudicationWait: { Type: 'Pass', Comment: 'This is the first execution to wait for the adjudication.', Result: 1, ResultPath: '$.generation', Next: 'AwaitAdjudication' },
       AwaitAdjudication: {
         Type: 'Task',

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
-import { sesMailer } from '#shared/adapters/mailer';
+import { envMailer } from '#shared/adapters/mailer';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { NotFound } from '#shared/errors';
 import { nowIso } from '#shared/time';
@@ -13,8 +13,6 @@ export { auditOf };
 
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
-  SENDER_EMAIL: nonEmpty,
-  SES_CONFIGURATION_SET: z.optional(z.string()),
   PUBLIC_API_URL: nonEmpty,
   CCHRS_UNIT_EMAIL: z.email(),
   ACCESS_MACHINE_ARN: z.optional(z.string()),
@@ -25,7 +23,7 @@ export const env = loadEnv({
 export const portalPage = env.PORTAL_URL ? portalPageOf(env.PORTAL_URL) : undefined;
 
 export const store = new AccessStore(env.TABLE_NAME);
-export const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+export const mailer = envMailer();
 
 export async function loadRequest(requestId: string): Promise<AccessRequest> {
   const request = await store.get(requestId);

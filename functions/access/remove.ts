@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
-import { sesMailer } from '#shared/adapters/mailer';
+import { envMailer } from '#shared/adapters/mailer';
 import { recordAudit } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseJsonBody, routeHandler } from '#shared/http';
@@ -11,8 +11,8 @@ import { accessRemove } from './routes';
 import { removeAccount } from './use-cases/remove';
 import { endAccessFromEnv } from '../accounts/adapters/end-access';
 
-const env = loadEnv({ TABLE_NAME: nonEmpty, SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()), CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.optional(z.string()) });
-const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+const env = loadEnv({ TABLE_NAME: nonEmpty, CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.optional(z.string()) });
+const mailer = envMailer();
 const ports = {
   store: new AccessStore(env.TABLE_NAME),
   audit: recordAudit,

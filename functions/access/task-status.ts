@@ -10,31 +10,41 @@ const isStatus = (s: string): s is AccessStatus => (ACCESS_STATUSES as readonly 
 /**
  * The status change a human step of the access workflow stands for, as writes to go in the same
  * transaction as the step's task (tasks-notify), with its audit event, written once:
- * 1. the request already in `to` (a reminder, a retried step): nothing to write
- * 2. in one of `from`: the conditional update and its `AccessRequestStatusChanged` event
- * 3. anywhere else: a Conflict the workflow's Catch shows
+ * - `unread` (the step's first opening) and one status to come from: without reading the
+ *   request, on condition that it is in that status, what a read would have checked (when it is
+ *   not, the transaction fails and the step opens again reading)
+ * - otherwise, from the request as read:
+ *   1. the request already in `to` (a reminder, a retried step): nothing to write
+ *   2. in one of `from`: the conditional update and its `AccessRequestStatusChanged` event
+ *   3. anywhere else: a Conflict the workflow's Catch shows
  */
 export async function accessStatusWrite(
   store: AccessStore,
   requestId: string,
   change: { readonly from: readonly string[]; readonly to: string; readonly note?: string | null },
   updatedAt: string,
+  options: { readonly unread?: boolean } = {},
 ): Promise<{ items: TransactItems; audits: AuditEvent[] } | undefined> {
   const from = change.from.filter(isStatus);
   if (!isStatus(change.to) || from.length !== change.from.length) throw new Error(`Not access-request statuses: ${[...change.from, change.to].join(', ')}`);
+  const only = from.length === 1 ? from[0] : undefined;
+  if (options.unread && only) return { items: store.statusChangeItems(requestId, only, change.to, updatedAt), audits: [statusAudit(requestId, only, change.to, change.note)] };
   const request = await store.get(requestId);
   if (!request) throw new NotFound(`No access request ${requestId}`);
   if (request.status === change.to) return undefined;
   if (!from.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; it cannot become ${change.to}`);
-  const audit: AuditEvent = {
+  return { items: store.transitionItems(request, from, change.to, {}, updatedAt), audits: [statusAudit(requestId, request.status, change.to, change.note)] };
+}
+
+function statusAudit(requestId: string, from: AccessStatus, to: AccessStatus, note: string | null | undefined): AuditEvent {
+  return {
     type: 'AccessRequestStatusChanged',
     outcome: 'success',
     actor: 'workflow',
     component: 'cchrs-access',
     subject: AuditSubject.of('access-request', requestId),
-    details: { from: request.status, to: change.to, note: change.note ?? null },
+    details: { from, to, note: note ?? null },
   };
-  return { items: store.transitionItems(request, from, change.to, {}, updatedAt), audits: [audit] };
 }
 
 /**

@@ -1,17 +1,17 @@
 import * as z from 'zod/mini';
-import { sesMailer } from '#shared/adapters/mailer';
+import { envMailer } from '#shared/adapters/mailer';
 import { loadEnv } from '#shared/env';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { NOTICE_KINDS } from './domain/notice';
-import { env, store } from './ports';
+import { store } from './ports';
 import { notifyAgency } from './use-cases/notify-agency';
 
 const Input = z.object({ packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()), kind: z.enum(NOTICE_KINDS) });
 
 const config = loadEnv({ PORTAL_URL: z.optional(z.string()) });
 
-const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+const mailer = envMailer();
 
 /** Tells the agency what happened to its packet (steps 2, 3 and 5): an e-mail, on the packet's trail. */
 export const handler = taskHandler(Input, (input) => notifyAgency(input, { store, send: (email) => mailer.send(email), now: nowIso, ...(config.PORTAL_URL ? { portalUrl: config.PORTAL_URL } : {}) }));

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { PacketStore } from './adapters/packet-store';
 
@@ -6,8 +5,6 @@ import { PacketStore } from './adapters/packet-store';
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
   EVENT_BUS_NAME: nonEmpty,
-  SENDER_EMAIL: nonEmpty,
-  SES_CONFIGURATION_SET: z.optional(z.string()),
 });
 
 export const store = new PacketStore(env.TABLE_NAME);

@@ -1,4 +1,4 @@
-import { sesMailer } from '#shared/adapters/mailer';
+import { envMailer } from '#shared/adapters/mailer';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { taskHandler } from '#shared/task';
 import { subjectStatusOn } from './adapters/subject-status';
@@ -6,7 +6,7 @@ import { NewTaskSchema } from './domain/task';
 import { env, linkKey, ports, store } from './ports';
 import { notifyAssignee } from './use-cases/notify';
 
-const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
+const mailer = envMailer();
 /** The bus an arrest packet's status event goes to (the other task functions publish nothing). */
 const { EVENT_BUS_NAME } = loadEnv({ EVENT_BUS_NAME: nonEmpty });
 const subjectStatus = subjectStatusOn(env.TABLE_NAME, EVENT_BUS_NAME);

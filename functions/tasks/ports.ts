@@ -11,8 +11,6 @@ import type { TaskPorts } from './domain/use-cases';
 
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
-  SENDER_EMAIL: nonEmpty,
-  SES_CONFIGURATION_SET: z.optional(z.string()),
   PUBLIC_API_URL: nonEmpty,
   PORTAL_URL: z.optional(z.string()),
   TASK_TOKEN_KEY_ID: nonEmpty,

@@ -26,7 +26,12 @@ const validation = (valid: boolean) =>
     title: TITLE,
     facts: FACTS,
     clerk: valid ? CLERK : null,
+    ori: 'CT0000100',
+    incidentNumber: '2026-000123',
   });
+/** What the later steps carry of the packet for its status events (from the validation). */
+const DESCRIBED = { ori: 'CT0000100', incidentNumber: '2026-000123' };
+const NOTIFIED_AT = '2026-11-23T16:00:00.000Z';
 const decision = (choice: string, comment: string | null = null) => ({ taskId: 'task-9', decision: choice, comment, decidedBy: CLERK.email, decidedAt: '2026-11-23T15:00:00.000Z', channel: 'email-link' });
 const fails =
   (name: string, message = `${name} in the stub`): TaskStub =>
@@ -52,7 +57,7 @@ const happy = (): Record<string, TaskStub> => ({
   TellAgencyOfReturn: () => lambda({ messageId: 'm-returned' }),
   RecordAcceptance: () => lambda({ status: 'ACCEPTED' }),
   TransmitToCms: () => lambda({ docketNumber: DOCKET }),
-  NotifyAgency: () => lambda({ messageId: 'm-processed' }),
+  NotifyAgency: () => lambda({ messageId: 'm-processed', notifiedAt: NOTIFIED_AT }),
   MakeAvailable: () => lambda({ status: 'AVAILABLE' }),
   AwaitAdjudication: () => ADJUDICATION,
   ContinueAsNew: () => ({ ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ArrestPacketMachineArn:${PACKET_ID}-v${VERSION}-g2`, StartDate: '2027-09-01T10:00:00.000Z' }),
@@ -110,10 +115,11 @@ describe('arrest-packet state machine', () => {
       expect(output(outcome)).toEqual({
         packetId: PACKET_ID,
         version: VERSION,
-        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [] },
+        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [], ...DESCRIBED },
         review: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 },
         decision: decision('accept'),
         cms: { docketNumber: DOCKET },
+        notice: { notifiedAt: NOTIFIED_AT },
         generation: 1,
         adjudication: ADJUDICATION,
       });
@@ -146,7 +152,7 @@ describe('arrest-packet state machine', () => {
           reminder: 0,
           maxReminders: 2,
           // VALIDATED, with the warnings, is written in the transaction that opens the task.
-          statusChange: { from: ['RECEIVED'], to: 'VALIDATED', version: VERSION, set: { warnings: [] } },
+          statusChange: { from: ['RECEIVED'], to: 'VALIDATED', version: VERSION, set: { warnings: [] }, about: DESCRIBED },
         },
       });
       expect(callsOf(outcome, 'AwaitClerkReview')[0]?.timeoutSeconds).toBe(172800);
@@ -155,7 +161,7 @@ describe('arrest-packet state machine', () => {
     it('records ACCEPTED by the clerk who decided, then transmits the packet version to CMS', async () => {
       const { outcome } = await run();
 
-      expect(inputOf(outcome, 'RecordAcceptance')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'ACCEPTED', decidedBy: CLERK.email } });
+      expect(inputOf(outcome, 'RecordAcceptance')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'ACCEPTED', decidedBy: CLERK.email, ...DESCRIBED } });
       expect(inputOf(outcome, 'TransmitToCms')).toEqual({ FunctionName: fn('TransmitFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION } });
     });
 
@@ -163,7 +169,7 @@ describe('arrest-packet state machine', () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'NotifyAgency')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'processed' } });
-      expect(inputOf(outcome, 'MakeAvailable')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'AVAILABLE' } });
+      expect(inputOf(outcome, 'MakeAvailable')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'AVAILABLE', docketNumber: DOCKET, agencyNotifiedAt: NOTIFIED_AT, ...DESCRIBED } });
     });
 
     it('registers this execution (token and ARN, generation 1) as the one waiting for the adjudication, then records HISTORICAL', async () => {
@@ -193,7 +199,7 @@ describe('arrest-packet state machine', () => {
       expect(path).toEqual(['IsAdjudicationWaitContinued', 'ValidatePacket', 'IsPacketValid', 'TellAgencyOfRejection', 'PacketRejected']);
       expect(inputOf(outcome, 'TellAgencyOfRejection')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'rejected' } });
       expect(outcome.status).toBe('SUCCEEDED');
-      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [] });
+      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [], ...DESCRIBED });
     });
   });
 
@@ -204,7 +210,7 @@ describe('arrest-packet state machine', () => {
       expect(path).toEqual([...TO_CLERK, 'WhatDidTheClerkDecide', 'RecordReturn', 'TellAgencyOfReturn', 'PacketReturned']);
       expect(inputOf(outcome, 'RecordReturn')).toEqual({
         FunctionName: fn('RecordFunctionArn'),
-        Payload: { packetId: PACKET_ID, version: VERSION, to: 'RETURNED', decidedBy: CLERK.email, reason: 'Charge 2 cites the wrong subsection' },
+        Payload: { packetId: PACKET_ID, version: VERSION, to: 'RETURNED', decidedBy: CLERK.email, reason: 'Charge 2 cites the wrong subsection', ...DESCRIBED },
       });
       expect(inputOf(outcome, 'TellAgencyOfReturn')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'returned' } });
       expect(outcome.status).toBe('SUCCEEDED');
@@ -225,7 +231,7 @@ describe('arrest-packet state machine', () => {
       expect([1, 2, 3].map((n) => payloadOf(outcome, 'AwaitClerkReview', n)?.['reminder'])).toEqual([0, 1, 2]);
       expect(callsOf(outcome, 'AwaitClerkReview').map((c) => c.timeoutSeconds)).toEqual([172800, 172800, 172800]);
       expect(inputOf(outcome, 'CloseUnansweredReview')).toEqual({ FunctionName: fn('ExpireFunctionArn'), Payload: { workflow: 'arrest-packet', subjectId: PACKET_ID, step: 'clerk-review' } });
-      expect(inputOf(outcome, 'RecordReviewTimedOut')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'REVIEW_TIMED_OUT' } });
+      expect(inputOf(outcome, 'RecordReviewTimedOut')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'REVIEW_TIMED_OUT', ...DESCRIBED } });
       expect(inputOf(outcome, 'TellAgencyReviewTimedOut')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'review-timed-out' } });
       expect(outcome).toMatchObject({ status: 'FAILED', error: 'ClerkReviewTimedOut', cause: expect.stringContaining('REVIEW_TIMED_OUT') });
     });

@@ -105,7 +105,7 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
   it('e-mails the agency contact every failed rule of a rejected packet, and records the notice by id only', async () => {
     const { p, sent, annotations, audits } = ports(aRecord({ status: 'REJECTED', problems: [{ field: 'charges.0.statuteSection', rule: 'must cite a known Connecticut statute section' }] }));
 
-    await expect(notifyAgency({ packetId: 'P-1', version: 2, kind: 'rejected' }, p)).resolves.toEqual({ messageId: 'm-1' });
+    await expect(notifyAgency({ packetId: 'P-1', version: 2, kind: 'rejected' }, p)).resolves.toEqual({ messageId: 'm-1', notifiedAt: NOW.toISOString() });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: ['records@nhpd.ct.example'], subject: 'Rejected: arrest packet 2026-000123 (CT0000100, version 2, id P-1)' });
     expect(sent[0]?.text).toContain('must cite a known Connecticut statute section');
@@ -114,13 +114,14 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
     expect(audits).toEqual([expect.objectContaining({ type: 'AgencyNotified', actor: 'system', details: { kind: 'rejected', version: 2, messageId: 'm-1' } })]);
   });
 
-  it('records when the agency was told its packet was processed (the status the RMS polls)', async () => {
-    const { p, sent, annotations } = ports(aRecord({ status: 'TRANSMITTED', docketNumber: 'D-9' }));
+  it('answers when the agency was told its packet was processed, for the workflow to record with AVAILABLE (no write of its own but the notice)', async () => {
+    const { p, sent, annotations, audits } = ports(aRecord({ status: 'TRANSMITTED', docketNumber: 'D-9' }));
 
-    await notifyAgency({ packetId: 'P-1', version: 2, kind: 'processed' }, p);
+    await expect(notifyAgency({ packetId: 'P-1', version: 2, kind: 'processed' }, p)).resolves.toEqual({ messageId: 'm-1', notifiedAt: NOW.toISOString() });
 
     expect(sent[0]?.text).toContain('CMS docket number: D-9');
-    expect(annotations).toEqual([{ version: 2, fields: { agencyNotifiedAt: NOW.toISOString() } }]);
+    expect(annotations).toEqual([]);
+    expect(audits).toHaveLength(1);
   });
 
   it.each(NOTICE_KINDS)("links the %s notice to the packet's page in the portal, in both parts", async (kind) => {

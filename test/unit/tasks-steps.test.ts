@@ -30,7 +30,7 @@ describe('opening a human step’s task (tasks-notify)', () => {
         },
       },
       subjectStatus: {
-        write: async (subject, change, now) => (steps.push(`write ${subject.id} ${change.to} ${now}`), options.write),
+        write: async (subject, change, now, how) => (steps.push(`write ${subject.id} ${change.to} ${now}${how?.unread ? ' unread' : ''}`), options.write),
         announce: async (subject, change) => void steps.push(`announce ${subject.id} ${change.to}`),
       },
       linkKey: async () => LINK_KEY,
@@ -55,7 +55,26 @@ describe('opening a human step’s task (tasks-notify)', () => {
 
     await notifyAssignee(aNewTask({ subject: { type: 'arrest-packet', id: 'P-1', title: 'Packet', facts: [] }, statusChange: CHANGE }), p);
 
-    expect(steps).toEqual([`write P-1 VALIDATED ${T0.toISOString()}`, 'create', 'announce P-1 VALIDATED', 'send']);
+    expect(steps).toEqual([`write P-1 VALIDATED ${T0.toISOString()} unread`, 'create', 'announce P-1 VALIDATED', 'send']);
+    expect(alongside).toEqual([WRITE]);
+  });
+
+  it('opens the step again reading the subject and the previous task when a first opening’s condition fails (a retried step)', async () => {
+    const { p, steps, alongside, fake } = ports({ write: WRITE });
+    Object.assign(fake.ports, { newId: ((ids) => () => ids.shift() ?? 'none')(['task-8', 'task-9']) });
+    p.newId = fake.ports.newId;
+    const create = p.store.create;
+    const firsts: boolean[] = [];
+    p.store.create = async (task, sealed, audit, with_?: StatusWrite, options?: { readonly first?: boolean }) => {
+      firsts.push(options?.first ?? false);
+      if (options?.first) throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
+      await create(task, sealed, audit, with_);
+    };
+
+    await notifyAssignee(aNewTask({ subject: { type: 'arrest-packet', id: 'P-1', title: 'Packet', facts: [] }, statusChange: CHANGE }), p);
+
+    expect(firsts).toEqual([true, false]);
+    expect(steps).toEqual([`write P-1 VALIDATED ${T0.toISOString()} unread`, `write P-1 VALIDATED ${T0.toISOString()}`, 'create', 'announce P-1 VALIDATED', 'send']);
     expect(alongside).toEqual([WRITE]);
   });
 
@@ -170,17 +189,63 @@ describe('the subject status adapter', () => {
     const subject = { type: 'access-request', id: 'AR-1', title: 't', facts: [] };
 
     await expect(subjectStatus.write(subject, change, T0.toISOString())).resolves.toBeUndefined();
-    await subjectStatus.announce(subject, change);
+    await subjectStatus.announce(subject, change, { changed: false, reminder: 0 });
 
     expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
     expect(bus).toHaveReceivedCommandTimes(PutEventsCommand, 0);
   });
 
-  it('publishes an arrest packet’s ArrestPacketValidated once the packet is VALIDATED in that version', async () => {
+  it('writes a first opening’s change without reading the subject, conditional on the one status it comes from', async () => {
+    const packet = { type: 'arrest-packet', id: 'P-1', title: 't', facts: [] };
+    const request = { type: 'access-request', id: 'AR-1', title: 't', facts: [] };
+
+    const validated = await subjectStatus.write(packet, CHANGE, T0.toISOString(), { unread: true });
+    const underReview = await subjectStatus.write(request, { from: ['RECEIVED'], to: 'UNDER_REVIEW' }, T0.toISOString(), { unread: true });
+
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 0);
+    expect(validated?.items[0]?.Update).toMatchObject({ Key: { pk: 'ARREST#P-1', sk: 'PACKET' }, ConditionExpression: '#status = :from AND #version = :v', ExpressionAttributeValues: expect.objectContaining({ ':from': 'RECEIVED', ':to': 'VALIDATED', ':v': 2 }) });
+    expect(validated?.audits[0]?.details).toMatchObject({ from: 'RECEIVED', to: 'VALIDATED', version: 2 });
+    expect(underReview?.items[0]?.Update).toMatchObject({ Key: { pk: 'ACCESS#AR-1', sk: 'REQUEST' }, ExpressionAttributeValues: expect.objectContaining({ ':from0': 'RECEIVED', ':to': 'UNDER_REVIEW' }) });
+    expect(underReview?.audits[0]?.details).toMatchObject({ from: 'RECEIVED', to: 'UNDER_REVIEW' });
+  });
+
+  it('reads the access request when the change may come from more than one status: the audit names the one it came from', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { requestId: 'AR-1', status: 'TRAINING_VERIFICATION', createdAt: T0.toISOString(), ori: 'CT0000100', employee: { email: 'e@x.example' } } });
+
+    const write = await subjectStatus.write({ type: 'access-request', id: 'AR-1', title: 't', facts: [] }, { from: ['UNDER_REVIEW', 'TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED' }, T0.toISOString(), { unread: true });
+
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
+    expect(write?.audits[0]?.details).toMatchObject({ from: 'TRAINING_VERIFICATION', to: 'TRAINING_ASSIGNED' });
+  });
+
+  it('publishes an arrest packet’s ArrestPacketValidated from what the execution carries, without reading the packet', async () => {
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const carried: StatusChange = { ...CHANGE, about: { ori: 'CT0000100', incidentNumber: 'INC-1' } };
+
+    await subjectStatus.announce({ type: 'arrest-packet', id: 'P-1', title: 't', facts: [] }, carried, { changed: true, reminder: 0 });
+
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 0);
+    expect(bus).toHaveReceivedCommandWith(PutEventsCommand, { Entries: [expect.objectContaining({ EventBusName: 'bus', DetailType: 'ArrestPacketValidated' })] });
+    const detail = JSON.parse(String(bus.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.Detail)) as Record<string, unknown>;
+    expect(detail).toMatchObject({ packetId: 'P-1', packetVersion: 2, ori: 'CT0000100', incidentNumber: 'INC-1', status: 'VALIDATED' });
+  });
+
+  it('publishes ArrestPacketValidated again when the first opening is retried, and not for a reminder', async () => {
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const carried: StatusChange = { ...CHANGE, about: { ori: 'CT0000100', incidentNumber: 'INC-1' } };
+    const packet = { type: 'arrest-packet', id: 'P-1', title: 't', facts: [] };
+
+    await subjectStatus.announce(packet, carried, { changed: false, reminder: 1 });
+    expect(bus).toHaveReceivedCommandTimes(PutEventsCommand, 0);
+    await subjectStatus.announce(packet, carried, { changed: false, reminder: 0 });
+    expect(bus).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+  });
+
+  it('reads the packet for its event when the execution carries nothing of it (started before it did)', async () => {
     dynamo.on(GetCommand).resolves({ Item: { packetId: 'P-1', version: 2, status: 'VALIDATED', ori: 'CT0000100', incidentNumber: 'INC-1', updatedAt: T0.toISOString(), warnings: [] } });
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
 
-    await subjectStatus.announce({ type: 'arrest-packet', id: 'P-1', title: 't', facts: [] }, CHANGE);
+    await subjectStatus.announce({ type: 'arrest-packet', id: 'P-1', title: 't', facts: [] }, CHANGE, { changed: true, reminder: 0 });
 
     expect(bus).toHaveReceivedCommandWith(PutEventsCommand, { Entries: [expect.objectContaining({ EventBusName: 'bus', DetailType: 'ArrestPacketValidated' })] });
   });

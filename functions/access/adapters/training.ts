@@ -11,7 +11,7 @@ import type { EvidenceLinkPorts } from '../use-cases/training-evidence';
 export const trainingPorts = (tableName: string): RecordTrainingPorts => ({
   store: new AccessStore(tableName),
   tasks: new TaskStore(tableName),
-  decide: (task, sealedToken, choice, comment, actor) => decideTask(task, sealedToken, choice, comment, actor, taskPorts),
+  decide: (task, sealedToken, choice, comment, actor, ready) => decideTask(task, sealedToken, choice, comment, actor, ready ? { ...taskPorts, readiness: undefined } : taskPorts),
   now: nowIso,
 });
 

@@ -8,8 +8,12 @@ import { changeStatusWith, type ChangeStatusPorts } from './change-status';
 
 export interface RecordTrainingPorts extends ChangeStatusPorts {
   readonly tasks: Pick<TaskStore, 'currentFor' | 'get'>;
-  /** Decides a waiting task as the actor (the human-task use case, functions/tasks/domain/use-cases.ts). */
-  readonly decide: (task: Task, sealedToken: string, choice: string, comment: string | undefined, actor: Actor) => Promise<DecideResult>;
+  /**
+   * Decides a waiting task as the actor (the human-task use case, functions/tasks/domain/use-cases.ts).
+   * `ready`: the caller has just recorded what the choice needs (the evidence), so the use case
+   * need not read the request again to check it.
+   */
+  readonly decide: (task: Task, sealedToken: string, choice: string, comment: string | undefined, actor: Actor, ready?: boolean) => Promise<DecideResult>;
 }
 
 /**
@@ -19,7 +23,8 @@ export interface RecordTrainingPorts extends ChangeStatusPorts {
  * 2. a PDF certificate or a completion in the future is refused with the rule (400)
  * 3. the evidence is stored with a status-change audit event naming the modules; the same
  *    evidence again (a retry after the decision failed) is not stored or audited twice
- * 4. the task is decided as the unit member (TaskDecided audit event, with the channel)
+ * 4. the task, as read in 1, is decided as the unit member (TaskDecided audit event, with the
+ *    channel): its claim is conditional on it still being open, and "verified" is ready by 3
  */
 export async function recordTrainingVerification(ports: RecordTrainingPorts, request: AccessRequest, body: TrainingVerification, actor: Actor): Promise<{ verified: string[]; missing: TrainingModule[] }> {
   if (request.status !== 'TRAINING_VERIFICATION') throw new Conflict(`Training can be verified only while the request awaits verification; it is ${request.status}`);
@@ -35,10 +40,10 @@ export async function recordTrainingVerification(ports: RecordTrainingPorts, req
   const alreadyRecorded = Object.entries(outcome.verified).every(([m, v]) => recorded(m, v));
   if (!alreadyRecorded) await changeStatusWith(ports, request, ['TRAINING_VERIFICATION'], 'TRAINING_VERIFICATION', actor.id, `training verified on CJIS Online: ${Object.keys(outcome.verified).join(', ') || 'none'}`, { training });
   const missing = (Object.keys(TRAINING_MODULES) as TrainingModule[]).filter((m) => !training[m]);
-  const stored = await ports.tasks.get(pending.task.taskId);
-  if (!stored) throw new NotFound('The verification task is gone');
   const comment = missing.length ? `Not verified on CJIS Online: ${missing.map((m) => TRAINING_MODULES[m]).join('; ')}` : undefined;
-  const result = await ports.decide(stored.task, stored.sealedToken, missing.length ? 'missing-module' : 'verified', comment, actor);
+  // The task as read above (its claim is a conditional write: a task decided meanwhile is refused
+  // there), and "verified" only with every module's evidence, which was just stored.
+  const result = await ports.decide(pending.task, pending.sealedToken, missing.length ? 'missing-module' : 'verified', comment, actor, missing.length === 0);
   if (result.kind !== 'decided') throw new Conflict(`The verification task could not be decided (${result.kind})`);
   return { verified: Object.keys(training), missing };
 }

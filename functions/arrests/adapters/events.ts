@@ -30,12 +30,18 @@ const EVENTS: Partial<Record<PacketStatus, EventDefinition>> = {
   ADJUDICATED: ArrestPacketAdjudicated,
 };
 
+/** What a status event says of the packet: the workflow carries it, so a step need not read the packet for it. */
+export type StatusEventSubject = Pick<PacketRecord, 'packetId' | 'version' | 'ori' | 'incidentNumber' | 'status' | 'updatedAt'>;
+
+/** Whether a status change publishes an event at all. */
+export const publishes = (status: PacketStatus): boolean => EVENTS[status] !== undefined;
+
 /**
  * Publishes the event of a packet's status change on the bus, checked against its schema first
  * (a malformed event fails here, not in a consumer). A retried step publishes again: consumers
  * key on packetId, packetVersion and status.
  */
-export async function publishStatusEvent(busName: string, packet: PacketRecord, extra: Record<string, unknown> = {}): Promise<void> {
+export async function publishStatusEvent(busName: string, packet: StatusEventSubject, extra: Record<string, unknown> = {}): Promise<void> {
   const definition = EVENTS[packet.status];
   if (!definition) return;
   const detail = definition.detail.parse({

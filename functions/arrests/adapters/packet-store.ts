@@ -75,6 +75,8 @@ export interface TransitionChange {
   /** Extra audit details (strings, numbers). */
   readonly details?: Readonly<Record<string, string | number | boolean | null>>;
   readonly now: string;
+  /** Fields of the packet that must still hold the value they were read with (absent: still absent), besides status and version. */
+  readonly unchanged?: readonly (keyof PacketRecord)[];
 }
 
 export type TransitionResult = { readonly kind: 'changed' | 'already'; readonly packet: PacketRecord };
@@ -196,14 +198,40 @@ export class PacketStore {
    * One status change: the packet's conditional update and its audit event, in one transaction.
    * A retried change that already happened answers `already` (the step is idempotent); a change
    * for an older version throws StaleVersion; one from the wrong status, InvalidTransition.
+   * With `current` (the packet as the caller just read it) nothing is read first; without it,
+   * the packet is read, then written on condition that it is still as read.
    */
-  async transition(change: TransitionChange): Promise<TransitionResult> {
-    const current = await this.mustGet(change.packetId);
-    const write = this.transitionWrite(current, change);
-    if (!write) return { kind: 'already', packet: current };
-    // Someone else moved the packet between the read and the write: decide again on fresh data.
+  async transition(change: TransitionChange, current?: PacketRecord): Promise<TransitionResult> {
+    const seen = current ?? (await this.mustGet(change.packetId));
+    const write = this.transitionWrite(seen, change);
+    if (!write) return { kind: 'already', packet: seen };
+    // Someone else changed the packet between the read and the write: decide again on fresh data.
     if (!(await writeWithAudit(write.items, write.audit))) return this.transition(change);
     return { kind: 'changed', packet: write.packet };
+  }
+
+  /**
+   * A status change the workflow makes without reading the packet first: the write is
+   * conditional on the one status the packet can reach `to` from and on the execution's version,
+   * which is exactly what a read would have checked. Only when that condition fails is the
+   * packet read, to tell a retry (`already`) from a newer version (StaleVersion) or a wrong
+   * status (InvalidTransition).
+   */
+  async changeStatus(change: TransitionChange): Promise<'changed' | 'already'> {
+    const write = this.unreadWrite(change);
+    if (write && (await writeWithAudit(write.items, write.audit))) return 'changed';
+    return (await this.transition(change)).kind;
+  }
+
+  /**
+   * The writes of a change from the one status `to` is reached from, at the change's version,
+   * without reading the packet (for a caller that writes them in a transaction of its own);
+   * undefined when `to` is reached from more than one status (the audit names the one left).
+   */
+  unreadWrite(change: TransitionChange): { items: TransactItems; audit: AuditEvent } | undefined {
+    const from = TRANSITIONS[change.to];
+    if (change.unchanged?.length) throw new Error('A change that holds fields to what was read needs the packet as read');
+    return from.length === 1 && from[0] !== undefined ? this.statusWrite(from[0], change) : undefined;
   }
 
   /**
@@ -218,17 +246,33 @@ export class PacketStore {
     if (current.status === change.to) return undefined;
     if (!from.includes(current.status)) throw new InvalidTransition(`Packet ${change.packetId} is ${current.status}; it cannot become ${change.to}`);
 
+    const seen = Object.fromEntries((change.unchanged ?? []).map((field) => [field, current[field] as string | number | undefined]));
+    const { items, audit } = this.statusWrite(current.status, change, seen);
+    return { items, audit, packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
+  }
+
+  /** The conditional update of a change from status `from` (at the change's version) and its audit event. */
+  private statusWrite(from: PacketStatus, change: TransitionChange, unchanged: Readonly<Record<string, string | number | undefined>> = {}): { items: TransactItems; audit: AuditEvent } {
     const { set: sets, names, values } = fieldUpdate(change.set ?? {});
     sets.unshift('#status = :to', '#updatedAt = :now', 'gsi1pk = :g1pk');
     Object.assign(names, { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' });
-    Object.assign(values, { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': current.status });
+    Object.assign(values, { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': from });
+    const conditions = ['#status = :from', '#version = :v'];
+    for (const [i, [field, value]] of Object.entries(unchanged).entries()) {
+      names[`#seen${i}`] = field;
+      if (value === undefined) conditions.push(`attribute_not_exists(#seen${i})`);
+      else {
+        values[`:seen${i}`] = value;
+        conditions.push(`#seen${i} = :seen${i}`);
+      }
+    }
     const audit: AuditEvent = {
       type: STATUS_EVENT[change.to],
       outcome: 'success',
       actor: change.actor,
       component: 'arrests',
       subject: AuditSubject.of(SUBJECT_TYPE, change.packetId),
-      details: { from: current.status, to: change.to, version: change.version, ...change.details },
+      details: { from, to: change.to, version: change.version, ...change.details },
     };
     const items: TransactItems = [
       {
@@ -236,13 +280,13 @@ export class PacketStore {
           TableName: this.tableName,
           Key: packetKey(change.packetId),
           UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: '#status = :from AND #version = :v',
+          ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
       },
     ];
-    return { items, audit, packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
+    return { items, audit };
   }
 
   /** Sets fields that are not a status change (the agency was notified; the waiting execution). */

@@ -18,7 +18,8 @@ export interface TransmitPorts {
  * 2. send it to CMS with the packet version as the idempotency key: a retry, or a redrive after
  *    CMS was down, gets the same docket and leaves one copy in CMS; each failed attempt is
  *    counted, so on-call sees CMS trouble while the machine is still retrying
- * 3. record TRANSMITTED with the docket number, and announce it
+ * 3. record TRANSMITTED with the docket number (on condition that the packet is still as read in
+ *    1: no second read), and announce it
  */
 export async function transmit(input: { readonly packetId: string; readonly version: number }, ports: TransmitPorts): Promise<{ docketNumber: string }> {
   const { packetId, version } = input;
@@ -32,7 +33,7 @@ export async function transmit(input: { readonly packetId: string; readonly vers
     if (error instanceof CmsUnavailable || error instanceof CmsRejected) ports.countFailure();
     throw error;
   }
-  const { packet } = await ports.store.transition({ packetId, version, to: 'TRANSMITTED', actor: 'dcj-cms', set: { docketNumber }, details: { docketNumber }, now: ports.now() });
+  const { packet } = await ports.store.transition({ packetId, version, to: 'TRANSMITTED', actor: 'dcj-cms', set: { docketNumber }, details: { docketNumber }, now: ports.now() }, current);
   await ports.announce(packet, { docketNumber });
   return { docketNumber };
 }

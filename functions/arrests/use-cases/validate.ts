@@ -18,6 +18,9 @@ export interface ValidateOutput {
   readonly title: string;
   readonly facts: Fact[];
   readonly clerk: ReturnType<typeof clerkFor>;
+  /** What the packet's status events say of it, carried by the execution so later steps need not read the packet for them. */
+  readonly ori: string;
+  readonly incidentNumber: string;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface ValidateOutput {
  * 3. record REJECTED (with every failed rule) and its event; a valid packet stays RECEIVED here:
  *    VALIDATED (with its warnings) is written with the clerk's review task, in the transaction
  *    that opens it (AwaitClerkReview's statusChange, tasks-notify), so it never shows first
- * 4. hand the machine what the clerk's review needs: the clerk of the packet's court, the facts
+ * 4. hand the machine what the clerk's review needs: the clerk of the packet's court, the facts;
+ *    and what the later steps' status events say of the packet (its ORI and incident number)
  */
 export async function validate(input: { readonly packetId: string; readonly version: number }, ports: ValidatePorts): Promise<ValidateOutput> {
   const { packetId, version } = input;
@@ -37,7 +41,8 @@ export async function validate(input: { readonly packetId: string; readonly vers
   const { problems, warnings } = validatePacket(current.packet, now);
   const valid = problems.length === 0;
   if (!valid) {
-    const { packet } = await ports.store.transition({
+    const { packet } = await ports.store.transition(
+      {
       packetId,
       version,
       to: 'REJECTED',
@@ -45,8 +50,10 @@ export async function validate(input: { readonly packetId: string; readonly vers
       set: { problems, warnings },
       details: { problems: problems.length, rules: problems.map((p) => `${p.field}: ${p.rule}`).join(' | ').slice(0, 2000) },
       now: now.toISOString(),
-    });
+      },
+      current,
+    );
     await ports.announce(packet, { problems });
   }
-  return { valid, problems, warnings, title: reviewTitle(current.packet, version), facts: factsOf(current.packet, warnings), clerk: clerkFor(current.packet) };
+  return { valid, problems, warnings, title: reviewTitle(current.packet, version), facts: factsOf(current.packet, warnings), clerk: clerkFor(current.packet), ori: current.ori, incidentNumber: current.incidentNumber };
 }

@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
 import type { AuditEvent } from '../audit';
 import { LifecycleStore, stripKeys, type LifecycleView } from './lifecycle-store';
-import { isConditionFailure, writeWithAudit } from './transactions';
+import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '#shared/clients/dynamo';
 import { Conflict } from '../errors';
 
@@ -54,6 +54,18 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
    */
   async transition(request: AccessRequest, from: readonly AccessStatus[], to: AccessStatus, fields: Partial<AccessRequest>, audit: AuditEvent, updatedAt: string, unchanged?: Partial<AccessRequest>): Promise<boolean> {
     return writeWithAudit(this.transitionItems(request, from, to, fields, updatedAt, { fields: unchanged }), audit);
+  }
+
+  /**
+   * The writes of a change of the request from `from` to `to` (a status that closes nothing),
+   * without reading it first: on condition that it is in `from`. For a caller that writes them in
+   * a transaction of its own (a human step's task opening).
+   */
+  statusChangeItems(requestId: string, from: AccessStatus, to: AccessStatus, updatedAt: string): TransactItems {
+    if (CLOSED_STATUSES.includes(to)) throw new Error(`${to} closes the request: its change needs the request as read`);
+    // Only the key, the status and the by-status index key come from the record here.
+    const stub = { requestId, status: from, createdAt: '', ori: '', employee: { email: '' } } as unknown as AccessRequest;
+    return this.transitionItems(stub, [from], to, {}, updatedAt);
   }
 
   /**

@@ -12,13 +12,13 @@ export function subjectStatusOn(tableName: string, busName: string): SubjectStat
   const accessStore = new AccessStore(tableName);
   const packetStore = new PacketStore(tableName);
   return {
-    async write(subject, change, now) {
-      if (subject.type === 'access-request') return accessStatusWrite(accessStore, subject.id, change, now);
-      if (subject.type === 'arrest-packet') return arrestStatusWrite(packetStore, subject.id, change, now);
+    async write(subject, change, now, options = {}) {
+      if (subject.type === 'access-request') return accessStatusWrite(accessStore, subject.id, change, now, options);
+      if (subject.type === 'arrest-packet') return arrestStatusWrite(packetStore, subject.id, change, now, options);
       throw new Error(`No status change is known for subjects of type ${subject.type}`);
     },
-    async announce(subject, change) {
-      if (subject.type === 'arrest-packet') await publishArrestStatus(packetStore, busName, subject.id, change);
+    async announce(subject, change, how) {
+      if (subject.type === 'arrest-packet') await publishArrestStatus(packetStore, busName, subject.id, change, how);
     },
   };
 }

@@ -57,6 +57,8 @@ export const NewTaskSchema = z.object({
     version: z.optional(z.number().check(z.int(), z.positive())),
     /** Fields the subject gets with the status (an arrest packet's validation warnings); each subject type checks its own. */
     set: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(40)), z.unknown())),
+    /** What the subject's status event says of it (an arrest packet's ORI and incident number), carried by the workflow so the step need not read the subject. */
+    about: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(40)), z.string().check(z.maxLength(200)))),
   })),
 });
 export type NewTask = z.infer<typeof NewTaskSchema>;

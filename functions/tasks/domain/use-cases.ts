@@ -54,14 +54,16 @@ function audit(type: string, task: Pick<Task, 'taskId' | 'workflow' | 'step' | '
 /**
  * Opens a human task for a waiting execution.
  * 1. close the step's previous task if still open (a reminder, or a retry of the step, replaces
- *    it; its links expire), saying which
+ *    it; its links expire), saying which. `first`: the step's first opening reads no previous
+ *    task; the store writes the task on condition that the step has none (else it throws, and
+ *    the caller opens it again without `first`)
  * 2. seal the task token with KMS, bound to the new task id
  * 3. store the task PENDING until now + timeout, with its audit event
  * 4. sign one link per choice, for the e-mail
  */
-export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buffer; baseUrl: string }): Promise<{ task: Task; links: TaskLink[] }> {
+export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buffer; baseUrl: string }, options: { readonly first?: boolean } = {}): Promise<{ task: Task; links: TaskLink[] }> {
   const now = ports.now();
-  const previous = await ports.store.currentFor(input.workflow, input.subject.id, input.step);
+  const previous = options.first ? undefined : await ports.store.currentFor(input.workflow, input.subject.id, input.step);
   if (previous && previous.task.status === 'PENDING') {
     const reason = replacedBecause(previous.task, input);
     await ports.store.close(previous.task.taskId, 'PENDING', 'EXPIRED', reason, audit('TaskExpired', previous.task, 'system', 'success', { reason }));
