@@ -81,7 +81,7 @@ export interface QueryCase {
 }
 
 export interface RelevanceRow {
-  readonly kind: QueryCase['kind'] | 'all name variants' | 'all';
+  readonly kind: QueryCase['kind'] | 'name-only, no namesake' | 'all name variants' | 'all';
   readonly queries: number;
   readonly precisionAt5: number;
   readonly recallAt10: number;
@@ -100,6 +100,8 @@ export interface SearchBenchResult {
   readonly people: number;
   readonly records: number;
   readonly changes: number;
+  /** How many simulated people, on average, bear the full name a name-only query asks (the person included). */
+  readonly namesakesPerName: number;
   readonly ingest: { readonly records: number; readonly seconds: number; readonly recordsPerSecond: number; readonly ceilingRecordsPerSecond: number; readonly ratio: number };
   /** The volume, filled straight into the engine with its secondary indexes dropped, then the indexes built again (in this run, or in an earlier one and copied: `built`). */
   readonly fill: FillFacts & { readonly built: boolean };
@@ -436,7 +438,12 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
     runtime.edge.taps.push(tap);
     const statements: Statement[][] = [];
     const routeSerialMs: number[] = [];
-    const scores: { kind: QueryCase['kind']; precisionAt5: number; recallAt10: number }[] = [];
+    // People who share the full name asked (the simulator's names are few): a name without a date of birth names them all.
+    const fullName = (p: SimPerson) => `${p.first}|${p.last}`.toLowerCase();
+    const namesakes = new Map<string, number>();
+    for (const p of people) namesakes.set(fullName(p), (namesakes.get(fullName(p)) ?? 0) + 1);
+    const personOf = new Map(people.map((p) => [p.id, p]));
+    const scores: { kind: QueryCase['kind']; unique: boolean; precisionAt5: number; recallAt10: number }[] = [];
     const relevanceProgress = new Progress({ label: `[search] ${cases.length} labelled queries`, total: cases.length, unit: 'queries' });
     for (const [i, c] of cases.entries()) {
       current = [];
@@ -444,7 +451,8 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       statements.push(current);
       routeSerialMs.push(ms);
       const ranked = value.people.flatMap((g) => g.hits.map((h) => `${h.source}/${h.recordId}`));
-      scores.push({ kind: c.kind, ...relevanceOf(ranked, truth.get(c.personId) ?? new Set()) });
+      const who = personOf.get(c.personId);
+      scores.push({ kind: c.kind, unique: who !== undefined && namesakes.get(fullName(who)) === 1, ...relevanceOf(ranked, truth.get(c.personId) ?? new Set()) });
       relevanceProgress.update(i + 1);
     }
     current = undefined;
@@ -455,6 +463,7 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
     const kinds = [...new Set(scores.map((s) => s.kind))];
     const relevance: RelevanceRow[] = [
       ...kinds.map((k) => rowOf(k, scores.filter((s) => s.kind === k))),
+      ...(scores.some((s) => s.kind === 'name-only') ? [rowOf('name-only, no namesake', scores.filter((s) => s.kind === 'name-only' && s.unique))] : []),
       rowOf('all name variants', scores.filter((s) => s.kind !== 'identifier' && s.kind !== 'name-only')),
       rowOf('all', scores),
     ];
@@ -486,7 +495,9 @@ export async function benchSearch(options: SearchBenchOptions): Promise<SearchBe
       const d = summarize(straight);
       latency.push({ concurrency, queries: timedCases.length, route: r, direct: d, ratioP50: r.p50 / d.p50, ratioP95: r.p95 / d.p95 });
     }
-    return { people: people.length, records: n, changes, ingest, fill: { ...fill.facts, built: fill.built }, databaseBytes: bytes, relevance, latency, connectionResets: resets };
+    const asked = cases.filter((c) => c.kind === 'name-only').map((c) => namesakes.get(fullName(personOf.get(c.personId)!)) ?? 1);
+    const namesakesPerName = asked.length ? asked.reduce((a, b) => a + b, 0) / asked.length : 0;
+    return { people: people.length, records: n, changes, namesakesPerName, ingest, fill: { ...fill.facts, built: fill.built }, databaseBytes: bytes, relevance, latency, connectionResets: resets };
   } finally {
     await runtime.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -503,6 +514,7 @@ export function reportSearch(r: SearchBenchResult): void {
   console.log(`The volume (${r.fill.records.toLocaleString('en-US')} records) filled straight into the engine (search_apply in batches of 5,000, secondary indexes dropped) in ${Math.round(r.fill.seconds)} s (${Math.round(r.fill.records / r.fill.seconds)} records/s), the indexes built again and analyzed in ${Math.round(r.fill.indexSeconds)} s, ${r.fill.built ? 'in this run' : `on ${r.fill.builtAt} (kept in ${FILL_CACHE} and copied for this run)`}.`);
   console.log(`Database size: ${(r.databaseBytes / 2 ** 20).toFixed(0)} MiB.`);
   console.log('\nRelevance on GET /search (labelled queries from the simulator\'s ground truth). Goal: recall at 10 ≥ 0.95 on name variants.');
+  console.log(`A name without a date of birth (name-only) is borne by ${r.namesakesPerName.toFixed(1)} simulated people on average (the person included); "no namesake" keeps the queries whose full name is the person's alone.`);
   console.log(table(['query kind', 'queries', 'precision at 5', 'recall at 10'], r.relevance.map((row) => [row.kind, row.queries, pct(row.precisionAt5), pct(row.recallAt10)])));
   console.log('\nLatency of GET /search (ms) against the same SQL run directly on the engine, same run, same concurrency. Goal: ≤ 1.5×.');
   if (r.connectionResets) console.log(`(${r.connectionResets} requests asked again after a connection reset)`);

@@ -71,7 +71,7 @@ export interface SearchRequest {
 const PageCursorSchema = z.object({ offset: z.int().check(z.gte(0)) });
 
 /** The filters and visibility on search_record `r`, as SQL and parameters. */
-function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
+export function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
   const visibility = hiddenRecordsSql(roles);
   const parts = [visibility.sql];
   const params: Record<string, string> = { ...visibility.params };
@@ -132,7 +132,7 @@ const ROW_RANK = `(CASE WHEN ${DOB_HIT} THEN ${WEIGHTS.dobExact} ELSE 0 END
  * costs that many primary-key lookups, not a scan of every record. (No comments inside the SQL:
  * an apostrophe there would read as a quote.)
  */
-const nameSql = (where: string, nameRows: number) => `
+export const nameSql = (where: string, nameRows: number) => `
 SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS dob,
   ${NORM('l')} AS q_last, ${NORM('f')} AS q_first,
   (${NORM('l')} <> '' AND replace(n.last_norm, ' ', '') = replace(${NORM('l')}, ' ', '')) AS last_eq,
