@@ -40,7 +40,7 @@ import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } 
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
 import { pool } from '../drive/stats';
 import { Progress } from './progress';
-import { benchSearch, reportSearch } from './search';
+import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
 import { parseLevels, table } from './stats';
 import { trace } from './trace';
 
@@ -232,7 +232,7 @@ async function searchBench(options: { quick: boolean; records?: string; seed?: s
   if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
   console.log(`ciss-workflows bench: search — ${os.cpus().length} CPU, Node ${process.version}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
   console.log(`${records.toLocaleString('en-US')} records from the simulator (seed ${seed}) on the embedded runtime's search database (PGlite behind the edge's Data API)…`);
-  const result = await benchSearch({ records, seed, measured: 100_000, sampled: options.quick ? 40 : 150 });
+  const result = await benchSearch({ records, seed, measured: options.quick ? 2_000 : INGEST_SAMPLE, sampled: options.quick ? 40 : 150 });
   reportSearch(result);
   const runSeconds = (performance.now() - started) / 1000;
   const dir = path.join(import.meta.dirname, 'results');

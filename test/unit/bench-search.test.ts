@@ -1,4 +1,4 @@
-import { misspell, plainAscii, queriesFor, relevanceOf, spread } from '../../bench/search';
+import { fillKey, misspell, plainAscii, queriesFor, relevanceOf, spread } from '../../bench/search';
 import { Rng, simulatePerson } from '../../infra/local/search/simulator';
 
 describe('the search bench’s measures', () => {
@@ -39,5 +39,16 @@ describe('the search bench’s measures', () => {
     expect(spread(10, 4)).toEqual([0, 2, 5, 7]);
     expect(new Set(spread(741, 200)).size).toBe(200);
     expect(Math.max(...spread(741, 200))).toBeLessThan(741);
+  });
+
+  it('keeps a fill per seed, volume and what makes its rows; a new index alone does not make it again', () => {
+    const schema = ['CREATE TABLE IF NOT EXISTS t (a int)', 'CREATE INDEX IF NOT EXISTS t_a ON t (a)'];
+    const key = fillKey(8, 1000, schema, ['simulator v1']);
+    expect(fillKey(8, 1000, schema, ['simulator v1'])).toBe(key);
+    expect(fillKey(9, 1000, schema, ['simulator v1'])).not.toBe(key);
+    expect(fillKey(8, 2000, schema, ['simulator v1'])).not.toBe(key);
+    expect(fillKey(8, 1000, schema, ['simulator v2'])).not.toBe(key);
+    expect(fillKey(8, 1000, [schema[0]!, 'CREATE TABLE IF NOT EXISTS u (b int)'], ['simulator v1'])).not.toBe(key);
+    expect(fillKey(8, 1000, [...schema, 'CREATE INDEX IF NOT EXISTS t_b ON t (b)'], ['simulator v1'])).toBe(key);
   });
 });

@@ -10,7 +10,8 @@ import { SearchQuerySchema } from '../../functions/search/domain/query';
 import { SearchRecordSchema, type SearchRecordInput } from '../../functions/search/domain/record';
 import { listSearches, SearchLogQuerySchema } from '../../functions/search/use-cases/log';
 import { viewRecord } from '../../functions/search/use-cases/record';
-import { search, WEIGHTS } from '../../functions/search/use-cases/search';
+import { isAnchor, nameSql, recordConditions, search, WEIGHTS } from '../../functions/search/use-cases/search';
+import { toPositional } from '../../infra/local/search/engine';
 import { listSources } from '../../functions/search/use-cases/sources';
 
 /**
@@ -174,6 +175,38 @@ describe('finding a person', () => {
     }
   });
 
+  it("finds a name's rows by index, never by reading every name: each arm of the rows' OR is an index condition", async () => {
+    const where = recordConditions(SearchQuerySchema.parse({ q: 'x y', purpose: 'C' }), officer.roles);
+    for (const params of [
+      { l: 'kowalzcyk', f: 'katherine', nicks: 'kate', dobs: '1984-03-07 1984-07-03', short: false },
+      { l: 'cen', f: 'carlos', nicks: '', dobs: '', short: true },
+    ]) {
+      const { text, values } = toPositional(`EXPLAIN ${nameSql(where.sql, 2000)}`, { ...where.params, ...params });
+      // With sequential scans priced out, a plan that can use the indexes does; one that cannot still scans.
+      const plan = await db.transaction(async (tx) => {
+        await tx.exec('SET LOCAL enable_seqscan = off');
+        return (await tx.query<{ 'QUERY PLAN': string }>(text, values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).not.toMatch(/Seq Scan on search_name/);
+      expect(plan).toMatch(/Bitmap Index Scan on search_name_last_trgm/);
+    }
+  });
+
+  it("brings a person's other records for a name without a date of birth when surname and given name agree, not for an initial alone", async () => {
+    // Tyrell Quigley's registration shares its SID with a juvenile case under another name: brought in for a judge, never for an officer.
+    const linked = hitsOf(await find(judge, 'Tyrell Quigley')).find((h) => h.recordId === 'juv-1');
+    expect(linked?.matched).toEqual([expect.objectContaining({ field: 'sid', how: 'linked', weight: WEIGHTS.linked })]);
+    expect(keysOf(await find(officer, 'Tyrell Quigley'))).toEqual(['despp-sor/sor-1']);
+    expect(hitsOf(await find(judge, 'T Quigley')).some((h) => h.recordId === 'juv-1')).toBe(false);
+    const name = (firstHow: 'exact' | 'initial' | 'typo', dob?: boolean) => ({ identifiers: new Map(), name: { ord: 1, firstNorm: 'k', lastNorm: 'kowalczyk', last: { how: 'typo' as const, weight: 3 }, first: { how: firstHow, weight: 1 }, ...(dob ? { dob: { how: 'exact' as const, weight: 4, value: '1984-03-07' } } : {}), total: 4 } });
+    expect(isAnchor(name('exact'), { dobs: [] })).toBe(true);
+    expect(isAnchor(name('typo'), { dobs: [] })).toBe(true);
+    expect(isAnchor(name('initial'), { dobs: [] })).toBe(false);
+    // A date asked and not agreeing: not the person's, whatever the name.
+    expect(isAnchor(name('exact'), { dobs: [{ date: '1990-01-01', swapped: false }] })).toBe(false);
+    expect(isAnchor(name('initial', true), { dobs: [{ date: '1984-03-07', swapped: false }] })).toBe(true);
+  });
+
   it('does not bring records linked to a hit that is not confident: a surname alone', async () => {
     const answer = await find(officer, 'Kowalczyk');
     expect(hitsOf(answer).flatMap((h) => h.matched).some((m) => m.how === 'linked')).toBe(false);
@@ -235,8 +268,9 @@ describe('what each role sees', () => {
   it('hides a juvenile record from an officer and shows it to a judge and a prosecutor', async () => {
     expect(keysOf(await find(officer, 'Tyler Brennan'))).toEqual([]);
     expect(keysOf(await find(analyst, 'Tyler Brennan'))).toEqual([]);
-    expect(keysOf(await find(judge, 'Tyler Brennan'))).toEqual(['jud-crmvs/juv-1']);
-    expect(keysOf(await find(prosecutor, 'Tyler Brennan'))).toEqual(['jud-crmvs/juv-1']);
+    // The juvenile's adult registration shares the SID: brought in, for those who may see the juvenile case.
+    expect(keysOf(await find(judge, 'Tyler Brennan'))).toEqual(['jud-crmvs/juv-1', 'despp-sor/sor-1']);
+    expect(keysOf(await find(prosecutor, 'Tyler Brennan'))).toEqual(['jud-crmvs/juv-1', 'despp-sor/sor-1']);
   });
 
   it("shows protective orders to agency people, not to other roles, and never finds them by the protected party's name", async () => {
@@ -282,7 +316,9 @@ describe('every role × the search and record routes', () => {
       const ok = await viewRecord({ caller: who, source: {}, params: { source, id }, purpose: 'C' }, ports()).then(() => true, () => false);
       if (ok) opened.push(id);
     }
-    expect({ found: found.sort(), opened }).toEqual({ found: expected[role], opened: expected[role] });
+    // Who sees Tyler Brennan's juvenile case also gets his adult registration, linked by its SID.
+    const linked = expected[role].includes('juv-1') ? ['sor-1'] : [];
+    expect({ found: found.sort(), opened }).toEqual({ found: [...expected[role], ...linked].sort(), opened: expected[role] });
   });
 });
 

@@ -71,7 +71,7 @@ export interface SearchRequest {
 const PageCursorSchema = z.object({ offset: z.int().check(z.gte(0)) });
 
 /** The filters and visibility on search_record `r`, as SQL and parameters. */
-function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
+export function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
   const visibility = hiddenRecordsSql(roles);
   const parts = [visibility.sql];
   const params: Record<string, string> = { ...visibility.params };
@@ -105,6 +105,12 @@ const CODE2 = (param: string) => `dmetaphone_alt(replace(search_norm(:${param}),
 
 /** The date of birth of name row `n` is one the query gave. */
 const DOB_HIT = `(n.dob = ANY(string_to_array(:dobs, ' ')::date[])) IS TRUE`;
+/**
+ * The same, as a condition the planner can answer from search_name_dob: one arm of the rows' OR.
+ * (`… IS TRUE` is no index condition: with it in the OR, the whole OR was a scan of every name,
+ * seconds at 100,000 records. A NULL date is no row either way.)
+ */
+const DOB_IN = `n.dob = ANY(string_to_array(:dobs, ' ')::date[])`;
 
 /**
  * How likely a name row is the person asked for, as the engine can tell before scoring: the
@@ -126,7 +132,7 @@ const ROW_RANK = `(CASE WHEN ${DOB_HIT} THEN ${WEIGHTS.dobExact} ELSE 0 END
  * costs that many primary-key lookups, not a scan of every record. (No comments inside the SQL:
  * an apostrophe there would read as a quote.)
  */
-const nameSql = (where: string, nameRows: number) => `
+export const nameSql = (where: string, nameRows: number) => `
 SELECT n.source, n.record_id, n.ord, n.first_norm, n.last_norm, n.dob::text AS dob,
   ${NORM('l')} AS q_last, ${NORM('f')} AS q_first,
   (${NORM('l')} <> '' AND replace(n.last_norm, ' ', '') = replace(${NORM('l')}, ' ', '')) AS last_eq,
@@ -145,7 +151,7 @@ FROM (
   WHERE ((${NORM('l')} <> '' AND (n.last_norm % ${NORM('l')} OR n.last_code IN (${CODE('l')}, ${CODE2('l')}) OR n.last_code2 IN (${CODE('l')}, ${CODE2('l')})
        OR (:short AND left(n.last_norm, 1) = left(${NORM('l')}, 1) AND length(n.last_norm) BETWEEN length(${NORM('l')}) - 1 AND length(${NORM('l')}) + 1 AND levenshtein(left(n.last_norm, 100), ${NORM('l')}) <= CASE WHEN length(n.last_norm) = length(${NORM('l')}) THEN 2 ELSE 1 END)))
      AND (${NORM('f')} = '' OR n.first_norm = '' OR left(n.first_norm, 1) = left(${NORM('f')}, 1) OR n.first_norm = ANY(string_to_array(:nicks, ' ')) OR n.first_norm % ${NORM('f')} OR ${DOB_HIT}))
-     OR ${DOB_HIT}
+     OR ${DOB_IN}
   ORDER BY rank DESC, n.source, n.record_id, n.ord
   LIMIT ${nameRows}
 ) n JOIN search_record r ON r.source = n.source AND r.record_id = n.record_id
@@ -285,7 +291,7 @@ export function scoreNameRow(row: SqlRow, candidate: NameCandidate | undefined, 
 }
 
 /** What one record matched, across the ways of matching. */
-interface Candidate {
+export interface Candidate {
   readonly source: string;
   readonly recordId: string;
   name?: RowMatch;
@@ -461,8 +467,20 @@ function hitOf(c: Candidate, d: Detail, parsed: ParsedQuery): SearchHit {
   };
 }
 
-/** A hit confident enough to bring in its person's other records: an identifier typed, or the name and the date of birth agreeing. */
-const isAnchor = (c: Candidate): boolean => c.identifiers.size > 0 || (c.name?.last !== undefined && c.name.first !== undefined && c.name.dob !== undefined);
+/** Given-name matches that name the person, not just fit: a letter or a sound alone does not. */
+const NAMING: ReadonlySet<MatchHow> = new Set(['exact', 'nickname', 'typo', 'transposed']);
+
+/**
+ * A hit confident enough to bring in its person's other records: an identifier typed, or the
+ * name and the date of birth agreeing; when the query gives no date of birth, the surname and
+ * the given name agreeing (exact, a nickname, a typo, the other way round; an initial or a sound
+ * alone is not enough). A name without a date may name several people: each namesake's records
+ * come in with it, in its own group (same SID, licence, docket, or surname and date of birth),
+ * so that the person's records are together and the page is a list of people.
+ */
+export const isAnchor = (c: Pick<Candidate, 'identifiers' | 'name'>, parsed: Pick<ParsedQuery, 'dobs'>): boolean =>
+  c.identifiers.size > 0 ||
+  (c.name?.last !== undefined && c.name.first !== undefined && (c.name.dob !== undefined || (parsed.dobs.length === 0 && NAMING.has(c.name.first.how))));
 
 interface Found {
   readonly c: Candidate;
@@ -611,7 +629,7 @@ export async function search(request: SearchRequest, ports: SearchPorts): Promis
       return detail ? [{ c, detail }] : [];
     });
     const linked = await linkedRecords(
-      shown.filter(({ c }) => isAnchor(c)),
+      shown.filter(({ c }) => isAnchor(c, parsed)),
       new Set(shown.map(({ c }) => keyOf(c.source, c.recordId))),
       found,
       where,

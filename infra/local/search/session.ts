@@ -52,6 +52,12 @@ export interface SearchSession {
   batch(statements: readonly SessionStatement[]): Promise<void>;
   /** Runs work between BEGIN and COMMIT; ROLLBACK when it fails. The caller holds the connection meanwhile. */
   transaction<T>(work: (session: SearchSession) => Promise<T>): Promise<T>;
+  /**
+   * Gathers the search tables' planner statistics now (ANALYZE, as the database's owner). The
+   * worker also does it by itself once enough rows changed (analyze.ts); a bulk load that wants
+   * its plans right at once (the bench) asks.
+   */
+  analyze(): Promise<void>;
   /** Closes the database and ends its thread. */
   close(): Promise<void>;
 }
@@ -84,6 +90,7 @@ export type WorkerCall =
   | { readonly op: 'exec'; readonly sql: string }
   | { readonly op: 'query'; readonly text: string; readonly values: readonly SessionValue[]; readonly rowMode: 'array' | 'object'; readonly textTypes: readonly number[] }
   | { readonly op: 'batch'; readonly statements: readonly SessionStatement[] }
+  | { readonly op: 'analyze' }
   | { readonly op: 'close' };
 /** A call to the worker, numbered for its answer. */
 export type WorkerRequest = WorkerCall & { readonly id: number };
@@ -189,6 +196,10 @@ class WorkerSession implements SearchSession {
     }
     await this.exec('COMMIT');
     return out;
+  }
+
+  async analyze(): Promise<void> {
+    await this.call({ op: 'analyze' });
   }
 
   async close(): Promise<void> {

@@ -2,9 +2,14 @@
  * The search database's thread (session.ts starts it through worker.mjs): opens PGlite with
  * search's extensions and schema, says it is ready, then answers the session's calls one at a
  * time, in the order they came. PostgreSQL's errors go back with their fields (code, position…).
+ *
+ * It also does autovacuum's one job search needs, which PGlite has nobody for: ANALYZE the search
+ * tables once enough rows changed (analyze.ts), between calls and never inside a transaction, and
+ * once on opening a database kept on disk (`npm start`), whose rows were written by earlier runs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
+import { ANALYZE_SQL, ANALYZED_ROWS_SQL, AnalyzePolicy, changedRows } from './analyze';
 import { openSearchDatabase } from './engine';
 import type { SerializedError, SessionResult, WorkerData, WorkerMessage, WorkerRequest } from './session';
 
@@ -29,6 +34,22 @@ function asText(oids: readonly number[]): Record<number, (value: string) => stri
   return parsers;
 }
 
+const policy = new AnalyzePolicy();
+
+/** ANALYZE as the database's owner (a role the Data API set for its secret is put back after). */
+async function analyze(db: PGlite): Promise<void> {
+  const [current] = (await db.query<{ role: string }>("SELECT current_setting('role') AS role")).rows;
+  const role = current?.role ?? 'none';
+  if (role !== 'none') await db.exec('RESET ROLE');
+  try {
+    await db.exec(ANALYZE_SQL);
+  } finally {
+    if (role !== 'none' && /^[a-z_][a-z0-9_]*$/.test(role)) await db.exec(`SET ROLE ${role}`);
+  }
+  const [counted] = (await db.query<{ rows: number }>(ANALYZED_ROWS_SQL)).rows;
+  policy.analyzed(counted?.rows ?? 0);
+}
+
 async function perform(db: PGlite, request: WorkerRequest): Promise<SessionResult<unknown> | undefined> {
   switch (request.op) {
     case 'exec':
@@ -36,10 +57,14 @@ async function perform(db: PGlite, request: WorkerRequest): Promise<SessionResul
       return undefined;
     case 'query': {
       const result = await db.query<unknown>(request.text, [...request.values], { rowMode: request.rowMode, parsers: asText(request.textTypes) });
+      policy.add(changedRows(request.text, result));
       return { rows: result.rows, fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), affectedRows: result.affectedRows };
     }
     case 'batch':
-      for (const statement of request.statements) await db.query(statement.text, [...statement.values]);
+      for (const statement of request.statements) policy.add(changedRows(statement.text, await db.query(statement.text, [...statement.values])));
+      return undefined;
+    case 'analyze':
+      await analyze(db);
       return undefined;
     case 'close':
       await db.close();
@@ -50,6 +75,8 @@ async function perform(db: PGlite, request: WorkerRequest): Promise<SessionResul
 const { dataDir } = workerData as WorkerData;
 try {
   const db = await openSearchDatabase(dataDir);
+  // A database kept on disk holds what earlier runs wrote, perhaps never analyzed.
+  if (dataDir) await analyze(db);
   // One call at a time, in order: a call's statements never interleave with the next call's.
   let turn = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
@@ -58,6 +85,10 @@ try {
         send({ type: 'answer', id: request.id, ok: true, result: await perform(db, request) });
       } catch (error) {
         send({ type: 'answer', id: request.id, ok: false, error: serialize(error) });
+      }
+      // Enough rows changed: ANALYZE before the next call (which waits its turn), outside any transaction.
+      if (request.op !== 'close' && policy.due() && !db.isInTransaction()) {
+        await analyze(db).catch((error: unknown) => console.warn(`[search] ANALYZE failed: ${serialize(error).message}`));
       }
     });
   });
