@@ -66,6 +66,8 @@ export class SearchSourceAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: SearchSourceAccessProps) {
     super(scope, id);
+    // The drop's server access logs granted to the logging service by bucket policy (as portal.ts).
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const roles: Record<string, iam.Role> = {};
     for (const source of PUSHING_SOURCES) {
       const eventSource = sourceEventName(source.id);
@@ -155,8 +157,6 @@ export class SearchSourceAccess extends Construct {
 
   /** The drop bucket, its key and its access-log bucket. */
   private createDrop(stage: string, removalPolicy: RemovalPolicy): { bucket: s3.Bucket; key: kms.Key; logBucket: s3.Bucket } {
-    // Server access logs granted to the logging service by bucket policy (as portal.ts).
-    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const key = new kms.Key(this, 'DropKey', {
       description: `ciss-workflows-${stage}: CISS Search's drop bucket (batch sources' files of changes)`,
       alias: `alias/ciss-workflows-${stage}-search-drop`,
