@@ -83,6 +83,8 @@ export type Permission =
   | { readonly secret: SecretName; readonly access: 'read' }
   /** The Data API on the search database, as its user for this access (and that user's secret). */
   | { readonly searchDb: SearchDbAccess }
+  /** `read`: GetObject on the search drop bucket (batch sources' files) and Decrypt with its key. */
+  | { readonly searchDrop: 'read' }
   /**
    * `groups`: AdminAddUserToGroup and AdminRemoveUserFromGroup on the people's user pool (roles
    * given by a lifecycle); `accounts`: AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut

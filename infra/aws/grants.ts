@@ -26,6 +26,8 @@ export interface GrantTargets {
   readonly executionArns: Readonly<Record<MachineName, string>>;
   /** CISS Search's database: grants the Data API on it as the user for one access (and that user's secret). */
   readonly searchDb?: { grantDataApi(grantee: iam.IGrantable, access: SearchDbAccess): void };
+  /** The search drop bucket (batch sources' files): `{ searchDrop: 'read' }` permissions are on it. */
+  readonly searchDrop?: { grantReadDropped(grantee: iam.IGrantable): void };
   /** The people's user pool's ARN: `{ userPool: 'groups' }` permissions are on it (set once the API exists). */
   readonly userPoolArn?: string;
 }
@@ -183,6 +185,9 @@ export function grantPermission(grantee: iam.IGrantable, permission: Permission,
   } else if ('searchDb' in permission) {
     if (!targets.searchDb) throw new Error('A searchDb permission was granted before the search database was created');
     targets.searchDb.grantDataApi(grantee, permission.searchDb);
+  } else if ('searchDrop' in permission) {
+    if (!targets.searchDrop) throw new Error('A searchDrop permission was granted before the drop bucket was created');
+    targets.searchDrop.grantReadDropped(grantee);
   } else {
     const onMachine = new Set<string>();
     const onExecutions = new Set<string>();

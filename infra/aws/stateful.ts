@@ -149,7 +149,7 @@ export class StatefulResources extends Construct {
 
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: prefix, description: 'Domain events of ciss-workflows' });
     // Each CISS Search source puts only its own events, and only it may (search-sources.ts).
-    this.searchSources = new SearchSourceAccess(this, 'SearchSources', { stage: props.stage, bus: this.bus });
+    this.searchSources = new SearchSourceAccess(this, 'SearchSources', { stage: props.stage, bus: this.bus, removalPolicy });
 
     this.configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
       configurationSetName: prefix,

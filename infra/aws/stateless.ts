@@ -90,6 +90,7 @@ export class StatelessResources extends Construct {
       machineArns,
       executionArns,
       searchDb: stateful.searchDb,
+      searchDrop: stateful.searchSources,
     };
     const functionSpecs: Readonly<Record<FunctionName, FunctionSpec>> = manifest.functions;
     const machineSpecs: Readonly<Record<MachineName, MachineSpec>> = manifest.machines;
@@ -193,7 +194,7 @@ export class StatelessResources extends Construct {
       new events.Rule(this, `Rule-${name}`, {
         eventBus: (spec.bus ?? 'app') === 'app' ? stateful.bus : undefined,
         description: spec.description,
-        eventPattern: toEventPattern(spec.bus === 'default' ? onlyMachinesOf(spec.pattern, stageMachineArns) : spec.pattern),
+        eventPattern: toEventPattern(spec.bus === 'default' ? onlyBucketsOf(onlyMachinesOf(spec.pattern, stageMachineArns), [stateful.searchSources.dropBucket.bucketName]) : spec.pattern),
         targets: [
           new targets.LambdaFunction(this.functions[spec.target.function].fn, {
             retryAttempts: 8,
@@ -264,6 +265,18 @@ export function onlyMachinesOf(pattern: Readonly<Record<string, unknown>>, state
   const detail = pattern['detail'] ?? {};
   if (!onlyStates || typeof detail !== 'object' || detail === null || Array.isArray(detail) || 'stateMachineArn' in detail) return pattern;
   return { ...pattern, detail: { ...detail, stateMachineArn: [...stateMachineArns] } };
+}
+
+/**
+ * Likewise, a rule on the default bus on S3 events is narrowed to this stage's buckets that send
+ * their events to EventBridge (the search drop), unless the manifest names buckets itself.
+ */
+export function onlyBucketsOf(pattern: Readonly<Record<string, unknown>>, bucketNames: readonly string[]): Readonly<Record<string, unknown>> {
+  const source = pattern['source'];
+  const onlyS3 = Array.isArray(source) && source.length > 0 && source.every((s) => s === 'aws.s3');
+  const detail = pattern['detail'] ?? {};
+  if (!onlyS3 || typeof detail !== 'object' || detail === null || Array.isArray(detail) || 'bucket' in detail) return pattern;
+  return { ...pattern, detail: { ...detail, bucket: { name: [...bucketNames] } } };
 }
 
 /** Raw EventBridge keys as written in the manifest, and their names in `events.EventPattern`. */

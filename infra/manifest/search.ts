@@ -72,6 +72,14 @@ export const searchFunctions = {
     timeoutSeconds: 300,
     memoryMb: 512,
   },
+  'search-drop': {
+    entry: 'functions/search/drop.ts',
+    description: "CISS Search: ingests a file a batch source dropped in the drop bucket (<source id>/<file>.ndjson), mapped by its connector; the file's name is the source's cursor",
+    env: { ...commonEnv, ...searchDbEnv('ingest') },
+    permissions: [auditAppend, { searchDb: 'ingest' }, { searchDrop: 'read' }],
+    timeoutSeconds: 300,
+    memoryMb: 512,
+  },
   'search-purge': {
     entry: 'functions/search/purge.ts',
     description: "CISS Search: purges the words of searches older than the query log's retention (366 days; CJIS AU-11 asks at least a year), as the one database user that may delete them; audited as a count",
@@ -101,6 +109,12 @@ export const searchEventRules = {
     description: 'A source system pushed changes to its records: apply them to search',
     pattern: { source: PUSHING_SOURCES, 'detail-type': ['SearchRecordsChanged'] },
     target: { function: 'search-ingest' },
+  },
+  'search-drop-object-created': {
+    description: 'A batch source dropped a file of changes in the drop bucket: ingest it (in AWS the rule is narrowed to the drop bucket, infra/aws/stateless.ts)',
+    bus: 'default',
+    pattern: { source: ['aws.s3'], 'detail-type': ['Object Created'] },
+    target: { function: 'search-drop' },
   },
   'search-arrest-published': {
     description: 'An arrest packet became available or was adjudicated: index it in search',

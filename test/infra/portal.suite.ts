@@ -73,7 +73,7 @@ describe('the CISS portal in AWS (issue 15)', () => {
   const { id: distributionId, config } = distributionOf(template);
   const apiOrigin = config.Origins.find((o) => o.CustomOriginConfig !== undefined);
   const bucketOrigin = config.Origins.find((o) => o.S3OriginConfig !== undefined);
-  const bucketId = Object.entries(resourcesOf(template, 'AWS::S3::Bucket')).find(([, b]) => b.Properties['LoggingConfiguration'] !== undefined)?.[0] ?? '';
+  const bucketId = Object.entries(resourcesOf(template, 'AWS::S3::Bucket')).find(([, b]) => (b.Properties['LoggingConfiguration'] as { LogFilePrefix?: string } | undefined)?.LogFilePrefix === 'portal-bucket/')?.[0] ?? '';
   const portalUrl = `https://\${${distributionId}.DomainName}/portal/`;
 
   describe('the bucket', () => {

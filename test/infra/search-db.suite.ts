@@ -2,9 +2,9 @@ import { manifest, type FunctionName, type Permission, type SearchDbAccess } fro
 import { SEARCH_DB_NAME } from '#infra/manifest/shared';
 import { searchSchemaStatements } from '#infra/search-schema';
 import { DATA_API_ACTIONS } from '#infra/aws/search-db';
-import { PUSHING_SOURCES } from '#infra/aws/search-sources';
+import { BATCH_SOURCES, DROPPED_FILE_DAYS, PUSHING_SOURCES } from '#infra/aws/search-sources';
 import { SEARCH_DB_USERS, searchDbGrantStatements } from '#infra/aws/search-migration/users';
-import { appKeyId, clusterArnOf, devTemplate, exportedFromSearchDb, functionRoleId, getAttArn, onlyLogicalId, passedToSearchDb, ref, resourcesOf, roleStatements, searchDbTemplate, type Statement } from './template';
+import { appKeyId, clusterArnOf, devTemplate, functionLogicalId, exportedFromSearchDb, functionRoleId, getAttArn, onlyLogicalId, passedToSearchDb, ref, resourcesOf, roleStatements, searchDbTemplate, type Statement } from './template';
 
 // CISS Search's database (infra/aws/search-db.ts) lives in a nested stack: its own template, read
 // here; the search functions are the main template's, which reads the database through the nested
@@ -230,5 +230,72 @@ describe("CISS Search's pushing sources on the bus", () => {
         },
       ]);
     }
+  });
+});
+
+describe("CISS Search's drop for batch sources (S3)", () => {
+  const buckets = resourcesOf(main, 'AWS::S3::Bucket');
+  const dropId = Object.entries(buckets).find(([, b]) => JSON.stringify(b.Properties['NotificationConfiguration'] ?? {}).includes('EventBridgeConfiguration'))?.[0] ?? '';
+  const drop = buckets[dropId]?.Properties ?? {};
+  const dropArn = getAttArn(dropId);
+  const keyId = String((JSON.stringify(drop['BucketEncryption']).match(/"Fn::GetAtt":\["([^"]+)","Arn"\]/) ?? [])[1]);
+  const managedStatements = (roleId: string): Statement[] => {
+    const attached = (resourcesOf(main, 'AWS::IAM::Role')[roleId]?.Properties['ManagedPolicyArns'] ?? []) as unknown[];
+    return Object.entries(resourcesOf(main, 'AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => attached.some((arn) => JSON.stringify(arn) === JSON.stringify(ref(id))))
+      .flatMap(([, p]) => (p.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement);
+  };
+  const s3Region = { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] };
+
+  test('is private, owner-enforced, versioned, encrypted with its own rotating key, logged, and keeps files 14 days', () => {
+    expect(dropId).not.toBe('');
+    expect(resourcesOf(main, 'AWS::KMS::Key')[keyId]?.Properties).toMatchObject({ EnableKeyRotation: true });
+    expect(keyId).not.toBe(appKeyId(main));
+    expect(drop).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAttArn(keyId) }, BucketKeyEnabled: true }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: DROPPED_FILE_DAYS, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: expect.any(String) }, LogFilePrefix: 'search-drop/' },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    expect(DROPPED_FILE_DAYS).toBe(14);
+    const policy = Object.values(resourcesOf(main, 'AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties['Bucket']) === JSON.stringify(ref(dropId)));
+    const denies = ((policy?.Properties['PolicyDocument'] as { Statement: Statement[] } | undefined)?.Statement ?? []).filter((st) => st.Effect === 'Deny');
+    expect(denies.map((d) => d.Condition)).toEqual(expect.arrayContaining([{ Bool: { 'aws:SecureTransport': 'false' } }, { NumericLessThan: { 's3:TlsVersion': 1.2 } }]));
+  });
+
+  test('each batch source has its own role, which may put files under its own <source id>/ only', () => {
+    const roles = Object.entries(resourcesOf(main, 'AWS::IAM::Role')).filter(([, r]) => String(r.Properties['RoleName']).startsWith('ciss-workflows-dev-search-drop-'));
+    expect(roles.map(([, r]) => r.Properties['RoleName']).sort()).toEqual(BATCH_SOURCES.map((s) => `ciss-workflows-dev-search-drop-${s.id}`).sort());
+    expect(BATCH_SOURCES.map((s) => s.id).sort()).toEqual(['despp-cch', 'despp-weapons', 'dmv-licences', 'dmv-registrations']);
+    for (const source of BATCH_SOURCES) {
+      const [roleId] = roles.find(([, r]) => r.Properties['RoleName'] === `ciss-workflows-dev-search-drop-${source.id}`)!;
+      const statements = managedStatements(roleId);
+      const s3Statements = statements.filter((st) => [st.Action].flat().some((a) => String(a).startsWith('s3:')));
+      expect(s3Statements).toEqual([{ Effect: 'Allow', Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [dropArn, `/${source.id}/*`]] } }]);
+      expect(statements.filter((st) => !s3Statements.includes(st))).toEqual([
+        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAttArn(keyId), Condition: { StringEquals: { 'kms:ViaService': s3Region } } },
+      ]);
+      expect(roleStatements(main, roleId)).toEqual([]);
+    }
+  });
+
+  test("S3's Object Created events of the drop bucket, on the default bus, go to search-drop, which may read the drop and decrypt with its key", () => {
+    const rules = Object.values(resourcesOf(main, 'AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties['EventPattern'] ?? {}).includes('aws.s3'));
+    expect(rules.map((r) => ({ bus: r.Properties['EventBusName'], pattern: r.Properties['EventPattern'] }))).toEqual([
+      { bus: undefined, pattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [ref(dropId)] } } } },
+    ]);
+    expect(rules[0]?.Properties['Targets']).toEqual([expect.objectContaining({ Arn: getAttArn(functionLogicalId(main, 'search-drop')) })]);
+    const statements = roleStatements(main, functionRoleId(main, 'search-drop'));
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [dropArn, '/*']] } },
+        { Effect: 'Allow', Action: 'kms:Decrypt', Resource: getAttArn(keyId), Condition: { StringEquals: { 'kms:ViaService': s3Region } } },
+      ]),
+    );
+    const readers = functionNames.filter((name) => roleStatements(main, functionRoleId(main, name)).some((st) => JSON.stringify(st.Resource).includes(JSON.stringify(dropArn))));
+    expect(readers).toEqual(['search-drop']);
   });
 });

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { PGlite } from '@electric-sql/pglite';
 import type { AuditEvent } from '../../functions/shared/audit';
 import type { PacketRecord } from '../../functions/arrests/adapters/packet-store';
@@ -7,6 +8,8 @@ import type { SqlEngine } from '../../functions/search/ports';
 import { indexArrest } from '../../functions/search/use-cases/index-arrest';
 import { deliveryState, ingest, ingestFromSource } from '../../functions/search/use-cases/ingest';
 import { pollSources, type SourceApi, type SourcePage } from '../../functions/search/use-cases/poll';
+import { ingestDroppedFile, type DroppedFiles } from '../../functions/search/use-cases/drop';
+import objectCreated from '../../events/samples/search-drop-object-created.json' with { type: 'json' };
 import { openSearchDatabase, PgliteEngine } from '../../infra/local/search/engine';
 import { sourceDeliveries } from '../../infra/local/search/simulator';
 
@@ -126,6 +129,63 @@ describe('search_apply through the ingest use case', () => {
     expect(first.applied).toBeGreaterThan(50);
     const again = await ingestFromSource(sourceOf('despp-cch')!, changes, { engine, audit, batchSize: 50 });
     expect(again).toMatchObject({ applied: 0, removed: 0, skipped: changes.length });
+  });
+});
+
+describe('the S3 drop of a batch source (search-drop)', () => {
+  /** A fake drop: files by key; the keys it was asked for. */
+  function drop(files: Readonly<Record<string, string>>): DroppedFiles & { read: jest.Mock<DroppedFiles['read']> } {
+    return { read: jest.fn(async (key: string) => (key in files ? files[key]! : Promise.reject(new Error(`NoSuchKey ${key}`)))) };
+  }
+  const now = () => '2026-11-30T06:00:00.000Z';
+  const ndjson = (changes: readonly unknown[]) => changes.map((c) => JSON.stringify(c)).join('\n') + '\n';
+
+  it("ingests the file S3's Object Created event names through the source's connector, records the file as its cursor, and changes nothing when replayed", async () => {
+    const key = objectCreated.detail.object.key;
+    expect(key).toBe('despp-cch/2026-11-30.ndjson');
+    const changes = sourceDeliveries(3, 200, 'despp-cch').map((d) => d.change);
+    const files = drop({ [key]: ndjson(changes) });
+
+    const first = await ingestDroppedFile(key, { engine, audit, files, now });
+    expect(first).toMatchObject({ ok: true, source: 'despp-cch', file: '2026-11-30.ndjson', changes: changes.length, rejected: 0 });
+    expect(first.ok && first.applied).toBeGreaterThan(0);
+    const indexed = await count("search_record WHERE source = 'despp-cch'");
+    expect(indexed).toBeGreaterThan(0);
+    expect(await deliveryState(engine, 'despp-cch')).toMatchObject({ cursor: '2026-11-30.ndjson', lastOkAt: now() });
+
+    const again = await ingestDroppedFile(key, { engine, audit, files, now });
+    expect(again).toMatchObject({ ok: true, applied: 0, removed: 0, skipped: changes.length });
+    expect(await count("search_record WHERE source = 'despp-cch'")).toBe(indexed);
+    expect(files.read.mock.calls).toEqual([[key], [key]]);
+  });
+
+  it('refuses a key that names no batch source without reading it', async () => {
+    const files = drop({});
+    for (const [key, refused] of [
+      ['jud-crmvs/2026-11-30.ndjson', 'jud-crmvs delivers by events, not by files'],
+      ['nobody/2026-11-30.ndjson', 'no source system nobody'],
+      ['despp-cch/2026-11-30.csv', 'the key is not <source id>/<file>.ndjson'],
+      ['despp-cch/sub/2026-11-30.ndjson', 'the key is not <source id>/<file>.ndjson'],
+      ['2026-11-30.ndjson', 'the key is not <source id>/<file>.ndjson'],
+    ] as const) {
+      expect(await ingestDroppedFile(key, { engine, audit, files, now })).toEqual({ ok: false, refused });
+    }
+    expect(files.read).not.toHaveBeenCalled();
+    expect(await count('search_source_state')).toBe(0);
+  });
+
+  it("fails a file with a line that is not JSON as a whole, recorded as the source's error by line number, never the line", async () => {
+    const key = 'dmv-licences/2026-11-30.ndjson';
+    const good = sourceDeliveries(3, 50, 'dmv-licences').map((d) => d.change);
+    const files = drop({ [key]: `${JSON.stringify(good[0])}\n{"LAST_NAME": "O'BRIEN\n` });
+
+    expect(await ingestDroppedFile(key, { engine, audit, files, now })).toEqual({ ok: false, refused: '2026-11-30.ndjson: line 2 is not JSON', source: 'dmv-licences', file: '2026-11-30.ndjson' });
+    expect(await count('search_record')).toBe(0);
+    expect(await deliveryState(engine, 'dmv-licences')).toMatchObject({ lastError: '2026-11-30.ndjson: line 2 is not JSON' });
+  });
+
+  it('lets a read that fails through (EventBridge retries the event)', async () => {
+    await expect(ingestDroppedFile('despp-weapons/missing.ndjson', { engine, audit, files: drop({}), now })).rejects.toThrow('NoSuchKey');
   });
 });
 

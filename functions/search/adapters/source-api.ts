@@ -7,6 +7,7 @@
  *   as NDJSON (one change a line), its name in the `X-File-Name` header, or 204 when none is new.
  */
 import * as z from 'zod/mini';
+import { NotNdjson, parseNdjson } from '../domain/ndjson';
 import type { Source } from '../domain/sources';
 import type { SourceApi, SourcePage } from '../use-cases/poll';
 
@@ -33,17 +34,13 @@ export class HttpSourceApi implements SourceApi {
       const name = res.headers.get('x-file-name');
       if (!name) throw new SourceFailed(`${source.id} sent a file without its name`);
       const text = await res.text();
-      const changes = text
-        .split('\n')
-        .filter((line) => line.trim())
-        .map((line, i) => {
-          try {
-            return JSON.parse(line) as unknown;
-          } catch {
-            // Not JSON.parse's message: it quotes the line, which names people.
-            throw new SourceFailed(`${source.id} sent ${name} with line ${i + 1} not JSON`);
-          }
-        });
+      let changes: unknown[];
+      try {
+        changes = parseNdjson(text);
+      } catch (error) {
+        if (error instanceof NotNdjson) throw new SourceFailed(`${source.id} sent ${name} with line ${error.line} not JSON`);
+        throw error;
+      }
       return { changes, cursor: name, more: res.headers.get('x-more-files') === 'true' };
     }
     const res = await fetch(`${this.baseUrl}/${source.id}/changes?after=${after}&limit=${this.options.pageSize ?? 500}`, { signal });
