@@ -19,9 +19,10 @@ describe('AWS and local back-ends built from one manifest', () => {
   let resources: Record<string, CfnResource & { readonly Type: string }>;
   const byType = (type: string) => Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === type));
 
+  // Waits for cdk.test.ts's synthesis when it is under way, or makes it (a minute or more on a busy machine).
   beforeAll(async () => {
     [h, resources] = await Promise.all([givenRuntime(), loadSynthesis().then((s) => s.app['Resources'] as typeof resources)]);
-  });
+  }, 300_000);
   afterAll(() => stopHarness(h));
 
   /** Functions of the infrastructure itself, not of the application: only AWS has them. */
