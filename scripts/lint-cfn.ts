@@ -1,6 +1,7 @@
 /**
- * `npm run lint:cfn`: synthesizes the stack (no bundling: cfn-lint reads the template, not the
- * code) and runs cfn-lint on it, failing on errors only (W3005 warnings are accepted). cfn-lint
+ * `npm run lint:cfn`: the default stage's synthesis (no bundling: cfn-lint reads the template, not
+ * the code; the one the infra tests left, test/infra/synthesis.ts, when the sources are the same)
+ * and cfn-lint on it, failing on errors only (W3005 warnings are accepted). cfn-lint
  * is a Python tool the project does not install: where it is not on the PATH this says so
  * plainly and exits 0, so that CI can run it everywhere and gate where it is installed
  * (`pip install cfn-lint`, or Debian's `python3-cfnlint` / `cfn-lint`).
@@ -9,11 +10,8 @@
  * see infra/aws/stateless.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NestedStack, type App } from 'aws-cdk-lib';
-import { synthesizeStack } from '../infra/stack';
+import { loadSynthesis } from '../test/infra/synthesis';
 
 function cfnLintVersion(): string | undefined {
   const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
@@ -26,17 +24,15 @@ if (!version) {
   process.exit(0);
 }
 
-const stack = synthesizeStack();
-const assembly = (stack.node.root as App).synth();
-const template = assembly.getStackArtifact(stack.artifactId).template as unknown;
-const dir = mkdtempSync(path.join(tmpdir(), 'ciss-cfn-lint-'));
-const file = path.join(dir, `${stack.stackName}.template.json`);
-writeFileSync(file, JSON.stringify(template, null, 1));
-// The nested stacks' templates (CISS Search's database), as the assembly wrote them.
-const nestedFiles = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack).map((nested) => path.join(assembly.directory, nested.templateFile));
+// The default stage's synthesis as the cloud assembly wrote it: the main template and the nested
+// stacks' (CISS Search's database, the function areas). The one the infra tests made when they
+// ran on these sources (test/infra/synthesis.ts, keyed by their hash), otherwise made now.
+const synthesis = await loadSynthesis();
+const stack = { stackName: synthesis.stackName };
+const file = synthesis.files.main;
+const nestedFiles = synthesis.files.nested;
 
 const run = spawnSync('cfn-lint', ['--format', 'parseable', '--non-zero-exit-code', 'error', '--', file, ...nestedFiles], { encoding: 'utf8' });
-rmSync(dir, { recursive: true, force: true });
 const findings = run.stdout.split('\n').filter((line) => line.trim());
 // parseable: <file>:<line>:<col>:<end line>:<end col>:<rule>:<message>
 const fileOf = (line: string): string => [file, ...nestedFiles].find((f) => line.startsWith(`${f}:`)) ?? '';

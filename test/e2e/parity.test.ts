@@ -1,7 +1,6 @@
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { functions, machines, routes, schedules, type FunctionName } from '../../infra/manifest';
-import { synthesizeStack } from '../../infra/stack';
-import { appTemplate } from '../infra/template';
+import { loadSynthesis } from '../infra/synthesis';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 interface CfnResource {
@@ -16,12 +15,14 @@ interface CfnResource {
 describe('AWS and local back-ends built from one manifest', () => {
   let h: Harness;
   // The function areas' nested stacks folded into the main template: one application either way.
-  const template = appTemplate(synthesizeStack());
-  const byType = (type: string) => template.findResources(type) as Record<string, CfnResource>;
+  // The default stage's synthesis, shared with test/infra/cdk.test.ts and lint:cfn (test/infra/synthesis.ts).
+  let resources: Record<string, CfnResource & { readonly Type: string }>;
+  const byType = (type: string) => Object.fromEntries(Object.entries(resources).filter(([, r]) => r.Type === type));
 
+  // Waits for cdk.test.ts's synthesis when it is under way, or makes it (a minute or more on a busy machine).
   beforeAll(async () => {
-    h = await givenRuntime();
-  });
+    [h, resources] = await Promise.all([givenRuntime(), loadSynthesis().then((s) => s.app['Resources'] as typeof resources)]);
+  }, 300_000);
   afterAll(() => stopHarness(h));
 
   /** Functions of the infrastructure itself, not of the application: only AWS has them. */

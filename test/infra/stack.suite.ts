@@ -4,14 +4,15 @@ import { readFileSync } from 'node:fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Stack, type App } from 'aws-cdk-lib';
 import { ROLES, manifest, type EventRuleSpec, type FunctionName, type MachineName, type Permission, type Ref, type SearchDbAccess, type SecretName } from '#infra/manifest';
-import { PROJECT_ROOT, synthesizeStack } from '#infra/stack';
+import { PROJECT_ROOT } from '#infra/stack';
 import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aws/asl';
 import { entriesOf } from '#infra/aws/refs';
 import { USER_POOL_TRIGGERS } from '#infra/aws/api';
 import { functionArea } from '#infra/aws/stateless';
 import {
   appKeyId,
-  appTemplate,
+  devSynthesizedStack,
+  devTemplate,
   clusterArnOf,
   exportedFromSearchDb,
   expectResource,
@@ -30,10 +31,10 @@ import {
 /** Where the manifest's paths start (a scratch copy can stand in while files are being written). */
 const projectRoot = PROJECT_ROOT;
 
-// One synthesis for the file: it is most of the run time, and every test only reads it.
-const stack = synthesizeStack({ projectRoot });
+// The default stage's one synthesis (./template.ts), shared with the other suites that only read it.
+const stack = devSynthesizedStack();
 // The template with the function areas' nested stacks folded in: the suites check wiring, not where the templates split.
-const template = appTemplate(stack);
+const template = devTemplate();
 (stack.node.root as App).synth();
 
 const tableIdOf = (name: string): string => {

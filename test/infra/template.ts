@@ -1,7 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { Stack } from 'aws-cdk-lib';
+import { NestedStack, Stack, type App } from 'aws-cdk-lib';
 import { synthesizeStack, type CissWorkflowsStack } from '#infra/stack';
 import { manifest, type FunctionName } from '#infra/manifest';
+import { lockSynthesis, publishSynthesis, synthesisKey } from './synthesis';
 
 /** The slice of a CloudFormation resource these tests read. */
 export interface CfnResource {
@@ -132,9 +133,31 @@ export function appTemplate(stack: CissWorkflowsStack): Template {
 let devStack: ReturnType<typeof synthesizeStack> | undefined;
 let devTemplates: { app: Template; main: Template; searchDb: Template } | undefined;
 function dev(): { app: Template; main: Template; searchDb: Template } {
-  devStack ??= synthesizeStack();
-  devTemplates ??= { app: appTemplate(devStack), main: Template.fromStack(devStack), searchDb: Template.fromStack(devStack.stateful.searchDbStack) };
+  if (devTemplates) return devTemplates;
+  // Others (the parity test, lint:cfn) wait for this synthesis rather than make their own (./synthesis.ts).
+  const key = synthesisKey();
+  const release = lockSynthesis(key);
+  try {
+    devStack ??= synthesizeStack();
+    devTemplates = { app: appTemplate(devStack), main: Template.fromStack(devStack), searchDb: Template.fromStack(devStack.stateful.searchDbStack) };
+    if (release) publishDevSynthesis(key, devStack, devTemplates);
+  } finally {
+    release?.();
+  }
   return devTemplates;
+}
+
+/** Leaves the default stage's synthesis in the shared cache (./synthesis.ts). */
+export function publishDevSynthesis(key: string, stack: CissWorkflowsStack, templates: { app: Template; searchDb: Template }): void {
+  const assembly = (stack.node.root as App).synth();
+  publishSynthesis(key, {
+    stackName: stack.stackName,
+    app: templates.app.toJSON(),
+    searchDb: templates.searchDb.toJSON(),
+    assemblyDir: assembly.directory,
+    mainFile: stack.templateFile,
+    nestedFiles: stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack).map((n) => n.templateFile),
+  });
 }
 /**
  * The default stage's template with the function areas folded in (`appTemplate`), synthesized
