@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -146,7 +146,10 @@ export class SearchSourceAccess extends Construct {
     });
     const holder = grantee.grantPrincipal;
     if (holder instanceof Construct) {
-      acknowledge(holder, `AwsSolutions-IAM5[Resource::<${this.nagRef(this.dropBucket)}.Arn>/*]`, "Any file a batch source dropped (each under its own prefix) is read by key from S3's event; the wildcard is the drop bucket's objects only.");
+      // A holder in another stack (a function area's nested stack) sees the bucket's ARN as the
+      // parameter CloudFormation passes it, named `referenceto<the bucket's unique id>Arn`.
+      const objects = Stack.of(holder) === Stack.of(this.dropBucket) ? `<${this.nagRef(this.dropBucket)}.Arn>` : `<referenceto${Names.uniqueId(this.dropBucket.node.defaultChild as s3.CfnBucket)}Arn>`;
+      acknowledge(holder, `AwsSolutions-IAM5[Resource::${objects}/*]`, "Any file a batch source dropped (each under its own prefix) is read by key from S3's event; the wildcard is the drop bucket's objects only.");
     }
   }
 
