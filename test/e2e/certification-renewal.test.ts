@@ -90,8 +90,10 @@ describe('CISS Search certification renewal, across the year', () => {
     async () => {
       const cchrsRequest = await activeCchrsAccount();
       const satUntil = await today(365);
-      // The certification a week later: it outlives the training it rests on.
-      await h.clock.advance(7 * DAY);
+      // The certification eight days later: it outlives the training it rests on, and its 7-day
+      // reminder falls the day after the training ran out, whatever the time of day the test runs
+      // (seven days would put that reminder on the training's last day, current or not by a race).
+      await h.clock.advance(8 * DAY);
       const { certificationId: first } = await certify(1);
       const firstPath = `/search-certifications/${first}`;
       const { expiresAt } = (await read(firstPath, unit)) as { expiresAt: string };
@@ -112,6 +114,7 @@ describe('CISS Search certification renewal, across the year', () => {
       const refused = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ problems: [{ field: 'employee.email', rule: expect.stringContaining('Security Awareness Training must be current') }] });
+      await until(new Date(Date.parse(expiresAt) - 7 * DAY).toISOString());
       const reminder7 = await mailTo(EMPLOYEE.email, 'CISS Search certification expires in 7 days');
       expect(reminder7.body.text).toContain('Security Awareness Training is not shown current today');
 

@@ -4,6 +4,7 @@ import { custodialPacket } from '../../drive/arrest-packet';
 import type { InboxAnswer, NoticeView } from '../../functions/dissemination/use-cases/inbox';
 import type { FailedNoticeView, RuleView } from '../../functions/dissemination/use-cases/operate';
 import type { SearchRecordInput } from '../../functions/search/domain/record';
+import { localSourceAccessKeyId } from '../../infra/local/search/names';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
 import { eventually, scanAll } from './steps';
 
@@ -159,7 +160,9 @@ describe('dissemination by rules on the embedded runtime', () => {
     };
     await eventually(indexed, 'the arrest published and indexed', 60_000);
     const order = { op: 'upsert', version: 1, orderNumber: 'PO-2026-700001', orderType: 'Criminal protective order', respondent: { last: 'Doe', first: 'John', dob: '04/12/1990', sex: 'M' }, issued: '11/30/2026', expires: '2027-11-30', town: 'New Haven', court: 'New Haven GA23', protectedParty: { name: 'Jane Roe', dob: '01/01/1992' }, status: 'Active' };
-    const out = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: `ciss-${h.stage}-bus`, Source: 'ciss.search.jud-por', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: [order] }) }] }));
+    // Signed as the registry: only a source may put its own ciss.search.<id> events.
+    const registry = new EventBridgeClient({ endpoint: h.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: localSourceAccessKeyId('jud-por'), secretAccessKey: 'local' } });
+    const out = await registry.send(new PutEventsCommand({ Entries: [{ EventBusName: `ciss-${h.stage}-bus`, Source: 'ciss.search.jud-por', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: [order] }) }] }));
     expect(out.FailedEntryCount ?? 0).toBe(0);
 
     const [mail] = await eventually(async () => {

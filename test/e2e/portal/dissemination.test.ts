@@ -2,6 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { Page } from 'playwright-core';
 import { custodialPacket } from '../../../drive/arrest-packet';
 import type { SearchRecordInput } from '../../../functions/search/domain/record';
+import { localSourceAccessKeyId } from '../../../infra/local/search/names';
 import { eventually, mailbox } from '../steps';
 import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from './harness';
 
@@ -73,7 +74,7 @@ describe('notices and dissemination rules in the portal', () => {
   it("shows the court's clerk a protective order the registry pushed against the open arrest's defendant, with the source record it came from", async () => {
     // Published (AVAILABLE) and indexed as ciss-arrests: the arrest is open.
     await eventually(async () => ((await p.h.runtime.search.direct().query("SELECT 1 AS one FROM search_record WHERE source = 'ciss-arrests' AND record_id = :id AND body::text LIKE '%AVAILABLE%'", { id: packetId })).length ? true : undefined), 'the arrest indexed', 60_000);
-    const events = new EventBridgeClient({ endpoint: p.h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const events = new EventBridgeClient({ endpoint: p.h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: localSourceAccessKeyId('jud-por'), secretAccessKey: 'local' } });
     const order = { op: 'upsert', version: 1, orderNumber: 'PO-2026-800002', orderType: 'Criminal protective order', respondent: { last: 'Doe', first: 'John', dob: '04/12/1990' }, issued: '11/30/2026', expires: '2027-11-30', court: 'New Haven GA23', protectedParty: { name: 'Jane Roe' }, status: 'Active' };
     await events.send(new PutEventsCommand({ Entries: [{ EventBusName: p.h.runtime.names.bus, Source: 'ciss.search.jud-por', DetailType: 'SearchRecordsChanged', Detail: JSON.stringify({ changes: [order] }) }] }));
     events.destroy();
