@@ -19,6 +19,7 @@ import type { ManifestRoute } from '../manifest';
 import type { Api } from './api';
 import { baseRules, EDGE_HEADER, logWaf, perSourceRules, wafVisibility } from './waf';
 import { LOG_RETENTION } from './function';
+import { accessLogBucket } from './log-bucket';
 import { acknowledge, nagSpelling } from './nag';
 
 /** What `buildPortal()` (portal/build.ts) produces, or a stand-in: file name → content. */
@@ -201,21 +202,8 @@ export class PortalHosting extends Construct {
 
   /** Server access logs of the bucket and CloudFront's standard logs, kept one year. */
   private createLogBucket(): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'Logs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudFront's standard logs are written with an ACL grant to the log-delivery account.
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(LOG_RETENTION), noncurrentVersionExpiration: Duration.days(1) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(bucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logs are delivered only to buckets encrypted with SSE-S3, which this one is.');
-    acknowledge(bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Access logs of the portal (public code): versioned and kept a year in this region; a cross-region replica is an operator decision.');
-    return bucket;
+    // CloudFront's standard logs are written with an ACL grant to the log-delivery account.
+    return accessLogBucket(this, 'Logs', { of: 'the portal (public code)', objectOwnership: s3.ObjectOwnership.OBJECT_WRITER, removalPolicy: RemovalPolicy.RETAIN });
   }
 
   /**

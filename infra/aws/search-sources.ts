@@ -7,7 +7,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { SOURCES, type Source } from '../../functions/search/domain/sources';
 import { SEARCH_PUSHING_SOURCES } from '../manifest/search';
-import { LOG_RETENTION } from './function';
+import { accessLogBucket } from './log-bucket';
 import { acknowledge } from './nag';
 
 /** Where a source's pushed changes come from on the bus: `ciss.search.<source id>` (functions/search/ingest.ts). */
@@ -166,19 +166,7 @@ export class SearchSourceAccess extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
-    const logBucket = new s3.Bucket(this, 'DropLogs', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // S3 server access logs can only be delivered to a bucket encrypted with SSE-S3.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(LOG_RETENTION), noncurrentVersionExpiration: Duration.days(1) }],
-      removalPolicy,
-    });
-    acknowledge(logBucket, 'NIST.800.53.R5-S3DefaultEncryptionKMS', 'S3 server access logs are delivered only to buckets encrypted with SSE-S3, which this one is.');
-    acknowledge(logBucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', 'Access logs of the drop bucket: versioned and kept a year in this region; a cross-region replica is an operator decision.');
+    const logBucket = accessLogBucket(this, 'DropLogs', { of: 'the drop bucket', removalPolicy });
     acknowledge(logBucket, 'AwsSolutions-S1', 'This is the access-log bucket itself: logging its own access would log forever.');
     acknowledge(logBucket, 'NIST.800.53.R5-S3BucketLoggingEnabled', 'This is the access-log bucket itself: logging its own access would log forever.');
     const bucket = new s3.Bucket(this, 'Drop', {
