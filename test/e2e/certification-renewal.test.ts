@@ -8,7 +8,7 @@
  */
 import { decodeJwt } from 'jose';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { eventually, mailLink as link, decideByLink as decide } from './steps';
+import { eventually, activeCchrsAccount as activeCchrsAccountOf } from './steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,27 +46,9 @@ describe('CISS Search certification renewal, across the year', () => {
   const nowIso = async () => new Date(await h.now()).toISOString();
   const until = async (iso: string) => h.clock.advance(Math.max(0, Date.parse(iso) - (await h.now())));
 
-  /** The employee's CCHRS account, ACTIVE through the access workflow, its SAT verified as completed today. */
-  async function activeCchrsAccount(): Promise<string> {
-    const completedOn = await today();
-    const res = await post('/access-requests', admin, { employee: EMPLOYEE, ori: ORI, justification: 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.' });
-    expect(res.status).toBe(202);
-    const { requestId } = (await res.json()) as { requestId: string };
-    await decide(link(await mailTo(UNIT, `CCHRS access for ${EMPLOYEE.fullName}`), 'Approve'));
-    await decide(link(await mailTo(ADMIN, `Has the employee completed both trainings on CJIS Online? (CCHRS access for ${EMPLOYEE.fullName}`), 'Both trainings'));
-    await statusBecomes(`/access-requests/${requestId}`, 'TRAINING_VERIFICATION');
-    const modules = [
-      { module: 'security-awareness', evidence: 'cjis-online', completedOn, recordId: 'CJIS-SA-51001' },
-      { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn, recordId: 'CJIS-NGI-51002' },
-    ];
-    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules })).status).toBe(200);
-    const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
-    const temporaryPassword = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1];
-    const login = await fetch(`${h.apiUrl}/auth/first-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword, newPassword: 'Copper-Meadow-Falcon-71' }) });
-    expect(login.status).toBe(200);
-    await statusBecomes(`/access-requests/${requestId}`, 'ACTIVE');
-    return requestId;
-  }
+  /** The employee's CCHRS account, ACTIVE through the access workflow, its Security Awareness Training verified as completed today. */
+  const activeCchrsAccount = () =>
+    activeCchrsAccountOf(h, { ori: ORI, admin: { token: admin, email: ADMIN }, unit: { token: unit, email: UNIT }, employee: EMPLOYEE, trainingRecords: ['CJIS-SA-51001', 'CJIS-NGI-51002'] });
 
   /** Requests CISS Search for the employee, and the unit enters a passing exam result an hour later: CERTIFIED. */
   async function certify(expected: number): Promise<{ certificationId: string; renews?: string }> {

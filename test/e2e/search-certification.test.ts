@@ -8,7 +8,7 @@
  */
 import { decodeJwt } from 'jose';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
-import { ended, eventually, mailLink as link, decideByLink as decide } from './steps';
+import { ended, eventually, activeCchrsAccount as activeCchrsAccountOf } from './steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -44,26 +44,9 @@ describe('CISS Search certification, end to end', () => {
   }
   const statusBecomes = (path: string, wanted: string) => eventually(async () => ((await read(path, unit))['status'] === wanted ? true : undefined), `${path} to be ${wanted}`, 30_000);
 
-  /** The employee's CCHRS account, made ACTIVE through the access workflow (its Security Awareness Training verified today). */
-  async function activeCchrsAccount(): Promise<void> {
-    const today = new Date(await h.now()).toISOString().slice(0, 10);
-    const res = await post('/access-requests', admin, { employee: EMPLOYEE, ori: ORI, justification: 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.' });
-    expect(res.status).toBe(202);
-    const { requestId } = (await res.json()) as { requestId: string };
-    await decide(link(await mailTo(UNIT, `CCHRS access for ${EMPLOYEE.fullName}`), 'Approve'));
-    await decide(link(await mailTo(ADMIN, `Has the employee completed both trainings on CJIS Online? (CCHRS access for ${EMPLOYEE.fullName}`), 'Both trainings'));
-    await statusBecomes(`/access-requests/${requestId}`, 'TRAINING_VERIFICATION');
-    const modules = [
-      { module: 'security-awareness', evidence: 'cjis-online', completedOn: today, recordId: 'CJIS-SA-40112' },
-      { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: today, recordId: 'CJIS-NGI-40113' },
-    ];
-    expect((await post(`/access-requests/${requestId}/training-verification`, unit, { modules })).status).toBe(200);
-    const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
-    const temporaryPassword = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1];
-    const login = await fetch(`${h.apiUrl}/auth/first-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword, newPassword: 'Copper-Meadow-Falcon-71' }) });
-    expect(login.status).toBe(200);
-    await statusBecomes(`/access-requests/${requestId}`, 'ACTIVE');
-  }
+  /** The employee's CCHRS account, ACTIVE through the access workflow, its Security Awareness Training verified as completed today. */
+  const activeCchrsAccount = () =>
+    activeCchrsAccountOf(h, { ori: ORI, admin: { token: admin, email: ADMIN }, unit: { token: unit, email: UNIT }, employee: EMPLOYEE, trainingRecords: ['CJIS-SA-40112', 'CJIS-NGI-40113'] });
 
   /** The training provider's token: its machine client, by the client-credentials grant. */
   async function providerToken(): Promise<string> {

@@ -161,3 +161,48 @@ export async function decideByLink(url: string): Promise<void> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   if (res.status !== 200) throw new Error(`deciding through ${new URL(url).pathname} answered ${res.status}`);
 }
+
+/** Who takes part in making an employee's CCHRS account ACTIVE: the agency's administrator and the unit, each with a token and an address. */
+export interface CchrsParties {
+  readonly ori: string;
+  readonly admin: { readonly token: string; readonly email: string };
+  readonly unit: { readonly token: string; readonly email: string };
+  readonly employee: { readonly fullName: string; readonly email: string; readonly jobTitle: string };
+  /** The CJIS Online record ids of the two trainings (security awareness, CCHRS/NGI), verified as completed today. */
+  readonly trainingRecords: readonly [string, string];
+}
+
+/**
+ * An employee's CCHRS account, made ACTIVE through the access workflow as people do it: the
+ * administrator's request, the unit's approval by link, the trainings attested and verified as
+ * completed today (so its Security Awareness Training is current), the first login. The request id.
+ */
+export async function activeCchrsAccount(h: Target, p: CchrsParties): Promise<string> {
+  const call = async (path: string, token: string | undefined, body: unknown, status: number): Promise<Response> => {
+    const res = await fetch(`${h.apiUrl}${path}`, { method: 'POST', headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== status) throw new Error(`POST ${path} answered ${res.status}, not ${status}: ${await res.text()}`);
+    return res;
+  };
+  const mailTo = (to: string, subjectPart: string): Promise<Mail> =>
+    eventually(async () => (await h.mailbox()).find((m) => m.destination.to.includes(to) && m.subject.includes(subjectPart)), `mail to ${to} about "${subjectPart}"`, 30_000);
+  const statusBecomes = (path: string, wanted: string) =>
+    eventually(async () => (((await (await fetch(`${h.apiUrl}${path}`, { headers: { Authorization: `Bearer ${p.unit.token}` } })).json()) as { status?: string }).status === wanted ? true : undefined), `${path} to be ${wanted}`, 30_000);
+
+  const completedOn = new Date(await h.now()).toISOString().slice(0, 10);
+  const justification = 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.';
+  const { requestId } = (await (await call('/access-requests', p.admin.token, { employee: p.employee, ori: p.ori, justification }, 202)).json()) as { requestId: string };
+  await decideByLink(mailLink(await mailTo(p.unit.email, `CCHRS access for ${p.employee.fullName}`), 'Approve'));
+  await decideByLink(mailLink(await mailTo(p.admin.email, `Has the employee completed both trainings on CJIS Online? (CCHRS access for ${p.employee.fullName}`), 'Both trainings'));
+  await statusBecomes(`/access-requests/${requestId}`, 'TRAINING_VERIFICATION');
+  const [securityAwareness, ngi] = p.trainingRecords;
+  const modules = [
+    { module: 'security-awareness', evidence: 'cjis-online', completedOn, recordId: securityAwareness },
+    { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn, recordId: ngi },
+  ];
+  await call(`/access-requests/${requestId}/training-verification`, p.unit.token, { modules }, 200);
+  const mail = await mailTo(p.employee.email, 'Your CCHRS account: temporary password');
+  const temporaryPassword = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1];
+  await call('/auth/first-login', undefined, { email: p.employee.email, temporaryPassword, newPassword: 'Copper-Meadow-Falcon-71' }, 200);
+  await statusBecomes(`/access-requests/${requestId}`, 'ACTIVE');
+  return requestId;
+}
