@@ -177,7 +177,7 @@ export interface CchrsParties {
  * administrator's request, the unit's approval by link, the trainings attested and verified as
  * completed today (so its Security Awareness Training is current), the first login. The request id.
  */
-export async function activeCchrsAccount(h: Target, p: CchrsParties): Promise<string> {
+export async function activeCchrsAccount(h: Pick<Target, 'apiUrl' | 'mailbox' | 'now'>, p: CchrsParties): Promise<string> {
   const call = async (path: string, token: string | undefined, body: unknown, status: number): Promise<Response> => {
     const res = await fetch(`${h.apiUrl}${path}`, { method: 'POST', headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (res.status !== status) throw new Error(`POST ${path} answered ${res.status}, not ${status}: ${await res.text()}`);

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { PDF_CERTIFICATE_RULE } from '../../../functions/access/domain/training';
 import { eventually, mailbox, type Mail } from '../steps';
-import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from './harness';
+import { checkPage, givenPortal, goTo, openUntil, signedIn, stopPortal, type PortalHarness } from './harness';
 
 /**
  * CCHRS access in the portal, in Chromium: the agency administrator (nhpd-admin, CT0000100)
@@ -20,25 +20,8 @@ describe('CCHRS access in the portal: the agency administrator and the unit', ()
   });
   afterAll(() => stopPortal(p));
 
-  /** Moves the page to a route inside the app (no reload: the session lives in the page's memory). */
-  const go = (page: Page, route: string) => page.evaluate(`void (location.hash = ${JSON.stringify(`#${route}`)})`);
-  /** Opens `route` afresh (via the start page) until `wanted` shows: the workflow moves on its own. */
-  const until = (page: Page, route: string, wanted: () => Locator, what: string) =>
-    eventually(
-      async () => {
-        await go(page, '/');
-        await page.getByRole('heading', { name: 'CISS portal', level: 1 }).waitFor();
-        await go(page, route);
-        return (await wanted()
-          .waitFor({ timeout: 1_000 })
-          .then(() => true)
-          .catch(() => false))
-          ? true
-          : undefined;
-      },
-      what,
-      20_000,
-    );
+  const go = goTo;
+  const until = (page: Page, route: string, wanted: () => Locator, what: string) => openUntil(page, route, wanted, what, 20_000);
   const press = async (target: Locator, key = 'Enter') => {
     await target.focus();
     await target.page().keyboard.press(key);

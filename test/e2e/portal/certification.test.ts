@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_USERS, type DemoUser } from '../../../infra/local/users';
-import { eventually, mailbox } from '../steps';
-import { checkPage, givenPortal, signedIn, stopPortal, type PortalHarness } from './harness';
+import { activeCchrsAccount as activeCchrsAccountOf, eventually, mailbox } from '../steps';
+import { checkPage, givenPortal, openUntil, signedIn, stopPortal, type PortalHarness } from './harness';
 
 /**
  * CISS Search certification in the portal, in Chromium, on the real API and workflow (no mocked
@@ -34,51 +34,16 @@ describe('CISS Search certification in the portal: the agency administrator, the
   };
   const token = (roles: DemoUser['roles'], username: string, email: string, ori?: string) => p.h.runtime.mintToken({ roles, username, email, ...(ori ? { ori } : {}) });
   const mailTo = (to: string, subject: string) => eventually(async () => (await mailbox(p.h.runtime)).find((m) => m.destination.to.includes(to) && m.subject.includes(subject)), `mail to ${to} about ${subject}`, 30_000);
-  const decide = async (text: string, label: string) => {
-    const url = new RegExp(`^${label}.*?: (http\\S+)$`, 'm').exec(text)?.[1] ?? '';
-    const q = new URL(url).searchParams;
-    const res = await fetch(url, { method: 'POST', body: new URLSearchParams({ choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-    expect(res.status).toBe(200);
-  };
-  const go = (page: Page, route: string) => page.evaluate(`void (location.hash = ${JSON.stringify(`#${route}`)})`);
-  /** Opens `route` afresh until `wanted` shows: the workflow moves on its own. */
-  const until = (page: Page, route: string, wanted: () => Locator, what: string) =>
-    eventually(
-      async () => {
-        await go(page, '/');
-        await page.getByRole('heading', { name: 'CISS portal', level: 1 }).waitFor();
-        await go(page, route);
-        return (await wanted()
-          .waitFor({ timeout: 1_000 })
-          .then(() => true)
-          .catch(() => false))
-          ? true
-          : undefined;
-      },
-      what,
-      30_000,
-    );
+  const until = (page: Page, route: string, wanted: () => Locator, what: string) => openUntil(page, route, wanted, what, 30_000);
   const advanceTo = async (iso: string) => p.h.runtime.clock.advance(Math.max(0, Date.parse(iso) - p.h.runtime.clock.now()));
 
   /** The employee's CCHRS account, ACTIVE through the access workflow (API), its Security Awareness Training verified today. */
-  async function activeCchrsAccount(): Promise<void> {
-    const adminToken = await token(['agency-admin'], 'nhpd-admin', 'admin@nhpd.ct.example', ORI);
-    const unitToken = await token(['unit'], 'cchrs-unit', 'cchrs.unit@dpscs.ct.example');
-    const today = p.h.runtime.clock.nowIso().slice(0, 10);
-    const created = await api('/access-requests', adminToken, { employee: { fullName: EMPLOYEE.name, email: EMPLOYEE.email, jobTitle: 'Detective' }, ori: ORI, justification: 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.' });
-    expect(created.status).toBe(202);
-    const requestId = String(created.body['requestId']);
-    await decide((await mailTo('cchrs.unit@dpscs.ct.example', `CCHRS access for ${EMPLOYEE.name}`)).body.text ?? '', 'Approve');
-    await decide((await mailTo('admin@nhpd.ct.example', `Has the employee completed both trainings on CJIS Online? (CCHRS access for ${EMPLOYEE.name}`)).body.text ?? '', 'Both trainings');
-    await eventually(async () => ((await api(`/access-requests/${requestId}`, unitToken)).body['status'] === 'TRAINING_VERIFICATION' ? true : undefined), 'training verification', 30_000);
-    const modules = ['security-awareness', 'cchrs-ngi'].map((module, i) => ({ module, evidence: 'cjis-online', completedOn: today, recordId: `CJIS-P-7000${i}` }));
-    expect((await api(`/access-requests/${requestId}/training-verification`, unitToken, { modules })).status).toBe(200);
-    const mail = await mailTo(EMPLOYEE.email, 'Your CCHRS account: temporary password');
-    const temporaryPassword = /^Temporary password: (\S+)$/m.exec(mail.body.text ?? '')?.[1];
-    const login = await fetch(`${p.h.runtime.endpoints.api}/auth/first-login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: EMPLOYEE.email, temporaryPassword, newPassword: 'Copper-Meadow-Falcon-71' }) });
-    expect(login.status).toBe(200);
-    await eventually(async () => ((await api(`/access-requests/${requestId}`, unitToken)).body['status'] === 'ACTIVE' ? true : undefined), 'the account to be ACTIVE', 30_000);
-  }
+  const activeCchrsAccount = async (): Promise<void> => {
+    const runtime = { apiUrl: p.h.runtime.endpoints.api, mailbox: () => mailbox(p.h.runtime), now: async () => p.h.runtime.clock.now() };
+    const admin = { token: await token(['agency-admin'], 'nhpd-admin', 'admin@nhpd.ct.example', ORI), email: 'admin@nhpd.ct.example' };
+    const unit = { token: await token(['unit'], 'cchrs-unit', 'cchrs.unit@dpscs.ct.example'), email: 'cchrs.unit@dpscs.ct.example' };
+    await activeCchrsAccountOf(runtime, { ori: ORI, admin, unit, employee: { fullName: EMPLOYEE.name, email: EMPLOYEE.email, jobTitle: 'Detective' }, trainingRecords: ['CJIS-P-70000', 'CJIS-P-70001'] });
+  };
 
   /** The training provider's token: its machine client, by the client-credentials grant. */
   async function providerToken(): Promise<string> {

@@ -3,11 +3,11 @@ import path from 'node:path';
 import axe, { type AxeResults } from 'axe-core';
 
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { ROOT } from '../../../infra/asl';
 import type { RuntimeOptions } from '../../../infra/local/runtime';
 import { launchBrowser } from '../../browser';
-import { givenRuntime, stopHarness, type Harness } from '../steps';
+import { eventually, givenRuntime, stopHarness, type Harness } from '../steps';
 
 /**
  * The CISS portal in a real Chromium (playwright-core; test/browser.ts), on the embedded runtime:
@@ -106,3 +106,24 @@ export async function checkPage(page: Page, name: string): Promise<string[]> {
   if (await overflowsAt320(page)) problems.push(`${name}: wider than 320 px`);
   return problems;
 }
+
+/** Moves the page to a route inside the app (no reload: the session lives in the page's memory). */
+export const goTo = (page: Page, route: string): Promise<void> => page.evaluate(`void (location.hash = ${JSON.stringify(`#${route}`)})`);
+
+/** Opens `route` afresh (via the start page) until `wanted` shows: the workflow moves on its own. */
+export const openUntil = (page: Page, route: string, wanted: () => Locator, what: string, timeoutMs: number): Promise<true> =>
+  eventually(
+    async () => {
+      await goTo(page, '/');
+      await page.getByRole('heading', { name: 'CISS portal', level: 1 }).waitFor();
+      await goTo(page, route);
+      return (await wanted()
+        .waitFor({ timeout: 1_000 })
+        .then(() => true)
+        .catch(() => false))
+        ? true
+        : undefined;
+    },
+    what,
+    timeoutMs,
+  );
