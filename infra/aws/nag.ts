@@ -1,4 +1,4 @@
-import { Validations, type App, type Stack } from 'aws-cdk-lib';
+import { Names, Stack, Validations, type App, type CfnResource } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -59,4 +59,13 @@ export function nagSpelling(resolved: unknown): string {
   const join = value['Fn::Join'];
   if (Array.isArray(join) && Array.isArray(join[1])) return (join[1] as unknown[]).map(nagSpelling).join(String(join[0]));
   return JSON.stringify(resolved);
+}
+
+/**
+ * How cdk-nag spells `resource`'s ARN (its `Arn` attribute) in a finding on `holder`: in the
+ * resource's own stack `<LogicalId.Arn>`; in another stack (a function area's nested stack) the
+ * parameter CloudFormation passes it in, `<referenceto<the resource's unique id>Arn>`.
+ */
+export function nagArnOf(holder: IConstruct, resource: CfnResource): string {
+  return Stack.of(holder) === Stack.of(resource) ? `<${Stack.of(resource).getLogicalId(resource)}.Arn>` : `<referenceto${Names.uniqueId(resource)}Arn>`;
 }

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { SOURCES, type Source } from '../../functions/search/domain/sources';
 import { SEARCH_PUSHING_SOURCES } from '../manifest/search';
 import { accessLogBucket } from './log-bucket';
-import { acknowledge } from './nag';
+import { acknowledge, nagArnOf } from './nag';
 
 /** Where a source's pushed changes come from on the bus: `ciss.search.<source id>` (functions/search/ingest.ts). */
 export const sourceEventName = (sourceId: string): string => `ciss.search.${sourceId}`;
@@ -126,7 +126,7 @@ export class SearchSourceAccess extends Construct {
         ],
       });
       role.addManagedPolicy(policy);
-      acknowledge(policy, `AwsSolutions-IAM5[Resource::<${this.nagRef(this.dropBucket)}.Arn>/${source.id}/*]`, `File names are the source's own; the wildcard is its own prefix of the drop (${source.id}/) only.`);
+      acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagArnOf(policy, this.dropBucket.node.defaultChild as s3.CfnBucket)}/${source.id}/*]`, `File names are the source's own; the wildcard is its own prefix of the drop (${source.id}/) only.`);
       dropRoles[source.id] = role;
     }
     this.dropRoles = dropRoles;
@@ -146,16 +146,8 @@ export class SearchSourceAccess extends Construct {
     });
     const holder = grantee.grantPrincipal;
     if (holder instanceof Construct) {
-      // A holder in another stack (a function area's nested stack) sees the bucket's ARN as the
-      // parameter CloudFormation passes it, named `referenceto<the bucket's unique id>Arn`.
-      const objects = Stack.of(holder) === Stack.of(this.dropBucket) ? `<${this.nagRef(this.dropBucket)}.Arn>` : `<referenceto${Names.uniqueId(this.dropBucket.node.defaultChild as s3.CfnBucket)}Arn>`;
-      acknowledge(holder, `AwsSolutions-IAM5[Resource::${objects}/*]`, "Any file a batch source dropped (each under its own prefix) is read by key from S3's event; the wildcard is the drop bucket's objects only.");
+      acknowledge(holder, `AwsSolutions-IAM5[Resource::${nagArnOf(holder, this.dropBucket.node.defaultChild as s3.CfnBucket)}/*]`, "Any file a batch source dropped (each under its own prefix) is read by key from S3's event; the wildcard is the drop bucket's objects only.");
     }
-  }
-
-  /** A resource's logical id as cdk-nag spells it in a finding's resource (`<Id.Arn>`). */
-  private nagRef(bucket: s3.Bucket): string {
-    return Stack.of(this).getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
   }
 
   /** The drop bucket, its key and its access-log bucket. */
