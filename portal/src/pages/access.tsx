@@ -5,7 +5,7 @@ import type { TaskView } from '../../../functions/tasks/use-cases/api';
 import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import { href, navigate } from '../router';
 import type { Section } from '../kinds';
-import { Done, Failure, Loading, More, Page, Status, When } from '../ui/components';
+import { Done, Failure, Loading, More, Page, Status, When, TableRegion } from '../ui/components';
 import { SelectField, TextArea, TextField, useSchemaForm } from '../ui/form';
 import { EmployeeRequestForm } from './employee-request';
 import { TaskTable } from './tasks';
@@ -31,7 +31,7 @@ const useRequestPages = (status: string) => usePages((api, nextToken) => api.get
 function RequestTable(props: { readonly items: readonly RequestSummary[]; readonly unit: boolean; readonly tasks?: readonly TaskView[]; readonly caption: string }) {
   if (!props.items.length) return <p>No requests.</p>;
   return (
-    <div class="table-wrap" role="region" aria-label={`Requests: ${props.caption}`} tabIndex={0}>
+    <TableRegion label={`Requests: ${props.caption}`}>
       <table>
         <caption>{props.caption}</caption>
         <thead>
@@ -64,7 +64,7 @@ function RequestTable(props: { readonly items: readonly RequestSummary[]; readon
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 
@@ -105,9 +105,9 @@ function UnitQueue() {
                 <h3>
                   {ACCESS_STEPS[step]} ({access.filter((t) => t.step === step).length})
                 </h3>
-                <div class="table-wrap" role="region" aria-label={`${ACCESS_STEPS[step] ?? step} tasks`} tabIndex={0}>
+                <TableRegion label={`${ACCESS_STEPS[step] ?? step} tasks`}>
                   <TaskTable tasks={access.filter((t) => t.step === step)} caption={`${ACCESS_STEPS[step] ?? step}, oldest first`} />
-                </div>
+                </TableRegion>
               </div>
             ))
           : null}

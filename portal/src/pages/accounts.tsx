@@ -5,7 +5,7 @@ import type { AccountView } from '../../../functions/accounts/use-cases/review';
 import { useLoad, usePortal } from '../api';
 import type { Section } from '../kinds';
 import { navigate, useLocation } from '../router';
-import { Done, Failure, Loading, Page, Status, When } from '../ui/components';
+import { Done, Failure, Loading, Page, Status, When, TableRegion } from '../ui/components';
 import { TextField, useSchemaForm } from '../ui/form';
 
 /**
@@ -110,7 +110,7 @@ function Accounts(props: { readonly ori?: string; readonly admin: boolean; reado
       ) : null}
       {!rows.length ? <p>No account of this agency has signed in yet.</p> : null}
       {rows.length ? (
-        <div class="table-wrap" role="region" aria-label="Accounts" tabIndex={0}>
+        <TableRegion label="Accounts">
           <table class="accounts">
             <caption>Who holds which access, and when they last signed in</caption>
             <thead>
@@ -150,7 +150,7 @@ function Accounts(props: { readonly ori?: string; readonly admin: boolean; reado
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : null}
       {acting ? (
         <AccountActionForm

@@ -6,7 +6,7 @@ import type { TaskView } from '../../../functions/tasks/use-cases/api';
 import { useLoad, usePages, usePortal } from '../api';
 import { href, navigate } from '../router';
 import type { Section } from '../kinds';
-import { Failure, Loading, More, Page, Status, When } from '../ui/components';
+import { Failure, Loading, More, Page, Status, When, TableRegion } from '../ui/components';
 import { SelectField } from '../ui/form';
 import { AdjudicationPage } from './arrests-adjudication';
 import { PacketPage, stepInWords } from './arrests-packet';
@@ -82,7 +82,7 @@ function Packets(props: { readonly status: string; readonly showAgency: boolean 
   if (!packets.length) return <p>No packets{isStatus(props.status) ? ` are ${statusWords(props.status)}` : ' yet'}.</p>;
   return (
     <>
-      <div class="table-wrap" role="region" aria-label="Packets" tabIndex={0}>
+      <TableRegion label="Packets">
         <table>
           <thead>
             <tr>
@@ -116,7 +116,7 @@ function Packets(props: { readonly status: string; readonly showAgency: boolean 
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       {list.error ? <Failure error={list.error} /> : null}
       <More nextToken={list.nextToken} loading={list.loading} onMore={list.more} />
     </>

@@ -4,7 +4,7 @@ import { AuditDaySchema, AuditQuerySchema, dayRange, type AuditAnswer, type Audi
 import { usePages, usePortal } from '../api';
 import { href, navigate, useLocation } from '../router';
 import type { Section } from '../kinds';
-import { Done, Failure, Loading, More, Page } from '../ui/components';
+import { Done, Failure, Loading, More, Page, TableRegion } from '../ui/components';
 import { SelectField, TextField, useSchemaForm } from '../ui/form';
 import { auditCsv } from './audit-csv';
 
@@ -139,7 +139,7 @@ function Details(props: { readonly details?: AuditRecordView['details'] }) {
 
 function RecordTable(props: { readonly records: readonly AuditRecordView[]; readonly caption: string }) {
   return (
-    <div class="table-wrap" role="region" aria-label="Audit records" tabIndex={0}>
+    <TableRegion label="Audit records">
       <table class="audit-records">
         <caption>{props.caption}</caption>
         <thead>
@@ -179,7 +179,7 @@ function RecordTable(props: { readonly records: readonly AuditRecordView[]; read
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

@@ -8,7 +8,7 @@ import type { ExamRecorded } from '../../../functions/certification/use-cases/re
 import { useLoad, usePortal } from '../api';
 import type { StepView } from '../kinds';
 import { href } from '../router';
-import { Facts, Failure, Loading, When } from '../ui/components';
+import { Facts, Failure, Loading, When, TableRegion } from '../ui/components';
 import { TextField, useSchemaForm } from '../ui/form';
 
 /**
@@ -100,7 +100,7 @@ export function AttemptTable(props: { readonly c: CertificationView }) {
   const { attempts, rules } = props.c;
   if (!attempts.length) return <p>No attempt yet.</p>;
   return (
-    <div class="table-wrap" role="region" aria-label="Exam attempts" tabIndex={0}>
+    <TableRegion label="Exam attempts">
       <table class="attempts">
         <caption>
           Pass mark {rules.passMark}; {attempts.length} of {rules.maxAttempts} attempts used
@@ -132,7 +132,7 @@ export function AttemptTable(props: { readonly c: CertificationView }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

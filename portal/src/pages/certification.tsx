@@ -4,7 +4,7 @@ import type { listCertifications, myCertification } from '../../../functions/cer
 import { ApiError, useLoad, usePages, usePortal, type ListPage } from '../api';
 import type { Section } from '../kinds';
 import { href, navigate } from '../router';
-import { Done, Facts, Failure, Loading, More, Page, Status, When } from '../ui/components';
+import { Done, Facts, Failure, Loading, More, Page, Status, When, TableRegion } from '../ui/components';
 import { SelectField, useSchemaForm } from '../ui/form';
 import { EmployeeRequestForm } from './employee-request';
 import { AttemptTable, AwarenessForm, CertificationFacts, ExamResultForm, NextCertificationStep, PERSON_ROLES, statusWords, useCertification, type CertificationView } from './certification-parts';
@@ -27,7 +27,7 @@ const useCertificationPages = (status: string) =>
 function CertificationTable(props: { readonly items: readonly Summary[]; readonly unit: boolean; readonly caption: string }) {
   if (!props.items.length) return <p>No certifications.</p>;
   return (
-    <div class="table-wrap" role="region" aria-label={`Certifications: ${props.caption}`} tabIndex={0}>
+    <TableRegion label={`Certifications: ${props.caption}`}>
       <table class="certifications">
         <caption>{props.caption}</caption>
         <thead>
@@ -62,7 +62,7 @@ function CertificationTable(props: { readonly items: readonly Summary[]; readonl
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { FailedNoticeView, RuleView } from '../../../functions/dissemination/use-cases/operate';
 import { usePortal, useLoad } from '../api';
 import type { Section } from '../kinds';
-import { Done, Facts, Failure, Loading, Page, Status, When } from '../ui/components';
+import { Done, Facts, Failure, Loading, Page, Status, When, TableRegion } from '../ui/components';
 
 /**
  * The dissemination rules as the unit and operations see them (GET /dissemination/rules): each
@@ -81,7 +81,7 @@ function FailedNotices() {
       <h2 id="failed-notices">Notices whose e-mail failed</h2>
       {!failed.data.notices.length ? <p>None.</p> : null}
       {failed.data.notices.length ? (
-        <div class="table-wrap" role="region" aria-label="Failed notices" tabIndex={0}>
+        <TableRegion label="Failed notices">
           <table>
             <thead>
               <tr>
@@ -118,7 +118,7 @@ function FailedNotices() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : null}
       {action.done ? <Done>{action.done}</Done> : null}
       {action.error ? <Failure error={action.error} /> : null}

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleMail, MailPage } from '../../mails';
 import { isRedrivable, type ExecutionDetail, type ExecutionSummary, type PendingTask, type RedriveResult, type TimelineStep } from '../../../functions/ops/contract';
 import { ApiError, useLoad, usePortal } from '../api';
-import { Done, Facts, Failure, Loading, Page } from '../ui/components';
+import { Done, Facts, Failure, Loading, Page, TableRegion } from '../ui/components';
 import { StateMachineGraph } from './ops-graph';
 import { age, assigneeText, duration, executionHref, ExecutionStatus, OpsNav, subjectText, when } from './ops-parts';
 
@@ -16,7 +16,7 @@ function Timeline(props: { readonly detail: ExecutionDetail }) {
   const running = detail.status === 'RUNNING';
   if (!detail.timeline.length) return <p class="muted empty">No state entered yet.</p>;
   return (
-    <div class="table-wrap" role="region" aria-label="Timeline" tabIndex={0}>
+    <TableRegion label="Timeline">
       <table class="timeline-table" data-testid="timeline">
         <caption>Every state entered, in order</caption>
         <thead>
@@ -56,7 +56,7 @@ function Timeline(props: { readonly detail: ExecutionDetail }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 
@@ -194,7 +194,7 @@ function OtherExecutions(props: { readonly others: readonly ExecutionSummary[] }
   return (
     <section class="card" aria-labelledby="others-title">
       <h2 id="others-title">Other executions for this subject</h2>
-      <div class="table-wrap" role="region" aria-label="Other executions" tabIndex={0}>
+      <TableRegion label="Other executions">
         <table>
           <thead>
             <tr>
@@ -219,7 +219,7 @@ function OtherExecutions(props: { readonly others: readonly ExecutionSummary[] }
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { EXECUTION_STATUSES, WORKFLOWS, type ExecutionPage, type ExecutionSummar
 import { useLoad, usePages } from '../api';
 import { navigate, useLocation } from '../router';
 import type { Section } from '../kinds';
-import { Failure, Loading, More, Page } from '../ui/components';
+import { Failure, Loading, More, Page, TableRegion } from '../ui/components';
 import { SelectField } from '../ui/form';
 import { ExecutionPage as ExecutionView } from './ops-execution';
 import { age, assigneeText, duration, executionHref, ExecutionStatus, OpsNav, subjectText, when } from './ops-parts';
@@ -43,7 +43,7 @@ function Tally(props: { readonly items: readonly ExecutionSummary[] }) {
 
 function ExecutionTable(props: { readonly items: readonly ExecutionSummary[] }) {
   return (
-    <div class="table-wrap" role="region" aria-label="Executions" tabIndex={0}>
+    <TableRegion label="Executions">
       <table class="executions" data-testid="executions">
         <caption>Executions, newest first</caption>
         <thead>
@@ -73,7 +73,7 @@ function ExecutionTable(props: { readonly items: readonly ExecutionSummary[] }) 
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 
@@ -146,7 +146,7 @@ function PendingTasks() {
         </p>
       ) : null}
       {tasks.data?.items.length ? (
-        <div class="table-wrap" role="region" aria-label="Pending tasks" tabIndex={0}>
+        <TableRegion label="Pending tasks">
           <table class="tasks" data-testid="tasks">
             <caption>Pending tasks, oldest first</caption>
             <thead>
@@ -176,7 +176,7 @@ function PendingTasks() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : null}
     </Page>
   );

@@ -5,7 +5,7 @@ import type { ProgramFigures } from '../../../functions/metrics/use-cases/progra
 import { useLoad } from '../api';
 import type { Section } from '../kinds';
 import { navigate, useLocation } from '../router';
-import { Facts, Failure, Loading, Page } from '../ui/components';
+import { Facts, Failure, Loading, Page, TableRegion } from '../ui/components';
 import { TextField, useSchemaForm } from '../ui/form';
 
 /**
@@ -146,7 +146,7 @@ function Figures(props: { readonly range: Range }) {
       <section aria-labelledby="per-day">
         <h2 id="per-day">Per day</h2>
         <DailyChart days={f.days} label={`Chart of searches and document exchanges per day, ${f.from} to ${f.to}: ${f.totals.searches} searches and ${x.total} exchanges in all`} />
-        <div class="table-wrap" role="region" aria-label="Figures per day" tabIndex={0}>
+        <TableRegion label="Figures per day">
           <table class="program-days">
             <caption>Searches and document exchanges per day (UTC)</caption>
             <thead>
@@ -174,11 +174,11 @@ function Figures(props: { readonly range: Range }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
       <section aria-labelledby="per-month">
         <h2 id="per-month">Per month</h2>
-        <div class="table-wrap" role="region" aria-label="Figures per month" tabIndex={0}>
+        <TableRegion label="Figures per month">
           <table class="program-months">
             <caption>Searches and document exchanges per month (the program's published goals: over 5,000 searches and 4,000 exchanges a month)</caption>
             <thead>
@@ -198,7 +198,7 @@ function Figures(props: { readonly range: Range }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       </section>
     </>
   );

@@ -5,7 +5,7 @@ import type { LoggedSearch } from '../../../functions/search/domain/answer';
 import { usePages } from '../api';
 import type { Section } from '../kinds';
 import { href, navigate, useLocation } from '../router';
-import { Failure, Loading, More, Page } from '../ui/components';
+import { Failure, Loading, More, Page, TableRegion } from '../ui/components';
 import { TextField, useSchemaForm } from '../ui/form';
 import { plural, purposeWords } from './search-words';
 
@@ -92,7 +92,7 @@ function Searches(props: { readonly search: LogSearch }) {
       <h2 id="search-log">{s.actor ? `Searches by ${s.actor}` : 'Searches'}</h2>
       {!rows.length ? <p>No search matches.</p> : null}
       {rows.length ? (
-        <div class="table-wrap" role="region" aria-label="Searches" tabIndex={0}>
+        <TableRegion label="Searches">
           <table class="search-log">
             <caption>
               {plural(rows.length, 'search', 'searches')}, newest first ({plural(list.pages, 'page')} read)
@@ -132,7 +132,7 @@ function Searches(props: { readonly search: LogSearch }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : null}
       {list.error ? <Failure error={list.error} /> : null}
       <More nextToken={list.nextToken} loading={list.loading} onMore={list.more} />

@@ -106,3 +106,15 @@ export function When(props: { readonly at?: string | null }) {
   const d = new Date(props.at);
   return <time dateTime={props.at}>{Number.isNaN(d.getTime()) ? props.at : d.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}</time>;
 }
+
+/**
+ * A wide table's frame: it scrolls sideways on a narrow screen, so it is a labelled region that
+ * takes keyboard focus (axe's scrollable-region-focusable), and a screen reader names it.
+ */
+export function TableRegion(props: { readonly label: string; readonly children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={props.label} tabIndex={0}>
+      {props.children}
+    </div>
+  );
+}
