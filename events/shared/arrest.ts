@@ -9,11 +9,8 @@ export const ARREST_EVENTS_SOURCE = 'ciss.arrests';
  * packet through the API, which checks their role.
  */
 export function arrestEvent<D extends string, S extends string, E extends z.core.$ZodShape>(detailType: D, status: S, own: E) {
-  return {
-    source: ARREST_EVENTS_SOURCE,
-    detailType,
-    version: '1',
-    detail: z.object({
+  const schema = () =>
+    z.object({
       version: z.literal('1'),
       packetId: z.string().check(z.minLength(1)),
       packetVersion: z.number().check(z.int(), z.positive()),
@@ -22,6 +19,19 @@ export function arrestEvent<D extends string, S extends string, E extends z.core
       status: z.literal(status),
       occurredAt: z.string().check(z.minLength(1)),
       ...own,
-    }),
+    });
+  let detail: ReturnType<typeof schema> | undefined;
+  return {
+    source: ARREST_EVENTS_SOURCE,
+    detailType,
+    version: '1',
+    /**
+     * The detail's schema, built on first use: most functions importing an event read only its
+     * source and detail type (to publish it, or to name it in a rule), and building the eight
+     * events' schemas at import cost every one of them at cold start.
+     */
+    get detail() {
+      return (detail ??= schema());
+    },
   } as const;
 }

@@ -85,6 +85,7 @@ export class LambdaFunction extends Construct {
         target: LAMBDA_BUNDLE.target,
         minify: LAMBDA_BUNDLE.minify,
         sourceMap: LAMBDA_BUNDLE.sourceMap,
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
         format: nodejs.OutputFormat.ESM,
         mainFields: [...LAMBDA_BUNDLE.mainFields],
         banner: LAMBDA_BUNDLE.banner,

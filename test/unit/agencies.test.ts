@@ -5,7 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AuditEvent } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
 import { cognitoRmsClients } from '../../functions/agencies/adapters/cognito';
-import { AGENCIES, agencyOf, agencyOfTown, MUNICIPALITIES, STATE_AGENCIES } from '../../functions/agencies/domain/registry';
+import * as z from 'zod/mini';
+import { AGENCIES, AgencySchema, agencyOf, agencyOfTown, MUNICIPALITIES, STATE_AGENCIES } from '../../functions/agencies/domain/registry';
 import { municipalitiesConnected, withState, type AgencyState } from '../../functions/agencies/domain/state';
 import type { AgencyStates } from '../../functions/agencies/ports';
 import { connectAgency } from '../../functions/agencies/use-cases/connect';
@@ -46,6 +47,9 @@ describe('the agency registry', () => {
     expect(AGENCIES.filter((a) => a.kind === 'state').map((a) => a.name)).toEqual(STATE_AGENCIES);
     expect(new Set(AGENCIES.map((a) => a.ori)).size).toBe(AGENCIES.length);
     for (const a of AGENCIES) expect(a.ori).toMatch(/^CT\d{5}00$/);
+    // The registry is not parsed at cold start (fixed data): this is its check.
+    expect(z.array(z.string().check(z.minLength(1))).safeParse(MUNICIPALITIES).success).toBe(true);
+    expect(z.array(AgencySchema).safeParse(AGENCIES).error?.issues).toBeUndefined();
   });
 
   it('gives the demo agency (New Haven) the ORI the demo people already carry', () => {

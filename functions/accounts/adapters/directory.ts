@@ -2,6 +2,7 @@ import { AdminDisableUserCommand, AdminEnableUserCommand, AdminUserGlobalSignOut
 import { GrantStore, LOCAL_USER_POOL_ID } from '../../certification/adapters/grants';
 import { roleGrantsOn } from '../../certification/adapters/wiring';
 import type { Directory, RevokeGrants } from '../ports';
+import { lazyClient } from '#shared/clients/lazy';
 
 /**
  * Cognito in AWS: AdminDisableUser (no sign-in, and Cognito revokes the user's tokens for its own
@@ -13,7 +14,7 @@ import type { Directory, RevokeGrants } from '../ports';
  */
 export function directoryOn(userPoolId: string, client?: CognitoIdentityProviderClient): Directory {
   if (userPoolId === LOCAL_USER_POOL_ID) return { disable: () => Promise.resolve(), enable: () => Promise.resolve(), signOut: () => Promise.resolve() };
-  const cognito = client ?? new CognitoIdentityProviderClient({});
+  const cognito = client ?? lazyClient(() => new CognitoIdentityProviderClient({}));
   async function call(action: string, send: () => Promise<unknown>): Promise<void> {
     try {
       await send();

@@ -1,6 +1,7 @@
 import { CognitoIdentityProviderClient, CognitoIdentityProviderServiceException, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { API_SCOPE, roleScope } from '../../auth/claims';
 import type { RmsClients } from '../ports';
+import { lazyClient } from '#shared/clients/lazy';
 
 /**
  * An agency's RMS machine client as a Cognito app client: the client-credentials grant with a
@@ -12,7 +13,7 @@ import type { RmsClients } from '../ports';
  * call reaches the local issuer through the edge (infra/local/user-pool-api.ts). A failure is
  * rethrown with the error's name only.
  */
-export function cognitoRmsClients(userPoolId: string, client = new CognitoIdentityProviderClient({})): RmsClients {
+export function cognitoRmsClients(userPoolId: string, client: CognitoIdentityProviderClient = lazyClient(() => new CognitoIdentityProviderClient({}))): RmsClients {
   async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();

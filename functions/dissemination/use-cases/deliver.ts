@@ -5,7 +5,7 @@
  */
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { noticeEmail } from '../domain/mail';
-import { RULES, ruleOf, type Rule } from '../domain/rules';
+import { checkedRules, ruleOf, type Rule } from '../domain/rules';
 import type { DeliveryPorts, NoticeRecord } from '../ports';
 
 /** E-mail attempts before a notice is FAILED (each attempt's SES call has the SDK's own retries too). */
@@ -49,7 +49,7 @@ export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'not-due';
  * 3. sent: SENT and NoticeSent, in one transaction
  * 4. failed: again after a backoff, or after the last attempt FAILED and NoticeFailed
  */
-export async function deliverNotice(noticeId: string, ports: DeliveryPorts, rules: readonly Rule[] = RULES): Promise<DeliveryOutcome> {
+export async function deliverNotice(noticeId: string, ports: DeliveryPorts, rules: readonly Rule[] = checkedRules()): Promise<DeliveryOutcome> {
   const now = ports.now();
   const notice = await ports.store.claim(noticeId, now, plus(now, LEASE_SECONDS * 1000));
   if (!notice) return 'not-due';

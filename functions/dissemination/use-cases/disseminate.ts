@@ -8,7 +8,7 @@ import { recordKey, SearchRecordSchema, type SearchRecord } from '../../search/d
 import { ARRESTS_SOURCE, sourceOf } from '../../search/domain/sources';
 import { arrestChange } from '../../search/use-cases/index-arrest';
 import { draftFields, eventKeyOf, noticeIdOf, officeRecipient, supervisingOfficer, type PacketFacts, type ResolvedRecipient, type RuleEventFacts } from '../domain/notice';
-import { RULES, rulesFor, SOURCE_RECORD_EVENT, type Rule } from '../domain/rules';
+import { checkedRules, rulesFor, SOURCE_RECORD_EVENT, type Rule } from '../domain/rules';
 import type { DisseminatePorts, NoticeRecord, PersonRecords } from '../ports';
 import { deliverNotice, type DeliveryOutcome } from './deliver';
 
@@ -119,7 +119,7 @@ async function rulesInForce(listening: readonly Rule[], ports: DisseminatePorts)
  * 5. skip a receiver who muted the rule (where it allows), and withhold what their role may not see
  * 6. write the notice, once per rule, event and receiver (a repeated event finds it written), and deliver it
  */
-export async function disseminate(event: RuleEventFacts, ports: DisseminatePorts, rules: readonly Rule[] = RULES): Promise<RuleOutcome[]> {
+export async function disseminate(event: RuleEventFacts, ports: DisseminatePorts, rules: readonly Rule[] = checkedRules()): Promise<RuleOutcome[]> {
   const { active, outcomes } = await rulesInForce(rulesFor(event.detailType, rules), ports);
   if (active.length === 0) return outcomes;
   const packet = await ports.packet(event.packetId);
@@ -185,7 +185,7 @@ export async function openArrestsOf(rule: Rule, record: SearchRecord, records: P
  * 4. the rule's receivers for that packet (e.g. the clerk of its court), the written record as the matched one
  * 5. as for an arrest event: mutes, what the receiver's role may see, once per rule, record version, packet and receiver
  */
-export async function disseminateRecords(event: SourceRecordsFacts, ports: DisseminatePorts, rules: readonly Rule[] = RULES): Promise<RuleOutcome[]> {
+export async function disseminateRecords(event: SourceRecordsFacts, ports: DisseminatePorts, rules: readonly Rule[] = checkedRules()): Promise<RuleOutcome[]> {
   const { active, outcomes } = await rulesInForce(rulesFor(SOURCE_RECORD_EVENT, rules, event.source), ports);
   if (active.length === 0) return outcomes;
   const written = writtenRecords(event.source, event.changes);

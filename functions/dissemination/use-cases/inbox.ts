@@ -6,7 +6,7 @@ import { AuditSubject, type AuditSource } from '#shared/audit';
 import { NotFound, ValidationFailed } from '#shared/errors';
 import type { Caller } from '#shared/http';
 import { inboxKeysOf, NOTICE_ID, type NoticeField } from '../domain/notice';
-import { RULES, ruleOf, type Rule } from '../domain/rules';
+import { checkedRules, ruleOf, type Rule } from '../domain/rules';
 import type { NoticeRecord, NoticeStatus, NoticeStore } from '../ports';
 
 export const INBOX_LIMIT = 50;
@@ -32,7 +32,7 @@ export interface InboxAnswer {
   readonly mutable: readonly { readonly id: string; readonly title: string }[];
 }
 
-export function viewOf(n: NoticeRecord, rules: readonly Rule[] = RULES): NoticeView {
+export function viewOf(n: NoticeRecord, rules: readonly Rule[] = checkedRules()): NoticeView {
   return {
     noticeId: n.noticeId,
     rule: { id: n.rule, version: n.ruleVersion, title: n.ruleTitle, mutable: ruleOf(n.rule, rules)?.mutable ?? false },
@@ -56,7 +56,7 @@ export function isFor(caller: Caller, n: NoticeRecord): boolean {
 }
 
 /** GET /notices: the caller's notices, newest first, less the rules they muted. */
-export async function listInbox(caller: Caller, store: Pick<NoticeStore, 'inbox' | 'mutes'>, rules: readonly Rule[] = RULES): Promise<InboxAnswer> {
+export async function listInbox(caller: Caller, store: Pick<NoticeStore, 'inbox' | 'mutes'>, rules: readonly Rule[] = checkedRules()): Promise<InboxAnswer> {
   const muted = caller.email ? await store.mutes(caller.email) : [];
   const notices = (await store.inbox(caller.email, inboxKeysOf(caller), INBOX_LIMIT)).filter((n) => !muted.includes(n.rule) && isFor(caller, n));
   // The rules the caller may mute: those that allow it and may send to one of their roles.
@@ -65,7 +65,7 @@ export async function listInbox(caller: Caller, store: Pick<NoticeStore, 'inbox'
 }
 
 /** GET /notices/{noticeId}: one of the caller's notices; another's, a missing or a malformed id alike answer 404. */
-export async function readNotice(caller: Caller, noticeId: string | undefined, store: Pick<NoticeStore, 'get'>, rules: readonly Rule[] = RULES): Promise<NoticeView> {
+export async function readNotice(caller: Caller, noticeId: string | undefined, store: Pick<NoticeStore, 'get'>, rules: readonly Rule[] = checkedRules()): Promise<NoticeView> {
   const notice = noticeId && NOTICE_ID.test(noticeId) ? await store.get(noticeId) : undefined;
   if (!notice || !isFor(caller, notice)) throw new NotFound(NOTICE_ID.test(noticeId ?? '') ? `No notice ${noticeId} for you` : 'No such notice');
   return viewOf(notice, rules);
@@ -77,7 +77,7 @@ export async function readNotice(caller: Caller, noticeId: string | undefined, s
  * 2. the caller needs an e-mail address (notices reach people by it)
  * 3. record it with NoticeMuted (ids only: the rule, muted or not; the actor is the caller)
  */
-export async function setMute(caller: Caller, body: { rule: string; muted: boolean }, source: AuditSource, at: string, store: Pick<NoticeStore, 'setMute'>, rules: readonly Rule[] = RULES): Promise<{ rule: string; muted: boolean }> {
+export async function setMute(caller: Caller, body: { rule: string; muted: boolean }, source: AuditSource, at: string, store: Pick<NoticeStore, 'setMute'>, rules: readonly Rule[] = checkedRules()): Promise<{ rule: string; muted: boolean }> {
   const rule = ruleOf(body.rule, rules);
   if (!rule) throw new ValidationFailed([{ field: 'rule', rule: "must name a dissemination rule (GET /dissemination/rules lists them)" }]);
   if (!rule.mutable) throw new ValidationFailed([{ field: 'rule', rule: `must be a rule that may be muted; ${rule.id} may not (its notices must reach their receiver)` }]);

@@ -5,12 +5,12 @@
 import { AuditSubject, type AuditSource } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
 import { NOTICE_ID } from '../domain/notice';
-import { RuleIdSchema, RULES, ruleOf, type Rule } from '../domain/rules';
+import { RuleIdSchema, checkedRules, ruleOf, type Rule } from '../domain/rules';
 import type { DeliveryPorts, NoticeStore, RuleSwitch } from '../ports';
 import { deliverNotice, noticeAudit, type DeliveryOutcome } from './deliver';
 
 /** The rule a path names: 404 for none (a malformed id is not echoed). */
-export function ruleNamed(ruleId: string | undefined, rules: readonly Rule[] = RULES): Rule {
+export function ruleNamed(ruleId: string | undefined, rules: readonly Rule[] = checkedRules()): Rule {
   const wellFormed = RuleIdSchema.safeParse(ruleId).success;
   const rule = wellFormed && ruleId ? ruleOf(ruleId, rules) : undefined;
   if (!rule) throw new NotFound(wellFormed ? `No dissemination rule ${ruleId}` : 'No such dissemination rule');
@@ -24,7 +24,7 @@ export interface RuleView extends Rule {
 }
 
 /** GET /dissemination/rules: each rule as data, with whether it is on now. */
-export async function listRules(store: Pick<NoticeStore, 'switches'>, rules: readonly Rule[] = RULES): Promise<{ rules: RuleView[] }> {
+export async function listRules(store: Pick<NoticeStore, 'switches'>, rules: readonly Rule[] = checkedRules()): Promise<{ rules: RuleView[] }> {
   const switches = new Map((await store.switches()).map((s) => [s.rule, s]));
   return {
     rules: rules.map((rule) => {
@@ -38,7 +38,7 @@ export async function listRules(store: Pick<NoticeStore, 'switches'>, rules: rea
  * POST /dissemination/rules/{ruleId}/switch {enabled, reason}: read by every event from then on.
  * Audited DisseminationRuleSwitched (the rule, its version, on or off; the reason stays on the switch).
  */
-export async function switchRule(ruleId: string | undefined, body: { enabled: boolean; reason: string }, by: { username: string; source: AuditSource }, at: string, store: Pick<NoticeStore, 'setSwitch'>, rules: readonly Rule[] = RULES): Promise<RuleSwitch> {
+export async function switchRule(ruleId: string | undefined, body: { enabled: boolean; reason: string }, by: { username: string; source: AuditSource }, at: string, store: Pick<NoticeStore, 'setSwitch'>, rules: readonly Rule[] = checkedRules()): Promise<RuleSwitch> {
   const rule = ruleNamed(ruleId, rules);
   const value: RuleSwitch = { rule: rule.id, enabled: body.enabled, reason: body.reason, by: by.username, at };
   await store.setSwitch(value, {

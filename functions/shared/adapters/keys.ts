@@ -1,8 +1,10 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { lazyClient } from '#shared/clients/lazy';
 
-const kms = new KMSClient({});
-const secretsManager = new SecretsManagerClient({});
+/** Made on first use (see clients/lazy.ts): most invocations of a function that imports this seal or read nothing. */
+const kms = lazyClient(() => new KMSClient({}));
+const secretsManager = lazyClient(() => new SecretsManagerClient({}));
 
 /** A secret read once per container and kept for a few minutes (rotation takes effect soon after). */
 const SECRET_TTL_MS = 5 * 60 * 1000;

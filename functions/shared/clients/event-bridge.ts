@@ -1,4 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { lazyClient } from './lazy';
 
-/** The EventBridge client, created once per process (see dynamo.ts for why each client has its module). */
-export const eventBridge = new EventBridgeClient({});
+/** The EventBridge client, created once per process on its first use (see dynamo.ts and lazy.ts). */
+export const eventBridge: EventBridgeClient = lazyClient(() => new EventBridgeClient({}));

@@ -1,4 +1,5 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { lazyClient } from './lazy';
 
-/** The SES client, created once per process (see dynamo.ts for why each client has its module). */
-export const ses = new SESv2Client({});
+/** The SES client, created once per process on its first use (see dynamo.ts and lazy.ts). */
+export const ses: SESv2Client = lazyClient(() => new SESv2Client({}));

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { lazyClient } from './lazy';
 
-/** The Step Functions client, created once per process (see dynamo.ts for why each client has its module). */
-export const stepFunctions = new SFNClient({});
+/** The Step Functions client, created once per process on its first use (see dynamo.ts and lazy.ts). */
+export const stepFunctions: SFNClient = lazyClient(() => new SFNClient({}));
