@@ -3,14 +3,14 @@ import { runLoad, targetOf, verifyLoad, STEPS, type LoadCounts, type LoadResult,
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
 /**
- * Proof under load and faults (issue 8): 100 arrest packets and 25 access requests at
+ * Proof under load and faults (issue 8): 50 arrest packets and 12 access requests at
  * concurrency 20, while 10 % of CMS calls fail, 5 % of the application's DynamoDB calls are
  * throttled and a tenth of the packets are POSTed twice at once (half of those once more
  * later). Nothing may be lost and nothing duplicated.
  */
 /** Enough to keep 20 in flight through every step; `npm run soak` and the bench run thousands. */
-const PACKETS = 100;
-const REQUESTS = 25;
+const PACKETS = 50;
+const REQUESTS = 12;
 
 describe('the embedded runtime under load and faults', () => {
   let h: Harness;
