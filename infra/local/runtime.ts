@@ -530,7 +530,8 @@ function setHandlerEnvironment(stage: string, edgeUrl: string, refs: LocalRefTar
 async function createStateMachines(stepFunctions: StepFunctionsService, names: LocalNames, refs: LocalRefTargets): Promise<void> {
   for (const [name, spec] of Object.entries(machines) as [MachineName, (typeof machines)[MachineName]][]) {
     const values = Object.fromEntries(Object.entries(spec.substitutions).map(([k, ref]) => [k, resolveLocalRef(ref, refs)]));
-    await stepFunctions.createStateMachine(names.machine(name), substitute(aslText(name), values), `arn:aws:iam::000000000000:role/${names.machine(name)}`, true);
+    // The repository's ASL, which passes asl-validator in its tests: parsed here, not schema-checked again.
+    await stepFunctions.createStateMachine(names.machine(name), substitute(aslText(name), values), `arn:aws:iam::000000000000:role/${names.machine(name)}`, true, { schema: false });
   }
 }
 

@@ -46,6 +46,14 @@ describe('validateDefinition', () => {
 
     expect(() => validateDefinition(text)).toThrow(expect.objectContaining({ type: 'InvalidDefinition' }));
   });
+
+  it('without the schema check (the runtime’s own machines at start) still parses and refuses JSONata, but no longer walks the states', () => {
+    const text = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } });
+
+    expect(validateDefinition(text, { schema: false })).toEqual(JSON.parse(text));
+    expect(() => validateDefinition('{ StartAt: ', { schema: false })).toThrow(expect.objectContaining({ type: 'InvalidDefinition', message: expect.stringContaining('not JSON') }));
+    expect(() => validateDefinition(minimal({ QueryLanguage: 'JSONata' }), { schema: false })).toThrow(expect.objectContaining({ type: 'InvalidDefinition', message: expect.stringContaining('JSONata') }));
+  });
 });
 
 describe('splitExecutionArn', () => {

@@ -102,10 +102,13 @@ export class StepFunctionsService {
 
   // ---- state machines -------------------------------------------------------------------
 
-  /** Creates (or, for the runtime's own bootstrap, replaces) a state machine. */
-  async createStateMachine(name: string, definitionText: string, roleArn: string, replace: boolean): Promise<{ stateMachineArn: string; creationDate: number }> {
+  /**
+   * Creates (or, for the runtime's own bootstrap, replaces) a state machine. The bootstrap's own
+   * definitions skip the schema check (`schema: false`; see `validateDefinition`).
+   */
+  async createStateMachine(name: string, definitionText: string, roleArn: string, replace: boolean, { schema = true }: { readonly schema?: boolean } = {}): Promise<{ stateMachineArn: string; creationDate: number }> {
     const arn = machineArn(name);
-    const definition = validateDefinition(definitionText);
+    const definition = validateDefinition(definitionText, { schema });
     const existing = await this.deps.store.getMachine(arn);
     if (existing && !replace && existing.definition !== definitionText) {
       throw new SfnError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);

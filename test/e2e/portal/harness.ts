@@ -26,16 +26,47 @@ export interface PortalHarness {
   readonly problems: string[];
 }
 
+/** The runtime and browser of a file that runs several suites on one (`sharePortal`). */
+let shared: PortalHarness | undefined;
+
+/**
+ * The runtime (default options unless given) and a browser. Inside a file that shares one
+ * (`sharePortal`), that one, with a problems list of the suite's own; it takes no options there.
+ */
 export async function givenPortal(options: Partial<RuntimeOptions> = {}): Promise<PortalHarness> {
+  if (shared) {
+    if (Object.keys(options).length) throw new Error(`givenPortal: a shared portal runtime takes no options (got ${Object.keys(options).join(', ')}); start this suite in a file of its own`);
+    return { ...shared, problems: [] };
+  }
   mkdirSync(SHOTS, { recursive: true });
   const h = await givenRuntime(options);
   const browser = await launchBrowser();
   return { h, browser, url: h.runtime.endpoints.portal, problems: [] };
 }
 
+/** Stops the runtime and browser, unless they are the file's shared ones (`stopSharedPortal` does). */
 export async function stopPortal(p: PortalHarness | undefined): Promise<void> {
+  if (shared && p?.h === shared.h) return;
   await p?.browser.close();
   await stopHarness(p?.h);
+}
+
+/**
+ * One runtime and one browser for every suite of a test file (its `beforeAll`): each suite's
+ * `givenPortal()` returns them, and its `stopPortal` leaves them running. Starting a runtime and
+ * a browser, and loading what they import into a jest file, costs about 8 s of CI per file; suites
+ * that see no data of one another's share them. Suites run in the order the file imports them,
+ * and each sees what the ones before it left (never what the ones after it make).
+ */
+export async function sharePortal(): Promise<void> {
+  shared = await givenPortal();
+}
+
+/** The file's `afterAll` after `sharePortal`. */
+export async function stopSharedPortal(): Promise<void> {
+  const p = shared;
+  shared = undefined;
+  await stopPortal(p);
 }
 
 /** A fresh browser context (no cookies, no storage) with one page, its problems collected. */
