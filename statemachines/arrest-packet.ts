@@ -31,7 +31,7 @@ export default machine({
       IsAdjudicationWaitContinued: {
         Type: 'Choice',
         Comment: 'A continuation (continue-as-new of the long wait) starts straight at the wait.',
-        Choices: [{ Variable: '$.generation', IsPresent: true, Next: 'AwaitAdjudication' }],
+        Choices: [{ Variable: '$.generation', IsPresent: true, Next: 'ContinueAdjudicationWait' }],
         Default: 'ValidatePacket',
       },
       ValidatePacket: lambdaStep(arrest, {
@@ -103,26 +103,38 @@ export default machine({
         onError: [superseded],
         next: 'NotifyAgency',
       }),
-      NotifyAgency: tellAgency('processed', 'MakeAvailable', arrest.onError, { fields: ['notifiedAt'], at: '$.notice' }),
-      // When the agency was told goes on the packet with AVAILABLE, in that change's one write.
-      MakeAvailable: record('AVAILABLE', 'StartAdjudicationWait', { 'docketNumber.$': '$.cms.docketNumber', 'agencyNotifiedAt.$': '$.notice.notifiedAt', ...described }),
-      StartAdjudicationWait: { Type: 'Pass', Comment: 'This is the first execution to wait for the adjudication.', Result: 1, ResultPath: '$.generation', Next: 'AwaitAdjudication' },
+      NotifyAgency: tellAgency('processed', 'StartAdjudicationWait', arrest.onError, { fields: ['notifiedAt'], at: '$.notice' }),
+      StartAdjudicationWait: {
+        Type: 'Pass',
+        Comment:
+          'This is the first execution to wait for the adjudication: the wait makes the packet AVAILABLE (with the docket, and when the agency was told) in the write that registers it, so an AVAILABLE packet always has its wait.',
+        Parameters: { generation: 1, available: { 'docketNumber.$': '$.cms.docketNumber', 'agencyNotifiedAt.$': '$.notice.notifiedAt', ...described } },
+        ResultPath: '$.wait',
+        Next: 'AwaitAdjudication',
+      },
+      ContinueAdjudicationWait: {
+        Type: 'Pass',
+        Comment: 'A continued wait: the packet is AVAILABLE already; this execution registers itself as the one waiting.',
+        Parameters: { 'generation.$': '$.generation' },
+        ResultPath: '$.wait',
+        Next: 'AwaitAdjudication',
+      },
       AwaitAdjudication: {
         Type: 'Task',
         Comment:
-          "Step 7's long wait: the Lambda registers this execution's token (sealed) on the packet; POST /arrests/{id}/adjudication sends it. 300 days, well inside a Standard execution's year; then the wait continues as new.",
+          "Step 7's long wait: the Lambda registers this execution's token (sealed) on the packet (the first wait makes it AVAILABLE in that write); POST /arrests/{id}/adjudication sends it. 300 days, well inside a Standard execution's year; then the wait continues as new.",
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: {
           FunctionName: substitution('AwaitAdjudicationFunctionArn'),
-          Payload: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', ...packet, 'generation.$': '$.generation' },
+          Payload: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', ...packet, 'wait.$': '$.wait' },
         },
         TimeoutSeconds: 25920000,
         ResultPath: '$.adjudication',
         Retry: lambdaRetry(arrest, 'callback'),
-        Catch: [onErrors(['States.Timeout'], 'CountContinuation', null), onErrors(['AlreadyAdjudicated'], 'MakeHistorical', null), onAnyError('StepFailed')],
+        Catch: [onErrors(['States.Timeout'], 'CountContinuation', null), onErrors(['AlreadyAdjudicated'], 'MakeHistorical', null), superseded, onAnyError('StepFailed')],
         Next: 'MakeHistorical',
       },
-      CountContinuation: { Type: 'Pass', Parameters: { 'next.$': 'States.MathAdd($.generation, 1)' }, ResultPath: '$.continuation', Next: 'ContinueAsNew' },
+      CountContinuation: { Type: 'Pass', Parameters: { 'next.$': 'States.MathAdd($.wait.generation, 1)' }, ResultPath: '$.continuation', Next: 'ContinueAsNew' },
       ContinueAsNew: {
         Type: 'Task',
         Comment:

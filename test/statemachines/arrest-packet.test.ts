@@ -32,6 +32,7 @@ const validation = (valid: boolean) =>
 /** What the later steps carry of the packet for its status events (from the validation). */
 const DESCRIBED = { ori: 'CT0000100', incidentNumber: '2026-000123' };
 const NOTIFIED_AT = '2026-11-23T16:00:00.000Z';
+const AVAILABLE = { docketNumber: DOCKET, agencyNotifiedAt: NOTIFIED_AT, ...DESCRIBED };
 const decision = (choice: string, comment: string | null = null) => ({ taskId: 'task-9', decision: choice, comment, decidedBy: CLERK.email, decidedAt: '2026-11-23T15:00:00.000Z', channel: 'email-link' });
 const fails =
   (name: string, message = `${name} in the stub`): TaskStub =>
@@ -58,7 +59,6 @@ const happy = (): Record<string, TaskStub> => ({
   RecordAcceptance: () => lambda({ status: 'ACCEPTED' }),
   TransmitToCms: () => lambda({ docketNumber: DOCKET }),
   NotifyAgency: () => lambda({ messageId: 'm-processed', notifiedAt: NOTIFIED_AT }),
-  MakeAvailable: () => lambda({ status: 'AVAILABLE' }),
   AwaitAdjudication: () => ADJUDICATION,
   ContinueAsNew: () => ({ ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ArrestPacketMachineArn:${PACKET_ID}-v${VERSION}-g2`, StartDate: '2027-09-01T10:00:00.000Z' }),
   MakeHistorical: () => lambda({ status: 'HISTORICAL' }),
@@ -82,7 +82,7 @@ const last = (path: readonly string[]) => path[path.length - 1];
 const output = (outcome: RunOutcome) => (outcome.status === 'SUCCEEDED' ? (outcome.output as Record<string, unknown>) : {});
 
 const TO_CLERK = ['IsAdjudicationWaitContinued', 'ValidatePacket', 'IsPacketValid', 'StartClerkReview', 'AwaitClerkReview'];
-const ACCEPTED_TO_WAIT = ['WhatDidTheClerkDecide', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'MakeAvailable', 'StartAdjudicationWait', 'AwaitAdjudication'];
+const ACCEPTED_TO_WAIT = ['WhatDidTheClerkDecide', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'StartAdjudicationWait', 'AwaitAdjudication'];
 const HAPPY_PATH = [...TO_CLERK, ...ACCEPTED_TO_WAIT, 'MakeHistorical', 'PacketIsHistorical'];
 const TIMED_OUT_PATH = [
   ...TO_CLERK,
@@ -101,11 +101,11 @@ const TIMED_OUT_PATH = [
 
 describe('arrest-packet state machine', () => {
   describe('a valid packet the clerk accepts and Judicial adjudicates', () => {
-    it('validates, reviews, records acceptance, transmits, tells the agency, makes it available, waits, then makes it historical', async () => {
+    it('validates, reviews, records acceptance, transmits, tells the agency, makes it available as it waits, then makes it historical', async () => {
       const { outcome, path } = await run();
 
       expect(path).toEqual(HAPPY_PATH);
-      expect(statesCalled(outcome)).toEqual(['ValidatePacket', 'AwaitClerkReview', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'MakeAvailable', 'AwaitAdjudication', 'MakeHistorical']);
+      expect(statesCalled(outcome)).toEqual(['ValidatePacket', 'AwaitClerkReview', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'AwaitAdjudication', 'MakeHistorical']);
       expect(outcome.status).toBe('SUCCEEDED');
     });
 
@@ -120,7 +120,7 @@ describe('arrest-packet state machine', () => {
         decision: decision('accept'),
         cms: { docketNumber: DOCKET },
         notice: { notifiedAt: NOTIFIED_AT },
-        generation: 1,
+        wait: { generation: 1, available: AVAILABLE },
         adjudication: ADJUDICATION,
       });
     });
@@ -165,19 +165,20 @@ describe('arrest-packet state machine', () => {
       expect(inputOf(outcome, 'TransmitToCms')).toEqual({ FunctionName: fn('TransmitFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION } });
     });
 
-    it('tells the agency its packet was processed, then records AVAILABLE', async () => {
-      const { outcome } = await run();
+    it('tells the agency its packet was processed, then goes straight to the wait (no step of its own makes it AVAILABLE)', async () => {
+      const { outcome, path } = await run();
 
       expect(inputOf(outcome, 'NotifyAgency')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'processed' } });
-      expect(inputOf(outcome, 'MakeAvailable')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'AVAILABLE', docketNumber: DOCKET, agencyNotifiedAt: NOTIFIED_AT, ...DESCRIBED } });
+      expect(path.slice(path.indexOf('NotifyAgency'), path.indexOf('AwaitAdjudication') + 1)).toEqual(['NotifyAgency', 'StartAdjudicationWait', 'AwaitAdjudication']);
+      expect(callsOf(outcome, 'NotifyAgency').concat(callsOf(outcome, 'AwaitAdjudication')).map((c) => c.state)).toEqual(['NotifyAgency', 'AwaitAdjudication']);
     });
 
-    it('registers this execution (token and ARN, generation 1) as the one waiting for the adjudication, then records HISTORICAL', async () => {
+    it('registers this execution (token and ARN, generation 1) as the one waiting, with what makes the packet AVAILABLE in that write (docket, notice time, ORI, incident), then records HISTORICAL', async () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'AwaitAdjudication')).toEqual({
         FunctionName: fn('AwaitAdjudicationFunctionArn'),
-        Payload: { taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, generation: 1 },
+        Payload: { taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, wait: { generation: 1, available: AVAILABLE } },
       });
       expect(inputOf(outcome, 'MakeHistorical')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'HISTORICAL' } });
     });
@@ -347,15 +348,16 @@ describe('arrest-packet state machine', () => {
 
       const { outcome, path } = await run({}, Input);
 
-      expect(path).toEqual(['IsAdjudicationWaitContinued', 'AwaitAdjudication', 'MakeHistorical', 'PacketIsHistorical']);
-      expect(payloadOf(outcome, 'AwaitAdjudication')).toEqual({ taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, generation: 2 });
+      expect(path).toEqual(['IsAdjudicationWaitContinued', 'ContinueAdjudicationWait', 'AwaitAdjudication', 'MakeHistorical', 'PacketIsHistorical']);
+      // A continued wait only registers itself: the packet is AVAILABLE already.
+      expect(payloadOf(outcome, 'AwaitAdjudication')).toEqual({ taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, wait: { generation: 2 } });
       expect(payloadOf(outcome, 'MakeHistorical')).toEqual({ packetId: PACKET_ID, version: VERSION, to: 'HISTORICAL' });
     });
 
     it('a continued execution whose wait runs out too continues as generation 3', async () => {
       const { outcome, path } = await run({ AwaitAdjudication: timeout }, { packetId: PACKET_ID, version: VERSION, generation: 2, previousExecution: 'arn:prev' });
 
-      expect(path).toEqual(['IsAdjudicationWaitContinued', 'AwaitAdjudication', 'CountContinuation', 'ContinueAsNew', 'AdjudicationWaitContinuesAsNew']);
+      expect(path).toEqual(['IsAdjudicationWaitContinued', 'ContinueAdjudicationWait', 'AwaitAdjudication', 'CountContinuation', 'ContinueAsNew', 'AdjudicationWaitContinuesAsNew']);
       expect(inputOf(outcome, 'ContinueAsNew')).toMatchObject({ Name: `${PACKET_ID}-v${VERSION}-g3`, Input: { generation: 3, packetId: PACKET_ID, version: VERSION } });
     });
 
@@ -394,7 +396,6 @@ describe('arrest-packet state machine', () => {
       RecordReviewTimedOut: { AwaitClerkReview: timeout },
       RecordAcceptance: {},
       NotifyAgency: {},
-      MakeAvailable: {},
       AwaitAdjudication: {},
       MakeHistorical: {},
     };
@@ -408,7 +409,7 @@ describe('arrest-packet state machine', () => {
       expect(path.slice(-2)).toEqual([state, 'StepFailed']);
     });
 
-    const staleCaught = ['ValidatePacket', 'TellAgencyOfRejection', 'AwaitClerkReview', 'RecordReturn', 'TellAgencyOfReturn', 'RecordReviewTimedOut', 'RecordAcceptance', 'NotifyAgency', 'MakeAvailable', 'MakeHistorical'];
+    const staleCaught = ['ValidatePacket', 'TellAgencyOfRejection', 'AwaitClerkReview', 'RecordReturn', 'TellAgencyOfReturn', 'RecordReviewTimedOut', 'RecordAcceptance', 'NotifyAgency', 'AwaitAdjudication', 'MakeHistorical'];
     it.each(staleCaught)('ends SupersededByNewerVersion, successfully, when %s finds a newer version', async (state) => {
       const { outcome, path } = await run({ ...routes[state], [state]: fails('StaleVersion', `Packet ${PACKET_ID} is at version 4, not 3`) });
 
@@ -452,9 +453,9 @@ describe('arrest-packet state machine', () => {
     });
 
     it('goes on when a retried failure clears', async () => {
-      const { outcome, path } = await run({ MakeAvailable: inTurn(fails('Lambda.ServiceException'), () => lambda({ status: 'AVAILABLE' })) });
+      const { outcome, path } = await run({ NotifyAgency: inTurn(fails('Lambda.ServiceException'), () => lambda({ messageId: 'm-processed', notifiedAt: NOTIFIED_AT })) });
 
-      expect(callsOf(outcome, 'MakeAvailable')).toHaveLength(2);
+      expect(callsOf(outcome, 'NotifyAgency')).toHaveLength(2);
       expect(path).toEqual(HAPPY_PATH);
     });
   });

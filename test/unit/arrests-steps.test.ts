@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Email } from '#shared/adapters/mailer';
 import type { AuditEvent } from '#shared/audit';
-import { StaleVersion, type PacketRecord, type TransitionChange } from '../../functions/arrests/adapters/packet-store';
+import { InvalidTransition, StaleVersion, type PacketRecord, type TransitionChange } from '../../functions/arrests/adapters/packet-store';
 import { NOTICE_KINDS, noticeEmail } from '../../functions/arrests/domain/notice';
 import type { ArrestPacket } from '../../functions/arrests/domain/packet';
 import { AlreadyAdjudicated, awaitAdjudication, type AwaitAdjudicationPorts } from '../../functions/arrests/use-cases/await-adjudication';
@@ -18,8 +18,9 @@ function aRecord(overrides: Partial<PacketRecord> = {}, change: (p: ArrestPacket
 }
 
 /** An in-memory packet store: what was moved, annotated and audited, and a settable answer to conditions. */
-function fakeStore(record: PacketRecord, options: { annotateHolds?: boolean } = {}) {
+function fakeStore(record: PacketRecord, options: { annotateHolds?: boolean; changeStatus?: 'changed' | 'already' | Error } = {}) {
   const transitions: TransitionChange[] = [];
+  const statusChanges: TransitionChange[] = [];
   const annotations: { version: number; fields: Record<string, unknown>; condition?: unknown }[] = [];
   const audits: AuditEvent[] = [];
   const store = {
@@ -28,13 +29,19 @@ function fakeStore(record: PacketRecord, options: { annotateHolds?: boolean } = 
       transitions.push(change);
       return { kind: 'changed' as const, packet: { ...record, status: change.to, ...(change.set as Partial<PacketRecord>) } };
     },
+    changeStatus: async (change: TransitionChange) => {
+      statusChanges.push(change);
+      const outcome = options.changeStatus ?? 'changed';
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    },
     annotate: async (_id: string, version: number, fields: Record<string, unknown>, condition?: unknown) => {
       annotations.push({ version, fields, ...(condition ? { condition } : {}) });
       return options.annotateHolds ?? true;
     },
     audit: async (event: AuditEvent) => void audits.push(event),
   };
-  return { store, transitions, annotations, audits };
+  return { store, transitions, statusChanges, annotations, audits };
 }
 
 describe('validating a packet (step 2)', () => {
@@ -151,11 +158,54 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
 describe('waiting for the adjudication (step 7)', () => {
   const input = { taskToken: 'token-1', executionArn: 'arn:exec:2', packetId: 'P-1', version: 2, generation: 1 };
 
-  function ports(record: PacketRecord, annotateHolds = true) {
-    const fake = fakeStore(record, { annotateHolds });
-    const p: AwaitAdjudicationPorts = { store: fake.store, seal: async (token, packetId) => `sealed(${token}|${packetId})`, now: () => NOW.toISOString() };
-    return { p, ...fake };
+  function ports(record: PacketRecord, annotateHolds = true, changeStatus?: 'changed' | 'already' | Error) {
+    const fake = fakeStore(record, { annotateHolds, ...(changeStatus ? { changeStatus } : {}) });
+    const announced: unknown[] = [];
+    const p: AwaitAdjudicationPorts = {
+      store: fake.store,
+      seal: async (token, packetId) => `sealed(${token}|${packetId})`,
+      announce: async (packet, detail) => void announced.push({ ...packet, ...detail }),
+      now: () => NOW.toISOString(),
+    };
+    return { p, announced, ...fake };
   }
+  const available = { docketNumber: 'D-1', agencyNotifiedAt: '2026-11-23T14:59:00.000Z', ori: 'CT0000100', incidentNumber: '2026-000123' };
+  const registration = { sealedAdjudicationToken: 'sealed(token-1|P-1)', waitingExecutionArn: 'arn:exec:2', adjudicationWaitGeneration: 1, adjudicationWaitSince: NOW.toISOString() };
+
+  it('the first wait makes the TRANSMITTED packet AVAILABLE in the write that registers it (one status change, its audit with it), then announces it', async () => {
+    const { p, statusChanges, annotations, audits, announced } = ports(aRecord({ status: 'TRANSMITTED' }));
+
+    await expect(awaitAdjudication({ ...input, available }, p)).resolves.toEqual({ registered: true });
+    expect(statusChanges).toEqual([
+      { packetId: 'P-1', version: 2, to: 'AVAILABLE', actor: 'system', set: { agencyNotifiedAt: available.agencyNotifiedAt, ...registration }, now: NOW.toISOString() },
+    ]);
+    expect(JSON.stringify(statusChanges)).not.toContain('"token-1"');
+    expect(annotations).toEqual([]);
+    expect(audits).toEqual([]);
+    expect(announced).toEqual([{ packetId: 'P-1', version: 2, ori: 'CT0000100', incidentNumber: '2026-000123', status: 'AVAILABLE', updatedAt: NOW.toISOString(), docketNumber: 'D-1' }]);
+  });
+
+  it('a retried first wait that finds the packet AVAILABLE already registers this attempt’s token, and announces again', async () => {
+    const { p, annotations, announced } = ports(aRecord({ status: 'AVAILABLE' }), true, 'already');
+
+    await expect(awaitAdjudication({ ...input, available }, p)).resolves.toEqual({ registered: true });
+    expect(annotations).toEqual([{ version: 2, fields: registration, condition: { status: 'AVAILABLE' } }]);
+    expect(announced).toHaveLength(1);
+  });
+
+  it('a first wait that finds the packet adjudicated fails with AlreadyAdjudicated and announces nothing', async () => {
+    const { p, announced } = ports(aRecord({ status: 'HISTORICAL' }), false, new InvalidTransition('Packet P-1 is HISTORICAL; it cannot become AVAILABLE'));
+
+    await expect(awaitAdjudication({ ...input, available }, p)).rejects.toBeInstanceOf(AlreadyAdjudicated);
+    expect(announced).toEqual([]);
+  });
+
+  it('a first wait for an older version fails with StaleVersion (the machine stops this execution)', async () => {
+    const { p, announced } = ports(aRecord({ status: 'TRANSMITTED', version: 3 }), false, new StaleVersion('Packet P-1 is at version 3, not 2'));
+
+    await expect(awaitAdjudication({ ...input, available }, p)).rejects.toBeInstanceOf(StaleVersion);
+    expect(announced).toEqual([]);
+  });
 
   it('registers this execution on an AVAILABLE packet with the token sealed, never in clear', async () => {
     const { p, annotations, audits } = ports(aRecord({ status: 'AVAILABLE' }));
