@@ -17,9 +17,23 @@ const described: Payload = { 'ori.$': '$.validation.ori', 'incidentNumber.$': '$
 /** The packet's status becomes `to` (arrests-record). */
 const record = (to: string, next: string, more: Payload = {}) => lambdaStep(arrest, { fn: 'RecordFunctionArn', payload: { ...packet, to, ...more }, next });
 
-/** The agency is told by e-mail (arrests-notify-agency); `kind` names the message. */
+/** What each notice says of the packet besides its ORI, incident number and the agency's contact, from the state. */
+const NOTICE: Record<string, Payload> = {
+  rejected: { 'problems.$': '$.validation.problems' },
+  returned: { 'returnReason.$': '$.decision.comment' },
+  'review-timed-out': {},
+  processed: { 'docketNumber.$': '$.cms.docketNumber' },
+};
+
+/** The agency is told by e-mail (arrests-notify-agency); `kind` names the message, which says what the execution carries (no read). */
 const tellAgency = (kind: string, next: string, onError = arrest.onError, keep?: { fields: string[]; at: string }) =>
-  lambdaStep(arrest, { fn: 'NotifyAgencyFunctionArn', payload: { ...packet, kind }, onError, ...(keep ? { keep } : {}), next });
+  lambdaStep(arrest, {
+    fn: 'NotifyAgencyFunctionArn',
+    payload: { ...packet, kind, about: { ...described, 'contactEmail.$': '$.validation.agencyEmail', ...NOTICE[kind] } },
+    onError,
+    ...(keep ? { keep } : {}),
+    next,
+  });
 
 export default machine({
   Comment:
@@ -37,7 +51,7 @@ export default machine({
       ValidatePacket: lambdaStep(arrest, {
         fn: 'ValidateFunctionArn',
         payload: packet,
-        keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings', 'ori', 'incidentNumber'], at: '$.validation' },
+        keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings', 'problems', 'ori', 'incidentNumber', 'agencyEmail'], at: '$.validation' },
         next: 'IsPacketValid',
       }),
       IsPacketValid: {

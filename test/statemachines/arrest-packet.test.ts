@@ -21,16 +21,21 @@ const lambda = (payload: unknown) => ({ StatusCode: 200, ExecutedVersion: '$LATE
 const validation = (valid: boolean) =>
   lambda({
     valid,
-    problems: valid ? [] : [{ field: 'charges[0].statuteSection', rule: '53a-999 is not a known Connecticut statute section' }],
+    problems: valid ? [] : PROBLEMS,
     warnings: [],
     title: TITLE,
     facts: FACTS,
     clerk: valid ? CLERK : null,
     ori: 'CT0000100',
     incidentNumber: '2026-000123',
+    agencyEmail: AGENCY_EMAIL,
   });
+const AGENCY_EMAIL = 'records@nhpd.ct.example';
+const PROBLEMS = [{ field: 'charges[0].statuteSection', rule: '53a-999 is not a known Connecticut statute section' }];
 /** What the later steps carry of the packet for its status events (from the validation). */
 const DESCRIBED = { ori: 'CT0000100', incidentNumber: '2026-000123' };
+/** What every notice to the agency carries of the packet (from the validation): it reads nothing. */
+const ABOUT = { ...DESCRIBED, contactEmail: AGENCY_EMAIL };
 const NOTIFIED_AT = '2026-11-23T16:00:00.000Z';
 const AVAILABLE = { docketNumber: DOCKET, agencyNotifiedAt: NOTIFIED_AT, ...DESCRIBED };
 const decision = (choice: string, comment: string | null = null) => ({ taskId: 'task-9', decision: choice, comment, decidedBy: CLERK.email, decidedAt: '2026-11-23T15:00:00.000Z', channel: 'email-link' });
@@ -115,7 +120,7 @@ describe('arrest-packet state machine', () => {
       expect(output(outcome)).toEqual({
         packetId: PACKET_ID,
         version: VERSION,
-        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [], ...DESCRIBED },
+        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [], problems: [], ...DESCRIBED, agencyEmail: AGENCY_EMAIL },
         review: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 },
         decision: decision('accept'),
         cms: { docketNumber: DOCKET },
@@ -168,7 +173,7 @@ describe('arrest-packet state machine', () => {
     it('tells the agency its packet was processed, then goes straight to the wait (no step of its own makes it AVAILABLE)', async () => {
       const { outcome, path } = await run();
 
-      expect(inputOf(outcome, 'NotifyAgency')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'processed' } });
+      expect(inputOf(outcome, 'NotifyAgency')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'processed', about: { ...ABOUT, docketNumber: DOCKET } } });
       expect(path.slice(path.indexOf('NotifyAgency'), path.indexOf('AwaitAdjudication') + 1)).toEqual(['NotifyAgency', 'StartAdjudicationWait', 'AwaitAdjudication']);
       expect(callsOf(outcome, 'NotifyAgency').concat(callsOf(outcome, 'AwaitAdjudication')).map((c) => c.state)).toEqual(['NotifyAgency', 'AwaitAdjudication']);
     });
@@ -198,9 +203,9 @@ describe('arrest-packet state machine', () => {
       const { outcome, path } = await run({ ValidatePacket: () => validation(false) });
 
       expect(path).toEqual(['IsAdjudicationWaitContinued', 'ValidatePacket', 'IsPacketValid', 'TellAgencyOfRejection', 'PacketRejected']);
-      expect(inputOf(outcome, 'TellAgencyOfRejection')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'rejected' } });
+      expect(inputOf(outcome, 'TellAgencyOfRejection')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'rejected', about: { ...ABOUT, problems: PROBLEMS } } });
       expect(outcome.status).toBe('SUCCEEDED');
-      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [], ...DESCRIBED });
+      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [], problems: PROBLEMS, ...DESCRIBED, agencyEmail: AGENCY_EMAIL });
     });
   });
 
@@ -213,7 +218,7 @@ describe('arrest-packet state machine', () => {
         FunctionName: fn('RecordFunctionArn'),
         Payload: { packetId: PACKET_ID, version: VERSION, to: 'RETURNED', decidedBy: CLERK.email, reason: 'Charge 2 cites the wrong subsection', ...DESCRIBED },
       });
-      expect(inputOf(outcome, 'TellAgencyOfReturn')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'returned' } });
+      expect(inputOf(outcome, 'TellAgencyOfReturn')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'returned', about: { ...ABOUT, returnReason: 'Charge 2 cites the wrong subsection' } } });
       expect(outcome.status).toBe('SUCCEEDED');
     });
 
@@ -233,7 +238,7 @@ describe('arrest-packet state machine', () => {
       expect(callsOf(outcome, 'AwaitClerkReview').map((c) => c.timeoutSeconds)).toEqual([172800, 172800, 172800]);
       expect(inputOf(outcome, 'CloseUnansweredReview')).toEqual({ FunctionName: fn('ExpireFunctionArn'), Payload: { workflow: 'arrest-packet', subjectId: PACKET_ID, step: 'clerk-review' } });
       expect(inputOf(outcome, 'RecordReviewTimedOut')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'REVIEW_TIMED_OUT', ...DESCRIBED } });
-      expect(inputOf(outcome, 'TellAgencyReviewTimedOut')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'review-timed-out' } });
+      expect(inputOf(outcome, 'TellAgencyReviewTimedOut')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'review-timed-out', about: ABOUT } });
       expect(outcome).toMatchObject({ status: 'FAILED', error: 'ClerkReviewTimedOut', cause: expect.stringContaining('REVIEW_TIMED_OUT') });
     });
 

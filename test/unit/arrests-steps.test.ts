@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { Email } from '#shared/adapters/mailer';
 import type { AuditEvent } from '#shared/audit';
@@ -131,6 +132,23 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
     expect(audits).toHaveLength(1);
   });
 
+  it.each([
+    ['rejected', { problems: [{ field: 'charges.0.statuteSection', rule: 'must cite a known Connecticut statute section' }] }, 'must cite a known Connecticut statute section'],
+    ['returned', { returnReason: 'wrong court' }, 'Reason: wrong court'],
+    ['review-timed-out', {}, 'did not review'],
+    ['processed', { docketNumber: 'D-7' }, 'CMS docket number: D-7'],
+  ] as const)('tells of a %s packet from what the execution carries, without reading the packet', async (kind, carried, says) => {
+    const { p, sent, audits } = ports(aRecord({ ori: 'XX', incidentNumber: 'not-read' }));
+    const mustGet = jest.spyOn(p.store, 'mustGet');
+
+    await notifyAgency({ packetId: 'P-1', version: 2, kind, about: { ori: 'CT0000100', incidentNumber: '2026-000123', contactEmail: 'desk@nhpd.ct.example', ...carried } }, p);
+
+    expect(mustGet).not.toHaveBeenCalled();
+    expect(sent[0]).toMatchObject({ to: ['desk@nhpd.ct.example'], subject: expect.stringContaining('arrest packet 2026-000123 (CT0000100, version 2, id P-1)') });
+    expect(sent[0]?.text).toContain(says);
+    expect(audits).toEqual([expect.objectContaining({ type: 'AgencyNotified', details: { kind, version: 2, messageId: 'm-1' } })]);
+  });
+
   it.each(NOTICE_KINDS)("links the %s notice to the packet's page in the portal, in both parts", async (kind) => {
     const { p, sent } = ports(aRecord({ packetId: 'ap-0123abcd', status: 'REJECTED', problems: [], docketNumber: 'D-9' }));
 
@@ -141,14 +159,14 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
   });
 
   it('leaves the portal line out when no portal address is configured', () => {
-    const email = noticeEmail('processed', aRecord({ docketNumber: 'D-9' }));
+    const email = noticeEmail('processed', { ...aRecord({ docketNumber: 'D-9' }), contactEmail: 'records@nhpd.ct.example' });
 
     expect(email.text).not.toContain('portal');
     expect(email.html).not.toContain('portal');
   });
 
   it('escapes what the agency sent before it goes into the HTML part', () => {
-    const email = noticeEmail('returned', aRecord({ returnReason: '<b>wrong court</b>' }));
+    const email = noticeEmail('returned', { ...aRecord({ returnReason: '<b>wrong court</b>' }), contactEmail: 'records@nhpd.ct.example' });
 
     expect(email.html).toContain('Reason: &lt;b&gt;wrong court&lt;/b&gt;');
     expect(email.text).toContain('Reason: <b>wrong court</b>');

@@ -21,6 +21,8 @@ export interface ValidateOutput {
   /** What the packet's status events say of it, carried by the execution so later steps need not read the packet for them. */
   readonly ori: string;
   readonly incidentNumber: string;
+  /** Whom the agency's notices go to, carried so that telling the agency reads nothing. */
+  readonly agencyEmail: string;
 }
 
 /**
@@ -31,7 +33,8 @@ export interface ValidateOutput {
  *    VALIDATED (with its warnings) is written with the clerk's review task, in the transaction
  *    that opens it (AwaitClerkReview's statusChange, tasks-notify), so it never shows first
  * 4. hand the machine what the clerk's review needs: the clerk of the packet's court, the facts;
- *    and what the later steps' status events say of the packet (its ORI and incident number)
+ *    and what the later steps' status events and notices say of the packet (its ORI, incident
+ *    number, problems and the agency's contact)
  */
 export async function validate(input: { readonly packetId: string; readonly version: number }, ports: ValidatePorts): Promise<ValidateOutput> {
   const { packetId, version } = input;
@@ -55,5 +58,5 @@ export async function validate(input: { readonly packetId: string; readonly vers
     );
     await ports.announce(packet, { problems });
   }
-  return { valid, problems, warnings, title: reviewTitle(current.packet, version), facts: factsOf(current.packet, warnings), clerk: clerkFor(current.packet), ori: current.ori, incidentNumber: current.incidentNumber };
+  return { valid, problems, warnings, title: reviewTitle(current.packet, version), facts: factsOf(current.packet, warnings), clerk: clerkFor(current.packet), ori: current.ori, incidentNumber: current.incidentNumber, agencyEmail: current.packet.agency.contactEmail };
 }
