@@ -49,8 +49,9 @@ export default machine({
         Default: 'ValidatePacket',
       },
       ValidatePacket: lambdaStep(arrest, {
+        comment: 'Sent the input: the packet as stored travels with it (receive and amend start the execution), so validating it reads nothing; an input without it has the packet read.',
         fn: 'ValidateFunctionArn',
-        payload: packet,
+        payload: '$',
         keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings', 'problems', 'ori', 'incidentNumber', 'agencyEmail'], at: '$.validation' },
         next: 'IsPacketValid',
       }),
@@ -110,7 +111,8 @@ export default machine({
         comment:
           'No Catch for CMS failures on purpose: when CMS stays down or refuses, the execution fails here, visibly, and RedriveExecution resumes it at this step; the Idempotency-Key (packet version) keeps one copy in CMS.',
         fn: 'TransmitFunctionArn',
-        payload: packet,
+        // The state: the packet as stored, carried from the input (the function reads it when it is not there).
+        payload: '$',
         keep: { fields: ['docketNumber'], at: '$.cms' },
         timeoutSeconds: 60,
         retry: [retrier(['CmsUnavailable'], 5, 6, 300), ...lambdaRetry(arrest)],

@@ -57,7 +57,8 @@ export interface LambdaStep {
   readonly comment?: string;
   /** The placeholder of the function's ARN: `PrepareFunctionArn`. */
   readonly fn: string;
-  readonly payload: Payload;
+  /** What the function is sent; `'$'`: the whole state (what it carries, present or not, without naming a path that may be absent). */
+  readonly payload: Payload | '$';
   /** Fields of the function's answer to keep, and where in the state; without it the answer is dropped. */
   readonly keep?: { readonly fields: readonly string[]; readonly at: string };
   /**
@@ -80,7 +81,7 @@ export function lambdaStep(workflow: Workflow, step: LambdaStep): TaskState {
     Type: 'Task',
     ...(step.comment === undefined ? {} : { Comment: step.comment }),
     Resource: LAMBDA,
-    Parameters: { FunctionName: substitution(step.fn), Payload: step.payload },
+    Parameters: { FunctionName: substitution(step.fn), ...(step.payload === '$' ? { 'Payload.$': '$' } : { Payload: step.payload }) },
     ...(step.keep
       ? { ResultSelector: Object.fromEntries(step.keep.fields.map((f) => [`${f}.$`, `$.Payload.${f}`])), ResultPath: step.keep.at }
       : step.leave

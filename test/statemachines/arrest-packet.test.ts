@@ -31,6 +31,8 @@ const validation = (valid: boolean) =>
     agencyEmail: AGENCY_EMAIL,
   });
 const AGENCY_EMAIL = 'records@nhpd.ct.example';
+/** The packet as stored, as receive starts the execution with it. */
+const CARRIED = { packet: { incidentNumber: '2026-000123', agency: { ori: 'CT0000100', contactEmail: AGENCY_EMAIL } }, ori: 'CT0000100', incidentNumber: '2026-000123' };
 const PROBLEMS = [{ field: 'charges[0].statuteSection', rule: '53a-999 is not a known Connecticut statute section' }];
 /** What the later steps carry of the packet for its status events (from the validation). */
 const DESCRIBED = { ori: 'CT0000100', incidentNumber: '2026-000123' };
@@ -167,7 +169,11 @@ describe('arrest-packet state machine', () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'RecordAcceptance')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'ACCEPTED', decidedBy: CLERK.email, ...DESCRIBED } });
-      expect(inputOf(outcome, 'TransmitToCms')).toEqual({ FunctionName: fn('TransmitFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION } });
+      // Sent the state: the packet as stored, when the input carries it, goes with it.
+      expect(inputOf(outcome, 'TransmitToCms')).toEqual({ FunctionName: fn('TransmitFunctionArn'), Payload: expect.objectContaining({ packetId: PACKET_ID, version: VERSION }) });
+      const carried = await run({}, { packetId: PACKET_ID, version: VERSION, ...CARRIED });
+      expect(payloadOf(carried.outcome, 'ValidatePacket')).toEqual({ packetId: PACKET_ID, version: VERSION, ...CARRIED });
+      expect(payloadOf(carried.outcome, 'TransmitToCms')).toMatchObject({ packetId: PACKET_ID, version: VERSION, ...CARRIED });
     });
 
     it('tells the agency its packet was processed, then goes straight to the wait (no step of its own makes it AVAILABLE)', async () => {

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { Email } from '#shared/adapters/mailer';
 import type { AuditEvent } from '#shared/audit';
 import { InvalidTransition, StaleVersion, type PacketRecord, type TransitionChange } from '../../functions/arrests/adapters/packet-store';
-import { NOTICE_KINDS, noticeEmail } from '../../functions/arrests/domain/notice';
+import { NOTICE_KINDS, noticeEmail, type NoticeKind } from '../../functions/arrests/domain/notice';
 import type { ArrestPacket } from '../../functions/arrests/domain/packet';
 import { AlreadyAdjudicated, awaitAdjudication, type AwaitAdjudicationPorts } from '../../functions/arrests/use-cases/await-adjudication';
-import { notifyAgency, type NotifyAgencyPorts } from '../../functions/arrests/use-cases/notify-agency';
+import { notifyAgency, type NoticeAbout, type NotifyAgencyPorts } from '../../functions/arrests/use-cases/notify-agency';
 import { validate, type ValidatePorts } from '../../functions/arrests/use-cases/validate';
 
 const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
@@ -65,14 +65,27 @@ describe('validating a packet (step 2)', () => {
     expect(announced).toEqual([]);
   });
 
-  it('records REJECTED with every failed rule, announces it, and still describes the packet', async () => {
-    const { p, transitions, announced } = ports(aRecord({}, (x) => ((x.charges[0]!.statuteSection = '53a-999'), (x.arrestee.personBirthDate = '2020-01-01'))));
+  it('records REJECTED with every failed rule (on condition: RECEIVED at this version), announces it, and still describes the packet', async () => {
+    const { p, statusChanges, announced } = ports(aRecord({}, (x) => ((x.charges[0]!.statuteSection = '53a-999'), (x.arrestee.personBirthDate = '2020-01-01'))));
 
     const out = await validate({ packetId: 'P-1', version: 2 }, p);
 
     expect(out.valid).toBe(false);
     expect(out.problems.map((x) => x.field).sort()).toEqual(['arrestee.personBirthDate', 'charges.0.statuteSection']);
-    expect(transitions).toEqual([expect.objectContaining({ packetId: 'P-1', version: 2, to: 'REJECTED', actor: 'system', now: NOW.toISOString(), details: expect.objectContaining({ problems: 2 }) })]);
+    expect(statusChanges).toEqual([expect.objectContaining({ packetId: 'P-1', version: 2, to: 'REJECTED', actor: 'system', now: NOW.toISOString(), details: expect.objectContaining({ problems: 2 }) })]);
+    expect(announced).toEqual([{ status: 'REJECTED', problems: out.problems }]);
+  });
+
+  it('validates the packet the execution carries without reading it', async () => {
+    const { p, statusChanges, announced } = ports(aRecord({ version: 9 }));
+    const mustGet = jest.spyOn(p.store, 'mustGet');
+    const carried = aRecord({}, (x) => (x.charges[0]!.statuteSection = '53a-999'));
+
+    const out = await validate({ packetId: 'P-1', version: 2, carried: { packet: carried.packet, ori: 'CT0000100', incidentNumber: '2026-000123' } }, p);
+
+    expect(mustGet).not.toHaveBeenCalled();
+    expect(out).toMatchObject({ valid: false, ori: 'CT0000100', incidentNumber: '2026-000123', agencyEmail: carried.packet.agency.contactEmail });
+    expect(statusChanges).toEqual([expect.objectContaining({ version: 2, to: 'REJECTED' })]);
     expect(announced).toEqual([{ status: 'REJECTED', problems: out.problems }]);
   });
 
@@ -132,12 +145,12 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
     expect(audits).toHaveLength(1);
   });
 
-  it.each([
+  it.each<[NoticeKind, Partial<NoticeAbout>, string]>([
     ['rejected', { problems: [{ field: 'charges.0.statuteSection', rule: 'must cite a known Connecticut statute section' }] }, 'must cite a known Connecticut statute section'],
     ['returned', { returnReason: 'wrong court' }, 'Reason: wrong court'],
     ['review-timed-out', {}, 'did not review'],
     ['processed', { docketNumber: 'D-7' }, 'CMS docket number: D-7'],
-  ] as const)('tells of a %s packet from what the execution carries, without reading the packet', async (kind, carried, says) => {
+  ])('tells of a %s packet from what the execution carries, without reading the packet', async (kind, carried, says) => {
     const { p, sent, audits } = ports(aRecord({ ori: 'XX', incidentNumber: 'not-read' }));
     const mustGet = jest.spyOn(p.store, 'mustGet');
 
