@@ -1,4 +1,5 @@
 /** CISS arrest workflow (DESIGN 1.2), generated to arrest-packet.asl.json by `npm run asl`. */
+import { CLERK_REVIEW } from '../functions/arrests/domain/review';
 import { machine, states, type Payload } from './asl';
 import { fromPath, humanStep, lambdaRetry, lambdaServiceRetrier, lambdaStep, onAnyError, onErrors, retrier, statusChange, substitution, type Workflow } from './parts';
 
@@ -57,9 +58,13 @@ export default machine({
       }),
       IsPacketValid: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'StartClerkReview' }],
+        Choices: [
+          { And: [{ Variable: '$.validation.valid', BooleanEquals: true }, { Variable: '$.review', IsPresent: true }], Next: 'AwaitClerkReview' },
+          { Variable: '$.validation.valid', BooleanEquals: true, Next: 'StartClerkReview' },
+        ],
         Default: 'TellAgencyOfRejection',
-        Comment: 'A packet for a court we know no clerk of is invalid (the court rule), so a valid packet always has its clerk.',
+        Comment:
+          "A packet for a court we know no clerk of is invalid (the court rule), so a valid packet always has its clerk. The review's timings and count come with the input (receive, amend); an input without them gets them first.",
       },
       TellAgencyOfRejection: tellAgency('rejected', 'PacketRejected'),
       PacketRejected: { Type: 'Succeed', Comment: "Status REJECTED, every failed rule on the packet and in the agency's e-mail; the agency amends with a new version." },
@@ -82,7 +87,7 @@ export default machine({
         seconds: '$.review.decisionSeconds',
         sent: '$.review.reminder',
         max: '$.review.maxReminders',
-        start: { Comment: 'Two days per reminder, two reminders, then a visible end.', Result: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 }, ResultPath: '$.review' },
+        start: { Comment: 'Two days per reminder, two reminders, then a visible end.', Result: CLERK_REVIEW, ResultPath: '$.review' },
         count: {
           Parameters: { 'decisionSeconds.$': '$.review.decisionSeconds', 'maxReminders.$': '$.review.maxReminders', 'reminder.$': 'States.MathAdd($.review.reminder, 1)' },
           ResultPath: '$.review',

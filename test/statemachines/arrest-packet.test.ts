@@ -116,6 +116,14 @@ describe('arrest-packet state machine', () => {
       expect(outcome.status).toBe('SUCCEEDED');
     });
 
+    it('goes straight to the clerk review when the input carries its timings (as receive starts it): 12 states in all', async () => {
+      const { outcome, path } = await run({}, { packetId: PACKET_ID, version: VERSION, review: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 } });
+
+      expect(path).toEqual(HAPPY_PATH.filter((s) => s !== 'StartClerkReview'));
+      expect(path).toHaveLength(12);
+      expect(payloadOf(outcome, 'AwaitClerkReview')).toMatchObject({ timeoutSeconds: 172800, reminder: 0, maxReminders: 2 });
+    });
+
     it('ends with the validation, the decision, the docket, generation 1 and the adjudication on the output', async () => {
       const { outcome } = await run();
 

@@ -14,6 +14,7 @@ import type { ArrestPorts } from '../../functions/arrests/use-cases/ports';
 import { readPacket } from '../../functions/arrests/use-cases/read';
 import { receivePacket } from '../../functions/arrests/use-cases/receive';
 import { CARRIED_PACKET_BYTES } from '../../functions/arrests/use-cases/packet';
+import { CLERK_REVIEW } from '../../functions/arrests/domain/review';
 
 const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
 const ORI = fixture.agency.ori;
@@ -167,7 +168,7 @@ describe('receivePacket (POST /arrests)', () => {
     expect(fake.audits).toEqual([expect.objectContaining({ type: 'ArrestPacketReceived', actor: RMS.username, source: SOURCE, details: { from: null, to: 'RECEIVED', version: 1 } })]);
     // The execution carries the packet as stored: validating and transmitting it read nothing.
     const stored = fake.packets.get(PACKET_ID);
-    expect(fake.started).toEqual([{ name: executionNameOf(PACKET_ID, 1), input: { packetId: PACKET_ID, version: 1, packet: stored?.packet, ori: stored?.ori, incidentNumber: stored?.incidentNumber } }]);
+    expect(fake.started).toEqual([{ name: executionNameOf(PACKET_ID, 1), input: { packetId: PACKET_ID, version: 1, packet: stored?.packet, ori: stored?.ori, incidentNumber: stored?.incidentNumber, review: CLERK_REVIEW } }]);
     expect(fake.published.map((p) => p.packet.status)).toEqual(['RECEIVED']);
   });
 
@@ -177,7 +178,7 @@ describe('receivePacket (POST /arrests)', () => {
 
     await receivePacket({ caller: RMS, source: SOURCE, body: large }, fake.ports);
 
-    expect(fake.started).toEqual([{ name: expect.any(String), input: { packetId: expect.any(String), version: 1 } }]);
+    expect(fake.started).toEqual([{ name: expect.any(String), input: { packetId: expect.any(String), version: 1, review: CLERK_REVIEW } }]);
   });
 
   it('answers the same packet again (a retry) as not created, restarts a RECEIVED one and announces it again', async () => {

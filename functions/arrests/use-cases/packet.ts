@@ -1,4 +1,5 @@
 import { AuditSubject } from '#shared/audit';
+import { CLERK_REVIEW } from '../domain/review';
 import { NotFound } from '#shared/errors';
 import { correlate } from '#shared/observability';
 import { SUBJECT_TYPE, type PacketRecord } from '../adapters/packet-store';
@@ -51,6 +52,6 @@ export const CARRIED_PACKET_BYTES = 64 * 1024;
 export async function startExecution(packet: PacketRecord, ports: Pick<ArrestPorts, 'workflow'>): Promise<void> {
   correlate({ packetId: packet.packetId });
   const carried = Buffer.byteLength(JSON.stringify(packet.packet)) <= CARRIED_PACKET_BYTES ? { packet: packet.packet, ori: packet.ori, incidentNumber: packet.incidentNumber } : {};
-  const executionArn = await ports.workflow.start(packet.executionName, { packetId: packet.packetId, version: packet.version, ...carried });
+  const executionArn = await ports.workflow.start(packet.executionName, { packetId: packet.packetId, version: packet.version, ...carried, review: CLERK_REVIEW });
   correlate({ executionArn });
 }

@@ -37,6 +37,8 @@ export interface PacketExecutionInput {
   readonly packet?: ArrestPacket;
   readonly ori?: string;
   readonly incidentNumber?: string;
+  /** The clerk's review timings and its reminder count, from 0. */
+  readonly review?: { readonly decisionSeconds: number; readonly reminder: number; readonly maxReminders: number };
 }
 
 export interface PacketWorkflow {
