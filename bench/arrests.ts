@@ -61,8 +61,8 @@ export class ArrestDriver implements WorkflowDriver<Step> {
         if (e.kind === 'processed') this.marks.set(e.packetId, 'notifyAgencyInvoked', inv.started);
         return;
       case 'arrests-await-adjudication':
-        // Invoked once MakeAvailable returned: the packet is AVAILABLE.
-        return this.marks.set(e.packetId, 'availableReached', inv.started);
+        // The first wait makes the packet AVAILABLE in the write that registers it: AVAILABLE once it returned.
+        return this.marks.set(e.packetId, 'availableReached', inv.ended);
       default:
         return;
     }

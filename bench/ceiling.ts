@@ -51,12 +51,13 @@ export function ceilingDefinition(machine: MachineName): EngineDefinition {
 
 /** Minimal plausible results: what each Task's ResultSelector / later Choice reads. */
 const arrestHandlers: Record<string, () => Promise<unknown>> = {
-  ValidatePacket: async () => ({ Payload: { valid: true, clerk: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' }, title: 'Arrest packet', facts: [], warnings: [] } }),
+  ValidatePacket: async () => ({
+    Payload: { valid: true, clerk: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' }, title: 'Arrest packet', facts: [], warnings: [], problems: [], ori: 'CT0000100', incidentNumber: 'bench', agencyEmail: 'records@nhpd.ct.example' },
+  }),
   AwaitClerkReview: async () => ({ taskId: 't', decision: 'accept', comment: null, decidedBy: 'clerk', decidedAt: '2026-01-01T00:00:00Z', channel: 'api' }),
   RecordAcceptance: async () => ({ Payload: {} }),
   TransmitToCms: async () => ({ Payload: { docketNumber: 'NNH-CR26-0000001' } }),
-  NotifyAgency: async () => ({ Payload: {} }),
-  MakeAvailable: async () => ({ Payload: {} }),
+  NotifyAgency: async () => ({ Payload: { messageId: 'm', notifiedAt: '2026-01-01T00:00:00Z' } }),
   AwaitAdjudication: async () => ({ dispositions: [] }),
   MakeHistorical: async () => ({ Payload: {} }),
 };
@@ -69,7 +70,6 @@ const accessHandlers: Record<string, () => Promise<unknown>> = {
   AwaitTrainingAttestation: decided('attest'),
   RecordAttestation: async () => ({ Payload: {} }),
   AwaitTrainingVerification: decided('verified'),
-  ConfirmTrainingEvidence: async () => ({ Payload: { complete: true } }),
   // Already past: the Wait ends at once, as the bench's manual clock would after an advance.
   IssueTemporaryPassword: async () => ({ Payload: { temporaryPasswordExpiresAt: '2000-01-01T00:00:00Z' } }),
   CheckFirstLogin: async () => ({ Payload: { active: true } }),

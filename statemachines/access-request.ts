@@ -1,4 +1,5 @@
 /** CCHRS access request (DESIGN 1.1), generated to access-request.asl.json by `npm run asl`. */
+import { DEFAULT_SETTINGS } from '../functions/access/domain/workflow';
 import { machine, states, type Payload } from './asl';
 import { humanStep, humanStepStates, lambdaStep, onAnyError, remindersAt, statusChange, type Workflow } from './parts';
 
@@ -8,8 +9,16 @@ const HUMAN =
   "A human step through the shared human-task mechanism; no HeartbeatSeconds (a person does not heartbeat), TimeoutSecondsPath bounds the wait and the Catch reminds. The request's status moves in the same transaction that opens the task (statusChange), so a status naming this step always has its task.";
 
 /** The request moves on (access-advance): `event` names what happened, the note is the person's comment. */
-const advance = (event: string, next: string, note?: string) =>
-  lambdaStep(access, { fn: 'AdvanceFunctionArn', payload: { 'requestId.$': '$.requestId', event, ...(note ? { 'note.$': note } : {}) }, next });
+const advance = (event: string, next: string, note?: string, leave?: { value: Payload; at: string }) =>
+  lambdaStep(access, { fn: 'AdvanceFunctionArn', payload: { 'requestId.$': '$.requestId', event, ...(note ? { 'note.$': note } : {}) }, ...(leave ? { leave } : {}), next });
+
+/**
+ * A round of the trainings starts (assigned, or assigned again after a missing module): the step
+ * that starts it leaves the status the request comes to TRAINING_ASSIGNED from (so the task's
+ * opening writes it without reading the request) and both steps' reminder counts at zero (no
+ * Pass of their own).
+ */
+const trainingRound = (from: string) => ({ value: { from: [from], attestation: { n: 0 }, verification: { n: 0 } }, at: '$.training' });
 
 /** A step of the request's own functions that reads the request and answers with `fields`. */
 const check = (fn: string, fields: string[], at: string, next: string, comment?: string) =>
@@ -20,24 +29,28 @@ const unit: Payload = { role: 'unit', 'email.$': '$.view.unitEmail' };
 
 export default machine({
   Comment:
-    'CCHRS access request (DESIGN 1.1): unit review of the business need, two trainings on CJIS Online attested by the agency and verified by the unit, the account with a 24-hour temporary password. Input: { requestId, settings?, reissue? }.',
-  StartAt: 'IsReissue',
+    'CCHRS access request (DESIGN 1.1): unit review of the business need, two trainings on CJIS Online attested by the agency and verified by the unit, the account with a 24-hour temporary password. Input: { requestId, settings?, view?, reissue? }.',
+  StartAt: 'WhereDoesTheRequestStart',
   States: states(
     {
-      IsReissue: {
+      WhereDoesTheRequestStart: {
         Type: 'Choice',
-        Comment: 'A reissue after an expired temporary password starts again at the account step.',
-        Choices: [{ And: [{ Variable: '$.reissue', IsPresent: true }, { Variable: '$.reissue', BooleanEquals: true }], Next: 'IssueTemporaryPassword' }],
-        Default: 'HasSettings',
+        Comment:
+          'A reissue after an expired temporary password starts again at the account step. A new request carries its settings and what its human steps show (create puts them in the input); an input without them gets them first.',
+        Choices: [
+          { And: [{ Variable: '$.reissue', IsPresent: true }, { Variable: '$.reissue', BooleanEquals: true }], Next: 'IssueTemporaryPassword' },
+          { Not: { Variable: '$.settings', IsPresent: true }, Next: 'UseDefaultSettings' },
+          { Not: { Variable: '$.view', IsPresent: true }, Next: 'LoadRequest' },
+        ],
+        Default: 'StartBusinessNeedReviewReminders',
       },
-      HasSettings: { Type: 'Choice', Choices: [{ Variable: '$.settings', IsPresent: true, Next: 'LoadRequest' }], Default: 'UseDefaultSettings' },
       UseDefaultSettings: {
         Type: 'Pass',
         Comment:
           'How long each human step waits and how often it reminds: the unit a week (2 reminders); the agency 10 days (2 reminders), so an unattested request expires after 30 days.',
-        Result: { reviewSeconds: 604800, reviewReminders: 2, attestationSeconds: 864000, attestationReminders: 2, verificationSeconds: 604800, verificationReminders: 2 },
+        Result: DEFAULT_SETTINGS,
         ResultPath: '$.settings',
-        Next: 'LoadRequest',
+        Next: 'WhereDoesTheRequestStart',
       },
       LoadRequest: lambdaStep(access, {
         fn: 'PrepareFunctionArn',
@@ -66,7 +79,7 @@ export default machine({
       WasNeedApproved: { Type: 'Choice', Choices: [{ Variable: '$.decision.decision', StringEquals: 'approve', Next: 'AssignTrainings' }], Default: 'DenyRequest' },
       DenyRequest: advance('denied', 'RequestDenied', '$.decision.comment'),
       RequestDenied: { Type: 'Succeed', Comment: 'The request ends DENIED; the agency was told why.' },
-      AssignTrainings: advance('training-assigned', 'StartTrainingAttestationReminders'),
+      AssignTrainings: advance('training-assigned', 'AwaitTrainingAttestation', undefined, trainingRound('UNDER_REVIEW')),
     },
     humanStep(access, {
       states: humanStepStates('TrainingAttestation'),
@@ -76,9 +89,9 @@ export default machine({
       assignee: { role: 'agency-admin', 'email.$': '$.view.agencyEmail', 'ori.$': '$.view.ori' },
       question: 'Has the employee completed both trainings on CJIS Online?',
       choices: [{ id: 'attest', label: 'Both trainings are complete on CJIS Online' }],
-      reminders: remindersAt('$.reminder', '$.settings.attestationSeconds', '$.settings.attestationReminders'),
-      statusChange: statusChange(['UNDER_REVIEW', 'TRAINING_VERIFICATION'], 'TRAINING_ASSIGNED', { 'note.$': '$.decision.comment' }),
-      decided: 'StartTrainingVerificationReminders',
+      reminders: remindersAt('$.training.attestation', '$.settings.attestationSeconds', '$.settings.attestationReminders', 'before'),
+      statusChange: { 'from.$': '$.training.from', to: 'TRAINING_ASSIGNED', 'note.$': '$.decision.comment' },
+      decided: 'AwaitTrainingVerification',
       timedOut: 'ExpireRequest',
     }),
     humanStep(access, {
@@ -92,7 +105,7 @@ export default machine({
         { id: 'verified', label: 'Both verified on CJIS Online', page: '/access-requests/{subjectId}/training-evidence' },
         { id: 'missing-module', label: 'A module is missing', commentRequired: true },
       ],
-      reminders: remindersAt('$.reminder', '$.settings.verificationSeconds', '$.settings.verificationReminders'),
+      reminders: remindersAt('$.training.verification', '$.settings.verificationSeconds', '$.settings.verificationReminders', 'before'),
       statusChange: statusChange(['TRAINING_ASSIGNED'], 'TRAINING_VERIFICATION', { note: 'the agency attested both trainings on CJIS Online' }),
       decided: 'WasTrainingVerified',
       timedOut: 'ExpireRequest',
@@ -100,22 +113,12 @@ export default machine({
     {
       WasTrainingVerified: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.decision.decision', StringEquals: 'verified', Next: 'ConfirmTrainingEvidence' }],
+        Comment:
+          "'verified' reaches the workflow only with each module's CJIS Online completion record on the request: every channel's decision is refused until then (the tasks' readiness check), so nothing here checks it again.",
+        Choices: [{ Variable: '$.decision.decision', StringEquals: 'verified', Next: 'IssueTemporaryPassword' }],
         Default: 'ReportMissingModules',
       },
-      ConfirmTrainingEvidence: check(
-        'CheckEvidenceFunctionArn',
-        ['complete'],
-        '$.evidence',
-        'IsEvidenceRecorded',
-        "Whichever channel said 'verified', each module must carry its CJIS Online completion record.",
-      ),
-      IsEvidenceRecorded: {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.evidence.complete', BooleanEquals: true, Next: 'IssueTemporaryPassword' }],
-        Default: 'StartTrainingVerificationReminders',
-      },
-      ReportMissingModules: advance('missing-modules', 'StartTrainingAttestationReminders', '$.decision.comment'),
+      ReportMissingModules: advance('missing-modules', 'AwaitTrainingAttestation', '$.decision.comment', trainingRound('TRAINING_VERIFICATION')),
       IssueTemporaryPassword: check(
         'IssuePasswordFunctionArn',
         ['temporaryPasswordExpiresAt'],

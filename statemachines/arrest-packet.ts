@@ -1,4 +1,5 @@
 /** CISS arrest workflow (DESIGN 1.2), generated to arrest-packet.asl.json by `npm run asl`. */
+import { CLERK_REVIEW } from '../functions/arrests/domain/review';
 import { machine, states, type Payload } from './asl';
 import { fromPath, humanStep, lambdaRetry, lambdaServiceRetrier, lambdaStep, onAnyError, onErrors, retrier, statusChange, substitution, type Workflow } from './parts';
 
@@ -17,9 +18,23 @@ const described: Payload = { 'ori.$': '$.validation.ori', 'incidentNumber.$': '$
 /** The packet's status becomes `to` (arrests-record). */
 const record = (to: string, next: string, more: Payload = {}) => lambdaStep(arrest, { fn: 'RecordFunctionArn', payload: { ...packet, to, ...more }, next });
 
-/** The agency is told by e-mail (arrests-notify-agency); `kind` names the message. */
+/** What each notice says of the packet besides its ORI, incident number and the agency's contact, from the state. */
+const NOTICE: Record<string, Payload> = {
+  rejected: { 'problems.$': '$.validation.problems' },
+  returned: { 'returnReason.$': '$.decision.comment' },
+  'review-timed-out': {},
+  processed: { 'docketNumber.$': '$.cms.docketNumber' },
+};
+
+/** The agency is told by e-mail (arrests-notify-agency); `kind` names the message, which says what the execution carries (no read). */
 const tellAgency = (kind: string, next: string, onError = arrest.onError, keep?: { fields: string[]; at: string }) =>
-  lambdaStep(arrest, { fn: 'NotifyAgencyFunctionArn', payload: { ...packet, kind }, onError, ...(keep ? { keep } : {}), next });
+  lambdaStep(arrest, {
+    fn: 'NotifyAgencyFunctionArn',
+    payload: { ...packet, kind, about: { ...described, 'contactEmail.$': '$.validation.agencyEmail', ...NOTICE[kind] } },
+    onError,
+    ...(keep ? { keep } : {}),
+    next,
+  });
 
 export default machine({
   Comment:
@@ -31,20 +46,25 @@ export default machine({
       IsAdjudicationWaitContinued: {
         Type: 'Choice',
         Comment: 'A continuation (continue-as-new of the long wait) starts straight at the wait.',
-        Choices: [{ Variable: '$.generation', IsPresent: true, Next: 'AwaitAdjudication' }],
+        Choices: [{ Variable: '$.generation', IsPresent: true, Next: 'ContinueAdjudicationWait' }],
         Default: 'ValidatePacket',
       },
       ValidatePacket: lambdaStep(arrest, {
+        comment: 'Sent the input: the packet as stored travels with it (receive and amend start the execution), so validating it reads nothing; an input without it has the packet read.',
         fn: 'ValidateFunctionArn',
-        payload: packet,
-        keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings', 'ori', 'incidentNumber'], at: '$.validation' },
+        payload: '$',
+        keep: { fields: ['valid', 'clerk', 'title', 'facts', 'warnings', 'problems', 'ori', 'incidentNumber', 'agencyEmail'], at: '$.validation' },
         next: 'IsPacketValid',
       }),
       IsPacketValid: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.validation.valid', BooleanEquals: true, Next: 'StartClerkReview' }],
+        Choices: [
+          { And: [{ Variable: '$.validation.valid', BooleanEquals: true }, { Variable: '$.review', IsPresent: true }], Next: 'AwaitClerkReview' },
+          { Variable: '$.validation.valid', BooleanEquals: true, Next: 'StartClerkReview' },
+        ],
         Default: 'TellAgencyOfRejection',
-        Comment: 'A packet for a court we know no clerk of is invalid (the court rule), so a valid packet always has its clerk.',
+        Comment:
+          "A packet for a court we know no clerk of is invalid (the court rule), so a valid packet always has its clerk. The review's timings and count come with the input (receive, amend); an input without them gets them first.",
       },
       TellAgencyOfRejection: tellAgency('rejected', 'PacketRejected'),
       PacketRejected: { Type: 'Succeed', Comment: "Status REJECTED, every failed rule on the packet and in the agency's e-mail; the agency amends with a new version." },
@@ -67,7 +87,7 @@ export default machine({
         seconds: '$.review.decisionSeconds',
         sent: '$.review.reminder',
         max: '$.review.maxReminders',
-        start: { Comment: 'Two days per reminder, two reminders, then a visible end.', Result: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 }, ResultPath: '$.review' },
+        start: { Comment: 'Two days per reminder, two reminders, then a visible end.', Result: CLERK_REVIEW, ResultPath: '$.review' },
         count: {
           Parameters: { 'decisionSeconds.$': '$.review.decisionSeconds', 'maxReminders.$': '$.review.maxReminders', 'reminder.$': 'States.MathAdd($.review.reminder, 1)' },
           ResultPath: '$.review',
@@ -96,33 +116,46 @@ export default machine({
         comment:
           'No Catch for CMS failures on purpose: when CMS stays down or refuses, the execution fails here, visibly, and RedriveExecution resumes it at this step; the Idempotency-Key (packet version) keeps one copy in CMS.',
         fn: 'TransmitFunctionArn',
-        payload: packet,
+        // The state: the packet as stored, carried from the input (the function reads it when it is not there).
+        payload: '$',
         keep: { fields: ['docketNumber'], at: '$.cms' },
         timeoutSeconds: 60,
         retry: [retrier(['CmsUnavailable'], 5, 6, 300), ...lambdaRetry(arrest)],
         onError: [superseded],
         next: 'NotifyAgency',
       }),
-      NotifyAgency: tellAgency('processed', 'MakeAvailable', arrest.onError, { fields: ['notifiedAt'], at: '$.notice' }),
-      // When the agency was told goes on the packet with AVAILABLE, in that change's one write.
-      MakeAvailable: record('AVAILABLE', 'StartAdjudicationWait', { 'docketNumber.$': '$.cms.docketNumber', 'agencyNotifiedAt.$': '$.notice.notifiedAt', ...described }),
-      StartAdjudicationWait: { Type: 'Pass', Comment: 'This is the first execution to wait for the adjudication.', Result: 1, ResultPath: '$.generation', Next: 'AwaitAdjudication' },
+      NotifyAgency: tellAgency('processed', 'StartAdjudicationWait', arrest.onError, { fields: ['notifiedAt'], at: '$.notice' }),
+      StartAdjudicationWait: {
+        Type: 'Pass',
+        Comment:
+          'This is the first execution to wait for the adjudication: the wait makes the packet AVAILABLE (with the docket, and when the agency was told) in the write that registers it, so an AVAILABLE packet always has its wait.',
+        Parameters: { generation: 1, available: { 'docketNumber.$': '$.cms.docketNumber', 'agencyNotifiedAt.$': '$.notice.notifiedAt', ...described } },
+        ResultPath: '$.wait',
+        Next: 'AwaitAdjudication',
+      },
+      ContinueAdjudicationWait: {
+        Type: 'Pass',
+        Comment: 'A continued wait: the packet is AVAILABLE already; this execution registers itself as the one waiting.',
+        Parameters: { 'generation.$': '$.generation' },
+        ResultPath: '$.wait',
+        Next: 'AwaitAdjudication',
+      },
       AwaitAdjudication: {
         Type: 'Task',
         Comment:
-          "Step 7's long wait: the Lambda registers this execution's token (sealed) on the packet; POST /arrests/{id}/adjudication sends it. 300 days, well inside a Standard execution's year; then the wait continues as new.",
+          "Step 7's long wait: the Lambda registers this execution's token (sealed) on the packet (the first wait makes it AVAILABLE in that write); POST /arrests/{id}/adjudication sends it. 300 days, well inside a Standard execution's year; then the wait continues as new.",
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: {
           FunctionName: substitution('AwaitAdjudicationFunctionArn'),
-          Payload: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', ...packet, 'generation.$': '$.generation' },
+          Payload: { 'taskToken.$': '$$.Task.Token', 'executionArn.$': '$$.Execution.Id', ...packet, 'wait.$': '$.wait' },
         },
         TimeoutSeconds: 25920000,
         ResultPath: '$.adjudication',
         Retry: lambdaRetry(arrest, 'callback'),
-        Catch: [onErrors(['States.Timeout'], 'CountContinuation', null), onErrors(['AlreadyAdjudicated'], 'MakeHistorical', null), onAnyError('StepFailed')],
+        Catch: [onErrors(['States.Timeout'], 'CountContinuation', null), onErrors(['AlreadyAdjudicated'], 'MakeHistorical', null), superseded, onAnyError('StepFailed')],
         Next: 'MakeHistorical',
       },
-      CountContinuation: { Type: 'Pass', Parameters: { 'next.$': 'States.MathAdd($.generation, 1)' }, ResultPath: '$.continuation', Next: 'ContinueAsNew' },
+      CountContinuation: { Type: 'Pass', Parameters: { 'next.$': 'States.MathAdd($.wait.generation, 1)' }, ResultPath: '$.continuation', Next: 'ContinueAsNew' },
       ContinueAsNew: {
         Type: 'Task',
         Comment:

@@ -57,9 +57,15 @@ export interface LambdaStep {
   readonly comment?: string;
   /** The placeholder of the function's ARN: `PrepareFunctionArn`. */
   readonly fn: string;
-  readonly payload: Payload;
+  /** What the function is sent; `'$'`: the whole state (what it carries, present or not, without naming a path that may be absent). */
+  readonly payload: Payload | '$';
   /** Fields of the function's answer to keep, and where in the state; without it the answer is dropped. */
   readonly keep?: { readonly fields: readonly string[]; readonly at: string };
+  /**
+   * A fixed value the step leaves in the state at `at` once it succeeded (its answer dropped):
+   * what a Pass after it would set (reminder counters started), without that Pass's transition.
+   */
+  readonly leave?: { readonly value: Payload; readonly at: string };
   /** @default 30 */
   readonly timeoutSeconds?: number;
   /** @default lambdaRetry(workflow) */
@@ -75,8 +81,12 @@ export function lambdaStep(workflow: Workflow, step: LambdaStep): TaskState {
     Type: 'Task',
     ...(step.comment === undefined ? {} : { Comment: step.comment }),
     Resource: LAMBDA,
-    Parameters: { FunctionName: substitution(step.fn), Payload: step.payload },
-    ...(step.keep ? { ResultSelector: Object.fromEntries(step.keep.fields.map((f) => [`${f}.$`, `$.Payload.${f}`])), ResultPath: step.keep.at } : { ResultPath: null }),
+    Parameters: { FunctionName: substitution(step.fn), ...(step.payload === '$' ? { 'Payload.$': '$' } : { Payload: step.payload }) },
+    ...(step.keep
+      ? { ResultSelector: Object.fromEntries(step.keep.fields.map((f) => [`${f}.$`, `$.Payload.${f}`])), ResultPath: step.keep.at }
+      : step.leave
+        ? { ResultSelector: step.leave.value, ResultPath: step.leave.at }
+        : { ResultPath: null }),
     TimeoutSeconds: step.timeoutSeconds ?? 30,
     Retry: step.retry ?? lambdaRetry(workflow),
     Catch: step.onError ?? workflow.onError,
@@ -110,16 +120,21 @@ export interface Reminders {
   readonly seconds: string;
   readonly sent: string;
   readonly max: string;
-  readonly start: Omit<PassState, 'Type' | 'Next' | 'End'>;
+  /** Without it the step has no start state: each state that leads to the wait starts the count itself (`leave`). */
+  readonly start?: Omit<PassState, 'Type' | 'Next' | 'End'>;
   readonly count: Omit<PassState, 'Type' | 'Next' | 'End'>;
 }
 
-/** Reminders counted at `counter` (`{ n }`), the timings read from the workflow's settings. */
-export const remindersAt = (counter: string, seconds: string, max: string): Reminders => ({
+/**
+ * Reminders counted at `counter` (`{ n }`), the timings read from the workflow's settings;
+ * `started: 'before'` when the states that lead to the wait set the counter to `{ n: 0 }`
+ * themselves (no start state of its own).
+ */
+export const remindersAt = (counter: string, seconds: string, max: string, started: 'here' | 'before' = 'here'): Reminders => ({
   seconds,
   sent: `${counter}.n`,
   max,
-  start: { Result: { n: 0 }, ResultPath: counter },
+  ...(started === 'here' ? { start: { Result: { n: 0 }, ResultPath: counter } } : {}),
   count: { Parameters: { 'n.$': `States.MathAdd(${counter}.n, 1)` }, ResultPath: counter },
 });
 
@@ -187,7 +202,7 @@ export function humanStep(workflow: Workflow, human: HumanStep): States {
     'maxReminders.$': reminders.max,
     ...(human.statusChange ? { statusChange: human.statusChange } : {}),
   };
-  const startReminders: PassState = { Type: 'Pass', ...reminders.start, Next: names.await };
+  const start = reminders.start;
   const awaitDecision: TaskState = {
     Type: 'Task',
     Comment: human.comment,
@@ -213,7 +228,7 @@ export function humanStep(workflow: Workflow, human: HumanStep): States {
     next: human.timedOut,
   });
   return {
-    [names.startReminders]: startReminders,
+    ...(start ? { [names.startReminders]: { Type: 'Pass', ...start, Next: names.await } satisfies PassState } : {}),
     [names.await]: awaitDecision,
     [names.anyRemindersLeft]: anyRemindersLeft,
     [names.countReminder]: countReminder,

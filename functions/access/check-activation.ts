@@ -11,10 +11,11 @@ const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
  */
 export const handler = taskHandler(Input, async ({ requestId }) => {
   const request = await loadRequest(requestId);
-  const account = await store.account(request.employee.email);
   if (request.status === 'ACTIVE') return { active: true };
   // Removed at the agency's request while the password waited: nothing to expire, nobody to tell.
   if (request.status === 'ACCOUNT_REMOVED') return { active: false };
+  // Only a request still waiting needs its account: was the first login done after all?
+  const account = await store.account(request.employee.email);
   if (account?.status === 'ACTIVE') {
     await changeStatus(request, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', 'workflow');
     return { active: true };

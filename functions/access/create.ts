@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseJsonBody, routeHandler } from '#shared/http';
@@ -10,11 +11,12 @@ import { NewAccessRequestSchema } from './domain/request';
 import { accessCreate } from './routes';
 import { createAccessRequest } from './use-cases/create';
 
-const env = loadEnv({ TABLE_NAME: nonEmpty, PUBLIC_API_URL: nonEmpty, ACCESS_MACHINE_ARN: nonEmpty });
+const env = loadEnv({ TABLE_NAME: nonEmpty, PUBLIC_API_URL: nonEmpty, ACCESS_MACHINE_ARN: nonEmpty, CCHRS_UNIT_EMAIL: z.email() });
 const ports = {
   store: new AccessStore(env.TABLE_NAME),
   start: accessWorkflow(env.ACCESS_MACHINE_ARN),
   now: nowIso,
+  unitEmail: env.CCHRS_UNIT_EMAIL,
   newId: (at: string) => `AR-${at.slice(0, 10).replaceAll('-', '')}-${randomBytes(5).toString('hex').toUpperCase()}`,
 };
 const statusUrl = statusUrlOf(env.PUBLIC_API_URL);

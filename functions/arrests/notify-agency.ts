@@ -7,7 +7,17 @@ import { NOTICE_KINDS } from './domain/notice';
 import { store } from './ports';
 import { notifyAgency } from './use-cases/notify-agency';
 
-const Input = z.object({ packetId: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.positive()), kind: z.enum(NOTICE_KINDS) });
+const text = z.string().check(z.minLength(1));
+/** What the notice says of the packet, carried by the execution (absent for one started before it carried it: the packet is read). */
+const About = z.object({
+  ori: text,
+  incidentNumber: text,
+  contactEmail: z.email(),
+  problems: z.optional(z.array(z.object({ field: z.string(), rule: z.string() }))),
+  returnReason: z.optional(text),
+  docketNumber: z.optional(text),
+});
+const Input = z.object({ packetId: text, version: z.number().check(z.int(), z.positive()), kind: z.enum(NOTICE_KINDS), about: z.optional(About) });
 
 const config = loadEnv({ PORTAL_URL: z.optional(z.string()) });
 

@@ -32,7 +32,8 @@ export const accessRouteFunctions = {
   'access-create': {
     entry: 'functions/access/create.ts',
     description: 'CCHRS access requests: an agency administrator submits one (a retry of the same request answers the stored one) and its workflow starts',
-    env: { ...routeEnv, ...apiUrl, ACCESS_MACHINE_ARN: machineRef('access-request') },
+    // The unit's address goes into the execution's input, with what the human steps show.
+    env: { ...routeEnv, ...apiUrl, ...unitEnv, ACCESS_MACHINE_ARN: machineRef('access-request') },
     permissions: [rw, auditAppend, startAccess],
   },
   'access-list': {
@@ -56,7 +57,8 @@ export const accessRouteFunctions = {
   'access-reissue': {
     entry: 'functions/access/reissue.ts',
     description: 'CCHRS access requests: the unit asks for a new temporary password after one expired',
-    env: { ...routeEnv, ...apiUrl, ACCESS_MACHINE_ARN: machineRef('access-request') },
+    // The unit's address goes into the execution's input, with what the human steps show.
+    env: { ...routeEnv, ...apiUrl, ...unitEnv, ACCESS_MACHINE_ARN: machineRef('access-request') },
     permissions: [rw, auditAppend, startAccess],
   },
   'access-unlock': {
@@ -113,6 +115,8 @@ export const accessFunctions = {
     env: stepEnv,
     permissions: [rw, auditAppend, { ses: 'send' }],
   },
+  // The workflow no longer calls it ("verified" is refused until the evidence is recorded); kept
+  // for executions started under the definition that did, until none waits at verification.
   'access-check-evidence': {
     entry: 'functions/access/check-evidence.ts',
     description: 'CCHRS access workflow: confirms both trainings carry their CJIS Online completion records',
@@ -140,7 +144,6 @@ export const accessMachines = {
     substitutions: {
       PrepareFunctionArn: fnRef('access-prepare'),
       AdvanceFunctionArn: fnRef('access-advance'),
-      CheckEvidenceFunctionArn: fnRef('access-check-evidence'),
       IssuePasswordFunctionArn: fnRef('access-issue-password'),
       CheckActivationFunctionArn: fnRef('access-check-activation'),
       NotifyFunctionArn: fnRef('tasks-notify'),

@@ -71,9 +71,9 @@ export const arrestFunctions = {
   },
   'arrests-await-adjudication': {
     entry: 'functions/arrests/await-adjudication.ts',
-    description: 'Arrest packet step 7: registers the execution waiting for adjudication (token sealed with KMS), so the adjudication finds it',
+    description: 'Arrest packet step 7: registers the execution waiting for adjudication (token sealed with KMS), so the adjudication finds it; the first wait makes the packet AVAILABLE and publishes it',
     env: { ...commonEnv, TASK_TOKEN_KEY_ID: { ref: 'key' } },
-    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { key: 'encrypt' }],
+    permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { key: 'encrypt' }, { bus: 'put' }],
   },
 } as const;
 

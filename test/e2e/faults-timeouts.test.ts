@@ -56,7 +56,7 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
 
     expect(failures).toEqual([expect.objectContaining({ error: 'Sandbox.Timedout', cause: expect.stringContaining(`Task timed out after ${(TRANSMIT_HANG_MS / 1000).toFixed(2)} seconds`) })]);
     expect(entered.filter((name) => name === 'TransmitToCms')).toHaveLength(1);
-    expect(entered).toContain('MakeAvailable');
+    expect(entered).toContain('AwaitAdjudication');
   });
 
   it('still delivers every packet exactly once: AVAILABLE, one execution, one CMS record, each status change audited once', async () => {

@@ -52,7 +52,6 @@ const happy = (): Record<string, TaskStub> => ({
   CloseTrainingAttestationTask: () => lambda({ status: 'EXPIRED' }),
   AwaitTrainingVerification: () => decision('verified'),
   CloseTrainingVerificationTask: () => lambda({ status: 'EXPIRED' }),
-  ConfirmTrainingEvidence: () => lambda({ complete: true, missing: [] }),
   ReportMissingModules: () => lambda({ status: 'TRAINING_ASSIGNED' }),
   IssueTemporaryPassword: () => lambda({ temporaryPasswordExpiresAt: EXPIRES_AT }),
   CheckFirstLogin: () => lambda({ active: true }),
@@ -76,28 +75,25 @@ const callsOf = (outcome: RunOutcome, state: string) => outcome.calls.filter((c)
 const last = (path: readonly string[]) => path[path.length - 1];
 const stateOut = (outcome: RunOutcome) => (outcome.status === 'SUCCEEDED' ? (outcome.output as Record<string, unknown>) : {});
 
-const HAPPY_PATH = [
-  'IsReissue',
-  'HasSettings',
-  'UseDefaultSettings',
-  'LoadRequest',
+/** From the business-need review on: the states every approved, verified, activated request enters. */
+const REVIEW_TO_ACTIVE = [
   'StartBusinessNeedReviewReminders',
   'AwaitBusinessNeedReview',
   'WasNeedApproved',
   'AssignTrainings',
-  'StartTrainingAttestationReminders',
   'AwaitTrainingAttestation',
-  'StartTrainingVerificationReminders',
   'AwaitTrainingVerification',
   'WasTrainingVerified',
-  'ConfirmTrainingEvidence',
-  'IsEvidenceRecorded',
   'IssueTemporaryPassword',
   'WaitForTemporaryPasswordExpiry',
   'CheckFirstLogin',
   'WasFirstLoginDone',
   'AccessActive',
 ];
+/** An input of the request id alone: the settings and the view are got first. */
+const HAPPY_PATH = ['WhereDoesTheRequestStart', 'UseDefaultSettings', 'WhereDoesTheRequestStart', 'LoadRequest', ...REVIEW_TO_ACTIVE];
+/** What create starts a new request's execution with (functions/access/domain/workflow.ts). */
+const CREATED = { requestId: REQUEST_ID, settings: DEFAULT_SETTINGS, view: VIEW };
 
 describe('access-request state machine', () => {
   describe('when the input has no settings', () => {
@@ -176,13 +172,33 @@ describe('access-request state machine', () => {
       expect(path).toEqual(HAPPY_PATH);
     });
 
+    it('a new request, started with its settings and view as create starts it, goes straight to the review and reads nothing to start: 13 states in all', async () => {
+      const { outcome, path } = await run({}, CREATED);
+
+      expect(path).toEqual(['WhereDoesTheRequestStart', ...REVIEW_TO_ACTIVE]);
+      expect(path).toHaveLength(13);
+      expect(statesCalled(outcome)).not.toContain('LoadRequest');
+      expect(payloadOf(outcome, 'AwaitBusinessNeedReview')).toMatchObject({ subject: { title: VIEW.title, facts: VIEW.facts }, assignee: { role: 'unit', email: VIEW.unitEmail }, timeoutSeconds: 604800 });
+      expect(stateOut(outcome)).toMatchObject(CREATED);
+    });
+
+    it('sets the default settings of an input without them as the workflow’s own default, the view of one without it from the request', async () => {
+      const withView = await run({}, { requestId: REQUEST_ID, view: VIEW });
+      const withSettings = await run({}, { requestId: REQUEST_ID, settings: DEFAULT_SETTINGS });
+
+      expect(withView.path.slice(0, 4)).toEqual(['WhereDoesTheRequestStart', 'UseDefaultSettings', 'WhereDoesTheRequestStart', 'StartBusinessNeedReviewReminders']);
+      expect(withSettings.path.slice(0, 3)).toEqual(['WhereDoesTheRequestStart', 'LoadRequest', 'StartBusinessNeedReviewReminders']);
+      expect(stateOut(withView.outcome)['settings']).toEqual(DEFAULT_SETTINGS);
+    });
+
     it('tells of the trainings with training-assigned after approval, and moves the status only as each human step opens its task', async () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'AssignTrainings')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'training-assigned' } });
+      // Each change names the one status it comes from: the task's opening writes it without reading the request.
       expect((['AwaitBusinessNeedReview', 'AwaitTrainingAttestation', 'AwaitTrainingVerification'] as const).map((s) => payloadOf(outcome, s)?.['statusChange'])).toEqual([
         { from: ['RECEIVED'], to: 'UNDER_REVIEW', note: expect.any(String) },
-        { from: ['UNDER_REVIEW', 'TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED', note: null },
+        { from: ['UNDER_REVIEW'], to: 'TRAINING_ASSIGNED', note: null },
         { from: ['TRAINING_ASSIGNED'], to: 'TRAINING_VERIFICATION', note: expect.any(String) },
       ]);
       // No separate state moves a status into a human step ahead of its task.
@@ -218,10 +234,9 @@ describe('access-request state machine', () => {
       expect(payloadOf(outcome, 'AwaitTrainingVerification')?.['assignee']).not.toHaveProperty('ori');
     });
 
-    it('checks the evidence, issues the password and checks the first login by request id only', async () => {
+    it('issues the password and checks the first login by request id only', async () => {
       const { outcome } = await run();
 
-      expect(inputOf(outcome, 'ConfirmTrainingEvidence')).toEqual({ FunctionName: fn('CheckEvidenceFunctionArn'), Payload: { requestId: REQUEST_ID } });
       expect(inputOf(outcome, 'IssueTemporaryPassword')).toEqual({ FunctionName: fn('IssuePasswordFunctionArn'), Payload: { requestId: REQUEST_ID } });
       expect(inputOf(outcome, 'CheckFirstLogin')).toEqual({ FunctionName: fn('CheckActivationFunctionArn'), Payload: { requestId: REQUEST_ID } });
     });
@@ -271,7 +286,7 @@ describe('access-request state machine', () => {
     it('goes straight to issuing a new temporary password, then waits and checks the first login', async () => {
       const { outcome, path } = await run({}, { requestId: REQUEST_ID, reissue: true });
 
-      expect(path).toEqual(['IsReissue', 'IssueTemporaryPassword', 'WaitForTemporaryPasswordExpiry', 'CheckFirstLogin', 'WasFirstLoginDone', 'AccessActive']);
+      expect(path).toEqual(['WhereDoesTheRequestStart', 'IssueTemporaryPassword', 'WaitForTemporaryPasswordExpiry', 'CheckFirstLogin', 'WasFirstLoginDone', 'AccessActive']);
       expect(inputOf(outcome, 'IssueTemporaryPassword')).toEqual({ FunctionName: fn('IssuePasswordFunctionArn'), Payload: { requestId: REQUEST_ID } });
     });
 
@@ -306,10 +321,10 @@ describe('access-request state machine', () => {
 
       expect(inputOf(outcome, 'ReportMissingModules')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'missing-modules', note: 'CCHRS & NGI Training not on CJIS Online' } });
       const i = path.indexOf('ReportMissingModules');
-      expect(path.slice(i - 2, i + 4)).toEqual(['AwaitTrainingVerification', 'WasTrainingVerified', 'ReportMissingModules', 'StartTrainingAttestationReminders', 'AwaitTrainingAttestation', 'StartTrainingVerificationReminders']);
+      expect(path.slice(i - 2, i + 3)).toEqual(['AwaitTrainingVerification', 'WasTrainingVerified', 'ReportMissingModules', 'AwaitTrainingAttestation', 'AwaitTrainingVerification']);
       expect(statesCalled(outcome).filter((s) => s === 'AwaitTrainingAttestation')).toHaveLength(2);
-      // The second attestation task moves the request back to TRAINING_ASSIGNED, noting what was missing.
-      expect(payloadOf(outcome, 'AwaitTrainingAttestation', 2)?.['statusChange']).toEqual({ from: ['UNDER_REVIEW', 'TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED', note: 'CCHRS & NGI Training not on CJIS Online' });
+      // The second attestation task moves the request back to TRAINING_ASSIGNED (from verification), noting what was missing.
+      expect(payloadOf(outcome, 'AwaitTrainingAttestation', 2)?.['statusChange']).toEqual({ from: ['TRAINING_VERIFICATION'], to: 'TRAINING_ASSIGNED', note: 'CCHRS & NGI Training not on CJIS Online' });
       expect(last(path)).toBe('AccessActive');
     });
 
@@ -321,31 +336,20 @@ describe('access-request state machine', () => {
 
       expect(callsOf(outcome, 'AwaitTrainingAttestation').map((c) => (c.input as { Payload: { reminder: number } }).Payload.reminder)).toEqual([0, 1, 2, 0]);
     });
-  });
 
-  describe('when the unit says verified but the evidence is not all recorded', () => {
-    it('asks the unit to verify again, with the reminders reset to 0, and goes on once the evidence is complete', async () => {
-      const { outcome, path } = await run({
-        AwaitTrainingVerification: inTurn(timeout, decision('verified'), decision('verified')),
-        ConfirmTrainingEvidence: inTurn(() => lambda({ complete: false, missing: ['cchrs-ngi'] }), () => lambda({ complete: true, missing: [] })),
-      });
+    it('starts the verification reminders again from 0 too', async () => {
+      const { outcome } = await run({ AwaitTrainingVerification: inTurn(timeout, decision('missing-module', 'no NGI record'), decision('verified')) });
 
       expect(callsOf(outcome, 'AwaitTrainingVerification').map((c) => (c.input as { Payload: { reminder: number } }).Payload.reminder)).toEqual([0, 1, 0]);
-      const i = path.indexOf('IsEvidenceRecorded');
-      expect(path.slice(i, i + 3)).toEqual(['IsEvidenceRecorded', 'StartTrainingVerificationReminders', 'AwaitTrainingVerification']);
-      expect(statesCalled(outcome)).not.toContain('ReportMissingModules');
-      expect(statesCalled(outcome).filter((s) => s === 'IssueTemporaryPassword')).toHaveLength(1);
-      expect(last(path)).toBe('AccessActive');
     });
+  });
 
-    it('never issues a password while the evidence stays incomplete: the verification task times out and the request expires', async () => {
-      const { outcome, path } = await run({
-        AwaitTrainingVerification: inTurn(decision('verified'), timeout),
-        ConfirmTrainingEvidence: () => lambda({ complete: false, missing: ['security-awareness'] }),
-      });
+  describe('when the unit says verified', () => {
+    it('issues the password straight away: every channel refuses "verified" until the evidence is recorded, so no state checks it again', async () => {
+      const { path } = await run();
 
-      expect(statesCalled(outcome)).not.toContain('IssueTemporaryPassword');
-      expect(last(path)).toBe('RequestExpired');
+      expect(path.slice(path.indexOf('AwaitTrainingVerification'), path.indexOf('IssueTemporaryPassword') + 1)).toEqual(['AwaitTrainingVerification', 'WasTrainingVerified', 'IssueTemporaryPassword']);
+      expect(JSON.stringify(definition)).not.toContain('CheckEvidenceFunctionArn');
     });
   });
 
@@ -400,7 +404,6 @@ describe('access-request state machine', () => {
       AssignTrainings: {},
       AwaitTrainingAttestation: {},
       AwaitTrainingVerification: {},
-      ConfirmTrainingEvidence: {},
       ReportMissingModules: { AwaitTrainingVerification: () => decision('missing-module', 'no NGI record') },
       IssueTemporaryPassword: {},
       CheckFirstLogin: {},

@@ -21,17 +21,25 @@ const lambda = (payload: unknown) => ({ StatusCode: 200, ExecutedVersion: '$LATE
 const validation = (valid: boolean) =>
   lambda({
     valid,
-    problems: valid ? [] : [{ field: 'charges[0].statuteSection', rule: '53a-999 is not a known Connecticut statute section' }],
+    problems: valid ? [] : PROBLEMS,
     warnings: [],
     title: TITLE,
     facts: FACTS,
     clerk: valid ? CLERK : null,
     ori: 'CT0000100',
     incidentNumber: '2026-000123',
+    agencyEmail: AGENCY_EMAIL,
   });
+const AGENCY_EMAIL = 'records@nhpd.ct.example';
+/** The packet as stored, as receive starts the execution with it. */
+const CARRIED = { packet: { incidentNumber: '2026-000123', agency: { ori: 'CT0000100', contactEmail: AGENCY_EMAIL } }, ori: 'CT0000100', incidentNumber: '2026-000123' };
+const PROBLEMS = [{ field: 'charges[0].statuteSection', rule: '53a-999 is not a known Connecticut statute section' }];
 /** What the later steps carry of the packet for its status events (from the validation). */
 const DESCRIBED = { ori: 'CT0000100', incidentNumber: '2026-000123' };
+/** What every notice to the agency carries of the packet (from the validation): it reads nothing. */
+const ABOUT = { ...DESCRIBED, contactEmail: AGENCY_EMAIL };
 const NOTIFIED_AT = '2026-11-23T16:00:00.000Z';
+const AVAILABLE = { docketNumber: DOCKET, agencyNotifiedAt: NOTIFIED_AT, ...DESCRIBED };
 const decision = (choice: string, comment: string | null = null) => ({ taskId: 'task-9', decision: choice, comment, decidedBy: CLERK.email, decidedAt: '2026-11-23T15:00:00.000Z', channel: 'email-link' });
 const fails =
   (name: string, message = `${name} in the stub`): TaskStub =>
@@ -58,7 +66,6 @@ const happy = (): Record<string, TaskStub> => ({
   RecordAcceptance: () => lambda({ status: 'ACCEPTED' }),
   TransmitToCms: () => lambda({ docketNumber: DOCKET }),
   NotifyAgency: () => lambda({ messageId: 'm-processed', notifiedAt: NOTIFIED_AT }),
-  MakeAvailable: () => lambda({ status: 'AVAILABLE' }),
   AwaitAdjudication: () => ADJUDICATION,
   ContinueAsNew: () => ({ ExecutionArn: `arn:aws:states:us-east-1:123456789012:execution:ArrestPacketMachineArn:${PACKET_ID}-v${VERSION}-g2`, StartDate: '2027-09-01T10:00:00.000Z' }),
   MakeHistorical: () => lambda({ status: 'HISTORICAL' }),
@@ -82,7 +89,7 @@ const last = (path: readonly string[]) => path[path.length - 1];
 const output = (outcome: RunOutcome) => (outcome.status === 'SUCCEEDED' ? (outcome.output as Record<string, unknown>) : {});
 
 const TO_CLERK = ['IsAdjudicationWaitContinued', 'ValidatePacket', 'IsPacketValid', 'StartClerkReview', 'AwaitClerkReview'];
-const ACCEPTED_TO_WAIT = ['WhatDidTheClerkDecide', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'MakeAvailable', 'StartAdjudicationWait', 'AwaitAdjudication'];
+const ACCEPTED_TO_WAIT = ['WhatDidTheClerkDecide', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'StartAdjudicationWait', 'AwaitAdjudication'];
 const HAPPY_PATH = [...TO_CLERK, ...ACCEPTED_TO_WAIT, 'MakeHistorical', 'PacketIsHistorical'];
 const TIMED_OUT_PATH = [
   ...TO_CLERK,
@@ -101,12 +108,20 @@ const TIMED_OUT_PATH = [
 
 describe('arrest-packet state machine', () => {
   describe('a valid packet the clerk accepts and Judicial adjudicates', () => {
-    it('validates, reviews, records acceptance, transmits, tells the agency, makes it available, waits, then makes it historical', async () => {
+    it('validates, reviews, records acceptance, transmits, tells the agency, makes it available as it waits, then makes it historical', async () => {
       const { outcome, path } = await run();
 
       expect(path).toEqual(HAPPY_PATH);
-      expect(statesCalled(outcome)).toEqual(['ValidatePacket', 'AwaitClerkReview', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'MakeAvailable', 'AwaitAdjudication', 'MakeHistorical']);
+      expect(statesCalled(outcome)).toEqual(['ValidatePacket', 'AwaitClerkReview', 'RecordAcceptance', 'TransmitToCms', 'NotifyAgency', 'AwaitAdjudication', 'MakeHistorical']);
       expect(outcome.status).toBe('SUCCEEDED');
+    });
+
+    it('goes straight to the clerk review when the input carries its timings (as receive starts it): 12 states in all', async () => {
+      const { outcome, path } = await run({}, { packetId: PACKET_ID, version: VERSION, review: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 } });
+
+      expect(path).toEqual(HAPPY_PATH.filter((s) => s !== 'StartClerkReview'));
+      expect(path).toHaveLength(12);
+      expect(payloadOf(outcome, 'AwaitClerkReview')).toMatchObject({ timeoutSeconds: 172800, reminder: 0, maxReminders: 2 });
     });
 
     it('ends with the validation, the decision, the docket, generation 1 and the adjudication on the output', async () => {
@@ -115,12 +130,12 @@ describe('arrest-packet state machine', () => {
       expect(output(outcome)).toEqual({
         packetId: PACKET_ID,
         version: VERSION,
-        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [], ...DESCRIBED },
+        validation: { valid: true, clerk: CLERK, title: TITLE, facts: FACTS, warnings: [], problems: [], ...DESCRIBED, agencyEmail: AGENCY_EMAIL },
         review: { decisionSeconds: 172800, reminder: 0, maxReminders: 2 },
         decision: decision('accept'),
         cms: { docketNumber: DOCKET },
         notice: { notifiedAt: NOTIFIED_AT },
-        generation: 1,
+        wait: { generation: 1, available: AVAILABLE },
         adjudication: ADJUDICATION,
       });
     });
@@ -162,22 +177,27 @@ describe('arrest-packet state machine', () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'RecordAcceptance')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'ACCEPTED', decidedBy: CLERK.email, ...DESCRIBED } });
-      expect(inputOf(outcome, 'TransmitToCms')).toEqual({ FunctionName: fn('TransmitFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION } });
+      // Sent the state: the packet as stored, when the input carries it, goes with it.
+      expect(inputOf(outcome, 'TransmitToCms')).toEqual({ FunctionName: fn('TransmitFunctionArn'), Payload: expect.objectContaining({ packetId: PACKET_ID, version: VERSION }) });
+      const carried = await run({}, { packetId: PACKET_ID, version: VERSION, ...CARRIED });
+      expect(payloadOf(carried.outcome, 'ValidatePacket')).toEqual({ packetId: PACKET_ID, version: VERSION, ...CARRIED });
+      expect(payloadOf(carried.outcome, 'TransmitToCms')).toMatchObject({ packetId: PACKET_ID, version: VERSION, ...CARRIED });
     });
 
-    it('tells the agency its packet was processed, then records AVAILABLE', async () => {
-      const { outcome } = await run();
+    it('tells the agency its packet was processed, then goes straight to the wait (no step of its own makes it AVAILABLE)', async () => {
+      const { outcome, path } = await run();
 
-      expect(inputOf(outcome, 'NotifyAgency')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'processed' } });
-      expect(inputOf(outcome, 'MakeAvailable')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'AVAILABLE', docketNumber: DOCKET, agencyNotifiedAt: NOTIFIED_AT, ...DESCRIBED } });
+      expect(inputOf(outcome, 'NotifyAgency')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'processed', about: { ...ABOUT, docketNumber: DOCKET } } });
+      expect(path.slice(path.indexOf('NotifyAgency'), path.indexOf('AwaitAdjudication') + 1)).toEqual(['NotifyAgency', 'StartAdjudicationWait', 'AwaitAdjudication']);
+      expect(callsOf(outcome, 'NotifyAgency').concat(callsOf(outcome, 'AwaitAdjudication')).map((c) => c.state)).toEqual(['NotifyAgency', 'AwaitAdjudication']);
     });
 
-    it('registers this execution (token and ARN, generation 1) as the one waiting for the adjudication, then records HISTORICAL', async () => {
+    it('registers this execution (token and ARN, generation 1) as the one waiting, with what makes the packet AVAILABLE in that write (docket, notice time, ORI, incident), then records HISTORICAL', async () => {
       const { outcome } = await run();
 
       expect(inputOf(outcome, 'AwaitAdjudication')).toEqual({
         FunctionName: fn('AwaitAdjudicationFunctionArn'),
-        Payload: { taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, generation: 1 },
+        Payload: { taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, wait: { generation: 1, available: AVAILABLE } },
       });
       expect(inputOf(outcome, 'MakeHistorical')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'HISTORICAL' } });
     });
@@ -197,9 +217,9 @@ describe('arrest-packet state machine', () => {
       const { outcome, path } = await run({ ValidatePacket: () => validation(false) });
 
       expect(path).toEqual(['IsAdjudicationWaitContinued', 'ValidatePacket', 'IsPacketValid', 'TellAgencyOfRejection', 'PacketRejected']);
-      expect(inputOf(outcome, 'TellAgencyOfRejection')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'rejected' } });
+      expect(inputOf(outcome, 'TellAgencyOfRejection')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'rejected', about: { ...ABOUT, problems: PROBLEMS } } });
       expect(outcome.status).toBe('SUCCEEDED');
-      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [], ...DESCRIBED });
+      expect(output(outcome)['validation']).toEqual({ valid: false, clerk: null, title: TITLE, facts: FACTS, warnings: [], problems: PROBLEMS, ...DESCRIBED, agencyEmail: AGENCY_EMAIL });
     });
   });
 
@@ -212,7 +232,7 @@ describe('arrest-packet state machine', () => {
         FunctionName: fn('RecordFunctionArn'),
         Payload: { packetId: PACKET_ID, version: VERSION, to: 'RETURNED', decidedBy: CLERK.email, reason: 'Charge 2 cites the wrong subsection', ...DESCRIBED },
       });
-      expect(inputOf(outcome, 'TellAgencyOfReturn')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'returned' } });
+      expect(inputOf(outcome, 'TellAgencyOfReturn')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'returned', about: { ...ABOUT, returnReason: 'Charge 2 cites the wrong subsection' } } });
       expect(outcome.status).toBe('SUCCEEDED');
     });
 
@@ -232,7 +252,7 @@ describe('arrest-packet state machine', () => {
       expect(callsOf(outcome, 'AwaitClerkReview').map((c) => c.timeoutSeconds)).toEqual([172800, 172800, 172800]);
       expect(inputOf(outcome, 'CloseUnansweredReview')).toEqual({ FunctionName: fn('ExpireFunctionArn'), Payload: { workflow: 'arrest-packet', subjectId: PACKET_ID, step: 'clerk-review' } });
       expect(inputOf(outcome, 'RecordReviewTimedOut')).toEqual({ FunctionName: fn('RecordFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, to: 'REVIEW_TIMED_OUT', ...DESCRIBED } });
-      expect(inputOf(outcome, 'TellAgencyReviewTimedOut')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'review-timed-out' } });
+      expect(inputOf(outcome, 'TellAgencyReviewTimedOut')).toEqual({ FunctionName: fn('NotifyAgencyFunctionArn'), Payload: { packetId: PACKET_ID, version: VERSION, kind: 'review-timed-out', about: ABOUT } });
       expect(outcome).toMatchObject({ status: 'FAILED', error: 'ClerkReviewTimedOut', cause: expect.stringContaining('REVIEW_TIMED_OUT') });
     });
 
@@ -347,15 +367,16 @@ describe('arrest-packet state machine', () => {
 
       const { outcome, path } = await run({}, Input);
 
-      expect(path).toEqual(['IsAdjudicationWaitContinued', 'AwaitAdjudication', 'MakeHistorical', 'PacketIsHistorical']);
-      expect(payloadOf(outcome, 'AwaitAdjudication')).toEqual({ taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, generation: 2 });
+      expect(path).toEqual(['IsAdjudicationWaitContinued', 'ContinueAdjudicationWait', 'AwaitAdjudication', 'MakeHistorical', 'PacketIsHistorical']);
+      // A continued wait only registers itself: the packet is AVAILABLE already.
+      expect(payloadOf(outcome, 'AwaitAdjudication')).toEqual({ taskToken: 'tok-1', executionArn: EXECUTION_ARN, packetId: PACKET_ID, version: VERSION, wait: { generation: 2 } });
       expect(payloadOf(outcome, 'MakeHistorical')).toEqual({ packetId: PACKET_ID, version: VERSION, to: 'HISTORICAL' });
     });
 
     it('a continued execution whose wait runs out too continues as generation 3', async () => {
       const { outcome, path } = await run({ AwaitAdjudication: timeout }, { packetId: PACKET_ID, version: VERSION, generation: 2, previousExecution: 'arn:prev' });
 
-      expect(path).toEqual(['IsAdjudicationWaitContinued', 'AwaitAdjudication', 'CountContinuation', 'ContinueAsNew', 'AdjudicationWaitContinuesAsNew']);
+      expect(path).toEqual(['IsAdjudicationWaitContinued', 'ContinueAdjudicationWait', 'AwaitAdjudication', 'CountContinuation', 'ContinueAsNew', 'AdjudicationWaitContinuesAsNew']);
       expect(inputOf(outcome, 'ContinueAsNew')).toMatchObject({ Name: `${PACKET_ID}-v${VERSION}-g3`, Input: { generation: 3, packetId: PACKET_ID, version: VERSION } });
     });
 
@@ -394,7 +415,6 @@ describe('arrest-packet state machine', () => {
       RecordReviewTimedOut: { AwaitClerkReview: timeout },
       RecordAcceptance: {},
       NotifyAgency: {},
-      MakeAvailable: {},
       AwaitAdjudication: {},
       MakeHistorical: {},
     };
@@ -408,7 +428,7 @@ describe('arrest-packet state machine', () => {
       expect(path.slice(-2)).toEqual([state, 'StepFailed']);
     });
 
-    const staleCaught = ['ValidatePacket', 'TellAgencyOfRejection', 'AwaitClerkReview', 'RecordReturn', 'TellAgencyOfReturn', 'RecordReviewTimedOut', 'RecordAcceptance', 'NotifyAgency', 'MakeAvailable', 'MakeHistorical'];
+    const staleCaught = ['ValidatePacket', 'TellAgencyOfRejection', 'AwaitClerkReview', 'RecordReturn', 'TellAgencyOfReturn', 'RecordReviewTimedOut', 'RecordAcceptance', 'NotifyAgency', 'AwaitAdjudication', 'MakeHistorical'];
     it.each(staleCaught)('ends SupersededByNewerVersion, successfully, when %s finds a newer version', async (state) => {
       const { outcome, path } = await run({ ...routes[state], [state]: fails('StaleVersion', `Packet ${PACKET_ID} is at version 4, not 3`) });
 
@@ -452,9 +472,9 @@ describe('arrest-packet state machine', () => {
     });
 
     it('goes on when a retried failure clears', async () => {
-      const { outcome, path } = await run({ MakeAvailable: inTurn(fails('Lambda.ServiceException'), () => lambda({ status: 'AVAILABLE' })) });
+      const { outcome, path } = await run({ NotifyAgency: inTurn(fails('Lambda.ServiceException'), () => lambda({ messageId: 'm-processed', notifiedAt: NOTIFIED_AT })) });
 
-      expect(callsOf(outcome, 'MakeAvailable')).toHaveLength(2);
+      expect(callsOf(outcome, 'NotifyAgency')).toHaveLength(2);
       expect(path).toEqual(HAPPY_PATH);
     });
   });

@@ -11,6 +11,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors'
 import type { Caller } from '#shared/http';
 import type { AccessRequest, NewAccessRequest } from '../../functions/access/domain/request';
 import type { TrainingVerification } from '../../functions/access/domain/training';
+import { DEFAULT_SETTINGS, viewOf } from '../../functions/access/domain/workflow';
 import { createAccessRequest } from '../../functions/access/use-cases/create';
 import { listAccessRequests } from '../../functions/access/use-cases/list';
 import type { Acting, RequestStore } from '../../functions/access/use-cases/ports';
@@ -130,7 +131,7 @@ beforeEach(() => {
 });
 
 describe('creating an access request', () => {
-  const ports = (store: FakeStore) => ({ store, start, now: () => NOW, newId: (at: string) => `AR-${at.slice(0, 10).replaceAll('-', '')}-0000000001` });
+  const ports = (store: FakeStore) => ({ store, start, now: () => NOW, unitEmail: 'unit@dpscs.ct.example', newId: (at: string) => `AR-${at.slice(0, 10).replaceAll('-', '')}-0000000001` });
 
   it('stores it RECEIVED with the e-mail in lower case, audits it, and starts the execution named by the request', async () => {
     const store = new FakeStore();
@@ -139,7 +140,9 @@ describe('creating an access request', () => {
     expect(created).toEqual({ outcome: 'new', requestId: 'AR-20261129-0000000001', status: 'RECEIVED', step: expect.any(String) });
     expect(store.requests.get('AR-20261129-0000000001')).toMatchObject({ status: 'RECEIVED', employee: { email: 'jane.doe@police.ct.example' }, requestedBy: { username: 'admin.a' }, createdAt: NOW });
     expect(store.audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', actor: 'admin.a', source, details: { from: null, to: 'RECEIVED', note: 'request received' } })]);
-    expect(started).toEqual([{ name: 'AR-20261129-0000000001', input: { requestId: 'AR-20261129-0000000001' } }]);
+    // The execution carries what its human steps show and the settings: it reads nothing to start.
+    expect(started).toEqual([{ name: 'AR-20261129-0000000001', input: { requestId: 'AR-20261129-0000000001', settings: DEFAULT_SETTINGS, view: viewOf(store.requests.get('AR-20261129-0000000001') as AccessRequest, 'unit@dpscs.ct.example') } }]);
+    expect(started[0]?.input).toMatchObject({ view: { unitEmail: 'unit@dpscs.ct.example', agencyEmail: expect.any(String), ori: expect.any(String), title: expect.stringContaining('CCHRS access for') } });
   });
 
   it('refuses a request for another agency (403), storing and starting nothing', async () => {

@@ -111,6 +111,20 @@ describe('connecting an agency', () => {
     expect(states.audits.map((a) => [a.type, a.actor, a.subject.id, a.details])).toEqual([['AgencyConnected', 'system', DEMO_ORI, { packetId: 'ap-1', kind: 'municipal' }]]);
   });
 
+  it('makes no request for an agency this warm function has seen connected, whether it connected it or found it connected', async () => {
+    const states = memoryStates();
+    const connected = jest.spyOn(states, 'connected');
+    const seen = new Set<string>();
+    states.items.set('CT0000200', { ori: 'CT0000200', connectedAt: '2026-11-01T10:00:00.000Z', firstPacketId: 'ap-0' });
+    expect(await connectAgency({ ori: DEMO_ORI, packetId: 'ap-1', receivedAt: '2026-12-01T10:00:00.000Z' }, { states, seen })).toEqual({ connected: true, ori: DEMO_ORI, at: '2026-12-01T10:00:00.000Z' });
+    expect(await connectAgency({ ori: 'CT0000200', packetId: 'ap-2', receivedAt: '2026-12-01T10:00:00.000Z' }, { states, seen })).toEqual({ connected: false, reason: 'already connected' });
+    expect(connected).toHaveBeenCalledTimes(2);
+    expect(await connectAgency({ ori: DEMO_ORI, packetId: 'ap-3', receivedAt: '2026-12-02T10:00:00.000Z' }, { states, seen })).toEqual({ connected: false, reason: 'already connected' });
+    expect(await connectAgency({ ori: 'CT0000200', packetId: 'ap-4', receivedAt: '2026-12-02T10:00:00.000Z' }, { states, seen })).toEqual({ connected: false, reason: 'already connected' });
+    expect(connected).toHaveBeenCalledTimes(2);
+    expect(states.items.get(DEMO_ORI)).toEqual({ ori: DEMO_ORI, connectedAt: '2026-12-01T10:00:00.000Z', firstPacketId: 'ap-1' });
+  });
+
   it('leaves an ORI outside the registry alone', async () => {
     const states = memoryStates();
     expect(await connectAgency({ ori: 'ZZ0000000', packetId: 'ap-1', receivedAt: '2026-12-01T10:00:00.000Z' }, { states })).toEqual({ connected: false, reason: 'not in the registry' });

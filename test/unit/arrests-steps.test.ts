@@ -1,11 +1,12 @@
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { Email } from '#shared/adapters/mailer';
 import type { AuditEvent } from '#shared/audit';
-import { StaleVersion, type PacketRecord, type TransitionChange } from '../../functions/arrests/adapters/packet-store';
-import { NOTICE_KINDS, noticeEmail } from '../../functions/arrests/domain/notice';
+import { InvalidTransition, StaleVersion, type PacketRecord, type TransitionChange } from '../../functions/arrests/adapters/packet-store';
+import { NOTICE_KINDS, noticeEmail, type NoticeKind } from '../../functions/arrests/domain/notice';
 import type { ArrestPacket } from '../../functions/arrests/domain/packet';
 import { AlreadyAdjudicated, awaitAdjudication, type AwaitAdjudicationPorts } from '../../functions/arrests/use-cases/await-adjudication';
-import { notifyAgency, type NotifyAgencyPorts } from '../../functions/arrests/use-cases/notify-agency';
+import { notifyAgency, type NoticeAbout, type NotifyAgencyPorts } from '../../functions/arrests/use-cases/notify-agency';
 import { validate, type ValidatePorts } from '../../functions/arrests/use-cases/validate';
 
 const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
@@ -18,8 +19,9 @@ function aRecord(overrides: Partial<PacketRecord> = {}, change: (p: ArrestPacket
 }
 
 /** An in-memory packet store: what was moved, annotated and audited, and a settable answer to conditions. */
-function fakeStore(record: PacketRecord, options: { annotateHolds?: boolean } = {}) {
+function fakeStore(record: PacketRecord, options: { annotateHolds?: boolean; changeStatus?: 'changed' | 'already' | Error } = {}) {
   const transitions: TransitionChange[] = [];
+  const statusChanges: TransitionChange[] = [];
   const annotations: { version: number; fields: Record<string, unknown>; condition?: unknown }[] = [];
   const audits: AuditEvent[] = [];
   const store = {
@@ -28,13 +30,19 @@ function fakeStore(record: PacketRecord, options: { annotateHolds?: boolean } = 
       transitions.push(change);
       return { kind: 'changed' as const, packet: { ...record, status: change.to, ...(change.set as Partial<PacketRecord>) } };
     },
+    changeStatus: async (change: TransitionChange) => {
+      statusChanges.push(change);
+      const outcome = options.changeStatus ?? 'changed';
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    },
     annotate: async (_id: string, version: number, fields: Record<string, unknown>, condition?: unknown) => {
       annotations.push({ version, fields, ...(condition ? { condition } : {}) });
       return options.annotateHolds ?? true;
     },
     audit: async (event: AuditEvent) => void audits.push(event),
   };
-  return { store, transitions, annotations, audits };
+  return { store, transitions, statusChanges, annotations, audits };
 }
 
 describe('validating a packet (step 2)', () => {
@@ -57,14 +65,27 @@ describe('validating a packet (step 2)', () => {
     expect(announced).toEqual([]);
   });
 
-  it('records REJECTED with every failed rule, announces it, and still describes the packet', async () => {
-    const { p, transitions, announced } = ports(aRecord({}, (x) => ((x.charges[0]!.statuteSection = '53a-999'), (x.arrestee.personBirthDate = '2020-01-01'))));
+  it('records REJECTED with every failed rule (on condition: RECEIVED at this version), announces it, and still describes the packet', async () => {
+    const { p, statusChanges, announced } = ports(aRecord({}, (x) => ((x.charges[0]!.statuteSection = '53a-999'), (x.arrestee.personBirthDate = '2020-01-01'))));
 
     const out = await validate({ packetId: 'P-1', version: 2 }, p);
 
     expect(out.valid).toBe(false);
     expect(out.problems.map((x) => x.field).sort()).toEqual(['arrestee.personBirthDate', 'charges.0.statuteSection']);
-    expect(transitions).toEqual([expect.objectContaining({ packetId: 'P-1', version: 2, to: 'REJECTED', actor: 'system', now: NOW.toISOString(), details: expect.objectContaining({ problems: 2 }) })]);
+    expect(statusChanges).toEqual([expect.objectContaining({ packetId: 'P-1', version: 2, to: 'REJECTED', actor: 'system', now: NOW.toISOString(), details: expect.objectContaining({ problems: 2 }) })]);
+    expect(announced).toEqual([{ status: 'REJECTED', problems: out.problems }]);
+  });
+
+  it('validates the packet the execution carries without reading it', async () => {
+    const { p, statusChanges, announced } = ports(aRecord({ version: 9 }));
+    const mustGet = jest.spyOn(p.store, 'mustGet');
+    const carried = aRecord({}, (x) => (x.charges[0]!.statuteSection = '53a-999'));
+
+    const out = await validate({ packetId: 'P-1', version: 2, carried: { packet: carried.packet, ori: 'CT0000100', incidentNumber: '2026-000123' } }, p);
+
+    expect(mustGet).not.toHaveBeenCalled();
+    expect(out).toMatchObject({ valid: false, ori: 'CT0000100', incidentNumber: '2026-000123', agencyEmail: carried.packet.agency.contactEmail });
+    expect(statusChanges).toEqual([expect.objectContaining({ version: 2, to: 'REJECTED' })]);
     expect(announced).toEqual([{ status: 'REJECTED', problems: out.problems }]);
   });
 
@@ -124,6 +145,23 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
     expect(audits).toHaveLength(1);
   });
 
+  it.each<[NoticeKind, Partial<NoticeAbout>, string]>([
+    ['rejected', { problems: [{ field: 'charges.0.statuteSection', rule: 'must cite a known Connecticut statute section' }] }, 'must cite a known Connecticut statute section'],
+    ['returned', { returnReason: 'wrong court' }, 'Reason: wrong court'],
+    ['review-timed-out', {}, 'did not review'],
+    ['processed', { docketNumber: 'D-7' }, 'CMS docket number: D-7'],
+  ])('tells of a %s packet from what the execution carries, without reading the packet', async (kind, carried, says) => {
+    const { p, sent, audits } = ports(aRecord({ ori: 'XX', incidentNumber: 'not-read' }));
+    const mustGet = jest.spyOn(p.store, 'mustGet');
+
+    await notifyAgency({ packetId: 'P-1', version: 2, kind, about: { ori: 'CT0000100', incidentNumber: '2026-000123', contactEmail: 'desk@nhpd.ct.example', ...carried } }, p);
+
+    expect(mustGet).not.toHaveBeenCalled();
+    expect(sent[0]).toMatchObject({ to: ['desk@nhpd.ct.example'], subject: expect.stringContaining('arrest packet 2026-000123 (CT0000100, version 2, id P-1)') });
+    expect(sent[0]?.text).toContain(says);
+    expect(audits).toEqual([expect.objectContaining({ type: 'AgencyNotified', details: { kind, version: 2, messageId: 'm-1' } })]);
+  });
+
   it.each(NOTICE_KINDS)("links the %s notice to the packet's page in the portal, in both parts", async (kind) => {
     const { p, sent } = ports(aRecord({ packetId: 'ap-0123abcd', status: 'REJECTED', problems: [], docketNumber: 'D-9' }));
 
@@ -134,14 +172,14 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
   });
 
   it('leaves the portal line out when no portal address is configured', () => {
-    const email = noticeEmail('processed', aRecord({ docketNumber: 'D-9' }));
+    const email = noticeEmail('processed', { ...aRecord({ docketNumber: 'D-9' }), contactEmail: 'records@nhpd.ct.example' });
 
     expect(email.text).not.toContain('portal');
     expect(email.html).not.toContain('portal');
   });
 
   it('escapes what the agency sent before it goes into the HTML part', () => {
-    const email = noticeEmail('returned', aRecord({ returnReason: '<b>wrong court</b>' }));
+    const email = noticeEmail('returned', { ...aRecord({ returnReason: '<b>wrong court</b>' }), contactEmail: 'records@nhpd.ct.example' });
 
     expect(email.html).toContain('Reason: &lt;b&gt;wrong court&lt;/b&gt;');
     expect(email.text).toContain('Reason: <b>wrong court</b>');
@@ -151,11 +189,54 @@ describe('telling the agency (steps 2, 3 and 5)', () => {
 describe('waiting for the adjudication (step 7)', () => {
   const input = { taskToken: 'token-1', executionArn: 'arn:exec:2', packetId: 'P-1', version: 2, generation: 1 };
 
-  function ports(record: PacketRecord, annotateHolds = true) {
-    const fake = fakeStore(record, { annotateHolds });
-    const p: AwaitAdjudicationPorts = { store: fake.store, seal: async (token, packetId) => `sealed(${token}|${packetId})`, now: () => NOW.toISOString() };
-    return { p, ...fake };
+  function ports(record: PacketRecord, annotateHolds = true, changeStatus?: 'changed' | 'already' | Error) {
+    const fake = fakeStore(record, { annotateHolds, ...(changeStatus ? { changeStatus } : {}) });
+    const announced: unknown[] = [];
+    const p: AwaitAdjudicationPorts = {
+      store: fake.store,
+      seal: async (token, packetId) => `sealed(${token}|${packetId})`,
+      announce: async (packet, detail) => void announced.push({ ...packet, ...detail }),
+      now: () => NOW.toISOString(),
+    };
+    return { p, announced, ...fake };
   }
+  const available = { docketNumber: 'D-1', agencyNotifiedAt: '2026-11-23T14:59:00.000Z', ori: 'CT0000100', incidentNumber: '2026-000123' };
+  const registration = { sealedAdjudicationToken: 'sealed(token-1|P-1)', waitingExecutionArn: 'arn:exec:2', adjudicationWaitGeneration: 1, adjudicationWaitSince: NOW.toISOString() };
+
+  it('the first wait makes the TRANSMITTED packet AVAILABLE in the write that registers it (one status change, its audit with it), then announces it', async () => {
+    const { p, statusChanges, annotations, audits, announced } = ports(aRecord({ status: 'TRANSMITTED' }));
+
+    await expect(awaitAdjudication({ ...input, available }, p)).resolves.toEqual({ registered: true });
+    expect(statusChanges).toEqual([
+      { packetId: 'P-1', version: 2, to: 'AVAILABLE', actor: 'system', set: { agencyNotifiedAt: available.agencyNotifiedAt, ...registration }, now: NOW.toISOString() },
+    ]);
+    expect(JSON.stringify(statusChanges)).not.toContain('"token-1"');
+    expect(annotations).toEqual([]);
+    expect(audits).toEqual([]);
+    expect(announced).toEqual([{ packetId: 'P-1', version: 2, ori: 'CT0000100', incidentNumber: '2026-000123', status: 'AVAILABLE', updatedAt: NOW.toISOString(), docketNumber: 'D-1' }]);
+  });
+
+  it('a retried first wait that finds the packet AVAILABLE already registers this attempt’s token, and announces again', async () => {
+    const { p, annotations, announced } = ports(aRecord({ status: 'AVAILABLE' }), true, 'already');
+
+    await expect(awaitAdjudication({ ...input, available }, p)).resolves.toEqual({ registered: true });
+    expect(annotations).toEqual([{ version: 2, fields: registration, condition: { status: 'AVAILABLE' } }]);
+    expect(announced).toHaveLength(1);
+  });
+
+  it('a first wait that finds the packet adjudicated fails with AlreadyAdjudicated and announces nothing', async () => {
+    const { p, announced } = ports(aRecord({ status: 'HISTORICAL' }), false, new InvalidTransition('Packet P-1 is HISTORICAL; it cannot become AVAILABLE'));
+
+    await expect(awaitAdjudication({ ...input, available }, p)).rejects.toBeInstanceOf(AlreadyAdjudicated);
+    expect(announced).toEqual([]);
+  });
+
+  it('a first wait for an older version fails with StaleVersion (the machine stops this execution)', async () => {
+    const { p, announced } = ports(aRecord({ status: 'TRANSMITTED', version: 3 }), false, new StaleVersion('Packet P-1 is at version 3, not 2'));
+
+    await expect(awaitAdjudication({ ...input, available }, p)).rejects.toBeInstanceOf(StaleVersion);
+    expect(announced).toEqual([]);
+  });
 
   it('registers this execution on an AVAILABLE packet with the token sealed, never in clear', async () => {
     const { p, annotations, audits } = ports(aRecord({ status: 'AVAILABLE' }));

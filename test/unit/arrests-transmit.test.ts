@@ -70,13 +70,19 @@ describe('the CMS intake client', () => {
 describe('transmitting a packet (step 4)', () => {
   const accepted = { packetId: 'P-1', version: 2, status: 'ACCEPTED', ori: 'CT0000100', incidentNumber: 'INC-1', packet: { any: 'thing' } } as unknown as PacketRecord;
 
-  function ports(record: PacketRecord, intake: Cms['intake']) {
+  function ports(record: PacketRecord, intake: Cms['intake'], changeStatus: 'changed' | 'already' = 'changed') {
     const transitions: TransitionChange[] = [];
+    const statusChanges: TransitionChange[] = [];
+    const mustGet = jest.fn(async () => record);
     const announced: unknown[] = [];
     const countFailure = jest.fn();
     const p: TransmitPorts = {
       store: {
-        mustGet: async () => record,
+        mustGet,
+        changeStatus: async (change) => {
+          statusChanges.push(change);
+          return changeStatus;
+        },
         transition: async (change) => {
           transitions.push(change);
           return { packet: { ...record, status: change.to, ...change.set } as PacketRecord } as Awaited<ReturnType<TransmitPorts['store']['transition']>>;
@@ -87,8 +93,30 @@ describe('transmitting a packet (step 4)', () => {
       countFailure,
       now: () => '2026-11-29T12:00:00.000Z',
     };
-    return { p, transitions, announced, countFailure };
+    return { p, transitions, statusChanges, announced, countFailure, mustGet };
   }
+  const carried = { packet: accepted.packet, ori: 'CT0000100', incidentNumber: 'INC-1' };
+
+  it('transmits the packet the execution carries without reading it, and records TRANSMITTED on condition (no read), announcing it', async () => {
+    const intake = jest.fn<Cms['intake']>(async () => 'D-9');
+    const { p, statusChanges, transitions, announced, mustGet } = ports(accepted, intake);
+
+    await expect(transmit({ packetId: 'P-1', version: 2, carried }, p)).resolves.toEqual({ docketNumber: 'D-9' });
+    expect(intake).toHaveBeenCalledWith({ packetId: 'P-1', packetVersion: 2, ori: 'CT0000100', incidentNumber: 'INC-1', packet: accepted.packet }, 'P-1-v2');
+    expect(mustGet).not.toHaveBeenCalled();
+    expect(transitions).toEqual([]);
+    expect(statusChanges).toEqual([{ packetId: 'P-1', version: 2, to: 'TRANSMITTED', actor: 'dcj-cms', set: { docketNumber: 'D-9' }, details: { docketNumber: 'D-9' }, now: '2026-11-29T12:00:00.000Z' }]);
+    expect(announced).toEqual([{ status: 'TRANSMITTED', docketNumber: 'D-9' }]);
+  });
+
+  it('a retried carried transmit gets the same docket from CMS (its idempotency key) and changes nothing more', async () => {
+    const intake = jest.fn<Cms['intake']>(async () => 'D-9');
+    const { p, announced } = ports(accepted, intake, 'already');
+
+    await expect(transmit({ packetId: 'P-1', version: 2, carried }, p)).resolves.toEqual({ docketNumber: 'D-9' });
+    expect(intake).toHaveBeenCalledWith(expect.anything(), 'P-1-v2');
+    expect(announced).toEqual([{ status: 'TRANSMITTED', docketNumber: 'D-9' }]);
+  });
 
   it('records TRANSMITTED with the docket CMS gave, and announces it', async () => {
     const intake = jest.fn<Cms['intake']>(async () => 'D-9');

@@ -13,6 +13,8 @@ import { listPackets } from '../../functions/arrests/use-cases/list';
 import type { ArrestPorts } from '../../functions/arrests/use-cases/ports';
 import { readPacket } from '../../functions/arrests/use-cases/read';
 import { receivePacket } from '../../functions/arrests/use-cases/receive';
+import { CARRIED_PACKET_BYTES } from '../../functions/arrests/use-cases/packet';
+import { CLERK_REVIEW } from '../../functions/arrests/domain/review';
 
 const fixture = JSON.parse(readFileSync(new URL('../../drive/arrest-packet.custodial.json', import.meta.url), 'utf8')) as ArrestPacket;
 const ORI = fixture.agency.ori;
@@ -164,8 +166,19 @@ describe('receivePacket (POST /arrests)', () => {
     expect(result).toEqual({ created: true, packet: expect.objectContaining({ packetId: PACKET_ID, version: 1, status: 'RECEIVED', currentStep: '2 validate', statusUrl: `${API}/arrests/${PACKET_ID}` }) });
     expect(fake.packets.get(PACKET_ID)).toMatchObject({ version: 1, status: 'RECEIVED', receivedAt: NOW, executionName: executionNameOf(PACKET_ID, 1) });
     expect(fake.audits).toEqual([expect.objectContaining({ type: 'ArrestPacketReceived', actor: RMS.username, source: SOURCE, details: { from: null, to: 'RECEIVED', version: 1 } })]);
-    expect(fake.started).toEqual([{ name: executionNameOf(PACKET_ID, 1), input: { packetId: PACKET_ID, version: 1 } }]);
+    // The execution carries the packet as stored: validating and transmitting it read nothing.
+    const stored = fake.packets.get(PACKET_ID);
+    expect(fake.started).toEqual([{ name: executionNameOf(PACKET_ID, 1), input: { packetId: PACKET_ID, version: 1, packet: stored?.packet, ori: stored?.ori, incidentNumber: stored?.incidentNumber, review: CLERK_REVIEW } }]);
     expect(fake.published.map((p) => p.packet.status)).toEqual(['RECEIVED']);
+  });
+
+  it('starts the execution of a packet too large to carry (over 64 KB) without it: the steps read it', async () => {
+    const fake = fakePorts();
+    const large = packet((p) => (p.charges[0]!.chargeDescriptionText = 'x'.repeat(CARRIED_PACKET_BYTES)));
+
+    await receivePacket({ caller: RMS, source: SOURCE, body: large }, fake.ports);
+
+    expect(fake.started).toEqual([{ name: expect.any(String), input: { packetId: expect.any(String), version: 1, review: CLERK_REVIEW } }]);
   });
 
   it('answers the same packet again (a retry) as not created, restarts a RECEIVED one and announces it again', async () => {
@@ -224,7 +237,9 @@ describe('amendPacket (POST /arrests/{packetId}/versions)', () => {
     expect(result).toMatchObject({ changed: true, packet: { version: 2, status: 'RECEIVED' } });
     expect(fake.audits).toEqual([expect.objectContaining({ type: 'ArrestPacketReceived', details: { from: 'RETURNED', to: 'RECEIVED', version: 2 } })]);
     expect(fake.stopped).toEqual([{ name: executionNameOf(PACKET_ID, 1), cause: 'Superseded by version 2' }]);
-    expect(fake.started).toEqual([{ name: executionNameOf(PACKET_ID, 2), input: { packetId: PACKET_ID, version: 2 } }]);
+    expect(fake.started).toEqual([{ name: executionNameOf(PACKET_ID, 2), input: expect.objectContaining({ packetId: PACKET_ID, version: 2, packet: expect.any(Object) }) }]);
+    // The new version's content is what its execution carries.
+    expect((fake.started[0]?.input as { packet: ArrestPacket }).packet.charges[0]?.chargeCountQuantity).toBe(2);
     expect(fake.published.map((p) => [p.packet.status, p.packet.version])).toEqual([['RECEIVED', 2]]);
   });
 

@@ -1,6 +1,7 @@
 import { Conflict, Forbidden } from '#shared/errors';
 import { auditOf } from '../domain/audit';
 import { stepOf, type AccessRequest, type AccessStatus, type NewAccessRequest } from '../domain/request';
+import { workflowInput } from '../domain/workflow';
 import type { Acting, Clock, RequestStore, StartWorkflow } from './ports';
 
 export interface CreatePorts {
@@ -9,6 +10,8 @@ export interface CreatePorts {
   readonly now: Clock;
   /** A new request id, `AR-<yyyymmdd>-<10 hex digits>`, for the day of `at`. */
   readonly newId: (at: string) => string;
+  /** The CCHRS unit's address: whom the unit's steps go to (the execution carries it). */
+  readonly unitEmail: string;
 }
 
 export interface Created {
@@ -28,7 +31,8 @@ export interface Created {
  *    case the first attempt stopped before it
  * 4. a different open request for the e-mail is a 409, naming the open request only when it is
  *    the caller's agency's (one agency learns nothing of another's)
- * 5. start the request's execution, named by the request (a repeated start is the same one)
+ * 5. start the request's execution, named by the request (a repeated start is the same one),
+ *    with what its human steps show and the settings, so the workflow reads nothing to start
  */
 export async function createAccessRequest(ports: CreatePorts, body: NewAccessRequest, { caller, source }: Acting): Promise<Created> {
   if (body.ori !== caller.ori) throw new Forbidden(`You may request access only for your own agency (${caller.ori ?? 'none'}), not ${body.ori}`);
@@ -50,10 +54,10 @@ export async function createAccessRequest(ports: CreatePorts, body: NewAccessReq
     if (!(error instanceof Conflict)) throw error;
     const open = await openRequestOf(ports, error);
     if (!open || !isSameRequest(open, request)) throw open?.ori === request.ori ? error : otherAgencys(request);
-    await ports.start(open.requestId, { requestId: open.requestId });
+    await ports.start(open.requestId, workflowInput(open, ports.unitEmail));
     return { outcome: 'retried', requestId: open.requestId, status: open.status, step: stepOf(open.status) };
   }
-  await ports.start(request.requestId, { requestId: request.requestId });
+  await ports.start(request.requestId, workflowInput(request, ports.unitEmail));
   return { outcome: 'new', requestId: request.requestId, status: request.status, step: stepOf(request.status) };
 }
 

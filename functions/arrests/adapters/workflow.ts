@@ -2,7 +2,7 @@ import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn
 import { open } from '#shared/adapters/keys';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { stepFunctions } from '#shared/clients/step-functions';
-import type { AdjudicationWait, PacketWorkflow } from '../use-cases/ports';
+import type { AdjudicationWait, PacketExecutionInput, PacketWorkflow } from '../use-cases/ports';
 
 export function executionArnOf(machineArn: string, name: string): string {
   return `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
@@ -13,7 +13,7 @@ export function executionArnOf(machineArn: string, name: string): string {
  * start (AWS answers a running one with its ARN, a finished one with ExecutionAlreadyExists):
  * either way there is one execution per packet version.
  */
-export async function startPacketExecution(machineArn: string, name: string, input: { packetId: string; version: number }): Promise<string> {
+export async function startPacketExecution(machineArn: string, name: string, input: PacketExecutionInput): Promise<string> {
   try {
     const out = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify(input) }));
     return out.executionArn ?? executionArnOf(machineArn, name);

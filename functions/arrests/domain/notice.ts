@@ -8,7 +8,7 @@ import { portalPage } from '#shared/portal';
 export const NOTICE_KINDS = ['rejected', 'returned', 'review-timed-out', 'processed'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
-type Noticed = Pick<PacketRecord, 'packetId' | 'version' | 'ori' | 'incidentNumber' | 'problems' | 'returnReason' | 'docketNumber'>;
+export type Noticed = Pick<PacketRecord, 'packetId' | 'version' | 'ori' | 'incidentNumber' | 'problems' | 'returnReason' | 'docketNumber'>;
 
 /** The notice's subject and lines, in words for a police records clerk. */
 export function noticeFor(kind: NoticeKind, p: Noticed): { subject: string; lines: string[] } {
@@ -37,12 +37,12 @@ export function noticeFor(kind: NoticeKind, p: Noticed): { subject: string; line
  * API's address for the RMS and, when the portal's address is known, the packet's page there
  * for the agency's people (after sign-in: status, timeline, every rule in words, the docket).
  */
-export function noticeEmail(kind: NoticeKind, record: Noticed & Pick<PacketRecord, 'packet'>, portalUrl?: string): Email {
+export function noticeEmail(kind: NoticeKind, record: Noticed & { readonly contactEmail: string }, portalUrl?: string): Email {
   const { subject, lines } = noticeFor(kind, record);
   const { packetId } = record;
   const portal = portalUrl ? portalPage(portalUrl, 'arrests', packetId) : undefined;
   return {
-    to: [record.packet.agency.contactEmail],
+    to: [record.contactEmail],
     subject,
     text: `${lines.join('\n')}\n\nStatus: GET /arrests/${packetId}\n${portal ? `Open in the CISS portal (sign-in): ${portal}\n` : ''}`,
     html: `<p>${lines.map(escapeHtml).join('<br>')}</p><p>Status: GET /arrests/${escapeHtml(packetId)}</p>${portal ? `<p><a href="${escapeHtml(portal)}">Open in the CISS portal</a> (sign-in)</p>` : ''}`,

@@ -41,3 +41,10 @@ export function clerkFor(packet: ArrestPacket): { role: 'court-clerk'; email: st
   const court = courtFor(packet.court.gaNumber);
   return court ? { role: 'court-clerk', email: court.clerkEmail, court: court.id } : null;
 }
+
+/**
+ * The clerk's review: two days per reminder, two reminders, then a visible end. The execution
+ * starts with it (receive, amend), counting from reminder 0; the workflow's own default
+ * (statemachines/arrest-packet.ts) is this one.
+ */
+export const CLERK_REVIEW = { decisionSeconds: 172800, reminder: 0, maxReminders: 2 } as const;

@@ -1,4 +1,5 @@
 import { AuditSubject } from '#shared/audit';
+import { CLERK_REVIEW } from '../domain/review';
 import { NotFound } from '#shared/errors';
 import { correlate } from '#shared/observability';
 import { SUBJECT_TYPE, type PacketRecord } from '../adapters/packet-store';
@@ -38,9 +39,19 @@ export async function visiblePacket(request: PacketRequest, ports: Pick<ArrestPo
   throw new NotFound(packetId ? `No arrest packet ${packetId}` : 'No such arrest packet');
 }
 
-/** Starts the packet version's execution (a retried start is the same one). */
+/**
+ * The largest packet (its JSON) an execution carries in its input; a larger one (up to
+ * MAX_PACKET_BYTES) is read by the steps that need it, well inside Step Functions' 256 KB.
+ */
+export const CARRIED_PACKET_BYTES = 64 * 1024;
+
+/**
+ * Starts the packet version's execution (a retried start is the same one), with the packet as
+ * stored, so that validating and transmitting it read nothing (its input is ours, never a caller's).
+ */
 export async function startExecution(packet: PacketRecord, ports: Pick<ArrestPorts, 'workflow'>): Promise<void> {
   correlate({ packetId: packet.packetId });
-  const executionArn = await ports.workflow.start(packet.executionName, { packetId: packet.packetId, version: packet.version });
+  const carried = Buffer.byteLength(JSON.stringify(packet.packet)) <= CARRIED_PACKET_BYTES ? { packet: packet.packet, ori: packet.ori, incidentNumber: packet.incidentNumber } : {};
+  const executionArn = await ports.workflow.start(packet.executionName, { packetId: packet.packetId, version: packet.version, ...carried, review: CLERK_REVIEW });
   correlate({ executionArn });
 }

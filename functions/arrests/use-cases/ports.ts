@@ -2,6 +2,7 @@ import type { AuditSource } from '#shared/audit';
 import type { Cursors } from '#shared/cursor';
 import type { Caller } from '#shared/http';
 import type { Disposition, PacketRecord, PacketStore } from '../adapters/packet-store';
+import type { ArrestPacket } from '../domain/packet';
 
 /**
  * What the arrests use cases need from the outside world. Each use case takes only the ports it
@@ -26,11 +27,25 @@ export interface ArrestPorts {
   readonly apiUrl: string;
 }
 
+/**
+ * A packet version's execution input: the packet as stored travels with it (absent for a packet
+ * too large to carry, and for an execution that continues the adjudication wait).
+ */
+export interface PacketExecutionInput {
+  readonly packetId: string;
+  readonly version: number;
+  readonly packet?: ArrestPacket;
+  readonly ori?: string;
+  readonly incidentNumber?: string;
+  /** The clerk's review timings and its reminder count, from 0. */
+  readonly review?: { readonly decisionSeconds: number; readonly reminder: number; readonly maxReminders: number };
+}
+
 export interface PacketWorkflow {
   /** The ARN of the execution with this name (nothing is called). */
   executionArn(executionName: string): string;
   /** Starts a packet version's execution; the same name again is the same start. Its ARN. */
-  start(executionName: string, input: { packetId: string; version: number }): Promise<string>;
+  start(executionName: string, input: PacketExecutionInput): Promise<string>;
   /** Stops a superseded version's execution; one that already ended is left as it is. */
   stop(executionName: string, cause: string): Promise<void>;
 }

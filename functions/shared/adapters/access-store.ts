@@ -144,8 +144,13 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
    * retried step replaces the hash of the password it could not be sure was delivered.
    */
   async issueTemporaryPassword(account: Omit<Account, 'failures' | 'locked' | 'status'>): Promise<void> {
-    await dynamo.send(
-      new UpdateCommand({
+    await dynamo.send(new UpdateCommand(this.temporaryPasswordItem(account).Update));
+  }
+
+  /** issueTemporaryPassword's conditional write, for a caller that writes it in a transaction of its own (with the request's status change). */
+  temporaryPasswordItem(account: Omit<Account, 'failures' | 'locked' | 'status'>) {
+    return {
+      Update: {
         TableName: this.tableName,
         Key: accountKey(account.email),
         UpdateExpression:
@@ -166,8 +171,8 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
           ':none': [],
           ':false': false,
         },
-      }),
-    );
+      },
+    };
   }
 
   /** Records a failed attempt; at the threshold, locks the account until `lockedUntil`. */
