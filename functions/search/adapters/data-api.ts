@@ -10,7 +10,7 @@ import {
   type RDSDataClient,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { loadEnv, nonEmpty } from '#shared/env';
 import type { SqlEngine, SqlParams, SqlRow, SqlValue } from '../ports';
 
