@@ -57,7 +57,9 @@ export type Ref =
   /** The credentials (a Secrets Manager secret) of the search database's user for one kind of access. */
   | { readonly ref: 'searchDbSecret'; readonly access: SearchDbAccess }
   /** The people's user pool id (Cognito in AWS; `local` in the embedded runtime, whose issuer reads the grants in the main table). */
-  | { readonly ref: 'userPool' };
+  | { readonly ref: 'userPool' }
+  /** CISS Search's drop bucket, where batch sources drop their files (AWS); empty in the embedded runtime, which has none. */
+  | { readonly ref: 'searchDropBucket' };
 
 /**
  * What a function may do in CISS Search's database, as one of its users: `query` reads the

@@ -6,17 +6,19 @@ import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { searchEngine } from './adapters/engine';
 import { HttpSourceApi } from './adapters/source-api';
-import { pollSources } from './use-cases/poll';
+import { polledSources, pollSources } from './use-cases/poll';
 
-const env = loadEnv({ SEARCH_SOURCES_URL: nonEmpty });
+const env = loadEnv({ SEARCH_SOURCES_URL: nonEmpty, SEARCH_DROP_BUCKET: z.optional(z.string()) });
 const api = new HttpSourceApi(env.SEARCH_SOURCES_URL);
+/** Where a drop bucket is (AWS), the batch sources' files come by it, not by the poll. */
+const sources = polledSources(Boolean(env.SEARCH_DROP_BUCKET));
 
 /** The schedule's event (its content is not used). */
 const Scheduled = z.object({ source: z.string() });
 
-/** Asks each due poll and batch source for its changes; a source that fails is recorded and the others go on. */
+/** Asks each due poll source (and batch source, where no drop bucket is) for its changes; a source that fails is recorded and the others go on. */
 export const handler = taskHandler(Scheduled, async () => {
-  const outcomes = await pollSources({ engine: searchEngine('ingest'), audit: recordAudit, api, now: nowIso });
+  const outcomes = await pollSources({ engine: searchEngine('ingest'), audit: recordAudit, api, now: nowIso }, sources);
   for (const o of outcomes.filter((x) => !x.ok)) logger.warn('search source failed', { source: o.source, error: o.error });
   return { sources: outcomes };
 });

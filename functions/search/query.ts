@@ -13,8 +13,16 @@ const config = loadEnv({ CURSOR_KEY_SECRET_ID: nonEmpty });
 
 const ports: SearchPorts = { engine: searchEngine('query'), cursors: new Cursors(secretCursorKeys(config.CURSOR_KEY_SECRET_ID)), record: recordAudit, now, newId: () => `sq-${randomUUID()}` };
 
-/** GET /search?q=&purpose=&source=&kind=&from=&to=&town=&limit=&nextToken=: the one box, grouped by likely person; audited. */
-export const handler = routeHandler(searchQuery, async (event) => {
-  const query = parseWith(SearchQuerySchema, event.queryStringParameters ?? {});
-  return json(200, await search({ caller: event.caller, source: sourceOf(event), query }, ports));
-});
+/**
+ * GET /search?q=&purpose=&source=&kind=&from=&to=&town=&limit=&nextToken=: the one box, grouped by
+ * likely person; audited. The caller's account is checked while the engine searches (the search
+ * writes its log and audit, and answers, only once it passed).
+ */
+export const handler = routeHandler(
+  searchQuery,
+  async (event) => {
+    const query = parseWith(SearchQuerySchema, event.queryStringParameters ?? {});
+    return json(200, await search({ caller: event.caller, source: sourceOf(event), query, admitted: event.admitted }, ports));
+  },
+  { accountCheck: 'alongside' },
+);

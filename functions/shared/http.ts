@@ -29,9 +29,11 @@ export type ApiEvent = APIGatewayProxyEvent & { caller: Caller; route: RouteSpec
 
 /**
  * The event a route's use case gets: the route, the path parameters as its schema parsed them,
- * and for token routes the caller (authenticated and allowed by role before the use case runs).
+ * and for token routes the caller (authenticated and allowed by role before the use case runs) and
+ * `admitted()`, which settles once the person's account check passed (before the use case, unless
+ * the route checks it alongside: accessControl).
  */
-export type RouteEvent<R extends RouteSpec, P = Readonly<Record<string, string | undefined>>> = APIGatewayProxyEvent & { route: R; params: P } & (R['auth'] extends 'token' ? { caller: Caller } : unknown);
+export type RouteEvent<R extends RouteSpec, P = Readonly<Record<string, string | undefined>>> = APIGatewayProxyEvent & { route: R; params: P } & (R['auth'] extends 'token' ? { caller: Caller; admitted: () => Promise<void> } : unknown);
 
 const securityHeaders = {
   'Cache-Control': 'no-store',
@@ -223,8 +225,15 @@ export function errorMapping(toResponse: ErrorAnswer = errorResponse): Middlewar
  * Token routes: the caller from the authorizer's claims (401 without them), allowed by the
  * route's roles, and for `courtScoped` routes a court clerk must name a court (403 otherwise).
  * Each refusal is audited (`RouteDenied`) before it is answered.
+ *
+ * `accountCheck: 'alongside'` (a read-only use case that is slow of itself: GET /search) starts
+ * the account check and lets the use case run meanwhile; the use case awaits `event.admitted()`
+ * before it writes anything, and the answer waits for it too (a refusal replaces it: the same
+ * 401, audited the same way). A refusal by role or court still waits for the account check first,
+ * so a removed person gets the 401 as before.
  */
-export function accessControl(route: RouteSpec): Middleware {
+export function accessControl(route: RouteSpec, accountCheck: 'before' | 'alongside' = 'before'): Middleware {
+  const admittedOf = (request: Request): (() => Promise<void>) | undefined => (request.event as Partial<{ admitted: () => Promise<void> }>).admitted;
   return {
     before: async (request) => {
       const event = request.event;
@@ -232,21 +241,43 @@ export function accessControl(route: RouteSpec): Middleware {
       const caller = callerFromClaims(claims);
       // A person's token issued before their account ended (issue 17): refused at once.
       const person = claims?.['username'] !== undefined || claims?.['cognito:username'] !== undefined;
-      const ended = person ? await accountRefusal(caller.sub, Number(claims?.['iat']) || undefined) : undefined;
-      if (ended) {
-        await auditRefusal(event, caller, route, `account ${ended}`);
-        throw new Unauthorized(`revoked: this token was issued before the account was ${ended === 'revoked' ? 'removed' : ended}; sign in again`);
-      }
+      const check = person ? accountRefusal(caller.sub, Number(claims?.['iat']) || undefined) : Promise.resolve(undefined);
+      let admission: Promise<void> | undefined;
+      const admitted = (): Promise<void> =>
+        (admission ??= check.then(async (ended) => {
+          if (!ended) return;
+          await auditRefusal(event, caller, route, `account ${ended}`);
+          throw new Unauthorized(`revoked: this token was issued before the account was ${ended === 'revoked' ? 'removed' : ended}; sign in again`);
+        }));
+      if (accountCheck === 'before') await admitted();
+      else admitted().catch(() => undefined); // awaited by the use case and in after/onError; not an unhandled rejection meanwhile
       if (!caller.roles.some((r) => route.roles.includes(r))) {
+        await admitted();
         await auditRefusal(event, caller, route);
         throw new Forbidden(`Your role may not call ${routeName(route)}`);
       }
       if (route.courtScoped && lacksCourt(caller, route.roles)) {
+        await admitted();
         await auditRefusal(event, caller, route, 'no court claim');
         throw new Forbidden(NO_COURT_MESSAGE);
       }
-      Object.assign(event, { caller });
+      Object.assign(event, { caller, admitted });
     },
+    ...(accountCheck === 'alongside'
+      ? {
+          // The answer, or the use case's error, goes out only once the account check passed.
+          after: async (request: Request) => {
+            await admittedOf(request)?.();
+          },
+          onError: async (request: Request) => {
+            try {
+              await admittedOf(request)?.();
+            } catch (refused) {
+              request.error = refused as Error;
+            }
+          },
+        }
+      : {}),
   };
 }
 
@@ -280,6 +311,8 @@ export interface RouteOptions<P> {
   readonly params?: z.core.$ZodType<P>;
   /** The answer for an error (pages answer with HTML). @default errorResponse */
   readonly errors?: ErrorAnswer;
+  /** When a person's account is checked: before the use case, or alongside it (accessControl). @default 'before' */
+  readonly accountCheck?: 'before' | 'alongside';
 }
 
 /** A route's Lambda handler: the middy handler, tagged with the route it serves. */
@@ -302,7 +335,7 @@ export function routeHandler<R extends RouteSpec, P = Readonly<Record<string, st
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlation())
     .use(errorMapping(options.errors));
-  if (route.auth === 'token') handler.use(accessControl(route));
+  if (route.auth === 'token') handler.use(accessControl(route, options.accountCheck));
   handler.use(pathParameters(options.params)).handler((event, context) => useCase(Object.assign(event, { route }) as RouteEvent<R, P>, context));
   return Object.assign(handler, { route });
 }

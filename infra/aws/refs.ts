@@ -39,6 +39,8 @@ export interface RefTargets {
   readonly searchDb?: { readonly clusterArn: string; readonly secretArn: (access: SearchDbAccess) => string };
   /** The people's user pool id: set once the API (which makes the pool) exists, like `apiUrl`. */
   readonly userPoolId?: string;
+  /** CISS Search's drop bucket's name (infra/aws/search-sources.ts). */
+  readonly searchDropBucket?: string;
 }
 
 /** The search database, which a `searchDb` ref needs: created before any function that uses it. */
@@ -86,6 +88,9 @@ export function resolveRef(ref: Ref, targets: RefTargets): string {
       return searchDbOf(targets).clusterArn;
     case 'searchDbSecret':
       return searchDbOf(targets).secretArn(ref.access);
+    case 'searchDropBucket':
+      if (targets.searchDropBucket === undefined) throw new Error('A searchDropBucket ref was resolved before the drop bucket was created');
+      return targets.searchDropBucket;
     case 'userPool':
       if (targets.userPoolId === undefined) throw new Error('Ref to the user pool resolved before the API (which makes it) was created');
       return targets.userPoolId;

@@ -78,6 +78,7 @@ export class StatelessResources extends Construct {
       functions: lambdas,
       machineArns,
       searchDb: stateful.searchDb.refTarget,
+      searchDropBucket: stateful.searchSources.dropBucket.bucketName,
     };
     const grantTargets: GrantTargets = {
       tables: stateful.tables,

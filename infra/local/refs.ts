@@ -74,6 +74,9 @@ export function resolveLocalRef(ref: Ref, targets: LocalRefTargets): string {
       return targets.searchDbArn;
     case 'searchDbSecret':
       return targets.searchDbSecretArn(ref.access);
+    case 'searchDropBucket':
+      // No drop bucket here: search-poll reads the batch sources' files from the simulator.
+      return '';
     case 'userPool':
       // No Cognito here: the grant adapter keeps grants in the main table, which the local issuer reads.
       return LOCAL_USER_POOL_ID;

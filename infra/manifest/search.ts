@@ -66,8 +66,9 @@ export const searchFunctions = {
   },
   'search-poll': {
     entry: 'functions/search/poll.ts',
-    description: "CISS Search: asks each poll and batch source for its changes after its cursor; one source's outage is recorded and the others go on",
-    env: { ...commonEnv, ...searchDbEnv('ingest'), SEARCH_SOURCES_URL: { ref: 'endpoint', endpoint: 'search-sources' } },
+    description: "CISS Search: asks each poll source (and each batch source, where no drop bucket delivers their files) for its changes after its cursor; one source's outage is recorded and the others go on",
+    // Where a drop bucket is (AWS), the batch sources' files come by it (search-drop), and the poll leaves them alone.
+    env: { ...commonEnv, ...searchDbEnv('ingest'), SEARCH_SOURCES_URL: { ref: 'endpoint', endpoint: 'search-sources' }, SEARCH_DROP_BUCKET: { ref: 'searchDropBucket' } },
     permissions: [auditAppend, { searchDb: 'ingest' }],
     timeoutSeconds: 300,
     memoryMb: 512,

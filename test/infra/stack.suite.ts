@@ -121,6 +121,9 @@ function expectedValue(r: Ref): unknown {
       return clusterArnOf(searchClusterRef);
     case 'searchDbSecret':
       return searchSecretRef(r.access);
+    case 'searchDropBucket':
+      // The drop bucket's name (its Ref), where the batch sources drop their files.
+      return { Ref: expect.stringMatching(/SearchSourcesDrop/) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { fillKey, misspell, plainAscii, queriesFor, relevanceOf, spread } from '../../bench/search';
+import { fillKey, isRouteStatement, misspell, plainAscii, queriesFor, relevanceOf, replayOrder, spread } from '../../bench/search';
 import { Rng, simulatePerson } from '../../infra/local/search/simulator';
 
 describe('the search bench’s measures', () => {
@@ -32,6 +32,18 @@ describe('the search bench’s measures', () => {
     const [y, m, d] = person.dob.split('-');
     expect(cases.find((c) => c.kind === 'transposed')?.q).toBe(`${person.last} ${person.first} ${m}/${d}/${y}`);
     expect(cases.find((c) => c.kind === 'name-only')?.q).not.toContain(y);
+  });
+
+  it("replays every statement the route sent, its query-log insert under a new id, the candidate queries at once as the route sends them", () => {
+    const name = { sql: 'SELECT n.source FROM (SELECT n.* FROM search_name n WHERE true) n', params: { l: 'smith' } };
+    const ids = { sql: 'SELECT i.source FROM search_identifier i JOIN search_record r ON true', params: { ids: 'x' } };
+    const detail = { sql: "SELECT r.source FROM search_record r JOIN unnest(string_to_array(:k_sources, ' ')) AS k(source) ON true", params: { k_sources: 'a' } };
+    const link = { sql: 'WITH link AS (SELECT 1) SELECT 1', params: {} };
+    const log = { sql: 'INSERT INTO search_query (query_id) VALUES (:id)', params: { id: 'sq-1' } };
+    expect([name, ids, detail, link, log].map((s) => isRouteStatement(s.sql))).toEqual([true, true, true, true, true]);
+    expect(isRouteStatement('INSERT INTO search_record (source) VALUES (1)')).toBe(false);
+    expect(replayOrder([name, ids, detail, link, log], '-r1')).toEqual({ together: [name, ids], after: [detail, link, { sql: log.sql, params: { id: 'sq-1-r1' } }] });
+    expect(replayOrder([name, log], '-r2')).toEqual({ together: [name], after: [{ sql: log.sql, params: { id: 'sq-1-r2' } }] });
   });
 
   it('times at most so many queries, evenly spread over the set', () => {

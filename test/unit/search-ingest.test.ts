@@ -3,11 +3,11 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { AuditEvent } from '../../functions/shared/audit';
 import type { PacketRecord } from '../../functions/arrests/adapters/packet-store';
 import type { SearchRecordInput } from '../../functions/search/domain/record';
-import { sourceOf, type Source } from '../../functions/search/domain/sources';
+import { SOURCES, sourceOf, type Source } from '../../functions/search/domain/sources';
 import type { SqlEngine } from '../../functions/search/ports';
 import { indexArrest } from '../../functions/search/use-cases/index-arrest';
 import { deliveryState, ingest, ingestFromSource } from '../../functions/search/use-cases/ingest';
-import { pollSources, type SourceApi, type SourcePage } from '../../functions/search/use-cases/poll';
+import { polledSources, pollSources, type SourceApi, type SourcePage } from '../../functions/search/use-cases/poll';
 import { ingestDroppedFile, type DroppedFiles } from '../../functions/search/use-cases/drop';
 import objectCreated from '../../events/samples/search-drop-object-created.json' with { type: 'json' };
 import { openSearchDatabase, PgliteEngine } from '../../infra/local/search/engine';
@@ -207,6 +207,19 @@ describe('polling the poll and batch sources', () => {
   }
   const sources = ['doc-custody', 'dmv-licences', 'despp-weapons'].map((id) => sourceOf(id)!);
   const perSource = async () => Object.fromEntries((await engine.query('SELECT source, count(*)::int AS n FROM search_record GROUP BY source')).map((r) => [r['source'], r['n']]));
+
+  it('leaves the batch sources to the drop bucket where there is one (AWS), and polls them where there is none (locally)', async () => {
+    const batch = SOURCES.filter((s) => s.delivery.mode === 'batch').map((s) => s.id);
+    const poll = SOURCES.filter((s) => s.delivery.mode === 'poll').map((s) => s.id);
+    expect(batch.length).toBeGreaterThan(0);
+    expect(polledSources(false).map((s) => s.id).sort()).toEqual([...poll, ...batch].sort());
+    expect(polledSources(true).map((s) => s.id).sort()).toEqual([...poll].sort());
+    const asked: string[] = [];
+    const fake: SourceApi = { next: async (source) => void asked.push(source.id) };
+    const outcomes = await pollSources({ engine, audit, api: fake, now: () => '2026-11-29T10:00:00.000Z' }, polledSources(true, sources));
+    expect(outcomes.map((o) => o.source)).toEqual(['doc-custody']);
+    expect(asked).toEqual(['doc-custody']);
+  });
 
   it("records a source's outage and goes on with the others, whose records and cursors are as if it had not happened", async () => {
     const now = () => '2026-11-30T10:00:00.000Z';

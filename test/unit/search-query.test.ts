@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { identifierKindOf, parseQuery, readQuery, SearchQuerySchema } from '../../functions/search/domain/query';
 import { NICKNAMES, nicknamesOf } from '../../functions/search/domain/nicknames';
-import { parseWith } from '#shared/http';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { json, parseWith, routeHandler } from '#shared/http';
+import { searchQuery } from '../../functions/search/routes';
 import type { ValidationFailed } from '#shared/errors';
 import { assertProperty } from './property';
 
@@ -165,5 +170,63 @@ describe('nicknames', () => {
     expect(names.size).toBeGreaterThan(300);
     const missing = NICKNAMES.groups.flatMap((group) => group.flatMap((a) => group.filter((b) => b !== a && !nicknamesOf(a).includes(b)).map((b) => `${a}→${b}`)));
     expect(missing).toEqual([]);
+  });
+});
+
+describe("GET /search's account check, alongside the search", () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  const context = { awsRequestId: 'a1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+  const event = (roles: string) =>
+    ({ httpMethod: 'GET', resource: '/search', path: '/search', body: null, isBase64Encoded: false, headers: {}, multiValueHeaders: {}, pathParameters: null, queryStringParameters: null, multiValueQueryStringParameters: null, stageVariables: null, requestContext: { authorizer: { claims: { sub: 'p1', username: 'p1', 'cognito:groups': roles, iat: '100' } }, requestId: 'r1', identity: { sourceIp: '127.0.0.1' } } }) as unknown as APIGatewayProxyEvent;
+  /** A use case that searches (runs at once), then writes only once admitted, as search() does. */
+  const steps: string[] = [];
+  const handler = routeHandler(
+    searchQuery,
+    async (e) => {
+      steps.push('searched');
+      await e.admitted();
+      steps.push('wrote');
+      return json(200, { ran: true });
+    },
+    { accountCheck: 'alongside' },
+  );
+  beforeEach(() => {
+    process.env['ACCOUNTS_TABLE_NAME'] = 'main';
+    process.env['AUDIT_TABLE_NAME'] = 'audit';
+    steps.length = 0;
+    dynamo.on(PutCommand).resolves({});
+  });
+  afterEach(() => {
+    dynamo.reset();
+    delete process.env['ACCOUNTS_TABLE_NAME'];
+    delete process.env['AUDIT_TABLE_NAME'];
+  });
+
+  it('searches while the account is looked up, and answers once it is in order', async () => {
+    let found!: (v: { Item: Record<string, unknown> }) => void;
+    dynamo.on(GetCommand).callsFake(() => new Promise((resolve) => (found = resolve)));
+    const answer = handler(event('search'), context);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(steps).toEqual(['searched']);
+    found({ Item: { status: 'ACTIVE' } });
+    expect((await answer).statusCode).toBe(200);
+    expect(steps).toEqual(['searched', 'wrote']);
+  });
+
+  it('answers 401 to a removed person, audited, and the search writes nothing', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { status: 'REMOVED' } });
+    const answer = await handler(event('search'), context);
+    expect(answer.statusCode).toBe(401);
+    expect(JSON.parse(answer.body) as { message: string }).toMatchObject({ message: expect.stringMatching(/revoked/) });
+    expect(steps).toEqual(['searched']);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ type: 'RouteDenied', outcome: 'denied', details: expect.objectContaining({ reason: 'account removed' }) }) });
+  });
+
+  it('answers 401, not 403, to a removed person without the search role, as the other routes do', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { status: 'REMOVED' } });
+    expect((await handler(event('agency-staff'), context)).statusCode).toBe(401);
+    dynamo.on(GetCommand).resolves({ Item: { status: 'ACTIVE' } });
+    expect((await handler(event('agency-staff'), context)).statusCode).toBe(403);
+    expect(steps).toEqual([]);
   });
 });

@@ -11,6 +11,14 @@ describe('toPositional: the Data API named parameters as PostgreSQL positional o
     expect(toPositional('SELECT :d, :d', { d: '2020-01-01' }, { d: 'date' }).text).toBe('SELECT CAST($1 AS date), CAST($1 AS date)');
   });
 
+  it('reads a statement once, and gives each call its own values (and its own missing name) from it', () => {
+    const sql = 'SELECT :a, :b::int, :a';
+    expect(toPositional(sql, { a: 'x', b: 1 })).toEqual({ text: 'SELECT $1, $2::int, $1', values: ['x', 1], names: ['a', 'b'] });
+    expect(toPositional(sql, { a: 'y', b: 2 })).toEqual({ text: 'SELECT $1, $2::int, $1', values: ['y', 2], names: ['a', 'b'] });
+    expect(() => toPositional(sql, { a: 'z' })).toThrow('SQL parameter :b has no value');
+    expect(toPositional(sql, { a: 'x', b: '2' }, { b: 'date' }).text).toBe('SELECT $1, CAST($2 AS date)::int, $1');
+  });
+
   it('names a parameter that has no value, even one named like an object property', () => {
     expect(() => toPositional('SELECT :missing', {})).toThrow('SQL parameter :missing has no value');
     expect(() => toPositional('SELECT :constructor', {})).toThrow('SQL parameter :constructor has no value');

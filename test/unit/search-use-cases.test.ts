@@ -13,6 +13,7 @@ import { viewRecord } from '../../functions/search/use-cases/record';
 import { isAnchor, nameSql, recordConditions, search, WEIGHTS } from '../../functions/search/use-cases/search';
 import { toPositional } from '../../infra/local/search/engine';
 import { listSources } from '../../functions/search/use-cases/sources';
+import type { SqlParams } from '../../functions/search/ports';
 
 /**
  * The search use cases on the real engine (PGlite with pg_trgm, fuzzystrmatch, unaccent and the
@@ -376,6 +377,14 @@ describe('pages and the query log', () => {
     const log = await listSearches({ caller: caller('auditor', ['auditor']), source: {}, query: SearchLogQuerySchema.parse({ actor: 'dcj-attorney' }) }, ports());
     expect(log.searches[0]).toMatchObject({ queryId: answer.queryId, actor: 'dcj-attorney', purpose: 'C', text: 'Derek Malone', filters: { kind: 'protective-order' }, results: 1, at: '2026-11-30T10:00:00.000Z' });
     expect(audits.at(-1)).toMatchObject({ type: 'SearchLogRead', actor: 'auditor', subject: { type: 'search-log', id: 'actor:dcj-attorney' }, details: { count: log.searches.length } });
+  });
+
+  it('gives no answer when the audit write or the query log fails (fails closed)', async () => {
+    const request = { caller: prosecutor, source: { ip: '127.0.0.1' }, query: SearchQuerySchema.parse({ q: 'Derek Malone', purpose: 'C' }) };
+    const auditDown = { ...ports(), record: () => Promise.reject(new Error('audit table unavailable')) };
+    await expect(search(request, auditDown)).rejects.toThrow('audit table unavailable');
+    const logDown = { ...ports(), engine: { query: (sql: string, params?: SqlParams) => (/^INSERT INTO search_query/.test(sql) ? Promise.reject(new Error('query log unavailable')) : engine.query(sql, params)), batch: engine.batch.bind(engine) } };
+    await expect(search(request, logDown)).rejects.toThrow('query log unavailable');
   });
 
   it("pages the auditor's list", async () => {

@@ -10,7 +10,7 @@ import {
   type RDSDataClient,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { loadEnv, nonEmpty } from '#shared/env';
 import type { SqlEngine, SqlParams, SqlRow, SqlValue } from '../ports';
 
@@ -103,17 +103,24 @@ function fieldOf(name: string, value: SqlValue): NonNullable<SqlParameter['value
   throw new TypeError(`SQL parameter :${name} must be text, a number, a boolean or null`);
 }
 
-const CellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const RecordsSchema = z.array(z.record(z.string(), CellSchema));
-
-/** `formattedRecords`: a JSON array of objects whose values are text, numbers, booleans or null (ports.ts). */
-function parseRecords(text: string): SqlRow[] {
-  const parsed = RecordsSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.join('.') ?? '';
-    throw new SearchEngineFailed('UnsupportedResult', undefined, `Search engine: a result column (${where}) is not text, a number, a boolean or null; cast it in SQL (::text)`);
-  }
-  return parsed.data;
+/**
+ * `formattedRecords`: a JSON array of objects whose values are text, numbers, booleans or null
+ * (ports.ts). Checked by a loop rather than a zod schema: a name query answers up to 400 rows of
+ * 19 columns, which zod's union per cell took 5 to 10 ms of the function's time to check (the JSON
+ * itself parses in about 1 ms).
+ */
+export function parseRecords(text: string): SqlRow[] {
+  const parsed: unknown = JSON.parse(text);
+  const refuse = (where: string) =>
+    new SearchEngineFailed('UnsupportedResult', undefined, `Search engine: a result column (${where}) is not text, a number, a boolean or null; cast it in SQL (::text)`);
+  if (!Array.isArray(parsed)) throw refuse('');
+  parsed.forEach((row: unknown, i) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw refuse(String(i));
+    for (const [column, cell] of Object.entries(row)) {
+      if (cell !== null && typeof cell !== 'string' && typeof cell !== 'number' && typeof cell !== 'boolean') throw refuse(`${i}.${column}`);
+    }
+  });
+  return parsed as SqlRow[];
 }
 
 /** An error of the Data API (or the SDK) as SearchEngineFailed, its message without values. */

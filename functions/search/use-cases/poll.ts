@@ -48,10 +48,17 @@ export interface SourcePollOutcome {
   readonly skipped?: 'not due';
 }
 
-const POLLED = SOURCES.filter((s) => s.delivery.mode === 'poll' || s.delivery.mode === 'batch');
+/**
+ * The sources the poll asks: those that deliver by API, and those that deliver by batch file unless
+ * a drop bucket delivers their files (AWS: each file dropped is ingested by search-drop, and the
+ * poll asking too would be a second path for the same files).
+ */
+export function polledSources(batchFilesDropped: boolean, sources: readonly Source[] = SOURCES): Source[] {
+  return sources.filter((s) => s.delivery.mode === 'poll' || (s.delivery.mode === 'batch' && !batchFilesDropped));
+}
 
-/** Polls every due poll and batch source; answers what each did. */
-export async function pollSources(ports: PollPorts, sources: readonly Source[] = POLLED): Promise<SourcePollOutcome[]> {
+/** Polls every due source of `sources` (the poll and batch sources); answers what each did. */
+export async function pollSources(ports: PollPorts, sources: readonly Source[] = polledSources(false)): Promise<SourcePollOutcome[]> {
   const out: SourcePollOutcome[] = [];
   for (const source of sources) out.push(await pollSource(source, ports));
   return out;

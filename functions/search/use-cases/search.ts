@@ -66,6 +66,8 @@ export interface SearchRequest {
   readonly caller: Caller;
   readonly source: AuditSource;
   readonly query: SearchQuery;
+  /** Settles once the caller's account check passed (it runs while the engine searches); rejects with the refusal. @default admitted already */
+  readonly admitted?: () => Promise<void>;
 }
 
 const PageCursorSchema = z.object({ offset: z.int().check(z.gte(0)) });
@@ -603,7 +605,9 @@ function mostCommon(values: readonly (string | undefined)[]): string | undefined
  *    date of birth, with a confident hit (an identifier typed, or name and date of birth agreeing)
  * 6. grouped by likely person (same SID, FBI number, licence or docket; else surname and date of birth)
  * 7. the page of groups, and the cursor for the next
- * 8. the query's words kept in search_query, the search audited (`SearchPerformed`, ids only)
+ * 8. once the caller's account check passed (it ran alongside 1-7), the query's words kept in
+ *    search_query and the search audited (`SearchPerformed`, ids only), both at once; the answer
+ *    is given only once both are written
  */
 export async function search(request: SearchRequest, ports: SearchPorts): Promise<SearchAnswer> {
   const { caller, query: q } = request;
@@ -651,24 +655,29 @@ export async function search(request: SearchRequest, ports: SearchPorts): Promis
   const queryId = ports.newId();
   const at = ports.now().toISOString();
   const kept = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  await ports.engine.query('INSERT INTO search_query (query_id, actor, at, purpose, text, filters, results) VALUES (:id, :actor, :at::timestamptz, :purpose, :text, :filters::jsonb, :results)', {
-    id: queryId,
-    actor: caller.username,
-    at,
-    purpose: q.purpose,
-    text: q.q,
-    filters: JSON.stringify(kept),
-    results: hits.length,
-  });
-  await ports.record({
-    type: 'SearchPerformed',
-    outcome: 'success',
-    actor: caller.username,
-    component: 'search',
-    subject: AuditSubject.of('search-query', queryId),
-    source: request.source,
-    details: { purpose: q.purpose, results: hits.length, people: groups.length, page: Math.floor(cursor.offset / q.limit) + 1, rules: VISIBILITY_VERSION, ...(q.source ? { sourceFilter: q.source } : {}), ...(q.kind ? { kindFilter: q.kind } : {}), ...(q.town ? { townFilter: q.town } : {}) },
-  });
+  await request.admitted?.();
+  // The words kept and the search audited at once (two stores, neither waits for the other); the
+  // answer goes only once both are written: either failing fails the search (no answer unaudited).
+  await Promise.all([
+    ports.engine.query('INSERT INTO search_query (query_id, actor, at, purpose, text, filters, results) VALUES (:id, :actor, :at::timestamptz, :purpose, :text, :filters::jsonb, :results)', {
+      id: queryId,
+      actor: caller.username,
+      at,
+      purpose: q.purpose,
+      text: q.q,
+      filters: JSON.stringify(kept),
+      results: hits.length,
+    }),
+    ports.record({
+      type: 'SearchPerformed',
+      outcome: 'success',
+      actor: caller.username,
+      component: 'search',
+      subject: AuditSubject.of('search-query', queryId),
+      source: request.source,
+      details: { purpose: q.purpose, results: hits.length, people: groups.length, page: Math.floor(cursor.offset / q.limit) + 1, rules: VISIBILITY_VERSION, ...(q.source ? { sourceFilter: q.source } : {}), ...(q.kind ? { kindFilter: q.kind } : {}), ...(q.town ? { townFilter: q.town } : {}) },
+    }),
+  ]);
   const nextToken = await ports.cursors.seal(scope, next);
   return { queryId, purpose: q.purpose, reading: parsed.reading, total: hits.length, people, ...(nextToken ? { nextToken } : {}) };
 }

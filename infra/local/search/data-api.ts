@@ -150,27 +150,51 @@ export class LocalDataApi {
    * Data API (the bench's ceiling, local tools), taking turns with the Data API's statements.
    */
   direct(): SqlEngine {
-    const run = async <T>(work: (db: SearchSession) => Promise<T>): Promise<T> => {
-      const db = await this.database();
-      const release = await this.connection.acquire();
-      try {
-        if (this.roleSet) {
-          await db.exec('RESET ROLE');
-          this.roleSet = false;
-        }
-        return await work(db);
-      } finally {
-        release();
-      }
-    };
     return {
-      query: (sql: string, params?: SqlParams) =>
-        run(async (db) => {
-          const { text, values } = toPositional(sql, params);
-          return (await db.query<SqlRow>(text, values)).rows;
-        }),
-      batch: (sql: string, paramSets: readonly SqlParams[]) => run((db) => db.transaction((tx) => tx.batch(paramSets.map((params) => toPositional(sql, params))))),
+      query: async (sql: string, params?: SqlParams) => {
+        const { text, values } = toPositional(sql, params);
+        const db = await this.database();
+        // Handed to the thread in the connection's turn, answered after it (see `run`).
+        const answer = await this.inTurn(() => db.query<SqlRow>(text, values, this.ownerRole()));
+        return (await answer).rows;
+      },
+      batch: async (sql: string, paramSets: readonly SqlParams[]) => {
+        const db = await this.database();
+        const release = await this.connection.acquire();
+        try {
+          const role = this.ownerRole();
+          await db.transaction((tx) => tx.batch(paramSets.map((params) => toPositional(sql, params)), role));
+        } finally {
+          release();
+        }
+      },
     };
+  }
+
+  /** The owner's role for a direct statement: `RESET ROLE` first when a Data API statement may have left another set. */
+  private ownerRole(): { role?: null } {
+    if (!this.roleSet) return {};
+    this.roleSet = false;
+    return { role: null };
+  }
+
+  /**
+   * Takes the connection's turn, hands one call to the database's thread, and gives the turn back
+   * as soon as the call is handed over, not when it is answered: the thread answers its calls one
+   * at a time, in the order they came, so the next statement is already waiting there when this
+   * one ends, rather than the thread idling until the runtime's busy thread sends it. (A
+   * transaction holds the turn from BEGIN to its end, so nothing is handed over in between.)
+   */
+  private async inTurn<T>(handOver: () => Promise<T>): Promise<Promise<T>> {
+    const release = await this.connection.acquire();
+    try {
+      const answer = handOver();
+      // Its failure is the caller's, who awaits it; not an unhandled rejection meanwhile.
+      answer.catch(() => undefined);
+      return answer;
+    } finally {
+      release();
+    }
   }
 
   /** Answers one REST-JSON request (`POST /Execute`, …) as the Data API would. */
@@ -216,12 +240,15 @@ export class LocalDataApi {
     const params = toParams(request['parameters']);
     const options = { json: request['formatRecordsAs'] === 'JSON', metadata: request['includeResultMetadata'] === true, resultSet: resultSetOptions(request['resultSetOptions']) };
     const { text, values } = positional(sql, params);
-    return this.run(request, role, async (db) => {
-      const result = await db.query<unknown[]>(text, values, { textTypes: AS_TEXT, rowMode: 'array' });
-      // The column types' names come from the catalogue, read on the same turn of the connection.
-      const metadata = options.metadata && result.fields.length ? await this.columnMetadata(db, result.fields) : undefined;
-      return answer(result, metadata, options);
-    });
+    const query = (db: SearchSession, as: string) => db.query<unknown[]>(text, values, { textTypes: AS_TEXT, rowMode: 'array', role: as });
+    // The column types' names come from the catalogue, read on the same turn of the connection.
+    if (options.metadata) {
+      return this.run(request, role, async (db, as) => {
+        const result = await query(db, as);
+        return answer(result, result.fields.length ? await this.columnMetadata(db, result.fields) : undefined, options);
+      });
+    }
+    return answer(await this.run(request, role, query, 'handOver'), undefined, options);
   }
 
   /** API_BatchExecuteStatement: every parameter set, or none (a batch outside a transaction is one). */
@@ -231,12 +258,7 @@ export class LocalDataApi {
     const sets = request['parameterSets'] === undefined ? [[]] : request['parameterSets'];
     if (!Array.isArray(sets)) throw badRequest('parameterSets must be a list of parameter lists');
     const statements = sets.map((set) => positional(sql, toParams(set)));
-    await this.run(
-      request,
-      role,
-      (db) => db.batch(statements),
-      true,
-    );
+    await this.run(request, role, (db, as) => db.batch(statements, { role: as }), 'atomic');
     return { updateResults: statements.map(() => ({ generatedFields: [] })) };
   }
 
@@ -305,34 +327,46 @@ export class LocalDataApi {
     return role;
   }
 
-  /** Runs work on the connection under the role: in the request's transaction, or alone (atomic when `atomic`). */
-  private async run<T>(request: Record<string, unknown>, role: string, work: (db: SearchSession) => Promise<T>, atomic = false): Promise<T> {
+  /**
+   * Runs work on the connection as the role (each statement sets it, in its own message to the
+   * thread: a statement that reset or changed the role changes nothing for the next): in the
+   * request's transaction, or alone; `atomic`: alone in a transaction of its own; `handOver`: one
+   * statement, whose turn of the connection ends once it is handed to the thread (inTurn). An
+   * error is the statement's.
+   */
+  private async run<T>(request: Record<string, unknown>, role: string, work: (db: SearchSession, role: string) => Promise<T>, how: 'hold' | 'handOver' | 'atomic' = 'hold'): Promise<T> {
     const db = await this.database();
     const id = request['transactionId'];
-    if (id !== undefined && id !== null) {
-      if (typeof id !== 'string') throw badRequest('transactionId must be a string');
-      const tx = this.transaction(request, id);
-      const release = await tx.lock.acquire();
+    try {
+      if (id !== undefined && id !== null) {
+        if (typeof id !== 'string') throw badRequest('transactionId must be a string');
+        const tx = this.transaction(request, id);
+        const release = await tx.lock.acquire();
+        try {
+          if (this.transactions.get(id) !== tx) throw transactionNotFound(id);
+          this.touch(id, tx);
+          return await work(db, tx.role);
+        } finally {
+          release();
+        }
+      }
+      if (how === 'handOver') {
+        return await (await this.inTurn(() => {
+          this.roleSet = true;
+          return work(db, role);
+        }));
+      }
+      const release = await this.connection.acquire();
       try {
-        if (this.transactions.get(id) !== tx) throw transactionNotFound(id);
-        this.touch(id, tx);
-        return await asRole(db, tx.role, work);
+        this.roleSet = true;
+        if (how === 'hold') return await work(db, role);
+        // The work's statements set the role themselves; it lasts until the next statement sets its own.
+        return await db.transaction((tx) => work(tx, role));
       } finally {
         release();
       }
-    }
-    const release = await this.connection.acquire();
-    try {
-      this.roleSet = true;
-      if (!atomic) return await asRole(db, role, work);
-      return await db
-        .transaction(async (tx) => {
-          await tx.exec(`SET LOCAL ROLE ${role}`);
-          return work(tx);
-        })
-        .catch((error: unknown) => Promise.reject(sqlError(error)));
-    } finally {
-      release();
+    } catch (error) {
+      throw sqlError(error);
     }
   }
 
@@ -403,19 +437,6 @@ export const DATA_API_OPERATIONS: Readonly<Record<string, string>> = {
   '/CommitTransaction': 'CommitTransaction',
   '/RollbackTransaction': 'RollbackTransaction',
 };
-
-/**
- * Runs work as the role, SET before every statement: a statement that reset or changed the role
- * (`RESET ROLE`) changes nothing for the next. An error of either is the statement's.
- */
-async function asRole<T>(db: SearchSession, role: string, work: (db: SearchSession) => Promise<T>): Promise<T> {
-  try {
-    await db.exec(`SET ROLE ${role}`);
-    return await work(db);
-  } catch (error) {
-    throw sqlError(error);
-  }
-}
 
 const OPERATIONS = {
   '/Execute': LocalDataApi.prototype.execute,

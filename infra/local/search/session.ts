@@ -35,7 +35,16 @@ export interface SessionQueryOptions {
   readonly rowMode?: 'array' | 'object';
   /** Type OIDs whose values come back as PostgreSQL writes them (text), not parsed. @default none */
   readonly textTypes?: readonly number[];
+  /**
+   * The role the statement runs as: `SET ROLE` (null: `RESET ROLE`, the owner) on the thread, just
+   * before the statement, in the same turn (one message, not two; nothing runs in between).
+   * @default the role the connection has
+   */
+  readonly role?: string | null;
 }
+
+/** Whether a role may be written into `SET ROLE`: a plain lower-case identifier. */
+export const isPlainRole = (role: string): boolean => /^[a-z_][a-z0-9_]*$/.test(role);
 
 export interface SessionStatement {
   readonly text: string;
@@ -48,8 +57,8 @@ export interface SearchSession {
   exec(sql: string): Promise<void>;
   /** Runs one statement with positional parameters (`$1`). */
   query<R = Record<string, unknown>>(text: string, values?: readonly SessionValue[], options?: SessionQueryOptions): Promise<SessionResult<R>>;
-  /** Runs statements one after the other, in one message; the first that fails stops the rest and is the error. */
-  batch(statements: readonly SessionStatement[]): Promise<void>;
+  /** Runs statements one after the other, in one message; the first that fails stops the rest and is the error. `role` as for query. */
+  batch(statements: readonly SessionStatement[], options?: { readonly role?: string | null }): Promise<void>;
   /** Runs work between BEGIN and COMMIT; ROLLBACK when it fails. The caller holds the connection meanwhile. */
   transaction<T>(work: (session: SearchSession) => Promise<T>): Promise<T>;
   /**
@@ -88,8 +97,8 @@ export interface WorkerData {
 /** A call to the worker. */
 export type WorkerCall =
   | { readonly op: 'exec'; readonly sql: string }
-  | { readonly op: 'query'; readonly text: string; readonly values: readonly SessionValue[]; readonly rowMode: 'array' | 'object'; readonly textTypes: readonly number[] }
-  | { readonly op: 'batch'; readonly statements: readonly SessionStatement[] }
+  | { readonly op: 'query'; readonly text: string; readonly values: readonly SessionValue[]; readonly rowMode: 'array' | 'object'; readonly textTypes: readonly number[]; readonly role?: string | null }
+  | { readonly op: 'batch'; readonly statements: readonly SessionStatement[]; readonly role?: string | null }
   | { readonly op: 'analyze' }
   | { readonly op: 'close' };
 /** A call to the worker, numbered for its answer. */
@@ -177,12 +186,14 @@ class WorkerSession implements SearchSession {
   }
 
   async query<R>(text: string, values: readonly SessionValue[] = [], options: SessionQueryOptions = {}): Promise<SessionResult<R>> {
-    const result = await this.call({ op: 'query', text, values, rowMode: options.rowMode ?? 'object', textTypes: options.textTypes ?? [] });
+    if (typeof options.role === 'string' && !isPlainRole(options.role)) throw new Error(`Database role ${options.role} must be a plain lower-case identifier`);
+    const result = await this.call({ op: 'query', text, values, rowMode: options.rowMode ?? 'object', textTypes: options.textTypes ?? [], ...(options.role !== undefined ? { role: options.role } : {}) });
     return result as SessionResult<R>;
   }
 
-  async batch(statements: readonly SessionStatement[]): Promise<void> {
-    await this.call({ op: 'batch', statements });
+  async batch(statements: readonly SessionStatement[], options: { readonly role?: string | null } = {}): Promise<void> {
+    if (typeof options.role === 'string' && !isPlainRole(options.role)) throw new Error(`Database role ${options.role} must be a plain lower-case identifier`);
+    await this.call({ op: 'batch', statements, ...(options.role !== undefined ? { role: options.role } : {}) });
   }
 
   async transaction<T>(work: (session: SearchSession) => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { ANALYZE_SQL, ANALYZED_ROWS_SQL, AnalyzePolicy, changedRows } from './analyze';
 import { openSearchDatabase } from './engine';
-import type { SerializedError, SessionResult, WorkerData, WorkerMessage, WorkerRequest } from './session';
+import { isPlainRole, type SerializedError, type SessionResult, type WorkerData, type WorkerMessage, type WorkerRequest } from './session';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as the search database thread (session.ts starts it)');
@@ -50,17 +50,27 @@ async function analyze(db: PGlite): Promise<void> {
   policy.analyzed(counted?.rows ?? 0);
 }
 
+/** The role a statement asked to run as (session.ts checked it is a plain identifier; checked again here, as it is written into SQL). */
+async function setRole(db: PGlite, role: string | null | undefined): Promise<void> {
+  if (role === undefined) return;
+  if (role === null) return void (await db.exec('RESET ROLE'));
+  if (!isPlainRole(role)) throw new Error(`Database role ${role} must be a plain lower-case identifier`);
+  await db.exec(`SET ROLE ${role}`);
+}
+
 async function perform(db: PGlite, request: WorkerRequest): Promise<SessionResult<unknown> | undefined> {
   switch (request.op) {
     case 'exec':
       await db.exec(request.sql);
       return undefined;
     case 'query': {
+      await setRole(db, request.role);
       const result = await db.query<unknown>(request.text, [...request.values], { rowMode: request.rowMode, parsers: asText(request.textTypes) });
       policy.add(changedRows(request.text, result));
       return { rows: result.rows, fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), affectedRows: result.affectedRows };
     }
     case 'batch':
+      await setRole(db, request.role);
       for (const statement of request.statements) policy.add(changedRows(statement.text, await db.query(statement.text, [...statement.values])));
       return undefined;
     case 'analyze':
