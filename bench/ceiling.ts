@@ -51,11 +51,11 @@ export function ceilingDefinition(machine: MachineName): EngineDefinition {
 
 /** Minimal plausible results: what each Task's ResultSelector / later Choice reads. */
 const arrestHandlers: Record<string, () => Promise<unknown>> = {
-  ValidatePacket: async () => ({ Payload: { valid: true, clerk: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' }, title: 'Arrest packet', facts: [], warnings: [] } }),
+  ValidatePacket: async () => ({ Payload: { valid: true, clerk: { role: 'court-clerk', email: 'clerk.ga23@jud.ct.example', court: 'GA23' }, title: 'Arrest packet', facts: [], warnings: [], ori: 'CT0000100', incidentNumber: 'INC-1' } }),
   AwaitClerkReview: async () => ({ taskId: 't', decision: 'accept', comment: null, decidedBy: 'clerk', decidedAt: '2026-01-01T00:00:00Z', channel: 'api' }),
   RecordAcceptance: async () => ({ Payload: {} }),
   TransmitToCms: async () => ({ Payload: { docketNumber: 'NNH-CR26-0000001' } }),
-  NotifyAgency: async () => ({ Payload: {} }),
+  NotifyAgency: async () => ({ Payload: { notifiedAt: '2026-01-01T00:00:00Z' } }),
   MakeAvailable: async () => ({ Payload: {} }),
   AwaitAdjudication: async () => ({ dispositions: [] }),
   MakeHistorical: async () => ({ Payload: {} }),
