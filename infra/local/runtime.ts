@@ -260,7 +260,7 @@ async function startDynamoDb(options: RuntimeOptions, teardown: Teardown): Promi
     teardown.add(() => dynamo.stop());
     endpoint = dynamo.endpoint;
   }
-  // The store's requests and the edge's go through one capped agent (dynamodb.ts): one queue for all.
+  // The store's requests and the edge's go through one keep-alive agent (dynamodb.ts: capped on request).
   const agent = dynamoDbLocalAgent();
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: CREDENTIALS, requestHandler: { httpAgent: agent } });
   teardown.add(() => client.destroy());
