@@ -109,6 +109,8 @@ describe('a Wait or a parked task held past the engine’s real-time limit', () 
         for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
       },
       getToken: async (hash: string) => tokens.get(hash),
+      // A decision that comes while the run is being carried on finds no waiter: it is stored with the token.
+      getExecution: async () => ({ status: 'RUNNING' }),
       closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
         const token = tokens.get(hash);
         if (!token || token.status !== 'PARKED') return false;

@@ -129,7 +129,6 @@ export class Tasks {
         const now = this.deps.clock.now();
         parked = { stateName, tokenHash: hashToken(token), deadline: now + timeoutS * 1000, heartbeatSeconds: heartbeatS, heartbeatDeadline: heartbeatS === undefined ? undefined : now + heartbeatS * 1000 };
         h.token(parked.tokenHash, stateName);
-        h.record({ parked });
         const cancel = new AbortController();
         const waiting = this.park(run, parked, cancel.signal);
         waiting.catch(() => undefined);
@@ -138,9 +137,11 @@ export class Tasks {
         const parameters = JSON.stringify(input).split(token).join(REDACTED_TOKEN);
         h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters, timeoutInSeconds: timeoutS, heartbeatInSeconds: heartbeatS } });
         h.task(stateName, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource: short } });
-        // The state's entry, the token, the record's `parked` and these events: one write, stored
-        // before the resource runs.
+        // The state's entry, the token and these events: one write, stored before the resource
+        // runs. The record's `parked` follows in the next write, as the resource runs (as on main:
+        // a restart finding it takes the task as submitted; see the notes on the crash window).
         await h.flush();
+        h.record({ parked });
         let submitted: unknown;
         run.calling++;
         try {
