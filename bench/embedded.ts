@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { Clock } from '../infra/local/clock';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../infra/local/dynamodb';
+import { parseFaultPlan, type FaultPlan } from '../infra/local/faults';
 import { startLocalRuntime, localNames, type LocalRuntime } from '../infra/local/runtime';
 import { SfnStore } from '../infra/local/stepfunctions/store';
 import type { FunctionName } from '../infra/manifest';
@@ -19,6 +20,18 @@ import { RecordingPipe } from './recorder';
 import { pool, summarize, type Summary } from '../drive/stats';
 
 export const STAGE = 'bench';
+
+/** The soak's default faults: 10 % of CMS transmissions fail, 5 % of the application's DynamoDB requests are throttled. */
+export const SOAK_FAULTS: FaultPlan = { seed: 8, cms: 0.1, services: { dynamodb: { throttle: 0.05 } } };
+
+/**
+ * `BENCH_FAULTS`: faults injected while the levels run (never in the counted item or the
+ * ceilings): `soak` for the soak's defaults, or a fault plan as JSON (`PUT /_local/faults`'s).
+ */
+export function benchFaults(value = process.env['BENCH_FAULTS']): FaultPlan | undefined {
+  if (!value) return undefined;
+  return value === 'soak' ? SOAK_FAULTS : parseFaultPlan(JSON.parse(value));
+}
 
 /** One workflow as the bench drives it (see arrests.ts, access.ts). */
 export interface WorkflowDriver<Step extends string = string> {
@@ -121,17 +134,25 @@ export class BenchRuntime {
    * @param options.dynamoPort a DynamoDB Local already running (a test suite's), instead of one
    *   of its own; `stopDynamo` then leaves it running. `stage` keeps its tables apart. @default STAGE
    */
-  static async start(options: { readonly dynamoPort?: number; readonly stage?: string } = {}): Promise<BenchRuntime> {
+  static async start(options: { readonly dynamoPort?: number; readonly stage?: string; readonly faults?: FaultPlan } = { faults: benchFaults() }): Promise<BenchRuntime> {
     const stage = options.stage ?? STAGE;
     const dynamo = options.dynamoPort ? { port: options.dynamoPort, stop: async () => undefined } : await startDynamoDbLocal();
     const pipe = new RecordingPipe(dynamo.port);
     await pipe.start();
-    const runtime = await startLocalRuntime({ stage, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: pipe.endpoint, clock: new Clock({ mode: 'manual' }),
+    const runtime = await startLocalRuntime({ stage, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: pipe.endpoint, 
+      // Under faults, Retry back-offs (seconds to minutes) pass at once, as in the soak; no Wait or human deadline is that short.
+      clock: new Clock({ mode: 'manual', autoAdvanceMs: options.faults ? 5 * 60_000 : 0 }),
       // The pending-task monitor runs on a schedule, not per item: it would be counted as an item's requests.
       schedules: false,
     });
-    return new BenchRuntime(runtime, dynamo, pipe, stage);
+    const bench = new BenchRuntime(runtime, dynamo, pipe, stage);
+    bench.faults = options.faults;
+    if (bench.faults) console.log(`Faults while the levels run (BENCH_FAULTS): ${JSON.stringify(bench.faults)}`);
+    return bench;
   }
+
+  /** Faults injected while levels run (`BENCH_FAULTS`). */
+  faults?: FaultPlan;
 
   get emulatorTable(): string {
     return localNames(this.stage).sfnTable;
@@ -169,10 +190,15 @@ export class BenchRuntime {
     const before = this.snapshot();
     const ids: string[] = [];
     const start = performance.now();
-    await pool(items, concurrency, async (i) => {
-      ids.push(await driver.one(`${tag}${String(i).padStart(4, '0')}`));
-      onDone?.(ids.length);
-    });
+    if (this.faults) this.runtime.faults.set(this.faults);
+    try {
+      await pool(items, concurrency, async (i) => {
+        ids.push(await driver.one(`${tag}${String(i).padStart(4, '0')}`));
+        onDone?.(ids.length);
+      });
+    } finally {
+      if (this.faults) this.runtime.faults.set({});
+    }
     const seconds = (performance.now() - start) / 1000;
     const after = this.snapshot();
     const per: Record<string, number[]> = {};

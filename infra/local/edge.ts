@@ -21,6 +21,8 @@ export interface RestService {
 export interface EdgeRoutes {
   /** DynamoDB Local's endpoint: its requests are passed through untouched. */
   readonly dynamodb: string;
+  /** The agent DynamoDB Local is reached with (dynamodb.ts: capped, the rest queue). @default the global agent */
+  readonly dynamodbAgent?: http.Agent;
   /** The mailbox's endpoint (aws-ses-v2-local behind our listener): it sends, the edge answers the rest of SES. */
   readonly ses: string;
   /** The SES configuration set the application sends with, as GetEmailIdentity and ListConfigurationSets show it. */
@@ -165,10 +167,10 @@ export class Edge {
    */
   private dynamodb(target: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const operation = target.slice(target.indexOf('.') + 1);
-    if (!carriesArns(operation)) return this.proxy(this.routes.dynamodb, req, res, body);
+    if (!carriesArns(operation)) return this.proxy(this.routes.dynamodb, req, res, body, undefined, this.routes.dynamodbAgent);
     // An answer to rewrite must come as it is, not compressed.
     delete req.headers['accept-encoding'];
-    return this.proxy(this.routes.dynamodb, req, res, localArns.toLocal(body, LOCAL_REGION), (out, headers) => localArns.toRegion(out, headers, LOCAL_REGION));
+    return this.proxy(this.routes.dynamodb, req, res, localArns.toLocal(body, LOCAL_REGION), (out, headers) => localArns.toRegion(out, headers, LOCAL_REGION), this.routes.dynamodbAgent);
   }
 
   /** Answers for a tap: after its delay (unless the caller gave up first), an error or a dropped connection. */
@@ -214,9 +216,10 @@ export class Edge {
     }
   }
 
-  private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, transform?: ProxyTransform): Promise<void> {
+  private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, transform?: ProxyTransform, agent?: http.Agent): Promise<void> {
     return proxy(to, req, res, body, {
       transform,
+      agent,
       timeoutMs: this.upstreamTimeoutMs,
       timeoutBody: { __type: 'RequestTimeout', message: `The local upstream ${new URL(to).host} did not answer within ${this.upstreamTimeoutMs} ms` },
       errorBody: (message) => ({ __type: 'ServiceUnavailable', message: `upstream ${to}: ${message}` }),

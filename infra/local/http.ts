@@ -103,6 +103,8 @@ export function proxy(
     errorBody?: (message: string) => unknown;
     /** Rewrites the upstream's answer (then read whole, not streamed); Content-Length is set after it. */
     transform?: ProxyTransform;
+    /** The agent to reach the upstream with (one that caps its connections queues the rest). @default the global agent */
+    agent?: http.Agent;
   } = {},
 ): Promise<void> {
   const target = new URL(req.url ?? '/', upstream);
@@ -127,7 +129,7 @@ export function proxy(
     });
     const call = http.request(
       target,
-      { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) }, signal: controller.signal },
+      { method: req.method, headers: { ...req.headers, host: target.host, 'content-length': String(body.length) }, signal: controller.signal, agent: options.agent },
       (out) => {
         const transform = options.transform;
         if (transform) {

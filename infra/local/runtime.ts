@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { Agent } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -23,7 +24,7 @@ import { externalCms, startCmsSimulator, type CmsSimulator } from './cms';
 import { CONSOLE_PREFIX, LocalMailView, MAILS_PATH, redirectConsole } from './console/mails';
 import { portalHome } from '../../portal/config';
 import { LocalPortal, PORTAL_PREFIX } from './portal-server';
-import { startDynamoDbLocal } from './dynamodb';
+import { dynamoDbLocalAgent, startDynamoDbLocal } from './dynamodb';
 import { localControls, type Control } from './controls';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
@@ -182,7 +183,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     // Agency provisioning makes machine clients through the edge (Cognito's API) in the issuer's list, which the API holds.
     const machineClients: { current?: LocalClients } = {};
     const userPool = new LocalUserPoolApi(() => machineClients.current);
-    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search, userPool }, teardown);
+    const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, dynamodbAgent: dynamodb.agent, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search, userPool }, teardown);
     const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
@@ -252,16 +253,18 @@ class Teardown {
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** DynamoDB Local (started here, or the one given), and the runtime's own client of it, which bypasses the edge. */
-async function startDynamoDb(options: RuntimeOptions, teardown: Teardown): Promise<{ endpoint: string; client: DynamoDBClient }> {
+async function startDynamoDb(options: RuntimeOptions, teardown: Teardown): Promise<{ endpoint: string; client: DynamoDBClient; agent: Agent }> {
   let endpoint = options.dynamoEndpoint;
   if (!endpoint) {
     const dynamo = await startDynamoDbLocal({ dataDir: options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined });
     teardown.add(() => dynamo.stop());
     endpoint = dynamo.endpoint;
   }
-  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: CREDENTIALS });
+  // The store's requests and the edge's go through one keep-alive agent (dynamodb.ts: capped on request).
+  const agent = dynamoDbLocalAgent();
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: CREDENTIALS, requestHandler: { httpAgent: agent } });
   teardown.add(() => client.destroy());
-  return { endpoint, client };
+  return { endpoint, client, agent };
 }
 
 /** The SES mailbox and its web viewer. */
@@ -281,6 +284,7 @@ async function startCms(options: RuntimeOptions, keys: LocalKeys, teardown: Tear
 interface EdgeDeps {
   readonly port: number;
   readonly dynamodb: string;
+  readonly dynamodbAgent: Agent;
   readonly mailbox: LocalSes;
   /** The SES configuration set the application sends with (the edge's SES answers name it). */
   readonly configurationSet: string;
@@ -308,6 +312,7 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
   let more: Control | undefined;
   const edge = new Edge({
     dynamodb: deps.dynamodb,
+    dynamodbAgent: deps.dynamodbAgent,
     ses: deps.mailbox.endpoint,
     sesConfigurationSet: deps.configurationSet,
     stepFunctions: { handle: (op, body) => (stepFunctions ? stepFunctions.handle(op, body) : Promise.reject(new Error('starting'))) },

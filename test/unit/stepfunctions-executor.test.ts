@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 import { Clock } from '../../infra/local/clock';
 import type { Machine } from '../../infra/local/stepfunctions/definition';
 import { Executor } from '../../infra/local/stepfunctions/executor';
-import type { ExecutionRecord, SfnStore } from '../../infra/local/stepfunctions/store';
+import type { ExecutionRecord, HistoryEvent, SfnStore, StoredToken, TokenStatus } from '../../infra/local/stepfunctions/store';
 import { Tasks } from '../../infra/local/stepfunctions/tasks';
 
 const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:unit';
@@ -23,7 +23,7 @@ function recordOf(name: string, startDate: number): ExecutionRecord {
 
 /** What History writes, kept in memory: the engine's storage is not what these tests are about. */
 function memoryStore(): SfnStore {
-  return { putEvents: async () => undefined, updateExecution: async () => undefined, closeToken: async () => true, getToken: async () => undefined, putToken: async () => undefined } as unknown as SfnStore;
+  return { writeStep: async () => undefined, updateExecution: async () => undefined, closeToken: async () => true, getToken: async () => undefined } as unknown as SfnStore;
 }
 
 describe('an execution that ends never stops the process', () => {
@@ -83,5 +83,92 @@ describe('an execution that ends never stops the process', () => {
     expect(executor.runningCount()).toBe(0);
     expect(unhandled).toEqual([]);
     errors.mockRestore();
+  });
+});
+
+/**
+ * The engine under the runtime times every Task (and every Wait, which it sees as a Task) on a
+ * real-time timer of its own, ~23 days at most (setTimeout's limit). Under `npm start`'s real
+ * clock a renewal reminder's Wait of 335 days, or a human task left for weeks, would fail
+ * States.Timeout after 23 days of uptime. The executor carries such a run on afresh, at the
+ * same state, before the engine's limit: these tests shorten both to fractions of a second.
+ */
+describe('a Wait or a parked task held past the engine’s real-time limit', () => {
+  const limits = { timeoutSeconds: 0.2, rearmAfterMs: 40 };
+  const until = async (ready: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  /** A store that keeps what History writes: events, the record, the tokens. */
+  function keepingStore() {
+    const events: HistoryEvent[] = [];
+    const tokens = new Map<string, { status: TokenStatus; outcome?: string; executionArn: string; stateName: string }>();
+    const store = {
+      writeStep: async (_arn: string, written: readonly HistoryEvent[], _record?: ExecutionRecord, registered: readonly StoredToken[] = []) => {
+        events.push(...written);
+        for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
+      },
+      getToken: async (hash: string) => tokens.get(hash),
+      // A decision that comes while the run is being carried on finds no waiter: it is stored with the token.
+      getExecution: async () => ({ status: 'RUNNING' }),
+      closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
+        const token = tokens.get(hash);
+        if (!token || token.status !== 'PARKED') return false;
+        tokens.set(hash, { ...token, status, outcome });
+        return true;
+      },
+    };
+    return { events, tokens, store: store as unknown as SfnStore };
+  }
+
+  it('a 335-day Wait is carried on past the limit and ends when its time comes, entered once', async () => {
+    const clock = new Clock({ mode: 'manual', start: Date.parse('2026-11-30T09:00:00Z') });
+    const { events, store } = keepingStore();
+    const tasks = new Tasks({ store, clock, lambda: {} as never, clients: {} as never });
+    const ended: string[] = [];
+    const executor = new Executor({ store, clock, machines: {} as never, tasks, onStatusChange: (e) => void ended.push(e.status), engineLimits: limits });
+    const machine = machineOf({ StartAt: 'WaitUntilRenewal', States: { WaitUntilRenewal: { Type: 'Wait', Seconds: 335 * 86_400, Next: 'Done' }, Done: { Type: 'Succeed' } } });
+    executor.launch(machine, recordOf('SC-3-renewal', clock.now()), 'WaitUntilRenewal', {}, 1);
+    // Well past the engine's limit (0.2 s) in real time: carried on several times, still waiting.
+    await until(() => executor.rearmed >= 8);
+    expect(executor.rearmed).toBeGreaterThanOrEqual(8);
+    expect(ended).toEqual([]);
+    expect(clock.pending()).toEqual([Date.parse('2026-11-30T09:00:00Z') + 335 * 86_400_000]);
+
+    await clock.advance(335 * 86_400_000);
+    await until(() => ended.length > 0);
+    expect(ended).toEqual(['SUCCEEDED']);
+    expect(events.map((e) => e.type)).toEqual(['WaitStateEntered', 'WaitStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+    expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a human task parked past the limit takes its decision when it comes, its Lambda called once', async () => {
+    const clock = new Clock({ mode: 'manual' });
+    const { events, store } = keepingStore();
+    const sent: { token: string }[] = [];
+    const lambda = { resolve: () => 'tasks-notify', invoke: async (_name: string, event: unknown) => (sent.push(event as { token: string }), { payload: null }) };
+    const tasks = new Tasks({ store, clock, lambda: lambda as never, clients: {} as never });
+    const ended: string[] = [];
+    const executor = new Executor({ store, clock, machines: {} as never, tasks, onStatusChange: (e) => void ended.push(e.status), engineLimits: limits });
+    const machine = machineOf({
+      StartAt: 'AwaitClerkReview',
+      States: {
+        AwaitClerkReview: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'tasks-notify', Payload: { 'token.$': '$$.Task.Token' } }, TimeoutSeconds: 90 * 86_400, Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    });
+    const run = executor.launch(machine, recordOf('AP-1', clock.now()), 'AwaitClerkReview', {}, 1);
+    await until(() => executor.rearmed >= 8);
+    expect(executor.rearmed).toBeGreaterThanOrEqual(8);
+    expect(ended).toEqual([]);
+    expect(sent).toHaveLength(1);
+
+    await tasks.complete((sent[0] as { token: string }).token, { output: { decision: 'ACCEPT' } });
+    await until(() => ended.length > 0);
+    expect(ended).toEqual(['SUCCEEDED']);
+    expect(sent).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'TaskStateEntered')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'TaskSucceeded')).toMatchObject({ taskSucceededEventDetails: { output: '{"decision":"ACCEPT"}' } });
+    expect(run).toBeDefined();
   });
 });

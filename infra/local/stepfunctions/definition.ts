@@ -21,8 +21,12 @@ export interface Machine {
   readonly engines: Map<string, StateMachine>;
 }
 
-/** What the engine is told a Task may take: it only ever times out on its own, real-time timer. */
-const ENGINE_TIMEOUT_S = 2_000_000;
+/**
+ * What the engine is told a Task may take (about 23 days; its timer is a real-time setTimeout,
+ * which takes at most 2^31-1 ms). The runtime applies every state timeout itself on its clock;
+ * a Wait or parked callback held longer is carried on afresh before this (Executor's re-arm).
+ */
+export const ENGINE_TIMEOUT_S = 2_000_000;
 
 /**
  * Parses and checks a definition as CreateStateMachine does; JSONata is refused. `schema: false`
@@ -76,11 +80,12 @@ export class Machines {
 }
 
 /** One engine per machine and entry state, built once: building validates (~100 ms). */
-export function engineFor(machine: Machine, startAt: string): StateMachine {
-  let engine = machine.engines.get(startAt);
+export function engineFor(machine: Machine, startAt: string, engineTimeoutS = ENGINE_TIMEOUT_S): StateMachine {
+  const key = engineTimeoutS === ENGINE_TIMEOUT_S ? startAt : `${startAt}@${engineTimeoutS}`;
+  let engine = machine.engines.get(key);
   if (!engine) {
-    engine = new StateMachine(engineDefinition(machine.definition, startAt), { validationOptions: { noValidate: true } });
-    machine.engines.set(startAt, engine);
+    engine = new StateMachine(engineDefinition(machine.definition, startAt, engineTimeoutS), { validationOptions: { noValidate: true } });
+    machine.engines.set(key, engine);
   }
   return engine;
 }
@@ -97,21 +102,21 @@ export function isFalsyResultPass(state: StateDef): boolean {
  * `TimeoutSecondsPath` and friends read, and the evaluated Parameters), and the entry state is
  * the one asked for (a resume or redrive starts mid-way).
  */
-function engineDefinition(definition: Definition, startAt: string): EngineDefinition {
+function engineDefinition(definition: Definition, startAt: string, engineTimeoutS: number): EngineDefinition {
   const states: Record<string, StateDef> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type === 'Wait') {
       const { Seconds: _s, Timestamp: _t, SecondsPath: _sp, TimestampPath: _tp, ...rest } = state;
-      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:wait', Parameters: { 'raw.$': '$' }, TimeoutSeconds: ENGINE_TIMEOUT_S };
+      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:wait', Parameters: { 'raw.$': '$' }, TimeoutSeconds: engineTimeoutS };
     } else if (isFalsyResultPass(state)) {
       // The runtime hands the Result back instead.
       const { Result: _result, Parameters: _p, ...rest } = state;
-      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:pass', Parameters: { 'raw.$': '$' }, TimeoutSeconds: ENGINE_TIMEOUT_S };
+      states[name] = { ...rest, Type: 'Task', Resource: 'arn:aws:states:::local:pass', Parameters: { 'raw.$': '$' }, TimeoutSeconds: engineTimeoutS };
     } else if (state.Type === 'Task') {
       const { Retry: _r, TimeoutSecondsPath: _tsp, HeartbeatSeconds: _h, HeartbeatSecondsPath: _hp, Parameters: parameters, ...rest } = state;
       // The handler gets the state input (for *Path fields, which read it) beside the Parameters.
       const wrapped = parameters === undefined ? { 'raw.$': '$' } : { 'raw.$': '$', params: parameters };
-      states[name] = { ...rest, Parameters: wrapped, TimeoutSeconds: ENGINE_TIMEOUT_S };
+      states[name] = { ...rest, Parameters: wrapped, TimeoutSeconds: engineTimeoutS };
     } else {
       states[name] = state;
     }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { engineFor, isFalsyResultPass, type Json, type Machine, type Machines } from './definition';
+import { ENGINE_TIMEOUT_S, engineFor, isFalsyResultPass, type Json, type Machine, type Machines } from './definition';
 import { History } from './history';
 import type { Running } from './running';
 import type { Tasks } from './tasks';
@@ -13,7 +13,18 @@ export interface ExecutorDeps {
   readonly tasks: Tasks;
   /** Called as AWS publishes "Step Functions Execution Status Change" events. */
   readonly onStatusChange?: (execution: ExecutionRecord) => void;
+  /**
+   * The engine's own real-time limit on a state (seconds) and how long (real ms) a Wait or a
+   * parked callback is held before its run is carried on afresh, under that limit. Tests shorten
+   * both. @default ENGINE_TIMEOUT_S, REARM_AFTER_MS
+   */
+  readonly engineLimits?: { readonly timeoutSeconds: number; readonly rearmAfterMs: number };
 }
+
+/** A Wait or parked callback is carried on afresh after 20 days of real time, before the engine's ~23-day limit. */
+export const REARM_AFTER_MS = 20 * 24 * 3600 * 1000;
+/** A re-arm that finds a resource being called (a Lambda) tries again this much later. */
+const REARM_RETRY_MS = 60_000;
 
 /** How an execution ended: its status, the record's fields, and the closing history event. */
 interface Ending {
@@ -32,6 +43,8 @@ interface Ending {
 export class Executor {
   private readonly running = new Map<string, Running>();
   private closed = false;
+  /** Runs carried on afresh under the engine's real-time limit (for operators and tests). */
+  rearmed = 0;
 
   constructor(private readonly deps: ExecutorDeps) {}
 
@@ -39,7 +52,7 @@ export class Executor {
   launch(machine: Machine, record: ExecutionRecord, startAt: string, input: Json, firstEventId: number, resume?: Running['resume']): Running {
     const abort = new AbortController();
     const history = new History(this.deps.store, this.deps.clock, record, firstEventId);
-    const run: Running = { record, machine, abort, history, resume, done: Promise.resolve() };
+    const run: Running = { record, machine, abort, history, resume, calling: 0, done: Promise.resolve() };
     this.running.set(record.executionArn, run);
     // Nothing of an execution's end may reach the process as an unhandled rejection (Node stops
     // on one, and with it `npm start`): a drive that fails (its end could not be stored) is
@@ -63,11 +76,15 @@ export class Executor {
 
   /** Stops a running execution: ABORTED, its closing event and its stopDate at `stopDate`. */
   async stop(record: ExecutionRecord, stopDate: number, error?: string, cause?: string): Promise<void> {
-    const run = this.running.get(record.executionArn);
-    if (run) {
+    let run = this.running.get(record.executionArn);
+    while (run) {
       run.ending = 'stop';
       run.abort.abort();
       await run.done;
+      // A run being re-armed hands over to a fresh one: stop that one too.
+      const next = this.running.get(record.executionArn);
+      if (!next || next === run) break;
+      run = next;
     }
     const history = run?.history ?? new History(this.deps.store, this.deps.clock, record, (await this.deps.store.history(record.executionArn)).length + 1);
     await this.finish(record, history, { status: 'ABORTED', fields: { error, cause }, eventType: 'ExecutionAborted', details: { executionAbortedEventDetails: { error, cause } } }, stopDate);
@@ -128,6 +145,28 @@ export class Executor {
         };
       }
     }
+    const limits = this.deps.engineLimits ?? { timeoutSeconds: ENGINE_TIMEOUT_S, rearmAfterMs: REARM_AFTER_MS };
+    for (const [stateName, state] of Object.entries(machine.definition.States)) {
+      const handler = handlers[stateName];
+      if (!handler || !(state.Type === 'Wait' || (state.Type === 'Task' && String(state['Resource']).endsWith('.waitForTaskToken')))) continue;
+      // The engine fails a state held past its own real-time limit (States.Timeout): a Wait of a
+      // year (a renewal reminder) or a human task of weeks, under `npm start`'s real clock. Before
+      // that, the run is ended and carried on afresh at the same state, as after a restart.
+      handlers[stateName] = (wrapped) => {
+        const held = handler(wrapped);
+        let timer: NodeJS.Timeout;
+        const arm = (ms: number): void => {
+          timer = setTimeout(() => {
+            if (run.calling > 0) return arm(REARM_RETRY_MS);
+            this.rearm(run);
+          }, ms);
+          timer.unref();
+        };
+        arm(limits.rearmAfterMs);
+        void held.finally(() => clearTimeout(timer)).catch(() => undefined);
+        return held;
+      };
+    }
     const mint = (): string => tasks.mintToken(run);
     const context = {
       Execution: { Id: record.executionArn, Name: record.name, RoleArn: machine.record.roleArn, StartTime: new Date(record.startDate).toISOString(), RedriveCount: record.redriveCount },
@@ -139,7 +178,7 @@ export class Executor {
         },
       },
     };
-    const execution = engineFor(machine, startAt).run(input, {
+    const execution = engineFor(machine, startAt, limits.timeoutSeconds).run(input, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       context,
       noThrowOnAbort: true,
@@ -168,6 +207,10 @@ export class Executor {
     await consumed;
     run.abort.signal.removeEventListener('abort', onAbort);
     if (run.ending === 'shutdown' || run.ending === 'stop') return;
+    if (run.ending === 'rearm') {
+      await this.carryOn(run);
+      return;
+    }
     if (run.ending === 'timeout') {
       await this.finish(run.record, run.history, { status: 'TIMED_OUT', fields: { error: 'States.Timeout' }, eventType: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: { error: 'States.Timeout' } } });
       return;
@@ -180,6 +223,27 @@ export class Executor {
       const { error, cause } = outcome;
       await this.finish(run.record, run.history, { status: 'FAILED', fields: { error, cause }, eventType: 'ExecutionFailed', details: { executionFailedEventDetails: { error, cause } } });
     }
+  }
+
+  /** Ends a run held at a Wait or parked task, to carry it on afresh (see `carryOn`). */
+  private rearm(run: Running): void {
+    if (run.abort.signal.aborted || this.closed) return;
+    run.ending = 'rearm';
+    run.abort.abort();
+  }
+
+  /**
+   * Carries a re-armed run on at the state it was held at, as a restart would (the record's
+   * cursor, its parked task or Wait end): no state is entered again and no task runs again.
+   */
+  private async carryOn(run: Running): Promise<void> {
+    await run.history.flush();
+    if (this.closed) return;
+    const record = run.history.snapshot();
+    const cursor: Cursor = record.cursor ?? { stateName: run.machine.definition.StartAt, input: record.input };
+    const resume = { stateName: cursor.stateName, parked: record.parked, waitUntil: record.waitUntil, skipEntered: record.cursor !== undefined };
+    this.rearmed++;
+    this.launch(run.machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, run.history.nextEventId, resume);
   }
 
   /** Ends an execution: the closing event and the record's stopDate are the same instant. */

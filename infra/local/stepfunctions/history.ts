@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { ExecutionRecord, HistoryEvent, SfnStore } from './store';
+import type { ExecutionRecord, HistoryEvent, SfnStore, StoredToken } from './store';
 
 /** How long an execution's history writes are gathered before they go out together. */
 const HISTORY_COALESCE_MS = 5;
@@ -14,8 +14,14 @@ const ENTRY_TICKS = 50;
  */
 export class History {
   private nextId: number;
-  /** Writes not yet stored, in order: runs of events go in one batch, runs of record updates in one update. */
-  private readonly pending: ({ kind: 'event'; event: HistoryEvent } | { kind: 'record'; fields: Partial<ExecutionRecord> })[] = [];
+  /** Events not yet stored, in order. */
+  private pendingEvents: HistoryEvent[] = [];
+  /** Task tokens registered and not yet stored. */
+  private pendingTokens: StoredToken[] = [];
+  /** The execution record as it stands: every `record()` applied (undefined removes a field). */
+  private state: ExecutionRecord;
+  /** Whether `state` changed since it was last stored. */
+  private dirty = false;
   private writing?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private current?: string;
@@ -23,19 +29,42 @@ export class History {
 
   constructor(private readonly store: SfnStore, private readonly clock: Clock, private readonly execution: ExecutionRecord, firstId: number) {
     this.nextId = firstId;
+    this.state = { ...execution };
+  }
+
+  /** The execution record as this history has it (stored, or about to be). */
+  snapshot(): ExecutionRecord {
+    return this.state;
+  }
+
+  /** The id the next event will take. */
+  get nextEventId(): number {
+    return this.nextId;
   }
 
   /** Adds an event, stamped now or at `at` (epoch ms: an execution's end shares its stopDate). */
   append(type: string, details: Record<string, unknown>, at = this.clock.now()): void {
     const event: HistoryEvent = { id: this.nextId, previousEventId: this.nextId - 1, timestamp: at, type, ...details };
     this.nextId++;
-    this.pending.push({ kind: 'event', event });
+    this.pendingEvents.push(event);
     this.kick();
   }
 
-  /** Updates the execution record, in order with the history. */
+  /** Updates the execution record, in order with the history (undefined removes a field). */
   record(fields: Partial<ExecutionRecord>): void {
-    this.pending.push({ kind: 'record', fields });
+    const next: Record<string, unknown> = { ...this.state };
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+    }
+    this.state = next as unknown as ExecutionRecord;
+    this.dirty = true;
+    this.kick();
+  }
+
+  /** Registers a task token (PARKED), stored with the step's other writes. */
+  token(tokenHash: string, stateName: string): void {
+    this.pendingTokens.push({ tokenHash, executionArn: this.execution.executionArn, stateName });
     this.kick();
   }
 
@@ -60,13 +89,19 @@ export class History {
     this.current = undefined;
   }
 
+  /** Resolves once the engine has reported the entry of `stateName` (it does so a moment after it happens). */
+  async entry(stateName: string): Promise<void> {
+    for (let tick = 0; this.current !== stateName && tick < ENTRY_TICKS; tick++) await new Promise((resolve) => setImmediate(resolve));
+  }
+
   /**
-   * Resolves once the entry of `stateName` (reported by the engine a moment after it happens)
-   * and everything before it is stored. A Task calls it before its resource: a runtime killed
-   * then resumes at that Task, never at an earlier state whose effects already happened.
+   * Resolves once the entry of `stateName` and everything before it is stored. A Task calls
+   * it (through `entry` and `flush`, with its own Scheduled and Started events in the same
+   * write) before its resource: a runtime killed then resumes at that Task, never at an earlier
+   * state whose effects already happened.
    */
   async entryStored(stateName: string): Promise<void> {
-    for (let tick = 0; this.current !== stateName && tick < ENTRY_TICKS; tick++) await new Promise((resolve) => setImmediate(resolve));
+    await this.entry(stateName);
     await this.flush();
   }
 
@@ -78,15 +113,25 @@ export class History {
       this.write();
     }
     while (this.writing) await this.writing;
+    if (this.hasPending()) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.write();
+      while (this.writing) await this.writing;
+    }
+  }
+
+  private hasPending(): boolean {
+    return this.pendingEvents.length > 0 || this.pendingTokens.length > 0 || this.dirty;
   }
 
   /**
-   * Writes are gathered for a few milliseconds and then go out together: every event gathered
-   * as one batch, then every record update gathered, merged (later fields win), as one update.
-   * The runtime is storage-bound (DynamoDB Local spends milliseconds of CPU per request), and
-   * an execution's events come in bursts (a state's exit, the next one's entry and its task).
-   * The record follows the events it came with, so a stored cursor never runs ahead of the
-   * stored history.
+   * Writes are gathered for a few milliseconds and then go out together, in one request: the
+   * events gathered, the tokens registered, and the record as it stands. The runtime is
+   * storage-bound (DynamoDB Local spends milliseconds of CPU per request), and an execution's
+   * events come in bursts (a state's exit, the next one's entry and its task). The record goes
+   * with (after) the events it came with, so a stored cursor never runs ahead of the stored
+   * history.
    */
   private kick(): void {
     if (this.writing || this.timer) return;
@@ -97,27 +142,30 @@ export class History {
   }
 
   private write(): void {
+    if (this.writing) return;
     this.writing = (async () => {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, this.pending.length);
-        const events = batch.flatMap((p) => (p.kind === 'event' ? [p.event] : []));
-        const records = batch.flatMap((p) => (p.kind === 'record' ? [p.fields] : []));
+      while (this.hasPending()) {
+        const events = this.pendingEvents;
+        const tokens = this.pendingTokens;
+        const record = this.dirty ? this.state : undefined;
+        this.pendingEvents = [];
+        this.pendingTokens = [];
+        this.dirty = false;
         try {
-          // Events first, then the record: a stored cursor never runs ahead of the stored history.
-          // Writing the same events again is harmless (same keys), so a failed batch is retried.
-          if (events.length) await withRetries(() => this.store.putEvents(this.execution.executionArn, events));
-          if (records.length) await withRetries(() => this.store.updateExecution(this.execution.stateMachineArn, this.execution.name, Object.assign({}, ...records) as Partial<ExecutionRecord>));
+          await withRetries(() => this.store.writeStep(this.execution.executionArn, events, record, tokens));
         } catch (error) {
-          // Still failing after the retries: keep the batch (never drop history) and try again later.
+          // Still failing after the retries: keep the writes (never drop history) and try again later.
           console.error(`[stepfunctions] could not write history of ${this.execution.name}, will retry: ${(error as Error).message}`);
-          this.pending.unshift(...batch);
+          this.pendingEvents = [...events, ...this.pendingEvents];
+          this.pendingTokens = [...tokens, ...this.pendingTokens];
+          if (record) this.dirty = true;
           await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_PAUSE_MS));
         }
       }
     })().finally(() => {
       this.writing = undefined;
       // Appended between the loop's last look and now: write it too.
-      if (this.pending.length > 0) this.kick();
+      if (this.hasPending()) this.kick();
     });
   }
 }

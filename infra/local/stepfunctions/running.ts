@@ -16,6 +16,13 @@ export interface Running {
    */
   resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean; taken?: boolean };
   lastMintedToken?: string;
-  ending?: 'stop' | 'shutdown' | 'timeout';
+  /**
+   * Why the engine's run was ended early: stopped, the runtime shutting down, the execution's
+   * timeout, or `rearm` (a Wait or parked task held past the engine's own real-time limit: the
+   * run is carried on afresh at the same state, as after a restart).
+   */
+  ending?: 'stop' | 'shutdown' | 'timeout' | 'rearm';
+  /** Resources being called now (a Lambda, an SDK call): a re-arm waits for them. */
+  calling: number;
   done: Promise<void>;
 }

@@ -256,7 +256,9 @@ export class StepFunctionsService {
       record.status,
     );
     if (!ok) throw new SfnError('ExecutionNotRedrivable', 'The execution changed while being redriven');
-    const updated: ExecutionRecord = { ...record, status: 'RUNNING', redriveCount: record.redriveCount + 1, redriveDate };
+    // What the update above left: the History writes this record whole from now on.
+    const { stopDate: _stopDate, error: _error, cause: _cause, output: _output, parked: _parked, waitUntil: _waitUntil, ...kept } = record;
+    const updated: ExecutionRecord = { ...kept, status: 'RUNNING', redriveCount: record.redriveCount + 1, redriveDate };
     const events = await this.deps.store.history(arn);
     const run = this.executor.launch(machine, updated, record.cursor.stateName, JSON.parse(record.cursor.input) as Json, events.length + 1);
     run.history.append('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: updated.redriveCount } });

@@ -56,6 +56,13 @@ export interface HistoryEvent {
 
 export type TokenStatus = 'PARKED' | 'DONE' | 'CLOSED';
 
+/** A task token registered as a callback task parks (only its hash is stored). */
+export interface StoredToken {
+  readonly tokenHash: string;
+  readonly executionArn: string;
+  readonly stateName: string;
+}
+
 /**
  * The local Step Functions service keeps its machines, executions, history and task tokens in
  * DynamoDB Local (its own table), so `npm start` can stop and start again without losing them.
@@ -207,21 +214,23 @@ export class SfnStore {
     return items;
   }
 
-  async putEvent(executionArn: string, event: HistoryEvent): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event } }));
-  }
-
   /**
-   * Several events of one execution in as few requests as DynamoDB allows (25 a batch): the
-   * runtime is storage-bound, and a history is most of what it stores.
+   * One step's writes in one request: the history events gathered, then the execution record
+   * as it stands (written whole: while an execution runs, its History is the record's only
+   * writer) and the task tokens registered, in as few BatchWriteItem requests as DynamoDB
+   * allows (25 items each). The record goes in the last batch, so a stored cursor never runs
+   * ahead of the stored history. Writing the same items again is harmless (same keys).
    */
-  async putEvents(executionArn: string, events: readonly HistoryEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += 25) {
-      let requests = events.slice(i, i + 25).map((event) => ({ PutRequest: { Item: { pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event } } }));
+  async writeStep(executionArn: string, events: readonly HistoryEvent[], record?: ExecutionRecord, tokens: readonly StoredToken[] = []): Promise<void> {
+    const items: Record<string, NativeAttributeValue>[] = events.map((event) => ({ pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event }));
+    for (const token of tokens) items.push({ pk: `TOK#${token.tokenHash}`, sk: 'T', executionArn: token.executionArn, stateName: token.stateName, status: 'PARKED' });
+    if (record) items.push({ pk: execPk(record.stateMachineArn), sk: record.name, ...record });
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
         requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-        if (requests.length && attempt > 20) throw new Error(`DynamoDB left ${requests.length} history events of ${executionArn} unprocessed`);
+        if (requests.length && attempt > 20) throw new Error(`DynamoDB left ${requests.length} writes of ${executionArn} unprocessed`);
         if (requests.length) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6)));
       }
     }
@@ -229,10 +238,6 @@ export class SfnStore {
 
   async history(executionArn: string): Promise<HistoryEvent[]> {
     return this.queryAll<HistoryEvent>(`H#${executionArn}`);
-  }
-
-  async putToken(tokenHash: string, executionArn: string, stateName: string): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: `TOK#${tokenHash}`, sk: 'T', executionArn, stateName, status: 'PARKED' } }));
   }
 
   async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus; outcome?: string } | undefined> {

@@ -77,8 +77,9 @@ export class Tasks {
   /** A Task (or a Wait, which the engine sees as a Task): Retry, timeouts and the resource. */
   async run(run: Running, stateName: string, state: StateDef, effective: Json, raw: Json): Promise<Json> {
     if (state.Type === 'Wait') return this.wait(run, stateName, state, raw);
-    // The resource's effects happen only once this state's entry is stored (see History.entryStored).
-    await run.history.entryStored(stateName);
+    // The resource's effects happen only once this state's entry is stored: `attempt` stores it
+    // with the task's first events, in one write, before it calls the resource.
+    await run.history.entry(stateName);
     const retriers = (state['Retry'] as Retrier[] | undefined) ?? [];
     const attempts = retriers.map(() => 0);
     let input = effective;
@@ -127,8 +128,7 @@ export class Tasks {
         // is still returning is not lost.
         const now = this.deps.clock.now();
         parked = { stateName, tokenHash: hashToken(token), deadline: now + timeoutS * 1000, heartbeatSeconds: heartbeatS, heartbeatDeadline: heartbeatS === undefined ? undefined : now + heartbeatS * 1000 };
-        await this.deps.store.putToken(parked.tokenHash, run.record.executionArn, stateName);
-        h.record({ parked });
+        h.token(parked.tokenHash, stateName);
         const cancel = new AbortController();
         const waiting = this.park(run, parked, cancel.signal);
         waiting.catch(() => undefined);
@@ -137,7 +137,13 @@ export class Tasks {
         const parameters = JSON.stringify(input).split(token).join(REDACTED_TOKEN);
         h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters, timeoutInSeconds: timeoutS, heartbeatInSeconds: heartbeatS } });
         h.task(stateName, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource: short } });
+        // The state's entry, the token and these events: one write, stored before the resource
+        // runs. The record's `parked` follows in the next write, as the resource runs (as on main:
+        // a restart finding it takes the task as submitted; see the notes on the crash window).
+        await h.flush();
+        h.record({ parked });
         let submitted: unknown;
+        run.calling++;
         try {
           submitted = await invokeResource(resource, input, this.deps);
         } catch (error) {
@@ -147,6 +153,8 @@ export class Tasks {
           const err = error as Error;
           h.task(stateName, 'TaskFailed', { taskFailedEventDetails: { resourceType, resource: short, error: err.name, cause: err.message } });
           throw error;
+        } finally {
+          run.calling--;
         }
         h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
         outcome = await waiting;
@@ -170,6 +178,7 @@ export class Tasks {
 
     h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters: JSON.stringify(input), timeoutInSeconds: timeoutS } });
     h.task(stateName, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource: short } });
+    await h.flush();
     const timeout = new AbortController();
     const abortTimeout = (): void => timeout.abort();
     run.abort.signal.addEventListener('abort', abortTimeout, { once: true });
@@ -249,8 +258,9 @@ export class Tasks {
         },
       });
       schedule();
-      // A decision accepted before this waiter was registered is taken at once.
-      void storedOutcome().then((outcome) => outcome && done(outcome), () => undefined);
+      // A decision accepted before this waiter was registered is taken at once. A task parking
+      // for the first time (`cancel` given) has no decision to look for: nobody has its token yet.
+      if (!cancel) void storedOutcome().then((outcome) => outcome && done(outcome), () => undefined);
     });
   }
 
@@ -269,11 +279,13 @@ export class Tasks {
   /** SendTaskSuccess / SendTaskFailure: completes the task the token belongs to. */
   async complete(token: string, outcome: Outcome): Promise<void> {
     const tokenHash = hashToken(token);
-    const stored = await this.deps.store.getToken(tokenHash);
-    if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
     const closed = (): SfnError => new SfnError('TaskTimedOut', 'Task Timed Out: the task token has expired or the task has already been closed');
-    if (stored.status !== 'PARKED') throw closed();
     if (!this.waiters.has(tokenHash)) {
+      // A task parked here has a stored PARKED token (stored before its resource ran); any other
+      // token is read first.
+      const stored = await this.deps.store.getToken(tokenHash);
+      if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
+      if (stored.status !== 'PARKED') throw closed();
       // Nobody waits here: the execution ended (its token is then closed for good), or it is
       // being carried on after a restart and will take the stored outcome when it parks.
       const { machineArn, name } = splitExecutionArn(stored.executionArn);
@@ -290,10 +302,12 @@ export class Tasks {
   /** SendTaskHeartbeat: the task's heartbeat deadline starts again. */
   async heartbeat(token: string): Promise<void> {
     const tokenHash = hashToken(token);
-    const stored = await this.deps.store.getToken(tokenHash);
-    if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
     const waiter = this.waiters.get(tokenHash);
-    if (stored.status !== 'PARKED' || !waiter) throw new SfnError('TaskTimedOut', 'Task Timed Out');
+    if (!waiter) {
+      const stored = await this.deps.store.getToken(tokenHash);
+      if (!stored) throw new SfnError('InvalidToken', 'Invalid Token');
+      throw new SfnError('TaskTimedOut', 'Task Timed Out');
+    }
     waiter.heartbeat();
   }
 
