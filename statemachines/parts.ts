@@ -26,11 +26,13 @@ export const lambdaServiceRetrier = (extraErrors: readonly string[] = []): Retri
 export const throttleRetrier: Retrier = retrier(['ProvisionedThroughputExceededException', 'ThrottlingException', 'TransactionConflictException', 'InternalServerError', 'TooManyRequestsException'], 1, 4, 30);
 
 /**
- * A Lambda that timed out (Sandbox.Timedout) is retried twice, and so is a plain Task's own
- * timeout: the handlers are idempotent. A callback Task's deadline (States.Timeout) is never
+ * A Lambda that timed out is retried twice, and so is a plain Task's own timeout: the handlers
+ * are idempotent. A function runs out of time in two ways: Lambda ends it (Sandbox.Timedout), or
+ * middy ends the invocation 5 ms before that (its timeoutEarly) and the error is `TimeoutError`,
+ * which is what Step Functions sees whenever the handler was still waiting (on DynamoDB, say). A callback Task's deadline (States.Timeout) is never
  * retried: it is the designed end of the wait (a reminder, or a visible time-out).
  */
-export const timeoutRetrier = (kind: 'plain' | 'callback'): Retrier => retrier(kind === 'plain' ? ['Sandbox.Timedout', 'States.Timeout'] : ['Sandbox.Timedout'], 2, 2);
+export const timeoutRetrier = (kind: 'plain' | 'callback'): Retrier => retrier(kind === 'plain' ? ['Sandbox.Timedout', 'TimeoutError', 'States.Timeout'] : ['Sandbox.Timedout', 'TimeoutError'], 2, 2);
 
 /** What every step of one workflow shares. */
 export interface Workflow {

@@ -317,7 +317,7 @@ describe('arrest-packet state machine', () => {
       expect(last(path)).toBe('TransmitToCms');
     });
 
-    it.each(['Sandbox.Timedout', 'States.Timeout'])('retries a transmit that timed out (%s) twice, and goes on with the docket once it answers', async (error) => {
+    it.each(['Sandbox.Timedout', 'TimeoutError', 'States.Timeout'])('retries a transmit that timed out (%s) twice, and goes on with the docket once it answers', async (error) => {
       const { outcome, path } = await run({ TransmitToCms: inTurn(fails(error), fails(error), () => lambda({ docketNumber: DOCKET })) });
 
       expect(callsOf(outcome, 'TransmitToCms')).toHaveLength(3);
@@ -436,8 +436,8 @@ describe('arrest-packet state machine', () => {
       expect(outcome.status).toBe('SUCCEEDED');
     });
 
-    it('retries the clerk-review Lambda when it timed out (Sandbox.Timedout), without taking it for the clerk’s deadline', async () => {
-      const { outcome, path } = await run({ AwaitClerkReview: inTurn(fails('Sandbox.Timedout'), () => decision('accept')) });
+    it.each(['Sandbox.Timedout', 'TimeoutError'])('retries the clerk-review Lambda when it timed out (%s), without taking it for the clerk’s deadline', async (error) => {
+      const { outcome, path } = await run({ AwaitClerkReview: inTurn(fails(error), () => decision('accept')) });
 
       expect(callsOf(outcome, 'AwaitClerkReview')).toHaveLength(2);
       expect(payloadOf(outcome, 'AwaitClerkReview', 2)?.['reminder']).toBe(0);
