@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { identifierKindOf, parseQuery, readQuery, SearchQuerySchema } from '../../functions/search/domain/query';
-import { NICKNAMES, nicknamesOf } from '../../functions/search/domain/nicknames';
+import { NICKNAMES, NicknamesSchema, nicknamesOf } from '../../functions/search/domain/nicknames';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -163,6 +163,11 @@ describe('nicknames', () => {
     expect(nicknamesOf('Bill')).toContain('william');
     expect(nicknamesOf('Peggy')).toContain('margaret');
     expect(nicknamesOf('Zebulon')).toEqual([]);
+  });
+
+  it('is valid as shipped: lower-case names, groups of two or more (the function uses it unparsed)', () => {
+    expect(NicknamesSchema.safeParse(NICKNAMES).error?.issues ?? []).toEqual([]);
+    expect(NicknamesSchema.safeParse({ version: 1, groups: [['Bill', 'william']] }).error?.issues[0]?.message).toBe('must be lower-case letters');
   });
 
   it('holds a few hundred names, each group symmetric by construction', () => {

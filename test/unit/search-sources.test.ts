@@ -1,7 +1,14 @@
 import { RECORD_KINDS } from '../../functions/search/domain/record';
 import { ARRESTS_SOURCE, RegistrySchema, SOURCES, sourceOf } from '../../functions/search/domain/sources';
+import shipped from '../../functions/search/domain/sources.json' with { type: 'json' };
 
 describe('the registry of source systems', () => {
+  it('is valid as shipped: every entry passes the registry schema (functions use it unparsed)', () => {
+    const checked = RegistrySchema.safeParse(shipped);
+    expect(checked.error?.issues ?? []).toEqual([]);
+    expect(checked.data).toEqual({ ...shipped, $comment: undefined });
+  });
+
   it('lists fourteen systems, the arrest workflow among them, each once', () => {
     expect(SOURCES).toHaveLength(14);
     expect(new Set(SOURCES.map((s) => s.id)).size).toBe(14);
