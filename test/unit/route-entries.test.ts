@@ -10,8 +10,8 @@ const ownRoutes = routes.filter((route) => route.function === route.id);
 
 describe('one entry per route', () => {
   beforeAll(() => {
-    // Entries read their environment when loaded; any value will do to load them.
-    for (const route of ownRoutes) for (const name of Object.keys(functions[route.function].env)) process.env[name] ??= `test-${name}`;
+    // Entries read and check their environment when loaded; any value of the right shape will do.
+    for (const route of ownRoutes) for (const name of Object.keys(functions[route.function].env)) process.env[name] ??= name.endsWith('_EMAIL') ? 'unit@test.ct.example' : `test-${name}`;
   });
 
   it('lists at least the routes already split', () => {
