@@ -1,7 +1,8 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { METRIC, metricsNamespace, TASK_SLA_GRACE_SECONDS } from '../../infra/manifest/monitoring';
-import { captureOutput, eventually, givenRuntime, history, stopHarness, type Harness } from './steps';
+import { captureOutput, eventually, history, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -14,13 +15,12 @@ describe('the pending-task monitor on the embedded runtime', () => {
   let h: Harness;
   let output: ReturnType<typeof captureOutput>;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     output = captureOutput();
-    h = await givenRuntime();
+    h = sharedRuntime();
   });
-  afterAll(async () => {
+  afterAll(() => {
     output.restore();
-    await stopHarness(h);
   });
 
   /** JSON lines written since `from`, parsed. */
