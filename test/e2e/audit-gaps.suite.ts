@@ -25,7 +25,7 @@ describe('the audit trail records refused links and logons with their source', (
   let taskId: string;
 
   beforeAll(async () => {
-    h = sharedRuntime();
+    h = await sharedRuntime();
     const input = { subjectId: 'gap-1', title: 'Packet gap-1', question: 'Accept this arrest packet?', assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example', court: 'GA14' } };
     await h.sfn.send(new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.approval, name: 'gap-1', input: JSON.stringify(input) }));
     const mail = await eventually(async () => (await mailbox(h.runtime)).find((m) => m.subject.includes('Packet gap-1')), 'the approval e-mail');

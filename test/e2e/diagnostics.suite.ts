@@ -8,8 +8,8 @@ const HOUR_MS = 3_600_000;
 describe('diagnostics machine on the embedded runtime, through the real SDK clients', () => {
   let h: Harness;
 
-  beforeAll(() => {
-    h = sharedRuntime();
+  beforeAll(async () => {
+    h = await sharedRuntime();
   });
 
   const history = (executionArn: string): Promise<HistoryEvent[]> => historyOf(h.sfn, executionArn);

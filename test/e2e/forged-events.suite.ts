@@ -12,8 +12,8 @@ describe('forged AWS service events', () => {
   let h: Harness;
   let events: EventBridgeClient;
 
-  beforeAll(() => {
-    h = sharedRuntime();
+  beforeAll(async () => {
+    h = await sharedRuntime();
     events = new EventBridgeClient({ endpoint: h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   });
   afterAll(() => {

@@ -6,8 +6,8 @@ import { sharedRuntime } from './shared-runtime';
 describe('GET /health through the local API Gateway', () => {
   let h: Harness;
 
-  beforeAll(() => {
-    h = sharedRuntime();
+  beforeAll(async () => {
+    h = await sharedRuntime();
   });
 
   const health = (token?: string) => fetch(`${h.runtime.endpoints.api}/health`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });

@@ -15,8 +15,8 @@ describe('RMS machine clients (OAuth client credentials)', () => {
   let h: Harness;
   let client: { clientId: string; clientSecret: string };
 
-  beforeAll(() => {
-    h = sharedRuntime();
+  beforeAll(async () => {
+    h = await sharedRuntime();
     client = h.runtime.clients.rmsClient(ORI);
   });
 

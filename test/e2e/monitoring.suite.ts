@@ -15,9 +15,9 @@ describe('the pending-task monitor on the embedded runtime', () => {
   let h: Harness;
   let output: ReturnType<typeof captureOutput>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     output = captureOutput();
-    h = sharedRuntime();
+    h = await sharedRuntime();
   });
   afterAll(() => {
     output.restore();

@@ -6,16 +6,15 @@ import { givenRuntime, stopHarness, type Harness } from './steps';
  * file, so suites that need no options of their own and read only their own data share one.
  * Suites run in the order the file imports them, and each sees what the ones before it left.
  */
-let shared: Harness | undefined;
+let shared: Promise<Harness> | undefined;
 
-/** The file's `beforeAll`. */
-export async function shareRuntime(): Promise<void> {
-  shared = await givenRuntime();
-}
-
-/** The file's runtime, for a suite's `beforeAll` (the suite does not stop it). */
-export function sharedRuntime(): Harness {
-  if (!shared) throw new Error('sharedRuntime: no shared runtime (call shareRuntime() in the test file’s beforeAll)');
+/**
+ * The file's runtime, started by the first caller (the file's `beforeAll`, or a suite's own
+ * top-level `beforeAll`, which jest runs first when the suite registers it on import); a suite
+ * takes it in its `beforeAll` and does not stop it.
+ */
+export function sharedRuntime(): Promise<Harness> {
+  shared ??= givenRuntime();
   return shared;
 }
 
@@ -23,5 +22,5 @@ export function sharedRuntime(): Harness {
 export async function stopSharedRuntime(): Promise<void> {
   const h = shared;
   shared = undefined;
-  await stopHarness(h);
+  if (h) await stopHarness(await h.catch(() => undefined));
 }
