@@ -6,7 +6,8 @@ import { givenRuntime, stopHarness, type Harness } from '../e2e/steps';
 /**
  * The conformance suite drives the edge (`AWS_ENDPOINT_URL`) as a developer's tools do: with the
  * SDK v3 clients and, where a Debian or pip `aws` is on the PATH, with the AWS CLI. Each file
- * starts the embedded runtime on free ports against the suite's one DynamoDB Local.
+ * starts the embedded runtime on free ports against the suite's one DynamoDB Local (the services'
+ * suites share one: ./shared.test.ts).
  */
 export interface Edge {
   readonly h: Harness;
@@ -16,13 +17,39 @@ export interface Edge {
   readonly client: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; maxAttempts: number };
 }
 
+/** The runtime and edge of a file that runs several suites on one (`shareEdge`). */
+let shared: Edge | undefined;
+
+/** The embedded runtime's edge; inside a file that shares one (`shareEdge`), that one. */
 export async function givenEdge(): Promise<Edge> {
+  if (shared) return shared;
   const h = await givenRuntime();
   const endpoint = h.runtime.endpoints.edge;
   return { h, endpoint, client: { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 } };
 }
 
-export const stopEdge = (edge: Edge | undefined): Promise<void> => stopHarness(edge?.h);
+/** Stops the edge's runtime, unless it is the file's shared one (`stopSharedEdge` does). */
+export async function stopEdge(edge: Edge | undefined): Promise<void> {
+  if (edge && edge === shared) return;
+  await stopHarness(edge?.h);
+}
+
+/**
+ * One runtime for every suite of a test file (its `beforeAll`; ./shared.test.ts): each suite's
+ * `givenEdge()` returns it and its `stopEdge` leaves it running. Starting a runtime and loading
+ * what it imports into a jest file costs a few seconds of CPU per file; the suites check each
+ * service on the resources the runtime makes at start and on names of their own.
+ */
+export async function shareEdge(): Promise<void> {
+  shared = await givenEdge();
+}
+
+/** The file's `afterAll` after `shareEdge`. */
+export async function stopSharedEdge(): Promise<void> {
+  const edge = shared;
+  shared = undefined;
+  await stopEdge(edge);
+}
 
 /** The `aws` command on the PATH and its version line, or undefined when there is none. */
 export const awsCli: string | undefined = (() => {

@@ -2,7 +2,8 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPartition } from '#shared/audit';
 import { REFUSALS_RECORDED_PER_MINUTE } from '../../functions/tasks/domain/refusals';
-import { eventually, givenRuntime, mailbox, stopHarness, type Harness } from './steps';
+import { eventually, mailbox, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 interface AuditRecord {
   readonly type: string;
@@ -24,14 +25,13 @@ describe('the audit trail records refused links and logons with their source', (
   let taskId: string;
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await sharedRuntime();
     const input = { subjectId: 'gap-1', title: 'Packet gap-1', question: 'Accept this arrest packet?', assignee: { role: 'court-clerk', email: 'clerk.ga14@jud.ct.example', court: 'GA14' } };
     await h.sfn.send(new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.approval, name: 'gap-1', input: JSON.stringify(input) }));
     const mail = await eventually(async () => (await mailbox(h.runtime)).find((m) => m.subject.includes('Packet gap-1')), 'the approval e-mail');
     approve = new URL(/^Approve: (\S+)$/m.exec(mail.body.text ?? '')?.[1] ?? '');
     taskId = decodeURIComponent(approve.pathname.split('/').pop() ?? '');
   });
-  afterAll(() => stopHarness(h));
 
   async function trail(type: string, id: string): Promise<AuditRecord[]> {
     const out = await h.dynamo.send(new QueryCommand({ TableName: h.runtime.names.tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': auditPartition({ type, id }) } }));

@@ -1,5 +1,6 @@
 import type { FunctionName } from '../../infra/manifest';
-import { captureOutput, givenRuntime, stopHarness, type Harness } from './steps';
+import { captureOutput, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 /**
  * The embedded runtime runs handlers concurrently in one process. Each invocation's log lines
@@ -12,11 +13,10 @@ describe('log lines of concurrent invocations on the embedded runtime', () => {
   let output: ReturnType<typeof captureOutput>;
 
   beforeAll(async () => {
-    h = await givenRuntime({ schedules: false });
+    h = await sharedRuntime({ schedules: false });
   });
   afterAll(async () => {
     output?.restore();
-    await stopHarness(h);
   });
 
   it('name their own function and request id, and carry only their own packet', async () => {

@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { callbackToken, eventually, givenRuntime, history as historyOf, mailbox, stopHarness, type Harness } from './steps';
+import { callbackToken, eventually, history as historyOf, mailbox, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 const HOUR_MS = 3_600_000;
 
@@ -8,9 +9,8 @@ describe('diagnostics machine on the embedded runtime, through the real SDK clie
   let h: Harness;
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await sharedRuntime();
   });
-  afterAll(() => stopHarness(h));
 
   const history = (executionArn: string): Promise<HistoryEvent[]> => historyOf(h.sfn, executionArn);
 

@@ -1,14 +1,14 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../infra/local/auth';
-import { givenRuntime, stopHarness, type Harness } from './steps';
+import type { Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 describe('GET /health through the local API Gateway', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await sharedRuntime();
   });
-  afterAll(() => stopHarness(h));
 
   const health = (token?: string) => fetch(`${h.runtime.endpoints.api}/health`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
 

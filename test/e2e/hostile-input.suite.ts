@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { routes, type Role, type RouteSpec } from '../../infra/manifest';
 import { custodialPacket } from '../../drive/arrest-packet';
-import { givenRuntime, stopHarness, type Harness } from './steps';
+import type { Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 import { isAgencyRole } from '../../functions/shared/roles';
 
 /** Bodies a careless or hostile client sends: JSON of any shape, broken JSON, odd encodings. */
@@ -18,13 +19,12 @@ const contentType = fc.constantFrom('application/json', 'text/plain', 'applicati
  * Random and hostile bodies, headers and path values at every route of the local API, as a
  * caller allowed on it: never a 5xx, and every 4xx says what was wrong.
  */
-// One runtime for the file: the functions run in this process, and their clients keep the
-// endpoints of the first runtime they were given.
+// The file's one runtime (./shared.test.ts): the functions run in this process, and their clients
+// keep the endpoints of the first runtime they were given.
 let h: Harness;
 beforeAll(async () => {
-  h = await givenRuntime();
-});
-afterAll(() => stopHarness(h));
+  h = await sharedRuntime();
+}, 120_000);
 
 describe('hostile input at every route', () => {
   const tokens = new Map<RouteSpec, string>();

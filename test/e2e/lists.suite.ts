@@ -1,5 +1,6 @@
 import { custodialPacket } from '../../drive/arrest-packet';
-import { eventually, givenRuntime, mailbox, stopHarness, type Harness } from './steps';
+import { eventually, mailbox, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 const ORI = 'CT0000100';
 const OTHER_ORI = 'CT0000200';
@@ -66,7 +67,7 @@ describe('lists: what each caller may see, newest first, behind opaque cursors',
   }
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await sharedRuntime();
     rms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: ORI, username: 'nhpd-rms' });
     otherRms = await h.runtime.mintToken({ roles: ['agency-rms'], ori: OTHER_ORI, username: 'hpd-rms' });
     community = await h.runtime.mintToken({ roles: ['community'], username: 'probation-officer' });
@@ -84,7 +85,6 @@ describe('lists: what each caller may see, newest first, behind opaque cursors',
     otherAgency = await submit('list-other', otherRms, OTHER_ORI);
     await eventually(async () => ((await status(otherAgency)) === 'VALIDATED' ? true : undefined), 'the last packet to be validated');
   });
-  afterAll(() => stopHarness(h));
 
   it('GET /arrests without a filter lists what the caller may see, newest first', async () => {
     const ids = async (token: string) => ((await (await api('/arrests', token)).json()) as PacketPage).packets.map((p) => p.packetId);

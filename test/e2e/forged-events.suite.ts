@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness } from './steps';
+import { eventually, mailbox, scanAll, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 /**
  * Events in an AWS service's name (`aws.*`) come from that service only. Through the edge, as
@@ -12,12 +13,11 @@ describe('forged AWS service events', () => {
   let events: EventBridgeClient;
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await sharedRuntime();
     events = new EventBridgeClient({ endpoint: h.runtime.endpoints.edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   });
-  afterAll(async () => {
+  afterAll(() => {
     events.destroy();
-    await stopHarness(h);
   });
 
   async function startApproval(subjectId: string): Promise<{ executionArn: string; link: string }> {

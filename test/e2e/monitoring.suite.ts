@@ -1,7 +1,8 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { METRIC, metricsNamespace, TASK_SLA_GRACE_SECONDS } from '../../infra/manifest/monitoring';
-import { captureOutput, eventually, givenRuntime, history, stopHarness, type Harness } from './steps';
+import { captureOutput, eventually, history, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -16,11 +17,10 @@ describe('the pending-task monitor on the embedded runtime', () => {
 
   beforeAll(async () => {
     output = captureOutput();
-    h = await givenRuntime();
+    h = await sharedRuntime();
   });
-  afterAll(async () => {
+  afterAll(() => {
     output.restore();
-    await stopHarness(h);
   });
 
   /** JSON lines written since `from`, parsed. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { decodeJwt } from 'jose';
-import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
+import { eventually, scanAll, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 import { custodialPacket } from '../../drive/arrest-packet';
 
 const ORI = 'CT0000100';
@@ -15,10 +16,9 @@ describe('RMS machine clients (OAuth client credentials)', () => {
   let client: { clientId: string; clientSecret: string };
 
   beforeAll(async () => {
-    h = await givenRuntime();
+    h = await sharedRuntime();
     client = h.runtime.clients.rmsClient(ORI);
   });
-  afterAll(() => stopHarness(h));
 
   function grant(id: string, secret: string, extra = ''): Promise<Response> {
     return fetch(`${h.runtime.endpoints.api}/oauth2/token`, {

@@ -9,7 +9,8 @@ import { launchBrowser } from '../browser';
 import { DEMO_USERNAMES } from '../../infra/local/users';
 import { PORTAL_CLIENT_ID } from '../../infra/local/oauth';
 import { signInButton } from '../../infra/local/oauth-pages';
-import { eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
+import { eventually, scanAll, type Harness } from './steps';
+import { sharedRuntime } from './shared-runtime';
 import { accessibilityProblems } from './portal/harness';
 
 /** A PKCE pair as a browser makes one: a random verifier and base64url(SHA-256(verifier)). */
@@ -40,12 +41,11 @@ describe('sign-in for people (OAuth authorization code with PKCE, local issuer)'
 
   beforeAll(async () => {
     // No schedules: the tests move the clock by hours, and want no monitor runs for it.
-    h = await givenRuntime({ schedules: false });
+    h = await sharedRuntime({ schedules: false });
     api = h.runtime.endpoints.api;
     portal = `${api}/portal/`;
     h.runtime.api.accessLog = (entry) => void refusals.push(entry);
   });
-  afterAll(() => stopHarness(h));
 
   const authorizeParams = (challenge: string, extra: Record<string, string> = {}): URLSearchParams =>
     new URLSearchParams({ response_type: 'code', client_id: PORTAL_CLIENT_ID, redirect_uri: portal, state: 'st-123', code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid email ciss/api', ...extra });
