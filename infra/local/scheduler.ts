@@ -17,7 +17,8 @@ export interface ScheduledRun {
  * `Scheduled Event`, every `everyMinutes` of virtual time.
  *
  * When the clock jumps (a test advancing a day), the runs the jump skipped are made up by one
- * run, not by one per period: the next run is planned a period after the last one *ends*. That is
+ * run, not by one per period: the next run is planned a period after the last one *ends*, or after
+ * the jump's end when the run ended inside it (the clock fires a jump's timers one by one). That is
  * what a measurement wants (the queue as it is now) and keeps a 300-day jump from invoking the
  * function 86,400 times. In AWS the rule fires every period of real time.
  */
@@ -81,7 +82,10 @@ export class LocalScheduler {
   private async loop(name: string, spec: ScheduleSpec): Promise<void> {
     const period = spec.everyMinutes * 60_000;
     const signal = this.stopping.signal;
-    for (let next = this.clock.now() + period; ; next = this.clock.now() + period) {
+    // A run that ends while the clock is being advanced plans from where the advance goes, so a
+    // jump is made up by one run per schedule however long the run takes against the jump's steps.
+    const nextRun = (): number => Math.max(this.clock.now(), this.clock.jumpTarget() ?? 0) + period;
+    for (let next = nextRun(); ; next = nextRun()) {
       await this.clock.sleepUntil(next, signal);
       if (signal.aborted) return;
       await this.run(name, spec);
