@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
 import type { AuditEvent } from '../audit';
 import { LifecycleStore, stripKeys, type LifecycleView } from './lifecycle-store';
+import { taskStepKey } from './task-store';
 import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '#shared/clients/dynamo';
 import { Conflict } from '../errors';
@@ -45,6 +46,27 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
       closed: CLOSED_STATUSES,
       conflict: (email, openId) => new Conflict(`An open access request for ${email} already exists: ${openId ?? 'unknown'}`, { openRequestId: openId }),
     });
+  }
+
+  /**
+   * The request and the id of the task last opened for one of its human steps (the tasks' step
+   * pointer), both read consistently in one request. Keys DynamoDB leaves unprocessed (throttled)
+   * are asked for again.
+   */
+  async getWithStepTask(requestId: string, step: string): Promise<{ request?: AccessRequest; taskId?: string }> {
+    const requestKey = this.recordKey(requestId);
+    let keys: Record<string, NativeAttributeValue>[] = [requestKey, taskStepKey({ workflow: 'access-request', step, subjectId: requestId })];
+    const found: Record<string, NativeAttributeValue>[] = [];
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000) * Math.random()));
+      if (attempt > 8) throw Object.assign(new Error('DynamoDB left keys of a BatchGetItem unprocessed'), { name: 'ProvisionedThroughputExceededException' });
+      const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const request = found.find((i) => i['pk'] === requestKey.pk && i['sk'] === requestKey.sk);
+    const taskId = found.find((i) => i['pk'] !== requestKey.pk)?.['taskId'];
+    return { ...(request ? { request: stripKeys<AccessRequest>(request) } : {}), ...(typeof taskId === 'string' ? { taskId } : {}) };
   }
 
   /**
