@@ -143,6 +143,8 @@ describe('creating an access request', () => {
     // The execution carries what its human steps show and the settings: it reads nothing to start.
     expect(started).toEqual([{ name: 'AR-20261129-0000000001', input: { requestId: 'AR-20261129-0000000001', settings: DEFAULT_SETTINGS, view: viewOf(store.requests.get('AR-20261129-0000000001') as AccessRequest, 'unit@dpscs.ct.example') } }]);
     expect(started[0]?.input).toMatchObject({ view: { unitEmail: 'unit@dpscs.ct.example', agencyEmail: expect.any(String), ori: expect.any(String), title: expect.stringContaining('CCHRS access for') } });
+    // And whom the workflow's own e-mails go to (the employee, the requester), so its steps mail without reading the request.
+    expect(started[0]?.input).toMatchObject({ view: { employee: { fullName: 'Jane Q. Doe', email: 'jane.doe@police.ct.example' }, requestedBy: {} } });
   });
 
   it('refuses a request for another agency (403), storing and starting nothing', async () => {

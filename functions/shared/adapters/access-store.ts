@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
 import type { AuditEvent } from '../audit';
-import { LifecycleStore, stripKeys, type LifecycleView } from './lifecycle-store';
+import { LifecycleStore, stripKeys, type LifecycleView, type Unchanged } from './lifecycle-store';
 import { taskStepKey } from './task-store';
 import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '#shared/clients/dynamo';
@@ -20,6 +20,8 @@ export interface Account {
   readonly email: string;
   readonly requestId: string;
   readonly fullName: string;
+  /** The agency (ORI) of the request the account is for; absent on accounts issued before it was written here. */
+  readonly ori?: string;
   readonly status: AccountStatus;
   readonly issue: number;
   readonly temporaryPasswordHash?: string;
@@ -80,14 +82,15 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
 
   /**
    * The writes of a change of the request from `from` to `to` (a status that closes nothing),
-   * without reading it first: on condition that it is in `from`. For a caller that writes them in
-   * a transaction of its own (a human step's task opening).
+   * without reading it first: on condition that it is in `from` (and that the fields of `unchanged`
+   * hold those values), setting `fields`. For a caller that writes them in a transaction of its own
+   * (a human step's task opening, the first temporary password).
    */
-  statusChangeItems(requestId: string, from: AccessStatus, to: AccessStatus, updatedAt: string): TransactItems {
+  statusChangeItems(requestId: string, from: AccessStatus, to: AccessStatus, updatedAt: string, fields: Partial<AccessRequest> = {}, unchanged: Unchanged = {}): TransactItems {
     if (CLOSED_STATUSES.includes(to)) throw new Error(`${to} closes the request: its change needs the request as read`);
     // Only the key, the status and the by-status index key come from the record here.
     const stub = { requestId, status: from, createdAt: '', ori: '', employee: { email: '' } } as unknown as AccessRequest;
-    return this.transitionItems(stub, [from], to, {}, updatedAt);
+    return this.transitionItems(stub, [from], to, fields, updatedAt, unchanged);
   }
 
   /**
@@ -176,7 +179,7 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
         TableName: this.tableName,
         Key: accountKey(account.email),
         UpdateExpression:
-          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil',
+          `SET email = :email, requestId = :requestId, fullName = :fullName, ${account.ori === undefined ? '' : 'ori = :ori, '}#status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil`,
         // A removed account (the employee left) may be created again, by a later request only.
         ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active AND #status <> :removed) OR (requestId <> :requestId AND #status = :removed)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -184,6 +187,7 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
           ':email': account.email.toLowerCase(),
           ':requestId': account.requestId,
           ':fullName': account.fullName,
+          ...(account.ori === undefined ? {} : { ':ori': account.ori }),
           ':pending': 'PENDING_FIRST_LOGIN',
           ':active': 'ACTIVE',
           ':removed': 'REMOVED',
