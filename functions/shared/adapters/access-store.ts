@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
-import type { AuditEvent } from '../audit';
+import { auditPut, type AuditEvent } from '../audit';
 import { LifecycleStore, stripKeys, type LifecycleView, type Unchanged } from './lifecycle-store';
 import { taskStepKey } from './task-store';
 import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
@@ -217,23 +217,40 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
   /** First login done: the chosen password replaces the temporary one, once, unless a lock holds at `now`. */
   async activate(email: string, passwordHash: string, issue: number, now: string): Promise<boolean> {
     try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: accountKey(email),
-          // The temporary hash stays (it can no longer log in: the account is ACTIVE), so that a
-          // client's retry of this same first login, after an answer it did not get, is answered 200.
-          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE lockedUntil',
-          ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },
-        }),
-      );
+      await dynamo.send(new UpdateCommand(this.activationItem(email, passwordHash, issue, now).Update));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * First login done, in one transaction and without reading the request: the account's
+   * activation (activate's conditions), the request's move from TEMPORARY_PASSWORD_ISSUED to
+   * ACTIVE (freeing the employee's e-mail), and the audit events. False when a condition failed:
+   * nothing was written.
+   */
+  async activateWithRequest(account: Pick<Account, 'email' | 'requestId' | 'issue'>, passwordHash: string, now: string, audits: readonly [AuditEvent, ...AuditEvent[]]): Promise<boolean> {
+    // Only the key, the status, the by-status index key and the e-mail's guard come from the record here.
+    const stub = { requestId: account.requestId, status: 'TEMPORARY_PASSWORD_ISSUED', createdAt: '', ori: '', employee: { email: account.email } } as unknown as AccessRequest;
+    const [first, ...more] = audits;
+    return writeWithAudit([this.activationItem(account.email, passwordHash, account.issue, now), ...this.transitionItems(stub, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', {}, now), ...more.map((event) => auditPut(event))], first);
+  }
+
+  private activationItem(email: string, passwordHash: string, issue: number, now: string) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: accountKey(email),
+        // The temporary hash stays (it can no longer log in: the account is ACTIVE), so that a
+        // client's retry of this same first login, after an answer it did not get, is answered 200.
+        UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE lockedUntil',
+        ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },
+      },
+    };
   }
 
   async expireTemporaryPassword(email: string, issue: number): Promise<boolean> {
