@@ -34,6 +34,9 @@ export function describeRequest(request: WireRequest): string {
     return ((body['TransactItems'] as Attr[] | undefined) ?? []).map((t) => Object.entries(t).map(([kind, inner]) => `${kind} ${keyText(item(inner as Attr))}`).join('')).join('; ');
   }
   if (request.operation === 'Query') return `${String(body['IndexName'] ?? 'table')} ${JSON.stringify(body['ExpressionAttributeValues'] ?? {}).slice(0, 80)}`;
+  if (request.operation === 'BatchGetItem') {
+    return Object.values((body['RequestItems'] as Record<string, { Keys?: Attr[] }> | undefined) ?? {}).flatMap((t) => (t.Keys ?? []).map((k) => `Get ${keyText(k)}`)).join('; ');
+  }
   return keyText(item(body));
 }
 

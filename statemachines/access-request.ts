@@ -8,9 +8,13 @@ const access: Workflow = { name: 'access-request', subjectId: '$.requestId', tra
 const HUMAN =
   "A human step through the shared human-task mechanism; no HeartbeatSeconds (a person does not heartbeat), TimeoutSecondsPath bounds the wait and the Catch reminds. The request's status moves in the same transaction that opens the task (statusChange), so a status naming this step always has its task.";
 
-/** The request moves on (access-advance): `event` names what happened, the note is the person's comment. */
+/**
+ * The request moves on (access-advance): `event` names what happened, the note is the person's
+ * comment. A step that starts a training round (`leave`) moves no status: it only mails, to whom
+ * the execution's view names, so it reads nothing.
+ */
 const advance = (event: string, next: string, note?: string, leave?: { value: Payload; at: string }) =>
-  lambdaStep(access, { fn: 'AdvanceFunctionArn', payload: { 'requestId.$': '$.requestId', event, ...(note ? { 'note.$': note } : {}) }, ...(leave ? { leave } : {}), next });
+  lambdaStep(access, { fn: 'AdvanceFunctionArn', payload: { 'requestId.$': '$.requestId', event, ...(note ? { 'note.$': note } : {}), ...(leave ? { 'view.$': '$.view' } : {}) }, ...(leave ? { leave } : {}), next });
 
 /**
  * A round of the trainings starts (assigned, or assigned again after a missing module): the step
@@ -21,8 +25,7 @@ const advance = (event: string, next: string, note?: string, leave?: { value: Pa
 const trainingRound = (from: string) => ({ value: { from: [from], attestation: { n: 0 }, verification: { n: 0 } }, at: '$.training' });
 
 /** A step of the request's own functions that reads the request and answers with `fields`. */
-const check = (fn: string, fields: string[], at: string, next: string, comment?: string) =>
-  lambdaStep(access, { ...(comment ? { comment } : {}), fn, payload: { 'requestId.$': '$.requestId' }, keep: { fields, at }, next });
+const check = (fn: string, fields: string[], at: string, next: string) => lambdaStep(access, { fn, payload: { 'requestId.$': '$.requestId' }, keep: { fields, at }, next });
 
 const subject = { title: '$.view.title', facts: '$.view.facts' };
 const unit: Payload = { role: 'unit', 'email.$': '$.view.unitEmail' };
@@ -119,13 +122,14 @@ export default machine({
         Default: 'ReportMissingModules',
       },
       ReportMissingModules: advance('missing-modules', 'AwaitTrainingAttestation', '$.decision.comment', trainingRound('TRAINING_VERIFICATION')),
-      IssueTemporaryPassword: check(
-        'IssuePasswordFunctionArn',
-        ['temporaryPasswordExpiresAt'],
-        '$.account',
-        'WaitForTemporaryPasswordExpiry',
-        'Creates the account and e-mails the temporary password; the password itself never enters the workflow.',
-      ),
+      IssueTemporaryPassword: lambdaStep(access, {
+        comment:
+          'Creates the account and e-mails the temporary password; the password itself never enters the workflow. It gets the whole state: a first issue takes the employee and the agency from the view (reading nothing); a reissue has no view and reads the request.',
+        fn: 'IssuePasswordFunctionArn',
+        payload: '$',
+        keep: { fields: ['temporaryPasswordExpiresAt'], at: '$.account' },
+        next: 'WaitForTemporaryPasswordExpiry',
+      }),
       WaitForTemporaryPasswordExpiry: { Type: 'Wait', TimestampPath: '$.account.temporaryPasswordExpiresAt', Next: 'CheckFirstLogin' },
       CheckFirstLogin: check('CheckActivationFunctionArn', ['active'], '$.activation', 'WasFirstLoginDone'),
       WasFirstLoginDone: { Type: 'Choice', Choices: [{ Variable: '$.activation.active', BooleanEquals: true, Next: 'AccessActive' }], Default: 'TemporaryPasswordExpired' },

@@ -5,32 +5,74 @@ import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
 import { hashPassword, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS } from './domain/password';
-import type { AccessStatus } from './domain/request';
+import type { AccessRequest, AccessStatus } from './domain/request';
 import { auditOf, env, loadRequest, mailer, store } from './ports';
 
 const FROM: readonly AccessStatus[] = ['TRAINING_VERIFICATION', 'PASSWORD_EXPIRED', 'TEMPORARY_PASSWORD_ISSUED'];
 
-const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
+/**
+ * The execution's state: its request, whether it is a reissue, and (an execution started with its
+ * view) the employee and the agency, as create stored them.
+ */
+const Input = z.object({
+  requestId: z.string().check(z.minLength(1)),
+  reissue: z.optional(z.boolean()),
+  view: z.optional(z.object({ ori: z.optional(z.string()), employee: z.optional(z.object({ fullName: z.string(), email: z.string() })) })),
+});
+
+type Employee = Pick<AccessRequest['employee'], 'fullName' | 'email'>;
 
 /**
  * Creates the CCHRS account (once per request) with a temporary password, and e-mails it.
  * 1. a password from the CSPRNG; only its salted scrypt hash is stored
  * 2. it expires 24 hours from now (the rule; tests move the clock)
- * 3. the account (its hash, the issue's number, counted on the request) and the request's
- *    TEMPORARY_PASSWORD_ISSUED with its audit event are one transaction, each conditional as
- *    before (the account: created once per request, never over an active or another request's
- *    one; the request: in a status it comes from, or, for a retried step, as read); when either
- *    fails nothing is written and the step fails
- * 4. the e-mail to the employee's work address is the one place it ever appears: it is not
+ * 3. the account (its hash, the issue's number, counted on the request, and the agency) and the
+ *    request's TEMPORARY_PASSWORD_ISSUED with its audit event are one transaction, each
+ *    conditional as before (the account: created once per request, never over an active or
+ *    another request's one; the request: in a status it comes from, or, for a retried step, as
+ *    read); when either fails nothing is written and the step fails
+ * 4. the first issue of an execution that carries the employee and the agency reads nothing: its
+ *    transaction is conditional on the request awaiting verification with no issue yet, what a
+ *    read would have checked; when it is not (a retried step, a reissue), as 3 from the request as read
+ * 5. the e-mail to the employee's work address is the one place it ever appears: it is not
  *    returned, logged or put in the workflow's state
  */
-export const handler = taskHandler(Input, async ({ requestId }) => {
+export const handler = taskHandler(Input, async ({ requestId, reissue, view }) => {
+  const password = temporaryPassword();
+  const hash = await hashPassword(password);
+  const at = now();
+  const expiresAt = new Date(at.getTime() + TEMPORARY_PASSWORD_TTL_MS).toISOString();
+  const carried = !reissue && view?.employee && view.ori ? { employee: view.employee, ori: view.ori } : undefined;
+  const employee = (carried && (await firstIssue(requestId, carried, hash, at, expiresAt))) || (await issueFromRead(requestId, hash, at, expiresAt));
+  const lines = [
+    `${employee.fullName}, your CCHRS account has been created.`,
+    `User name: ${employee.email}`,
+    `Temporary password: ${password}`,
+    `It expires if not used by ${new Date(expiresAt).toUTCString()} (24 hours).`,
+    `First-time login: open ${env.PUBLIC_API_URL}/auth/first-login and enter your e-mail, this temporary password and a new password of your own (at least 8 characters, hard to guess, not containing your name or e-mail).`,
+  ];
+  await mailer.send({ to: [employee.email], subject: 'Your CCHRS account: temporary password (expires in 24 hours)', text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') });
+  return { temporaryPasswordExpiresAt: expiresAt };
+});
+
+/** Issue 1, unread: written only while the request awaits verification with no issue yet (undefined otherwise: nothing was written). */
+async function firstIssue(requestId: string, carried: { employee: Employee; ori: string }, hash: string, at: Date, expiresAt: string): Promise<Employee | undefined> {
+  const issue = 1;
+  const written = await writeWithAudit(
+    [
+      ...store.statusChangeItems(requestId, 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', at.toISOString(), { temporaryPasswordExpiresAt: expiresAt, issue }, { fields: { issue: undefined } }),
+      store.temporaryPasswordItem({ email: carried.employee.email, requestId, fullName: carried.employee.fullName, ori: carried.ori, issue, temporaryPasswordHash: hash, temporaryPasswordExpiresAt: expiresAt }),
+    ],
+    auditOf({ requestId }, 'AccessRequestStatusChanged', 'workflow', { from: 'TRAINING_VERIFICATION', to: 'TEMPORARY_PASSWORD_ISSUED', note: `expires ${expiresAt}` }),
+  );
+  return written ? carried.employee : undefined;
+}
+
+/** The issue from the request as read: its next number, or the same one again for a retried step. */
+async function issueFromRead(requestId: string, hash: string, at: Date, expiresAt: string): Promise<Employee> {
   const request = await loadRequest(requestId);
   // The issue's number is the request's (the account's was always the same, written beside it); a retried step reissues the same number.
   const issue = Math.max((request.issue ?? 0) + (request.status === 'TEMPORARY_PASSWORD_ISSUED' ? 0 : 1), 1);
-  const password = temporaryPassword();
-  const at = now();
-  const expiresAt = new Date(at.getTime() + TEMPORARY_PASSWORD_TTL_MS).toISOString();
   const fields = { temporaryPasswordExpiresAt: expiresAt, issue };
   if (!FROM.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; it cannot become TEMPORARY_PASSWORD_ISSUED`);
   // A retried step (already issued) replaces the password while the request still holds what was read.
@@ -38,18 +80,10 @@ export const handler = taskHandler(Input, async ({ requestId }) => {
   const written = await writeWithAudit(
     [
       ...store.transitionItems(request, FROM, 'TEMPORARY_PASSWORD_ISSUED', fields, at.toISOString(), { fields: unchanged }),
-      store.temporaryPasswordItem({ email: request.employee.email, requestId, fullName: request.employee.fullName, issue, temporaryPasswordHash: await hashPassword(password), temporaryPasswordExpiresAt: expiresAt }),
+      store.temporaryPasswordItem({ email: request.employee.email, requestId, fullName: request.employee.fullName, ori: request.ori, issue, temporaryPasswordHash: hash, temporaryPasswordExpiresAt: expiresAt }),
     ],
     auditOf(request, 'AccessRequestStatusChanged', 'workflow', { from: request.status, to: 'TEMPORARY_PASSWORD_ISSUED', note: `expires ${expiresAt}` }),
   );
   if (!written) throw new Conflict(`Access request ${requestId} or its account changed while its temporary password was issued; nothing was written`);
-  const lines = [
-    `${request.employee.fullName}, your CCHRS account has been created.`,
-    `User name: ${request.employee.email}`,
-    `Temporary password: ${password}`,
-    `It expires if not used by ${new Date(expiresAt).toUTCString()} (24 hours).`,
-    `First-time login: open ${env.PUBLIC_API_URL}/auth/first-login and enter your e-mail, this temporary password and a new password of your own (at least 8 characters, hard to guess, not containing your name or e-mail).`,
-  ];
-  await mailer.send({ to: [request.employee.email], subject: 'Your CCHRS account: temporary password (expires in 24 hours)', text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') });
-  return { temporaryPasswordExpiresAt: expiresAt };
-});
+  return request.employee;
+}

@@ -93,7 +93,8 @@ const REVIEW_TO_ACTIVE = [
 /** An input of the request id alone: the settings and the view are got first. */
 const HAPPY_PATH = ['WhereDoesTheRequestStart', 'UseDefaultSettings', 'WhereDoesTheRequestStart', 'LoadRequest', ...REVIEW_TO_ACTIVE];
 /** What create starts a new request's execution with (functions/access/domain/workflow.ts). */
-const CREATED = { requestId: REQUEST_ID, settings: DEFAULT_SETTINGS, view: VIEW };
+/** As create starts it (functions/access/domain/workflow.ts): the view also names whom the workflow's own e-mails go to. */
+const CREATED = { requestId: REQUEST_ID, settings: DEFAULT_SETTINGS, view: { ...VIEW, employee: { fullName: 'Jane Doe', email: 'jane.doe@police.ct.example' }, requestedBy: { email: VIEW.agencyEmail } } };
 
 describe('access-request state machine', () => {
   describe('when the input has no settings', () => {
@@ -194,7 +195,8 @@ describe('access-request state machine', () => {
     it('tells of the trainings with training-assigned after approval, and moves the status only as each human step opens its task', async () => {
       const { outcome } = await run();
 
-      expect(inputOf(outcome, 'AssignTrainings')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'training-assigned' } });
+      // With the execution's view: whom to mail, so the step reads nothing.
+      expect(inputOf(outcome, 'AssignTrainings')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'training-assigned', view: VIEW } });
       // Each change names the one status it comes from: the task's opening writes it without reading the request.
       expect((['AwaitBusinessNeedReview', 'AwaitTrainingAttestation', 'AwaitTrainingVerification'] as const).map((s) => payloadOf(outcome, s)?.['statusChange'])).toEqual([
         { from: ['RECEIVED'], to: 'UNDER_REVIEW', note: expect.any(String) },
@@ -234,10 +236,11 @@ describe('access-request state machine', () => {
       expect(payloadOf(outcome, 'AwaitTrainingVerification')?.['assignee']).not.toHaveProperty('ori');
     });
 
-    it('issues the password and checks the first login by request id only', async () => {
-      const { outcome } = await run();
+    it('issues the password from the state the execution carries (its view: the employee and the agency), and checks the first login by request id only', async () => {
+      const { outcome } = await run({}, CREATED);
 
-      expect(inputOf(outcome, 'IssueTemporaryPassword')).toEqual({ FunctionName: fn('IssuePasswordFunctionArn'), Payload: { requestId: REQUEST_ID } });
+      expect(inputOf(outcome, 'IssueTemporaryPassword')).toEqual({ FunctionName: fn('IssuePasswordFunctionArn'), Payload: expect.objectContaining({ requestId: REQUEST_ID, view: CREATED.view }) });
+      expect(inputOf(outcome, 'IssueTemporaryPassword')).not.toHaveProperty('Payload.reissue');
       expect(inputOf(outcome, 'CheckFirstLogin')).toEqual({ FunctionName: fn('CheckActivationFunctionArn'), Payload: { requestId: REQUEST_ID } });
     });
 
@@ -287,7 +290,8 @@ describe('access-request state machine', () => {
       const { outcome, path } = await run({}, { requestId: REQUEST_ID, reissue: true });
 
       expect(path).toEqual(['WhereDoesTheRequestStart', 'IssueTemporaryPassword', 'WaitForTemporaryPasswordExpiry', 'CheckFirstLogin', 'WasFirstLoginDone', 'AccessActive']);
-      expect(inputOf(outcome, 'IssueTemporaryPassword')).toEqual({ FunctionName: fn('IssuePasswordFunctionArn'), Payload: { requestId: REQUEST_ID } });
+      // A reissue carries no view: the step reads the request.
+      expect(inputOf(outcome, 'IssueTemporaryPassword')).toEqual({ FunctionName: fn('IssuePasswordFunctionArn'), Payload: { requestId: REQUEST_ID, reissue: true } });
     });
 
     it('ends TemporaryPasswordExpired again when the new password is not used either', async () => {
@@ -319,7 +323,7 @@ describe('access-request state machine', () => {
     it('tells the agency which (the unit’s comment), then asks the agency to attest again', async () => {
       const { outcome, path } = await run({ AwaitTrainingVerification: inTurn(decision('missing-module', 'CCHRS & NGI Training not on CJIS Online'), decision('verified')) });
 
-      expect(inputOf(outcome, 'ReportMissingModules')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'missing-modules', note: 'CCHRS & NGI Training not on CJIS Online' } });
+      expect(inputOf(outcome, 'ReportMissingModules')).toEqual({ FunctionName: fn('AdvanceFunctionArn'), Payload: { requestId: REQUEST_ID, event: 'missing-modules', note: 'CCHRS & NGI Training not on CJIS Online', view: VIEW } });
       const i = path.indexOf('ReportMissingModules');
       expect(path.slice(i - 2, i + 3)).toEqual(['AwaitTrainingVerification', 'WasTrainingVerified', 'ReportMissingModules', 'AwaitTrainingAttestation', 'AwaitTrainingVerification']);
       expect(statesCalled(outcome).filter((s) => s === 'AwaitTrainingAttestation')).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Email } from '#shared/adapters/mailer';
 import type { AccessRequest, AccessStatus } from '../../functions/access/domain/request';
 import { advance, type AdvancePorts } from '../../functions/access/use-cases/advance';
@@ -62,6 +63,25 @@ describe('moving an access request on after a workflow step', () => {
     await expect(advance({ requestId: 'AR-20261129-0001', event: 'training-assigned' }, p)).resolves.toEqual({ status: 'UNDER_REVIEW' });
     expect(moves).toEqual([]);
     expect(sent[0]?.to).toEqual(['soneill@agency.example', 'admin@agency.example']);
+  });
+
+  it('mails whom the execution carries without reading the request, for a step that opens a human task', async () => {
+    const { p, sent, moves } = ports(request('UNDER_REVIEW'));
+    const loadRequest = jest.fn(p.loadRequest);
+    const about = { employee: { fullName: 'Ana Lima', email: 'alima@agency.example' }, requestedBy: { email: 'chief@agency.example' } };
+
+    await expect(advance({ requestId: 'AR-20261129-0001', event: 'training-assigned', about }, { ...p, loadRequest })).resolves.toEqual({});
+    await advance({ requestId: 'AR-20261129-0001', event: 'missing-modules', note: 'CCHRS & NGI Training', about: { ...about, requestedBy: {} } }, { ...p, loadRequest });
+    expect([loadRequest.mock.calls.length, moves]).toEqual([0, []]);
+    expect(sent.map((e) => e.to)).toEqual([['alima@agency.example', 'chief@agency.example'], ['alima@agency.example']]);
+    expect(sent[0]?.text).toContain('Ana Lima: to receive CCHRS access, complete both of these trainings');
+    expect(sent[1]?.text).toContain('What is missing: CCHRS & NGI Training');
+  });
+
+  it('reads and moves the request for an event that changes its status, even when the execution carries whom to mail', async () => {
+    const { p, moves } = ports(request('UNDER_REVIEW'));
+    await expect(advance({ requestId: 'AR-20261129-0001', event: 'denied', note: 'x', about: { employee: { fullName: 'A', email: 'a@b.example' }, requestedBy: {} } }, p)).resolves.toEqual({ status: 'DENIED' });
+    expect(moves).toEqual([{ from: ['UNDER_REVIEW'], to: 'DENIED' }]);
   });
 
   it('refuses an event the request does not expect now, naming where it stands', async () => {

@@ -48,15 +48,14 @@ function ports(stored: StoredTask | undefined = { task, sealedToken: 'sealed' })
     audit: async (e) => void audits.push(e),
     clock: () => T0,
     now: () => T0.toISOString(),
-    store: {
-      get: async () => current,
-      transition: async (_r, _from, to, fields, audit) => {
-        current = { ...current, ...fields, status: to };
-        audits.push(audit);
-        return true;
-      },
-    },
-    decide: async (t, _sealed, choice) => {
+    store: { get: async () => current },
+    requestWithTask: async () => ({ request: current, ...(stored ? { taskId: stored.task.taskId } : {}) }),
+    decide: async (t, _sealed, choice, _comment, _actor, { evidence }) => {
+      // The evidence is stored in the decision's transaction.
+      if (evidence) {
+        current = { ...current, ...evidence.fields };
+        audits.push(evidence.audit);
+      }
       decided.push(choice);
       return { kind: 'decided', task: t } as DecideResult;
     },

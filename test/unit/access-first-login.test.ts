@@ -29,24 +29,36 @@ const aRequest = (): AccessRequest => ({
 
 /** Accounts and requests in memory, with the DynamoDB store's activate condition (pending, same issue, not locked). */
 function world(account: Account | undefined, now = T0) {
-  const state = { account, request: aRequest(), audits: [] as AuditEvent[], clock: now };
+  const state = { account, request: aRequest(), audits: [] as AuditEvent[], clock: now, calls: [] as string[], ori: [] as (string | undefined)[] };
   const ports: FirstLoginPorts = {
     now: () => new Date(state.clock),
     audit: async (e) => void state.audits.push(e),
-    passwords: { verify: async (p, stored) => stored === `h:${p}`, hash: async (p) => `h:${p}`, problems: async (p) => (p.length < 8 ? ['must be at least 8 characters'] : []) },
+    passwords: { verify: async (p, stored) => stored === `h:${p}`, hash: async (p) => `h:${p}`, problems: async (p, context) => (state.ori.push(context.ori), p.length < 8 ? ['must be at least 8 characters'] : []) },
     store: {
       account: async (email) => (state.account?.email === email ? state.account : undefined),
       recordFailure: async (_email, failures, lockedUntil) => {
         if (state.account) state.account = { ...state.account, failures, locked: lockedUntil !== undefined, lockedUntil };
       },
       activate: async (_email, passwordHash, issue, at) => {
+        state.calls.push('activate');
         const a = state.account;
         if (!a || a.status !== 'PENDING_FIRST_LOGIN' || a.issue !== issue || (a.locked && (a.lockedUntil ?? '') > at)) return false;
         state.account = { ...a, status: 'ACTIVE', passwordHash, failures: [], locked: false, lockedUntil: undefined };
         return true;
       },
-      get: async () => state.request,
+      // One transaction: both conditions hold, or nothing is written.
+      activateWithRequest: async (a, passwordHash, at, audits) => {
+        const held = state.account;
+        if (!held || held.email !== a.email || held.status !== 'PENDING_FIRST_LOGIN' || held.issue !== a.issue || (held.locked && (held.lockedUntil ?? '') > at) || state.request.status !== 'TEMPORARY_PASSWORD_ISSUED') return false;
+        state.account = { ...held, status: 'ACTIVE', passwordHash, failures: [], locked: false, lockedUntil: undefined };
+        state.request = { ...state.request, status: 'ACTIVE' };
+        state.audits.push(...audits);
+        state.calls.push('activate with the request');
+        return true;
+      },
+      get: async () => (state.calls.push('read the request'), state.request),
       transition: async (_request, from, to, _fields, audit) => {
+        state.calls.push('move the request');
         if (!from.includes(state.request.status)) return false;
         state.request = { ...state.request, status: to };
         state.audits.push(audit);
@@ -71,6 +83,45 @@ describe('first login', () => {
       ['FirstLoginAttempt', 'success', 'account:AR-20261129-00000000AA'],
     ]);
     expect(JSON.stringify(state.audits)).not.toContain('jane.doe');
+  });
+
+  it('reads nothing but the account when it names its agency: the new password is checked against that ORI, and the account, the request and both audit events are one transaction', async () => {
+    const { state, ports } = world(anAccount({ ori: 'CT0000100' }));
+    await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'active' });
+
+    expect([state.calls, state.ori]).toEqual([['activate with the request'], ['CT0000100']]);
+    expect(state.audits.map((a) => [a.type, a.details])).toEqual([
+      ['AccessRequestStatusChanged', { from: 'TEMPORARY_PASSWORD_ISSUED', to: 'ACTIVE', note: 'first login completed' }],
+      ['FirstLoginAttempt', { reason: 'password set' }],
+    ]);
+  });
+
+  it('reads the request’s agency for an account issued before accounts named it', async () => {
+    const { state, ports } = world(anAccount());
+    await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'active' });
+    expect([state.calls, state.ori]).toEqual([['read the request', 'activate with the request'], ['CT0000100']]);
+  });
+
+  it('when the account changed during the login (a reissue), activates nothing and says only that it failed', async () => {
+    const { state, ports } = world(anAccount({ ori: 'CT0000100' }));
+    const stale = ports.store.account;
+    ports.store.account = async (email) => {
+      const read = await stale(email);
+      if (state.account) state.account = { ...state.account, issue: 2 };
+      return read;
+    };
+    await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'failed' });
+
+    expect([state.account?.status, state.request.status]).toEqual(['PENDING_FIRST_LOGIN', 'TEMPORARY_PASSWORD_ISSUED']);
+    expect(state.calls).toEqual(['activate']);
+    expect(state.audits.map((a) => [a.type, a.outcome, a.details?.['reason']])).toEqual([['FirstLoginAttempt', 'failure', 'account changed during login']]);
+  });
+
+  it('when the request moved meanwhile, activates the account and refuses the move as before (409 naming the status)', async () => {
+    const { state, ports } = world(anAccount({ ori: 'CT0000100' }));
+    state.request = { ...state.request, status: 'PASSWORD_EXPIRED' };
+    await expect(firstLogin(ports, login(), { source })).rejects.toThrow('is PASSWORD_EXPIRED; it cannot become ACTIVE');
+    expect(state.calls).toEqual(['activate', 'read the request', 'move the request', 'read the request']);
   });
 
   it('answers an unknown e-mail and a wrong password the same (401 LoginFailed), auditing each', async () => {

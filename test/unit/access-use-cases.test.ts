@@ -143,6 +143,8 @@ describe('creating an access request', () => {
     // The execution carries what its human steps show and the settings: it reads nothing to start.
     expect(started).toEqual([{ name: 'AR-20261129-0000000001', input: { requestId: 'AR-20261129-0000000001', settings: DEFAULT_SETTINGS, view: viewOf(store.requests.get('AR-20261129-0000000001') as AccessRequest, 'unit@dpscs.ct.example') } }]);
     expect(started[0]?.input).toMatchObject({ view: { unitEmail: 'unit@dpscs.ct.example', agencyEmail: expect.any(String), ori: expect.any(String), title: expect.stringContaining('CCHRS access for') } });
+    // And whom the workflow's own e-mails go to (the employee, the requester), so its steps mail without reading the request.
+    expect(started[0]?.input).toMatchObject({ view: { employee: { fullName: 'Jane Q. Doe', email: 'jane.doe@police.ct.example' }, requestedBy: {} } });
   });
 
   it('refuses a request for another agency (403), storing and starting nothing', async () => {
@@ -421,8 +423,17 @@ describe('recording training verification', () => {
       store,
       now: () => NOW,
       tasks: { currentFor: async () => task ?? undefined, get: async () => task ?? undefined },
-      decide: async (t, _sealed, choice, comment, actor) => {
+      requestWithTask: async (requestId) => ({ request: await store.get(requestId), ...(task ? { taskId: task.task.taskId } : {}) }),
+      decide: async (t, _sealed, choice, comment, actor, { evidence }) => {
         decisions.push({ choice, comment, actor: actor.id });
+        // The evidence is written with the claim, in one transaction, on condition that the trainings are as read: a claim
+        // refused (decided, expired) writes neither; one claimed whose workflow could not be reached ('unavailable') is undone, the evidence stays.
+        const claimed = decided === 'decided' || decided === 'unavailable';
+        if (evidence && claimed) {
+          const { request, fields, audit, updatedAt } = evidence;
+          const asRead = Object.fromEntries(Object.keys(fields).map((f) => [f, request[f as keyof AccessRequest]]));
+          if (!(await store.transition(request, [request.status], request.status, fields, audit, updatedAt, asRead))) return { kind: 'unavailable', task: t } as DecideResult;
+        }
         return { kind: decided, task: t } as DecideResult;
       },
     };
@@ -464,6 +475,33 @@ describe('recording training verification', () => {
     await expect(recordTrainingVerification(second.p, read, both, actor)).rejects.toThrow('could not be decided (already-decided)');
 
     expect(store.audits.filter((a) => a.type === 'AccessRequestStatusChanged')).toHaveLength(1);
+  });
+
+  it('stores no evidence when the task was decided or expired before its claim: the evidence and the claim are one write', async () => {
+    for (const kind of ['already-decided', 'expired'] as const) {
+      const store = new FakeStore(awaiting());
+      await expect(recordTrainingVerification(ports(store, pendingTask, kind).p, awaiting(), both, actor)).rejects.toThrow(`could not be decided (${kind})`);
+      expect([store.requests.get('AR-20261129-00000000AA')?.training, store.audits]).toEqual([undefined, []]);
+    }
+  });
+
+  it('is a 409, storing nothing and deciding nothing, when other evidence was stored since the request was read', async () => {
+    const read = awaiting();
+    const store = new FakeStore({ ...read, training: { 'cchrs-ngi': { completedOn: '2026-11-19', recordId: 'CJIS-NGI-1', verifiedBy: 'unit.v' } } });
+    await expect(recordTrainingVerification(ports(store).p, read, both, actor)).rejects.toThrow('could not be decided (unavailable)');
+    expect(store.requests.get('AR-20261129-00000000AA')?.training?.['cchrs-ngi']?.recordId).toBe('CJIS-NGI-1');
+    expect(store.audits).toEqual([]);
+  });
+
+  it('on the API, reads the request and its step’s current task pointer together, then the task by its id', async () => {
+    const store = new FakeStore(awaiting());
+    const { p } = ports(store);
+    const currentFor = jest.fn(p.tasks.currentFor);
+    const requestWithTask = jest.fn(p.requestWithTask);
+    await expect(verifyTrainingOnApi({ ...p, requestWithTask, tasks: { ...p.tasks, currentFor } }, 'AR-20261129-00000000AA', () => both, unit)).resolves.toMatchObject({ missing: [] });
+    expect([requestWithTask.mock.calls, currentFor.mock.calls.length]).toEqual([[['AR-20261129-00000000AA']], 0]);
+    const noTask = ports(new FakeStore(awaiting()), null);
+    await expect(verifyTrainingOnApi(noTask.p, 'AR-20261129-00000000AA', () => both, unit)).rejects.toThrow('No verification task is waiting for this request');
   });
 
   it('decides the task missing-module, naming the module, when one was not completed', async () => {

@@ -103,3 +103,11 @@ describe('bench: consumed capacity', () => {
     expect(consumedUnits('{}', 'write')).toEqual({ read: 0, write: 0 });
   });
 });
+
+describe('the trace’s description of a request', () => {
+  it('names each key a BatchGetItem reads', async () => {
+    const { describeRequest } = await import('../../bench/trace');
+    const body = JSON.stringify({ RequestItems: { main: { Keys: [{ pk: { S: 'ACCESS#AR-20261130-00AA' }, sk: { S: 'REQUEST' } }, { pk: { S: 'TASKSTEP#access-request#AR-20261130-00AA#training-verification' }, sk: { S: 'CURRENT' } }], ConsistentRead: true } } });
+    expect(describeRequest({ operation: 'BatchGetItem', headers: {}, body })).toBe('Get ACCESS#<id> / REQUEST; Get TASKSTEP#access-request#<id>#training-verification / CURRENT');
+  });
+});

@@ -290,6 +290,24 @@ describe('decideTask', () => {
     expect(result.kind).toBe('unavailable');
   });
 
+  it('claims the decision and what the decider records with it in one write, and does not signal the workflow when that write is refused', async () => {
+    const { fake, stored } = pending();
+    const claims: unknown[] = [];
+    const decide = fake.ports.store.decide.bind(fake.ports.store);
+    fake.ports.store.decide = async (taskId, decision, now, audit, alongside) => {
+      claims.push(alongside);
+      return alongside?.items.length === 2 ? false : decide(taskId, decision, now, audit, alongside);
+    };
+    const evidence = { type: 'AccessRequestStatusChanged', outcome: 'success' as const, actor: CLERK.id, component: 'cchrs-access', subject: AuditSubject.of('access-request', 'AR-1') };
+    const alongside = { items: [{ Update: { TableName: 't', Key: { pk: 'ACCESS#AR-1', sk: 'REQUEST' }, UpdateExpression: 'SET x = :x' } }], audits: [evidence] };
+
+    await expect(decideTask(stored.task, stored.sealedToken, 'approve', undefined, CLERK, fake.ports, { ...alongside, items: [...alongside.items, ...alongside.items] })).resolves.toMatchObject({ kind: 'unavailable' });
+    expect([fake.sent, fake.tasks.get('task-1')?.task.status]).toEqual([[], 'PENDING']);
+    await expect(decideTask(stored.task, stored.sealedToken, 'approve', undefined, CLERK, fake.ports, alongside)).resolves.toMatchObject({ kind: 'decided' });
+    expect(claims.at(-1)).toBe(alongside);
+    expect(fake.sent).toHaveLength(1);
+  });
+
   it('does not signal the workflow with a token sealed for another task', async () => {
     const { fake, stored } = pending();
 

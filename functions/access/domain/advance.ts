@@ -21,6 +21,9 @@ export const MOVES: Record<AdvanceEvent, { from: readonly AccessStatus[]; to?: A
   'request-expired': { from: ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION'], to: 'REQUEST_EXPIRED' },
 };
 
+/** What the e-mails name: the request, the employee, and the agency administrator who asked (the request as stored, or as the execution carries it). */
+export type MailedAbout = Pick<AccessRequest, 'requestId'> & { readonly employee: Pick<AccessRequest['employee'], 'fullName' | 'email'>; readonly requestedBy: { readonly email?: string } };
+
 function mail(to: readonly (string | undefined)[], subject: string, lines: readonly string[]): Email {
   return { to: [...new Set(to.filter((t): t is string => Boolean(t)))], subject, text: lines.join('\n'), html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') };
 }
@@ -29,7 +32,7 @@ function mail(to: readonly (string | undefined)[], subject: string, lines: reado
  * The e-mail each event sends, if any. `portalPage` is the request's page in the portal: each
  * e-mail to the agency leads there, where the request's status and next step are shown.
  */
-export function messageFor(event: AdvanceEvent, r: AccessRequest, note: string | undefined, portalPage?: string): Email | undefined {
+export function messageFor(event: AdvanceEvent, r: MailedAbout, note: string | undefined, portalPage?: string): Email | undefined {
   const who = `${r.employee.fullName} (${r.employee.email})`;
   const modules = Object.values(TRAINING_MODULES);
   const follow = portalPage ? [`Agency administrator: the request in the CISS portal: ${portalPage}`] : [];

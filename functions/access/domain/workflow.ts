@@ -15,6 +15,9 @@ export interface RequestView {
   readonly unitEmail: string;
   readonly agencyEmail: string;
   readonly ori: string;
+  /** Whom the workflow's own e-mails about the request go to (the employee, and the agency administrator who asked), so its steps need not read the request to mail. */
+  readonly employee: { readonly fullName: string; readonly email: string };
+  readonly requestedBy: { readonly email?: string };
 }
 
 /**
@@ -37,6 +40,8 @@ export function viewOf(r: Pick<AccessRequest, 'requestId' | 'employee' | 'ori' |
     unitEmail,
     agencyEmail: r.requestedBy.email ?? unitEmail,
     ori: r.ori,
+    employee: { fullName: r.employee.fullName, email: r.employee.email },
+    requestedBy: r.requestedBy.email === undefined ? {} : { email: r.requestedBy.email },
   };
 }
 

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import type { AccessStore } from '#shared/adapters/access-store';
-import { AuditSubject } from '#shared/audit';
+import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { NotFound } from '#shared/errors';
+import { auditOf } from '../domain/audit';
 import { lockState, LOCKOUT, PASSWORD_MAX } from '../domain/password';
 import { changeStatusWith, type ChangeStatusPorts } from './change-status';
 import type { Acting, RecordAudit } from './ports';
@@ -15,7 +16,7 @@ export const FirstLoginSchema = z.object({
 export type FirstLogin = z.infer<typeof FirstLoginSchema>;
 
 export interface FirstLoginPorts {
-  readonly store: Pick<AccessStore, 'account' | 'recordFailure' | 'activate'> & ChangeStatusPorts['store'];
+  readonly store: Pick<AccessStore, 'account' | 'recordFailure' | 'activate' | 'activateWithRequest'> & ChangeStatusPorts['store'];
   readonly audit: RecordAudit;
   readonly now: () => Date;
   /** Salted hashes (scrypt) and the new-password rules (functions/access/domain/password.ts). */
@@ -49,7 +50,12 @@ export type FirstLoginOutcome =
  *    account is locked (until when, or ask the unit), or the password expired (ask the unit to
  *    reissue), or was removed at the agency's request; the expiry is read from its timestamp,
  *    whatever the workflow is doing
- * 4. the new password must meet the rules; it is stored as a salted hash; the account is ACTIVE;
+ * 4. the new password must meet the rules (checked against the account's agency, or the request's
+ *    for an account that does not name it); it is stored as a salted hash; the account and the
+ *    request are ACTIVE, with their audit events, in one transaction that reads nothing more: on
+ *    condition that the account is as 2 and 3 found it and the request awaits the first login.
+ *    When a condition fails, the two writes are made one after the other, as read, which says
+ *    which failed (the account changed during login; the request moved);
  *    the same request again (a retry after a lost answer) is answered as done and finishes the change
  * Every attempt is audited: who (the account by its request's id, never the e-mail typed), from
  * where, the outcome.
@@ -59,8 +65,8 @@ export async function firstLogin(ports: FirstLoginPorts, body: FirstLogin, { sou
   const account = await ports.store.account(email);
   const accountId = account ? account.requestId : 'unknown';
   const actor = account ? `account:${accountId}` : 'anonymous';
-  const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) =>
-    ports.audit({ type: 'FirstLoginAttempt', outcome, actor, component: 'cchrs-access', subject: AuditSubject.of('account', accountId), source, details: { reason } });
+  const attemptEvent = (outcome: 'success' | 'failure' | 'denied', reason: string): AuditEvent => ({ type: 'FirstLoginAttempt', outcome, actor, component: 'cchrs-access', subject: AuditSubject.of('account', accountId), source, details: { reason } });
+  const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) => ports.audit(attemptEvent(outcome, reason));
   const passwordOk = await ports.passwords.verify(body.temporaryPassword, account?.temporaryPasswordHash);
   if (!account) {
     await attempt('failure', 'unknown account');
@@ -105,17 +111,20 @@ export async function firstLogin(ports: FirstLoginPorts, body: FirstLogin, { sou
     await attempt('failure', 'temporary password expired');
     return { kind: 'expired', ...(account.temporaryPasswordExpiresAt ? { expiredAt: account.temporaryPasswordExpiresAt } : {}) };
   }
-  const request = await requestOf();
-  const problems = await ports.passwords.problems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: request.ori });
+  const read = account.ori === undefined ? await requestOf() : undefined;
+  const problems = await ports.passwords.problems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: account.ori ?? read?.ori });
   if (problems.length > 0) {
     await attempt('failure', 'new password refused');
     return { kind: 'refused', problems };
   }
-  if (!(await ports.store.activate(email, await ports.passwords.hash(body.newPassword), account.issue, now.toISOString()))) {
+  const hash = await ports.passwords.hash(body.newPassword);
+  const moved = auditOf({ requestId: account.requestId }, 'AccessRequestStatusChanged', actor, { from: 'TEMPORARY_PASSWORD_ISSUED', to: 'ACTIVE', note: 'first login completed' });
+  if (await ports.store.activateWithRequest(account, hash, now.toISOString(), [moved, attemptEvent('success', 'password set')])) return { kind: 'active' };
+  if (!(await ports.store.activate(email, hash, account.issue, now.toISOString()))) {
     await attempt('failure', 'account changed during login');
     return { kind: 'failed' };
   }
-  await changeStatusWith(statusPorts, request, ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', actor, 'first login completed');
+  await changeStatusWith(statusPorts, read ?? (await requestOf()), ['TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'], 'ACTIVE', actor, 'first login completed');
   await attempt('success', 'password set');
   return { kind: 'active' };
 }

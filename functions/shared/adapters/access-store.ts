@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { CLOSED_STATUSES, type AccessRequest, type AccessStatus, type TimelineEntry } from '../../access/domain/request';
-import type { AuditEvent } from '../audit';
-import { LifecycleStore, stripKeys, type LifecycleView } from './lifecycle-store';
+import { auditPut, type AuditEvent } from '../audit';
+import { LifecycleStore, stripKeys, type LifecycleView, type Unchanged } from './lifecycle-store';
+import { taskStepKey } from './task-store';
 import { isConditionFailure, writeWithAudit, type TransactItems } from './transactions';
 import { dynamo } from '#shared/clients/dynamo';
 import { Conflict } from '../errors';
@@ -19,6 +20,8 @@ export interface Account {
   readonly email: string;
   readonly requestId: string;
   readonly fullName: string;
+  /** The agency (ORI) of the request the account is for; absent on accounts issued before it was written here. */
+  readonly ori?: string;
   readonly status: AccountStatus;
   readonly issue: number;
   readonly temporaryPasswordHash?: string;
@@ -48,6 +51,27 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
   }
 
   /**
+   * The request and the id of the task last opened for one of its human steps (the tasks' step
+   * pointer), both read consistently in one request. Keys DynamoDB leaves unprocessed (throttled)
+   * are asked for again.
+   */
+  async getWithStepTask(requestId: string, step: string): Promise<{ request?: AccessRequest; taskId?: string }> {
+    const requestKey = this.recordKey(requestId);
+    let keys: Record<string, NativeAttributeValue>[] = [requestKey, taskStepKey({ workflow: 'access-request', step, subjectId: requestId })];
+    const found: Record<string, NativeAttributeValue>[] = [];
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000) * Math.random()));
+      if (attempt > 8) throw Object.assign(new Error('DynamoDB left keys of a BatchGetItem unprocessed'), { name: 'ProvisionedThroughputExceededException' });
+      const out = await dynamo.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+      found.push(...(out.Responses?.[this.tableName] ?? []));
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    const request = found.find((i) => i['pk'] === requestKey.pk && i['sk'] === requestKey.sk);
+    const taskId = found.find((i) => i['pk'] !== requestKey.pk)?.['taskId'];
+    return { ...(request ? { request: stripKeys<AccessRequest>(request) } : {}), ...(typeof taskId === 'string' ? { taskId } : {}) };
+  }
+
+  /**
    * Moves a request from one of `from` to `to`, with its audit event; a closing status frees the
    * employee's e-mail for a new request. False when the request was not in one of `from`, or
    * when a field of `unchanged` no longer holds the value it was read with (absent: absent).
@@ -58,14 +82,15 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
 
   /**
    * The writes of a change of the request from `from` to `to` (a status that closes nothing),
-   * without reading it first: on condition that it is in `from`. For a caller that writes them in
-   * a transaction of its own (a human step's task opening).
+   * without reading it first: on condition that it is in `from` (and that the fields of `unchanged`
+   * hold those values), setting `fields`. For a caller that writes them in a transaction of its own
+   * (a human step's task opening, the first temporary password).
    */
-  statusChangeItems(requestId: string, from: AccessStatus, to: AccessStatus, updatedAt: string): TransactItems {
+  statusChangeItems(requestId: string, from: AccessStatus, to: AccessStatus, updatedAt: string, fields: Partial<AccessRequest> = {}, unchanged: Unchanged = {}): TransactItems {
     if (CLOSED_STATUSES.includes(to)) throw new Error(`${to} closes the request: its change needs the request as read`);
     // Only the key, the status and the by-status index key come from the record here.
     const stub = { requestId, status: from, createdAt: '', ori: '', employee: { email: '' } } as unknown as AccessRequest;
-    return this.transitionItems(stub, [from], to, {}, updatedAt);
+    return this.transitionItems(stub, [from], to, fields, updatedAt, unchanged);
   }
 
   /**
@@ -154,7 +179,7 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
         TableName: this.tableName,
         Key: accountKey(account.email),
         UpdateExpression:
-          'SET email = :email, requestId = :requestId, fullName = :fullName, #status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil',
+          `SET email = :email, requestId = :requestId, fullName = :fullName, ${account.ori === undefined ? '' : 'ori = :ori, '}#status = :pending, issue = :issue, temporaryPasswordHash = :hash, temporaryPasswordExpiresAt = :expires, failures = :none, locked = :false REMOVE passwordHash, lockedUntil`,
         // A removed account (the employee left) may be created again, by a later request only.
         ConditionExpression: 'attribute_not_exists(pk) OR (requestId = :requestId AND #status <> :active AND #status <> :removed) OR (requestId <> :requestId AND #status = :removed)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -162,6 +187,7 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
           ':email': account.email.toLowerCase(),
           ':requestId': account.requestId,
           ':fullName': account.fullName,
+          ...(account.ori === undefined ? {} : { ':ori': account.ori }),
           ':pending': 'PENDING_FIRST_LOGIN',
           ':active': 'ACTIVE',
           ':removed': 'REMOVED',
@@ -191,23 +217,40 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
   /** First login done: the chosen password replaces the temporary one, once, unless a lock holds at `now`. */
   async activate(email: string, passwordHash: string, issue: number, now: string): Promise<boolean> {
     try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: accountKey(email),
-          // The temporary hash stays (it can no longer log in: the account is ACTIVE), so that a
-          // client's retry of this same first login, after an answer it did not get, is answered 200.
-          UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE lockedUntil',
-          ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },
-        }),
-      );
+      await dynamo.send(new UpdateCommand(this.activationItem(email, passwordHash, issue, now).Update));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * First login done, in one transaction and without reading the request: the account's
+   * activation (activate's conditions), the request's move from TEMPORARY_PASSWORD_ISSUED to
+   * ACTIVE (freeing the employee's e-mail), and the audit events. False when a condition failed:
+   * nothing was written.
+   */
+  async activateWithRequest(account: Pick<Account, 'email' | 'requestId' | 'issue'>, passwordHash: string, now: string, audits: readonly [AuditEvent, ...AuditEvent[]]): Promise<boolean> {
+    // Only the key, the status, the by-status index key and the e-mail's guard come from the record here.
+    const stub = { requestId: account.requestId, status: 'TEMPORARY_PASSWORD_ISSUED', createdAt: '', ori: '', employee: { email: account.email } } as unknown as AccessRequest;
+    const [first, ...more] = audits;
+    return writeWithAudit([this.activationItem(account.email, passwordHash, account.issue, now), ...this.transitionItems(stub, ['TEMPORARY_PASSWORD_ISSUED'], 'ACTIVE', {}, now), ...more.map((event) => auditPut(event))], first);
+  }
+
+  private activationItem(email: string, passwordHash: string, issue: number, now: string) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: accountKey(email),
+        // The temporary hash stays (it can no longer log in: the account is ACTIVE), so that a
+        // client's retry of this same first login, after an answer it did not get, is answered 200.
+        UpdateExpression: 'SET #status = :active, passwordHash = :hash, failures = :none, locked = :false REMOVE lockedUntil',
+        ConditionExpression: '#status = :pending AND issue = :issue AND (locked = :false OR lockedUntil <= :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING_FIRST_LOGIN', ':hash': passwordHash, ':none': [], ':issue': issue, ':false': false, ':now': now },
+      },
+    };
   }
 
   async expireTemporaryPassword(email: string, issue: number): Promise<boolean> {

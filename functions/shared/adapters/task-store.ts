@@ -7,6 +7,8 @@ import { dynamo } from '#shared/clients/dynamo';
 
 const taskKey = (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' });
 const stepKey = (t: Pick<Task, 'workflow' | 'step'> & { subjectId: string }) => ({ pk: `TASKSTEP#${t.workflow}#${t.subjectId}#${t.step}`, sk: 'CURRENT' });
+/** The key of the pointer to a step's current task (its `taskId`), for a caller that reads it with other items in one request. */
+export const taskStepKey = stepKey;
 // Pending tasks by role, then by the agency (ORI) or court (GA23) they are for: each caller's in one query.
 const pendingIndexKeys = (task: Task) => ({ gsi1pk: `TASKS#PENDING#${task.assignee.role}`, gsi1sk: `${task.assignee.ori ?? task.assignee.court ?? '-'}#${task.createdAt}#${task.taskId}` });
 
@@ -72,9 +74,12 @@ export class TaskStore {
     );
   }
 
-  /** PENDING (and not past its expiry) → DECIDED; false when someone or something got there first. */
-  async decide(taskId: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean> {
-    return this.transition(taskId, 'PENDING', 'DECIDED', { decision }, audit, { expiresAfter: now });
+  /**
+   * PENDING (and not past its expiry) → DECIDED; false when someone or something got there first,
+   * or when a condition of `alongside` (writes made with the decision, in its transaction) failed.
+   */
+  async decide(taskId: string, decision: Decision, now: string, audit: AuditEvent, alongside?: { readonly items: TransactItems; readonly audits: readonly AuditEvent[] }): Promise<boolean> {
+    return this.transition(taskId, 'PENDING', 'DECIDED', { decision }, audit, { expiresAfter: now, alongside });
   }
 
   /** Closes a task without a decision (expired, superseded, its execution gone). */
@@ -137,7 +142,7 @@ export class TaskStore {
     to: TaskStatus,
     fields: Record<string, NativeAttributeValue>,
     audit: AuditEvent,
-    options: { expiresAfter?: string } = {},
+    options: { expiresAfter?: string; alongside?: { readonly items: TransactItems; readonly audits: readonly AuditEvent[] } } = {},
   ): Promise<boolean> {
     const { set, remove, names, values } = fieldUpdate(fields);
     set.unshift('#status = :to');
@@ -162,6 +167,8 @@ export class TaskStore {
             ExpressionAttributeValues: values,
           },
         },
+        ...(options.alongside?.items ?? []),
+        ...(options.alongside?.audits ?? []).map((event) => auditPut(event)),
       ],
       audit,
     );

@@ -1,3 +1,4 @@
+import type { TransactItems } from '#shared/adapters/transactions';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { linkUrl, signLink, verifyLink, type LinkClaims } from './links';
 import { choiceProblem, standing, type Channel, type Choice, type Decision, type DecisionOutput, type NewTask, type Task, type TaskStatus } from './task';
@@ -8,7 +9,8 @@ export interface TaskPorts {
     get(taskId: string): Promise<{ task: Task; sealedToken: string } | undefined>;
     currentFor(workflow: string, subjectId: string, step: string): Promise<{ task: Task } | undefined>;
     create(task: Task, sealedToken: string, audit: AuditEvent): Promise<void>;
-    decide(taskId: string, decision: Decision, now: string, audit: AuditEvent): Promise<boolean>;
+    /** `alongside`: writes made with the decision, in its transaction (false when one of their conditions fails). */
+    decide(taskId: string, decision: Decision, now: string, audit: AuditEvent, alongside?: Alongside): Promise<boolean>;
     close(taskId: string, from: TaskStatus, to: 'EXPIRED' | 'CANCELLED', reason: string, audit: AuditEvent): Promise<boolean>;
     reopen(task: Task, audit: AuditEvent): Promise<boolean>;
   };
@@ -24,6 +26,12 @@ export interface TaskPorts {
    * (e.g. "verified" needs each training's CJIS Online record first). The task stays open.
    */
   readiness?(task: Task, choice: string): Promise<string | undefined>;
+}
+
+/** Writes made in the same transaction as a task's decision (a subject's change it records), with their audit events. */
+export interface Alongside {
+  readonly items: TransactItems;
+  readonly audits: readonly AuditEvent[];
 }
 
 export interface TaskLink {
@@ -129,12 +137,13 @@ export type DecideResult =
 /**
  * Decides a task, once.
  * 1. refuse what cannot be decided: already decided, expired, cancelled, a wrong choice
- * 2. claim the decision with one conditional write (PENDING and unexpired → DECIDED) + audit
+ * 2. claim the decision with one conditional write (PENDING and unexpired → DECIDED) + audit,
+ *    and `alongside` (what the decider records with it) in the same transaction: both or neither
  * 3. only then hand the decision to the waiting execution
  * 4. the execution has gone → the task is CANCELLED; a transient failure → the claim is undone
  *    (the task is PENDING again), so nothing is left half-decided
  */
-export async function decideTask(task: Task, sealedToken: string, choice: string, comment: string | undefined, actor: Actor, ports: TaskPorts): Promise<DecideResult> {
+export async function decideTask(task: Task, sealedToken: string, choice: string, comment: string | undefined, actor: Actor, ports: TaskPorts, alongside?: Alongside): Promise<DecideResult> {
   const now = ports.now();
   const current = standing(task, now);
   if (current === 'decided') return { kind: 'already-decided', task };
@@ -146,14 +155,15 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
   if (notReady) return { kind: 'not-ready', task, problem: notReady };
 
   const decision: Decision = { choice, comment: comment?.trim() || undefined, decidedBy: actor.id, decidedAt: now.toISOString(), channel: actor.channel };
-  const claimed = await ports.store.decide(task.taskId, decision, now.toISOString(), audit('TaskDecided', task, actor.id, 'success', { choice, channel: actor.channel }, actor.source));
+  const claimed = await ports.store.decide(task.taskId, decision, now.toISOString(), audit('TaskDecided', task, actor.id, 'success', { choice, channel: actor.channel }, actor.source), alongside);
   if (!claimed) {
     const fresh = (await ports.store.get(task.taskId))?.task ?? task;
     const after = standing(fresh, ports.now());
     if (after === 'decided') return { kind: 'already-decided', task: fresh };
     if (after === 'cancelled') return { kind: 'cancelled', task: fresh };
     if (after === 'expired') return { kind: 'expired', task: fresh };
-    // Still open: another decision was claimed and then undone in between. Worth a retry.
+    // Still open: another decision was claimed and then undone in between, or what `alongside`
+    // records changed since the caller read it (nothing was written). Worth a retry.
     return { kind: 'unavailable', task: fresh };
   }
   const decided: Task = { ...task, status: 'DECIDED', decision };
