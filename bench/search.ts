@@ -224,7 +224,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 export const FILL_CACHE = path.join(tmpdir(), 'ciss-search-bench');
 
 /** The files whose text decides which rows a fill writes: the simulator, the connectors, ingestion, the schema (its indexes aside). */
-const FILL_INPUTS = ['infra/local/search/simulator.ts', 'infra/local/search/simulator-data.ts', 'functions/search/use-cases/ingest.ts', 'functions/search/domain/record.ts', 'functions/search/domain/connectors.ts', 'functions/search/domain/sources.json', 'functions/search/domain/sources.ts'];
+const FILL_INPUTS = ['infra/local/search/simulator.ts', 'infra/local/search/simulator-data.ts', 'functions/search/use-cases/ingest.ts', 'functions/search/domain/record.ts', 'functions/search/domain/connectors.ts', 'functions/search/domain/field-maps.json', 'functions/search/domain/sources.json', 'functions/search/domain/sources.ts'];
 
 /**
  * The cache key of a fill: seed, volume, PGlite's version, the schema's statements but its

@@ -2,15 +2,15 @@ import * as z from 'zod/mini';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
-import { PacketStore } from '../arrests/adapters/packet-store';
+import { readPacket } from '../arrests/adapters/packet-store';
 import { searchEngine } from '../search/adapters/engine';
 import { searchPersonRecords } from './adapters/person-records';
 import { deliveryPorts } from './adapters/wiring';
 import { RULE_EVENTS, SOURCE_EVENT_PREFIX, SOURCE_RECORD_EVENT } from './domain/rules';
 import { disseminate, disseminateRecords, type RuleOutcome } from './use-cases/disseminate';
 
-const packets = new PacketStore(loadEnv({ TABLE_NAME: nonEmpty }).TABLE_NAME);
-const ports = { ...deliveryPorts(), packet: (id: string) => packets.get(id), records: searchPersonRecords(searchEngine('query')) };
+const { TABLE_NAME } = loadEnv({ TABLE_NAME: nonEmpty });
+const ports = { ...deliveryPorts(), packet: (id: string) => readPacket(TABLE_NAME, id), records: searchPersonRecords(searchEngine('query')) };
 
 /** An arrest event the rules listen to (events/: the detail carries ids only). */
 const ArrestEvent = z.object({

@@ -5,8 +5,8 @@
  * functions: their descriptions (which only the manifest holds) and the paths of their routes
  * (which only a route table holds). Application code that reaches for the manifest, or a route
  * table shared by every entry, fails here. Each bundle must also keep within its budget
- * (infra/aws/bundling.ts: 100 KB, first-login's dictionaries apart, and search-query held
- * where it is until it is cut); one over it fails naming
+ * (infra/aws/bundling.ts: 100 KB, first-login's dictionaries apart, and the few held where they
+ * are until they are cut); one over it fails naming
  * what weighs most in it. The bundle sizes are printed.
  */
 import os from 'node:os';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { connectorOf, parseTarget, readDate, readName, readNames, townCase, valuesAt, type NameOrder } from '../../functions/search/domain/connectors';
+import { connectorOf, FIELD_MAPS, parseTarget, readDate, readName, readNames, townCase, valuesAt, type NameOrder } from '../../functions/search/domain/connectors';
 import { RecordChangeSchema } from '../../functions/search/domain/record';
-import { SOURCES, SourceSchema, sourceOf } from '../../functions/search/domain/sources';
+import { SOURCES, sourceOf } from '../../functions/search/domain/sources';
 import { assertProperty } from './property';
 
 const map = (source: string, change: unknown) => connectorOf(sourceOf(source)!).map(change);
@@ -66,8 +66,9 @@ describe('connectors by configuration', () => {
   });
 
   it('refuses a field map with a target it does not know, naming it', () => {
-    const source = SourceSchema.parse({ ...sourceOf('dmv-licences')!, id: 'test-source', fields: { LIC_NO: 'id', X: 'identifiers.passport' } });
-    expect(() => connectorOf(source)).toThrow('Unknown target "identifiers.passport"');
+    const source = { ...sourceOf('dmv-licences')!, id: 'test-source' };
+    expect(() => connectorOf(source, { ...FIELD_MAPS['dmv-licences']!, fields: { LIC_NO: 'id', X: 'identifiers.passport' } })).toThrow('Unknown target "identifiers.passport"');
+    expect(() => connectorOf(source)).toThrow('Source test-source has no field map (field-maps.json)');
     expect(() => parseTarget('date:DD.MM.YYYY')).toThrow(/Unknown date format/);
   });
 });
@@ -179,9 +180,10 @@ describe('names survive every source\'s mapping', () => {
   /** The change a source would send for this name: its id fields, and the name in its own fields or its own order. */
   function changeOf(source: (typeof SOURCES)[number], n: { first: string; middle?: string; last: string }): { change: Record<string, unknown>; order?: NameOrder } {
     const change: Record<string, unknown> = { op: 'upsert', version: 1 };
-    for (const m of (source.record?.id ?? '').matchAll(/\{([^}]+)\}/g)) setAt(change, m[1]!, 'R1');
+    const fieldMap = FIELD_MAPS[source.id];
+    for (const m of (fieldMap?.record.id ?? '').matchAll(/\{([^}]+)\}/g)) setAt(change, m[1]!, 'R1');
     let order: NameOrder | undefined;
-    const parts = Object.entries(source.fields ?? {}).map(([path, spec]) => [path, spec.split('|').map((t) => t.trim())] as const);
+    const parts = Object.entries(fieldMap?.fields ?? {}).map(([path, spec]) => [path, spec.split('|').map((t) => t.trim())] as const);
     for (const [path, targets] of parts) {
       if (targets.includes('id')) setAt(change, path, 'R1');
       const part = targets.map((t) => /^name\.(first|middle|last)$/.exec(t)?.[1]).find(Boolean) as 'first' | 'middle' | 'last' | undefined;
@@ -200,7 +202,7 @@ describe('names survive every source\'s mapping', () => {
       fc.property(person, ({ writing, ...truth }) => {
         const write = WRITINGS[writing];
         // A source without a middle-name field drops the middle name.
-        const keepsMiddle = Object.values(source.fields ?? {}).some((spec) => /name\.middle|name:/.test(spec));
+        const keepsMiddle = Object.values(FIELD_MAPS[source.id]?.fields ?? {}).some((spec) => /name\.middle|name:/.test(spec));
         const n = { first: write(truth.first), last: write(truth.last), ...(truth.middle && keepsMiddle ? { middle: write(truth.middle) } : {}) };
         const { change, order } = changeOf(source, n);
         const mapped = map(source.id, change);

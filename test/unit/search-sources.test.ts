@@ -1,3 +1,5 @@
+import { FIELD_MAPS, FieldMapsSchema } from '../../functions/search/domain/connectors';
+import shippedMaps from '../../functions/search/domain/field-maps.json' with { type: 'json' };
 import { RECORD_KINDS } from '../../functions/search/domain/record';
 import { ARRESTS_SOURCE, RegistrySchema, SOURCES, sourceOf } from '../../functions/search/domain/sources';
 import shipped from '../../functions/search/domain/sources.json' with { type: 'json' };
@@ -6,7 +8,14 @@ describe('the registry of source systems', () => {
   it('is valid as shipped: every entry passes the registry schema (functions use it unparsed)', () => {
     const checked = RegistrySchema.safeParse(shipped);
     expect(checked.error?.issues ?? []).toEqual([]);
-    expect(checked.data).toEqual({ ...shipped, $comment: undefined });
+    expect(checked.data).toEqual(shipped);
+  });
+
+  it("gives every source one field map, valid as shipped (connectors use them unparsed), and no map a source it lacks", () => {
+    const checked = FieldMapsSchema.safeParse(shippedMaps);
+    expect(checked.error?.issues ?? []).toEqual([]);
+    expect(checked.data).toEqual(shippedMaps);
+    expect(Object.keys(FIELD_MAPS).sort()).toEqual(SOURCES.map((s) => s.id).sort());
   });
 
   it('lists fourteen systems, the arrest workflow among them, each once', () => {

@@ -64,6 +64,16 @@ function toRecord(item: Record<string, NativeAttributeValue>): PacketRecord {
   return rest as PacketRecord;
 }
 
+/**
+ * A packet as stored (consistent read), or undefined. The one read a function that changes no
+ * packet needs (indexing, dissemination): importing it alone leaves the store's writes, lists and
+ * timeline out of that function's bundle.
+ */
+export async function readPacket(tableName: string, packetId: string): Promise<PacketRecord | undefined> {
+  const out = await dynamo.send(new GetCommand({ TableName: tableName, Key: packetKey(packetId), ConsistentRead: true }));
+  return out.Item ? toRecord(out.Item) : undefined;
+}
+
 export interface TransitionChange {
   readonly packetId: string;
   /** The version the change is about: a newer version makes it stale. */
@@ -123,9 +133,8 @@ export function listPlan(view: PacketView, query: Pick<PacketQuery, 'status' | '
 export class PacketStore {
   constructor(private readonly tableName: string) {}
 
-  async get(packetId: string): Promise<PacketRecord | undefined> {
-    const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: packetKey(packetId), ConsistentRead: true }));
-    return out.Item ? toRecord(out.Item) : undefined;
+  get(packetId: string): Promise<PacketRecord | undefined> {
+    return readPacket(this.tableName, packetId);
   }
 
   async mustGet(packetId: string): Promise<PacketRecord> {

@@ -14,15 +14,18 @@ import type { PacketStatus } from '../../arrests/domain/status';
 import type { SearchRecord } from '../../search/domain/record';
 import { maySee, redactFields } from '../../search/domain/visibility';
 import { ARREST_FACT_FIELDS, type NoticeFieldName, type Rule } from './rules';
+import { lazy } from '../../search/domain/lazy';
 
 /** Where a notice goes: an e-mail address, and for an office the portal audience (role and court or agency). */
-export const ResolvedRecipientSchema = z.object({
-  kind: z.enum(['office', 'person']),
-  role: z.string(),
-  address: z.email(),
-  ori: z.optional(z.string()),
-  court: z.optional(z.string()),
-});
+export const ResolvedRecipientSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    kind: z.enum(['office', 'person']),
+    role: z.string(),
+    address: z.email(),
+    ori: z.optional(z.string()),
+    court: z.optional(z.string()),
+  }),
+);
 export type ResolvedRecipient = z.infer<typeof ResolvedRecipientSchema> & { readonly role: Role };
 
 /** One field as sent: its name in the rule, its label for people, its value. */

@@ -17,6 +17,7 @@ import { ArrestPacketReceived } from '#events/arrest-packet-received';
 import data from './rules.json' with { type: 'json' };
 import { isoDate } from '#shared/formats';
 import { ARRESTS_SOURCE, SOURCES, sourceOf } from '../../search/domain/sources';
+import { lazy } from '../../search/domain/lazy';
 
 /** The arrest workflow's events a rule may listen to, by their EventBridge detail-type (source `ciss.arrests`). */
 export const RULE_EVENTS = [ArrestPacketReceived.detailType, ArrestPacketAccepted.detailType, ArrestDataAvailable.detailType, ArrestPacketAdjudicated.detailType] as const;
@@ -69,51 +70,55 @@ const ARRESTEE_KINDS = ['supervision', 'protective-order'] as const;
 export const SOURCE_RECORD_KINDS = ['supervision', 'protective-order'] as const;
 export type MatchedKind = (typeof MATCHED_KINDS)[number];
 
-export const ConditionSchema = z.discriminatedUnion('kind', [
-  /** Every event of the kind. */
-  z.strictObject({ kind: z.literal('always') }),
-  /**
-   * The arrestee is the person of a record of this kind in the search sources: the same SID, or
-   * the same surname, given name and date of birth (normalised as search normalises names).
-   * `activeOnly`: a record whose Status is not Active, or whose end or expiry date has passed, does not count.
-   */
-  z.strictObject({
-    kind: z.literal('arrestee-has-record'),
-    recordKind: z.enum(ARRESTEE_KINDS),
-    matchBy: z.array(z.enum(['sid', 'name-and-dob'])).check(z.minLength(1)),
-    activeOnly: z.boolean(),
-  }),
-  /**
-   * A source's record event: a record of this kind was written (an upsert; an erase or a seal
-   * tells no one), and its person has an open arrest in CISS Search: a ciss-arrests record whose
-   * packet is AVAILABLE (published, not yet adjudicated), the same SID or surname, given name and
-   * date of birth. `activeOnly`: the written record must be in force (Status Active when it has
-   * one, its end or expiry not passed). The notice is about the open arrest's packet.
-   */
-  z.strictObject({
-    kind: z.literal('record-person-has-open-arrest'),
-    recordKind: z.enum(SOURCE_RECORD_KINDS),
-    matchBy: z.array(z.enum(['sid', 'name-and-dob'])).check(z.minLength(1)),
-    activeOnly: z.boolean(),
-  }),
-]);
+export const ConditionSchema = /* @__PURE__ */ lazy(() =>
+  z.discriminatedUnion('kind', [
+    /** Every event of the kind. */
+    z.strictObject({ kind: z.literal('always') }),
+    /**
+     * The arrestee is the person of a record of this kind in the search sources: the same SID, or
+     * the same surname, given name and date of birth (normalised as search normalises names).
+     * `activeOnly`: a record whose Status is not Active, or whose end or expiry date has passed, does not count.
+     */
+    z.strictObject({
+      kind: z.literal('arrestee-has-record'),
+      recordKind: z.enum(ARRESTEE_KINDS),
+      matchBy: z.array(z.enum(['sid', 'name-and-dob'])).check(z.minLength(1)),
+      activeOnly: z.boolean(),
+    }),
+    /**
+     * A source's record event: a record of this kind was written (an upsert; an erase or a seal
+     * tells no one), and its person has an open arrest in CISS Search: a ciss-arrests record whose
+     * packet is AVAILABLE (published, not yet adjudicated), the same SID or surname, given name and
+     * date of birth. `activeOnly`: the written record must be in force (Status Active when it has
+     * one, its end or expiry not passed). The notice is about the open arrest's packet.
+     */
+    z.strictObject({
+      kind: z.literal('record-person-has-open-arrest'),
+      recordKind: z.enum(SOURCE_RECORD_KINDS),
+      matchBy: z.array(z.enum(['sid', 'name-and-dob'])).check(z.minLength(1)),
+      activeOnly: z.boolean(),
+    }),
+  ]),
+);
 export type Condition = z.infer<typeof ConditionSchema>;
 
 /** The offices a rule can address, and the roles that have an office there (each with its mailbox: offices.ts). */
 export const OFFICES = { 'packet-court': ['court-clerk', 'dcj', 'judicial'], 'packet-agency': ['agency-staff', 'agency-admin'] } as const satisfies Record<string, readonly Role[]>;
 export const OFFICE_SCOPES = Object.keys(OFFICES) as (keyof typeof OFFICES)[];
 
-export const RecipientSchema = z.discriminatedUnion('kind', [
-  /** The office of a role for the packet's court or agency: its mailbox, and in the portal everyone of that role there. */
-  z
-    .strictObject({ kind: z.literal('office'), role: z.enum(ROLES), of: z.enum(['packet-court', 'packet-agency']) })
-    .check(z.refine((o) => (OFFICES[o.of] as readonly Role[]).includes(o.role), { message: `must be an office there: ${Object.entries(OFFICES).map(([of, roles]) => `${of}: ${roles.join(', ')}`).join('; ')}`, path: ['role'] })),
-  /**
-   * A person the matched record names: the supervising officer of a supervision record. `role` is
-   * the role the rule sends to them as; visibility is decided for it.
-   */
-  z.strictObject({ kind: z.literal('record-assignee'), assignee: z.literal('supervising-officer'), role: z.enum(ROLES) }),
-]);
+export const RecipientSchema = /* @__PURE__ */ lazy(() =>
+  z.discriminatedUnion('kind', [
+    /** The office of a role for the packet's court or agency: its mailbox, and in the portal everyone of that role there. */
+    z
+      .strictObject({ kind: z.literal('office'), role: z.enum(ROLES), of: z.enum(['packet-court', 'packet-agency']) })
+      .check(z.refine((o) => (OFFICES[o.of] as readonly Role[]).includes(o.role), { message: `must be an office there: ${Object.entries(OFFICES).map(([of, roles]) => `${of}: ${roles.join(', ')}`).join('; ')}`, path: ['role'] })),
+    /**
+     * A person the matched record names: the supervising officer of a supervision record. `role` is
+     * the role the rule sends to them as; visibility is decided for it.
+     */
+    z.strictObject({ kind: z.literal('record-assignee'), assignee: z.literal('supervising-officer'), role: z.enum(ROLES) }),
+  ]),
+);
 export type Recipient = z.infer<typeof RecipientSchema>;
 
 /** The kind of record a condition matches or looks at (none for `always`). */
@@ -131,63 +136,67 @@ export const ARREST_FACT_FIELDS = ['arrestee.name', 'arrestee.dob', 'arrestee.si
 /** Whether a rule's event comes before the packet is published (AVAILABLE): receipt or acceptance. */
 const beforePublication = (r: { readonly on: string }): boolean => r.on === ArrestPacketReceived.detailType || r.on === ArrestPacketAccepted.detailType;
 
-export const RuleIdSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be a rule id: lower-case letters, digits and -'));
+export const RuleIdSchema = /* @__PURE__ */ lazy(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be a rule id: lower-case letters, digits and -')));
 
-export const RuleSchema = z
-  .strictObject({
-    id: RuleIdSchema,
-    /** Raised with every change to the rule; each notice and its audit record name it. */
-    version: z.int().check(z.minimum(1)),
-    title: z.string().check(z.minLength(1), z.maxLength(120)),
-    purpose: z.string().check(z.minLength(1), z.maxLength(400)),
-    /** Who reviewed this version, and when. */
-    review: z.strictObject({ by: z.string().check(z.minLength(1), z.maxLength(120)), on: isoDate() }),
-    on: z.enum([...RULE_EVENTS, SOURCE_RECORD_EVENT]),
-    /** For `SearchRecordsChanged`: the source whose record events the rule hears (one that pushes its changes). */
-    source: z.optional(z.string()),
-    condition: ConditionSchema,
-    recipients: z.array(RecipientSchema).check(z.minLength(1), z.maxLength(5)),
-    /** The fields sent, in this order: the minimum the receiver needs. */
-    fields: z.array(z.enum(NOTICE_FIELDS)).check(z.minLength(1)),
-    /** Whether a receiver may mute this rule's notices for themselves. */
-    mutable: z.boolean(),
-  })
-  .check(
-    z.refine((r) => new Set(r.fields).size === r.fields.length, { message: 'must name each field once', path: ['fields'] }),
-    z.refine((r) => r.fields.every((f) => !f.startsWith('supervision.') || recordKindOf(r.condition) === 'supervision'), {
-      message: 'supervision fields need a condition that matches a supervision record',
-      path: ['fields'],
-    }),
-    z.refine((r) => r.fields.every((f) => !f.startsWith('order.') || recordKindOf(r.condition) === 'protective-order'), {
-      message: 'order fields need a condition that matches a protective order',
-      path: ['fields'],
-    }),
-    z.refine((r) => r.recipients.every((x) => x.kind !== 'record-assignee' || recordKindOf(r.condition) === 'supervision'), {
-      message: 'a supervising officer is named only by a matched supervision record',
-      path: ['recipients'],
-    }),
-    z.refine((r) => (r.on === SOURCE_RECORD_EVENT) === (r.condition.kind === 'record-person-has-open-arrest'), {
-      message: `a rule on ${SOURCE_RECORD_EVENT} needs the condition record-person-has-open-arrest, and that condition needs ${SOURCE_RECORD_EVENT}`,
-      path: ['condition'],
-    }),
-    z.refine((r) => (r.on === SOURCE_RECORD_EVENT ? r.source !== undefined && PUSHING_SOURCES.includes(r.source) : r.source === undefined), {
-      message: `must name a source that pushes its record events (${PUSHING_SOURCES.join(', ')}) on ${SOURCE_RECORD_EVENT}, and none on an arrest event`,
-      path: ['source'],
-    }),
-    z.refine((r) => r.condition.kind !== 'record-person-has-open-arrest' || (sourceOf(r.source ?? '')?.kinds as readonly string[] | undefined)?.includes(r.condition.recordKind) === true, {
-      message: "must be a kind of record the rule's source holds",
-      path: ['condition', 'recordKind'],
-    }),
-    z.refine((r) => !beforePublication(r) || r.recipients.every((x) => x.kind !== 'record-assignee') || r.fields.every((f) => (ARREST_FACT_FIELDS as readonly string[]).includes(f) || !f.startsWith('arrest')), {
-      message: `a supervising officer hears of an arrest before it is published only its facts (${ARREST_FACT_FIELDS.join(', ')}) and their own record's fields`,
-      path: ['fields'],
-    }),
-  );
+export const RuleSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .strictObject({
+      id: RuleIdSchema,
+      /** Raised with every change to the rule; each notice and its audit record name it. */
+      version: z.int().check(z.minimum(1)),
+      title: z.string().check(z.minLength(1), z.maxLength(120)),
+      purpose: z.string().check(z.minLength(1), z.maxLength(400)),
+      /** Who reviewed this version, and when. */
+      review: z.strictObject({ by: z.string().check(z.minLength(1), z.maxLength(120)), on: isoDate() }),
+      on: z.enum([...RULE_EVENTS, SOURCE_RECORD_EVENT]),
+      /** For `SearchRecordsChanged`: the source whose record events the rule hears (one that pushes its changes). */
+      source: z.optional(z.string()),
+      condition: ConditionSchema,
+      recipients: z.array(RecipientSchema).check(z.minLength(1), z.maxLength(5)),
+      /** The fields sent, in this order: the minimum the receiver needs. */
+      fields: z.array(z.enum(NOTICE_FIELDS)).check(z.minLength(1)),
+      /** Whether a receiver may mute this rule's notices for themselves. */
+      mutable: z.boolean(),
+    })
+    .check(
+      z.refine((r) => new Set(r.fields).size === r.fields.length, { message: 'must name each field once', path: ['fields'] }),
+      z.refine((r) => r.fields.every((f) => !f.startsWith('supervision.') || recordKindOf(r.condition) === 'supervision'), {
+        message: 'supervision fields need a condition that matches a supervision record',
+        path: ['fields'],
+      }),
+      z.refine((r) => r.fields.every((f) => !f.startsWith('order.') || recordKindOf(r.condition) === 'protective-order'), {
+        message: 'order fields need a condition that matches a protective order',
+        path: ['fields'],
+      }),
+      z.refine((r) => r.recipients.every((x) => x.kind !== 'record-assignee' || recordKindOf(r.condition) === 'supervision'), {
+        message: 'a supervising officer is named only by a matched supervision record',
+        path: ['recipients'],
+      }),
+      z.refine((r) => (r.on === SOURCE_RECORD_EVENT) === (r.condition.kind === 'record-person-has-open-arrest'), {
+        message: `a rule on ${SOURCE_RECORD_EVENT} needs the condition record-person-has-open-arrest, and that condition needs ${SOURCE_RECORD_EVENT}`,
+        path: ['condition'],
+      }),
+      z.refine((r) => (r.on === SOURCE_RECORD_EVENT ? r.source !== undefined && PUSHING_SOURCES.includes(r.source) : r.source === undefined), {
+        message: `must name a source that pushes its record events (${PUSHING_SOURCES.join(', ')}) on ${SOURCE_RECORD_EVENT}, and none on an arrest event`,
+        path: ['source'],
+      }),
+      z.refine((r) => r.condition.kind !== 'record-person-has-open-arrest' || (sourceOf(r.source ?? '')?.kinds as readonly string[] | undefined)?.includes(r.condition.recordKind) === true, {
+        message: "must be a kind of record the rule's source holds",
+        path: ['condition', 'recordKind'],
+      }),
+      z.refine((r) => !beforePublication(r) || r.recipients.every((x) => x.kind !== 'record-assignee') || r.fields.every((f) => (ARREST_FACT_FIELDS as readonly string[]).includes(f) || !f.startsWith('arrest')), {
+        message: `a supervising officer hears of an arrest before it is published only its facts (${ARREST_FACT_FIELDS.join(', ')}) and their own record's fields`,
+        path: ['fields'],
+      }),
+    ),
+);
 export type Rule = z.infer<typeof RuleSchema>;
 
-export const RuleSetSchema = z
-  .object({ rules: z.array(RuleSchema).check(z.minLength(1)) })
-  .check(z.refine((s) => new Set(s.rules.map((r) => r.id)).size === s.rules.length, { message: 'rule ids must be unique', path: ['rules'] }));
+export const RuleSetSchema = /* @__PURE__ */ lazy(() =>
+  z
+    .object({ rules: z.array(RuleSchema).check(z.minLength(1)) })
+    .check(z.refine((s) => new Set(s.rules.map((r) => r.id)).size === s.rules.length, { message: 'rule ids must be unique', path: ['rules'] })),
+);
 
 let checked: readonly Rule[] | undefined;
 /**

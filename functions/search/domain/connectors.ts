@@ -1,8 +1,18 @@
 /**
  * Connectors: each source system delivers records in its own shape (its field names, its date
- * formats, its name order); its registry entry (sources.json `record` and `fields`) says how that
- * shape maps onto the canonical record, and this one module does the mapping for every source.
- * Adding a source is configuration, not code.
+ * formats, its name order); its field map (field-maps.json, by source id) says how that shape maps
+ * onto the canonical record, and this one module does the mapping for every source. Adding a
+ * source is configuration, not code. Only this module reads the field maps: a function that needs
+ * the registry alone (sources.json) does not carry them.
+ *
+ * A field map's `record` gives what every record of the source has: its kind, a title made of its
+ * fields as `{field}`, and an id or identifiers made of several fields. Its `fields` map each of
+ * the source's own fields (a dotted path, `[]` for each item of a list) to one or more canonical
+ * targets separated by ` | `: id, kind, date[:FORMAT], town, juvenile, person.dob[:FORMAT],
+ * person.sex, name.first|middle|last|suffix, name:ORDER (a whole name written in that order),
+ * alias:ORDER, identifiers.<kind>, field:<Label>. FORMAT is ISO (the default), MMDDYYYY,
+ * MM/DD/YYYY, MM-DD-YYYY or YYYYMMDD; ORDER is 'LAST, FIRST MIDDLE', 'FIRST MIDDLE LAST' or
+ * 'LAST FIRST MIDDLE'.
  *
  * A change as a source delivers it is the source's own record with two more fields: `op`
  * (upsert, erase or seal) and `version`. An erase or a seal carries only the fields that make the
@@ -12,7 +22,9 @@
  */
 import * as z from 'zod/mini';
 import { zodEnglish } from '#shared/messages';
-import { IDENTIFIER_KINDS, RECORD_KINDS, type IdentifierKind, type PersonName, type RecordKind, type SearchRecordInput } from './record';
+import fieldMaps from './field-maps.json' with { type: 'json' };
+import { lazy } from './lazy';
+import { IDENTIFIER_KINDS, RECORD_KINDS, RecordKindSchema, SourceIdSchema, type IdentifierKind, type PersonName, type RecordKind, type SearchRecordInput } from './record';
 import type { Source } from './sources';
 
 export const DATE_FORMATS = ['ISO', 'MMDDYYYY', 'MM/DD/YYYY', 'MM-DD-YYYY', 'YYYYMMDD'] as const;
@@ -20,8 +32,37 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 export const NAME_ORDERS = ['LAST, FIRST MIDDLE', 'FIRST MIDDLE LAST', 'LAST FIRST MIDDLE'] as const;
 export type NameOrder = (typeof NAME_ORDERS)[number];
 
+/** How a source's own records map onto the canonical record (field-maps.json, one per source). */
+export const FieldMapSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    /** What every record of the source has: its kind, its title, and an id or identifiers made of several fields. */
+    record: z.object({
+      kind: RecordKindSchema,
+      /** A template: `{path}` is the source's field at that path. */
+      title: z.string().check(z.minLength(1), z.maxLength(200)),
+      /** When a field maps to `kind`: its values and the kinds they stand for. */
+      kinds: z.optional(z.record(z.string(), RecordKindSchema)),
+      /** A template for the record id, when the source's id is made of several fields. */
+      id: z.optional(z.string().check(z.minLength(1))),
+      identifiers: z.optional(z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().check(z.minLength(1)))),
+    }),
+    /** The source's own field names (dotted paths) and the canonical targets each maps to. */
+    fields: z.record(z.string(), z.string()),
+  }),
+);
+export type FieldMap = z.infer<typeof FieldMapSchema>;
+
+/** Every source's field map, by source id. */
+export const FieldMapsSchema = /* @__PURE__ */ lazy(() => z.record(SourceIdSchema, FieldMapSchema));
+
+/**
+ * The field maps as shipped: fixed data in the bundle, checked against FieldMapsSchema (and
+ * against the registry: one per source) by the unit test, not parsed at every cold start.
+ */
+export const FIELD_MAPS = fieldMaps as unknown as Readonly<Record<string, FieldMap>>; // JSON's inferred type knows no enums or optional fields
+
 /** A change as a source delivers it: its own record, with the op and the version. */
-export const SourceChangeSchema = z.looseObject({ op: z.enum(['upsert', 'erase', 'seal']), version: z.int().check(z.gte(1)) });
+export const SourceChangeSchema = /* @__PURE__ */ lazy(() => z.looseObject({ op: z.enum(['upsert', 'erase', 'seal']), version: z.int().check(z.gte(1)) }));
 export type SourceChange = z.infer<typeof SourceChangeSchema>;
 
 /** A canonical change as mapped, still to be checked (RecordChangeSchema). */
@@ -247,12 +288,17 @@ export interface Connector {
 
 class FieldMapConnector implements Connector {
   private readonly targets: readonly (readonly [string, readonly Target[]])[];
+  private readonly record: FieldMap['record'];
 
-  constructor(readonly source: Source) {
-    if (!source.record || !source.fields) throw new Error(`Source ${source.id} has no record or fields map in the registry`);
-    this.targets = Object.entries(source.fields).map(([path, spec]) => [path, spec.split('|').map(parseTarget)] as const);
+  constructor(
+    readonly source: Source,
+    fieldMap: FieldMap | undefined,
+  ) {
+    if (!fieldMap) throw new Error(`Source ${source.id} has no field map (field-maps.json)`);
+    this.record = fieldMap.record;
+    this.targets = Object.entries(fieldMap.fields).map(([path, spec]) => [path, spec.split('|').map(parseTarget)] as const);
     const ids = this.targets.filter(([, ts]) => ts.some((t) => t.to === 'id')).length;
-    if (ids !== (source.record.id ? 0 : 1)) throw new Error(`Source ${source.id} must give its record id once: by one field mapped to id, or record.id`);
+    if (ids !== (fieldMap.record.id ? 0 : 1)) throw new Error(`Source ${source.id} must give its record id once: by one field mapped to id, or record.id`);
   }
 
   map(change: unknown): Mapped {
@@ -262,7 +308,7 @@ class FieldMapConnector implements Connector {
       return { ok: false, problem: { field: issue.path.join('.') || '(change)', rule: issue.message } };
     }
     const delivered = envelope.data;
-    const record = this.source.record!;
+    const record = this.record;
     const problems: MappingProblem[] = [];
     let id = record.id ? fill(record.id, delivered) : undefined;
     let kind: RecordKind = record.kind;
@@ -373,11 +419,12 @@ class FieldMapConnector implements Connector {
 
 const connectors = new Map<string, Connector>();
 
-/** The connector of a source (made once from its registry entry). */
-export function connectorOf(source: Source): Connector {
+/** The connector of a source: by its shipped field map (made once), or by the one given. */
+export function connectorOf(source: Source, fieldMap: FieldMap | undefined = FIELD_MAPS[source.id]): Connector {
+  if (fieldMap !== FIELD_MAPS[source.id]) return new FieldMapConnector(source, fieldMap);
   let connector = connectors.get(source.id);
   if (!connector) {
-    connector = new FieldMapConnector(source);
+    connector = new FieldMapConnector(source, fieldMap);
     connectors.set(source.id, connector);
   }
   return connector;

@@ -3,6 +3,7 @@
  * with it in the query log and the audit trail. The codes search accepts, in words.
  */
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 
 export const PURPOSES = {
   C: 'Criminal justice: investigation, arrest, prosecution, adjudication, supervision',
@@ -12,8 +13,10 @@ export const PURPOSES = {
 } as const;
 export type Purpose = keyof typeof PURPOSES;
 
-export const PurposeSchema = z.enum(Object.keys(PURPOSES) as [Purpose, ...Purpose[]], {
-  error: `must be a purpose code: ${Object.keys(PURPOSES).join(', ')} (${Object.entries(PURPOSES)
-    .map(([code, words]) => `${code}, ${words.split(':')[0]}`)
-    .join('; ')})`,
-});
+export const PurposeSchema = /* @__PURE__ */ lazy(() =>
+  z.enum(Object.keys(PURPOSES) as [Purpose, ...Purpose[]], {
+    error: `must be a purpose code: ${Object.keys(PURPOSES).join(', ')} (${Object.entries(PURPOSES)
+      .map(([code, words]) => `${code}, ${words.split(':')[0]}`)
+      .join('; ')})`,
+  }),
+);

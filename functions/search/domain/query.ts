@@ -14,29 +14,32 @@ import { coercedNumber, isoDate } from '#shared/formats';
 import type { QueryReading } from './answer';
 import { PurposeSchema } from './purpose';
 import { RecordKindSchema, SourceIdSchema, type IdentifierKind } from './record';
+import { lazy } from './lazy';
 
 /** The most groups (likely people) one page gives. */
 export const MAX_LIMIT = 25;
 export const DEFAULT_LIMIT = 10;
 
-const IsoDate = isoDate({ error: 'must be a date, YYYY-MM-DD' });
+const IsoDate = /* @__PURE__ */ lazy(() => isoDate({ error: 'must be a date, YYYY-MM-DD' }));
 
 /** GET /search's query string. */
-export const SearchQuerySchema = z.object({
-  q: z.string({ error: 'is required: the words to search for' }).check(z.trim(), z.minLength(2, 'must be at least 2 characters'), z.maxLength(200, 'must be at most 200 characters')),
-  purpose: PurposeSchema,
-  source: z.optional(SourceIdSchema),
-  kind: z.optional(RecordKindSchema),
-  from: z.optional(IsoDate),
-  to: z.optional(IsoDate),
-  town: z.optional(z.string().check(z.trim(), z.minLength(2, 'must be at least 2 characters'), z.maxLength(60, 'must be at most 60 characters'))),
-  limit: z._default(coercedNumber({ error: 'must be a whole number' }).check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), DEFAULT_LIMIT),
-  nextToken: z.optional(z.string()),
-}).check(z.refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] }));
+export const SearchQuerySchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    q: z.string({ error: 'is required: the words to search for' }).check(z.trim(), z.minLength(2, 'must be at least 2 characters'), z.maxLength(200, 'must be at most 200 characters')),
+    purpose: PurposeSchema,
+    source: z.optional(SourceIdSchema),
+    kind: z.optional(RecordKindSchema),
+    from: z.optional(IsoDate),
+    to: z.optional(IsoDate),
+    town: z.optional(z.string().check(z.trim(), z.minLength(2, 'must be at least 2 characters'), z.maxLength(60, 'must be at most 60 characters'))),
+    limit: z._default(coercedNumber({ error: 'must be a whole number' }).check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), DEFAULT_LIMIT),
+    nextToken: z.optional(z.string()),
+  }).check(z.refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] })),
+);
 export type SearchQuery = z.infer<typeof SearchQuerySchema>;
 
 /** GET /search/records/{source}/{id}'s query string. */
-export const RecordQuerySchema = z.object({ purpose: PurposeSchema });
+export const RecordQuerySchema = /* @__PURE__ */ lazy(() => z.object({ purpose: PurposeSchema }));
 
 // ---------------------------------------------------------------------------------------------
 // Reading the box

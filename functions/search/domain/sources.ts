@@ -1,39 +1,38 @@
 /**
  * The registry of source systems (sources.json): which systems search reads, whose they are, what
  * they hold and how they deliver. Configuration, checked by the unit test; adding a source is an
- * entry there and its connector's field map, not code.
+ * entry there and its field map (field-maps.json, read by connectors.ts only), not code.
+ *
+ * Each source is modelled on a kind of Connecticut system named in CISS's own description; the
+ * names are descriptive labels for a simulation, not statements about the real systems'
+ * interfaces. `delivery` says how a source sends its changes: `events` (it pushes each change),
+ * `batch` (it sends files of changes), `poll` (search asks its API for changes since a cursor).
+ * The field maps are apart so that a function that needs only the registry (the query, the rules
+ * of dissemination, the metrics) does not carry every source's field map in its bundle.
  */
 import * as z from 'zod/mini';
 import registry from './sources.json' with { type: 'json' };
-import { IDENTIFIER_KINDS, RecordKindSchema, SourceIdSchema } from './record';
+import { lazy } from './lazy';
+import { RecordKindSchema, SourceIdSchema } from './record';
 
 export const DELIVERY_MODES = ['events', 'batch', 'poll'] as const;
 
-export const SourceSchema = z.object({
-  id: SourceIdSchema,
-  name: z.string().check(z.minLength(1), z.maxLength(80)),
-  agency: z.string().check(z.minLength(1), z.maxLength(120)),
-  kinds: z.array(RecordKindSchema).check(z.minLength(1)),
-  delivery: z.object({ mode: z.enum(DELIVERY_MODES), everyMinutes: z.optional(z.int().check(z.gte(1), z.lte(10080))) }),
-  /** What the simulated source stands for, in words. */
-  modelledOn: z.string().check(z.minLength(1)),
-  /** What every record of the source has: its kind, its title, and an id or identifiers made of several fields (connectors.ts). */
-  record: z.optional(z.object({
-    kind: RecordKindSchema,
-    /** A template: `{path}` is the source's field at that path. */
-    title: z.string().check(z.minLength(1), z.maxLength(200)),
-    /** When a field maps to `kind`: its values and the kinds they stand for. */
-    kinds: z.optional(z.record(z.string(), RecordKindSchema)),
-    /** A template for the record id, when the source's id is made of several fields. */
-    id: z.optional(z.string().check(z.minLength(1))),
-    identifiers: z.optional(z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().check(z.minLength(1)))),
-  })),
-  /** The source's own field names (dotted paths) and the canonical targets each maps to (connectors.ts). */
-  fields: z.optional(z.record(z.string(), z.string())),
-});
+export const SourceSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    id: SourceIdSchema,
+    name: z.string().check(z.minLength(1), z.maxLength(80)),
+    agency: z.string().check(z.minLength(1), z.maxLength(120)),
+    kinds: z.array(RecordKindSchema).check(z.minLength(1)),
+    delivery: z.object({ mode: z.enum(DELIVERY_MODES), everyMinutes: z.optional(z.int().check(z.gte(1), z.lte(10080))) }),
+    /** What the simulated source stands for, in words. */
+    modelledOn: z.string().check(z.minLength(1)),
+  }),
+);
 export type Source = z.infer<typeof SourceSchema>;
 
-export const RegistrySchema = z.object({ version: z.int().check(z.gte(1)), sources: z.array(SourceSchema).check(z.minLength(1)) }).check(z.refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] }));
+export const RegistrySchema = /* @__PURE__ */ lazy(() =>
+  z.object({ version: z.int().check(z.gte(1)), sources: z.array(SourceSchema).check(z.minLength(1)) }).check(z.refine((r) => new Set(r.sources.map((s) => s.id)).size === r.sources.length, { message: 'source ids must be unique', path: ['sources'] })),
+);
 
 /**
  * The registry as shipped. It is fixed data in the bundle, checked against RegistrySchema by the
