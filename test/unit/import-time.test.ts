@@ -1,0 +1,31 @@
+/**
+ * Domain modules that many functions import build their schemas on first use (`lazy`,
+ * functions/shared/lazy.ts), not at import: a schema built at import is paid at every cold start of
+ * every function that imports the module (issue 19, module load). zod/mini is replaced by a copy
+ * that counts the object schemas made, and each module is imported fresh.
+ */
+import { jest } from '@jest/globals';
+
+let objects = 0;
+const actual = await import('zod/mini');
+jest.unstable_mockModule('zod/mini', () => ({
+  ...actual,
+  object: (...args: Parameters<typeof actual.object>) => {
+    objects += 1;
+    return actual.object(...args);
+  },
+}));
+
+describe.each([
+  ['functions/tasks/domain/task.ts', 'NewTaskSchema'],
+  ['functions/access/domain/request.ts', 'NewAccessRequestSchema'],
+  ['functions/access/domain/training.ts', 'TrainingVerificationSchema'],
+])('%s', (file, schema) => {
+  it(`builds no object schema at import; ${schema} is built on its first use`, async () => {
+    objects = 0;
+    const mod = (await import(`../../${file}`)) as Record<string, { safeParse: (x: unknown) => { success: boolean } }>;
+    expect(objects).toBe(0);
+    expect(mod[schema]?.safeParse({}).success).toBe(false);
+    expect(objects).toBeGreaterThan(0);
+  });
+});
