@@ -9,8 +9,9 @@
  * the first read of any of its properties calls `make`, once, and every read goes to that one
  * object from then on. Its type is `make`'s, so an exported `const Schema = lazy(() => z.object(…))`
  * is used exactly as the schema itself (`Schema.parse`, `z.infer<typeof Schema>`, inside another
- * schema: composing does not read it, so does not build it). Methods read through it are bound to
- * the object (a Map's `get` needs its own receiver), each once.
+ * schema: composing does not read it, so does not build it). Methods it inherits are bound to the
+ * object, each once (a Map's `get` or a class's method using private fields needs its own receiver);
+ * its own function properties are given as they are (zod's close over their schema; a test's spy).
  *
  * `once(make)` is the same for any value, as a function: `const table = once(() => …); table()`.
  */
@@ -22,7 +23,7 @@ export function lazy<T extends object>(make: () => T): T {
     get: (_target, property) => {
       const target = real();
       const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
+      if (typeof value !== 'function' || Object.hasOwn(target, property)) return value;
       const method = value as (...args: unknown[]) => unknown;
       if (!bound.has(method)) bound.set(method, method.bind(target));
       return bound.get(method);

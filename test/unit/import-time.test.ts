@@ -14,18 +14,46 @@ jest.unstable_mockModule('zod/mini', () => ({
     objects += 1;
     return actual.object(...args);
   },
+  string: (...args: Parameters<typeof actual.string>) => {
+    objects += 1;
+    return actual.string(...args);
+  },
+}));
+let loggers = 0;
+const powertools = await import('@aws-lambda-powertools/logger');
+jest.unstable_mockModule('@aws-lambda-powertools/logger', () => ({
+  ...powertools,
+  Logger: class extends powertools.Logger {
+    constructor(...args: ConstructorParameters<typeof powertools.Logger>) {
+      super(...args);
+      loggers += 1;
+    }
+  },
 }));
 
+// The shared modules first: the domain modules import them, and parsing their schemas builds them.
 describe.each([
+  ['functions/shared/ids.ts', 'OriSchema'],
+  ['functions/shared/courts.ts', 'CourtIdSchema'],
   ['functions/tasks/domain/task.ts', 'NewTaskSchema'],
   ['functions/access/domain/request.ts', 'NewAccessRequestSchema'],
   ['functions/access/domain/training.ts', 'TrainingVerificationSchema'],
 ])('%s', (file, schema) => {
-  it(`builds no object schema at import; ${schema} is built on its first use`, async () => {
+  it(`builds no object or string schema at import; ${schema} is built on its first use`, async () => {
     objects = 0;
     const mod = (await import(`../../${file}`)) as Record<string, { safeParse: (x: unknown) => { success: boolean } }>;
     expect(objects).toBe(0);
     expect(mod[schema]?.safeParse({}).success).toBe(false);
     expect(objects).toBeGreaterThan(0);
+  });
+});
+
+describe('functions/shared/observability.ts', () => {
+  it('makes no logger at import; the logger is made on its first use, once', async () => {
+    const { logger } = await import('../../functions/shared/observability.ts');
+    expect(loggers).toBe(0);
+    logger.appendKeys({ taskId: 'x' });
+    logger.removeKeys(['taskId']);
+    expect(loggers).toBe(1);
   });
 });

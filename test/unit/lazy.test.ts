@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as z from 'zod/mini';
 import { lazy, once } from '#shared/lazy';
 
@@ -58,5 +59,22 @@ describe('once', () => {
     expect(value()).toBeUndefined();
     expect(value()).toBeUndefined();
     expect(made).toBe(1);
+  });
+});
+
+describe('lazy, spied on', () => {
+  it('gives a function set on the object (a spy) as it is', () => {
+    class Greeter {
+      #name = 'unit';
+      greet(): string {
+        return `hello ${this.#name}`;
+      }
+    }
+    const greeter = lazy(() => new Greeter());
+    expect(greeter.greet()).toBe('hello unit');
+    const spy = jest.fn(() => 'spied');
+    greeter.greet = spy;
+    expect(greeter.greet).toBe(spy);
+    expect(greeter.greet()).toBe('spied');
   });
 });
