@@ -50,7 +50,7 @@ describe.each([
 
 describe('functions/shared/observability.ts', () => {
   it('makes no logger at import; the logger is made on its first use, once', async () => {
-    const { logger } = await import('../../functions/shared/observability.ts');
+    const { logger } = await import('../../functions/shared/observability');
     expect(loggers).toBe(0);
     logger.appendKeys({ taskId: 'x' });
     logger.removeKeys(['taskId']);
