@@ -38,6 +38,7 @@ describe.each([
   ['functions/tasks/domain/task.ts', 'NewTaskSchema'],
   ['functions/access/domain/request.ts', 'NewAccessRequestSchema'],
   ['functions/access/domain/training.ts', 'TrainingVerificationSchema'],
+  ['functions/certification/domain/certification.ts', 'ExamResultSchema'],
 ])('%s', (file, schema) => {
   it(`builds no object or string schema at import; ${schema} is built on its first use`, async () => {
     objects = 0;
@@ -55,5 +56,16 @@ describe('functions/shared/observability.ts', () => {
     logger.appendKeys({ taskId: 'x' });
     logger.removeKeys(['taskId']);
     expect(loggers).toBe(1);
+  });
+});
+
+describe('events/arrest-packet-adjudicated.ts', () => {
+  it('builds no schema at import; the detail schema is built on first use', async () => {
+    objects = 0;
+    const { ArrestPacketAdjudicated } = await import('../../events/arrest-packet-adjudicated');
+    expect(ArrestPacketAdjudicated.detailType).toBe('ArrestPacketAdjudicated');
+    expect(objects).toBe(0);
+    expect(ArrestPacketAdjudicated.detail.safeParse({}).success).toBe(false);
+    expect(objects).toBeGreaterThan(0);
   });
 });
