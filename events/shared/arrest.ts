@@ -8,7 +8,7 @@ export const ARREST_EVENTS_SOURCE = 'ciss.arrests';
  * which agency, its new status, when), then its own. No personal data: consumers read the
  * packet through the API, which checks their role.
  */
-export function arrestEvent<D extends string, S extends string, E extends z.core.$ZodShape>(detailType: D, status: S, own: E) {
+export function arrestEvent<D extends string, S extends string, E extends z.core.$ZodShape>(detailType: D, status: S, own: () => E) {
   const schema = () =>
     z.object({
       version: z.literal('1'),
@@ -18,7 +18,7 @@ export function arrestEvent<D extends string, S extends string, E extends z.core
       incidentNumber: z.string().check(z.minLength(1)),
       status: z.literal(status),
       occurredAt: z.string().check(z.minLength(1)),
-      ...own,
+      ...own(),
     });
   let detail: ReturnType<typeof schema> | undefined;
   return {

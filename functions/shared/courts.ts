@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Role } from '#shared/roles';
+import { lazy } from './lazy';
 
 /**
  * The claim naming the GA courts a court clerk acts for, as `custom:ori` names an agency: a
@@ -15,7 +16,7 @@ export const COURT_ROLE = 'court-clerk' satisfies Role;
 /** A Superior Court geographical-area court: `GA` and its number, 1 to 23 (e.g. GA23). */
 export const COURT_PATTERN = /^GA([1-9]|1\d|2[0-3])$/;
 
-export const CourtIdSchema = z.string().check(z.regex(COURT_PATTERN, 'must be a GA court: GA and its number, e.g. GA23'));
+export const CourtIdSchema = lazy(() => z.string().check(z.regex(COURT_PATTERN, 'must be a GA court: GA and its number, e.g. GA23')));
 
 /** The court id of a packet's arraignment court (`court.gaNumber`). */
 export const courtIdOf = (gaNumber: number): string => `GA${gaNumber}`;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from './lazy';
 
 /**
  * The formats of the ids a path names, one per kind. A handler checks the path's id against its
@@ -15,11 +16,12 @@ export const ACCESS_REQUEST_ID = /^AR-\d{8}-[0-9A-F]{10}$/;
 export const TASK_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** An agency's ORI: two letters and seven letters or digits (e.g. CT0000100). */
-export const OriSchema = z.string().check(z.regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100'));
+export const OriSchema = lazy(() => z.string().check(z.regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'must be 2 letters and 7 letters or digits, e.g. CT0000100')));
 
-export const PacketIdSchema = z.string().check(z.regex(PACKET_ID, 'must be an arrest packet id (ap- and 24 hex digits)'));
-export const AccessRequestIdSchema = z.string().check(z.regex(ACCESS_REQUEST_ID, 'must be an access request id (AR-yyyymmdd-XXXXXXXXXX)'));
-export const TaskIdSchema = z.string().check(z.regex(TASK_ID, 'must be a task id (22 letters, digits, - or _)'));
+// Every function imports these; built on first use (`lazy`), not at each cold start.
+export const PacketIdSchema = lazy(() => z.string().check(z.regex(PACKET_ID, 'must be an arrest packet id (ap- and 24 hex digits)')));
+export const AccessRequestIdSchema = lazy(() => z.string().check(z.regex(ACCESS_REQUEST_ID, 'must be an access request id (AR-yyyymmdd-XXXXXXXXXX)')));
+export const TaskIdSchema = lazy(() => z.string().check(z.regex(TASK_ID, 'must be a task id (22 letters, digits, - or _)')));
 
 export type IdKind = 'packet' | 'access-request' | 'task';
 

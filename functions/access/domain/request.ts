@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { OriSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 
 /** Where a CCHRS access request stands. */
 export const ACCESS_STATUSES = [
@@ -22,30 +23,31 @@ export const CLOSED_STATUSES: readonly AccessStatus[] = ['DENIED', 'ACTIVE', 'RE
 /** Statuses whose account exists, so an agency may ask for its removal (the employee left). */
 export const REMOVABLE_STATUSES: readonly AccessStatus[] = ['ACTIVE', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'];
 
-const phone = z.string().check(z.regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number, e.g. +1 860 555 0100'));
+const phone = () => z.string().check(z.regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number, e.g. +1 860 555 0100'));
 
 /** Phrases that say nothing about why this person needs criminal history record information. */
 const EMPTY_JUSTIFICATIONS = /^(n\/?a|none|tbd|test|access|needed|required|job|work|because|see above|\.+|-+)$/i;
 
-export const NewAccessRequestSchema = z.object({
+/** Built on first use (`lazy`), as every schema here: most functions importing this module read only its statuses and types. */
+export const NewAccessRequestSchema = lazy(() => z.object({
   employee: z.object({
     fullName: z.string().check(z.trim(), z.minLength(3, 'must be the full name (at least 3 characters)'), z.maxLength(120)),
     // Spaces around a pasted address are not part of it.
     email: z.pipe(z.string().check(z.trim()), z.email('must be a work e-mail address').check(z.maxLength(254))),
     jobTitle: z.string().check(z.trim(), z.minLength(2), z.maxLength(120)),
-    mfaPhones: z.optional(z.array(phone).check(z.maxLength(3))),
+    mfaPhones: z.optional(z.array(phone()).check(z.maxLength(3))),
   }),
   ori: OriSchema,
   justification: z.string().check(z.trim(), z.minLength(40, 'must explain, in at least 40 characters, why this person has a legitimate business need to see criminal history record information'), z.maxLength(2000), z.refine((text) => !EMPTY_JUSTIFICATIONS.test(text) && new Set(text.toLowerCase().split(/\W+/).filter((w) => w.length > 2)).size >= 6, {
       message: 'must state the business need in words (which duties require criminal history record information), not a placeholder',
     })),
-});
+}));
 export type NewAccessRequest = z.infer<typeof NewAccessRequestSchema>;
 
 /** POST /access-requests/{id}/removal: why the agency asks for the account's removal (the unit reads it; the audit trail only notes that one was given). */
-export const AccountRemovalSchema = z.object({
+export const AccountRemovalSchema = lazy(() => z.object({
   reason: z.string().check(z.trim(), z.minLength(10, 'must say why the account is to be removed, in at least 10 characters (e.g. “left the agency on 30 November”)'), z.maxLength(1000, 'must be at most 1000 characters')),
-});
+}));
 export type AccountRemoval = z.infer<typeof AccountRemovalSchema>;
 
 export interface TimelineEntry {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { isoDate } from '#shared/formats';
+import { lazy } from '#shared/lazy';
 
 /** The two trainings the CCHRS unit assigns, both taken on CJIS Online. */
 export const TRAINING_MODULES = {
@@ -17,7 +18,8 @@ export const CJIS_ONLINE_URL = 'https://www.cjisonline.com';
 export const PDF_CERTIFICATE_RULE =
   'A PDF "Certificate of Completion" is not accepted as evidence of Security and Awareness Training since 15 May 2024: the training must be completed on CJIS Online, and its CJIS Online completion record is the evidence.';
 
-const ModuleEvidence = z.discriminatedUnion('evidence', [
+/** Built on first use (`lazy`): most functions importing this module read only the module names. */
+const ModuleEvidence = lazy(() => z.discriminatedUnion('evidence', [
   z.object({
     module: z.enum(Object.keys(TRAINING_MODULES) as [TrainingModule, ...TrainingModule[]]),
     evidence: z.literal('cjis-online'),
@@ -32,11 +34,11 @@ const ModuleEvidence = z.discriminatedUnion('evidence', [
     module: z.enum(Object.keys(TRAINING_MODULES) as [TrainingModule, ...TrainingModule[]]),
     evidence: z.literal('missing'),
   }),
-]);
+]));
 
-export const TrainingVerificationSchema = z.object({
+export const TrainingVerificationSchema = lazy(() => z.object({
   modules: z.array(ModuleEvidence).check(z.minLength(1), z.maxLength(2)),
-});
+}));
 export type TrainingVerification = z.infer<typeof TrainingVerificationSchema>;
 
 export interface VerificationOutcome {

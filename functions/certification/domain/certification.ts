@@ -1,21 +1,24 @@
 import * as z from 'zod/mini';
 import { isoDate, isoDateTime } from '#shared/formats';
 import { OriSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
+
+// The schemas are built on first use (`lazy`), not at each cold start of the functions importing this module.
 
 /** The exam's rules, configured per deployment and kept by each request from its start. */
-export const ExamRulesSchema = z.object({
+export const ExamRulesSchema = lazy(() => z.object({
   /** The lowest passing score (0–100). */
   passMark: z.number().check(z.gte(0), z.lte(100)),
   /** How long after a failed attempt a retake may be taken. */
   retakeWaitHours: z.number().check(z.gte(0), z.lte(24 * 365)),
   /** Attempts allowed in all; the request ends after the last one fails. */
   maxAttempts: z.number().check(z.int(), z.gte(1), z.lte(20)),
-});
+}));
 export type ExamRules = z.infer<typeof ExamRulesSchema>;
 
 /** `SC-<yyyymmdd>-<10 hex digits>`, functions/certification/create.ts. */
 export const CERTIFICATION_ID = /^SC-\d{8}-[0-9A-F]{10}$/;
-export const CertificationIdSchema = z.string().check(z.regex(CERTIFICATION_ID, 'must be a CISS Search certification id (SC-yyyymmdd-XXXXXXXXXX)'));
+export const CertificationIdSchema = lazy(() => z.string().check(z.regex(CERTIFICATION_ID, 'must be a CISS Search certification id (SC-yyyymmdd-XXXXXXXXXX)')));
 
 /** The subject type of a certification: the workflow, its human tasks and its audit records name it so. */
 export const CERTIFICATION_SUBJECT = 'search-certification';
@@ -58,22 +61,22 @@ const STEPS: Readonly<Record<CertificationStatus, string>> = {
 };
 export const stepOf = (status: CertificationStatus): string => STEPS[status];
 
-export const NewCertificationSchema = z.object({
+export const NewCertificationSchema = lazy(() => z.object({
   employee: z.object({
     fullName: z.string().check(z.trim(), z.minLength(3, 'must be the full name (at least 3 characters)'), z.maxLength(120)),
     email: z.pipe(z.string().check(z.trim()), z.email('must be the work e-mail address of the employee’s CCHRS account').check(z.maxLength(254))),
   }),
   ori: OriSchema,
-});
+}));
 export type NewCertification = z.infer<typeof NewCertificationSchema>;
 
 /** One exam attempt, as the training provider or the unit reports it. */
-export const ExamResultSchema = z.object({
+export const ExamResultSchema = lazy(() => z.object({
   /** The provider's id of the attempt: the same attempt sent again is recognised by it. */
   attemptId: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9._:-]{3,64}$/, 'must be the provider’s attempt id: 3 to 64 letters, digits and . _ : -')),
   score: z.number().check(z.gte(0, 'must be a score from 0 to 100'), z.lte(100, 'must be a score from 0 to 100')),
   takenAt: isoDateTime({ offset: true, message: 'must be when the attempt was taken, ISO 8601 with a time zone (e.g. 2026-11-30T14:00:00Z)' }),
-});
+}));
 export type ExamResult = z.infer<typeof ExamResultSchema>;
 
 export interface ExamAttempt extends ExamResult {
@@ -97,10 +100,10 @@ export interface AwarenessEvidence {
  * A Security Awareness Training completion the unit verified on CJIS Online after the CCHRS
  * account's own (SAT is renewed yearly): the date and the CJIS Online record id.
  */
-export const AwarenessCompletionSchema = z.object({
+export const AwarenessCompletionSchema = lazy(() => z.object({
   completedOn: isoDate('must be the completion date on CJIS Online (YYYY-MM-DD)'),
   recordId: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9._:-]{3,64}$/, 'must be the CJIS Online completion record id: 3 to 64 letters, digits and . _ : -')),
-});
+}));
 export type AwarenessCompletion = z.infer<typeof AwarenessCompletionSchema>;
 
 export interface Certification {

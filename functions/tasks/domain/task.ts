@@ -2,9 +2,11 @@ import * as z from 'zod/mini';
 import { OriSchema } from '#shared/ids';
 import { COURT_ROLE, CourtIdSchema } from '#shared/courts';
 import { DECIDER_ROLES, type Role } from '#shared/roles';
+import { lazy } from '#shared/lazy';
 
-
-export const ChoiceSchema = z.object({
+// The schemas are built on first use (`lazy`): most functions importing this module read only its
+// types and helpers, and building NewTaskSchema at import cost 3–20 ms of CPU at each cold start.
+export const ChoiceSchema = lazy(() => z.object({
   id: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a short lower-case word')),
   label: z.string().check(z.minLength(1), z.maxLength(80)),
   commentRequired: z._default(z.boolean(), false),
@@ -14,20 +16,20 @@ export const ChoiceSchema = z.object({
    * @default the approval page, /approvals/{taskId}
    */
   page: z.optional(z.string().check(z.regex(/^(\/[a-z0-9-]+|\/\{subjectId\})+$/, 'must be an API path of lower-case words and {subjectId}'), z.maxLength(120))),
-});
+}));
 export type Choice = z.infer<typeof ChoiceSchema>;
 
-export const AssigneeSchema = z.object({
+export const AssigneeSchema = lazy(() => z.object({
   role: z.enum(DECIDER_ROLES),
   email: z.email(),
   ori: z.optional(OriSchema),
   /** The GA court whose clerks decide (court-clerk tasks), e.g. GA23. */
   court: z.optional(CourtIdSchema),
-}).check(z.refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] }));
+}).check(z.refine((a) => a.role !== COURT_ROLE || a.court !== undefined, { message: 'must name the court (e.g. GA23) for a court clerk', path: ['court'] })));
 export type Assignee = z.infer<typeof AssigneeSchema>;
 
 /** What a workflow's `.waitForTaskToken` step hands the notify function. */
-export const NewTaskSchema = z.object({
+export const NewTaskSchema = lazy(() => z.object({
   taskToken: z.string().check(z.minLength(1)),
   executionArn: z.string().check(z.minLength(1)),
   workflow: z.string().check(z.minLength(1), z.maxLength(60)),
@@ -60,7 +62,7 @@ export const NewTaskSchema = z.object({
     /** What the subject's status event says of it (an arrest packet's ORI and incident number), carried by the workflow so the step need not read the subject. */
     about: z.optional(z.record(z.string().check(z.minLength(1), z.maxLength(40)), z.string().check(z.maxLength(200)))),
   })),
-});
+}));
 export type NewTask = z.infer<typeof NewTaskSchema>;
 
 export type TaskStatus = 'PENDING' | 'DECIDED' | 'EXPIRED' | 'CANCELLED';

@@ -1,0 +1,71 @@
+/**
+ * Domain modules that many functions import build their schemas on first use (`lazy`,
+ * functions/shared/lazy.ts), not at import: a schema built at import is paid at every cold start of
+ * every function that imports the module (issue 19, module load). zod/mini is replaced by a copy
+ * that counts the object schemas made, and each module is imported fresh.
+ */
+import { jest } from '@jest/globals';
+
+let objects = 0;
+const actual = await import('zod/mini');
+jest.unstable_mockModule('zod/mini', () => ({
+  ...actual,
+  object: (...args: Parameters<typeof actual.object>) => {
+    objects += 1;
+    return actual.object(...args);
+  },
+  string: (...args: Parameters<typeof actual.string>) => {
+    objects += 1;
+    return actual.string(...args);
+  },
+}));
+let loggers = 0;
+const powertools = await import('@aws-lambda-powertools/logger');
+jest.unstable_mockModule('@aws-lambda-powertools/logger', () => ({
+  ...powertools,
+  Logger: class extends powertools.Logger {
+    constructor(...args: ConstructorParameters<typeof powertools.Logger>) {
+      super(...args);
+      loggers += 1;
+    }
+  },
+}));
+
+// The shared modules first: the domain modules import them, and parsing their schemas builds them.
+describe.each([
+  ['functions/shared/ids.ts', 'OriSchema'],
+  ['functions/shared/courts.ts', 'CourtIdSchema'],
+  ['functions/tasks/domain/task.ts', 'NewTaskSchema'],
+  ['functions/access/domain/request.ts', 'NewAccessRequestSchema'],
+  ['functions/access/domain/training.ts', 'TrainingVerificationSchema'],
+  ['functions/certification/domain/certification.ts', 'ExamResultSchema'],
+])('%s', (file, schema) => {
+  it(`builds no object or string schema at import; ${schema} is built on its first use`, async () => {
+    objects = 0;
+    const mod = (await import(`../../${file}`)) as Record<string, { safeParse: (x: unknown) => { success: boolean } }>;
+    expect(objects).toBe(0);
+    expect(mod[schema]?.safeParse({}).success).toBe(false);
+    expect(objects).toBeGreaterThan(0);
+  });
+});
+
+describe('functions/shared/observability.ts', () => {
+  it('makes no logger at import; the logger is made on its first use, once', async () => {
+    const { logger } = await import('../../functions/shared/observability');
+    expect(loggers).toBe(0);
+    logger.appendKeys({ taskId: 'x' });
+    logger.removeKeys(['taskId']);
+    expect(loggers).toBe(1);
+  });
+});
+
+describe('events/arrest-packet-adjudicated.ts', () => {
+  it('builds no schema at import; the detail schema is built on first use', async () => {
+    objects = 0;
+    const { ArrestPacketAdjudicated } = await import('../../events/arrest-packet-adjudicated');
+    expect(ArrestPacketAdjudicated.detailType).toBe('ArrestPacketAdjudicated');
+    expect(objects).toBe(0);
+    expect(ArrestPacketAdjudicated.detail.safeParse({}).success).toBe(false);
+    expect(objects).toBeGreaterThan(0);
+  });
+});
