@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lazy } from '../../functions/search/domain/lazy';
+import { lazy } from '#shared/lazy';
 import { SearchRecordSchema } from '../../functions/search/domain/record';
 
 describe('a schema built on first use (lazy)', () => {

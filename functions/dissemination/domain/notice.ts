@@ -14,7 +14,7 @@ import type { PacketStatus } from '../../arrests/domain/status';
 import type { SearchRecord } from '../../search/domain/record';
 import { maySee, redactFields } from '../../search/domain/visibility';
 import { ARREST_FACT_FIELDS, type NoticeFieldName, type Rule } from './rules';
-import { lazy } from '../../search/domain/lazy';
+import { lazy } from '#shared/lazy';
 
 /** Where a notice goes: an e-mail address, and for an office the portal audience (role and court or agency). */
 export const ResolvedRecipientSchema = /* @__PURE__ */ lazy(() =>

@@ -17,7 +17,7 @@ import { ArrestPacketReceived } from '#events/arrest-packet-received';
 import data from './rules.json' with { type: 'json' };
 import { isoDate } from '#shared/formats';
 import { ARRESTS_SOURCE, SOURCES, sourceOf } from '../../search/domain/sources';
-import { lazy } from '../../search/domain/lazy';
+import { lazy } from '#shared/lazy';
 
 /** The arrest workflow's events a rule may listen to, by their EventBridge detail-type (source `ciss.arrests`). */
 export const RULE_EVENTS = [ArrestPacketReceived.detailType, ArrestPacketAccepted.detailType, ArrestDataAvailable.detailType, ArrestPacketAdjudicated.detailType] as const;

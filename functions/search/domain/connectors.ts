@@ -23,7 +23,7 @@
 import * as z from 'zod/mini';
 import { zodEnglish } from '#shared/messages';
 import fieldMaps from './field-maps.json' with { type: 'json' };
-import { lazy } from './lazy';
+import { lazy } from '#shared/lazy';
 import { IDENTIFIER_KINDS, RECORD_KINDS, RecordKindSchema, SourceIdSchema, type IdentifierKind, type PersonName, type RecordKind, type SearchRecordInput } from './record';
 import type { Source } from './sources';
 

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import data from './nicknames.json' with { type: 'json' };
-import { lazy } from './lazy';
+import { lazy } from '#shared/lazy';
 
 export const NicknamesSchema = /* @__PURE__ */ lazy(() => z.object({ version: z.int().check(z.gte(1)), groups: z.array(z.array(z.string().check(z.regex(/^[a-z]+$/, 'must be lower-case letters'))).check(z.minLength(2))).check(z.minLength(1)) }));
 

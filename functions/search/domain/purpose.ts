@@ -3,7 +3,7 @@
  * with it in the query log and the audit trail. The codes search accepts, in words.
  */
 import * as z from 'zod/mini';
-import { lazy } from './lazy';
+import { lazy } from '#shared/lazy';
 
 export const PURPOSES = {
   C: 'Criminal justice: investigation, arrest, prosecution, adjudication, supervision',

@@ -14,7 +14,7 @@ import { coercedNumber, isoDate } from '#shared/formats';
 import type { QueryReading } from './answer';
 import { PurposeSchema } from './purpose';
 import { RecordKindSchema, SourceIdSchema, type IdentifierKind } from './record';
-import { lazy } from './lazy';
+import { lazy } from '#shared/lazy';
 
 /** The most groups (likely people) one page gives. */
 export const MAX_LIMIT = 25;

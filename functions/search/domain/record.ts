@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { isoDate } from '#shared/formats';
-import { lazy } from './lazy';
+import { lazy } from '#shared/lazy';
 
 /** The kinds of records the source systems hold. */
 export const RECORD_KINDS = ['person', 'arrest', 'case', 'charge', 'disposition', 'protective-order', 'registration', 'licence', 'vehicle', 'custody', 'supervision', 'incident', 'permit'] as const;

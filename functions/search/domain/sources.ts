@@ -12,7 +12,7 @@
  */
 import * as z from 'zod/mini';
 import registry from './sources.json' with { type: 'json' };
-import { lazy } from './lazy';
+import { lazy } from '#shared/lazy';
 import { RecordKindSchema, SourceIdSchema } from './record';
 
 export const DELIVERY_MODES = ['events', 'batch', 'poll'] as const;
