@@ -277,6 +277,14 @@ export class StepFunctionsService {
     return this.executor.shutdown();
   }
 
+  /**
+   * History events appended to `machineArn`'s executions since this runtime started, by type
+   * (`TaskFailed`: 12, …): what reading every history back would count, at no cost.
+   */
+  eventCounts(machineArn: string): Record<string, number> {
+    return this.executor.events.of(machineArn);
+  }
+
   /** Executions being driven now (for operators and tests). */
   runningCount(): number {
     return this.executor.runningCount();
