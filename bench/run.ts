@@ -20,7 +20,9 @@
  * line on stderr while it runs (progress.ts); its result is printed on stdout when it ends.
  * Flags: --quick (smaller levels, fewer runs), --only arrest,access,memory,bundles.
  * BENCH_LEVELS="1:15,4:40,16:80" (concurrency:items, the default) overrides the levels;
- * BENCH_MEMORY_ITEMS (default 300, quick 100) the parked executions.
+ * BENCH_MEMORY_ITEMS (default 300, quick 100) the parked executions. BENCH_FAULTS=soak runs each
+ * level again with the soak's faults. BENCH_CPU_PROFILE=<dir> writes a CPU profile of each level
+ * (bench/profile.ts) and prints its top self-time functions.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +41,7 @@ import { tablesOf, type RequestCounts } from './dynamo';
 import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
 import { pool } from '../drive/stats';
+import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
 import { parseLevels, saturation, table } from './stats';
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
         for (const faults of bench.faults ? [false, true] : [false]) {
           const label = `[${wf}] ${n} ${driver.unit}s at concurrency ${c}${faults ? ', with faults' : ''}`;
           const before = new Set(driver.ids());
-          const r = await phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}${faults ? 'f' : 'x'}`, c, n, tick, faults));
+          const r = await profiled(process.env['BENCH_CPU_PROFILE'], `${wf}-c${c}${faults ? '-faults' : ''}`, () => phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}${faults ? 'f' : 'x'}`, c, n, tick, faults)));
           ids.push(...driver.ids().filter((id) => !before.has(id)));
           console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s`);
           (faults ? faultLevels : levelResults).push(r);
