@@ -121,7 +121,8 @@ async function main(): Promise<void> {
           const before = new Set(driver.ids());
           const r = await profiled(process.env['BENCH_CPU_PROFILE'], `${wf}-c${c}${faults ? '-faults' : ''}`, () => phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}${faults ? 'f' : 'x'}`, c, n, tick, faults)));
           ids.push(...driver.ids().filter((id) => !before.has(id)));
-          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s`);
+          const retried = driver instanceof ArrestDriver ? driver.retries : 0;
+          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
           (faults ? faultLevels : levelResults).push(r);
           await bench.quiesce();
           await bench.clearMailbox();
