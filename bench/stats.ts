@@ -65,7 +65,11 @@ export function saturation(levels: readonly Level[], faultLevels: readonly Level
   const lines = [`Flat under saturation (goal: the highest level ≥ ${SATURATION_GOAL * 100} % of the best, with and without faults; same run):`, `  without faults: ${line(levels)}`];
   if (faultLevels.length === levels.length) {
     lines.push(`  with faults (BENCH_FAULTS, each level right after its fault-free twin): ${line(faultLevels)}`);
-    lines.push(`  what the faults cost: ${levels.map((l, i) => `c=${l.concurrency} ${(((faultLevels[i]?.itemsPerSecond ?? 0) / l.itemsPerSecond - 1) * 100).toFixed(0)} %`).join(', ')} of the fault-free throughput`);
+    const change = (l: Level, i: number): string => {
+      const pct = Math.round(((faultLevels[i]?.itemsPerSecond ?? 0) / l.itemsPerSecond - 1) * 100);
+      return `c=${l.concurrency} ${pct > 0 ? '+' : ''}${pct} %`;
+    };
+    lines.push(`  throughput with faults against without (what the faults cost, when negative): ${levels.map(change).join(', ')}`);
   } else lines.push('  with faults: not measured (set BENCH_FAULTS=soak to run each level again with the soak\'s faults)');
   return lines.join('\n');
 }
