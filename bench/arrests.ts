@@ -68,6 +68,9 @@ export class ArrestDriver implements WorkflowDriver<Step> {
     }
   }
 
+  /** POST /arrests sent again after a 5xx or 429. */
+  retries = 0;
+
   private api(path: string, token: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${this.bench.runtime.endpoints.api}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
   }
@@ -79,7 +82,15 @@ export class ArrestDriver implements WorkflowDriver<Step> {
   async one(tag: string): Promise<string> {
     const body = JSON.stringify(this.packet(`bench-${tag}`));
     const t0 = performance.now();
-    const res = await this.api('/arrests', this.rms, { method: 'POST', body });
+    // An agency sends again after a 5xx or 429, as the soak's driver does (the incident number
+    // makes it the same packet): one slow Lambda at concurrency 100 must not stop the bench.
+    let res = await this.api('/arrests', this.rms, { method: 'POST', body });
+    for (let attempt = 1; attempt < 5 && (res.status >= 500 || res.status === 429); attempt++) {
+      await res.arrayBuffer();
+      this.retries++;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      res = await this.api('/arrests', this.rms, { method: 'POST', body });
+    }
     const t1 = performance.now();
     if (res.status !== 202) throw new Error(`POST /arrests ${tag}: ${res.status} ${await res.text()}`);
     const { packetId } = (await res.json()) as { packetId: string };

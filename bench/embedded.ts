@@ -27,6 +27,8 @@ export const SOAK_FAULTS: FaultPlan = { seed: 8, cms: 0.1, services: { dynamodb:
 /**
  * `BENCH_FAULTS`: faults injected while the levels run (never in the counted item or the
  * ceilings): `soak` for the soak's defaults, or a fault plan as JSON (`PUT /_local/faults`'s).
+ * Each level then runs twice in the same run, without faults and then with them, so the
+ * report sets the two throughputs (and their saturation ratios) side by side.
  */
 export function benchFaults(value = process.env['BENCH_FAULTS']): FaultPlan | undefined {
   if (!value) return undefined;
@@ -72,6 +74,8 @@ export interface Counters {
 
 export interface LevelResult {
   readonly workflow: string;
+  /** Whether `BENCH_FAULTS`' faults were injected while it ran. */
+  readonly faults: boolean;
   readonly concurrency: number;
   readonly items: number;
   readonly seconds: number;
@@ -185,19 +189,24 @@ export class BenchRuntime {
     await (await fetch(`${this.runtime.endpoints.mailbox}/clear-store`, { method: 'POST', headers: { 'X-Ciss-Local-Secret': this.runtime.localSecret } })).arrayBuffer();
   }
 
-  /** Runs `items` items at `concurrency` (closed loop) and summarizes their marks and counts; `onDone` hears each item finish. */
-  async level<S extends string>(driver: WorkflowDriver<S>, tag: string, concurrency: number, items: number, onDone?: (done: number) => void): Promise<LevelResult> {
+  /**
+   * Runs `items` items at `concurrency` (closed loop) and summarizes their marks and counts;
+   * `onDone` hears each item finish. With `faults`, the faults of `BENCH_FAULTS` are injected
+   * while it runs (none when it is unset).
+   */
+  async level<S extends string>(driver: WorkflowDriver<S>, tag: string, concurrency: number, items: number, onDone?: (done: number) => void, faults = true): Promise<LevelResult> {
     const before = this.snapshot();
     const ids: string[] = [];
     const start = performance.now();
-    if (this.faults) this.runtime.faults.set(this.faults);
+    const injected = faults ? this.faults : undefined;
+    if (injected) this.runtime.faults.set(injected);
     try {
       await pool(items, concurrency, async (i) => {
         ids.push(await driver.one(`${tag}${String(i).padStart(4, '0')}`));
         onDone?.(ids.length);
       });
     } finally {
-      if (this.faults) this.runtime.faults.set({});
+      if (injected) this.runtime.faults.set({});
     }
     const seconds = (performance.now() - start) / 1000;
     const after = this.snapshot();
@@ -211,6 +220,7 @@ export class BenchRuntime {
     for (const [name, n] of delta(after.lambda, before.lambda)) lambda[name] = Math.round((n / items) * 100) / 100;
     return {
       workflow: driver.workflow,
+      faults: injected !== undefined,
       concurrency,
       items,
       seconds,

@@ -20,7 +20,9 @@
  * line on stderr while it runs (progress.ts); its result is printed on stdout when it ends.
  * Flags: --quick (smaller levels, fewer runs), --only arrest,access,memory,bundles.
  * BENCH_LEVELS="1:15,4:40,16:80" (concurrency:items, the default) overrides the levels;
- * BENCH_MEMORY_ITEMS (default 300, quick 100) the parked executions.
+ * BENCH_MEMORY_ITEMS (default 300, quick 100) the parked executions. BENCH_FAULTS=soak runs each
+ * level again with the soak's faults. BENCH_CPU_PROFILE=<dir> writes a CPU profile of each level
+ * (bench/profile.ts) and prints its top self-time functions.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -39,9 +41,10 @@ import { tablesOf, type RequestCounts } from './dynamo';
 import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
 import { StorageReplay, type Capacity, type StorageResult } from './storage';
 import { pool } from '../drive/stats';
+import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
-import { parseLevels, table } from './stats';
+import { parseLevels, saturation, table } from './stats';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -53,6 +56,8 @@ interface WorkflowResult {
   readonly steps: Readonly<Record<string, string>>;
   readonly counted: Omit<CountedRun, 'recorded'> & { readonly recordedRequests: { readonly path: number; readonly rest: number } };
   readonly levels: LevelResult[];
+  /** The same levels again with `BENCH_FAULTS`' faults, each run right after its fault-free twin. */
+  readonly faultLevels: LevelResult[];
   readonly statuses: Record<string, number>;
   engine?: { readonly transitions: number; readonly levels: CeilingResult[] };
   storage?: { readonly all: StorageResult[]; readonly application: StorageResult[]; readonly capacity: Capacity };
@@ -108,16 +113,20 @@ async function main(): Promise<void> {
       console.log(`${counted.path.application.total} application + ${counted.path.emulator.total} emulator DynamoDB requests on its automated path`);
       await bench.clearMailbox();
       const levelResults: LevelResult[] = [];
+      const faultLevels: LevelResult[] = [];
       const ids: string[] = [];
       for (const [c, n] of levels) {
-        const label = `[${wf}] ${n} ${driver.unit}s at concurrency ${c}`;
-        const before = new Set(driver.ids());
-        const r = await phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}x`, c, n, tick));
-        ids.push(...driver.ids().filter((id) => !before.has(id)));
-        console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s`);
-        levelResults.push(r);
-        await bench.quiesce();
-        await bench.clearMailbox();
+        for (const faults of bench.faults ? [false, true] : [false]) {
+          const label = `[${wf}] ${n} ${driver.unit}s at concurrency ${c}${faults ? ', with faults' : ''}`;
+          const before = new Set(driver.ids());
+          const r = await profiled(process.env['BENCH_CPU_PROFILE'], `${wf}-c${c}${faults ? '-faults' : ''}`, () => phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}${faults ? 'f' : 'x'}`, c, n, tick, faults)));
+          ids.push(...driver.ids().filter((id) => !before.has(id)));
+          const retried = driver instanceof ArrestDriver ? driver.retries : 0;
+          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
+          (faults ? faultLevels : levelResults).push(r);
+          await bench.quiesce();
+          await bench.clearMailbox();
+        }
       }
       const statuses = await driver.statuses(ids);
       const { recorded, ...rest } = counted;
@@ -127,6 +136,7 @@ async function main(): Promise<void> {
         steps: { ...driver.steps, automated: 'automated total (excl. human waits)' },
         counted: { ...rest, recordedRequests: { path: recorded.path.all.length, rest: recorded.rest.all.length } },
         levels: levelResults,
+        faultLevels,
         statuses,
       });
     }
@@ -302,6 +312,7 @@ async function measureMemory(bench: BenchRuntime, driver: AccessDriver, items: n
 
 // ---- report ---------------------------------------------------------------------------------------
 
+
 function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof measureMemory>> | undefined, bundles: BundlesMeasured | undefined, levels: [number, number][]): void {
   const pct = (a: number, b: number): string => (b > 0 ? `${((a / b) * 100).toFixed(a / b < 0.01 ? 2 : 1)} %` : '-');
   const f = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -325,6 +336,8 @@ function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof mea
     console.log(`\nLatency per step, ms, p50 / p95 / p99 (wall-clock at API calls and Lambda invocations)`);
     console.log(table(['step', ...r.levels.map((l) => `c=${l.concurrency}`)], Object.entries(r.steps).map(([k, label]) => [label, ...r.levels.map((l) => ms(l.latencyMs[k]))])));
     console.log(`Status on the API afterwards: ${JSON.stringify(r.statuses)}`);
+    const flat = saturation(r.levels, r.faultLevels, r.unit);
+    if (flat) console.log(`\n${flat}`);
   }
 
   if (results.length) {

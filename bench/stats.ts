@@ -39,3 +39,37 @@ export async function countStatuses(ids: readonly string[], statusOf: (id: strin
 export async function statusFrom(res: Response): Promise<string> {
   return res.status === 200 ? ((await res.json()) as { status: string }).status : `HTTP ${res.status}`;
 }
+
+/** A level's throughput: items per second at a concurrency. */
+export interface Level {
+  readonly concurrency: number;
+  readonly itemsPerSecond: number;
+}
+
+/** Issue 19's goal: throughput at the highest concurrency ≥ 90 % of the best level's, with and without faults. */
+export const SATURATION_GOAL = 0.9;
+
+/**
+ * "Flat under saturation": the highest level's throughput against the best level's, without
+ * faults and (when `BENCH_FAULTS` ran each level twice) with them, and what the faults cost at
+ * each level. Undefined with fewer than two levels.
+ */
+export function saturation(levels: readonly Level[], faultLevels: readonly Level[], unit: string): string | undefined {
+  if (levels.length < 2) return undefined;
+  const line = (ls: readonly Level[]): string => {
+    const top = ls.reduce((a, b) => (b.concurrency > a.concurrency ? b : a));
+    const best = ls.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
+    const ratio = top.itemsPerSecond / best.itemsPerSecond;
+    return `c=${top.concurrency} ${top.itemsPerSecond.toFixed(2)} ${unit}s/s = ${(ratio * 100).toFixed(0)} % of the best level's (c=${best.concurrency}, ${best.itemsPerSecond.toFixed(2)}): ${ratio >= SATURATION_GOAL ? 'met' : 'not met'}`;
+  };
+  const lines = [`Flat under saturation (goal: the highest level ≥ ${SATURATION_GOAL * 100} % of the best, with and without faults; same run):`, `  without faults: ${line(levels)}`];
+  if (faultLevels.length === levels.length) {
+    lines.push(`  with faults (BENCH_FAULTS, each level right after its fault-free twin): ${line(faultLevels)}`);
+    const change = (l: Level, i: number): string => {
+      const pct = Math.round(((faultLevels[i]?.itemsPerSecond ?? 0) / l.itemsPerSecond - 1) * 100);
+      return `c=${l.concurrency} ${pct > 0 ? '+' : ''}${pct} %`;
+    };
+    lines.push(`  throughput with faults against without (what the faults cost, when negative): ${levels.map(change).join(', ')}`);
+  } else lines.push('  with faults: not measured (set BENCH_FAULTS=soak to run each level again with the soak\'s faults)');
+  return lines.join('\n');
+}

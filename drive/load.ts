@@ -419,8 +419,13 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
 export interface Verification {
   readonly problems: string[];
   readonly executions: { readonly arrest: number; readonly access: number };
-  /** Task attempts that failed and were retried by the state machines' Retry, from the histories. */
-  readonly retriedTaskFailures: number;
+  /**
+   * Task attempts that failed and were retried by the state machines' Retry, counted by reading
+   * every execution's history back (`readHistories`); undefined otherwise.
+   */
+  readonly retriedTaskFailures?: number;
+  /** Where the check's time went, ms: reading the tables, listing executions, the checks, the histories. */
+  readonly ms: { readonly scan: number; readonly list: number; readonly check: number; readonly histories: number };
 }
 
 const PACKET_ONCE = ['ArrestPacketReceived', 'ArrestPacketValidated', 'ArrestPacketAccepted', 'ArrestPacketTransmitted', 'ArrestDataAvailable'];
@@ -430,34 +435,62 @@ const ACCESS_PATHS: Record<AccessPath, { status: string; transitions: string[] }
   expired: { status: 'PASSWORD_EXPIRED', transitions: ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] },
 };
 
+/** The audit records the checks read. */
+const AUDITED = [...PACKET_ONCE, 'TaskDecided', 'AgencyNotified', 'AccessRequestStatusChanged'];
+
+/** Appends `value` to the list at `key`. */
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /**
  * Nothing lost, nothing duplicated: every packet AVAILABLE with one execution chain and one CMS
  * record, every request where its path leads with one execution, and each status change audited
- * exactly once. Reads DynamoDB Local directly and the Step Functions API.
+ * exactly once. Reads DynamoDB Local directly and the Step Functions API. Every look-up is by
+ * key (maps and sets), so the check grows with the items, not their square.
+ *
+ * `readHistories` also reads every execution's history back to count the task attempts that
+ * failed (one GetExecutionHistory per execution: minutes at the default soak's 12,500; the
+ * embedded runtime counts them as it runs, `StepFunctionsService.eventCounts`).
  */
 export async function verifyLoad(target: Target, result: LoadResult, options: { readHistories?: boolean } = {}): Promise<Verification> {
   const problems: string[] = [];
   const credentials = { accessKeyId: 'load', secretAccessKey: 'load' };
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: target.dynamodb, region: 'us-east-1', credentials }));
   const sfn = new SFNClient({ endpoint: target.edge, region: 'us-east-1', credentials });
+  const ms = { scan: 0, list: 0, check: 0, histories: 0 };
+  let mark = performance.now();
+  const lap = (what: keyof typeof ms): void => {
+    const now = performance.now();
+    ms[what] += Math.round(now - mark);
+    mark = now;
+  };
   try {
-    const [main, audit] = await Promise.all([scan(db, target.tables.main), scan(db, target.tables.audit)]);
+    // Only the items and attributes the checks read: the tables hold ten times more (tasks, people, …).
+    const [main, audit] = await Promise.all([
+      scan(db, target.tables.main, { filter: 'sk IN (:packet, :request)', values: { ':packet': 'PACKET', ':request': 'REQUEST' }, fields: ['pk', 'sk', 'packetId', 'requestId', 'status'] }),
+      scan(db, target.tables.audit, {
+        // `#f0` is the first field named below, `type`.
+        filter: `#f0 IN (${AUDITED.map((_, i) => `:t${i}`).join(', ')})`,
+        values: Object.fromEntries(AUDITED.map((t, i) => [`:t${i}`, t])),
+        fields: ['type', 'sk', 'subject.id', 'details.to'],
+      }),
+    ]);
+    lap('scan');
+    const [arrestExecutions, accessExecutions] = await Promise.all([listAll(sfn, target.machines.arrest), listAll(sfn, target.machines.access)]);
+    lap('list');
     const packets = new Map(main.filter((i) => typeof i['packetId'] === 'string' && i['sk'] === 'PACKET').map((i) => [String(i['packetId']), i]));
     const requests = new Map(main.filter((i) => typeof i['requestId'] === 'string' && String(i['pk']).startsWith('ACCESS#') && i['sk'] === 'REQUEST').map((i) => [String(i['requestId']), i]));
     const auditBy = new Map<string, Record<string, unknown>[]>();
-    for (const e of audit) {
-      const id = String((e['subject'] as { id?: string } | undefined)?.id ?? '');
-      auditBy.set(id, [...(auditBy.get(id) ?? []), e]);
-    }
+    for (const e of audit) push(auditBy, String((e['subject'] as { id?: string } | undefined)?.id ?? ''), e);
 
     // Packets: AVAILABLE, one execution chain, one CMS record, each status change audited once.
-    if (new Set(result.packetIds).size !== result.packetIds.length) problems.push('two packets share an id');
-    const arrestExecutions = await listAll(sfn, target.machines.arrest);
+    const sent = new Set(result.packetIds);
+    if (sent.size !== result.packetIds.length) problems.push('two packets share an id');
     const chains = new Map<string, ExecutionListItem[]>();
-    for (const e of arrestExecutions) {
-      const packetId = /^(.*)-v\d+(?:-g\d+)?$/.exec(e.name ?? '')?.[1] ?? '';
-      chains.set(packetId, [...(chains.get(packetId) ?? []), e]);
-    }
+    for (const e of arrestExecutions) push(chains, chainOf(e.name), e);
     const cms = new Map<string, number>();
     for (const r of target.cmsRecords()) {
       const id = String((r.body as { packetId?: string }).packetId);
@@ -472,26 +505,29 @@ export async function verifyLoad(target: Target, result: LoadResult, options: { 
       const waiting = chain.filter((e) => e.status === 'RUNNING');
       if (waiting.length !== 1) problems.push(`packet ${packetId} has ${waiting.length} executions waiting for adjudication`);
       if (cms.get(packetId) !== 1) problems.push(`packet ${packetId} has ${cms.get(packetId) ?? 0} CMS records`);
-      const types = (auditBy.get(packetId) ?? []).map((e) => String(e['type']));
+      const types = new Map<string, number>();
+      for (const e of auditBy.get(packetId) ?? []) types.set(String(e['type']), (types.get(String(e['type'])) ?? 0) + 1);
       for (const type of PACKET_ONCE) {
-        const n = types.filter((t) => t === type).length;
+        const n = types.get(type) ?? 0;
         if (n !== 1) problems.push(`packet ${packetId} has ${n} ${type} audit records`);
       }
-      if (!types.includes('TaskDecided')) problems.push(`packet ${packetId} has no TaskDecided audit record`);
-      if (!types.includes('AgencyNotified')) problems.push(`packet ${packetId} has no AgencyNotified audit record`);
+      if (!types.has('TaskDecided')) problems.push(`packet ${packetId} has no TaskDecided audit record`);
+      if (!types.has('AgencyNotified')) problems.push(`packet ${packetId} has no AgencyNotified audit record`);
     }
-    const extra = [...chains.keys()].filter((id) => !result.packetIds.includes(id));
-    const extraCms = [...cms.keys()].filter((id) => !result.packetIds.includes(id));
+    const extra = [...chains.keys()].filter((id) => !sent.has(id));
+    const extraCms = [...cms.keys()].filter((id) => !sent.has(id));
     if (extra.length && result.packetIds.length) problems.push(`executions for packets nobody sent: ${extra.slice(0, 5).join(', ')}`);
     if (extraCms.length) problems.push(`CMS records for packets nobody sent: ${extraCms.slice(0, 5).join(', ')}`);
 
     // Access requests: where the path leads, one execution, the status changes in order, once each.
-    const accessExecutions = await listAll(sfn, target.machines.access);
+    const runsOf = new Map<string, ExecutionListItem[]>();
+    for (const e of accessExecutions) push(runsOf, e.name ?? '', e);
+    const started = new Set(result.requests.map((r) => r.requestId));
     for (const { requestId, path } of result.requests) {
       const want = ACCESS_PATHS[path];
       const stored = requests.get(requestId);
       if (stored?.['status'] !== want.status) problems.push(`request ${requestId} (${path}) is ${String(stored?.['status'] ?? 'missing')}, not ${want.status}`);
-      const runs = accessExecutions.filter((e) => e.name === requestId);
+      const runs = runsOf.get(requestId) ?? [];
       if (runs.length !== 1 || runs[0]?.status !== 'SUCCEEDED') problems.push(`request ${requestId} has executions ${runs.map((e) => `${e.name}:${e.status}`).join(', ') || 'none'}`);
       const transitions = (auditBy.get(requestId) ?? [])
         .filter((e) => e['type'] === 'AccessRequestStatusChanged')
@@ -499,38 +535,78 @@ export async function verifyLoad(target: Target, result: LoadResult, options: { 
         .map((e) => String((e['details'] as { to?: string } | undefined)?.to));
       if (JSON.stringify(transitions) !== JSON.stringify(want.transitions)) problems.push(`request ${requestId} (${path}) audited ${transitions.join(' → ')}`);
     }
-    const strays = accessExecutions.filter((e) => !result.requests.some((r) => r.requestId === e.name));
+    const strays = accessExecutions.filter((e) => !started.has(e.name ?? ''));
     if (strays.length && result.requests.length) problems.push(`access executions nobody started: ${strays.slice(0, 5).map((e) => e.name).join(', ')}`);
+    lap('check');
 
-    let retriedTaskFailures = 0;
+    let retriedTaskFailures: number | undefined;
     if (options.readHistories) {
-      const all = [...arrestExecutions, ...accessExecutions].filter((e) => result.packetIds.some((id) => e.name?.startsWith(id)) || result.requests.some((r) => r.requestId === e.name));
+      retriedTaskFailures = 0;
+      const all = [...arrestExecutions.filter((e) => sent.has(chainOf(e.name))), ...accessExecutions.filter((e) => started.has(e.name ?? ''))];
       await pool(all.length, 8, async (k) => {
         const arn = all[k]?.executionArn ?? '';
         let nextToken: string | undefined;
         do {
           const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, nextToken }));
-          retriedTaskFailures += (out.events ?? []).filter((e) => e.type === 'TaskFailed' || e.type === 'TaskTimedOut').length;
+          retriedTaskFailures = (retriedTaskFailures ?? 0) + (out.events ?? []).filter((e) => e.type === 'TaskFailed' || e.type === 'TaskTimedOut').length;
           nextToken = out.nextToken;
         } while (nextToken);
       });
+      lap('histories');
     }
-    return { problems, executions: { arrest: arrestExecutions.length, access: accessExecutions.length }, retriedTaskFailures };
+    return { problems, executions: { arrest: arrestExecutions.length, access: accessExecutions.length }, retriedTaskFailures, ms };
   } finally {
     db.destroy();
     sfn.destroy();
   }
 }
 
-async function scan(db: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+/** The packet id an arrest execution's name carries (`<packetId>-v1`, `<packetId>-v1-g2`). */
+function chainOf(name: string | undefined): string {
+  return /^(.*)-v\d+(?:-g\d+)?$/.exec(name ?? '')?.[1] ?? '';
+}
+
+/** How many segments a table is scanned in, side by side. */
+const SCAN_SEGMENTS = 4;
+
+/**
+ * Every item of `table` that passes `filter`, with only `fields` (dotted paths: `subject.id`),
+ * scanned in SCAN_SEGMENTS parallel segments.
+ */
+async function scan(db: DynamoDBDocumentClient, table: string, only: { readonly filter: string; readonly values: Record<string, string>; readonly fields: readonly string[] }): Promise<Record<string, unknown>[]> {
+  const names: Record<string, string> = {};
+  const alias = (name: string): string => {
+    const existing = Object.entries(names).find(([, n]) => n === name)?.[0];
+    if (existing) return existing;
+    const key = `#f${Object.keys(names).length}`;
+    names[key] = name;
+    return key;
+  };
+  const projection = only.fields.map((f) => f.split('.').map(alias).join('.')).join(', ');
+  const segments = await Promise.all(
+    Array.from({ length: SCAN_SEGMENTS }, async (_, segment) => {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new ScanCommand({
+            TableName: table,
+            Segment: segment,
+            TotalSegments: SCAN_SEGMENTS,
+            FilterExpression: only.filter,
+            ProjectionExpression: projection,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: only.values,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    }),
+  );
+  return segments.flat();
 }
 
 async function listAll(sfn: SFNClient, stateMachineArn: string): Promise<ExecutionListItem[]> {

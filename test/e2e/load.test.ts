@@ -1,3 +1,5 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Clock } from '../../infra/local/clock';
 import { runLoad, targetOf, verifyLoad, STEPS, type LoadCounts, type LoadResult, type Target } from '../../drive/load';
 import { givenRuntime, stopHarness, type Harness } from './steps';
@@ -46,5 +48,57 @@ describe('the embedded runtime under load and faults', () => {
     expect(h.runtime.cms.records).toHaveLength(PACKETS);
     expect(verification.executions).toEqual({ arrest: PACKETS, access: REQUESTS });
     expect({ calls: progress.length, last: progress.at(-1) }).toEqual({ calls: PACKETS + REQUESTS, last: { packets: PACKETS, requests: REQUESTS } });
+  });
+
+  it("counts the retried task failures as it runs, as many as reading every history back finds", async () => {
+    const counted = [target.machines.arrest, target.machines.access]
+      .map((arn) => h.runtime.stepFunctions.eventCounts(arn))
+      .reduce((n, c) => n + (c['TaskFailed'] ?? 0) + (c['TaskTimedOut'] ?? 0), 0);
+    const read = await verifyLoad(target, result, { readHistories: true });
+
+    expect(read.retriedTaskFailures).toBe(counted);
+    expect(counted).toBeGreaterThan(0);
+    expect(h.runtime.stepFunctions.eventCounts(target.machines.arrest)['ExecutionStarted']).toBe(PACKETS);
+  });
+
+  // Last: it writes stray audit records into the run's tables.
+  it('reports a lost item, a duplicate execution, CMS record or audited status change', async () => {
+    const [packet, other] = result.packetIds;
+    const request = result.requests.find((r) => r.path !== 'denied') ?? result.requests[0];
+    if (!packet || !other || !request) throw new Error('the load ran no items');
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: target.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'load', secretAccessKey: 'load' } }));
+    try {
+      const audit = (await db.send(new ScanCommand({ TableName: target.tables.audit }))).Items ?? [];
+      const of = (id: string, type: string, to?: string) =>
+        audit.find((e) => (e['subject'] as { id?: string } | undefined)?.id === id && e['type'] === type && (to === undefined || (e['details'] as { to?: string } | undefined)?.to === to));
+      const accepted = of(packet, 'ArrestPacketAccepted');
+      const verification = of(request.requestId, 'AccessRequestStatusChanged', 'TRAINING_VERIFICATION');
+      if (!accepted || !verification) throw new Error('the run audited no acceptance or training verification');
+      for (const item of [accepted, verification]) await db.send(new PutCommand({ TableName: target.tables.audit, Item: { ...item, sk: `${String(item['sk'])}#again` } }));
+    } finally {
+      db.destroy();
+    }
+    const lost = 'PK-LOST-0001';
+    const tampered: LoadResult = { ...result, packetIds: [...result.packetIds.filter((id) => id !== other), lost] };
+    const twiceToCms: Target = { ...target, cmsRecords: () => [...target.cmsRecords(), ...target.cmsRecords().filter((r) => (r.body as { packetId?: string }).packetId === packet)] };
+    const withoutRequest: LoadResult = { ...result, requests: result.requests.filter((r) => r !== request) };
+
+    const problems = [...(await verifyLoad(twiceToCms, tampered)).problems, ...(await verifyLoad(target, withoutRequest)).problems];
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `packet ${lost} is missing, not AVAILABLE`,
+        `packet ${lost} has executions none`,
+        `packet ${lost} has 0 CMS records`,
+        `packet ${packet} has 2 CMS records`,
+        `packet ${packet} has 2 ArrestPacketAccepted audit records`,
+        expect.stringMatching(new RegExp(`^request ${request.requestId} \\(${request.path}\\) audited .*TRAINING_VERIFICATION → TRAINING_VERIFICATION → TRAINING_VERIFICATION`)),
+        expect.stringContaining(`executions for packets nobody sent: `),
+        expect.stringContaining(`CMS records for packets nobody sent: `),
+        expect.stringContaining(`access executions nobody started: `),
+      ]),
+    );
+    expect(problems.join('\n')).toContain(other);
+    expect(problems.join('\n')).toContain(request.requestId);
   });
 });

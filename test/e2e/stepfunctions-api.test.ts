@@ -113,4 +113,26 @@ describe('the local Step Functions API, as an operator uses it', () => {
     const events = (await h.sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events ?? [];
     expect(events.filter((e) => e.type === 'ExecutionRedriven')).toHaveLength(1);
   });
+
+  it('pages ListExecutions from the listing its first page saw: every execution once, even when one starts meanwhile', async () => {
+    const machine = h.runtime.names.machines.diagnostics;
+    for (const n of [1, 2, 3, 4, 5]) await start(`api-page-${n}`);
+    const whole = (await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, maxResults: 1000 }))).executions?.map((e) => e.name) ?? [];
+    const paged: (string | undefined)[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const out = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, maxResults: 2, nextToken }));
+      paged.push(...(out.executions ?? []).map((e) => e.name));
+      nextToken = out.nextToken;
+      // Newest first: one started between pages would push the rest one place down a fresh listing.
+      if (++pages === 1) await start('api-aaa-meanwhile');
+    } while (nextToken);
+
+    expect(paged).toEqual(whole);
+    expect(whole).toEqual(expect.arrayContaining(['api-page-1', 'api-page-5']));
+    const after = (await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: machine, maxResults: 1000 }))).executions?.map((e) => e.name) ?? [];
+    expect(after).toEqual(expect.arrayContaining([...whole, 'api-aaa-meanwhile']));
+    expect(after).toHaveLength(whole.length + 1);
+  });
 });

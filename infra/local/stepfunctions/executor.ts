@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { ENGINE_TIMEOUT_S, engineFor, isFalsyResultPass, type Json, type Machine, type Machines } from './definition';
-import { History } from './history';
+import { EventTally, History } from './history';
 import type { Running } from './running';
 import type { Tasks } from './tasks';
 import type { Cursor, ExecutionRecord, ExecutionStatus, SfnStore } from './store';
@@ -45,13 +45,15 @@ export class Executor {
   private closed = false;
   /** Runs carried on afresh under the engine's real-time limit (for operators and tests). */
   rearmed = 0;
+  /** History events appended by this executor's runs, by machine and type. */
+  readonly events = new EventTally();
 
   constructor(private readonly deps: ExecutorDeps) {}
 
   /** Starts (or, from a redrive or a restart, carries on) an execution at `startAt` with `input`. */
   launch(machine: Machine, record: ExecutionRecord, startAt: string, input: Json, firstEventId: number, resume?: Running['resume']): Running {
     const abort = new AbortController();
-    const history = new History(this.deps.store, this.deps.clock, record, firstEventId);
+    const history = new History(this.deps.store, this.deps.clock, record, firstEventId, this.events);
     const run: Running = { record, machine, abort, history, resume, calling: 0, done: Promise.resolve() };
     this.running.set(record.executionArn, run);
     // Nothing of an execution's end may reach the process as an unhandled rejection (Node stops
@@ -86,7 +88,7 @@ export class Executor {
       if (!next || next === run) break;
       run = next;
     }
-    const history = run?.history ?? new History(this.deps.store, this.deps.clock, record, (await this.deps.store.history(record.executionArn)).length + 1);
+    const history = run?.history ?? new History(this.deps.store, this.deps.clock, record, (await this.deps.store.history(record.executionArn)).length + 1, this.events);
     await this.finish(record, history, { status: 'ABORTED', fields: { error, cause }, eventType: 'ExecutionAborted', details: { executionAbortedEventDetails: { error, cause } } }, stopDate);
   }
 

@@ -8,6 +8,26 @@ const WRITE_RETRY_PAUSE_MS = 1000;
 const ENTRY_TICKS = 50;
 
 /**
+ * History events appended in this process, by state machine and event type: what a run's
+ * histories would show (e.g. task attempts that failed), without reading them back (the
+ * soak's closing check asks it for 12,500 executions at once).
+ */
+export class EventTally {
+  private readonly counts = new Map<string, Map<string, number>>();
+
+  add(machineArn: string, type: string): void {
+    let byType = this.counts.get(machineArn);
+    if (!byType) this.counts.set(machineArn, (byType = new Map()));
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+
+  /** Events of `machineArn`'s executions appended since this process started, by type. */
+  of(machineArn: string): Record<string, number> {
+    return Object.fromEntries(this.counts.get(machineArn) ?? []);
+  }
+}
+
+/**
  * Writes an execution's history in AWS event shapes, in order. The engine reports state
  * entries a moment after they happen, so task events that arrive before their state's entry
  * is written wait for it.
@@ -27,7 +47,13 @@ export class History {
   private current?: string;
   private readonly early = new Map<string, [string, Record<string, unknown>][]>();
 
-  constructor(private readonly store: SfnStore, private readonly clock: Clock, private readonly execution: ExecutionRecord, firstId: number) {
+  constructor(
+    private readonly store: SfnStore,
+    private readonly clock: Clock,
+    private readonly execution: ExecutionRecord,
+    firstId: number,
+    private readonly tally?: EventTally,
+  ) {
     this.nextId = firstId;
     this.state = { ...execution };
   }
@@ -47,6 +73,7 @@ export class History {
     const event: HistoryEvent = { id: this.nextId, previousEventId: this.nextId - 1, timestamp: at, type, ...details };
     this.nextId++;
     this.pendingEvents.push(event);
+    this.tally?.add(this.execution.stateMachineArn, type);
     this.kick();
   }
 

@@ -4,7 +4,7 @@ import { Machines, validateDefinition, type Json } from './definition';
 import { checkMachineArn, executionArn, machineArn, SfnError, splitExecutionArn } from './errors';
 import { Executor } from './executor';
 import type { IntegrationDeps } from './integrations';
-import type { ExecutionRecord, ExecutionStatus, MachineRecord, SfnStore } from './store';
+import type { ExecutionRecord, ExecutionStatus, ExecutionSummary, MachineRecord, SfnStore } from './store';
 import { Tasks } from './tasks';
 
 export { SfnError, splitExecutionArn } from './errors';
@@ -44,6 +44,12 @@ export class StepFunctionsService {
   private readonly machines: Machines;
   private readonly tasks: Tasks;
   private readonly executor: Executor;
+  /**
+   * The rest of a listing, by the nextToken its page gave (a few, for a minute): the next page
+   * is served from it instead of listing every execution again, so listing N executions page by
+   * page costs one listing, not one per page.
+   */
+  private readonly listings = new Map<string, { readonly items: readonly ExecutionSummary[]; readonly at: number }>();
 
   constructor(private readonly deps: SfnServiceDeps) {
     this.machines = new Machines(deps.store);
@@ -79,7 +85,7 @@ export class StepFunctionsService {
       case 'DescribeExecution':
         return this.describeExecution(str('executionArn'));
       case 'ListExecutions':
-        return this.listExecutions(checkMachineArn(str('stateMachineArn')), statusFilter(body['statusFilter']), pageSize(body['maxResults'], 100), pageStart(body['nextToken']));
+        return this.listExecutions(checkMachineArn(str('stateMachineArn')), statusFilter(body['statusFilter']), pageSize(body['maxResults'], 100), body['nextToken']);
       case 'GetExecutionHistory':
         return this.getExecutionHistory(str('executionArn'), body['reverseOrder'] === true, pageSize(body['maxResults'], 1000), pageStart(body['nextToken']));
       case 'StopExecution':
@@ -215,12 +221,22 @@ export class StepFunctionsService {
     };
   }
 
-  private async listExecutions(stateMachineArn: string, status: string | undefined, maxResults: number, start: number): Promise<unknown> {
+  private async listExecutions(stateMachineArn: string, status: string | undefined, maxResults: number, token: unknown): Promise<unknown> {
+    const start = pageStart(token);
     await this.machines.get(stateMachineArn);
-    const all = (await this.deps.store.listExecutions(stateMachineArn))
-      .filter((e) => !status || e.status === status)
-      .sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name));
+    const key = `${stateMachineArn} ${status ?? ''} ${String(token)}`;
+    const now = Date.now();
+    for (const [k, v] of this.listings) if (now - v.at > LISTING_KEPT_MS) this.listings.delete(k);
+    const kept = this.listings.get(key);
+    this.listings.delete(key);
+    const all =
+      kept?.items ??
+      (await this.deps.store.listExecutions(stateMachineArn)).filter((e) => !status || e.status === status).sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name));
     const { page, next } = paginate(all, maxResults, start);
+    if (next) {
+      if (this.listings.size >= LISTINGS_KEPT) this.listings.delete(this.listings.keys().next().value ?? '');
+      this.listings.set(`${stateMachineArn} ${status ?? ''} ${next}`, { items: all, at: now });
+    }
     return { executions: page.map(executionSummary), nextToken: next };
   }
 
@@ -277,14 +293,26 @@ export class StepFunctionsService {
     return this.executor.shutdown();
   }
 
+  /**
+   * History events appended to `machineArn`'s executions since this runtime started, by type
+   * (`TaskFailed`: 12, …): what reading every history back would count, at no cost.
+   */
+  eventCounts(machineArn: string): Record<string, number> {
+    return this.executor.events.of(machineArn);
+  }
+
   /** Executions being driven now (for operators and tests). */
   runningCount(): number {
     return this.executor.runningCount();
   }
 }
 
+/** How many listings' rests are kept for their next page, and how long (ms). */
+const LISTINGS_KEPT = 8;
+const LISTING_KEPT_MS = 60_000;
+
 /** What ListExecutions gives of an execution, and DescribeExecution starts from (AWS epoch seconds). */
-function executionSummary(e: ExecutionRecord) {
+function executionSummary(e: ExecutionSummary) {
   return {
     executionArn: e.executionArn,
     stateMachineArn: e.stateMachineArn,

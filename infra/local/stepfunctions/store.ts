@@ -46,6 +46,10 @@ export interface ExecutionRecord {
   readonly waitUntil?: number;
 }
 
+/** What ListExecutions shows of an execution. */
+export type ExecutionSummary = Pick<ExecutionRecord, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate' | 'redriveCount'>;
+const SUMMARY_FIELDS: readonly (keyof ExecutionSummary)[] = ['executionArn', 'stateMachineArn', 'name', 'status', 'startDate', 'stopDate', 'redriveCount'];
+
 export interface HistoryEvent {
   readonly id: number;
   readonly previousEventId: number;
@@ -191,8 +195,12 @@ export class SfnStore {
     }
   }
 
-  async listExecutions(machineArn: string): Promise<ExecutionRecord[]> {
-    return this.queryAll<ExecutionRecord>(execPk(machineArn));
+  /**
+   * A machine's executions, with only what ListExecutions shows of each (no input, output or
+   * cursor: tens of thousands of executions are listed in seconds, not minutes).
+   */
+  async listExecutions(machineArn: string): Promise<ExecutionSummary[]> {
+    return this.queryAll<ExecutionSummary>(execPk(machineArn), SUMMARY_FIELDS);
   }
 
   async runningExecutions(): Promise<ExecutionRecord[]> {
@@ -267,7 +275,8 @@ export class SfnStore {
     }
   }
 
-  private async queryAll<T>(pk: string): Promise<T[]> {
+  /** Every item under `pk`; with `fields`, only those attributes of each. */
+  private async queryAll<T>(pk: string, fields?: readonly string[]): Promise<T[]> {
     const items: T[] = [];
     let start: Record<string, NativeAttributeValue> | undefined;
     do {
@@ -276,6 +285,7 @@ export class SfnStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': pk },
+          ...(fields ? { ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) } : {}),
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),

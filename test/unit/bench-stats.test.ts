@@ -1,0 +1,26 @@
+import { saturation } from '../../bench/stats';
+
+const at = (concurrency: number, itemsPerSecond: number) => ({ concurrency, itemsPerSecond });
+
+describe('saturation (flat under saturation, issue 19)', () => {
+  it('sets the highest level against the best, without and with faults, and what the faults cost', () => {
+    const text = saturation([at(1, 2), at(16, 10), at(100, 9.5)], [at(1, 1.8), at(16, 9), at(100, 7.2)], 'packet');
+    const faster = saturation([at(16, 10), at(100, 10)], [at(16, 11), at(100, 10)], 'packet');
+
+    expect(text?.split('\n')).toEqual([
+      'Flat under saturation (goal: the highest level ≥ 90 % of the best, with and without faults; same run):',
+      "  without faults: c=100 9.50 packets/s = 95 % of the best level's (c=16, 10.00): met",
+      "  with faults (BENCH_FAULTS, each level right after its fault-free twin): c=100 7.20 packets/s = 80 % of the best level's (c=16, 9.00): not met",
+      '  throughput with faults against without (what the faults cost, when negative): c=1 -10 %, c=16 -10 %, c=100 -24 %',
+    ]);
+    expect(faster).toContain('c=16 +10 %, c=100 0 %');
+  });
+
+  it('says the with-faults figure was not measured when the levels ran once', () => {
+    expect(saturation([at(16, 10), at(100, 12)], [], 'request')).toContain("without faults: c=100 12.00 requests/s = 100 % of the best level's (c=100, 12.00): met\n  with faults: not measured");
+  });
+
+  it('has nothing to say about a single level', () => {
+    expect(saturation([at(16, 10)], [], 'packet')).toBeUndefined();
+  });
+});
