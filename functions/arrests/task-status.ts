@@ -4,7 +4,7 @@ import type { AuditEvent } from '#shared/audit';
 import { NotFound } from '#shared/errors';
 import { nowIso } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';
-import type { PacketStore } from './adapters/packet-store';
+import type { PacketStatusWrites } from './adapters/packet-store';
 
 /** The one status change a human step of the arrest workflow stands for: the clerk's review opens VALIDATED. */
 const ClerkReviewChange = z.object({
@@ -36,7 +36,7 @@ type StatusChange = {
  *   3. RECEIVED: the conditional update (status, version, warnings) and its ArrestPacketValidated audit
  *   4. anywhere else: InvalidTransition
  */
-export async function arrestStatusWrite(store: PacketStore, packetId: string, change: StatusChange, updatedAt: string, options: { readonly unread?: boolean } = {}): Promise<{ items: TransactItems; audits: AuditEvent[] } | undefined> {
+export async function arrestStatusWrite(store: PacketStatusWrites, packetId: string, change: StatusChange, updatedAt: string, options: { readonly unread?: boolean } = {}): Promise<{ items: TransactItems; audits: AuditEvent[] } | undefined> {
   const { to, version, set } = ClerkReviewChange.parse(change);
   const validated = { packetId, version, to, actor: 'system', set, details: { warnings: set.warnings.length }, now: updatedAt };
   const unread = options.unread ? store.unreadWrite(validated) : undefined;
@@ -55,7 +55,7 @@ export async function arrestStatusWrite(store: PacketStore, packetId: string, ch
  * not); a reminder publishes nothing. Without the carried ORI and incident number (an execution
  * started before the workflow carried them), the packet is read for them.
  */
-export async function publishArrestStatus(store: PacketStore, busName: string, packetId: string, change: StatusChange, how: { readonly changed: boolean; readonly reminder: number }): Promise<void> {
+export async function publishArrestStatus(store: PacketStatusWrites, busName: string, packetId: string, change: StatusChange, how: { readonly changed: boolean; readonly reminder: number }): Promise<void> {
   if (!how.changed && how.reminder > 0) return;
   const { to, version, set, about } = ClerkReviewChange.parse(change);
   const packet = about ? undefined : await store.get(packetId);

@@ -125,18 +125,92 @@ export function listPlan(view: PacketView, query: Pick<PacketQuery, 'status' | '
 }
 
 /**
- * Arrest packets in the main table. The packet and every version it had are items of one
- * partition; every status change is one transaction: the conditional update of the packet
- * (the status it must be in, the version it must have) and its audit event, from which the
- * packet's timeline is read.
+ * What a function that changes a packet's status inside a transaction of its own needs (the
+ * clerk's task opening VALIDATED in tasks-notify): the packet as stored and the writes of one
+ * status change. PacketStore has them too; importing this alone leaves the store's other writes,
+ * lists and timeline out of that function's bundle.
  */
-export class PacketStore {
-  constructor(private readonly tableName: string) {}
+export class PacketStatusWrites {
+  constructor(protected readonly tableName: string) {}
 
   get(packetId: string): Promise<PacketRecord | undefined> {
     return readPacket(this.tableName, packetId);
   }
 
+  /**
+   * The writes of a change from the one status `to` is reached from, at the change's version,
+   * without reading the packet (for a caller that writes them in a transaction of its own);
+   * undefined when `to` is reached from more than one status (the audit names the one left).
+   */
+  unreadWrite(change: TransitionChange): { items: TransactItems; audit: AuditEvent } | undefined {
+    const from = TRANSITIONS[change.to];
+    if (change.unchanged?.length) throw new Error('A change that holds fields to what was read needs the packet as read');
+    return from.length === 1 && from[0] !== undefined ? this.statusWrite(from[0], change) : undefined;
+  }
+
+  /**
+   * The writes of one status change of the packet as read (`current`), not written: the
+   * conditional update (the status it is in, the version it has) and its audit event, for a
+   * caller that writes them in a transaction of its own (the clerk's task opening VALIDATED).
+   * Undefined when the packet is already in `to`; StaleVersion or InvalidTransition as transition.
+   */
+  transitionWrite(current: PacketRecord, change: TransitionChange): { items: TransactItems; audit: AuditEvent; packet: PacketRecord } | undefined {
+    const from = TRANSITIONS[change.to];
+    if (current.version !== change.version) throw new StaleVersion(`Packet ${change.packetId} is at version ${current.version}, not ${change.version}`);
+    if (current.status === change.to) return undefined;
+    if (!from.includes(current.status)) throw new InvalidTransition(`Packet ${change.packetId} is ${current.status}; it cannot become ${change.to}`);
+
+    const seen = Object.fromEntries((change.unchanged ?? []).map((field) => [field, current[field] as string | number | undefined]));
+    const { items, audit } = this.statusWrite(current.status, change, seen);
+    return { items, audit, packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
+  }
+
+  /** The conditional update of a change from status `from` (at the change's version) and its audit event. */
+  protected statusWrite(from: PacketStatus, change: TransitionChange, unchanged: Readonly<Record<string, string | number | undefined>> = {}): { items: TransactItems; audit: AuditEvent } {
+    const { set: sets, names, values } = fieldUpdate(change.set ?? {});
+    sets.unshift('#status = :to', '#updatedAt = :now', 'gsi1pk = :g1pk');
+    Object.assign(names, { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' });
+    Object.assign(values, { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': from });
+    const conditions = ['#status = :from', '#version = :v'];
+    for (const [i, [field, value]] of Object.entries(unchanged).entries()) {
+      names[`#seen${i}`] = field;
+      if (value === undefined) conditions.push(`attribute_not_exists(#seen${i})`);
+      else {
+        values[`:seen${i}`] = value;
+        conditions.push(`#seen${i} = :seen${i}`);
+      }
+    }
+    const audit: AuditEvent = {
+      type: STATUS_EVENT[change.to],
+      outcome: 'success',
+      actor: change.actor,
+      component: 'arrests',
+      subject: AuditSubject.of(SUBJECT_TYPE, change.packetId),
+      details: { from, to: change.to, version: change.version, ...change.details },
+    };
+    const items: TransactItems = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: packetKey(change.packetId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
+    return { items, audit };
+  }
+}
+
+/**
+ * Arrest packets in the main table. The packet and every version it had are items of one
+ * partition; every status change is one transaction: the conditional update of the packet
+ * (the status it must be in, the version it must have) and its audit event, from which the
+ * packet's timeline is read.
+ */
+export class PacketStore extends PacketStatusWrites {
   async mustGet(packetId: string): Promise<PacketRecord> {
     const record = await this.get(packetId);
     if (!record) throw new NotFound(`No arrest packet ${packetId}`);
@@ -230,72 +304,6 @@ export class PacketStore {
     const write = this.unreadWrite(change);
     if (write && (await writeWithAudit(write.items, write.audit))) return 'changed';
     return (await this.transition(change)).kind;
-  }
-
-  /**
-   * The writes of a change from the one status `to` is reached from, at the change's version,
-   * without reading the packet (for a caller that writes them in a transaction of its own);
-   * undefined when `to` is reached from more than one status (the audit names the one left).
-   */
-  unreadWrite(change: TransitionChange): { items: TransactItems; audit: AuditEvent } | undefined {
-    const from = TRANSITIONS[change.to];
-    if (change.unchanged?.length) throw new Error('A change that holds fields to what was read needs the packet as read');
-    return from.length === 1 && from[0] !== undefined ? this.statusWrite(from[0], change) : undefined;
-  }
-
-  /**
-   * The writes of one status change of the packet as read (`current`), not written: the
-   * conditional update (the status it is in, the version it has) and its audit event, for a
-   * caller that writes them in a transaction of its own (the clerk's task opening VALIDATED).
-   * Undefined when the packet is already in `to`; StaleVersion or InvalidTransition as transition.
-   */
-  transitionWrite(current: PacketRecord, change: TransitionChange): { items: TransactItems; audit: AuditEvent; packet: PacketRecord } | undefined {
-    const from = TRANSITIONS[change.to];
-    if (current.version !== change.version) throw new StaleVersion(`Packet ${change.packetId} is at version ${current.version}, not ${change.version}`);
-    if (current.status === change.to) return undefined;
-    if (!from.includes(current.status)) throw new InvalidTransition(`Packet ${change.packetId} is ${current.status}; it cannot become ${change.to}`);
-
-    const seen = Object.fromEntries((change.unchanged ?? []).map((field) => [field, current[field] as string | number | undefined]));
-    const { items, audit } = this.statusWrite(current.status, change, seen);
-    return { items, audit, packet: { ...current, ...(change.set as Partial<PacketRecord>), status: change.to, updatedAt: change.now } };
-  }
-
-  /** The conditional update of a change from status `from` (at the change's version) and its audit event. */
-  private statusWrite(from: PacketStatus, change: TransitionChange, unchanged: Readonly<Record<string, string | number | undefined>> = {}): { items: TransactItems; audit: AuditEvent } {
-    const { set: sets, names, values } = fieldUpdate(change.set ?? {});
-    sets.unshift('#status = :to', '#updatedAt = :now', 'gsi1pk = :g1pk');
-    Object.assign(names, { '#status': 'status', '#version': 'version', '#updatedAt': 'updatedAt' });
-    Object.assign(values, { ':to': change.to, ':v': change.version, ':now': change.now, ':g1pk': `ARRESTS#STATUS#${change.to}`, ':from': from });
-    const conditions = ['#status = :from', '#version = :v'];
-    for (const [i, [field, value]] of Object.entries(unchanged).entries()) {
-      names[`#seen${i}`] = field;
-      if (value === undefined) conditions.push(`attribute_not_exists(#seen${i})`);
-      else {
-        values[`:seen${i}`] = value;
-        conditions.push(`#seen${i} = :seen${i}`);
-      }
-    }
-    const audit: AuditEvent = {
-      type: STATUS_EVENT[change.to],
-      outcome: 'success',
-      actor: change.actor,
-      component: 'arrests',
-      subject: AuditSubject.of(SUBJECT_TYPE, change.packetId),
-      details: { from, to: change.to, version: change.version, ...change.details },
-    };
-    const items: TransactItems = [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: packetKey(change.packetId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-    ];
-    return { items, audit };
   }
 
   /** Sets fields that are not a status change (the agency was notified; the waiting execution). */

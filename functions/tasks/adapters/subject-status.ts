@@ -1,6 +1,6 @@
 import { AccessStore } from '#shared/adapters/access-store';
 import { accessStatusWrite } from '../../access/task-status';
-import { PacketStore } from '../../arrests/adapters/packet-store';
+import { PacketStatusWrites } from '../../arrests/adapters/packet-store';
 import { arrestStatusWrite, publishArrestStatus } from '../../arrests/task-status';
 import type { SubjectStatus } from '../use-cases/notify';
 
@@ -10,7 +10,7 @@ import type { SubjectStatus } from '../use-cases/notify';
  */
 export function subjectStatusOn(tableName: string, busName: string): SubjectStatus {
   const accessStore = new AccessStore(tableName);
-  const packetStore = new PacketStore(tableName);
+  const packetStore = new PacketStatusWrites(tableName);
   return {
     async write(subject, change, now, options = {}) {
       if (subject.type === 'access-request') return accessStatusWrite(accessStore, subject.id, change, now, options);
