@@ -159,7 +159,7 @@ function coldStart(file: string, event: unknown, name: string, env: NodeJS.Proce
   const sdk = sdkImportsOf(readFileSync(file, 'utf8'));
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(import.meta.dirname, 'coldstart-child.mjs'), pathToFileURL(file).href, JSON.stringify(event), name, JSON.stringify(sdk)], {
+    const child = spawn(process.execPath, [...(LAMBDA_BUNDLE.sourceMapsAtRuntime ? ['--enable-source-maps'] : []), path.join(import.meta.dirname, 'coldstart-child.mjs'), pathToFileURL(file).href, JSON.stringify(event), name, JSON.stringify(sdk)], {
       env: { ...lambdaEnvironment(env), NODE_OPTIONS: '', AWS_LAMBDA_FUNCTION_NAME: name, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256', POWERTOOLS_LOG_LEVEL: 'ERROR' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,4 +1,4 @@
-import type { AccessStore } from '#shared/adapters/access-store';
+import type { AccessRequestStore } from '#shared/adapters/access-store';
 import type { TransactItems } from '#shared/adapters/transactions';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { Conflict, NotFound } from '#shared/errors';
@@ -19,7 +19,7 @@ const isStatus = (s: string): s is AccessStatus => (ACCESS_STATUSES as readonly 
  *   3. anywhere else: a Conflict the workflow's Catch shows
  */
 export async function accessStatusWrite(
-  store: AccessStore,
+  store: AccessRequestStore,
   requestId: string,
   change: { readonly from: readonly string[]; readonly to: string; readonly note?: string | null },
   updatedAt: string,
@@ -51,7 +51,7 @@ function statusAudit(requestId: string, from: AccessStatus, to: AccessStatus, no
  * Whether a choice on an access-request task can be taken now: "verified" needs each training's
  * CJIS Online completion (date and record id) recorded first, whichever channel it comes from.
  */
-export async function accessReadiness(store: AccessStore, task: { readonly workflow: string; readonly step: string; readonly subject: { readonly id: string } }, choice: string): Promise<string | undefined> {
+export async function accessReadiness(store: AccessRequestStore, task: { readonly workflow: string; readonly step: string; readonly subject: { readonly id: string } }, choice: string): Promise<string | undefined> {
   if (task.workflow !== 'access-request' || task.step !== 'training-verification' || choice !== 'verified') return undefined;
   const request = await store.get(task.subject.id);
   const missing = (Object.keys(TRAINING_MODULES) as TrainingModule[]).filter((m) => !request?.training?.[m]);

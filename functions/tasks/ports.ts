@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
 import { open, previousSecretBytes, seal, secretBytes } from '#shared/adapters/keys';
-import { AccessStore } from '#shared/adapters/access-store';
+import { AccessRequestStore } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
 import { loadEnv, nonEmpty } from '#shared/env';
@@ -18,7 +18,7 @@ export const env = loadEnv({
 });
 
 export const store = new TaskStore(env.TABLE_NAME);
-const accessStore = new AccessStore(env.TABLE_NAME);
+const accessStore = new AccessRequestStore(env.TABLE_NAME);
 
 /** The human-task use cases wired to DynamoDB, KMS, Step Functions and the clock. */
 export const ports: TaskPorts = {

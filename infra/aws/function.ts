@@ -78,7 +78,7 @@ export class LambdaFunction extends Construct {
       timeout: props.timeout,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.environment, ...(LAMBDA_BUNDLE.sourceMapsAtRuntime ? { NODE_OPTIONS: '--enable-source-maps' } : {}) },
       // The settings live in bundling.ts, which the benchmark and the bundle test build with too.
       bundling: {
         forceDockerBundling: false,

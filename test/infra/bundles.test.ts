@@ -114,7 +114,7 @@ describe('the search itself', () => {
 });
 
 describe('source maps', () => {
-  test('carry mappings without the sources, so loading a bundle under --enable-source-maps stays cheap', async () => {
+  test('carry mappings without the sources, so loading a bundle under --enable-source-maps (an operator switch) stays cheap', async () => {
     const out = await build({ ...LAMBDA_ESBUILD, entryPoints: [path.join(ROOT, functions.health.entry)], outfile: path.join(os.tmpdir(), 'ciss-bundle-map-test', LAMBDA_BUNDLE.outfile), write: false });
     const map = out.outputFiles.find((f) => f.path.endsWith('.map'));
     if (!map) throw new Error('esbuild gave no source map');

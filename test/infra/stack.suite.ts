@@ -9,6 +9,7 @@ import { PARTITION_PLACEHOLDER, aslPlaceholders, withPartition } from '#infra/aw
 import { entriesOf } from '#infra/aws/refs';
 import { USER_POOL_TRIGGERS } from '#infra/aws/api';
 import { functionArea } from '#infra/aws/stateless';
+import { LAMBDA_BUNDLE } from '#infra/aws/bundling';
 import {
   appKeyId,
   devSynthesizedStack,
@@ -301,6 +302,8 @@ describe('the functions', () => {
       for (const [key, value] of Object.entries(manifest.functions[name].env as Record<string, Ref>)) {
         expect({ name, key, value: variables[key] }).toEqual({ name, key, value: expectedValue(value) });
       }
+      // Source maps at run time cost every cold start; they follow the one setting (bundling.ts).
+      expect({ name, NODE_OPTIONS: variables['NODE_OPTIONS'] }).toEqual({ name, NODE_OPTIONS: LAMBDA_BUNDLE.sourceMapsAtRuntime ? '--enable-source-maps' : undefined });
     }
   });
 

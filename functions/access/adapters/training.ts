@@ -1,4 +1,4 @@
-import { AccessStore } from '#shared/adapters/access-store';
+import { AccessRequestStore } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';
 import { recordAudit } from '#shared/audit';
 import { nowIso } from '#shared/time';
@@ -10,7 +10,7 @@ import type { EvidenceLinkPorts } from '../use-cases/training-evidence';
 
 /** The training-verification use case on the table, deciding the task through the human-task ports. */
 export const trainingPorts = (tableName: string): RecordTrainingPorts => {
-  const store = new AccessStore(tableName);
+  const store = new AccessRequestStore(tableName);
   return {
     store,
     tasks: new TaskStore(tableName),
@@ -22,7 +22,7 @@ export const trainingPorts = (tableName: string): RecordTrainingPorts => {
 };
 
 /** The evidence's conditional update of the request (its status kept, its trainings as read) and its audit event, for the decision's transaction. */
-function evidenceWrites(store: AccessStore, { request, fields, audit, updatedAt }: EvidenceWrite): Alongside {
+function evidenceWrites(store: AccessRequestStore, { request, fields, audit, updatedAt }: EvidenceWrite): Alongside {
   const asRead = Object.fromEntries(Object.keys(fields).map((field) => [field, request[field as keyof AccessRequest]]));
   return { items: store.transitionItems(request, [request.status], request.status, fields, updatedAt, { fields: asRead }), audits: [audit] };
 }

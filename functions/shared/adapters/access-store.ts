@@ -35,11 +35,12 @@ export interface Account {
 }
 
 /**
- * CCHRS access requests and accounts: the shared lifecycle layout (`ACCESS#<id>`/`REQUEST`, one
- * open request per employee e-mail) and the account beside it. Each status change is one
- * conditional write with its audit event; the timeline is read back from those events.
+ * CCHRS access requests: the shared lifecycle layout (`ACCESS#<id>`/`REQUEST`, one open request
+ * per employee e-mail). Each status change is one conditional write with its audit event; the
+ * timeline is read back from those events. A function that never touches an account (the
+ * training steps, the tasks' openings) imports this alone, without AccessStore's account methods.
  */
-export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
+export class AccessRequestStore extends LifecycleStore<AccessStatus, AccessRequest> {
   constructor(tableName: string) {
     super(tableName, {
       kind: 'ACCESS',
@@ -158,7 +159,10 @@ export class AccessStore extends LifecycleStore<AccessStatus, AccessRequest> {
       return { at: String(i['at']), type: String(i['type']), actor: String(i['actor']), status: details['to'] as AccessStatus | undefined, note: typeof details['note'] === 'string' ? details['note'] : undefined };
     });
   }
+}
 
+/** CCHRS access requests and the account beside each (`ACCOUNT#<email>`). */
+export class AccessStore extends AccessRequestStore {
   async account(email: string): Promise<Account | undefined> {
     const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: accountKey(email), ConsistentRead: true }));
     return out.Item ? stripKeys<Account>(out.Item) : undefined;

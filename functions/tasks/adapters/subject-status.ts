@@ -1,4 +1,4 @@
-import { AccessStore } from '#shared/adapters/access-store';
+import { AccessRequestStore } from '#shared/adapters/access-store';
 import { accessStatusWrite } from '../../access/task-status';
 import { PacketStatusWrites } from '../../arrests/adapters/packet-store';
 import { arrestStatusWrite, publishArrestStatus } from '../../arrests/task-status';
@@ -9,7 +9,7 @@ import type { SubjectStatus } from '../use-cases/notify';
  * (no event), an arrest packet's (ArrestPacketValidated on `busName` after the transaction).
  */
 export function subjectStatusOn(tableName: string, busName: string): SubjectStatus {
-  const accessStore = new AccessStore(tableName);
+  const accessStore = new AccessRequestStore(tableName);
   const packetStore = new PacketStatusWrites(tableName);
   return {
     async write(subject, change, now, options = {}) {
