@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { secretBytes } from '#shared/adapters/keys';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { METRIC, metrics, MetricUnit } from '#shared/observability';
@@ -18,7 +19,7 @@ const cms = new HttpCms(config.CMS_URL, async () => (await secretBytes(config.CM
 /** Step 4: the accepted packet to DCJ's case management system, and its docket number back. */
 const id = z.string().check(z.minLength(1));
 /** The execution's state: the packet as stored travels with it from the input (absent for one too large to carry, or started before it carried it). */
-const Input = z.object({ packetId: id, version: z.number().check(z.int(), z.positive()), packet: z.optional(ArrestPacketSchema), ori: z.optional(id), incidentNumber: z.optional(id) });
+const Input = lazy(() => z.object({ packetId: id, version: z.number().check(z.int(), z.positive()), packet: z.optional(ArrestPacketSchema), ori: z.optional(id), incidentNumber: z.optional(id) }));
 
 export const handler = taskHandler(Input, ({ packetId, version, packet, ori, incidentNumber }) =>
   transmit({ packetId, version, ...(packet && ori && incidentNumber ? { carried: { packet, ori, incidentNumber } } : {}) }, {

@@ -1,6 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import { recordAudit } from '#shared/audit';
+import { lazyClient } from '#shared/clients/lazy';
+import { lazy } from '#shared/lazy';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
@@ -8,17 +10,19 @@ import { S3DroppedFiles } from './adapters/dropped-files';
 import { searchEngine } from './adapters/engine';
 import { ingestDroppedFile } from './use-cases/drop';
 
-const s3 = new S3Client({});
+const s3 = lazyClient(() => new S3Client({}));
 
 /** S3's "Object Created" event on the drop bucket (EventBridge): the bucket and the object's key. */
-const ObjectCreated = z.object({
+const ObjectCreated = lazy(() =>
+  z.object({
   source: z.literal('aws.s3'),
   'detail-type': z.literal('Object Created'),
   detail: z.object({
     bucket: z.object({ name: z.string().check(z.minLength(3), z.maxLength(63)) }),
     object: z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)) }),
   }),
-});
+}),
+);
 
 /**
  * A batch source dropped a file of its changes: read, mapped by its connector, applied as the poll
