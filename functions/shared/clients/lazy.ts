@@ -1,3 +1,5 @@
+import { lazy } from '../lazy';
+
 /**
  * An AWS client made on its first use instead of at import. Constructing an SDK v3 client resolves
  * its whole configuration (region, credential chain, the shared config files, user agent, retry
@@ -6,22 +8,11 @@
  * reads DynamoDB but sends no mail). Made lazily, a function pays only for the clients it calls,
  * once per container, on the first call.
  *
- * The object stands for the client: every property read (`send`, `config`, `middlewareStack`,
- * `destroy`) goes to the one client `make` returns, made on the first read. Methods are bound to
- * it, so `const { send } = client` works as on the client itself. Mocking the client's class
- * (aws-sdk-client-mock stubs its prototype's `send`) reaches it as before.
+ * The object stands for the client (`lazy`, functions/shared/lazy.ts): every property read (`send`,
+ * `config`, `middlewareStack`, `destroy`) goes to the one client `make` returns, made on the first
+ * read. Its methods are bound to it, so `const { send } = client` works as on the client itself.
+ * Mocking the client's class (aws-sdk-client-mock stubs its prototype's `send`) reaches it as before.
  */
 export function lazyClient<T extends object>(make: () => T): T {
-  let client: T | undefined;
-  const real = (): T => (client ??= make());
-  return new Proxy({} as T, {
-    get(_target, property) {
-      const target = real();
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-    set: (_target, property, value) => Reflect.set(real(), property, value),
-    has: (_target, property) => Reflect.has(real(), property),
-    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
-  });
+  return lazy(make);
 }
