@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isoDate, isoDateTime } from '#shared/formats';
 import { OriSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 import { CITATION, CITATION_FORM, OFFENSE_CLASSES } from './statutes';
 
 
@@ -85,6 +86,21 @@ export const ArrestPacketSchema = z.object({
     }),
   ).check(z.maxLength(20, 'must attach at most 20 documents')),
 });
+
+/**
+ * The input of a packet's automated step (validate, transmit): the packet as stored travels with
+ * the execution (absent for one too large to carry, or started before it carried it). Built on
+ * the first invocation, not at import: the packet's schema is the largest a function builds.
+ */
+export const PacketStepInputSchema = /* @__PURE__ */ lazy(() => {
+  const id = z.string().check(z.minLength(1));
+  return z.object({ packetId: id, version: z.number().check(z.int(), z.positive()), packet: z.optional(ArrestPacketSchema), ori: z.optional(id), incidentNumber: z.optional(id) });
+});
+
+/** The step's packet and version, with what the execution carried when it carried all of it. */
+export function packetStep({ packetId, version, packet, ori, incidentNumber }: z.infer<typeof PacketStepInputSchema>) {
+  return { packetId, version, ...(packet && ori && incidentNumber ? { carried: { packet, ori, incidentNumber } } : {}) };
+}
 export type ArrestPacket = z.infer<typeof ArrestPacketSchema>;
 
 /** The largest request body `POST /arrests` takes; a real packet is a few kilobytes. */
