@@ -92,6 +92,18 @@ export class SearchDatabaseError extends Error {
 export interface WorkerData {
   /** Where the database persists; in memory when absent. */
   readonly dataDir?: string;
+  /** Set to 1 once the database is open (`SearchWorkerOptions.openedFlag`). */
+  readonly openedFlag?: Int32Array;
+}
+
+export interface SearchWorkerOptions {
+  /**
+   * One word of shared memory (an Int32Array over a SharedArrayBuffer, 0 at the start) that the
+   * database's thread sets to 1, and wakes `Atomics.wait` on, once the database is open, before
+   * its `ready` message: seen by a thread that is not turning its event loop (a test that holds
+   * the caller's thread still while the database opens, to show the open needs none of it).
+   */
+  readonly openedFlag?: Int32Array;
 }
 
 /** A call to the worker. */
@@ -127,9 +139,10 @@ const WORKER_ENTRY = new URL('./worker.mjs', import.meta.url);
  * Starts the search database's thread, which opens PGlite with search's extensions and schema
  * (about 2.5 s of its own time); answers the session once the database is open.
  * @param dataDir where the database persists; in memory when absent.
+ * @param options `openedFlag`: shared memory set once the database is open.
  */
-export function openSearchWorker(dataDir?: string): Promise<SearchSession> {
-  const data: WorkerData = { dataDir };
+export function openSearchWorker(dataDir?: string, options: SearchWorkerOptions = {}): Promise<SearchSession> {
+  const data: WorkerData = { dataDir, ...(options.openedFlag ? { openedFlag: options.openedFlag } : {}) };
   // No inherited flags (jest's --experimental-vm-modules, npm start's --import tsx): worker.mjs loads what it needs.
   const worker = new Worker(WORKER_ENTRY, { workerData: data, execArgv: [], name: 'ciss-search-db' });
   return new Promise((resolve, reject) => {

@@ -82,7 +82,7 @@ async function perform(db: PGlite, request: WorkerRequest): Promise<SessionResul
   }
 }
 
-const { dataDir } = workerData as WorkerData;
+const { dataDir, openedFlag } = workerData as WorkerData;
 try {
   const db = await openSearchDatabase(dataDir);
   // A database kept on disk holds what earlier runs wrote, perhaps never analyzed.
@@ -102,6 +102,10 @@ try {
       }
     });
   });
+  if (openedFlag) {
+    Atomics.store(openedFlag, 0, 1);
+    Atomics.notify(openedFlag, 0);
+  }
   send({ type: 'ready' });
 } catch (error) {
   send({ type: 'failed', error: serialize(error) });
