@@ -136,6 +136,14 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly nag?: boolean;
+  /**
+   * Run CDK's built-in CloudFormation validation on each synthesis, as `cdk synth` (infra/app.ts)
+   * does. Off for tests: its rule engine (WebAssembly) took ~15 s to load on a test file's first
+   * synthesis and ~1.5 s each synthesis after; it only warns, no test reads its warnings, and the
+   * tests check the templates with cfn-lint (test/infra/cfn-lint.suite.ts, `npm run lint:cfn`).
+   * @default false
+   */
+  readonly cfnValidation?: boolean;
   /** @default {} */
   readonly rmsClients?: Readonly<Record<string, string>>;
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
@@ -164,7 +172,7 @@ export function synthesizeTemplate(options: SynthesizeOptions = {}): Template {
 /** The stack itself, when a test needs construct-level access as well as the template. */
 export function synthesizeStack(options: SynthesizeOptions = {}): CissWorkflowsStack {
   const stage = options.stage ?? DEFAULT_STAGE;
-  const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: options.cfnValidation ?? false });
   if (options.nag) addNagChecks(app);
   return new CissWorkflowsStack(app, stackName(stage), {
     stage,
