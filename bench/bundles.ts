@@ -239,6 +239,29 @@ const median = (values: readonly number[]): number => {
 };
 const tenth = (x: number): number => Math.round(x * 10) / 10;
 
+/** What a pair needs of a cold start: its module load, wall and CPU. */
+export interface LoadSample {
+  readonly child: { readonly loadMs: number; readonly loadCpuMs: number };
+}
+
+/**
+ * Cold starts of a function (`own`), each followed by one of the empty handler (`base`): at least
+ * `minimum` pairs, NEAR_GOAL_SAMPLES when the median difference lands within NEAR_GOAL_MS of
+ * `goal`. Module load above the empty handler is the median of the pairs' differences.
+ */
+export async function pairedSamples<S extends LoadSample>(own: () => Promise<S>, base: () => Promise<S>, goal: number, minimum: number): Promise<{ own: S[]; base: S[]; aboveMs: number; aboveCpuMs: number }> {
+  const owns: S[] = [];
+  const bases: S[] = [];
+  const above = (key: 'loadMs' | 'loadCpuMs'): number => median(owns.map((o, i) => o.child[key] - (bases[i] as S).child[key]));
+  const pair = async (): Promise<void> => {
+    owns.push(await own());
+    bases.push(await base());
+  };
+  while (owns.length < minimum) await pair();
+  if (Math.abs(above('loadMs') - goal) < NEAR_GOAL_MS) while (owns.length < NEAR_GOAL_SAMPLES) await pair();
+  return { own: owns, base: bases, aboveMs: tenth(above('loadMs')), aboveCpuMs: tenth(above('loadCpuMs')) };
+}
+
 async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<FunctionName, Awaited<ReturnType<typeof bundle>>>, empty: { file: string; bytes: number }, runs: number, env: NodeJS.ProcessEnv, onProgress: (s: string) => void): Promise<BundlesMeasured> {
   const emptySamples: { totalMs: number; child: ChildTimes }[] = [];
   const emptyStart = () => coldStart(empty.file, {}, EMPTY_HANDLER, env);
@@ -256,18 +279,10 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
       sdkSeen.add(sdk.join());
       await coldStart(b.file, event, name, env);
     }
-    const samples: { totalMs: number; child: ChildTimes }[] = [];
-    const above: { wall: number; cpu: number }[] = [];
-    const pair = async (): Promise<void> => {
-      const own = await coldStart(b.file, event, name, env);
-      const base = await emptyStart();
-      samples.push(own);
-      emptySamples.push(base);
-      above.push({ wall: own.child.loadMs - base.child.loadMs, cpu: own.child.loadCpuMs - base.child.loadCpuMs });
-    };
     const goal = moduleLoadGoal(name);
-    while (samples.length < Math.max(runs, MODULE_LOAD_SAMPLES)) await pair();
-    if (Math.abs(median(above.map((a) => a.wall)) - goal) < NEAR_GOAL_MS) while (samples.length < NEAR_GOAL_SAMPLES) await pair();
+    const paired = await pairedSamples(() => coldStart(b.file, event, name, env), emptyStart, goal, Math.max(runs, MODULE_LOAD_SAMPLES));
+    const samples = paired.own;
+    emptySamples.push(...paired.base);
     const total = summarize(samples.map((s) => s.totalMs));
     const load = summarize(samples.map((s) => s.child.loadMs));
     measured.push({
@@ -284,8 +299,8 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
       loadCpuMs: tenth(median(samples.map((s) => s.child.loadCpuMs))),
       sdk,
       firstCallMs: { p50: tenth(median(samples.map((s) => s.child.handlerMs))) },
-      loadAboveEmptyMs: tenth(median(above.map((a) => a.wall))),
-      loadCpuAboveEmptyMs: tenth(median(above.map((a) => a.cpu))),
+      loadAboveEmptyMs: paired.aboveMs,
+      loadCpuAboveEmptyMs: paired.aboveCpuMs,
       loadGoalMs: goal,
       samples: samples.length,
     });
