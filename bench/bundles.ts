@@ -9,10 +9,14 @@
  * module load + the handler's first call, not a network round trip.
  *
  * The baseline is an empty ESM handler (`export const handler = async () => ({})`), built with
- * the same settings and cold-started the same way in the same run: one sample after each
- * function's, so it sees the same machine load as they do. The goals (issue 19): each bundle
- * within its budget (infra/aws/bundling.ts), and module load at most 20 ms above the empty
- * handler's.
+ * the same settings and cold-started the same way in the same run. Module load above it is
+ * measured in pairs: each cold start of a function is followed by one of the empty handler, and
+ * the figure is the median of the pairs' differences, over MODULE_LOAD_SAMPLES pairs (more,
+ * NEAR_GOAL_SAMPLES, for a function whose figure lands within NEAR_GOAL_MS of its goal). A pair
+ * sees the same machine load on both sides, so a slow spell of a few seconds moves both; with 3
+ * samples and one empty sample per function, functions near the line moved by 5–10 ms between
+ * runs. The goals (issue 19): each bundle within its budget (infra/aws/bundling.ts), and module
+ * load at most 20 ms above the empty handler's (first-login: its own budget, MODULE_LOAD_BUDGETS).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -35,6 +39,30 @@ const OUT = path.join(os.tmpdir(), `ciss-bench-bundles-${process.pid}`);
 
 /** The goal for module load: at most this many ms above the empty handler's (medians). */
 export const MODULE_LOAD_GOAL_MS = 20;
+
+/**
+ * The functions allowed more module load than MODULE_LOAD_GOAL_MS, each with its budget and why
+ * (the bundle budget's twin, infra/aws/bundling.ts). The bench prints them next to the goal.
+ */
+export const MODULE_LOAD_BUDGETS: Readonly<Record<string, { readonly ms: number; readonly why: string }>> = {
+  'access-first-login': {
+    ms: 80,
+    why: "zxcvbn's dictionaries (1.6 MB of string literals in its 1.7 MB bundle) are read and scanned by V8 at every cold start, about 45–50 ms of CPU here, though decompressed only on a password's first check; the same bundle without them is at +19 ms",
+  },
+};
+
+/** A function's module-load goal above the empty handler, ms: 20, or its own budget. */
+export const moduleLoadGoal = (name: string): number => MODULE_LOAD_BUDGETS[name]?.ms ?? MODULE_LOAD_GOAL_MS;
+
+/** Cold starts per function for module load, each paired with one of the empty handler (at least). */
+export const MODULE_LOAD_SAMPLES = 5;
+/**
+ * A function whose median lands within this many ms of its goal after those gets NEAR_GOAL_SAMPLES
+ * pairs in all. The phase costs about 0.4 s per cold start of a function and 0.15 s per one of the
+ * empty handler on an idle 2-CPU machine: 87 × 5 pairs and a score near the line, about 4.5 minutes.
+ */
+export const NEAR_GOAL_MS = 3;
+export const NEAR_GOAL_SAMPLES = 7;
 
 /** The baseline's name in the results. */
 export const EMPTY_HANDLER = 'empty ESM handler';
@@ -59,10 +87,14 @@ export interface BundleResult {
   readonly sdk: readonly string[];
   /** The handler's first call, ms. */
   readonly firstCallMs: { readonly p50: number };
-  /** Median module load less the empty handler's median, ms (goal ≤ MODULE_LOAD_GOAL_MS). */
+  /** Module load less the empty handler's: the median of the paired differences, ms (goal ≤ loadGoalMs). */
   readonly loadAboveEmptyMs: number;
   /** The same in CPU time, ms. */
   readonly loadCpuAboveEmptyMs: number;
+  /** The function's module-load goal above the empty handler: MODULE_LOAD_GOAL_MS, or its own budget (MODULE_LOAD_BUDGETS). */
+  readonly loadGoalMs: number;
+  /** How many cold starts (each paired with one of the empty handler) the figures are the median of. */
+  readonly samples: number;
 }
 
 /** The empty handler's figures, measured the same way in the same run. */
@@ -182,8 +214,9 @@ function coldStart(file: string, event: unknown, name: string, env: NodeJS.Proce
 }
 
 /**
- * Bundles every function and the empty handler, then cold-starts each function `runs` times
- * (median reported), and the empty handler once after each function (and `runs` times first).
+ * Bundles every function and the empty handler, then cold-starts each function at least `runs`
+ * times (MODULE_LOAD_SAMPLES at least), each followed by a cold start of the empty handler (see
+ * the module comment), medians reported.
  */
 export async function measureBundles(runs: number, env: NodeJS.ProcessEnv, onProgress: (s: string) => void = () => undefined): Promise<BundlesMeasured> {
   mkdirSync(OUT, { recursive: true });
@@ -199,19 +232,57 @@ export async function measureBundles(runs: number, env: NodeJS.ProcessEnv, onPro
   }
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const tenth = (x: number): number => Math.round(x * 10) / 10;
+
+/** What a pair needs of a cold start: its module load, wall and CPU. */
+export interface LoadSample {
+  readonly child: { readonly loadMs: number; readonly loadCpuMs: number };
+}
+
+/**
+ * Cold starts of a function (`own`), each followed by one of the empty handler (`base`): at least
+ * `minimum` pairs, NEAR_GOAL_SAMPLES when the median difference lands within NEAR_GOAL_MS of
+ * `goal`. Module load above the empty handler is the median of the pairs' differences.
+ */
+export async function pairedSamples<S extends LoadSample>(own: () => Promise<S>, base: () => Promise<S>, goal: number, minimum: number): Promise<{ own: S[]; base: S[]; aboveMs: number; aboveCpuMs: number }> {
+  const owns: S[] = [];
+  const bases: S[] = [];
+  const above = (key: 'loadMs' | 'loadCpuMs'): number => median(owns.map((o, i) => o.child[key] - (bases[i] as S).child[key]));
+  const pair = async (): Promise<void> => {
+    owns.push(await own());
+    bases.push(await base());
+  };
+  while (owns.length < minimum) await pair();
+  if (Math.abs(above('loadMs') - goal) < NEAR_GOAL_MS) while (owns.length < NEAR_GOAL_SAMPLES) await pair();
+  return { own: owns, base: bases, aboveMs: tenth(above('loadMs')), aboveCpuMs: tenth(above('loadCpuMs')) };
+}
+
 async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<FunctionName, Awaited<ReturnType<typeof bundle>>>, empty: { file: string; bytes: number }, runs: number, env: NodeJS.ProcessEnv, onProgress: (s: string) => void): Promise<BundlesMeasured> {
   const emptySamples: { totalMs: number; child: ChildTimes }[] = [];
   const emptyStart = () => coldStart(empty.file, {}, EMPTY_HANDLER, env);
   await emptyStart();
   for (let i = 0; i < runs; i++) emptySamples.push(await emptyStart());
-  const measured: Omit<BundleResult, 'loadAboveEmptyMs' | 'loadCpuAboveEmptyMs'>[] = [];
+  const measured: BundleResult[] = [];
+  const sdkSeen = new Set<string>();
   for (const name of names) {
     const b = built.get(name) as Awaited<ReturnType<typeof bundle>>;
     const { event, label } = coldStartEvent(name);
-    // One discarded run first: the OS file cache, not the function, is cold on the very first spawn.
-    await coldStart(b.file, event, name, env);
-    const samples: { totalMs: number; child: ChildTimes }[] = [];
-    for (let i = 0; i < runs; i++) samples.push(await coldStart(b.file, event, name, env));
+    const sdk = sdkImportsOf(readFileSync(b.file, 'utf8'));
+    // One discarded run when the bundle imports SDK packages no earlier function did: the OS file
+    // cache, not the function, is cold on their first load. (The bundle itself was just written.)
+    if (!sdkSeen.has(sdk.join())) {
+      sdkSeen.add(sdk.join());
+      await coldStart(b.file, event, name, env);
+    }
+    const goal = moduleLoadGoal(name);
+    const paired = await pairedSamples(() => coldStart(b.file, event, name, env), emptyStart, goal, Math.max(runs, MODULE_LOAD_SAMPLES));
+    const samples = paired.own;
+    emptySamples.push(...paired.base);
     const total = summarize(samples.map((s) => s.totalMs));
     const load = summarize(samples.map((s) => s.child.loadMs));
     measured.push({
@@ -222,26 +293,28 @@ async function coldStarts(names: readonly FunctionName[], built: ReadonlyMap<Fun
       buildMs: Math.round(b.buildMs),
       event: label,
       outcome: samples[0]?.child.outcome ?? '?',
-      coldStartMs: { p50: total.p50, min: Math.min(...samples.map((s) => Math.round(s.totalMs * 10) / 10)), max: total.max },
-      loadMs: { p50: load.p50, min: Math.min(...samples.map((s) => Math.round(s.child.loadMs * 10) / 10)), max: load.max },
-      sdkMs: summarize(samples.map((s) => s.child.sdkMs)).p50,
-      loadCpuMs: summarize(samples.map((s) => s.child.loadCpuMs)).p50,
-      sdk: sdkImportsOf(readFileSync(b.file, 'utf8')),
-      firstCallMs: { p50: summarize(samples.map((s) => s.child.handlerMs)).p50 },
+      coldStartMs: { p50: tenth(median(samples.map((s) => s.totalMs))), min: Math.min(...samples.map((s) => tenth(s.totalMs))), max: total.max },
+      loadMs: { p50: tenth(median(samples.map((s) => s.child.loadMs))), min: Math.min(...samples.map((s) => tenth(s.child.loadMs))), max: load.max },
+      sdkMs: tenth(median(samples.map((s) => s.child.sdkMs))),
+      loadCpuMs: tenth(median(samples.map((s) => s.child.loadCpuMs))),
+      sdk,
+      firstCallMs: { p50: tenth(median(samples.map((s) => s.child.handlerMs))) },
+      loadAboveEmptyMs: paired.aboveMs,
+      loadCpuAboveEmptyMs: paired.aboveCpuMs,
+      loadGoalMs: goal,
+      samples: samples.length,
     });
-    emptySamples.push(await emptyStart());
     onProgress(name);
   }
   const emptyLoad = summarize(emptySamples.map((s) => s.child.loadMs));
-  const emptyCpu = summarize(emptySamples.map((s) => s.child.loadCpuMs)).p50;
   return {
-    functions: measured.map((m) => ({ ...m, loadAboveEmptyMs: Math.round((m.loadMs.p50 - emptyLoad.p50) * 10) / 10, loadCpuAboveEmptyMs: Math.round((m.loadCpuMs - emptyCpu) * 10) / 10 })),
+    functions: measured,
     empty: {
       bytes: empty.bytes,
       runs: emptySamples.length,
-      loadMs: { p50: emptyLoad.p50, min: Math.min(...emptySamples.map((s) => Math.round(s.child.loadMs * 10) / 10)), max: emptyLoad.max },
-      loadCpuMs: emptyCpu,
-      coldStartMs: { p50: summarize(emptySamples.map((s) => s.totalMs)).p50 },
+      loadMs: { p50: tenth(median(emptySamples.map((s) => s.child.loadMs))), min: Math.min(...emptySamples.map((s) => tenth(s.child.loadMs))), max: emptyLoad.max },
+      loadCpuMs: tenth(median(emptySamples.map((s) => s.child.loadCpuMs))),
+      coldStartMs: { p50: tenth(median(emptySamples.map((s) => s.totalMs))) },
     },
   };
 }

@@ -3,6 +3,7 @@ import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, parseJsonBody, orElse, routeHandler } from '#shared/http';
 import { PacketIdSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 import { nowIso } from '#shared/time';
 import { statusEvents } from './adapters/events';
 import { adjudicationWait } from './adapters/workflow';
@@ -24,5 +25,5 @@ export const handler = routeHandler(
     return changed ? json(202, packet, { Location: packet.statusUrl }) : json(200, packet);
   },
   // A malformed id names no packet: a 404, as for a missing one (use-cases/packet.ts).
-  { params: z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) }) },
+  { params: lazy(() => z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) })) },
 );

@@ -2,19 +2,22 @@ import * as z from 'zod/mini';
 import type { TransactItems } from '#shared/adapters/transactions';
 import type { AuditEvent } from '#shared/audit';
 import { NotFound } from '#shared/errors';
+import { lazy } from '#shared/lazy';
 import { nowIso } from '#shared/time';
 import { publishStatusEvent } from './adapters/events';
 import type { PacketStatusWrites } from './adapters/packet-store';
 
-/** The one status change a human step of the arrest workflow stands for: the clerk's review opens VALIDATED. */
-const ClerkReviewChange = z.object({
-  from: z.tuple([z.literal('RECEIVED')]),
-  to: z.literal('VALIDATED'),
-  version: z.number().check(z.int(), z.positive()),
-  set: z.strictObject({ warnings: z.array(z.object({ field: z.string().check(z.maxLength(200)), rule: z.string().check(z.maxLength(2000)) })).check(z.maxLength(100)) }),
-  /** The packet's ORI and incident number for its event, from ValidatePacket's answer (absent for an execution started before the workflow carried them). */
-  about: z.optional(z.object({ ori: z.string().check(z.minLength(1)), incidentNumber: z.string().check(z.minLength(1)) })),
-});
+/** The one status change a human step of the arrest workflow stands for: the clerk's review opens VALIDATED. Built on first use (`lazy`). */
+const ClerkReviewChange = lazy(() =>
+  z.object({
+    from: z.tuple([z.literal('RECEIVED')]),
+    to: z.literal('VALIDATED'),
+    version: z.number().check(z.int(), z.positive()),
+    set: z.strictObject({ warnings: z.array(z.object({ field: z.string().check(z.maxLength(200)), rule: z.string().check(z.maxLength(2000)) })).check(z.maxLength(100)) }),
+    /** The packet's ORI and incident number for its event, from ValidatePacket's answer (absent for an execution started before the workflow carried them). */
+    about: z.optional(z.object({ ori: z.string().check(z.minLength(1)), incidentNumber: z.string().check(z.minLength(1)) })),
+  }),
+);
 
 type StatusChange = {
   readonly from: readonly string[];

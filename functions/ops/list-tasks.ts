@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { json, parseWith, routeHandler } from '#shared/http';
+import { lazy } from '#shared/lazy';
 import { duration, operatorOf, opsPorts } from './adapters/http';
 import { opsListTasks } from './routes';
 import { listTasksAudited } from './use-cases/list-tasks';
 
-const TasksQuery = z.object({ olderThan: z.optional(duration) });
+const TasksQuery = lazy(() => z.object({ olderThan: z.optional(duration) }));
 
 /** GET /ops/tasks?olderThan=: the human tasks waiting, oldest first; audited with the count. */
 export const handler = routeHandler(opsListTasks, async (event) => {

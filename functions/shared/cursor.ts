@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import * as z from 'zod/mini';
 import { previousSecretBytes, secretBytes } from './adapters/keys';
 import { ValidationFailed } from './errors';
+import { lazy } from './lazy';
 
 /**
  * Opaque list cursors, one encoding for every paged list of the API (`nextToken`).
@@ -39,7 +40,7 @@ export const MAX_CURSOR_CHARS = 2048;
 export const CURSOR_PARAM = 'nextToken';
 
 /** A DynamoDB key as a cursor holds it: every key attribute of our tables is a string. */
-export const DynamoKeySchema = z.record(z.string(), z.string());
+export const DynamoKeySchema = /* @__PURE__ */ lazy(() => z.record(z.string(), z.string()));
 export type DynamoKey = z.infer<typeof DynamoKeySchema>;
 
 function binding(scope: CursorScope): Buffer {

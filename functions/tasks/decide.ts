@@ -2,14 +2,17 @@ import * as z from 'zod/mini';
 import { recordAudit, sourceOf } from '#shared/audit';
 import { json, parseJsonBody, orElse, routeHandler } from '#shared/http';
 import { TaskIdSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 import { ports, store } from './ports';
 import { taskDecision } from './routes';
 import { decideTaskFor } from './use-cases/api';
 
-const DecisionBody = z.object({
-  choice: z.string().check(z.minLength(1)),
-  comment: z.optional(z.string().check(z.maxLength(2000))),
-});
+const DecisionBody = lazy(() =>
+  z.object({
+    choice: z.string().check(z.minLength(1)),
+    comment: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
 
 /** POST /tasks/{taskId}/decision: decides a task the caller may decide, once, as its e-mailed link would. */
 export const handler = routeHandler(
@@ -19,5 +22,5 @@ export const handler = routeHandler(
     return json(200, await decideTaskFor(request, { ...ports, store, audit: recordAudit }));
   },
   // A malformed id names no task: a 404, as for a missing one.
-  { params: z.object({ taskId: orElse(z.optional(TaskIdSchema), undefined) }) },
+  { params: lazy(() => z.object({ taskId: orElse(z.optional(TaskIdSchema), undefined) })) },
 );

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { AppError, TransientFailure } from '#shared/errors';
+import { lazy } from '#shared/lazy';
 
 /** CMS is unreachable or answered 5xx / 429: the machine retries with back-off and jitter. */
 export class CmsUnavailable extends TransientFailure {}
@@ -23,7 +24,8 @@ export interface Cms {
   intake(body: CmsCase, idempotencyKey: string): Promise<string>;
 }
 
-const CmsAnswer = z.object({ docketNumber: z.string().check(z.minLength(1)) });
+/** Built on the first answer (`lazy`), not at import. */
+const CmsAnswer = lazy(() => z.object({ docketNumber: z.string().check(z.minLength(1)) }));
 
 /**
  * The Division of Criminal Justice's intake API over HTTPS: `POST {url}/cases` with a bearer

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
+import { lazy } from '#shared/lazy';
 import type { Task } from '../../tasks/domain/task';
 import { standing } from '../../tasks/domain/task';
 import { isRedrivable, WORKFLOWS, type ExecutionDetail, type ExecutionStatus, type ExecutionSummary, type PendingTask, type RedriveResult, type Subject, type Workflow } from '../contract';
@@ -102,14 +103,16 @@ function parseOrUndefined(text: string | undefined): unknown {
 }
 
 /** Where the next page of executions starts (sealed into the list's `nextToken` by the API). */
-export const ExecutionCursorSchema = z.object({
-  /** Index into the workflows listed. */
-  w: z.number().check(z.int(), z.gte(0)),
-  /** Step Functions' token for the page being read. */
-  t: z.optional(z.string()),
-  /** How many of that page were already returned. */
-  o: z.number().check(z.int(), z.gte(0)),
-});
+export const ExecutionCursorSchema = /* @__PURE__ */ lazy(() =>
+  z.object({
+    /** Index into the workflows listed. */
+    w: z.number().check(z.int(), z.gte(0)),
+    /** Step Functions' token for the page being read. */
+    t: z.optional(z.string()),
+    /** How many of that page were already returned. */
+    o: z.number().check(z.int(), z.gte(0)),
+  }),
+);
 export type ExecutionCursor = z.infer<typeof ExecutionCursorSchema>;
 
 /**
