@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { SEARCH_EVENTS_SOURCE, SearchRecordsWritten } from '#events/search-records-written';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
@@ -6,7 +7,7 @@ import { readPacket } from '../arrests/adapters/packet-store';
 import { searchEngine } from '../search/adapters/engine';
 import { searchPersonRecords } from './adapters/person-records';
 import { deliveryPorts } from './adapters/wiring';
-import { RULE_EVENTS, SOURCE_EVENT_PREFIX, SOURCE_RECORD_EVENT } from './domain/rules';
+import { RULE_EVENTS } from './domain/rules';
 import { disseminate, disseminateRecords, type RuleOutcome } from './use-cases/disseminate';
 
 const { TABLE_NAME } = loadEnv({ TABLE_NAME: nonEmpty });
@@ -19,20 +20,20 @@ const ArrestEvent = z.object({
   detail: z.object({ packetId: z.string().check(z.minLength(1)), packetVersion: z.int().check(z.positive()) }),
 });
 
-/** A source's record event (search's ingest reads the same event): its changes in the source's own shape. */
-const SourceRecordsEvent = z.object({
-  source: z.string().check(z.startsWith(SOURCE_EVENT_PREFIX)),
-  'detail-type': z.literal(SOURCE_RECORD_EVENT),
-  detail: z.object({ changes: z.array(z.unknown()).check(z.minLength(1), z.maxLength(1000)) }),
+/** A source's records as search wrote them (events/search-records-written.ts: ids and versions only). */
+const RecordsWrittenEvent = z.object({
+  source: z.literal(SEARCH_EVENTS_SOURCE),
+  'detail-type': z.literal(SearchRecordsWritten.detailType),
+  detail: z.lazy(() => SearchRecordsWritten.detail),
 });
 
-/** Runs the dissemination rules on an arrest event or a source's record event: each notice written once and e-mailed. */
-export const handler = taskHandler(z.union([ArrestEvent, SourceRecordsEvent]), async (event) => {
+/** Runs the dissemination rules on an arrest event or on a source's records search wrote: each notice written once and e-mailed. */
+export const handler = taskHandler(z.union([ArrestEvent, RecordsWrittenEvent]), async (event) => {
   const outcomes: RuleOutcome[] =
     event.source === 'ciss.arrests' && 'packetId' in event.detail
       ? await disseminate({ detailType: event['detail-type'], packetId: event.detail.packetId, packetVersion: event.detail.packetVersion }, ports)
-      : 'changes' in event.detail
-        ? await disseminateRecords({ source: event.source.slice(SOURCE_EVENT_PREFIX.length), changes: event.detail.changes }, ports)
+      : 'records' in event.detail
+        ? await disseminateRecords({ source: event.detail.source, records: event.detail.records }, ports)
         : [];
   logger.info('dissemination rules applied', { outcomes: outcomes.map((o) => `${o.rule}:${o.result}`) });
   return { outcomes };
