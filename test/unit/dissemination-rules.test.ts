@@ -13,8 +13,7 @@ import { listInbox, readNotice, setMute } from '../../functions/dissemination/us
 import { listFailed, listRules, redriveNotice, switchRule } from '../../functions/dissemination/use-cases/operate';
 import type { SearchRecordInput } from '../../functions/search/domain/record';
 import shipped from '../../functions/dissemination/domain/rules.json' with { type: 'json' };
-import type { MemoryRecords} from './dissemination-fakes';
-import { givenPorts, packetRecord } from './dissemination-fakes';
+import { givenPorts, packetRecord, type MemoryRecords } from './dissemination-fakes';
 
 const OFFICER = 'officer.brooks@cssd.ct.example';
 const PACKET = 'ap-0123456789abcdef01234567';
