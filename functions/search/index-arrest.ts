@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { recordAudit } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
@@ -17,10 +18,10 @@ const PACKET_OF_EXECUTION = /^(ap-[0-9a-f]{24})/;
  * (ArrestDataAvailable, ArrestPacketAdjudicated), or, for HISTORICAL, which publishes no event of
  * its own, the end (SUCCEEDED) of the packet's execution, whose last step makes it HISTORICAL.
  */
-const Wake = z.union([
+const Wake = /* @__PURE__ */ lazy(() => z.union([
   z.object({ source: z.literal('ciss.arrests'), detail: z.object({ packetId: z.string().check(z.minLength(1)) }) }),
   z.object({ source: z.literal('aws.states'), detail: z.object({ name: z.string().check(z.regex(PACKET_OF_EXECUTION, 'must be an arrest packet execution')) }) }),
-]);
+]));
 
 /** Indexes the packet the event names, as it now is (a published packet only). */
 export const handler = taskHandler(Wake, async (event) => {

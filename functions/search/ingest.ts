@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { recordAudit } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { NotFound } from '#shared/errors';
@@ -16,11 +17,11 @@ const { EVENT_BUS_NAME } = loadEnv({ EVENT_BUS_NAME: nonEmpty });
 export const SOURCE_EVENT_PREFIX = 'ciss.search.';
 
 /** A batch of changes a source pushed (EventBridge `SearchRecordsChanged`), each in the source's own shape. */
-const SourceEvent = z.object({
+const SourceEvent = /* @__PURE__ */ lazy(() => z.object({
   source: z.string().check(z.startsWith(SOURCE_EVENT_PREFIX)),
   'detail-type': z.literal('SearchRecordsChanged'),
   detail: z.object({ changes: z.array(z.unknown()).check(z.minLength(1), z.maxLength(1000)) }),
-});
+}));
 
 /**
  * A source's pushed changes into search: mapped by its connector, checked, applied. A change that

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { recordAudit } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
@@ -14,7 +15,7 @@ const api = new HttpSourceApi(env.SEARCH_SOURCES_URL);
 const sources = polledSources(Boolean(env.SEARCH_DROP_BUCKET));
 
 /** The schedule's event (its content is not used). */
-const Scheduled = z.object({ source: z.string() });
+const Scheduled = /* @__PURE__ */ lazy(() => z.object({ source: z.string() }));
 
 /** Asks each due poll source (and batch source, where no drop bucket is) for its changes; a source that fails is recorded and the others go on. */
 export const handler = taskHandler(Scheduled, async () => {

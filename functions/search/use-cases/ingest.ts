@@ -12,6 +12,7 @@
  * 4. Where the caller asks (`announce`), the records the upserts wrote are told once all is applied.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { zodEnglish } from '#shared/messages';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { connectorOf } from '../domain/connectors';
@@ -57,7 +58,7 @@ export interface IngestOutcome {
   readonly rejected: readonly Rejected[];
 }
 
-const ApplyAnswer = z.object({ applied: z.number(), skipped: z.number(), removed: z.number() });
+const ApplyAnswer = /* @__PURE__ */ lazy(() => z.object({ applied: z.number(), skipped: z.number(), removed: z.number() }));
 
 export const APPLY_SQL = 'SELECT search_apply(:changes::jsonb)::text AS outcome';
 
