@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lazy } from '#shared/lazy';
+import { lazy, once } from '#shared/lazy';
 import { SEARCH_EVENTS_SOURCE, SearchRecordsWritten } from '#events/search-records-written';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { logger } from '#shared/observability';
@@ -11,8 +11,11 @@ import { deliveryPorts } from './adapters/wiring';
 import { RULE_EVENTS } from './domain/rules';
 import { disseminate, disseminateRecords, type RuleOutcome } from './use-cases/disseminate';
 
-const { TABLE_NAME } = loadEnv({ TABLE_NAME: nonEmpty });
-const ports = { ...deliveryPorts(), packet: (id: string) => readPacket(TABLE_NAME, id), records: searchPersonRecords(searchEngine('query')) };
+/** Made at the first event, not at import: the environment's checks are no cold start's cost. */
+const ports = once(() => {
+  const { TABLE_NAME } = loadEnv({ TABLE_NAME: nonEmpty });
+  return { ...deliveryPorts(), packet: (id: string) => readPacket(TABLE_NAME, id), records: searchPersonRecords(searchEngine('query')) };
+});
 
 /** An arrest event the rules listen to (events/: the detail carries ids only). */
 const ArrestEvent = /* @__PURE__ */ lazy(() => z.object({
@@ -35,9 +38,9 @@ const DisseminateEvent = /* @__PURE__ */ lazy(() => z.union([ArrestEvent, Record
 export const handler = taskHandler(DisseminateEvent, async (event) => {
   const outcomes: RuleOutcome[] =
     event.source === 'ciss.arrests' && 'packetId' in event.detail
-      ? await disseminate({ detailType: event['detail-type'], packetId: event.detail.packetId, packetVersion: event.detail.packetVersion }, ports)
+      ? await disseminate({ detailType: event['detail-type'], packetId: event.detail.packetId, packetVersion: event.detail.packetVersion }, ports())
       : 'records' in event.detail
-        ? await disseminateRecords({ source: event.detail.source, records: event.detail.records }, ports)
+        ? await disseminateRecords({ source: event.detail.source, records: event.detail.records }, ports())
         : [];
   logger.info('dissemination rules applied', { outcomes: outcomes.map((o) => `${o.rule}:${o.result}`) });
   return { outcomes };

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lazy } from '#shared/lazy';
+import { lazy, once } from '#shared/lazy';
 import { recordAudit } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { NotFound } from '#shared/errors';
@@ -11,7 +11,8 @@ import { announceWritten } from './adapters/written-events';
 import { sourceOf } from './domain/sources';
 import { ingestFromSource, recordDelivery } from './use-cases/ingest';
 
-const { EVENT_BUS_NAME } = loadEnv({ EVENT_BUS_NAME: nonEmpty });
+/** Where the records written are told, read at the first event (not at import). */
+const busName = once(() => loadEnv({ EVENT_BUS_NAME: nonEmpty }).EVENT_BUS_NAME);
 
 /** Where a source's events come from: `ciss.search.<source id>`. */
 export const SOURCE_EVENT_PREFIX = 'ciss.search.';
@@ -33,7 +34,7 @@ export const handler = taskHandler(SourceEvent, async (event) => {
   const source = sourceOf(event.source.slice(SOURCE_EVENT_PREFIX.length));
   if (!source) throw new NotFound(`No source system ${event.source}`);
   const engine = searchEngine('ingest');
-  const outcome = await ingestFromSource(source, event.detail.changes, { engine, audit: recordAudit, announce: announceWritten(EVENT_BUS_NAME) });
+  const outcome = await ingestFromSource(source, event.detail.changes, { engine, audit: recordAudit, announce: announceWritten(busName()) });
   await recordDelivery(engine, source.id, { ok: true }, nowIso());
   if (outcome.rejected.length > 0) logger.warn('search changes rejected', { source: source.id, rejected: outcome.rejected.slice(0, 20), count: outcome.rejected.length });
   return { applied: outcome.applied, skipped: outcome.skipped, removed: outcome.removed, rejected: outcome.rejected.length };
