@@ -85,6 +85,8 @@ export interface NoticeStore {
 export interface PersonRecords {
   /** Records of this kind about the person with this SID, or this surname, given name and date of birth. */
   matching(kind: MatchedKind, person: { readonly sid?: string; readonly last?: string; readonly first?: string; readonly dob?: string }): Promise<readonly SearchRecord[]>;
+  /** A source's records by id, as the index now holds them (an erased or sealed one is not there). */
+  written(source: string, ids: readonly string[]): Promise<readonly SearchRecord[]>;
 }
 
 export interface DeliveryPorts {

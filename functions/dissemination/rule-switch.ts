@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { sourceOf } from '#shared/audit';
 import { json, parseJsonBody, routeHandler } from '#shared/http';
 import { nowIso } from '#shared/time';
@@ -7,7 +8,7 @@ import { disseminationRuleSwitch } from './routes';
 import { ruleNamed, switchRule } from './use-cases/operate';
 
 const store = noticeStore();
-export const SwitchBodySchema = z.strictObject({ enabled: z.boolean(), reason: z.string().check(z.trim(), z.minLength(3, 'must say why, in at least 3 characters'), z.maxLength(300)) });
+export const SwitchBodySchema = /* @__PURE__ */ lazy(() => z.strictObject({ enabled: z.boolean(), reason: z.string().check(z.trim(), z.minLength(3, 'must say why, in at least 3 characters'), z.maxLength(300)) }));
 
 /** POST /dissemination/rules/{ruleId}/switch {enabled, reason}: a rule off or on from the next event; audited. */
 export const handler = routeHandler(disseminationRuleSwitch, async (event) => {

@@ -58,11 +58,6 @@ export const BUNDLE_BUDGET_EXCEPTIONS: Readonly<Record<string, { readonly bytes:
     bytes: 1800 * 1024,
     why: "zxcvbn's English and common password dictionaries (1.6 MB), loaded on first use: checking a new password against them is the point of first login",
   },
-  'dissemination-disseminate': {
-    bytes: 113 * 1024,
-    why: "it maps records as search does (the arrest packet of an arrest event, a source's records of its record event): the connectors' module and every source's field map (13 KB) ride along; without them it would be about 99 KB. The cut: map the arrest packet without the connectors' module, and hear a source's records from search once mapped",
-    overGoal: true,
-  },
 };
 
 /** A function's bundle budget, bytes: what the bundle test holds it to. */

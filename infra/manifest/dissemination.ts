@@ -3,7 +3,8 @@
  * (functions/dissemination/routes.ts), the function the arrest events wake, the retry schedule,
  * merged into `infra/manifest.ts`. Plain `as const` literals (checked there), so the types do not loop.
  */
-import { RULE_EVENTS, SOURCE_EVENT_PREFIX, SOURCE_RECORD_EVENT, sourcesHeard } from '../../functions/dissemination/domain/rules';
+import { SearchRecordsWritten } from '../../events/search-records-written';
+import { RULE_EVENTS, sourcesHeard } from '../../functions/dissemination/domain/rules';
 import { searchDbEnv } from './search';
 import { auditAppend, commonEnv } from './shared';
 
@@ -59,7 +60,7 @@ export const disseminationRouteFunctions = {
 export const disseminationFunctions = {
   'dissemination-disseminate': {
     entry: 'functions/dissemination/disseminate.ts',
-    description: "Dissemination: runs the rules on an arrest event or a search source's record event, asks CISS Search what is known of the person, writes each notice once and e-mails it",
+    description: "Dissemination: runs the rules on an arrest event or on a search source's records search wrote, asks CISS Search what is known of the person, writes each notice once and e-mails it",
     env: { ...sendingEnv, ...searchDbEnv('query') },
     permissions: [{ table: 'main', access: 'readwrite' }, auditAppend, { ses: 'send' }, { searchDb: 'query' }],
     timeoutSeconds: 30,
@@ -80,8 +81,8 @@ export const disseminationEventRules = {
     target: { function: 'dissemination-disseminate' },
   },
   'dissemination-source-records': {
-    description: "A search source pushed changes to its records (the event search ingests): run the rules that name the source",
-    pattern: { source: sourcesHeard().map((s) => `${SOURCE_EVENT_PREFIX}${s}`), 'detail-type': [SOURCE_RECORD_EVENT] },
+    description: "Search wrote the records a source pushed (SearchRecordsWritten, after its SearchRecordsChanged): run the rules that name the source",
+    pattern: { source: [SearchRecordsWritten.source], 'detail-type': [SearchRecordsWritten.detailType], detail: { source: sourcesHeard() } },
     target: { function: 'dissemination-disseminate' },
   },
 } as const;

@@ -58,9 +58,9 @@ export const searchRouteFunctions = {
 export const searchFunctions = {
   'search-ingest': {
     entry: 'functions/search/ingest.ts',
-    description: 'CISS Search: applies the changes a source system pushed (SearchRecordsChanged), mapped by its connector; erasures and seals audited',
+    description: 'CISS Search: applies the changes a source system pushed (SearchRecordsChanged), mapped by its connector; erasures and seals audited; tells the records it wrote (SearchRecordsWritten)',
     env: { ...commonEnv, ...searchDbEnv('ingest') },
-    permissions: [auditAppend, { searchDb: 'ingest' }],
+    permissions: [auditAppend, { searchDb: 'ingest' }, { bus: 'put' }],
     timeoutSeconds: 60,
     memoryMb: 512,
   },

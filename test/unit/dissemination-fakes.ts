@@ -94,6 +94,17 @@ export class MemoryRecords implements PersonRecords {
   add(...records: SearchRecordInput[]) {
     this.records.push(...records.map((r) => SearchRecordSchema.parse(r)));
   }
+  /** As search applies a change: an upsert replaces an older version of its record, an erase or seal removes it. */
+  apply(change: { op: 'upsert'; record: SearchRecordInput } | { op: 'erase' | 'seal'; source: string; id: string; version: number }) {
+    const [source, id] = change.op === 'upsert' ? [change.record.source, change.record.id] : [change.source, change.id];
+    const at = this.records.findIndex((r) => r.source === source && r.id === id);
+    if (at >= 0 && change.op === 'upsert' && this.records[at]!.version >= change.record.version) return;
+    if (at >= 0) this.records.splice(at, 1);
+    if (change.op === 'upsert') this.add(change.record);
+  }
+  async written(source: string, ids: readonly string[]) {
+    return this.records.filter((r) => r.source === source && ids.includes(r.id));
+  }
   async matching(kind: MatchedKind, p: { sid?: string; last?: string; first?: string; dob?: string }) {
     const norm = (s?: string) => (s ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
     return this.records.filter(

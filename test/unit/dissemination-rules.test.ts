@@ -5,11 +5,15 @@ import type { Role } from '../../functions/shared/roles';
 import { draftFields, NOTICE_ID, noticeIdOf } from '../../functions/dissemination/domain/notice';
 import { checkedRules, RuleSchema, RuleSetSchema, ruleOf, type Rule } from '../../functions/dissemination/domain/rules';
 import { deliverDue, MAX_ATTEMPTS } from '../../functions/dissemination/use-cases/deliver';
-import { arrestRecord, disseminate, disseminateRecords, packetFacts } from '../../functions/dissemination/use-cases/disseminate';
+import { arrestRecord } from '../../functions/dissemination/domain/arrest-record';
+import { disseminate, disseminateRecords, packetFacts, type SourceRecordsFacts } from '../../functions/dissemination/use-cases/disseminate';
+import { connectorOf } from '../../functions/search/domain/connectors';
+import { sourceOf } from '../../functions/search/domain/sources';
 import { listInbox, readNotice, setMute } from '../../functions/dissemination/use-cases/inbox';
 import { listFailed, listRules, redriveNotice, switchRule } from '../../functions/dissemination/use-cases/operate';
 import type { SearchRecordInput } from '../../functions/search/domain/record';
-import { givenPorts, packetRecord } from './dissemination-fakes';
+import shipped from '../../functions/dissemination/domain/rules.json' with { type: 'json' };
+import { givenPorts, packetRecord, type MemoryRecords } from './dissemination-fakes';
 
 const OFFICER = 'officer.brooks@cssd.ct.example';
 const PACKET = 'ap-0123456789abcdef01234567';
@@ -59,6 +63,12 @@ const draftOf = (rule: Rule, recipient: { kind: 'office' | 'person'; role: Role 
 const caller = (c: Partial<Caller>): Caller => ({ sub: 's', username: 'u', roles: [], courts: [], ...c });
 
 describe('the dissemination rules file', () => {
+  it('passes the rules schema as shipped (no function parses it: this test is its check)', () => {
+    const parsed = RuleSetSchema.safeParse(shipped);
+    expect(parsed.error?.issues).toBeUndefined();
+    expect(checkedRules()).toEqual(parsed.data?.rules);
+  });
+
   it('holds the Connecticut rules, each versioned and reviewed', () => {
     expect(checkedRules().map((r) => r.id)).toEqual(['supervisee-arrested', 'protective-order-respondent-arrested', 'protective-order-issued-against-defendant', 'packet-accepted-to-prosecutor', 'disposition-to-arresting-agency']);
     for (const r of checkedRules()) expect(r).toMatchObject({ version: expect.any(Number), review: { by: expect.any(String), on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
@@ -217,9 +227,25 @@ describe('rule protective-order-issued-against-defendant: the court hears of an 
     const packet = packetRecord({ status, docketNumber: 'NNH-CR26-0001234' });
     const given = givenPorts(packet);
     given.records.add(arrestRecord(packet)!);
+    index = given.records;
     return given;
   };
-  const heard = (changes: unknown[]) => ({ source: 'jud-por', changes });
+  /**
+   * A source's pushed changes as search ingests them (mapped by its connector, applied to the
+   * index) and the event it then publishes (SearchRecordsWritten): the records its upserts wrote.
+   */
+  const pushed = (records: MemoryRecords, source: string, changes: unknown[]): SourceRecordsFacts => {
+    const written: { id: string; version: number }[] = [];
+    for (const change of changes) {
+      const mapped = connectorOf(sourceOf(source)!).map(change);
+      if (!mapped.ok) continue;
+      records.apply(mapped.change);
+      if (mapped.change.op === 'upsert') written.push({ id: mapped.change.record.id, version: mapped.change.record.version });
+    }
+    return { source, records: written };
+  };
+  let index: MemoryRecords;
+  const heard = (changes: unknown[]) => pushed(index, 'jud-por', changes);
   const RECORD_EVENT = `SearchRecordsChanged:jud-por/PO-2026-000777:v1:${PACKET}`;
 
   it("tells the clerk of the open arrest's court of the order, with its protected party, and audits the notice with ids only", async () => {
@@ -263,10 +289,16 @@ describe('rule protective-order-issued-against-defendant: the court hears of an 
       expect((await disseminateRecords(heard([change]), ports)).map((o) => o.result)).toEqual(['no-match']);
       expect(mailer.sent).toHaveLength(0);
     }
+    // Announced, then erased before the rules read it: the index no longer holds it.
+    const erasedSince = openArrest();
+    const announced = heard([issued()]);
+    erasedSince.records.apply({ op: 'erase', source: 'jud-por', id: 'PO-2026-000777', version: 2 });
+    expect((await disseminateRecords(announced, erasedSince.ports)).map((o) => o.result)).toEqual(['no-match']);
     const adjudicated = openArrest('ADJUDICATED');
     expect((await disseminateRecords(heard([issued()]), adjudicated.ports)).map((o) => o.result)).toEqual(['no-match']);
     // Another source's record event: no rule names it.
-    expect(await disseminateRecords({ source: 'jud-crmvs', changes: [issued()] }, openArrest().ports)).toEqual([]);
+    const other = openArrest();
+    expect(await disseminateRecords(pushed(other.records, 'jud-crmvs', [{ op: 'upsert', version: 1, docketNo: 'NNH-CR26-0009999-S', defendant: { lastName: 'Doe', firstName: 'John' } }]), other.ports)).toEqual([]);
   });
 
   it("cuts what a receiver's role may not see: to DCJ's office, the order without its protected party", async () => {

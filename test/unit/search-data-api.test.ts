@@ -92,15 +92,15 @@ describe('searchEngine', () => {
     process.env = { ...saved };
   });
 
-  it('reads its environment only when first asked, names what is missing, then is made once per process', async () => {
+  it('reads its environment and makes its client only at its first query (not when an entry asks for it at import), names what is missing, then is made once per process', async () => {
     for (const name of [...Object.keys(env), 'SEARCH_DB_QUERY_SECRET_ARN', 'SEARCH_DB_INGEST_SECRET_ARN']) delete process.env[name];
     const { searchEngine } = await import('../../functions/search/adapters/engine');
-    expect(() => searchEngine('query')).toThrow(/SEARCH_DB_ARN/);
+    const asked = searchEngine('query');
+    expect(() => asked.query('SELECT 1')).toThrow(/SEARCH_DB_ARN/);
     Object.assign(process.env, { SEARCH_DB_ARN: env.SEARCH_DB_ARN, SEARCH_DB_NAME: env.SEARCH_DB_NAME, SEARCH_DB_QUERY_SECRET_ARN: env.SEARCH_DB_SECRET_ARN });
-    const made = searchEngine('query');
-    expect(made).toBeInstanceOf(DataApiEngine);
-    expect(searchEngine('query')).toBe(made);
-    expect(() => searchEngine('ingest')).toThrow(/SEARCH_DB_INGEST_SECRET_ARN/);
+    expect(asked).toBeInstanceOf(DataApiEngine);
+    expect(searchEngine('query')).toBe(asked);
+    expect(() => searchEngine('ingest').batch('SELECT 1', [])).toThrow(/SEARCH_DB_INGEST_SECRET_ARN/);
   });
 });
 

@@ -10,6 +10,7 @@ import { deliveryState, ingest, ingestFromSource } from '../../functions/search/
 import { polledSources, pollSources, type SourceApi, type SourcePage } from '../../functions/search/use-cases/poll';
 import { ingestDroppedFile, type DroppedFiles } from '../../functions/search/use-cases/drop';
 import objectCreated from '../../events/samples/search-drop-object-created.json' with { type: 'json' };
+import { searchPersonRecords } from '../../functions/dissemination/adapters/person-records';
 import { openSearchDatabase, PgliteEngine } from '../../infra/local/search/engine';
 import { sourceDeliveries } from '../../infra/local/search/simulator';
 
@@ -75,6 +76,34 @@ describe('search_apply through the ingest use case', () => {
     expect(await stored('A')).toEqual({ version: 3, disposition: 'v3' });
     expect(await engine.query("SELECT last_norm FROM search_name WHERE record_id = 'A'")).toEqual([{ last_norm: 'smith' }]);
     expect(await count('search_name')).toBe(3);
+  });
+
+  it('tells the records its upserts wrote once all is applied (a replay too), none for removals or refused changes; dissemination reads them back by id', async () => {
+    const told: { written: unknown[]; inIndex: unknown[] }[] = [];
+    const announce = async (written: readonly { source: string; id: string; version: number }[]) => {
+      told.push({ written: [...written], inIndex: await Promise.all(written.map((w) => stored(w.id))) });
+    };
+    const batch = [upsert('A', 1), remove('erase', 'C', 1), { op: 'upsert', record: { source: 'jud-crmvs' } }, upsert('B', 2)];
+    await ingest(batch, { engine, audit, announce, batchSize: 1 });
+    expect(told).toEqual([
+      {
+        written: [
+          { source: 'jud-crmvs', id: 'A', version: 1 },
+          { source: 'jud-crmvs', id: 'B', version: 2 },
+        ],
+        inIndex: [
+          { version: 1, disposition: 'v1' },
+          { version: 2, disposition: 'v2' },
+        ],
+      },
+    ]);
+    await ingest([upsert('A', 1)], { engine, audit, announce });
+    expect(told[1]?.written).toEqual([{ source: 'jud-crmvs', id: 'A', version: 1 }]);
+    await ingest([remove('seal', 'B', 3)], { engine, audit, announce });
+    expect(told).toHaveLength(2);
+    const written = await searchPersonRecords(engine).written('jud-crmvs', ['A', 'B', 'Z']);
+    expect(written.map((r) => [r.id, r.version, r.fields[0]?.value])).toEqual([['A', 1, 'v1']]);
+    expect(await searchPersonRecords(engine).written('jud-por', ['A'])).toEqual([]);
   });
 
   it('erases a record for good: its names and identifiers go, and neither a replayed older nor a newer version brings it back', async () => {

@@ -26,6 +26,15 @@ describe("search ingestion's rules and schedule", () => {
     expect(matchesPattern(historical, { ...ended, detail: { ...ended.detail, name: 'pkt-0001', status: 'SUCCEEDED' } })).toBe(false);
   });
 
+  it("wakes dissemination on the records search wrote (SearchRecordsWritten) of a source a rule names, never on the source's own event, before they are in the index", () => {
+    const rule = eventRules['dissemination-source-records'].pattern;
+    const written = sample('search-records-written') as { detail: Record<string, unknown> };
+    expect(matchesPattern(rule, written)).toBe(true);
+    expect(matchesPattern(rule, { ...written, detail: { ...written.detail, source: 'jud-crmvs' } })).toBe(false);
+    expect(matchesPattern(rule, { ...sample('search-records-changed'), source: 'ciss.search.jud-por' })).toBe(false);
+    expect(matchesPattern(eventRules['search-records-changed'].pattern, written)).toBe(false);
+  });
+
   it('polls at least as often as the most frequent poll or batch source asks', () => {
     const periods = SOURCES.filter((s) => s.delivery.mode !== 'events').map((s) => s.delivery.everyMinutes ?? 15);
     expect(schedules['search-poll'].everyMinutes).toBeLessThanOrEqual(Math.min(...periods));

@@ -26,11 +26,10 @@ export type ArrestRuleEvent = (typeof RULE_EVENTS)[number];
 /**
  * The search sources' record events: a source that pushes its changes (delivery `events` in
  * search's sources.json) puts them on the bus as `SearchRecordsChanged` from `ciss.search.<id>`;
- * search ingests them, and a rule naming the source hears the same event.
+ * search ingests them and tells the records it wrote (SearchRecordsWritten, ids only), which a
+ * rule naming the source hears. A rule and its notices name the source's event.
  */
 export const SOURCE_RECORD_EVENT = 'SearchRecordsChanged' as const;
-/** Where a source's record events come from (functions/search/ingest.ts reads the same prefix). */
-export const SOURCE_EVENT_PREFIX = 'ciss.search.';
 export type RuleEvent = ArrestRuleEvent | typeof SOURCE_RECORD_EVENT;
 
 /** The sources whose record events a rule may name: those that push their changes (the arrest workflow has its own events). */
@@ -198,14 +197,15 @@ export const RuleSetSchema = /* @__PURE__ */ lazy(() =>
     .check(z.refine((s) => new Set(s.rules.map((r) => r.id)).size === s.rules.length, { message: 'rule ids must be unique', path: ['rules'] })),
 );
 
-let checked: readonly Rule[] | undefined;
 /**
- * The rules in force (rules.json), checked on first use: a bad file fails the function's first
- * invocation (and the unit test), as it failed the cold start when the module checked it on load.
- * Checked lazily because the check (the rules' schemas' first parse) cost 6–20 ms of CPU at every
- * cold start of the nine functions importing this module, most of which read no rule.
+ * The rules in force (rules.json) as shipped: fixed data in the bundle, checked against
+ * RuleSetSchema by the unit test (test/unit/dissemination-rules.test.ts), as search's registry and
+ * field maps are, not parsed in a function. Parsing them on first use cost every function that
+ * reads a rule 6–20 ms of CPU and carried the rules' schemas (and the registry they check sources
+ * against) in its bundle: 6 KB of dissemination-disseminate's.
  */
-export const checkedRules = (): readonly Rule[] => (checked ??= RuleSetSchema.parse(data).rules);
+export const RULES = (data as unknown as { readonly rules: readonly Rule[] }).rules; // JSON's inferred type knows no enums or unions
+export const checkedRules = (): readonly Rule[] => RULES;
 
 export const ruleOf = (id: string, rules: readonly Rule[] = checkedRules()): Rule | undefined => rules.find((r) => r.id === id);
 

@@ -3,10 +3,9 @@
  */
 import type { PacketRecord } from '../../arrests/adapters/packet-store';
 import { courtFor } from '../../arrests/domain/courts';
-import { connectorOf } from '../../search/domain/connectors';
-import { recordKey, SearchRecordSchema, type SearchRecord } from '../../search/domain/record';
-import { ARRESTS_SOURCE, sourceOf } from '../../search/domain/sources';
-import { arrestChange } from '../../search/use-cases/index-arrest';
+import { recordKey, type SearchRecord } from '../../search/domain/record';
+import { ARRESTS_SOURCE } from '../../search/domain/sources';
+import { arrestRecord } from '../domain/arrest-record';
 import { draftFields, eventKeyOf, noticeIdOf, officeRecipient, supervisingOfficer, type PacketFacts, type ResolvedRecipient, type RuleEventFacts } from '../domain/notice';
 import { checkedRules, rulesFor, SOURCE_RECORD_EVENT, type Rule } from '../domain/rules';
 import type { DisseminatePorts, NoticeRecord, PersonRecords } from '../ports';
@@ -17,12 +16,6 @@ export interface RuleOutcome {
   readonly rule: string;
   readonly noticeId?: string;
   readonly result: 'switched-off' | 'no-match' | 'no-recipient' | 'muted' | 'withheld' | 'duplicate' | DeliveryOutcome;
-}
-
-/** The arrest as CISS Search's ciss-arrests source maps it: the same names, fields and labels search shows. */
-export function arrestRecord(packet: PacketRecord): SearchRecord | undefined {
-  const mapped = connectorOf(sourceOf(ARRESTS_SOURCE)!).map(arrestChange(packet));
-  return mapped.ok && mapped.change.op === 'upsert' ? SearchRecordSchema.parse(mapped.change.record) : undefined;
 }
 
 const today = (iso: string) => iso.slice(0, 10);
@@ -143,23 +136,14 @@ export async function disseminate(event: RuleEventFacts, ports: DisseminatePorts
   return outcomes;
 }
 
-/** A source's record event as the rules see it: which source, and its changes in the source's own shape. */
+/**
+ * A source's record event as the rules see it: which source, and the records of it search wrote
+ * (SearchRecordsWritten, which search-ingest publishes once a source's pushed changes are in the
+ * index), by id and version.
+ */
 export interface SourceRecordsFacts {
   readonly source: string;
-  readonly changes: readonly unknown[];
-}
-
-/** The records a source's event wrote (upserts its connector maps; erasures and seals tell no one), in search's shape. */
-export function writtenRecords(source: string, changes: readonly unknown[]): SearchRecord[] {
-  const registered = sourceOf(source);
-  if (!registered) return [];
-  const connector = connectorOf(registered);
-  return changes.flatMap((change) => {
-    const mapped = connector.map(change);
-    if (!mapped.ok || mapped.change.op !== 'upsert') return [];
-    const record = SearchRecordSchema.safeParse(mapped.change.record);
-    return record.success ? [record.data] : [];
-  });
+  readonly records: readonly { readonly id: string; readonly version: number }[];
 }
 
 /** An arrest search holds whose packet awaits adjudication: published (AVAILABLE), not yet adjudicated. */
@@ -178,9 +162,9 @@ export async function openArrestsOf(rule: Rule, record: SearchRecord, records: P
 }
 
 /**
- * A source's record event (SearchRecordsChanged from ciss.search.<source>), through the rules that name the source.
+ * A source's record event (its SearchRecordsChanged from ciss.search.<source>, as search wrote it: SearchRecordsWritten), through the rules that name the source.
  * 1. the rules naming the source, less those switched off at run time
- * 2. the records the event wrote, mapped by the source's connector as search ingests them; of the rule's kind, in force
+ * 2. the records the event names, read from CISS Search's index as they now are (an erased or sealed one is gone); of the rule's kind, in force
  * 3. for each, the open arrests of its person in CISS Search; each one's packet read as it now is (still AVAILABLE)
  * 4. the rule's receivers for that packet (e.g. the clerk of its court), the written record as the matched one
  * 5. as for an arrest event: mutes, what the receiver's role may see, once per rule, record version, packet and receiver
@@ -188,7 +172,7 @@ export async function openArrestsOf(rule: Rule, record: SearchRecord, records: P
 export async function disseminateRecords(event: SourceRecordsFacts, ports: DisseminatePorts, rules: readonly Rule[] = checkedRules()): Promise<RuleOutcome[]> {
   const { active, outcomes } = await rulesInForce(rulesFor(SOURCE_RECORD_EVENT, rules, event.source), ports);
   if (active.length === 0) return outcomes;
-  const written = writtenRecords(event.source, event.changes);
+  const written = event.records.length > 0 ? await ports.records.written(event.source, event.records.map((r) => r.id)) : [];
   const now = ports.now();
   for (const rule of active) {
     const condition = rule.condition;

@@ -7,11 +7,12 @@
  *   as NDJSON (one change a line), its name in the `X-File-Name` header, or 204 when none is new.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { NotNdjson, parseNdjson } from '../domain/ndjson';
 import type { Source } from '../domain/sources';
 import type { SourceApi, SourcePage } from '../use-cases/poll';
 
-const Page = z.object({ changes: z.array(z.unknown()), cursor: z.string().check(z.minLength(1)), more: z.boolean() });
+const Page = /* @__PURE__ */ lazy(() => z.object({ changes: z.array(z.unknown()), cursor: z.string().check(z.minLength(1)), more: z.boolean() }));
 
 /** A source answered something other than what its API promises. */
 export class SourceFailed extends Error {

@@ -9,8 +9,10 @@
  *    record's key, the reason and the version, never its content. The audit is written before the
  *    batch is applied, so a failure in between is retried with its audit again (at least once),
  *    never removed without one.
+ * 4. Where the caller asks (`announce`), the records the upserts wrote are told once all is applied.
  */
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { zodEnglish } from '#shared/messages';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
 import { connectorOf } from '../domain/connectors';
@@ -27,6 +29,19 @@ export interface IngestPorts {
   readonly batchSize?: number;
   /** Bytes of JSON per call at most (the Data API takes up to 4 MiB a request; a quarter keeps each call short). @default 262144 */
   readonly batchBytes?: number;
+  /**
+   * Told, once every batch is applied, which records the upserts wrote (by source, id and version;
+   * a replay's too: search_apply skips it, its record is in the index all the same). Where a source's
+   * record event is heard (search-ingest: SearchRecordsWritten, which dissemination reads).
+   */
+  readonly announce?: (written: readonly WrittenRecord[]) => Promise<void>;
+}
+
+/** A record an upsert wrote: which, and at which version. */
+export interface WrittenRecord {
+  readonly source: string;
+  readonly id: string;
+  readonly version: number;
 }
 
 /** A change that was not applied: which (its place in what was given), the field and the rule. */
@@ -43,7 +58,7 @@ export interface IngestOutcome {
   readonly rejected: readonly Rejected[];
 }
 
-const ApplyAnswer = z.object({ applied: z.number(), skipped: z.number(), removed: z.number() });
+const ApplyAnswer = /* @__PURE__ */ lazy(() => z.object({ applied: z.number(), skipped: z.number(), removed: z.number() }));
 
 export const APPLY_SQL = 'SELECT search_apply(:changes::jsonb)::text AS outcome';
 
@@ -109,6 +124,8 @@ export async function ingest(changes: readonly unknown[], ports: IngestPorts): P
     skipped += answer.skipped;
     removed += answer.removed;
   }
+  const written = valid.flatMap(({ change }) => (change.op === 'upsert' ? [{ source: change.record.source, id: change.record.id, version: change.record.version }] : []));
+  if (ports.announce && written.length > 0) await ports.announce(written);
   return { applied, skipped, removed, rejected };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { coercedNumber, isoDateTime } from '#shared/formats';
 import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import type { Cursors } from '#shared/cursor';
@@ -8,16 +9,16 @@ import type { SqlEngine } from '../ports';
 import { isoSql } from './shared';
 
 /** GET /search/log's query string: whose searches, over which time, a page at a time. */
-export const SearchLogQuerySchema = z.object({
+export const SearchLogQuerySchema = /* @__PURE__ */ lazy(() => z.object({
   actor: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(254, 'must be at most 254 characters'))),
   from: z.optional(isoDateTime({ offset: true, error: 'must be a date and time, e.g. 2026-11-01T00:00:00Z' })),
   to: z.optional(isoDateTime({ offset: true, error: 'must be a date and time, e.g. 2026-11-30T23:59:59Z' })),
   limit: z._default(coercedNumber({ error: 'must be a whole number' }).check(z.int('must be a whole number'), z.gte(1, 'must be at least 1'), z.lte(200, 'must be at most 200')), 50),
   nextToken: z.optional(z.string()),
-}).check(z.refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] }));
+}).check(z.refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be after to', path: ['from'] })));
 export type SearchLogQuery = z.infer<typeof SearchLogQuerySchema>;
 
-const LogCursorSchema = z.object({ at: z.string(), id: z.string() });
+const LogCursorSchema = /* @__PURE__ */ lazy(() => z.object({ at: z.string(), id: z.string() }));
 
 export interface SearchLogPorts {
   readonly engine: SqlEngine;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#shared/lazy';
 import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import type { Cursors } from '#shared/cursor';
 import type { Caller } from '#shared/http';
@@ -70,7 +71,7 @@ export interface SearchRequest {
   readonly admitted?: () => Promise<void>;
 }
 
-const PageCursorSchema = z.object({ offset: z.int().check(z.gte(0)) });
+const PageCursorSchema = /* @__PURE__ */ lazy(() => z.object({ offset: z.int().check(z.gte(0)) }));
 
 /** The filters and visibility on search_record `r`, as SQL and parameters. */
 export function recordConditions(q: SearchQuery, roles: readonly string[]): { sql: string; params: Record<string, string> } {
