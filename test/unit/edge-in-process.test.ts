@@ -10,6 +10,11 @@ import { awsErrorName } from '../../infra/local/stepfunctions/integrations';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** For a call that must fail: its success is the test's failure. */
+function unexpected(): never {
+  throw new Error('the call succeeded; it was expected to fail');
+}
+
 /** A stand-in for DynamoDB Local: answers DescribeTable with an ARN in DynamoDB Local's region, and records what it got. */
 async function fakeDynamoDbLocal(): Promise<{ url: string; seen: { target: string; body: string }[]; close(): Promise<void> }> {
   const seen: { target: string; body: string }[] = [];
@@ -64,7 +69,7 @@ describe('the edge in process (the runtime’s own SDK clients)', () => {
   it('serves a JSON service’s answer and its errors as over HTTP, each request seen by the taps', async () => {
     const client = sfn(new EdgeRequestHandler(edge));
     const out = await client.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'e', input: '{"a":1}' }));
-    const error = await client.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'taken' })).catch((e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } });
+    const error = await client.send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'taken' })).then(unexpected, (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } });
 
     expect(out.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:m:e');
     expect(calls.map((c) => c.operation)).toEqual(['StartExecution', 'StartExecution']);
@@ -89,7 +94,7 @@ describe('the edge in process (the runtime’s own SDK clients)', () => {
       const started = Date.now();
       const error = await sfn(new EdgeRequestHandler(edge))
         .send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'e' }))
-        .catch((e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } });
+        .then(unexpected, (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number } });
 
       expect(Date.now() - started).toBeGreaterThanOrEqual(190);
       expect({ message: error.message, status: error.$metadata?.httpStatusCode }).toEqual({ message: expect.stringContaining('socket hang up'), status: undefined });
@@ -108,7 +113,7 @@ describe('the edge in process (the runtime’s own SDK clients)', () => {
       const started = Date.now();
       const pending = sfn(new EdgeRequestHandler(edge))
         .send(new StartExecutionCommand({ stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:m', name: 'e' }), { abortSignal: controller.signal })
-        .catch((e: unknown) => e as Error);
+        .then(unexpected, (e: unknown) => e as Error);
       setTimeout(() => controller.abort(), 50);
       const error = await pending;
 
