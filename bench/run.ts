@@ -119,10 +119,14 @@ async function main(): Promise<void> {
         for (const faults of bench.faults ? [false, true] : [false]) {
           const label = `[${wf}] ${n} ${driver.unit}s at concurrency ${c}${faults ? ', with faults' : ''}`;
           const before = new Set(driver.ids());
+          const cpuBefore = process.cpuUsage();
           const r = await profiled(process.env['BENCH_CPU_PROFILE'], `${wf}-c${c}${faults ? '-faults' : ''}`, () => phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}${faults ? 'f' : 'x'}`, c, n, tick, faults)));
           ids.push(...driver.ids().filter((id) => !before.has(id)));
           const retried = driver instanceof ArrestDriver ? driver.retries : 0;
-          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
+          const cpu = process.cpuUsage(cpuBefore);
+          // The runtime's thread (with the driver, in the same process): CPU per item, which a busy machine stretches less than wall-clock.
+          const cpuMsPerItem = (cpu.user + cpu.system) / 1000 / n;
+          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s, ${cpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit} (the runtime's process)${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
           (faults ? faultLevels : levelResults).push(r);
           await bench.quiesce();
           await bench.clearMailbox();

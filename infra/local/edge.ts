@@ -1,11 +1,11 @@
 import http, { type Server } from 'node:http';
 import { carriesArns, localArns } from './dynamodb';
-import { close, hasLocalSecret, LOCAL_SECRET_HEADER, listen, proxy, readBody, refuseSecret, send, UPSTREAM_TIMEOUT_MS, type ProxyTransform } from './http';
+import { close, flatHeaders, forward, hasLocalSecret, LOCAL_SECRET_HEADER, listen, readBody, refuseSecret, send, sendWhole, UPSTREAM_TIMEOUT_MS, wholeAnswer, type EdgeCall, type ProxyTransform, type WholeAnswer } from './http';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda';
 import { DATA_API_OPERATIONS } from './search/data-api';
 import { LocalSesApi, queryError, queryResult, sesV1InvalidAction, unknownRestOperation } from './ses-api';
 import type { EdgeReply } from './http';
-export type { EdgeReply } from './http';
+export type { EdgeCall, EdgeReply, WholeAnswer } from './http';
 
 /** A service behind the edge that speaks an AWS JSON protocol. */
 export interface JsonService {
@@ -59,6 +59,9 @@ export interface EdgeRequest {
  */
 export type EdgeAnswer = EdgeReply | { readonly drop: true; readonly delayMs?: number };
 
+/** The edge's answer to a call: a response read whole, or a connection to drop. */
+export type EdgeAnswerWhole = WholeAnswer | { readonly drop: true };
+
 
 /**
  * Sees every AWS request before it is served, in order: counts it (the bench), or answers it
@@ -107,9 +110,6 @@ export class Edge {
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req, MAX_BODY_BYTES);
     const url = req.url ?? '/';
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
-    const accessKeyId = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
 
     if (url.startsWith('/_local/')) {
       // Health tells only that the runtime runs and what its clock says; the controls change it
@@ -123,33 +123,65 @@ export class Edge {
       const out = await this.routes.control(req.method ?? 'GET', url, body.toString('utf8'));
       return out ? send(res, out.status, out.body) : send(res, 404, { message: 'Not found' });
     }
-    const classified = classify(target, scope, req.method ?? 'GET', url);
+    // The caller gave up (or its socket broke): a held answer or an upstream call stops waiting.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    let answer: EdgeAnswerWhole;
+    try {
+      answer = await this.call({ method: req.method ?? 'GET', url, headers: flatHeaders(req.headers), body }, gone.signal);
+    } catch (error) {
+      if (gone.signal.aborted) return;
+      throw error;
+    }
+    if (res.destroyed || res.writableEnded) return;
+    if ('drop' in answer) {
+      // What a connection to a service that never answered looks like to the SDK: reset, no
+      // response (`socket hang up`, ECONNRESET), which its retry strategy treats as transient.
+      req.socket.destroy();
+      return;
+    }
+    sendWhole(res, answer);
+  }
+
+  /**
+   * An AWS request, as the edge serves it over HTTP (`/_local/*` controls aside): taps first,
+   * then the service it is for, answered whole. The runtime's own SDK clients call it in process
+   * (edge-handler.ts): no socket, the same taps, faults and answers. `signal` is the caller going
+   * away: a held answer or an upstream call then ends, rejecting with its reason.
+   */
+  async call(request: EdgeCall, signal?: AbortSignal): Promise<EdgeAnswerWhole> {
+    const { method, url, headers, body } = request;
+    const target = headers['x-amz-target'] ?? '';
+    const authorization = headers['authorization'] ?? '';
+    const scope = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(authorization)?.[1];
+    const accessKeyId = /Credential=([^/,\s]+)\//.exec(authorization)?.[1];
+    if (url.startsWith('/_local/')) return wholeAnswer({ status: 404, body: { message: 'The runtime\'s controls are served over HTTP only' } });
+
+    const classified = classify(target, scope, method, url);
     if (classified && this.taps.length) {
-      const request: EdgeRequest = { ...classified, body: body.toString('utf8') };
+      const tapped: EdgeRequest = { ...classified, body: body.toString('utf8') };
       for (const tap of this.taps) {
-        const answer = tap(request);
-        if (answer) return this.answer(answer, req, res);
+        const answer = tap(tapped);
+        if (answer) return this.answer(answer, signal);
       }
     }
-    if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.dynamodb(target, req, res, body);
-    if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, res, '1.0', 'com.amazonaws.swf.service.v2.model');
-    if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, res, '1.1', 'com.amazonaws.eventbridge', { ...(accessKeyId ? { accessKeyId } : {}) });
-    if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, res, '1.1', 'com.amazonaws.kms');
-    if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, res, '1.1', 'com.amazonaws.secretsmanager');
-    if (target.startsWith('AWSCognitoIdentityProviderService.') && this.routes.cognitoIdp) return this.json(this.routes.cognitoIdp, target, body, res, '1.1', 'com.amazonaws.cognitoidentityprovider');
-    if (scope === 'rds-data' && this.routes.rdsData) {
-      const answer = await this.routes.rdsData.handle(req.method ?? 'GET', url, body.toString('utf8'));
-      return send(res, answer.status, answer.body, { ...answer.headers });
-    }
+    if (target.startsWith('DynamoDB_') || scope === 'dynamodb') return this.dynamodb(target, request, signal);
+    if (target.startsWith('AWSStepFunctions.')) return this.json(this.routes.stepFunctions, target, body, '1.0', 'com.amazonaws.swf.service.v2.model');
+    if (target.startsWith('AWSEvents.')) return this.json(this.routes.eventBridge, target, body, '1.1', 'com.amazonaws.eventbridge', { ...(accessKeyId ? { accessKeyId } : {}) });
+    if (target.startsWith('TrentService.')) return this.json(this.routes.kms, target, body, '1.1', 'com.amazonaws.kms');
+    if (target.startsWith('secretsmanager.')) return this.json(this.routes.secretsManager, target, body, '1.1', 'com.amazonaws.secretsmanager');
+    if (target.startsWith('AWSCognitoIdentityProviderService.') && this.routes.cognitoIdp) return this.json(this.routes.cognitoIdp, target, body, '1.1', 'com.amazonaws.cognitoidentityprovider');
+    if (scope === 'rds-data' && this.routes.rdsData) return wholeAnswer(await this.routes.rdsData.handle(method, url, body.toString('utf8')));
     if (scope === 'email' || scope === 'ses' || url.startsWith('/v2/email')) {
       // The edge answers SES's read side (identities, quota, account) and every action the
       // mailbox lacks (which it would leave hanging); the mailbox sends.
-      const answer = await this.sesApi.handle(req.method ?? 'GET', url, body.toString('utf8'));
-      if (answer) return send(res, answer.status, answer.body, { ...answer.headers });
-      return this.proxy(this.routes.ses, req, res, body);
+      const answer = await this.sesApi.handle(method, url, body.toString('utf8'));
+      if (answer) return wholeAnswer(answer);
+      return this.forward(this.routes.ses, request, signal);
     }
-    const answer = unknownOperation(req, target, scope, url, body.toString('utf8'));
-    send(res, answer.status, answer.body, { ...answer.headers });
+    return wholeAnswer(unknownOperation(method, headers['content-type'] ?? '', target, scope, url, body.toString('utf8')));
   }
 
   /** When each mail the mailbox holds was sent (epoch ms), for SES's quota and statistics. */
@@ -162,64 +194,64 @@ export class Edge {
 
   /**
    * DynamoDB Local, as it is, but for its ARNs: it makes them in region `ddblocal`. Answers that
-   * can carry ARNs are read whole and given the runtime's region; requests that name one get
-   * DynamoDB Local's back (DynamoDB Local checks no signature).
+   * can carry ARNs are given the runtime's region; requests that name one get DynamoDB Local's
+   * back (DynamoDB Local checks no signature).
    */
-  private dynamodb(target: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+  private dynamodb(target: string, request: EdgeCall, signal?: AbortSignal): Promise<WholeAnswer> {
     const operation = target.slice(target.indexOf('.') + 1);
-    if (!carriesArns(operation)) return this.proxy(this.routes.dynamodb, req, res, body, undefined, this.routes.dynamodbAgent);
+    if (!carriesArns(operation)) return this.forward(this.routes.dynamodb, request, signal, undefined, this.routes.dynamodbAgent);
     // An answer to rewrite must come as it is, not compressed.
-    delete req.headers['accept-encoding'];
-    return this.proxy(this.routes.dynamodb, req, res, localArns.toLocal(body, LOCAL_REGION), (out, headers) => localArns.toRegion(out, headers, LOCAL_REGION), this.routes.dynamodbAgent);
+    const { 'accept-encoding': _encoding, ...headers } = request.headers;
+    return this.forward(this.routes.dynamodb, { ...request, headers, body: localArns.toLocal(request.body, LOCAL_REGION) }, signal, (out, outHeaders) => localArns.toRegion(out, outHeaders, LOCAL_REGION), this.routes.dynamodbAgent);
   }
 
-  /** Answers for a tap: after its delay (unless the caller gave up first), an error or a dropped connection. */
-  private async answer(answer: EdgeAnswer, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** Answers for a tap: after its delay (unless the caller gave up first: then it rejects), an error or a dropped connection. */
+  private async answer(answer: EdgeAnswer, signal?: AbortSignal): Promise<EdgeAnswerWhole> {
     if (answer.delayMs) {
       const delayMs = answer.delayMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delayMs);
-        // A client that times out first closes its socket: nothing is left to answer.
-        res.once('close', () => {
+      await new Promise<void>((resolve, reject) => {
+        const gone = (): void => {
           clearTimeout(timer);
+          reject(signal?.reason ?? new Error('aborted'));
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', gone);
           resolve();
-        });
+        }, delayMs);
+        // A client that times out first closes its socket: nothing is left to answer.
+        if (signal?.aborted) return gone();
+        signal?.addEventListener('abort', gone, { once: true });
       });
     }
-    if (res.destroyed || res.writableEnded) return;
-    if ('drop' in answer) {
-      // What a connection to a service that never answered looks like to the SDK: reset, no
-      // response (`socket hang up`, ECONNRESET), which its retry strategy treats as transient.
-      req.socket.destroy();
-      return;
-    }
-    send(res, answer.status, answer.body, { ...answer.headers });
+    if ('drop' in answer) return { drop: true };
+    return wholeAnswer(answer);
   }
 
-  private async json(service: JsonService, target: string, body: Buffer, res: http.ServerResponse, version: string, namespace: string, caller: { readonly accessKeyId?: string } = {}): Promise<void> {
+  private async json(service: JsonService, target: string, body: Buffer, version: string, namespace: string, caller: { readonly accessKeyId?: string } = {}): Promise<WholeAnswer> {
     const operation = target.slice(target.indexOf('.') + 1);
     const contentType = `application/x-amz-json-${version}`;
     let parsed: Record<string, unknown>;
     try {
       parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
     } catch {
-      return send(res, 400, { __type: `${namespace}#SerializationException`, message: 'Body is not JSON' }, { 'Content-Type': contentType });
+      return wholeAnswer({ status: 400, body: { __type: `${namespace}#SerializationException`, message: 'Body is not JSON' }, headers: { 'Content-Type': contentType } });
     }
     try {
       const out = await service.handle(operation, parsed, caller);
-      send(res, 200, out ?? {}, { 'Content-Type': contentType });
+      return wholeAnswer({ status: 200, body: out ?? {}, headers: { 'Content-Type': contentType } });
     } catch (error) {
       const err = error as Error & { type?: string };
       const type = err.type ?? (err.name && err.name !== 'Error' ? err.name : 'InternalFailure');
       const status = type === 'InternalFailure' ? 500 : 400;
-      send(res, status, { __type: `${namespace}#${type}`, message: err.message }, { 'Content-Type': contentType });
+      return wholeAnswer({ status, body: { __type: `${namespace}#${type}`, message: err.message }, headers: { 'Content-Type': contentType } });
     }
   }
 
-  private proxy(to: string, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, transform?: ProxyTransform, agent?: http.Agent): Promise<void> {
-    return proxy(to, req, res, body, {
+  private forward(to: string, request: EdgeCall, signal?: AbortSignal, transform?: ProxyTransform, agent?: http.Agent): Promise<WholeAnswer> {
+    return forward(to, request, {
       transform,
       agent,
+      signal,
       timeoutMs: this.upstreamTimeoutMs,
       timeoutBody: { __type: 'RequestTimeout', message: `The local upstream ${new URL(to).host} did not answer within ${this.upstreamTimeoutMs} ms` },
       errorBody: (message) => ({ __type: 'ServiceUnavailable', message: `upstream ${to}: ${message}` }),
@@ -251,8 +283,7 @@ function classify(target: string, scope: string | undefined, method: string, url
  *   protocol's name for it (STS's GetCallerIdentity, which cdk and scripts call first, is answered);
  * - REST-JSON (anything else): 404 with `x-amzn-ErrorType: UnknownOperationException`.
  */
-export function unknownOperation(req: http.IncomingMessage, target: string, scope: string | undefined, url: string, body: string): EdgeReply {
-  const contentType = String(req.headers['content-type'] ?? '');
+export function unknownOperation(method: string, contentType: string, target: string, scope: string | undefined, url: string, body: string): EdgeReply {
   if (target) {
     const version = /x-amz-json-1\.1/.test(contentType) ? '1.1' : '1.0';
     return {
@@ -261,7 +292,7 @@ export function unknownOperation(req: http.IncomingMessage, target: string, scop
       headers: { 'Content-Type': `application/x-amz-json-${version}` },
     };
   }
-  if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
+  if (method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
     const action = new URLSearchParams(body).get('Action') ?? '';
     if (scope === 'sts' && action === 'GetCallerIdentity') {
       // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
@@ -269,5 +300,5 @@ export function unknownOperation(req: http.IncomingMessage, target: string, scop
     }
     return action ? sesV1InvalidAction(action, '') : queryError('MissingAction', 'The request must contain the parameter Action.', '');
   }
-  return unknownRestOperation(req.method ?? 'GET', url.split('?')[0] ?? url);
+  return unknownRestOperation(method, url.split('?')[0] ?? url);
 }

@@ -160,6 +160,106 @@ export function proxy(
   });
 }
 
+/** A request as the edge handles it, whether it came over HTTP or in process: header names in lower case. */
+export interface EdgeCall {
+  readonly method: string;
+  /** The path, with its query. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** An answer read whole: status, header names in lower case, body. */
+export interface WholeAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** Headers as one string each, names in lower case (what node's `IncomingHttpHeaders` and the SDK's `HttpRequest` both become). */
+export function flatHeaders(headers: Readonly<Record<string, string | string[] | number | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}
+
+/** A reply (JSON unless its body is a string) as a whole answer. */
+export function wholeAnswer(reply: EdgeReply): WholeAnswer {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  return { status: reply.status, headers: { 'content-type': 'application/json', ...flatHeaders(reply.headers ?? {}) }, body: Buffer.from(text, 'utf8') };
+}
+
+/** Writes a whole answer (its Content-Length computed here). */
+export function sendWhole(res: ServerResponse, answer: WholeAnswer): void {
+  const { 'content-length': _length, 'transfer-encoding': _encoding, connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+  res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
+  res.end(answer.body);
+}
+
+/**
+ * Passes a call to `upstream` and reads its answer whole. The upstream call is aborted when
+ * `signal` aborts (the caller went away: the promise then rejects with the signal's reason), and
+ * answered 504 (`timeoutBody`) when the upstream takes longer than `timeoutMs`; an upstream that
+ * fails is answered 502 (`errorBody`).
+ */
+export function forward(
+  upstream: string,
+  call: EdgeCall,
+  options: {
+    timeoutMs?: number;
+    timeoutBody?: unknown;
+    errorBody?: (message: string) => unknown;
+    transform?: ProxyTransform;
+    agent?: http.Agent;
+    signal?: AbortSignal;
+  } = {},
+): Promise<WholeAnswer> {
+  const target = new URL(call.url, upstream);
+  return new Promise((resolve, reject) => {
+    const controller = new AbortController();
+    let settled = false;
+    const finish = (settle: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const timer = setTimeout(() => {
+      controller.abort();
+      finish(() => resolve(wholeAnswer({ status: 504, body: options.timeoutBody ?? { message: `The local upstream ${target.host} did not answer in time` } })));
+    }, options.timeoutMs ?? UPSTREAM_TIMEOUT_MS);
+    const onAbort = (): void => {
+      controller.abort();
+      finish(() => reject(options.signal?.reason ?? new Error('aborted')));
+    };
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const request = http.request(
+      target,
+      { method: call.method, headers: { ...call.headers, host: target.host, 'content-length': String(call.body.length) }, signal: controller.signal, agent: options.agent },
+      (out) => {
+        const chunks: Buffer[] = [];
+        out.on('data', (chunk: Buffer) => chunks.push(chunk));
+        out.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const answer = options.transform ? options.transform(raw, out.headers) : { body: raw, headers: out.headers };
+          finish(() => resolve({ status: out.statusCode ?? 502, headers: flatHeaders(answer.headers), body: answer.body }));
+        });
+        out.on('error', (error) => finish(() => resolve(wholeAnswer({ status: 502, body: options.errorBody?.(error.message) ?? { message: `The local upstream ${target.host} failed: ${error.message}` } }))));
+      },
+    );
+    request.on('error', (error) => {
+      if (controller.signal.aborted) return;
+      finish(() => resolve(wholeAnswer({ status: 502, body: options.errorBody?.(error.message) ?? { message: `The local upstream ${target.host} failed: ${error.message}` } })));
+    });
+    request.end(call.body);
+  });
+}
+
 /**
  * Puts the Host check in front of the server's request handlers (those it has now): a request
  * for another host is answered 421 and reaches none of them. For a server started by a library

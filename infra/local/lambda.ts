@@ -44,6 +44,13 @@ export function timedOut(afterMs: number): Error {
 const MAX_CONCURRENCY = 'AWS_LAMBDA_MAX_CONCURRENCY';
 
 let invokeStore: Promise<InvokeStoreBase> | undefined;
+/** The store once made (`scopeInvocations`), for `inInvocation`. */
+let madeStore: InvokeStoreBase | undefined;
+
+/** Whether the caller runs inside a local Lambda invocation (a handler, or what it awaits). */
+export function inInvocation(): boolean {
+  return madeStore?.hasContext() ?? false;
+}
 
 /**
  * Handlers here share one process and run concurrently, as on a Lambda execution environment
@@ -68,6 +75,7 @@ export function scopeInvocations(): Promise<InvokeStoreBase> {
         `The Lambda invoke store was made for one invocation at a time (an AWS SDK request came before the local Lambda service started): start the runtime before the first SDK request, or set ${MAX_CONCURRENCY}`,
       );
     }
+    madeStore = store;
     return store;
   })();
   return invokeStore;

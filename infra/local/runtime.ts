@@ -25,6 +25,8 @@ import { CONSOLE_PREFIX, LocalMailView, MAILS_PATH, redirectConsole } from './co
 import { portalHome } from '../../portal/config';
 import { LocalPortal, PORTAL_PREFIX } from './portal-server';
 import { dynamoDbLocalAgent, startDynamoDbLocal } from './dynamodb';
+import { DynamoDbJson } from './dynamodb-json';
+import { EdgeRequestHandler, handOverInProcess } from './edge-handler';
 import { localControls, type Control } from './controls';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
@@ -184,7 +186,7 @@ export async function startLocalRuntime(options: RuntimeOptions = {}): Promise<L
     const machineClients: { current?: LocalClients } = {};
     const userPool = new LocalUserPoolApi(() => machineClients.current);
     const edge = await startEdge({ port: options.edgePort ?? 4566, dynamodb: dynamodb.endpoint, dynamodbAgent: dynamodb.agent, mailbox, configurationSet: names.configurationSet, eventBridge, keys, localSecret, clock, faults, diagnostics, search, userPool }, teardown);
-    const stepFunctions = await startStepFunctions({ names, dynamodb: dynamodb.client, edgeUrl: edge.url, clock, lambda, eventBridge }, teardown);
+    const stepFunctions = await startStepFunctions({ names, store: new DynamoDbJson(dynamodb.endpoint, dynamodb.agent), edgeUrl: edge.url, ...(edge.inProcess ? { edgeHandler: edge.inProcess } : {}), clock, lambda, eventBridge }, teardown);
     edge.routeStepFunctionsTo(stepFunctions);
     faults.attach({ edge: edge.edge, lambda, cms: options.cmsUrl ? undefined : cms });
     const issuer = await startIssuer(options.dataDir, lambda);
@@ -252,6 +254,13 @@ class Teardown {
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * Whether the runtime's own SDK clients (the Tasks' integrations, the handlers' clients) hand
+ * their requests to the edge in process (edge-handler.ts) rather than over a socket to it.
+ * `CISS_EDGE_IN_PROCESS=0` sends them over HTTP, as before 30 November 2026 (to compare).
+ */
+const EDGE_IN_PROCESS = process.env['CISS_EDGE_IN_PROCESS'] !== '0';
+
 /** DynamoDB Local (started here, or the one given), and the runtime's own client of it, which bypasses the edge. */
 async function startDynamoDb(options: RuntimeOptions, teardown: Teardown): Promise<{ endpoint: string; client: DynamoDBClient; agent: Agent }> {
   let endpoint = options.dynamoEndpoint;
@@ -306,7 +315,7 @@ interface EdgeDeps {
  * Functions exists, because the SDK clients of its Tasks go through the edge:
  * `routeStepFunctionsTo` connects the service once it is made.
  */
-async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Edge; url: string; routeStepFunctionsTo(service: StepFunctionsService): void; addControls(controls: Control): void }> {
+async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Edge; url: string; inProcess?: EdgeRequestHandler; routeStepFunctionsTo(service: StepFunctionsService): void; addControls(controls: Control): void }> {
   let stepFunctions: StepFunctionsService | undefined;
   // The controls that read the whole runtime (tokens, events, CMS records) join once it exists.
   let more: Control | undefined;
@@ -326,13 +335,20 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
   });
   const port = await edge.start(deps.port);
   teardown.add(() => edge.stop());
-  return { edge, url: `http://127.0.0.1:${port}`, routeStepFunctionsTo: (service) => void (stepFunctions = service), addControls: (controls) => void (more = controls) };
+  const url = `http://127.0.0.1:${port}`;
+  // The runtime's own SDK clients (its Tasks' and the handlers') reach the edge in process.
+  const inProcess = EDGE_IN_PROCESS ? new EdgeRequestHandler(edge) : undefined;
+  if (inProcess) teardown.add(handOverInProcess(url, inProcess));
+  return { edge, url, ...(inProcess ? { inProcess } : {}), routeStepFunctionsTo: (service) => void (stepFunctions = service), addControls: (controls) => void (more = controls) };
 }
 
 interface StepFunctionsDeps {
   readonly names: LocalNames;
-  readonly dynamodb: DynamoDBClient;
+  /** DynamoDB Local for the service's own table, without the SDK (dynamodb-json.ts). */
+  readonly store: DynamoDbJson;
   readonly edgeUrl: string;
+  /** The edge in process, for the Tasks' SDK clients; absent, they call it over HTTP. */
+  readonly edgeHandler?: EdgeRequestHandler;
   readonly clock: Clock;
   readonly lambda: LocalLambda;
   readonly eventBridge: LocalEventBridge;
@@ -343,11 +359,11 @@ interface StepFunctionsDeps {
  * AWS through the edge, and status changes published on EventBridge as in AWS.
  */
 async function startStepFunctions(deps: StepFunctionsDeps, teardown: Teardown): Promise<StepFunctionsService> {
-  const store = new SfnStore(deps.dynamodb, deps.names.sfnTable);
+  const store = new SfnStore(deps.store, deps.names.sfnTable);
   await store.ensureTable();
   // One attempt: a Task's throttled or failed call surfaces to the state machine, whose Retry
   // handles it as in AWS (the SDK's own retries would hide it from the ASL).
-  const viaEdge = { endpoint: deps.edgeUrl, region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 1 };
+  const viaEdge = { endpoint: deps.edgeUrl, region: LOCAL_REGION, credentials: CREDENTIALS, maxAttempts: 1, ...(deps.edgeHandler ? { requestHandler: deps.edgeHandler } : {}) };
   const clients = { dynamodb: new DynamoDBClient(viaEdge), eventbridge: new EventBridgeClient(viaEdge), ses: new SESClient(viaEdge), sfn: new SFNClient(viaEdge) };
   teardown.add(() => Object.values(clients).forEach((c) => c.destroy()));
   const service = new StepFunctionsService({ store, clock: deps.clock, lambda: deps.lambda, clients, onStatusChange: publishStatusChanges(deps.eventBridge) });

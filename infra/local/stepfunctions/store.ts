@@ -1,5 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { marshallItem, unmarshallItem, type AttributeMap, type DynamoDbJson } from '../dynamodb-json';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -77,28 +76,22 @@ export class SfnStore {
    * bench counts the emulator's own storage apart from the application's (which the edge sees).
    */
   static readonly requests = new Map<string, number>();
-  private readonly doc: DynamoDBDocumentClient;
 
-  constructor(client: DynamoDBClient, readonly tableName: string) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    this.doc.middlewareStack.add(
-      (next) => async (args) => {
-        const target = String((args.request as { headers?: Record<string, string> }).headers?.['x-amz-target'] ?? '');
-        const operation = target.slice(target.indexOf('.') + 1);
-        if (operation) SfnStore.requests.set(operation, (SfnStore.requests.get(operation) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'build', name: 'countStoreRequests' },
-    );
+  /** `client`: DynamoDB's JSON protocol straight to DynamoDB Local (dynamodb-json.ts: no SDK, the runtime's per-request cost). */
+  constructor(private readonly client: DynamoDbJson, readonly tableName: string) {}
+
+  /** One request, counted. */
+  private send<T = Record<string, unknown>>(operation: string, input: object): Promise<T> {
+    SfnStore.requests.set(operation, (SfnStore.requests.get(operation) ?? 0) + 1);
+    return this.client.send<T>(operation, input);
   }
 
   async ensureTable(): Promise<void> {
     try {
-      await this.doc.send(new DescribeTableCommand({ TableName: this.tableName }));
+      await this.send('DescribeTable', { TableName: this.tableName });
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
-      await this.doc.send(
-        new CreateTableCommand({
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      await this.send('CreateTable', {
           TableName: this.tableName,
           BillingMode: 'PAY_PER_REQUEST',
           KeySchema: [
@@ -109,22 +102,21 @@ export class SfnStore {
             { AttributeName: 'pk', AttributeType: 'S' },
             { AttributeName: 'sk', AttributeType: 'S' },
           ],
-        }),
-      );
+        });
     }
   }
 
   async putMachine(machine: MachineRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'SM', sk: machine.arn, ...machine } }));
+    await this.send('PutItem', { TableName: this.tableName, Item: marshallItem({ pk: 'SM', sk: machine.arn, ...machine }) });
   }
 
   async getMachine(arn: string): Promise<MachineRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SM', sk: arn } }));
+    const out = await this.send<{ Item?: AttributeMap }>('GetItem', { TableName: this.tableName, Key: marshallItem({ pk: 'SM', sk: arn }) });
     return out.Item ? strip<MachineRecord>(out.Item) : undefined;
   }
 
   async deleteMachine(arn: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: 'SM', sk: arn } }));
+    await this.send('DeleteItem', { TableName: this.tableName, Key: marshallItem({ pk: 'SM', sk: arn }) });
   }
 
   async listMachines(): Promise<MachineRecord[]> {
@@ -134,13 +126,11 @@ export class SfnStore {
   /** Creates the execution unless one of that name exists; returns the existing one then. */
   async createExecution(record: ExecutionRecord): Promise<ExecutionRecord | undefined> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: execPk(record.stateMachineArn), sk: record.name, ...record },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.send('PutItem', {
+        TableName: this.tableName,
+        Item: marshallItem({ pk: execPk(record.stateMachineArn), sk: record.name, ...record }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
       return undefined;
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
@@ -149,7 +139,7 @@ export class SfnStore {
   }
 
   async getExecution(machineArn: string, name: string): Promise<ExecutionRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: execPk(machineArn), sk: name }, ConsistentRead: true }));
+    const out = await this.send<{ Item?: AttributeMap }>('GetItem', { TableName: this.tableName, Key: marshallItem({ pk: execPk(machineArn), sk: name }), ConsistentRead: true });
     return out.Item ? strip<ExecutionRecord>(out.Item) : undefined;
   }
 
@@ -163,7 +153,7 @@ export class SfnStore {
     const set: string[] = [];
     const remove: string[] = [];
     const names: Record<string, string> = {};
-    const values: Record<string, NativeAttributeValue> = {};
+    const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) {
       names[`#${key}`] = key;
       if (value === undefined) remove.push(`#${key}`);
@@ -178,16 +168,14 @@ export class SfnStore {
     }
     const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim();
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: execPk(machineArn), sk: name },
-          UpdateExpression: expression,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-          ConditionExpression: expectedStatus ? '#expected = :expected' : 'attribute_exists(pk)',
-        }),
-      );
+      await this.send('UpdateItem', {
+        TableName: this.tableName,
+        Key: marshallItem({ pk: execPk(machineArn), sk: name }),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: marshallItem(values) } : {}),
+        ConditionExpression: expectedStatus ? '#expected = :expected' : 'attribute_exists(pk)',
+      });
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -205,17 +193,15 @@ export class SfnStore {
 
   async runningExecutions(): Promise<ExecutionRecord[]> {
     const items: ExecutionRecord[] = [];
-    let start: Record<string, NativeAttributeValue> | undefined;
+    let start: AttributeMap | undefined;
     do {
-      const out = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :ex) AND #status = :running',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':ex': 'EX#', ':running': 'RUNNING' },
-          ExclusiveStartKey: start,
-        }),
-      );
+      const out = await this.send<{ Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap }>('Scan', {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :ex) AND #status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshallItem({ ':ex': 'EX#', ':running': 'RUNNING' }),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      });
       items.push(...(out.Items ?? []).map((i) => strip<ExecutionRecord>(i)));
       start = out.LastEvaluatedKey;
     } while (start);
@@ -230,14 +216,14 @@ export class SfnStore {
    * ahead of the stored history. Writing the same items again is harmless (same keys).
    */
   async writeStep(executionArn: string, events: readonly HistoryEvent[], record?: ExecutionRecord, tokens: readonly StoredToken[] = []): Promise<void> {
-    const items: Record<string, NativeAttributeValue>[] = events.map((event) => ({ pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event }));
+    const items: Record<string, unknown>[] = events.map((event) => ({ pk: `H#${executionArn}`, sk: String(event.id).padStart(8, '0'), ...event }));
     for (const token of tokens) items.push({ pk: `TOK#${token.tokenHash}`, sk: 'T', executionArn: token.executionArn, stateName: token.stateName, status: 'PARKED' });
     if (record) items.push({ pk: execPk(record.stateMachineArn), sk: record.name, ...record });
     for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshallItem(item) } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        const out = await this.send<{ UnprocessedItems?: Record<string, typeof requests> }>('BatchWriteItem', { RequestItems: { [this.tableName]: requests } });
+        requests = out.UnprocessedItems?.[this.tableName] ?? [];
         if (requests.length && attempt > 20) throw new Error(`DynamoDB left ${requests.length} writes of ${executionArn} unprocessed`);
         if (requests.length) await new Promise((r) => setTimeout(r, 10 * 2 ** Math.min(attempt, 6)));
       }
@@ -249,7 +235,7 @@ export class SfnStore {
   }
 
   async getToken(tokenHash: string): Promise<{ executionArn: string; stateName: string; status: TokenStatus; outcome?: string } | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: `TOK#${tokenHash}`, sk: 'T' }, ConsistentRead: true }));
+    const out = await this.send<{ Item?: AttributeMap }>('GetItem', { TableName: this.tableName, Key: marshallItem({ pk: `TOK#${tokenHash}`, sk: 'T' }), ConsistentRead: true });
     return out.Item ? strip(out.Item) : undefined;
   }
 
@@ -258,16 +244,14 @@ export class SfnStore {
     try {
       // The outcome (SendTaskSuccess/Failure, JSON) is kept with the token: a runtime that dies
       // after accepting it and before the execution moved on hands it over when it starts again.
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: `TOK#${tokenHash}`, sk: 'T' },
-          UpdateExpression: outcome === undefined ? 'SET #status = :status' : 'SET #status = :status, outcome = :outcome',
-          ConditionExpression: '#status = :parked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':parked': 'PARKED', ...(outcome === undefined ? {} : { ':outcome': outcome }) },
-        }),
-      );
+      await this.send('UpdateItem', {
+        TableName: this.tableName,
+        Key: marshallItem({ pk: `TOK#${tokenHash}`, sk: 'T' }),
+        UpdateExpression: outcome === undefined ? 'SET #status = :status' : 'SET #status = :status, outcome = :outcome',
+        ConditionExpression: '#status = :parked',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshallItem({ ':status': status, ':parked': 'PARKED', ...(outcome === undefined ? {} : { ':outcome': outcome }) }),
+      });
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -278,18 +262,16 @@ export class SfnStore {
   /** Every item under `pk`; with `fields`, only those attributes of each. */
   private async queryAll<T>(pk: string, fields?: readonly string[]): Promise<T[]> {
     const items: T[] = [];
-    let start: Record<string, NativeAttributeValue> | undefined;
+    let start: AttributeMap | undefined;
     do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ...(fields ? { ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) } : {}),
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
+      const out = await this.send<{ Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap }>('Query', {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshallItem({ ':pk': pk }),
+        ...(fields ? { ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+        ConsistentRead: true,
+      });
       items.push(...(out.Items ?? []).map((i) => strip<T>(i)));
       start = out.LastEvaluatedKey;
     } while (start);
@@ -301,7 +283,7 @@ function execPk(machineArn: string): string {
   return `EX#${machineArn}`;
 }
 
-function strip<T>(item: Record<string, NativeAttributeValue>): T {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+function strip<T>(item: AttributeMap): T {
+  const { pk: _pk, sk: _sk, ...rest } = unmarshallItem(item);
   return rest as T;
 }
