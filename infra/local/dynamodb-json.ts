@@ -1,58 +1,19 @@
 import http, { type Agent } from 'node:http';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LOCAL_REGION } from './lambda';
 
-/** A DynamoDB attribute value, as the JSON protocol writes it (the kinds the runtime's own store uses). */
-export type AttributeValue =
-  | { readonly S: string }
-  | { readonly N: string }
-  | { readonly BOOL: boolean }
-  | { readonly NULL: true }
-  | { readonly L: readonly AttributeValue[] }
-  | { readonly M: Readonly<Record<string, AttributeValue>> };
-
+export type { AttributeValue };
 export type AttributeMap = Record<string, AttributeValue>;
 
-/** A plain value as an attribute value; `undefined` where it has none (dropped, as `removeUndefinedValues` does). */
-export function marshallValue(value: unknown): AttributeValue | undefined {
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
-  if (value === null) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`DynamoDB cannot store the number ${value}`);
-    return { N: String(value) };
-  }
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (typeof value === 'bigint') return { N: value.toString() };
-  if (Array.isArray(value)) return { L: value.map((v: unknown) => marshallValue(v)).filter((v): v is AttributeValue => v !== undefined) };
-  return { M: marshallItem(value as Record<string, unknown>) };
-}
+/**
+ * A plain object as an item, as the document client writes it (@aws-sdk/util-dynamodb's
+ * marshall: attributes without a value dropped, as `removeUndefinedValues` does).
+ */
+export const marshallItem = (item: Readonly<Record<string, unknown>>): AttributeMap => marshall(item, { removeUndefinedValues: true });
 
-/** A plain object as an item (attributes without a value dropped). */
-export function marshallItem(item: Readonly<Record<string, unknown>>): AttributeMap {
-  const out: AttributeMap = {};
-  for (const [key, value] of Object.entries(item)) {
-    const marshalled = marshallValue(value);
-    if (marshalled !== undefined) out[key] = marshalled;
-  }
-  return out;
-}
-
-/** An attribute value as a plain value (numbers as JS numbers, as the document client gives them). */
-export function unmarshallValue(value: AttributeValue): unknown {
-  if ('S' in value) return value.S;
-  if ('N' in value) return Number(value.N);
-  if ('BOOL' in value) return value.BOOL;
-  if ('NULL' in value) return null;
-  if ('L' in value) return value.L.map(unmarshallValue);
-  if ('M' in value) return unmarshallItem(value.M);
-  throw new Error(`An attribute of a kind the runtime's store does not write: ${Object.keys(value as object).join(', ')}`);
-}
-
-export function unmarshallItem(item: Readonly<Record<string, AttributeValue>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) out[key] = unmarshallValue(value);
-  return out;
-}
+/** An item as a plain object, numbers as JS numbers, as the document client gives them. */
+export const unmarshallItem = (item: Readonly<AttributeMap>): Record<string, unknown> => unmarshall(item as AttributeMap);
 
 /** An error DynamoDB answered: `name` is its type (`ConditionalCheckFailedException`, …), as the SDK names it. */
 export class DynamoDbError extends Error {

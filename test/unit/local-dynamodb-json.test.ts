@@ -1,14 +1,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { DynamoDbJson, marshallItem, unmarshallItem } from '../../infra/local/dynamodb-json';
 
 describe('the store’s DynamoDB JSON client (no SDK)', () => {
   const item = { pk: 'H#arn', sk: '00000001', id: 1, type: 'TaskStateEntered', details: { input: '{"a":1}', nested: [1, 'two', true, null, { x: 0.5 }], empty: '' }, gone: undefined, flag: false };
 
-  it('writes and reads items as the document client does (undefined dropped)', () => {
-    expect(marshallItem(item)).toEqual(marshall(item, { removeUndefinedValues: true }));
-    expect(unmarshallItem(marshallItem(item))).toEqual(unmarshall(marshall(item, { removeUndefinedValues: true })));
+  it('writes items in DynamoDB’s JSON, as the document client does (undefined dropped), and reads them back the same', () => {
+    const written = marshallItem(item);
+    expect(written).toEqual({
+      pk: { S: 'H#arn' },
+      sk: { S: '00000001' },
+      id: { N: '1' },
+      type: { S: 'TaskStateEntered' },
+      details: { M: { input: { S: '{"a":1}' }, nested: { L: [{ N: '1' }, { S: 'two' }, { BOOL: true }, { NULL: true }, { M: { x: { N: '0.5' } } }] }, empty: { S: '' } } },
+      flag: { BOOL: false },
+    });
+    const { gone: _gone, ...kept } = item;
+    expect(unmarshallItem(written)).toEqual(kept);
   });
 
   describe('against a DynamoDB stand-in', () => {
