@@ -87,6 +87,20 @@ export const UPSTREAM_TIMEOUT_MS = 30_000;
 /** Rewrites an upstream's answer, read whole: its body and headers. */
 export type ProxyTransform = (body: Buffer, headers: http.IncomingHttpHeaders) => { body: Buffer; headers: http.IncomingHttpHeaders };
 
+/** How `proxy` and `forward` reach an upstream. */
+export interface UpstreamOptions {
+  /** @default UPSTREAM_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+  /** The 504's body when the upstream takes longer than `timeoutMs`. */
+  readonly timeoutBody?: unknown;
+  /** The 502's body when the upstream fails. */
+  readonly errorBody?: (message: string) => unknown;
+  /** Rewrites the upstream's answer (then read whole, not streamed); Content-Length is set after it. */
+  readonly transform?: ProxyTransform;
+  /** The agent to reach the upstream with (one that caps its connections queues the rest). @default the global agent */
+  readonly agent?: http.Agent;
+}
+
 /**
  * Passes a request (its body already read) to `upstream` and its answer back. The upstream call
  * is aborted when the caller goes away, and answered 504 (`timeoutBody`) when the upstream takes
@@ -97,15 +111,7 @@ export function proxy(
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
-  options: {
-    timeoutMs?: number;
-    timeoutBody?: unknown;
-    errorBody?: (message: string) => unknown;
-    /** Rewrites the upstream's answer (then read whole, not streamed); Content-Length is set after it. */
-    transform?: ProxyTransform;
-    /** The agent to reach the upstream with (one that caps its connections queues the rest). @default the global agent */
-    agent?: http.Agent;
-  } = {},
+  options: UpstreamOptions = {},
 ): Promise<void> {
   const target = new URL(req.url ?? '/', upstream);
   return new Promise((resolve) => {
@@ -208,14 +214,7 @@ export function sendWhole(res: ServerResponse, answer: WholeAnswer): void {
 export function forward(
   upstream: string,
   call: EdgeCall,
-  options: {
-    timeoutMs?: number;
-    timeoutBody?: unknown;
-    errorBody?: (message: string) => unknown;
-    transform?: ProxyTransform;
-    agent?: http.Agent;
-    signal?: AbortSignal;
-  } = {},
+  options: UpstreamOptions & { readonly signal?: AbortSignal } = {},
 ): Promise<WholeAnswer> {
   const target = new URL(call.url, upstream);
   return new Promise((resolve, reject) => {
