@@ -2,8 +2,9 @@ import * as z from 'zod/mini';
 import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
 import { changeStatus, env, loadRequest, mailer, portalPage, store } from './ports';
+import { lazy } from '#shared/lazy';
 
-const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
+const Input = /* @__PURE__ */ lazy(() => z.object({ requestId: z.string().check(z.minLength(1)) }));
 
 /**
  * When the temporary password's 24 hours are up: a first login done → ACTIVE; otherwise the

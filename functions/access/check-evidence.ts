@@ -2,8 +2,9 @@ import * as z from 'zod/mini';
 import { taskHandler } from '#shared/task';
 import { TRAINING_MODULES } from './domain/training';
 import { loadRequest } from './ports';
+import { lazy } from '#shared/lazy';
 
-const Input = z.object({ requestId: z.string().check(z.minLength(1)) });
+const Input = /* @__PURE__ */ lazy(() => z.object({ requestId: z.string().check(z.minLength(1)) }));
 
 /**
  * After the unit says "verified": both modules must carry their CJIS Online completion (date

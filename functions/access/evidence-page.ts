@@ -7,6 +7,7 @@ import { evidenceError, evidencePage, fieldsOf, linkOf } from './adapters/eviden
 import { evidenceLinkPorts } from './adapters/training';
 import { accessEvidenceForm } from './routes';
 import { openEvidenceLink } from './use-cases/training-evidence';
+import { lazy } from '#shared/lazy';
 
 const ports = evidenceLinkPorts(loadEnv({ TABLE_NAME: nonEmpty }).TABLE_NAME);
 
@@ -21,5 +22,5 @@ export const handler = routeHandler(
     correlate({ accessRequestId: event.params.requestId });
     return evidencePage(await openEvidenceLink(ports, event.params.requestId, linkOf(fields), sourceOf(event)), event.params.requestId, fields);
   },
-  { params: z.object({ requestId: orElse(z.string(), '') }), errors: evidenceError },
+  { params: lazy(() => z.object({ requestId: orElse(z.string(), '') })), errors: evidenceError },
 );

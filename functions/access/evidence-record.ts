@@ -7,6 +7,7 @@ import { evidenceError, evidencePage, fieldsOf, linkOf, verificationOf } from '.
 import { evidenceLinkPorts, trainingPorts } from './adapters/training';
 import { accessEvidenceRecord } from './routes';
 import { recordEvidence } from './use-cases/training-evidence';
+import { lazy } from '#shared/lazy';
 
 const tableName = loadEnv({ TABLE_NAME: nonEmpty }).TABLE_NAME;
 const ports = { ...evidenceLinkPorts(tableName), ...trainingPorts(tableName) };
@@ -23,5 +24,5 @@ export const handler = routeHandler(
     correlate({ accessRequestId: event.params.requestId });
     return evidencePage(await recordEvidence(ports, event.params.requestId, linkOf(form), verificationOf(form), sourceOf(event)), event.params.requestId, form);
   },
-  { params: z.object({ requestId: orElse(z.string(), '') }), errors: evidenceError },
+  { params: lazy(() => z.object({ requestId: orElse(z.string(), '') })), errors: evidenceError },
 );

@@ -7,6 +7,7 @@ import { now } from '#shared/time';
 import { hashPassword, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS } from './domain/password';
 import type { AccessRequest, AccessStatus } from './domain/request';
 import { auditOf, env, loadRequest, mailer, store } from './ports';
+import { lazy } from '#shared/lazy';
 
 const FROM: readonly AccessStatus[] = ['TRAINING_VERIFICATION', 'PASSWORD_EXPIRED', 'TEMPORARY_PASSWORD_ISSUED'];
 
@@ -14,11 +15,11 @@ const FROM: readonly AccessStatus[] = ['TRAINING_VERIFICATION', 'PASSWORD_EXPIRE
  * The execution's state: its request, whether it is a reissue, and (an execution started with its
  * view) the employee and the agency, as create stored them.
  */
-const Input = z.object({
+const Input = /* @__PURE__ */ lazy(() => z.object({
   requestId: z.string().check(z.minLength(1)),
   reissue: z.optional(z.boolean()),
   view: z.optional(z.object({ ori: z.optional(z.string()), employee: z.optional(z.object({ fullName: z.string(), email: z.string() })) })),
-});
+}));
 
 type Employee = Pick<AccessRequest['employee'], 'fullName' | 'email'>;
 

@@ -2,8 +2,9 @@ import * as z from 'zod/mini';
 import { AuditSubject } from '#shared/audit';
 import { taskHandler } from '#shared/task';
 import { ports, store } from './ports';
+import { lazy } from '#shared/lazy';
 
-const Input = z.object({ workflow: z.string().check(z.minLength(1)), subjectId: z.string().check(z.minLength(1)), step: z.string().check(z.minLength(1)), reason: z._default(z.string().check(z.minLength(1)), 'no decision before the last reminder ran out') });
+const Input = /* @__PURE__ */ lazy(() => z.object({ workflow: z.string().check(z.minLength(1)), subjectId: z.string().check(z.minLength(1)), step: z.string().check(z.minLength(1)), reason: z._default(z.string().check(z.minLength(1)), 'no decision before the last reminder ran out') }));
 
 /**
  * After the last reminder: closes the step's open task as EXPIRED, so its links say so, and

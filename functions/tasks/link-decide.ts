@@ -7,6 +7,7 @@ import { linkErrorPage, linkPage } from './pages';
 import { linkKeys, ports } from './ports';
 import { approvalLinkDecide } from './routes';
 import { decideByLink } from './use-cases/links';
+import { lazy } from '#shared/lazy';
 
 /** The confirmation form, as the browser posts it (application/x-www-form-urlencoded). */
 function formOf(event: APIGatewayProxyEvent): URLSearchParams {
@@ -23,5 +24,5 @@ export const handler = routeHandler(
     return linkPage(await decideByLink(request, { ...ports, linkKeys, refusals }));
   },
   // The id as given, any text: a malformed one is the page for an unknown task, and its refusal is audited by a hash of it.
-  { params: z.object({ taskId: z._default(z.string(), '') }), errors: linkErrorPage },
+  { params: lazy(() => z.object({ taskId: z._default(z.string(), '') })), errors: linkErrorPage },
 );

@@ -6,6 +6,7 @@ import { linkErrorPage, linkPage } from './pages';
 import { linkKeys, ports } from './ports';
 import { approvalLinkOpen } from './routes';
 import { openLink } from './use-cases/links';
+import { lazy } from '#shared/lazy';
 
 /**
  * GET /approvals/{taskId}?choice=&expires=&sig=: the page an e-mailed link opens. It shows where
@@ -19,5 +20,5 @@ export const handler = routeHandler(
     return linkPage(await openLink(request, { ...ports, linkKeys, refusals }));
   },
   // The id as given, any text: a malformed one is the page for an unknown task, and its refusal is audited by a hash of it.
-  { params: z.object({ taskId: z._default(z.string(), '') }), errors: linkErrorPage },
+  { params: lazy(() => z.object({ taskId: z._default(z.string(), '') })), errors: linkErrorPage },
 );

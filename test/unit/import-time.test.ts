@@ -44,6 +44,9 @@ describe.each([
   ['functions/arrests/domain/packet.ts', 'ArrestPacketSchema', {}],
   ['functions/arrests/domain/packet.ts', 'PacketStepInputSchema', {}],
   ['functions/ops/domain/operations.ts', 'ExecutionCursorSchema', {}],
+  // The path schemas the access and certification handlers share (access-verify-training and most access-* routes).
+  ['functions/access/adapters/http.ts', 'RequestIdParam', { requestId: 1 }],
+  ['functions/certification/adapters/http.ts', 'CertificationIdParam', { certificationId: 1 }],
 ])('%s', (file, schema, invalid) => {
   it(`builds no object or string schema at import; ${schema} is built on its first use`, async () => {
     objects = 0;

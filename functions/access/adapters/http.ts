@@ -6,9 +6,10 @@ import type { Caller } from '#shared/http';
 import { wellFormedId } from '#shared/ids';
 import type { Acting } from '../use-cases/ports';
 import { portalPage } from '#shared/portal';
+import { lazy } from '#shared/lazy';
 
 /** The path's request id, or undefined when malformed: a malformed id names no request (404). */
-export const RequestIdParam = z.object({ requestId: z.pipe(z.optional(z.string()), z.transform((v) => wellFormedId('access-request', v))) });
+export const RequestIdParam = /* @__PURE__ */ lazy(() => z.object({ requestId: z.pipe(z.optional(z.string()), z.transform((v) => wellFormedId('access-request', v))) }));
 
 /** The path's request id; a malformed one is answered as a missing request (404). */
 export function requestIdOf(params: z.infer<typeof RequestIdParam>): string {
