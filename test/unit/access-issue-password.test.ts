@@ -85,9 +85,12 @@ describe('issuing the temporary password (access-issue-password)', () => {
 
     expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    const { request, account } = written(1);
+    const { request, account, audits } = written(1);
     expect(request?.ExpressionAttributeValues).toMatchObject({ ':from0': 'TRAINING_VERIFICATION', ':seen0': '2026-12-01T12:00:00.000Z', ':seen1': 1, ':issue': 1 });
     expect(account?.ExpressionAttributeValues).toMatchObject({ ':issue': 1 });
+    // A new password is a new event, but not a second status change (issue 19's soak): ids only.
+    expect(audits).toEqual([expect.objectContaining({ type: 'TemporaryPasswordReissued', actor: 'workflow', subject: expect.objectContaining({ id: REQUEST_ID }), details: expect.objectContaining({ issue: 1 }) })]);
+    expect(JSON.stringify(audits)).not.toContain(employee.email);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
 
@@ -99,6 +102,7 @@ describe('issuing the temporary password (access-issue-password)', () => {
 
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     expect(written().account?.ExpressionAttributeValues).toMatchObject({ ':issue': 2 });
+    expect(written().audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', details: expect.objectContaining({ from: 'PASSWORD_EXPIRED', to: 'TEMPORARY_PASSWORD_ISSUED' }) })]);
   });
 
   it('fails the step, mailing nothing, when the request cannot get a password (a Conflict naming its status)', async () => {
