@@ -6,7 +6,7 @@ const ORI = 'CT0000100';
 const TAG = 'timeouts';
 const TRANSMIT_HANG_MS = 1500;
 const DYNAMO_HANG_MS = 1000;
-const STEP_HANG_MS = 200;
+const STEP_HANG_MS = 50;
 
 /**
  * Timeouts that take time (issue 8): one packet's `arrests-transmit` does its work (CMS gets the
@@ -49,7 +49,7 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
     });
     target = await targetOf(h.runtime);
     const started = Date.now();
-    result = await runLoad(target, { packets: 2, accessRequests: 2, concurrency: 2, tag: TAG, stepTimeoutMs: 15_000 });
+    result = await runLoad(target, { packets: 2, accessRequests: 2, concurrency: 4, tag: TAG, stepTimeoutMs: 15_000 });
     seconds = (Date.now() - started) / 1000;
   }, 60_000);
 
