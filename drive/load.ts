@@ -494,7 +494,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /**
  * Nothing lost, nothing duplicated: every packet AVAILABLE with one execution chain and one CMS
  * record, every request where its path leads with one execution, and each status change audited
- * exactly once. Reads DynamoDB Local directly and the Step Functions API. Every look-up is by
+ * exactly once (a retried password step's new password is a `TemporaryPasswordReissued`, not a
+ * status change: accessTrailProblems). Reads DynamoDB Local directly and the Step Functions API. Every look-up is by
  * key (maps and sets), so the check grows with the items, not their square.
  *
  * `readHistories` also reads every execution's history back to count the task attempts that
