@@ -449,8 +449,40 @@ const ACCESS_PATHS: Record<AccessPath, { status: string; transitions: string[] }
   expired: { status: 'PASSWORD_EXPIRED', transitions: ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'PASSWORD_EXPIRED'] },
 };
 
+/**
+ * A password step retried after its first attempt issued (it ran out of time after its work was
+ * done) issues and mails a new password, audited as this, never as a second status change.
+ */
+const REISSUED = 'TemporaryPasswordReissued';
+
 /** The audit records the checks read. */
-const AUDITED = [...PACKET_ONCE, 'TaskDecided', 'AgencyNotified', 'AccessRequestStatusChanged'];
+const AUDITED = [...PACKET_ONCE, 'TaskDecided', 'AgencyNotified', 'AccessRequestStatusChanged', REISSUED];
+
+/** An access request's audit record as the check reads it: its type, its sort key (time order) and, for a status change, where it went. */
+export interface AccessAuditRecord {
+  readonly type: string;
+  readonly sk: string;
+  readonly to?: string | undefined;
+}
+
+/**
+ * What is wrong with one request's audit trail: its status changes must be exactly its path's, in
+ * order, each once; a `TemporaryPasswordReissued` (a retried password step) may only come while
+ * the request was TEMPORARY_PASSWORD_ISSUED, after that change and before the next one.
+ */
+export function accessTrailProblems(requestId: string, path: AccessPath, records: readonly AccessAuditRecord[]): string[] {
+  const sorted = [...records].sort((x, y) => x.sk.localeCompare(y.sk));
+  const changes = sorted.filter((e) => e.type === 'AccessRequestStatusChanged');
+  const transitions = changes.map((e) => String(e.to));
+  const want = ACCESS_PATHS[path].transitions;
+  const problems: string[] = [];
+  if (JSON.stringify(transitions) !== JSON.stringify(want)) problems.push(`request ${requestId} (${path}) audited ${transitions.join(' → ')}`);
+  for (const reissue of sorted.filter((e) => e.type === REISSUED)) {
+    const before = changes.filter((e) => e.sk.localeCompare(reissue.sk) < 0).at(-1);
+    if (before?.to !== 'TEMPORARY_PASSWORD_ISSUED') problems.push(`request ${requestId} (${path}) audited a password reissue after ${before?.to ?? 'nothing'}, not while TEMPORARY_PASSWORD_ISSUED`);
+  }
+  return problems;
+}
 
 /** Appends `value` to the list at `key`. */
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -462,7 +494,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /**
  * Nothing lost, nothing duplicated: every packet AVAILABLE with one execution chain and one CMS
  * record, every request where its path leads with one execution, and each status change audited
- * exactly once. Reads DynamoDB Local directly and the Step Functions API. Every look-up is by
+ * exactly once (a retried password step's new password is a `TemporaryPasswordReissued`, not a
+ * status change: accessTrailProblems). Reads DynamoDB Local directly and the Step Functions API. Every look-up is by
  * key (maps and sets), so the check grows with the items, not their square.
  *
  * `readHistories` also reads every execution's history back to count the task attempts that
@@ -543,11 +576,8 @@ export async function verifyLoad(target: Target, result: LoadResult, options: { 
       if (stored?.['status'] !== want.status) problems.push(`request ${requestId} (${path}) is ${String(stored?.['status'] ?? 'missing')}, not ${want.status}`);
       const runs = runsOf.get(requestId) ?? [];
       if (runs.length !== 1 || runs[0]?.status !== 'SUCCEEDED') problems.push(`request ${requestId} has executions ${runs.map((e) => `${e.name}:${e.status}`).join(', ') || 'none'}`);
-      const transitions = (auditBy.get(requestId) ?? [])
-        .filter((e) => e['type'] === 'AccessRequestStatusChanged')
-        .sort((x, y) => String(x['sk']).localeCompare(String(y['sk'])))
-        .map((e) => String((e['details'] as { to?: string } | undefined)?.to));
-      if (JSON.stringify(transitions) !== JSON.stringify(want.transitions)) problems.push(`request ${requestId} (${path}) audited ${transitions.join(' → ')}`);
+      const records = (auditBy.get(requestId) ?? []).map((e) => ({ type: String(e['type']), sk: String(e['sk']), to: (e['details'] as { to?: string } | undefined)?.to }));
+      problems.push(...accessTrailProblems(requestId, path, records));
     }
     const strays = accessExecutions.filter((e) => !started.has(e.name ?? ''));
     if (strays.length && result.requests.length) problems.push(`access executions nobody started: ${strays.slice(0, 5).map((e) => e.name).join(', ')}`);

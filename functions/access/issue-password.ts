@@ -30,8 +30,12 @@ type Employee = Pick<AccessRequest['employee'], 'fullName' | 'email'>;
  * 3. the account (its hash, the issue's number, counted on the request, and the agency) and the
  *    request's TEMPORARY_PASSWORD_ISSUED with its audit event are one transaction, each
  *    conditional as before (the account: created once per request, never over an active or
- *    another request's one; the request: in a status it comes from, or, for a retried step, as
- *    read); when either fails nothing is written and the step fails
+ *    another request's one; the request: in the status as read, and, for a retried step, with
+ *    the issue as read); when either fails nothing is written, the request is read once more
+ *    and the step fails if that fails too. A retried step whose first
+ *    attempt already issued (the request TEMPORARY_PASSWORD_ISSUED) issues and mails a new
+ *    password (the first one's mail may never have left), audited as `TemporaryPasswordReissued`
+ *    (the issue's number, ids only): the status did not change, so no second status change
  * 4. the first issue of an execution that carries the employee and the agency reads nothing: its
  *    transaction is conditional on the request awaiting verification with no issue yet, what a
  *    read would have checked; when it is not (a retried step, a reissue), as 3 from the request as read
@@ -69,22 +73,32 @@ async function firstIssue(requestId: string, carried: { employee: Employee; ori:
   return written ? carried.employee : undefined;
 }
 
-/** The issue from the request as read: its next number, or the same one again for a retried step. */
-async function issueFromRead(requestId: string, hash: string, at: Date, expiresAt: string): Promise<Employee> {
+/**
+ * The issue from the request as read: its next number, or the same one again for a retried step.
+ * The write is conditional on the status as read (and, for a retried step, the issue as read), so
+ * of two attempts that read the same request (a timed-out attempt still running beside its retry)
+ * one writes; the other reads again once and, finding the password issued, reissues.
+ */
+async function issueFromRead(requestId: string, hash: string, at: Date, expiresAt: string, again = true): Promise<Employee> {
   const request = await loadRequest(requestId);
   // The issue's number is the request's (the account's was always the same, written beside it); a retried step reissues the same number.
-  const issue = Math.max((request.issue ?? 0) + (request.status === 'TEMPORARY_PASSWORD_ISSUED' ? 0 : 1), 1);
+  const retried = request.status === 'TEMPORARY_PASSWORD_ISSUED';
+  const issue = Math.max((request.issue ?? 0) + (retried ? 0 : 1), 1);
   const fields = { temporaryPasswordExpiresAt: expiresAt, issue };
   if (!FROM.includes(request.status)) throw new Conflict(`Access request ${requestId} is ${request.status}; it cannot become TEMPORARY_PASSWORD_ISSUED`);
-  // A retried step (already issued) replaces the password while the request still holds what was read.
-  const unchanged = request.status === 'TEMPORARY_PASSWORD_ISSUED' ? { temporaryPasswordExpiresAt: request.temporaryPasswordExpiresAt, issue: request.issue } : {};
+  // A retried step (already issued) replaces the password while the request still holds what was
+  // read: a new credential, audited as a reissue, not as the status change it already made.
+  const unchanged = retried ? { temporaryPasswordExpiresAt: request.temporaryPasswordExpiresAt, issue: request.issue } : {};
   const written = await writeWithAudit(
     [
-      ...store.transitionItems(request, FROM, 'TEMPORARY_PASSWORD_ISSUED', fields, at.toISOString(), { fields: unchanged }),
+      ...store.transitionItems(request, [request.status], 'TEMPORARY_PASSWORD_ISSUED', fields, at.toISOString(), { fields: unchanged }),
       store.temporaryPasswordItem({ email: request.employee.email, requestId, fullName: request.employee.fullName, ori: request.ori, issue, temporaryPasswordHash: hash, temporaryPasswordExpiresAt: expiresAt }),
     ],
-    auditOf(request, 'AccessRequestStatusChanged', 'workflow', { from: request.status, to: 'TEMPORARY_PASSWORD_ISSUED', note: `expires ${expiresAt}` }),
+    retried
+      ? auditOf(request, 'TemporaryPasswordReissued', 'workflow', { issue, reason: 'the step was retried after its first attempt issued a password', note: `expires ${expiresAt}` })
+      : auditOf(request, 'AccessRequestStatusChanged', 'workflow', { from: request.status, to: 'TEMPORARY_PASSWORD_ISSUED', note: `expires ${expiresAt}` }),
   );
-  if (!written) throw new Conflict(`Access request ${requestId} or its account changed while its temporary password was issued; nothing was written`);
-  return request.employee;
+  if (written) return request.employee;
+  if (again) return issueFromRead(requestId, hash, at, expiresAt, false);
+  throw new Conflict(`Access request ${requestId} or its account changed while its temporary password was issued; nothing was written`);
 }

@@ -218,6 +218,32 @@ describe('CCHRS access request, end to end', () => {
     expect((await fetch(url)).status).toBe(409);
   });
 
+  cases.needs(['faults'])('records the evidence form’s answer once when its first POST did its work but its answer was lost (Lambda timed out) and the unit sends it again', async () => {
+    const requestId = await toVerification('lost');
+    const mail = await mailTo(UNIT, 'Verify both trainings on CJIS Online and record each completion (date and record id) (CCHRS access for Jordan lost Rivera');
+    const url = link(mail, 'Both verified on CJIS Online');
+    const q = new URL(url).searchParams;
+    const answer = new URLSearchParams({
+      task: q.get('task') ?? '', choice: q.get('choice') ?? '', expires: q.get('expires') ?? '', sig: q.get('sig') ?? '',
+      'security-awareness.evidence': 'cjis-online', 'security-awareness.completedOn': '2026-11-20', 'security-awareness.recordId': 'CJIS-SA-7',
+      'cchrs-ngi.evidence': 'cjis-online', 'cchrs-ngi.completedOn': '2026-11-21', 'cchrs-ngi.recordId': 'CJIS-NGI-7',
+    });
+    const send = () => fetch(url, { method: 'POST', body: answer, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    try {
+      await h.faults.set({ functions: { 'access-evidence-record': { timeout: 1, timeoutAfterMs: 100, timeoutAfterHandler: true, times: 1, match: requestId } } });
+      expect((await send()).status).toBeGreaterThanOrEqual(500);
+      expect(await h.faults.counts()).toEqual({ 'lambda:access-evidence-record:timeout': 1 });
+    } finally {
+      await h.faults.clear();
+    }
+    // The second POST finds the task decided: nothing is recorded or audited again.
+    expect((await send()).status).toBe(409);
+    await statusBecomes(requestId, 'TEMPORARY_PASSWORD_ISSUED');
+    const view = (await (await api(`/access-requests/${requestId}`, unit)).json()) as { timeline: { actor: string; status?: string }[] };
+    // The verification step's opening, then the evidence: each audited once.
+    expect(view.timeline.filter((t) => t.status === 'TRAINING_VERIFICATION').map((t) => t.actor)).toEqual(['workflow', UNIT]);
+  });
+
   it('refuses "Both verified" before any evidence is recorded (409, saying what to do), leaving the task open and sending nothing again', async () => {
     const requestId = await toVerification('early');
     const mail = await mailTo(UNIT, 'Verify both trainings on CJIS Online and record each completion (date and record id) (CCHRS access for Jordan early Rivera');

@@ -1,18 +1,23 @@
 import { Clock } from '../../infra/local/clock';
 import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../../drive/load';
-import { givenRuntime, history, packetIdFor, stopHarness, type Harness } from './steps';
+import { givenRuntime, history, packetIdFor, scanAll, stopHarness, type Harness } from './steps';
 
 const ORI = 'CT0000100';
 const TAG = 'timeouts';
 const TRANSMIT_HANG_MS = 1500;
 const DYNAMO_HANG_MS = 1000;
+const STEP_HANG_MS = 50;
 
 /**
  * Timeouts that take time (issue 8): one packet's `arrests-transmit` does its work (CMS gets the
  * packet, the docket is recorded) and then hangs until Lambda ends it with `Sandbox.Timedout`,
  * and the DynamoDB write that records the docket hangs once and has its connection dropped. The
  * state machine's Retry and the handlers' idempotency must carry the packet through: AVAILABLE,
- * one execution, one CMS record, each status change audited once.
+ * one execution, one CMS record, each status change audited once. Two access requests (one
+ * denied, one through to ACTIVE) run beside them, whose steps that write the trail (the
+ * verification task's opening, the training round, the unit's verification call, the password)
+ * each run to their end and lose their answer once: every status change is still audited once,
+ * and the retried password step's new password is audited as a reissue (issue 19's soak).
  */
 describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
   let h: Harness;
@@ -32,20 +37,34 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
     // Packet ids are keyed with the runtime's secret, so the fault is set once the runtime runs.
     slowPacket = packetIdFor(h, ORI, `${TAG}-00001`);
     h.runtime.faults.set({
-      functions: { 'arrests-transmit': { timeout: 1, timeoutAfterMs: TRANSMIT_HANG_MS, timeoutAfterHandler: true, match: slowPacket, times: 1 } },
+      functions: {
+        'arrests-transmit': { timeout: 1, timeoutAfterMs: TRANSMIT_HANG_MS, timeoutAfterHandler: true, match: slowPacket, times: 1 },
+        // The access request's steps that write its trail each run to their end, lose their answer and are retried (issue 19's soak).
+        'tasks-notify': { timeout: 1, timeoutAfterMs: STEP_HANG_MS, timeoutAfterHandler: true, match: 'training-verification', times: 1 },
+        'access-advance': { timeout: 1, timeoutAfterMs: STEP_HANG_MS, timeoutAfterHandler: true, match: 'training-assigned', times: 1 },
+        'access-verify-training': { timeout: 1, timeoutAfterMs: STEP_HANG_MS, timeoutAfterHandler: true, times: 1 },
+        'access-issue-password': { timeout: 1, timeoutAfterMs: STEP_HANG_MS, timeoutAfterHandler: true, times: 1 },
+      },
       services: { dynamodb: { hang: 1, hangMs: DYNAMO_HANG_MS, operations: ['TransactWriteItems'], match: '"TRANSMITTED"', times: 1 } },
     });
     target = await targetOf(h.runtime);
     const started = Date.now();
-    result = await runLoad(target, { packets: 2, accessRequests: 0, concurrency: 2, tag: TAG, stepTimeoutMs: 15_000 });
+    result = await runLoad(target, { packets: 2, accessRequests: 2, concurrency: 4, tag: TAG, stepTimeoutMs: 15_000 });
     seconds = (Date.now() - started) / 1000;
-  }, 30_000);
+  }, 60_000);
 
   afterAll(() => stopHarness(h));
 
   it('injected one Lambda timeout and one hung DynamoDB write, each taking its time', () => {
     expect(result.packetIds).toContain(slowPacket);
-    expect(h.runtime.faults.counts()).toEqual({ 'lambda:arrests-transmit:timeout': 1, 'dynamodb:TransactWriteItems:hang': 1 });
+    expect(h.runtime.faults.counts()).toEqual({
+      'lambda:arrests-transmit:timeout': 1,
+      'dynamodb:TransactWriteItems:hang': 1,
+      'lambda:tasks-notify:timeout': 1,
+      'lambda:access-advance:timeout': 1,
+      'lambda:access-verify-training:timeout': 1,
+      'lambda:access-issue-password:timeout': 1,
+    });
     expect(seconds).toBeGreaterThanOrEqual(TRANSMIT_HANG_MS / 1000);
   });
 
@@ -57,6 +76,16 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
     expect(failures).toEqual([expect.objectContaining({ error: 'Sandbox.Timedout', cause: expect.stringContaining(`Task timed out after ${(TRANSMIT_HANG_MS / 1000).toFixed(2)} seconds`) })]);
     expect(entered.filter((name) => name === 'TransmitToCms')).toHaveLength(1);
     expect(entered).toContain('AwaitAdjudication');
+  });
+
+  it('audits a password step retried after it issued as a reissue, never as a second status change', async () => {
+    const active = result.requests.find((r) => r.path === 'active')?.requestId ?? '';
+    const trail = (await scanAll(h, [target.tables.audit])).filter((e) => (e['subject'] as { id?: string }).id === active);
+    const types = trail.map((e) => String(e['type']));
+
+    expect(types.filter((t) => t === 'TemporaryPasswordReissued')).toHaveLength(1);
+    expect(trail.find((e) => e['type'] === 'TemporaryPasswordReissued')).toMatchObject({ actor: 'workflow', details: { issue: 1 } });
+    expect(trail.filter((e) => e['type'] === 'AccessRequestStatusChanged' && (e['details'] as { to?: string }).to === 'TEMPORARY_PASSWORD_ISSUED')).toHaveLength(1);
   });
 
   it('still delivers every packet exactly once: AVAILABLE, one execution, one CMS record, each status change audited once', async () => {

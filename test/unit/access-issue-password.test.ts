@@ -85,9 +85,30 @@ describe('issuing the temporary password (access-issue-password)', () => {
 
     expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 1);
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
-    const { request, account } = written(1);
-    expect(request?.ExpressionAttributeValues).toMatchObject({ ':from0': 'TRAINING_VERIFICATION', ':seen0': '2026-12-01T12:00:00.000Z', ':seen1': 1, ':issue': 1 });
+    const { request, account, audits } = written(1);
+    expect(request?.ConditionExpression).toBe('#status IN (:from0) AND #seen0 = :seen0 AND #seen1 = :seen1');
+    expect(request?.ExpressionAttributeValues).toMatchObject({ ':from0': 'TEMPORARY_PASSWORD_ISSUED', ':seen0': '2026-12-01T12:00:00.000Z', ':seen1': 1, ':issue': 1 });
     expect(account?.ExpressionAttributeValues).toMatchObject({ ':issue': 1 });
+    // A new password is a new event, but not a second status change (issue 19's soak): ids only.
+    expect(audits).toEqual([expect.objectContaining({ type: 'TemporaryPasswordReissued', actor: 'workflow', subject: expect.objectContaining({ id: REQUEST_ID }), details: expect.objectContaining({ issue: 1 }) })]);
+    expect(JSON.stringify(audits)).not.toContain(employee.email);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+  });
+
+  it('of two attempts that read the request awaiting verification (a timed-out attempt still running beside its retry), the one that loses reads again and reissues: one status change audited', async () => {
+    dynamo.on(TransactWriteCommand).rejectsOnce(conditionFailed()).resolves({});
+    dynamo
+      .on(GetCommand)
+      .resolvesOnce({ Item: stored() })
+      .resolves({ Item: stored({ status: 'TEMPORARY_PASSWORD_ISSUED', issue: 1, temporaryPasswordExpiresAt: '2026-12-01T12:00:00.000Z' }) });
+
+    await handler({ requestId: REQUEST_ID }, context);
+
+    expect(dynamo).toHaveReceivedCommandTimes(GetCommand, 2);
+    // The first write was conditional on the status as read, not on any status a password comes from.
+    expect(written(0).request?.ConditionExpression).toBe('#status IN (:from0)');
+    expect(written(0).request?.ExpressionAttributeValues).toMatchObject({ ':from0': 'TRAINING_VERIFICATION' });
+    expect(written(1).audits).toEqual([expect.objectContaining({ type: 'TemporaryPasswordReissued', details: expect.objectContaining({ issue: 1 }) })]);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
   });
 
@@ -99,6 +120,7 @@ describe('issuing the temporary password (access-issue-password)', () => {
 
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     expect(written().account?.ExpressionAttributeValues).toMatchObject({ ':issue': 2 });
+    expect(written().audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', details: expect.objectContaining({ from: 'PASSWORD_EXPIRED', to: 'TEMPORARY_PASSWORD_ISSUED' }) })]);
   });
 
   it('fails the step, mailing nothing, when the request cannot get a password (a Conflict naming its status)', async () => {
