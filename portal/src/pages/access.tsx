@@ -191,6 +191,7 @@ const eventWords = (type: string, status?: string) =>
     : (
         {
           TemporaryPasswordReissueRequested: 'New temporary password requested',
+          TemporaryPasswordReissued: 'Temporary password issued again',
           AccountUnlocked: 'First login unlocked',
           TaskCreated: 'Task opened',
           TaskDecided: 'Decision recorded',
