@@ -4,32 +4,12 @@
  * every function that imports the module (issue 19, module load). zod/mini is replaced by a copy
  * that counts the object schemas made, and each module is imported fresh.
  */
-import { jest } from '@jest/globals';
+import { countConstructions, countZodBuilders } from './import-counters';
 
 let objects = 0;
-const actual = await import('zod/mini');
-jest.unstable_mockModule('zod/mini', () => ({
-  ...actual,
-  object: (...args: Parameters<typeof actual.object>) => {
-    objects += 1;
-    return actual.object(...args);
-  },
-  string: (...args: Parameters<typeof actual.string>) => {
-    objects += 1;
-    return actual.string(...args);
-  },
-}));
+await countZodBuilders(['object', 'string'], () => (objects += 1));
 let loggers = 0;
-const powertools = await import('@aws-lambda-powertools/logger');
-jest.unstable_mockModule('@aws-lambda-powertools/logger', () => ({
-  ...powertools,
-  Logger: class extends powertools.Logger {
-    constructor(...args: ConstructorParameters<typeof powertools.Logger>) {
-      super(...args);
-      loggers += 1;
-    }
-  },
-}));
+await countConstructions('@aws-lambda-powertools/logger', 'Logger', () => (loggers += 1));
 
 // The shared modules first: the domain modules import them, and parsing their schemas builds them.
 describe.each([

@@ -7,44 +7,21 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { jest } from '@jest/globals';
+import { countConstructions, countZodBuilders } from './import-counters';
 
 const OWN = /\/(functions\/(search|dissemination)\/|events\/search-records-written)/;
 /** Where search's or dissemination's own module called zod (the first frame outside zod and this file), if it did. */
 const ownCaller = (): string | undefined => {
-  const caller = (new Error().stack ?? '').split('\n').slice(2).find((line) => !line.includes('node_modules') && !line.includes('search-entries-import'));
+  const caller = (new Error().stack ?? '').split('\n').slice(2).find((line) => !line.includes('node_modules') && !line.includes('search-entries-import') && !line.includes('import-counters'));
   return caller !== undefined && OWN.test(caller) ? caller.trim() : undefined;
 };
 let schemas: string[] = [];
-const actual = await import('zod/mini');
-const counted = <F extends (...args: never[]) => unknown>(name: string, make: F) =>
-  ((...args: Parameters<F>) => {
-    const caller = ownCaller();
-    if (caller) schemas.push(`${name} ${caller}`);
-    return make(...args);
-  }) as F;
-jest.unstable_mockModule('zod/mini', () => ({
-  ...actual,
-  object: counted('object', actual.object),
-  strictObject: counted('strictObject', actual.strictObject),
-  looseObject: counted('looseObject', actual.looseObject),
-  string: counted('string', actual.string),
-  union: counted('union', actual.union),
-  discriminatedUnion: counted('discriminatedUnion', actual.discriminatedUnion),
-  enum: counted('enum', actual.enum),
-  array: counted('array', actual.array),
-}));
+await countZodBuilders(['object', 'strictObject', 'looseObject', 'string', 'union', 'discriminatedUnion', 'enum', 'array'], (name) => {
+  const caller = ownCaller();
+  if (caller) schemas.push(`${name} ${caller}`);
+});
 let dataClients = 0;
-const rds = await import('@aws-sdk/client-rds-data');
-jest.unstable_mockModule('@aws-sdk/client-rds-data', () => ({
-  ...rds,
-  RDSDataClient: class extends rds.RDSDataClient {
-    constructor(...args: ConstructorParameters<typeof rds.RDSDataClient>) {
-      super(...args);
-      dataClients += 1;
-    }
-  },
-}));
+await countConstructions('@aws-sdk/client-rds-data', 'RDSDataClient', () => (dataClients += 1));
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const entries = ['functions/search', 'functions/dissemination'].flatMap((dir) =>
