@@ -101,6 +101,12 @@ export interface UpstreamOptions {
   readonly agent?: http.Agent;
 }
 
+/** The 502's body for an upstream that failed: the caller's (`errorBody`), or one naming the upstream. */
+const upstreamFailedBody = (options: UpstreamOptions, host: string, message: string): unknown => options.errorBody?.(message) ?? { message: `The local upstream ${host} failed: ${message}` };
+
+/** The 504's body for an upstream that took longer than `timeoutMs`: the caller's, or one naming the upstream. */
+const upstreamTimeoutBody = (options: UpstreamOptions, host: string): unknown => options.timeoutBody ?? { message: `The local upstream ${host} did not answer in time` };
+
 /**
  * Passes a request (its body already read) to `upstream` and its answer back. The upstream call
  * is aborted when the caller goes away, and answered 504 (`timeoutBody`) when the upstream takes
@@ -124,7 +130,7 @@ export function proxy(
       resolve();
     };
     const timer = setTimeout(() => {
-      if (!res.headersSent) send(res, 504, options.timeoutBody ?? { message: `The local upstream ${target.host} did not answer in time` });
+      if (!res.headersSent) send(res, 504, upstreamTimeoutBody(options, target.host));
       controller.abort();
       done();
     }, options.timeoutMs ?? UPSTREAM_TIMEOUT_MS);
@@ -159,7 +165,7 @@ export function proxy(
       },
     );
     call.on('error', (error) => {
-      if (!res.headersSent && !controller.signal.aborted) send(res, 502, options.errorBody?.(error.message) ?? { message: `The local upstream ${target.host} failed: ${error.message}` });
+      if (!res.headersSent && !controller.signal.aborted) send(res, 502, upstreamFailedBody(options, target.host, error.message));
       done();
     });
     call.end(body);
@@ -229,7 +235,7 @@ export function forward(
     };
     const timer = setTimeout(() => {
       controller.abort();
-      finish(() => resolve(wholeAnswer({ status: 504, body: options.timeoutBody ?? { message: `The local upstream ${target.host} did not answer in time` } })));
+      finish(() => resolve(wholeAnswer({ status: 504, body: upstreamTimeoutBody(options, target.host) })));
     }, options.timeoutMs ?? UPSTREAM_TIMEOUT_MS);
     const onAbort = (): void => {
       controller.abort();
@@ -248,12 +254,12 @@ export function forward(
           const answer = options.transform ? options.transform(raw, out.headers) : { body: raw, headers: out.headers };
           finish(() => resolve({ status: out.statusCode ?? 502, headers: flatHeaders(answer.headers), body: answer.body }));
         });
-        out.on('error', (error) => finish(() => resolve(wholeAnswer({ status: 502, body: options.errorBody?.(error.message) ?? { message: `The local upstream ${target.host} failed: ${error.message}` } }))));
+        out.on('error', (error) => finish(() => resolve(wholeAnswer({ status: 502, body: upstreamFailedBody(options, target.host, error.message) }))));
       },
     );
     request.on('error', (error) => {
       if (controller.signal.aborted) return;
-      finish(() => resolve(wholeAnswer({ status: 502, body: options.errorBody?.(error.message) ?? { message: `The local upstream ${target.host} failed: ${error.message}` } })));
+      finish(() => resolve(wholeAnswer({ status: 502, body: upstreamFailedBody(options, target.host, error.message) })));
     });
     request.end(call.body);
   });
