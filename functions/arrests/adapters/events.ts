@@ -1,4 +1,3 @@
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type * as z from 'zod/mini';
 import { ArrestDataAvailable } from '#events/arrest-data-available';
 import { ArrestPacketAccepted } from '#events/arrest-packet-accepted';
@@ -8,7 +7,7 @@ import { ArrestPacketRejected } from '#events/arrest-packet-rejected';
 import { ArrestPacketReturned } from '#events/arrest-packet-returned';
 import { ArrestPacketTransmitted } from '#events/arrest-packet-transmitted';
 import { ArrestPacketValidated } from '#events/arrest-packet-validated';
-import { eventBridge } from '#shared/clients/event-bridge';
+import { putEvents } from '#shared/adapters/events';
 import type { PacketStatus } from '../domain/status';
 import type { PacketRecord } from './packet-store';
 
@@ -54,10 +53,7 @@ export async function publishStatusEvent(busName: string, packet: StatusEventSub
     occurredAt: packet.updatedAt,
     ...extra,
   });
-  const out = await eventBridge.send(
-    new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: definition.source, DetailType: definition.detailType, Detail: JSON.stringify(detail), Resources: [] }] }),
-  );
-  if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${definition.detailType}: ${JSON.stringify(out.Entries)}`);
+  await putEvents([{ EventBusName: busName, Source: definition.source, DetailType: definition.detailType, Detail: JSON.stringify(detail), Resources: [] }]);
 }
 
 /** The status events as the use cases see them (use-cases/ports.ts): published on this bus. */

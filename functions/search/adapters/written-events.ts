@@ -1,12 +1,10 @@
-import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SearchRecordsWritten } from '#events/search-records-written';
-import { eventBridge } from '#shared/clients/event-bridge';
+import { putEvents } from '#shared/adapters/events';
 import type { WrittenRecord } from '../use-cases/ingest';
 
 /** Records per event (an event's detail holds up to 1,000; 500 ids of 128 characters stay far below EventBridge's 256 KB). */
 const RECORDS_PER_EVENT = 500;
-/** Entries per PutEvents call, EventBridge's limit. */
-const ENTRIES_PER_CALL = 10;
 
 /** The events that tell which records search wrote: one per source and up to RECORDS_PER_EVENT records, each checked against its schema. */
 export function writtenEntries(busName: string, written: readonly WrittenRecord[]): PutEventsRequestEntry[] {
@@ -34,10 +32,5 @@ export function writtenEntries(busName: string, written: readonly WrittenRecord[
  */
 export const announceWritten =
   (busName: string) =>
-  async (written: readonly WrittenRecord[]): Promise<void> => {
-    const entries = writtenEntries(busName, written);
-    for (let i = 0; i < entries.length; i += ENTRIES_PER_CALL) {
-      const out = await eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + ENTRIES_PER_CALL) }));
-      if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${SearchRecordsWritten.detailType}: ${JSON.stringify(out.Entries?.map((e) => e.ErrorCode))}`);
-    }
-  };
+  (written: readonly WrittenRecord[]): Promise<void> =>
+    putEvents(writtenEntries(busName, written));
