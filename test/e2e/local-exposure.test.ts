@@ -91,7 +91,9 @@ describe('DynamoDB Local', () => {
     const gone = (): boolean => {
       try {
         const stat = execFileSync('ps', ['-o', 'stat=', '-p', java], { encoding: 'utf8' }).trim();
-        return stat === '' || stat.startsWith('Z');
+        // A zombie is gone once none of its threads runs: `Zl` is a JVM whose main thread ended
+        // while its other threads (the listening socket's among them) still run.
+        return stat === '' || (stat.startsWith('Z') && !stat.includes('l'));
       } catch {
         return true;
       }
