@@ -101,13 +101,15 @@ describe('CISS Search certification renewal, across the year', () => {
       expect(reminder7.body.text).toContain('Security Awareness Training is not shown current today');
 
       // The unit records the renewed SAT (CJIS Online, today); the renewal is accepted.
-      const recorded = await post(`${firstPath}/awareness`, unit, { completedOn: await today(), recordId: 'CJIS-SA-61001' });
+      // The day it was completed, taken once: the renewal below moves the clock on an hour, which may cross midnight.
+      const completedOn = await today();
+      const recorded = await post(`${firstPath}/awareness`, unit, { completedOn, recordId: 'CJIS-SA-61001' });
       expect(recorded.status).toBe(200);
-      expect(await recorded.json()).toMatchObject({ recorded: true, awareness: { current: true, completedOn: await today(), currentUntil: await today(365) } });
+      expect(await recorded.json()).toMatchObject({ recorded: true, awareness: { current: true, completedOn, currentUntil: await today(365) } });
       const renewal = await certify(2);
       expect(renewal.renews).toBe(first);
       const renewed = await read(`/search-certifications/${renewal.certificationId}`, admin);
-      expect(renewed).toMatchObject({ renews: first, awareness: { completedOn: await today(), recordId: 'CJIS-SA-61001' } });
+      expect(renewed).toMatchObject({ renews: first, awareness: { completedOn, recordId: 'CJIS-SA-61001' } });
       await statusBecomes(firstPath, 'RENEWED');
       await mailTo(EMPLOYEE.email, 'CISS Search access renewed');
 
