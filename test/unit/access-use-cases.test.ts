@@ -7,7 +7,7 @@ import type { AccessView, Account } from '#shared/adapters/access-store';
 import type { StoredTask } from '#shared/adapters/task-store';
 import type { AuditEvent } from '#shared/audit';
 import { Cursors } from '#shared/cursor';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors';
+import { Conflict, Forbidden, Gone, NotFound, ValidationFailed } from '#shared/errors';
 import type { Caller } from '#shared/http';
 import type { AccessRequest, NewAccessRequest } from '../../functions/access/domain/request';
 import type { TrainingVerification } from '../../functions/access/domain/training';
@@ -428,7 +428,8 @@ describe('recording training verification', () => {
         decisions.push({ choice, comment, actor: actor.id });
         // The evidence is written with the claim, in one transaction, on condition that the trainings are as read: a claim
         // refused (decided, expired) writes neither; one claimed whose workflow could not be reached ('unavailable') is undone, the evidence stays.
-        const claimed = decided === 'decided' || decided === 'unavailable';
+        // A claim whose workflow had gone ('cancelled') is closed, not undone: its evidence stays too.
+        const claimed = decided === 'decided' || decided === 'unavailable' || decided === 'cancelled';
         if (evidence && claimed) {
           const { request, fields, audit, updatedAt } = evidence;
           const asRead = Object.fromEntries(Object.keys(fields).map((f) => [f, request[f as keyof AccessRequest]]));
@@ -533,6 +534,22 @@ describe('recording training verification', () => {
     await expect(recordTrainingVerification(ports(new FakeStore(awaiting()), null).p, awaiting(), both, actor)).rejects.toThrow('No verification task is waiting for this request');
     const decided = { ...pendingTask, task: { ...pendingTask.task, status: 'DECIDED' as const } };
     await expect(recordTrainingVerification(ports(new FakeStore(awaiting()), decided).p, awaiting(), both, actor)).rejects.toThrow(Conflict);
+  });
+
+  it('is a 410, keeping the evidence, when the workflow stopped waiting for the task while it was decided (its step was retried)', async () => {
+    const store = new FakeStore(awaiting());
+    const error = await recordTrainingVerification(ports(store, pendingTask, 'cancelled').p, awaiting(), both, actor).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(Gone);
+    expect((error as Gone).message).toContain('send the verification again once the request\'s new verification task is waiting');
+    expect(store.requests.get('AR-20261129-00000000AA')?.training?.['security-awareness']?.recordId).toBe('CJIS-SA-88231');
+  });
+
+  it('is a 410, deciding nothing, when the step\'s task is already closed by the workflow; a decided one stays a 409', async () => {
+    const cancelled = { ...pendingTask, task: { ...pendingTask.task, status: 'CANCELLED' as const, closedReason: 'replaced: the step was retried' } };
+    const { p, decisions } = ports(new FakeStore(awaiting()), cancelled);
+    await expect(verifyTrainingOnApi(p, 'AR-20261129-00000000AA', () => both, unit)).rejects.toThrow(new Gone(`The verification task task-v is closed (replaced: the step was retried); nothing was decided. Any training recorded is kept: send the verification again once the request's new verification task is waiting.`));
+    expect(decisions).toEqual([]);
   });
 
   it('is a 409 when the task could not be decided', async () => {

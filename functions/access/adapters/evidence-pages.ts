@@ -88,7 +88,8 @@ export function evidencePage(outcome: EvidenceOutcome, requestId: string, fields
 
 /** An error as a page: a refusal (409…) says why nothing was recorded; anything else only a reference. */
 export function evidenceError(error: unknown, correlationId: string): APIGatewayProxyResult {
-  if (error instanceof AppError && error.statusCode < 500) return page(error.statusCode, 'Nothing was recorded', `<p>${e(error.message)}</p>`);
+  // A 410 is a task closed under the decision (its step was asked again): the training may be recorded, the decision was not.
+  if (error instanceof AppError && error.statusCode < 500) return page(error.statusCode, error.statusCode === 410 ? 'Nothing was decided' : 'Nothing was recorded', `<p>${e(error.message)}</p>`);
   logger.error('training evidence page failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
   return page(500, 'Something went wrong', `<p>Nothing was recorded. Please try again later; if it keeps failing, quote this reference: ${e(correlationId)}.</p>`);
 }

@@ -1,6 +1,6 @@
 import type { StoredTask, TaskStore } from '#shared/adapters/task-store';
 import type { AuditEvent } from '#shared/audit';
-import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
+import { Conflict, Gone, NotFound, ValidationFailed } from '#shared/errors';
 import type { Task } from '../../tasks/domain/task';
 import type { Actor, DecideResult } from '../../tasks/domain/use-cases';
 import type { AccessRequest } from '../domain/request';
@@ -37,15 +37,17 @@ export interface RecordTrainingPorts {
 /**
  * The unit records, per module, the CJIS Online completion; then the waiting verification task is
  * decided: verified, or which module is missing. The same for the API and the e-mailed form.
- * 1. only while the request awaits verification (409), with the task still open (409); `current`
- *    gives the step's current task (by default its pointer, then the task)
+ * 1. only while the request awaits verification (409), with the task still open (409, or 410 when
+ *    the workflow closed it: its step was retried and asks again); `current` gives the step's
+ *    current task (by default its pointer, then the task)
  * 2. a PDF certificate or a completion in the future is refused with the rule (400)
  * 3. the task, as read in 1, is decided as the unit member (TaskDecided audit event, with the
  *    channel), and the evidence stored with a status-change audit event naming the modules, in
  *    one transaction: the claim is conditional on the task still being open and the evidence on
  *    the request's trainings being as read, and "verified" is ready by the evidence. The same
  *    evidence again (a retry after the decision could not reach the workflow) is not stored or
- *    audited twice: only the decision is made
+ *    audited twice: only the decision is made. A task the workflow no longer waits for (its step was
+ *    retried while this was decided) is a 410: the evidence stays, the decision goes to the new task
  */
 export async function recordTrainingVerification(
   ports: RecordTrainingPorts,
@@ -58,6 +60,7 @@ export async function recordTrainingVerification(
   const outcome = assessVerification(body, ports.now().slice(0, 10));
   if (outcome.problems.length > 0) throw new ValidationFailed(outcome.problems);
   const pending = await current();
+  if (pending?.task.status === 'CANCELLED') throw stepAskedAgain(pending.task);
   if (!pending || pending.task.status !== 'PENDING') throw new Conflict('No verification task is waiting for this request');
   const training = { ...request.training, ...Object.fromEntries(Object.entries(outcome.verified).map(([m, v]) => [m, { ...v, verifiedBy: actor.id }])) };
   const recorded = (m: string, v: { completedOn: string; recordId: string }) => {
@@ -72,8 +75,19 @@ export async function recordTrainingVerification(
   const missing = (Object.keys(TRAINING_MODULES) as TrainingModule[]).filter((m) => !training[m]);
   const comment = missing.length ? `Not verified on CJIS Online: ${missing.map((m) => TRAINING_MODULES[m]).join('; ')}` : undefined;
   const result = await ports.decide(pending.task, pending.sealedToken, missing.length ? 'missing-module' : 'verified', comment, actor, { ready: missing.length === 0, ...(evidence ? { evidence } : {}) });
+  if (result.kind === 'cancelled') throw stepAskedAgain(result.task);
   if (result.kind !== 'decided') throw new Conflict(`The verification task could not be decided (${result.kind})`);
   return { verified: Object.keys(training), missing };
+}
+
+/**
+ * The task the verification would decide was closed because the workflow stopped waiting for it:
+ * its step was retried (or the request stopped), so the request may soon wait on a new task. A
+ * 410, unlike the 409s: the decision did not go through, and sending the verification again once
+ * the new task waits decides that one (evidence already stored is not stored again).
+ */
+function stepAskedAgain(task: Task): Gone {
+  return new Gone(`The verification task ${task.taskId} is closed (${task.closedReason ?? 'the workflow no longer waits for it'}); nothing was decided. Any training recorded is kept: send the verification again once the request's new verification task is waiting.`);
 }
 
 /**
