@@ -131,6 +131,8 @@ export function fakePorts(options: { now?: Date; ids?: string[] } = {}) {
     },
     sendSuccess: async (token, output) => {
       await behaviour.sendSuccess(token, output);
+      // As Step Functions: a task completed once refuses another SendTaskSuccess (TaskTimedOut).
+      if (sent.some((s) => s.token === token)) throw new FakeGone('TaskTimedOut');
       sent.push({ token, output });
     },
     gone: FakeGone,

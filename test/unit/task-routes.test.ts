@@ -104,17 +104,18 @@ describe('POST /tasks/{taskId}/decision (decideTaskFor)', () => {
   });
 
   it.each([
-    ['a task already decided is 409', { status: 'DECIDED', decision: { choice: 'approve', decidedBy: 'x', decidedAt: T0.toISOString(), channel: 'api' } } as Partial<Task>, { choice: 'approve' }, Conflict],
-    ['an expired task is 410', { expiresAt: T0.toISOString() } as Partial<Task>, { choice: 'approve' }, Gone],
-    ['a task the workflow no longer waits for is 410', { status: 'CANCELLED', closedReason: 'execution stopped' } as Partial<Task>, { choice: 'approve' }, Gone],
-    ['a choice that is not one of the task is 400', {}, { choice: 'maybe' }, ValidationFailed],
-    ['a choice that needs a reason, without one, is 400', {}, { choice: 'reject' }, ValidationFailed],
-  ])('%s', async (_name, overrides, body, error) => {
+    ['a task already decided is 409', { status: 'DECIDED', decision: { choice: 'approve', decidedBy: 'x', decidedAt: T0.toISOString(), channel: 'api' } } as Partial<Task>, { choice: 'approve' }, Conflict, ['approve']],
+    ['an expired task is 410', { expiresAt: T0.toISOString() } as Partial<Task>, { choice: 'approve' }, Gone, []],
+    ['a task the workflow no longer waits for is 410', { status: 'CANCELLED', closedReason: 'execution stopped' } as Partial<Task>, { choice: 'approve' }, Gone, []],
+    ['a choice that is not one of the task is 400', {}, { choice: 'maybe' }, ValidationFailed, []],
+    ['a choice that needs a reason, without one, is 400', {}, { choice: 'reject' }, ValidationFailed, []],
+  ])('%s', async (_name, overrides, body, error, handedOver) => {
     const fake = apiPorts();
     fake.seed(aTask({ taskId: ID, ...overrides }));
 
     await expect(decideTaskFor(request(body), fake.ports)).rejects.toThrow(error);
-    expect(fake.sent).toEqual([]);
+    // Only a decided task's own decision is handed over (again, in case its decider stopped before it did).
+    expect(fake.sent.map((s) => s.output.decision)).toEqual(handedOver);
   });
 
   it('names the choice field when the choice is wrong', async () => {

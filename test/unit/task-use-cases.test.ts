@@ -153,7 +153,20 @@ describe('decideTask', () => {
     expect(fake.sent[0]?.output).toMatchObject({ decision: 'approve', comment: null, decidedBy: 'jdoe', channel: 'api' });
   });
 
-  it('reports a second decision as already decided and does not signal the workflow again', async () => {
+  it('hands a decision claimed by a decider that stopped before it reached the workflow to the workflow on the retry, once, and still says already decided', async () => {
+    const { fake, stored } = pending();
+    // The first attempt's claim is stored; it stopped (timed out, killed) before SendTaskSuccess.
+    fake.seed({ ...stored.task, status: 'DECIDED', decision: { choice: 'approve', decidedBy: 'jdoe', decidedAt: '2026-11-23T15:00:00.000Z', channel: 'api' } });
+    const found = fake.tasks.get('task-1')?.task ?? stored.task;
+
+    await expect(decideTask(found, stored.sealedToken, 'approve', undefined, CLERK, fake.ports)).resolves.toMatchObject({ kind: 'already-decided' });
+    await expect(decideTask(found, stored.sealedToken, 'reject', 'again', CLERK, fake.ports)).resolves.toMatchObject({ kind: 'already-decided' });
+
+    expect(fake.sent).toEqual([{ token: 'token-abc', output: { taskId: 'task-1', decision: 'approve', comment: null, decidedBy: 'jdoe', decidedAt: '2026-11-23T15:00:00.000Z', channel: 'api' } }]);
+    expect(fake.audits.filter((a) => a.type === 'TaskDecided')).toEqual([]);
+  });
+
+  it('reports a second decision as already decided and does not decide the workflow again', async () => {
     const { fake, stored } = pending();
     await decideTask(stored.task, stored.sealedToken, 'approve', undefined, CLERK, fake.ports);
     const fresh = fake.tasks.get('task-1');

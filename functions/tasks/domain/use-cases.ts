@@ -142,11 +142,19 @@ export type DecideResult =
  * 3. only then hand the decision to the waiting execution
  * 4. the execution has gone → the task is CANCELLED; a transient failure → the claim is undone
  *    (the task is PENDING again), so nothing is left half-decided
+ * 5. a task found decided is handed to the execution once more before the 409: a decider that
+ *    stopped between its claim and 3 (a Lambda that timed out, a runtime killed) left the
+ *    execution waiting on a decision it never got, and the decider's retry is what can finish it.
+ *    SendTaskSuccess on a task already completed is refused (the execution has it), so this
+ *    never decides twice
  */
 export async function decideTask(task: Task, sealedToken: string, choice: string, comment: string | undefined, actor: Actor, ports: TaskPorts, alongside?: Alongside): Promise<DecideResult> {
   const now = ports.now();
   const current = standing(task, now);
-  if (current === 'decided') return { kind: 'already-decided', task };
+  if (current === 'decided') {
+    await handOverAgain(task, sealedToken, ports);
+    return { kind: 'already-decided', task };
+  }
   if (current === 'cancelled') return { kind: 'cancelled', task };
   if (current === 'expired') return { kind: 'expired', task };
   const problem = choiceProblem(task, choice, comment);
@@ -167,9 +175,8 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
     return { kind: 'unavailable', task: fresh };
   }
   const decided: Task = { ...task, status: 'DECIDED', decision };
-  const output: DecisionOutput = { taskId: task.taskId, decision: choice, comment: decision.comment ?? null, decidedBy: actor.id, decidedAt: decision.decidedAt, channel: actor.channel };
   try {
-    await ports.sendSuccess(await ports.open(sealedToken, task.taskId), output);
+    await ports.sendSuccess(await ports.open(sealedToken, task.taskId), outputOf(task, decision));
   } catch (error) {
     if (error instanceof ports.gone) {
       await ports.store.close(task.taskId, 'DECIDED', 'CANCELLED', 'the workflow no longer waits for this decision', audit('TaskCancelled', task, 'system', 'success', { reason: 'workflow gone' }));
@@ -179,4 +186,23 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
     return { kind: 'unavailable', task };
   }
   return { kind: 'decided', task: decided, decision };
+}
+
+/** What the waiting execution is handed for a decision. */
+function outputOf(task: Task, decision: Decision): DecisionOutput {
+  return { taskId: task.taskId, decision: decision.choice, comment: decision.comment ?? null, decidedBy: decision.decidedBy, decidedAt: decision.decidedAt, channel: decision.channel };
+}
+
+/**
+ * A decided task's decision, handed to the execution again (5 above). The execution already has
+ * it (`gone`: its token is closed), or cannot be reached now: either way the answer stays the
+ * 409, and a later retry may try again.
+ */
+async function handOverAgain(task: Task, sealedToken: string, ports: TaskPorts): Promise<void> {
+  if (!task.decision) return;
+  try {
+    await ports.sendSuccess(await ports.open(sealedToken, task.taskId), outputOf(task, task.decision));
+  } catch {
+    // Delivered before, or the workflow is unreachable: nothing to undo.
+  }
 }
