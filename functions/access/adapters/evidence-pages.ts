@@ -29,7 +29,8 @@ export function verificationOf(form: URLSearchParams): unknown {
 
 /** The form: per module, the CJIS Online completion date and record id, or why there is none. */
 function formPage(task: Task, requestId: string, values: URLSearchParams, problems: readonly { field: string; rule: string }[] = []): APIGatewayProxyResult {
-  const problemOf = (field: string) => problems.filter((p) => p.field === field).map((p) => `<p style="color:#b50909"><strong>${e(p.rule)}</strong></p>`).join('');
+  const rules = (which: (field: string) => boolean) => problems.filter((p) => which(p.field)).map((p) => `<p style="color:#b50909"><strong>${e(p.rule)}</strong></p>`).join('');
+  const problemOf = (field: string) => rules((f) => f === field);
   const fieldsets = MODULES.map((m, i) => {
     const chosen = values.get(`${m}.evidence`) ?? 'cjis-online';
     const radio = (value: string, label: string) =>
@@ -48,7 +49,7 @@ function formPage(task: Task, requestId: string, values: URLSearchParams, proble
     );
   }).join('');
   const hidden = ['task', 'choice', 'expires', 'sig'].map((k) => `<input type="hidden" name="${k}" value="${e(values.get(k) ?? '')}">`).join('');
-  const other = problems.filter((p) => !p.field.startsWith('modules.')).map((p) => `<p style="color:#b50909"><strong>${e(p.rule)}</strong></p>`).join('');
+  const other = rules((f) => !f.startsWith('modules.'));
   return page(
     problems.length ? 400 : 200,
     'Record the training evidence',

@@ -36,9 +36,10 @@ export interface Account {
 
 /**
  * CCHRS access requests: the shared lifecycle layout (`ACCESS#<id>`/`REQUEST`, one open request
- * per employee e-mail). Each status change is one conditional write with its audit event; the
- * timeline is read back from those events. A function that never touches an account (the
- * training steps, the tasks' openings) imports this alone, without AccessStore's account methods.
+ * per employee e-mail). Each status change is one conditional write with its audit event. A
+ * function that never touches an account (the training steps, the tasks' openings) uses this
+ * alone: what only the access routes need (the timeline, reissue claims, removal, the account's
+ * methods) is on AccessStore, so it stays out of those functions' bundles.
  */
 export class AccessRequestStore extends LifecycleStore<AccessStatus, AccessRequest> {
   constructor(tableName: string) {
@@ -93,7 +94,10 @@ export class AccessRequestStore extends LifecycleStore<AccessStatus, AccessReque
     const stub = { requestId, status: from, createdAt: '', ori: '', employee: { email: '' } } as unknown as AccessRequest;
     return this.transitionItems(stub, [from], to, fields, updatedAt, unchanged);
   }
+}
 
+/** CCHRS access requests with their timeline, and the account beside each (`ACCOUNT#<email>`). */
+export class AccessStore extends AccessRequestStore {
   /**
    * Claims the reissue of temporary password number `issue` for an expired one, with its audit
    * event: one claim per issue, so of two unit members asking at once only one starts it.
@@ -159,10 +163,7 @@ export class AccessRequestStore extends LifecycleStore<AccessStatus, AccessReque
       return { at: String(i['at']), type: String(i['type']), actor: String(i['actor']), status: details['to'] as AccessStatus | undefined, note: typeof details['note'] === 'string' ? details['note'] : undefined };
     });
   }
-}
 
-/** CCHRS access requests and the account beside each (`ACCOUNT#<email>`). */
-export class AccessStore extends AccessRequestStore {
   async account(email: string): Promise<Account | undefined> {
     const out = await dynamo.send(new GetCommand({ TableName: this.tableName, Key: accountKey(email), ConsistentRead: true }));
     return out.Item ? stripKeys<Account>(out.Item) : undefined;

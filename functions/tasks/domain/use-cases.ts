@@ -152,7 +152,8 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
   const now = ports.now();
   const current = standing(task, now);
   if (current === 'decided') {
-    await handOverAgain(task, sealedToken, ports);
+    // Delivered before (the execution refuses it), or the workflow is unreachable: a later retry may try again.
+    if (task.decision) await handOver(task, task.decision, sealedToken, ports).catch(() => undefined);
     return { kind: 'already-decided', task };
   }
   if (current === 'cancelled') return { kind: 'cancelled', task };
@@ -176,7 +177,7 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
   }
   const decided: Task = { ...task, status: 'DECIDED', decision };
   try {
-    await ports.sendSuccess(await ports.open(sealedToken, task.taskId), outputOf(task, decision));
+    await handOver(task, decision, sealedToken, ports);
   } catch (error) {
     if (error instanceof ports.gone) {
       await ports.store.close(task.taskId, 'DECIDED', 'CANCELLED', 'the workflow no longer waits for this decision', audit('TaskCancelled', task, 'system', 'success', { reason: 'workflow gone' }));
@@ -188,21 +189,8 @@ export async function decideTask(task: Task, sealedToken: string, choice: string
   return { kind: 'decided', task: decided, decision };
 }
 
-/** What the waiting execution is handed for a decision. */
-function outputOf(task: Task, decision: Decision): DecisionOutput {
-  return { taskId: task.taskId, decision: decision.choice, comment: decision.comment ?? null, decidedBy: decision.decidedBy, decidedAt: decision.decidedAt, channel: decision.channel };
-}
-
-/**
- * A decided task's decision, handed to the execution again (5 above). The execution already has
- * it (`gone`: its token is closed), or cannot be reached now: either way the answer stays the
- * 409, and a later retry may try again.
- */
-async function handOverAgain(task: Task, sealedToken: string, ports: TaskPorts): Promise<void> {
-  if (!task.decision) return;
-  try {
-    await ports.sendSuccess(await ports.open(sealedToken, task.taskId), outputOf(task, task.decision));
-  } catch {
-    // Delivered before, or the workflow is unreachable: nothing to undo.
-  }
+/** Hands a decision to the execution waiting on the task. */
+async function handOver(task: Task, decision: Decision, sealedToken: string, ports: TaskPorts): Promise<void> {
+  const output: DecisionOutput = { taskId: task.taskId, decision: decision.choice, comment: decision.comment ?? null, decidedBy: decision.decidedBy, decidedAt: decision.decidedAt, channel: decision.channel };
+  await ports.sendSuccess(await ports.open(sealedToken, task.taskId), output);
 }
