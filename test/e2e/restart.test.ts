@@ -1,6 +1,10 @@
 import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
+import { DynamoDbJson } from '../../infra/local/dynamodb-json';
 import { freePort } from '../../infra/local/net';
+import { localNames } from '../../infra/local/runtime';
+import { SfnStore } from '../../infra/local/stepfunctions/store';
+import { hashToken } from '../../infra/local/stepfunctions/tasks';
 import { custodialPacket } from '../../drive/arrest-packet';
 import { callbackToken, eventually, givenRuntime, history, mailbox, stopHarness, type Harness, type Mail } from './steps';
 
@@ -69,6 +73,64 @@ describe('the embedded runtime restarted mid-execution', () => {
     const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(['RecordRunStarted', 'CheckSystem', 'AwaitOperatorAcknowledgement', 'CoolDown', 'SendReport', 'PublishRunCompleted', 'RecordRunSucceeded']);
     expect(events.filter((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken')).toHaveLength(1);
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  });
+});
+
+describe('the embedded runtime stopped while a callback task’s Lambda is still running', () => {
+  let h: Harness;
+
+  afterAll(() => stopHarness(h));
+
+  it('calls the Lambda again with a new token after the restart, and the execution completes on that token', async () => {
+    h = await givenRuntime(ports);
+    const name = 'diag-cut-off';
+    // The park Lambda is handed the token and never returns before the runtime stops: what a
+    // SIGKILL while it runs leaves (it never recorded the run nor handed the token out).
+    h.runtime.lambda.fault = (fn) => (fn === 'diagnostics-park' ? { kind: 'hold', until: new Promise<void>(() => undefined) } : undefined);
+    const { executionArn } = await h.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: h.runtime.names.machines.diagnostics, name, input: JSON.stringify({ reportTo: 'ops@ciss.ct.example', failuresBeforeSuccess: 0 }) }),
+    );
+    if (!executionArn) throw new Error('no execution');
+    const cutOff = await eventually(async () => h.tokens.get(`run:${name}`)?.at(0), 'the park Lambda to be called');
+    const store = new SfnStore(new DynamoDbJson(process.env['CISS_E2E_DYNAMO_ENDPOINT'] ?? ''), localNames(h.stage).sfnTable);
+    const stored = () => Promise.all([store.getExecution(h.runtime.names.machines.diagnostics, name), store.getToken(hashToken(cutOff)), store.history(executionArn)]);
+    // Stored before the runtime stops: the task parked on that token, its history ending at TaskStarted.
+    await eventually(async () => ((await stored())[0]?.parked ? true : undefined), 'the parked task to be stored');
+    const edgePort = portOf(h.runtime.endpoints.edge);
+    const apiPort = portOf(h.runtime.endpoints.api);
+    const now = h.runtime.clock.now();
+    await stopHarness(h);
+    const [record, token, before] = await stored();
+    expect(record).toMatchObject({ status: 'RUNNING', cursor: { stateName: 'AwaitOperatorAcknowledgement' }, parked: { stateName: 'AwaitOperatorAcknowledgement', tokenHash: hashToken(cutOff) } });
+    expect(token?.status).toBe('PARKED');
+    expect(before.at(-1)?.type).toBe('TaskStarted');
+    expect(before.some((e) => e.type === 'TaskSubmitted')).toBe(false);
+
+    h = await givenRuntime({ stage: h.stage, edgePort, apiPort, clock: new Clock({ mode: 'manual', start: now }) });
+    expect(h.runtime.resumed).toBe(1);
+    // The Lambda is called again, with a new token; the one it never finished handing out is closed.
+    const { token: fresh } = await callbackToken(h, executionArn);
+    expect(fresh).not.toBe(cutOff);
+    expect((await store.getToken(hashToken(cutOff)))?.status).toBe('CLOSED');
+    await expect(h.sfn.send(new SendTaskSuccessCommand({ taskToken: cutOff, output: '{}' }))).rejects.toMatchObject({ name: 'TaskTimedOut' });
+    await h.sfn.send(new SendTaskSuccessCommand({ taskToken: fresh, output: JSON.stringify({ by: 'after-restart' }) }));
+    await eventually(async () => (h.runtime.clock.pending().length > 0 ? true : undefined), 'the Wait to be on the clock');
+    await h.runtime.clock.advance(HOUR_MS);
+    const done = await eventually(async () => {
+      const out = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' ? undefined : out;
+    }, 'the execution to end');
+    expect(done.status).toBe('SUCCEEDED');
+
+    const events = await history(h.sfn, executionArn);
+    const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toEqual(['RecordRunStarted', 'CheckSystem', 'AwaitOperatorAcknowledgement', 'CoolDown', 'SendReport', 'PublishRunCompleted', 'RecordRunSucceeded']);
+    // One TaskScheduled per call of the Lambda: the one cut off, and the one after the restart.
+    const callback = events.filter((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken' || e.taskSubmittedEventDetails?.resource === 'invoke.waitForTaskToken' || e.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken');
+    expect(callback.map((e) => e.type)).toEqual(['TaskScheduled', 'TaskScheduled', 'TaskSubmitted', 'TaskSucceeded']);
+    expect(JSON.stringify(events)).not.toContain(cutOff);
+    expect(JSON.stringify(events)).not.toContain(fresh);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   });
 });

@@ -9,7 +9,7 @@ import { Clock } from '../../infra/local/clock';
 import type { Machine } from '../../infra/local/stepfunctions/definition';
 import { Executor } from '../../infra/local/stepfunctions/executor';
 import type { ExecutionRecord, HistoryEvent, SfnStore, StoredToken, TokenStatus } from '../../infra/local/stepfunctions/store';
-import { Tasks } from '../../infra/local/stepfunctions/tasks';
+import { hashToken, Tasks } from '../../infra/local/stepfunctions/tasks';
 
 const MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:unit';
 
@@ -109,6 +109,7 @@ describe('a Wait or a parked task held past the engine’s real-time limit', () 
         for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
       },
       getToken: async (hash: string) => tokens.get(hash),
+      history: async () => [...events],
       // A decision that comes while the run is being carried on finds no waiter: it is stored with the token.
       getExecution: async () => ({ status: 'RUNNING' }),
       closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
@@ -170,5 +171,102 @@ describe('a Wait or a parked task held past the engine’s real-time limit', () 
     expect(events.filter((e) => e.type === 'TaskStateEntered')).toHaveLength(1);
     expect(events.find((e) => e.type === 'TaskSucceeded')).toMatchObject({ taskSucceededEventDetails: { output: '{"decision":"ACCEPT"}' } });
     expect(run).toBeDefined();
+  });
+});
+
+/**
+ * A runtime killed while a callback task's Lambda runs leaves the task parked (its token PARKED,
+ * the record's `parked`) with a history ending at TaskStarted: the Lambda may never have handed
+ * the token out. The restart runs that attempt again; a task whose Lambda had finished
+ * (TaskSubmitted stored) keeps waiting on its token, and a decision already taken is taken.
+ */
+describe('a callback task found parked at a restart', () => {
+  const until = async (ready: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+  const machine = machineOf({
+    StartAt: 'AwaitClerkReview',
+    States: {
+      AwaitClerkReview: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'tasks-notify', Payload: { 'token.$': '$$.Task.Token' } }, TimeoutSeconds: 90 * 86_400, Next: 'Done' },
+      Done: { Type: 'Succeed' },
+    },
+  });
+  const cutOff = 'cut-off-token';
+
+  /** What the kill left: the execution parked on `cutOff`, and `stored` events (ids 1…). */
+  function killed(clock: Clock, stored: string[], token: { status: TokenStatus; outcome?: string } = { status: 'PARKED' }) {
+    const record: ExecutionRecord = {
+      ...recordOf('AP-killed', clock.now()),
+      cursor: { stateName: 'AwaitClerkReview', input: '{}' },
+      parked: { stateName: 'AwaitClerkReview', tokenHash: hashToken(cutOff), deadline: clock.now() + 90 * 86_400_000 },
+    };
+    const events: HistoryEvent[] = stored.map((type, i) => ({ id: i + 1, previousEventId: i, timestamp: clock.now(), type }));
+    const tokens = new Map<string, { status: TokenStatus; outcome?: string; executionArn: string; stateName: string }>([[hashToken(cutOff), { ...token, executionArn: record.executionArn, stateName: 'AwaitClerkReview' }]]);
+    const store = {
+      runningExecutions: async () => [record],
+      history: async () => [...events],
+      writeStep: async (_arn: string, written: readonly HistoryEvent[], _record?: ExecutionRecord, registered: readonly StoredToken[] = []) => {
+        events.push(...written);
+        for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
+      },
+      getToken: async (hash: string) => tokens.get(hash),
+      getExecution: async () => ({ status: 'RUNNING' }),
+      closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
+        const t = tokens.get(hash);
+        if (!t || t.status !== 'PARKED') return false;
+        tokens.set(hash, { ...t, status, outcome });
+        return true;
+      },
+    };
+    const sent: string[] = [];
+    const lambda = { resolve: () => 'tasks-notify', invoke: async (_name: string, event: unknown) => (sent.push((event as { token: string }).token), { payload: null }) };
+    const tasks = new Tasks({ store: store as unknown as SfnStore, clock, lambda: lambda as never, clients: {} as never });
+    const ended: string[] = [];
+    const executor = new Executor({ store: store as unknown as SfnStore, clock, machines: { get: async () => machine } as never, tasks, onStatusChange: (e) => void ended.push(e.status) });
+    return { events, tokens, sent, tasks, ended, executor };
+  }
+  const BEFORE_SUBMITTED = ['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted'];
+
+  it('whose Lambda never finished: the Lambda is called again with a new token, the old token is refused, the new one completes it', async () => {
+    const clock = new Clock({ mode: 'manual' });
+    const { events, tokens, sent, tasks, ended, executor } = killed(clock, BEFORE_SUBMITTED);
+    await executor.resumeAll();
+    await until(() => sent.length > 0 && events.some((e) => e.type === 'TaskSubmitted'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toBe(cutOff);
+    expect(tokens.get(hashToken(cutOff))?.status).toBe('CLOSED');
+    await expect(tasks.complete(cutOff, { output: { decision: 'LATE' } })).rejects.toMatchObject({ name: 'TaskTimedOut' });
+
+    await tasks.complete(sent[0] ?? '', { output: { decision: 'ACCEPT' } });
+    await until(() => ended.length > 0);
+    expect(ended).toEqual(['SUCCEEDED']);
+    expect(sent).toHaveLength(1);
+    expect(events.map((e) => e.type)).toEqual([...BEFORE_SUBMITTED, 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(JSON.stringify(events)).not.toContain(sent[0]);
+  });
+
+  it('whose Lambda finished (TaskSubmitted stored): it waits on its token, the Lambda not called again', async () => {
+    const clock = new Clock({ mode: 'manual' });
+    const { events, sent, tasks, ended, executor } = killed(clock, [...BEFORE_SUBMITTED, 'TaskSubmitted']);
+    await executor.resumeAll();
+    await until(() => clock.pending().length > 0);
+    await tasks.complete(cutOff, { output: { decision: 'ACCEPT' } });
+    await until(() => ended.length > 0);
+    expect(ended).toEqual(['SUCCEEDED']);
+    expect(sent).toEqual([]);
+    expect(events.filter((e) => e.type === 'TaskScheduled')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'TaskSucceeded')).toMatchObject({ taskSucceededEventDetails: { output: '{"decision":"ACCEPT"}' } });
+  });
+
+  it('whose Lambda never finished but whose decision was accepted before the restart (token DONE): the decision is taken, the Lambda not called again', async () => {
+    const clock = new Clock({ mode: 'manual' });
+    const { events, sent, ended, executor } = killed(clock, BEFORE_SUBMITTED, { status: 'DONE', outcome: JSON.stringify({ output: { decision: 'REJECT' } }) });
+    await executor.resumeAll();
+    await until(() => ended.length > 0);
+    expect(ended).toEqual(['SUCCEEDED']);
+    expect(sent).toEqual([]);
+    expect(events.find((e) => e.type === 'TaskSucceeded')).toMatchObject({ taskSucceededEventDetails: { output: '{"decision":"REJECT"}' } });
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   });
 });

@@ -1,9 +1,10 @@
 import type { Clock } from '../clock';
 import { ENGINE_TIMEOUT_S, engineFor, isFalsyResultPass, type Json, type Machine, type Machines } from './definition';
 import { EventTally, History } from './history';
+import { TaskError } from './integrations';
 import type { Running } from './running';
 import type { Tasks } from './tasks';
-import type { Cursor, ExecutionRecord, ExecutionStatus, SfnStore } from './store';
+import type { Cursor, ExecutionRecord, ExecutionStatus, HistoryEvent, SfnStore } from './store';
 
 
 export interface ExecutorDeps {
@@ -25,6 +26,25 @@ export interface ExecutorDeps {
 export const REARM_AFTER_MS = 20 * 24 * 3600 * 1000;
 /** A re-arm that finds a resource being called (a Lambda) tries again this much later. */
 const REARM_RETRY_MS = 60_000;
+
+/**
+ * What a run carried on at `cursor` picks up from the stored record and history: its parked task
+ * (and whether that task's resource finished: a TaskSubmitted after the last TaskScheduled; a
+ * parked task's TaskScheduled is the history's last, stored in the same write as `parked`) or
+ * its Wait's end.
+ */
+function resumeOf(record: ExecutionRecord, cursor: Cursor, events: readonly HistoryEvent[]): NonNullable<Running['resume']> {
+  let submitted = false;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const type = events[i]?.type;
+    if (type === 'TaskScheduled') break;
+    if (type === 'TaskSubmitted') {
+      submitted = true;
+      break;
+    }
+  }
+  return { stateName: cursor.stateName, parked: record.parked, submitted, waitUntil: record.waitUntil, skipEntered: record.cursor !== undefined };
+}
 
 /** How an execution ended: its status, the record's fields, and the closing history event. */
 interface Ending {
@@ -100,8 +120,7 @@ export class Executor {
       const machine = await this.deps.machines.get(record.stateMachineArn);
       const events = await this.deps.store.history(record.executionArn);
       const cursor: Cursor = record.cursor ?? { stateName: machine.definition.StartAt, input: record.input };
-      const resume = { stateName: cursor.stateName, parked: record.parked, waitUntil: record.waitUntil, skipEntered: record.cursor !== undefined };
-      this.launch(machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, events.length + 1, resume);
+      this.launch(machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, events.length + 1, resumeOf(record, cursor, events));
     }
     return pending.length;
   }
@@ -132,6 +151,11 @@ export class Executor {
     const { record, machine } = run;
     const { tasks } = this.deps;
     const handlers: Record<string, (input: unknown) => Promise<Json>> = {};
+    // Once the run ends (stopped, timed out, shut down, re-armed) the engine lets go of its state at
+    // once, even while the state's resource is still being called (a Lambda a stop cut off): the
+    // engine's timer on the state ends only when its handler settles, and would keep the process up.
+    const ended = new Promise<never>((_, reject) => run.abort.signal.addEventListener('abort', () => reject(new TaskError('States.Runtime', 'Execution ended')), { once: true }));
+    ended.catch(() => undefined);
     for (const [stateName, state] of Object.entries(machine.definition.States)) {
       if (isFalsyResultPass(state)) {
         handlers[stateName] = async () => state['Result'] as Json;
@@ -143,7 +167,7 @@ export class Executor {
           // (stopped, timed out, shut down) it may have let go of it: a Wait or parked task then
           // fails "Execution ended" with nobody listening, which must not stop the process.
           running.catch(() => undefined);
-          return running;
+          return Promise.race([running, ended]);
         };
       }
     }
@@ -243,9 +267,11 @@ export class Executor {
     if (this.closed) return;
     const record = run.history.snapshot();
     const cursor: Cursor = record.cursor ?? { stateName: run.machine.definition.StartAt, input: record.input };
-    const resume = { stateName: cursor.stateName, parked: record.parked, waitUntil: record.waitUntil, skipEntered: record.cursor !== undefined };
+    // What a restart would read: whether the parked task's resource finished is in the stored history.
+    const events = record.parked ? await this.deps.store.history(record.executionArn) : [];
+    if (this.closed) return;
     this.rearmed++;
-    this.launch(run.machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, run.history.nextEventId, resume);
+    this.launch(run.machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, run.history.nextEventId, resumeOf(record, cursor, events));
   }
 
   /** Ends an execution: the closing event and the record's stopDate are the same instant. */

@@ -12,9 +12,11 @@ export interface Running {
    * Set at a restart: the parked task or Wait to pick up again without redoing it. It applies to
    * the first attempt of the state it was taken at, and only once (`taken`): a Retry, or a Catch
    * that loops back into the same state (a reminder), is a new attempt with its own deadline and
-   * token.
+   * token. `submitted`: whether the parked task's resource was known to have finished (a
+   * TaskSubmitted stored after its last TaskScheduled); a parked task whose resource was not is
+   * run again (see `Tasks`).
    */
-  resume?: { stateName: string; parked?: Parked; waitUntil?: number; skipEntered: boolean; taken?: boolean };
+  resume?: { stateName: string; parked?: Parked; submitted?: boolean; waitUntil?: number; skipEntered: boolean; taken?: boolean };
   lastMintedToken?: string;
   /**
    * Why the engine's run was ended early: stopped, the runtime shutting down, the execution's

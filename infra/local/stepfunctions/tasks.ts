@@ -83,11 +83,13 @@ export class Tasks {
     const retriers = (state['Retry'] as Retrier[] | undefined) ?? [];
     const attempts = retriers.map(() => 0);
     let input = effective;
+    // On a resume the engine evaluated Parameters again: the input carries a token minted now.
     let token = run.lastMintedToken && JSON.stringify(input).includes(run.lastMintedToken) ? run.lastMintedToken : undefined;
-    let parked = takeResume(run, stateName)?.parked;
+    const taken = takeResume(run, stateName);
+    let resumed = taken?.parked ? { parked: taken.parked, submitted: taken.submitted ?? false } : undefined;
     for (;;) {
       try {
-        return await this.attempt(run, stateName, state, input, raw, token, parked);
+        return await this.attempt(run, stateName, state, input, raw, token, resumed);
       } catch (error) {
         if (run.abort.signal.aborted) throw error;
         const index = firstMatch(retriers, (error as Error).name);
@@ -96,7 +98,7 @@ export class Tasks {
         if (!retrier || retries >= maxAttempts(retrier)) throw error;
         const delaySeconds = retryDelaySeconds(retrier, retries);
         attempts[index] = retries + 1;
-        parked = undefined;
+        resumed = undefined;
         await this.deps.clock.sleep((retrier.JitterStrategy === 'FULL' ? Math.random() * delaySeconds : delaySeconds) * 1000, run.abort.signal);
         if (run.abort.signal.aborted) throw error;
         if (token) {
@@ -109,7 +111,11 @@ export class Tasks {
     }
   }
 
-  private async attempt(run: Running, stateName: string, state: StateDef, input: Json, raw: Json, token: string | undefined, parked: Parked | undefined): Promise<Json> {
+  /**
+   * One attempt of a Task. `resumed`: the callback task a restart (or a re-arm) found parked, and
+   * whether its resource was known to have finished (TaskSubmitted stored after its TaskScheduled).
+   */
+  private async attempt(run: Running, stateName: string, state: StateDef, input: Json, raw: Json, token: string | undefined, resumed: Resumed | undefined): Promise<Json> {
     const resource = String(state['Resource']);
     const kind = describeResource(resource);
     const resourceType = kind.kind === 'lambda' ? 'lambda' : kind.service;
@@ -121,13 +127,15 @@ export class Tasks {
 
     if (kind.waitForTaskToken) {
       if (!token) throw new TaskError('States.Runtime', `${stateName} waits for a task token but does not pass $$.Task.Token`);
-      let outcome: Awaited<ReturnType<Tasks['park']>>;
-      if (!parked) {
+      let outcome = resumed ? await this.carryOnParked(run, resumed) : undefined;
+      if (!outcome) {
+        // A run that ended meanwhile (a shutdown while a restart looked at its parked task) stores nothing more.
+        if (run.abort.signal.aborted) throw new TaskError('States.Runtime', 'Execution ended');
         // The token is valid from the moment the task is scheduled, as in AWS: it is registered
         // (and waited for) before the Lambda runs, so a decision that arrives while the Lambda
         // is still returning is not lost.
         const now = this.deps.clock.now();
-        parked = { stateName, tokenHash: hashToken(token), deadline: now + timeoutS * 1000, heartbeatSeconds: heartbeatS, heartbeatDeadline: heartbeatS === undefined ? undefined : now + heartbeatS * 1000 };
+        const parked: Parked = { stateName, tokenHash: hashToken(token), deadline: now + timeoutS * 1000, heartbeatSeconds: heartbeatS, heartbeatDeadline: heartbeatS === undefined ? undefined : now + heartbeatS * 1000 };
         h.token(parked.tokenHash, stateName);
         const cancel = new AbortController();
         const waiting = this.park(run, parked, cancel.signal);
@@ -137,11 +145,18 @@ export class Tasks {
         const parameters = JSON.stringify(input).split(token).join(REDACTED_TOKEN);
         h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters, timeoutInSeconds: timeoutS, heartbeatInSeconds: heartbeatS } });
         h.task(stateName, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource: short } });
-        // The state's entry, the token and these events: one write, stored before the resource
-        // runs. The record's `parked` follows in the next write, as the resource runs (as on main:
-        // a restart finding it takes the task as submitted; see the notes on the crash window).
-        await h.flush();
+        // The state's entry, the token, these events and the record's `parked`: one write, stored
+        // before the resource runs. A stored PARKED token is then always the one `parked` names,
+        // and a restart that finds `parked` without a TaskSubmitted after this TaskScheduled knows
+        // the resource may have been cut off (`carryOnParked`).
         h.record({ parked });
+        await h.flush();
+        if (run.abort.signal.aborted) {
+          // Ended (stopped, shut down, re-armed) while this was being stored: the resource is not
+          // called; a run carried on calls it with a token of its own.
+          cancel.abort();
+          throw new TaskError('States.Runtime', 'Execution ended');
+        }
         let submitted: unknown;
         run.calling++;
         try {
@@ -158,10 +173,6 @@ export class Tasks {
         }
         h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
         outcome = await waiting;
-      } else {
-        // A restart: the decision may have been accepted (token DONE) before the runtime stopped.
-        const stored = await this.deps.store.getToken(parked.tokenHash);
-        outcome = stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as typeof outcome) : await this.park(run, parked);
       }
       h.record({ parked: undefined });
       if ('output' in outcome) {
@@ -203,6 +214,28 @@ export class Tasks {
       timeout.abort();
       run.abort.signal.removeEventListener('abort', abortTimeout);
     }
+  }
+
+  /**
+   * A callback task a restart (or a re-arm) found parked: the decision already accepted (token
+   * DONE), else the wait carried on when its resource had finished (TaskSubmitted stored), else
+   * undefined: the resource was cut off before it finished handing the token out (the runtime was
+   * killed while it ran), so nobody may hold that token. It is closed, as after a Retry (a late
+   * SendTaskSuccess on it is refused TaskTimedOut), and the attempt runs afresh: the resource is
+   * called again with the token the state's Parameters were given now.
+   */
+  private async carryOnParked(run: Running, { parked, submitted }: Resumed): Promise<Outcome | { timedOut: string } | undefined> {
+    const decided = async (): Promise<Outcome | undefined> => {
+      const stored = await this.deps.store.getToken(parked.tokenHash);
+      return stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as Outcome) : undefined;
+    };
+    const outcome = await decided();
+    if (outcome) return outcome;
+    if (submitted) return this.park(run, parked);
+    if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return undefined;
+    // Out of PARKED already: a decision that came in first (the resource had handed the token out
+    // before it was cut off) is taken; a token closed before (a failed call) leaves the re-run.
+    return decided();
   }
 
   /** Waits for SendTask*, a heartbeat timeout, the task timeout or the end of the execution. */
@@ -326,9 +359,15 @@ export class Tasks {
  * state the execution was carried on at. Any later entry (a Retry, a Catch looping back, a Wait
  * entered again) starts afresh.
  */
-function takeResume(run: Running, stateName: string): Pick<NonNullable<Running['resume']>, 'parked' | 'waitUntil'> | undefined {
+function takeResume(run: Running, stateName: string): Pick<NonNullable<Running['resume']>, 'parked' | 'submitted' | 'waitUntil'> | undefined {
   const resume = run.resume;
   if (!resume || resume.taken || resume.stateName !== stateName) return undefined;
   resume.taken = true;
-  return { parked: resume.parked, waitUntil: resume.waitUntil };
+  return { parked: resume.parked, submitted: resume.submitted, waitUntil: resume.waitUntil };
+}
+
+/** A parked callback task as a restart found it: see `Running['resume']`. */
+interface Resumed {
+  readonly parked: Parked;
+  readonly submitted: boolean;
 }
