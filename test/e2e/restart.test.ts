@@ -1,4 +1,4 @@
-import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { Clock } from '../../infra/local/clock';
 import { DynamoDbJson } from '../../infra/local/dynamodb-json';
 import { freePort } from '../../infra/local/net';
@@ -34,6 +34,19 @@ async function restart(h: Harness): Promise<Harness> {
   return givenRuntime({ stage: h.stage, edgePort, apiPort, clock: new Clock({ mode: 'manual', start: now }) });
 }
 
+/** Waits for a diagnostics execution to end; it must have SUCCEEDED, entering each state once, in order. Its history. */
+async function succeededThroughEveryState(h: Harness, executionArn: string): Promise<HistoryEvent[]> {
+  const done = await eventually(async () => {
+    const out = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return out.status === 'RUNNING' ? undefined : out;
+  }, 'the execution to end');
+  expect(done.status).toBe('SUCCEEDED');
+  const events = await history(h.sfn, executionArn);
+  const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+  expect(entered).toEqual(['RecordRunStarted', 'CheckSystem', 'AwaitOperatorAcknowledgement', 'CoolDown', 'SendReport', 'PublishRunCompleted', 'RecordRunSucceeded']);
+  return events;
+}
+
 describe('the embedded runtime restarted mid-execution', () => {
   let h: Harness;
 
@@ -63,15 +76,7 @@ describe('the embedded runtime restarted mid-execution', () => {
     h = await restart(h);
     expect(h.runtime.resumed).toBe(1);
     await h.runtime.clock.advance(HOUR_MS / 2);
-    const done = await eventually(async () => {
-      const out = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return out.status === 'RUNNING' ? undefined : out;
-    }, 'the execution to end');
-    expect(done.status).toBe('SUCCEEDED');
-
-    const events = await history(h.sfn, executionArn);
-    const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(['RecordRunStarted', 'CheckSystem', 'AwaitOperatorAcknowledgement', 'CoolDown', 'SendReport', 'PublishRunCompleted', 'RecordRunSucceeded']);
+    const events = await succeededThroughEveryState(h, executionArn);
     expect(events.filter((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken')).toHaveLength(1);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   });
@@ -117,15 +122,7 @@ describe('the embedded runtime stopped while a callback task’s Lambda is still
     await h.sfn.send(new SendTaskSuccessCommand({ taskToken: fresh, output: JSON.stringify({ by: 'after-restart' }) }));
     await eventually(async () => (h.runtime.clock.pending().length > 0 ? true : undefined), 'the Wait to be on the clock');
     await h.runtime.clock.advance(HOUR_MS);
-    const done = await eventually(async () => {
-      const out = await h.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return out.status === 'RUNNING' ? undefined : out;
-    }, 'the execution to end');
-    expect(done.status).toBe('SUCCEEDED');
-
-    const events = await history(h.sfn, executionArn);
-    const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(['RecordRunStarted', 'CheckSystem', 'AwaitOperatorAcknowledgement', 'CoolDown', 'SendReport', 'PublishRunCompleted', 'RecordRunSucceeded']);
+    const events = await succeededThroughEveryState(h, executionArn);
     // One TaskScheduled per call of the Lambda: the one cut off, and the one after the restart.
     const callback = events.filter((e) => e.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken' || e.taskSubmittedEventDetails?.resource === 'invoke.waitForTaskToken' || e.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken');
     expect(callback.map((e) => e.type)).toEqual(['TaskScheduled', 'TaskScheduled', 'TaskSubmitted', 'TaskSucceeded']);
