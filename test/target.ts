@@ -18,7 +18,8 @@ import { captureOutput } from './output';
  * runtime's `/_local/*` HTTP controls (behind the per-run secret). Either
  *
  * - `in-process` (the default): a runtime this test file starts, on free ports, its own stage,
- *   the suite's DynamoDB Local, a manual clock; or
+ *   the suite's DynamoDB Local, a manual clock (started now, or at `CISS_E2E_CLOCK_START`, e.g.
+ *   `23:59:30`, to run a test at the hour or on the date it would fail: `testClockStart`); or
  * - `external` (`CISS_E2E_TARGET=external`): one already running (`npm start`), found by the
  *   `runtime.json` and `endpoints.json` it writes into its data directory (`CISS_DATA_DIR`, else
  *   `.local/`). Its clock is a capability only when it runs manual (`CISS_CLOCK=manual`).
@@ -357,11 +358,25 @@ async function connect(c: Connection): Promise<Target> {
 }
 
 /**
+ * Where an in-process runtime's clock starts (epoch ms), `undefined` for now: from
+ * `CISS_E2E_CLOCK_START`, an ISO 8601 date-time (`2026-12-31T23:59:30Z`) or a UTC time of day
+ * (`23:59:30`, today's UTC date). A test whose result depends on the time of day or the date fails
+ * there at once, not only in CI's bad hour: e.g. `CISS_E2E_CLOCK_START=23:59:30 npm run test:e2e`.
+ */
+export function testClockStart(value = process.env['CISS_E2E_CLOCK_START']): number | undefined {
+  if (!value) return undefined;
+  const timeOfDay = /^(\d{2}):(\d{2})(?::(\d{2}))?Z?$/.exec(value);
+  const at = timeOfDay ? Date.parse(`${new Date().toISOString().slice(0, 10)}T${timeOfDay[1]}:${timeOfDay[2]}:${timeOfDay[3] ?? '00'}Z`) : Date.parse(value);
+  if (Number.isNaN(at)) throw new Error(`CISS_E2E_CLOCK_START=${value}: not an ISO 8601 date-time nor a UTC time of day (HH:MM[:SS])`);
+  return at;
+}
+
+/**
  * How an e2e file starts its own runtime: its own stage, free ports, the shared DynamoDB Local
- * (global-setup), a manual clock; `overrides` win.
+ * (global-setup), a manual clock (started at `testClockStart()`); `overrides` win.
  */
 export function inProcessOptions(stage: string, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
-  return { stage, edgePort: 0, apiPort: 0, sesPort: 0, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], clock: new Clock({ mode: 'manual' }), ...overrides };
+  return { stage, edgePort: 0, apiPort: 0, sesPort: 0, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], clock: new Clock({ mode: 'manual', start: testClockStart() }), ...overrides };
 }
 
 /** Stops the target (an external one keeps running) and closes its clients; jest would wait on their sockets. */
