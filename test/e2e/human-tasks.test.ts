@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { captureOutput, ended as endedOf, eventually, givenRuntime, mailbox, scanAll, stopHarness, type Harness, type Mail } from './steps';
 
 const HOUR = 3600;
@@ -194,6 +195,35 @@ describe('human tasks: e-mailed approval links and the tasks API', () => {
     expect((await ended(arn)).status).toBe('SUCCEEDED');
     expect((await post(links.approve)).status).toBe(409);
     expect((await api(`/tasks/${taskId}/decision`, own, { method: 'POST', body: JSON.stringify({ choice: 'reject', comment: 'x' }) })).status).toBe(409);
+  });
+
+  it('hands a decision its decider claimed but never delivered (stopped before SendTaskSuccess) to the workflow when the decision is sent again', async () => {
+    const arn = await startApproval('pkt-undelivered', { assignee: { role: 'agency-admin', email: 'admin@nhpd.ct.example', ori: 'CT0000100' } });
+    const taskId = taskIdOf(linksIn((await mailsAbout('pkt-undelivered'))[0] as Mail).approve);
+    const own = await h.runtime.mintToken({ roles: ['agency-admin'], ori: 'CT0000100', username: 'nhpd-admin' });
+    // What a decider killed (or timed out) between its claim and SendTaskSuccess leaves: the task
+    // DECIDED in the table, and the execution still waiting on it.
+    const decision = { choice: 'approve', decidedBy: 'nhpd-admin', decidedAt: new Date(h.runtime.clock.now()).toISOString(), channel: 'api' };
+    await h.dynamo.send(
+      new UpdateCommand({
+        TableName: h.runtime.names.tables.main,
+        Key: { pk: `TASK#${taskId}`, sk: 'TASK' },
+        UpdateExpression: 'SET #status = :decided, decision = :decision REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':decided': 'DECIDED', ':pending': 'PENDING', ':decision': decision },
+      }),
+    );
+    expect((await describe_(arn)).status).toBe('RUNNING');
+
+    // The decider's retry hears "already decided", and the workflow gets the stored decision.
+    const again = await api(`/tasks/${taskId}/decision`, own, { method: 'POST', body: JSON.stringify({ choice: 'reject', comment: 'changed' }) });
+    expect(again.status).toBe(409);
+    const done = await ended(arn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? '{}')).toMatchObject({ decision: { decision: 'approve', decidedBy: 'nhpd-admin', channel: 'api' } });
+    // Sent once more: the workflow already has it, and nothing changes.
+    expect((await api(`/tasks/${taskId}/decision`, own, { method: 'POST', body: JSON.stringify({ choice: 'approve' }) })).status).toBe(409);
   });
 
   it('cancels the task of a stopped execution, and its links say so', async () => {
