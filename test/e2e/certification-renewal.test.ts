@@ -90,9 +90,10 @@ describe('CISS Search certification renewal, across the year', () => {
       const reminder30 = await mailTo(EMPLOYEE.email, 'CISS Search certification expires in 30 days');
       expect(reminder30.body.text).toContain(`runs out on ${satUntil}, before the certification`);
 
-      // SAT has run out (365 days and a day); the certification still runs: a renewal is refused.
-      await until(`${satUntil}T12:00:00.000Z`);
-      await h.clock.advance(DAY);
+      // SAT has run out: the first moment of the day after its last (UTC days), which is before the
+      // certification's 7-day reminder whatever the time of day the test runs (noon of that day
+      // was after it for a run started before 11:00 UTC). The certification still runs: a renewal is refused.
+      await until(new Date(Date.parse(`${satUntil}T00:00:00.000Z`) + DAY).toISOString());
       const refused = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ problems: [{ field: 'employee.email', rule: expect.stringContaining('Security Awareness Training must be current') }] });
