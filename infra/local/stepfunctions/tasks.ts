@@ -225,17 +225,19 @@ export class Tasks {
    * called again with the token the state's Parameters were given now.
    */
   private async carryOnParked(run: Running, { parked, submitted }: Resumed): Promise<Outcome | { timedOut: string } | undefined> {
-    const decided = async (): Promise<Outcome | undefined> => {
-      const stored = await this.deps.store.getToken(parked.tokenHash);
-      return stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as Outcome) : undefined;
-    };
-    const outcome = await decided();
+    const outcome = await this.storedOutcome(parked.tokenHash);
     if (outcome) return outcome;
     if (submitted) return this.park(run, parked);
     if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return undefined;
     // Out of PARKED already: a decision that came in first (the resource had handed the token out
     // before it was cut off) is taken; a token closed before (a failed call) leaves the re-run.
-    return decided();
+    return this.storedOutcome(parked.tokenHash);
+  }
+
+  /** The decision accepted on a token and stored with it (SendTaskSuccess/Failure), if any. */
+  private async storedOutcome(tokenHash: string): Promise<Outcome | undefined> {
+    const stored = await this.deps.store.getToken(tokenHash);
+    return stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as Outcome) : undefined;
   }
 
   /** Waits for SendTask*, a heartbeat timeout, the task timeout or the end of the execution. */
@@ -270,14 +272,10 @@ export class Tasks {
             if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
             // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
             // a timeout before a restart. Either way the wait is over.
-            done((await storedOutcome()) ?? { timedOut: which });
+            done((await this.storedOutcome(parked.tokenHash)) ?? { timedOut: which });
           })
           // A store that fails here fails the task (its Retry and Catch apply), never the process.
           .catch((error: unknown) => done(error instanceof Error ? error : new TaskError('States.Runtime', String(error))));
-      };
-      const storedOutcome = async (): Promise<Outcome | undefined> => {
-        const stored = await this.deps.store.getToken(parked.tokenHash);
-        return stored?.status === 'DONE' && stored.outcome ? (JSON.parse(stored.outcome) as Outcome) : undefined;
       };
       this.waiters.set(parked.tokenHash, {
         tokenHash: parked.tokenHash,
@@ -293,7 +291,7 @@ export class Tasks {
       schedule();
       // A decision accepted before this waiter was registered is taken at once. A task parking
       // for the first time (`cancel` given) has no decision to look for: nobody has its token yet.
-      if (!cancel) void storedOutcome().then((outcome) => outcome && done(outcome), () => undefined);
+      if (!cancel) void this.storedOutcome(parked.tokenHash).then((outcome) => outcome && done(outcome), () => undefined);
     });
   }
 
