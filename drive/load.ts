@@ -287,19 +287,35 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
   const duplicates: string[] = [];
   const requests: { requestId: string; path: AccessPath }[] = [];
 
-  /** Decides a task, once: a retried decision that already went through (409) is done too. */
-  async function decide(desk: TaskDesk, token: string, step: string, subjectId: string, choice: string, comment?: string): Promise<void> {
-    let skip: string | undefined;
-    for (;;) {
-      const task = await within(desk.next(step, subjectId, skip), timeout, `${step} task of ${subjectId}`);
-      const sent = performance.now();
-      const res = await http.call('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, token, { choice, ...(comment ? { comment } : {}) });
-      if (desk === clerk) per.decision.push(performance.now() - sent);
+  /**
+   * Answers a step's waiting task once, by `send`: a retried answer that already went through
+   * (409) is done too; 410, the task was replaced (its opening was retried): the new one is answered.
+   */
+  async function answer(desk: TaskDesk, step: string, subjectId: string, waitingFor: string, send: (task: TaskView) => Promise<{ status: number; body: unknown }>, failed: (task: TaskView) => string): Promise<void> {
+    for (let skip: string | undefined; ; ) {
+      const task = await within(desk.next(step, subjectId, skip), timeout, waitingFor);
+      const res = await send(task);
       if (res.status === 200 || res.status === 409) return;
-      // 410: the task was replaced (its opening was retried); decide the new one.
-      if (res.status !== 410) throw new Error(`decision on ${task.taskId}: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 410) throw new Error(`${failed(task)}: ${res.status} ${JSON.stringify(res.body)}`);
       skip = task.taskId;
     }
+  }
+
+  /** Decides a task on the tasks API, once (`answer`). */
+  function decide(desk: TaskDesk, token: string, step: string, subjectId: string, choice: string, comment?: string): Promise<void> {
+    return answer(
+      desk,
+      step,
+      subjectId,
+      `${step} task of ${subjectId}`,
+      async (task) => {
+        const sent = performance.now();
+        const res = await http.call('POST', `/tasks/${encodeURIComponent(task.taskId)}/decision`, token, { choice, ...(comment ? { comment } : {}) });
+        if (desk === clerk) per.decision.push(performance.now() - sent);
+        return res;
+      },
+      (task) => `decision on ${task.taskId}`,
+    );
   }
 
   /** Polls the execution's last events until `state` has been entered. */
@@ -365,15 +381,16 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
       { module: 'security-awareness', evidence: 'cjis-online', completedOn: new Date(target.now() - DAY_MS).toISOString().slice(0, 10), recordId: `CJIS-SA-${i}` },
       { module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: new Date(target.now() - DAY_MS).toISOString().slice(0, 10), recordId: `CJIS-NGI-${i}` },
     ];
-    for (let skip: string | undefined; ; ) {
-      const task = await within(unit.next('training-verification', requestId, skip), timeout, `training verification of ${requestId}`);
-      const verified = await http.call('POST', `/access-requests/${requestId}/training-verification`, target.tokens.unit, { modules });
-      // 409 after a retried call whose first attempt went through: the request has moved on.
-      if (verified.status === 200 || verified.status === 409) break;
-      // 410: the task was closed under the call (its opening was retried); send again for the new one.
-      if (verified.status !== 410) throw new Error(`verification of ${requestId}: ${verified.status} ${JSON.stringify(verified.body)}`);
-      skip = task.taskId;
-    }
+    // The unit's verification decides the step's task: 409 after a retried call whose first
+    // attempt went through; 410 when the task was closed under the call (its opening was retried).
+    await answer(
+      unit,
+      'training-verification',
+      requestId,
+      `training verification of ${requestId}`,
+      () => http.call('POST', `/access-requests/${requestId}/training-verification`, target.tokens.unit, { modules }),
+      () => `verification of ${requestId}`,
+    );
     const subject = 'Your CCHRS account: temporary password';
     let passwordMail = await within(mail.next(employee.email, subject), timeout, `the password mail of ${requestId}`);
     per.request.push(performance.now() - t0);
