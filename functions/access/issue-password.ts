@@ -23,6 +23,11 @@ const Input = /* @__PURE__ */ lazy(() => z.object({
 
 type Employee = Pick<AccessRequest['employee'], 'fullName' | 'email'>;
 
+/** A retried step that found the first attempt's password already used (the request ACTIVE): the expiry it was issued with. */
+interface AlreadyUsed {
+  readonly used: string;
+}
+
 /**
  * Creates the CCHRS account (once per request) with a temporary password, and e-mails it.
  * 1. a password from the CSPRNG; only its salted scrypt hash is stored
@@ -41,6 +46,9 @@ type Employee = Pick<AccessRequest['employee'], 'fullName' | 'email'>;
  *    read would have checked; when it is not (a retried step, a reissue), as 3 from the request as read
  * 5. the e-mail to the employee's work address is the one place it ever appears: it is not
  *    returned, logged or put in the workflow's state
+ * 6. a retried step that finds the request ACTIVE (the first attempt's password already used:
+ *    the employee logged in during the retry's back-off) issues and mails nothing and hands on
+ *    that password's expiry, where it used to fail the execution
  */
 export const handler = taskHandler(Input, async ({ requestId, reissue, view }) => {
   const password = temporaryPassword();
@@ -48,7 +56,9 @@ export const handler = taskHandler(Input, async ({ requestId, reissue, view }) =
   const at = now();
   const expiresAt = new Date(at.getTime() + TEMPORARY_PASSWORD_TTL_MS).toISOString();
   const carried = !reissue && view?.employee && view.ori ? { employee: view.employee, ori: view.ori } : undefined;
-  const employee = (carried && (await firstIssue(requestId, carried, hash, at, expiresAt))) || (await issueFromRead(requestId, hash, at, expiresAt));
+  const issued = (carried && (await firstIssue(requestId, carried, hash, at, expiresAt))) || (await issueFromRead(requestId, hash, at, expiresAt));
+  if ('used' in issued) return { temporaryPasswordExpiresAt: issued.used };
+  const employee = issued;
   const lines = [
     `${employee.fullName}, your CCHRS account has been created.`,
     `User name: ${employee.email}`,
@@ -79,8 +89,12 @@ async function firstIssue(requestId: string, carried: { employee: Employee; ori:
  * of two attempts that read the same request (a timed-out attempt still running beside its retry)
  * one writes; the other reads again once and, finding the password issued, reissues.
  */
-async function issueFromRead(requestId: string, hash: string, at: Date, expiresAt: string, again = true): Promise<Employee> {
+async function issueFromRead(requestId: string, hash: string, at: Date, expiresAt: string, again = true): Promise<Employee | AlreadyUsed> {
   const request = await loadRequest(requestId);
+  // The first attempt's password reached the employee, who logged in before this retry ran: the
+  // step's work is done. Nothing is issued or mailed; the workflow waits out that password's
+  // expiry and finds the account ACTIVE.
+  if (request.status === 'ACTIVE' && request.temporaryPasswordExpiresAt) return { used: request.temporaryPasswordExpiresAt };
   // The issue's number is the request's (the account's was always the same, written beside it); a retried step reissues the same number.
   const retried = request.status === 'TEMPORARY_PASSWORD_ISSUED';
   const issue = Math.max((request.issue ?? 0) + (retried ? 0 : 1), 1);

@@ -123,6 +123,16 @@ describe('issuing the temporary password (access-issue-password)', () => {
     expect(written().audits).toEqual([expect.objectContaining({ type: 'AccessRequestStatusChanged', details: expect.objectContaining({ from: 'PASSWORD_EXPIRED', to: 'TEMPORARY_PASSWORD_ISSUED' }) })]);
   });
 
+  it('on a retried step that finds the first password already used (the request ACTIVE), issues, writes and mails nothing, and hands on that password’s expiry', async () => {
+    dynamo.on(TransactWriteCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: stored({ status: 'ACTIVE', issue: 1, temporaryPasswordExpiresAt: '2026-12-01T12:00:00.000Z' }) });
+
+    await expect(handler({ requestId: REQUEST_ID, view: { ori: 'CT0000100', employee } }, context)).resolves.toEqual({ temporaryPasswordExpiresAt: '2026-12-01T12:00:00.000Z' });
+    // The first issue's conditional write (it reads nothing) is refused; nothing is written after the read.
+    expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
+  });
+
   it('fails the step, mailing nothing, when the request cannot get a password (a Conflict naming its status)', async () => {
     dynamo.on(TransactWriteCommand).rejects(conditionFailed());
     dynamo.on(GetCommand).resolves({ Item: stored({ status: 'ACCOUNT_REMOVED' }) });
