@@ -371,12 +371,17 @@ export function testClockStart(value = process.env['CISS_E2E_CLOCK_START']): num
   return at;
 }
 
+/** An e2e runtime's manual clock, started at `testClockStart()` (now, unless set); `autoAdvanceMs` as the Clock takes it. */
+export function testClock(options: { readonly autoAdvanceMs?: number } = {}): Clock {
+  return new Clock({ mode: 'manual', start: testClockStart(), ...options });
+}
+
 /**
  * How an e2e file starts its own runtime: its own stage, free ports, the shared DynamoDB Local
- * (global-setup), a manual clock (started at `testClockStart()`); `overrides` win.
+ * (global-setup), a manual clock (`testClock`); `overrides` win.
  */
 export function inProcessOptions(stage: string, overrides: Partial<RuntimeOptions> = {}): RuntimeOptions {
-  return { stage, edgePort: 0, apiPort: 0, sesPort: 0, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], clock: new Clock({ mode: 'manual', start: testClockStart() }), ...overrides };
+  return { stage, edgePort: 0, apiPort: 0, sesPort: 0, dynamoEndpoint: process.env['CISS_E2E_DYNAMO_ENDPOINT'], clock: testClock(), ...overrides };
 }
 
 /** Stops the target (an external one keeps running) and closes its clients; jest would wait on their sockets. */

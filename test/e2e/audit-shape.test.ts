@@ -1,7 +1,6 @@
 import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { AUDIT_RECORD_FIELDS } from '#shared/audit';
-import { Clock } from '../../infra/local/clock';
-import { testClockStart } from '../target';
+import { testClock } from '../target';
 import { custodialPacket } from '../../drive/arrest-packet';
 import { runLoad, targetOf, type LoadResult, type Target } from '../../drive/load';
 import { ended, eventually, givenRuntime, scanAll, stopHarness, type Harness } from './steps';
@@ -112,7 +111,7 @@ describe('the audit trail names records by id and holds no personal data', () =>
   const executionOf = (packetId: string) => `${target.machines.arrest.replace(':stateMachine:', ':execution:')}:${packetId}-v1`;
 
   beforeAll(async () => {
-    h = await givenRuntime({ clock: new Clock({ mode: 'manual', start: testClockStart(), autoAdvanceMs: 5 * 60_000 }) });
+    h = await givenRuntime({ clock: testClock({ autoAdvanceMs: 5 * 60_000 }) });
     target = await targetOf(h.runtime);
     result = await runLoad(target, { packets: 2, accessRequests: 5, concurrency: 4, tag: 'shape' });
 

@@ -1,5 +1,4 @@
-import { Clock } from '../../infra/local/clock';
-import { testClockStart } from '../target';
+import { testClock } from '../target';
 import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../../drive/load';
 import { givenRuntime, history, packetIdFor, scanAll, stopHarness, type Harness } from './steps';
 
@@ -31,7 +30,7 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
   beforeAll(async () => {
     // Retry back-offs pass at once on the workflow clock; the hangs themselves take wall-clock time.
     h = await givenRuntime({
-      clock: new Clock({ mode: 'manual', start: testClockStart(), autoAdvanceMs: 5 * 60_000 }),
+      clock: testClock({ autoAdvanceMs: 5 * 60_000 }),
       // Nothing here needs the pending-task monitor, whose schedule the auto-advancing clock would keep firing.
       schedules: false,
     });

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { Clock } from '../../infra/local/clock';
-import { testClockStart } from '../target';
+import { testClock } from '../target';
 import { runLoad, targetOf, verifyLoad, STEPS, type LoadCounts, type LoadResult, type Target } from '../../drive/load';
 import { givenRuntime, stopHarness, type Harness } from './steps';
 
@@ -23,7 +22,7 @@ describe('the embedded runtime under load and faults', () => {
 
   beforeAll(async () => {
     // Retry back-offs (at most 5 minutes here) pass at once; Wait states and human deadlines do not.
-    h = await givenRuntime({ clock: new Clock({ mode: 'manual', start: testClockStart(), autoAdvanceMs: 5 * 60_000 }), faults: { seed: 8, cms: 0.1, services: { dynamodb: { throttle: 0.05 } } } });
+    h = await givenRuntime({ clock: testClock({ autoAdvanceMs: 5 * 60_000 }), faults: { seed: 8, cms: 0.1, services: { dynamodb: { throttle: 0.05 } } } });
     target = await targetOf(h.runtime);
     result = await runLoad(target, { packets: PACKETS, accessRequests: REQUESTS, concurrency: 20, tag: 'load', duplicateEvery: 10, onProgress: (done) => progress.push(done) });
     const lines = Object.entries(result.latencyMs).map(([step, s]) => `  ${STEPS[step as keyof typeof STEPS].padEnd(40)} p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms (n ${s.n})`);

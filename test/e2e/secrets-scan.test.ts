@@ -1,8 +1,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { Clock } from '../../infra/local/clock';
-import { testClockStart } from '../target';
+import { testClock } from '../target';
 import { runLoad, targetOf, verifyLoad, type LoadResult, type Target } from '../../drive/load';
 import { captureOutput, givenRuntime, mailbox, scanAll, stopHarness, type Harness } from './steps';
 
@@ -26,7 +25,7 @@ describe('no secret is kept: logs, tables and histories after both workflows', (
   const jwts = new Set<string>();
 
   beforeAll(async () => {
-    h = await givenRuntime({ clock: new Clock({ mode: 'manual', start: testClockStart(), autoAdvanceMs: 5 * 60_000 }) });
+    h = await givenRuntime({ clock: testClock({ autoAdvanceMs: 5 * 60_000 }) });
     h.runtime.lambda.observer = (_name, event) => {
       const token = (event as { taskToken?: unknown } | null)?.taskToken;
       if (typeof token === 'string') taskTokens.add(token);
