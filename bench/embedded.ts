@@ -18,6 +18,7 @@ import { countRequests, delta, isAccountCheck, perUnit, sourceOf, type RequestCo
 import { LambdaWatch, sleep } from './observe';
 import { RecordingPipe } from './recorder';
 import { pool, summarize, type Summary } from '../drive/stats';
+import { processCpu, type ProcessCpu } from './stats';
 
 export const STAGE = 'bench';
 
@@ -83,6 +84,14 @@ export interface LevelResult {
   readonly latencyMs: Record<string, Summary>;
   readonly lambdaInvocationsPerItem: Record<string, number>;
   readonly dynamoPerItem: { readonly application: RequestCounts; readonly emulator: RequestCounts };
+  /**
+   * Where the time went: the share of the level's wall-clock that this process's event loop was
+   * busy (the runtime's one thread, with the driver), and DynamoDB Local's CPU (all its threads,
+   * from /proc) per item and as a share of one core, with the share its JIT compiler threads took.
+   * A loop near 100 % is the runtime's limit; a
+   * loop well below it, with DynamoDB Local below its own, means items wait on something else.
+   */
+  readonly busy: { readonly eventLoop: number; readonly dynamoCpuMsPerItem?: number; readonly dynamoCores?: number; readonly dynamoCompilerShare?: number };
 }
 
 export interface CountedRun {
@@ -143,7 +152,7 @@ export class BenchRuntime {
     const dynamo = options.dynamoPort ? { port: options.dynamoPort, stop: async () => undefined } : await startDynamoDbLocal();
     const pipe = new RecordingPipe(dynamo.port);
     await pipe.start();
-    const runtime = await startLocalRuntime({ stage, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: pipe.endpoint, 
+    const runtime = await startLocalRuntime({ stage, edgePort: 0, apiPort: 0, sesPort: 0, cmsPort: 0, dynamoEndpoint: `http://127.0.0.1:${dynamo.port}`, dynamoAgent: pipe.agent,
       // Under faults, Retry back-offs (seconds to minutes) pass at once, as in the soak; no Wait or human deadline is that short.
       clock: new Clock({ mode: 'manual', autoAdvanceMs: options.faults ? 5 * 60_000 : 0 }),
       // The pending-task monitor runs on a schedule, not per item: it would be counted as an item's requests.
@@ -197,6 +206,8 @@ export class BenchRuntime {
   async level<S extends string>(driver: WorkflowDriver<S>, tag: string, concurrency: number, items: number, onDone?: (done: number) => void, faults = true): Promise<LevelResult> {
     const before = this.snapshot();
     const ids: string[] = [];
+    const loop = performance.eventLoopUtilization();
+    const dynamoCpu = this.dynamoCpuMs();
     const start = performance.now();
     const injected = faults ? this.faults : undefined;
     if (injected) this.runtime.faults.set(injected);
@@ -209,6 +220,9 @@ export class BenchRuntime {
       if (injected) this.runtime.faults.set({});
     }
     const seconds = (performance.now() - start) / 1000;
+    const eventLoop = performance.eventLoopUtilization(loop).utilization;
+    const dynamoCpuAfter = this.dynamoCpuMs();
+    const dynamoMs = dynamoCpu && dynamoCpuAfter ? { total: dynamoCpuAfter.totalMs - dynamoCpu.totalMs, compiler: dynamoCpuAfter.compilerMs - dynamoCpu.compilerMs } : undefined;
     const after = this.snapshot();
     const per: Record<string, number[]> = {};
     for (const id of ids) {
@@ -228,6 +242,7 @@ export class BenchRuntime {
       latencyMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, summarize(v)])),
       lambdaInvocationsPerItem: lambda,
       dynamoPerItem: { application: perUnit(countRequests(delta(after.app, before.app)), items), emulator: perUnit(countRequests(delta(after.emulator, before.emulator)), items) },
+      busy: { eventLoop, ...(dynamoMs ? { dynamoCpuMsPerItem: dynamoMs.total / items, dynamoCores: dynamoMs.total / 1000 / seconds, dynamoCompilerShare: dynamoMs.total > 0 ? Math.max(0, dynamoMs.compiler) / dynamoMs.total : 0 } : {}) },
     };
   }
 
@@ -312,8 +327,10 @@ export class BenchRuntime {
     return events;
   }
 
-  /** DynamoDB Local's resident memory (kB), from /proc, if its process can be found. */
-  dynamoRssKb(): number | undefined {
+  /** DynamoDB Local's process id, found in /proc by its command line and port (once). */
+  private dynamoPid(): string | undefined {
+    if (this.dynamoPidFound !== undefined) return this.dynamoPidFound || undefined;
+    this.dynamoPidFound = '';
     try {
       for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
         let cmd: string;
@@ -322,14 +339,41 @@ export class BenchRuntime {
         } catch {
           continue;
         }
-        if (!cmd.includes('DynamoDBLocal') || !cmd.split('\0').includes(String(this.dynamo.port))) continue;
-        const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-        return rss ? Number(rss) : undefined;
+        if (cmd.includes('DynamoDBLocal') && cmd.split('\0').includes(String(this.dynamo.port))) return (this.dynamoPidFound = pid);
       }
     } catch {
       return undefined;
     }
     return undefined;
+  }
+  private dynamoPidFound: string | undefined;
+
+  /** DynamoDB Local's resident memory (kB), from /proc, if its process can be found. */
+  dynamoRssKb(): number | undefined {
+    const pid = this.dynamoPid();
+    try {
+      const rss = pid ? /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] : undefined;
+      return rss ? Number(rss) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * DynamoDB Local's CPU so far (user + system, ms), from /proc, if its process can be found: all
+   * its threads, and of them the JIT's compiler threads.
+   */
+  dynamoCpuMs(): ProcessCpu | undefined {
+    const pid = this.dynamoPid();
+    if (!pid) return undefined;
+    try {
+      return processCpu(
+        readFileSync(`/proc/${pid}/stat`, 'utf8'),
+        readdirSync(`/proc/${pid}/task`).map((tid) => ({ name: readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(), stat: readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8') })),
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   async stop(): Promise<void> {
@@ -343,3 +387,4 @@ export class BenchRuntime {
     await this.dynamo.stop();
   }
 }
+

@@ -49,6 +49,9 @@ import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
 const PARTS: readonly Part[] = ['arrest', 'access', 'memory', 'bundles'];
+/** The unreported burst before each workflow's levels (see where it runs). */
+const WARM_ITEMS = 48;
+const WARM_CONCURRENCY = 8;
 
 interface WorkflowResult {
   readonly workflow: 'arrest' | 'access';
@@ -111,6 +114,12 @@ async function main(): Promise<void> {
       const counted = await bench.counted(driver, 'count');
       recordings.set(wf, counted.recorded);
       console.log(`${counted.path.application.total} application + ${counted.path.emulator.total} emulator DynamoDB requests on its automated path`);
+      // Both JITs (V8's here, the JVM's in DynamoDB Local) warm on this workflow's traffic before the
+      // levels, as the storage ceiling's replay warms before its own: a level measured while
+      // DynamoDB Local still compiles pays its compiler's CPU (over a core at the first level),
+      // and the ceiling, measured later, does not.
+      await phase(`[${wf}] warm-up: ${WARM_ITEMS} ${driver.unit}s at concurrency ${WARM_CONCURRENCY} (not reported)`, WARM_ITEMS, `${driver.unit}s`, (tick) => bench.level(driver, 'warm', WARM_CONCURRENCY, WARM_ITEMS, tick, false));
+      await bench.quiesce();
       await bench.clearMailbox();
       const levelResults: LevelResult[] = [];
       const faultLevels: LevelResult[] = [];
@@ -126,7 +135,8 @@ async function main(): Promise<void> {
           const cpu = process.cpuUsage(cpuBefore);
           // The runtime's thread (with the driver, in the same process): CPU per item, which a busy machine stretches less than wall-clock.
           const cpuMsPerItem = (cpu.user + cpu.system) / 1000 / n;
-          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s, ${cpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit} (the runtime's process)${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
+          const dynamoBusy = r.busy.dynamoCpuMsPerItem !== undefined ? `; DynamoDB Local ${r.busy.dynamoCpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit}, ${((r.busy.dynamoCores ?? 0) * 100).toFixed(0)} % of a core (its JIT compiler ${((r.busy.dynamoCompilerShare ?? 0) * 100).toFixed(0)} % of that)` : '';
+          console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s, ${cpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit} (the runtime's process), its event loop busy ${(r.busy.eventLoop * 100).toFixed(0)} %${dynamoBusy}${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
           (faults ? faultLevels : levelResults).push(r);
           await bench.quiesce();
           await bench.clearMailbox();
@@ -178,11 +188,17 @@ async function main(): Promise<void> {
       const storageApp: StorageResult[] = [];
       for (const [c, n] of levels) {
         const label = `[${r.workflow}] storage ceiling at concurrency ${c}`;
+        let dynamoMs: number | undefined;
         await phase(label, 2 * n, `${r.unit}s`, async (tick) => {
+          const cpu = bench.dynamoCpuMs();
           storageAll.push(await all.level(c, n, tick));
+          const cpuAfter = bench.dynamoCpuMs();
+          if (cpu && cpuAfter) dynamoMs = cpuAfter.totalMs - cpu.totalMs;
           storageApp.push(await app.level(c, n, (done) => tick(n + done)));
         });
-        console.log(`${label}: ${(storageAll.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)`);
+        const s = storageAll.at(-1) as StorageResult;
+        const dynamoBusy = dynamoMs !== undefined ? `; DynamoDB Local ${(dynamoMs / n).toFixed(1)} ms CPU per ${r.unit}, ${((dynamoMs / 1000 / s.seconds) * 100).toFixed(0)} % of a core (all requests)` : '';
+        console.log(`${label}: ${s.itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)${dynamoBusy}`);
       }
       all.close();
       app.close();

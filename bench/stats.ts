@@ -73,3 +73,32 @@ export function saturation(levels: readonly Level[], faultLevels: readonly Level
   } else lines.push('  with faults: not measured (set BENCH_FAULTS=soak to run each level again with the soak\'s faults)');
   return lines.join('\n');
 }
+
+/** A process's CPU (user + system, ms): all its threads, and of them the JVM's JIT compiler threads. */
+export interface ProcessCpu {
+  readonly totalMs: number;
+  readonly compilerMs: number;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** User + system CPU in ms from a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat line (fields 14 and 15; the name in parentheses may hold spaces). */
+export function cpuMsOfStat(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the name, fields start at field 3 (state): utime is field 14, stime field 15.
+  const utime = Number(fields[14 - 3]);
+  const stime = Number(fields[15 - 3]);
+  return fields.length > 12 && Number.isInteger(utime) && Number.isInteger(stime) ? ((utime + stime) * 1000) / USER_HZ : undefined;
+}
+
+/**
+ * A process's CPU: all of it from its own `stat` (exited threads included), and its JIT compiler
+ * threads' from their `comm` and `stat` under /proc/<pid>/task (HotSpot names them
+ * `C1 CompilerThre…` / `C2 CompilerThre…`; it may stop one, whose time then leaves the sum).
+ */
+export function processCpu(processStat: string, threads: readonly { readonly name: string; readonly stat: string }[]): ProcessCpu {
+  let compilerMs = 0;
+  for (const t of threads) if (/^C[12] CompilerThre/.test(t.name)) compilerMs += cpuMsOfStat(t.stat) ?? 0;
+  return { totalMs: cpuMsOfStat(processStat) ?? 0, compilerMs };
+}

@@ -64,6 +64,8 @@ export interface RuntimeOptions {
   readonly cmsPort?: number;
   /** Use a DynamoDB Local that is already running (tests share one), instead of starting one. */
   readonly dynamoEndpoint?: string;
+  /** The keep-alive agent every request to DynamoDB Local goes through (the bench's can record them). @default dynamoDbLocalAgent() */
+  readonly dynamoAgent?: Agent;
   /** Where `npm start` keeps its data (DynamoDB files, the issuer's key); in memory when absent. */
   readonly dataDir?: string;
   readonly clock?: Clock;
@@ -270,7 +272,7 @@ async function startDynamoDb(options: RuntimeOptions, teardown: Teardown): Promi
     endpoint = dynamo.endpoint;
   }
   // The store's requests and the edge's go through one keep-alive agent (dynamodb.ts: capped on request).
-  const agent = dynamoDbLocalAgent();
+  const agent = options.dynamoAgent ?? dynamoDbLocalAgent();
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: CREDENTIALS, requestHandler: { httpAgent: agent } });
   teardown.add(() => client.destroy());
   return { endpoint, client, agent };

@@ -1,4 +1,4 @@
-import { saturation } from '../../bench/stats';
+import { cpuMsOfStat, processCpu, saturation } from '../../bench/stats';
 
 const at = (concurrency: number, itemsPerSecond: number) => ({ concurrency, itemsPerSecond });
 
@@ -22,5 +22,27 @@ describe('saturation (flat under saturation, issue 19)', () => {
 
   it('has nothing to say about a single level', () => {
     expect(saturation([at(16, 10)], [], 'packet')).toBeUndefined();
+  });
+});
+
+describe('CPU from /proc', () => {
+  // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime …
+  const stat = (comm: string, utime: number, stime: number): string => `4242 (${comm}) S 1 4242 4242 0 -1 4194560 9052 0 12 0 ${utime} ${stime} 7 3 20 0 31 0 123456 3782212 131071`;
+
+  it('reads utime + stime (ticks of 10 ms) after the name, even a name with spaces and parentheses', () => {
+    expect(cpuMsOfStat(stat('java', 250, 30))).toBe(2800);
+    expect(cpuMsOfStat(stat('C2 CompilerThre', 7, 1))).toBe(80);
+    expect(cpuMsOfStat(stat('a) (b', 1, 2))).toBe(30);
+    expect(cpuMsOfStat('4242 (java) S 1 2')).toBeUndefined();
+  });
+
+  it("takes a process's CPU from its own stat (exited threads included) and its JIT compiler threads' apart", () => {
+    const threads = [
+      { name: 'java', stat: stat('java', 10, 0) },
+      { name: 'C2 CompilerThre', stat: stat('C2 CompilerThre', 40, 2) },
+      { name: 'C1 CompilerThre', stat: stat('C1 CompilerThre', 5, 0) },
+      { name: 'qtp2122357625-2', stat: stat('qtp2122357625-2', 30, 3) },
+    ];
+    expect(processCpu(stat('java', 120, 10), threads)).toEqual({ totalMs: 1300, compilerMs: 470 });
   });
 });
