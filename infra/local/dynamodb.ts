@@ -63,6 +63,23 @@ const LAUNCHER_DIR = fileURLToPath(new URL('./java/', import.meta.url));
 export const DYNAMODB_LOCAL_HEAP = '1g';
 
 /**
+ * DynamoDB Local's JIT: the quick compiler only (C1, `-XX:TieredStopAtLevel=1`, as AWS advises
+ * for short-lived JVMs). A DynamoDB Local here lives for a test run, a working session, a bench or
+ * a soak, on a machine's few cores shared with the runtime. With the default tiered JIT, its
+ * optimizing compiler (C2) kept compiling through the whole of such a run: 34–46 % of DynamoDB
+ * Local's CPU at the bench's levels after their warm-up, counted per thread, and over a core at
+ * the first level. With C1 only, measured in pairs on 2 cores:
+ * - the e2e suite: DynamoDB Local's CPU 72.7 and 73.2 s, against 107.8 and 95.2 s with C2; the
+ *   suite 199 and 211 s, against 220 and 213 s;
+ * - the bench (arrests, concurrency 16 / 100): 87–106 ms of DynamoDB Local's CPU per packet,
+ *   against 124–138; the runtime 12.5 and 10.5 / 12.4 and 10.5 packets/s, against 10.3 and 9.9 /
+ *   10.3 and 12.8.
+ * Its requests take longer once C2 would have compiled them: replayed back to back with nothing
+ * else running (the bench's storage ceiling), DynamoDB Local alone serves about a fifth fewer.
+ */
+export const DYNAMODB_LOCAL_JIT: readonly string[] = ['-XX:TieredStopAtLevel=1'];
+
+/**
  * The command that starts DynamoDB Local on 127.0.0.1:`port`. DynamoDB Local has no option for the
  * address and binds every interface; our launcher (infra/local/java) starts the jar's own server
  * with its connector set to loopback. Telemetry is off. On disk, files are made under umask 077.
@@ -74,6 +91,7 @@ export function dynamoDbLocalCommand(port: number, dataDir?: string): { command:
     // toward it under load without needing it: the soak saw 7.9 GB RSS for 12,500 items. The items
     // themselves live in SQLite (native memory), so the heap holds only requests in flight.
     `-Xmx${DYNAMODB_LOCAL_HEAP}`,
+    ...DYNAMODB_LOCAL_JIT,
     `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
     '-cp',
     [LAUNCHER_DIR, path.join(home, 'DynamoDBLocal.jar')].join(path.delimiter),
