@@ -9,6 +9,10 @@ const transform = {
 };
 const base = { transform, extensionsToTreatAsEsm: ['.ts'], testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'] };
 
+// DynamoDB Local with the JVM's quick compiler only, for the DynamoDB Locals every test run starts
+// (global setup, and the runtimes and children some files start): DYNAMODB_LOCAL_JIT in infra/local/dynamodb.ts.
+process.env['CISS_DYNAMODB_JIT'] ??= 'quick';
+
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 60_000,

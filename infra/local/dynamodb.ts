@@ -63,21 +63,17 @@ const LAUNCHER_DIR = fileURLToPath(new URL('./java/', import.meta.url));
 export const DYNAMODB_LOCAL_HEAP = '1g';
 
 /**
- * DynamoDB Local's JIT: the quick compiler only (C1, `-XX:TieredStopAtLevel=1`, as AWS advises
- * for short-lived JVMs). A DynamoDB Local here lives for a test run, a working session, a bench or
- * a soak, on a machine's few cores shared with the runtime. With the default tiered JIT, its
- * optimizing compiler (C2) kept compiling through the whole of such a run: 34–46 % of DynamoDB
- * Local's CPU at the bench's levels after their warm-up, counted per thread, and over a core at
- * the first level. With C1 only, measured in pairs on 2 cores:
- * - the e2e suite: DynamoDB Local's CPU 72.7 and 73.2 s, against 107.8 and 95.2 s with C2; the
- *   suite 199 and 211 s, against 220 and 213 s;
- * - the bench (arrests, concurrency 16 / 100): 87–106 ms of DynamoDB Local's CPU per packet,
- *   against 124–138; the runtime 12.5 and 10.5 / 12.4 and 10.5 packets/s, against 10.3 and 9.9 /
- *   10.3 and 12.8.
- * Its requests take longer once C2 would have compiled them: replayed back to back with nothing
- * else running (the bench's storage ceiling), DynamoDB Local alone serves about a fifth fewer.
+ * DynamoDB Local's JIT: the JVM's default (tiered, up to the optimizing C2), or with
+ * `CISS_DYNAMODB_JIT=quick` the quick compiler only (C1, `-XX:TieredStopAtLevel=1`, as AWS advises
+ * for short-lived JVMs). The test runs set `quick` (jest.config.mjs): there C2 kept compiling for
+ * the whole run, on the cores the tests share, and the e2e suite took a third less of DynamoDB
+ * Local's CPU with C1 only (72.7 and 73.2 s against 107.8 and 95.2 s, paired on 2 cores; the suite
+ * 199 and 211 s against 220 and 213 s). A saturating run (`npm run bench`, the soak) keeps C2:
+ * with C1 only, DynamoDB Local's serialized writes run slower code, and access requests at
+ * concurrency 16 and 100 fell by a tenth to a fifth (6.3–7.0 and 6.6–6.7 requests/s against
+ * 6.8–7.5 and 8.3–8.4), though C2 took 34–46 % of DynamoDB Local's CPU through the bench's levels.
  */
-export const DYNAMODB_LOCAL_JIT: readonly string[] = ['-XX:TieredStopAtLevel=1'];
+export const DYNAMODB_LOCAL_JIT: readonly string[] = process.env['CISS_DYNAMODB_JIT'] === 'quick' ? ['-XX:TieredStopAtLevel=1'] : [];
 
 /**
  * The command that starts DynamoDB Local on 127.0.0.1:`port`. DynamoDB Local has no option for the

@@ -53,9 +53,9 @@ describe('the DynamoDB Local launcher', () => {
     // The heap is bounded, as a JVM option (before the main class, or java would pass it to DynamoDB Local).
     const heap = memory.args.indexOf(`-Xmx${DYNAMODB_LOCAL_HEAP}`);
     expect({ bounded: heap >= 0, beforeMainClass: heap < memory.args.indexOf('LoopbackDynamoDbLocal') }).toEqual({ bounded: true, beforeMainClass: true });
-    // The quick JIT only, also a JVM option.
+    // Test runs ask for the quick JIT only (jest.config.mjs), also a JVM option.
     const jit = memory.args.indexOf('-XX:TieredStopAtLevel=1');
-    expect({ set: jit >= 0, beforeMainClass: jit < memory.args.indexOf('LoopbackDynamoDbLocal') }).toEqual({ set: true, beforeMainClass: true });
+    expect({ asked: process.env['CISS_DYNAMODB_JIT'], set: jit >= 0, beforeMainClass: jit < memory.args.indexOf('LoopbackDynamoDbLocal') }).toEqual({ asked: 'quick', set: true, beforeMainClass: true });
     const disk = dynamoDbLocalCommand(8000, '/data/dynamodb');
     expect(disk.args.slice(0, 2)).toEqual(['-c', 'umask 077 && exec java "$@"']);
     expect(disk.args).toEqual(expect.arrayContaining(['-dbPath', '/data/dynamodb']));
