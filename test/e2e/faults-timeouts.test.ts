@@ -48,9 +48,23 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
       services: { dynamodb: { hang: 1, hangMs: DYNAMO_HANG_MS, operations: ['TransactWriteItems'], match: '"TRANSMITTED"', times: 1 } },
     });
     target = await targetOf(h.runtime);
+    // The employee's first login waits until the retried password step has reissued: a login
+    // that came first (a loaded machine) would find no password to reissue, and the step then
+    // hands on the used one (b6697e2), so there would be no reissue to audit. Held, the login
+    // tries the first password, is refused with 401, and the driver logs in with the reissued one.
+    const login = h.runtime.faults.hold('access-first-login');
+    const reissuedFirst = (async () => {
+      await login.reached;
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && !(await scanAll(h, [target.tables.audit])).some((e) => e['type'] === 'TemporaryPasswordReissued')) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      login.release();
+    })();
     const started = Date.now();
     result = await runLoad(target, { packets: 2, accessRequests: 2, concurrency: 4, tag: TAG, stepTimeoutMs: 15_000 });
     seconds = (Date.now() - started) / 1000;
+    await reissuedFirst;
   }, 60_000);
 
   afterAll(() => stopHarness(h));
@@ -64,6 +78,7 @@ describe('workflows survive a Lambda timeout and a hung DynamoDB call', () => {
       'lambda:access-advance:timeout': 1,
       'lambda:access-verify-training:timeout': 1,
       'lambda:access-issue-password:timeout': 1,
+      'lambda:access-first-login:hold': 1,
     });
     expect(seconds).toBeGreaterThanOrEqual(TRANSMIT_HANG_MS / 1000);
   });
