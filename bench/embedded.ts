@@ -18,7 +18,7 @@ import { countRequests, delta, isAccountCheck, perUnit, sourceOf, type RequestCo
 import { LambdaWatch, sleep } from './observe';
 import { RecordingPipe } from './recorder';
 import { pool, summarize, type Summary } from '../drive/stats';
-import { processCpu, type ProcessCpu } from './stats';
+import { cpuBetween, processCpu, type ProcessCpu } from './stats';
 
 export const STAGE = 'bench';
 
@@ -88,8 +88,8 @@ export interface LevelResult {
    * Where the time went: the share of the level's wall-clock that this process's event loop was
    * busy (the runtime's one thread, with the driver), and DynamoDB Local's CPU (all its threads,
    * from /proc) per item and as a share of one core, with the share its JIT compiler threads took.
-   * A loop near 100 % is the runtime's limit; a
-   * loop well below it, with DynamoDB Local below its own, means items wait on something else.
+   * A loop near 100 % is the runtime's limit; a loop well below it, with DynamoDB Local below its
+   * own, means items wait on something else.
    */
   readonly busy: { readonly eventLoop: number; readonly dynamoCpuMsPerItem?: number; readonly dynamoCores?: number; readonly dynamoCompilerShare?: number };
 }
@@ -221,8 +221,7 @@ export class BenchRuntime {
     }
     const seconds = (performance.now() - start) / 1000;
     const eventLoop = performance.eventLoopUtilization(loop).utilization;
-    const dynamoCpuAfter = this.dynamoCpuMs();
-    const dynamoMs = dynamoCpu && dynamoCpuAfter ? { total: dynamoCpuAfter.totalMs - dynamoCpu.totalMs, compiler: dynamoCpuAfter.compilerMs - dynamoCpu.compilerMs } : undefined;
+    const dynamoMs = cpuBetween(dynamoCpu, this.dynamoCpuMs());
     const after = this.snapshot();
     const per: Record<string, number[]> = {};
     for (const id of ids) {
@@ -242,7 +241,7 @@ export class BenchRuntime {
       latencyMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, summarize(v)])),
       lambdaInvocationsPerItem: lambda,
       dynamoPerItem: { application: perUnit(countRequests(delta(after.app, before.app)), items), emulator: perUnit(countRequests(delta(after.emulator, before.emulator)), items) },
-      busy: { eventLoop, ...(dynamoMs ? { dynamoCpuMsPerItem: dynamoMs.total / items, dynamoCores: dynamoMs.total / 1000 / seconds, dynamoCompilerShare: dynamoMs.total > 0 ? Math.max(0, dynamoMs.compiler) / dynamoMs.total : 0 } : {}) },
+      busy: { eventLoop, ...(dynamoMs ? { dynamoCpuMsPerItem: dynamoMs.totalMs / items, dynamoCores: dynamoMs.totalMs / 1000 / seconds, dynamoCompilerShare: dynamoMs.totalMs > 0 ? Math.max(0, dynamoMs.compilerMs) / dynamoMs.totalMs : 0 } : {}) },
     };
   }
 
@@ -327,10 +326,15 @@ export class BenchRuntime {
     return events;
   }
 
-  /** DynamoDB Local's process id, found in /proc by its command line and port (once). */
+  /** DynamoDB Local's process id, looked for in /proc by its command line and port once (null: not found). */
+  private dynamoPidFound?: string | null;
+
   private dynamoPid(): string | undefined {
-    if (this.dynamoPidFound !== undefined) return this.dynamoPidFound || undefined;
-    this.dynamoPidFound = '';
+    if (this.dynamoPidFound === undefined) this.dynamoPidFound = this.findDynamoPid() ?? null;
+    return this.dynamoPidFound ?? undefined;
+  }
+
+  private findDynamoPid(): string | undefined {
     try {
       for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
         let cmd: string;
@@ -339,14 +343,13 @@ export class BenchRuntime {
         } catch {
           continue;
         }
-        if (cmd.includes('DynamoDBLocal') && cmd.split('\0').includes(String(this.dynamo.port))) return (this.dynamoPidFound = pid);
+        if (cmd.includes('DynamoDBLocal') && cmd.split('\0').includes(String(this.dynamo.port))) return pid;
       }
     } catch {
       return undefined;
     }
     return undefined;
   }
-  private dynamoPidFound: string | undefined;
 
   /** DynamoDB Local's resident memory (kB), from /proc, if its process can be found. */
   dynamoRssKb(): number | undefined {
@@ -387,4 +390,3 @@ export class BenchRuntime {
     await this.dynamo.stop();
   }
 }
-

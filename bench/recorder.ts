@@ -23,10 +23,9 @@ class SwitchingAgent extends Agent {
     for (const sockets of Object.values(this.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 
-  override createConnection(options: net.NetConnectOpts, callback?: (error: Error | null, socket: net.Socket) => void): net.Socket {
-    const socket = net.createConnection({ ...options, host: '127.0.0.1', port: this.target() } as net.TcpNetConnectOpts);
-    if (callback) socket.once('connect', () => callback(null, socket));
-    return socket;
+  /** The socket returned is the connection (the agent takes it as made; it needs no callback). */
+  override createConnection(options: net.NetConnectOpts): net.Socket {
+    return net.createConnection({ ...options, host: '127.0.0.1', port: this.target() } as net.TcpNetConnectOpts);
   }
 }
 

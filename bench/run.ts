@@ -44,7 +44,7 @@ import { pool } from '../drive/stats';
 import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
-import { parseLevels, saturation, table } from './stats';
+import { cpuBetween, parseLevels, saturation, table, type ProcessCpu } from './stats';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
           const cpu = process.cpuUsage(cpuBefore);
           // The runtime's thread (with the driver, in the same process): CPU per item, which a busy machine stretches less than wall-clock.
           const cpuMsPerItem = (cpu.user + cpu.system) / 1000 / n;
-          const dynamoBusy = r.busy.dynamoCpuMsPerItem !== undefined ? `; DynamoDB Local ${r.busy.dynamoCpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit}, ${((r.busy.dynamoCores ?? 0) * 100).toFixed(0)} % of a core (its JIT compiler ${((r.busy.dynamoCompilerShare ?? 0) * 100).toFixed(0)} % of that)` : '';
+          const dynamoBusy = r.busy.dynamoCpuMsPerItem !== undefined ? `; ${dynamoCpuText(r.busy.dynamoCpuMsPerItem, r.busy.dynamoCores ?? 0, driver.unit)} (its JIT compiler ${((r.busy.dynamoCompilerShare ?? 0) * 100).toFixed(0)} % of that)` : '';
           console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s, ${cpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit} (the runtime's process), its event loop busy ${(r.busy.eventLoop * 100).toFixed(0)} %${dynamoBusy}${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
           (faults ? faultLevels : levelResults).push(r);
           await bench.quiesce();
@@ -188,16 +188,15 @@ async function main(): Promise<void> {
       const storageApp: StorageResult[] = [];
       for (const [c, n] of levels) {
         const label = `[${r.workflow}] storage ceiling at concurrency ${c}`;
-        let dynamoMs: number | undefined;
+        let dynamoMs: ProcessCpu | undefined;
         await phase(label, 2 * n, `${r.unit}s`, async (tick) => {
           const cpu = bench.dynamoCpuMs();
           storageAll.push(await all.level(c, n, tick));
-          const cpuAfter = bench.dynamoCpuMs();
-          if (cpu && cpuAfter) dynamoMs = cpuAfter.totalMs - cpu.totalMs;
+          dynamoMs = cpuBetween(cpu, bench.dynamoCpuMs());
           storageApp.push(await app.level(c, n, (done) => tick(n + done)));
         });
         const s = storageAll.at(-1) as StorageResult;
-        const dynamoBusy = dynamoMs !== undefined ? `; DynamoDB Local ${(dynamoMs / n).toFixed(1)} ms CPU per ${r.unit}, ${((dynamoMs / 1000 / s.seconds) * 100).toFixed(0)} % of a core (all requests)` : '';
+        const dynamoBusy = dynamoMs ? `; ${dynamoCpuText(dynamoMs.totalMs / n, dynamoMs.totalMs / 1000 / s.seconds, r.unit)} (all requests)` : '';
         console.log(`${label}: ${s.itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)${dynamoBusy}`);
       }
       all.close();
@@ -290,6 +289,11 @@ const METHOD = {
 };
 
 /** Runs one phase with a progress line on stderr, wiped when it ends: the caller prints the result on stdout. */
+/** DynamoDB Local's CPU per item and as a share of one core, as a level's line and a ceiling's line print it. */
+function dynamoCpuText(msPerItem: number, cores: number, unit: string): string {
+  return `DynamoDB Local ${msPerItem.toFixed(1)} ms CPU per ${unit}, ${(cores * 100).toFixed(0)} % of a core`;
+}
+
 async function phase<T>(label: string, total: number, unit: string, run: (tick: (done: number) => void) => Promise<T>): Promise<T> {
   const progress = new Progress({ label, total, unit });
   try {

@@ -102,3 +102,8 @@ export function processCpu(processStat: string, threads: readonly { readonly nam
   for (const t of threads) if (/^C[12] CompilerThre/.test(t.name)) compilerMs += cpuMsOfStat(t.stat) ?? 0;
   return { totalMs: cpuMsOfStat(processStat) ?? 0, compilerMs };
 }
+
+/** What a process spent between two readings (undefined when either could not be read). */
+export function cpuBetween(before: ProcessCpu | undefined, after: ProcessCpu | undefined): ProcessCpu | undefined {
+  return before && after ? { totalMs: after.totalMs - before.totalMs, compilerMs: after.compilerMs - before.compilerMs } : undefined;
+}

@@ -71,7 +71,7 @@ export const DYNAMODB_LOCAL_HEAP = '1g';
  * 199 and 211 s against 220 and 213 s). A saturating run (`npm run bench`, the soak) keeps C2:
  * with C1 only, DynamoDB Local's serialized writes run slower code, and access requests at
  * concurrency 16 and 100 fell by a tenth to a fifth (6.3–7.0 and 6.6–6.7 requests/s against
- * 6.8–7.5 and 8.3–8.4), though C2 took 34–46 % of DynamoDB Local's CPU through the bench's levels.
+ * 6.8–7.5 and 8.3–8.4), though C2 took 19–62 % of DynamoDB Local's CPU through the bench's levels.
  */
 export const DYNAMODB_LOCAL_JIT: readonly string[] = process.env['CISS_DYNAMODB_JIT'] === 'quick' ? ['-XX:TieredStopAtLevel=1'] : [];
 

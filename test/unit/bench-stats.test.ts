@@ -1,4 +1,4 @@
-import { cpuMsOfStat, processCpu, saturation } from '../../bench/stats';
+import { cpuBetween, cpuMsOfStat, processCpu, saturation } from '../../bench/stats';
 
 const at = (concurrency: number, itemsPerSecond: number) => ({ concurrency, itemsPerSecond });
 
@@ -44,5 +44,11 @@ describe('CPU from /proc', () => {
       { name: 'qtp2122357625-2', stat: stat('qtp2122357625-2', 30, 3) },
     ];
     expect(processCpu(stat('java', 120, 10), threads)).toEqual({ totalMs: 1300, compilerMs: 470 });
+  });
+
+  it('gives what was spent between two readings, and nothing when either could not be read', () => {
+    expect(cpuBetween({ totalMs: 1000, compilerMs: 400 }, { totalMs: 1750, compilerMs: 520 })).toEqual({ totalMs: 750, compilerMs: 120 });
+    expect(cpuBetween(undefined, { totalMs: 1, compilerMs: 0 })).toBeUndefined();
+    expect(cpuBetween({ totalMs: 1, compilerMs: 0 }, undefined)).toBeUndefined();
   });
 });
