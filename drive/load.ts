@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type ExecutionListItem, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { TokenRequest } from '../infra/local/auth';
 import type { CmsRecord } from '../infra/local/cms';
 import type { LocalRuntime } from '../infra/local/runtime';
@@ -271,6 +271,17 @@ class MailDesk {
   }
 }
 
+/**
+ * Whether an execution, its history read newest first, has parked in `state`, a task that waits
+ * for its token: the state entered last is `state`, and the last event is its TaskSubmitted (its
+ * resource returned). Entered alone is too early: AwaitAdjudication's Lambda, which makes the
+ * packet AVAILABLE, may still be running, or waiting to retry a throttled write.
+ */
+export function parkedIn(newestFirst: readonly HistoryEvent[], state: string): boolean {
+  const entered = newestFirst.find((e) => e.stateEnteredEventDetails)?.stateEnteredEventDetails?.name;
+  return entered === state && newestFirst[0]?.type === 'TaskSubmitted';
+}
+
 /** Runs the plan: every packet to AVAILABLE, every access request to where its path leads. */
 export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResult> {
   const http = new Http(target.api);
@@ -318,16 +329,17 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
     );
   }
 
-  /** Polls the execution's last events until `state` has been entered. */
-  async function reached(executionArn: string, state: string): Promise<void> {
+  /** Polls the execution's last events until it has parked in `state` (`parkedIn`). */
+  async function parked(executionArn: string, state: string): Promise<void> {
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
-      const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 4 })).catch(() => undefined);
-      if (out?.events?.some((e) => e.stateEnteredEventDetails?.name === state)) return;
+      // A page back sees the state's entry past all its retried attempts (3 events each).
+      const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100 })).catch(() => undefined);
+      if (parkedIn(out?.events ?? [], state)) return;
       // Each look reads the execution's history from the store: not too often.
       await sleep(250);
     }
-    throw new Error(`${executionArn} did not reach ${state} within ${timeout} ms`);
+    throw new Error(`${executionArn} did not park in ${state} within ${timeout} ms`);
   }
 
   async function packet(i: number): Promise<void> {
@@ -344,7 +356,7 @@ export async function runLoad(target: Target, plan: LoadPlan): Promise<LoadResul
     if (duplicate) duplicates.push(packetId);
     await decide(clerk, target.tokens.clerk, 'clerk-review', packetId, 'accept').then(() => undefined);
     const t2 = performance.now();
-    await reached(`${target.machines.arrest.replace(':stateMachine:', ':execution:')}:${packetId}-v1`, 'AwaitAdjudication');
+    await parked(`${target.machines.arrest.replace(':stateMachine:', ':execution:')}:${packetId}-v1`, 'AwaitAdjudication');
     const t3 = performance.now();
     per.intake.push(t1 - t0);
     per.validation.push(t2 - t1);

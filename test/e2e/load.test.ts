@@ -61,6 +61,26 @@ describe('the embedded runtime under load and faults', () => {
     expect(h.runtime.stepFunctions.eventCounts(target.machines.arrest)['ExecutionStarted']).toBe(PACKETS);
   });
 
+  // After the checks of the run above: its packet is one more than the run's.
+  it('takes a packet as AVAILABLE only once the step that makes it so has returned, not when the step is entered', async () => {
+    const held = h.runtime.faults.hold('arrests-await-adjudication');
+    const one = runLoad(target, { packets: 1, accessRequests: 0, concurrency: 1, tag: 'held' });
+    let finished = false;
+    void one.then(() => (finished = true), () => (finished = true));
+    try {
+      await held.reached;
+      // The state is entered and its Lambda is running; the driver must still be waiting.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(finished).toBe(false);
+    } finally {
+      held.release();
+    }
+    const run = await one;
+    const verification = await verifyLoad(target, run);
+
+    expect(verification.problems.filter((p) => p.includes(run.packetIds[0] ?? '?'))).toEqual([]);
+  });
+
   // Last: it writes stray audit records into the run's tables.
   it('reports a lost item, a duplicate execution, CMS record or audited status change', async () => {
     const [packet, other] = result.packetIds;
