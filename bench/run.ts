@@ -52,6 +52,12 @@ const PARTS: readonly Part[] = ['arrest', 'access', 'memory', 'bundles'];
 /** The unreported burst before each workflow's levels (see where it runs). */
 const WARM_ITEMS = 48;
 const WARM_CONCURRENCY = 8;
+/**
+ * DynamoDB Local's JIT warm-up before each workflow's levels: about this many of the recorded
+ * item's requests replayed straight at it, a quarter at each concurrency (see where it runs).
+ */
+const JIT_WARM_REQUESTS = 16_000;
+const JIT_WARM_CONCURRENCY = [1, 4, 16, 64] as const;
 
 interface WorkflowResult {
   readonly workflow: 'arrest' | 'access';
@@ -117,7 +123,22 @@ async function main(): Promise<void> {
       // Both JITs (V8's here, the JVM's in DynamoDB Local) warm on this workflow's traffic before the
       // levels, as the storage ceiling's replay warms before its own: a level measured while
       // DynamoDB Local still compiles pays its compiler's CPU (over a core at the first level),
-      // and the ceiling, measured later, does not.
+      // and the ceiling, measured later, does not. The JVM's C2 compiler needs thousands of calls
+      // of a method: measured alone, DynamoDB Local's compiler threads took 2.5-3 s of CPU per
+      // 5,000 requests until about 13,000 requests of one kind, then next to none. So DynamoDB
+      // Local first gets the recorded item's requests replayed at it, at a few concurrencies (a
+      // new one made it compile again), then both warm on the workflow's own traffic.
+      const copies = Math.ceil(JIT_WARM_REQUESTS / counted.recorded.path.all.length / JIT_WARM_CONCURRENCY.length);
+      const schemas = await StorageReplay.schemas(bench.dynamo.port, new Set(counted.recorded.path.all.flatMap((w) => tablesOf(w.body))));
+      const jitWarm = new StorageReplay(bench.dynamo.port, counted.recorded.path.all, schemas, `${wf}-jit-`);
+      const jitCpu = bench.dynamoCpuMs();
+      let jitErrors = 0;
+      await phase(`[${wf}] DynamoDB Local's JIT warm-up: the recorded ${driver.unit}'s requests, ${copies} times at each concurrency ${JIT_WARM_CONCURRENCY.join(', ')} (not reported)`, copies * JIT_WARM_CONCURRENCY.length, 'copies', async (tick) => {
+        for (const [k, c] of JIT_WARM_CONCURRENCY.entries()) jitErrors += (await jitWarm.level(c, copies, (done) => tick(k * copies + done))).errors;
+      });
+      jitWarm.close();
+      const jitSpent = cpuBetween(jitCpu, bench.dynamoCpuMs());
+      if (jitSpent) console.log(`[${wf}] DynamoDB Local's JIT warm-up took ${(jitSpent.totalMs / 1000).toFixed(1)} s of its CPU, ${((jitSpent.compilerMs / Math.max(1, jitSpent.totalMs)) * 100).toFixed(0)} % in its compiler${jitErrors ? `; ${jitErrors} requests answered other than 200` : ''}`);
       await phase(`[${wf}] warm-up: ${WARM_ITEMS} ${driver.unit}s at concurrency ${WARM_CONCURRENCY} (not reported)`, WARM_ITEMS, `${driver.unit}s`, (tick) => bench.level(driver, 'warm', WARM_CONCURRENCY, WARM_ITEMS, tick, false));
       await bench.quiesce();
       await bench.clearMailbox();
