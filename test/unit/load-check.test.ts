@@ -5,7 +5,7 @@
  * takes a packet to be AVAILABLE: its execution parked in AwaitAdjudication, not just entered.
  */
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
-import { accessTrailProblems, parkedIn, type AccessAuditRecord } from '../../drive/load';
+import { accessTrailProblems, hasParked, parkedIn, type AccessAuditRecord } from '../../drive/load';
 
 const ID = 'AR-20261130-00000000AA';
 const ACTIVE = ['RECEIVED', 'UNDER_REVIEW', 'TRAINING_ASSIGNED', 'TRAINING_VERIFICATION', 'TRAINING_VERIFICATION', 'TEMPORARY_PASSWORD_ISSUED', 'ACTIVE'];
@@ -59,6 +59,21 @@ describe('the load driver’s wait for a packet to be AVAILABLE', () => {
     expect(parkedIn([...attempt('TaskSubmitted'), ...toEntry()], 'AwaitAdjudication')).toBe(true);
     const retried = [...attempt('TaskSubmitted'), ...Array.from({ length: 8 }, () => attempt('TaskFailed')).flat(), ...toEntry()];
     expect(parkedIn(retried, 'AwaitAdjudication')).toBe(true);
+  });
+
+  it('reads four events when the task ran once, and a page back only when retries hide its entry', async () => {
+    const reads: number[] = [];
+    const reader = (history: HistoryEvent[]) => async (n: number) => {
+      reads.push(n);
+      return history.slice(0, n);
+    };
+    expect(await hasParked(reader([...attempt('TaskSubmitted'), ...toEntry()]), 'AwaitAdjudication')).toBe(true);
+    expect(await hasParked(reader([event('TaskStarted'), event('TaskScheduled'), ...toEntry()]), 'AwaitAdjudication')).toBe(false);
+    expect(reads).toEqual([4, 4]);
+    reads.length = 0;
+    const retried = [...attempt('TaskSubmitted'), ...attempt('TaskFailed'), ...attempt('TaskFailed'), ...toEntry()];
+    expect(await hasParked(reader(retried), 'AwaitAdjudication')).toBe(true);
+    expect(reads).toEqual([4, 100]);
   });
 
   it('does not take an earlier state’s token hand-off for this one', () => {
