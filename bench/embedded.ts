@@ -18,7 +18,7 @@ import { countRequests, delta, isAccountCheck, perUnit, sourceOf, type RequestCo
 import { LambdaWatch, sleep } from './observe';
 import { RecordingPipe } from './recorder';
 import { pool, summarize, type Summary } from '../drive/stats';
-import { cpuBetween, processCpu, type ProcessCpu } from './stats';
+import { compilerShare, cpuBetween, processCpu, type ProcessCpu } from './stats';
 
 export const STAGE = 'bench';
 
@@ -241,7 +241,7 @@ export class BenchRuntime {
       latencyMs: Object.fromEntries(Object.entries(per).map(([k, v]) => [k, summarize(v)])),
       lambdaInvocationsPerItem: lambda,
       dynamoPerItem: { application: perUnit(countRequests(delta(after.app, before.app)), items), emulator: perUnit(countRequests(delta(after.emulator, before.emulator)), items) },
-      busy: { eventLoop, ...(dynamoMs ? { dynamoCpuMsPerItem: dynamoMs.totalMs / items, dynamoCores: dynamoMs.totalMs / 1000 / seconds, dynamoCompilerShare: dynamoMs.totalMs > 0 ? Math.max(0, dynamoMs.compilerMs) / dynamoMs.totalMs : 0 } : {}) },
+      busy: { eventLoop, ...(dynamoMs ? { dynamoCpuMsPerItem: dynamoMs.totalMs / items, dynamoCores: dynamoMs.totalMs / 1000 / seconds, dynamoCompilerShare: compilerShare(dynamoMs) } : {}) },
     };
   }
 

@@ -44,7 +44,7 @@ import { pool } from '../drive/stats';
 import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
-import { cpuBetween, parseLevels, saturation, table, type ProcessCpu } from './stats';
+import { compilerShare, cpuBetween, parseLevels, saturation, table, type ProcessCpu } from './stats';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       });
       jitWarm.close();
       const jitSpent = cpuBetween(jitCpu, bench.dynamoCpuMs());
-      if (jitSpent) console.log(`[${wf}] DynamoDB Local's JIT warm-up took ${(jitSpent.totalMs / 1000).toFixed(1)} s of its CPU, ${((jitSpent.compilerMs / Math.max(1, jitSpent.totalMs)) * 100).toFixed(0)} % in its compiler${jitErrors ? `; ${jitErrors} requests answered other than 200` : ''}`);
+      if (jitSpent) console.log(`[${wf}] DynamoDB Local's JIT warm-up took ${(jitSpent.totalMs / 1000).toFixed(1)} s of its CPU, ${(compilerShare(jitSpent) * 100).toFixed(0)} % in its compiler${jitErrors ? `; ${jitErrors} requests answered other than 200` : ''}`);
       await phase(`[${wf}] warm-up: ${WARM_ITEMS} ${driver.unit}s at concurrency ${WARM_CONCURRENCY} (not reported)`, WARM_ITEMS, `${driver.unit}s`, (tick) => bench.level(driver, 'warm', WARM_CONCURRENCY, WARM_ITEMS, tick, false));
       await bench.quiesce();
       await bench.clearMailbox();
@@ -309,12 +309,12 @@ const METHOD = {
   moduleLoadBaseline: `an empty ESM handler (export const handler = async () => ({})) built with the same esbuild settings and cold-started by the same child: one discarded run and N runs first, then one after each cold start of a function; a function's module load above it is the median of those pairs' differences (${MODULE_LOAD_SAMPLES} pairs, ${NEAR_GOAL_SAMPLES} when within ${NEAR_GOAL_MS} ms of the goal); goal: ≤ ${MODULE_LOAD_GOAL_MS} ms (${Object.entries(MODULE_LOAD_BUDGETS).map(([name, b]) => `${name} its own ${b.ms} ms: ${b.why}`).join('; ')})`,
 };
 
-/** Runs one phase with a progress line on stderr, wiped when it ends: the caller prints the result on stdout. */
 /** DynamoDB Local's CPU per item and as a share of one core, as a level's line and a ceiling's line print it. */
 function dynamoCpuText(msPerItem: number, cores: number, unit: string): string {
   return `DynamoDB Local ${msPerItem.toFixed(1)} ms CPU per ${unit}, ${(cores * 100).toFixed(0)} % of a core`;
 }
 
+/** Runs one phase with a progress line on stderr, wiped when it ends: the caller prints the result on stdout. */
 async function phase<T>(label: string, total: number, unit: string, run: (tick: (done: number) => void) => Promise<T>): Promise<T> {
   const progress = new Progress({ label, total, unit });
   try {

@@ -107,3 +107,12 @@ export function processCpu(processStat: string, threads: readonly { readonly nam
 export function cpuBetween(before: ProcessCpu | undefined, after: ProcessCpu | undefined): ProcessCpu | undefined {
   return before && after ? { totalMs: after.totalMs - before.totalMs, compilerMs: after.compilerMs - before.compilerMs } : undefined;
 }
+
+/**
+ * The share of a process's CPU its JIT compiler threads took (0 when it spent none). A compiler
+ * thread the JVM stopped takes its time out of the later reading, so a difference can be negative:
+ * it counts as none.
+ */
+export function compilerShare(cpu: ProcessCpu): number {
+  return cpu.totalMs > 0 ? Math.max(0, cpu.compilerMs) / cpu.totalMs : 0;
+}

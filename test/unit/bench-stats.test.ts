@@ -1,4 +1,4 @@
-import { cpuBetween, cpuMsOfStat, processCpu, saturation } from '../../bench/stats';
+import { compilerShare, cpuBetween, cpuMsOfStat, processCpu, saturation } from '../../bench/stats';
 
 const at = (concurrency: number, itemsPerSecond: number) => ({ concurrency, itemsPerSecond });
 
@@ -50,5 +50,11 @@ describe('CPU from /proc', () => {
     expect(cpuBetween({ totalMs: 1000, compilerMs: 400 }, { totalMs: 1750, compilerMs: 520 })).toEqual({ totalMs: 750, compilerMs: 120 });
     expect(cpuBetween(undefined, { totalMs: 1, compilerMs: 0 })).toBeUndefined();
     expect(cpuBetween({ totalMs: 1, compilerMs: 0 }, undefined)).toBeUndefined();
+  });
+
+  it('gives the compiler threads\' share, none when nothing was spent or a stopped thread took its time out', () => {
+    expect(compilerShare({ totalMs: 750, compilerMs: 120 })).toBeCloseTo(0.16);
+    expect(compilerShare({ totalMs: 0, compilerMs: 0 })).toBe(0);
+    expect(compilerShare({ totalMs: 500, compilerMs: -30 })).toBe(0);
   });
 });
