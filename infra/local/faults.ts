@@ -9,9 +9,11 @@ import type { FaultAction, LocalLambda } from './lambda';
  * (answered by an edge tap with the exact error the SDK v3 recognises) or hang (held, then the
  * connection dropped), Lambda invocations are throttled, fail or time out after really taking
  * the time (`LocalLambda.fault`), and the DCJ CMS simulator answers 503.
- * Decisions come from a seeded PRNG, so one seed gives one sequence of decisions (the order in
- * which concurrent calls draw from it is the only thing left to chance), and every injected
- * fault is counted.
+ * Decisions come from seeded PRNGs, one stream per plan entry (`services.dynamodb`,
+ * `functions.*`, `cms`), each derived from the plan's seed and the entry's name. So one seed gives
+ * each entry one sequence of decisions: the n-th CMS submission fails or not whatever DynamoDB
+ * was asked in between (only the order in which concurrent calls to the same entry draw is left
+ * to chance), and every injected fault is counted.
  */
 
 export type Service = EdgeRequest['service'];
@@ -102,6 +104,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * The seed of one plan entry's stream: the plan's seed mixed with the entry's name (FNV-1a), so
+ * entries draw independent sequences and adding an entry leaves the others' draws unchanged.
+ */
+export function streamSeed(seed: number, entry: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < entry.length; i++) h = Math.imul(h ^ entry.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 /** The JSON protocol namespace in each service's `__type`. */
 const NAMESPACE: Record<Exclude<Service, 'ses' | 'rds-data'>, { ns: string; version: string; throttle: string; error: string }> = {
   dynamodb: { ns: 'com.amazonaws.dynamodb.v20120810', version: '1.0', throttle: 'ProvisionedThroughputExceededException', error: 'InternalServerError' },
@@ -166,7 +178,8 @@ interface PendingHold {
  */
 export class FaultInjector {
   private plan: FaultPlan = {};
-  private random: () => number = seededRandom(1);
+  /** One PRNG per plan entry, made on its first draw (see `streamSeed`). */
+  private streams = new Map<string, () => number>();
   private counted: FaultCounts = {};
   /** Faults injected per plan entry (`services.dynamodb`, `functions.*`), for `times`. */
   private used = new Map<string, number>();
@@ -192,7 +205,7 @@ export class FaultInjector {
 
   set(plan: FaultPlan): void {
     this.plan = parseFaultPlan(plan);
-    this.random = seededRandom(this.plan.seed ?? 1);
+    this.streams = new Map();
     this.counted = {};
     this.used = new Map();
   }
@@ -235,11 +248,21 @@ export class FaultInjector {
     this.counted[key] = (this.counted[key] ?? 0) + 1;
   }
 
-  /** Draws one number and says which kind (if any) its share falls in. */
-  private pick<K extends string>(shares: readonly [K, number | undefined][]): K | undefined {
+  /** The next number of a plan entry's own stream. */
+  private draw(entry: string): number {
+    let stream = this.streams.get(entry);
+    if (!stream) {
+      stream = seededRandom(streamSeed(this.plan.seed ?? 1, entry));
+      this.streams.set(entry, stream);
+    }
+    return stream();
+  }
+
+  /** Draws one number from the entry's stream and says which kind (if any) its share falls in. */
+  private pick<K extends string>(entry: string, shares: readonly [K, number | undefined][]): K | undefined {
     const active = shares.filter(([, share]) => (share ?? 0) > 0);
     if (!active.length) return undefined;
-    let r = this.random();
+    let r = this.draw(entry);
     for (const [kind, share] of active) {
       if (r < (share ?? 0)) return kind;
       r -= share ?? 0;
@@ -263,7 +286,7 @@ export class FaultInjector {
     if (faults.match !== undefined && !(request.body ?? '').includes(faults.match)) return undefined;
     const entry = `services.${request.service}`;
     if (this.exhausted(entry, faults.times)) return undefined;
-    const kind = this.pick([
+    const kind = this.pick(entry, [
       ['throttle', faults.throttle],
       ['error', faults.error],
       ['hang', faults.hang],
@@ -288,7 +311,7 @@ export class FaultInjector {
     if (!faults) return undefined;
     if (faults.match !== undefined && !JSON.stringify(payload ?? null).includes(faults.match)) return undefined;
     if (this.exhausted(`functions.${entry}`, faults.times)) return undefined;
-    const kind = this.pick([
+    const kind = this.pick(`functions.${entry}`, [
       ['throttle', faults.throttle],
       ['serviceError', faults.serviceError],
       ['timeout', faults.timeout],
@@ -307,7 +330,7 @@ export class FaultInjector {
   }
 
   private onCms(): boolean {
-    if (!this.plan.cms || this.random() >= this.plan.cms) return false;
+    if (!this.plan.cms || this.draw('cms') >= this.plan.cms) return false;
     this.count('cms:503');
     return true;
   }

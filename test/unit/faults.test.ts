@@ -50,6 +50,26 @@ describe('fault injection', () => {
     expect(draw(8)).not.toBe(draw(9));
   });
 
+  it('draws each entry from its own stream, so CMS faults do not depend on what DynamoDB was asked in between', () => {
+    const plan = { seed: 8, cms: 0.1, services: { dynamodb: { throttle: 0.05 } } };
+    const cmsFaults = (dynamoCallsBetween: number) => {
+      const injector = new FaultInjector(plan);
+      const edge = { taps: [] as EdgeTap[] };
+      const cms = { fault: undefined as (() => boolean) | undefined };
+      injector.attach({ edge: edge as never, cms: cms as never });
+      const [tap] = edge.taps;
+      return Array.from({ length: 60 }, (_, i) => {
+        for (let d = 0; d < dynamoCallsBetween + (i % 3); d++) tap?.(putItem);
+        return cms.fault?.() ? 1 : 0;
+      }).join('');
+    };
+
+    const alone = cmsFaults(0);
+    expect(alone).toContain('1');
+    expect(cmsFaults(1)).toBe(alone);
+    expect(cmsFaults(7)).toBe(alone);
+  });
+
   it('injects about the share asked for, and counts each fault', () => {
     const injector = new FaultInjector({ seed: 1, services: { dynamodb: { throttle: 0.05 } } });
     const tap = tapOf(injector);
