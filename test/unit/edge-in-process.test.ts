@@ -4,6 +4,13 @@ import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/c
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import { Edge, type EdgeRequest, type JsonService } from '../../infra/local/edge';
+import { CognitoIdentityProviderClient, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { EdgeRequestHandler, handOverInProcess } from '../../infra/local/edge-handler';
 import { scopeInvocations } from '../../infra/local/lambda';
 import { awsErrorName } from '../../infra/local/stepfunctions/integrations';
@@ -171,5 +178,53 @@ describe('the edge in process (the runtime’s own SDK clients)', () => {
     await client.send(new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' } } })).catch(() => undefined);
 
     expect(upstream.seen.at(-1)).toEqual({ target: 'DynamoDB_20120810.GetItem', body: '{"TableName":"t","Key":{"pk":{"S":"a"}}}' });
+  });
+
+  it('does not sign what it hands over in process, and gives it the credential scope the signer would (each client the handlers use)', async () => {
+    // Over HTTP: a server that keeps each request's Authorization header and answers 400.
+    const overHttp: string[] = [];
+    const server = http.createServer((req, res) => {
+      overHttp.push(String(req.headers['authorization']));
+      req.resume().on('end', () => res.writeHead(400, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // In process: a stand-in edge that keeps the header the handed-over request carries.
+    const inProcess: string[] = [];
+    const standIn = { call: async (request: { headers: Record<string, string> }) => (inProcess.push(request.headers['authorization'] ?? ''), { status: 400, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') }) };
+    const undo = handOverInProcess(endpoint, new EdgeRequestHandler(standIn as unknown as Edge));
+    const config = { endpoint, region: 'us-east-1', credentials: { ...credentials, sessionToken: 'session' }, maxAttempts: 1 };
+    const calls: [string, () => Promise<unknown>][] = [
+      ['dynamodb', () => new DynamoDBClient(config).send(new DescribeTableCommand({ TableName: 't' }))],
+      ['states', () => new SFNClient(config).send(new ListStateMachinesCommand({}))],
+      ['events', () => new EventBridgeClient(config).send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }))],
+      ['kms', () => new KMSClient(config).send(new ListKeysCommand({}))],
+      ['ses', () => new SESv2Client(config).send(new GetAccountCommand({}))],
+      ['secretsmanager', () => new SecretsManagerClient(config).send(new ListSecretsCommand({}))],
+      ['rds-data', () => new RDSDataClient(config).send(new ExecuteStatementCommand({ resourceArn: 'arn:aws:rds:us-east-1:000000000000:cluster:c', secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:s', sql: 'select 1' }))],
+      ['cognito-idp', () => new CognitoIdentityProviderClient(config).send(new ListUserPoolsCommand({ MaxResults: 1 }))],
+    ];
+    const store = await scopeInvocations();
+    try {
+      for (const [, call] of calls) {
+        await call().catch(() => undefined);
+        await store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: 'unsigned' }, call).catch(() => undefined);
+      }
+    } finally {
+      undo();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const scope = (authorization: string | undefined) => /Credential=(\S+),/.exec(authorization ?? '')?.[1];
+    const signature = (authorization: string | undefined) => /Signature=(\w+)/.exec(authorization ?? '')?.[1];
+
+    expect(inProcess).toHaveLength(calls.length);
+    expect(overHttp).toHaveLength(calls.length);
+    calls.forEach(([service], i) => {
+      expect({ service, scope: scope(inProcess[i]) }).toEqual({ service, scope: scope(overHttp[i]) });
+      expect(scope(inProcess[i])).toMatch(new RegExp(`^local/\\d{8}/us-east-1/${service}/aws4_request$`));
+      expect(signature(inProcess[i])).toBe('0'.repeat(64));
+      expect(signature(overHttp[i])).toMatch(/^[0-9a-f]{64}$/);
+      expect(signature(overHttp[i])).not.toBe('0'.repeat(64));
+    });
   });
 });
