@@ -7,7 +7,7 @@
  *     requests (POST → TEMPORARY_PASSWORD_ISSUED).
  *  2. Two ceilings at the same concurrency: the engine (the same ASL on aws-local-stepfunctions
  *     with no-op Tasks) and storage (the DynamoDB requests one item made, recorded, replayed
- *     straight at the same DynamoDB Local).
+ *     straight at the same DynamoDB Local, just before and just after each level).
  *  3. DynamoDB requests per item, counted: the application's (edge taps) and the local Step
  *     Functions emulator's own store (SfnStore.requests), by operation, next to the minimum.
  *  4. Memory of the embedded runtime per 1,000 executions parked at a human task.
@@ -39,12 +39,12 @@ import { CEILING_WORKFLOWS, ceilingMachine, ceilingTransitions, measureCeiling, 
 import { costPer1000, minimumRequests, PRICES, REQUESTS_GOAL_RATIO, type Cost } from './cost';
 import { tablesOf, type RequestCounts } from './dynamo';
 import { BenchRuntime, type CountedRun, type LevelResult, type WorkflowDriver } from './embedded';
-import { StorageReplay, type Capacity, type StorageResult } from './storage';
+import { StorageReplay, type Capacity, type ReplayRun, type StorageResult } from './storage';
 import { pool } from '../drive/stats';
 import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
-import { compilerShare, cpuBetween, parseLevels, saturation, table, type ProcessCpu } from './stats';
+import { compilerShare, cpuBetween, parseLevels, saturation, table } from './stats';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
   const bench = await BenchRuntime.start();
   const results: WorkflowResult[] = [];
   const recordings = new Map<string, CountedRun['recorded']>();
+  /** Each workflow's storage ceilings (all requests), measured around its fault-free levels. */
+  const storageAround = new Map<string, StorageResult[]>();
   let memory: Awaited<ReturnType<typeof measureMemory>> | undefined;
   let bundles: BundlesMeasured | undefined;
   try {
@@ -137,6 +139,9 @@ async function main(): Promise<void> {
         for (const [k, c] of JIT_WARM_CONCURRENCY.entries()) jitErrors += (await jitWarm.level(c, copies, (done) => tick(k * copies + done))).errors;
       });
       jitWarm.close();
+      // The storage ceiling of each level is measured around it (see where the levels run).
+      const ceilingReplay = new StorageReplay(bench.dynamo.port, counted.recorded.path.all, schemas, `${wf}-all-`);
+      const storageAll: StorageResult[] = [];
       const jitSpent = cpuBetween(jitCpu, bench.dynamoCpuMs());
       if (jitSpent) console.log(`[${wf}] DynamoDB Local's JIT warm-up took ${(jitSpent.totalMs / 1000).toFixed(1)} s of its CPU, ${(compilerShare(jitSpent) * 100).toFixed(0)} % in its compiler${jitErrors ? `; ${jitErrors} requests answered other than 200` : ''}`);
       await phase(`[${wf}] warm-up: ${WARM_ITEMS} ${driver.unit}s at concurrency ${WARM_CONCURRENCY} (not reported)`, WARM_ITEMS, `${driver.unit}s`, (tick) => bench.level(driver, 'warm', WARM_CONCURRENCY, WARM_ITEMS, tick, false));
@@ -149,6 +154,18 @@ async function main(): Promise<void> {
         for (const faults of bench.faults ? [false, true] : [false]) {
           const label = `[${wf}] ${n} ${driver.unit}s at concurrency ${c}${faults ? ', with faults' : ''}`;
           const before = new Set(driver.ids());
+          // A fault-free level's storage ceiling is measured around it: the recorded item's
+          // requests replayed straight at DynamoDB Local, n copies just before the level and n
+          // just after, as one figure. This machine's speed drifts by half within an hour, and a
+          // ceiling measured minutes from its level (after all of them, as before) set the ratio
+          // against another machine: c=1's ranged 45-68 % over runs.
+          const ceilingLabel = `[${wf}] storage ceiling at concurrency ${c}`;
+          const replayed = async (when: string): Promise<{ run: ReplayRun; dynamoMs: number }> => {
+            const cpu = bench.dynamoCpuMs();
+            const run = await phase(`${ceilingLabel}, ${when} the level`, n, `${driver.unit}s`, (tick) => ceilingReplay.copies(c, n, tick));
+            return { run, dynamoMs: cpuBetween(cpu, bench.dynamoCpuMs())?.totalMs ?? 0 };
+          };
+          const bracket = faults ? undefined : await replayed('before');
           const cpuBefore = process.cpuUsage();
           const r = await profiled(process.env['BENCH_CPU_PROFILE'], `${wf}-c${c}${faults ? '-faults' : ''}`, () => phase(label, n, `${driver.unit}s`, (tick) => bench.level(driver, `c${c}${faults ? 'f' : 'x'}`, c, n, tick, faults)));
           ids.push(...driver.ids().filter((id) => !before.has(id)));
@@ -160,9 +177,20 @@ async function main(): Promise<void> {
           console.log(`${label}: ${r.itemsPerSecond.toFixed(2)} ${driver.unit}s/s in ${r.seconds.toFixed(1)} s, ${cpuMsPerItem.toFixed(1)} ms CPU per ${driver.unit} (the runtime's process), its event loop busy ${(r.busy.eventLoop * 100).toFixed(0)} %${dynamoBusy}${retried ? ` (POST /arrests sent again after a 5xx/429 ${retried} times so far)` : ''}`);
           (faults ? faultLevels : levelResults).push(r);
           await bench.quiesce();
+          if (bracket) {
+            const after = await replayed('after');
+            const ceiling = ceilingReplay.result(c, [bracket.run, after.run]);
+            storageAll.push(ceiling);
+            const dynamoMs = bracket.dynamoMs + after.dynamoMs;
+            const perSecond = (run: ReplayRun): string => (run.latencies.length / run.seconds).toFixed(1);
+            console.log(`${ceilingLabel}, around the level: ${ceiling.itemsPerSecond.toFixed(1)} ${driver.unit}s/s (${perSecond(bracket.run)} before it, ${perSecond(after.run)} after it); ${dynamoCpuText(dynamoMs / ceiling.items, dynamoMs / 1000 / ceiling.seconds, driver.unit)}; the level reached ${((r.itemsPerSecond / ceiling.itemsPerSecond) * 100).toFixed(1)} % of it`);
+            await bench.quiesce();
+          }
           await bench.clearMailbox();
         }
       }
+      ceilingReplay.close();
+      storageAround.set(wf, storageAll);
       const statuses = await driver.statuses(ids);
       const { recorded, ...rest } = counted;
       results.push({
@@ -201,28 +229,17 @@ async function main(): Promise<void> {
       const rec = recordings.get(r.workflow) as CountedRun['recorded'];
       const tables = new Set([...rec.path.all, ...rec.rest.all].flatMap((w) => tablesOf(w.body)));
       const schemas = await StorageReplay.schemas(bench.dynamo.port, tables);
-      const all = new StorageReplay(bench.dynamo.port, rec.path.all, schemas, `${r.workflow}-all-`);
       const app = new StorageReplay(bench.dynamo.port, rec.path.application, schemas, `${r.workflow}-app-`);
       const capacity = await new StorageReplay(bench.dynamo.port, [...rec.path.application, ...rec.rest.application], schemas, `${r.workflow}-cap-`).capacity();
-      await all.level(4, 10); // warm-up
-      const storageAll: StorageResult[] = [];
+      await app.level(4, 10); // warm-up
       const storageApp: StorageResult[] = [];
       for (const [c, n] of levels) {
-        const label = `[${r.workflow}] storage ceiling at concurrency ${c}`;
-        let dynamoMs: ProcessCpu | undefined;
-        await phase(label, 2 * n, `${r.unit}s`, async (tick) => {
-          const cpu = bench.dynamoCpuMs();
-          storageAll.push(await all.level(c, n, tick));
-          dynamoMs = cpuBetween(cpu, bench.dynamoCpuMs());
-          storageApp.push(await app.level(c, n, (done) => tick(n + done)));
-        });
-        const s = storageAll.at(-1) as StorageResult;
-        const dynamoBusy = dynamoMs ? `; ${dynamoCpuText(dynamoMs.totalMs / n, dynamoMs.totalMs / 1000 / s.seconds, r.unit)} (all requests)` : '';
-        console.log(`${label}: ${s.itemsPerSecond.toFixed(1)} ${r.unit}s/s (all requests), ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} (application only)${dynamoBusy}`);
+        const label = `[${r.workflow}] storage ceiling at concurrency ${c}, the application's requests alone`;
+        storageApp.push(await phase(label, n, `${r.unit}s`, (tick) => app.level(c, n, tick)));
+        console.log(`${label}: ${(storageApp.at(-1) as StorageResult).itemsPerSecond.toFixed(1)} ${r.unit}s/s`);
       }
-      all.close();
       app.close();
-      r.storage = { all: storageAll, application: storageApp, capacity };
+      r.storage = { all: storageAround.get(r.workflow) ?? [], application: storageApp, capacity };
     }
   } finally {
     await bench.stopDynamo();

@@ -25,6 +25,14 @@ export interface StorageResult {
   readonly firstError?: string;
 }
 
+/** One closed-loop run of copies: each copy's latency (ms), the run's length, and the answers other than 200. */
+export interface ReplayRun {
+  readonly latencies: readonly number[];
+  readonly seconds: number;
+  readonly errors: number;
+  readonly firstError?: string;
+}
+
 /** Capacity units one copy consumed, as DynamoDB Local reports them (ReturnConsumedCapacity). */
 export interface Capacity {
   readonly readUnits: number;
@@ -106,6 +114,14 @@ export class StorageReplay {
 
   /** Replays `items` copies at `concurrency`; `onDone` hears each copy finish. */
   async level(concurrency: number, items: number, onDone?: (done: number) => void): Promise<StorageResult> {
+    return this.result(concurrency, [await this.copies(concurrency, items, onDone)]);
+  }
+
+  /**
+   * Replays `items` copies at `concurrency`, closed loop, each copy's requests in order; `onDone`
+   * hears each copy finish. One run of a ceiling that may be measured in parts (`result`).
+   */
+  async copies(concurrency: number, items: number, onDone?: (done: number) => void): Promise<ReplayRun> {
     const copies = Array.from({ length: items }, () => this.bodies());
     const latencies: number[] = [];
     let errors = 0;
@@ -124,8 +140,15 @@ export class StorageReplay {
       latencies.push(performance.now() - t0);
       onDone?.(latencies.length);
     });
-    const seconds = (performance.now() - start) / 1000;
+    return { latencies, seconds: (performance.now() - start) / 1000, errors, ...(firstError ? { firstError } : {}) };
+  }
+
+  /** One ceiling from one or more runs at `concurrency` (the bench's: one just before a level and one just after it). */
+  result(concurrency: number, runs: readonly ReplayRun[]): StorageResult {
+    const items = runs.reduce((n, r) => n + r.latencies.length, 0);
+    const seconds = runs.reduce((n, r) => n + r.seconds, 0);
     const transactions = this.requests.filter((r) => kindOf(r.operation) === 'transaction').length;
+    const firstError = runs.find((r) => r.firstError)?.firstError;
     return {
       requestsPerItem: this.requests.length,
       concurrency,
@@ -134,8 +157,8 @@ export class StorageReplay {
       itemsPerSecond: items / seconds,
       requestsPerSecond: (items * this.requests.length) / seconds,
       transactionsPerSecond: (items * transactions) / seconds,
-      latencyMs: summarize(latencies),
-      errors,
+      latencyMs: summarize(runs.flatMap((r) => r.latencies)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
       ...(firstError ? { firstError } : {}),
     };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { consumedUnits, countRequests, delta, kindOf, parseRequests, perUnit, rewriteKeys, sourceOf, tablesOf, writtenKeyValues, type WireRequest } from '../../bench/dynamo';
+import { StorageReplay } from '../../bench/storage';
 
 const wire = (operation: string, body: unknown): WireRequest => ({ operation, headers: {}, body: JSON.stringify(body) });
 const schemas = { main: ['pk', 'sk'], audit: ['pk', 'sk'], sfn: ['pk', 'sk'] };
@@ -109,5 +110,23 @@ describe('the trace’s description of a request', () => {
     const { describeRequest } = await import('../../bench/trace');
     const body = JSON.stringify({ RequestItems: { main: { Keys: [{ pk: { S: 'ACCESS#AR-20261130-00AA' }, sk: { S: 'REQUEST' } }, { pk: { S: 'TASKSTEP#access-request#AR-20261130-00AA#training-verification' }, sk: { S: 'CURRENT' } }], ConsistentRead: true } } });
     expect(describeRequest({ operation: 'BatchGetItem', headers: {}, body })).toBe('Get ACCESS#<id> / REQUEST; Get TASKSTEP#access-request#<id>#training-verification / CURRENT');
+  });
+});
+
+describe('bench: a storage ceiling measured in parts', () => {
+  it('is one closed loop over both runs: items over seconds, latencies pooled, errors summed', () => {
+    const replay = new StorageReplay(0, [wire('GetItem', {}), wire('TransactWriteItems', {}), wire('PutItem', {})], schemas, 'test-');
+    const before = { latencies: [10, 20, 30, 40], seconds: 1, errors: 0 };
+    const after = { latencies: [100, 200], seconds: 2, errors: 2, firstError: 'PutItem #2: throttled' };
+
+    const ceiling = replay.result(16, [before, after]);
+
+    // 6 items in 3 s: 2/s, not the mean of 4/s and 1/s.
+    expect({ items: ceiling.items, seconds: ceiling.seconds, itemsPerSecond: ceiling.itemsPerSecond }).toEqual({ items: 6, seconds: 3, itemsPerSecond: 2 });
+    expect({ requestsPerSecond: ceiling.requestsPerSecond, transactionsPerSecond: ceiling.transactionsPerSecond }).toEqual({ requestsPerSecond: 6, transactionsPerSecond: 2 });
+    expect(ceiling.latencyMs.n).toBe(6);
+    expect(ceiling.latencyMs.p99).toBe(200);
+    expect({ errors: ceiling.errors, firstError: ceiling.firstError, concurrency: ceiling.concurrency }).toEqual({ errors: 2, firstError: 'PutItem #2: throttled', concurrency: 16 });
+    replay.close();
   });
 });
