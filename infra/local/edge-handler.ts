@@ -175,7 +175,7 @@ function sigV4SignerPrototype(client: DynamoDBClient): { sign: Sign } {
 }
 
 /** The credential scope of a signature: `<access key>/<yyyymmdd>/<region>/<service>/aws4_request`. */
-export function credentialScope(accessKeyId: string, date: string, region: string, service: string): string {
+function credentialScope(accessKeyId: string, date: string, region: string, service: string): string {
   return `${accessKeyId}/${date.slice(0, 8)}/${region}/${service}/aws4_request`;
 }
 
