@@ -184,7 +184,6 @@ async function main(): Promise<void> {
             const dynamoMs = bracket.dynamoMs + after.dynamoMs;
             const perSecond = (run: ReplayRun): string => (run.latencies.length / run.seconds).toFixed(1);
             console.log(`${ceilingLabel}, around the level: ${ceiling.itemsPerSecond.toFixed(1)} ${driver.unit}s/s (${perSecond(bracket.run)} before it, ${perSecond(after.run)} after it); ${dynamoCpuText(dynamoMs / ceiling.items, dynamoMs / 1000 / ceiling.seconds, driver.unit)}; the level reached ${((r.itemsPerSecond / ceiling.itemsPerSecond) * 100).toFixed(1)} % of it`);
-            await bench.quiesce();
           }
           await bench.clearMailbox();
         }

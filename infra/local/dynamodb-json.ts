@@ -23,6 +23,20 @@ export class DynamoDbError extends Error {
   }
 }
 
+/** Now in SigV4's `x-amz-date` form, `yyyymmddThhmmssZ`. */
+export function amzDate(at = new Date()): string {
+  return at.toISOString().replace(/[-:]|\.\d{3}/g, '');
+}
+
+/**
+ * An `Authorization` header in SigV4's form with a signature of zeros, for a request nothing
+ * here verifies: the edge and DynamoDB Local read its credential scope
+ * (`<access key>/<yyyymmdd>/<region>/<service>/aws4_request`) and check no signature.
+ */
+export function unsignedAuthorization(scope: { accessKeyId: string; date: string; region: string; service: string }, signedHeaders: string): string {
+  return `AWS4-HMAC-SHA256 Credential=${scope.accessKeyId}/${scope.date.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request, SignedHeaders=${signedHeaders}, Signature=${'0'.repeat(64)}`;
+}
+
 /** Network errors a reused keep-alive socket can meet, worth one more try (the SDK retries them too). */
 const TRANSIENT = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
 const ATTEMPTS = 3;
@@ -58,13 +72,13 @@ export class DynamoDbJson {
   }
 
   private post(operation: string, body: Buffer): Promise<unknown> {
-    const now = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const now = amzDate();
     const headers = {
       'content-type': 'application/x-amz-json-1.0',
       'content-length': String(body.length),
       'x-amz-target': `DynamoDB_20120810.${operation}`,
       'x-amz-date': now,
-      authorization: `AWS4-HMAC-SHA256 Credential=local/${now.slice(0, 8)}/${this.region}/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=${'0'.repeat(64)}`,
+      authorization: unsignedAuthorization({ accessKeyId: 'local', date: now, region: this.region, service: 'dynamodb' }, 'content-type;host;x-amz-date;x-amz-target'),
     };
     return new Promise((resolve, reject) => {
       const request = http.request(this.url, { method: 'POST', headers, agent: this.agent, timeout: TIMEOUT_MS }, (res) => {

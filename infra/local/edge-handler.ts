@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { amzDate, unsignedAuthorization } from './dynamodb-json';
 import type { Edge } from './edge';
 import { inInvocation } from './lambda';
 
@@ -174,11 +175,6 @@ function sigV4SignerPrototype(client: DynamoDBClient): { sign: Sign } {
   return Object.getPrototypeOf(scheme.signer) as { sign: Sign };
 }
 
-/** The credential scope of a signature: `<access key>/<yyyymmdd>/<region>/<service>/aws4_request`. */
-function credentialScope(accessKeyId: string, date: string, region: string, service: string): string {
-  return `${accessKeyId}/${date.slice(0, 8)}/${region}/${service}/aws4_request`;
-}
-
 /**
  * A request handed over in process is not signed: nothing here checks a signature (the edge
  * routes by the credential scope's service and reads its access key; DynamoDB Local keys its
@@ -191,7 +187,7 @@ function credentialScope(accessKeyId: string, date: string, region: string, serv
  * streamed body, outside an invocation) is signed as before.
  */
 function unsigned<R extends { headers: Record<string, string> }>(request: R, identity: SigningIdentity, properties: SigningProperties): R {
-  const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const date = amzDate();
   const region = properties.signingRegion ?? properties.region ?? 'us-east-1';
   const service = properties.signingName ?? properties.name ?? '';
   // The signer's clock-skew bookkeeping: none for a request answered in this process.
@@ -199,6 +195,6 @@ function unsigned<R extends { headers: Record<string, string> }>(request: R, ide
   properties._disableClockSkewCorrection = true;
   request.headers['x-amz-date'] = date;
   if (identity.sessionToken) request.headers['x-amz-security-token'] = identity.sessionToken;
-  request.headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${credentialScope(identity.accessKeyId, date, region, service)}, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+  request.headers['authorization'] = unsignedAuthorization({ accessKeyId: identity.accessKeyId, date, region, service }, 'host;x-amz-date');
   return request;
 }

@@ -108,7 +108,7 @@ export function seededRandom(seed: number): () => number {
  * The seed of one plan entry's stream: the plan's seed mixed with the entry's name (FNV-1a), so
  * entries draw independent sequences and adding an entry leaves the others' draws unchanged.
  */
-export function streamSeed(seed: number, entry: string): number {
+function streamSeed(seed: number, entry: string): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < entry.length; i++) h = Math.imul(h ^ entry.charCodeAt(i), 0x01000193) >>> 0;
   return h;
@@ -306,19 +306,20 @@ export class FaultInjector {
       held.reached();
       return { kind: 'hold', until: held.until };
     }
-    const entry = this.plan.functions?.[name] ? name : '*';
-    const faults = this.plan.functions?.[entry];
+    const key = this.plan.functions?.[name] ? name : '*';
+    const faults = this.plan.functions?.[key];
     if (!faults) return undefined;
     if (faults.match !== undefined && !JSON.stringify(payload ?? null).includes(faults.match)) return undefined;
-    if (this.exhausted(`functions.${entry}`, faults.times)) return undefined;
-    const kind = this.pick(`functions.${entry}`, [
+    const entry = `functions.${key}`;
+    if (this.exhausted(entry, faults.times)) return undefined;
+    const kind = this.pick(entry, [
       ['throttle', faults.throttle],
       ['serviceError', faults.serviceError],
       ['timeout', faults.timeout],
       ['error', faults.error],
     ] as const);
     if (!kind) return undefined;
-    this.use(`functions.${entry}`);
+    this.use(entry);
     this.count(`lambda:${name}:${kind}`);
     if (kind === 'timeout') return { kind: 'timeout', afterMs: Math.min(faults.timeoutAfterMs ?? timeoutMs, timeoutMs), handlerRuns: faults.timeoutAfterHandler ?? false };
     const [errorName, message] = {
