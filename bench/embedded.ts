@@ -17,6 +17,7 @@ import type { FunctionName } from '../infra/manifest';
 import { countRequests, delta, isAccountCheck, perUnit, sourceOf, type RequestCounts, type WireRequest } from './dynamo';
 import { LambdaWatch, sleep } from './observe';
 import { RecordingPipe } from './recorder';
+import { Timeline, type TimeSplit } from './timeline';
 import { pool, summarize, type Summary } from '../drive/stats';
 import { compilerShare, cpuBetween, processCpu, type ProcessCpu } from './stats';
 
@@ -92,6 +93,8 @@ export interface LevelResult {
    * own, means items wait on something else.
    */
   readonly busy: { readonly eventLoop: number; readonly dynamoCpuMsPerItem?: number; readonly dynamoCores?: number; readonly dynamoCompilerShare?: number };
+  /** At concurrency 1 (items one after another), where an item's wall time went (timeline.ts). */
+  readonly timeSplit?: TimeSplit;
 }
 
 export interface CountedRun {
@@ -208,6 +211,8 @@ export class BenchRuntime {
     const ids: string[] = [];
     const loop = performance.eventLoopUtilization();
     const dynamoCpu = this.dynamoCpuMs();
+    const timeline = concurrency === 1 ? new Timeline(this.pipe.agent, this.watch) : undefined;
+    timeline?.start();
     const start = performance.now();
     const injected = faults ? this.faults : undefined;
     if (injected) this.runtime.faults.set(injected);
@@ -220,6 +225,7 @@ export class BenchRuntime {
       if (injected) this.runtime.faults.set({});
     }
     const seconds = (performance.now() - start) / 1000;
+    const timeSplit = timeline?.stop(items);
     const eventLoop = performance.eventLoopUtilization(loop).utilization;
     const dynamoMs = cpuBetween(dynamoCpu, this.dynamoCpuMs());
     const after = this.snapshot();
@@ -242,6 +248,7 @@ export class BenchRuntime {
       lambdaInvocationsPerItem: lambda,
       dynamoPerItem: { application: perUnit(countRequests(delta(after.app, before.app)), items), emulator: perUnit(countRequests(delta(after.emulator, before.emulator)), items) },
       busy: { eventLoop, ...(dynamoMs ? { dynamoCpuMsPerItem: dynamoMs.totalMs / items, dynamoCores: dynamoMs.totalMs / 1000 / seconds, dynamoCompilerShare: compilerShare(dynamoMs) } : {}) },
+      ...(timeSplit ? { timeSplit } : {}),
     };
   }
 

@@ -45,6 +45,7 @@ import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
 import { compilerShare, cpuBetween, parseLevels, saturation, table } from './stats';
+import { timeSplitText } from './timeline';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
             const dynamoMs = bracket.dynamoMs + after.dynamoMs;
             const perSecond = (run: ReplayRun): string => (run.latencies.length / run.seconds).toFixed(1);
             console.log(`${ceilingLabel}, around the level: ${ceiling.itemsPerSecond.toFixed(1)} ${driver.unit}s/s (${perSecond(bracket.run)} before it, ${perSecond(after.run)} after it); ${dynamoCpuText(dynamoMs / ceiling.items, dynamoMs / 1000 / ceiling.seconds, driver.unit)}; the level reached ${((r.itemsPerSecond / ceiling.itemsPerSecond) * 100).toFixed(1)} % of it`);
+            if (r.timeSplit) console.log(timeSplitText(wf, driver.unit, r.timeSplit, 1000 / ceiling.itemsPerSecond));
           }
           await bench.clearMailbox();
         }

@@ -1,0 +1,122 @@
+/**
+ * Where an item's wall time goes when items run one at a time (concurrency 1): how long a
+ * DynamoDB Local request was in flight, how long a Lambda handler ran with none in flight, and
+ * the rest (the local Step Functions engine, the API, the edge, the drivers). At concurrency 1
+ * nothing overlaps but the background (EventBridge deliveries), so each is a share of the wall.
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Agent, ClientRequest } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { LambdaWatch } from './observe';
+
+export type Interval = readonly [start: number, end: number];
+
+/** Intervals sorted and merged where they overlap or touch. */
+export function merge(intervals: readonly Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
+/** Time covered by `intervals`, overlaps once. */
+export function covered(intervals: readonly Interval[]): number {
+  return merge(intervals).reduce((sum, [start, end]) => sum + (end - start), 0);
+}
+
+/** Time covered by both sets. */
+export function overlap(a: readonly Interval[], b: readonly Interval[]): number {
+  const x = merge(a);
+  const y = merge(b);
+  let sum = 0;
+  for (let i = 0, j = 0; i < x.length && j < y.length; ) {
+    const [xs, xe] = x[i] as Interval;
+    const [ys, ye] = y[j] as Interval;
+    sum += Math.max(0, Math.min(xe, ye) - Math.max(xs, ys));
+    if (xe < ye) i++;
+    else j++;
+  }
+  return sum;
+}
+
+/** One item's wall time at concurrency 1, in ms: each part once (they add up to `wall`). */
+export interface TimeSplit {
+  readonly wall: number;
+  /** A DynamoDB Local request in flight (the application's or the emulator store's). */
+  readonly storage: number;
+  /** A Lambda handler running and no DynamoDB request in flight: the handlers' own work (SDK included). */
+  readonly handlers: number;
+  /** Neither: the engine, the API, the edge outside handlers, the drivers, waits. */
+  readonly rest: number;
+}
+
+/** Splits `wall` ms over `items` items by the storage and handler intervals seen in it. */
+export function splitTime(wall: number, items: number, storage: readonly Interval[], handlers: readonly Interval[]): TimeSplit {
+  const inStorage = covered(storage);
+  const handlersOnly = covered(handlers) - overlap(handlers, storage);
+  return { wall: wall / items, storage: inStorage / items, handlers: handlersOnly / items, rest: Math.max(0, wall - inStorage - handlersOnly) / items };
+}
+
+/**
+ * Records, between `start` and `stop`, every HTTP request made through `agent` (the runtime's
+ * agent for DynamoDB Local; node:http's diagnostics channels, from the request made to its
+ * response read) and every Lambda invocation the watch sees.
+ */
+export class Timeline {
+  private readonly storage: Interval[] = [];
+  private readonly handlers: Interval[] = [];
+  private readonly open = new Map<ClientRequest, number>();
+  private startedAt = 0;
+  private unlisten?: () => void;
+  private readonly onStart = (message: unknown): void => {
+    const { request } = message as { request: ClientRequest };
+    if ((request as ClientRequest & { agent?: unknown }).agent === this.agent) this.open.set(request, performance.now());
+  };
+  private readonly onFinish = (message: unknown): void => {
+    const { request } = message as { request: ClientRequest };
+    const began = this.open.get(request);
+    if (began === undefined) return;
+    this.open.delete(request);
+    this.storage.push([began, performance.now()]);
+  };
+
+  constructor(
+    private readonly agent: Agent,
+    private readonly watch: LambdaWatch,
+  ) {}
+
+  start(): void {
+    this.startedAt = performance.now();
+    subscribe('http.client.request.start', this.onStart);
+    subscribe('http.client.response.finish', this.onFinish);
+    this.unlisten = this.watch.listen((inv) => void this.handlers.push([inv.started, inv.ended]));
+  }
+
+  /** Stops recording; the split of the time since `start` over `items`. */
+  stop(items: number): TimeSplit {
+    unsubscribe('http.client.request.start', this.onStart);
+    unsubscribe('http.client.response.finish', this.onFinish);
+    this.unlisten?.();
+    return splitTime(performance.now() - this.startedAt, items, this.storage, this.handlers);
+  }
+}
+
+/**
+ * The split as the bench prints it at concurrency 1, beside the storage ceiling (`ceilingMs`: one
+ * item's recorded requests replayed back to back). The last figure is the most a level could
+ * reach of that ceiling if nothing but the handlers' own work ran between requests as fast as
+ * the replay's: the share the goal of 60 % at every level can be met within.
+ */
+export function timeSplitText(workflow: string, unit: string, split: TimeSplit, ceilingMs: number): string {
+  const ms = (v: number): string => `${v.toFixed(1)} ms`;
+  const bound = (ceilingMs / (ceilingMs + split.handlers)) * 100;
+  return (
+    `[${workflow}] where a ${unit}'s time went at concurrency 1: ${ms(split.wall)} = ${ms(split.storage)} with a DynamoDB Local request in flight (the same requests back to back: ${ms(ceilingMs)})` +
+    ` + ${ms(split.handlers)} in a Lambda handler with none in flight + ${ms(split.rest)} in neither (the local Step Functions, the API, the edge, the drivers);` +
+    ` the replay with only the handlers' own time between its requests would reach ${bound.toFixed(1)} % of the storage ceiling`
+  );
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { Agent, createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Timeline, covered, merge, overlap, splitTime, timeSplitText } from '../../bench/timeline';
+import type { LambdaWatch, InvocationListener } from '../../bench/observe';
+
+describe('bench: where an item’s time goes at concurrency 1', () => {
+  it('merges intervals that overlap or touch, and counts covered time once', () => {
+    expect(merge([[5, 7], [0, 2], [1, 3], [3, 4], [8, 9]])).toEqual([[0, 4], [5, 7], [8, 9]]);
+    expect(covered([[0, 10], [2, 3], [5, 12], [20, 21]])).toBe(13);
+    expect(covered([])).toBe(0);
+  });
+
+  it('measures the time two sets share', () => {
+    expect(overlap([[0, 10], [20, 30]], [[5, 25]])).toBe(10);
+    expect(overlap([[0, 1]], [[1, 2]])).toBe(0);
+    expect(overlap([[0, 10]], [[1, 2], [3, 4], [9, 12]])).toBe(3);
+  });
+
+  it('splits the wall into storage, handlers with no request in flight, and the rest, adding up to the wall', () => {
+    // 2 items over 100 ms: requests 0–10, 30–40 (in a handler 25–45), 60–70; handlers 25–45 and 80–90.
+    const split = splitTime(100, 2, [[0, 10], [30, 40], [60, 70]], [[25, 45], [80, 90]]);
+    expect(split).toEqual({ wall: 50, storage: 15, handlers: 10, rest: 25 });
+    expect(split.storage + split.handlers + split.rest).toBe(split.wall);
+  });
+
+  it('prints the split beside the ceiling, with the share the handlers’ own time alone leaves of it', () => {
+    const text = timeSplitText('arrest', 'packet', { wall: 110, storage: 60, handlers: 20, rest: 30 }, 50);
+    expect(text).toContain('110.0 ms = 60.0 ms with a DynamoDB Local request in flight (the same requests back to back: 50.0 ms) + 20.0 ms in a Lambda handler');
+    expect(text).toContain('+ 30.0 ms in neither');
+    // 50 / (50 + 20)
+    expect(text).toMatch(/would reach 71\.4 % of the storage ceiling$/);
+  });
+
+  it('records the requests made through the runtime’s agent only, and the watch’s invocations', async () => {
+    const server: Server = createServer((_req, res) => setTimeout(() => res.end('{}'), 20));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const runtimeAgent = new Agent({ keepAlive: true });
+    const otherAgent = new Agent({ keepAlive: true });
+    const listeners: InvocationListener[] = [];
+    const watch = { listen: (l: InvocationListener) => (listeners.push(l), () => listeners.splice(listeners.indexOf(l), 1)) } as unknown as LambdaWatch;
+    const send = (agent: Agent): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const timeline = new Timeline(runtimeAgent, watch);
+    timeline.start();
+    await send(runtimeAgent);
+    await send(otherAgent);
+    await send(otherAgent);
+    const now = performance.now();
+    for (const l of listeners) l({ name: 'health', event: {}, started: now - 5, ended: now, result: {} as never });
+    const split = timeline.stop(1);
+    runtimeAgent.destroy();
+    otherAgent.destroy();
+    await new Promise((resolve) => server.close(resolve));
+    // One request of about 20 ms through the runtime's agent; the other agent's two are the rest's.
+    expect(split.storage).toBeGreaterThanOrEqual(19);
+    expect(split.storage).toBeLessThan(40);
+    expect(split.handlers).toBeCloseTo(5, 0);
+    expect(split.rest).toBeGreaterThanOrEqual(38);
+    expect(listeners).toHaveLength(0);
+  });
+});
