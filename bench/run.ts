@@ -45,7 +45,7 @@ import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
 import { compilerShare, cpuBetween, parseLevels, saturation, table } from './stats';
-import { timeSplitText } from './timeline';
+import { storageGoalText, timeSplitText } from './timeline';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -393,6 +393,7 @@ function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof mea
         }),
       ),
     );
+    if (r.storage) console.log(storageGoalText(r.levels.map((l, i) => ({ concurrency: l.concurrency, itemsPerSecond: l.itemsPerSecond, storage: r.storage?.all[i]?.itemsPerSecond }))));
     const replayErrors = [...(r.storage?.all ?? []), ...(r.storage?.application ?? [])].filter((s) => s.errors > 0);
     if (replayErrors.length) console.log(`Storage replay: ${replayErrors.reduce((s, x) => s + x.errors, 0)} requests answered other than 200 (first: ${replayErrors[0]?.firstError})`);
     const ms = (s: { p50: number; p95: number; p99: number } | undefined): string => (s ? `${f(s.p50)} / ${f(s.p95)} / ${f(s.p99)}` : '-');

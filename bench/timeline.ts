@@ -120,3 +120,14 @@ export function timeSplitText(workflow: string, unit: string, split: TimeSplit, 
     ` the replay with only the handlers' own time between its requests would reach ${bound.toFixed(1)} % of the storage ceiling`
   );
 }
+
+/** The runtime's goal against the storage ceiling (issue 19): at least this share of it at every level. */
+export const STORAGE_GOAL = 0.6;
+
+/** The goal's line: the level's share of its storage ceiling at each concurrency, and whether every level meets it. */
+export function storageGoalText(levels: readonly { readonly concurrency: number; readonly itemsPerSecond: number; readonly storage?: number }[]): string {
+  const shares = levels.map((l) => ({ c: l.concurrency, share: l.storage ? l.itemsPerSecond / l.storage : undefined }));
+  const met = shares.filter((s) => s.share !== undefined && s.share >= STORAGE_GOAL).length;
+  const each = shares.map((s) => `${s.share === undefined ? '-' : `${(s.share * 100).toFixed(1)} %`} at c=${s.c}`).join(', ');
+  return `Goal, ≥ ${STORAGE_GOAL * 100} % of the storage ceiling at every level: ${each}: ${met === levels.length ? 'met' : `not met (${met} of ${levels.length} levels)`}`;
+}

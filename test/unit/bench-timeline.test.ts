@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Timeline, covered, merge, overlap, splitTime, timeSplitText } from '../../bench/timeline';
+import { Timeline, covered, merge, overlap, splitTime, storageGoalText, timeSplitText } from '../../bench/timeline';
 import type { LambdaWatch, InvocationListener } from '../../bench/observe';
 
 describe('bench: where an item’s time goes at concurrency 1', () => {
@@ -30,6 +30,17 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
     expect(text).toContain('+ 30.0 ms in neither');
     // 50 / (50 + 20)
     expect(text).toMatch(/would reach 71\.4 % of the storage ceiling$/);
+  });
+
+  it('says whether every level reached 60 % of its storage ceiling, and which did not', () => {
+    const levels = [
+      { concurrency: 1, itemsPerSecond: 9, storage: 20 },
+      { concurrency: 16, itemsPerSecond: 15, storage: 20 },
+    ];
+    expect(storageGoalText(levels)).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 45.0 % at c=1, 75.0 % at c=16: not met (1 of 2 levels)');
+    expect(storageGoalText(levels.slice(1))).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 75.0 % at c=16: met');
+    // A level without its ceiling (a level with faults) is not counted as met.
+    expect(storageGoalText([{ concurrency: 16, itemsPerSecond: 15 }])).toMatch(/- at c=16: not met \(0 of 1 levels\)$/);
   });
 
   it('records the requests made through the runtime’s agent only, and the watch’s invocations', async () => {
