@@ -213,6 +213,7 @@ export class BenchRuntime {
     const dynamoCpu = this.dynamoCpuMs();
     const timeline = concurrency === 1 ? new Timeline(this.pipe.agent, this.watch) : undefined;
     timeline?.start();
+    let timeSplit: TimeSplit | undefined;
     const start = performance.now();
     const injected = faults ? this.faults : undefined;
     if (injected) this.runtime.faults.set(injected);
@@ -223,9 +224,9 @@ export class BenchRuntime {
       });
     } finally {
       if (injected) this.runtime.faults.set({});
+      timeSplit = timeline?.stop(items);
     }
     const seconds = (performance.now() - start) / 1000;
-    const timeSplit = timeline?.stop(items);
     const eventLoop = performance.eventLoopUtilization(loop).utilization;
     const dynamoMs = cpuBetween(dynamoCpu, this.dynamoCpuMs());
     const after = this.snapshot();

@@ -5,7 +5,7 @@
  * nothing overlaps but the background (EventBridge deliveries), so each is a share of the wall.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Agent, ClientRequest } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { LambdaWatch } from './observe';
 
@@ -63,8 +63,9 @@ export function splitTime(wall: number, items: number, storage: readonly Interva
 
 /**
  * Records, between `start` and `stop`, every HTTP request made through `agent` (the runtime's
- * agent for DynamoDB Local; node:http's diagnostics channels, from the request made to its
- * response read) and every Lambda invocation the watch sees.
+ * agent for DynamoDB Local), from the request sent to its response's body read (node:http's
+ * diagnostics channels), and every Lambda invocation the watch sees. A request that fails is
+ * left out.
  */
 export class Timeline {
   private readonly storage: Interval[] = [];
@@ -76,12 +77,15 @@ export class Timeline {
     const { request } = message as { request: ClientRequest };
     if ((request as ClientRequest & { agent?: unknown }).agent === this.agent) this.open.set(request, performance.now());
   };
-  private readonly onFinish = (message: unknown): void => {
-    const { request } = message as { request: ClientRequest };
+  private readonly onResponse = (message: unknown): void => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
     const began = this.open.get(request);
     if (began === undefined) return;
     this.open.delete(request);
-    this.storage.push([began, performance.now()]);
+    response.once('end', () => this.storage.push([began, performance.now()]));
+  };
+  private readonly onError = (message: unknown): void => {
+    this.open.delete((message as { request: ClientRequest }).request);
   };
 
   constructor(
@@ -92,15 +96,18 @@ export class Timeline {
   start(): void {
     this.startedAt = performance.now();
     subscribe('http.client.request.start', this.onStart);
-    subscribe('http.client.response.finish', this.onFinish);
+    subscribe('http.client.response.finish', this.onResponse);
+    subscribe('http.client.request.error', this.onError);
     this.unlisten = this.watch.listen((inv) => void this.handlers.push([inv.started, inv.ended]));
   }
 
   /** Stops recording; the split of the time since `start` over `items`. */
   stop(items: number): TimeSplit {
     unsubscribe('http.client.request.start', this.onStart);
-    unsubscribe('http.client.response.finish', this.onFinish);
+    unsubscribe('http.client.response.finish', this.onResponse);
+    unsubscribe('http.client.request.error', this.onError);
     this.unlisten?.();
+    this.open.clear();
     return splitTime(performance.now() - this.startedAt, items, this.storage, this.handlers);
   }
 }

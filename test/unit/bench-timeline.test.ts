@@ -39,7 +39,7 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
     ];
     expect(storageGoalText(levels)).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 45.0 % at c=1, 75.0 % at c=16: not met (1 of 2 levels)');
     expect(storageGoalText(levels.slice(1))).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 75.0 % at c=16: met');
-    // A level without its ceiling (a level with faults) is not counted as met.
+    // A level whose ceiling is missing (a replay that did not run) is not counted as met.
     expect(storageGoalText([{ concurrency: 16, itemsPerSecond: 15 }])).toMatch(/- at c=16: not met \(0 of 1 levels\)$/);
   });
 
@@ -62,7 +62,9 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
       });
     const timeline = new Timeline(runtimeAgent, watch);
     timeline.start();
+    const t0 = performance.now();
     await send(runtimeAgent);
+    const runtimeRequest = performance.now() - t0;
     await send(otherAgent);
     await send(otherAgent);
     const now = performance.now();
@@ -71,9 +73,9 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
     runtimeAgent.destroy();
     otherAgent.destroy();
     await new Promise((resolve) => server.close(resolve));
-    // One request of about 20 ms through the runtime's agent; the other agent's two are the rest's.
+    // The one request through the runtime's agent (the server answers after 20 ms), from sent to read; the other agent's two are the rest's.
     expect(split.storage).toBeGreaterThanOrEqual(19);
-    expect(split.storage).toBeLessThan(40);
+    expect(split.storage).toBeLessThanOrEqual(runtimeRequest);
     expect(split.handlers).toBeCloseTo(5, 0);
     expect(split.rest).toBeGreaterThanOrEqual(38);
     expect(listeners).toHaveLength(0);

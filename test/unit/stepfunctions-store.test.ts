@@ -1,8 +1,15 @@
 import type { DynamoDbJson } from '../../infra/local/dynamodb-json';
 import { marshallItem, unmarshallItem, type AttributeMap } from '../../infra/local/dynamodb-json';
-import { HISTORY_ITEM_BYTES, SfnStore, historyItems, type ExecutionRecord, type HistoryEvent } from '../../infra/local/stepfunctions/store';
+import { HISTORY_ITEM_BYTES, SfnStore, historyItems, nextEventId, type ExecutionRecord, type HistoryEvent, type HistoryItem } from '../../infra/local/stepfunctions/store';
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:execution:m:e';
+
+/** The events an item holds, in either form. */
+function eventsOf(item: HistoryItem): HistoryEvent[] {
+  if ('events' in item && typeof item.events === 'string') return JSON.parse(item.events) as HistoryEvent[];
+  const { pk: _pk, sk: _sk, ...event } = item as { pk: string; sk: string } & HistoryEvent;
+  return [event as HistoryEvent];
+}
 
 function event(id: number, input = `{"n":${id}}`): HistoryEvent {
   return { id, previousEventId: id - 1, timestamp: 1_764_547_200_000 + id, type: 'TaskStateEntered', stateEnteredEventDetails: { name: `S${id}`, input, inputDetails: { truncated: false } } };
@@ -37,18 +44,28 @@ describe('the local Step Functions store: history', () => {
     const items = historyItems(ARN, events);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ pk: `H#${ARN}`, sk: '00000003' });
-    expect(JSON.parse(items[0]?.events ?? '')).toEqual(events);
+    expect(eventsOf(items[0] as HistoryItem)).toEqual(events);
   });
 
-  it('starts another item before one would pass the item budget (UTF-8 bytes), and gives an event larger than the budget an item of its own', () => {
+  it('starts another item before one would pass the item budget, counted in UTF-8 bytes', () => {
     const third = Math.floor(HISTORY_ITEM_BYTES / 3);
     // "é" is two bytes in UTF-8 and one character: a budget counted in characters would put all three together.
-    const events = [event(1, 'é'.repeat(third / 2)), event(2, 'é'.repeat(third / 2)), event(3, 'é'.repeat(third / 2)), event(4, 'x'.repeat(HISTORY_ITEM_BYTES)), event(5)];
+    const events = [1, 2, 3, 4].map((id) => event(id, 'é'.repeat(third / 2)));
     const items = historyItems(ARN, events);
-    expect(items.map((i) => i.sk)).toEqual(['00000001', '00000003', '00000004', '00000005']);
-    expect(items.map((i) => (JSON.parse(i.events) as HistoryEvent[]).map((e) => e.id))).toEqual([[1, 2], [3], [4], [5]]);
-    for (const item of items.filter((i) => i.sk !== '00000004')) expect(Buffer.byteLength(item.events)).toBeLessThanOrEqual(HISTORY_ITEM_BYTES);
-    expect(items.flatMap((i) => JSON.parse(i.events) as HistoryEvent[])).toEqual(events);
+    expect(items.map((i) => i.sk)).toEqual(['00000001', '00000003']);
+    expect(items.map((i) => eventsOf(i).map((e) => e.id))).toEqual([[1, 2], [3, 4]]);
+    for (const item of items) expect(Buffer.byteLength((item as { events: string }).events)).toBeLessThanOrEqual(HISTORY_ITEM_BYTES);
+  });
+
+  it('stores an event over the budget as an item of its own with its strings raw (escaped, a payload of quotes would double and pass DynamoDB’s 400 KB)', () => {
+    const quotes = '"'.repeat(250_000);
+    const events = [event(1), event(2, quotes), event(3)];
+    const items = historyItems(ARN, events);
+    expect(items.map((i) => i.sk)).toEqual(['00000001', '00000002', '00000003']);
+    const big = items[1] as Record<string, unknown>;
+    expect(big['events']).toBeUndefined();
+    expect((big['stateEnteredEventDetails'] as { input: string }).input).toBe(quotes);
+    expect(items.flatMap(eventsOf)).toEqual(events);
   });
 
   it('writes a step as one BatchWriteItem of its events’ item, its token and the record last, and reads the history back in order across steps', async () => {
@@ -72,6 +89,23 @@ describe('the local Step Functions store: history', () => {
     await store.writeStep(ARN, [1, 2, 3, 4, 5].map((id) => event(id)));
     expect(items.size).toBe(1);
     expect((await store.history(ARN)).map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('writes a step of several items again over the same items after a write that stored only some of them: no event twice', async () => {
+    const { client, put } = tableStandIn();
+    const half = Math.floor(HISTORY_ITEM_BYTES / 2);
+    const first = [1, 2, 3].map((id) => event(id, 'x'.repeat(half - 200)));
+    // The first attempt stored its second item (events 3…) and not its first (events 1–2), then failed.
+    const [, second] = historyItems(ARN, first);
+    put(marshallItem(second as Record<string, unknown>));
+    const store = new SfnStore(client, 'sfn');
+    await store.writeStep(ARN, [...first, event(4), event(5)]);
+    expect((await store.history(ARN)).map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('numbers the next event after the last stored one, not after the count (a lost write leaves a gap)', () => {
+    expect(nextEventId([])).toBe(1);
+    expect(nextEventId([event(1), event(2), event(5)])).toBe(6);
   });
 
   it('still reads history kept an event to an item, as this store did before, beside items of several events', async () => {

@@ -4,7 +4,7 @@ import { EventTally, History } from './history';
 import { TaskError } from './integrations';
 import type { Running } from './running';
 import type { Tasks } from './tasks';
-import type { Cursor, ExecutionRecord, ExecutionStatus, HistoryEvent, SfnStore } from './store';
+import { nextEventId, type Cursor, type ExecutionRecord, type ExecutionStatus, type HistoryEvent, type SfnStore } from './store';
 
 
 export interface ExecutorDeps {
@@ -108,7 +108,7 @@ export class Executor {
       if (!next || next === run) break;
       run = next;
     }
-    const history = run?.history ?? new History(this.deps.store, this.deps.clock, record, (await this.deps.store.history(record.executionArn)).length + 1, this.events);
+    const history = run?.history ?? new History(this.deps.store, this.deps.clock, record, nextEventId(await this.deps.store.history(record.executionArn)), this.events);
     await this.finish(record, history, { status: 'ABORTED', fields: { error, cause }, eventType: 'ExecutionAborted', details: { executionAbortedEventDetails: { error, cause } } }, stopDate);
   }
 
@@ -120,7 +120,7 @@ export class Executor {
       const machine = await this.deps.machines.get(record.stateMachineArn);
       const events = await this.deps.store.history(record.executionArn);
       const cursor: Cursor = record.cursor ?? { stateName: machine.definition.StartAt, input: record.input };
-      this.launch(machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, events.length + 1, resumeOf(record, cursor, events));
+      this.launch(machine, record, cursor.stateName, JSON.parse(cursor.input) as Json, nextEventId(events), resumeOf(record, cursor, events));
     }
     return pending.length;
   }

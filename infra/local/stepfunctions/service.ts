@@ -4,7 +4,7 @@ import { Machines, validateDefinition, type Json } from './definition';
 import { checkMachineArn, executionArn, machineArn, SfnError, splitExecutionArn } from './errors';
 import { Executor } from './executor';
 import type { IntegrationDeps } from './integrations';
-import type { ExecutionRecord, ExecutionStatus, ExecutionSummary, MachineRecord, SfnStore } from './store';
+import { nextEventId, type ExecutionRecord, type ExecutionStatus, type ExecutionSummary, type MachineRecord, type SfnStore } from './store';
 import { Tasks } from './tasks';
 
 export { SfnError, splitExecutionArn } from './errors';
@@ -276,7 +276,7 @@ export class StepFunctionsService {
     const { stopDate: _stopDate, error: _error, cause: _cause, output: _output, parked: _parked, waitUntil: _waitUntil, ...kept } = record;
     const updated: ExecutionRecord = { ...kept, status: 'RUNNING', redriveCount: record.redriveCount + 1, redriveDate };
     const events = await this.deps.store.history(arn);
-    const run = this.executor.launch(machine, updated, record.cursor.stateName, JSON.parse(record.cursor.input) as Json, events.length + 1);
+    const run = this.executor.launch(machine, updated, record.cursor.stateName, JSON.parse(record.cursor.input) as Json, nextEventId(events));
     run.history.append('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: updated.redriveCount } });
     return { redriveDate: redriveDate / 1000 };
   }

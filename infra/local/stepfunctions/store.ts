@@ -236,7 +236,7 @@ export class SfnStore {
   /** An execution's history events, in order. */
   async history(executionArn: string): Promise<HistoryEvent[]> {
     const items = await this.queryAll<HistoryEvent | { events: string }>(`H#${executionArn}`);
-    // An item of one event is how this store kept history before 1 December 2026 (a store on disk may still hold them).
+    // An item of one event: an event over the budget, or any event stored before 1 December 2026 (a store on disk may still hold them).
     return items.flatMap((item) => ('events' in item && typeof item.events === 'string' ? (JSON.parse(item.events) as HistoryEvent[]) : [item as HistoryEvent]));
   }
 
@@ -285,23 +285,29 @@ export class SfnStore {
   }
 }
 
-/** The most a history item holds: its events' JSON in UTF-8 bytes (DynamoDB's item limit is 400 KB, keys and names included). */
+/** The most a history item of several events holds: their JSON in UTF-8 bytes (DynamoDB's item limit is 400 KB, keys and names included). */
 export const HISTORY_ITEM_BYTES = 300_000;
+
+/** A stored history item: several events as one JSON string, or one event as its own attributes. */
+export type HistoryItem = { pk: string; sk: string; events: string } | ({ pk: string; sk: string } & HistoryEvent);
 
 /**
  * An execution's events as items of the store: consecutive events together as one JSON string,
  * each item keyed by its first event's id (zero-padded, so items sort as events do) and at most
- * `HISTORY_ITEM_BYTES` (an event larger than that alone). A step's events used to be an item
- * each, 5 to 9 a step: DynamoDB Local's time for a BatchWriteItem grows with its items (about
- * 0.4 ms each on top of 1.1 ms, more than with its bytes), and no reader asks for one event by key.
+ * `HISTORY_ITEM_BYTES`. A step's events used to be an item each, 5 to 9 a step, and DynamoDB
+ * Local's time for a write grows with its items (bench/README.md); no reader asks for one event
+ * by key. An event larger than the budget keeps the one-event form, its strings stored raw: JSON
+ * escapes them, and a 256 KB payload of quotes would pass DynamoDB's limit escaped.
  */
-export function historyItems(executionArn: string, events: readonly HistoryEvent[]): { pk: string; sk: string; events: string }[] {
-  const items: { pk: string; sk: string; events: string }[] = [];
+export function historyItems(executionArn: string, events: readonly HistoryEvent[]): HistoryItem[] {
+  const pk = `H#${executionArn}`;
+  const sk = (id: number): string => String(id).padStart(8, '0');
+  const items: HistoryItem[] = [];
   let run: string[] = [];
   let first = 0;
   let bytes = 0;
   const close = (): void => {
-    if (run.length) items.push({ pk: `H#${executionArn}`, sk: String(first).padStart(8, '0'), events: `[${run.join(',')}]` });
+    if (run.length) items.push({ pk, sk: sk(first), events: `[${run.join(',')}]` });
     run = [];
     bytes = 2;
   };
@@ -309,6 +315,11 @@ export function historyItems(executionArn: string, events: readonly HistoryEvent
   for (const event of events) {
     const json = JSON.stringify(event);
     const size = Buffer.byteLength(json) + 1;
+    if (size + 2 > HISTORY_ITEM_BYTES) {
+      close();
+      items.push({ pk, sk: sk(event.id), ...event });
+      continue;
+    }
     if (run.length && bytes + size > HISTORY_ITEM_BYTES) close();
     if (!run.length) first = event.id;
     run.push(json);
@@ -316,6 +327,11 @@ export function historyItems(executionArn: string, events: readonly HistoryEvent
   }
   close();
   return items;
+}
+
+/** The id the next event of a stored history takes: after its last (ids are never reused, even past a gap a lost write left). */
+export function nextEventId(events: readonly HistoryEvent[]): number {
+  return (events.at(-1)?.id ?? 0) + 1;
 }
 
 function execPk(machineArn: string): string {
