@@ -114,17 +114,18 @@ export class Timeline {
 
 /**
  * The split as the bench prints it at concurrency 1, beside the storage ceiling (`ceilingMs`: one
- * item's recorded requests replayed back to back). The last figure is the most a level could
+ * item's recorded requests replayed back to back). The last figure estimates what a level would
  * reach of that ceiling if nothing but the handlers' own work ran between requests as fast as
- * the replay's: the share the goal of 60 % at every level can be met within.
+ * the replay's. Not a strict bound: the runtime's requests may overlap, and the replay ran at
+ * another moment.
  */
 export function timeSplitText(workflow: string, unit: string, split: TimeSplit, ceilingMs: number): string {
   const ms = (v: number): string => `${v.toFixed(1)} ms`;
-  const bound = (ceilingMs / (ceilingMs + split.handlers)) * 100;
+  const estimate = (ceilingMs / (ceilingMs + split.handlers)) * 100;
   return (
     `[${workflow}] where a ${unit}'s time went at concurrency 1: ${ms(split.wall)} = ${ms(split.storage)} with a DynamoDB Local request in flight (the same requests back to back: ${ms(ceilingMs)})` +
     ` + ${ms(split.handlers)} in a Lambda handler with none in flight + ${ms(split.rest)} in neither (the local Step Functions, the API, the edge, the drivers);` +
-    ` the replay with only the handlers' own time between its requests would reach ${bound.toFixed(1)} % of the storage ceiling`
+    ` the replay with only the handlers' own time between its requests would reach ${estimate.toFixed(1)} % of the storage ceiling`
   );
 }
 

@@ -235,7 +235,7 @@ export class SfnStore {
 
   /** An execution's history events, in order. */
   async history(executionArn: string): Promise<HistoryEvent[]> {
-    const items = await this.queryAll<HistoryEvent | { events: string }>(`H#${executionArn}`);
+    const items = await this.queryAll<HistoryEvent | { events: string }>(historyPk(executionArn));
     // An item of one event: an event over the budget, or any event stored before 1 December 2026 (a store on disk may still hold them).
     return items.flatMap((item) => ('events' in item && typeof item.events === 'string' ? (JSON.parse(item.events) as HistoryEvent[]) : [item as HistoryEvent]));
   }
@@ -300,18 +300,18 @@ export type HistoryItem = { pk: string; sk: string; events: string } | ({ pk: st
  * escapes them, and a 256 KB payload of quotes would pass DynamoDB's limit escaped.
  */
 export function historyItems(executionArn: string, events: readonly HistoryEvent[]): HistoryItem[] {
-  const pk = `H#${executionArn}`;
+  const pk = historyPk(executionArn);
   const sk = (id: number): string => String(id).padStart(8, '0');
   const items: HistoryItem[] = [];
   let run: string[] = [];
   let first = 0;
-  let bytes = 0;
+  /** The run's JSON in bytes: its brackets, and each event with its comma. */
+  let bytes = 2;
   const close = (): void => {
     if (run.length) items.push({ pk, sk: sk(first), events: `[${run.join(',')}]` });
     run = [];
     bytes = 2;
   };
-  close();
   for (const event of events) {
     const json = JSON.stringify(event);
     const size = Buffer.byteLength(json) + 1;
@@ -332,6 +332,10 @@ export function historyItems(executionArn: string, events: readonly HistoryEvent
 /** The id the next event of a stored history takes: after its last (ids are never reused, even past a gap a lost write left). */
 export function nextEventId(events: readonly HistoryEvent[]): number {
   return (events.at(-1)?.id ?? 0) + 1;
+}
+
+function historyPk(executionArn: string): string {
+  return `H#${executionArn}`;
 }
 
 function execPk(machineArn: string): string {
