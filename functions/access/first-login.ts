@@ -4,7 +4,7 @@ import { loadEnv, nonEmpty } from '#shared/env';
 import { parseJsonBody, parseWith, routeHandler } from '#shared/http';
 import { now } from '#shared/time';
 import { asPage, firstLoginAnswer, firstLoginError, formOf, isForm } from './adapters/first-login-answers';
-import { hashPassword, newPasswordProblems, verifyPassword } from './domain/password';
+import { hashPassword, newPasswordProblems, verifyPassword, verifyTemporaryPassword } from './domain/password';
 import { accessFirstLogin } from './routes';
 import { firstLogin, FirstLoginSchema } from './use-cases/first-login';
 
@@ -12,7 +12,7 @@ const ports = {
   store: new AccessStore(loadEnv({ TABLE_NAME: nonEmpty }).TABLE_NAME),
   audit: recordAudit,
   now,
-  passwords: { verify: verifyPassword, hash: hashPassword, problems: newPasswordProblems },
+  passwords: { verifyTemporary: verifyTemporaryPassword, verify: verifyPassword, hash: hashPassword, problems: newPasswordProblems },
 };
 
 /**

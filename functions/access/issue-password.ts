@@ -4,7 +4,7 @@ import { Conflict } from '#shared/errors';
 import { escapeHtml } from '#shared/html';
 import { taskHandler } from '#shared/task';
 import { now } from '#shared/time';
-import { hashPassword, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS } from './domain/password';
+import { hashTemporaryPassword, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS } from './domain/password';
 import type { AccessRequest, AccessStatus } from './domain/request';
 import { auditOf, env, loadRequest, mailer, store } from './ports';
 import { lazy } from '#shared/lazy';
@@ -30,7 +30,7 @@ interface AlreadyUsed {
 
 /**
  * Creates the CCHRS account (once per request) with a temporary password, and e-mails it.
- * 1. a password from the CSPRNG; only its salted scrypt hash is stored
+ * 1. a password from the CSPRNG; only its hash is stored (SHA-256: it carries over 112 bits, domain/password.ts)
  * 2. it expires 24 hours from now (the rule; tests move the clock)
  * 3. the account (its hash, the issue's number, counted on the request, and the agency) and the
  *    request's TEMPORARY_PASSWORD_ISSUED with its audit event are one transaction, each
@@ -52,7 +52,7 @@ interface AlreadyUsed {
  */
 export const handler = taskHandler(Input, async ({ requestId, reissue, view }) => {
   const password = temporaryPassword();
-  const hash = await hashPassword(password);
+  const hash = hashTemporaryPassword(password);
   const at = now();
   const expiresAt = new Date(at.getTime() + TEMPORARY_PASSWORD_TTL_MS).toISOString();
   const carried = !reissue && view?.employee && view.ori ? { employee: view.employee, ori: view.ori } : undefined;

@@ -542,7 +542,8 @@ describe('CCHRS access request, end to end', () => {
     expect(passwords.length).toBeGreaterThanOrEqual(h.has('clock') ? 5 : 3);
     const items = await scanAll(h, [h.table('main')]);
     const stored = JSON.stringify(items);
-    expect(stored).toContain('scrypt$');
+    expect(stored).toContain('scrypt$'); // the chosen passwords
+    expect(stored).toContain('sha256$'); // the temporary ones
     // Every execution's input, output and history, as the Step Functions API gives them.
     const executions = (await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: h.machineArn('access-request') }))).executions ?? [];
     const histories: string[] = [];

@@ -14,7 +14,7 @@ const EMAIL = 'jane.doe@police.ct.example';
 const source = { ip: '203.0.113.7', userAgent: 'jest' };
 
 function anAccount(overrides: Partial<Account> = {}): Account {
-  return { email: EMAIL, requestId: 'AR-20261129-00000000AA', fullName: 'Jane Q. Doe', status: 'PENDING_FIRST_LOGIN', issue: 1, temporaryPasswordHash: 'h:Temp-1234-abcd', temporaryPasswordExpiresAt: new Date(T0 + 24 * 60 * MINUTE).toISOString(), failures: [], locked: false, ...overrides };
+  return { email: EMAIL, requestId: 'AR-20261129-00000000AA', fullName: 'Jane Q. Doe', status: 'PENDING_FIRST_LOGIN', issue: 1, temporaryPasswordHash: 't:Temp-1234-abcd', temporaryPasswordExpiresAt: new Date(T0 + 24 * 60 * MINUTE).toISOString(), failures: [], locked: false, ...overrides };
 }
 const aRequest = (): AccessRequest => ({
   requestId: 'AR-20261129-00000000AA',
@@ -33,7 +33,7 @@ function world(account: Account | undefined, now = T0) {
   const ports: FirstLoginPorts = {
     now: () => new Date(state.clock),
     audit: async (e) => void state.audits.push(e),
-    passwords: { verify: async (p, stored) => stored === `h:${p}`, hash: async (p) => `h:${p}`, problems: async (p, context) => (state.ori.push(context.ori), p.length < 8 ? ['must be at least 8 characters'] : []) },
+    passwords: { verifyTemporary: async (p, stored) => stored === `t:${p}`, verify: async (p, stored) => stored === `h:${p}`, hash: async (p) => `h:${p}`, problems: async (p, context) => (state.ori.push(context.ori), p.length < 8 ? ['must be at least 8 characters'] : []) },
     store: {
       account: async (email) => (state.account?.email === email ? state.account : undefined),
       recordFailure: async (_email, failures, lockedUntil) => {

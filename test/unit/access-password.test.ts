@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { hashPassword, LOCKOUT, MIN_STRENGTH, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, strengthOf, temporaryPassword, TEMPORARY_PASSWORD_TTL_MS, userWords, verifyPassword } from '../../functions/access/domain/password';
+import { hashPassword, hashTemporaryPassword, LOCKOUT, MIN_STRENGTH, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, strengthOf, temporaryPassword, TEMPORARY_PASSWORD_BITS, TEMPORARY_PASSWORD_TTL_MS, userWords, verifyPassword, verifyTemporaryPassword } from '../../functions/access/domain/password';
 
 /** No 0/O, 1/I/l/L, o: characters a reader of an e-mail could mistake for one another. */
-const UNAMBIGUOUS = /^[ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789]{16}$/;
+const UNAMBIGUOUS = /^[ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789]{20}$/;
 const COMMON_LIST = dictionary['passwords-common'] as string[];
 
 const jane = { temporary: 'Hq7ZpT3kWmN8rYbc', fullName: 'Jane Q. Doe-Smith', email: 'jqdoe@police.ct.example' };
@@ -24,8 +24,13 @@ describe('the rule constants', () => {
 });
 
 describe('temporaryPassword', () => {
-  it('is 16 characters from the unambiguous alphabet', () => {
+  it('is 20 characters from the unambiguous alphabet', () => {
     for (let i = 0; i < 300; i++) expect(temporaryPassword()).toMatch(UNAMBIGUOUS);
+  });
+
+  it('carries at least 112 bits, the entropy that lets it be stored as a SHA-256 hash', () => {
+    expect(TEMPORARY_PASSWORD_BITS).toBe(112);
+    expect(temporaryPassword().length * Math.log2(55)).toBeGreaterThanOrEqual(TEMPORARY_PASSWORD_BITS);
   });
 
   it('never repeats in a few hundred draws', () => {
@@ -99,6 +104,57 @@ describe('hashPassword and verifyPassword', () => {
     ['the password itself', 'hunter2hunter2'],
   ])('refuse any password against %s', async (_what, stored) => {
     await expect(verifyPassword('hunter2hunter2', stored)).resolves.toBe(false);
+  });
+});
+
+describe('hashTemporaryPassword and verifyTemporaryPassword', () => {
+  it('verify the temporary password that was hashed, and no other', async () => {
+    const password = temporaryPassword();
+    const stored = hashTemporaryPassword(password);
+    await expect(verifyTemporaryPassword(password, stored)).resolves.toBe(true);
+    await expect(verifyTemporaryPassword(`${password}x`, stored)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(password.slice(1), stored)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(password.toLowerCase() === password ? password.toUpperCase() : password.toLowerCase(), stored)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(temporaryPassword(), stored)).resolves.toBe(false);
+  });
+
+  it('store SHA-256 of it, which does not contain it', () => {
+    const password = temporaryPassword();
+    const stored = hashTemporaryPassword(password);
+    expect(stored).toMatch(/^sha256\$[A-Za-z0-9_-]{43}$/);
+    expect(stored).not.toContain(password);
+    expect(stored).not.toContain(Buffer.from(password).toString('base64url'));
+  });
+
+  it('still verify a temporary password stored as scrypt before the change', async () => {
+    const password = temporaryPassword();
+    const legacy = await hashPassword(password);
+    await expect(verifyTemporaryPassword(password, legacy)).resolves.toBe(true);
+    await expect(verifyTemporaryPassword(`${password}x`, legacy)).resolves.toBe(false);
+  });
+
+  it('refuse the right password against a tampered hash', async () => {
+    const password = temporaryPassword();
+    const [scheme, key] = hashTemporaryPassword(password).split('$') as [string, string];
+    const flip = (s: string) => `${s.slice(0, 5)}${s[5] === 'A' ? 'B' : 'A'}${s.slice(6)}`;
+    await expect(verifyTemporaryPassword(password, `${scheme}$${flip(key)}`)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(password, `${scheme}$${key.slice(0, 20)}`)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(password, `${scheme}$${key}$${key}`)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(password, `md5$${key}`)).resolves.toBe(false);
+  });
+
+  it.each([
+    ['no stored value', undefined],
+    ['an empty string', ''],
+    ['a missing hash part', 'sha256$'],
+    ['garbage', 'not a hash at all'],
+    ['the password itself', 'Hq7ZpT3kWmN8rYbcDEFG'],
+  ])('refuse any password against %s', async (_what, stored) => {
+    await expect(verifyTemporaryPassword('Hq7ZpT3kWmN8rYbcDEFG', stored)).resolves.toBe(false);
+  });
+
+  it('a chosen password is never accepted from a SHA-256 value: its check is scrypt only', async () => {
+    await expect(verifyPassword('Tr0ub4dor&3', hashTemporaryPassword('Tr0ub4dor&3'))).resolves.toBe(false);
   });
 });
 

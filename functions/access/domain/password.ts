@@ -1,4 +1,4 @@
-import { randomInt, scrypt, timingSafeEqual, randomBytes, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import { createHash, randomInt, scrypt, timingSafeEqual, randomBytes, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 
 /** How long a temporary password lives. The rule; tests move the clock, not this. */
@@ -26,9 +26,47 @@ export const PASSWORD_MAX = 128;
 /** Letters and digits that cannot be mistaken for one another in an e-mail. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
 
-/** A temporary password from the CSPRNG: 16 characters, about 92 bits. */
+/** Characters in a temporary password: 20 of the 55 give about 115.6 bits, above TEMPORARY_PASSWORD_BITS. */
+export const TEMPORARY_PASSWORD_LENGTH = 20;
+/**
+ * The entropy at which NIST SP 800-63B (5.1.2.2, look-up secrets) lets a one-time secret the
+ * system generated be stored as an approved one-way hash instead of a slow, salted key derivation:
+ * no guessing, offline or not, gets through 2^112. A chosen password is never that: it keeps scrypt.
+ */
+export const TEMPORARY_PASSWORD_BITS = 112;
+
+/** A temporary password from the CSPRNG: TEMPORARY_PASSWORD_LENGTH characters of the unambiguous alphabet. */
 export function temporaryPassword(): string {
-  return Array.from({ length: 16 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  return Array.from({ length: TEMPORARY_PASSWORD_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+}
+
+function sha256(password: string): Buffer {
+  return createHash('sha256').update(password, 'utf8').digest();
+}
+
+/**
+ * How a temporary password is stored: `sha256$<hash>` (base64url). It is random, used once and
+ * lives 24 hours, with at least TEMPORARY_PASSWORD_BITS bits, so a fast hash keeps it as safe
+ * as scrypt would (see TEMPORARY_PASSWORD_BITS), and issuing and checking it costs microseconds
+ * where scrypt cost about 50 ms each.
+ */
+export function hashTemporaryPassword(password: string): string {
+  return `sha256$${sha256(password).toString('base64url')}`;
+}
+
+/**
+ * Whether `password` is the temporary password stored as `stored`. A wrong password, a missing
+ * account and a malformed value all do the same work (one SHA-256) and say false. A value stored
+ * before temporary passwords were hashed this way (`scrypt$…`, still unexpired for at most 24
+ * hours after an upgrade) is checked as it was stored.
+ */
+export async function verifyTemporaryPassword(password: string, stored: string | undefined): Promise<boolean> {
+  if (stored?.startsWith('scrypt$')) return verifyPassword(password, stored);
+  const [scheme, hash, ...rest] = (stored ?? '').split('$');
+  const actual = sha256(password);
+  const expected = scheme === 'sha256' && hash && rest.length === 0 ? Buffer.from(hash, 'base64url') : undefined;
+  const comparable = expected?.length === actual.length;
+  return timingSafeEqual(actual, comparable ? expected : Buffer.alloc(actual.length)) && comparable;
 }
 
 const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1 };
@@ -37,7 +75,7 @@ function scryptAsync(password: BinaryLike, salt: BinaryLike): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(password, salt, 32, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
-/** A salted scrypt hash, `scrypt$<salt>$<hash>` (base64url). */
+/** A chosen password's salted scrypt hash, `scrypt$<salt>$<hash>` (base64url). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   return `scrypt$${salt.toString('base64url')}$${(await scryptAsync(password, salt)).toString('base64url')}`;

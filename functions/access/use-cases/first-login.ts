@@ -19,8 +19,9 @@ export interface FirstLoginPorts {
   readonly store: Pick<AccessStore, 'account' | 'recordFailure' | 'activate' | 'activateWithRequest'> & ChangeStatusPorts['store'];
   readonly audit: RecordAudit;
   readonly now: () => Date;
-  /** Salted hashes (scrypt) and the new-password rules (functions/access/domain/password.ts). */
+  /** The temporary password's check, the chosen password's salted hash (scrypt) and its rules (functions/access/domain/password.ts). */
   readonly passwords: {
+    verifyTemporary(password: string, stored: string | undefined): Promise<boolean>;
     verify(password: string, stored: string | undefined): Promise<boolean>;
     hash(password: string): Promise<string>;
     problems(password: string, context: { temporary: string; fullName: string; email: string; ori?: string }): Promise<string[]>;
@@ -67,7 +68,7 @@ export async function firstLogin(ports: FirstLoginPorts, body: FirstLogin, { sou
   const actor = account ? `account:${accountId}` : 'anonymous';
   const attemptEvent = (outcome: 'success' | 'failure' | 'denied', reason: string): AuditEvent => ({ type: 'FirstLoginAttempt', outcome, actor, component: 'cchrs-access', subject: AuditSubject.of('account', accountId), source, details: { reason } });
   const attempt = (outcome: 'success' | 'failure' | 'denied', reason: string) => ports.audit(attemptEvent(outcome, reason));
-  const passwordOk = await ports.passwords.verify(body.temporaryPassword, account?.temporaryPasswordHash);
+  const passwordOk = await ports.passwords.verifyTemporary(body.temporaryPassword, account?.temporaryPasswordHash);
   if (!account) {
     await attempt('failure', 'unknown account');
     return { kind: 'failed' };
