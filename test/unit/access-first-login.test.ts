@@ -96,6 +96,23 @@ describe('first login', () => {
     ]);
   });
 
+  it('refuses a weak new password with its rules, stores no hash, and a hash that failed meanwhile changes nothing', async () => {
+    const { state, ports } = world(anAccount({ ori: 'CT0000100' }));
+    let hashes = 0;
+    ports.passwords.hash = async () => {
+      hashes++;
+      throw new Error('scrypt failed');
+    };
+    await expect(firstLogin(ports, login('short'), { source })).resolves.toEqual({ kind: 'refused', problems: ['must be at least 8 characters'] });
+    expect(hashes).toBe(1);
+    expect(state.account).toMatchObject({ status: 'PENDING_FIRST_LOGIN' });
+    expect(state.account?.passwordHash).toBeUndefined();
+    expect(state.audits.map((a) => [a.type, a.outcome, a.details?.['reason']])).toEqual([['FirstLoginAttempt', 'failure', 'new password refused']]);
+    // A kept password whose hash failed fails the call, and nothing is activated.
+    await expect(firstLogin(ports, login(), { source })).rejects.toThrow('scrypt failed');
+    expect(state.calls).toEqual([]);
+  });
+
   it('reads the request’s agency for an account issued before accounts named it', async () => {
     const { state, ports } = world(anAccount());
     await expect(firstLogin(ports, login(), { source })).resolves.toEqual({ kind: 'active' });

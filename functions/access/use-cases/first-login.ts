@@ -112,13 +112,17 @@ export async function firstLogin(ports: FirstLoginPorts, body: FirstLogin, { sou
     await attempt('failure', 'temporary password expired');
     return { kind: 'expired', ...(account.temporaryPasswordExpiresAt ? { expiredAt: account.temporaryPasswordExpiresAt } : {}) };
   }
+  // The hash (scrypt, about 50 ms on libuv's threads) runs while the rules are checked (zxcvbn, on
+  // this thread): a refused password's hash is thrown away, a kept one is ready sooner.
+  const hashing = ports.passwords.hash(body.newPassword);
+  hashing.catch(() => undefined); // awaited below, unless the password is refused
   const read = account.ori === undefined ? await requestOf() : undefined;
   const problems = await ports.passwords.problems(body.newPassword, { temporary: body.temporaryPassword, fullName: account.fullName, email, ori: account.ori ?? read?.ori });
   if (problems.length > 0) {
     await attempt('failure', 'new password refused');
     return { kind: 'refused', problems };
   }
-  const hash = await ports.passwords.hash(body.newPassword);
+  const hash = await hashing;
   const moved = auditOf({ requestId: account.requestId }, 'AccessRequestStatusChanged', actor, { from: 'TEMPORARY_PASSWORD_ISSUED', to: 'ACTIVE', note: 'first login completed' });
   if (await ports.store.activateWithRequest(account, hash, now.toISOString(), [moved, attemptEvent('success', 'password set')])) return { kind: 'active' };
   if (!(await ports.store.activate(email, hash, account.issue, now.toISOString()))) {
