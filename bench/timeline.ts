@@ -135,7 +135,7 @@ export const STORAGE_GOAL = 0.6;
 /** The goal's line: the level's share of its storage ceiling at each concurrency, and whether every level meets it. */
 export function storageGoalText(levels: readonly { readonly concurrency: number; readonly itemsPerSecond: number; readonly storage?: number }[]): string {
   const shares = levels.map((l) => ({ c: l.concurrency, share: l.storage ? l.itemsPerSecond / l.storage : undefined }));
-  const met = shares.filter((s) => s.share !== undefined && s.share >= STORAGE_GOAL).length;
+  const missed = shares.filter((s) => s.share === undefined || s.share < STORAGE_GOAL).map((s) => `c=${s.c}`);
   const each = shares.map((s) => `${s.share === undefined ? '-' : `${(s.share * 100).toFixed(1)} %`} at c=${s.c}`).join(', ');
-  return `Goal, ≥ ${STORAGE_GOAL * 100} % of the storage ceiling at every level: ${each}: ${met === levels.length ? 'met' : `not met (${met} of ${levels.length} levels)`}`;
+  return `Goal, ≥ ${STORAGE_GOAL * 100} % of the storage ceiling at every level: ${each}: ${missed.length === 0 ? 'met' : `not met at ${missed.join(', ')} (met at ${levels.length - missed.length} of ${levels.length} levels)`}`;
 }

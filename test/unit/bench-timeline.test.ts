@@ -37,10 +37,10 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
       { concurrency: 1, itemsPerSecond: 9, storage: 20 },
       { concurrency: 16, itemsPerSecond: 15, storage: 20 },
     ];
-    expect(storageGoalText(levels)).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 45.0 % at c=1, 75.0 % at c=16: not met (1 of 2 levels)');
+    expect(storageGoalText(levels)).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 45.0 % at c=1, 75.0 % at c=16: not met at c=1 (met at 1 of 2 levels)');
     expect(storageGoalText(levels.slice(1))).toBe('Goal, ≥ 60 % of the storage ceiling at every level: 75.0 % at c=16: met');
     // A level whose ceiling is missing (a replay that did not run) is not counted as met.
-    expect(storageGoalText([{ concurrency: 16, itemsPerSecond: 15 }])).toMatch(/- at c=16: not met \(0 of 1 levels\)$/);
+    expect(storageGoalText([{ concurrency: 16, itemsPerSecond: 15 }])).toMatch(/- at c=16: not met at c=16 \(met at 0 of 1 levels\)$/);
   });
 
   it('records the requests made through the runtime’s agent only, and the watch’s invocations', async () => {
