@@ -17,3 +17,16 @@ export function nowIso(): string {
 export function setTimeSource(fn: () => number): void {
   source = fn;
 }
+
+/** Connecticut's time zone: the calendar the program's people read dates in. */
+export const CONNECTICUT_TIME_ZONE = 'America/New_York';
+const connecticutDays = new Intl.DateTimeFormat('en-CA', { timeZone: CONNECTICUT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * The calendar date (YYYY-MM-DD) in Connecticut at `at` (an ISO timestamp or a Date): the "today"
+ * a completion date typed by the unit is checked against. The UTC date runs a day ahead from 7 or
+ * 8 p.m. Eastern, when it would let tomorrow's date through as today's.
+ */
+export function connecticutDate(at: string | Date): string {
+  return connecticutDays.format(typeof at === 'string' ? new Date(at) : at);
+}

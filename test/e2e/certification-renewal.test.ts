@@ -9,6 +9,7 @@
 import { decodeJwt } from 'jose';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
 import { eventually, activeCchrsAccount as activeCchrsAccountOf } from './steps';
+import { connecticutDate } from '../../functions/shared/time';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -42,7 +43,8 @@ describe('CISS Search certification renewal, across the year', () => {
     return (await res.json()) as Record<string, unknown>;
   }
   const statusBecomes = (path: string, wanted: string) => eventually(async () => ((await read(path, unit))['status'] === wanted ? true : undefined), `${path} to be ${wanted}`, 30_000);
-  const today = async (offsetDays = 0) => new Date((await h.now()) + offsetDays * DAY).toISOString().slice(0, 10);
+  /** The date in Connecticut, as the unit's "today" is read, `offsetDays` from now. */
+  const today = async (offsetDays = 0) => connecticutDate(new Date((await h.now()) + offsetDays * DAY));
   const nowIso = async () => new Date(await h.now()).toISOString();
   const until = async (iso: string) => h.clock.advance(Math.max(0, Date.parse(iso) - (await h.now())));
 
@@ -93,7 +95,8 @@ describe('CISS Search certification renewal, across the year', () => {
       // SAT has run out: the first moment of the day after its last (UTC days), which is before the
       // certification's 7-day reminder whatever the time of day the test runs (noon of that day
       // was after it for a run started before 11:00 UTC). The certification still runs: a renewal is refused.
-      await until(new Date(Date.parse(`${satUntil}T00:00:00.000Z`) + DAY).toISOString());
+      // The first hour of the next day in Connecticut (05:00 UTC is 0:00 EST and 1:00 EDT).
+      await until(new Date(Date.parse(`${satUntil}T05:00:00.000Z`) + DAY).toISOString());
       const refused = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ problems: [{ field: 'employee.email', rule: expect.stringContaining('Security Awareness Training must be current') }] });

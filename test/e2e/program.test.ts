@@ -12,6 +12,7 @@ import { recordDelivery } from '../../functions/search/use-cases/ingest';
 import { AGENCIES, agencyOfTown } from '../../functions/agencies/domain/registry';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
 import { eventually, mailLink as link, decideByLink as decide } from './steps';
+import { connecticutDate } from '../../functions/shared/time';
 
 const HOUR = 3_600_000;
 const DEMO_ORI = 'CT0000100';
@@ -114,7 +115,7 @@ describe('program figures, end to end', () => {
 
   /** An employee's CCHRS access request, through the access workflow to ACTIVE; answers its id. */
   async function activeAccount(): Promise<string> {
-    const today = new Date(await h.now()).toISOString().slice(0, 10);
+    const today = connecticutDate(new Date(await h.now()));
     const res = await post('/access-requests', admin, { employee: EMPLOYEE, ori: DEMO_ORI, justification: 'Keeps the records room and answers courts for criminal history of arrestees awaiting arraignment.' });
     expect(res.status).toBe(202);
     const { requestId } = (await res.json()) as { requestId: string };

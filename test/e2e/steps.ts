@@ -6,6 +6,7 @@ import { packetIdOf } from '../../functions/arrests/domain/packet';
 import type { Clock } from '../../infra/local/clock';
 import { startLocalRuntime, type LocalRuntime, type RuntimeOptions } from '../../infra/local/runtime';
 import { inProcessOptions, type Mail, type Target, type TargetClock } from '../target';
+import { connecticutDate } from '../../functions/shared/time';
 
 export type { Mail, Target } from '../target';
 
@@ -190,7 +191,7 @@ export async function activeCchrsAccount(h: Pick<Target, 'apiUrl' | 'mailbox' | 
   const statusBecomes = (path: string, wanted: string) =>
     eventually(async () => (((await (await fetch(`${h.apiUrl}${path}`, { headers: { Authorization: `Bearer ${p.unit.token}` } })).json()) as { status?: string }).status === wanted ? true : undefined), `${path} to be ${wanted}`, 30_000);
 
-  const completedOn = new Date(await h.now()).toISOString().slice(0, 10);
+  const completedOn = connecticutDate(new Date(await h.now()));
   const justification = 'Investigates burglaries and needs criminal history records of suspects to prepare warrant applications.';
   const { requestId } = (await (await call('/access-requests', p.admin.token, { employee: p.employee, ori: p.ori, justification }, 202)).json()) as { requestId: string };
   await decideByLink(mailLink(await mailTo(p.unit.email, `CCHRS access for ${p.employee.fullName}`), 'Approve'));

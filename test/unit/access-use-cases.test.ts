@@ -524,6 +524,17 @@ describe('recording training verification', () => {
     expect([store.audits.length, decisions.length]).toEqual([0, 0]);
   });
 
+  it('reads "today" in Connecticut: at 9 p.m. Eastern, already tomorrow in UTC, tomorrow is refused and today kept', async () => {
+    const evening = (module: TrainingVerification['modules'][number]) => {
+      const store = new FakeStore(awaiting());
+      const { p } = ports(store);
+      // 2026-11-30T02:00Z is 9 p.m. on 29 November in Connecticut (EST).
+      return recordTrainingVerification({ ...p, now: () => '2026-11-30T02:00:00.000Z' }, awaiting(), { modules: [module] }, actor);
+    };
+    await expect(evening({ module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: '2026-11-30', recordId: 'CJIS-1' })).rejects.toMatchObject({ problems: [{ field: 'modules.0.completedOn', rule: 'must not be in the future' }] });
+    await expect(evening({ module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: '2026-11-29', recordId: 'CJIS-1' })).resolves.toMatchObject({ verified: ['cchrs-ngi'] });
+  });
+
   it('refuses a completion dated after today (400)', async () => {
     const { p } = ports(new FakeStore(awaiting()));
     await expect(recordTrainingVerification(p, awaiting(), { modules: [{ module: 'cchrs-ngi', evidence: 'cjis-online', completedOn: '2026-11-30', recordId: 'CJIS-1' }] }, actor)).rejects.toThrow(ValidationFailed);

@@ -450,6 +450,21 @@ describe('renewal: Security Awareness Training current on the renewal’s day', 
     expect(audits).toEqual([expect.objectContaining({ type: 'SecurityAwarenessRecorded', actor: 'cchrs-unit', subject: { type: 'search-certification', id: OLD }, details: { completedOn: '2027-11-01' } })]);
   });
 
+  it('reads "today" in Connecticut: at 9 p.m. Eastern, when it is already tomorrow in UTC, tomorrow is still the future', async () => {
+    const store = new FakeStore();
+    store.items.set(OLD, certified);
+    const ports = {
+      store,
+      renewals: { record: async () => true },
+      awareness: async () => renewedSat('2027-11-10'),
+      // 2027-11-11T02:00Z is 9 p.m. on 10 November in Connecticut (EST).
+      now: () => '2027-11-11T02:00:00.000Z',
+    };
+    const unit = acting({ username: 'cchrs-unit', roles: ['unit'], ori: undefined });
+    await expect(recordAwareness(ports, OLD, () => ({ completedOn: '2027-11-11', recordId: 'CJIS-SA-2' }), unit)).rejects.toMatchObject({ problems: [{ field: 'completedOn', rule: 'must not be in the future' }] });
+    await expect(recordAwareness(ports, OLD, () => ({ completedOn: '2027-11-10', recordId: 'CJIS-SA-2' }), unit)).resolves.toMatchObject({ recorded: true });
+  });
+
   it('shows a person their own certification and whether the role is theirs now', async () => {
     const store = new FakeStore();
     store.items.set(OLD, { ...certified, status: 'LAPSED' });

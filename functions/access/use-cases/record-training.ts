@@ -7,6 +7,7 @@ import type { AccessRequest } from '../domain/request';
 import { assessVerification, TRAINING_MODULES, type TrainingModule, type TrainingVerification } from '../domain/training';
 import { auditOf } from '../domain/audit';
 import type { Clock, RequestStore } from './ports';
+import { connecticutDate } from '#shared/time';
 
 /**
  * Evidence stored in the decision's own transaction: the request's change (its status kept) with
@@ -57,7 +58,7 @@ export async function recordTrainingVerification(
   current: () => Promise<StoredTask | undefined> = () => ports.tasks.currentFor('access-request', request.requestId, 'training-verification'),
 ): Promise<{ verified: string[]; missing: TrainingModule[] }> {
   if (request.status !== 'TRAINING_VERIFICATION') throw new Conflict(`Training can be verified only while the request awaits verification; it is ${request.status}`);
-  const outcome = assessVerification(body, ports.now().slice(0, 10));
+  const outcome = assessVerification(body, connecticutDate(ports.now()));
   if (outcome.problems.length > 0) throw new ValidationFailed(outcome.problems);
   const pending = await current();
   if (pending?.task.status === 'CANCELLED') throw stepAskedAgain(pending.task);

@@ -3,6 +3,7 @@ import { awarenessCurrentUntil, awarenessOf, AWARENESS_VALID_DAYS } from '../dom
 import type { AwarenessCompletion } from '../domain/certification';
 import { certificationAudit } from '../domain/audit';
 import type { Acting, AwarenessLookup, Clock, Store } from '../ports';
+import { connecticutDate } from '#shared/time';
 
 export interface AwarenessPorts {
   readonly store: Pick<Store, 'get'>;
@@ -40,7 +41,7 @@ export async function recordAwareness(ports: AwarenessPorts, certificationId: st
   if (!c) throw new NotFound(`No CISS Search certification ${certificationId}`);
   const completion = readBody();
   const at = ports.now();
-  const today = at.slice(0, 10);
+  const today = connecticutDate(at);
   if (completion.completedOn > today) throw new ValidationFailed([{ field: 'completedOn', rule: 'must not be in the future' }]);
   if (awarenessCurrentUntil(completion.completedOn) < today) {
     throw new ValidationFailed([{ field: 'completedOn', rule: `must be within the last ${AWARENESS_VALID_DAYS} days: an older completion is not current Security Awareness Training` }]);

@@ -4,6 +4,7 @@ import { renewalOpensAt, RENEWAL_WINDOW_DAYS, stepOf, type Certification, type C
 import { certificationAudit } from '../domain/audit';
 import type { ExamRules } from '../domain/exam';
 import type { Acting, AwarenessLookup, Clock, StartWorkflow, Store } from '../ports';
+import { connecticutDate } from '#shared/time';
 
 export interface CreatePorts {
   readonly store: Pick<Store, 'create' | 'get'>;
@@ -39,7 +40,7 @@ export async function createCertification(ports: CreatePorts, body: NewCertifica
   if (body.ori !== caller.ori) throw new Forbidden(`You may request CISS Search access only for your own agency (${caller.ori ?? 'none'}), not ${body.ori}`);
   const at = ports.now();
   const email = body.employee.email.toLowerCase();
-  const awareness = awarenessOf(await ports.awareness(email), body.ori, at.slice(0, 10));
+  const awareness = awarenessOf(await ports.awareness(email), body.ori, connecticutDate(at));
   if ('problem' in awareness) throw new ValidationFailed([{ field: 'employee.email', rule: awareness.problem }]);
   const certification: Certification = {
     certificationId: ports.newId(at),

@@ -5,6 +5,7 @@ import { certificationAudit } from '../domain/audit';
 import { certificationMail, type CertificationEvent } from '../domain/messages';
 import { awarenessReminder } from '../domain/awareness';
 import type { AwarenessLookup, Clock, RoleGrants, Send, Store } from '../ports';
+import { connecticutDate } from '#shared/time';
 
 /** A certification lasts a year from the pass; reminders go out 30 and 7 days before it ends (the workflow's waits). */
 export const CERTIFICATION_DAYS = 365;
@@ -78,7 +79,7 @@ export async function advanceCertification(ports: StepPorts, input: { readonly c
   if (input.event === 'renewal-reminder' && c.status === 'RENEWED') return { status: c.status };
   if (!rule.to) {
     if (!rule.from.includes(c.status)) throw new Conflict(`CISS Search certification ${c.certificationId} is ${c.status}; "${input.event}" is not expected now`);
-    const awareness = input.event === 'renewal-reminder' && c.expiresAt ? awarenessReminder(await ports.awareness(c.employee.email), c.ori, ports.now().slice(0, 10), c.expiresAt) : undefined;
+    const awareness = input.event === 'renewal-reminder' && c.expiresAt ? awarenessReminder(await ports.awareness(c.employee.email), c.ori, connecticutDate(ports.now()), c.expiresAt) : undefined;
     await ports.send(certificationMail(input.event, c, input.daysLeft, awareness));
     return { status: c.status };
   }
