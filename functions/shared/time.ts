@@ -20,7 +20,7 @@ export function setTimeSource(fn: () => number): void {
 
 /** Connecticut's time zone: the calendar the program's people read dates in. */
 export const CONNECTICUT_TIME_ZONE = 'America/New_York';
-const connecticutDays = new Intl.DateTimeFormat('en-CA', { timeZone: CONNECTICUT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const connecticutDays = new Intl.DateTimeFormat('en-US', { timeZone: CONNECTICUT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /**
  * The calendar date (YYYY-MM-DD) in Connecticut at `at` (an ISO timestamp or a Date): the "today"
@@ -28,5 +28,8 @@ const connecticutDays = new Intl.DateTimeFormat('en-CA', { timeZone: CONNECTICUT
  * 8 p.m. Eastern, when it would let tomorrow's date through as today's.
  */
 export function connecticutDate(at: string | Date): string {
-  return connecticutDays.format(typeof at === 'string' ? new Date(at) : at);
+  // From the parts, not the formatted string: a locale's date layout is ICU data, and has changed.
+  const part = (parts: Intl.DateTimeFormatPart[], type: 'year' | 'month' | 'day'): string => parts.find((p) => p.type === type)?.value ?? '';
+  const parts = connecticutDays.formatToParts(typeof at === 'string' ? new Date(at) : at);
+  return `${part(parts, 'year')}-${part(parts, 'month')}-${part(parts, 'day')}`;
 }

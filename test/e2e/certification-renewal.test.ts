@@ -10,6 +10,7 @@ import { decodeJwt } from 'jose';
 import { casesFor, givenTarget, stopTarget, type Mail, type Target } from '../target';
 import { eventually, activeCchrsAccount as activeCchrsAccountOf } from './steps';
 import { connecticutDate } from '../../functions/shared/time';
+import { awarenessCurrentUntil } from '../../functions/certification/domain/awareness';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -43,8 +44,8 @@ describe('CISS Search certification renewal, across the year', () => {
     return (await res.json()) as Record<string, unknown>;
   }
   const statusBecomes = (path: string, wanted: string) => eventually(async () => ((await read(path, unit))['status'] === wanted ? true : undefined), `${path} to be ${wanted}`, 30_000);
-  /** The date in Connecticut, as the unit's "today" is read, `offsetDays` from now. */
-  const today = async (offsetDays = 0) => connecticutDate(new Date((await h.now()) + offsetDays * DAY));
+  /** Today in Connecticut, as the unit's "today" is read. */
+  const today = async () => connecticutDate(new Date(await h.now()));
   const nowIso = async () => new Date(await h.now()).toISOString();
   const until = async (iso: string) => h.clock.advance(Math.max(0, Date.parse(iso) - (await h.now())));
 
@@ -73,7 +74,9 @@ describe('CISS Search certification renewal, across the year', () => {
     'reminds with where Security Awareness Training stands, refuses a renewal once it ran out, accepts one after the unit records it, and hands the role over without a lapse',
     async () => {
       const cchrsRequest = await activeCchrsAccount();
-      const satUntil = await today(365);
+      // Current until 365 calendar days after the completion the unit verified (awareness.ts's rule).
+      const verified = ((await read(`/access-requests/${cchrsRequest}`, unit))['training'] as Record<string, { verified: { completedOn: string } | null }>)['security-awareness']?.verified;
+      const satUntil = awarenessCurrentUntil(verified?.completedOn ?? '');
       // The certification eight days later: it outlives the training it rests on, and its 7-day
       // reminder falls the day after the training ran out, whatever the time of day the test runs
       // (seven days would put that reminder on the training's last day, current or not by a race).
@@ -92,10 +95,10 @@ describe('CISS Search certification renewal, across the year', () => {
       const reminder30 = await mailTo(EMPLOYEE.email, 'CISS Search certification expires in 30 days');
       expect(reminder30.body.text).toContain(`runs out on ${satUntil}, before the certification`);
 
-      // SAT has run out: the first moment of the day after its last (UTC days), which is before the
-      // certification's 7-day reminder whatever the time of day the test runs (noon of that day
-      // was after it for a run started before 11:00 UTC). The certification still runs: a renewal is refused.
-      // The first hour of the next day in Connecticut (05:00 UTC is 0:00 EST and 1:00 EDT).
+      // SAT has run out: the first hour of the day after its last in Connecticut (05:00 UTC is 0:00
+      // EST and 1:00 EDT), which is before the certification's 7-day reminder whatever the time of
+      // day the test runs (noon of that day was after it for a run started before 11:00 UTC). The
+      // certification still runs: a renewal is refused.
       await until(new Date(Date.parse(`${satUntil}T05:00:00.000Z`) + DAY).toISOString());
       const refused = await post('/search-certifications', admin, { employee: { fullName: EMPLOYEE.fullName, email: EMPLOYEE.email }, ori: ORI });
       expect(refused.status).toBe(400);
@@ -109,7 +112,7 @@ describe('CISS Search certification renewal, across the year', () => {
       const completedOn = await today();
       const recorded = await post(`${firstPath}/awareness`, unit, { completedOn, recordId: 'CJIS-SA-61001' });
       expect(recorded.status).toBe(200);
-      expect(await recorded.json()).toMatchObject({ recorded: true, awareness: { current: true, completedOn, currentUntil: await today(365) } });
+      expect(await recorded.json()).toMatchObject({ recorded: true, awareness: { current: true, completedOn, currentUntil: awarenessCurrentUntil(completedOn) } });
       const renewal = await certify(2);
       expect(renewal.renews).toBe(first);
       const renewed = await read(`/search-certifications/${renewal.certificationId}`, admin);

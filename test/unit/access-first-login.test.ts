@@ -97,6 +97,9 @@ describe('first login', () => {
   });
 
   it('refuses a weak new password with its rules, stores no hash, and a hash that failed meanwhile changes nothing', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
     const { state, ports } = world(anAccount({ ori: 'CT0000100' }));
     let hashes = 0;
     ports.passwords.hash = async () => {
@@ -111,6 +114,9 @@ describe('first login', () => {
     // A kept password whose hash failed fails the call, and nothing is activated.
     await expect(firstLogin(ports, login(), { source })).rejects.toThrow('scrypt failed');
     expect(state.calls).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
   });
 
   it('reads the request’s agency for an account issued before accounts named it', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { hashPassword, hashTemporaryPassword, LOCKOUT, MIN_STRENGTH, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, strengthOf, temporaryPassword, TEMPORARY_PASSWORD_BITS, TEMPORARY_PASSWORD_TTL_MS, userWords, verifyPassword, verifyTemporaryPassword } from '../../functions/access/domain/password';
+import { hashPassword, hashTemporaryPassword, LOCKOUT, MIN_STRENGTH, newPasswordProblems, PASSWORD_MAX, PASSWORD_MIN, strengthOf, temporaryPassword, TEMPORARY_PASSWORD_ALPHABET, TEMPORARY_PASSWORD_BITS, TEMPORARY_PASSWORD_TTL_MS, userWords, verifyPassword, verifyTemporaryPassword } from '../../functions/access/domain/password';
 
 /** No 0/O, 1/I/l/L, o: characters a reader of an e-mail could mistake for one another. */
 const UNAMBIGUOUS = /^[ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789]{20}$/;
@@ -28,9 +28,10 @@ describe('temporaryPassword', () => {
     for (let i = 0; i < 300; i++) expect(temporaryPassword()).toMatch(UNAMBIGUOUS);
   });
 
-  it('carries at least 112 bits, the entropy that lets it be stored as a SHA-256 hash', () => {
-    expect(TEMPORARY_PASSWORD_BITS).toBe(112);
-    expect(temporaryPassword().length * Math.log2(55)).toBeGreaterThanOrEqual(TEMPORARY_PASSWORD_BITS);
+  it('carries at least 112 bits (NIST SP 800-63B 5.1.2.2), the entropy that lets it be stored as a SHA-256 hash', () => {
+    const alphabet = new Set(TEMPORARY_PASSWORD_ALPHABET);
+    expect(alphabet.size).toBe(TEMPORARY_PASSWORD_ALPHABET.length);
+    expect(temporaryPassword().length * Math.log2(alphabet.size)).toBeGreaterThanOrEqual(Math.max(112, TEMPORARY_PASSWORD_BITS));
   });
 
   it('never repeats in a few hundred draws', () => {
@@ -126,11 +127,16 @@ describe('hashTemporaryPassword and verifyTemporaryPassword', () => {
     expect(stored).not.toContain(Buffer.from(password).toString('base64url'));
   });
 
-  it('still verify a temporary password stored as scrypt before the change', async () => {
+  it('refuse a temporary password stored as scrypt before the change, with the same one hash as an unknown account (no timing tells an old account)', async () => {
     const password = temporaryPassword();
     const legacy = await hashPassword(password);
-    await expect(verifyTemporaryPassword(password, legacy)).resolves.toBe(true);
-    await expect(verifyTemporaryPassword(`${password}x`, legacy)).resolves.toBe(false);
+    await expect(verifyTemporaryPassword(password, legacy)).resolves.toBe(false);
+  });
+
+  it('refuse any stored form but the one written: padding, other lengths, spaces', async () => {
+    const password = temporaryPassword();
+    const stored = hashTemporaryPassword(password);
+    for (const other of [`${stored}=`, `${stored} `, ` ${stored}`, `SHA256$${stored.slice(7)}`, stored.slice(0, -1), `${stored}A`]) await expect(verifyTemporaryPassword(password, other)).resolves.toBe(false);
   });
 
   it('refuse the right password against a tampered hash', async () => {

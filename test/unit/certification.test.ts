@@ -375,6 +375,12 @@ describe('renewal: Security Awareness Training current on the renewal’s day', 
     expect(awarenessReminder(activeAccount, ORI, '2027-11-25', expiresAt)).toMatch(/^Security Awareness Training is not shown current today .*more than 365 days ago.*A renewal is refused until it is/);
   });
 
+  it('sets the training against the day the certification expires in Connecticut: one expiring at 10 p.m. Eastern, already the next day in UTC, is covered by training current until that day', () => {
+    // Completed 2026-11-10: current until 2027-11-10. The certification expires 2027-11-11T03:00Z, 10 p.m. on 10 November in Connecticut.
+    expect(awarenessReminder(renewedSat('2026-11-10'), ORI, '2027-11-01', '2027-11-11T03:00:00.000Z')).toContain('is current until 2027-11-10: the renewal can be requested now');
+    expect(awarenessReminder(renewedSat('2026-11-10'), ORI, '2027-11-01', '2027-11-11T05:00:00.000Z')).toContain('runs out on 2027-11-10, before the certification');
+  });
+
   it('puts the training’s standing in the renewal reminders', async () => {
     const { ports, sent, clock } = setupSteps(certified, activeAccount);
     clock.now = dayOf(expiresAt, -7);

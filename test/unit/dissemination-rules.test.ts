@@ -6,7 +6,7 @@ import { draftFields, NOTICE_ID, noticeIdOf } from '../../functions/disseminatio
 import { checkedRules, RuleSchema, RuleSetSchema, ruleOf, type Rule } from '../../functions/dissemination/domain/rules';
 import { deliverDue, MAX_ATTEMPTS } from '../../functions/dissemination/use-cases/deliver';
 import { arrestRecord } from '../../functions/dissemination/domain/arrest-record';
-import { disseminate, disseminateRecords, packetFacts, type SourceRecordsFacts } from '../../functions/dissemination/use-cases/disseminate';
+import { disseminate, disseminateRecords, isActive, packetFacts, type SourceRecordsFacts } from '../../functions/dissemination/use-cases/disseminate';
 import { connectorOf } from '../../functions/search/domain/connectors';
 import { sourceOf } from '../../functions/search/domain/sources';
 import { listInbox, readNotice, setMute } from '../../functions/dissemination/use-cases/inbox';
@@ -140,6 +140,13 @@ describe('rule supervisee-arrested: the supervising officer hears of a supervise
     const { ports, records } = givenPorts(packetRecord({ sid: null, status: 'RECEIVED' }));
     records.add(parole({ source: 'cssd-probation', id: 'CSSD-000000001', identifiers: {}, fields: [{ label: 'Ends', value: '2027-01-01' }, { label: 'Supervising officer', value: OFFICER }] }));
     expect((await disseminate(event('ArrestPacketReceived'), ports, [mustRule('supervisee-arrested')])).map((o) => o.result)).toEqual(['sent']);
+  });
+
+  it("holds a supervision through its last day in Connecticut: at 9 p.m. Eastern, already the next day in UTC, it has not ended", () => {
+    const ending = { fields: [{ label: 'Ends', value: '2026-12-01' }, { label: 'Supervising officer', value: OFFICER }] };
+    expect(isActive(ending, '2026-12-01T12:00:00.000Z')).toBe(true);
+    expect(isActive(ending, '2026-12-02T02:00:00.000Z')).toBe(true);
+    expect(isActive(ending, '2026-12-02T05:00:00.000Z')).toBe(false);
   });
 
   it('sends nothing when the supervision has ended, no record matches, or the record names no officer', async () => {

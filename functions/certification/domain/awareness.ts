@@ -1,4 +1,5 @@
 import type { AwarenessEvidence } from './certification';
+import { connecticutDate } from '#shared/time';
 
 /** Security Awareness Training is renewed yearly (CJIS AT-2): a completion counts for this many days. */
 export const AWARENESS_VALID_DAYS = 365;
@@ -46,6 +47,6 @@ export function awarenessReminder(facts: AwarenessFacts, ori: string, today: str
   const found = awarenessOf(facts, ori, today);
   if ('problem' in found) return `Security Awareness Training is not shown current today (the employee's e-mail ${found.problem}). A renewal is refused until it is: complete it on CJIS Online and have the CCHRS unit record the completion.`;
   const until = awarenessCurrentUntil(found.evidence.completedOn);
-  if (until >= expiresAt.slice(0, 10)) return `Security Awareness Training (completed ${found.evidence.completedOn} on CJIS Online) is current until ${until}: the renewal can be requested now.`;
+  if (until >= connecticutDate(expiresAt)) return `Security Awareness Training (completed ${found.evidence.completedOn} on CJIS Online) is current until ${until}: the renewal can be requested now.`;
   return `Security Awareness Training (completed ${found.evidence.completedOn} on CJIS Online) runs out on ${until}, before the certification: a renewal needs it current on the day it is requested, so renew it on CJIS Online and have the CCHRS unit record the completion first.`;
 }

@@ -4,6 +4,7 @@ import type { Certification } from '../domain/certification';
 import type { ExamRules } from '../domain/exam';
 import type { RoleGrants, StartWorkflow, Store } from '../ports';
 import { CERTIFICATION_DAYS } from './steps';
+import { connecticutDate } from '#shared/time';
 
 const DAY_MS = 86_400_000;
 
@@ -58,7 +59,7 @@ export async function seedCertification(ports: SeedPorts, person: SeededPerson):
     ori: person.ori,
     employee: { fullName: person.fullName, email },
     requestedBy: { username: 'local-seed' },
-    awareness: { requestId: 'seeded', completedOn: at.slice(0, 10), recordId: 'seeded' },
+    awareness: { requestId: 'seeded', completedOn: connecticutDate(at), recordId: 'seeded' },
     rules: ports.rules,
     attempts: [],
     grantedAt: at,

@@ -10,6 +10,7 @@ import { draftFields, eventKeyOf, noticeIdOf, officeRecipient, supervisingOffice
 import { checkedRules, rulesFor, SOURCE_RECORD_EVENT, type Rule } from '../domain/rules';
 import type { DisseminatePorts, NoticeRecord, PersonRecords } from '../ports';
 import { deliverNotice, type DeliveryOutcome } from './deliver';
+import { connecticutDate } from '#shared/time';
 
 /** What became of one rule for one receiver. */
 export interface RuleOutcome {
@@ -18,15 +19,14 @@ export interface RuleOutcome {
   readonly result: 'switched-off' | 'no-match' | 'no-recipient' | 'muted' | 'withheld' | 'duplicate' | DeliveryOutcome;
 }
 
-const today = (iso: string) => iso.slice(0, 10);
 
-/** Whether a matched record still holds: its Status (when it has one) is Active, and its end or expiry (when it has one) has not passed. */
-export function isActive(record: SearchRecord, now: string): boolean {
+/** Whether a matched record still holds: its Status (when it has one) is Active, and its end or expiry (when it has one, a Connecticut date) has not passed there. */
+export function isActive(record: Pick<SearchRecord, 'fields'>, now: string): boolean {
   const field = (label: string) => record.fields.find((f) => f.label === label)?.value;
   const status = field('Status');
   if (status !== undefined && status.trim().toLowerCase() !== 'active') return false;
   const ends = field('Ends') ?? field('Expires');
-  return ends === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(ends) || ends >= today(now);
+  return ends === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(ends) || ends >= connecticutDate(now);
 }
 
 /** The records the rule's condition matched (`[undefined]` for a rule that needs none; `[]` when it does not hold). */
