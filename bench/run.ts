@@ -45,7 +45,7 @@ import { profiled } from './profile';
 import { Progress } from './progress';
 import { benchSearch, INGEST_SAMPLE, reportSearch } from './search';
 import { compilerShare, cpuBetween, parseLevels, saturation, table } from './stats';
-import { storageGoalText, timeSplitText } from './timeline';
+import { handlerSplitText, storageGoalText, timeSplitText } from './timeline';
 import { trace } from './trace';
 
 type Part = 'arrest' | 'access' | 'memory' | 'bundles';
@@ -186,6 +186,8 @@ async function main(): Promise<void> {
             const perSecond = (run: ReplayRun): string => (run.latencies.length / run.seconds).toFixed(1);
             console.log(`${ceilingLabel}, around the level: ${ceiling.itemsPerSecond.toFixed(1)} ${driver.unit}s/s (${perSecond(bracket.run)} before it, ${perSecond(after.run)} after it); ${dynamoCpuText(dynamoMs / ceiling.items, dynamoMs / 1000 / ceiling.seconds, driver.unit)}; the level reached ${((r.itemsPerSecond / ceiling.itemsPerSecond) * 100).toFixed(1)} % of it`);
             if (r.timeSplit) console.log(timeSplitText(wf, driver.unit, r.timeSplit, 1000 / ceiling.itemsPerSecond));
+            const byFunction = r.timeSplit && handlerSplitText(wf, driver.unit, r.timeSplit);
+            if (byFunction) console.log(byFunction);
           }
           await bench.clearMailbox();
         }

@@ -52,13 +52,25 @@ export interface TimeSplit {
   readonly handlers: number;
   /** Neither: the engine, the API, the edge outside handlers, the drivers, waits. */
   readonly rest: number;
+  /**
+   * Each function's part of `handlers`: its time running with no request in flight, largest
+   * first. A function started by an event (EventBridge) may run beside the workflow's, so these
+   * can add up to a little more than `handlers`.
+   */
+  readonly byFunction?: Readonly<Record<string, number>>;
 }
 
-/** Splits `wall` ms over `items` items by the storage and handler intervals seen in it. */
-export function splitTime(wall: number, items: number, storage: readonly Interval[], handlers: readonly Interval[]): TimeSplit {
+/** Splits `wall` ms over `items` items by the storage and handler intervals seen in it (`named`: the handlers' by function). */
+export function splitTime(wall: number, items: number, storage: readonly Interval[], handlers: readonly Interval[], named: Readonly<Record<string, readonly Interval[]>> = {}): TimeSplit {
   const inStorage = covered(storage);
-  const handlersOnly = covered(handlers) - overlap(handlers, storage);
-  return { wall: wall / items, storage: inStorage / items, handlers: handlersOnly / items, rest: Math.max(0, wall - inStorage - handlersOnly) / items };
+  const own = (intervals: readonly Interval[]): number => covered(intervals) - overlap(intervals, storage);
+  const handlersOnly = own(handlers);
+  const byFunction = Object.fromEntries(
+    Object.entries(named)
+      .map(([name, intervals]): [string, number] => [name, own(intervals) / items])
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  );
+  return { wall: wall / items, storage: inStorage / items, handlers: handlersOnly / items, rest: Math.max(0, wall - inStorage - handlersOnly) / items, ...(Object.keys(named).length ? { byFunction } : {}) };
 }
 
 /**
@@ -70,6 +82,7 @@ export function splitTime(wall: number, items: number, storage: readonly Interva
 export class Timeline {
   private readonly storage: Interval[] = [];
   private readonly handlers: Interval[] = [];
+  private readonly named: Record<string, Interval[]> = {};
   private readonly open = new Map<ClientRequest, number>();
   private startedAt = 0;
   private unlisten?: () => void;
@@ -98,7 +111,10 @@ export class Timeline {
     subscribe('http.client.request.start', this.onStart);
     subscribe('http.client.response.finish', this.onResponse);
     subscribe('http.client.request.error', this.onError);
-    this.unlisten = this.watch.listen((inv) => void this.handlers.push([inv.started, inv.ended]));
+    this.unlisten = this.watch.listen((inv) => {
+      this.handlers.push([inv.started, inv.ended]);
+      (this.named[inv.name] ??= []).push([inv.started, inv.ended]);
+    });
   }
 
   /** Stops recording; the split of the time since `start` over `items`. */
@@ -108,7 +124,7 @@ export class Timeline {
     unsubscribe('http.client.request.error', this.onError);
     this.unlisten?.();
     this.open.clear();
-    return splitTime(performance.now() - this.startedAt, items, this.storage, this.handlers);
+    return splitTime(performance.now() - this.startedAt, items, this.storage, this.handlers, this.named);
   }
 }
 
@@ -127,6 +143,13 @@ export function timeSplitText(workflow: string, unit: string, split: TimeSplit, 
     ` + ${ms(split.handlers)} in a Lambda handler with none in flight + ${ms(split.rest)} in neither (the local Step Functions, the API, the edge, the drivers);` +
     ` the replay with only the handlers' own time between its requests would reach ${estimate.toFixed(1)} % of the storage ceiling`
   );
+}
+
+/** The handlers' own time at concurrency 1 by function, largest first (undefined when the split has none). */
+export function handlerSplitText(workflow: string, unit: string, split: TimeSplit): string | undefined {
+  const entries = Object.entries(split.byFunction ?? {});
+  if (!entries.length) return undefined;
+  return `[${workflow}] the handlers' own time at concurrency 1 (running with no DynamoDB request in flight), ms a ${unit}: ${entries.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')}`;
 }
 
 /** The runtime's goal against the storage ceiling (issue 19): at least this share of it at every level. */

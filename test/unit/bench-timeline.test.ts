@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Timeline, covered, merge, overlap, splitTime, storageGoalText, timeSplitText } from '../../bench/timeline';
+import { Timeline, covered, handlerSplitText, merge, overlap, splitTime, storageGoalText, timeSplitText } from '../../bench/timeline';
 import type { LambdaWatch, InvocationListener } from '../../bench/observe';
 
 describe('bench: where an item’s time goes at concurrency 1', () => {
@@ -22,6 +22,18 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
     const split = splitTime(100, 2, [[0, 10], [30, 40], [60, 70]], [[25, 45], [80, 90]]);
     expect(split).toEqual({ wall: 50, storage: 15, handlers: 10, rest: 25 });
     expect(split.storage + split.handlers + split.rest).toBe(split.wall);
+  });
+
+  it('splits the handlers’ own time by function, largest first, each without its requests in flight', () => {
+    // 2 items: validate 0–20 with a request 5–15 in it (own 10), notify 30–40 (own 10) and 50–70 (own 20), a background handler 35–38 beside notify.
+    const split = splitTime(100, 2, [[5, 15]], [[0, 20], [30, 40], [50, 70], [35, 38]], { validate: [[0, 20]], notify: [[30, 40], [50, 70]], background: [[35, 38]] });
+    expect(split.byFunction).toEqual({ notify: 15, validate: 5, background: 1.5 });
+    expect(Object.keys(split.byFunction ?? {})).toEqual(['notify', 'validate', 'background']);
+    // The background handler overlaps notify: the handlers' own time counts it once.
+    expect(split.handlers).toBe(20);
+    expect(handlerSplitText('arrest', 'packet', split)).toBe("[arrest] the handlers' own time at concurrency 1 (running with no DynamoDB request in flight), ms a packet: notify 15.0, validate 5.0, background 1.5");
+    expect(splitTime(100, 2, [], []).byFunction).toBeUndefined();
+    expect(handlerSplitText('arrest', 'packet', splitTime(100, 2, [], []))).toBeUndefined();
   });
 
   it('prints the split beside the ceiling, with the share the handlers’ own time alone leaves of it', () => {
@@ -77,6 +89,8 @@ describe('bench: where an item’s time goes at concurrency 1', () => {
     expect(split.storage).toBeGreaterThanOrEqual(19);
     expect(split.storage).toBeLessThanOrEqual(runtimeRequest);
     expect(split.handlers).toBeCloseTo(5, 0);
+    expect(Object.keys(split.byFunction ?? {})).toEqual(['health']);
+    expect(split.byFunction?.['health']).toBeCloseTo(5, 0);
     expect(split.rest).toBeGreaterThanOrEqual(38);
     expect(listeners).toHaveLength(0);
   });
