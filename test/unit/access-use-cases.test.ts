@@ -7,7 +7,7 @@ import type { AccessView, Account } from '#shared/adapters/access-store';
 import type { StoredTask } from '#shared/adapters/task-store';
 import type { AuditEvent } from '#shared/audit';
 import { Cursors } from '#shared/cursor';
-import { Conflict, Forbidden, Gone, NotFound, ValidationFailed } from '#shared/errors';
+import { Conflict, Forbidden, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
 import type { Caller } from '#shared/http';
 import type { AccessRequest, NewAccessRequest } from '../../functions/access/domain/request';
 import type { TrainingVerification } from '../../functions/access/domain/training';
@@ -455,7 +455,7 @@ describe('recording training verification', () => {
   it('stores and audits the same evidence once when a retry follows a decision that failed', async () => {
     const store = new FakeStore(awaiting());
     const failing = ports(store, pendingTask, 'unavailable');
-    await expect(recordTrainingVerification(failing.p, awaiting(), both, actor)).rejects.toThrow('could not be decided (unavailable)');
+    await expect(recordTrainingVerification(failing.p, awaiting(), both, actor)).rejects.toThrow(new TransientFailure('The decision could not be handed to the workflow; it was not recorded. Try again.'));
     const stored = store.requests.get('AR-20261129-00000000AA');
     if (!stored) throw new Error('the request was not stored');
 
@@ -473,7 +473,7 @@ describe('recording training verification', () => {
     const first = ports(store);
     await expect(recordTrainingVerification(first.p, read, both, actor)).resolves.toEqual({ verified: ['security-awareness', 'cchrs-ngi'], missing: [] });
     const second = ports(store, pendingTask, 'already-decided');
-    await expect(recordTrainingVerification(second.p, read, both, actor)).rejects.toThrow('could not be decided (already-decided)');
+    await expect(recordTrainingVerification(second.p, read, both, actor)).rejects.toBeInstanceOf(Conflict);
 
     expect(store.audits.filter((a) => a.type === 'AccessRequestStatusChanged')).toHaveLength(1);
   });
@@ -481,15 +481,15 @@ describe('recording training verification', () => {
   it('stores no evidence when the task was decided or expired before its claim: the evidence and the claim are one write', async () => {
     for (const kind of ['already-decided', 'expired'] as const) {
       const store = new FakeStore(awaiting());
-      await expect(recordTrainingVerification(ports(store, pendingTask, kind).p, awaiting(), both, actor)).rejects.toThrow(`could not be decided (${kind})`);
+      await expect(recordTrainingVerification(ports(store, pendingTask, kind).p, awaiting(), both, actor)).rejects.toBeInstanceOf(kind === 'expired' ? Gone : Conflict);
       expect([store.requests.get('AR-20261129-00000000AA')?.training, store.audits]).toEqual([undefined, []]);
     }
   });
 
-  it('is a 409, storing nothing and deciding nothing, when other evidence was stored since the request was read', async () => {
+  it('is a 503 to send again, storing nothing and deciding nothing, when other evidence was stored since the request was read (the retry reads it)', async () => {
     const read = awaiting();
     const store = new FakeStore({ ...read, training: { 'cchrs-ngi': { completedOn: '2026-11-19', recordId: 'CJIS-NGI-1', verifiedBy: 'unit.v' } } });
-    await expect(recordTrainingVerification(ports(store).p, read, both, actor)).rejects.toThrow('could not be decided (unavailable)');
+    await expect(recordTrainingVerification(ports(store).p, read, both, actor)).rejects.toBeInstanceOf(TransientFailure);
     expect(store.requests.get('AR-20261129-00000000AA')?.training?.['cchrs-ngi']?.recordId).toBe('CJIS-NGI-1');
     expect(store.audits).toEqual([]);
   });
@@ -563,8 +563,10 @@ describe('recording training verification', () => {
     expect(decisions).toEqual([]);
   });
 
-  it('is a 409 when the task could not be decided', async () => {
-    await expect(recordTrainingVerification(ports(new FakeStore(awaiting()), pendingTask, 'expired').p, awaiting(), both, actor)).rejects.toThrow('The verification task could not be decided (expired)');
+  it('answers a decision that did not go through as the task API does: 409 decided or not ready, 410 expired, 503 unreachable', async () => {
+    const statusFor = async (kind: 'already-decided' | 'not-ready' | 'expired' | 'unavailable'): Promise<number | undefined> =>
+      ((await recordTrainingVerification(ports(new FakeStore(awaiting()), pendingTask, kind).p, awaiting(), both, actor).catch((e: unknown) => e)) as { statusCode?: number }).statusCode;
+    expect([await statusFor('already-decided'), await statusFor('not-ready'), await statusFor('expired'), await statusFor('unavailable')]).toEqual([409, 409, 410, 503]);
   });
 
   it('on the API, answers a missing request 404 before reading the body', async () => {

@@ -2,7 +2,7 @@ import type { StoredTask, TaskStore } from '#shared/adapters/task-store';
 import type { AuditEvent } from '#shared/audit';
 import { Conflict, Gone, NotFound, ValidationFailed } from '#shared/errors';
 import type { Task } from '../../tasks/domain/task';
-import type { Actor, DecideResult } from '../../tasks/domain/use-cases';
+import { refusalOf, type Actor, type DecideResult } from '../../tasks/domain/use-cases';
 import type { AccessRequest } from '../domain/request';
 import { assessVerification, TRAINING_MODULES, type TrainingModule, type TrainingVerification } from '../domain/training';
 import { auditOf } from '../domain/audit';
@@ -49,6 +49,9 @@ export interface RecordTrainingPorts {
  *    evidence again (a retry after the decision could not reach the workflow) is not stored or
  *    audited twice: only the decision is made. A task the workflow no longer waits for (its step was
  *    retried while this was decided) is a 410: the evidence stays, the decision goes to the new task
+ * 4. any other decision that did not go through is answered as the task API answers it
+ *    (refusalOf): decided already (409), expired (410), the workflow unreachable or the trainings
+ *    changed since they were read (503: send it again; evidence stored stays, and is read again)
  */
 export async function recordTrainingVerification(
   ports: RecordTrainingPorts,
@@ -77,7 +80,7 @@ export async function recordTrainingVerification(
   const comment = missing.length ? `Not verified on CJIS Online: ${missing.map((m) => TRAINING_MODULES[m]).join('; ')}` : undefined;
   const result = await ports.decide(pending.task, pending.sealedToken, missing.length ? 'missing-module' : 'verified', comment, actor, { ready: missing.length === 0, ...(evidence ? { evidence } : {}) });
   if (result.kind === 'cancelled') throw stepAskedAgain(result.task);
-  if (result.kind !== 'decided') throw new Conflict(`The verification task could not be decided (${result.kind})`);
+  if (result.kind !== 'decided') throw refusalOf(result);
   return { verified: Object.keys(training), missing };
 }
 

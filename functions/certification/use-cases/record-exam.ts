@@ -1,5 +1,5 @@
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors';
-import type { Actor } from '../../tasks/domain/use-cases';
+import { refusalOf, type Actor } from '../../tasks/domain/use-cases';
 import { CERTIFICATION_SUBJECT, type Certification, type CertificationStatus, type ExamAttempt, type ExamResult } from '../domain/certification';
 import { certificationAudit } from '../domain/audit';
 import { attemptRefusal, isSameAttempt, judgeAttempt, type Judgement } from '../domain/exam';
@@ -103,5 +103,5 @@ async function decideExamTask(ports: RecordExamPorts, c: Certification, attempt:
   if (!task) throw new NotFound('The exam task is gone');
   const comment = `Attempt ${number} (${attempt.attemptId}): score ${attempt.score}, ${attempt.passed ? 'passed' : 'not passed'}`;
   const result = await ports.decide(task.task, task.sealedToken, RECORDED, comment, actor);
-  if (result.kind !== 'decided' && !(again && result.kind === 'already-decided')) throw new Conflict(`The exam task could not be decided (${result.kind})`);
+  if (result.kind !== 'decided' && !(again && result.kind === 'already-decided')) throw refusalOf(result);
 }

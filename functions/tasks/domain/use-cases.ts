@@ -1,5 +1,6 @@
 import type { TransactItems } from '#shared/adapters/transactions';
 import { AuditSubject, type AuditEvent } from '#shared/audit';
+import { Conflict, Gone, TransientFailure, ValidationFailed, type AppError } from '#shared/errors';
 import { linkUrl, signLink, verifyLink, type LinkClaims } from './links';
 import { choiceProblem, standing, type Channel, type Choice, type Decision, type DecisionOutput, type NewTask, type Task, type TaskStatus } from './task';
 
@@ -133,6 +134,29 @@ export type DecideResult =
   | { readonly kind: 'invalid'; readonly task: Task; readonly problem: string }
   | { readonly kind: 'not-ready'; readonly task: Task; readonly problem: string }
   | { readonly kind: 'unavailable'; readonly task: Task };
+
+/**
+ * A decision that did not go through, as the error its caller answers, the same whoever decided
+ * (the task API, the training verification, the exam result): decided already or not ready (409),
+ * expired or no longer awaited (410), a wrong choice (400 naming `choice`), and the workflow
+ * unreachable or the claim raced by another (503: nothing was decided, and sending it again may).
+ */
+export function refusalOf(result: Exclude<DecideResult, { kind: 'decided' }>): AppError {
+  switch (result.kind) {
+    case 'already-decided':
+      return new Conflict(`Already decided (${result.task.decision?.choice}) by ${result.task.decision?.decidedBy} at ${result.task.decision?.decidedAt}`);
+    case 'expired':
+      return new Gone(`The task expired at ${result.task.expiresAt}`);
+    case 'cancelled':
+      return new Gone(`The workflow no longer waits for this decision${result.task.closedReason ? ` (${result.task.closedReason})` : ''}`);
+    case 'invalid':
+      return new ValidationFailed([{ field: 'choice', rule: result.problem }]);
+    case 'not-ready':
+      return new Conflict(result.problem);
+    case 'unavailable':
+      return new TransientFailure('The decision could not be handed to the workflow; it was not recorded. Try again.');
+  }
+}
 
 /**
  * Decides a task, once.

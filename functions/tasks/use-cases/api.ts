@@ -1,12 +1,12 @@
 import { AuditSubject, type AuditEvent, type AuditSource } from '#shared/audit';
 import type { TaskStore } from '#shared/adapters/task-store';
 import { COURT_ROLE } from '#shared/courts';
-import { Conflict, Gone, NotFound, TransientFailure, ValidationFailed } from '#shared/errors';
+import { NotFound } from '#shared/errors';
 import type { Caller } from '#shared/http';
 import { correlate, correlationKeysOf } from '#shared/observability';
 import { DECIDER_ROLES, type Role } from '#shared/roles';
 import { mayDecide, standing, type Task } from '../domain/task';
-import { decideTask, type TaskPorts } from '../domain/use-cases';
+import { decideTask, refusalOf, type TaskPorts } from '../domain/use-cases';
 
 /**
  * The human tasks on the authenticated API: the same decisions as the e-mailed links, for callers
@@ -111,20 +111,6 @@ export async function decideTaskFor(request: TaskRequest & { readonly body: () =
   const stored = await visibleTask(request, ports);
   const body = request.body();
   const result = await decideTask(stored.task, stored.sealedToken, body.choice, body.comment, { id: request.caller.username, channel: 'api', source: request.source }, ports);
-  switch (result.kind) {
-    case 'decided':
-      return taskView(result.task, ports.now());
-    case 'already-decided':
-      throw new Conflict(`Already decided (${result.task.decision?.choice}) by ${result.task.decision?.decidedBy} at ${result.task.decision?.decidedAt}`);
-    case 'expired':
-      throw new Gone(`The task expired at ${result.task.expiresAt}`);
-    case 'cancelled':
-      throw new Gone(`The workflow no longer waits for this decision${result.task.closedReason ? ` (${result.task.closedReason})` : ''}`);
-    case 'invalid':
-      throw new ValidationFailed([{ field: 'choice', rule: result.problem }]);
-    case 'not-ready':
-      throw new Conflict(result.problem);
-    case 'unavailable':
-      throw new TransientFailure('The decision could not be handed to the workflow; it was not recorded. Try again.');
-  }
+  if (result.kind !== 'decided') throw refusalOf(result);
+  return taskView(result.task, ports.now());
 }
