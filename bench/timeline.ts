@@ -81,7 +81,7 @@ export function splitTime(wall: number, items: number, storage: readonly Interva
  */
 export class Timeline {
   private readonly storage: Interval[] = [];
-  private readonly handlers: Interval[] = [];
+  /** The Lambda invocations seen, by function. */
   private readonly named: Record<string, Interval[]> = {};
   private readonly open = new Map<ClientRequest, number>();
   private startedAt = 0;
@@ -111,10 +111,7 @@ export class Timeline {
     subscribe('http.client.request.start', this.onStart);
     subscribe('http.client.response.finish', this.onResponse);
     subscribe('http.client.request.error', this.onError);
-    this.unlisten = this.watch.listen((inv) => {
-      this.handlers.push([inv.started, inv.ended]);
-      (this.named[inv.name] ??= []).push([inv.started, inv.ended]);
-    });
+    this.unlisten = this.watch.listen((inv) => void (this.named[inv.name] ??= []).push([inv.started, inv.ended]));
   }
 
   /** Stops recording; the split of the time since `start` over `items`. */
@@ -124,7 +121,7 @@ export class Timeline {
     unsubscribe('http.client.request.error', this.onError);
     this.unlisten?.();
     this.open.clear();
-    return splitTime(performance.now() - this.startedAt, items, this.storage, this.handlers, this.named);
+    return splitTime(performance.now() - this.startedAt, items, this.storage, Object.values(this.named).flat(), this.named);
   }
 }
 

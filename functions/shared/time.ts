@@ -19,7 +19,7 @@ export function setTimeSource(fn: () => number): void {
 }
 
 /** Connecticut's time zone: the calendar the program's people read dates in. */
-export const CONNECTICUT_TIME_ZONE = 'America/New_York';
+const CONNECTICUT_TIME_ZONE = 'America/New_York';
 const connecticutDays = new Intl.DateTimeFormat('en-US', { timeZone: CONNECTICUT_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /**
@@ -29,7 +29,7 @@ const connecticutDays = new Intl.DateTimeFormat('en-US', { timeZone: CONNECTICUT
  */
 export function connecticutDate(at: string | Date): string {
   // From the parts, not the formatted string: a locale's date layout is ICU data, and has changed.
-  const part = (parts: Intl.DateTimeFormatPart[], type: 'year' | 'month' | 'day'): string => parts.find((p) => p.type === type)?.value ?? '';
   const parts = connecticutDays.formatToParts(typeof at === 'string' ? new Date(at) : at);
-  return `${part(parts, 'year')}-${part(parts, 'month')}-${part(parts, 'day')}`;
+  const part = (type: 'year' | 'month' | 'day'): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }

@@ -25,10 +25,7 @@ export const PASSWORD_MAX = 128;
 
 /** Letters and digits that cannot be mistaken for one another in an e-mail. */
 export const TEMPORARY_PASSWORD_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
-const ALPHABET = TEMPORARY_PASSWORD_ALPHABET;
 
-/** Characters in a temporary password: 20 of the 55 give about 115.6 bits, above TEMPORARY_PASSWORD_BITS. */
-export const TEMPORARY_PASSWORD_LENGTH = 20;
 /**
  * The entropy at which NIST SP 800-63B (5.1.2.2, look-up secrets) lets a one-time secret the
  * system generated be stored as an approved one-way hash instead of a slow, salted key derivation:
@@ -36,9 +33,12 @@ export const TEMPORARY_PASSWORD_LENGTH = 20;
  */
 export const TEMPORARY_PASSWORD_BITS = 112;
 
+/** Characters in a temporary password: the fewest that carry TEMPORARY_PASSWORD_BITS (20 of the 55, about 115.6 bits). */
+const TEMPORARY_PASSWORD_LENGTH = Math.ceil(TEMPORARY_PASSWORD_BITS / Math.log2(TEMPORARY_PASSWORD_ALPHABET.length));
+
 /** A temporary password from the CSPRNG: TEMPORARY_PASSWORD_LENGTH characters of the unambiguous alphabet. */
 export function temporaryPassword(): string {
-  return Array.from({ length: TEMPORARY_PASSWORD_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  return Array.from({ length: TEMPORARY_PASSWORD_LENGTH }, () => TEMPORARY_PASSWORD_ALPHABET[randomInt(TEMPORARY_PASSWORD_ALPHABET.length)]).join('');
 }
 
 function sha256(password: string): Buffer {
