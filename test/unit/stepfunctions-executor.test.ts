@@ -270,3 +270,107 @@ describe('a callback task found parked at a restart', () => {
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   });
 });
+
+/**
+ * A Task's Lambda runs while its entry (with TaskScheduled and TaskStarted) is being stored, so
+ * its work up to its first request overlaps the write; its requests (`actsAfter`, held by the
+ * runtime's SDK handler) wait for the write, so no effect runs ahead of the stored history.
+ */
+describe('a Task’s Lambda and the write of its entry', () => {
+  const until = async (ready: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  /** A store whose writes wait until `release()`; `writes` is what it has stored, a list of event types per write. */
+  function heldStore() {
+    const writes: string[][] = [];
+    let open!: () => void;
+    let gate = new Promise<void>((resolve) => (open = resolve));
+    const closed: string[] = [];
+    const store = {
+      writeStep: async (_arn: string, events: readonly HistoryEvent[]) => {
+        await gate;
+        writes.push(events.map((e) => e.type));
+      },
+      closeToken: async (hash: string) => (closed.push(hash), true),
+      getToken: async () => undefined,
+      updateExecution: async () => undefined,
+    };
+    return {
+      writes,
+      closed,
+      store: store as unknown as SfnStore,
+      release: () => open(),
+      hold: () => void (gate = new Promise<void>((resolve) => (open = resolve))),
+    };
+  }
+  /** A Lambda that notes when it was called and when its `actsAfter` opened (or failed). */
+  function watchingLambda(written: () => number) {
+    const seen: { calledAfterWrites: number; gate?: 'open' | 'failed'; openedAfterWrites?: number; error?: string }[] = [];
+    const lambda = {
+      resolve: () => 'arrests-record',
+      invoke: async (_name: string, _event: unknown, options: { actsAfter?: Promise<void> } = {}) => {
+        const entry: (typeof seen)[number] = { calledAfterWrites: written() };
+        seen.push(entry);
+        await options.actsAfter?.then(
+          () => Object.assign(entry, { gate: 'open', openedAfterWrites: written() }),
+          (error: Error) => Object.assign(entry, { gate: 'failed', error: error.message }),
+        );
+        return { payload: { recorded: true } };
+      },
+    };
+    return { seen, lambda };
+  }
+
+  it('runs the Lambda before its entry is stored; the Lambda’s gate opens once it is', async () => {
+    const clock = new Clock({ mode: 'manual' });
+    const { writes, store, release } = heldStore();
+    const { seen, lambda } = watchingLambda(() => writes.length);
+    const tasks = new Tasks({ store, clock, lambda: lambda as never, clients: {} as never });
+    const ended: string[] = [];
+    const executor = new Executor({ store, clock, machines: {} as never, tasks, onStatusChange: (e) => void ended.push(e.status) });
+    const machine = machineOf({ StartAt: 'Record', States: { Record: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'arrests-record', Payload: {} }, End: true } } });
+    executor.launch(machine, recordOf('AP-gate', clock.now()), 'Record', {}, 1);
+
+    await until(() => seen.length > 0);
+    expect(seen).toEqual([{ calledAfterWrites: 0 }]);
+    expect(writes).toEqual([]);
+
+    release();
+    await until(() => ended.length > 0);
+    expect(seen).toEqual([{ calledAfterWrites: 0, gate: 'open', openedAfterWrites: 1 }]);
+    expect(writes[0]).toEqual(expect.arrayContaining(['TaskStateEntered', 'TaskScheduled', 'TaskStarted']));
+    expect(writes.flat().indexOf('TaskSucceeded')).toBeGreaterThan(writes[0]?.indexOf('TaskStarted') ?? Infinity);
+    expect(ended).toEqual(['SUCCEEDED']);
+  });
+
+  it('a callback task whose execution is stopped while its entry is stored: its Lambda’s gate fails, and nothing more is stored of it', async () => {
+    const clock = new Clock({ mode: 'manual' });
+    const { writes, closed, store, release } = heldStore();
+    const { seen, lambda } = watchingLambda(() => writes.length);
+    lambda.resolve = () => 'tasks-notify';
+    const tasks = new Tasks({ store, clock, lambda: lambda as never, clients: {} as never });
+    const ended: string[] = [];
+    const executor = new Executor({ store, clock, machines: {} as never, tasks, onStatusChange: (e) => void ended.push(e.status) });
+    const machine = machineOf({
+      StartAt: 'AwaitClerkReview',
+      States: { AwaitClerkReview: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: 'tasks-notify', Payload: { 'token.$': '$$.Task.Token' } }, TimeoutSeconds: 3600, End: true } },
+    });
+    const record = recordOf('AP-stopped', clock.now());
+    const run = executor.launch(machine, record, 'AwaitClerkReview', {}, 1);
+    await until(() => seen.length > 0);
+    expect(seen).toEqual([{ calledAfterWrites: 0 }]);
+
+    const stopping = executor.stop(record, clock.now());
+    release();
+    await stopping;
+    await run.done;
+    await until(() => seen[0]?.gate !== undefined);
+
+    expect(seen).toEqual([{ calledAfterWrites: 0, gate: 'failed', error: 'Execution ended' }]);
+    expect(closed).toEqual([]);
+    expect(writes.flat()).not.toContain('TaskFailed');
+    expect(writes.flat()).not.toContain('TaskSubmitted');
+    expect(ended).toEqual(['ABORTED']);
+  });
+});

@@ -48,12 +48,14 @@ type Sendable = { send(command: unknown): Promise<unknown> };
 
 /**
  * Calls what a Task names, over the real SDK clients pointed at the local edge endpoint, and
- * returns what Step Functions would hand the state as its result.
+ * returns what Step Functions would hand the state as its result. `actsAfter`: what its effects
+ * wait for (the Task's entry stored). A Lambda's handler runs at once and its AWS requests wait
+ * for it; an integration's one request, which is its effect, waits for it.
  */
-export async function invokeResource(resource: string, parameters: unknown, deps: IntegrationDeps): Promise<unknown> {
+export async function invokeResource(resource: string, parameters: unknown, deps: IntegrationDeps, actsAfter?: Promise<void>): Promise<unknown> {
   const kind = describeResource(resource);
-  if (kind.kind === 'lambda') return invokeLambda(resource, kind.style, parameters, deps.lambda);
-
+  if (kind.kind === 'lambda') return invokeLambda(resource, kind.style, parameters, deps.lambda, actsAfter);
+  await actsAfter;
   const { client, module } = sdkFor(kind.service, deps);
   const action = kind.action.charAt(0).toUpperCase() + kind.action.slice(1);
   const CommandClass = (module as unknown as Record<string, Command | undefined>)[`${action}Command`];
@@ -89,12 +91,12 @@ export function awsErrorName(error: Error): string {
   return error.name.endsWith('Exception') ? error.name : `${error.name}Exception`;
 }
 
-async function invokeLambda(resource: string, style: 'arn' | 'invoke', parameters: unknown, lambda: LocalLambda): Promise<unknown> {
+async function invokeLambda(resource: string, style: 'arn' | 'invoke', parameters: unknown, lambda: LocalLambda, actsAfter?: Promise<void>): Promise<unknown> {
   const params = (parameters ?? {}) as { FunctionName?: string; Payload?: unknown };
   const target = style === 'arn' ? resource : String(params.FunctionName ?? '');
   const name = lambda.resolve(target);
   if (!name) throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${target}`);
-  const result = await lambda.invoke(name, style === 'arn' ? parameters : params.Payload);
+  const result = await lambda.invoke(name, style === 'arn' ? parameters : params.Payload, { actsAfter });
   if (result.error) {
     throw new TaskError(result.error.errorType, JSON.stringify({ errorMessage: result.error.errorMessage, errorType: result.error.errorType, trace: [] }));
   }
