@@ -30,12 +30,12 @@ export class LambdaWatch {
 
   constructor(private readonly lambda: LocalLambda) {
     this.original = lambda.invoke.bind(lambda);
-    lambda.invoke = async (name, event, options) => {
+    lambda.invoke = async (name, event) => {
       const started = performance.now();
       this.running.set(name, (this.running.get(name) ?? 0) + 1);
       let result: InvokeResult;
       try {
-        result = await this.original(name, event, options);
+        result = await this.original(name, event);
       } finally {
         const left = (this.running.get(name) ?? 1) - 1;
         if (left > 0) this.running.set(name, left);

@@ -2,7 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { amzDate, unsignedAuthorization } from './dynamodb-json';
 import type { Edge } from './edge';
-import { inInvocation, invocationGate } from './lambda';
+import { inInvocation } from './lambda';
 
 /** The parts of the SDK's `HttpRequest` (smithy) the edge reads. */
 export interface SdkHttpRequest {
@@ -116,7 +116,7 @@ let patched = false;
  * `AWS_ENDPOINT_URL` stays the switch for clients outside the runtime. Answers the undo.
  */
 export function handOverInProcess(edgeUrl: string, handler: EdgeRequestHandler): () => void {
-  gateInvocationRequests();
+  patchNodeHttpHandler();
   const key = new URL(edgeUrl).host;
   edges.set(key, handler);
   return () => {
@@ -130,13 +130,7 @@ function handedOver(request: SdkHttpRequest): EdgeRequestHandler | undefined {
   return edge && EdgeRequestHandler.accepts(request) && inInvocation() ? edge : undefined;
 }
 
-/**
- * Teaches the SDK's node HTTP handler (as `handOverInProcess` does, once per process) to hold a
- * request made inside a local Lambda invocation until the invocation's gate opens
- * (`InvokeOptions.actsAfter`: the local Step Functions' write of the Task's entry), over HTTP or
- * handed over alike. The runtime calls it at its start, whether or not it hands requests over.
- */
-export function gateInvocationRequests(): void {
+function patchNodeHttpHandler(): void {
   if (patched) return;
   // The class of the handler every client makes by default, from a client (it is not a
   // dependency of its own here), so it is the very class the application's clients use.
@@ -145,14 +139,10 @@ export function gateInvocationRequests(): void {
   const signerPrototype = sigV4SignerPrototype(probe);
   probe.destroy();
   const original = prototype.handle;
-  const send = function send(this: unknown, request: SdkHttpRequest, options?: SdkHandlerOptions): Promise<SdkHttpResponse> {
+  prototype.handle = function handle(this: unknown, request: SdkHttpRequest, options?: SdkHandlerOptions): Promise<SdkHttpResponse> {
     const edge = handedOver(request);
     if (edge) return edge.handle(request, options);
     return original.call(this, request, options);
-  };
-  prototype.handle = function handle(this: unknown, request: SdkHttpRequest, options?: SdkHandlerOptions): Promise<SdkHttpResponse> {
-    const gate = invocationGate();
-    return gate ? gate.then(() => send.call(this, request, options)) : send.call(this, request, options);
   };
   const sign = signerPrototype.sign;
   signerPrototype.sign = function (this: unknown, request: SdkHttpRequest & { headers: Record<string, string> }, identity: SigningIdentity, properties: SigningProperties): Promise<unknown> {

@@ -23,7 +23,7 @@ export interface EdgeRoutes {
   readonly dynamodb: string;
   /** The agent DynamoDB Local is reached with (dynamodb.ts: capped, the rest queue). @default the global agent */
   readonly dynamodbAgent?: http.Agent;
-  /** aws-ses-v2-local (the runtime passes its internal loopback port, not the mailbox listener in front of it): it sends, the edge answers the rest of SES. */
+  /** The mailbox's endpoint (aws-ses-v2-local behind our listener): it sends, the edge answers the rest of SES. */
   readonly ses: string;
   /** The SES configuration set the application sends with, as GetEmailIdentity and ListConfigurationSets show it. */
   readonly sesConfigurationSet?: string;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,32 +46,6 @@ const MAX_CONCURRENCY = 'AWS_LAMBDA_MAX_CONCURRENCY';
 let invokeStore: Promise<InvokeStoreBase> | undefined;
 /** The store once made (`scopeInvocations`), for `inInvocation`. */
 let madeStore: InvokeStoreBase | undefined;
-
-/** What the running invocation's requests wait for (`InvokeOptions.actsAfter`), in its async context. */
-const gates = new AsyncLocalStorage<Promise<void> | undefined>();
-
-/**
- * What a request made now must wait for before it reaches an AWS service: the `actsAfter` of the
- * local Lambda invocation it is made in, or undefined (none given, or outside an invocation).
- */
-export function invocationGate(): Promise<void> | undefined {
-  return gates.getStore();
-}
-
-/** Runs `work` (an invocation's handler) with `gate` as what its requests wait for: none when undefined, even inside another's. */
-export function gated<T>(gate: Promise<void> | undefined, work: () => T): T {
-  return gates.run(gate, work);
-}
-
-export interface InvokeOptions {
-  /**
-   * The invocation's AWS requests wait for it (and fail with its error): its handler runs at once,
-   * and its effects come after. The local Step Functions passes its write of the Task's entry, so
-   * a handler's work up to its first request overlaps that write and no effect is ever ahead of
-   * the stored history (a runtime killed then resumes at the Task, not at a state before it).
-   */
-  readonly actsAfter?: Promise<void>;
-}
 
 /** Whether the caller runs inside a local Lambda invocation (a handler, or what it awaits). */
 export function inInvocation(): boolean {
@@ -145,7 +118,7 @@ export class LocalLambda {
     return short in functions ? (short as FunctionName) : undefined;
   }
 
-  async invoke(name: FunctionName, event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
+  async invoke(name: FunctionName, event: unknown): Promise<InvokeResult> {
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
     const spec: FunctionSpec = functions[name];
     const handler = await this.load(name);
@@ -165,8 +138,6 @@ export class LocalLambda {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    // Its failure reaches the requests that wait for it; a handler that makes none leaves it unheard.
-    options.actsAfter?.catch(() => undefined);
     try {
       this.observer?.(name, event);
       for (const watch of this.watchers) watch(name, event);
@@ -176,9 +147,7 @@ export class LocalLambda {
       const copy: unknown = JSON.parse(JSON.stringify(event ?? null));
       const run = async (): Promise<unknown> => {
         const store = await scopeInvocations();
-        const call = (): Promise<unknown> => store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
-        // Set even when none is given: an invocation started from inside another's work has its own.
-        return gated(options.actsAfter, call);
+        return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
       };
       if (injected?.kind === 'timeout') {
         const afterMs = Math.min(injected.afterMs, timeoutMs);

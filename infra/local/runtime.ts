@@ -26,7 +26,7 @@ import { portalHome } from '../../portal/config';
 import { LocalPortal, PORTAL_PREFIX } from './portal-server';
 import { dynamoDbLocalAgent, startDynamoDbLocal } from './dynamodb';
 import { DynamoDbJson } from './dynamodb-json';
-import { EdgeRequestHandler, gateInvocationRequests, handOverInProcess } from './edge-handler';
+import { EdgeRequestHandler, handOverInProcess } from './edge-handler';
 import { localControls, type Control } from './controls';
 import { Edge } from './edge';
 import { LocalEventBridge } from './eventbridge';
@@ -324,9 +324,7 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
   const edge = new Edge({
     dynamodb: deps.dynamodb,
     dynamodbAgent: deps.dynamodbAgent,
-    // Straight to aws-ses-v2-local: the edge already answers every SES call but the sends (our
-    // listener in front of it is for people and the mailbox's data), so an e-mail takes one hop.
-    ses: deps.mailbox.upstream,
+    ses: deps.mailbox.endpoint,
     sesConfigurationSet: deps.configurationSet,
     stepFunctions: { handle: (op, body) => (stepFunctions ? stepFunctions.handle(op, body) : Promise.reject(new Error('starting'))) },
     eventBridge: deps.eventBridge,
@@ -340,8 +338,6 @@ async function startEdge(deps: EdgeDeps, teardown: Teardown): Promise<{ edge: Ed
   const port = await edge.start(deps.port);
   teardown.add(() => edge.stop());
   const url = `http://127.0.0.1:${port}`;
-  // A Task's handler may run before its entry is stored; its requests wait for the write.
-  gateInvocationRequests();
   // The runtime's own SDK clients (its Tasks' and the handlers') reach the edge in process.
   const inProcess = EDGE_IN_PROCESS ? new EdgeRequestHandler(edge) : undefined;
   if (inProcess) teardown.add(handOverInProcess(url, inProcess));

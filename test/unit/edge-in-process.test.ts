@@ -12,7 +12,7 @@ import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secret
 import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import { EdgeRequestHandler, handOverInProcess } from '../../infra/local/edge-handler';
-import { gated, scopeInvocations } from '../../infra/local/lambda';
+import { scopeInvocations } from '../../infra/local/lambda';
 import { awsErrorName } from '../../infra/local/stepfunctions/integrations';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -154,45 +154,6 @@ describe('the edge in process (the runtime’s own SDK clients)', () => {
     } finally {
       undo();
       client.destroy();
-    }
-  });
-
-  it('holds a request made in an invocation until the invocation’s gate opens, handed over or over HTTP, and fails it with the gate’s error', async () => {
-    const undo = handOverInProcess('http://127.0.0.1:9', new EdgeRequestHandler(edge));
-    const handedOver = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials, maxAttempts: 1 });
-    // Another host: not handed over, sent over HTTP to the stand-in DynamoDB Local.
-    const overHttp = new DynamoDBClient({ endpoint: upstream.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-    const store = await scopeInvocations();
-    const inInvocation = <T>(gate: Promise<void>, call: () => Promise<T>): Promise<T> => gated(gate, () => store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: 'gated' }, call));
-    const turns = async (n: number): Promise<void> => {
-      for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 2));
-    };
-    try {
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const tappedBefore = tapped.length;
-      const seenBefore = upstream.seen.length;
-      const both = Promise.all([inInvocation(gate, () => handedOver.send(new DescribeTableCommand({ TableName: 't' }))), inInvocation(gate, () => overHttp.send(new DescribeTableCommand({ TableName: 't' })))]);
-      await turns(20);
-      const whileShut = { tapped: tapped.length - tappedBefore, upstream: upstream.seen.length - seenBefore };
-      open();
-      const [inProcess, viaHttp] = await both;
-
-      expect(whileShut).toEqual({ tapped: 0, upstream: 0 });
-      expect(inProcess.Table?.TableName).toBe('t');
-      expect(viaHttp.Table?.TableName).toBe('t');
-      // The handed-over request reached DynamoDB through the edge, the other straight: two at the stand-in.
-      expect(tapped.length - tappedBefore).toBe(1);
-      expect(upstream.seen.length - seenBefore).toBe(2);
-
-      const ended = Object.assign(new Error('Execution ended'), { name: 'States.Runtime' });
-      const failed = await inInvocation(Promise.reject(ended), () => handedOver.send(new DescribeTableCommand({ TableName: 't' }))).then(unexpected, (e: unknown) => e as Error);
-      expect(failed).toMatchObject({ name: 'States.Runtime', message: 'Execution ended' });
-      expect(tapped.length - tappedBefore).toBe(1);
-    } finally {
-      undo();
-      handedOver.destroy();
-      overHttp.destroy();
     }
   });
 

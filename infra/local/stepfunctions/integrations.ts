@@ -48,14 +48,12 @@ type Sendable = { send(command: unknown): Promise<unknown> };
 
 /**
  * Calls what a Task names, over the real SDK clients pointed at the local edge endpoint, and
- * returns what Step Functions would hand the state as its result. `actsAfter`: what its effects
- * wait for (the Task's entry stored). A Lambda's handler runs at once and its AWS requests wait
- * for it; an integration's one request, which is its effect, waits for it.
+ * returns what Step Functions would hand the state as its result.
  */
-export async function invokeResource(resource: string, parameters: unknown, deps: IntegrationDeps, actsAfter?: Promise<void>): Promise<unknown> {
+export async function invokeResource(resource: string, parameters: unknown, deps: IntegrationDeps): Promise<unknown> {
   const kind = describeResource(resource);
-  if (kind.kind === 'lambda') return invokeLambda(resource, kind.style, parameters, deps.lambda, actsAfter);
-  await actsAfter;
+  if (kind.kind === 'lambda') return invokeLambda(resource, kind.style, parameters, deps.lambda);
+
   const { client, module } = sdkFor(kind.service, deps);
   const action = kind.action.charAt(0).toUpperCase() + kind.action.slice(1);
   const CommandClass = (module as unknown as Record<string, Command | undefined>)[`${action}Command`];
@@ -91,12 +89,12 @@ export function awsErrorName(error: Error): string {
   return error.name.endsWith('Exception') ? error.name : `${error.name}Exception`;
 }
 
-async function invokeLambda(resource: string, style: 'arn' | 'invoke', parameters: unknown, lambda: LocalLambda, actsAfter?: Promise<void>): Promise<unknown> {
+async function invokeLambda(resource: string, style: 'arn' | 'invoke', parameters: unknown, lambda: LocalLambda): Promise<unknown> {
   const params = (parameters ?? {}) as { FunctionName?: string; Payload?: unknown };
   const target = style === 'arn' ? resource : String(params.FunctionName ?? '');
   const name = lambda.resolve(target);
   if (!name) throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${target}`);
-  const result = await lambda.invoke(name, style === 'arn' ? parameters : params.Payload, { actsAfter });
+  const result = await lambda.invoke(name, style === 'arn' ? parameters : params.Payload);
   if (result.error) {
     throw new TaskError(result.error.errorType, JSON.stringify({ errorMessage: result.error.errorMessage, errorType: result.error.errorType, trace: [] }));
   }

@@ -78,7 +78,7 @@ export class Tasks {
   async run(run: Running, stateName: string, state: StateDef, effective: Json, raw: Json): Promise<Json> {
     if (state.Type === 'Wait') return this.wait(run, stateName, state, raw);
     // The resource's effects happen only once this state's entry is stored: `attempt` stores it
-    // with the task's first events, in one write, and the resource's requests wait for it.
+    // with the task's first events, in one write, before it calls the resource.
     await run.history.entry(stateName);
     const retriers = (state['Retry'] as Retrier[] | undefined) ?? [];
     const attempts = retriers.map(() => 0);
@@ -150,23 +150,19 @@ export class Tasks {
         // and a restart that finds `parked` without a TaskSubmitted after this TaskScheduled knows
         // the resource may have been cut off (`carryOnParked`).
         h.record({ parked });
-        // The resource runs while that is stored; its effects (its requests) wait for the write.
-        // Ended (stopped, shut down, re-armed) meanwhile, the gate stays shut: the resource has no
-        // effect, nothing more is stored, and a run carried on calls it with a token of its own.
-        const stored = h.flush().then(() => {
-          if (run.abort.signal.aborted) throw new TaskError('States.Runtime', 'Execution ended');
-        });
-        await onTheWire();
+        await h.flush();
+        if (run.abort.signal.aborted) {
+          // Ended (stopped, shut down, re-armed) while this was being stored: the resource is not
+          // called; a run carried on calls it with a token of its own.
+          cancel.abort();
+          throw new TaskError('States.Runtime', 'Execution ended');
+        }
         let submitted: unknown;
         run.calling++;
         try {
-          submitted = await invokeResource(resource, input, this.deps, stored);
-          await stored;
+          submitted = await invokeResource(resource, input, this.deps);
         } catch (error) {
           cancel.abort();
-          // The run ended while the entry was stored: the gate's own error, and nothing stored.
-          const ended = await stored.then(() => undefined, (gate: unknown) => gate);
-          if (ended) throw ended;
           await this.deps.store.closeToken(parked.tokenHash, 'CLOSED');
           h.record({ parked: undefined });
           const err = error as Error;
@@ -193,9 +189,7 @@ export class Tasks {
 
     h.task(stateName, 'TaskScheduled', { taskScheduledEventDetails: { resourceType, resource: short, region: LOCAL_REGION, parameters: JSON.stringify(input), timeoutInSeconds: timeoutS } });
     h.task(stateName, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource: short } });
-    // The resource runs while its entry and these events are stored; its effects wait for the write.
-    const stored = h.flush();
-    await onTheWire();
+    await h.flush();
     const timeout = new AbortController();
     const abortTimeout = (): void => timeout.abort();
     run.abort.signal.addEventListener('abort', abortTimeout, { once: true });
@@ -203,7 +197,7 @@ export class Tasks {
       // A compute step's timeout bounds work, not workflow time: it runs on the wall clock, so a
       // test that moves the workflow clock by a year does not time out a Lambda mid-call.
       const result = await Promise.race([
-        invokeResource(resource, input, this.deps, stored),
+        invokeResource(resource, input, this.deps),
         realSleep(Math.min(timeoutS * 1000, MAX_REAL_TIMEOUT_MS), timeout.signal).then(() => {
           if (timeout.signal.aborted) return new Promise<never>(() => undefined);
           throw new TaskError('States.Timeout', `${stateName} did not finish within ${timeoutS} seconds`);
@@ -374,12 +368,4 @@ function takeResume(run: Running, stateName: string): Pick<NonNullable<Running['
 interface Resumed {
   readonly parked: Parked;
   readonly submitted: boolean;
-}
-
-/**
- * One turn of the event loop: a request just made goes out (node:http writes it on a later tick)
- * before a handler's work, which runs in microtasks until its first request, holds the thread.
- */
-function onTheWire(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
