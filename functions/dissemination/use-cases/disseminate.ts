@@ -19,7 +19,6 @@ export interface RuleOutcome {
   readonly result: 'switched-off' | 'no-match' | 'no-recipient' | 'muted' | 'withheld' | 'duplicate' | DeliveryOutcome;
 }
 
-
 /** Whether a matched record still holds: its Status (when it has one) is Active, and its end or expiry (when it has one, a Connecticut date) has not passed there. */
 export function isActive(record: Pick<SearchRecord, 'fields'>, now: string): boolean {
   const field = (label: string) => record.fields.find((f) => f.label === label)?.value;
