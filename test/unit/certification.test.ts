@@ -387,11 +387,16 @@ describe('renewal: Security Awareness Training current on the renewal’s day', 
     await advanceCertification(ports, { certificationId: OLD, event: 'renewal-reminder', daysLeft: 7 });
     expect(sent[0]?.text).toContain('the agency administrator requests the renewal');
     expect(sent[0]?.text).toContain('Security Awareness Training is not shown current today');
+    // 2027-12-02T01:00Z is the evening of 1 December in Connecticut.
+    expect(expiresAt).toBe('2027-12-02T01:00:00.000Z');
+    expect(sent[0]?.text).toContain('expires on 2027-12-01');
+    expect(sent[0]?.text).not.toContain('2027-12-02');
   });
 
   it('refuses a renewal before its window (409 naming the first day), then opens one in it with current training', async () => {
     const early = creating(renewedSat('2027-10-15'), dayOf(expiresAt, -31));
-    await expect(createCertification(early.ports, body, acting())).rejects.toThrow(`its renewal may be requested from ${dayOf(expiresAt, -30).slice(0, 10)}`);
+    // It expires at 01:00 UTC on 2 December 2027, 8 p.m. on 1 December in Connecticut: the dates a person reads are Connecticut's.
+    await expect(createCertification(early.ports, body, acting())).rejects.toThrow(`holds CISS Search certification ${OLD} until 2027-12-01; its renewal may be requested from 2027-11-01 (30 days before it expires)`);
     const { ports, store, started } = creating(renewedSat('2027-10-15'), dayOf(expiresAt, -29));
     await expect(createCertification(ports, body, acting())).resolves.toMatchObject({ outcome: 'new', certificationId: NEW, renews: OLD, status: 'RECEIVED' });
     expect(store.items.get(NEW)).toMatchObject({ renews: OLD, awareness: { completedOn: '2027-10-15', recordId: 'CJIS-SA-2' } });

@@ -1,5 +1,6 @@
 import type { Email } from '#shared/adapters/mailer';
 import { escapeHtml } from '#shared/html';
+import { connecticutDate } from '#shared/time';
 import type { Certification } from './certification';
 
 /** Where CISS Search User Training and its certification exam are taken. */
@@ -13,7 +14,8 @@ function mail(to: readonly (string | undefined)[], subject: string, lines: reado
 export const CERTIFICATION_EVENTS = ['training-assigned', 'retake-allowed', 'attempts-exhausted', 'request-expired', 'granted', 'renewal-reminder', 'lapsed'] as const;
 export type CertificationEvent = (typeof CERTIFICATION_EVENTS)[number];
 
-const day = (iso: string | undefined): string => (iso ?? '').slice(0, 10);
+/** The date a person reads: Connecticut's, not UTC's (an expiry at 03:00 UTC is the evening before there). */
+const day = (iso: string | undefined): string => (iso ? connecticutDate(iso) : '');
 
 /** The e-mail of each event, to the employee and the agency administrator who asked. */
 export function certificationMail(event: CertificationEvent, c: Certification, daysLeft?: number, awareness?: string): Email {

@@ -65,7 +65,7 @@ export async function createCertification(ports: CreatePorts, body: NewCertifica
     if (open?.status === 'CERTIFIED' && open.ori === certification.ori && open.expiresAt) {
       const opens = renewalOpensAt(open.expiresAt);
       if (Date.parse(at) < Date.parse(opens)) {
-        throw new Conflict(`${email} holds CISS Search certification ${open.certificationId} until ${open.expiresAt.slice(0, 10)}; its renewal may be requested from ${opens.slice(0, 10)} (${RENEWAL_WINDOW_DAYS} days before it expires)`);
+        throw new Conflict(`${email} holds CISS Search certification ${open.certificationId} until ${connecticutDate(open.expiresAt)}; its renewal may be requested from ${connecticutDate(opens)} (${RENEWAL_WINDOW_DAYS} days before it expires)`);
       }
       const renewal: Certification = { ...certification, renews: open.certificationId };
       await ports.store.create(renewal, audit(renewal));
