@@ -395,7 +395,7 @@ function report(results: WorkflowResult[], memory: Awaited<ReturnType<typeof mea
         }),
       ),
     );
-    if (r.storage) console.log(storageGoalText(r.levels.map((l, i) => ({ concurrency: l.concurrency, itemsPerSecond: l.itemsPerSecond, storage: r.storage?.all[i]?.itemsPerSecond }))));
+    if (r.storage) console.log(storageGoalText(r.levels.map((l, i) => ({ concurrency: l.concurrency, itemsPerSecond: l.itemsPerSecond, storage: r.storage?.all[i]?.itemsPerSecond, handlersMs: l.timeSplit?.handlers }))));
     const replayErrors = [...(r.storage?.all ?? []), ...(r.storage?.application ?? [])].filter((s) => s.errors > 0);
     if (replayErrors.length) console.log(`Storage replay: ${replayErrors.reduce((s, x) => s + x.errors, 0)} requests answered other than 200 (first: ${replayErrors[0]?.firstError})`);
     const ms = (s: { p50: number; p95: number; p99: number } | undefined): string => (s ? `${f(s.p50)} / ${f(s.p95)} / ${f(s.p99)}` : '-');

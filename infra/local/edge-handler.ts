@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { tracingChannel } from 'node:diagnostics_channel';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { amzDate, unsignedAuthorization } from './dynamodb-json';
 import type { Edge } from './edge';
@@ -34,6 +35,14 @@ export interface SdkHttpResponse {
 }
 
 /**
+ * Each request the edge answers in process, from its hand-over to its answer (start, asyncEnd):
+ * the runtime's work for a handler (routing, taps, the local KMS, SES and EventBridge, the hop
+ * to DynamoDB Local), which the bench's timeline (bench/timeline.ts) tells apart from the
+ * handler's own. Nothing is published while nothing listens.
+ */
+export const edgeCalls = tracingChannel<object, object>('ciss:edge:call');
+
+/**
  * An AWS SDK request handler that hands the SDK's request straight to the edge's handling, in
  * this process: no socket, no HTTP parsing for the hop from a client to the edge. The SDK still
  * serializes and signs the request, and the edge still taps it (the bench's counts, fault
@@ -56,6 +65,10 @@ export class EdgeRequestHandler {
   }
 
   handle(request: SdkHttpRequest, options: SdkHandlerOptions = {}): Promise<SdkHttpResponse> {
+    return edgeCalls.hasSubscribers ? edgeCalls.tracePromise(() => this.exchange(request, options), {}) : this.exchange(request, options);
+  }
+
+  private exchange(request: SdkHttpRequest, options: SdkHandlerOptions): Promise<SdkHttpResponse> {
     const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body instanceof Uint8Array ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength) : Buffer.alloc(0);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
