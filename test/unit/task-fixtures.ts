@@ -89,8 +89,10 @@ export function fakePorts(options: { now?: Date; ids?: string[] } = {}) {
       const s = id ? tasks.get(id) : undefined;
       return s ? { task: structuredClone(s.task) } : undefined;
     },
-    async create(task, sealedToken, audit) {
+    async create(task, sealedToken, audit, replaces) {
       if (tasks.has(task.taskId)) throw new Error(`task ${task.taskId} exists`);
+      const step = current.get(stepKey(task.workflow, task.subject.id, task.step));
+      if (step !== replaces) throw Object.assign(new Error(`the step's task is ${step ?? 'none'}, not ${replaces ?? 'none'}`), { name: 'TransactionCanceledException' });
       tasks.set(task.taskId, { task: structuredClone(task), sealedToken });
       current.set(stepKey(task.workflow, task.subject.id, task.step), task.taskId);
       audits.push(audit);

@@ -6,7 +6,7 @@ import type { Email } from '#shared/adapters/mailer';
 import type { AuditEvent } from '#shared/audit';
 import { subjectStatusOn } from '../../functions/tasks/adapters/subject-status';
 import { cancelTasks, type CancelPorts } from '../../functions/tasks/use-cases/cancel';
-import { notifyAssignee, type NotifyPorts, type StatusChange, type StatusWrite } from '../../functions/tasks/use-cases/notify';
+import { AttemptOutOfTime, notifyAssignee, type NotifyPorts, type StatusChange, type StatusWrite } from '../../functions/tasks/use-cases/notify';
 import { aNewTask, aTask, fakePorts, T0 } from './task-fixtures';
 
 const LINK_KEY = Buffer.alloc(32, 3);
@@ -23,10 +23,10 @@ describe('opening a human step’s task (tasks-notify)', () => {
       ...fake.ports,
       store: {
         ...fake.ports.store,
-        create: async (task, sealed, audit, with_?: StatusWrite) => {
+        create: async (task, sealed, audit, replaces?: string, with_?: StatusWrite) => {
           steps.push('create');
           alongside.push(with_);
-          await fake.ports.store.create(task, sealed, audit);
+          await fake.ports.store.create(task, sealed, audit, replaces);
         },
       },
       subjectStatus: {
@@ -64,16 +64,15 @@ describe('opening a human step’s task (tasks-notify)', () => {
     Object.assign(fake.ports, { newId: ((ids) => () => ids.shift() ?? 'none')(['task-8', 'task-9']) });
     p.newId = fake.ports.newId;
     const create = p.store.create;
-    const firsts: boolean[] = [];
-    p.store.create = async (task, sealed, audit, with_?: StatusWrite, options?: { readonly first?: boolean }) => {
-      firsts.push(options?.first ?? false);
-      if (options?.first) throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
-      await create(task, sealed, audit, with_);
+    let creates = 0;
+    p.store.create = async (task, sealed, audit, replaces?: string, with_?: StatusWrite) => {
+      if (++creates === 1) throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException' });
+      await create(task, sealed, audit, replaces, with_);
     };
 
     await notifyAssignee(aNewTask({ subject: { type: 'arrest-packet', id: 'P-1', title: 'Packet', facts: [] }, statusChange: CHANGE }), p);
 
-    expect(firsts).toEqual([true, false]);
+    expect(creates).toBe(2);
     expect(steps).toEqual([`write P-1 VALIDATED ${T0.toISOString()} unread`, `write P-1 VALIDATED ${T0.toISOString()}`, 'create', 'announce P-1 VALIDATED', 'send']);
     expect(alongside).toEqual([WRITE]);
   });
@@ -85,6 +84,66 @@ describe('opening a human step’s task (tasks-notify)', () => {
 
     expect(alongside).toEqual([undefined]);
     expect(fake.tasks.get('task-9')?.task).toMatchObject({ status: 'PENDING', reminder: 1 });
+  });
+
+  it('an attempt that ran out of time writes and mails nothing: the task its retry opened stays the step’s', async () => {
+    // The retry (a new token) opened task-7 while the first attempt was still under way; the first attempt then reaches its writes.
+    const { p, steps, sent, fake } = ports();
+    fake.seed(aTask({ taskId: 'task-7', status: 'PENDING', reminder: 0 }));
+    Object.assign(p, { alive: () => false });
+
+    await expect(notifyAssignee(aNewTask(), p)).rejects.toThrow(AttemptOutOfTime);
+
+    expect(fake.tasks.get('task-7')?.task.status).toBe('PENDING');
+    expect(await fake.ports.store.currentFor(aTask().workflow, aTask().subject.id, aTask().step)).toMatchObject({ task: { taskId: 'task-7' } });
+    expect(fake.tasks.has('task-9')).toBe(false);
+    expect(steps).toEqual([]);
+    expect(sent).toEqual([]);
+  });
+
+  it('an attempt whose read was overtaken by another attempt’s write reads again and opens the step’s task over it', async () => {
+    const { p, fake } = ports();
+    Object.assign(fake.ports, { newId: ((ids) => () => ids.shift() ?? 'none')(['task-8', 'task-9']) });
+    p.newId = fake.ports.newId;
+    fake.seed(aTask({ taskId: 'task-6', status: 'PENDING', reminder: 0 }));
+    // Between this attempt's read (task-6) and its write, an attempt that ran out of time still wrote task-5.
+    const read = p.store.currentFor;
+    let reads = 0;
+    p.store.currentFor = async (w, id, step) => {
+      const found = await read(w, id, step);
+      if (++reads === 1) fake.seed(aTask({ taskId: 'task-5', status: 'PENDING', reminder: 0 }));
+      return found;
+    };
+
+    await expect(notifyAssignee(aNewTask({ reminder: 1 }), p)).resolves.toMatchObject({ taskId: 'task-9' });
+
+    // The first write, conditional on task-6, was refused; the second read found task-5 and closed it.
+    expect(reads).toBe(2);
+    expect(fake.tasks.get('task-8')).toBeUndefined();
+    expect(fake.tasks.get('task-5')?.task).toMatchObject({ status: 'EXPIRED' });
+    expect(fake.tasks.get('task-9')?.task).toMatchObject({ status: 'PENDING', reminder: 1 });
+    expect(await fake.ports.store.currentFor(aTask().workflow, aTask().subject.id, aTask().step)).toMatchObject({ task: { taskId: 'task-9' } });
+  });
+
+  it('an attempt whose time runs out after it read writes nothing: its own write is refused and it stops', async () => {
+    const { p, sent, fake } = ports();
+    fake.seed(aTask({ taskId: 'task-6', status: 'PENDING', reminder: 0 }));
+    let alive = true;
+    Object.assign(p, { alive: () => alive });
+    const read = p.store.currentFor;
+    p.store.currentFor = async (w, id, step) => {
+      const found = await read(w, id, step);
+      // Its time runs out now, and the retry opens task-5 before this attempt writes.
+      alive = false;
+      fake.seed(aTask({ taskId: 'task-5', status: 'PENDING', reminder: 0 }));
+      return found;
+    };
+
+    await expect(notifyAssignee(aNewTask({ reminder: 1 }), p)).rejects.toThrow(AttemptOutOfTime);
+
+    expect(fake.tasks.get('task-5')?.task.status).toBe('PENDING');
+    expect(await fake.ports.store.currentFor(aTask().workflow, aTask().subject.id, aTask().step)).toMatchObject({ task: { taskId: 'task-5' } });
+    expect(sent).toEqual([]);
   });
 
   it('opens no task and mails nothing when the status change is refused', async () => {

@@ -56,15 +56,23 @@ export class TaskStore {
   /**
    * Creates a task, pointed to as its step's current one, with its audit event, and with
    * `alongside` (the subject's status change and its audit event) in the same transaction: a
-   * status that names a human step is never seen before its task exists. `first`: only if the
-   * step has no task yet (a condition failure otherwise, which the caller answers by reading).
+   * status that names a human step is never seen before its task exists. Only if the step's
+   * current task is still `replaces` (the one the caller read; none: the step has no task yet),
+   * a condition failure otherwise: two attempts of one step never both take it, and the one
+   * that read last decides.
    */
-  async create(task: Task, sealedToken: string, audit: AuditEvent, alongside: { readonly items: TransactItems; readonly audits: readonly AuditEvent[] } = { items: [], audits: [] }, options: { readonly first?: boolean } = {}): Promise<void> {
+  async create(task: Task, sealedToken: string, audit: AuditEvent, replaces?: string, alongside: { readonly items: TransactItems; readonly audits: readonly AuditEvent[] } = { items: [], audits: [] }): Promise<void> {
     await dynamo.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.tableName, Item: { ...taskKey(task.taskId), ...pendingIndexKeys(task), ...task, sealedToken }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.tableName, Item: { ...stepKey({ ...task, subjectId: task.subject.id }), taskId: task.taskId }, ...(options.first ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}) } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...stepKey({ ...task, subjectId: task.subject.id }), taskId: task.taskId },
+              ...(replaces ? { ConditionExpression: 'taskId = :replaces', ExpressionAttributeValues: { ':replaces': replaces } } : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
           { Put: { TableName: this.tableName, Item: { pk: `EXEC#${task.executionArn}`, sk: `TASK#${task.taskId}`, taskId: task.taskId } } },
           auditPut(audit),
           ...alongside.items,

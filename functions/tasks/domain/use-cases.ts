@@ -9,7 +9,8 @@ export interface TaskPorts {
   readonly store: {
     get(taskId: string): Promise<{ task: Task; sealedToken: string } | undefined>;
     currentFor(workflow: string, subjectId: string, step: string): Promise<{ task: Task } | undefined>;
-    create(task: Task, sealedToken: string, audit: AuditEvent): Promise<void>;
+    /** Only while the step's current task is still `replaces` (none: the step has none yet); a condition failure otherwise. */
+    create(task: Task, sealedToken: string, audit: AuditEvent, replaces?: string): Promise<void>;
     /** `alongside`: writes made with the decision, in its transaction (false when one of their conditions fails). */
     decide(taskId: string, decision: Decision, now: string, audit: AuditEvent, alongside?: Alongside): Promise<boolean>;
     close(taskId: string, from: TaskStatus, to: 'EXPIRED' | 'CANCELLED', reason: string, audit: AuditEvent): Promise<boolean>;
@@ -64,10 +65,11 @@ function audit(type: string, task: Pick<Task, 'taskId' | 'workflow' | 'step' | '
  * Opens a human task for a waiting execution.
  * 1. close the step's previous task if still open (a reminder, or a retry of the step, replaces
  *    it; its links expire), saying which. `first`: the step's first opening reads no previous
- *    task; the store writes the task on condition that the step has none (else it throws, and
- *    the caller opens it again without `first`)
+ *    task
  * 2. seal the task token with KMS, bound to the new task id
- * 3. store the task PENDING until now + timeout, with its audit event
+ * 3. store the task PENDING until now + timeout, with its audit event, on condition that the
+ *    step's current task is still the previous one read (none, with `first`); else the store
+ *    throws a condition failure, and the caller reads again
  * 4. sign one link per choice, for the e-mail
  */
 export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buffer; baseUrl: string }, options: { readonly first?: boolean } = {}): Promise<{ task: Task; links: TaskLink[] }> {
@@ -94,7 +96,7 @@ export async function openTask(input: NewTask, ports: TaskPorts & { linkKey: Buf
     maxReminders: input.maxReminders,
   };
   const sealed = await ports.seal(input.taskToken, taskId);
-  await ports.store.create(task, sealed, audit('TaskCreated', task, 'system', 'success', { assigneeRole: task.assignee.role, reminder: task.reminder }));
+  await ports.store.create(task, sealed, audit('TaskCreated', task, 'system', 'success', { assigneeRole: task.assignee.role, reminder: task.reminder }), previous?.task.taskId);
   const links = task.choices.map((c) => ({ choice: c, url: linkFor(task, c, ports.linkKey, ports.baseUrl) }));
   return { task, links };
 }

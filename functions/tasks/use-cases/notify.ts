@@ -31,7 +31,7 @@ export interface SubjectStatus {
 
 export interface NotifyPorts extends Omit<TaskPorts, 'store'> {
   /** The task store, whose `create` writes the subject's status change in the task's transaction. */
-  readonly store: TaskPorts['store'] & { create(task: Task, sealedToken: string, audit: AuditEvent, alongside?: StatusWrite, options?: { readonly first?: boolean }): Promise<void> };
+  readonly store: TaskPorts['store'] & { create(task: Task, sealedToken: string, audit: AuditEvent, replaces?: string, alongside?: StatusWrite): Promise<void> };
   readonly subjectStatus: SubjectStatus;
   /** The key new links are signed with. */
   readonly linkKey: () => Promise<Buffer>;
@@ -39,6 +39,23 @@ export interface NotifyPorts extends Omit<TaskPorts, 'store'> {
   /** The CISS portal (`<origin>/portal/`), whose task page the e-mail also links to. */
   readonly portalUrl?: string;
   readonly send: (email: Email) => Promise<unknown>;
+  /**
+   * Whether this invocation may still act (`stillRunning`): false once its time is up. Its
+   * attempt has then failed, and the retry, with a new token, opens the step's task; this one
+   * writes and sends nothing more. Absent: always.
+   */
+  readonly alive?: () => boolean;
+}
+
+/** How many times an attempt reads the step's task again when another attempt's write came between its read and its own. */
+const MAX_OPENINGS = 5;
+
+/** The refusal of an attempt whose time ran out: the state machine's retry carries the step on. */
+export class AttemptOutOfTime extends Error {
+  override readonly name = 'AttemptOutOfTime';
+  constructor() {
+    super('This attempt ran out of time; the step\'s retry opens its task');
+  }
 }
 
 /**
@@ -53,14 +70,25 @@ export interface NotifyPorts extends Omit<TaskPorts, 'store'> {
  *    way nobody reads a status naming a human step before its task exists
  * 3. after the transaction, the change's event (an arrest packet's)
  * 4. e-mail the assignee the task's links
+ *
+ * An attempt that ran out of time is failed by the state machine and retried with a new token,
+ * while its own work may still be under way (nothing stops it in Lambda's process). So every
+ * write and the e-mail wait for `alive`, and the task is written only while the step's task is
+ * still the one this attempt read: an attempt that ran out of time never replaces its retry's
+ * task with one whose token nobody waits for. A living attempt whose read was overtaken reads
+ * again.
  */
 export async function notifyAssignee(input: NewTask, ports: NotifyPorts): Promise<{ taskId: string; expiresAt: string }> {
   const change = input.statusChange;
   const now = ports.now().toISOString();
   const linkKey = await ports.linkKey();
+  const acting = <T>(work: () => Promise<T>): Promise<T> => {
+    if (ports.alive && !ports.alive()) return Promise.reject(new AttemptOutOfTime());
+    return work();
+  };
   const open = async (first: boolean) => {
     const alongside = change ? await ports.subjectStatus.write(input.subject, change, now, { unread: first }) : undefined;
-    const opened = await openTask(input, { ...ports, store: creatingWith(ports.store, alongside, first), linkKey }, { first });
+    const opened = await openTask(input, { ...ports, store: creatingWith(ports.store, alongside, acting), linkKey }, { first });
     return { ...opened, changed: alongside !== undefined };
   };
   let opened: Awaited<ReturnType<typeof open>> | undefined;
@@ -71,21 +99,31 @@ export async function notifyAssignee(input: NewTask, ports: NotifyPorts): Promis
       if (!isConditionFailure(error)) throw error;
     }
   }
-  opened ??= await open(false);
+  for (let openings = 1; !opened; openings++) {
+    try {
+      opened = await open(false);
+    } catch (error) {
+      // Another attempt of this step wrote between this one's read and its write.
+      if (!isConditionFailure(error) || openings >= MAX_OPENINGS) throw error;
+    }
+  }
   const { task, links, changed } = opened;
-  if (change) await ports.subjectStatus.announce(input.subject, change, { changed, reminder: input.reminder });
-  await ports.send(emailFor(task, links, ports.portalUrl));
+  if (change) await acting(() => ports.subjectStatus.announce(input.subject, change, { changed, reminder: input.reminder }));
+  await acting(() => ports.send(emailFor(task, links, ports.portalUrl)));
   return { taskId: task.taskId, expiresAt: task.expiresAt };
 }
 
-/** The store as openTask sees it, its `create` writing `alongside` too (methods bound: the store may be a class). */
-function creatingWith(s: NotifyPorts['store'], alongside: StatusWrite | undefined, first: boolean): TaskPorts['store'] {
+/**
+ * The store as openTask sees it: its `create` writes `alongside` too, and it and `close` act
+ * only while the attempt may (methods bound: the store may be a class).
+ */
+function creatingWith(s: NotifyPorts['store'], alongside: StatusWrite | undefined, acting: <T>(work: () => Promise<T>) => Promise<T>): TaskPorts['store'] {
   return {
     get: (id) => s.get(id),
     currentFor: (w, id, step) => s.currentFor(w, id, step),
-    create: (t, tok, a) => s.create(t, tok, a, alongside, { first }),
+    create: (t, tok, a, replaces) => acting(() => s.create(t, tok, a, replaces, alongside)),
     decide: (id, d, n, a) => s.decide(id, d, n, a),
-    close: (id, f, t, r, a) => s.close(id, f, t, r, a),
+    close: (id, f, t, r, a) => acting(() => s.close(id, f, t, r, a)),
     reopen: (t, a) => s.reopen(t, a),
   };
 }
