@@ -270,3 +270,96 @@ describe('a callback task found parked at a restart', () => {
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   });
 });
+
+/**
+ * A callback task's Lambda hands its token out (the task is recorded) and then fails: it ran out
+ * of time sending its e-mail. A decision taken on the token meanwhile closed the task first, as in
+ * AWS: the task is decided, not failed and retried with a new token while the decider is told it
+ * went through (the soak's packet that never reached AwaitAdjudication).
+ */
+describe('a callback task decided while its Lambda still runs, whose Lambda then fails', () => {
+  const until = async (ready: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+  const machine = machineOf({
+    StartAt: 'AwaitClerkReview',
+    States: {
+      AwaitClerkReview: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: 'tasks-notify', Payload: { 'token.$': '$$.Task.Token' } },
+        TimeoutSeconds: 90 * 86_400,
+        Retry: [{ ErrorEquals: ['TimeoutError'], IntervalSeconds: 1, MaxAttempts: 2 }],
+        Next: 'Done',
+      },
+      Done: { Type: 'Succeed' },
+    },
+  });
+
+  function running(clock: Clock) {
+    const events: HistoryEvent[] = [];
+    const tokens = new Map<string, { status: TokenStatus; outcome?: string; executionArn: string; stateName: string }>();
+    const store = {
+      writeStep: async (_arn: string, written: readonly HistoryEvent[], _record?: ExecutionRecord, registered: readonly StoredToken[] = []) => {
+        events.push(...written);
+        for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
+      },
+      updateExecution: async () => undefined,
+      getToken: async (hash: string) => tokens.get(hash),
+      getExecution: async () => ({ status: 'RUNNING' }),
+      closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
+        const t = tokens.get(hash);
+        if (!t || t.status !== 'PARKED') return false;
+        tokens.set(hash, { ...t, status, outcome });
+        return true;
+      },
+    };
+    const sent: string[] = [];
+    let fail: () => void = () => undefined;
+    const lambda = {
+      resolve: () => 'tasks-notify',
+      invoke: async (_name: string, event: unknown) => {
+        sent.push((event as { token: string }).token);
+        // The first attempt fails once the test lets it (its time ran out); a retry would succeed.
+        if (sent.length > 1) return { payload: null };
+        await new Promise<void>((resolve) => (fail = resolve));
+        return { payload: null, error: { errorType: 'TimeoutError', errorMessage: '[AbortError]: The operation was aborted.' } };
+      },
+    };
+    const tasks = new Tasks({ store: store as unknown as SfnStore, clock, lambda: lambda as never, clients: {} as never });
+    const ended: string[] = [];
+    const executor = new Executor({ store: store as unknown as SfnStore, clock, machines: {} as never, tasks, onStatusChange: (e) => void ended.push(e.status) });
+    return { events, sent, tasks, ended, executor, fail: () => fail() };
+  }
+
+  it('takes the decision: the execution goes on, the Lambda is not called again', async () => {
+    const clock = new Clock({ mode: 'manual', autoAdvanceMs: 60_000 });
+    const { events, sent, tasks, ended, executor, fail } = running(clock);
+    executor.launch(machine, recordOf('AP-decided-early', clock.now()), 'AwaitClerkReview', {}, 1);
+    await until(() => sent.length > 0);
+
+    await tasks.complete(sent[0] ?? '', { output: { decision: 'ACCEPT' } });
+    fail();
+    await until(() => ended.length > 0);
+
+    expect(ended).toEqual(['SUCCEEDED']);
+    expect(sent).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'TaskFailed')).toEqual([]);
+    expect(events.find((e) => e.type === 'TaskSucceeded')).toMatchObject({ taskSucceededEventDetails: { output: '{"decision":"ACCEPT"}' } });
+  });
+
+  it('with no decision yet, fails the attempt as before: the Retry calls the Lambda with a new token', async () => {
+    const clock = new Clock({ mode: 'manual', autoAdvanceMs: 60_000 });
+    const { events, sent, tasks, executor, fail } = running(clock);
+    executor.launch(machine, recordOf('AP-not-decided', clock.now()), 'AwaitClerkReview', {}, 1);
+    await until(() => sent.length > 0);
+
+    fail();
+    await until(() => sent.length > 1);
+
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).not.toBe(sent[0]);
+    expect(events.filter((e) => e.type === 'TaskFailed')).toHaveLength(1);
+    await expect(tasks.complete(sent[0] ?? '', { output: { decision: 'LATE' } })).rejects.toMatchObject({ name: 'TaskTimedOut' });
+  });
+});

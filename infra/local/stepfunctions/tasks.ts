@@ -162,17 +162,25 @@ export class Tasks {
         try {
           submitted = await invokeResource(resource, input, this.deps);
         } catch (error) {
-          cancel.abort();
-          await this.deps.store.closeToken(parked.tokenHash, 'CLOSED');
-          h.record({ parked: undefined });
-          const err = error as Error;
-          h.task(stateName, 'TaskFailed', { taskFailedEventDetails: { resourceType, resource: short, error: err.name, cause: err.message } });
-          throw error;
+          // A decision taken on the token while the resource still ran (it had handed the token
+          // out, then failed: a Lambda that ran out of time sending its e-mail) closed the task
+          // first, as in AWS: the task is decided, not failed and retried behind the decider's back.
+          const decided = (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) ? undefined : await this.storedOutcome(parked.tokenHash);
+          if (!decided) {
+            cancel.abort();
+            h.record({ parked: undefined });
+            const err = error as Error;
+            h.task(stateName, 'TaskFailed', { taskFailedEventDetails: { resourceType, resource: short, error: err.name, cause: err.message } });
+            throw error;
+          }
+          outcome = decided;
         } finally {
           run.calling--;
         }
-        h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
-        outcome = await waiting;
+        if (!outcome) {
+          h.task(stateName, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource: short, output: JSON.stringify(submitted ?? null) } });
+          outcome = await waiting;
+        }
       }
       h.record({ parked: undefined });
       if ('output' in outcome) {
