@@ -26,6 +26,31 @@ function memoryStore(): SfnStore {
   return { writeStep: async () => undefined, updateExecution: async () => undefined, closeToken: async () => true, getToken: async () => undefined } as unknown as SfnStore;
 }
 
+/** Waits (up to 2 s) until `ready`. */
+const until = async (ready: () => boolean): Promise<void> => {
+  for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+type KeptToken = { status: TokenStatus; outcome?: string; executionArn: string; stateName: string };
+
+/** History and tokens kept in memory, a token closed only from PARKED (as the DynamoDB store's condition does). */
+function keepingTokens(events: HistoryEvent[], tokens: Map<string, KeptToken>) {
+  return {
+    writeStep: async (_arn: string, written: readonly HistoryEvent[], _record?: ExecutionRecord, registered: readonly StoredToken[] = []) => {
+      events.push(...written);
+      for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
+    },
+    getToken: async (hash: string) => tokens.get(hash),
+    getExecution: async () => ({ status: 'RUNNING' }),
+    closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
+      const t = tokens.get(hash);
+      if (!t || t.status !== 'PARKED') return false;
+      tokens.set(hash, { ...t, status, outcome });
+      return true;
+    },
+  };
+}
+
 describe('an execution that ends never stops the process', () => {
   const unhandled: unknown[] = [];
   const listen = (reason: unknown): void => void unhandled.push(reason);
@@ -95,9 +120,6 @@ describe('an execution that ends never stops the process', () => {
  */
 describe('a Wait or a parked task held past the engine’s real-time limit', () => {
   const limits = { timeoutSeconds: 0.2, rearmAfterMs: 40 };
-  const until = async (ready: () => boolean): Promise<void> => {
-    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
-  };
 
   /** A store that keeps what History writes: events, the record, the tokens. */
   function keepingStore() {
@@ -181,9 +203,6 @@ describe('a Wait or a parked task held past the engine’s real-time limit', () 
  * (TaskSubmitted stored) keeps waiting on its token, and a decision already taken is taken.
  */
 describe('a callback task found parked at a restart', () => {
-  const until = async (ready: () => boolean): Promise<void> => {
-    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
-  };
   const machine = machineOf({
     StartAt: 'AwaitClerkReview',
     States: {
@@ -201,23 +220,8 @@ describe('a callback task found parked at a restart', () => {
       parked: { stateName: 'AwaitClerkReview', tokenHash: hashToken(cutOff), deadline: clock.now() + 90 * 86_400_000 },
     };
     const events: HistoryEvent[] = stored.map((type, i) => ({ id: i + 1, previousEventId: i, timestamp: clock.now(), type }));
-    const tokens = new Map<string, { status: TokenStatus; outcome?: string; executionArn: string; stateName: string }>([[hashToken(cutOff), { ...token, executionArn: record.executionArn, stateName: 'AwaitClerkReview' }]]);
-    const store = {
-      runningExecutions: async () => [record],
-      history: async () => [...events],
-      writeStep: async (_arn: string, written: readonly HistoryEvent[], _record?: ExecutionRecord, registered: readonly StoredToken[] = []) => {
-        events.push(...written);
-        for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
-      },
-      getToken: async (hash: string) => tokens.get(hash),
-      getExecution: async () => ({ status: 'RUNNING' }),
-      closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
-        const t = tokens.get(hash);
-        if (!t || t.status !== 'PARKED') return false;
-        tokens.set(hash, { ...t, status, outcome });
-        return true;
-      },
-    };
+    const tokens = new Map<string, KeptToken>([[hashToken(cutOff), { ...token, executionArn: record.executionArn, stateName: 'AwaitClerkReview' }]]);
+    const store = { runningExecutions: async () => [record], history: async () => [...events], ...keepingTokens(events, tokens) };
     const sent: string[] = [];
     const lambda = { resolve: () => 'tasks-notify', invoke: async (_name: string, event: unknown) => (sent.push((event as { token: string }).token), { payload: null }) };
     const tasks = new Tasks({ store: store as unknown as SfnStore, clock, lambda: lambda as never, clients: {} as never });
@@ -278,9 +282,6 @@ describe('a callback task found parked at a restart', () => {
  * went through (the soak's packet that never reached AwaitAdjudication).
  */
 describe('a callback task decided while its Lambda still runs, whose Lambda then fails', () => {
-  const until = async (ready: () => boolean): Promise<void> => {
-    for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
-  };
   const machine = machineOf({
     StartAt: 'AwaitClerkReview',
     States: {
@@ -298,22 +299,7 @@ describe('a callback task decided while its Lambda still runs, whose Lambda then
 
   function running(clock: Clock) {
     const events: HistoryEvent[] = [];
-    const tokens = new Map<string, { status: TokenStatus; outcome?: string; executionArn: string; stateName: string }>();
-    const store = {
-      writeStep: async (_arn: string, written: readonly HistoryEvent[], _record?: ExecutionRecord, registered: readonly StoredToken[] = []) => {
-        events.push(...written);
-        for (const t of registered) tokens.set(t.tokenHash, { ...t, status: 'PARKED' });
-      },
-      updateExecution: async () => undefined,
-      getToken: async (hash: string) => tokens.get(hash),
-      getExecution: async () => ({ status: 'RUNNING' }),
-      closeToken: async (hash: string, status: Exclude<TokenStatus, 'PARKED'>, outcome?: string) => {
-        const t = tokens.get(hash);
-        if (!t || t.status !== 'PARKED') return false;
-        tokens.set(hash, { ...t, status, outcome });
-        return true;
-      },
-    };
+    const store = { updateExecution: async () => undefined, ...keepingTokens(events, new Map()) };
     const sent: string[] = [];
     let fail: () => void = () => undefined;
     const lambda = {
