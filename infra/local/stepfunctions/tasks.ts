@@ -165,7 +165,7 @@ export class Tasks {
           // A decision taken on the token while the resource still ran (it had handed the token
           // out, then failed: a Lambda that ran out of time sending its e-mail) closed the task
           // first, as in AWS: the task is decided, not failed and retried behind the decider's back.
-          const decided = (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) ? undefined : await this.storedOutcome(parked.tokenHash);
+          const decided = await this.closeUnlessDecided(parked.tokenHash);
           if (!decided) {
             cancel.abort();
             h.record({ parked: undefined });
@@ -236,10 +236,18 @@ export class Tasks {
     const outcome = await this.storedOutcome(parked.tokenHash);
     if (outcome) return outcome;
     if (submitted) return this.park(run, parked);
-    if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return undefined;
-    // Out of PARKED already: a decision that came in first (the resource had handed the token out
-    // before it was cut off) is taken; a token closed before (a failed call) leaves the re-run.
-    return this.storedOutcome(parked.tokenHash);
+    // A decision that came in first (the resource had handed the token out before it was cut off)
+    // is taken; a token closed now, or before (a failed call), leaves the re-run.
+    return this.closeUnlessDecided(parked.tokenHash);
+  }
+
+  /**
+   * Closes a parked token whose wait or resource is over. Undefined when it was closed now or
+   * before; the decision stored with it when one came in first (SendTaskSuccess/Failure).
+   */
+  private async closeUnlessDecided(tokenHash: string): Promise<Outcome | undefined> {
+    if (await this.deps.store.closeToken(tokenHash, 'CLOSED')) return undefined;
+    return this.storedOutcome(tokenHash);
   }
 
   /** The decision accepted on a token and stored with it (SendTaskSuccess/Failure), if any. */
@@ -277,10 +285,9 @@ export class Tasks {
           .then(async () => {
             if (settled || mine.signal.aborted) return;
             const which = heartbeatDeadline !== undefined && heartbeatDeadline < parked.deadline ? 'States.HeartbeatTimeout' : 'States.Timeout';
-            if (await this.deps.store.closeToken(parked.tokenHash, 'CLOSED')) return done({ timedOut: which });
-            // Closed already: by a decision no waiter was here to take (its outcome is stored), or by
-            // a timeout before a restart. Either way the wait is over.
-            done((await this.storedOutcome(parked.tokenHash)) ?? { timedOut: which });
+            // Closed already by a decision no waiter was here to take, that decision; else (closed
+            // now, or by a timeout before a restart) timed out. Either way the wait is over.
+            done((await this.closeUnlessDecided(parked.tokenHash)) ?? { timedOut: which });
           })
           // A store that fails here fails the task (its Retry and Catch apply), never the process.
           .catch((error: unknown) => done(error instanceof Error ? error : new TaskError('States.Runtime', String(error))));
