@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import { recordAudit } from '#shared/audit';
-import { lazyClient } from '#shared/clients/lazy';
+import { CLIENT_CONFIG, lazyClient } from '#shared/clients/lazy';
 import { lazy } from '#shared/lazy';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
@@ -10,7 +10,7 @@ import { S3DroppedFiles } from './adapters/dropped-files';
 import { searchEngine } from './adapters/engine';
 import { ingestDroppedFile } from './use-cases/drop';
 
-const s3 = lazyClient(() => new S3Client({}));
+const s3 = lazyClient(() => new S3Client(CLIENT_CONFIG));
 
 /** S3's "Object Created" event on the drop bucket (EventBridge): the bucket and the object's key. */
 const ObjectCreated = lazy(() =>

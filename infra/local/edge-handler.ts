@@ -21,6 +21,7 @@ interface SdkAbortSignal {
   readonly aborted: boolean;
   onabort?: unknown;
   addEventListener?: (type: 'abort', listener: () => void, options?: { once?: boolean }) => void;
+  removeEventListener?: (type: 'abort', listener: () => void) => void;
 }
 
 interface SdkHandlerOptions {
@@ -73,20 +74,27 @@ export class EdgeRequestHandler {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     const url = `${request.path || '/'}${queryString(request.query)}`;
-    const gone = new AbortController();
     const { abortSignal, requestTimeout } = options;
     if (abortSignal?.aborted) return Promise.reject(abortError());
-    const abort = (): void => gone.abort(abortError());
+    // A signal for the edge only when the caller can give up (an abort signal, a timeout): most
+    // SDK calls pass neither, and each controller costs a listener in the call's upstream hop.
+    const gone = abortSignal || requestTimeout ? new AbortController() : undefined;
+    const abort = (): void => gone?.abort(abortError());
     if (abortSignal?.addEventListener) abortSignal.addEventListener('abort', abort, { once: true });
     else if (abortSignal) abortSignal.onabort = abort;
-    const timer = requestTimeout ? setTimeout(() => gone.abort(Object.assign(new Error(`Connection timed out after ${requestTimeout} ms`), { name: 'TimeoutError' })), requestTimeout) : undefined;
-    const answered = this.scope.runInAsyncScope(() => this.edge.call({ method: request.method, url, headers, body }, gone.signal));
+    const timer = requestTimeout ? setTimeout(() => gone?.abort(Object.assign(new Error(`Connection timed out after ${requestTimeout} ms`), { name: 'TimeoutError' })), requestTimeout) : undefined;
+    const answered = this.scope.runInAsyncScope(() => this.edge.call({ method: request.method, url, headers, body }, gone?.signal));
     return answered
       .then((answer): SdkHttpResponse => {
         if ('drop' in answer) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
         return { response: { statusCode: answer.status, headers: { ...answer.headers }, body: answer.body } };
       })
-      .finally(() => clearTimeout(timer));
+      .finally(() => {
+        clearTimeout(timer);
+        // A signal that outlives the request (one per invocation) must not abort it afterwards.
+        if (abortSignal?.removeEventListener) abortSignal.removeEventListener('abort', abort);
+        else if (abortSignal && abortSignal.onabort === abort) abortSignal.onabort = null;
+      });
   }
 
   updateHttpClientConfig(): void {}

@@ -222,30 +222,35 @@ export function forward(
   call: EdgeCall,
   options: UpstreamOptions & { readonly signal?: AbortSignal } = {},
 ): Promise<WholeAnswer> {
-  const target = new URL(call.url, upstream);
+  const { hostname, port, host } = upstreamOf(upstream);
+  const { signal } = options;
   return new Promise((resolve, reject) => {
-    const controller = new AbortController();
+    if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
+    // Set before the request is cut (timeout, caller gone), so its 'error' is not taken for the
+    // upstream's failure.
+    let cut = false;
     let settled = false;
     const finish = (settle: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       settle();
     };
     const timer = setTimeout(() => {
-      controller.abort();
-      finish(() => resolve(wholeAnswer({ status: 504, body: upstreamTimeoutBody(options, target.host) })));
+      cut = true;
+      request.destroy();
+      finish(() => resolve(wholeAnswer({ status: 504, body: upstreamTimeoutBody(options, host) })));
     }, options.timeoutMs ?? UPSTREAM_TIMEOUT_MS);
     const onAbort = (): void => {
-      controller.abort();
-      finish(() => reject(options.signal?.reason ?? new Error('aborted')));
+      cut = true;
+      request.destroy();
+      finish(() => reject(signal?.reason ?? new Error('aborted')));
     };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // The request is made with the upstream's parts (no URL parsed per call) and no AbortSignal
+    // of its own (node adds a listener per request for one): a call cut here is destroyed.
     const request = http.request(
-      target,
-      { method: call.method, headers: { ...call.headers, host: target.host, 'content-length': String(call.body.length) }, signal: controller.signal, agent: options.agent },
+      { hostname, port, path: call.url, method: call.method, headers: { ...call.headers, host, 'content-length': String(call.body.length) }, agent: options.agent },
       (out) => {
         const chunks: Buffer[] = [];
         out.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -254,15 +259,29 @@ export function forward(
           const answer = options.transform ? options.transform(raw, out.headers) : { body: raw, headers: out.headers };
           finish(() => resolve({ status: out.statusCode ?? 502, headers: flatHeaders(answer.headers), body: answer.body }));
         });
-        out.on('error', (error) => finish(() => resolve(wholeAnswer({ status: 502, body: upstreamFailedBody(options, target.host, error.message) }))));
+        out.on('error', (error) => finish(() => resolve(wholeAnswer({ status: 502, body: upstreamFailedBody(options, host, error.message) }))));
       },
     );
     request.on('error', (error) => {
-      if (controller.signal.aborted) return;
-      finish(() => resolve(wholeAnswer({ status: 502, body: upstreamFailedBody(options, target.host, error.message) })));
+      if (cut) return;
+      finish(() => resolve(wholeAnswer({ status: 502, body: upstreamFailedBody(options, host, error.message) })));
     });
+    signal?.addEventListener('abort', onAbort, { once: true });
     request.end(call.body);
   });
+}
+
+/** An upstream's host name, port and `Host`, parsed once per upstream (a runtime has a few). */
+const upstreams = new Map<string, { readonly hostname: string; readonly port: string; readonly host: string }>();
+function upstreamOf(upstream: string): { readonly hostname: string; readonly port: string; readonly host: string } {
+  let parts = upstreams.get(upstream);
+  if (!parts) {
+    const url = new URL(upstream);
+    if (url.protocol !== 'http:') throw new Error(`A local upstream is reached over http, not ${url.protocol} (${upstream})`);
+    parts = { hostname: url.hostname, port: url.port || '80', host: url.host };
+    upstreams.set(upstream, parts);
+  }
+  return parts;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -129,6 +130,17 @@ describe('the edge in process (the runtime’s own SDK clients)', () => {
     } finally {
       edge.taps.splice(edge.taps.indexOf(hold), 1);
     }
+  });
+
+  it('leaves no listener on the caller’s signal once the request is answered (a signal may outlive many requests)', async () => {
+    const controller = new AbortController();
+    const answer = await new EdgeRequestHandler(edge).handle(
+      { method: 'POST', hostname: '127.0.0.1', port: 9, path: '/', headers: { 'X-Amz-Target': 'DynamoDB_20120810.DescribeTable', 'Content-Type': 'application/x-amz-json-1.0' }, body: '{"TableName":"t"}' },
+      { abortSignal: controller.signal },
+    );
+
+    expect(answer.response.statusCode).toBe(200);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('hands over the default client’s requests to its edge only inside a Lambda invocation; others go over HTTP', async () => {

@@ -2,7 +2,7 @@ import { AdminDisableUserCommand, AdminEnableUserCommand, AdminUserGlobalSignOut
 import { GrantStore, LOCAL_USER_POOL_ID } from '../../certification/adapters/grants';
 import { roleGrantsOn } from '../../certification/adapters/wiring';
 import type { Directory, RevokeGrants } from '../ports';
-import { lazyClient } from '#shared/clients/lazy';
+import { CLIENT_CONFIG, lazyClient } from '#shared/clients/lazy';
 
 /**
  * Cognito in AWS: AdminDisableUser (no sign-in, and Cognito revokes the user's tokens for its own
@@ -14,7 +14,7 @@ import { lazyClient } from '#shared/clients/lazy';
  */
 export function directoryOn(userPoolId: string, client?: CognitoIdentityProviderClient): Directory {
   if (userPoolId === LOCAL_USER_POOL_ID) return { disable: () => Promise.resolve(), enable: () => Promise.resolve(), signOut: () => Promise.resolve() };
-  const cognito = client ?? lazyClient(() => new CognitoIdentityProviderClient({}));
+  const cognito = client ?? lazyClient(() => new CognitoIdentityProviderClient(CLIENT_CONFIG));
   async function call(action: string, send: () => Promise<unknown>): Promise<void> {
     try {
       await send();

@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient, CognitoIdentityProviderServiceException, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { API_SCOPE, roleScope } from '../../auth/claims';
 import type { RmsClients } from '../ports';
-import { lazyClient } from '#shared/clients/lazy';
+import { CLIENT_CONFIG, lazyClient } from '#shared/clients/lazy';
 
 /**
  * An agency's RMS machine client as a Cognito app client: the client-credentials grant with a
@@ -13,7 +13,7 @@ import { lazyClient } from '#shared/clients/lazy';
  * call reaches the local issuer through the edge (infra/local/user-pool-api.ts). A failure is
  * rethrown with the error's name only.
  */
-export function cognitoRmsClients(userPoolId: string, client: CognitoIdentityProviderClient = lazyClient(() => new CognitoIdentityProviderClient({}))): RmsClients {
+export function cognitoRmsClients(userPoolId: string, client: CognitoIdentityProviderClient = lazyClient(() => new CognitoIdentityProviderClient(CLIENT_CONFIG))): RmsClients {
   async function call<T>(action: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();

@@ -5,7 +5,7 @@ import {
   CognitoIdentityProviderServiceException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoGroups } from './grants';
-import { lazyClient } from '#shared/clients/lazy';
+import { CLIENT_CONFIG, lazyClient } from '#shared/clients/lazy';
 
 /**
  * Cognito user pools' group membership: AdminAddUserToGroup and AdminRemoveUserFromGroup with
@@ -13,7 +13,7 @@ import { lazyClient } from '#shared/clients/lazy';
  * TooManyRequestsException...), which the step's Retry and Catch read; the answer's message,
  * which can name the user, is left out.
  */
-export function cognitoGroups(client: CognitoIdentityProviderClient = lazyClient(() => new CognitoIdentityProviderClient({}))): CognitoGroups {
+export function cognitoGroups(client: CognitoIdentityProviderClient = lazyClient(() => new CognitoIdentityProviderClient(CLIENT_CONFIG))): CognitoGroups {
   async function call(action: string, send: () => Promise<unknown>): Promise<void> {
     try {
       await send();

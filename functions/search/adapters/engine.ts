@@ -6,6 +6,7 @@
  * client's construction, its configuration resolved, was 2–5 ms of every search function's load).
  */
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { CLIENT_CONFIG } from '#shared/clients/lazy';
 import { lazy } from '#shared/lazy';
 import type { SqlEngine } from '../ports';
 import { DataApiEngine, searchDbEnv, type SearchDbAccess } from './data-api';
@@ -17,7 +18,7 @@ export function searchEngine(access: SearchDbAccess): SqlEngine {
   let engine = engines.get(access);
   if (!engine) {
     // Where the client points is the SDK's business: AWS_ENDPOINT_URL names the local edge.
-    engine = lazy(() => new DataApiEngine(new RDSDataClient({}), searchDbEnv(access)));
+    engine = lazy(() => new DataApiEngine(new RDSDataClient(CLIENT_CONFIG), searchDbEnv(access)));
     engines.set(access, engine);
   }
   return engine;

@@ -1,10 +1,10 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { lazyClient } from '#shared/clients/lazy';
+import { CLIENT_CONFIG, lazyClient } from '#shared/clients/lazy';
 
 /** Made on first use (see clients/lazy.ts): most invocations of a function that imports this seal or read nothing. */
-const kms = lazyClient(() => new KMSClient({}));
-const secretsManager = lazyClient(() => new SecretsManagerClient({}));
+const kms = lazyClient(() => new KMSClient(CLIENT_CONFIG));
+const secretsManager = lazyClient(() => new SecretsManagerClient(CLIENT_CONFIG));
 
 /** A secret read once per container and kept for a few minutes (rotation takes effect soon after). */
 const SECRET_TTL_MS = 5 * 60 * 1000;

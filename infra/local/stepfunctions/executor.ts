@@ -3,7 +3,7 @@ import { ENGINE_TIMEOUT_S, engineFor, isFalsyResultPass, type Json, type Machine
 import { EventTally, History } from './history';
 import { TaskError } from './integrations';
 import type { Running } from './running';
-import type { Tasks } from './tasks';
+import { NO_LONGER_WANTED, type Tasks } from './tasks';
 import { nextEventId, type Cursor, type ExecutionRecord, type ExecutionStatus, type HistoryEvent, type SfnStore } from './store';
 
 
@@ -241,7 +241,7 @@ export class Executor {
       await this.finish(run.record, run.history, { status: 'TIMED_OUT', fields: { error: 'States.Timeout' }, eventType: 'ExecutionTimedOut', details: { executionTimedOutEventDetails: { error: 'States.Timeout' } } });
       return;
     }
-    run.abort.abort();
+    run.abort.abort(NO_LONGER_WANTED);
     if (outcome.ok) {
       const output = JSON.stringify(outcome.output ?? null);
       await this.finish(run.record, run.history, { status: 'SUCCEEDED', fields: { output }, eventType: 'ExecutionSucceeded', details: { executionSucceededEventDetails: { output, outputDetails: { truncated: false } } } });
