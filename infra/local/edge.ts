@@ -79,7 +79,6 @@ export class Edge {
   private server?: Server;
   /** Taps, called in order for every AWS request; add and remove at any time. */
   readonly taps: EdgeTap[] = [];
-  private readonly timeoutBodies = new Map<string, unknown>();
 
   /**
    * @param upstreamTimeoutMs how long a call passed to DynamoDB Local or the mailbox may take
@@ -248,23 +247,13 @@ export class Edge {
     }
   }
 
-  /** An upstream's 504 body, made once per upstream (not per request). */
-  private timeoutBody(to: string): unknown {
-    let body = this.timeoutBodies.get(to);
-    if (!body) {
-      body = { __type: 'RequestTimeout', message: `The local upstream ${new URL(to).host} did not answer within ${this.upstreamTimeoutMs} ms` };
-      this.timeoutBodies.set(to, body);
-    }
-    return body;
-  }
-
   private forward(to: string, request: EdgeCall, signal?: AbortSignal, transform?: ProxyTransform, agent?: http.Agent): Promise<WholeAnswer> {
     return forward(to, request, {
       transform,
       agent,
       signal,
       timeoutMs: this.upstreamTimeoutMs,
-      timeoutBody: this.timeoutBody(to),
+      timeoutBody: (host) => ({ __type: 'RequestTimeout', message: `The local upstream ${host} did not answer within ${this.upstreamTimeoutMs} ms` }),
       errorBody: (message) => ({ __type: 'ServiceUnavailable', message: `upstream ${to}: ${message}` }),
     });
   }

@@ -91,8 +91,8 @@ export type ProxyTransform = (body: Buffer, headers: http.IncomingHttpHeaders) =
 export interface UpstreamOptions {
   /** @default UPSTREAM_TIMEOUT_MS */
   readonly timeoutMs?: number;
-  /** The 504's body when the upstream takes longer than `timeoutMs`. */
-  readonly timeoutBody?: unknown;
+  /** The 504's body when the upstream (`host`) takes longer than `timeoutMs`; made only then. */
+  readonly timeoutBody?: (host: string) => unknown;
   /** The 502's body when the upstream fails. */
   readonly errorBody?: (message: string) => unknown;
   /** Rewrites the upstream's answer (then read whole, not streamed); Content-Length is set after it. */
@@ -105,7 +105,7 @@ export interface UpstreamOptions {
 const upstreamFailedBody = (options: UpstreamOptions, host: string, message: string): unknown => options.errorBody?.(message) ?? { message: `The local upstream ${host} failed: ${message}` };
 
 /** The 504's body for an upstream that took longer than `timeoutMs`: the caller's, or one naming the upstream. */
-const upstreamTimeoutBody = (options: UpstreamOptions, host: string): unknown => options.timeoutBody ?? { message: `The local upstream ${host} did not answer in time` };
+const upstreamTimeoutBody = (options: UpstreamOptions, host: string): unknown => options.timeoutBody?.(host) ?? { message: `The local upstream ${host} did not answer in time` };
 
 /**
  * Passes a request (its body already read) to `upstream` and its answer back. The upstream call
