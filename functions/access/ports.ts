@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
 import { envMailer } from '#shared/adapters/mailer';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import { NotFound } from '#shared/errors';
 import { nowIso } from '#shared/time';
 import { portalPageOf } from './adapters/http';
@@ -15,8 +15,8 @@ export const env = loadEnv({
   TABLE_NAME: nonEmpty,
   PUBLIC_API_URL: nonEmpty,
   CCHRS_UNIT_EMAIL: z.email(),
-  ACCESS_MACHINE_ARN: z.optional(z.string()),
-  PORTAL_URL: z.optional(z.string()),
+  ACCESS_MACHINE_ARN: optionalText,
+  PORTAL_URL: optionalText,
 });
 
 /** The request's page in the portal, where e-mails about it lead (absent when the portal's address is not set). */

@@ -1,8 +1,7 @@
-import * as z from 'zod/mini';
 import { AccessStore } from '#shared/adapters/access-store';
 import { envMailer } from '#shared/adapters/mailer';
 import { recordAudit } from '#shared/audit';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import { json, parseJsonBody, routeHandler } from '#shared/http';
 import { nowIso } from '#shared/time';
 import { actingOf, portalPageOf, requestIdOf, RequestIdParam } from './adapters/http';
@@ -11,7 +10,7 @@ import { accessRemove } from './routes';
 import { removeAccount } from './use-cases/remove';
 import { endAccessFromEnv } from '../accounts/adapters/end-access';
 
-const env = loadEnv({ TABLE_NAME: nonEmpty, CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: z.optional(z.string()) });
+const env = loadEnv({ TABLE_NAME: nonEmpty, CCHRS_UNIT_EMAIL: nonEmpty, PORTAL_URL: optionalText });
 const mailer = envMailer();
 const ports = {
   store: new AccessStore(env.TABLE_NAME),

@@ -3,6 +3,7 @@ import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, orElse, routeHandler } from '#shared/http';
 import { OriSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 import { nowIso } from '#shared/time';
 import { cognitoRmsClients } from './adapters/cognito';
 import { DynamoAgencyStates } from './adapters/store';
@@ -20,5 +21,5 @@ export const handler = routeHandler(
     return json(201, { ori: out.agency.ori, name: out.agency.name, clientId: out.clientId, clientSecret: out.clientSecret, provisionedAt: out.provisionedAt }, { 'Cache-Control': 'no-store' });
   },
   // A malformed ORI reads as one not in the registry (404), never echoed.
-  { params: z.object({ ori: orElse(OriSchema, '') }) },
+  { params: lazy(() => z.object({ ori: orElse(OriSchema, '') })) },
 );

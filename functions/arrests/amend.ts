@@ -3,6 +3,7 @@ import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, orElse, routeHandler } from '#shared/http';
 import { PacketIdSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 import { nowIso } from '#shared/time';
 import { statusEvents } from './adapters/events';
 import { packetBody } from './adapters/request';
@@ -24,5 +25,5 @@ export const handler = routeHandler(
     return json(changed ? 202 : 200, packet, { Location: packet.statusUrl });
   },
   // A malformed id names no packet: a 404, as for a missing one (use-cases/packet.ts).
-  { params: z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) }) },
+  { params: lazy(() => z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) })) },
 );

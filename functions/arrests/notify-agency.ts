@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { envMailer } from '#shared/adapters/mailer';
-import { loadEnv } from '#shared/env';
+import { loadEnv, optionalText } from '#shared/env';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
 import { NOTICE_KINDS } from './domain/notice';
@@ -19,7 +19,7 @@ const About = z.object({
 });
 const Input = z.object({ packetId: text, version: z.number().check(z.int(), z.positive()), kind: z.enum(NOTICE_KINDS), about: z.optional(About) });
 
-const config = loadEnv({ PORTAL_URL: z.optional(z.string()) });
+const config = loadEnv({ PORTAL_URL: optionalText });
 
 const mailer = envMailer();
 

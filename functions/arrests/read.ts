@@ -3,6 +3,7 @@ import { sourceOf } from '#shared/audit';
 import { loadEnv, nonEmpty } from '#shared/env';
 import { json, orElse, routeHandler } from '#shared/http';
 import { PacketIdSchema } from '#shared/ids';
+import { lazy } from '#shared/lazy';
 import { executionArnOf } from './adapters/workflow';
 import { store } from './ports';
 import { readArrest } from './routes';
@@ -17,5 +18,5 @@ export const handler = routeHandler(
   readArrest,
   async (event) => json(200, await readPacket({ caller: event.caller, source: sourceOf(event), packetId: event.params.packetId, resource: event.resource }, ports)),
   // A malformed id names no packet: a 404, as for a missing one (use-cases/packet.ts).
-  { params: z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) }) },
+  { params: lazy(() => z.object({ packetId: orElse(z.optional(PacketIdSchema), undefined) })) },
 );

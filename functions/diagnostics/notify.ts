@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { sesMailer } from '#shared/adapters/mailer';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import { taskHandler } from '#shared/task';
 import { report } from './use-cases/report';
 
-const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()) });
+const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: optionalText });
 const mailer = sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 
 const Input = z.object({

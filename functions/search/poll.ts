@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { lazy, once } from '#shared/lazy';
 import { recordAudit } from '#shared/audit';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/task';
 import { nowIso } from '#shared/time';
@@ -11,7 +11,7 @@ import { polledSources, pollSources } from './use-cases/poll';
 
 /** The sources' API and the sources polled, from the environment at the first run (not at import). */
 const polled = once(() => {
-  const env = loadEnv({ SEARCH_SOURCES_URL: nonEmpty, SEARCH_DROP_BUCKET: z.optional(z.string()) });
+  const env = loadEnv({ SEARCH_SOURCES_URL: nonEmpty, SEARCH_DROP_BUCKET: optionalText });
   // Where a drop bucket is (AWS), the batch sources' files come by it, not by the poll.
   return { api: new HttpSourceApi(env.SEARCH_SOURCES_URL), sources: polledSources(Boolean(env.SEARCH_DROP_BUCKET)) };
 });

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod/mini';
 import { open, previousSecretBytes, seal, secretBytes } from '#shared/adapters/keys';
 import { AccessRequestStore } from '#shared/adapters/access-store';
 import { TaskStore } from '#shared/adapters/task-store';
 import { sendTaskSuccess, WorkflowGone } from '#shared/adapters/workflow';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import { now } from '#shared/time';
 import { accessReadiness } from '../access/task-status';
 import type { TaskPorts } from './domain/use-cases';
@@ -12,9 +11,9 @@ import type { TaskPorts } from './domain/use-cases';
 export const env = loadEnv({
   TABLE_NAME: nonEmpty,
   PUBLIC_API_URL: nonEmpty,
-  PORTAL_URL: z.optional(z.string()),
+  PORTAL_URL: optionalText,
   TASK_TOKEN_KEY_ID: nonEmpty,
-  LINK_KEY_SECRET_ID: z.optional(z.string()),
+  LINK_KEY_SECRET_ID: optionalText,
 });
 
 export const store = new TaskStore(env.TABLE_NAME);

@@ -1,7 +1,6 @@
-import * as z from 'zod/mini';
 import { sourceOf } from '#shared/audit';
 import { envMailer, type Email } from '#shared/adapters/mailer';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import type { Caller } from '#shared/http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { Acting, Send } from '../ports';
@@ -10,7 +9,7 @@ export const actingOf = (event: APIGatewayProxyEvent & { caller: Caller }): Acti
 
 /** What the functions that end accounts read: the table, mail, the unit, the user pool and the portal. */
 export function directoryEnv() {
-  const env = loadEnv({ TABLE_NAME: nonEmpty, CCHRS_UNIT_EMAIL: nonEmpty, USER_POOL_ID: nonEmpty, PORTAL_URL: z.optional(z.string()) });
+  const env = loadEnv({ TABLE_NAME: nonEmpty, CCHRS_UNIT_EMAIL: nonEmpty, USER_POOL_ID: nonEmpty, PORTAL_URL: optionalText });
   const mailer = envMailer();
   const send: Send = (email: Email) => mailer.send(email);
   return { ...env, send };

@@ -3,9 +3,8 @@
  * (TABLE_NAME), and for the entries that send, the mailer (SENDER_EMAIL, SES_CONFIGURATION_SET)
  * and the portal's address for the notice's link (PORTAL_URL, optional).
  */
-import * as z from 'zod/mini';
 import { envMailer } from '#shared/adapters/mailer';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, optionalText } from '#shared/env';
 import { lazy } from '#shared/lazy';
 import { nowIso } from '#shared/time';
 import type { DeliveryPorts } from '../ports';
@@ -17,7 +16,7 @@ export const noticeStore = (): DynamoNoticeStore => lazy(() => new DynamoNoticeS
 /** What an entry that sends notices needs, made at its first use (as the store). */
 export function deliveryPorts(): DeliveryPorts {
   return lazy((): DeliveryPorts => {
-    const env = loadEnv({ TABLE_NAME: nonEmpty, PORTAL_URL: z.optional(z.string()) });
+    const env = loadEnv({ TABLE_NAME: nonEmpty, PORTAL_URL: optionalText });
     const mailer = envMailer();
     return { store: new DynamoNoticeStore(env.TABLE_NAME), send: (email) => mailer.send(email), now: nowIso, ...(env.PORTAL_URL ? { portalUrl: env.PORTAL_URL } : {}) };
   });

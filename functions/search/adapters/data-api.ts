@@ -10,13 +10,12 @@ import {
   type RDSDataClient,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
-import type * as z from 'zod/mini';
-import { loadEnv, nonEmpty } from '#shared/env';
+import { loadEnv, nonEmpty, type EnvOf } from '#shared/env';
 import type { SqlEngine, SqlParams, SqlRow, SqlValue } from '../ports';
 
 /** Where the search database is: the cluster, the secret of this function's database user, the database. */
 export const SearchDbEnvSchema = { SEARCH_DB_ARN: nonEmpty, SEARCH_DB_SECRET_ARN: nonEmpty, SEARCH_DB_NAME: nonEmpty };
-export type SearchDbEnv = z.infer<z.ZodMiniObject<typeof SearchDbEnvSchema>>;
+export type SearchDbEnv = EnvOf<typeof SearchDbEnvSchema>;
 
 /** How a function uses the search database: as which of its users (infra/manifest/search.ts). */
 export type SearchDbAccess = 'query' | 'ingest' | 'purge';

@@ -1,7 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import * as z from 'zod/mini';
 import { ses } from '#shared/clients/ses';
-import { loadEnv, nonEmpty } from '../env';
+import { loadEnv, nonEmpty, optionalText } from '../env';
 
 export interface Email {
   readonly to: readonly string[];
@@ -38,6 +37,6 @@ export function sesMailer(from: string, configurationSet?: string): Mailer {
 
 /** The mailer a function's environment names: its sender (SENDER_EMAIL) and configuration set (SES_CONFIGURATION_SET, optional). */
 export function envMailer(): Mailer {
-  const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: z.optional(z.string()) });
+  const env = loadEnv({ SENDER_EMAIL: nonEmpty, SES_CONFIGURATION_SET: optionalText });
   return sesMailer(env.SENDER_EMAIL, env.SES_CONFIGURATION_SET);
 }
