@@ -20,6 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { Clock } from '../infra/local/clock';
+import { LAMBDA_CONCURRENCY } from '../infra/local/lambda';
 import { startLocalRuntime } from '../infra/local/runtime';
 import { runLoad, STEPS, targetOf, verifyLoad } from '../drive/load';
 import { divertLogs } from './logs';
@@ -86,7 +87,7 @@ let failed = false;
 try {
   console.log(`soak: ${packets} packets + ${accessRequests} access requests at concurrency ${concurrency}; faults ${JSON.stringify(runtime.faults.current())}`);
   const target = await targetOf(runtime);
-  const progress = new Progress({ label: 'soak', total: packets + accessRequests, note: () => `faults so far ${runtime.faults.total().toLocaleString('en-US')}` });
+  const progress = new Progress({ label: 'soak', total: packets + accessRequests, note: () => `faults so far ${runtime.faults.total().toLocaleString('en-US')}, handlers waiting ${runtime.lambda.inFlight.waiting}` });
   const result = await runLoad(target, {
     packets,
     accessRequests,
@@ -115,6 +116,8 @@ try {
   console.log(table(['step', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], Object.entries(result.latencyMs).map(([step, s]) => [STEPS[step as keyof typeof STEPS], s.n, s.p50, s.p95, s.p99, s.max])));
   console.log(`\nfaults injected: ${runtime.faults.total()} ${JSON.stringify(runtime.faults.counts())}`);
   console.log(`errors retried: ${retried} task attempts failed and were retried by the state machines (counted by the engine); ${result.clientRetries} client calls retried after a 5xx/429`);
+  const outOfTime = [...runtime.lambda.outOfTime].sort(([, a], [, b]) => b - a);
+  console.log(`Lambda: ${runtime.lambda.peak.running} handlers at once at most (CISS_LAMBDA_CONCURRENCY: ${LAMBDA_CONCURRENCY || 'no limit'}), up to ${runtime.lambda.peak.waiting} waiting for a turn; ${outOfTime.reduce((n, [, c]) => n + c, 0)} ran out of time${outOfTime.length ? ` (${outOfTime.map(([fn, c]) => `${fn} ${c}`).join(', ')})` : ''}`);
   console.log(`peak memory: runtime process RSS ${mb(peak.rss)}, heap ${mb(peak.heap)}; DynamoDB Local RSS ${java ? mb(peak.dynamo) : 'n/a (not on Linux)'}`);
   console.log(`executions: ${verification.executions.arrest} arrest, ${verification.executions.access} access; CMS records: ${runtime.cms.records.length}`);
   const { scan, list, check } = verification.ms;

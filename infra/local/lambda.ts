@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { functions, type FunctionName, type FunctionSpec } from '../manifest';
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -89,11 +90,32 @@ function isolatesInvocations(store: InvokeStoreBase): boolean {
 }
 
 /**
+ * How many handlers run at once at most (`CISS_LAMBDA_CONCURRENCY`; 0 for no limit). Every
+ * handler shares the runtime's one thread, where in AWS each has its own CPU: past what the
+ * thread can serve, more handlers in flight only make each slower, until they run out of their
+ * timeout (10 s for most) and a step's Retry is spent on the machine's load. So an invocation
+ * past the cap waits its turn, in order, and its clock starts when its handler does, as a Lambda's
+ * starts when it has an execution environment. An injected fault that only waits (`hold`, a
+ * timeout whose handler never runs) takes no turn. 64: at the soak's concurrency of 100 up to 110
+ * handlers ran at once without a cap; soaks of 1,500 packets with one core kept busy by another
+ * process (2 Dec 2026) ran at 5.27 packets/s with 64 (up to 40 waiting), 4.12 with no cap and
+ * 3.25 with 24 (that run, and one with no cap at 3.80, beside another measurement).
+ */
+export const LAMBDA_CONCURRENCY = Number(process.env['CISS_LAMBDA_CONCURRENCY'] ?? 64);
+
+/**
  * Lambda, in process: the manifest's handlers are loaded on first call (a cold start) and
- * called with a JSON copy of the event and a Lambda-like context, as the service would.
+ * called with a JSON copy of the event and a Lambda-like context, as the service would, at most
+ * `concurrency` at once (the rest wait their turn, not yet on their clock).
  */
 export class LocalLambda {
   private readonly loaded = new Map<FunctionName, Handler>();
+  private readonly turns: LimitFunction | undefined;
+  /** The most handlers that ran at once, and the most invocations that waited for a turn at once (the soak's report). */
+  readonly peak = { running: 0, waiting: 0 };
+  private running = 0;
+  /** Invocations whose handler ran out of its time, by function (injected timeouts not counted). */
+  readonly outOfTime = new Map<FunctionName, number>();
   readonly invocations = new Map<FunctionName, number>();
   fault?: Fault;
   /** Sees every event a function is called with (tests read task tokens the way the Lambda does). */
@@ -101,7 +123,19 @@ export class LocalLambda {
   /** The runtime's own watchers of every event (the diagnostics callback keeper); tests use `observer`. */
   readonly watchers = new Set<(name: FunctionName, event: unknown) => void>();
 
-  constructor(private readonly prefix: string, private readonly root: string) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly root: string,
+    concurrency: number = LAMBDA_CONCURRENCY,
+  ) {
+    if (!Number.isInteger(concurrency) || concurrency < 0) throw new Error(`CISS_LAMBDA_CONCURRENCY must be a whole number, 0 for no limit (got ${concurrency})`);
+    this.turns = concurrency > 0 ? pLimit(concurrency) : undefined;
+  }
+
+  /** Invocations whose handler runs now, and those waiting for a turn. */
+  get inFlight(): { readonly running: number; readonly waiting: number } {
+    return { running: this.running, waiting: this.turns?.pendingCount ?? 0 };
+  }
 
   functionName(name: FunctionName): string {
     return `${this.prefix}-${name}`;
@@ -120,9 +154,42 @@ export class LocalLambda {
 
   async invoke(name: FunctionName, event: unknown): Promise<InvokeResult> {
     this.invocations.set(name, (this.invocations.get(name) ?? 0) + 1);
-    const spec: FunctionSpec = functions[name];
     const handler = await this.load(name);
-    const timeoutMs = (spec.timeoutSeconds ?? 10) * 1000;
+    const timeoutMs = timeoutOf(functions[name]);
+    try {
+      this.observer?.(name, event);
+      for (const watch of this.watchers) watch(name, event);
+      const injected = this.fault?.(name, event, timeoutMs);
+      if (injected?.kind === 'fail') throw injected.error;
+      if (injected?.kind === 'hold') await injected.until;
+      const copy: unknown = JSON.parse(JSON.stringify(event ?? null));
+      if (injected?.kind === 'timeout') {
+        const started = Date.now();
+        const afterMs = Math.min(injected.afterMs, timeoutMs);
+        if (injected.handlerRuns) await this.inTurn(name, handler, copy).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, afterMs - (Date.now() - started))));
+        throw timedOut(afterMs);
+      }
+      const result = await this.inTurn(name, handler, copy);
+      return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      return { payload: null, error: { errorType: err.name, errorMessage: err.message } };
+    }
+  }
+
+  /** Runs the handler when a turn is free; its clock (timeout, remaining time) starts then. */
+  private inTurn(name: FunctionName, handler: Handler, event: unknown): Promise<unknown> {
+    if (!this.turns) return this.callHandler(name, handler, event);
+    const answer = this.turns(() => this.callHandler(name, handler, event));
+    this.peak.waiting = Math.max(this.peak.waiting, this.turns.pendingCount);
+    return answer;
+  }
+
+  /** One call of the handler, with a Lambda-like context, ended by `Sandbox.Timedout` at the function's timeout. */
+  private async callHandler(name: FunctionName, handler: Handler, event: unknown): Promise<unknown> {
+    const spec: FunctionSpec = functions[name];
+    const timeoutMs = timeoutOf(spec);
     const started = Date.now();
     const context: Context = {
       callbackWaitsForEmptyEventLoop: false,
@@ -138,28 +205,14 @@ export class LocalLambda {
       fail: () => undefined,
       succeed: () => undefined,
     };
+    this.running += 1;
+    this.peak.running = Math.max(this.peak.running, this.running);
     try {
-      this.observer?.(name, event);
-      for (const watch of this.watchers) watch(name, event);
-      const injected = this.fault?.(name, event, timeoutMs);
-      if (injected?.kind === 'fail') throw injected.error;
-      if (injected?.kind === 'hold') await injected.until;
-      const copy: unknown = JSON.parse(JSON.stringify(event ?? null));
-      const run = async (): Promise<unknown> => {
-        const store = await scopeInvocations();
-        return store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(copy, context));
-      };
-      if (injected?.kind === 'timeout') {
-        const afterMs = Math.min(injected.afterMs, timeoutMs);
-        if (injected.handlerRuns) await withTimeout(run(), timeoutMs).catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, afterMs - (Date.now() - started))));
-        throw timedOut(afterMs);
-      }
-      const result = await withTimeout(run(), timeoutMs);
-      return { payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      return { payload: null, error: { errorType: err.name, errorMessage: err.message } };
+      const store = await scopeInvocations();
+      const work = store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
+      return await withTimeout(work, timeoutMs, () => this.outOfTime.set(name, (this.outOfTime.get(name) ?? 0) + 1));
+    } finally {
+      this.running -= 1;
     }
   }
 
@@ -176,11 +229,19 @@ export class LocalLambda {
   }
 }
 
+/** A function's timeout, ms: the manifest's, or Lambda's default here (10 s). */
+function timeoutOf(spec: FunctionSpec): number {
+  return (spec.timeoutSeconds ?? 10) * 1000;
+}
+
 /** The handler's result, or `Sandbox.Timedout` once the function's time is up (the handler itself cannot be stopped in process). */
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timedOut(timeoutMs)), timeoutMs);
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(timedOut(timeoutMs));
+    }, timeoutMs);
   });
   try {
     return await Promise.race([work, timeout]);
