@@ -110,10 +110,9 @@ export const LAMBDA_CONCURRENCY = Number(process.env['CISS_LAMBDA_CONCURRENCY'] 
  */
 export class LocalLambda {
   private readonly loaded = new Map<FunctionName, Handler>();
-  private readonly turns: LimitFunction | undefined;
+  private readonly turns: LimitFunction;
   /** The most handlers that ran at once, and the most invocations that waited for a turn at once (the soak's report). */
   readonly peak = { running: 0, waiting: 0 };
-  private running = 0;
   /** Invocations whose handler ran out of its time, by function (injected timeouts not counted). */
   readonly outOfTime = new Map<FunctionName, number>();
   readonly invocations = new Map<FunctionName, number>();
@@ -129,12 +128,12 @@ export class LocalLambda {
     concurrency: number = LAMBDA_CONCURRENCY,
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 0) throw new Error(`CISS_LAMBDA_CONCURRENCY must be a whole number, 0 for no limit (got ${concurrency})`);
-    this.turns = concurrency > 0 ? pLimit(concurrency) : undefined;
+    this.turns = pLimit(concurrency > 0 ? concurrency : Number.POSITIVE_INFINITY);
   }
 
   /** Invocations whose handler runs now, and those waiting for a turn. */
   get inFlight(): { readonly running: number; readonly waiting: number } {
-    return { running: this.running, waiting: this.turns?.pendingCount ?? 0 };
+    return { running: this.turns.activeCount, waiting: this.turns.pendingCount };
   }
 
   functionName(name: FunctionName): string {
@@ -180,7 +179,6 @@ export class LocalLambda {
 
   /** Runs the handler when a turn is free; its clock (timeout, remaining time) starts then. */
   private inTurn(name: FunctionName, handler: Handler, event: unknown): Promise<unknown> {
-    if (!this.turns) return this.callHandler(name, handler, event);
     const answer = this.turns(() => this.callHandler(name, handler, event));
     this.peak.waiting = Math.max(this.peak.waiting, this.turns.pendingCount);
     return answer;
@@ -205,15 +203,10 @@ export class LocalLambda {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    this.running += 1;
-    this.peak.running = Math.max(this.peak.running, this.running);
-    try {
-      const store = await scopeInvocations();
-      const work = store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
-      return await withTimeout(work, timeoutMs, () => this.outOfTime.set(name, (this.outOfTime.get(name) ?? 0) + 1));
-    } finally {
-      this.running -= 1;
-    }
+    this.peak.running = Math.max(this.peak.running, this.turns.activeCount);
+    const store = await scopeInvocations();
+    const work = store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));
+    return withTimeout(work, timeoutMs, () => this.outOfTime.set(name, (this.outOfTime.get(name) ?? 0) + 1));
   }
 
   /** Loads a function's handler (its cold start); fails when the entry exports none. */
